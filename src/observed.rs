@@ -1,0 +1,159 @@
+//! Live AWS state as plain data: what the AWS adapters read and the planner compares against. No SDK types.
+
+use std::collections::BTreeMap;
+
+use crate::topology::HealthCheck;
+
+pub type Tags = BTreeMap<String, String>;
+
+/// Tag naming the topology that owns a resource.
+pub const TOPOLOGY_TAG: &str = "ecsnet:topology";
+/// Tag naming the resource's address within its topology, such as `service.api.target_group`.
+pub const ADDRESS_TAG: &str = "ecsnet:address";
+
+/// Everything the planner needs to know about the account, scoped to one topology's VPC and names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observed {
+    /// `None` when no VPC matches the file's `network.vpc`.
+    pub vpc: Option<Vpc>,
+    /// Every subnet of the VPC.
+    pub subnets: Vec<Subnet>,
+    /// Every security group of the VPC, with its rules.
+    pub security_groups: Vec<SecurityGroup>,
+    /// Load balancers owned by the topology, and any whose name the topology wants.
+    pub load_balancers: Vec<LoadBalancer>,
+    /// Target groups owned by the topology, and any whose name the topology wants.
+    pub target_groups: Vec<TargetGroup>,
+    /// Private hosted zones associated with the VPC whose name the topology wants, or that the topology owns.
+    pub zones: Vec<HostedZone>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vpc {
+    pub id: String,
+    pub cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subnet {
+    pub id: String,
+    pub name: Option<String>,
+    pub availability_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub group_name: String,
+    pub tags: Tags,
+    pub rules: Vec<SecurityGroupRule>,
+}
+
+impl SecurityGroup {
+    pub fn name_tag(&self) -> Option<&str> {
+        self.tags.get("Name").map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SecurityGroupRule {
+    pub id: String,
+    pub permission: Permission,
+    pub tags: Tags,
+}
+
+/// One security group rule's match, comparable between desired and observed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Permission {
+    pub direction: Direction,
+    /// "tcp", "udp", "icmp" or "-1" (all).
+    pub protocol: String,
+    pub from_port: i32,
+    pub to_port: i32,
+    pub peer: Peer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Peer {
+    Cidr(String),
+    /// A security group, by ID.
+    Group(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    pub scheme: String,
+    pub dns_name: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub tags: Tags,
+    pub listeners: Vec<Listener>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listener {
+    pub arn: String,
+    pub port: i32,
+    pub protocol: String,
+    /// The target group of a forward default action; `None` for any other action.
+    pub default_target_group_arn: Option<String>,
+    pub tags: Tags,
+    /// Every rule but the default one.
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub arn: String,
+    pub priority: u32,
+    /// Values of the host-header condition, lowercase.
+    pub hosts: Vec<String>,
+    /// The target group of a forward action.
+    pub target_group_arn: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    pub port: i32,
+    pub protocol: String,
+    pub target_type: String,
+    pub vpc_id: String,
+    pub health_check: HealthCheck,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostedZone {
+    /// The bare ID, without `/hostedzone/`.
+    pub id: String,
+    /// Without the trailing dot.
+    pub name: String,
+    pub comment: Option<String>,
+    /// Every record but the zone's SOA and NS at the apex.
+    pub records: Vec<Record>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Lowercase, without the trailing dot.
+    pub name: String,
+    pub kind: String,
+    pub ttl: Option<i64>,
+    pub values: Vec<String>,
+}
+
+/// Whether tags mark a resource as owned by `topology`.
+pub fn owned_by(tags: &Tags, topology: &str) -> bool {
+    tags.get(TOPOLOGY_TAG).is_some_and(|owner| owner == topology)
+}

@@ -1,0 +1,109 @@
+//! Stable names for the resources of a topology. A change names its resource by address, never by ARN; the
+//! address is also written into the resource's `ecsnet:address` tag, so live state maps back to the file.
+
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Address {
+    /// The load balancer's own security group.
+    LoadBalancerSecurityGroup,
+    LoadBalancer,
+    /// The empty target group behind the listener's default action.
+    DefaultTargetGroup,
+    Listener(u16),
+    HostedZone,
+    TargetGroup(String),
+    ListenerRule(String),
+    /// The ingress rule on a service's security group from the load balancer's group.
+    Ingress(String),
+    DnsRecord(String),
+}
+
+impl Address {
+    /// The order creates run in: a resource comes after everything it refers to.
+    pub fn kind_rank(&self) -> u8 {
+        match self {
+            Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::HostedZone => 0,
+            Address::LoadBalancer | Address::Ingress(_) => 1,
+            Address::Listener(_) => 2,
+            Address::ListenerRule(_) => 3,
+            Address::DnsRecord(_) => 4,
+        }
+    }
+
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Address::TargetGroup(service) | Address::ListenerRule(service) | Address::Ingress(service) | Address::DnsRecord(service) => Some(service),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::LoadBalancerSecurityGroup => write!(f, "load_balancer.security_group"),
+            Address::LoadBalancer => write!(f, "load_balancer"),
+            Address::DefaultTargetGroup => write!(f, "load_balancer.default_target_group"),
+            Address::Listener(port) => write!(f, "listener.{port}"),
+            Address::HostedZone => write!(f, "dns.zone"),
+            Address::TargetGroup(service) => write!(f, "service.{service}.target_group"),
+            Address::ListenerRule(service) => write!(f, "service.{service}.rule"),
+            Address::Ingress(service) => write!(f, "service.{service}.ingress"),
+            Address::DnsRecord(service) => write!(f, "service.{service}.dns_record"),
+        }
+    }
+}
+
+impl FromStr for Address {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let fixed = match text {
+            "load_balancer.security_group" => Some(Address::LoadBalancerSecurityGroup),
+            "load_balancer" => Some(Address::LoadBalancer),
+            "load_balancer.default_target_group" => Some(Address::DefaultTargetGroup),
+            "dns.zone" => Some(Address::HostedZone),
+            _ => None,
+        };
+        if let Some(address) = fixed {
+            return Ok(address);
+        }
+        if let Some(port) = text.strip_prefix("listener.") {
+            return port.parse().map(Address::Listener).map_err(|_| format!("bad listener address {text:?}"));
+        }
+        let service_part = text.strip_prefix("service.").and_then(|rest| rest.rsplit_once('.'));
+        match service_part {
+            Some((service, "target_group")) => Ok(Address::TargetGroup(service.into())),
+            Some((service, "rule")) => Ok(Address::ListenerRule(service.into())),
+            Some((service, "ingress")) => Ok(Address::Ingress(service.into())),
+            Some((service, "dns_record")) => Ok(Address::DnsRecord(service.into())),
+            _ => Err(format!("unknown address {text:?}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_round_trip_through_their_tag_text() {
+        let all = [
+            Address::LoadBalancerSecurityGroup,
+            Address::LoadBalancer,
+            Address::DefaultTargetGroup,
+            Address::Listener(80),
+            Address::HostedZone,
+            Address::TargetGroup("service-a".into()),
+            Address::ListenerRule("default".into()),
+            Address::Ingress("a".into()),
+            Address::DnsRecord("b".into()),
+        ];
+        for address in all {
+            assert_eq!(address.to_string().parse::<Address>(), Ok(address.clone()), "{address}");
+        }
+        assert!("service.x.unknown".parse::<Address>().is_err());
+    }
+}

@@ -1,0 +1,119 @@
+//! The planner: a pure function of (desired topology, observed live state) → plan.
+
+mod dns;
+mod load_balancing;
+mod priorities;
+mod security;
+
+use std::fmt;
+
+use crate::observed::{Observed, Tags, ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::topology::Topology;
+
+use super::desired::{self, Desired};
+use super::{Action, Address, Change, FieldChange, Operation, Plan};
+
+/// Something in live state that keeps the plan from being made: a missing VPC, a name taken by a resource
+/// ecsnet does not own, a priority held by someone else's rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub what: String,
+    pub hint: String,
+}
+
+impl Problem {
+    pub fn new(what: impl Into<String>, hint: impl Into<String>) -> Self {
+        Problem { what: what.into(), hint: hint.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PlanError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot plan: {} problem(s) in live state, nothing was changed", self.problems.len())?;
+        for problem in &self.problems {
+            write!(f, "\n  - {}\n    hint: {}", problem.what, problem.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// The changes that make live state match `topology`.
+pub fn plan_apply(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
+    let desired = desired::desired(topology, observed).map_err(|problems| PlanError { problems })?;
+    diff(&topology.name, &desired, observed)
+}
+
+/// The changes that remove everything `topology` owns, and nothing else.
+pub fn plan_destroy(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
+    diff(&topology.name, &desired::nothing(observed), observed)
+}
+
+fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
+    let mut planner = Planner { topology, observed, changes: Vec::new(), notes: Vec::new(), problems: Vec::new() };
+    let security_group = planner.load_balancer_security_group(desired);
+    let load_balancing = planner.load_balancing(desired, security_group.as_ref());
+    planner.ingress(desired, security_group.as_ref());
+    planner.dns(desired, load_balancing.load_balancer.as_ref(), load_balancing.dns_name.as_deref());
+    if !planner.problems.is_empty() {
+        return Err(PlanError { problems: planner.problems });
+    }
+    let mut changes = planner.changes;
+    changes.sort_by(|a, b| (a.address.kind_rank(), &a.address).cmp(&(b.address.kind_rank(), &b.address)));
+    Ok(Plan { topology: topology.to_string(), changes, notes: planner.notes })
+}
+
+struct Planner<'a> {
+    topology: &'a str,
+    observed: &'a Observed,
+    changes: Vec<Change>,
+    notes: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+impl Planner<'_> {
+    /// The address of a resource this topology owns, from its tags.
+    fn owned_address(&mut self, tags: &Tags, what: &str) -> Option<Address> {
+        if tags.get(TOPOLOGY_TAG).map(String::as_str) != Some(self.topology) {
+            return None;
+        }
+        match tags.get(ADDRESS_TAG).map(|text| text.parse::<Address>()) {
+            Some(Ok(address)) => Some(address),
+            Some(Err(_)) | None => {
+                self.notes.push(format!("{what} is tagged for topology {} without an address ecsnet knows; it is left alone", self.topology));
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, address: Address, action: Action, name: impl Into<String>, fields: Vec<FieldChange>, operation: Operation) {
+        self.changes.push(Change { address, action, name: name.into(), fields, reason: None, operation });
+    }
+
+    fn push_replace(&mut self, address: Address, name: impl Into<String>, fields: Vec<FieldChange>, reason: String, operation: Operation) {
+        self.changes.push(Change { address, action: Action::Replace, name: name.into(), fields, reason: Some(reason), operation });
+    }
+}
+
+/// Splits owned resources that share an address into the one to keep (the one with the wanted name, else the
+/// first) and the duplicates, which a crashed run may have left and which are deleted.
+fn keep_one<'a, T>(candidates: Vec<&'a T>, has_wanted_name: impl Fn(&T) -> bool) -> (Option<&'a T>, Vec<&'a T>) {
+    let position = candidates.iter().position(|candidate| has_wanted_name(candidate)).unwrap_or(0);
+    let mut rest = candidates;
+    if rest.is_empty() {
+        return (None, rest);
+    }
+    let kept = rest.remove(position);
+    (Some(kept), rest)
+}
+
+fn join<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
+    items.into_iter().map(|item| item.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests;

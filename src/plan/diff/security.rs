@@ -1,0 +1,181 @@
+//! The load balancer's security group, and the ingress rules ecsnet adds to each service's group.
+
+use std::collections::BTreeSet;
+
+use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
+use crate::plan::desired::{tcp, Desired};
+use crate::plan::{Action, Address, FieldChange, IngressSpec, Operation, Ref};
+
+use super::{join, keep_one, Planner, Problem};
+
+impl Planner<'_> {
+    /// Plans the load balancer's group; returns how later changes refer to it.
+    pub(super) fn load_balancer_security_group(&mut self, desired: &Desired) -> Option<Ref> {
+        let address = Address::LoadBalancerSecurityGroup;
+        let observed = self.observed;
+        let mut owned = Vec::new();
+        for group in &observed.security_groups {
+            if self.owned_address(&group.tags, &format!("security group {}", group.id)) == Some(address.clone()) {
+                owned.push(group);
+            }
+        }
+        let wanted = desired.security_group.as_ref();
+        let (kept, duplicates) = keep_one(owned, |group| wanted.is_some_and(|wanted| group.group_name == wanted.name));
+        for group in duplicates {
+            self.push(address.clone(), Action::Delete, &group.id, vec![], Operation::DeleteSecurityGroup { group_id: group.id.clone() });
+        }
+        match (wanted, kept) {
+            (Some(wanted), None) => {
+                if let Some(taken) = observed.security_groups.iter().find(|group| group.group_name == wanted.name) {
+                    self.problems.push(Problem::new(
+                        format!("security group name \"{}\" is taken in the VPC by {}, which ecsnet does not own", wanted.name, taken.id),
+                        "rename or delete that group, or set another load_balancer.name",
+                    ));
+                }
+                let (ingress, egress) = describe_rules(&wanted.rules);
+                let fields = vec![
+                    FieldChange::new("name", &wanted.name),
+                    FieldChange::new("vpc", &desired.vpc_id),
+                    FieldChange::new("ingress", ingress),
+                    FieldChange::new("egress", egress),
+                ];
+                let operation = Operation::CreateSecurityGroup {
+                    name: wanted.name.clone(),
+                    description: wanted.description.clone(),
+                    vpc_id: desired.vpc_id.clone(),
+                    rules: wanted.rules.iter().cloned().collect(),
+                };
+                self.push(address.clone(), Action::Create, &wanted.name, fields, operation);
+                Some(Ref::Of(address))
+            }
+            (Some(wanted), Some(group)) => {
+                let have: BTreeSet<&Permission> = group.rules.iter().map(|rule| &rule.permission).collect();
+                let authorize: Vec<Permission> = wanted.rules.iter().filter(|rule| !have.contains(rule)).cloned().collect();
+                let mut seen = BTreeSet::new();
+                let revoke: Vec<SecurityGroupRule> = group
+                    .rules
+                    .iter()
+                    .filter(|rule| !wanted.rules.contains(&rule.permission) || !seen.insert(&rule.permission))
+                    .cloned()
+                    .collect();
+                if !authorize.is_empty() || !revoke.is_empty() {
+                    let (old_ingress, old_egress) = describe_rules(group.rules.iter().map(|rule| &rule.permission));
+                    let (new_ingress, new_egress) = describe_rules(&wanted.rules);
+                    let mut fields = Vec::new();
+                    if old_ingress != new_ingress {
+                        fields.push(FieldChange::changed("ingress", old_ingress, new_ingress));
+                    }
+                    if old_egress != new_egress {
+                        fields.push(FieldChange::changed("egress", old_egress, new_egress));
+                    }
+                    let operation = Operation::UpdateSecurityGroupRules { group_id: group.id.clone(), authorize, revoke };
+                    self.push(address, Action::Update, &group.group_name, fields, operation);
+                }
+                Some(Ref::Known(group.id.clone()))
+            }
+            (None, Some(group)) => {
+                self.push(address, Action::Delete, &group.group_name, vec![], Operation::DeleteSecurityGroup { group_id: group.id.clone() });
+                None
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// Plans each service's ingress from the load balancer's group, and removes ecsnet's rules no longer wanted.
+    pub(super) fn ingress(&mut self, desired: &Desired, load_balancer_group: Option<&Ref>) {
+        let observed = self.observed;
+        let mut owned: Vec<(Address, &SecurityGroup, &SecurityGroupRule)> = Vec::new();
+        for group in &observed.security_groups {
+            for rule in &group.rules {
+                if let Some(address @ Address::Ingress(_)) = self.owned_address(&rule.tags, &format!("security group rule {}", rule.id)) {
+                    owned.push((address, group, rule));
+                }
+            }
+        }
+        let load_balancer_group_name = desired.security_group.as_ref().map_or("", |group| group.name.as_str());
+        for service in &desired.services {
+            let address = Address::Ingress(service.name.clone());
+            let Some(source) = load_balancer_group else { continue };
+            let mine: Vec<_> = owned.iter().filter(|(owned_address, _, _)| *owned_address == address).collect();
+            let wanted = match source {
+                Ref::Known(id) => Some(tcp(Direction::Ingress, service.port, Peer::Group(id.clone()))),
+                Ref::Of(_) => None,
+            };
+            let matches = |group: &SecurityGroup, rule: &SecurityGroupRule| group.id == service.group_id && Some(&rule.permission) == wanted.as_ref();
+            let kept = mine.iter().find(|(_, group, rule)| matches(group, rule)).map(|(_, _, rule)| rule.id.clone());
+            let revoke = revocations(mine.iter().filter(|(_, _, rule)| Some(&rule.id) != kept.as_ref()).map(|(_, group, rule)| (*group, *rule)));
+            let foreign_twin = wanted.as_ref().and_then(|wanted| {
+                let group = observed.security_groups.iter().find(|group| group.id == service.group_id)?;
+                group.rules.iter().find(|rule| rule.permission == *wanted && !rule.tags.contains_key(crate::observed::TOPOLOGY_TAG))
+            });
+            if kept.is_some() && revoke.is_empty() {
+                continue;
+            }
+            if kept.is_none() && mine.is_empty() && foreign_twin.is_some() {
+                self.notes.push(format!(
+                    "{address}: {} already admits tcp/{} from the load balancer's group through a rule ecsnet does not own; it is left as it is",
+                    service.group_id, service.port
+                ));
+                continue;
+            }
+            let authorize = kept.is_none().then(|| IngressSpec { group_id: service.group_id.clone(), port: service.port, source_group: source.clone() });
+            let fields = vec![
+                FieldChange::new("security_group", &service.group_id),
+                FieldChange::new("rule", format!("tcp/{} from {}", service.port, load_balancer_group_name)),
+            ];
+            let action = if mine.is_empty() { Action::Create } else { Action::Update };
+            let fields = if action == Action::Create {
+                fields
+            } else {
+                let old = mine.iter().map(|(_, group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id));
+                vec![FieldChange::changed("rule", join(old), format!("tcp/{} from {} on {}", service.port, load_balancer_group_name, service.group_id))]
+            };
+            self.push(address, action, &service.group_id, fields, Operation::SetIngress { revoke, authorize });
+        }
+        let wanted: BTreeSet<Address> = desired.services.iter().map(|service| Address::Ingress(service.name.clone())).collect();
+        let mut orphans: Vec<_> = owned.iter().filter(|(address, _, _)| !wanted.contains(address)).collect();
+        orphans.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut addresses: Vec<Address> = orphans.iter().map(|(address, _, _)| address.clone()).collect();
+        addresses.dedup();
+        for address in addresses {
+            let rules: Vec<_> = orphans.iter().filter(|(owned, _, _)| *owned == address).map(|(_, group, rule)| (*group, *rule)).collect();
+            let names = join(rules.iter().map(|(group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id)));
+            let operation = Operation::SetIngress { revoke: revocations(rules.into_iter()), authorize: None };
+            self.push(address, Action::Delete, names, vec![], operation);
+        }
+    }
+}
+
+/// Rule IDs to revoke, grouped by security group.
+fn revocations<'a>(rules: impl Iterator<Item = (&'a SecurityGroup, &'a SecurityGroupRule)>) -> Vec<(String, Vec<String>)> {
+    let mut by_group: Vec<(String, Vec<String>)> = Vec::new();
+    for (group, rule) in rules {
+        match by_group.iter_mut().find(|(id, _)| *id == group.id) {
+            Some((_, ids)) => ids.push(rule.id.clone()),
+            None => by_group.push((group.id.clone(), vec![rule.id.clone()])),
+        }
+    }
+    by_group
+}
+
+/// "tcp/80 from 10.0.0.0/16", "all to 10.0.0.0/16".
+pub(crate) fn describe_permission(permission: &Permission) -> String {
+    let what = match (permission.protocol.as_str(), permission.from_port, permission.to_port) {
+        ("-1", _, _) => "all".to_string(),
+        (protocol, from, to) if from == to => format!("{protocol}/{from}"),
+        (protocol, from, to) => format!("{protocol}/{from}-{to}"),
+    };
+    let peer = match &permission.peer {
+        Peer::Cidr(cidr) => cidr.clone(),
+        Peer::Group(id) => id.clone(),
+    };
+    let direction = if permission.direction == Direction::Ingress { "from" } else { "to" };
+    format!("{what} {direction} {peer}")
+}
+
+fn describe_rules<'a>(rules: impl IntoIterator<Item = &'a Permission>) -> (String, String) {
+    let mut rules: Vec<&Permission> = rules.into_iter().collect();
+    rules.sort();
+    let side = |direction| join(rules.iter().filter(|rule| rule.direction == direction).map(|rule| describe_permission(rule)));
+    (side(Direction::Ingress), side(Direction::Egress))
+}

@@ -1,0 +1,369 @@
+//! Planner tests: no network, hand-built live state.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::observed::*;
+use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment};
+use crate::plan::{schedule, topological_order, Action, Address, Operation, Plan, Ref, Work};
+use crate::topology::{parse, HealthCheck, Topology};
+
+use super::{plan_apply, plan_destroy};
+
+const TOPOLOGY: &str = r#"
+name = "demo"
+[network]
+vpc = "demo-vpc"
+subnets = ["private-a", "private-b"]
+[load_balancer]
+[dns]
+zone = "in.example.com"
+[[service]]
+name = "service-a"
+port = 8080
+security_group = "service-a-tasks"
+[service.health_check]
+path = "/application-status/health"
+interval = 5
+timeout = 4
+healthy_threshold = 2
+unhealthy_threshold = 10
+"#;
+
+fn topology(text: &str) -> Topology {
+    parse(Path::new("test.toml"), text).unwrap()
+}
+
+fn tags(address: &Address) -> Tags {
+    BTreeMap::from([(TOPOLOGY_TAG.to_string(), "demo".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+}
+
+/// A VPC with two subnets in two zones and the tasks' group, before ecsnet ran.
+fn empty_account() -> Observed {
+    Observed {
+        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
+        subnets: vec![
+            Subnet { id: "subnet-b".into(), name: Some("private-b".into()), availability_zone: "us-east-1b".into() },
+            Subnet { id: "subnet-a".into(), name: Some("private-a".into()), availability_zone: "us-east-1a".into() },
+        ],
+        security_groups: vec![SecurityGroup {
+            id: "sg-tasks".into(),
+            group_name: "service-a-tasks".into(),
+            tags: Tags::new(),
+            rules: vec![rule("sgr-user", Direction::Ingress, "tcp", 22, Peer::Cidr("10.9.0.0/16".into()), Tags::new())],
+        }],
+        ..Observed::default()
+    }
+}
+
+fn rule(id: &str, direction: Direction, protocol: &str, port: i32, peer: Peer, tags: Tags) -> SecurityGroupRule {
+    SecurityGroupRule { id: id.into(), permission: Permission { direction, protocol: protocol.into(), from_port: port, to_port: port, peer }, tags }
+}
+
+fn seed_health_check() -> HealthCheck {
+    HealthCheck { path: "/application-status/health".into(), interval: 5, timeout: 4, healthy_threshold: 2, unhealthy_threshold: 10, matcher: "200".into() }
+}
+
+/// The account as AWS leaves it after `apply` of TOPOLOGY.
+fn converged_account() -> Observed {
+    let mut observed = empty_account();
+    let vpc_cidr = || Peer::Cidr("10.0.0.0/16".into());
+    let mut lb_group = SecurityGroup {
+        id: "sg-lb".into(),
+        group_name: "demo-alb-lb".into(),
+        tags: tags(&Address::LoadBalancerSecurityGroup),
+        rules: vec![
+            rule("sgr-1", Direction::Ingress, "tcp", 80, vpc_cidr(), Tags::new()),
+            rule("sgr-2", Direction::Ingress, "tcp", 443, vpc_cidr(), Tags::new()),
+            rule("sgr-3", Direction::Egress, "-1", -1, vpc_cidr(), Tags::new()),
+        ],
+    };
+    lb_group.tags.insert("Name".into(), "demo-alb-lb".into());
+    observed.security_groups.push(lb_group);
+    observed.security_groups[0].rules.push(rule("sgr-4", Direction::Ingress, "tcp", 8080, Peer::Group("sg-lb".into()), tags(&Address::Ingress("service-a".into()))));
+    let desired_name = plan_apply(&topology(TOPOLOGY), &empty_account())
+        .unwrap()
+        .changes
+        .into_iter()
+        .find(|change| change.address == Address::TargetGroup("service-a".into()))
+        .unwrap()
+        .name;
+    observed.target_groups = vec![
+        TargetGroup {
+            arn: "arn:tg/default".into(),
+            name: "demo-alb-default".into(),
+            port: 80,
+            protocol: "HTTP".into(),
+            target_type: "ip".into(),
+            vpc_id: "vpc-1".into(),
+            health_check: HealthCheck::default(),
+            tags: tags(&Address::DefaultTargetGroup),
+        },
+        TargetGroup {
+            arn: "arn:tg/a".into(),
+            name: desired_name,
+            port: 8080,
+            protocol: "HTTP".into(),
+            target_type: "ip".into(),
+            vpc_id: "vpc-1".into(),
+            health_check: seed_health_check(),
+            tags: tags(&Address::TargetGroup("service-a".into())),
+        },
+    ];
+    observed.load_balancers = vec![LoadBalancer {
+        arn: "arn:lb".into(),
+        name: "demo-alb".into(),
+        scheme: "internal".into(),
+        dns_name: "internal-demo-alb-1.us-east-1.elb.amazonaws.com".into(),
+        subnet_ids: vec!["subnet-b".into(), "subnet-a".into()],
+        security_group_ids: vec!["sg-lb".into()],
+        tags: tags(&Address::LoadBalancer),
+        listeners: vec![Listener {
+            arn: "arn:listener".into(),
+            port: 80,
+            protocol: "HTTP".into(),
+            default_target_group_arn: Some("arn:tg/default".into()),
+            tags: tags(&Address::Listener(80)),
+            rules: vec![Rule {
+                arn: "arn:rule/a".into(),
+                priority: 1,
+                hosts: vec!["service-a.in.example.com".into()],
+                target_group_arn: Some("arn:tg/a".into()),
+                tags: tags(&Address::ListenerRule("service-a".into())),
+            }],
+        }],
+    }];
+    observed.zones = vec![HostedZone {
+        id: "Z1".into(),
+        name: "in.example.com".into(),
+        comment: Some(zone_comment("demo")),
+        records: vec![
+            Record { name: "service-a.in.example.com".into(), kind: "CNAME".into(), ttl: Some(60), values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com.".into()] },
+            Record {
+                name: owner_record_name("service-a.in.example.com"),
+                kind: "TXT".into(),
+                ttl: Some(60),
+                values: vec![owner_record_value("demo", &Address::DnsRecord("service-a".into()))],
+            },
+        ],
+    }];
+    observed
+}
+
+fn addresses(plan: &Plan, action: Action) -> Vec<String> {
+    plan.changes.iter().filter(|change| change.action == action).map(|change| change.address.to_string()).collect()
+}
+
+#[test]
+fn from_nothing_everything_is_created_in_dependency_order() {
+    let plan = plan_apply(&topology(TOPOLOGY), &empty_account()).unwrap();
+    assert_eq!(
+        addresses(&plan, Action::Create),
+        [
+            "load_balancer.security_group",
+            "load_balancer.default_target_group",
+            "dns.zone",
+            "service.service-a.target_group",
+            "load_balancer",
+            "service.service-a.ingress",
+            "listener.80",
+            "service.service-a.rule",
+            "service.service-a.dns_record",
+        ]
+    );
+    assert_eq!(plan.summary().add, 9);
+    let group = plan.changes.iter().find(|change| change.address == Address::LoadBalancerSecurityGroup).unwrap();
+    let Operation::CreateSecurityGroup { rules, .. } = &group.operation else { panic!() };
+    assert_eq!(rules.len(), 3, "80 and 443 in from the VPC, everything out to the VPC: {rules:?}");
+    let record = plan.changes.iter().find(|change| change.address == Address::DnsRecord("service-a".into())).unwrap();
+    assert!(record.fields.iter().any(|field| field.new.as_deref() == Some(crate::plan::KNOWN_AFTER_APPLY)));
+}
+
+#[test]
+fn a_converged_account_needs_no_changes() {
+    let plan = plan_apply(&topology(TOPOLOGY), &converged_account()).unwrap();
+    assert!(plan.is_empty(), "{:#?}", plan.changes);
+    assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+}
+
+#[test]
+fn a_health_check_changed_by_hand_is_an_update_with_old_and_new() {
+    let mut observed = converged_account();
+    observed.target_groups[1].health_check.path = "/".into();
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(plan.changes.len(), 1);
+    let change = &plan.changes[0];
+    assert_eq!((change.action, change.address.to_string()), (Action::Update, "service.service-a.target_group".into()));
+    assert_eq!(change.fields[0].field, "health_check.path");
+    assert_eq!(change.fields[0].old.as_deref(), Some("/"));
+    assert_eq!(change.fields[0].new.as_deref(), Some("/application-status/health"));
+}
+
+#[test]
+fn a_deleted_rule_and_record_are_recreated() {
+    let mut observed = converged_account();
+    observed.load_balancers[0].listeners[0].rules.clear();
+    observed.zones[0].records.retain(|record| record.kind != "CNAME");
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(addresses(&plan, Action::Create), ["service.service-a.rule", "service.service-a.dns_record"]);
+    let Operation::CreateRule { listener, target_group, priority, .. } = &plan.changes[0].operation else { panic!() };
+    assert_eq!((listener, target_group, *priority), (&Ref::Known("arn:listener".into()), &Ref::Known("arn:tg/a".into()), 1));
+}
+
+#[test]
+fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
+    let plan = plan_apply(&topology(&TOPOLOGY.replace("port = 8080", "port = 9090")), &converged_account()).unwrap();
+    let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
+    assert_eq!(replace.address, Address::TargetGroup("service-a".into()));
+    assert_eq!(replace.reason.as_deref(), Some("port cannot change in place"));
+    let rule = plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into())).unwrap();
+    assert!(matches!(&rule.operation, Operation::UpdateRule { target_group: Some(Ref::Of(_)), .. }));
+    let ingress = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
+    assert_eq!(ingress.action, Action::Update);
+    let steps = schedule(&plan);
+    let order = topological_order(&steps).expect("no cycle");
+    let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
+    let retire = position(&|work| matches!(work, Work::RetireTargetGroup(_)));
+    let rule_index = plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into())).unwrap();
+    let move_rule = position(&|work| *work == Work::Change(rule_index));
+    assert!(move_rule < retire, "the old target group is retired only after the rule moved");
+}
+
+#[test]
+fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
+    let mut observed = converged_account();
+    observed.load_balancers[0].listeners[0].rules.clear();
+    observed.load_balancers[0].listeners[0].rules.push(Rule {
+        arn: "arn:rule/user".into(),
+        priority: 1,
+        hosts: vec!["user.in.example.com".into()],
+        target_group_arn: None,
+        tags: Tags::new(),
+    });
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let Operation::CreateRule { priority, .. } = &plan.changes[0].operation else { panic!("{:?}", plan.changes) };
+    assert_eq!(*priority, 2);
+    let explicit = TOPOLOGY.replace("security_group = \"service-a-tasks\"", "security_group = \"service-a-tasks\"\npriority = 1");
+    let error = plan_apply(&topology(&explicit), &observed).unwrap_err();
+    assert!(error.to_string().contains("priority 1 of service \"service-a\" is held by a listener rule ecsnet does not own"), "{error}");
+}
+
+#[test]
+fn a_record_ecsnet_does_not_own_is_a_conflict_not_an_overwrite() {
+    let mut observed = converged_account();
+    observed.zones[0].records.retain(|record| record.kind != "TXT");
+    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err();
+    assert!(error.to_string().contains("service-a.in.example.com already has a CNAME record in zone in.example.com that ecsnet topology demo does not own"), "{error}");
+}
+
+#[test]
+fn a_missing_vpc_subnet_or_group_is_named() {
+    let mut observed = empty_account();
+    observed.subnets.pop();
+    observed.security_groups.clear();
+    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err().to_string();
+    assert!(error.contains("network.subnets[0]: no subnet of the VPC has the ID or Name tag \"private-a\""), "{error}");
+    assert!(error.contains("service[0].security_group: no security group of the VPC"), "{error}");
+    observed.vpc = None;
+    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err().to_string();
+    assert!(error.contains("network.vpc: no VPC has the ID or Name tag \"demo-vpc\""), "{error}");
+}
+
+#[test]
+fn subnets_in_one_availability_zone_are_refused() {
+    let mut observed = empty_account();
+    observed.subnets[0].availability_zone = "us-east-1a".into();
+    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err().to_string();
+    assert!(error.contains("all subnets are in one Availability Zone"), "{error}");
+}
+
+#[test]
+fn destroy_removes_what_the_topology_owns_and_nothing_else() {
+    let mut observed = converged_account();
+    observed.target_groups.push(TargetGroup { tags: Tags::new(), arn: "arn:tg/foreign".into(), name: "foreign".into(), ..observed.target_groups[0].clone() });
+    let mut other_topology = tags(&Address::TargetGroup("x".into()));
+    other_topology.insert(TOPOLOGY_TAG.into(), "other".into());
+    observed.target_groups.push(TargetGroup { tags: other_topology, arn: "arn:tg/other".into(), name: "other".into(), ..observed.target_groups[0].clone() });
+    observed.zones[0].records.push(Record { name: "user.in.example.com".into(), kind: "A".into(), ttl: Some(300), values: vec!["10.0.0.9".into()] });
+    let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
+    assert!(plan.changes.iter().all(|change| change.action == Action::Delete));
+    let deleted: Vec<String> = plan.changes.iter().map(|change| format!("{} {}", change.address, change.name)).collect();
+    assert!(!deleted.iter().any(|line| line.contains("foreign") || line.contains("other")), "{deleted:?}");
+    assert_eq!(plan.changes.len(), 8, "{deleted:?}");
+    assert!(!deleted.iter().any(|line| line.starts_with("dns.zone")), "a zone with a foreign record stays: {deleted:?}");
+    assert!(plan.notes.iter().any(|note| note.contains("A user.in.example.com")), "{:?}", plan.notes);
+    let revoke = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
+    assert_eq!(revoke.operation, Operation::SetIngress { revoke: vec![("sg-tasks".into(), vec!["sgr-4".into()])], authorize: None });
+    let removed_with_load_balancer = plan.changes.iter().filter(|change| change.operation == Operation::RemovedWithParent).count();
+    assert_eq!(removed_with_load_balancer, 2, "the listener and its rule go with the load balancer");
+    let steps = schedule(&plan);
+    let order = topological_order(&steps).expect("no cycle");
+    let step_of = |address: Address| {
+        let index = plan.changes.iter().position(|change| change.address == address).unwrap();
+        order.iter().position(|&step| steps[step].changes().contains(&index)).unwrap()
+    };
+    assert!(step_of(Address::LoadBalancer) < step_of(Address::LoadBalancerSecurityGroup));
+    assert!(step_of(Address::Ingress("service-a".into())) < step_of(Address::LoadBalancerSecurityGroup));
+    assert!(step_of(Address::LoadBalancer) < step_of(Address::TargetGroup("service-a".into())));
+}
+
+#[test]
+fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_one() {
+    let observed = converged_account();
+    let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
+    let steps = schedule(&plan);
+    let order = topological_order(&steps).unwrap();
+    let zone = plan.changes.iter().position(|change| change.address == Address::HostedZone).expect("owned zone deleted");
+    let record = plan.changes.iter().position(|change| change.address == Address::DnsRecord("service-a".into())).unwrap();
+    let step_of = |index| order.iter().position(|&step| steps[step].changes().contains(&index)).unwrap();
+    assert!(step_of(record) < step_of(zone));
+
+    let mut adopted = converged_account();
+    adopted.zones[0].comment = Some("made by hand".into());
+    let plan = plan_apply(&topology(TOPOLOGY), &adopted).unwrap();
+    assert!(plan.is_empty());
+    assert!(plan.notes[0].contains("ecsnet did not create it and will never delete it"));
+    let plan = plan_destroy(&topology(TOPOLOGY), &adopted).unwrap();
+    assert!(!plan.changes.iter().any(|change| change.address == Address::HostedZone));
+}
+
+#[test]
+fn a_users_identical_ingress_rule_satisfies_the_topology() {
+    let mut observed = converged_account();
+    observed.security_groups[0].rules.retain(|rule| rule.id != "sgr-4");
+    observed.security_groups[0].rules.push(rule("sgr-user2", Direction::Ingress, "tcp", 8080, Peer::Group("sg-lb".into()), Tags::new()));
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert!(plan.is_empty(), "{:?}", plan.changes);
+    assert!(plan.notes[0].contains("through a rule ecsnet does not own"));
+}
+
+#[test]
+fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
+    let without_services = TOPOLOGY.split("[[service]]").next().unwrap();
+    let plan = plan_apply(&topology(without_services), &converged_account()).unwrap();
+    assert_eq!(
+        addresses(&plan, Action::Delete),
+        ["service.service-a.target_group", "service.service-a.ingress", "service.service-a.rule", "service.service-a.dns_record"]
+    );
+    assert!(topological_order(&schedule(&plan)).is_some());
+}
+
+#[test]
+fn a_scheme_change_replaces_the_load_balancer_and_recreates_its_listener_and_rules() {
+    let text = TOPOLOGY.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]");
+    let plan = plan_apply(&topology(&text), &converged_account()).unwrap();
+    let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
+    assert_eq!((replace.address.clone(), replace.reason.as_deref()), (Address::LoadBalancer, Some("scheme cannot change in place")));
+    assert_eq!(addresses(&plan, Action::Create), ["listener.80", "service.service-a.rule"]);
+    assert_eq!(addresses(&plan, Action::Update), ["service.service-a.dns_record"]);
+}
+
+#[test]
+fn duplicates_left_by_a_crashed_run_are_deleted() {
+    let mut observed = converged_account();
+    let duplicate = TargetGroup { arn: "arn:tg/a2".into(), name: "demo-service-a-dupe".into(), ..observed.target_groups[1].clone() };
+    observed.target_groups.push(duplicate);
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(plan.changes.len(), 1);
+    assert_eq!(plan.changes[0].operation, Operation::DeleteTargetGroup { arn: "arn:tg/a2".into() });
+}

@@ -1,0 +1,195 @@
+//! The plan: what must change so live state matches the topology. Built by a pure function of
+//! (topology, observed state); rendered for people and machines; executed by the AWS adapters.
+
+mod address;
+mod desired;
+mod diff;
+mod order;
+pub mod ownership;
+pub mod render;
+
+use serde::Serialize;
+
+pub use address::Address;
+pub use diff::{plan_apply, plan_destroy, PlanError};
+pub use order::{schedule, topological_order, Step, Work};
+
+use crate::observed::{Permission, Record, SecurityGroupRule};
+use crate::topology::HealthCheck;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub topology: String,
+    pub changes: Vec<Change>,
+    /// Facts worth knowing that change nothing: an adopted zone, a rule satisfied by the user's own.
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn summary(&self) -> Summary {
+        let count = |wanted: &[Action]| self.changes.iter().filter(|change| wanted.contains(&change.action)).count();
+        Summary {
+            add: count(&[Action::Create, Action::Replace]),
+            change: count(&[Action::Update]),
+            destroy: count(&[Action::Delete, Action::Replace]),
+        }
+    }
+}
+
+/// Counted as Terraform counts: a replace is one add and one destroy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    Update,
+    Replace,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub address: Address,
+    pub action: Action,
+    /// The AWS name (or ID) people know the resource by.
+    pub name: String,
+    /// For a create, every field's new value; for an update or replace, each changed field.
+    pub fields: Vec<FieldChange>,
+    /// Why a replace cannot be done in place.
+    pub reason: Option<String>,
+    pub operation: Operation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+impl FieldChange {
+    pub fn new(field: &str, value: impl ToString) -> Self {
+        FieldChange { field: field.into(), old: None, new: Some(value.to_string()) }
+    }
+
+    pub fn changed(field: &str, old: impl ToString, new: impl ToString) -> Self {
+        FieldChange { field: field.into(), old: Some(old.to_string()), new: Some(new.to_string()) }
+    }
+}
+
+/// Text shown for a value AWS assigns during apply, such as a new load balancer's DNS name.
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+
+/// An ID or ARN: known now, or assigned when the resource at an address is created during this apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ref {
+    Known(String),
+    Of(Address),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetGroupSpec {
+    pub name: String,
+    pub port: u16,
+    pub protocol: String,
+    pub target_type: String,
+    pub vpc_id: String,
+    pub health_check: HealthCheck,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancerSpec {
+    pub name: String,
+    pub scheme: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group: Ref,
+}
+
+/// Ingress on a service's security group from the load balancer's group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngressSpec {
+    pub group_id: String,
+    pub port: u16,
+    pub source_group: Ref,
+}
+
+/// What the executor does for a change: plain data, with references to resources still to be created.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    CreateSecurityGroup { name: String, description: String, vpc_id: String, rules: Vec<Permission> },
+    UpdateSecurityGroupRules { group_id: String, authorize: Vec<Permission>, revoke: Vec<SecurityGroupRule> },
+    DeleteSecurityGroup { group_id: String },
+    CreateLoadBalancer(LoadBalancerSpec),
+    UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>> },
+    /// Delete the old one (its listeners and rules go with it), then create the new one.
+    ReplaceLoadBalancer { old_arn: String, spec: LoadBalancerSpec },
+    DeleteLoadBalancer { arn: String },
+    CreateTargetGroup(TargetGroupSpec),
+    UpdateHealthCheck { arn: String, health_check: HealthCheck },
+    /// Create the new one; the old one is deleted once nothing refers to it any more.
+    ReplaceTargetGroup { old_arn: String, spec: TargetGroupSpec },
+    DeleteTargetGroup { arn: String },
+    CreateListener { load_balancer: Ref, port: u16, default_target_group: Ref },
+    UpdateListenerDefault { arn: String, default_target_group: Ref },
+    DeleteListener { arn: String },
+    CreateRule { listener: Ref, priority: u32, hosts: Vec<String>, target_group: Ref },
+    UpdateRule { arn: String, priority: Option<u32>, hosts: Option<Vec<String>>, target_group: Option<Ref> },
+    DeleteRule { arn: String },
+    /// Revoke ecsnet's old rules (any group), then authorize the wanted one.
+    SetIngress { revoke: Vec<(String, Vec<String>)>, authorize: Option<IngressSpec> },
+    /// `comment` carries the ownership marker: CreateHostedZone takes no tags.
+    CreateHostedZone { name: String, vpc_id: String, comment: String },
+    DeleteHostedZone { zone_id: String },
+    /// One zone's record changes: `delete` holds records exactly as they are (Route 53's DELETE wants that).
+    ChangeRecords { zone: Ref, upsert: Option<RecordSpec>, delete: Vec<Record> },
+    /// Nothing to call: the resource goes away with the load balancer or listener it belongs to.
+    RemovedWithParent,
+}
+
+/// A service's CNAME to the load balancer, with its ownership TXT record beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordSpec {
+    pub host: String,
+    /// The ownership TXT record's name and quoted value.
+    pub owner_name: String,
+    pub owner_value: String,
+    pub ttl: i64,
+    pub load_balancer: Ref,
+}
+
+impl Operation {
+    /// Addresses whose IDs this operation needs from creates earlier in the same apply.
+    pub fn references(&self) -> Vec<&Address> {
+        let refs: Vec<&Ref> = match self {
+            Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => vec![&spec.security_group],
+            Operation::UpdateLoadBalancer { security_groups, .. } => security_groups.iter().flatten().collect(),
+            Operation::CreateListener { load_balancer, default_target_group, .. } => vec![load_balancer, default_target_group],
+            Operation::UpdateListenerDefault { default_target_group, .. } => vec![default_target_group],
+            Operation::CreateRule { listener, target_group, .. } => vec![listener, target_group],
+            Operation::UpdateRule { target_group, .. } => target_group.iter().collect(),
+            Operation::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
+            Operation::ChangeRecords { zone, upsert, .. } => {
+                let mut refs = vec![zone];
+                refs.extend(upsert.iter().map(|spec| &spec.load_balancer));
+                refs
+            }
+            _ => vec![],
+        };
+        refs.into_iter()
+            .filter_map(|reference| match reference {
+                Ref::Of(address) => Some(address),
+                Ref::Known(_) => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,127 @@
+//! Dependency order: which changes must finish before which. Creates follow what they refer to; deletes go in
+//! the reverse order AWS enforces (a target group cannot go while a rule uses it, a security group while a load
+//! balancer or another group's rule does); a replaced target group is retired only after every rule has moved.
+
+use std::collections::BTreeMap;
+
+use super::{Action, Address, Change, Operation, Plan, Ref};
+
+/// What one step of an apply does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Work {
+    /// One change, by its index in the plan.
+    Change(usize),
+    /// Every record change of one zone, sent as one change batch.
+    Records(Vec<usize>),
+    /// Delete the target group a replace left behind, once nothing refers to it.
+    RetireTargetGroup(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub work: Work,
+    /// Indices of the steps that must finish first.
+    pub after: Vec<usize>,
+}
+
+impl Step {
+    pub fn changes(&self) -> Vec<usize> {
+        match &self.work {
+            Work::Change(index) | Work::RetireTargetGroup(index) => vec![*index],
+            Work::Records(indices) => indices.clone(),
+        }
+    }
+}
+
+/// The steps of a plan with their dependencies. Changes with nothing to call are left out.
+pub fn schedule(plan: &Plan) -> Vec<Step> {
+    let mut works = Vec::new();
+    let mut batches: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, change) in plan.changes.iter().enumerate() {
+        match &change.operation {
+            Operation::RemovedWithParent => {}
+            Operation::ChangeRecords { zone, .. } => batches.entry(zone_key(zone)).or_default().push(index),
+            Operation::ReplaceTargetGroup { .. } => {
+                works.push(Work::Change(index));
+                works.push(Work::RetireTargetGroup(index));
+            }
+            _ => works.push(Work::Change(index)),
+        }
+    }
+    works.extend(batches.into_values().map(Work::Records));
+    let mut steps: Vec<Step> = works.into_iter().map(|work| Step { work, after: Vec::new() }).collect();
+    for later in 0..steps.len() {
+        let after: Vec<usize> = (0..steps.len()).filter(|&earlier| earlier != later && must_follow(&plan.changes, &steps[later], &steps[earlier])).collect();
+        steps[later].after = after;
+    }
+    steps
+}
+
+fn zone_key(zone: &Ref) -> String {
+    match zone {
+        Ref::Known(id) => id.clone(),
+        Ref::Of(address) => address.to_string(),
+    }
+}
+
+/// Whether `later` must wait for `earlier`.
+fn must_follow(changes: &[Change], later: &Step, earlier: &Step) -> bool {
+    if let Work::RetireTargetGroup(retired) = later.work {
+        let address = &changes[retired].address;
+        return earlier.changes().iter().any(|&index| {
+            let change = &changes[index];
+            index == retired || change.operation.references().contains(&address) || is_routing(&change.address)
+        });
+    }
+    if matches!(earlier.work, Work::RetireTargetGroup(_)) {
+        return false;
+    }
+    later.changes().iter().any(|&a| earlier.changes().iter().any(|&b| change_must_follow(&changes[a], &changes[b])))
+}
+
+fn change_must_follow(later: &Change, earlier: &Change) -> bool {
+    let creates = |change: &Change| matches!(change.action, Action::Create | Action::Replace);
+    match (later.action, earlier.action) {
+        (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
+        (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
+        (_, Action::Delete) => {
+            // A freed rule priority, listener port or name may be what the later change needs.
+            matches!(later.address, Address::ListenerRule(_)) && matches!(earlier.address, Address::ListenerRule(_))
+                || matches!(later.address, Address::Listener(_)) && matches!(earlier.address, Address::Listener(_))
+        }
+        _ => creates(earlier) && later.operation.references().contains(&&earlier.address),
+    }
+}
+
+/// Whether AWS wants `first` gone before `then` can be deleted.
+fn deleted_before(first: &Address, then: &Address) -> bool {
+    use Address::*;
+    match then {
+        HostedZone => matches!(first, DnsRecord(_)),
+        Listener(_) => matches!(first, ListenerRule(_)),
+        LoadBalancer => matches!(first, Listener(_) | ListenerRule(_)),
+        DefaultTargetGroup | TargetGroup(_) => matches!(first, ListenerRule(_) | Listener(_) | LoadBalancer),
+        LoadBalancerSecurityGroup => matches!(first, LoadBalancer | Ingress(_)),
+        _ => false,
+    }
+}
+
+fn is_routing(address: &Address) -> bool {
+    matches!(address, Address::Listener(_) | Address::ListenerRule(_))
+}
+
+fn is_target_group(address: &Address) -> bool {
+    matches!(address, Address::DefaultTargetGroup | Address::TargetGroup(_))
+}
+
+/// The steps in an order that respects every dependency; `None` if the dependencies form a cycle.
+pub fn topological_order(steps: &[Step]) -> Option<Vec<usize>> {
+    let mut done = vec![false; steps.len()];
+    let mut order = Vec::new();
+    while order.len() < steps.len() {
+        let ready = (0..steps.len()).find(|&index| !done[index] && steps[index].after.iter().all(|&before| done[before]))?;
+        done[ready] = true;
+        order.push(ready);
+    }
+    Some(order)
+}

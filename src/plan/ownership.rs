@@ -1,0 +1,61 @@
+//! How ecsnet marks what it owns where AWS takes no tags: Route 53 records (a TXT record beside each, as
+//! external-dns does) and hosted zones (the zone's comment, set in the create call itself).
+
+use super::Address;
+
+const HERITAGE: &str = "heritage=ecsnet";
+
+/// The name of the TXT record that marks ecsnet's record at `host`.
+pub fn owner_record_name(host: &str) -> String {
+    format!("_ecsnet.{host}")
+}
+
+/// The TXT value, quoted as Route 53 wants it.
+pub fn owner_record_value(topology: &str, address: &Address) -> String {
+    format!("\"{HERITAGE},ecsnet/topology={topology},ecsnet/address={address}\"")
+}
+
+/// The host and address an ownership TXT record marks for `topology`, if it is one of its.
+pub fn parse_owner_record(topology: &str, name: &str, value: &str) -> Option<(String, Address)> {
+    let host = name.strip_prefix("_ecsnet.")?;
+    let fields: Vec<&str> = value.trim_matches('"').split(',').collect();
+    if !fields.contains(&HERITAGE) || !fields.contains(&format!("ecsnet/topology={topology}").as_str()) {
+        return None;
+    }
+    let address = fields.iter().find_map(|field| field.strip_prefix("ecsnet/address="))?.parse().ok()?;
+    Some((host.to_string(), address))
+}
+
+pub fn zone_comment(topology: &str) -> String {
+    format!("managed by ecsnet ecsnet:topology={topology}")
+}
+
+pub fn zone_owned_by(comment: Option<&str>, topology: &str) -> bool {
+    let marker = format!("ecsnet:topology={topology}");
+    comment.is_some_and(|comment| comment.split_whitespace().any(|word| word == marker))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_records_round_trip_and_name_their_topology() {
+        let address = Address::DnsRecord("service-a".into());
+        let value = owner_record_value("demo", &address);
+        let name = owner_record_name("service-a.in.example.com");
+        assert_eq!(parse_owner_record("demo", &name, &value), Some(("service-a.in.example.com".into(), address)));
+        assert_eq!(parse_owner_record("demo2", &name, &value), None);
+        assert_eq!(parse_owner_record("demo", "service-a.in.example.com", &value), None);
+        assert_eq!(parse_owner_record("demo", &name, "\"v=spf1 -all\""), None);
+    }
+
+    #[test]
+    fn zone_comments_mark_exactly_one_topology() {
+        let comment = zone_comment("demo");
+        assert!(zone_owned_by(Some(&comment), "demo"));
+        assert!(!zone_owned_by(Some(&comment), "dem"));
+        assert!(!zone_owned_by(Some("hand made"), "demo"));
+        assert!(!zone_owned_by(None, "demo"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Plans for people (Terraform-like text, color optional) and for machines (stable JSON, documented in the
+//! README). Both write to any `Write`, so tests render into a `Vec<u8>`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Action, FieldChange, Plan, Summary};
+
+/// The JSON plan format's version; bumped on any incompatible change.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+pub fn symbol(action: Action) -> &'static str {
+    match action {
+        Action::Create => "+",
+        Action::Update => "~",
+        Action::Replace => "-/+",
+        Action::Delete => "-",
+    }
+}
+
+fn color_code(action: Action) -> &'static str {
+    match action {
+        Action::Create => "32",
+        Action::Update => "33",
+        Action::Replace => "35",
+        Action::Delete => "31",
+    }
+}
+
+/// The plan as text: one block per change, notes, and the summary line.
+pub fn write_text(out: &mut dyn Write, plan: &Plan, style: Style) -> io::Result<()> {
+    if plan.is_empty() {
+        writeln!(out, "No changes. Live state matches topology \"{}\".", plan.topology)?;
+    } else {
+        writeln!(out, "ecsnet will make these changes to topology \"{}\":", plan.topology)?;
+        writeln!(out)?;
+        for change in &plan.changes {
+            let head = format!("{:>3} {}", symbol(change.action), change.address);
+            write!(out, "{}  {}", style.paint(color_code(change.action), &head), change.name)?;
+            if let Some(reason) = &change.reason {
+                write!(out, "  ({reason})")?;
+            }
+            writeln!(out)?;
+            for field in &change.fields {
+                writeln!(out, "        {}", describe_field(field))?;
+            }
+        }
+    }
+    if !plan.notes.is_empty() {
+        writeln!(out)?;
+        for note in &plan.notes {
+            writeln!(out, "note: {note}")?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", summary_line(plan.summary()))
+}
+
+fn describe_field(field: &FieldChange) -> String {
+    match (&field.old, &field.new) {
+        (None, Some(new)) => format!("{}: {new}", field.field),
+        (Some(old), Some(new)) => format!("{}: {old} → {new}", field.field),
+        (Some(old), None) => format!("{}: {old} → (none)", field.field),
+        (None, None) => field.field.clone(),
+    }
+}
+
+pub fn summary_line(summary: Summary) -> String {
+    format!("Plan: {} to add, {} to change, {} to destroy.", summary.add, summary.change, summary.destroy)
+}
+
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    format_version: u32,
+    topology: &'a str,
+    changes: Vec<JsonChange<'a>>,
+    notes: &'a [String],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    address: String,
+    action: Action,
+    name: &'a str,
+    reason: Option<&'a str>,
+    fields: &'a [FieldChange],
+}
+
+/// The plan as one JSON document (format in the README).
+pub fn write_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    let document = JsonPlan {
+        format_version: JSON_FORMAT_VERSION,
+        topology: &plan.topology,
+        changes: plan
+            .changes
+            .iter()
+            .map(|change| JsonChange {
+                address: change.address.to_string(),
+                action: change.action,
+                name: &change.name,
+                reason: change.reason.as_deref(),
+                fields: &change.fields,
+            })
+            .collect(),
+        notes: &plan.notes,
+        summary: plan.summary(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

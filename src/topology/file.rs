@@ -1,0 +1,69 @@
+//! The topology file as written by users: serde structs that mirror the TOML keys one to one.
+//!
+//! These key names are the contract with users' files; unknown keys are rejected.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TopologyFile {
+    pub name: String,
+    pub region: Option<String>,
+    pub network: NetworkSection,
+    pub load_balancer: Option<LoadBalancerSection>,
+    pub listener: Option<ListenerSection>,
+    pub dns: Option<DnsSection>,
+    #[serde(default, rename = "service")]
+    pub services: Vec<ServiceSection>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    pub vpc: String,
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSection {
+    pub name: Option<String>,
+    pub scheme: Option<String>,
+    pub allowed_cidrs: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerSection {
+    pub port: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DnsSection {
+    pub zone: String,
+    pub ttl: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSection {
+    pub name: String,
+    pub port: i64,
+    pub host: Option<String>,
+    pub security_group: String,
+    pub target_type: Option<String>,
+    pub priority: Option<i64>,
+    pub health_check: Option<HealthCheckSection>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheckSection {
+    pub path: Option<String>,
+    pub interval: Option<i64>,
+    pub timeout: Option<i64>,
+    pub healthy_threshold: Option<i64>,
+    pub unhealthy_threshold: Option<i64>,
+    pub matcher: Option<String>,
+}

@@ -1,0 +1,96 @@
+//! Reading a topology file: TOML syntax and types first (errors name the file, line and key), then AWS's limits.
+
+use std::path::{Path, PathBuf};
+
+use super::file::TopologyFile;
+use super::validate::{validate, ValidationError};
+use super::Topology;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TopologyError {
+    #[error("cannot read topology file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {key}: {message}")]
+    Syntax { path: PathBuf, line: usize, column: usize, key: String, message: String },
+    #[error("{path}: {count} problem(s) found, nothing was changed:\n{list}", count = .errors.len(), list = render_list(.errors))]
+    Invalid { path: PathBuf, errors: Vec<ValidationError> },
+}
+
+fn render_list(errors: &[ValidationError]) -> String {
+    errors.iter().map(|error| format!("  - {error}")).collect::<Vec<_>>().join("\n")
+}
+
+/// Reads, parses and validates the topology file at `path`.
+pub fn load(path: &Path) -> Result<Topology, TopologyError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| TopologyError::Read { path: path.to_path_buf(), source })?;
+    parse(path, &text)
+}
+
+/// Parses and validates topology text; `path` is only used in error messages.
+pub fn parse(path: &Path, text: &str) -> Result<Topology, TopologyError> {
+    let file = parse_file(path, text)?;
+    validate(&file).map_err(|errors| TopologyError::Invalid { path: path.to_path_buf(), errors })
+}
+
+fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
+    let deserializer = toml::Deserializer::new(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let key = error.path().to_string();
+        let inner = error.into_inner();
+        let (line, column) = inner.span().map(|span| line_and_column(text, span.start)).unwrap_or((1, 1));
+        TopologyError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            key: if key == "." { "(top level)".into() } else { key },
+            message: inner.message().trim().to_string(),
+        }
+    })
+}
+
+/// 1-based line and column of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syntax_error(text: &str) -> String {
+        parse(Path::new("ecsnet.toml"), text).unwrap_err().to_string()
+    }
+
+    const MINIMAL: &str = "name = \"demo\"\n[network]\nvpc = \"vpc-1\"\nsubnets = [\"a\", \"b\"]\n";
+
+    #[test]
+    fn unknown_keys_name_the_file_line_and_key() {
+        let message = syntax_error(&format!("{MINIMAL}[load_balancer]\nschem = \"internal\"\n"));
+        assert!(message.starts_with("ecsnet.toml:6:1: load_balancer.schem: unknown field `schem`"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_file_line_and_key() {
+        let message = syntax_error(&format!(
+            "{MINIMAL}[[service]]\nname = \"a\"\nport = \"8080\"\nsecurity_group = \"sg-1\"\n"
+        ));
+        assert!(message.starts_with("ecsnet.toml:7:8: service[0].port: invalid type: string"), "{message}");
+    }
+
+    #[test]
+    fn missing_required_keys_are_named() {
+        let message = syntax_error("name = \"demo\"\n");
+        assert!(message.contains("missing field `network`"), "{message}");
+    }
+
+    #[test]
+    fn a_minimal_file_parses() {
+        let topology = parse(Path::new("ecsnet.toml"), MINIMAL).unwrap();
+        assert_eq!(topology.name, "demo");
+        assert!(topology.load_balancer.is_none());
+    }
+}

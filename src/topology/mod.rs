@@ -1,0 +1,116 @@
+//! The topology: what the user wants, read from a TOML file, validated against AWS's limits and with every
+//! default filled in. Nothing here touches the network.
+
+pub mod file;
+mod load;
+pub(crate) mod names;
+mod validate;
+
+pub use load::{load, parse, TopologyError};
+pub use names::bounded_name;
+pub use validate::ValidationError;
+
+/// AWS's default health check for an HTTP target group, used for every field the file leaves out.
+pub const DEFAULT_HEALTH_CHECK: HealthCheck = HealthCheck {
+    path: String::new(),
+    interval: 30,
+    timeout: 5,
+    healthy_threshold: 5,
+    unhealthy_threshold: 2,
+    matcher: String::new(),
+};
+
+/// A validated topology with every default resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topology {
+    pub name: String,
+    pub region: Option<String>,
+    pub network: Network,
+    pub load_balancer: Option<LoadBalancer>,
+    pub dns: Option<Dns>,
+    pub services: Vec<Service>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    /// A VPC ID (`vpc-…`) or the value of the VPC's Name tag.
+    pub vpc: String,
+    /// Subnet IDs or Name tags.
+    pub subnets: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancer {
+    pub name: String,
+    pub scheme: Scheme,
+    /// `None`: the VPC's CIDR blocks, known once the VPC is read.
+    pub allowed_cidrs: Option<Vec<String>>,
+    pub listener_port: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scheme {
+    Internal,
+    InternetFacing,
+}
+
+impl Scheme {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Scheme::Internal => "internal",
+            Scheme::InternetFacing => "internet-facing",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dns {
+    /// The zone name without a trailing dot, lowercase.
+    pub zone: String,
+    pub ttl: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub port: u16,
+    /// The Host header the listener rule matches, lowercase, without a trailing dot.
+    pub host: String,
+    /// The tasks' security group: an ID (`sg-…`), or a group name or Name tag.
+    pub security_group: String,
+    pub target_type: TargetType,
+    pub priority: Option<u32>,
+    pub health_check: HealthCheck,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetType {
+    Ip,
+    Instance,
+}
+
+impl TargetType {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            TargetType::Ip => "ip",
+            TargetType::Instance => "instance",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HealthCheck {
+    pub path: String,
+    pub interval: i32,
+    pub timeout: i32,
+    pub healthy_threshold: i32,
+    pub unhealthy_threshold: i32,
+    /// HTTP codes that mean healthy, as AWS writes them: "200", "200-299", "200,202".
+    pub matcher: String,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck { path: "/".into(), matcher: "200".into(), ..DEFAULT_HEALTH_CHECK }
+    }
+}

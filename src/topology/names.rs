@@ -1,0 +1,52 @@
+//! Names ecsnet derives for AWS resources, kept within AWS's 32-character limit.
+
+/// AWS's limit for load balancer and target group names.
+pub const MAX_NAME_LEN: usize = 32;
+
+/// `base-suffix`, cut to 32 characters; when it has to be cut, a stable 4-hex-digit hash of the full name keeps
+/// two long names apart. The result never begins or ends with a hyphen.
+pub fn bounded_name(base: &str, suffix: &str) -> String {
+    let full = if suffix.is_empty() { base.to_string() } else { format!("{base}-{suffix}") };
+    if full.len() <= MAX_NAME_LEN {
+        return full;
+    }
+    let hash = format!("{:04x}", fnv1a(full.as_bytes()) & 0xffff);
+    let keep = MAX_NAME_LEN - hash.len() - 1;
+    let head = full[..keep].trim_end_matches('-');
+    format!("{head}-{hash}")
+}
+
+/// A short stable hash of `parts`, for names that must change when the parts change.
+pub fn short_hash(parts: &[&str]) -> String {
+    format!("{:04x}", fnv1a(parts.join("\u{1f}").as_bytes()) & 0xffff)
+}
+
+/// FNV-1a, 64 bits: stable across runs and platforms, unlike std's hasher.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x100000001b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_are_kept_as_they_are() {
+        assert_eq!(bounded_name("demo", "default"), "demo-default");
+    }
+
+    #[test]
+    fn long_names_are_cut_to_32_with_a_stable_hash() {
+        let name = bounded_name("a-very-long-topology-name-for-tests", "a-long-service-name");
+        assert_eq!(name.len(), 32);
+        assert_eq!(name, bounded_name("a-very-long-topology-name-for-tests", "a-long-service-name"));
+        assert_ne!(name, bounded_name("a-very-long-topology-name-for-tests", "a-long-service-nam2"));
+        assert!(!name.starts_with('-') && !name.ends_with('-'));
+    }
+
+    #[test]
+    fn short_hash_changes_with_its_parts() {
+        assert_eq!(short_hash(&["8080", "HTTP"]).len(), 4);
+        assert_ne!(short_hash(&["8080", "HTTP"]), short_hash(&["8081", "HTTP"]));
+    }
+}

@@ -1,0 +1,489 @@
+//! AWS's limits, checked before any API call so nothing fails half-way. Every error says what is wrong, where
+//! (the key), and how to fix it.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::file::{HealthCheckSection, ServiceSection, TopologyFile};
+use super::names::MAX_NAME_LEN;
+use super::{Dns, HealthCheck, LoadBalancer, Network, Scheme, Service, TargetType, Topology};
+
+/// Listener rules one Application Load Balancer may hold, the default rule not counted.
+pub const MAX_RULES_PER_LOAD_BALANCER: usize = 100;
+pub const DEFAULT_LISTENER_PORT: u16 = 80;
+pub const DEFAULT_TTL: i64 = 60;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The key, as a path: `service[1].priority`.
+    pub key: String,
+    pub problem: String,
+    pub hint: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}\n    hint: {}", self.key, self.problem, self.hint)
+    }
+}
+
+#[derive(Default)]
+struct Errors(Vec<ValidationError>);
+
+impl Errors {
+    fn push(&mut self, key: impl Into<String>, problem: impl Into<String>, hint: impl Into<String>) {
+        self.0.push(ValidationError { key: key.into(), problem: problem.into(), hint: hint.into() });
+    }
+}
+
+/// Validates the file and resolves every default; all problems are reported at once.
+pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
+    let mut errors = Errors::default();
+    check_resource_name(&mut errors, "name", &file.name, "the topology name");
+    if let Some(region) = &file.region {
+        if region.trim().is_empty() {
+            errors.push("region", "is empty", "write a region such as \"us-east-1\", or leave the key out");
+        }
+    }
+    let network = validate_network(&mut errors, file);
+    let dns = file.dns.as_ref().map(|dns| validate_dns(&mut errors, &dns.zone, dns.ttl));
+    let load_balancer = validate_load_balancer(&mut errors, file);
+    if file.listener.is_some() && file.load_balancer.is_none() {
+        errors.push("listener", "a listener needs a load balancer", "add a [load_balancer] table");
+    }
+    let services = validate_services(&mut errors, file, dns.as_ref());
+    if !services.is_empty() && file.load_balancer.is_none() {
+        errors.push(
+            "service",
+            "services are reached through the load balancer, and there is no [load_balancer] table",
+            "add a [load_balancer] table (every key in it is optional)",
+        );
+    }
+    if services.len() > MAX_RULES_PER_LOAD_BALANCER {
+        errors.push(
+            "service",
+            format!(
+                "{} services need {} listener rules; an Application Load Balancer holds at most {}",
+                services.len(),
+                services.len(),
+                MAX_RULES_PER_LOAD_BALANCER
+            ),
+            "split the services over two topologies, each with its own load balancer",
+        );
+    }
+    if !errors.0.is_empty() {
+        return Err(errors.0);
+    }
+    Ok(Topology { name: file.name.clone(), region: file.region.clone(), network, load_balancer, dns, services })
+}
+
+fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Network {
+    let network = &file.network;
+    if network.vpc.trim().is_empty() {
+        errors.push("network.vpc", "is empty", "write the VPC's ID (vpc-…) or the value of its Name tag");
+    }
+    if network.subnets.len() < 2 {
+        errors.push(
+            "network.subnets",
+            format!("lists {} subnet(s); a load balancer needs subnets in at least two Availability Zones", network.subnets.len()),
+            "list two or more subnets, each in a different Availability Zone",
+        );
+    }
+    for (index, subnet) in network.subnets.iter().enumerate() {
+        if network.subnets[..index].contains(subnet) {
+            errors.push(format!("network.subnets[{index}]"), format!("\"{subnet}\" is listed twice"), "list each subnet once");
+        }
+    }
+    Network { vpc: network.vpc.trim().to_string(), subnets: network.subnets.clone() }
+}
+
+fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>) -> Dns {
+    let zone = normalize_host(zone);
+    if let Err(problem) = check_dns_name(&zone, false) {
+        errors.push("dns.zone", format!("\"{zone}\" is not a valid zone name: {problem}"), "write a domain such as \"in.example.com\"");
+    }
+    let ttl = ttl.unwrap_or(DEFAULT_TTL);
+    if !(0..=2_147_483_647).contains(&ttl) {
+        errors.push("dns.ttl", format!("{ttl} is outside 0–2147483647 seconds"), "Route 53 TTLs are whole seconds; 60 is usual");
+    }
+    Dns { zone, ttl }
+}
+
+fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Option<LoadBalancer> {
+    let section = file.load_balancer.as_ref()?;
+    let name = section.name.clone().unwrap_or_else(|| format!("{}-alb", file.name));
+    let key = if section.name.is_some() { "load_balancer.name" } else { "name" };
+    check_resource_name(errors, key, &name, "the load balancer name");
+    if name.starts_with("internal-") {
+        errors.push(key, format!("\"{name}\" begins with \"internal-\", which AWS reserves"), "choose another load balancer name");
+    }
+    let scheme = match section.scheme.as_deref().unwrap_or("internal") {
+        "internal" => Scheme::Internal,
+        "internet-facing" => Scheme::InternetFacing,
+        other => {
+            errors.push("load_balancer.scheme", format!("\"{other}\" is not a scheme"), "write \"internal\" (the default) or \"internet-facing\"");
+            Scheme::Internal
+        }
+    };
+    if scheme == Scheme::InternetFacing && section.allowed_cidrs.is_none() {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            "an internet-facing load balancer needs explicit allowed_cidrs",
+            "list who may connect, for example allowed_cidrs = [\"203.0.113.0/24\"]",
+        );
+    }
+    if let Some(cidrs) = &section.allowed_cidrs {
+        if cidrs.is_empty() {
+            errors.push("load_balancer.allowed_cidrs", "is empty: nobody could reach the load balancer", "list at least one CIDR block, or leave the key out for the VPC's blocks");
+        }
+        for (index, cidr) in cidrs.iter().enumerate() {
+            if let Err(problem) = check_ipv4_cidr(cidr) {
+                errors.push(format!("load_balancer.allowed_cidrs[{index}]"), format!("\"{cidr}\" {problem}"), "write an IPv4 CIDR block such as \"10.0.0.0/16\"");
+            }
+        }
+    }
+    let port = file.listener.as_ref().and_then(|listener| listener.port).map_or(DEFAULT_LISTENER_PORT, |port| check_port(errors, "listener.port", port));
+    Some(LoadBalancer { name, scheme, allowed_cidrs: section.allowed_cidrs.clone(), listener_port: port })
+}
+
+fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>) -> Vec<Service> {
+    let mut seen_names: HashMap<&str, usize> = HashMap::new();
+    let mut seen_hosts: HashMap<String, usize> = HashMap::new();
+    let mut seen_priorities: HashMap<i64, usize> = HashMap::new();
+    let mut services = Vec::new();
+    for (index, section) in file.services.iter().enumerate() {
+        let at = |key: &str| format!("service[{index}].{key}");
+        check_resource_name(errors, at("name"), &section.name, "a service name");
+        if let Some(first) = seen_names.insert(&section.name, index) {
+            errors.push(at("name"), format!("\"{}\" is also the name of service[{first}]", section.name), "give every service its own name");
+        }
+        let port = check_port(errors, &at("port"), section.port);
+        let host = service_host(errors, index, section, dns);
+        if let Some(first) = seen_hosts.insert(host.clone(), index) {
+            errors.push(at("host"), format!("\"{host}\" is also the host of service[{first}]"), "give every service its own host name");
+        }
+        if section.security_group.trim().is_empty() {
+            errors.push(at("security_group"), "is empty", "write the tasks' security group: its ID (sg-…) or its name");
+        }
+        let target_type = match section.target_type.as_deref().unwrap_or("ip") {
+            "ip" => TargetType::Ip,
+            "instance" => TargetType::Instance,
+            other => {
+                errors.push(at("target_type"), format!("\"{other}\" is not a target type"), "write \"ip\" (awsvpc networking, the default) or \"instance\" (bridge networking)");
+                TargetType::Ip
+            }
+        };
+        let priority = section.priority.map(|priority| {
+            if !(1..=50_000).contains(&priority) {
+                errors.push(at("priority"), format!("{priority} is outside 1–50000"), "choose a priority from 1 to 50000, or leave it out and ecsnet picks one");
+            }
+            if let Some(first) = seen_priorities.insert(priority, index) {
+                errors.push(at("priority"), format!("{priority} is also the priority of service[{first}]"), "rule priorities must be unique on a listener");
+            }
+            priority.clamp(1, 50_000) as u32
+        });
+        let health_check = validate_health_check(errors, index, section.health_check.as_ref());
+        services.push(Service {
+            name: section.name.clone(),
+            port,
+            host,
+            security_group: section.security_group.trim().to_string(),
+            target_type,
+            priority,
+            health_check,
+        });
+    }
+    services
+}
+
+fn service_host(errors: &mut Errors, index: usize, section: &ServiceSection, dns: Option<&Dns>) -> String {
+    let key = format!("service[{index}].host");
+    let host = match (&section.host, dns) {
+        (Some(host), _) => normalize_host(host),
+        (None, Some(dns)) => format!("{}.{}", section.name.to_ascii_lowercase(), dns.zone),
+        (None, None) => {
+            errors.push(&key, "no host is set and there is no [dns] zone to derive one from", "set host = \"name.example.com\", or add a [dns] table");
+            return String::new();
+        }
+    };
+    if host.len() > 128 {
+        errors.push(&key, format!("\"{host}\" is longer than the 128 characters a host-header condition allows"), "use a shorter host name");
+    }
+    if let Err(problem) = check_dns_name(&host, false) {
+        errors.push(&key, format!("\"{host}\" is not a valid host name: {problem}"), "use letters, digits, hyphens and dots");
+    }
+    if let Some(dns) = dns {
+        if host == dns.zone {
+            errors.push(&key, format!("\"{host}\" is the zone apex, where DNS allows no CNAME record"), format!("use a name inside the zone, such as \"{}.{}\"", section.name, dns.zone));
+        } else if !host.ends_with(&format!(".{}", dns.zone)) {
+            errors.push(&key, format!("\"{host}\" is not inside the zone \"{}\", so ecsnet cannot give it a record", dns.zone), format!("use a name ending in \".{}\"", dns.zone));
+        }
+    }
+    host
+}
+
+fn validate_health_check(errors: &mut Errors, index: usize, section: Option<&HealthCheckSection>) -> HealthCheck {
+    let defaults = HealthCheck::default();
+    let Some(section) = section else { return defaults };
+    let at = |key: &str| format!("service[{index}].health_check.{key}");
+    let mut bounded = |key: &str, value: Option<i64>, default: i32, low: i64, high: i64| -> i32 {
+        match value {
+            None => default,
+            Some(value) if (low..=high).contains(&value) => value as i32,
+            Some(value) => {
+                errors.push(at(key), format!("{value} is outside {low}–{high}"), format!("AWS accepts {low} to {high}; leave it out for {default}"));
+                default
+            }
+        }
+    };
+    let interval = bounded("interval", section.interval, defaults.interval, 5, 300);
+    let timeout = bounded("timeout", section.timeout, defaults.timeout, 2, 120);
+    let healthy_threshold = bounded("healthy_threshold", section.healthy_threshold, defaults.healthy_threshold, 2, 10);
+    let unhealthy_threshold = bounded("unhealthy_threshold", section.unhealthy_threshold, defaults.unhealthy_threshold, 2, 10);
+    if timeout >= interval {
+        errors.push(at("timeout"), format!("the timeout ({timeout} s) must be shorter than the interval ({interval} s)"), "lower the timeout or raise the interval");
+    }
+    let path = section.path.clone().unwrap_or(defaults.path);
+    if !path.starts_with('/') || path.len() > 1024 {
+        errors.push(at("path"), format!("\"{path}\" must begin with \"/\" and be at most 1024 characters"), "write a path such as \"/health\"");
+    }
+    let matcher = section.matcher.clone().unwrap_or(defaults.matcher);
+    if !is_http_code_matcher(&matcher) {
+        errors.push(at("matcher"), format!("\"{matcher}\" is not a list or range of HTTP codes 200–499"), "write \"200\", \"200,202\" or \"200-299\"");
+    }
+    HealthCheck { path, interval, timeout, healthy_threshold, unhealthy_threshold, matcher }
+}
+
+fn is_http_code_matcher(matcher: &str) -> bool {
+    let is_code = |code: &str| code.len() == 3 && code.parse::<u16>().is_ok_and(|code| (200..=499).contains(&code));
+    !matcher.is_empty()
+        && matcher.split(',').all(|part| match part.split_once('-') {
+            Some((low, high)) => is_code(low) && is_code(high) && low <= high,
+            None => is_code(part),
+        })
+}
+
+fn check_port(errors: &mut Errors, key: &str, port: i64) -> u16 {
+    if (1..=65_535).contains(&port) {
+        port as u16
+    } else {
+        errors.push(key, format!("{port} is outside 1–65535"), "write a TCP port number");
+        1
+    }
+}
+
+/// Load balancer, target group and topology names: AWS allows 1–32 letters, digits and hyphens, not at either end.
+fn check_resource_name(errors: &mut Errors, key: impl Into<String>, name: &str, what: &str) {
+    let key = key.into();
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        errors.push(&key, format!("{what} \"{name}\" has {} characters; AWS allows 1 to {MAX_NAME_LEN}", name.len()), "use a shorter name");
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        errors.push(&key, format!("{what} \"{name}\" has characters other than letters, digits and hyphens"), "use only letters, digits and hyphens");
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        errors.push(&key, format!("{what} \"{name}\" begins or ends with a hyphen"), "move the hyphen inside the name");
+    }
+}
+
+pub(crate) fn normalize_host(host: &str) -> String {
+    host.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn check_dns_name(name: &str, allow_wildcard: bool) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if name.len() > 253 {
+        return Err("it is longer than 253 characters".into());
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 {
+        return Err("it needs at least two labels".into());
+    }
+    for (index, label) in labels.iter().enumerate() {
+        if *label == "*" && allow_wildcard && index == 0 {
+            continue;
+        }
+        if label.is_empty() || label.len() > 63 {
+            return Err(format!("label \"{label}\" must have 1 to 63 characters"));
+        }
+        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(format!("label \"{label}\" has characters other than letters, digits and hyphens"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("label \"{label}\" begins or ends with a hyphen"));
+        }
+    }
+    Ok(())
+}
+
+fn check_ipv4_cidr(cidr: &str) -> Result<(), &'static str> {
+    let (address, length) = cidr.split_once('/').ok_or("has no prefix length")?;
+    address.parse::<std::net::Ipv4Addr>().map_err(|_| "is not an IPv4 address")?;
+    match length.parse::<u8>() {
+        Ok(length) if length <= 32 => Ok(()),
+        _ => Err("has a prefix length outside 0–32"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::topology::{parse, TopologyError};
+
+    const BASE: &str = r#"
+name = "demo"
+[network]
+vpc = "demo-vpc"
+subnets = ["a", "b"]
+[load_balancer]
+[dns]
+zone = "in.example.com"
+"#;
+
+    fn errors_of(extra: &str) -> Vec<ValidationError> {
+        match parse(Path::new("t.toml"), &format!("{BASE}{extra}")) {
+            Err(TopologyError::Invalid { errors, .. }) => errors,
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    fn service(fields: &str) -> String {
+        format!("[[service]]\nsecurity_group = \"sg-1\"\nport = 8080\n{fields}\n")
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"service-a\""))).unwrap();
+        let load_balancer = topology.load_balancer.unwrap();
+        assert_eq!(load_balancer.name, "demo-alb");
+        assert_eq!(load_balancer.scheme, Scheme::Internal);
+        assert_eq!(load_balancer.listener_port, 80);
+        assert_eq!(topology.dns.unwrap().ttl, 60);
+        let service = &topology.services[0];
+        assert_eq!(service.host, "service-a.in.example.com");
+        assert_eq!(service.target_type, TargetType::Ip);
+        assert_eq!(service.health_check, HealthCheck::default());
+    }
+
+    #[test]
+    fn names_longer_than_32_characters_are_refused() {
+        let errors = errors_of(&service("name = \"a-service-name-that-is-far-too-long-for-aws\""));
+        assert_eq!(errors[0].key, "service[0].name");
+        assert!(errors[0].problem.contains("AWS allows 1 to 32"));
+    }
+
+    #[test]
+    fn one_subnet_is_not_enough() {
+        let errors = match parse(Path::new("t.toml"), &BASE.replace("[\"a\", \"b\"]", "[\"a\"]")) {
+            Err(TopologyError::Invalid { errors, .. }) => errors,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(errors[0].key, "network.subnets");
+        assert!(errors[0].problem.contains("at least two Availability Zones"));
+    }
+
+    #[test]
+    fn priorities_must_be_in_range_and_unique() {
+        let errors = errors_of(&format!(
+            "{}{}{}",
+            service("name = \"a\"\npriority = 0"),
+            service("name = \"b\"\npriority = 7"),
+            service("name = \"c\"\npriority = 7")
+        ));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(keys, ["service[0].priority", "service[2].priority"]);
+        assert!(errors[0].problem.contains("outside 1–50000"));
+        assert!(errors[1].problem.contains("also the priority of service[1]"));
+    }
+
+    #[test]
+    fn a_cname_at_the_zone_apex_is_refused() {
+        let errors = errors_of(&service("name = \"a\"\nhost = \"in.example.com\""));
+        assert!(errors[0].problem.contains("zone apex"), "{errors:?}");
+    }
+
+    #[test]
+    fn hosts_outside_the_zone_and_bad_syntax_are_refused() {
+        let errors = errors_of(&format!(
+            "{}{}",
+            service("name = \"a\"\nhost = \"a.other.com\""),
+            service("name = \"b\"\nhost = \"b_x.in.example.com\"")
+        ));
+        assert!(errors[0].problem.contains("not inside the zone"));
+        assert!(errors[1].problem.contains("not a valid host name"));
+    }
+
+    #[test]
+    fn duplicate_names_and_hosts_are_refused() {
+        let errors = errors_of(&format!(
+            "{}{}",
+            service("name = \"a\""),
+            service("name = \"a\"")
+        ));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(keys, ["service[1].name", "service[1].host"]);
+    }
+
+    #[test]
+    fn ports_must_be_in_range() {
+        let errors = errors_of(&"[[service]]\nname = \"a\"\nsecurity_group = \"sg\"\nport = 70000\n".to_string());
+        assert_eq!(errors[0].key, "service[0].port");
+    }
+
+    #[test]
+    fn more_than_100_rules_are_refused_before_any_call() {
+        let services: String = (0..101).map(|index| service(&format!("name = \"s{index}\""))).collect();
+        let errors = errors_of(&services);
+        assert!(errors.iter().any(|error| error.problem.contains("at most 100")), "{errors:?}");
+    }
+
+    #[test]
+    fn health_check_limits_are_aws_limits() {
+        let errors = errors_of(&service(
+            "name = \"a\"\n[service.health_check]\ninterval = 5\ntimeout = 5\nhealthy_threshold = 11\npath = \"health\"\nmatcher = \"600\"",
+        ));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "service[0].health_check.healthy_threshold",
+                "service[0].health_check.timeout",
+                "service[0].health_check.path",
+                "service[0].health_check.matcher"
+            ]
+        );
+    }
+
+    #[test]
+    fn internet_facing_needs_explicit_cidrs() {
+        let text = format!("{}{}", BASE.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\""), "");
+        let errors = match parse(Path::new("t.toml"), &text) {
+            Err(TopologyError::Invalid { errors, .. }) => errors,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(errors[0].key, "load_balancer.allowed_cidrs");
+    }
+
+    #[test]
+    fn services_need_a_load_balancer() {
+        let text = format!("{}{}", BASE.replace("[load_balancer]\n", ""), service("name = \"a\""));
+        let errors = match parse(Path::new("t.toml"), &text) {
+            Err(TopologyError::Invalid { errors, .. }) => errors,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(errors[0].key, "service");
+    }
+
+    #[test]
+    fn matchers_accept_aws_forms() {
+        assert!(is_http_code_matcher("200"));
+        assert!(is_http_code_matcher("200,202"));
+        assert!(is_http_code_matcher("200-299"));
+        assert!(!is_http_code_matcher("2xx"));
+        assert!(!is_http_code_matcher("299-200"));
+    }
+}
