@@ -1,6 +1,9 @@
 //! ecsnet: stable, private ways for Amazon ECS services to call each other, planned from a short topology file
 //! against live AWS state and applied through the AWS APIs.
 
+pub mod aws;
+pub mod cli;
+pub mod commands;
 pub mod observed;
 pub mod plan;
 pub mod topology;

@@ -157,3 +157,27 @@ pub struct Record {
 pub fn owned_by(tags: &Tags, topology: &str) -> bool {
     tags.get(TOPOLOGY_TAG).is_some_and(|owner| owner == topology)
 }
+
+/// A health check as AWS reports it; fields AWS leaves out read as AWS's defaults.
+pub struct HealthCheckRead<'a> {
+    pub path: Option<&'a str>,
+    pub interval: Option<i32>,
+    pub timeout: Option<i32>,
+    pub healthy_threshold: Option<i32>,
+    pub unhealthy_threshold: Option<i32>,
+    pub matcher: Option<&'a str>,
+}
+
+impl HealthCheck {
+    pub fn read(read: HealthCheckRead) -> HealthCheck {
+        let defaults = HealthCheck::default();
+        HealthCheck {
+            path: read.path.map_or(defaults.path, str::to_string),
+            interval: read.interval.unwrap_or(defaults.interval),
+            timeout: read.timeout.unwrap_or(defaults.timeout),
+            healthy_threshold: read.healthy_threshold.unwrap_or(defaults.healthy_threshold),
+            unhealthy_threshold: read.unhealthy_threshold.unwrap_or(defaults.unhealthy_threshold),
+            matcher: read.matcher.map_or(defaults.matcher, str::to_string),
+        }
+    }
+}

@@ -164,7 +164,8 @@ pub struct RecordSpec {
     pub owner_name: String,
     pub owner_value: String,
     pub ttl: i64,
-    pub load_balancer: Ref,
+    /// The load balancer's DNS name: `Known` when it exists, `Of` the load balancer while it is to be created.
+    pub target: Ref,
 }
 
 impl Operation {
@@ -180,7 +181,7 @@ impl Operation {
             Operation::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
             Operation::ChangeRecords { zone, upsert, .. } => {
                 let mut refs = vec![zone];
-                refs.extend(upsert.iter().map(|spec| &spec.load_balancer));
+                refs.extend(upsert.iter().map(|spec| &spec.target));
                 refs
             }
             _ => vec![],

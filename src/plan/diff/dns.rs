@@ -67,7 +67,10 @@ impl<'a> Planner<'a> {
                     owner_name: owner_record_name(&service.host),
                     owner_value: owner_record_value(topology, &address),
                     ttl: wanted_zone.ttl,
-                    load_balancer: load_balancer.clone(),
+                    target: match dns_name {
+                        Some(name) => Ref::Known(name.to_string()),
+                        None => load_balancer.clone(),
+                    },
                 };
                 let operation = Operation::ChangeRecords { zone: zone_ref.clone(), upsert: Some(spec), delete: vec![] };
                 match mine.and_then(|record| record.cname.map(|cname| (record, cname))) {

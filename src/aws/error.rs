@@ -1,0 +1,65 @@
+//! AWS failures as one error type that names the operation and AWS's error code.
+
+use std::fmt;
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct AwsError {
+    /// The AWS operation, such as `CreateTargetGroup`.
+    pub operation: &'static str,
+    /// AWS's error code, such as `DuplicateTargetGroupName`; `None` when no answer came back.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn from_sdk<E, R>(operation: &'static str, error: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: fmt::Debug + Send + Sync + 'static,
+    {
+        let code = error.code().map(str::to_string);
+        let message = match (error.message(), &code) {
+            (Some(message), _) => message.to_string(),
+            (None, Some(_)) => String::new(),
+            (None, None) => DisplayErrorContext(&error).to_string(),
+        };
+        AwsError { operation, code, message }
+    }
+
+    pub fn has_code(&self, codes: &[&str]) -> bool {
+        self.code.as_deref().is_some_and(|code| codes.contains(&code))
+    }
+
+    /// A failure that is not AWS's answer: the answer it needed was missing.
+    pub fn missing(operation: &'static str, what: &str) -> Self {
+        AwsError { operation, code: None, message: format!("the response has no {what}") }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{} failed: {code}: {}", self.operation, self.message),
+            None => write!(f, "{} failed: {}", self.operation, self.message),
+        }
+    }
+}
+
+/// `result.map_err(|error| AwsError::from_sdk(operation, error))`, shorter at every call site.
+pub trait Context<T> {
+    fn context(self, operation: &'static str) -> Result<T, AwsError>;
+}
+
+impl<T, E, R> Context<T> for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+{
+    fn context(self, operation: &'static str) -> Result<T, AwsError> {
+        self.map_err(|error| AwsError::from_sdk(operation, error))
+    }
+}

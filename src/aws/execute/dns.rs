@@ -1,0 +1,89 @@
+//! Private hosted zones and record changes (Route 53): one change batch per zone.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion};
+
+use crate::aws::error::Context as _;
+use crate::aws::observe::bare_zone_id;
+use crate::aws::AwsError;
+use crate::observed::Record;
+use crate::plan::{self, Address, Operation};
+
+use super::Context;
+
+fn invalid(operation: &'static str, error: impl std::fmt::Display) -> AwsError {
+    AwsError { operation, code: None, message: format!("could not build the request: {error}") }
+}
+
+/// Creates the private zone on the VPC; its comment, set in the create call, marks it as the topology's.
+pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, vpc_id: &str, comment: &str) -> Result<String, AwsError> {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
+    let output = context
+        .aws
+        .route53
+        .create_hosted_zone()
+        .name(name)
+        .caller_reference(format!("ecsnet-{}-{nanos}", context.topology))
+        .vpc(Vpc::builder().vpc_id(vpc_id).vpc_region(VpcRegion::from(context.aws.region.as_str())).build())
+        .hosted_zone_config(HostedZoneConfig::builder().comment(comment).private_zone(true).build())
+        .send()
+        .await
+        .context("CreateHostedZone")?;
+    let id = bare_zone_id(output.hosted_zone().map(|zone| zone.id()).ok_or_else(|| AwsError::missing("CreateHostedZone", "HostedZone"))?);
+    let tags: Vec<Tag> = context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
+    context
+        .aws
+        .route53
+        .change_tags_for_resource()
+        .resource_type(TagResourceType::Hostedzone)
+        .resource_id(&id)
+        .set_add_tags(Some(tags))
+        .send()
+        .await
+        .context("ChangeTagsForResource")?;
+    Ok(id)
+}
+
+pub async fn delete_zone(context: &Context<'_>, zone_id: &str) -> Result<(), AwsError> {
+    match context.aws.route53.delete_hosted_zone().id(zone_id).send().await.context("DeleteHostedZone") {
+        Err(error) if error.has_code(&["NoSuchHostedZone"]) => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
+fn record_set(name: &str, kind: RrType, ttl: Option<i64>, values: &[String]) -> Result<ResourceRecordSet, AwsError> {
+    let records = values.iter().map(|value| ResourceRecord::builder().value(value).build()).collect::<Result<Vec<_>, _>>().map_err(|error| invalid("ChangeResourceRecordSets", error))?;
+    ResourceRecordSet::builder().name(name).r#type(kind).set_ttl(ttl).set_resource_records(Some(records)).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
+}
+
+fn change(action: ChangeAction, set: ResourceRecordSet) -> Result<Change, AwsError> {
+    Change::builder().action(action).resource_record_set(set).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
+}
+
+fn delete(record: &Record) -> Result<Change, AwsError> {
+    change(ChangeAction::Delete, record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?)
+}
+
+/// Sends the record changes of these plan changes, one ChangeResourceRecordSets per zone.
+pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) -> Result<(), AwsError> {
+    let mut batches: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    for plan_change in changes {
+        let Operation::ChangeRecords { zone, upsert, delete: deletes } = &plan_change.operation else { continue };
+        let batch = batches.entry(context.outputs.id(zone)?).or_default();
+        for record in deletes {
+            batch.push(delete(record)?);
+        }
+        if let Some(spec) = upsert {
+            let target = context.outputs.dns_name(&spec.target)?;
+            batch.push(change(ChangeAction::Upsert, record_set(&spec.host, RrType::Cname, Some(spec.ttl), &[target])?)?);
+            batch.push(change(ChangeAction::Upsert, record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?)?);
+        }
+    }
+    for (zone_id, changes) in batches {
+        let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| invalid("ChangeResourceRecordSets", error))?;
+        context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch).send().await.context("ChangeResourceRecordSets")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Security groups and their rules (EC2).
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, Tag, TagSpecification, UserIdGroupPair};
+
+use crate::aws::error::Context as _;
+use crate::aws::AwsError;
+use crate::observed::{Direction, Peer, Permission, SecurityGroupRule};
+use crate::plan::{Address, IngressSpec};
+
+use super::{retry, Context};
+
+fn tag_specification(context: &Context<'_>, address: &Address, kind: ResourceType, name: Option<&str>) -> TagSpecification {
+    let mut tags: Vec<Tag> = context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
+    if let Some(name) = name {
+        tags.push(Tag::builder().key("Name").value(name).build());
+    }
+    TagSpecification::builder().resource_type(kind).set_tags(Some(tags)).build()
+}
+
+fn ip_permission(permission: &Permission) -> IpPermission {
+    let mut builder = IpPermission::builder().ip_protocol(&permission.protocol);
+    if permission.protocol != "-1" {
+        builder = builder.from_port(permission.from_port).to_port(permission.to_port);
+    }
+    match &permission.peer {
+        Peer::Cidr(cidr) => builder.ip_ranges(IpRange::builder().cidr_ip(cidr).build()),
+        Peer::Group(id) => builder.user_id_group_pairs(UserIdGroupPair::builder().group_id(id).build()),
+    }
+    .build()
+}
+
+/// Creates the group tagged in the call itself, replaces AWS's default allow-all egress with the wanted rules.
+pub async fn create(context: &Context<'_>, address: &Address, name: &str, description: &str, vpc_id: &str, rules: &[Permission]) -> Result<String, AwsError> {
+    let output = context
+        .aws
+        .ec2
+        .create_security_group()
+        .group_name(name)
+        .description(description)
+        .vpc_id(vpc_id)
+        .tag_specifications(tag_specification(context, address, ResourceType::SecurityGroup, Some(name)))
+        .send()
+        .await
+        .context("CreateSecurityGroup")?;
+    let group_id = output.group_id().ok_or_else(|| AwsError::missing("CreateSecurityGroup", "GroupId"))?.to_string();
+    let allow_all = Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr("0.0.0.0/0".into()) };
+    if !rules.contains(&allow_all) {
+        let revoked = context.aws.ec2.revoke_security_group_egress().group_id(&group_id).ip_permissions(ip_permission(&allow_all)).send().await.context("RevokeSecurityGroupEgress");
+        if let Err(error) = revoked {
+            if !error.has_code(&["InvalidPermission.NotFound"]) {
+                return Err(error);
+            }
+        }
+    }
+    authorize(context, address, &group_id, rules).await?;
+    Ok(group_id)
+}
+
+async fn authorize(context: &Context<'_>, address: &Address, group_id: &str, rules: &[Permission]) -> Result<(), AwsError> {
+    let side = |direction| rules.iter().filter(|rule| rule.direction == direction).map(ip_permission).collect::<Vec<_>>();
+    let (ingress, egress) = (side(Direction::Ingress), side(Direction::Egress));
+    let tags = || tag_specification(context, address, ResourceType::SecurityGroupRule, None);
+    if !ingress.is_empty() {
+        context.aws.ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(ingress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupIngress")?;
+    }
+    if !egress.is_empty() {
+        context.aws.ec2.authorize_security_group_egress().group_id(group_id).set_ip_permissions(Some(egress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupEgress")?;
+    }
+    Ok(())
+}
+
+async fn revoke(context: &Context<'_>, group_id: &str, rules: &[&SecurityGroupRule], direction: Direction) -> Result<(), AwsError> {
+    let ids: Vec<String> = rules.iter().filter(|rule| rule.permission.direction == direction).map(|rule| rule.id.clone()).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    revoke_ids(context, group_id, ids, direction).await
+}
+
+async fn revoke_ids(context: &Context<'_>, group_id: &str, ids: Vec<String>, direction: Direction) -> Result<(), AwsError> {
+    let result = match direction {
+        Direction::Ingress => context.aws.ec2.revoke_security_group_ingress().group_id(group_id).set_security_group_rule_ids(Some(ids)).send().await.map(|_| ()).context("RevokeSecurityGroupIngress"),
+        Direction::Egress => context.aws.ec2.revoke_security_group_egress().group_id(group_id).set_security_group_rule_ids(Some(ids)).send().await.map(|_| ()).context("RevokeSecurityGroupEgress"),
+    };
+    match result {
+        // Already gone: what the step wanted.
+        Err(error) if error.has_code(&["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"]) => Ok(()),
+        other => other,
+    }
+}
+
+pub async fn update_rules(context: &Context<'_>, address: &Address, group_id: &str, add: &[Permission], remove: &[SecurityGroupRule]) -> Result<(), AwsError> {
+    let remove: Vec<&SecurityGroupRule> = remove.iter().collect();
+    revoke(context, group_id, &remove, Direction::Ingress).await?;
+    revoke(context, group_id, &remove, Direction::Egress).await?;
+    authorize(context, address, group_id, add).await
+}
+
+/// Revokes ecsnet's old ingress rules, then authorizes the wanted one, tagged in the call.
+pub async fn set_ingress(context: &Context<'_>, address: &Address, revoke: &[(String, Vec<String>)], wanted: Option<&IngressSpec>) -> Result<(), AwsError> {
+    for (group_id, ids) in revoke {
+        revoke_ids(context, group_id, ids.clone(), Direction::Ingress).await?;
+    }
+    if let Some(wanted) = wanted {
+        let source = context.outputs.id(&wanted.source_group)?;
+        let permission = Permission { direction: Direction::Ingress, protocol: "tcp".into(), from_port: wanted.port.into(), to_port: wanted.port.into(), peer: Peer::Group(source) };
+        authorize(context, address, &wanted.group_id, &[permission]).await?;
+    }
+    Ok(())
+}
+
+/// Deletes the group, waiting while AWS still counts it in use (a deleted load balancer's network interfaces
+/// linger for minutes).
+pub async fn delete(context: &Context<'_>, group_id: &str) -> Result<(), AwsError> {
+    let result = retry::while_code(context.progress, &format!("security group {group_id} to be free"), &["DependencyViolation"], || async {
+        context.aws.ec2.delete_security_group().group_id(group_id).send().await.map(|_| ()).context("DeleteSecurityGroup")
+    })
+    .await;
+    match result {
+        Err(error) if error.has_code(&["InvalidGroup.NotFound"]) => Ok(()),
+        other => other,
+    }
+}

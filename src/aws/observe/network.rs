@@ -1,0 +1,124 @@
+//! The VPC, its subnets and security groups, and the security group rules the topology can touch.
+
+use aws_sdk_ec2::types::Filter;
+
+use crate::aws::error::Context;
+use crate::aws::{Aws, AwsError};
+use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, TOPOLOGY_TAG};
+use crate::topology::Topology;
+
+pub struct Network {
+    pub subnets: Vec<Subnet>,
+    pub security_groups: Vec<SecurityGroup>,
+}
+
+fn filter(name: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
+    Filter::builder().name(name).set_values(Some(values.into_iter().map(Into::into).collect())).build()
+}
+
+fn tags(tags: &[aws_sdk_ec2::types::Tag]) -> Tags {
+    tags.iter().filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))).collect()
+}
+
+/// The VPC named by ID or Name tag; `None` if there is none.
+pub async fn vpc(aws: &Aws, wanted: &str) -> Result<Option<Vpc>, AwsError> {
+    let by = if wanted.starts_with("vpc-") { "vpc-id" } else { "tag:Name" };
+    let output = aws.ec2.describe_vpcs().filters(filter(by, [wanted])).send().await.context("DescribeVpcs")?;
+    Ok(output.vpcs().first().map(|vpc| Vpc {
+        id: vpc.vpc_id().unwrap_or_default().to_string(),
+        cidrs: vpc
+            .cidr_block_association_set()
+            .iter()
+            .filter(|association| association.cidr_block_state().and_then(|state| state.state()).is_none_or(|state| state.as_str() == "associated"))
+            .filter_map(|association| association.cidr_block().map(str::to_string))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .chain(vpc.cidr_block().map(str::to_string))
+            .fold(Vec::new(), |mut cidrs, cidr| {
+                if !cidrs.contains(&cidr) {
+                    cidrs.push(cidr);
+                }
+                cidrs
+            }),
+    }))
+}
+
+/// Subnets and security groups of the VPC; rules of the groups the topology names or owns, and every rule tagged
+/// for the topology.
+pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Network, AwsError> {
+    let subnets = async {
+        let pages = aws.ec2.describe_subnets().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
+        let subnets: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSubnets")?;
+        Ok::<_, AwsError>(
+            subnets
+                .iter()
+                .map(|subnet| Subnet {
+                    id: subnet.subnet_id().unwrap_or_default().to_string(),
+                    name: tags(subnet.tags()).remove("Name"),
+                    availability_zone: subnet.availability_zone().unwrap_or_default().to_string(),
+                })
+                .collect(),
+        )
+    };
+    let groups = async {
+        let pages = aws.ec2.describe_security_groups().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
+        let groups: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroups")?;
+        Ok::<_, AwsError>(
+            groups
+                .iter()
+                .map(|group| SecurityGroup {
+                    id: group.group_id().unwrap_or_default().to_string(),
+                    group_name: group.group_name().unwrap_or_default().to_string(),
+                    tags: tags(group.tags()),
+                    rules: Vec::new(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (subnets, mut security_groups) = tokio::try_join!(subnets, groups)?;
+    let relevant: Vec<String> = security_groups
+        .iter()
+        .filter(|group| {
+            group.tags.get(TOPOLOGY_TAG) == Some(&topology.name)
+                || topology.services.iter().any(|service| [group.id.as_str(), group.group_name.as_str()].contains(&service.security_group.as_str()) || group.name_tag() == Some(&service.security_group))
+        })
+        .map(|group| group.id.clone())
+        .collect();
+    let (of_groups, tagged) = tokio::try_join!(rules(aws, filter("group-id", relevant.clone()), !relevant.is_empty()), rules(aws, filter(&format!("tag:{TOPOLOGY_TAG}"), [topology.name.as_str()]), true))?;
+    for (group_id, rule) in of_groups.into_iter().chain(tagged) {
+        if let Some(group) = security_groups.iter_mut().find(|group| group.id == group_id) {
+            if !group.rules.iter().any(|known| known.id == rule.id) {
+                group.rules.push(rule);
+            }
+        }
+    }
+    Ok(Network { subnets, security_groups })
+}
+
+async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {
+    if !wanted {
+        return Ok(Vec::new());
+    }
+    let pages = aws.ec2.describe_security_group_rules().filters(filter).into_paginator().items().send();
+    let rules: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroupRules")?;
+    Ok(rules
+        .iter()
+        .filter_map(|rule| {
+            let peer = match (rule.cidr_ipv4(), rule.referenced_group_info().and_then(|group| group.group_id())) {
+                (Some(cidr), _) => Peer::Cidr(cidr.to_string()),
+                (None, Some(group)) => Peer::Group(group.to_string()),
+                // IPv6 and prefix-list rules: never ecsnet's, and never touched.
+                (None, None) => return None,
+            };
+            let permission = Permission {
+                direction: if rule.is_egress() == Some(true) { Direction::Egress } else { Direction::Ingress },
+                protocol: rule.ip_protocol().unwrap_or("-1").to_string(),
+                from_port: rule.from_port().unwrap_or(-1),
+                to_port: rule.to_port().unwrap_or(-1),
+                peer,
+            };
+            let id = rule.security_group_rule_id()?.to_string();
+            Some((rule.group_id()?.to_string(), SecurityGroupRule { id, permission, tags: tags(rule.tags()) }))
+        })
+        .collect())
+}

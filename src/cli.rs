@@ -1,0 +1,84 @@
+//! Command-line arguments (clap derive). Global flags are declared once and accepted anywhere.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "ecsnet", version, about = "Stable, private service-to-service networking for Amazon ECS: plan, apply, destroy")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// AWS region; wins over the file's `region` and the AWS config chain
+    #[arg(long, global = true, env = "ECSNET_REGION")]
+    pub region: Option<String>,
+    /// Named profile from the AWS config files
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// Send every AWS request to this endpoint (an emulator); AWS_ENDPOINT_URL works too
+    #[arg(long, global = true)]
+    pub endpoint_url: Option<String>,
+    /// More output on stderr: -v request counts and info, -vv debug, -vvv AWS SDK traces
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Color in output; NO_COLOR turns it off under auto
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what apply would change, changing nothing
+    Plan(PlanArgs),
+    /// Make live state match the topology file
+    Apply(ChangeArgs),
+    /// Delete everything the topology owns, and nothing else
+    Destroy(ChangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FileArg {
+    /// The topology file
+    #[arg(short = 'f', long = "file", default_value = "ecsnet.toml")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub file: FileArg,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// Exit 0 when there are no changes, 2 when there are, 1 on error
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    #[command(flatten)]
+    pub file: FileArg,
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}

@@ -1,0 +1,58 @@
+//! The commands: each reads the topology, reads live state, plans, and (apply, destroy) executes.
+
+mod change;
+mod plan;
+mod terminal;
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use crate::aws::{observe::observe, Aws, ConnectOptions};
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::observed::Observed;
+use crate::topology::{self, Topology};
+
+pub use terminal::Terminal;
+
+/// What the process exits with.
+pub type ExitCode = u8;
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let terminal = Terminal::new(cli.global.color);
+    match &cli.command {
+        Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
+        Command::Apply(args) => change::run(&cli.global, &terminal, args, change::Kind::Apply).await,
+        Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy).await,
+    }
+}
+
+/// The topology file, AWS clients and live state every command starts from.
+struct Session {
+    topology: Topology,
+    aws: Aws,
+    observed: Observed,
+}
+
+async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow::Result<Session> {
+    let topology = topology::load(path)?;
+    let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
+    let aws = Aws::connect(&options, topology.region.as_deref()).await?;
+    let started = Instant::now();
+    let observed = observe(&aws, &topology).await.context("reading live state failed; nothing was changed")?;
+    if global.verbose > 0 {
+        terminal.info(&format!("read live state of topology \"{}\" in {} AWS requests, {:.2} s", topology.name, aws.requests.total(), started.elapsed().as_secs_f64()));
+    }
+    Ok(Session { topology, aws, observed })
+}
+
+/// With -v: every AWS request this run sent, by operation.
+fn report_requests(global: &GlobalArgs, terminal: &Terminal, aws: &Aws) {
+    if global.verbose == 0 {
+        return;
+    }
+    let counts = aws.requests.by_operation();
+    let detail: Vec<String> = counts.iter().map(|(operation, count)| format!("{operation} {count}")).collect();
+    terminal.info(&format!("{} AWS requests in all: {}", aws.requests.total(), detail.join(", ")));
+}

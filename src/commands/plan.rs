@@ -1,0 +1,21 @@
+//! `ecsnet plan`: the difference between the file and live state, changing nothing.
+
+use crate::cli::{GlobalArgs, OutputFormat, PlanArgs};
+use crate::plan::{plan_apply, render};
+
+use super::{report_requests, start, ExitCode, Terminal};
+
+/// Exit code of `--detailed-exitcode` when changes are pending (Terraform's contract).
+pub const CHANGES_PENDING: ExitCode = 2;
+
+pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    let session = start(global, terminal, &args.file.path).await?;
+    let plan = plan_apply(&session.topology, &session.observed)?;
+    let mut stdout = std::io::stdout().lock();
+    match args.output {
+        OutputFormat::Text => render::write_text(&mut stdout, &plan, terminal.style())?,
+        OutputFormat::Json => render::write_json(&mut stdout, &plan)?,
+    }
+    report_requests(global, terminal, &session.aws);
+    Ok(if args.detailed_exitcode && !plan.is_empty() { CHANGES_PENDING } else { 0 })
+}
