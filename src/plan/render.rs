@@ -68,6 +68,9 @@ pub fn write_text(out: &mut dyn Write, plan: &Plan, style: Style) -> io::Result<
             writeln!(out, "note: {note}")?;
         }
     }
+    if plan.is_empty() {
+        return Ok(());
+    }
     writeln!(out)?;
     writeln!(out, "{}", summary_line(plan.summary()))
 }

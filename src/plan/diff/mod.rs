@@ -63,7 +63,12 @@ fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, 
         return Err(PlanError { problems: planner.problems });
     }
     let mut changes = planner.changes;
-    changes.sort_by(|a, b| (a.address.kind_rank(), &a.address).cmp(&(b.address.kind_rank(), &b.address)));
+    // Creates and updates in the order they run; deletes after them, in the reverse order.
+    let order = |change: &Change| match change.action {
+        Action::Delete => (1, u8::MAX - change.address.kind_rank(), change.address.clone()),
+        _ => (0, change.address.kind_rank(), change.address.clone()),
+    };
+    changes.sort_by_key(order);
     Ok(Plan { topology: topology.to_string(), changes, notes: planner.notes })
 }
 

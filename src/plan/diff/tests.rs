@@ -343,7 +343,7 @@ fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
     let plan = plan_apply(&topology(without_services), &converged_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Delete),
-        ["service.service-a.target_group", "service.service-a.ingress", "service.service-a.rule", "service.service-a.dns_record"]
+        ["service.service-a.dns_record", "service.service-a.rule", "service.service-a.ingress", "service.service-a.target_group"]
     );
     assert!(topological_order(&schedule(&plan)).is_some());
 }
