@@ -1,0 +1,54 @@
+//! The command line's contract: exit codes, refusals, errors that name the file, line and key.
+
+use crate::support::{ecsnet, repo_path, unique_name, Account, TopologyFile};
+
+#[test]
+fn an_unknown_key_names_the_file_line_and_key_and_exits_1() {
+    let file = TopologyFile::new("name = \"x\"\n[network]\nvpc = \"v\"\nsubnets = [\"a\", \"b\"]\nsubnet = 1\n");
+    let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
+    assert!(run.stderr.contains(&format!("{}:5:1: network.subnet: unknown field `subnet`", file.arg())), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn validation_lists_every_problem_with_a_hint() {
+    let file = TopologyFile::new(
+        "name = \"x\"\n[network]\nvpc = \"v\"\nsubnets = [\"a\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg\"\nhost = \"in.example.com\"\n",
+    );
+    let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
+    for expected in ["network.subnets", "service[0].port: 0 is outside 1–65535", "zone apex", "hint:", "nothing was changed"] {
+        assert!(run.stderr.contains(expected), "missing {expected:?} in:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", "/nonexistent/ecsnet.toml"]).expect(1);
+    assert!(run.stderr.contains("cannot read topology file /nonexistent/ecsnet.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn every_bundled_plan_is_valid() {
+    for entry in std::fs::read_dir(repo_path("plans")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        ecsnet::topology::parse(&path, &text).unwrap_or_else(|error| panic!("{error}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_without_a_terminal_refuses_unless_auto_approved() {
+    let account = Account::connect().await;
+    let name = unique_name("tty");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
+    ));
+    let refused = ecsnet(&account.endpoint, &["apply", "-f", file.arg()]).expect(1);
+    assert!(refused.stderr.contains("refusing to change anything without a terminal"), "{}", refused.stderr);
+    assert!(refused.stdout.contains("Plan: 4 to add"), "the plan is still shown: {}", refused.stdout);
+    assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "nothing was created");
+    let refused = ecsnet(&account.endpoint, &["destroy", "-f", file.arg()]).expect(0);
+    assert!(refused.stdout.starts_with("No changes."), "{}", refused.stdout);
+}

@@ -1,0 +1,7 @@
+//! Emulator tests: the real `ecsnet` binary against a real AWS API emulator (moto or LocalStack), never mocks.
+//! Each test has its own VPC and topology name, so they run in parallel.
+
+mod support;
+
+mod cli;
+mod lifecycle;

@@ -1,0 +1,221 @@
+//! Test support: the emulator's AWS clients, a fresh network per test, and the real `ecsnet` binary.
+//!
+//! The emulator must be running (the README's test command starts it). A missing emulator fails every test here,
+//! loudly; nothing is skipped.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+
+pub fn endpoint() -> String {
+    std::env::var("ECSNET_TEST_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
+}
+
+/// Fails the test unless something listens at the emulator's address.
+pub fn require_emulator() -> String {
+    let endpoint = endpoint();
+    let host_port = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let address = host_port.to_socket_addrs().ok().and_then(|mut addresses| addresses.next());
+    let reachable = address.is_some_and(|address| TcpStream::connect_timeout(&address, Duration::from_secs(2)).is_ok());
+    assert!(
+        reachable,
+        "\n\nno AWS emulator answers at {endpoint}.\nThe emulator tests need one: run them with `bash localstack/test.sh` (it installs and starts moto), \
+         or start it with `bash localstack/start.sh` before `cargo test`.\n"
+    );
+    endpoint
+}
+
+/// A name no other test of this run or an earlier run against the same emulator uses.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}{:x}{}", (nanos ^ std::process::id()) & 0xfffff, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+pub struct Account {
+    pub ec2: aws_sdk_ec2::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub route53: aws_sdk_route53::Client,
+    pub endpoint: String,
+}
+
+/// A VPC with two subnets in two Availability Zones and a security group for the tasks.
+pub struct Network {
+    pub vpc_id: String,
+    pub subnet_names: [String; 2],
+    pub tasks_group_id: String,
+    pub tasks_group_name: String,
+}
+
+impl Account {
+    pub async fn connect() -> Account {
+        let endpoint = require_emulator();
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&endpoint)
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_ec2::config::Credentials::new("test", "test", None, None, "ecsnet-tests"))
+            .load()
+            .await;
+        Account {
+            ec2: aws_sdk_ec2::Client::new(&config),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
+            route53: aws_sdk_route53::Client::new(&config),
+            endpoint,
+        }
+    }
+
+    pub async fn network(&self, name: &str) -> Network {
+        let name_tag = |kind: ResourceType, value: &str| TagSpecification::builder().resource_type(kind).tags(Tag::builder().key("Name").value(value).build()).build();
+        let vpc = self.ec2.create_vpc().cidr_block("10.0.0.0/16").tag_specifications(name_tag(ResourceType::Vpc, &format!("{name}-vpc"))).send().await.unwrap();
+        let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+        let subnet_names = [format!("{name}-a"), format!("{name}-b")];
+        for (index, (subnet, zone)) in subnet_names.iter().zip(["us-east-1a", "us-east-1b"]).enumerate() {
+            self.ec2
+                .create_subnet()
+                .vpc_id(&vpc_id)
+                .cidr_block(format!("10.0.{}.0/24", index + 1))
+                .availability_zone(zone)
+                .tag_specifications(name_tag(ResourceType::Subnet, subnet))
+                .send()
+                .await
+                .unwrap();
+        }
+        let tasks_group_name = format!("{name}-tasks");
+        let group = self.ec2.create_security_group().group_name(&tasks_group_name).description("tasks").vpc_id(&vpc_id).send().await.unwrap();
+        let tasks_group_id = group.group_id().unwrap().to_string();
+        Network { vpc_id, subnet_names, tasks_group_id, tasks_group_name }
+    }
+
+    /// Rules tagged for `topology` in any security group, and groups tagged for it.
+    pub async fn owned_security_resources(&self, topology: &str) -> Vec<String> {
+        let filter = Filter::builder().name("tag:ecsnet:topology").values(topology).build();
+        let rules = self.ec2.describe_security_group_rules().filters(filter.clone()).send().await.unwrap();
+        let groups = self.ec2.describe_security_groups().filters(filter).send().await.unwrap();
+        rules
+            .security_group_rules()
+            .iter()
+            .map(|rule| format!("rule {}", rule.security_group_rule_id().unwrap()))
+            .chain(groups.security_groups().iter().map(|group| format!("group {}", group.group_id().unwrap())))
+            .collect()
+    }
+
+    /// Load balancers, target groups, listeners and rules tagged for `topology`.
+    pub async fn owned_load_balancing_resources(&self, topology: &str) -> Vec<String> {
+        let mut arns: Vec<String> = Vec::new();
+        let balancers = self.elb.describe_load_balancers().send().await.unwrap();
+        for balancer in balancers.load_balancers() {
+            let arn = balancer.load_balancer_arn().unwrap().to_string();
+            let listeners = self.elb.describe_listeners().load_balancer_arn(&arn).send().await.unwrap();
+            for listener in listeners.listeners() {
+                let rules = self.elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await.unwrap();
+                arns.extend(rules.rules().iter().filter(|rule| rule.is_default() != Some(true)).map(|rule| rule.rule_arn().unwrap().to_string()));
+                arns.push(listener.listener_arn().unwrap().to_string());
+            }
+            arns.push(arn);
+        }
+        let groups = self.elb.describe_target_groups().send().await.unwrap();
+        arns.extend(groups.target_groups().iter().map(|group| group.target_group_arn().unwrap().to_string()));
+        let mut owned = Vec::new();
+        for chunk in arns.chunks(20) {
+            let tags = self.elb.describe_tags().set_resource_arns(Some(chunk.to_vec())).send().await.unwrap();
+            for description in tags.tag_descriptions() {
+                if description.tags().iter().any(|tag| tag.key() == Some("ecsnet:topology") && tag.value() == Some(topology)) {
+                    owned.push(description.resource_arn().unwrap().to_string());
+                }
+            }
+        }
+        owned
+    }
+
+    pub async fn target_group_arn(&self, name: &str) -> Option<String> {
+        let groups = self.elb.describe_target_groups().send().await.unwrap();
+        groups.target_groups().iter().find(|group| group.target_group_name() == Some(name)).map(|group| group.target_group_arn().unwrap().to_string())
+    }
+
+    /// Every record of the zone as "TYPE name".
+    pub async fn records(&self, zone_id: &str) -> Vec<String> {
+        let output = self.route53.list_resource_record_sets().hosted_zone_id(zone_id).send().await.unwrap();
+        output.resource_record_sets().iter().map(|set| format!("{} {}", set.r#type().as_str(), set.name().trim_end_matches('.'))).collect()
+    }
+
+    /// IDs of the private zones associated with the VPC.
+    pub async fn zones_on_vpc(&self, vpc_id: &str) -> Vec<(String, String)> {
+        let output = self.route53.list_hosted_zones_by_vpc().vpc_id(vpc_id).vpc_region(aws_sdk_route53::types::VpcRegion::UsEast1).send().await.unwrap();
+        output.hosted_zone_summaries().iter().map(|zone| (zone.hosted_zone_id().trim_start_matches("/hostedzone/").to_string(), zone.name().trim_end_matches('.').to_string())).collect()
+    }
+}
+
+/// The result of one run of the real binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(self.code, code, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("stdout is not JSON ({error}):\n{}", self.stdout))
+    }
+}
+
+/// Runs `ecsnet` against the emulator with `args`, no terminal on stdin.
+pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
+        .args(args)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the ecsnet binary runs");
+    Run::from(output)
+}
+
+/// A temporary directory holding a topology file.
+pub struct TopologyFile {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl TopologyFile {
+    pub fn new(text: &str) -> TopologyFile {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ecsnet.toml");
+        std::fs::write(&path, text).unwrap();
+        TopologyFile { _dir: dir, path }
+    }
+
+    pub fn rewrite(&self, text: &str) {
+        std::fs::write(&self.path, text).unwrap();
+    }
+
+    pub fn arg(&self) -> &str {
+        self.path.to_str().unwrap()
+    }
+}
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
