@@ -30,6 +30,12 @@ die() { log "ERROR: $*"; exit 1; }
 command -v python3 >/dev/null 2>&1 || die "python3 is required"
 mkdir -p "$EMU_DIR"
 
+# Serialise concurrent start.sh runs (e.g. parallel test jobs) so only one installs/starts moto.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$EMU_DIR/.start.lock"
+  flock -w 300 9 || die "another start.sh holds $EMU_DIR/.start.lock"
+fi
+
 # probe PATH -> prints the HTTP status (any HTTP answer, even 4xx/5xx, means "something is serving"),
 # or nothing (exit 1) if the connection fails. Uses python3 so curl is not required.
 probe() {
@@ -127,19 +133,20 @@ moto)
   # 2c. Start moto_server detached (setsid: it survives this shell), pid in emulator.pid, log in moto.log.
   log "starting moto_server on 127.0.0.1:$PORT (log: $LOG)"
   echo "--- $(date -u +%FT%TZ) start.sh: moto_server -H 127.0.0.1 -p $PORT" >> "$LOG"
+  first_line="$(wc -l < "$LOG")"   # to show only this run's part of the log on failure
   if command -v setsid >/dev/null 2>&1; then
-    setsid nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >>"$LOG" 2>&1 < /dev/null &
+    setsid nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >>"$LOG" 2>&1 </dev/null 9>&- &
   else
-    nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >>"$LOG" 2>&1 < /dev/null &
+    nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >>"$LOG" 2>&1 </dev/null 9>&- &
   fi
   pid=$!
   echo "$pid" > "$PIDFILE"
   echo moto > "$MODEFILE"
   if ! wait_ready /moto-api/ "$pid"; then
     echo "----- last lines of $LOG -----" >&2
-    tail -n 40 "$LOG" >&2 || true
+    tail -n +"$first_line" "$LOG" | tail -n 40 >&2 || true
     kill "$pid" 2>/dev/null || true
-    rm -f "$PIDFILE"
+    rm -f "$PIDFILE" "$MODEFILE"
     die "moto_server did not become ready on $URL"
   fi
   echo "emulator=moto-$MOTO_VERSION endpoint=$URL pid=$pid log=$LOG"

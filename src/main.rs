@@ -8,7 +8,7 @@ use ecsnet::cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = match cli.global.verbose {
-        0 => "warn",
+        0 => "ecsnet=warn,off",
         1 => "ecsnet=info,warn",
         2 => "ecsnet=debug,info",
         _ => "trace",

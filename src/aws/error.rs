@@ -21,6 +21,9 @@ impl AwsError {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: fmt::Debug + Send + Sync + 'static,
     {
+        if !matches!(error, SdkError::ServiceError(_)) {
+            return Self::without_answer(operation, &error);
+        }
         let code = error.code().map(str::to_string);
         let message = match (error.message(), &code) {
             (Some(message), _) => message.to_string(),
@@ -28,6 +31,27 @@ impl AwsError {
             (None, None) => DisplayErrorContext(&error).to_string(),
         };
         AwsError { operation, code, message }
+    }
+
+    /// The request got no answer from AWS: no credentials, no connection, a timeout.
+    fn without_answer(operation: &'static str, error: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = Vec::new();
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(error) = current {
+            let text: String = error.to_string().chars().take(160).collect();
+            if !chain.iter().any(|known: &String| known.contains(&text)) {
+                chain.push(text);
+            }
+            current = error.source();
+        }
+        if chain.iter().any(|text| text.contains("credentials")) {
+            return AwsError {
+                operation,
+                code: Some("NoCredentials".into()),
+                message: "no AWS credentials could be loaded\nhint: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is available".into(),
+            };
+        }
+        AwsError { operation, code: None, message: chain.join(": ") }
     }
 
     pub fn has_code(&self, codes: &[&str]) -> bool {
