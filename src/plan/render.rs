@@ -128,3 +128,72 @@ pub fn write_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Address, Change, FieldChange, Operation};
+
+    fn plan() -> Plan {
+        Plan {
+            topology: "demo".into(),
+            changes: vec![
+                Change {
+                    address: Address::TargetGroup("api".into()),
+                    action: Action::Replace,
+                    name: "demo-api-1234".into(),
+                    fields: vec![FieldChange::changed("port", 8080, 8081)],
+                    reason: Some("port cannot change in place".into()),
+                    operation: Operation::RemovedWithParent,
+                },
+                Change {
+                    address: Address::ListenerRule("old".into()),
+                    action: Action::Delete,
+                    name: "priority 3".into(),
+                    fields: vec![],
+                    reason: None,
+                    operation: Operation::RemovedWithParent,
+                },
+            ],
+            notes: vec!["something to know".into()],
+        }
+    }
+
+    fn text(plan: &Plan, color: bool) -> String {
+        let mut out = Vec::new();
+        write_text(&mut out, plan, Style { color }).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_reads_like_terraform_and_needs_no_color() {
+        assert_eq!(
+            text(&plan(), false),
+            "ecsnet will make these changes to topology \"demo\":\n\n\
+             -/+ service.api.target_group  demo-api-1234  (port cannot change in place)\n        port: 8080 → 8081\n\
+             \x20 - service.old.rule  priority 3\n\n\
+             note: something to know\n\n\
+             Plan: 1 to add, 0 to change, 2 to destroy.\n"
+        );
+        assert!(text(&plan(), true).contains("\x1b[35m-/+ service.api.target_group\x1b[0m"));
+    }
+
+    #[test]
+    fn an_empty_plan_says_so_without_a_summary() {
+        let empty = Plan { topology: "demo".into(), changes: vec![], notes: vec![] };
+        assert_eq!(text(&empty, false), "No changes. Live state matches topology \"demo\".\n");
+    }
+
+    #[test]
+    fn json_has_the_documented_shape() {
+        let mut out = Vec::new();
+        write_json(&mut out, &plan()).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["format_version"], 1);
+        assert_eq!(value["changes"][0]["action"], "replace");
+        assert_eq!(value["changes"][0]["address"], "service.api.target_group");
+        assert_eq!(value["changes"][0]["reason"], "port cannot change in place");
+        assert_eq!(value["changes"][0]["fields"][0], serde_json::json!({"field": "port", "old": "8080", "new": "8081"}));
+        assert_eq!(value["summary"], serde_json::json!({"add": 1, "change": 0, "destroy": 2}));
+    }
+}
