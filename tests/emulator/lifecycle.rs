@@ -202,3 +202,42 @@ async fn a_record_ecsnet_does_not_own_stops_the_plan_before_any_change() {
     assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "nothing was created");
     assert_eq!(account.records(&zone_id).await.len(), 3, "SOA, NS and the user's A record");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_step_stops_the_apply_with_its_name_and_a_rerun_converges() {
+    let account = Account::connect().await;
+    let name = unique_name("fail");
+    let network = account.network(&name).await;
+    let zone = format!("{name}.example.com");
+    let file = TopologyFile::new(&topology(&name, &network, &zone));
+    let plan = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    let wanted = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == "service.api.target_group").unwrap()["name"].as_str().unwrap().to_string();
+    // A target group of that name in another VPC: ecsnet does not read it, so AWS refuses the create mid-apply.
+    let elsewhere = account.network(&format!("{name}x")).await;
+    let blocker = account
+        .elb
+        .create_target_group()
+        .name(&wanted)
+        .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+        .port(80)
+        .vpc_id(&elsewhere.vpc_id)
+        .send()
+        .await
+        .unwrap();
+    let failed = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
+    assert!(failed.stderr.contains("create service.api.target_group: CreateTargetGroup failed: DuplicateTargetGroupName"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("not started:") && failed.stderr.contains("create service.api.rule"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("hint: nothing is left half-made"), "{}", failed.stderr);
+    let remaining = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
+    let remaining = addresses(&remaining);
+    assert!(remaining.contains(&"create service.api.target_group".to_string()) && remaining.contains(&"create service.api.rule".to_string()), "{remaining:?}");
+    assert!(!remaining.contains(&"create load_balancer.security_group".to_string()), "what was made stays made: {remaining:?}");
+
+    account.elb.delete_target_group().target_group_arn(blocker.target_groups()[0].target_group_arn().unwrap()).send().await.unwrap();
+    ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let owned = account.owned_load_balancing_resources(&name).await;
+    assert_eq!(owned.len(), 7, "one load balancer, one listener, two rules, three target groups, and no duplicates: {owned:?}");
+    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
+}
