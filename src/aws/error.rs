@@ -73,6 +73,21 @@ impl fmt::Display for AwsError {
     }
 }
 
+/// For deletes: AWS answering that the thing is already gone is what the step wanted.
+pub trait AlreadyGone {
+    fn or_gone(self, codes: &[&str]) -> Result<(), AwsError>;
+}
+
+impl<T> AlreadyGone for Result<T, AwsError> {
+    fn or_gone(self, codes: &[&str]) -> Result<(), AwsError> {
+        match self {
+            Ok(_) => Ok(()),
+            Err(error) if error.has_code(codes) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+}
+
 /// `result.map_err(|error| AwsError::from_sdk(operation, error))`, shorter at every call site.
 pub trait Context<T> {
     fn context(self, operation: &'static str) -> Result<T, AwsError>;

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion};
 
-use crate::aws::error::Context as _;
+use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::observe::bare_zone_id;
 use crate::aws::AwsError;
 use crate::observed::Record;
@@ -47,10 +47,7 @@ pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, v
 }
 
 pub async fn delete_zone(context: &Context<'_>, zone_id: &str) -> Result<(), AwsError> {
-    match context.aws.route53.delete_hosted_zone().id(zone_id).send().await.context("DeleteHostedZone") {
-        Err(error) if error.has_code(&["NoSuchHostedZone"]) => Ok(()),
-        other => other.map(|_| ()),
-    }
+    context.aws.route53.delete_hosted_zone().id(zone_id).send().await.context("DeleteHostedZone").or_gone(&["NoSuchHostedZone"])
 }
 
 fn record_set(name: &str, kind: RrType, ttl: Option<i64>, values: &[String]) -> Result<ResourceRecordSet, AwsError> {

@@ -6,7 +6,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, HostHeaderConditionConfig, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Matcher, ProtocolEnum, RuleCondition, RulePriorityPair, Tag, TargetTypeEnum,
 };
 
-use crate::aws::error::Context as _;
+use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
 use crate::plan::{Address, LoadBalancerSpec, Ref, TargetGroupSpec};
 use crate::topology::HealthCheck;
@@ -137,10 +137,7 @@ pub async fn delete_target_group(context: &Context<'_>, arn: &str) -> Result<(),
         context.aws.elb.delete_target_group().target_group_arn(arn).send().await.map(|_| ()).context("DeleteTargetGroup")
     })
     .await;
-    match result {
-        Err(error) if error.has_code(&["TargetGroupNotFound"]) => Ok(()),
-        other => other,
-    }
+    result.or_gone(&["TargetGroupNotFound"])
 }
 
 pub async fn create_listener(context: &Context<'_>, address: &Address, load_balancer: &Ref, port: u16, default_target_group: &Ref) -> Result<String, AwsError> {
@@ -167,10 +164,7 @@ pub async fn update_listener_default(context: &Context<'_>, arn: &str, default_t
 }
 
 pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
-    match context.aws.elb.delete_listener().listener_arn(arn).send().await.context("DeleteListener") {
-        Err(error) if error.has_code(&["ListenerNotFound"]) => Ok(()),
-        other => other.map(|_| ()),
-    }
+    context.aws.elb.delete_listener().listener_arn(arn).send().await.context("DeleteListener").or_gone(&["ListenerNotFound"])
 }
 
 pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, hosts: &[String], target_group: &Ref) -> Result<(), AwsError> {
@@ -208,8 +202,5 @@ pub async fn update_rule(context: &Context<'_>, arn: &str, priority: Option<u32>
 }
 
 pub async fn delete_rule(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
-    match context.aws.elb.delete_rule().rule_arn(arn).send().await.context("DeleteRule") {
-        Err(error) if error.has_code(&["RuleNotFound"]) => Ok(()),
-        other => other.map(|_| ()),
-    }
+    context.aws.elb.delete_rule().rule_arn(arn).send().await.context("DeleteRule").or_gone(&["RuleNotFound"])
 }

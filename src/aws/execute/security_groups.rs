@@ -2,7 +2,7 @@
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, Tag, TagSpecification, UserIdGroupPair};
 
-use crate::aws::error::Context as _;
+use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
 use crate::observed::{Direction, Peer, Permission, SecurityGroupRule};
 use crate::plan::{Address, IngressSpec};
@@ -45,12 +45,16 @@ pub async fn create(context: &Context<'_>, address: &Address, name: &str, descri
     let group_id = output.group_id().ok_or_else(|| AwsError::missing("CreateSecurityGroup", "GroupId"))?.to_string();
     let allow_all = Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr("0.0.0.0/0".into()) };
     if !rules.contains(&allow_all) {
-        let revoked = context.aws.ec2.revoke_security_group_egress().group_id(&group_id).ip_permissions(ip_permission(&allow_all)).send().await.context("RevokeSecurityGroupEgress");
-        if let Err(error) = revoked {
-            if !error.has_code(&["InvalidPermission.NotFound"]) {
-                return Err(error);
-            }
-        }
+        context
+            .aws
+            .ec2
+            .revoke_security_group_egress()
+            .group_id(&group_id)
+            .ip_permissions(ip_permission(&allow_all))
+            .send()
+            .await
+            .context("RevokeSecurityGroupEgress")
+            .or_gone(&["InvalidPermission.NotFound"])?;
     }
     authorize(context, address, &group_id, rules).await?;
     Ok(group_id)
@@ -82,11 +86,7 @@ async fn revoke_ids(context: &Context<'_>, group_id: &str, ids: Vec<String>, dir
         Direction::Ingress => context.aws.ec2.revoke_security_group_ingress().group_id(group_id).set_security_group_rule_ids(Some(ids)).send().await.map(|_| ()).context("RevokeSecurityGroupIngress"),
         Direction::Egress => context.aws.ec2.revoke_security_group_egress().group_id(group_id).set_security_group_rule_ids(Some(ids)).send().await.map(|_| ()).context("RevokeSecurityGroupEgress"),
     };
-    match result {
-        // Already gone: what the step wanted.
-        Err(error) if error.has_code(&["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"]) => Ok(()),
-        other => other,
-    }
+    result.or_gone(&["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"])
 }
 
 pub async fn update_rules(context: &Context<'_>, address: &Address, group_id: &str, add: &[Permission], remove: &[SecurityGroupRule]) -> Result<(), AwsError> {
@@ -116,8 +116,5 @@ pub async fn delete(context: &Context<'_>, group_id: &str) -> Result<(), AwsErro
         context.aws.ec2.delete_security_group().group_id(group_id).send().await.map(|_| ()).context("DeleteSecurityGroup")
     })
     .await;
-    match result {
-        Err(error) if error.has_code(&["InvalidGroup.NotFound"]) => Ok(()),
-        other => other,
-    }
+    result.or_gone(&["InvalidGroup.NotFound"])
 }
