@@ -26,6 +26,72 @@ pub struct Observed {
     pub target_groups: Vec<TargetGroup>,
     /// Private hosted zones associated with the VPC whose name the topology wants, or that the topology owns.
     pub zones: Vec<HostedZone>,
+    /// Cloud Map private DNS namespaces whose name the topology wants, or that the topology owns.
+    pub namespaces: Vec<Namespace>,
+    /// Cloud Map services of those namespaces.
+    pub discovery_services: Vec<DiscoveryService>,
+    /// The ECS services the topology names; a named service that does not exist is absent.
+    pub ecs_services: Vec<EcsService>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Namespace {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    /// Carries ecsnet's ownership marker, as a hosted zone's comment does.
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveryService {
+    pub id: String,
+    pub arn: String,
+    pub name: String,
+    pub namespace_id: String,
+    pub description: Option<String>,
+    /// "A" or "SRV" (the first DNS record of the service's DnsConfig).
+    pub record_type: String,
+    pub ttl: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsService {
+    /// The cluster as the topology names it.
+    pub cluster: String,
+    pub name: String,
+    pub arn: String,
+    /// "ECS" (rolling update), "CODE_DEPLOY" or "EXTERNAL".
+    pub deployment_controller: String,
+    pub load_balancers: Vec<EcsLoadBalancer>,
+    pub registries: Vec<EcsRegistry>,
+    /// Service Connect as the primary deployment reports it; `None` when it reports none.
+    pub connect: Option<ServiceConnect>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EcsLoadBalancer {
+    pub target_group_arn: String,
+    pub container: String,
+    pub port: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EcsRegistry {
+    pub arn: String,
+    pub port: Option<i32>,
+    pub container: Option<String>,
+    pub container_port: Option<i32>,
+}
+
+/// An ECS service's Service Connect settings, reduced to what ecsnet sets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceConnect {
+    pub enabled: bool,
+    pub namespace: String,
+    /// (port name, discovery name, client alias port, client alias DNS name), one per Service Connect service.
+    pub services: Vec<(String, String, i32, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -29,6 +29,8 @@ pub struct Aws {
     pub ec2: aws_sdk_ec2::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub route53: aws_sdk_route53::Client,
+    pub discovery: aws_sdk_servicediscovery::Client,
+    pub ecs: aws_sdk_ecs::Client,
     pub region: String,
     pub requests: RequestCounter,
 }
@@ -67,10 +69,14 @@ impl Aws {
         let ec2 = aws_sdk_ec2::config::Builder::from(&config).interceptor(requests.clone()).build();
         let elb = aws_sdk_elasticloadbalancingv2::config::Builder::from(&config).interceptor(requests.clone()).build();
         let route53 = aws_sdk_route53::config::Builder::from(&config).interceptor(requests.clone()).build();
+        let discovery = aws_sdk_servicediscovery::config::Builder::from(&config).interceptor(requests.clone()).build();
+        let ecs = aws_sdk_ecs::config::Builder::from(&config).interceptor(requests.clone()).build();
         Ok(Aws {
             ec2: aws_sdk_ec2::Client::from_conf(ec2),
             elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(elb),
             route53: aws_sdk_route53::Client::from_conf(route53),
+            discovery: aws_sdk_servicediscovery::Client::from_conf(discovery),
+            ecs: aws_sdk_ecs::Client::from_conf(ecs),
             region,
             requests,
         })

@@ -18,23 +18,37 @@ pub enum Address {
     /// The ingress rule on a service's security group from the load balancer's group.
     Ingress(String),
     DnsRecord(String),
+    /// The Cloud Map private DNS namespace.
+    Namespace,
+    /// A service's Cloud Map service.
+    DiscoveryService(String),
+    /// Ingress on a service's security group from a caller's group: (callee, caller).
+    CallerIngress(String, String),
+    /// The wiring of a service's running ECS service (load balancers, registries, Service Connect).
+    EcsService(String),
 }
 
 impl Address {
     /// The order creates run in: a resource comes after everything it refers to.
     pub fn kind_rank(&self) -> u8 {
         match self {
-            Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::HostedZone => 0,
-            Address::LoadBalancer | Address::Ingress(_) => 1,
+            Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::HostedZone | Address::Namespace => 0,
+            Address::LoadBalancer | Address::Ingress(_) | Address::CallerIngress(..) | Address::DiscoveryService(_) => 1,
             Address::Listener(_) => 2,
             Address::ListenerRule(_) => 3,
-            Address::DnsRecord(_) => 4,
+            Address::DnsRecord(_) | Address::EcsService(_) => 4,
         }
     }
 
     pub fn service(&self) -> Option<&str> {
         match self {
-            Address::TargetGroup(service) | Address::ListenerRule(service) | Address::Ingress(service) | Address::DnsRecord(service) => Some(service),
+            Address::TargetGroup(service)
+            | Address::ListenerRule(service)
+            | Address::Ingress(service)
+            | Address::DnsRecord(service)
+            | Address::DiscoveryService(service)
+            | Address::CallerIngress(service, _)
+            | Address::EcsService(service) => Some(service),
             _ => None,
         }
     }
@@ -52,6 +66,10 @@ impl fmt::Display for Address {
             Address::ListenerRule(service) => write!(f, "service.{service}.rule"),
             Address::Ingress(service) => write!(f, "service.{service}.ingress"),
             Address::DnsRecord(service) => write!(f, "service.{service}.dns_record"),
+            Address::Namespace => write!(f, "discovery.namespace"),
+            Address::DiscoveryService(service) => write!(f, "service.{service}.discovery"),
+            Address::CallerIngress(service, caller) => write!(f, "service.{service}.caller.{caller}"),
+            Address::EcsService(service) => write!(f, "service.{service}.ecs"),
         }
     }
 }
@@ -65,6 +83,7 @@ impl FromStr for Address {
             "load_balancer" => Some(Address::LoadBalancer),
             "load_balancer.default_target_group" => Some(Address::DefaultTargetGroup),
             "dns.zone" => Some(Address::HostedZone),
+            "discovery.namespace" => Some(Address::Namespace),
             _ => None,
         };
         if let Some(address) = fixed {
@@ -73,13 +92,20 @@ impl FromStr for Address {
         if let Some(port) = text.strip_prefix("listener.") {
             return port.parse().map(Address::Listener).map_err(|_| format!("bad listener address {text:?}"));
         }
-        let service_part = text.strip_prefix("service.").and_then(|rest| rest.rsplit_once('.'));
+        // Service names hold no dots, so the first dot ends the service's name.
+        let service_part = text.strip_prefix("service.").and_then(|rest| rest.split_once('.'));
         match service_part {
             Some((service, "target_group")) => Ok(Address::TargetGroup(service.into())),
             Some((service, "rule")) => Ok(Address::ListenerRule(service.into())),
             Some((service, "ingress")) => Ok(Address::Ingress(service.into())),
             Some((service, "dns_record")) => Ok(Address::DnsRecord(service.into())),
-            _ => Err(format!("unknown address {text:?}")),
+            Some((service, "discovery")) => Ok(Address::DiscoveryService(service.into())),
+            Some((service, "ecs")) => Ok(Address::EcsService(service.into())),
+            Some((service, rest)) => match rest.strip_prefix("caller.") {
+                Some(caller) if !caller.is_empty() => Ok(Address::CallerIngress(service.into(), caller.into())),
+                _ => Err(format!("unknown address {text:?}")),
+            },
+            None => Err(format!("unknown address {text:?}")),
         }
     }
 }
@@ -100,6 +126,10 @@ mod tests {
             Address::ListenerRule("default".into()),
             Address::Ingress("a".into()),
             Address::DnsRecord("b".into()),
+            Address::Namespace,
+            Address::DiscoveryService("name".into()),
+            Address::CallerIngress("name".into(), "hello".into()),
+            Address::EcsService("server".into()),
         ];
         for address in all {
             assert_eq!(address.to_string().parse::<Address>(), Ok(address.clone()), "{address}");

@@ -4,10 +4,10 @@ use std::collections::{BTreeSet, HashSet};
 
 use crate::observed::{Direction, Observed, Peer, Permission, SecurityGroup};
 use crate::topology::names::short_hash;
-use crate::topology::{bounded_name, HealthCheck, Topology};
+use crate::topology::{bounded_name, Connect, EcsWiring, HealthCheck, RecordType, TargetType, Topology};
 
 use super::diff::Problem;
-use super::TargetGroupSpec;
+use super::{Address, TargetGroupSpec};
 
 /// Ports the load balancer's group admits from the allowed CIDR blocks, besides the listener's own.
 const LOAD_BALANCER_PORTS: [u16; 2] = [80, 443];
@@ -18,8 +18,52 @@ pub struct Desired {
     pub security_group: Option<DesiredSecurityGroup>,
     pub load_balancer: Option<DesiredLoadBalancer>,
     pub default_target_group: Option<TargetGroupSpec>,
+    /// The load-balanced services.
     pub services: Vec<DesiredService>,
     pub zone: Option<DesiredZone>,
+    /// Ingress ecsnet adds to services' groups: from the load balancer, and from callers.
+    pub ingress: Vec<DesiredIngress>,
+    /// The Cloud Map namespace's name.
+    pub namespace: Option<String>,
+    pub discovery_services: Vec<DesiredDiscovery>,
+    /// Every ECS service the topology names, with what ecsnet attaches to it (nothing, for destroy).
+    pub ecs_services: Vec<DesiredEcs>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DesiredIngress {
+    pub address: Address,
+    pub group_id: String,
+    pub port: u16,
+    pub source: IngressSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IngressSource {
+    /// The load balancer's own group (perhaps still to be created).
+    LoadBalancer,
+    /// A caller's group, by ID, and the caller's name.
+    Caller { group_id: String, service: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct DesiredDiscovery {
+    pub service: String,
+    pub record_type: RecordType,
+    pub ttl: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DesiredEcs {
+    pub service: String,
+    pub wiring: EcsWiring,
+    pub port: u16,
+    pub target_type: TargetType,
+    /// Attach the service's target group.
+    pub load_balanced: bool,
+    /// Register with the service's Cloud Map service.
+    pub discovery: Option<RecordType>,
+    pub connect: Option<Connect>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,9 +87,6 @@ pub struct DesiredService {
     pub target_group: TargetGroupSpec,
     pub host: String,
     pub priority: Option<u32>,
-    /// The tasks' security group, resolved to its ID.
-    pub group_id: String,
-    pub port: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -54,9 +95,24 @@ pub struct DesiredZone {
     pub ttl: i64,
 }
 
-/// What a destroy wants: nothing, in the VPC it found.
-pub fn nothing(observed: &Observed) -> Desired {
-    Desired { vpc_id: observed.vpc.as_ref().map(|vpc| vpc.id.clone()).unwrap_or_default(), ..Desired::default() }
+/// What a destroy wants: nothing, in the VPC it found, and the ECS services it names left with nothing of ecsnet's.
+pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
+    let ecs_services = topology
+        .services
+        .iter()
+        .filter_map(|service| {
+            Some(DesiredEcs {
+                service: service.name.clone(),
+                wiring: service.ecs.clone()?,
+                port: service.port,
+                target_type: service.target_type,
+                load_balanced: false,
+                discovery: None,
+                connect: None,
+            })
+        })
+        .collect();
+    Desired { vpc_id: observed.vpc.as_ref().map(|vpc| vpc.id.clone()).unwrap_or_default(), ecs_services, ..Desired::default() }
 }
 
 pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<Problem>> {
@@ -100,8 +156,44 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             health_check: HealthCheck::default(),
         });
     }
+    let mut groups = std::collections::BTreeMap::new();
     for (index, service) in topology.services.iter().enumerate() {
-        let Some(group) = resolve_group(&service.security_group, &observed.security_groups, index, &mut problems) else { continue };
+        if let Some(group) = resolve_group(&service.security_group, &observed.security_groups, index, &mut problems) {
+            groups.insert(service.name.as_str(), group.id.clone());
+        }
+    }
+    for service in &topology.services {
+        let Some(group_id) = groups.get(service.name.as_str()) else { continue };
+        for caller in &service.callers {
+            let Some(caller_group) = groups.get(caller.as_str()) else { continue };
+            desired.ingress.push(DesiredIngress {
+                address: Address::CallerIngress(service.name.clone(), caller.clone()),
+                group_id: group_id.clone(),
+                port: service.port,
+                source: IngressSource::Caller { group_id: caller_group.clone(), service: caller.clone() },
+            });
+        }
+        if let Some(discovery) = &service.discovery {
+            desired.discovery_services.push(DesiredDiscovery { service: service.name.clone(), record_type: discovery.record, ttl: discovery.ttl });
+        }
+        if let Some(wiring) = &service.ecs {
+            desired.ecs_services.push(DesiredEcs {
+                service: service.name.clone(),
+                wiring: wiring.clone(),
+                port: service.port,
+                target_type: service.target_type,
+                load_balanced: service.routing.is_some(),
+                discovery: service.discovery.as_ref().map(|discovery| discovery.record),
+                connect: service.connect.clone(),
+            });
+        }
+        let Some(routing) = &service.routing else { continue };
+        desired.ingress.push(DesiredIngress {
+            address: Address::Ingress(service.name.clone()),
+            group_id: group_id.clone(),
+            port: service.port,
+            source: IngressSource::LoadBalancer,
+        });
         let port = service.port.to_string();
         let immutable = short_hash(&[&port, "HTTP", service.target_type.as_aws(), &vpc.id]);
         desired.services.push(DesiredService {
@@ -112,15 +204,14 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
                 protocol: "HTTP".into(),
                 target_type: service.target_type.as_aws().into(),
                 vpc_id: vpc.id.clone(),
-                health_check: service.health_check.clone(),
+                health_check: routing.health_check.clone(),
             },
-            host: service.host.clone(),
-            priority: service.priority,
-            group_id: group.id.clone(),
-            port: service.port,
+            host: routing.host.clone(),
+            priority: routing.priority,
         });
     }
     desired.zone = topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl });
+    desired.namespace = topology.discovery.clone();
     if problems.is_empty() {
         Ok(desired)
     } else {

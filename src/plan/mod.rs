@@ -152,8 +152,53 @@ pub enum Operation {
     DeleteHostedZone { zone_id: String },
     /// One zone's record changes: `delete` holds records exactly as they are (Route 53's DELETE wants that).
     ChangeRecords { zone: Ref, upsert: Option<RecordSpec>, delete: Vec<Record> },
+    /// Creates the namespace (an asynchronous Cloud Map operation, waited for); `description` carries the
+    /// ownership marker.
+    CreateNamespace { name: String, vpc_id: String, description: String },
+    DeleteNamespace { id: String },
+    CreateDiscoveryService { name: String, namespace: Ref, record_type: String, ttl: i64, description: String },
+    UpdateDiscoveryTtl { id: String, record_type: String, ttl: i64 },
+    /// Deregisters any instances left, then deletes the service.
+    DeleteDiscoveryService { id: String },
+    /// An update of a running ECS service; `None` fields are left as they are.
+    UpdateEcsService(EcsUpdate),
     /// Nothing to call: the resource goes away with the load balancer or listener it belongs to.
     RemovedWithParent,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsUpdate {
+    pub cluster: String,
+    pub service: String,
+    pub arn: String,
+    /// The whole list to set (an empty list clears it).
+    pub load_balancers: Option<Vec<EcsLoadBalancerSpec>>,
+    pub registries: Option<Vec<EcsRegistrySpec>>,
+    pub connect: Option<ConnectChange>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsLoadBalancerSpec {
+    pub target_group: Ref,
+    pub container: String,
+    pub port: i32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsRegistrySpec {
+    /// The Cloud Map service's ARN.
+    pub registry: Ref,
+    pub port: Option<i32>,
+    pub container: Option<String>,
+    pub container_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectChange {
+    /// Turn Service Connect on with these settings; `marker` is the tag value that records what ecsnet set.
+    Enable { namespace: String, port_name: String, discovery_name: String, port: i32, dns_name: String, marker: String },
+    /// Turn off the Service Connect ecsnet turned on, and remove its tag.
+    Disable,
 }
 
 /// A service's CNAME to the load balancer, with its ownership TXT record beside it.
@@ -179,6 +224,12 @@ impl Operation {
             Operation::CreateRule { listener, target_group, .. } => vec![listener, target_group],
             Operation::UpdateRule { target_group, .. } => target_group.iter().collect(),
             Operation::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
+            Operation::CreateDiscoveryService { namespace, .. } => vec![namespace],
+            Operation::UpdateEcsService(update) => {
+                let mut refs: Vec<&Ref> = update.load_balancers.iter().flatten().map(|spec| &spec.target_group).collect();
+                refs.extend(update.registries.iter().flatten().map(|spec| &spec.registry));
+                refs
+            }
             Operation::ChangeRecords { zone, upsert, .. } => {
                 let mut refs = vec![zone];
                 refs.extend(upsert.iter().map(|spec| &spec.target));

@@ -70,7 +70,7 @@ fn must_follow(changes: &[Change], later: &Step, earlier: &Step) -> bool {
         let address = &changes[retired].address;
         return earlier.changes().iter().any(|&index| {
             let change = &changes[index];
-            index == retired || change.operation.references().contains(&address) || is_routing(&change.address)
+            index == retired || change.operation.references().contains(&address) || is_routing(&change.address) || matches!(change.address, Address::EcsService(_))
         });
     }
     if matches!(earlier.work, Work::RetireTargetGroup(_)) {
@@ -81,8 +81,15 @@ fn must_follow(changes: &[Change], later: &Step, earlier: &Step) -> bool {
 
 fn change_must_follow(later: &Change, earlier: &Change) -> bool {
     let creates = |change: &Change| matches!(change.action, Action::Create | Action::Replace);
+    let is_ecs = |change: &Change| matches!(change.address, Address::EcsService(_));
+    // AWS rejects an ECS service whose target group is not yet on a load balancer.
+    if is_ecs(later) && later.action != Action::Delete && earlier.action != Action::Delete && is_routing(&earlier.address) {
+        return true;
+    }
     match (later.action, earlier.action) {
         (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
+        // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has.
+        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::ListenerRule(_) | Address::DiscoveryService(_)),
         (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
         (_, Action::Delete) => {
             // A freed rule priority, listener port or name may be what the later change needs.
@@ -102,6 +109,7 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
         LoadBalancer => matches!(first, Listener(_) | ListenerRule(_)),
         DefaultTargetGroup | TargetGroup(_) => matches!(first, ListenerRule(_) | Listener(_) | LoadBalancer),
         LoadBalancerSecurityGroup => matches!(first, LoadBalancer | Ingress(_)),
+        Namespace => matches!(first, DiscoveryService(_)),
         _ => false,
     }
 }

@@ -35,6 +35,23 @@ pub fn zone_owned_by(comment: Option<&str>, topology: &str) -> bool {
     comment.is_some_and(|comment| comment.split_whitespace().any(|word| word == marker))
 }
 
+/// A description that marks a Cloud Map namespace or service as the topology's (read back without extra calls).
+pub fn resource_description(topology: &str, address: &Address) -> String {
+    format!("managed by ecsnet ecsnet:topology={topology} ecsnet:address={address}")
+}
+
+/// The address a description marks for `topology`, if it is one of its.
+pub fn parse_resource_description(description: Option<&str>, topology: &str) -> Option<Address> {
+    let words: Vec<&str> = description?.split_whitespace().collect();
+    if !words.contains(&format!("ecsnet:topology={topology}").as_str()) {
+        return None;
+    }
+    words.iter().find_map(|word| word.strip_prefix("ecsnet:address="))?.parse().ok()
+}
+
+/// The ECS service tag that records the Service Connect settings ecsnet turned on.
+pub const SERVICE_CONNECT_TAG: &str = "ecsnet:service-connect";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +65,15 @@ mod tests {
         assert_eq!(parse_owner_record("demo2", &name, &value), None);
         assert_eq!(parse_owner_record("demo", "service-a.in.example.com", &value), None);
         assert_eq!(parse_owner_record("demo", &name, "\"v=spf1 -all\""), None);
+    }
+
+    #[test]
+    fn descriptions_mark_a_topology_and_an_address() {
+        let address = Address::DiscoveryService("name".into());
+        let description = resource_description("demo", &address);
+        assert_eq!(parse_resource_description(Some(&description), "demo"), Some(address));
+        assert_eq!(parse_resource_description(Some(&description), "other"), None);
+        assert_eq!(parse_resource_description(Some("made by hand"), "demo"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub struct TopologyFile {
     pub load_balancer: Option<LoadBalancerSection>,
     pub listener: Option<ListenerSection>,
     pub dns: Option<DnsSection>,
+    pub discovery: Option<DiscoverySection>,
     #[serde(default, rename = "service")]
     pub services: Vec<ServiceSection>,
 }
@@ -55,6 +56,41 @@ pub struct ServiceSection {
     pub target_type: Option<String>,
     pub priority: Option<i64>,
     pub health_check: Option<HealthCheckSection>,
+    pub load_balanced: Option<bool>,
+    pub callers: Option<Vec<String>>,
+    pub ecs: Option<EcsSection>,
+    pub discovery: Option<ServiceDiscoverySection>,
+    pub connect: Option<ConnectSection>,
+}
+
+/// A Cloud Map private DNS namespace on the VPC.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverySection {
+    pub namespace: String,
+}
+
+/// The running ECS service to wire up.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EcsSection {
+    pub cluster: String,
+    pub service: Option<String>,
+    pub container: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDiscoverySection {
+    pub record: Option<String>,
+    pub ttl: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectSection {
+    pub port_name: String,
+    pub discovery_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]

@@ -28,6 +28,8 @@ pub struct Topology {
     pub network: Network,
     pub load_balancer: Option<LoadBalancer>,
     pub dns: Option<Dns>,
+    /// The Cloud Map private DNS namespace's name.
+    pub discovery: Option<String>,
     pub services: Vec<Service>,
 }
 
@@ -73,14 +75,62 @@ pub struct Dns {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: String,
+    /// The container port.
     pub port: u16,
-    /// The Host header the listener rule matches, lowercase, without a trailing dot.
-    pub host: String,
     /// The tasks' security group: an ID (`sg-…`), or a group name or Name tag.
     pub security_group: String,
     pub target_type: TargetType,
+    /// How the load balancer reaches the service; `None` when it is not load balanced.
+    pub routing: Option<Routing>,
+    /// Services whose tasks may call this one: ingress from each caller's group on `port`.
+    pub callers: Vec<String>,
+    pub ecs: Option<EcsWiring>,
+    pub discovery: Option<ServiceDiscovery>,
+    pub connect: Option<Connect>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routing {
+    /// The Host header the listener rule matches, lowercase, without a trailing dot.
+    pub host: String,
     pub priority: Option<u32>,
     pub health_check: HealthCheck,
+}
+
+/// The running ECS service ecsnet updates (never creates or deletes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcsWiring {
+    pub cluster: String,
+    pub service: String,
+    pub container: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceDiscovery {
+    pub record: RecordType,
+    pub ttl: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordType {
+    A,
+    Srv,
+}
+
+impl RecordType {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            RecordType::A => "A",
+            RecordType::Srv => "SRV",
+        }
+    }
+}
+
+/// ECS Service Connect in the topology's Cloud Map namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connect {
+    pub port_name: String,
+    pub discovery_name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

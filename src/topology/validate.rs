@@ -4,14 +4,16 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::file::{HealthCheckSection, ServiceSection, TopologyFile};
+use super::file::{HealthCheckSection, ServiceDiscoverySection, ServiceSection, TopologyFile};
 use super::names::MAX_NAME_LEN;
-use super::{Dns, HealthCheck, LoadBalancer, Network, Scheme, Service, TargetType, Topology};
+use super::{Connect, Dns, EcsWiring, HealthCheck, LoadBalancer, Network, RecordType, Routing, Scheme, Service, ServiceDiscovery, TargetType, Topology};
 
 /// Listener rules one Application Load Balancer may hold, the default rule not counted.
 pub const MAX_RULES_PER_LOAD_BALANCER: usize = 100;
 pub const DEFAULT_LISTENER_PORT: u16 = 80;
 pub const DEFAULT_TTL: i64 = 60;
+/// Cloud Map records: short, so callers see new tasks soon.
+pub const DEFAULT_DISCOVERY_TTL: i64 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
@@ -51,30 +53,20 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
     if file.listener.is_some() && file.load_balancer.is_none() {
         errors.push("listener", "a listener needs a load balancer", "add a [load_balancer] table");
     }
+    let discovery = file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
     let services = validate_services(&mut errors, file, dns.as_ref());
-    if !services.is_empty() && file.load_balancer.is_none() {
+    let rules = services.iter().filter(|service| service.routing.is_some()).count();
+    if rules > MAX_RULES_PER_LOAD_BALANCER {
         errors.push(
             "service",
-            "services are reached through the load balancer, and there is no [load_balancer] table",
-            "add a [load_balancer] table (every key in it is optional)",
-        );
-    }
-    if services.len() > MAX_RULES_PER_LOAD_BALANCER {
-        errors.push(
-            "service",
-            format!(
-                "{} services need {} listener rules; an Application Load Balancer holds at most {}",
-                services.len(),
-                services.len(),
-                MAX_RULES_PER_LOAD_BALANCER
-            ),
+            format!("{rules} load-balanced services need {rules} listener rules; an Application Load Balancer holds at most {MAX_RULES_PER_LOAD_BALANCER}"),
             "split the services over two topologies, each with its own load balancer",
         );
     }
     if !errors.0.is_empty() {
         return Err(errors.0);
     }
-    Ok(Topology { name: file.name.clone(), region: file.region.clone(), network, load_balancer, dns, services })
+    Ok(Topology { name: file.name.clone(), region: file.region.clone(), network, load_balancer, dns, discovery, services })
 }
 
 fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Network {
@@ -107,6 +99,22 @@ fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>) -> Dns {
         errors.push("dns.ttl", format!("{ttl} is outside 0–2147483647 seconds"), "Route 53 TTLs are whole seconds; 60 is usual");
     }
     Dns { zone, ttl }
+}
+
+fn validate_namespace(errors: &mut Errors, namespace: &str, dns: Option<&Dns>) -> String {
+    let namespace = normalize_host(namespace);
+    let single_label_ok = if namespace.contains('.') { check_dns_name(&namespace, false) } else { check_dns_name(&format!("{namespace}.x"), false) };
+    if let Err(problem) = single_label_ok {
+        errors.push("discovery.namespace", format!("\"{namespace}\" is not a valid namespace name: {problem}"), "write a DNS name such as \"internal\" or \"my.demo\"");
+    }
+    if dns.is_some_and(|dns| dns.zone == namespace) {
+        errors.push(
+            "discovery.namespace",
+            format!("\"{namespace}\" is also dns.zone: the Cloud Map namespace is a private hosted zone of its own, and a VPC cannot hold two private zones of one name"),
+            "give the namespace another name, such as \"svc.\" followed by the zone",
+        );
+    }
+    namespace
 }
 
 fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Option<LoadBalancer> {
@@ -150,6 +158,7 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
     let mut seen_names: HashMap<&str, usize> = HashMap::new();
     let mut seen_hosts: HashMap<String, usize> = HashMap::new();
     let mut seen_priorities: HashMap<i64, usize> = HashMap::new();
+    let mut seen_discovery_names: HashMap<String, usize> = HashMap::new();
     let mut services = Vec::new();
     for (index, section) in file.services.iter().enumerate() {
         let at = |key: &str| format!("service[{index}].{key}");
@@ -158,10 +167,6 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
             errors.push(at("name"), format!("\"{}\" is also the name of service[{first}]", section.name), "give every service its own name");
         }
         let port = check_port(errors, &at("port"), section.port);
-        let host = service_host(errors, index, section, dns);
-        if let Some(first) = seen_hosts.insert(host.clone(), index) {
-            errors.push(at("host"), format!("\"{host}\" is also the host of service[{first}]"), "give every service its own host name");
-        }
         if section.security_group.trim().is_empty() {
             errors.push(at("security_group"), "is empty", "write the tasks' security group: its ID (sg-…) or its name");
         }
@@ -173,27 +178,143 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
                 TargetType::Ip
             }
         };
-        let priority = section.priority.map(|priority| {
-            if !(1..=50_000).contains(&priority) {
-                errors.push(at("priority"), format!("{priority} is outside 1–50000"), "choose a priority from 1 to 50000, or leave it out and ecsnet picks one");
+        let load_balanced = section.load_balanced.unwrap_or(file.load_balancer.is_some());
+        let routing = if load_balanced {
+            if file.load_balancer.is_none() {
+                errors.push(
+                    at("load_balanced"),
+                    "the service is load balanced, and there is no [load_balancer] table",
+                    "add a [load_balancer] table (every key in it is optional), or set load_balanced = false",
+                );
             }
-            if let Some(first) = seen_priorities.insert(priority, index) {
-                errors.push(at("priority"), format!("{priority} is also the priority of service[{first}]"), "rule priorities must be unique on a listener");
+            let host = service_host(errors, index, section, dns);
+            if let Some(first) = seen_hosts.insert(host.clone(), index) {
+                errors.push(at("host"), format!("\"{host}\" is also the host of service[{first}]"), "give every service its own host name");
             }
-            priority.clamp(1, 50_000) as u32
+            let priority = section.priority.map(|priority| {
+                if !(1..=50_000).contains(&priority) {
+                    errors.push(at("priority"), format!("{priority} is outside 1–50000"), "choose a priority from 1 to 50000, or leave it out and ecsnet picks one");
+                }
+                if let Some(first) = seen_priorities.insert(priority, index) {
+                    errors.push(at("priority"), format!("{priority} is also the priority of service[{first}]"), "rule priorities must be unique on a listener");
+                }
+                priority.clamp(1, 50_000) as u32
+            });
+            let health_check = validate_health_check(errors, index, section.health_check.as_ref());
+            Some(Routing { host, priority, health_check })
+        } else {
+            for (key, set) in [("host", section.host.is_some()), ("priority", section.priority.is_some()), ("health_check", section.health_check.is_some())] {
+                if set {
+                    errors.push(at(key), "applies only to a load-balanced service, and this one has load_balanced = false", format!("remove {key}, or make the service load balanced"));
+                }
+            }
+            None
+        };
+        let ecs = section.ecs.as_ref().map(|ecs| {
+            if ecs.cluster.trim().is_empty() {
+                errors.push(at("ecs.cluster"), "is empty", "write the ECS cluster's name or ARN");
+            }
+            EcsWiring {
+                cluster: ecs.cluster.trim().to_string(),
+                service: ecs.service.clone().unwrap_or_else(|| section.name.clone()),
+                container: ecs.container.clone().unwrap_or_else(|| section.name.clone()),
+            }
         });
-        let health_check = validate_health_check(errors, index, section.health_check.as_ref());
+        let discovery = section.discovery.as_ref().map(|discovery| validate_service_discovery(errors, index, file, target_type, discovery));
+        let connect = section.connect.as_ref().map(|connect| {
+            if file.discovery.is_none() {
+                errors.push(at("connect"), "Service Connect needs a Cloud Map namespace, and there is no [discovery] table", "add [discovery] namespace = \"…\"");
+            }
+            if ecs.is_none() {
+                errors.push(at("connect"), "Service Connect is a setting of the ECS service, and there is no [service.ecs] table", "add [service.ecs] cluster = \"…\"");
+            }
+            let discovery_name = connect.discovery_name.clone().unwrap_or_else(|| section.name.clone());
+            for (key, value) in [("connect.discovery_name", &discovery_name), ("connect.port_name", &connect.port_name)] {
+                if let Err(problem) = check_service_connect_name(value) {
+                    errors.push(at(key), format!("\"{value}\" {problem}"), "use up to 64 lowercase letters, digits, underscores and hyphens, not starting with a hyphen");
+                }
+            }
+            if let Some(first) = seen_discovery_names.insert(discovery_name.clone(), index) {
+                errors.push(at("connect.discovery_name"), format!("\"{discovery_name}\" is also the discovery name of service[{first}]"), "discovery names must be unique in the namespace");
+            }
+            Connect { port_name: connect.port_name.clone(), discovery_name }
+        });
         services.push(Service {
             name: section.name.clone(),
             port,
-            host,
             security_group: section.security_group.trim().to_string(),
             target_type,
-            priority,
-            health_check,
+            routing,
+            callers: section.callers.clone().unwrap_or_default(),
+            ecs,
+            discovery,
+            connect,
         });
     }
+    check_callers_and_discovery_names(errors, &services);
     services
+}
+
+fn validate_service_discovery(errors: &mut Errors, index: usize, file: &TopologyFile, target_type: TargetType, section: &ServiceDiscoverySection) -> ServiceDiscovery {
+    let at = |key: &str| format!("service[{index}].discovery.{key}");
+    if file.discovery.is_none() {
+        errors.push(format!("service[{index}].discovery"), "there is no [discovery] table naming the Cloud Map namespace", "add [discovery] namespace = \"…\"");
+    }
+    let record = match section.record.as_deref().unwrap_or("A") {
+        "A" => RecordType::A,
+        "SRV" => RecordType::Srv,
+        other => {
+            errors.push(at("record"), format!("\"{other}\" is not a record type Cloud Map registers for ECS"), "write \"A\" (awsvpc networking) or \"SRV\"");
+            RecordType::A
+        }
+    };
+    if record == RecordType::A && target_type == TargetType::Instance {
+        errors.push(at("record"), "A records need awsvpc networking (each task its own IP), and target_type = \"instance\" means bridge networking", "use record = \"SRV\", which carries the host port");
+    }
+    let ttl = section.ttl.unwrap_or(DEFAULT_DISCOVERY_TTL);
+    if !(0..=2_147_483_647).contains(&ttl) {
+        errors.push(at("ttl"), format!("{ttl} is outside 0–2147483647 seconds"), "a short TTL such as 10 suits service discovery");
+    }
+    ServiceDiscovery { record, ttl }
+}
+
+/// Callers must be services of the topology; Service Connect's discovery names must not collide with the Cloud
+/// Map services `[service.discovery]` creates (one per service, named after it).
+fn check_callers_and_discovery_names(errors: &mut Errors, services: &[Service]) {
+    for (index, service) in services.iter().enumerate() {
+        for (position, caller) in service.callers.iter().enumerate() {
+            if !services.iter().any(|other| other.name == *caller) {
+                errors.push(format!("service[{index}].callers[{position}]"), format!("\"{caller}\" is not a service of this topology"), "list the names of [[service]] entries whose tasks call this service");
+            }
+            if service.callers[..position].contains(caller) {
+                errors.push(format!("service[{index}].callers[{position}]"), format!("\"{caller}\" is listed twice"), "list each caller once");
+            }
+        }
+        if let Some(connect) = &service.connect {
+            if let Some(other) = services.iter().find(|other| other.discovery.is_some() && other.name == connect.discovery_name) {
+                errors.push(
+                    format!("service[{index}].connect.discovery_name"),
+                    format!("\"{}\" is also the Cloud Map service that [service.discovery] of \"{}\" creates in the namespace", connect.discovery_name, other.name),
+                    "choose another discovery_name",
+                );
+            }
+        }
+    }
+}
+
+/// Service Connect's port and discovery names: up to 64 lowercase letters, digits, underscores and hyphens, not
+/// starting with a hyphen.
+fn check_service_connect_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 64 {
+        return Err("must have 1 to 64 characters");
+    }
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+        return Err("has characters other than lowercase letters, digits, underscores and hyphens");
+    }
+    if name.starts_with('-') {
+        return Err("starts with a hyphen");
+    }
+    Ok(())
 }
 
 fn service_host(errors: &mut Errors, index: usize, section: &ServiceSection, dns: Option<&Dns>) -> String {
@@ -364,9 +485,10 @@ zone = "in.example.com"
         assert_eq!(load_balancer.listener_port, 80);
         assert_eq!(topology.dns.unwrap().ttl, 60);
         let service = &topology.services[0];
-        assert_eq!(service.host, "service-a.in.example.com");
+        let routing = service.routing.as_ref().unwrap();
+        assert_eq!(routing.host, "service-a.in.example.com");
         assert_eq!(service.target_type, TargetType::Ip);
-        assert_eq!(service.health_check, HealthCheck::default());
+        assert_eq!(routing.health_check, HealthCheck::default());
     }
 
     #[test]
@@ -469,13 +591,13 @@ zone = "in.example.com"
     }
 
     #[test]
-    fn services_need_a_load_balancer() {
-        let text = format!("{}{}", BASE.replace("[load_balancer]\n", ""), service("name = \"a\""));
+    fn a_load_balanced_service_needs_a_load_balancer() {
+        let text = format!("{}{}", BASE.replace("[load_balancer]\n", ""), service("name = \"a\"\nload_balanced = true"));
         let errors = match parse(Path::new("t.toml"), &text) {
             Err(TopologyError::Invalid { errors, .. }) => errors,
             other => panic!("{other:?}"),
         };
-        assert_eq!(errors[0].key, "service");
+        assert_eq!(errors[0].key, "service[0].load_balanced");
     }
 
     #[test]

@@ -110,9 +110,10 @@ impl Account {
         let balancers = self.elb.describe_load_balancers().send().await.unwrap();
         for balancer in balancers.load_balancers() {
             let arn = balancer.load_balancer_arn().unwrap().to_string();
-            let listeners = self.elb.describe_listeners().load_balancer_arn(&arn).send().await.unwrap();
+            // Other tests delete their load balancers meanwhile: what is gone is skipped.
+            let Ok(listeners) = self.elb.describe_listeners().load_balancer_arn(&arn).send().await else { continue };
             for listener in listeners.listeners() {
-                let rules = self.elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await.unwrap();
+                let Ok(rules) = self.elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await else { continue };
                 arns.extend(rules.rules().iter().filter(|rule| rule.is_default() != Some(true)).map(|rule| rule.rule_arn().unwrap().to_string()));
                 arns.push(listener.listener_arn().unwrap().to_string());
             }

@@ -2,7 +2,9 @@
 //! its create call. On the first failure no new step starts; the ones under way finish; the report says what
 //! was done, what failed and what never started. Live state stays the truth, so a re-run continues from there.
 
+mod discovery;
 mod dns;
+mod ecs;
 mod load_balancing;
 mod retry;
 mod security_groups;
@@ -247,6 +249,18 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
         }
         Operation::DeleteHostedZone { zone_id } => dns::delete_zone(context, zone_id).await?,
         Operation::ChangeRecords { .. } => dns::change_records(context, vec![change]).await?,
+        Operation::CreateNamespace { name, vpc_id, description } => {
+            let id = discovery::create_namespace(context, address, name, vpc_id, description).await?;
+            context.outputs.record(address, Created { id, dns_name: None });
+        }
+        Operation::DeleteNamespace { id } => discovery::delete_namespace(context, id).await?,
+        Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
+            let arn = discovery::create_service(context, address, name, namespace, record_type, *ttl, description).await?;
+            context.outputs.record(address, Created { id: arn, dns_name: None });
+        }
+        Operation::UpdateDiscoveryTtl { id, record_type, ttl } => discovery::update_ttl(context, id, record_type, *ttl).await?,
+        Operation::DeleteDiscoveryService { id } => discovery::delete_service(context, id).await?,
+        Operation::UpdateEcsService(update) => ecs::update(context, update).await?,
         Operation::RemovedWithParent => {}
     }
     Ok(())

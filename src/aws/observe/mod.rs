@@ -1,8 +1,10 @@
 //! Reads the live state a topology cares about, with a number of requests that does not grow one per resource:
 //! describe calls take filters and pages, DescribeTags takes 20 ARNs a call, independent reads run at once.
 
+mod discovery;
 mod dns;
 pub use dns::bare_zone_id;
+mod ecs;
 mod load_balancing;
 mod network;
 
@@ -14,20 +16,22 @@ use super::{Aws, AwsError};
 /// Everything `plan` compares the topology with.
 pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsError> {
     let load_balancer_name = topology.load_balancer.as_ref().map(|load_balancer| load_balancer.name.as_str());
-    let (vpc, load_balancers, target_groups, zones) = tokio::try_join!(
+    let (vpc, load_balancers, target_groups, zones, (namespaces, discovery_services)) = tokio::try_join!(
         network::vpc(aws, &topology.network.vpc),
         load_balancing::load_balancers_without_tags(aws),
         load_balancing::target_groups_without_tags(aws),
         dns::private_zones(aws),
+        discovery::read(aws, topology),
     )?;
     let Some(vpc) = vpc else {
         return Ok(Observed::default());
     };
-    let (network, load_balancers, target_groups, zones) = tokio::try_join!(
+    let (network, load_balancers, target_groups, zones, ecs_services) = tokio::try_join!(
         network::read(aws, topology, &vpc.id),
         load_balancing::load_balancers(aws, topology, &vpc.id, load_balancer_name, load_balancers),
         load_balancing::target_groups(aws, &vpc.id, target_groups),
         dns::zones(aws, topology, &vpc.id, zones),
+        ecs::read(aws, topology, &namespaces),
     )?;
     Ok(Observed {
         vpc: Some(vpc),
@@ -36,5 +40,8 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         load_balancers,
         target_groups,
         zones,
+        namespaces,
+        discovery_services,
+        ecs_services,
     })
 }

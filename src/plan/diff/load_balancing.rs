@@ -14,6 +14,8 @@ pub(super) struct LoadBalancing {
     pub load_balancer: Option<Ref>,
     /// The load balancer's DNS name, when it stays; `None` while it is still to be created.
     pub dns_name: Option<String>,
+    /// How to refer to each wanted target group.
+    pub target_groups: BTreeMap<Address, Ref>,
 }
 
 impl<'a> Planner<'a> {
@@ -44,7 +46,7 @@ impl<'a> Planner<'a> {
         if let Some(load_balancer) = &load_balancer {
             self.listener_and_rules(desired, load_balancer, kept, &group_refs);
         }
-        LoadBalancing { load_balancer, dns_name: kept.map(|kept| kept.dns_name.clone()) }
+        LoadBalancing { load_balancer, dns_name: kept.map(|kept| kept.dns_name.clone()), target_groups: group_refs }
     }
 
     fn target_group(&mut self, address: Address, wanted: Option<&TargetGroupSpec>, owned: Vec<&TargetGroup>) -> Option<Ref> {

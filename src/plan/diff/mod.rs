@@ -1,6 +1,8 @@
 //! The planner: a pure function of (desired topology, observed live state) → plan.
 
+mod discovery;
 mod dns;
+mod ecs;
 mod load_balancing;
 mod priorities;
 mod security;
@@ -50,7 +52,7 @@ pub fn plan_apply(topology: &Topology, observed: &Observed) -> Result<Plan, Plan
 
 /// The changes that remove everything `topology` owns, and nothing else.
 pub fn plan_destroy(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
-    diff(&topology.name, &desired::nothing(observed), observed)
+    diff(&topology.name, &desired::nothing(topology, observed), observed)
 }
 
 fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
@@ -59,6 +61,8 @@ fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, 
     let load_balancing = planner.load_balancing(desired, security_group.as_ref());
     planner.ingress(desired, security_group.as_ref());
     planner.dns(desired, load_balancing.load_balancer.as_ref(), load_balancing.dns_name.as_deref());
+    let registries = planner.discovery(desired);
+    planner.ecs(desired, &load_balancing.target_groups, &registries);
     if !planner.problems.is_empty() {
         return Err(PlanError { problems: planner.problems });
     }

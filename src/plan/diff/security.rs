@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
-use crate::plan::desired::{tcp, Desired};
+use crate::plan::desired::{tcp, Desired, IngressSource};
 use crate::plan::{Action, Address, FieldChange, IngressSpec, Operation, Ref};
 
 use super::{join, keep_one, Planner, Problem};
@@ -81,59 +81,64 @@ impl Planner<'_> {
         }
     }
 
-    /// Plans each service's ingress from the load balancer's group, and removes ecsnet's rules no longer wanted.
+    /// Plans the ingress ecsnet adds to services' groups (from the load balancer's group, and from callers'),
+    /// and removes ecsnet's rules no longer wanted.
     pub(super) fn ingress(&mut self, desired: &Desired, load_balancer_group: Option<&Ref>) {
         let observed = self.observed;
         let mut owned: Vec<(Address, &SecurityGroup, &SecurityGroupRule)> = Vec::new();
         for group in &observed.security_groups {
             for rule in &group.rules {
-                if let Some(address @ Address::Ingress(_)) = self.owned_address(&rule.tags, &format!("security group rule {}", rule.id)) {
-                    owned.push((address, group, rule));
+                match self.owned_address(&rule.tags, &format!("security group rule {}", rule.id)) {
+                    Some(address @ (Address::Ingress(_) | Address::CallerIngress(..))) => owned.push((address, group, rule)),
+                    _ => {}
                 }
             }
         }
         let load_balancer_group_name = desired.security_group.as_ref().map_or("", |group| group.name.as_str());
-        for service in &desired.services {
-            let address = Address::Ingress(service.name.clone());
-            let Some(source) = load_balancer_group else { continue };
+        let mut planned = BTreeSet::new();
+        for wanted in &desired.ingress {
+            let (source, source_label) = match &wanted.source {
+                IngressSource::LoadBalancer => match load_balancer_group {
+                    Some(source) => (source.clone(), load_balancer_group_name.to_string()),
+                    None => continue,
+                },
+                IngressSource::Caller { group_id, service } => (Ref::Known(group_id.clone()), format!("{group_id} ({service})")),
+            };
+            let address = wanted.address.clone();
+            planned.insert(address.clone());
             let mine: Vec<_> = owned.iter().filter(|(owned_address, _, _)| *owned_address == address).collect();
-            let wanted = match source {
-                Ref::Known(id) => Some(tcp(Direction::Ingress, service.port, Peer::Group(id.clone()))),
+            let permission = match &source {
+                Ref::Known(id) => Some(tcp(Direction::Ingress, wanted.port, Peer::Group(id.clone()))),
                 Ref::Of(_) => None,
             };
-            let matches = |group: &SecurityGroup, rule: &SecurityGroupRule| group.id == service.group_id && Some(&rule.permission) == wanted.as_ref();
+            let matches = |group: &SecurityGroup, rule: &SecurityGroupRule| group.id == wanted.group_id && Some(&rule.permission) == permission.as_ref();
             let kept = mine.iter().find(|(_, group, rule)| matches(group, rule)).map(|(_, _, rule)| rule.id.clone());
             let revoke = revocations(mine.iter().filter(|(_, _, rule)| Some(&rule.id) != kept.as_ref()).map(|(_, group, rule)| (*group, *rule)));
-            let foreign_twin = wanted.as_ref().and_then(|wanted| {
-                let group = observed.security_groups.iter().find(|group| group.id == service.group_id)?;
-                group.rules.iter().find(|rule| rule.permission == *wanted && !rule.tags.contains_key(crate::observed::TOPOLOGY_TAG))
-            });
             if kept.is_some() && revoke.is_empty() {
                 continue;
             }
+            let foreign_twin = permission.as_ref().and_then(|permission| {
+                let group = observed.security_groups.iter().find(|group| group.id == wanted.group_id)?;
+                group.rules.iter().find(|rule| rule.permission == *permission && !rule.tags.contains_key(crate::observed::TOPOLOGY_TAG))
+            });
             if kept.is_none() && mine.is_empty() && foreign_twin.is_some() {
                 self.notes.push(format!(
-                    "{address}: {} already admits tcp/{} from the load balancer's group through a rule ecsnet does not own; it is left as it is",
-                    service.group_id, service.port
+                    "{address}: {} already admits tcp/{} from {source_label} through a rule ecsnet does not own; it is left as it is",
+                    wanted.group_id, wanted.port
                 ));
                 continue;
             }
-            let authorize = kept.is_none().then(|| IngressSpec { group_id: service.group_id.clone(), port: service.port, source_group: source.clone() });
-            let fields = vec![
-                FieldChange::new("security_group", &service.group_id),
-                FieldChange::new("rule", format!("tcp/{} from {}", service.port, load_balancer_group_name)),
-            ];
-            let action = if mine.is_empty() { Action::Create } else { Action::Update };
-            let fields = if action == Action::Create {
-                fields
+            let authorize = kept.is_none().then(|| IngressSpec { group_id: wanted.group_id.clone(), port: wanted.port, source_group: source.clone() });
+            let new = format!("tcp/{} from {source_label} on {}", wanted.port, wanted.group_id);
+            let (action, fields) = if mine.is_empty() {
+                (Action::Create, vec![FieldChange::new("security_group", &wanted.group_id), FieldChange::new("rule", format!("tcp/{} from {source_label}", wanted.port))])
             } else {
                 let old = mine.iter().map(|(_, group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id));
-                vec![FieldChange::changed("rule", join(old), format!("tcp/{} from {} on {}", service.port, load_balancer_group_name, service.group_id))]
+                (Action::Update, vec![FieldChange::changed("rule", join(old), new)])
             };
-            self.push(address, action, &service.group_id, fields, Operation::SetIngress { revoke, authorize });
+            self.push(address, action, &wanted.group_id, fields, Operation::SetIngress { revoke, authorize });
         }
-        let wanted: BTreeSet<Address> = desired.services.iter().map(|service| Address::Ingress(service.name.clone())).collect();
-        let mut orphans: Vec<_> = owned.iter().filter(|(address, _, _)| !wanted.contains(address)).collect();
+        let mut orphans: Vec<_> = owned.iter().filter(|(address, _, _)| !planned.contains(address)).collect();
         orphans.sort_by(|a, b| a.0.cmp(&b.0));
         let mut addresses: Vec<Address> = orphans.iter().map(|(address, _, _)| address.clone()).collect();
         addresses.dedup();

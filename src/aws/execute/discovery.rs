@@ -1,0 +1,159 @@
+//! Cloud Map namespaces and services. Namespace creation and deletion and service updates are asynchronous
+//! (an OperationId): each is waited for, with a bound and progress.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_servicediscovery::types::{DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, OperationStatus, RecordType, RoutingPolicy, ServiceChange, Tag};
+
+use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::AwsError;
+use crate::plan::{Address, Ref};
+
+use super::{retry, Context};
+
+/// How long a Cloud Map operation may take.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn invalid(operation: &'static str, error: impl std::fmt::Display) -> AwsError {
+    AwsError { operation, code: None, message: format!("could not build the request: {error}") }
+}
+
+fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> {
+    context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build().map_err(|error| invalid("TagResource", error))).collect()
+}
+
+/// A request ID that makes a retried create safe and a new one distinct.
+fn request_id(context: &Context<'_>, address: &Address) -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
+    format!("ecsnet-{}-{address}-{nanos}", context.topology).chars().take(64).collect()
+}
+
+/// Waits for a Cloud Map operation; returns its targets (such as NAMESPACE → id).
+async fn wait_for(context: &Context<'_>, what: &str, operation_id: &str) -> Result<std::collections::HashMap<String, String>, AwsError> {
+    let started = Instant::now();
+    let mut delay = Duration::from_millis(250);
+    loop {
+        let output = context.aws.discovery.get_operation().operation_id(operation_id).send().await.context("GetOperation")?;
+        let operation = output.operation().ok_or_else(|| AwsError::missing("GetOperation", "Operation"))?;
+        match operation.status() {
+            Some(OperationStatus::Success) => {
+                return Ok(operation.targets().map(|targets| targets.iter().map(|(kind, id)| (kind.as_str().to_string(), id.clone())).collect()).unwrap_or_default());
+            }
+            Some(OperationStatus::Fail) => {
+                return Err(AwsError {
+                    operation: "GetOperation",
+                    code: operation.error_code().map(str::to_string),
+                    message: format!("{what} failed: {}", operation.error_message().unwrap_or("no message")),
+                });
+            }
+            _ if started.elapsed() > OPERATION_TIMEOUT => {
+                return Err(AwsError { operation: "GetOperation", code: None, message: format!("{what} still not done after {} s (operation {operation_id})", started.elapsed().as_secs()) });
+            }
+            status => {
+                if started.elapsed() > Duration::from_secs(2) {
+                    context.progress.report(&format!("waiting for Cloud Map: {what} is {} ({} s so far)", status.map_or("pending", |status| status.as_str()), started.elapsed().as_secs()));
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+pub async fn create_namespace(context: &Context<'_>, address: &Address, name: &str, vpc_id: &str, description: &str) -> Result<String, AwsError> {
+    let output = context
+        .aws
+        .discovery
+        .create_private_dns_namespace()
+        .name(name)
+        .vpc(vpc_id)
+        .description(description)
+        .creator_request_id(request_id(context, address))
+        .set_tags(Some(tags(context, address)?))
+        .send()
+        .await
+        .context("CreatePrivateDnsNamespace")?;
+    let operation_id = output.operation_id().ok_or_else(|| AwsError::missing("CreatePrivateDnsNamespace", "OperationId"))?;
+    let targets = wait_for(context, &format!("creating namespace {name}"), operation_id).await?;
+    targets.get("NAMESPACE").cloned().ok_or_else(|| AwsError::missing("GetOperation", "the NAMESPACE target"))
+}
+
+/// Deletes the namespace, waiting while Cloud Map still counts services in it.
+pub async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
+    let deleted = retry::while_code(context.progress, &format!("namespace {id} to have no services"), &["ResourceInUse"], || async {
+        context.aws.discovery.delete_namespace().id(id).send().await.context("DeleteNamespace")
+    })
+    .await;
+    match deleted {
+        Ok(output) => {
+            if let Some(operation_id) = output.operation_id() {
+                wait_for(context, &format!("deleting namespace {id}"), operation_id).await?;
+            }
+            Ok(())
+        }
+        Err(error) => Err::<(), _>(error).or_gone(&["NamespaceNotFound"]),
+    }
+}
+
+fn dns_record(record_type: &str, ttl: i64) -> Result<DnsRecord, AwsError> {
+    DnsRecord::builder().r#type(RecordType::from(record_type)).ttl(ttl).build().map_err(|error| invalid("CreateService", error))
+}
+
+/// Creates the Cloud Map service; returns its ARN (what ECS registries name).
+pub async fn create_service(context: &Context<'_>, address: &Address, name: &str, namespace: &Ref, record_type: &str, ttl: i64, description: &str) -> Result<String, AwsError> {
+    let namespace_id = context.outputs.id(namespace)?;
+    let dns_config = DnsConfig::builder()
+        .routing_policy(RoutingPolicy::Multivalue)
+        .dns_records(dns_record(record_type, ttl)?)
+        .build()
+        .map_err(|error| invalid("CreateService", error))?;
+    let output = context
+        .aws
+        .discovery
+        .create_service()
+        .name(name)
+        .namespace_id(namespace_id)
+        .description(description)
+        .creator_request_id(request_id(context, address))
+        .dns_config(dns_config)
+        .health_check_custom_config(HealthCheckCustomConfig::builder().build())
+        .set_tags(Some(tags(context, address)?))
+        .send()
+        .await
+        .context("CreateService")?;
+    Ok(output.service().and_then(|service| service.arn()).ok_or_else(|| AwsError::missing("CreateService", "Service.Arn"))?.to_string())
+}
+
+pub async fn update_ttl(context: &Context<'_>, id: &str, record_type: &str, ttl: i64) -> Result<(), AwsError> {
+    let change = DnsConfigChange::builder().dns_records(dns_record(record_type, ttl)?).build().map_err(|error| invalid("UpdateService", error))?;
+    let output = context.aws.discovery.update_service().id(id).service(ServiceChange::builder().dns_config(change).build()).send().await.context("UpdateService")?;
+    if let Some(operation_id) = output.operation_id() {
+        wait_for(context, &format!("updating Cloud Map service {id}"), operation_id).await?;
+    }
+    Ok(())
+}
+
+/// Deregisters every instance still registered (ECS has been detached first), then deletes the service.
+pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
+    let pages = context.aws.discovery.list_instances().service_id(id).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListInstances");
+    let instances: Vec<String> = match pages {
+        Ok(pages) => pages.iter().flat_map(|page| page.instances()).filter_map(|instance| instance.id().map(str::to_string)).collect(),
+        Err(error) if error.has_code(&["ServiceNotFound"]) => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    for instance in instances {
+        let operation_id = match context.aws.discovery.deregister_instance().service_id(id).instance_id(&instance).send().await.context("DeregisterInstance") {
+            Ok(output) => output.operation_id().map(str::to_string),
+            Err(error) if error.has_code(&["InstanceNotFound"]) => None,
+            Err(error) => return Err(error),
+        };
+        if let Some(operation_id) = operation_id {
+            wait_for(context, &format!("deregistering instance {instance}"), &operation_id).await?;
+        }
+    }
+    retry::while_code(context.progress, &format!("Cloud Map service {id} to have no instances"), &["ResourceInUse"], || async {
+        context.aws.discovery.delete_service().id(id).send().await.context("DeleteService")
+    })
+    .await
+    .or_gone(&["ServiceNotFound"])
+}

@@ -1,0 +1,63 @@
+//! Updates of running ECS services: load balancers, service registries, Service Connect. ecsnet never creates or
+//! deletes ECS services.
+
+use aws_sdk_ecs::types::{LoadBalancer, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService, ServiceRegistry, Tag};
+
+use crate::aws::error::Context as _;
+use crate::aws::AwsError;
+use crate::plan::ownership::SERVICE_CONNECT_TAG;
+use crate::plan::{ConnectChange, EcsUpdate};
+
+use super::Context;
+
+fn invalid(error: impl std::fmt::Display) -> AwsError {
+    AwsError { operation: "UpdateService", code: None, message: format!("could not build the request: {error}") }
+}
+
+pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
+    let mut request = context.aws.ecs.update_service().cluster(&update.cluster).service(&update.service);
+    if let Some(specs) = &update.load_balancers {
+        let entries = specs
+            .iter()
+            .map(|spec| Ok(LoadBalancer::builder().target_group_arn(context.outputs.id(&spec.target_group)?).container_name(&spec.container).container_port(spec.port).build()))
+            .collect::<Result<Vec<_>, AwsError>>()?;
+        request = request.set_load_balancers(Some(entries));
+    }
+    if let Some(specs) = &update.registries {
+        let entries = specs
+            .iter()
+            .map(|spec| {
+                Ok(ServiceRegistry::builder()
+                    .registry_arn(context.outputs.id(&spec.registry)?)
+                    .set_port(spec.port)
+                    .set_container_name(spec.container.clone())
+                    .set_container_port(spec.container_port)
+                    .build())
+            })
+            .collect::<Result<Vec<_>, AwsError>>()?;
+        request = request.set_service_registries(Some(entries));
+    }
+    match &update.connect {
+        Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, .. }) => {
+            let alias = ServiceConnectClientAlias::builder().port(*port).dns_name(dns_name).build().map_err(invalid)?;
+            let service = ServiceConnectService::builder().port_name(port_name).discovery_name(discovery_name).client_aliases(alias).build().map_err(invalid)?;
+            request = request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build());
+        }
+        Some(ConnectChange::Disable) => {
+            request = request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(false).build());
+        }
+        None => {}
+    }
+    request.send().await.context("UpdateService")?;
+    match &update.connect {
+        Some(ConnectChange::Enable { marker, .. }) => {
+            let tag = Tag::builder().key(SERVICE_CONNECT_TAG).value(marker).build();
+            context.aws.ecs.tag_resource().resource_arn(&update.arn).tags(tag).send().await.context("TagResource")?;
+        }
+        Some(ConnectChange::Disable) => {
+            context.aws.ecs.untag_resource().resource_arn(&update.arn).tag_keys(SERVICE_CONNECT_TAG).send().await.context("UntagResource")?;
+        }
+        None => {}
+    }
+    Ok(())
+}

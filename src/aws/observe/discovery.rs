@@ -1,0 +1,66 @@
+//! Cloud Map: private DNS namespaces the topology names or owns, and their services.
+
+use aws_sdk_servicediscovery::types::{FilterCondition, NamespaceFilter, NamespaceFilterName, NamespaceType, ServiceFilter, ServiceFilterName};
+use futures::future::try_join_all;
+
+use crate::aws::error::Context;
+use crate::aws::{Aws, AwsError};
+use crate::observed::{DiscoveryService, Namespace};
+use crate::plan::ownership::parse_resource_description;
+use crate::topology::Topology;
+
+fn invalid(operation: &'static str, error: impl std::fmt::Display) -> AwsError {
+    AwsError { operation, code: None, message: format!("could not build the request: {error}") }
+}
+
+/// The namespaces and their services; nothing (and no request) when the topology uses no Cloud Map and owns none.
+pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec<DiscoveryService>), AwsError> {
+    let filter = NamespaceFilter::builder()
+        .name(NamespaceFilterName::Type)
+        .values(NamespaceType::DnsPrivate.as_str())
+        .condition(FilterCondition::Eq)
+        .build()
+        .map_err(|error| invalid("ListNamespaces", error))?;
+    let pages = aws.discovery.list_namespaces().filters(filter).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListNamespaces")?;
+    let all: Vec<_> = pages.iter().flat_map(|page| page.namespaces()).collect();
+    let namespaces: Vec<Namespace> = all
+        .iter()
+        .filter(|namespace| {
+            namespace.name() == topology.discovery.as_deref() || parse_resource_description(namespace.description(), &topology.name).is_some()
+        })
+        .map(|namespace| Namespace {
+            id: namespace.id().unwrap_or_default().to_string(),
+            arn: namespace.arn().unwrap_or_default().to_string(),
+            name: namespace.name().unwrap_or_default().trim_end_matches('.').to_string(),
+            description: namespace.description().map(str::to_string),
+        })
+        .collect();
+    let services = try_join_all(namespaces.iter().map(|namespace| services_of(aws, &namespace.id))).await?;
+    Ok((namespaces, services.into_iter().flatten().collect()))
+}
+
+async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryService>, AwsError> {
+    let filter = ServiceFilter::builder()
+        .name(ServiceFilterName::NamespaceId)
+        .values(namespace_id)
+        .condition(FilterCondition::Eq)
+        .build()
+        .map_err(|error| invalid("ListServices", error))?;
+    let pages = aws.discovery.list_services().filters(filter).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListServices")?;
+    let services: Vec<_> = pages.iter().flat_map(|page| page.services()).collect();
+    Ok(services
+        .iter()
+        .map(|service| {
+            let record = service.dns_config().and_then(|config| config.dns_records().first());
+            DiscoveryService {
+                id: service.id().unwrap_or_default().to_string(),
+                arn: service.arn().unwrap_or_default().to_string(),
+                name: service.name().unwrap_or_default().to_string(),
+                namespace_id: namespace_id.to_string(),
+                description: service.description().map(str::to_string),
+                record_type: record.map(|record| record.r#type().as_str().to_string()).unwrap_or_default(),
+                ttl: record.map_or(0, |record| record.ttl()),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,85 @@
+//! The ECS services the topology wires: DescribeServices, 10 names a call, with tags.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecs::types::ServiceField;
+use futures::future::try_join_all;
+
+use crate::aws::error::Context;
+use crate::aws::{Aws, AwsError};
+use crate::observed::{EcsLoadBalancer, EcsRegistry, EcsService, Namespace, ServiceConnect, Tags};
+use crate::topology::Topology;
+
+/// DescribeServices takes at most 10 services a call.
+const SERVICES_PER_CALL: usize = 10;
+
+pub async fn read(aws: &Aws, topology: &Topology, namespaces: &[Namespace]) -> Result<Vec<EcsService>, AwsError> {
+    let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for wiring in topology.services.iter().filter_map(|service| service.ecs.as_ref()) {
+        by_cluster.entry(wiring.cluster.as_str()).or_default().push(wiring.service.clone());
+    }
+    let calls = by_cluster.iter().flat_map(|(cluster, names)| names.chunks(SERVICES_PER_CALL).map(move |chunk| describe(aws, cluster, chunk.to_vec(), namespaces)));
+    Ok(try_join_all(calls).await?.into_iter().flatten().collect())
+}
+
+async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Namespace]) -> Result<Vec<EcsService>, AwsError> {
+    let output = aws.ecs.describe_services().cluster(cluster).set_services(Some(names)).include(ServiceField::Tags).send().await.context("DescribeServices")?;
+    Ok(output
+        .services()
+        .iter()
+        .filter(|service| service.status() != Some("INACTIVE"))
+        .map(|service| {
+            let primary = service.deployments().iter().find(|deployment| deployment.status() == Some("PRIMARY"));
+            let connect = primary.and_then(|deployment| deployment.service_connect_configuration()).map(|config| ServiceConnect {
+                enabled: config.enabled(),
+                namespace: namespace_name(config.namespace().unwrap_or_default(), namespaces),
+                services: config
+                    .services()
+                    .iter()
+                    .flat_map(|connect| {
+                        connect.client_aliases().iter().map(move |alias| {
+                            (connect.port_name().to_string(), connect.discovery_name().unwrap_or(connect.port_name()).to_string(), alias.port(), alias.dns_name().unwrap_or_default().to_string())
+                        })
+                    })
+                    .collect(),
+            });
+            let tags: Tags = service.tags().iter().filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))).collect();
+            EcsService {
+                cluster: cluster.to_string(),
+                name: service.service_name().unwrap_or_default().to_string(),
+                arn: service.service_arn().unwrap_or_default().to_string(),
+                deployment_controller: service.deployment_controller().map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
+                load_balancers: service
+                    .load_balancers()
+                    .iter()
+                    .filter_map(|entry| {
+                        Some(EcsLoadBalancer {
+                            target_group_arn: entry.target_group_arn()?.to_string(),
+                            container: entry.container_name().unwrap_or_default().to_string(),
+                            port: entry.container_port().unwrap_or_default(),
+                        })
+                    })
+                    .collect(),
+                registries: service
+                    .service_registries()
+                    .iter()
+                    .filter_map(|entry| {
+                        Some(EcsRegistry {
+                            arn: entry.registry_arn()?.to_string(),
+                            port: entry.port(),
+                            container: entry.container_name().map(str::to_string),
+                            container_port: entry.container_port(),
+                        })
+                    })
+                    .collect(),
+                connect,
+                tags,
+            }
+        })
+        .collect())
+}
+
+/// AWS may report the namespace by ARN; the plan compares names.
+fn namespace_name(reported: &str, namespaces: &[Namespace]) -> String {
+    namespaces.iter().find(|namespace| namespace.arn == reported).map_or_else(|| reported.to_string(), |namespace| namespace.name.clone())
+}
