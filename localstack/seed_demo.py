@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""Create (idempotently) the demo network that ecsnet's example plans refer to by Name tag.
+"""Create (idempotently) what ecsnet's example plans refer to: networks by Name tag, and the ECS clusters, task
+definitions and services that plans/service-discovery.toml and plans/service-connect.toml wire up.
 
-    VPC             Name=demo-vpc        10.0.0.0/16
-    subnets         Name=demo-private-a  10.0.1.0/24 us-east-1a
-                    Name=demo-private-b  10.0.2.0/24 us-east-1b
-    security groups service-a-tasks, service-b-tasks (group name and Name tag) in demo-vpc
+    demo-vpc       10.0.0.0/16  subnets demo-private-a/b       groups service-a-tasks, service-b-tasks
+                                (plans/private-alb.toml)
+    discovery-vpc  10.1.0.0/16  subnets discovery-public-a/b   groups hello-tasks, name-tasks
+                                ECS cluster "main": services hello, name (awsvpc, port 3000)
+                                (plans/service-discovery.toml, seed 003)
+    connect-vpc    10.2.0.0/16  subnets connect-private-a/b    groups client-tasks, server-tasks
+                                ECS cluster "demo": services client, server (awsvpc, port 8080, port name "default")
+                                (plans/service-connect.toml, seed 001)
 
+Each plan has its own VPC: a VPC holds one Cloud Map namespace in the emulator (see localstack/MOTO_NOTES.md).
 Talks to the emulator on http://127.0.0.1:${ECSNET_EMULATOR_PORT:-4566} (region us-east-1, creds test/test).
 Run it with the emulator venv's python (boto3 comes with moto):  .emulator/venv/bin/python localstack/seed_demo.py
 (run with another python without boto3, it re-executes itself with that venv's python).
-Prints key=value lines on stdout (vpc=, subnet_a=, subnet_b=, sg_service_a=, sg_service_b=); what was created or
-found goes to stderr.
+Prints key=value lines on stdout (vpc=, subnet_a=, …); what was created or found goes to stderr.
 """
 import os
 import sys
@@ -30,10 +35,12 @@ PORT = os.environ.get("ECSNET_EMULATOR_PORT", "4566")
 ENDPOINT = f"http://127.0.0.1:{PORT}"
 REGION = "us-east-1"
 
-VPC = ("demo-vpc", "10.0.0.0/16")
-SUBNETS = [("subnet_a", "demo-private-a", "10.0.1.0/24", "us-east-1a"),
-           ("subnet_b", "demo-private-b", "10.0.2.0/24", "us-east-1b")]
-GROUPS = [("sg_service_a", "service-a-tasks"), ("sg_service_b", "service-b-tasks")]
+# (vpc name, cidr prefix, subnet name prefix, security groups, ECS cluster or None, ECS services (name, port))
+NETWORKS = [
+    ("demo-vpc", "10.0", "demo-private", ["service-a-tasks", "service-b-tasks"], None, []),
+    ("discovery-vpc", "10.1", "discovery-public", ["hello-tasks", "name-tasks"], "main", [("hello", 3000), ("name", 3000)]),
+    ("connect-vpc", "10.2", "connect-private", ["client-tasks", "server-tasks"], "demo", [("client", 8080), ("server", 8080)]),
+]
 
 
 def note(msg):
@@ -44,26 +51,23 @@ def name_tag(name, resource_type):
     return [{"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}]
 
 
-def main():
-    ec2 = boto3.client("ec2", endpoint_url=ENDPOINT, region_name=REGION,
-                       aws_access_key_id="test", aws_secret_access_key="test")
+def ensure_network(ec2, vpc_name, prefix, subnet_prefix, groups):
+    """The VPC, two subnets in two zones, and the tasks' security groups; returns ids by key."""
     out = {}
-
-    # VPC: look up by Name tag, create if missing
-    name, cidr = VPC
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [vpc_name]}])["Vpcs"]
     if len(vpcs) > 1:
-        note(f"warning: {len(vpcs)} VPCs named {name}; using {vpcs[0]['VpcId']}")
+        note(f"warning: {len(vpcs)} VPCs named {vpc_name}; using {vpcs[0]['VpcId']}")
     if vpcs:
         vpc_id = vpcs[0]["VpcId"]
-        note(f"found vpc {name} {vpc_id}")
+        note(f"found vpc {vpc_name} {vpc_id}")
     else:
-        vpc_id = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=name_tag(name, "vpc"))["Vpc"]["VpcId"]
-        note(f"created vpc {name} {vpc_id}")
+        vpc_id = ec2.create_vpc(CidrBlock=f"{prefix}.0.0/16", TagSpecifications=name_tag(vpc_name, "vpc"))["Vpc"]["VpcId"]
+        note(f"created vpc {vpc_name} {vpc_id}")
     out["vpc"] = vpc_id
 
     # Subnets: by Name tag in the VPC; adopt (and tag) an untagged subnet that already has the CIDR
-    for key, name, cidr, az in SUBNETS:
+    for index, (suffix, az) in enumerate([("a", "us-east-1a"), ("b", "us-east-1b")]):
+        name, cidr = f"{subnet_prefix}-{suffix}", f"{prefix}.{index + 1}.0/24"
         in_vpc = {"Name": "vpc-id", "Values": [vpc_id]}
         found = ec2.describe_subnets(Filters=[in_vpc, {"Name": "tag:Name", "Values": [name]}])["Subnets"]
         if not found:
@@ -78,10 +82,10 @@ def main():
             subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az,
                                           TagSpecifications=name_tag(name, "subnet"))["Subnet"]["SubnetId"]
             note(f"created subnet {name} {subnet_id}")
-        out[key] = subnet_id
+        out[f"subnet_{suffix}"] = subnet_id
 
     # Security groups: group names are unique per VPC, so look up by group-name; make sure the Name tag is set
-    for key, name in GROUPS:
+    for name in groups:
         found = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
                                                       {"Name": "group-name", "Values": [name]}])["SecurityGroups"]
         if found:
@@ -93,10 +97,43 @@ def main():
             sg_id = ec2.create_security_group(GroupName=name, Description=f"ecsnet demo: {name}", VpcId=vpc_id,
                                               TagSpecifications=name_tag(name, "security-group"))["GroupId"]
             note(f"created security group {name} {sg_id}")
-        out[key] = sg_id
+        out[f"sg_{name}"] = sg_id
+    return out
 
-    for k, v in out.items():
-        print(f"{k}={v}")
+
+def ensure_ecs(ecs, cluster, services, network):
+    """The cluster, an awsvpc task definition per service (one container named after it, port mapping "default"),
+    and the ECS service, in the network's subnets with its tasks' group."""
+    if not [c for c in ecs.describe_clusters(clusters=[cluster])["clusters"] if c["status"] == "ACTIVE"]:
+        ecs.create_cluster(clusterName=cluster)
+        note(f"created ECS cluster {cluster}")
+    for name, port in services:
+        existing = ecs.describe_services(cluster=cluster, services=[name])["services"]
+        if [s for s in existing if s["status"] == "ACTIVE"]:
+            note(f"found ECS service {cluster}/{name}")
+            continue
+        ecs.register_task_definition(
+            family=name, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            containerDefinitions=[{"name": name, "image": "public.ecr.aws/ecs-sample-image/hello-server:node",
+                                   "essential": True, "portMappings": [{"containerPort": port, "name": "default"}]}])
+        ecs.create_service(
+            cluster=cluster, serviceName=name, taskDefinition=name, desiredCount=2, launchType="FARGATE",
+            networkConfiguration={"awsvpcConfiguration": {
+                "subnets": [network["subnet_a"], network["subnet_b"]],
+                "securityGroups": [network[f"sg_{name}-tasks"]], "assignPublicIp": "DISABLED"}})
+        note(f"created ECS service {cluster}/{name} (task definition {name}, port {port})")
+
+
+def main():
+    session = dict(endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    ec2 = boto3.client("ec2", **session)
+    ecs = boto3.client("ecs", **session)
+    for vpc_name, prefix, subnet_prefix, groups, cluster, services in NETWORKS:
+        network = ensure_network(ec2, vpc_name, prefix, subnet_prefix, groups)
+        if cluster:
+            ensure_ecs(ecs, cluster, services, network)
+        for key, value in network.items():
+            print(f"{vpc_name}.{key}={value}")
 
 
 if __name__ == "__main__":

@@ -134,6 +134,9 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             for port in &ports {
                 rules.insert(tcp(Direction::Ingress, *port, Peer::Cidr(cidr.clone())));
             }
+        }
+        // Out to the VPC only: the load balancer reaches its targets and their health checks there.
+        for cidr in &vpc.cidrs {
             rules.insert(Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr(cidr.clone()) });
         }
         desired.security_group = Some(DesiredSecurityGroup {

@@ -89,7 +89,7 @@ fn change_must_follow(later: &Change, earlier: &Change) -> bool {
     match (later.action, earlier.action) {
         (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
         // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has.
-        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::ListenerRule(_) | Address::DiscoveryService(_)),
+        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::ListenerRule(_) | Address::DiscoveryService(_) | Address::Namespace),
         (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
         (_, Action::Delete) => {
             // A freed rule priority, listener port or name may be what the later change needs.

@@ -35,8 +35,28 @@ pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec
             description: namespace.description().map(str::to_string),
         })
         .collect();
-    let services = try_join_all(namespaces.iter().map(|namespace| services_of(aws, &namespace.id))).await?;
-    Ok((namespaces, services.into_iter().flatten().collect()))
+    let listed = try_join_all(namespaces.iter().map(|namespace| services_of(aws, &namespace.id))).await?;
+    let mut services: Vec<DiscoveryService> = Vec::new();
+    for service in listed.into_iter().flatten() {
+        if !services.iter().any(|known| known.id == service.id) {
+            services.push(service);
+        }
+    }
+    // ListServices' summaries may not say which namespace a service is in (and an emulator may ignore the
+    // filter): ask GetService for those.
+    let unknown: Vec<usize> = (0..services.len()).filter(|&index| services[index].namespace_id.is_empty()).collect();
+    let found = try_join_all(unknown.iter().map(|&index| namespace_of(aws, &services[index].id))).await?;
+    for (index, namespace_id) in unknown.into_iter().zip(found) {
+        services[index].namespace_id = namespace_id;
+    }
+    let known: Vec<&str> = namespaces.iter().map(|namespace| namespace.id.as_str()).collect();
+    services.retain(|service| known.contains(&service.namespace_id.as_str()));
+    Ok((namespaces, services))
+}
+
+async fn namespace_of(aws: &Aws, service_id: &str) -> Result<String, AwsError> {
+    let output = aws.discovery.get_service().id(service_id).send().await.context("GetService")?;
+    Ok(output.service().and_then(|service| service.namespace_id()).unwrap_or_default().to_string())
 }
 
 async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryService>, AwsError> {
@@ -56,7 +76,8 @@ async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryServi
                 id: service.id().unwrap_or_default().to_string(),
                 arn: service.arn().unwrap_or_default().to_string(),
                 name: service.name().unwrap_or_default().to_string(),
-                namespace_id: namespace_id.to_string(),
+                #[allow(deprecated)]
+                namespace_id: service.dns_config().and_then(|config| config.namespace_id()).unwrap_or_default().to_string(),
                 description: service.description().map(str::to_string),
                 record_type: record.map(|record| record.r#type().as_str().to_string()).unwrap_or_default(),
                 ttl: record.map_or(0, |record| record.ttl()),
