@@ -608,4 +608,51 @@ zone = "in.example.com"
         assert!(!is_http_code_matcher("2xx"));
         assert!(!is_http_code_matcher("299-200"));
     }
+
+    #[test]
+    fn callers_must_be_services_of_the_topology() {
+        let errors = errors_of(&service("name = \"a\"\ncallers = [\"a\", \"ghost\"]"));
+        assert_eq!(errors[0].key, "service[0].callers[1]");
+        assert!(errors[0].problem.contains("\"ghost\" is not a service of this topology"));
+    }
+
+    #[test]
+    fn a_namespace_named_like_the_zone_is_refused() {
+        let errors = errors_of("[discovery]\nnamespace = \"in.example.com\"\n");
+        assert_eq!(errors[0].key, "discovery.namespace");
+        assert!(errors[0].problem.contains("a VPC cannot hold two private zones of one name"));
+    }
+
+    #[test]
+    fn a_records_need_awsvpc_and_discovery_needs_a_namespace() {
+        let errors = errors_of(&service("name = \"a\"\ntarget_type = \"instance\"\n[service.discovery]\nrecord = \"A\"\n"));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(keys, ["service[0].discovery", "service[0].discovery.record"]);
+        assert!(errors[1].problem.contains("A records need awsvpc networking"));
+    }
+
+    #[test]
+    fn service_connect_names_follow_aws_rules_and_need_a_namespace_and_an_ecs_service() {
+        let errors = errors_of(&service("name = \"a\"\n[service.connect]\nport_name = \"Default\"\ndiscovery_name = \"-x\"\n"));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(keys, ["service[0].connect", "service[0].connect", "service[0].connect.discovery_name", "service[0].connect.port_name"]);
+        assert!(errors[0].problem.contains("no [discovery] table"));
+        assert!(errors[1].problem.contains("no [service.ecs] table"));
+        assert!(errors[2].problem.contains("starts with a hyphen"));
+        assert!(errors[3].problem.contains("other than lowercase letters"));
+    }
+
+    #[test]
+    fn routing_keys_on_a_service_that_is_not_load_balanced_are_refused() {
+        let errors = errors_of(&service("name = \"a\"\nload_balanced = false\nhost = \"a.in.example.com\""));
+        assert_eq!(errors[0].key, "service[0].host");
+        assert!(errors[0].problem.contains("load_balanced = false"));
+    }
+
+    #[test]
+    fn the_ecs_wiring_defaults_to_the_service_name() {
+        let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\n[service.ecs]\ncluster = \"main\""))).unwrap();
+        let wiring = topology.services[0].ecs.as_ref().unwrap();
+        assert_eq!((wiring.cluster.as_str(), wiring.service.as_str(), wiring.container.as_str()), ("main", "a", "a"));
+    }
 }

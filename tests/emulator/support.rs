@@ -41,6 +41,8 @@ pub struct Account {
     pub ec2: aws_sdk_ec2::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub route53: aws_sdk_route53::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub discovery: aws_sdk_servicediscovery::Client,
     pub endpoint: String,
 }
 
@@ -65,6 +67,8 @@ impl Account {
             ec2: aws_sdk_ec2::Client::new(&config),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
             route53: aws_sdk_route53::Client::new(&config),
+            ecs: aws_sdk_ecs::Client::new(&config),
+            discovery: aws_sdk_servicediscovery::Client::new(&config),
             endpoint,
         }
     }
@@ -89,6 +93,61 @@ impl Account {
         let group = self.ec2.create_security_group().group_name(&tasks_group_name).description("tasks").vpc_id(&vpc_id).send().await.unwrap();
         let tasks_group_id = group.group_id().unwrap().to_string();
         Network { vpc_id, subnet_names, tasks_group_id, tasks_group_name }
+    }
+
+    /// A security group of the network for another service's tasks.
+    pub async fn security_group(&self, network: &Network, name: &str) -> String {
+        let group = self.ec2.create_security_group().group_name(name).description(name).vpc_id(&network.vpc_id).send().await.unwrap();
+        group.group_id().unwrap().to_string()
+    }
+
+    /// An ECS cluster with one awsvpc service per (name, port, security group), each with a one-container task
+    /// definition whose port mapping is named "default".
+    pub async fn ecs_services(&self, cluster: &str, network: &Network, services: &[(&str, i32, &str)]) {
+        use aws_sdk_ecs::types::{AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, PortMapping};
+        self.ecs.create_cluster().cluster_name(cluster).send().await.unwrap();
+        let subnets = self.ec2.describe_subnets().filters(Filter::builder().name("vpc-id").values(&network.vpc_id).build()).send().await.unwrap();
+        let subnet_ids: Vec<String> = subnets.subnets().iter().map(|subnet| subnet.subnet_id().unwrap().to_string()).collect();
+        for (name, port, group) in services {
+            let container = ContainerDefinition::builder()
+                .name(*name)
+                .image("public.ecr.aws/ecs-sample-image/hello-server:node")
+                .memory(512)
+                .port_mappings(PortMapping::builder().container_port(*port).name("default").build())
+                .build();
+            let family = format!("{cluster}-{name}");
+            self.ecs.register_task_definition().family(&family).network_mode(NetworkMode::Awsvpc).container_definitions(container).send().await.unwrap();
+            let vpc = AwsVpcConfiguration::builder().set_subnets(Some(subnet_ids.clone())).security_groups(*group).build().unwrap();
+            self.ecs
+                .create_service()
+                .cluster(cluster)
+                .service_name(*name)
+                .task_definition(&family)
+                .desired_count(1)
+                .network_configuration(NetworkConfiguration::builder().awsvpc_configuration(vpc).build())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
+    /// An ECS service as "load balancers | registries | tags", sorted, for before/after comparisons.
+    pub async fn ecs_wiring(&self, cluster: &str, service: &str) -> String {
+        let output = self.ecs.describe_services().cluster(cluster).services(service).include(aws_sdk_ecs::types::ServiceField::Tags).send().await.unwrap();
+        let service = &output.services()[0];
+        let mut balancers: Vec<String> = service.load_balancers().iter().map(|entry| format!("{}:{}:{}", entry.target_group_arn().unwrap_or_default(), entry.container_name().unwrap_or_default(), entry.container_port().unwrap_or_default())).collect();
+        let mut registries: Vec<String> = service.service_registries().iter().map(|entry| entry.registry_arn().unwrap_or_default().to_string()).collect();
+        let mut tags: Vec<String> = service.tags().iter().map(|tag| format!("{}={}", tag.key().unwrap_or_default(), tag.value().unwrap_or_default())).collect();
+        balancers.sort();
+        registries.sort();
+        tags.sort();
+        format!("{} | {} | {}", balancers.join(","), registries.join(","), tags.join(","))
+    }
+
+    /// Cloud Map namespaces with this name.
+    pub async fn namespaces_named(&self, name: &str) -> Vec<String> {
+        let output = self.discovery.list_namespaces().send().await.unwrap();
+        output.namespaces().iter().filter(|namespace| namespace.name() == Some(name)).map(|namespace| namespace.id().unwrap().to_string()).collect()
     }
 
     /// Rules tagged for `topology` in any security group, and groups tagged for it.

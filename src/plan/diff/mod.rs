@@ -126,3 +126,5 @@ fn join<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wiring_tests;
