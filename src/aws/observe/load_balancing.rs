@@ -36,11 +36,28 @@ pub async fn tags_of(aws: &Aws, arns: &[String]) -> Result<HashMap<String, Tags>
 }
 
 /// The VPC's load balancers (and any elsewhere with the wanted name), with listeners and rules of those the
-/// topology owns.
-pub async fn load_balancers(aws: &Aws, topology: &Topology, vpc_id: &str, wanted_name: Option<&str>, all: Vec<elb::LoadBalancer>) -> Result<Vec<LoadBalancer>, AwsError> {
-    let candidates: Vec<&elb::LoadBalancer> = all.iter().filter(|lb| lb.vpc_id() == Some(vpc_id) || (wanted_name.is_some() && lb.load_balancer_name() == wanted_name)).collect();
-    let arns: Vec<String> = candidates.iter().filter_map(|lb| lb.load_balancer_arn().map(str::to_string)).collect();
+/// topology owns, and the VPC's target groups; the tags of both come in the same DescribeTags calls.
+pub async fn read(
+    aws: &Aws,
+    topology: &Topology,
+    vpc_id: &str,
+    wanted_name: Option<&str>,
+    load_balancers: Vec<elb::LoadBalancer>,
+    target_groups: Vec<elb::TargetGroup>,
+) -> Result<(Vec<LoadBalancer>, Vec<TargetGroup>), AwsError> {
+    let candidates: Vec<&elb::LoadBalancer> = load_balancers.iter().filter(|lb| lb.vpc_id() == Some(vpc_id) || (wanted_name.is_some() && lb.load_balancer_name() == wanted_name)).collect();
+    let in_vpc: Vec<&elb::TargetGroup> = target_groups.iter().filter(|group| group.vpc_id() == Some(vpc_id)).collect();
+    let arns: Vec<String> = candidates
+        .iter()
+        .filter_map(|lb| lb.load_balancer_arn().map(str::to_string))
+        .chain(in_vpc.iter().filter_map(|group| group.target_group_arn().map(str::to_string)))
+        .collect();
     let mut tags = tags_of(aws, &arns).await?;
+    let groups = target_groups_with(&in_vpc, &mut tags);
+    Ok((load_balancers_with(aws, topology, &candidates, &mut tags).await?, groups))
+}
+
+async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb::LoadBalancer], tags: &mut HashMap<String, Tags>) -> Result<Vec<LoadBalancer>, AwsError> {
     let mut load_balancers: Vec<LoadBalancer> = candidates
         .iter()
         .map(|lb| {
@@ -139,12 +156,8 @@ fn forward_target(actions: &[elb::Action]) -> Option<String> {
     }
 }
 
-/// The VPC's target groups with their tags.
-pub async fn target_groups(aws: &Aws, vpc_id: &str, all: Vec<elb::TargetGroup>) -> Result<Vec<TargetGroup>, AwsError> {
-    let in_vpc: Vec<&elb::TargetGroup> = all.iter().filter(|group| group.vpc_id() == Some(vpc_id)).collect();
-    let arns: Vec<String> = in_vpc.iter().filter_map(|group| group.target_group_arn().map(str::to_string)).collect();
-    let mut tags = tags_of(aws, &arns).await?;
-    Ok(in_vpc
+fn target_groups_with(in_vpc: &[&elb::TargetGroup], tags: &mut HashMap<String, Tags>) -> Vec<TargetGroup> {
+    in_vpc
         .iter()
         .map(|group| {
             let arn = group.target_group_arn().unwrap_or_default().to_string();
@@ -166,5 +179,5 @@ pub async fn target_groups(aws: &Aws, vpc_id: &str, all: Vec<elb::TargetGroup>) 
                 }),
             }
         })
-        .collect())
+        .collect()
 }

@@ -26,10 +26,9 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
     let Some(vpc) = vpc else {
         return Ok(Observed::default());
     };
-    let (network, load_balancers, target_groups, zones, ecs_services) = tokio::try_join!(
+    let (network, (load_balancers, target_groups), zones, ecs_services) = tokio::try_join!(
         network::read(aws, topology, &vpc.id),
-        load_balancing::load_balancers(aws, topology, &vpc.id, load_balancer_name, load_balancers),
-        load_balancing::target_groups(aws, &vpc.id, target_groups),
+        load_balancing::read(aws, topology, &vpc.id, load_balancer_name, load_balancers, target_groups),
         dns::zones(aws, topology, &vpc.id, zones),
         ecs::read(aws, topology, &namespaces),
     )?;
