@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::topology::HealthCheck;
+use crate::topology::{HealthCheck, TargetGroupAttributes};
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -158,6 +158,10 @@ pub struct LoadBalancer {
     pub name: String,
     pub scheme: String,
     pub dns_name: String,
+    /// The hosted zone an alias record to the load balancer names.
+    pub canonical_zone_id: String,
+    /// Read only when the topology sets it.
+    pub idle_timeout: Option<i64>,
     pub subnet_ids: Vec<String>,
     pub security_group_ids: Vec<String>,
     pub tags: Tags,
@@ -169,11 +173,24 @@ pub struct Listener {
     pub arn: String,
     pub port: i32,
     pub protocol: String,
-    /// The target group of a forward default action; `None` for any other action.
-    pub default_target_group_arn: Option<String>,
+    pub certificate_arn: Option<String>,
+    pub ssl_policy: Option<String>,
+    pub default: ListenerDefault,
     pub tags: Tags,
     /// Every rule but the default one.
     pub rules: Vec<Rule>,
+}
+
+/// A listener's default action as AWS reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenerDefault {
+    /// A forward to one target group.
+    Forward(String),
+    FixedResponse { status: u16, body: Option<String>, content_type: String },
+    /// A redirect: port, protocol and status code as AWS writes them ("443", "HTTPS", "HTTP_301").
+    Redirect { port: String, protocol: String, status: String },
+    /// Anything ecsnet does not set (weighted forwards, authentication).
+    Other,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +199,8 @@ pub struct Rule {
     pub priority: u32,
     /// Values of the host-header condition, lowercase.
     pub hosts: Vec<String>,
+    /// Values of the path-pattern condition.
+    pub paths: Vec<String>,
     /// The target group of a forward action.
     pub target_group_arn: Option<String>,
     pub tags: Tags,
@@ -196,6 +215,8 @@ pub struct TargetGroup {
     pub target_type: String,
     pub vpc_id: String,
     pub health_check: HealthCheck,
+    /// Read only for target groups whose service sets attributes.
+    pub attributes: Option<TargetGroupAttributes>,
     pub tags: Tags,
 }
 
@@ -217,6 +238,10 @@ pub struct Record {
     pub kind: String,
     pub ttl: Option<i64>,
     pub values: Vec<String>,
+    /// An alias record's target DNS name, lowercase, without the trailing dot.
+    pub alias: Option<String>,
+    /// An alias record's target hosted zone.
+    pub alias_zone: Option<String>,
 }
 
 /// Whether tags mark a resource as owned by `topology`.

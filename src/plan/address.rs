@@ -14,10 +14,12 @@ pub enum Address {
     Listener(u16),
     HostedZone,
     TargetGroup(String),
-    ListenerRule(String),
+    /// A service's rule on the listener of that port.
+    ListenerRule(String, u16),
     /// The ingress rule on a service's security group from the load balancer's group.
     Ingress(String),
-    DnsRecord(String),
+    /// A service's record for one of its hosts.
+    DnsRecord(String, String),
     /// The Cloud Map private DNS namespace.
     Namespace,
     /// A service's Cloud Map service.
@@ -35,17 +37,17 @@ impl Address {
             Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::HostedZone | Address::Namespace => 0,
             Address::LoadBalancer | Address::Ingress(_) | Address::CallerIngress(..) | Address::DiscoveryService(_) => 1,
             Address::Listener(_) => 2,
-            Address::ListenerRule(_) => 3,
-            Address::DnsRecord(_) | Address::EcsService(_) => 4,
+            Address::ListenerRule(..) => 3,
+            Address::DnsRecord(..) | Address::EcsService(_) => 4,
         }
     }
 
     pub fn service(&self) -> Option<&str> {
         match self {
             Address::TargetGroup(service)
-            | Address::ListenerRule(service)
+            | Address::ListenerRule(service, _)
             | Address::Ingress(service)
-            | Address::DnsRecord(service)
+            | Address::DnsRecord(service, _)
             | Address::DiscoveryService(service)
             | Address::CallerIngress(service, _)
             | Address::EcsService(service) => Some(service),
@@ -63,9 +65,9 @@ impl fmt::Display for Address {
             Address::Listener(port) => write!(f, "listener.{port}"),
             Address::HostedZone => write!(f, "dns.zone"),
             Address::TargetGroup(service) => write!(f, "service.{service}.target_group"),
-            Address::ListenerRule(service) => write!(f, "service.{service}.rule"),
+            Address::ListenerRule(service, port) => write!(f, "service.{service}.rule.{port}"),
             Address::Ingress(service) => write!(f, "service.{service}.ingress"),
-            Address::DnsRecord(service) => write!(f, "service.{service}.dns_record"),
+            Address::DnsRecord(service, host) => write!(f, "service.{service}.dns_record.{host}"),
             Address::Namespace => write!(f, "discovery.namespace"),
             Address::DiscoveryService(service) => write!(f, "service.{service}.discovery"),
             Address::CallerIngress(service, caller) => write!(f, "service.{service}.caller.{caller}"),
@@ -96,15 +98,20 @@ impl FromStr for Address {
         let service_part = text.strip_prefix("service.").and_then(|rest| rest.split_once('.'));
         match service_part {
             Some((service, "target_group")) => Ok(Address::TargetGroup(service.into())),
-            Some((service, "rule")) => Ok(Address::ListenerRule(service.into())),
             Some((service, "ingress")) => Ok(Address::Ingress(service.into())),
-            Some((service, "dns_record")) => Ok(Address::DnsRecord(service.into())),
             Some((service, "discovery")) => Ok(Address::DiscoveryService(service.into())),
             Some((service, "ecs")) => Ok(Address::EcsService(service.into())),
-            Some((service, rest)) => match rest.strip_prefix("caller.") {
-                Some(caller) if !caller.is_empty() => Ok(Address::CallerIngress(service.into(), caller.into())),
-                _ => Err(format!("unknown address {text:?}")),
-            },
+            Some((service, rest)) => {
+                if let Some(caller) = rest.strip_prefix("caller.").filter(|caller| !caller.is_empty()) {
+                    Ok(Address::CallerIngress(service.into(), caller.into()))
+                } else if let Some(port) = rest.strip_prefix("rule.") {
+                    port.parse().map(|port| Address::ListenerRule(service.into(), port)).map_err(|_| format!("bad rule address {text:?}"))
+                } else if let Some(host) = rest.strip_prefix("dns_record.").filter(|host| !host.is_empty()) {
+                    Ok(Address::DnsRecord(service.into(), host.into()))
+                } else {
+                    Err(format!("unknown address {text:?}"))
+                }
+            }
             None => Err(format!("unknown address {text:?}")),
         }
     }
@@ -123,9 +130,9 @@ mod tests {
             Address::Listener(80),
             Address::HostedZone,
             Address::TargetGroup("service-a".into()),
-            Address::ListenerRule("default".into()),
+            Address::ListenerRule("default".into(), 443),
             Address::Ingress("a".into()),
-            Address::DnsRecord("b".into()),
+            Address::DnsRecord("b".into(), "b.in.example.com".into()),
             Address::Namespace,
             Address::DiscoveryService("name".into()),
             Address::CallerIngress("name".into(), "hello".into()),

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use crate::observed::{Direction, Observed, Peer, Permission, SecurityGroup};
 use crate::topology::names::short_hash;
-use crate::topology::{bounded_name, Connect, EcsWiring, HealthCheck, RecordType, TargetType, Topology};
+use crate::topology::{bounded_name, Connect, DefaultAction, EcsWiring, HealthCheck, Listener, RecordKind, RecordType, TargetGroupAttributes, TargetType, Topology};
 
 use super::diff::Problem;
 use super::{Address, TargetGroupSpec};
@@ -28,6 +28,8 @@ pub struct Desired {
     pub discovery_services: Vec<DesiredDiscovery>,
     /// Every ECS service the topology names, with what ecsnet attaches to it (nothing, for destroy).
     pub ecs_services: Vec<DesiredEcs>,
+    /// Things the plan should warn about, such as a load balancer open to the whole internet.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,14 +80,18 @@ pub struct DesiredLoadBalancer {
     pub name: String,
     pub scheme: String,
     pub subnet_ids: Vec<String>,
-    pub listener_port: u16,
+    pub idle_timeout: Option<i64>,
+    pub listeners: Vec<Listener>,
 }
 
 #[derive(Debug, Clone)]
 pub struct DesiredService {
     pub name: String,
     pub target_group: TargetGroupSpec,
-    pub host: String,
+    pub hosts: Vec<String>,
+    pub paths: Vec<String>,
+    /// Ports of the listeners carrying the service's rule.
+    pub listeners: Vec<u16>,
     pub priority: Option<u32>,
 }
 
@@ -93,6 +99,7 @@ pub struct DesiredService {
 pub struct DesiredZone {
     pub name: String,
     pub ttl: i64,
+    pub record: RecordKind,
 }
 
 /// What a destroy wants: nothing, in the VPC it found, and the ECS services it names left with nothing of ecsnet's.
@@ -128,7 +135,7 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
     if let Some(load_balancer) = &topology.load_balancer {
         let cidrs = load_balancer.allowed_cidrs.clone().unwrap_or_else(|| vpc.cidrs.clone());
         let mut ports: BTreeSet<u16> = LOAD_BALANCER_PORTS.into_iter().collect();
-        ports.insert(load_balancer.listener_port);
+        ports.extend(load_balancer.listeners.iter().map(|listener| listener.port));
         let mut rules = BTreeSet::new();
         for cidr in &cidrs {
             for port in &ports {
@@ -148,16 +155,26 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             name: load_balancer.name.clone(),
             scheme: load_balancer.scheme.as_aws().into(),
             subnet_ids,
-            listener_port: load_balancer.listener_port,
+            idle_timeout: load_balancer.idle_timeout,
+            listeners: load_balancer.listeners.clone(),
         });
-        desired.default_target_group = Some(TargetGroupSpec {
-            name: bounded_name(&load_balancer.name, "default"),
-            port: 80,
-            protocol: "HTTP".into(),
-            target_type: "ip".into(),
-            vpc_id: vpc.id.clone(),
-            health_check: HealthCheck::default(),
-        });
+        if load_balancer.listeners.iter().any(|listener| listener.default == DefaultAction::EmptyTargetGroup) {
+            desired.default_target_group = Some(TargetGroupSpec {
+                name: bounded_name(&load_balancer.name, "default"),
+                port: 80,
+                protocol: "HTTP".into(),
+                target_type: "ip".into(),
+                vpc_id: vpc.id.clone(),
+                health_check: HealthCheck::default(),
+                attributes: TargetGroupAttributes::default(),
+            });
+        }
+        if cidrs.iter().any(|cidr| cidr.ends_with("/0")) {
+            desired.warnings.push(format!(
+                "load_balancer.allowed_cidrs: {} opens the load balancer to every address on the internet",
+                cidrs.iter().filter(|cidr| cidr.ends_with("/0")).cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
     }
     let mut groups = std::collections::BTreeMap::new();
     for (index, service) in topology.services.iter().enumerate() {
@@ -208,12 +225,15 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
                 target_type: service.target_type.as_aws().into(),
                 vpc_id: vpc.id.clone(),
                 health_check: routing.health_check.clone(),
+                attributes: routing.attributes.clone(),
             },
-            host: routing.host.clone(),
+            hosts: routing.hosts.clone(),
+            paths: routing.paths.clone(),
+            listeners: routing.listeners.clone(),
             priority: routing.priority,
         });
     }
-    desired.zone = topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl });
+    desired.zone = topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl, record: dns.record });
     desired.namespace = topology.discovery.clone();
     if problems.is_empty() {
         Ok(desired)

@@ -15,7 +15,7 @@ pub use diff::{plan_apply, plan_destroy, PlanError};
 pub use order::{schedule, topological_order, Step, Work};
 
 use crate::observed::{Permission, Record, SecurityGroupRule};
-use crate::topology::HealthCheck;
+use crate::topology::{HealthCheck, Protocol, RecordKind, TargetGroupAttributes};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -105,6 +105,7 @@ pub struct TargetGroupSpec {
     pub target_type: String,
     pub vpc_id: String,
     pub health_check: HealthCheck,
+    pub attributes: TargetGroupAttributes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +114,25 @@ pub struct LoadBalancerSpec {
     pub scheme: String,
     pub subnet_ids: Vec<String>,
     pub security_group: Ref,
+    pub idle_timeout: Option<i64>,
+}
+
+/// A listener's settings; the same for a create and a modify.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenerSpec {
+    pub port: u16,
+    pub protocol: Protocol,
+    pub certificate_arn: Option<String>,
+    pub ssl_policy: Option<String>,
+    pub default: DefaultSpec,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultSpec {
+    Forward(Ref),
+    FixedResponse { status: u16, body: Option<String>, content_type: String },
+    /// 301 to HTTPS on this port.
+    Redirect { port: u16 },
 }
 
 /// Ingress on a service's security group from the load balancer's group.
@@ -130,20 +150,22 @@ pub enum Operation {
     UpdateSecurityGroupRules { group_id: String, authorize: Vec<Permission>, revoke: Vec<SecurityGroupRule> },
     DeleteSecurityGroup { group_id: String },
     CreateLoadBalancer(LoadBalancerSpec),
-    UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>> },
+    UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>>, idle_timeout: Option<i64> },
     /// Delete the old one (its listeners and rules go with it), then create the new one.
     ReplaceLoadBalancer { old_arn: String, spec: LoadBalancerSpec },
     DeleteLoadBalancer { arn: String },
     CreateTargetGroup(TargetGroupSpec),
-    UpdateHealthCheck { arn: String, health_check: HealthCheck },
+    /// `None` parts stay as they are.
+    UpdateTargetGroup { arn: String, health_check: Option<HealthCheck>, attributes: Option<TargetGroupAttributes> },
     /// Create the new one; the old one is deleted once nothing refers to it any more.
     ReplaceTargetGroup { old_arn: String, spec: TargetGroupSpec },
     DeleteTargetGroup { arn: String },
-    CreateListener { load_balancer: Ref, port: u16, default_target_group: Ref },
-    UpdateListenerDefault { arn: String, default_target_group: Ref },
+    CreateListener { load_balancer: Ref, spec: ListenerSpec },
+    UpdateListener { arn: String, spec: ListenerSpec },
     DeleteListener { arn: String },
-    CreateRule { listener: Ref, priority: u32, hosts: Vec<String>, target_group: Ref },
-    UpdateRule { arn: String, priority: Option<u32>, hosts: Option<Vec<String>>, target_group: Option<Ref> },
+    CreateRule { listener: Ref, priority: u32, conditions: RuleConditions, target_group: Ref },
+    /// `listener` is the rule's listener, for batching priority changes into one SetRulePriorities.
+    UpdateRule { arn: String, listener: String, priority: Option<u32>, conditions: Option<RuleConditions>, target_group: Option<Ref> },
     DeleteRule { arn: String },
     /// Revoke ecsnet's old rules (any group), then authorize the wanted one.
     SetIngress { revoke: Vec<(String, Vec<String>)>, authorize: Option<IngressSpec> },
@@ -201,6 +223,13 @@ pub enum ConnectChange {
     Disable,
 }
 
+/// What a rule matches: host-header values and path-pattern values, combined in one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleConditions {
+    pub hosts: Vec<String>,
+    pub paths: Vec<String>,
+}
+
 /// A service's CNAME to the load balancer, with its ownership TXT record beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordSpec {
@@ -209,8 +238,15 @@ pub struct RecordSpec {
     pub owner_name: String,
     pub owner_value: String,
     pub ttl: i64,
-    /// The load balancer's DNS name: `Known` when it exists, `Of` the load balancer while it is to be created.
-    pub target: Ref,
+    pub kind: RecordKind,
+    pub target: RecordTarget,
+}
+
+/// Where a record points: the load balancer's DNS name (and, for an alias, its canonical hosted zone).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordTarget {
+    Known { dns_name: String, zone_id: String },
+    Of(Address),
 }
 
 impl Operation {
@@ -219,8 +255,17 @@ impl Operation {
         let refs: Vec<&Ref> = match self {
             Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => vec![&spec.security_group],
             Operation::UpdateLoadBalancer { security_groups, .. } => security_groups.iter().flatten().collect(),
-            Operation::CreateListener { load_balancer, default_target_group, .. } => vec![load_balancer, default_target_group],
-            Operation::UpdateListenerDefault { default_target_group, .. } => vec![default_target_group],
+            Operation::CreateListener { load_balancer, spec } => {
+                let mut refs = vec![load_balancer];
+                if let DefaultSpec::Forward(group) = &spec.default {
+                    refs.push(group);
+                }
+                refs
+            }
+            Operation::UpdateListener { spec, .. } => match &spec.default {
+                DefaultSpec::Forward(group) => vec![group],
+                _ => vec![],
+            },
             Operation::CreateRule { listener, target_group, .. } => vec![listener, target_group],
             Operation::UpdateRule { target_group, .. } => target_group.iter().collect(),
             Operation::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
@@ -230,18 +275,19 @@ impl Operation {
                 refs.extend(update.registries.iter().flatten().map(|spec| &spec.registry));
                 refs
             }
-            Operation::ChangeRecords { zone, upsert, .. } => {
-                let mut refs = vec![zone];
-                refs.extend(upsert.iter().map(|spec| &spec.target));
-                refs
-            }
+            Operation::ChangeRecords { zone, .. } => vec![zone],
             _ => vec![],
         };
-        refs.into_iter()
+        let mut addresses: Vec<&Address> = refs
+            .into_iter()
             .filter_map(|reference| match reference {
                 Ref::Of(address) => Some(address),
                 Ref::Known(_) => None,
             })
-            .collect()
+            .collect();
+        if let Operation::ChangeRecords { upsert: Some(RecordSpec { target: RecordTarget::Of(address), .. }), .. } = self {
+            addresses.push(address);
+        }
+        addresses
     }
 }

@@ -13,6 +13,9 @@ pub enum Work {
     Change(usize),
     /// Every record change of one zone, sent as one change batch.
     Records(Vec<usize>),
+    /// Every rule update of one listener that moves a priority: priorities move together (SetRulePriorities),
+    /// so rules can trade places.
+    Rules(Vec<usize>),
     /// Delete the target group a replace left behind, once nothing refers to it.
     RetireTargetGroup(usize),
 }
@@ -28,7 +31,7 @@ impl Step {
     pub fn changes(&self) -> Vec<usize> {
         match &self.work {
             Work::Change(index) | Work::RetireTargetGroup(index) => vec![*index],
-            Work::Records(indices) => indices.clone(),
+            Work::Records(indices) | Work::Rules(indices) => indices.clone(),
         }
     }
 }
@@ -37,10 +40,12 @@ impl Step {
 pub fn schedule(plan: &Plan) -> Vec<Step> {
     let mut works = Vec::new();
     let mut batches: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut reorders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, change) in plan.changes.iter().enumerate() {
         match &change.operation {
             Operation::RemovedWithParent => {}
             Operation::ChangeRecords { zone, .. } => batches.entry(zone_key(zone)).or_default().push(index),
+            Operation::UpdateRule { listener, priority: Some(_), .. } => reorders.entry(listener.as_str()).or_default().push(index),
             Operation::ReplaceTargetGroup { .. } => {
                 works.push(Work::Change(index));
                 works.push(Work::RetireTargetGroup(index));
@@ -49,6 +54,7 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
         }
     }
     works.extend(batches.into_values().map(Work::Records));
+    works.extend(reorders.into_values().map(Work::Rules));
     let mut steps: Vec<Step> = works.into_iter().map(|work| Step { work, after: Vec::new() }).collect();
     for later in 0..steps.len() {
         let after: Vec<usize> = (0..steps.len()).filter(|&earlier| earlier != later && must_follow(&plan.changes, &steps[later], &steps[earlier])).collect();
@@ -89,11 +95,12 @@ fn change_must_follow(later: &Change, earlier: &Change) -> bool {
     match (later.action, earlier.action) {
         (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
         // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has.
-        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::ListenerRule(_) | Address::DiscoveryService(_) | Address::Namespace),
+        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::ListenerRule(..) | Address::DiscoveryService(_) | Address::Namespace),
         (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
+        (Action::Create, Action::Update) => matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..)),
         (_, Action::Delete) => {
             // A freed rule priority, listener port or name may be what the later change needs.
-            matches!(later.address, Address::ListenerRule(_)) && matches!(earlier.address, Address::ListenerRule(_))
+            matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
                 || matches!(later.address, Address::Listener(_)) && matches!(earlier.address, Address::Listener(_))
         }
         _ => creates(earlier) && later.operation.references().contains(&&earlier.address),
@@ -104,10 +111,10 @@ fn change_must_follow(later: &Change, earlier: &Change) -> bool {
 fn deleted_before(first: &Address, then: &Address) -> bool {
     use Address::*;
     match then {
-        HostedZone => matches!(first, DnsRecord(_)),
-        Listener(_) => matches!(first, ListenerRule(_)),
-        LoadBalancer => matches!(first, Listener(_) | ListenerRule(_)),
-        DefaultTargetGroup | TargetGroup(_) => matches!(first, ListenerRule(_) | Listener(_) | LoadBalancer),
+        HostedZone => matches!(first, DnsRecord(..)),
+        Listener(_) => matches!(first, ListenerRule(..)),
+        LoadBalancer => matches!(first, Listener(_) | ListenerRule(..)),
+        DefaultTargetGroup | TargetGroup(_) => matches!(first, ListenerRule(..) | Listener(_) | LoadBalancer),
         LoadBalancerSecurityGroup => matches!(first, LoadBalancer | Ingress(_)),
         Namespace => matches!(first, DiscoveryService(_)),
         _ => false,
@@ -115,7 +122,7 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
 }
 
 fn is_routing(address: &Address) -> bool {
-    matches!(address, Address::Listener(_) | Address::ListenerRule(_))
+    matches!(address, Address::Listener(_) | Address::ListenerRule(..))
 }
 
 fn is_target_group(address: &Address) -> bool {

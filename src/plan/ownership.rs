@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn owner_records_round_trip_and_name_their_topology() {
-        let address = Address::DnsRecord("service-a".into());
+        let address = Address::DnsRecord("service-a".into(), "service-a.in.example.com".into());
         let value = owner_record_value("demo", &address);
         let name = owner_record_name("service-a.in.example.com");
         assert_eq!(parse_owner_record("demo", &name, &value), Some(("service-a.in.example.com".into(), address)));

@@ -147,7 +147,7 @@ mod tests {
                     operation: Operation::RemovedWithParent,
                 },
                 Change {
-                    address: Address::ListenerRule("old".into()),
+                    address: Address::ListenerRule("old".into(), 80),
                     action: Action::Delete,
                     name: "priority 3".into(),
                     fields: vec![],
@@ -171,7 +171,7 @@ mod tests {
             text(&plan(), false),
             "ecsnet will make these changes to topology \"demo\":\n\n\
              -/+ service.api.target_group  demo-api-1234  (port cannot change in place)\n        port: 8080 → 8081\n\
-             \x20 - service.old.rule  priority 3\n\n\
+             \x20 - service.old.rule.80  priority 3\n\n\
              note: something to know\n\n\
              Plan: 1 to add, 0 to change, 2 to destroy.\n"
         );

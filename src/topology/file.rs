@@ -11,7 +11,8 @@ pub struct TopologyFile {
     pub region: Option<String>,
     pub network: NetworkSection,
     pub load_balancer: Option<LoadBalancerSection>,
-    pub listener: Option<ListenerSection>,
+    /// One `[listener]` table, or an array of `[[listener]]` tables.
+    pub listener: Option<Listeners>,
     pub dns: Option<DnsSection>,
     pub discovery: Option<DiscoverySection>,
     #[serde(default, rename = "service")]
@@ -31,12 +32,51 @@ pub struct LoadBalancerSection {
     pub name: Option<String>,
     pub scheme: Option<String>,
     pub allowed_cidrs: Option<Vec<String>>,
+    pub idle_timeout: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Listeners {
+    One(ListenerSection),
+    Many(Vec<ListenerSection>),
+}
+
+impl Listeners {
+    pub fn as_slice(&self) -> &[ListenerSection] {
+        match self {
+            Listeners::One(listener) => std::slice::from_ref(listener),
+            Listeners::Many(listeners) => listeners,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ListenerSection {
     pub port: Option<i64>,
+    pub protocol: Option<String>,
+    pub certificate_arn: Option<String>,
+    pub ssl_policy: Option<String>,
+    pub default: Option<DefaultActionSection>,
+    pub redirect_to: Option<i64>,
+}
+
+/// `"empty-target-group"`, `{ fixed_response = 404, body = "…" }` or `{ forward = "service" }`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum DefaultActionSection {
+    Named(String),
+    Table(DefaultActionTable),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultActionTable {
+    pub fixed_response: Option<i64>,
+    pub body: Option<String>,
+    pub content_type: Option<String>,
+    pub forward: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -44,6 +84,7 @@ pub struct ListenerSection {
 pub struct DnsSection {
     pub zone: String,
     pub ttl: Option<i64>,
+    pub record: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -52,6 +93,12 @@ pub struct ServiceSection {
     pub name: String,
     pub port: i64,
     pub host: Option<String>,
+    pub hosts: Option<Vec<String>>,
+    pub paths: Option<Vec<String>>,
+    pub listeners: Option<Vec<i64>>,
+    pub deregistration_delay: Option<i64>,
+    pub slow_start: Option<i64>,
+    pub stickiness: Option<StickinessSection>,
     pub security_group: String,
     pub target_type: Option<String>,
     pub priority: Option<i64>,
@@ -61,6 +108,12 @@ pub struct ServiceSection {
     pub ecs: Option<EcsSection>,
     pub discovery: Option<ServiceDiscoverySection>,
     pub connect: Option<ConnectSection>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StickinessSection {
+    pub duration: Option<i64>,
 }
 
 /// A Cloud Map private DNS namespace on the VPC.

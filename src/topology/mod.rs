@@ -47,7 +47,53 @@ pub struct LoadBalancer {
     pub scheme: Scheme,
     /// `None`: the VPC's CIDR blocks, known once the VPC is read.
     pub allowed_cidrs: Option<Vec<String>>,
-    pub listener_port: u16,
+    /// Seconds; `None` leaves AWS's value (60) alone.
+    pub idle_timeout: Option<i64>,
+    pub listeners: Vec<Listener>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listener {
+    pub port: u16,
+    pub protocol: Protocol,
+    pub certificate_arn: Option<String>,
+    /// Set for HTTPS listeners.
+    pub ssl_policy: Option<String>,
+    pub default: DefaultAction,
+}
+
+impl Listener {
+    /// Whether service rules go on this listener (a redirecting listener carries none).
+    pub fn carries_rules(&self) -> bool {
+        !matches!(self.default, DefaultAction::Redirect { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Protocol {
+    Http,
+    Https,
+}
+
+impl Protocol {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Protocol::Http => "HTTP",
+            Protocol::Https => "HTTPS",
+        }
+    }
+}
+
+/// What a listener does with a request no rule matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultAction {
+    /// Forward to an empty target group: AWS answers 503, the same way every time.
+    EmptyTargetGroup,
+    FixedResponse { status: u16, body: Option<String>, content_type: String },
+    /// Forward to a service's target group.
+    Forward(String),
+    /// Answer 301 to HTTPS on that port.
+    Redirect { port: u16 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -70,6 +116,15 @@ pub struct Dns {
     /// The zone name without a trailing dot, lowercase.
     pub zone: String,
     pub ttl: i64,
+    pub record: RecordKind,
+}
+
+/// How a service's name points at the load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    Cname,
+    /// An A record aliased to the load balancer (allowed at the zone apex).
+    Alias,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,10 +146,30 @@ pub struct Service {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routing {
-    /// The Host header the listener rule matches, lowercase, without a trailing dot.
-    pub host: String,
+    /// Host headers the rule matches, lowercase, without a trailing dot; empty for a path-only rule.
+    pub hosts: Vec<String>,
+    /// Path patterns the rule matches, combined with the hosts in one rule; empty for host-only.
+    pub paths: Vec<String>,
+    /// Ports of the listeners that carry the rule.
+    pub listeners: Vec<u16>,
     pub priority: Option<u32>,
     pub health_check: HealthCheck,
+    pub attributes: TargetGroupAttributes,
+}
+
+/// Target group attributes ecsnet manages when the file sets them; `None` leaves AWS's value alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct TargetGroupAttributes {
+    pub deregistration_delay: Option<i64>,
+    pub slow_start: Option<i64>,
+    /// Load-balancer cookie stickiness, its duration in seconds.
+    pub stickiness: Option<i64>,
+}
+
+impl TargetGroupAttributes {
+    pub fn is_empty(&self) -> bool {
+        *self == TargetGroupAttributes::default()
+    }
 }
 
 /// The running ECS service ecsnet updates (never creates or deletes).

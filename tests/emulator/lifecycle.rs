@@ -131,7 +131,7 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     changes.sort();
     assert_eq!(changes.len(), 3, "{changes:?}");
     assert!(changes.contains(&"update service.api.target_group".to_string()), "{changes:?}");
-    assert!(changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".rule")), "{changes:?}");
+    assert!(changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".rule.80")), "{changes:?}");
     assert!(changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".ingress")), "{changes:?}");
     let health = drift["changes"].as_array().unwrap().iter().find(|change| change["address"] == "service.api.target_group").unwrap();
     assert_eq!(health["fields"][0], serde_json::json!({"field": "health_check.path", "old": "/by-hand", "new": "/application-status/health"}));
@@ -226,11 +226,11 @@ async fn a_failed_step_stops_the_apply_with_its_name_and_a_rerun_converges() {
         .unwrap();
     let failed = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
     assert!(failed.stderr.contains("create service.api.target_group: CreateTargetGroup failed: DuplicateTargetGroupName"), "{}", failed.stderr);
-    assert!(failed.stderr.contains("not started:") && failed.stderr.contains("create service.api.rule"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("not started:") && failed.stderr.contains("create service.api.rule.80"), "{}", failed.stderr);
     assert!(failed.stderr.contains("hint: nothing is left half-made"), "{}", failed.stderr);
     let remaining = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
     let remaining = addresses(&remaining);
-    assert!(remaining.contains(&"create service.api.target_group".to_string()) && remaining.contains(&"create service.api.rule".to_string()), "{remaining:?}");
+    assert!(remaining.contains(&"create service.api.target_group".to_string()) && remaining.contains(&"create service.api.rule.80".to_string()), "{remaining:?}");
     assert!(!remaining.contains(&"create load_balancer.security_group".to_string()), "what was made stays made: {remaining:?}");
 
     account.elb.delete_target_group().target_group_arn(blocker.target_groups()[0].target_group_arn().unwrap()).send().await.unwrap();

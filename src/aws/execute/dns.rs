@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion};
+use aws_sdk_route53::types::{AliasTarget, Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion};
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::observe::bare_zone_id;
 use crate::aws::AwsError;
 use crate::observed::Record;
 use crate::plan::{self, Address, Operation};
+use crate::topology::RecordKind;
 
 use super::Context;
 
@@ -59,8 +60,17 @@ fn change(action: ChangeAction, set: ResourceRecordSet) -> Result<Change, AwsErr
     Change::builder().action(action).resource_record_set(set).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
 }
 
+fn alias_set(name: &str, dns_name: &str, zone_id: &str) -> Result<ResourceRecordSet, AwsError> {
+    let target = AliasTarget::builder().dns_name(dns_name).hosted_zone_id(zone_id).evaluate_target_health(false).build().map_err(|error| invalid("ChangeResourceRecordSets", error))?;
+    ResourceRecordSet::builder().name(name).r#type(RrType::A).alias_target(target).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
+}
+
 fn delete(record: &Record) -> Result<Change, AwsError> {
-    change(ChangeAction::Delete, record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?)
+    let set = match (&record.alias, &record.alias_zone) {
+        (Some(dns_name), Some(zone_id)) => alias_set(&record.name, dns_name, zone_id)?,
+        _ => record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?,
+    };
+    change(ChangeAction::Delete, set)
 }
 
 /// Sends the record changes of these plan changes, one ChangeResourceRecordSets per zone.
@@ -73,8 +83,12 @@ pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) 
             batch.push(delete(record)?);
         }
         if let Some(spec) = upsert {
-            let target = context.outputs.dns_name(&spec.target)?;
-            batch.push(change(ChangeAction::Upsert, record_set(&spec.host, RrType::Cname, Some(spec.ttl), &[target])?)?);
+            let (dns_name, zone_id) = context.outputs.dns_name(&spec.target)?;
+            let set = match spec.kind {
+                RecordKind::Cname => record_set(&spec.host, RrType::Cname, Some(spec.ttl), &[dns_name])?,
+                RecordKind::Alias => alias_set(&spec.host, &dns_name, &zone_id)?,
+            };
+            batch.push(change(ChangeAction::Upsert, set)?);
             batch.push(change(ChangeAction::Upsert, record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?)?);
         }
     }

@@ -3,13 +3,14 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, HostHeaderConditionConfig, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Matcher, ProtocolEnum, RuleCondition, RulePriorityPair, Tag, TargetTypeEnum,
+    Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, HostHeaderConditionConfig, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Matcher,
+    PathPatternConditionConfig, ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, RulePriorityPair, Tag, TargetGroupAttribute, TargetTypeEnum,
 };
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
-use crate::plan::{Address, LoadBalancerSpec, Ref, TargetGroupSpec};
-use crate::topology::HealthCheck;
+use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, Operation, Ref, RuleConditions, TargetGroupSpec};
+use crate::topology::{HealthCheck, TargetGroupAttributes};
 
 use super::{retry, Context, Created};
 
@@ -24,11 +25,60 @@ fn forward(target_group_arn: String) -> Action {
     Action::builder().r#type(ActionTypeEnum::Forward).target_group_arn(target_group_arn).build()
 }
 
-fn host_condition(hosts: &[String]) -> RuleCondition {
-    RuleCondition::builder()
-        .field("host-header")
-        .host_header_config(HostHeaderConditionConfig::builder().set_values(Some(hosts.to_vec())).build())
-        .build()
+/// A rule's conditions: host-header and path-pattern, each only when it has values.
+fn conditions(conditions: &RuleConditions) -> Vec<RuleCondition> {
+    let mut list = Vec::new();
+    if !conditions.hosts.is_empty() {
+        let config = HostHeaderConditionConfig::builder().set_values(Some(conditions.hosts.clone())).build();
+        list.push(RuleCondition::builder().field("host-header").host_header_config(config).build());
+    }
+    if !conditions.paths.is_empty() {
+        let config = PathPatternConditionConfig::builder().set_values(Some(conditions.paths.clone())).build();
+        list.push(RuleCondition::builder().field("path-pattern").path_pattern_config(config).build());
+    }
+    list
+}
+
+fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action, AwsError> {
+    Ok(match default {
+        DefaultSpec::Forward(group) => forward(context.outputs.id(group)?),
+        DefaultSpec::FixedResponse { status, body, content_type } => Action::builder()
+            .r#type(ActionTypeEnum::FixedResponse)
+            .fixed_response_config(FixedResponseActionConfig::builder().status_code(status.to_string()).set_message_body(body.clone()).content_type(content_type).build())
+            .build(),
+        DefaultSpec::Redirect { port } => Action::builder()
+            .r#type(ActionTypeEnum::Redirect)
+            .redirect_config(RedirectActionConfig::builder().protocol("HTTPS").port(port.to_string()).status_code(RedirectActionStatusCodeEnum::Http301).build())
+            .build(),
+    })
+}
+
+/// Sets the target group attributes the file manages (the others stay as they are).
+async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGroupAttributes) -> Result<(), AwsError> {
+    let attribute = |key: &str, value: String| TargetGroupAttribute::builder().key(key).value(value).build();
+    let mut list = Vec::new();
+    if let Some(delay) = attributes.deregistration_delay {
+        list.push(attribute("deregistration_delay.timeout_seconds", delay.to_string()));
+    }
+    if let Some(slow_start) = attributes.slow_start {
+        list.push(attribute("slow_start.duration_seconds", slow_start.to_string()));
+    }
+    if let Some(duration) = attributes.stickiness {
+        list.push(attribute("stickiness.enabled", "true".into()));
+        list.push(attribute("stickiness.type", "lb_cookie".into()));
+        list.push(attribute("stickiness.lb_cookie.duration_seconds", duration.to_string()));
+    }
+    if list.is_empty() {
+        return Ok(());
+    }
+    context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list)).send().await.context("ModifyTargetGroupAttributes")?;
+    Ok(())
+}
+
+async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
+    let attribute = LoadBalancerAttribute::builder().key("idle_timeout.timeout_seconds").value(seconds.to_string()).build();
+    context.aws.elb.modify_load_balancer_attributes().load_balancer_arn(arn).attributes(attribute).send().await.context("ModifyLoadBalancerAttributes")?;
+    Ok(())
 }
 
 pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec: &LoadBalancerSpec) -> Result<Created, AwsError> {
@@ -47,13 +97,18 @@ pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec
         .await
         .context("CreateLoadBalancer")?;
     let load_balancer = output.load_balancers().first().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancers"))?;
-    Ok(Created {
-        id: load_balancer.load_balancer_arn().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?.to_string(),
-        dns_name: load_balancer.dns_name().map(str::to_string),
-    })
+    let arn = load_balancer.load_balancer_arn().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?.to_string();
+    if let Some(seconds) = spec.idle_timeout {
+        set_idle_timeout(context, &arn, seconds).await?;
+    }
+    let dns_name = load_balancer.dns_name().map(|name| (name.to_string(), load_balancer.canonical_hosted_zone_id().unwrap_or_default().to_string()));
+    Ok(Created { id: arn, dns_name })
 }
 
-pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>) -> Result<(), AwsError> {
+pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>, idle_timeout: Option<i64>) -> Result<(), AwsError> {
+    if let Some(seconds) = idle_timeout {
+        set_idle_timeout(context, arn, seconds).await?;
+    }
     if let Some(subnet_ids) = subnet_ids {
         context.aws.elb.set_subnets().load_balancer_arn(arn).set_subnets(Some(subnet_ids.to_vec())).send().await.context("SetSubnets")?;
     }
@@ -110,10 +165,22 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
         .await
         .context("CreateTargetGroup")?;
     let group = output.target_groups().first().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroups"))?;
-    Ok(group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string())
+    let arn = group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
+    set_attributes(context, &arn, &spec.attributes).await?;
+    Ok(arn)
 }
 
-pub async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {
+pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Option<&HealthCheck>, attributes: Option<&TargetGroupAttributes>) -> Result<(), AwsError> {
+    if let Some(health) = health {
+        update_health_check(context, arn, health).await?;
+    }
+    if let Some(attributes) = attributes {
+        set_attributes(context, arn, attributes).await?;
+    }
+    Ok(())
+}
+
+async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {
     context
         .aws
         .elb
@@ -140,26 +207,39 @@ pub async fn delete_target_group(context: &Context<'_>, arn: &str) -> Result<(),
     result.or_gone(&["TargetGroupNotFound"])
 }
 
-pub async fn create_listener(context: &Context<'_>, address: &Address, load_balancer: &Ref, port: u16, default_target_group: &Ref) -> Result<String, AwsError> {
-    let output = context
+pub async fn create_listener(context: &Context<'_>, address: &Address, load_balancer: &Ref, spec: &ListenerSpec) -> Result<String, AwsError> {
+    let mut request = context
         .aws
         .elb
         .create_listener()
         .load_balancer_arn(context.outputs.id(load_balancer)?)
-        .protocol(ProtocolEnum::Http)
-        .port(port.into())
-        .default_actions(forward(context.outputs.id(default_target_group)?))
-        .set_tags(Some(tags(context, address)))
-        .send()
-        .await
-        .context("CreateListener")?;
+        .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
+        .port(spec.port.into())
+        .default_actions(default_action(context, &spec.default)?)
+        .set_ssl_policy(spec.ssl_policy.clone())
+        .set_tags(Some(tags(context, address)));
+    if let Some(certificate) = &spec.certificate_arn {
+        request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+    }
+    let output = request.send().await.context("CreateListener")?;
     let listener = output.listeners().first().ok_or_else(|| AwsError::missing("CreateListener", "Listeners"))?;
     Ok(listener.listener_arn().ok_or_else(|| AwsError::missing("CreateListener", "ListenerArn"))?.to_string())
 }
 
-pub async fn update_listener_default(context: &Context<'_>, arn: &str, default_target_group: &Ref) -> Result<(), AwsError> {
-    let action = forward(context.outputs.id(default_target_group)?);
-    context.aws.elb.modify_listener().listener_arn(arn).default_actions(action).send().await.context("ModifyListener")?;
+pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec) -> Result<(), AwsError> {
+    let mut request = context
+        .aws
+        .elb
+        .modify_listener()
+        .listener_arn(arn)
+        .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
+        .port(spec.port.into())
+        .default_actions(default_action(context, &spec.default)?)
+        .set_ssl_policy(spec.ssl_policy.clone());
+    if let Some(certificate) = &spec.certificate_arn {
+        request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+    }
+    request.send().await.context("ModifyListener")?;
     Ok(())
 }
 
@@ -167,14 +247,14 @@ pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), Aws
     context.aws.elb.delete_listener().listener_arn(arn).send().await.context("DeleteListener").or_gone(&["ListenerNotFound"])
 }
 
-pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, hosts: &[String], target_group: &Ref) -> Result<(), AwsError> {
+pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, rule: &RuleConditions, target_group: &Ref) -> Result<(), AwsError> {
     context
         .aws
         .elb
         .create_rule()
         .listener_arn(context.outputs.id(listener)?)
         .priority(priority as i32)
-        .conditions(host_condition(hosts))
+        .set_conditions(Some(conditions(rule)))
         .actions(forward(context.outputs.id(target_group)?))
         .set_tags(Some(tags(context, address)))
         .send()
@@ -183,23 +263,39 @@ pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Re
     Ok(())
 }
 
-pub async fn update_rule(context: &Context<'_>, arn: &str, priority: Option<u32>, hosts: Option<&[String]>, target_group: Option<&Ref>) -> Result<(), AwsError> {
-    if hosts.is_some() || target_group.is_some() {
-        let mut request = context.aws.elb.modify_rule().rule_arn(arn);
-        if let Some(hosts) = hosts {
-            request = request.conditions(host_condition(hosts));
+/// Updates rules of one listener: conditions and actions rule by rule, then every priority change together.
+/// Priorities move in two SetRulePriorities calls, through free high numbers, so rules can trade places.
+pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Result<(), AwsError> {
+    let mut moves = Vec::new();
+    for update in updates {
+        let Operation::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else { continue };
+        if new_conditions.is_some() || target_group.is_some() {
+            let mut request = context.aws.elb.modify_rule().rule_arn(arn);
+            if let Some(rule) = new_conditions {
+                request = request.set_conditions(Some(conditions(rule)));
+            }
+            if let Some(target_group) = target_group {
+                request = request.actions(forward(context.outputs.id(target_group)?));
+            }
+            request.send().await.context("ModifyRule")?;
         }
-        if let Some(target_group) = target_group {
-            request = request.actions(forward(context.outputs.id(target_group)?));
+        if let Some(priority) = priority {
+            moves.push((arn.clone(), *priority));
         }
-        request.send().await.context("ModifyRule")?;
     }
-    if let Some(priority) = priority {
-        let pair = RulePriorityPair::builder().rule_arn(arn).priority(priority as i32).build();
-        context.aws.elb.set_rule_priorities().rule_priorities(pair).send().await.context("SetRulePriorities")?;
+    if moves.len() > 1 {
+        let parked = moves.iter().enumerate().map(|(index, (arn, _))| RulePriorityPair::builder().rule_arn(arn).priority(PARKING_PRIORITY - index as i32).build()).collect();
+        context.aws.elb.set_rule_priorities().set_rule_priorities(Some(parked)).send().await.context("SetRulePriorities")?;
+    }
+    if !moves.is_empty() {
+        let pairs = moves.iter().map(|(arn, priority)| RulePriorityPair::builder().rule_arn(arn).priority(*priority as i32).build()).collect();
+        context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs)).send().await.context("SetRulePriorities")?;
     }
     Ok(())
 }
+
+/// Where rules wait while they trade priorities: the top of AWS's range, which ecsnet never assigns.
+const PARKING_PRIORITY: i32 = 50_000;
 
 pub async fn delete_rule(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
     context.aws.elb.delete_rule().rule_arn(arn).send().await.context("DeleteRule").or_gone(&["RuleNotFound"])

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::observed::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::{render, schedule, Action, Address, Change, Operation, Plan, Ref, Step, Work};
+use crate::plan::{render, schedule, Action, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
 
 use super::{Aws, AwsError};
 
@@ -39,7 +39,8 @@ pub(crate) struct Outputs(Mutex<HashMap<Address, Created>>);
 #[derive(Clone, Debug)]
 pub(crate) struct Created {
     pub id: String,
-    pub dns_name: Option<String>,
+    /// A load balancer's DNS name and canonical hosted zone.
+    pub dns_name: Option<(String, String)>,
 }
 
 impl Outputs {
@@ -63,11 +64,11 @@ impl Outputs {
         }
     }
 
-    /// The DNS name a record target stands for.
-    pub fn dns_name(&self, reference: &Ref) -> Result<String, AwsError> {
-        match reference {
-            Ref::Known(name) => Ok(name.clone()),
-            Ref::Of(address) => self.get(address)?.dns_name.ok_or_else(|| AwsError::missing("CreateLoadBalancer", "DNSName")),
+    /// The DNS name and canonical hosted zone a record target stands for.
+    pub fn dns_name(&self, target: &RecordTarget) -> Result<(String, String), AwsError> {
+        match target {
+            RecordTarget::Known { dns_name, zone_id } => Ok((dns_name.clone(), zone_id.clone())),
+            RecordTarget::Of(address) => self.get(address)?.dns_name.ok_or_else(|| AwsError::missing("CreateLoadBalancer", "DNSName")),
         }
     }
 }
@@ -172,7 +173,7 @@ fn label(plan: &Plan, step: &Step) -> String {
     match &step.work {
         Work::Change(index) => describe(&plan.changes[*index]),
         Work::RetireTargetGroup(index) => format!("delete the replaced {}", plan.changes[*index].address),
-        Work::Records(indices) => indices.iter().map(|&index| describe(&plan.changes[index])).collect::<Vec<_>>().join(", "),
+        Work::Records(indices) | Work::Rules(indices) => indices.iter().map(|&index| describe(&plan.changes[index])).collect::<Vec<_>>().join(", "),
     }
 }
 
@@ -196,6 +197,7 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
             other => unreachable!("a retire step follows a target group replace, not {other:?}"),
         },
         Work::Records(indices) => dns::change_records(context, indices.iter().map(|&index| &plan.changes[index]).collect()).await?,
+        Work::Rules(indices) => load_balancing::update_rules(context, indices.iter().map(|&index| &plan.changes[index].operation).collect()).await?,
     }
     tracing::debug!(step = %label, elapsed_ms = started.elapsed().as_millis() as u64, "step finished");
     Ok(())
@@ -224,24 +226,26 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             let created = load_balancing::create_load_balancer(context, address, spec).await?;
             context.outputs.record(address, created);
         }
-        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups } => load_balancing::update_load_balancer(context, arn, subnet_ids.as_deref(), security_groups.as_deref()).await?,
+        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout } => {
+            load_balancing::update_load_balancer(context, arn, subnet_ids.as_deref(), security_groups.as_deref(), *idle_timeout).await?
+        }
         Operation::DeleteLoadBalancer { arn } => load_balancing::delete_load_balancer(context, arn).await?,
         Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
             let id = load_balancing::create_target_group(context, address, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateHealthCheck { arn, health_check } => load_balancing::update_health_check(context, arn, health_check).await?,
+        Operation::UpdateTargetGroup { arn, health_check, attributes } => load_balancing::update_target_group(context, arn, health_check.as_ref(), attributes.as_ref()).await?,
         Operation::DeleteTargetGroup { arn } => load_balancing::delete_target_group(context, arn).await?,
-        Operation::CreateListener { load_balancer, port, default_target_group } => {
-            let id = load_balancing::create_listener(context, address, load_balancer, *port, default_target_group).await?;
+        Operation::CreateListener { load_balancer, spec } => {
+            let id = load_balancing::create_listener(context, address, load_balancer, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateListenerDefault { arn, default_target_group } => load_balancing::update_listener_default(context, arn, default_target_group).await?,
+        Operation::UpdateListener { arn, spec } => load_balancing::update_listener(context, arn, spec).await?,
         Operation::DeleteListener { arn } => load_balancing::delete_listener(context, arn).await?,
-        Operation::CreateRule { listener, priority, hosts, target_group } => {
-            load_balancing::create_rule(context, address, listener, *priority, hosts, target_group).await?;
+        Operation::CreateRule { listener, priority, conditions, target_group } => {
+            load_balancing::create_rule(context, address, listener, *priority, conditions, target_group).await?;
         }
-        Operation::UpdateRule { arn, priority, hosts, target_group } => load_balancing::update_rule(context, arn, *priority, hosts.as_deref(), target_group.as_ref()).await?,
+        Operation::UpdateRule { .. } => load_balancing::update_rules(context, vec![&change.operation]).await?,
         Operation::DeleteRule { arn } => load_balancing::delete_rule(context, arn).await?,
         Operation::CreateHostedZone { name, vpc_id, comment } => {
             let id = dns::create_zone(context, address, name, vpc_id, comment).await?;

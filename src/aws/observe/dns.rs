@@ -89,6 +89,8 @@ async fn records(aws: &Aws, zone_id: &str) -> Result<Vec<Record>, AwsError> {
                 kind: set.r#type().as_str().to_string(),
                 ttl: set.ttl(),
                 values: set.resource_records().iter().map(|record| record.value().to_string()).collect(),
+                alias: set.alias_target().map(|alias| dns_name(alias.dns_name())),
+                alias_zone: set.alias_target().map(|alias| alias.hosted_zone_id().to_string()),
             });
         }
         if !output.is_truncated() {

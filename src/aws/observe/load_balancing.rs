@@ -7,8 +7,8 @@ use futures::future::try_join_all;
 
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{owned_by, HealthCheckRead, Listener, LoadBalancer, Rule, Tags, TargetGroup};
-use crate::topology::{HealthCheck, Topology};
+use crate::observed::{owned_by, HealthCheckRead, Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
+use crate::topology::{HealthCheck, TargetGroupAttributes, Topology};
 
 /// DescribeTags takes at most 20 ARNs a call.
 const TAGS_PER_CALL: usize = 20;
@@ -53,8 +53,33 @@ pub async fn read(
         .chain(in_vpc.iter().filter_map(|group| group.target_group_arn().map(str::to_string)))
         .collect();
     let mut tags = tags_of(aws, &arns).await?;
-    let groups = target_groups_with(&in_vpc, &mut tags);
-    Ok((load_balancers_with(aws, topology, &candidates, &mut tags).await?, groups))
+    let mut groups = target_groups_with(&in_vpc, &mut tags);
+    let (load_balancers, ()) = tokio::try_join!(load_balancers_with(aws, topology, &candidates, &mut tags), read_group_attributes(aws, topology, &mut groups))?;
+    Ok((load_balancers, groups))
+}
+
+/// Attributes of the topology's target groups whose service sets any (one call per group: AWS has no batch).
+async fn read_group_attributes(aws: &Aws, topology: &Topology, groups: &mut [TargetGroup]) -> Result<(), AwsError> {
+    let managed = |group: &TargetGroup| {
+        owned_by(&group.tags, &topology.name)
+            && topology.services.iter().any(|service| {
+                service.routing.as_ref().is_some_and(|routing| !routing.attributes.is_empty())
+                    && group.tags.get(crate::observed::ADDRESS_TAG).is_some_and(|address| *address == format!("service.{}.target_group", service.name))
+            })
+    };
+    let wanted: Vec<usize> = (0..groups.len()).filter(|&index| managed(&groups[index])).collect();
+    let reads = try_join_all(wanted.iter().map(|&index| aws.elb.describe_target_group_attributes().target_group_arn(&groups[index].arn).send())).await.context("DescribeTargetGroupAttributes")?;
+    for (index, output) in wanted.into_iter().zip(reads) {
+        let value = |key: &str| output.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+        let number = |key: &str| value(key).and_then(|value| value.parse::<i64>().ok());
+        let sticky = value("stickiness.enabled").as_deref() == Some("true") && value("stickiness.type").as_deref() == Some("lb_cookie");
+        groups[index].attributes = Some(TargetGroupAttributes {
+            deregistration_delay: number("deregistration_delay.timeout_seconds"),
+            slow_start: number("slow_start.duration_seconds"),
+            stickiness: if sticky { number("stickiness.lb_cookie.duration_seconds") } else { None },
+        });
+    }
+    Ok(())
 }
 
 async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb::LoadBalancer], tags: &mut HashMap<String, Tags>) -> Result<Vec<LoadBalancer>, AwsError> {
@@ -68,6 +93,8 @@ async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb:
                 name: lb.load_balancer_name().unwrap_or_default().to_string(),
                 scheme: lb.scheme().map(|scheme| scheme.as_str().to_string()).unwrap_or_default(),
                 dns_name: lb.dns_name().unwrap_or_default().to_string(),
+                canonical_zone_id: lb.canonical_hosted_zone_id().unwrap_or_default().to_string(),
+                idle_timeout: None,
                 subnet_ids: lb.availability_zones().iter().filter_map(|zone| zone.subnet_id().map(str::to_string)).collect(),
                 security_group_ids: lb.security_groups().to_vec(),
                 listeners: Vec::new(),
@@ -75,6 +102,13 @@ async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb:
         })
         .collect();
     let owned: Vec<usize> = (0..load_balancers.len()).filter(|&index| owned_by(&load_balancers[index].tags, &topology.name)).collect();
+    if topology.load_balancer.as_ref().is_some_and(|load_balancer| load_balancer.idle_timeout.is_some()) {
+        let reads = try_join_all(owned.iter().map(|&index| aws.elb.describe_load_balancer_attributes().load_balancer_arn(&load_balancers[index].arn).send())).await.context("DescribeLoadBalancerAttributes")?;
+        for (&index, output) in owned.iter().zip(reads) {
+            let timeout = output.attributes().iter().find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds")).and_then(|attribute| attribute.value()?.parse().ok());
+            load_balancers[index].idle_timeout = timeout;
+        }
+    }
     let listener_lists = try_join_all(owned.iter().map(|&index| listeners(aws, &load_balancers[index].arn))).await?;
     let mut all_listeners: Vec<(usize, Listener)> = owned.iter().zip(listener_lists).flat_map(|(&index, list)| list.into_iter().map(move |listener| (index, listener))).collect();
     let rule_lists = try_join_all(all_listeners.iter().map(|(_, listener)| rules(aws, &listener.arn))).await?;
@@ -102,7 +136,9 @@ async fn listeners(aws: &Aws, load_balancer_arn: &str) -> Result<Vec<Listener>, 
             arn: listener.listener_arn().unwrap_or_default().to_string(),
             port: listener.port().unwrap_or_default(),
             protocol: listener.protocol().map(|protocol| protocol.as_str().to_string()).unwrap_or_default(),
-            default_target_group_arn: forward_target(listener.default_actions()),
+            certificate_arn: listener.certificates().first().and_then(|certificate| certificate.certificate_arn()).map(str::to_string),
+            ssl_policy: listener.ssl_policy().map(str::to_string),
+            default: listener_default(listener.default_actions()),
             tags: Tags::new(),
             rules: Vec::new(),
         })
@@ -129,10 +165,20 @@ async fn rules(aws: &Aws, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
                 })
                 .map(|host| host.to_ascii_lowercase())
                 .collect();
+            let paths = rule
+                .conditions()
+                .iter()
+                .filter(|condition| condition.field() == Some("path-pattern"))
+                .flat_map(|condition| match condition.path_pattern_config() {
+                    Some(config) if !config.values().is_empty() => config.values().to_vec(),
+                    _ => condition.values().to_vec(),
+                })
+                .collect();
             rules.push(Rule {
                 arn: rule.rule_arn().unwrap_or_default().to_string(),
                 priority,
                 hosts,
+                paths,
                 target_group_arn: forward_target(rule.actions()),
                 tags: Tags::new(),
             });
@@ -141,6 +187,31 @@ async fn rules(aws: &Aws, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
         if marker.is_none() {
             return Ok(rules);
         }
+    }
+}
+
+/// A listener's default action as plain data.
+fn listener_default(actions: &[elb::Action]) -> ListenerDefault {
+    let [action] = actions else { return ListenerDefault::Other };
+    match action.r#type() {
+        Some(ActionTypeEnum::Forward) => forward_target(actions).map_or(ListenerDefault::Other, ListenerDefault::Forward),
+        Some(ActionTypeEnum::FixedResponse) => match action.fixed_response_config() {
+            Some(config) => ListenerDefault::FixedResponse {
+                status: config.status_code().and_then(|status| status.parse().ok()).unwrap_or_default(),
+                body: config.message_body().map(str::to_string),
+                content_type: config.content_type().unwrap_or("text/plain").to_string(),
+            },
+            None => ListenerDefault::Other,
+        },
+        Some(ActionTypeEnum::Redirect) => match action.redirect_config() {
+            Some(config) => ListenerDefault::Redirect {
+                port: config.port().unwrap_or("#{port}").to_string(),
+                protocol: config.protocol().unwrap_or("#{protocol}").to_string(),
+                status: config.status_code().map_or(String::new(), |status| status.as_str().to_string()),
+            },
+            None => ListenerDefault::Other,
+        },
+        _ => ListenerDefault::Other,
     }
 }
 
@@ -177,6 +248,7 @@ fn target_groups_with(in_vpc: &[&elb::TargetGroup], tags: &mut HashMap<String, T
                     unhealthy_threshold: group.unhealthy_threshold_count(),
                     matcher: group.matcher().and_then(|matcher| matcher.http_code()),
                 }),
+                attributes: None,
             }
         })
         .collect()

@@ -4,7 +4,8 @@
 use crate::observed::{HostedZone, Record};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_record, zone_comment, zone_owned_by};
-use crate::plan::{Action, Address, FieldChange, Operation, RecordSpec, Ref, KNOWN_AFTER_APPLY};
+use crate::plan::{Action, Address, FieldChange, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY};
+use crate::topology::RecordKind;
 
 use super::{Planner, Problem};
 
@@ -14,11 +15,12 @@ struct OwnedRecord<'a> {
     address: Address,
     host: String,
     owner: &'a Record,
-    cname: Option<&'a Record>,
+    /// The CNAME or alias A record at the host.
+    record: Option<&'a Record>,
 }
 
 impl<'a> Planner<'a> {
-    pub(super) fn dns(&mut self, desired: &Desired, load_balancer: Option<&Ref>, dns_name: Option<&str>) {
+    pub(super) fn dns(&mut self, desired: &Desired, load_balancer: Option<&Ref>, dns_name: Option<&(String, String)>) {
         let observed = self.observed;
         let topology = self.topology;
         let owned_zones: Vec<&HostedZone> = observed.zones.iter().filter(|zone| zone_owned_by(zone.comment.as_deref(), topology)).collect();
@@ -45,67 +47,67 @@ impl<'a> Planner<'a> {
         let mut kept: Vec<&OwnedRecord> = Vec::new();
         if let (Some(wanted_zone), Some(zone_ref), Some(load_balancer)) = (&desired.zone, &zone_ref, load_balancer) {
             let live_zone = chosen.flatten();
+            let target = match (dns_name, load_balancer) {
+                (Some((name, zone_id)), _) => RecordTarget::Known { dns_name: name.clone(), zone_id: zone_id.clone() },
+                (None, Ref::Of(address)) => RecordTarget::Of(address.clone()),
+                (None, Ref::Known(_)) => RecordTarget::Of(Address::LoadBalancer),
+            };
+            let value = dns_name.map_or(KNOWN_AFTER_APPLY.to_string(), |(name, _)| name.clone());
             for service in &desired.services {
-                let address = Address::DnsRecord(service.name.clone());
-                let value = dns_name.unwrap_or(KNOWN_AFTER_APPLY).to_string();
-                let mine = owned_records.iter().find(|record| {
-                    record.address == address && record.host == service.host && live_zone.is_some_and(|zone| zone.id == record.zone.id)
-                });
-                if mine.is_none() {
-                    if let Some(zone) = live_zone {
-                        if let Some(other) = zone.records.iter().find(|record| record.name == service.host) {
+                for host in &service.hosts {
+                    if *host != wanted_zone.name && !host.ends_with(&format!(".{}", wanted_zone.name)) {
+                        self.notes.push(format!("service.{}: host {host} is outside dns.zone {}, so ecsnet makes no record for it", service.name, wanted_zone.name));
+                        continue;
+                    }
+                    let address = Address::DnsRecord(service.name.clone(), host.clone());
+                    let mine = owned_records.iter().find(|record| record.address == address && record.host == *host && live_zone.is_some_and(|zone| zone.id == record.zone.id));
+                    if mine.is_none() {
+                        if let Some(other) = live_zone.and_then(|zone| zone.records.iter().find(|record| record.name == *host).map(|record| (zone, record))) {
+                            let (zone, other) = other;
                             self.problems.push(Problem::new(
-                                format!("{} already has a {} record in zone {} that ecsnet topology {topology} does not own", service.host, other.kind, zone.name),
+                                format!("{host} already has a {} record in zone {} that ecsnet topology {topology} does not own", other.kind, zone.name),
                                 "delete that record, or give the service another host",
                             ));
                             continue;
                         }
                     }
-                }
-                let spec = RecordSpec {
-                    host: service.host.clone(),
-                    owner_name: owner_record_name(&service.host),
-                    owner_value: owner_record_value(topology, &address),
-                    ttl: wanted_zone.ttl,
-                    target: match dns_name {
-                        Some(name) => Ref::Known(name.to_string()),
-                        None => load_balancer.clone(),
-                    },
-                };
-                let operation = Operation::ChangeRecords { zone: zone_ref.clone(), upsert: Some(spec), delete: vec![] };
-                match mine.and_then(|record| record.cname.map(|cname| (record, cname))) {
-                    Some((record, cname)) => {
+                    let live = mine.and_then(|record| record.record);
+                    let stale: Vec<Record> = live.filter(|record| record_kind_differs(record, wanted_zone.record)).cloned().into_iter().collect();
+                    let spec = RecordSpec {
+                        host: host.clone(),
+                        owner_name: owner_record_name(host),
+                        owner_value: owner_record_value(topology, &address),
+                        ttl: wanted_zone.ttl,
+                        kind: wanted_zone.record,
+                        target: target.clone(),
+                    };
+                    let operation = Operation::ChangeRecords { zone: zone_ref.clone(), upsert: Some(spec), delete: stale };
+                    if let Some(record) = mine {
                         kept.push(record);
-                        let live_value = cname.values.first().map(|value| normalize(value)).unwrap_or_default();
-                        let mut fields = Vec::new();
-                        if cname.ttl != Some(wanted_zone.ttl) {
-                            fields.push(FieldChange::changed("ttl", cname.ttl.map_or("(none)".into(), |ttl| ttl.to_string()), wanted_zone.ttl));
-                        }
-                        if live_value != normalize(&value) || cname.values.len() != 1 {
-                            fields.push(FieldChange::changed("value", cname.values.join(" "), &value));
-                        }
-                        if !fields.is_empty() {
-                            self.push(address, Action::Update, &service.host, fields, operation);
-                        }
                     }
-                    None => {
-                        if let Some(record) = mine {
-                            kept.push(record);
+                    match live {
+                        Some(live) => {
+                            let fields = record_changes(live, wanted_zone.record, wanted_zone.ttl, &value);
+                            if !fields.is_empty() {
+                                self.push(address, Action::Update, host, fields, operation);
+                            }
                         }
-                        let fields = vec![
-                            FieldChange::new("name", &service.host),
-                            FieldChange::new("type", "CNAME"),
-                            FieldChange::new("ttl", wanted_zone.ttl),
-                            FieldChange::new("value", &value),
-                        ];
-                        self.push(address, Action::Create, &service.host, fields, operation);
+                        None => {
+                            let mut fields = vec![FieldChange::new("name", host)];
+                            match wanted_zone.record {
+                                RecordKind::Cname => fields.extend([FieldChange::new("type", "CNAME"), FieldChange::new("ttl", wanted_zone.ttl)]),
+                                RecordKind::Alias => fields.push(FieldChange::new("type", "A (alias)")),
+                            }
+                            fields.push(FieldChange::new("value", &value));
+                            self.push(address, Action::Create, host, fields, operation);
+                        }
                     }
                 }
             }
         }
         for record in owned_records.iter().filter(|record| !kept.iter().any(|kept| std::ptr::eq(*kept, *record))) {
             let mut delete = vec![record.owner.clone()];
-            delete.extend(record.cname.cloned());
+            delete.extend(record.record.cloned());
             let operation = Operation::ChangeRecords { zone: Ref::Known(record.zone.id.clone()), upsert: None, delete };
             self.push(record.address.clone(), Action::Delete, &record.host, vec![], operation);
         }
@@ -116,7 +118,7 @@ impl<'a> Planner<'a> {
             let foreign: Vec<&Record> = zone
                 .records
                 .iter()
-                .filter(|record| !owned_records.iter().any(|owned| owned.zone.id == zone.id && (std::ptr::eq(owned.owner, *record) || owned.cname.is_some_and(|cname| std::ptr::eq(cname, *record)))))
+                .filter(|record| !owned_records.iter().any(|owned| owned.zone.id == zone.id && (std::ptr::eq(owned.owner, *record) || owned.record.is_some_and(|live| std::ptr::eq(live, *record)))))
                 .collect();
             if foreign.is_empty() {
                 self.push(Address::HostedZone, Action::Delete, &zone.name, vec![], Operation::DeleteHostedZone { zone_id: zone.id.clone() });
@@ -138,8 +140,8 @@ fn owned_records<'a>(observed: &'a crate::observed::Observed, topology: &str) ->
     for zone in &observed.zones {
         for record in zone.records.iter().filter(|record| record.kind == "TXT") {
             let Some((host, address)) = record.values.iter().find_map(|value| parse_owner_record(topology, &record.name, value)) else { continue };
-            let cname = zone.records.iter().find(|candidate| candidate.kind == "CNAME" && candidate.name == host);
-            owned.push(OwnedRecord { zone, address, host, owner: record, cname });
+            let pointer = zone.records.iter().find(|candidate| candidate.name == host && (candidate.kind == "CNAME" || candidate.alias.is_some()));
+            owned.push(OwnedRecord { zone, address, host, owner: record, record: pointer });
         }
     }
     owned
@@ -147,4 +149,32 @@ fn owned_records<'a>(observed: &'a crate::observed::Observed, topology: &str) ->
 
 fn normalize(value: &str) -> String {
     value.trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn record_kind_differs(live: &Record, wanted: RecordKind) -> bool {
+    match wanted {
+        RecordKind::Cname => live.kind != "CNAME",
+        RecordKind::Alias => live.alias.is_none(),
+    }
+}
+
+/// What differs between a live record and the wanted one.
+fn record_changes(live: &Record, kind: RecordKind, ttl: i64, value: &str) -> Vec<FieldChange> {
+    let describe = |record: &Record| if record.alias.is_some() { "A (alias)".to_string() } else { record.kind.clone() };
+    let wanted_type = match kind {
+        RecordKind::Cname => "CNAME",
+        RecordKind::Alias => "A (alias)",
+    };
+    let live_value = live.alias.clone().or_else(|| live.values.first().map(|value| normalize(value))).unwrap_or_default();
+    let mut fields = Vec::new();
+    if describe(live) != wanted_type {
+        fields.push(FieldChange::changed("type", describe(live), wanted_type));
+    }
+    if kind == RecordKind::Cname && live.ttl != Some(ttl) {
+        fields.push(FieldChange::changed("ttl", live.ttl.map_or("(none)".into(), |ttl| ttl.to_string()), ttl));
+    }
+    if live_value != normalize(value) || (live.alias.is_none() && live.values.len() != 1) {
+        fields.push(FieldChange::changed("value", if live.alias.is_some() { live_value } else { live.values.join(" ") }, value));
+    }
+    fields
 }

@@ -1,19 +1,18 @@
-//! The load balancer, its target groups, its listener and one host-header rule per service.
+//! The load balancer and its target groups (listeners and rules are in `listeners.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::Desired;
 use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
-use crate::topology::HealthCheck;
+use crate::topology::{HealthCheck, TargetGroupAttributes};
 
-use super::priorities::{assign, PriorityRequest};
 use super::{join, keep_one, Planner, Problem};
 
 pub(super) struct LoadBalancing {
     pub load_balancer: Option<Ref>,
-    /// The load balancer's DNS name, when it stays; `None` while it is still to be created.
-    pub dns_name: Option<String>,
+    /// The load balancer's DNS name and canonical hosted zone, when it stays; `None` while it is to be created.
+    pub dns_name: Option<(String, String)>,
     /// How to refer to each wanted target group.
     pub target_groups: BTreeMap<Address, Ref>,
 }
@@ -44,9 +43,10 @@ impl<'a> Planner<'a> {
         }
         let (load_balancer, kept) = self.load_balancer(desired, security_group);
         if let Some(load_balancer) = &load_balancer {
-            self.listener_and_rules(desired, load_balancer, kept, &group_refs);
+            self.listeners(desired, load_balancer, kept, &group_refs);
         }
-        LoadBalancing { load_balancer, dns_name: kept.map(|kept| kept.dns_name.clone()), target_groups: group_refs }
+        let dns_name = kept.map(|kept| (kept.dns_name.clone(), kept.canonical_zone_id.clone()));
+        LoadBalancing { load_balancer, dns_name, target_groups: group_refs }
     }
 
     fn target_group(&mut self, address: Address, wanted: Option<&TargetGroupSpec>, owned: Vec<&TargetGroup>) -> Option<Ref> {
@@ -77,9 +77,13 @@ impl<'a> Planner<'a> {
                     self.push_replace(address.clone(), &wanted.name, fields, reason, operation);
                     return Some(Ref::Of(address));
                 }
-                let fields = health_check_changes(&group.health_check, &wanted.health_check);
+                let mut fields = health_check_changes(&group.health_check, &wanted.health_check);
+                let health_check = (!fields.is_empty()).then(|| wanted.health_check.clone());
+                let attribute_fields = attribute_changes(group.attributes.as_ref(), &wanted.attributes);
+                let attributes = (!attribute_fields.is_empty()).then(|| wanted.attributes.clone());
+                fields.extend(attribute_fields);
                 if !fields.is_empty() {
-                    let operation = Operation::UpdateHealthCheck { arn: group.arn.clone(), health_check: wanted.health_check.clone() };
+                    let operation = Operation::UpdateTargetGroup { arn: group.arn.clone(), health_check, attributes };
                     self.push(address, Action::Update, &group.name, fields, operation);
                 }
                 Some(Ref::Known(group.arn.clone()))
@@ -128,6 +132,7 @@ impl<'a> Planner<'a> {
             scheme: wanted.scheme.clone(),
             subnet_ids: wanted.subnet_ids.clone(),
             security_group: security_group.clone(),
+            idle_timeout: wanted.idle_timeout,
         };
         let group_text = match security_group {
             Ref::Known(id) => id.clone(),
@@ -143,6 +148,10 @@ impl<'a> Planner<'a> {
                     FieldChange::new("security_groups", group_text),
                     FieldChange::new("dns_name", KNOWN_AFTER_APPLY),
                 ];
+                let mut fields = fields;
+                if let Some(timeout) = wanted.idle_timeout {
+                    fields.push(FieldChange::new("idle_timeout", timeout));
+                }
                 self.push(address.clone(), Action::Create, &wanted.name, fields, Operation::CreateLoadBalancer(spec));
                 (Some(Ref::Of(address)), None)
             }
@@ -173,8 +182,13 @@ impl<'a> Planner<'a> {
                     fields.push(FieldChange::changed("security_groups", join(&live.security_group_ids), &group_text));
                     vec![security_group.clone()]
                 });
+                let idle_timeout = wanted.idle_timeout.filter(|timeout| live.idle_timeout != Some(*timeout));
+                if let Some(timeout) = idle_timeout {
+                    fields.push(FieldChange::changed("idle_timeout", live.idle_timeout.map_or("(unknown)".into(), |old| old.to_string()), timeout));
+                }
                 if !fields.is_empty() {
-                    self.push(address, Action::Update, &live.name, fields, Operation::UpdateLoadBalancer { arn: live.arn.clone(), subnet_ids, security_groups });
+                    let operation = Operation::UpdateLoadBalancer { arn: live.arn.clone(), subnet_ids, security_groups, idle_timeout };
+                    self.push(address, Action::Update, &live.name, fields, operation);
                 }
                 (Some(Ref::Known(live.arn.clone())), Some(live))
             }
@@ -202,7 +216,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn rules_removed_with(&mut self, listener: &Listener) {
+    pub(super) fn rules_removed_with(&mut self, listener: &Listener) {
         for rule in &listener.rules {
             if let Some(address) = self.owned_address(&rule.tags, &format!("listener rule {}", rule.arn)) {
                 self.push(address, Action::Delete, format!("priority {}", rule.priority), vec![], Operation::RemovedWithParent);
@@ -210,135 +224,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn listener_and_rules(&mut self, desired: &Desired, load_balancer: &Ref, live: Option<&'a LoadBalancer>, groups: &BTreeMap<Address, Ref>) {
-        let Some(wanted) = &desired.load_balancer else { return };
-        let Some(default_group) = groups.get(&Address::DefaultTargetGroup) else { return };
-        let address = Address::Listener(wanted.listener_port);
-        let mut owned = Vec::new();
-        for listener in live.map_or(&[][..], |live| &live.listeners[..]) {
-            match self.owned_address(&listener.tags, &format!("listener {}", listener.arn)) {
-                Some(owned_address) if owned_address == address => owned.push(listener),
-                Some(other) => {
-                    self.push(other, Action::Delete, format!("port {}", listener.port), vec![], Operation::DeleteListener { arn: listener.arn.clone() });
-                    self.rules_removed_with(listener);
-                }
-                None if listener.port == i32::from(wanted.listener_port) => self.problems.push(Problem::new(
-                    format!("the load balancer already has a listener on port {} that ecsnet does not own ({})", listener.port, listener.arn),
-                    "delete that listener, or set [listener] port to another port",
-                )),
-                None => {}
-            }
-        }
-        let (kept, duplicates) = keep_one(owned, |_| true);
-        for listener in duplicates {
-            self.push(address.clone(), Action::Delete, format!("port {}", listener.port), vec![], Operation::DeleteListener { arn: listener.arn.clone() });
-            self.rules_removed_with(listener);
-        }
-        let default_name = self.group_name(&Address::DefaultTargetGroup, desired, default_group);
-        let listener_ref = match kept {
-            None => {
-                let fields = vec![
-                    FieldChange::new("port", wanted.listener_port),
-                    FieldChange::new("protocol", "HTTP"),
-                    FieldChange::new("default_action", format!("forward to {default_name}")),
-                ];
-                let operation = Operation::CreateListener { load_balancer: load_balancer.clone(), port: wanted.listener_port, default_target_group: default_group.clone() };
-                self.push(address.clone(), Action::Create, format!("port {}", wanted.listener_port), fields, operation);
-                Ref::Of(address)
-            }
-            Some(listener) => {
-                if differs(default_group, listener.default_target_group_arn.as_deref()) {
-                    let old = listener.default_target_group_arn.as_deref().map_or("(not a forward)".to_string(), |arn| self.live_group_name(arn));
-                    let fields = vec![FieldChange::changed("default_action", format!("forward to {old}"), format!("forward to {default_name}"))];
-                    let operation = Operation::UpdateListenerDefault { arn: listener.arn.clone(), default_target_group: default_group.clone() };
-                    self.push(address, Action::Update, format!("port {}", listener.port), fields, operation);
-                }
-                Ref::Known(listener.arn.clone())
-            }
-        };
-        self.rules(desired, &listener_ref, kept, groups);
-    }
-
-    fn rules(&mut self, desired: &Desired, listener_ref: &Ref, live: Option<&'a Listener>, groups: &BTreeMap<Address, Ref>) {
-        let mut owned: BTreeMap<Address, Vec<&crate::observed::Rule>> = BTreeMap::new();
-        let mut foreign = BTreeSet::new();
-        for rule in live.map_or(&[][..], |live| &live.rules[..]) {
-            match self.owned_address(&rule.tags, &format!("listener rule {}", rule.arn)) {
-                Some(address) => owned.entry(address).or_default().push(rule),
-                None => {
-                    foreign.insert(rule.priority);
-                }
-            }
-        }
-        let requests: Vec<PriorityRequest> = desired
-            .services
-            .iter()
-            .map(|service| PriorityRequest {
-                service: &service.name,
-                explicit: service.priority,
-                existing: owned.get(&Address::ListenerRule(service.name.clone())).and_then(|rules| rules.first()).map(|rule| rule.priority),
-            })
-            .collect();
-        let priorities = match assign(&requests, &foreign) {
-            Ok(priorities) => priorities,
-            Err((service, priority)) => {
-                self.problems.push(Problem::new(
-                    format!("priority {priority} of service \"{service}\" is held by a listener rule ecsnet does not own"),
-                    "choose another priority, or leave it out and ecsnet picks a free one",
-                ));
-                return;
-            }
-        };
-        for (service, priority) in desired.services.iter().zip(priorities) {
-            let address = Address::ListenerRule(service.name.clone());
-            let Some(group) = groups.get(&Address::TargetGroup(service.name.clone())) else { continue };
-            let group_name = self.group_name(&Address::TargetGroup(service.name.clone()), desired, group);
-            let (kept, duplicates) = keep_one(owned.remove(&address).unwrap_or_default(), |_| true);
-            for rule in duplicates {
-                self.push(address.clone(), Action::Delete, format!("priority {}", rule.priority), vec![], Operation::DeleteRule { arn: rule.arn.clone() });
-            }
-            let hosts = vec![service.host.clone()];
-            match kept {
-                None => {
-                    let fields = vec![
-                        FieldChange::new("priority", priority),
-                        FieldChange::new("host", &service.host),
-                        FieldChange::new("action", format!("forward to {group_name}")),
-                    ];
-                    let operation = Operation::CreateRule { listener: listener_ref.clone(), priority, hosts, target_group: group.clone() };
-                    self.push(address, Action::Create, format!("priority {priority}"), fields, operation);
-                }
-                Some(rule) => {
-                    let mut fields = Vec::new();
-                    let new_priority = (rule.priority != priority).then(|| {
-                        fields.push(FieldChange::changed("priority", rule.priority, priority));
-                        priority
-                    });
-                    let new_hosts = (rule.hosts != hosts).then(|| {
-                        fields.push(FieldChange::changed("host", join(&rule.hosts), &service.host));
-                        hosts
-                    });
-                    let new_group = differs(group, rule.target_group_arn.as_deref()).then(|| {
-                        let old = rule.target_group_arn.as_deref().map_or("(not a forward)".to_string(), |arn| self.live_group_name(arn));
-                        fields.push(FieldChange::changed("action", format!("forward to {old}"), format!("forward to {group_name}")));
-                        group.clone()
-                    });
-                    if !fields.is_empty() {
-                        let operation = Operation::UpdateRule { arn: rule.arn.clone(), priority: new_priority, hosts: new_hosts, target_group: new_group };
-                        self.push(address, Action::Update, format!("priority {}", rule.priority), fields, operation);
-                    }
-                }
-            }
-        }
-        for (address, rules) in owned {
-            for rule in rules {
-                self.push(address.clone(), Action::Delete, format!("priority {}", rule.priority), vec![], Operation::DeleteRule { arn: rule.arn.clone() });
-            }
-        }
-    }
-
     /// A target group's name as the plan shows it: the live one's, or the one it will be created with.
-    fn group_name(&self, address: &Address, desired: &Desired, reference: &Ref) -> String {
+    pub(super) fn group_name(&self, address: &Address, desired: &Desired, reference: &Ref) -> String {
         match reference {
             Ref::Known(arn) => self.live_group_name(arn),
             Ref::Of(_) => match address {
@@ -350,13 +237,13 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn live_group_name(&self, arn: &str) -> String {
+    pub(super) fn live_group_name(&self, arn: &str) -> String {
         self.observed.target_groups.iter().find(|group| group.arn == arn).map_or_else(|| arn.to_string(), |group| group.name.clone())
     }
 }
 
 /// Whether a live ARN differs from the wanted reference; a resource still to be created always differs.
-fn differs(wanted: &Ref, live: Option<&str>) -> bool {
+pub(super) fn differs(wanted: &Ref, live: Option<&str>) -> bool {
     match wanted {
         Ref::Known(arn) => Some(arn.as_str()) != live,
         Ref::Of(_) => true,
@@ -371,6 +258,25 @@ fn target_group_fields(spec: &TargetGroupSpec) -> Vec<FieldChange> {
         FieldChange::new("target_type", &spec.target_type),
     ];
     fields.extend(health_check_changes(&HealthCheck { path: String::new(), interval: 0, timeout: 0, healthy_threshold: 0, unhealthy_threshold: 0, matcher: String::new() }, &spec.health_check).into_iter().map(|field| FieldChange { old: None, ..field }));
+    fields.extend(attribute_changes(None, &spec.attributes).into_iter().map(|field| FieldChange { old: None, ..field }));
+    fields
+}
+
+/// Changes of the attributes the file sets; `live` is `None` when they were not read (a new target group).
+fn attribute_changes(live: Option<&TargetGroupAttributes>, wanted: &TargetGroupAttributes) -> Vec<FieldChange> {
+    let live = live.cloned().unwrap_or_default();
+    let show = |value: Option<i64>| value.map_or("(unknown)".to_string(), |value| value.to_string());
+    let stickiness = |value: Option<i64>| value.map_or("(off)".to_string(), |duration| format!("lb_cookie {duration} s"));
+    let mut fields = Vec::new();
+    if wanted.deregistration_delay.is_some() && live.deregistration_delay != wanted.deregistration_delay {
+        fields.push(FieldChange::changed("deregistration_delay", show(live.deregistration_delay), show(wanted.deregistration_delay)));
+    }
+    if wanted.slow_start.is_some() && live.slow_start != wanted.slow_start {
+        fields.push(FieldChange::changed("slow_start", show(live.slow_start), show(wanted.slow_start)));
+    }
+    if wanted.stickiness.is_some() && live.stickiness != wanted.stickiness {
+        fields.push(FieldChange::changed("stickiness", stickiness(live.stickiness), stickiness(wanted.stickiness)));
+    }
     fields
 }
 

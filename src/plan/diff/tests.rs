@@ -97,6 +97,7 @@ fn converged_account() -> Observed {
             target_type: "ip".into(),
             vpc_id: "vpc-1".into(),
             health_check: HealthCheck::default(),
+            attributes: None,
             tags: tags(&Address::DefaultTargetGroup),
         },
         TargetGroup {
@@ -107,6 +108,7 @@ fn converged_account() -> Observed {
             target_type: "ip".into(),
             vpc_id: "vpc-1".into(),
             health_check: seed_health_check(),
+            attributes: None,
             tags: tags(&Address::TargetGroup("service-a".into())),
         },
     ];
@@ -115,6 +117,8 @@ fn converged_account() -> Observed {
         name: "demo-alb".into(),
         scheme: "internal".into(),
         dns_name: "internal-demo-alb-1.us-east-1.elb.amazonaws.com".into(),
+        canonical_zone_id: "Z35SXDOTRQ7X7K".into(),
+        idle_timeout: None,
         subnet_ids: vec!["subnet-b".into(), "subnet-a".into()],
         security_group_ids: vec!["sg-lb".into()],
         tags: tags(&Address::LoadBalancer),
@@ -122,14 +126,17 @@ fn converged_account() -> Observed {
             arn: "arn:listener".into(),
             port: 80,
             protocol: "HTTP".into(),
-            default_target_group_arn: Some("arn:tg/default".into()),
+            certificate_arn: None,
+            ssl_policy: None,
+            default: ListenerDefault::Forward("arn:tg/default".into()),
             tags: tags(&Address::Listener(80)),
             rules: vec![Rule {
                 arn: "arn:rule/a".into(),
                 priority: 1,
                 hosts: vec!["service-a.in.example.com".into()],
+                paths: vec![],
                 target_group_arn: Some("arn:tg/a".into()),
-                tags: tags(&Address::ListenerRule("service-a".into())),
+                tags: tags(&Address::ListenerRule("service-a".into(), 80)),
             }],
         }],
     }];
@@ -138,12 +145,14 @@ fn converged_account() -> Observed {
         name: "in.example.com".into(),
         comment: Some(zone_comment("demo")),
         records: vec![
-            Record { name: "service-a.in.example.com".into(), kind: "CNAME".into(), ttl: Some(60), values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com.".into()] },
+            Record { name: "service-a.in.example.com".into(), kind: "CNAME".into(), ttl: Some(60), values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com.".into()], alias: None, alias_zone: None },
             Record {
                 name: owner_record_name("service-a.in.example.com"),
                 kind: "TXT".into(),
                 ttl: Some(60),
-                values: vec![owner_record_value("demo", &Address::DnsRecord("service-a".into()))],
+                values: vec![owner_record_value("demo", &Address::DnsRecord("service-a".into(), "service-a.in.example.com".into()))],
+                alias: None,
+                alias_zone: None,
             },
         ],
     }];
@@ -167,15 +176,15 @@ fn from_nothing_everything_is_created_in_dependency_order() {
             "load_balancer",
             "service.service-a.ingress",
             "listener.80",
-            "service.service-a.rule",
-            "service.service-a.dns_record",
+            "service.service-a.rule.80",
+            "service.service-a.dns_record.service-a.in.example.com",
         ]
     );
     assert_eq!(plan.summary().add, 9);
     let group = plan.changes.iter().find(|change| change.address == Address::LoadBalancerSecurityGroup).unwrap();
     let Operation::CreateSecurityGroup { rules, .. } = &group.operation else { panic!() };
     assert_eq!(rules.len(), 3, "80 and 443 in from the VPC, everything out to the VPC: {rules:?}");
-    let record = plan.changes.iter().find(|change| change.address == Address::DnsRecord("service-a".into())).unwrap();
+    let record = plan.changes.iter().find(|change| change.address == Address::DnsRecord("service-a".into(), "service-a.in.example.com".into())).unwrap();
     assert!(record.fields.iter().any(|field| field.new.as_deref() == Some(crate::plan::KNOWN_AFTER_APPLY)));
 }
 
@@ -205,7 +214,7 @@ fn a_deleted_rule_and_record_are_recreated() {
     observed.load_balancers[0].listeners[0].rules.clear();
     observed.zones[0].records.retain(|record| record.kind != "CNAME");
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
-    assert_eq!(addresses(&plan, Action::Create), ["service.service-a.rule", "service.service-a.dns_record"]);
+    assert_eq!(addresses(&plan, Action::Create), ["service.service-a.rule.80", "service.service-a.dns_record.service-a.in.example.com"]);
     let Operation::CreateRule { listener, target_group, priority, .. } = &plan.changes[0].operation else { panic!() };
     assert_eq!((listener, target_group, *priority), (&Ref::Known("arn:listener".into()), &Ref::Known("arn:tg/a".into()), 1));
 }
@@ -216,7 +225,7 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
     assert_eq!(replace.address, Address::TargetGroup("service-a".into()));
     assert_eq!(replace.reason.as_deref(), Some("port cannot change in place"));
-    let rule = plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into())).unwrap();
+    let rule = plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     assert!(matches!(&rule.operation, Operation::UpdateRule { target_group: Some(Ref::Of(_)), .. }));
     let ingress = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
     assert_eq!(ingress.action, Action::Update);
@@ -224,7 +233,7 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let order = topological_order(&steps).expect("no cycle");
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
     let retire = position(&|work| matches!(work, Work::RetireTargetGroup(_)));
-    let rule_index = plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into())).unwrap();
+    let rule_index = plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     let move_rule = position(&|work| *work == Work::Change(rule_index));
     assert!(move_rule < retire, "the old target group is retired only after the rule moved");
 }
@@ -237,6 +246,7 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
         arn: "arn:rule/user".into(),
         priority: 1,
         hosts: vec!["user.in.example.com".into()],
+        paths: vec![],
         target_group_arn: None,
         tags: Tags::new(),
     });
@@ -245,7 +255,7 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
     assert_eq!(*priority, 2);
     let explicit = TOPOLOGY.replace("security_group = \"service-a-tasks\"", "security_group = \"service-a-tasks\"\npriority = 1");
     let error = plan_apply(&topology(&explicit), &observed).unwrap_err();
-    assert!(error.to_string().contains("priority 1 of service \"service-a\" is held by a listener rule ecsnet does not own"), "{error}");
+    assert!(error.to_string().contains("priority 1 of service \"service-a\" is held by a rule on listener 80 that ecsnet does not own"), "{error}");
 }
 
 #[test]
@@ -284,7 +294,7 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
     let mut other_topology = tags(&Address::TargetGroup("x".into()));
     other_topology.insert(TOPOLOGY_TAG.into(), "other".into());
     observed.target_groups.push(TargetGroup { tags: other_topology, arn: "arn:tg/other".into(), name: "other".into(), ..observed.target_groups[0].clone() });
-    observed.zones[0].records.push(Record { name: "user.in.example.com".into(), kind: "A".into(), ttl: Some(300), values: vec!["10.0.0.9".into()] });
+    observed.zones[0].records.push(Record { name: "user.in.example.com".into(), kind: "A".into(), ttl: Some(300), values: vec!["10.0.0.9".into()], alias: None, alias_zone: None });
     let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
     assert!(plan.changes.iter().all(|change| change.action == Action::Delete));
     let deleted: Vec<String> = plan.changes.iter().map(|change| format!("{} {}", change.address, change.name)).collect();
@@ -314,7 +324,7 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
     let steps = schedule(&plan);
     let order = topological_order(&steps).unwrap();
     let zone = plan.changes.iter().position(|change| change.address == Address::HostedZone).expect("owned zone deleted");
-    let record = plan.changes.iter().position(|change| change.address == Address::DnsRecord("service-a".into())).unwrap();
+    let record = plan.changes.iter().position(|change| change.address == Address::DnsRecord("service-a".into(), "service-a.in.example.com".into())).unwrap();
     let step_of = |index| order.iter().position(|&step| steps[step].changes().contains(&index)).unwrap();
     assert!(step_of(record) < step_of(zone));
 
@@ -343,7 +353,7 @@ fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
     let plan = plan_apply(&topology(without_services), &converged_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Delete),
-        ["service.service-a.dns_record", "service.service-a.rule", "service.service-a.ingress", "service.service-a.target_group"]
+        ["service.service-a.dns_record.service-a.in.example.com", "service.service-a.rule.80", "service.service-a.ingress", "service.service-a.target_group"]
     );
     assert!(topological_order(&schedule(&plan)).is_some());
 }
@@ -354,8 +364,8 @@ fn a_scheme_change_replaces_the_load_balancer_and_recreates_its_listener_and_rul
     let plan = plan_apply(&topology(&text), &converged_account()).unwrap();
     let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
     assert_eq!((replace.address.clone(), replace.reason.as_deref()), (Address::LoadBalancer, Some("scheme cannot change in place")));
-    assert_eq!(addresses(&plan, Action::Create), ["listener.80", "service.service-a.rule"]);
-    assert_eq!(addresses(&plan, Action::Update), ["service.service-a.dns_record"]);
+    assert_eq!(addresses(&plan, Action::Create), ["listener.80", "service.service-a.rule.80"]);
+    assert_eq!(addresses(&plan, Action::Update), ["service.service-a.dns_record.service-a.in.example.com"]);
 }
 
 #[test]

@@ -116,7 +116,7 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
     let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
     assert!(name.load_balancers.is_none());
     assert_eq!(name.registries.as_ref().unwrap()[0].registry, Ref::Of(Address::DiscoveryService("name".into())));
-    assert!(step_position(&plan, &Address::ListenerRule("hello".into())) < step_position(&plan, &Address::EcsService("hello".into())), "the target group is on the load balancer before ECS is told");
+    assert!(step_position(&plan, &Address::ListenerRule("hello".into(), 80)) < step_position(&plan, &Address::EcsService("hello".into())), "the target group is on the load balancer before ECS is told");
     assert!(step_position(&plan, &Address::DiscoveryService("name".into())) < step_position(&plan, &Address::EcsService("name".into())));
 }
 
@@ -157,6 +157,7 @@ fn wired_account() -> Observed {
         target_type: "ip".into(),
         vpc_id: "vpc-1".into(),
         health_check: crate::topology::HealthCheck::default(),
+        attributes: None,
         tags: owned(Address::TargetGroup("hello".into())),
     }];
     observed.ecs_services[0].load_balancers = vec![

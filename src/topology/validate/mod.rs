@@ -4,13 +4,17 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::file::{HealthCheckSection, ServiceDiscoverySection, ServiceSection, TopologyFile};
+mod load_balancer;
+mod routing;
+
+use super::file::{HealthCheckSection, ServiceDiscoverySection, TopologyFile};
 use super::names::MAX_NAME_LEN;
-use super::{Connect, Dns, EcsWiring, HealthCheck, LoadBalancer, Network, RecordType, Routing, Scheme, Service, ServiceDiscovery, TargetType, Topology};
+use load_balancer::validate_load_balancer;
+use routing::validate_routing;
+use super::{Connect, Dns, EcsWiring, HealthCheck, Listener, Network, RecordKind, RecordType, Routing, Service, ServiceDiscovery, TargetType, Topology};
 
 /// Listener rules one Application Load Balancer may hold, the default rule not counted.
 pub const MAX_RULES_PER_LOAD_BALANCER: usize = 100;
-pub const DEFAULT_LISTENER_PORT: u16 = 80;
 pub const DEFAULT_TTL: i64 = 60;
 /// Cloud Map records: short, so callers see new tasks soon.
 pub const DEFAULT_DISCOVERY_TTL: i64 = 10;
@@ -30,10 +34,10 @@ impl fmt::Display for ValidationError {
 }
 
 #[derive(Default)]
-struct Errors(Vec<ValidationError>);
+pub(super) struct Errors(Vec<ValidationError>);
 
 impl Errors {
-    fn push(&mut self, key: impl Into<String>, problem: impl Into<String>, hint: impl Into<String>) {
+    pub(super) fn push(&mut self, key: impl Into<String>, problem: impl Into<String>, hint: impl Into<String>) {
         self.0.push(ValidationError { key: key.into(), problem: problem.into(), hint: hint.into() });
     }
 }
@@ -48,14 +52,16 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
         }
     }
     let network = validate_network(&mut errors, file);
-    let dns = file.dns.as_ref().map(|dns| validate_dns(&mut errors, &dns.zone, dns.ttl));
+    let dns = file.dns.as_ref().map(|dns| validate_dns(&mut errors, &dns.zone, dns.ttl, dns.record.as_deref()));
     let load_balancer = validate_load_balancer(&mut errors, file);
     if file.listener.is_some() && file.load_balancer.is_none() {
         errors.push("listener", "a listener needs a load balancer", "add a [load_balancer] table");
     }
+    let listeners = load_balancer.as_ref().map_or(&[][..], |load_balancer| &load_balancer.listeners[..]);
     let discovery = file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
-    let services = validate_services(&mut errors, file, dns.as_ref());
-    let rules = services.iter().filter(|service| service.routing.is_some()).count();
+    let services = validate_services(&mut errors, file, dns.as_ref(), listeners);
+    load_balancer::check_forward_defaults(&mut errors, listeners, &services);
+    let rules: usize = services.iter().filter_map(|service| service.routing.as_ref()).map(|routing| routing.listeners.len()).sum();
     if rules > MAX_RULES_PER_LOAD_BALANCER {
         errors.push(
             "service",
@@ -89,7 +95,7 @@ fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Network {
     Network { vpc: network.vpc.trim().to_string(), subnets: network.subnets.clone() }
 }
 
-fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>) -> Dns {
+fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>, record: Option<&str>) -> Dns {
     let zone = normalize_host(zone);
     if let Err(problem) = check_dns_name(&zone, false) {
         errors.push("dns.zone", format!("\"{zone}\" is not a valid zone name: {problem}"), "write a domain such as \"in.example.com\"");
@@ -98,7 +104,15 @@ fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>) -> Dns {
     if !(0..=2_147_483_647).contains(&ttl) {
         errors.push("dns.ttl", format!("{ttl} is outside 0–2147483647 seconds"), "Route 53 TTLs are whole seconds; 60 is usual");
     }
-    Dns { zone, ttl }
+    let record = match record.unwrap_or("cname") {
+        "cname" => RecordKind::Cname,
+        "alias" => RecordKind::Alias,
+        other => {
+            errors.push("dns.record", format!("\"{other}\" is not a record kind"), "write \"cname\" (the default) or \"alias\" (an A alias to the load balancer, allowed at the zone apex)");
+            RecordKind::Cname
+        }
+    };
+    Dns { zone, ttl, record }
 }
 
 fn validate_namespace(errors: &mut Errors, namespace: &str, dns: Option<&Dns>) -> String {
@@ -117,46 +131,9 @@ fn validate_namespace(errors: &mut Errors, namespace: &str, dns: Option<&Dns>) -
     namespace
 }
 
-fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Option<LoadBalancer> {
-    let section = file.load_balancer.as_ref()?;
-    let name = section.name.clone().unwrap_or_else(|| format!("{}-alb", file.name));
-    let key = if section.name.is_some() { "load_balancer.name" } else { "name" };
-    check_resource_name(errors, key, &name, "the load balancer name");
-    if name.starts_with("internal-") {
-        errors.push(key, format!("\"{name}\" begins with \"internal-\", which AWS reserves"), "choose another load balancer name");
-    }
-    let scheme = match section.scheme.as_deref().unwrap_or("internal") {
-        "internal" => Scheme::Internal,
-        "internet-facing" => Scheme::InternetFacing,
-        other => {
-            errors.push("load_balancer.scheme", format!("\"{other}\" is not a scheme"), "write \"internal\" (the default) or \"internet-facing\"");
-            Scheme::Internal
-        }
-    };
-    if scheme == Scheme::InternetFacing && section.allowed_cidrs.is_none() {
-        errors.push(
-            "load_balancer.allowed_cidrs",
-            "an internet-facing load balancer needs explicit allowed_cidrs",
-            "list who may connect, for example allowed_cidrs = [\"203.0.113.0/24\"]",
-        );
-    }
-    if let Some(cidrs) = &section.allowed_cidrs {
-        if cidrs.is_empty() {
-            errors.push("load_balancer.allowed_cidrs", "is empty: nobody could reach the load balancer", "list at least one CIDR block, or leave the key out for the VPC's blocks");
-        }
-        for (index, cidr) in cidrs.iter().enumerate() {
-            if let Err(problem) = check_ipv4_cidr(cidr) {
-                errors.push(format!("load_balancer.allowed_cidrs[{index}]"), format!("\"{cidr}\" {problem}"), "write an IPv4 CIDR block such as \"10.0.0.0/16\"");
-            }
-        }
-    }
-    let port = file.listener.as_ref().and_then(|listener| listener.port).map_or(DEFAULT_LISTENER_PORT, |port| check_port(errors, "listener.port", port));
-    Some(LoadBalancer { name, scheme, allowed_cidrs: section.allowed_cidrs.clone(), listener_port: port })
-}
-
-fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>) -> Vec<Service> {
+fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>, listeners: &[Listener]) -> Vec<Service> {
     let mut seen_names: HashMap<&str, usize> = HashMap::new();
-    let mut seen_hosts: HashMap<String, usize> = HashMap::new();
+    let mut seen_conditions: HashMap<(Vec<String>, Vec<String>), usize> = HashMap::new();
     let mut seen_priorities: HashMap<i64, usize> = HashMap::new();
     let mut seen_discovery_names: HashMap<String, usize> = HashMap::new();
     let mut services = Vec::new();
@@ -187,9 +164,12 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
                     "add a [load_balancer] table (every key in it is optional), or set load_balanced = false",
                 );
             }
-            let host = service_host(errors, index, section, dns);
-            if let Some(first) = seen_hosts.insert(host.clone(), index) {
-                errors.push(at("host"), format!("\"{host}\" is also the host of service[{first}]"), "give every service its own host name");
+            let (hosts, paths, on_listeners, attributes) = validate_routing(errors, index, section, dns, listeners);
+            let mut conditions = (hosts.clone(), paths.clone());
+            conditions.0.sort();
+            conditions.1.sort();
+            if let Some(first) = seen_conditions.insert(conditions, index) {
+                errors.push(at("host"), format!("service[{first}] matches the same hosts and paths"), "give every service its own host or path");
             }
             let priority = section.priority.map(|priority| {
                 if !(1..=50_000).contains(&priority) {
@@ -201,9 +181,20 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
                 priority.clamp(1, 50_000) as u32
             });
             let health_check = validate_health_check(errors, index, section.health_check.as_ref());
-            Some(Routing { host, priority, health_check })
+            Some(Routing { hosts, paths, listeners: on_listeners, priority, health_check, attributes })
         } else {
-            for (key, set) in [("host", section.host.is_some()), ("priority", section.priority.is_some()), ("health_check", section.health_check.is_some())] {
+            let routing_keys = [
+                ("host", section.host.is_some()),
+                ("hosts", section.hosts.is_some()),
+                ("paths", section.paths.is_some()),
+                ("listeners", section.listeners.is_some()),
+                ("priority", section.priority.is_some()),
+                ("health_check", section.health_check.is_some()),
+                ("deregistration_delay", section.deregistration_delay.is_some()),
+                ("slow_start", section.slow_start.is_some()),
+                ("stickiness", section.stickiness.is_some()),
+            ];
+            for (key, set) in routing_keys {
                 if set {
                     errors.push(at(key), "applies only to a load-balanced service, and this one has load_balanced = false", format!("remove {key}, or make the service load balanced"));
                 }
@@ -317,33 +308,7 @@ fn check_service_connect_name(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-fn service_host(errors: &mut Errors, index: usize, section: &ServiceSection, dns: Option<&Dns>) -> String {
-    let key = format!("service[{index}].host");
-    let host = match (&section.host, dns) {
-        (Some(host), _) => normalize_host(host),
-        (None, Some(dns)) => format!("{}.{}", section.name.to_ascii_lowercase(), dns.zone),
-        (None, None) => {
-            errors.push(&key, "no host is set and there is no [dns] zone to derive one from", "set host = \"name.example.com\", or add a [dns] table");
-            return String::new();
-        }
-    };
-    if host.len() > 128 {
-        errors.push(&key, format!("\"{host}\" is longer than the 128 characters a host-header condition allows"), "use a shorter host name");
-    }
-    if let Err(problem) = check_dns_name(&host, false) {
-        errors.push(&key, format!("\"{host}\" is not a valid host name: {problem}"), "use letters, digits, hyphens and dots");
-    }
-    if let Some(dns) = dns {
-        if host == dns.zone {
-            errors.push(&key, format!("\"{host}\" is the zone apex, where DNS allows no CNAME record"), format!("use a name inside the zone, such as \"{}.{}\"", section.name, dns.zone));
-        } else if !host.ends_with(&format!(".{}", dns.zone)) {
-            errors.push(&key, format!("\"{host}\" is not inside the zone \"{}\", so ecsnet cannot give it a record", dns.zone), format!("use a name ending in \".{}\"", dns.zone));
-        }
-    }
-    host
-}
-
-fn validate_health_check(errors: &mut Errors, index: usize, section: Option<&HealthCheckSection>) -> HealthCheck {
+pub(super) fn validate_health_check(errors: &mut Errors, index: usize, section: Option<&HealthCheckSection>) -> HealthCheck {
     let defaults = HealthCheck::default();
     let Some(section) = section else { return defaults };
     let at = |key: &str| format!("service[{index}].health_check.{key}");
@@ -384,7 +349,7 @@ fn is_http_code_matcher(matcher: &str) -> bool {
         })
 }
 
-fn check_port(errors: &mut Errors, key: &str, port: i64) -> u16 {
+pub(super) fn check_port(errors: &mut Errors, key: &str, port: i64) -> u16 {
     if (1..=65_535).contains(&port) {
         port as u16
     } else {
@@ -394,7 +359,7 @@ fn check_port(errors: &mut Errors, key: &str, port: i64) -> u16 {
 }
 
 /// Load balancer, target group and topology names: AWS allows 1–32 letters, digits and hyphens, not at either end.
-fn check_resource_name(errors: &mut Errors, key: impl Into<String>, name: &str, what: &str) {
+pub(super) fn check_resource_name(errors: &mut Errors, key: impl Into<String>, name: &str, what: &str) {
     let key = key.into();
     if name.is_empty() || name.len() > MAX_NAME_LEN {
         errors.push(&key, format!("{what} \"{name}\" has {} characters; AWS allows 1 to {MAX_NAME_LEN}", name.len()), "use a shorter name");
@@ -411,7 +376,7 @@ pub(crate) fn normalize_host(host: &str) -> String {
     host.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
-fn check_dns_name(name: &str, allow_wildcard: bool) -> Result<(), String> {
+pub(super) fn check_dns_name(name: &str, allow_wildcard: bool) -> Result<(), String> {
     if name.is_empty() {
         return Err("it is empty".into());
     }
@@ -439,7 +404,7 @@ fn check_dns_name(name: &str, allow_wildcard: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn check_ipv4_cidr(cidr: &str) -> Result<(), &'static str> {
+pub(super) fn check_ipv4_cidr(cidr: &str) -> Result<(), &'static str> {
     let (address, length) = cidr.split_once('/').ok_or("has no prefix length")?;
     address.parse::<std::net::Ipv4Addr>().map_err(|_| "is not an IPv4 address")?;
     match length.parse::<u8>() {
@@ -453,7 +418,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::topology::{parse, TopologyError};
+    use crate::topology::{parse, Scheme, TopologyError};
 
     const BASE: &str = r#"
 name = "demo"
@@ -482,11 +447,11 @@ zone = "in.example.com"
         let load_balancer = topology.load_balancer.unwrap();
         assert_eq!(load_balancer.name, "demo-alb");
         assert_eq!(load_balancer.scheme, Scheme::Internal);
-        assert_eq!(load_balancer.listener_port, 80);
+        assert_eq!(load_balancer.listeners[0].port, 80);
         assert_eq!(topology.dns.unwrap().ttl, 60);
         let service = &topology.services[0];
         let routing = service.routing.as_ref().unwrap();
-        assert_eq!(routing.host, "service-a.in.example.com");
+        assert_eq!(routing.hosts, ["service-a.in.example.com"]);
         assert_eq!(service.target_type, TargetType::Ip);
         assert_eq!(routing.health_check, HealthCheck::default());
     }
@@ -529,14 +494,15 @@ zone = "in.example.com"
     }
 
     #[test]
-    fn hosts_outside_the_zone_and_bad_syntax_are_refused() {
+    fn bad_host_syntax_is_refused_and_hosts_outside_the_zone_are_allowed() {
         let errors = errors_of(&format!(
             "{}{}",
             service("name = \"a\"\nhost = \"a.other.com\""),
             service("name = \"b\"\nhost = \"b_x.in.example.com\"")
         ));
-        assert!(errors[0].problem.contains("not inside the zone"));
-        assert!(errors[1].problem.contains("not a valid host name"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].key, "service[1].host");
+        assert!(errors[0].problem.contains("not a valid host name"));
     }
 
     #[test]
