@@ -10,6 +10,12 @@ definitions and services that plans/service-discovery.toml and plans/service-con
     connect-vpc    10.2.0.0/16  subnets connect-private-a/b    groups client-tasks, server-tasks
                                 ECS cluster "demo": services client, server (awsvpc, port 8080, port name "default")
                                 (plans/service-connect.toml, seed 001)
+    public-vpc     10.3.0.0/16  subnets public-a/b             groups web-tasks
+                                ECS cluster "public": service web (awsvpc, port 80)
+                                (plans/public-alb.toml, seed 002)
+    paths-vpc      10.4.0.0/16  subnets paths-a/b              groups users-tasks, messages-tasks
+                                ECS cluster "paths": services users, messages (awsvpc, port 8080)
+                                (plans/path-routing.toml, seed 004)
 
 Each plan has its own VPC: a VPC holds one Cloud Map namespace in the emulator (see localstack/MOTO_NOTES.md).
 Talks to the emulator on http://127.0.0.1:${ECSNET_EMULATOR_PORT:-4566} (region us-east-1, creds test/test).
@@ -40,6 +46,8 @@ NETWORKS = [
     ("demo-vpc", "10.0", "demo-private", ["service-a-tasks", "service-b-tasks"], None, []),
     ("discovery-vpc", "10.1", "discovery-public", ["hello-tasks", "name-tasks"], "main", [("hello", 3000), ("name", 3000)]),
     ("connect-vpc", "10.2", "connect-private", ["client-tasks", "server-tasks"], "demo", [("client", 8080), ("server", 8080)]),
+    ("public-vpc", "10.3", "public", ["web-tasks"], "public", [("web", 80)]),
+    ("paths-vpc", "10.4", "paths", ["users-tasks", "messages-tasks"], "paths", [("users", 8080), ("messages", 8080)]),
 ]
 
 

@@ -160,7 +160,7 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
         });
         if load_balancer.listeners.iter().any(|listener| listener.default == DefaultAction::EmptyTargetGroup) {
             desired.default_target_group = Some(TargetGroupSpec {
-                name: bounded_name(&load_balancer.name, "default"),
+                name: bounded_name(&load_balancer.name, if load_balancer.scheme == crate::topology::Scheme::Internal { "default" } else { "ext-default" }),
                 port: 80,
                 protocol: "HTTP".into(),
                 target_type: "ip".into(),
@@ -215,7 +215,9 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             source: IngressSource::LoadBalancer,
         });
         let port = service.port.to_string();
-        let immutable = short_hash(&[&port, "HTTP", service.target_type.as_aws(), &vpc.id]);
+        // The load balancer's scheme is in the hash: a new load balancer gets new target groups, under new names.
+        let scheme = topology.load_balancer.as_ref().map_or("", |load_balancer| load_balancer.scheme.as_aws());
+        let immutable = short_hash(&[&port, "HTTP", service.target_type.as_aws(), &vpc.id, scheme]);
         desired.services.push(DesiredService {
             name: service.name.clone(),
             target_group: TargetGroupSpec {

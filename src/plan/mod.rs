@@ -151,7 +151,8 @@ pub enum Operation {
     DeleteSecurityGroup { group_id: String },
     CreateLoadBalancer(LoadBalancerSpec),
     UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>>, idle_timeout: Option<i64> },
-    /// Delete the old one (its listeners and rules go with it), then create the new one.
+    /// Create the new one beside the old; the old one (its listeners and rules with it) is deleted once
+    /// everything has moved.
     ReplaceLoadBalancer { old_arn: String, spec: LoadBalancerSpec },
     DeleteLoadBalancer { arn: String },
     CreateTargetGroup(TargetGroupSpec),
@@ -161,7 +162,8 @@ pub enum Operation {
     ReplaceTargetGroup { old_arn: String, spec: TargetGroupSpec },
     DeleteTargetGroup { arn: String },
     CreateListener { load_balancer: Ref, spec: ListenerSpec },
-    UpdateListener { arn: String, spec: ListenerSpec },
+    /// `tls` says whether the protocol, certificate or TLS policy changed (only then are they sent).
+    UpdateListener { arn: String, spec: ListenerSpec, tls: bool },
     DeleteListener { arn: String },
     CreateRule { listener: Ref, priority: u32, conditions: RuleConditions, target_group: Ref },
     /// `listener` is the rule's listener, for batching priority changes into one SetRulePriorities.

@@ -18,6 +18,8 @@ pub enum Work {
     Rules(Vec<usize>),
     /// Delete the target group a replace left behind, once nothing refers to it.
     RetireTargetGroup(usize),
+    /// Delete the load balancer a replace left behind, once everything else has moved to the new one.
+    RetireLoadBalancer(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +32,7 @@ pub struct Step {
 impl Step {
     pub fn changes(&self) -> Vec<usize> {
         match &self.work {
-            Work::Change(index) | Work::RetireTargetGroup(index) => vec![*index],
+            Work::Change(index) | Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => vec![*index],
             Work::Records(indices) | Work::Rules(indices) => indices.clone(),
         }
     }
@@ -49,6 +51,10 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
             Operation::ReplaceTargetGroup { .. } => {
                 works.push(Work::Change(index));
                 works.push(Work::RetireTargetGroup(index));
+            }
+            Operation::ReplaceLoadBalancer { .. } => {
+                works.push(Work::Change(index));
+                works.push(Work::RetireLoadBalancer(index));
             }
             _ => works.push(Work::Change(index)),
         }
@@ -72,14 +78,21 @@ fn zone_key(zone: &Ref) -> String {
 
 /// Whether `later` must wait for `earlier`.
 fn must_follow(changes: &[Change], later: &Step, earlier: &Step) -> bool {
+    if matches!(later.work, Work::RetireLoadBalancer(_)) {
+        // The old load balancer goes last: after the new one, its listeners and rules, the records and ECS.
+        return !matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_));
+    }
     if let Work::RetireTargetGroup(retired) = later.work {
+        if matches!(earlier.work, Work::RetireLoadBalancer(_)) {
+            return true;
+        }
         let address = &changes[retired].address;
         return earlier.changes().iter().any(|&index| {
             let change = &changes[index];
             index == retired || change.operation.references().contains(&address) || is_routing(&change.address) || matches!(change.address, Address::EcsService(_))
         });
     }
-    if matches!(earlier.work, Work::RetireTargetGroup(_)) {
+    if matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
         return false;
     }
     later.changes().iter().any(|&a| earlier.changes().iter().any(|&b| change_must_follow(&changes[a], &changes[b])))

@@ -65,7 +65,11 @@ pub fn write_text(out: &mut dyn Write, plan: &Plan, style: Style) -> io::Result<
     if !plan.notes.is_empty() {
         writeln!(out)?;
         for note in &plan.notes {
-            writeln!(out, "note: {note}")?;
+            if note.starts_with("warning: ") {
+                writeln!(out, "{}", style.paint("33", note))?;
+            } else {
+                writeln!(out, "note: {note}")?;
+            }
         }
     }
     if plan.is_empty() {

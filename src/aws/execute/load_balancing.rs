@@ -226,18 +226,15 @@ pub async fn create_listener(context: &Context<'_>, address: &Address, load_bala
     Ok(listener.listener_arn().ok_or_else(|| AwsError::missing("CreateListener", "ListenerArn"))?.to_string())
 }
 
-pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec) -> Result<(), AwsError> {
-    let mut request = context
-        .aws
-        .elb
-        .modify_listener()
-        .listener_arn(arn)
-        .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
-        .port(spec.port.into())
-        .default_actions(default_action(context, &spec.default)?)
-        .set_ssl_policy(spec.ssl_policy.clone());
-    if let Some(certificate) = &spec.certificate_arn {
-        request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+/// Modifies the listener's default action, and its protocol, certificate and TLS policy only when `tls` says
+/// they changed.
+pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
+    let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default_action(context, &spec.default)?);
+    if tls {
+        request = request.protocol(ProtocolEnum::from(spec.protocol.as_aws())).set_ssl_policy(spec.ssl_policy.clone());
+        if let Some(certificate) = &spec.certificate_arn {
+            request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+        }
     }
     request.send().await.context("ModifyListener")?;
     Ok(())

@@ -172,7 +172,7 @@ fn label(plan: &Plan, step: &Step) -> String {
     let describe = |change: &Change| format!("{} {}", verb(change.action), change.address);
     match &step.work {
         Work::Change(index) => describe(&plan.changes[*index]),
-        Work::RetireTargetGroup(index) => format!("delete the replaced {}", plan.changes[*index].address),
+        Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => format!("delete the replaced {}", plan.changes[*index].address),
         Work::Records(indices) | Work::Rules(indices) => indices.iter().map(|&index| describe(&plan.changes[index])).collect::<Vec<_>>().join(", "),
     }
 }
@@ -195,6 +195,10 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
         Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
             Operation::ReplaceTargetGroup { old_arn, .. } => load_balancing::delete_target_group(context, old_arn).await?,
             other => unreachable!("a retire step follows a target group replace, not {other:?}"),
+        },
+        Work::RetireLoadBalancer(index) => match &plan.changes[*index].operation {
+            Operation::ReplaceLoadBalancer { old_arn, .. } => load_balancing::delete_load_balancer(context, old_arn).await?,
+            other => unreachable!("a retire step follows a load balancer replace, not {other:?}"),
         },
         Work::Records(indices) => dns::change_records(context, indices.iter().map(|&index| &plan.changes[index]).collect()).await?,
         Work::Rules(indices) => load_balancing::update_rules(context, indices.iter().map(|&index| &plan.changes[index].operation).collect()).await?,
@@ -221,8 +225,7 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             let created = load_balancing::create_load_balancer(context, address, spec).await?;
             context.outputs.record(address, created);
         }
-        Operation::ReplaceLoadBalancer { old_arn, spec } => {
-            load_balancing::delete_load_balancer(context, old_arn).await?;
+        Operation::ReplaceLoadBalancer { spec, .. } => {
             let created = load_balancing::create_load_balancer(context, address, spec).await?;
             context.outputs.record(address, created);
         }
@@ -240,7 +243,7 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             let id = load_balancing::create_listener(context, address, load_balancer, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateListener { arn, spec } => load_balancing::update_listener(context, arn, spec).await?,
+        Operation::UpdateListener { arn, spec, tls } => load_balancing::update_listener(context, arn, spec, *tls).await?,
         Operation::DeleteListener { arn } => load_balancing::delete_listener(context, arn).await?,
         Operation::CreateRule { listener, priority, conditions, target_group } => {
             load_balancing::create_rule(context, address, listener, *priority, conditions, target_group).await?;

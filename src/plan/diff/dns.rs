@@ -53,8 +53,13 @@ impl<'a> Planner<'a> {
                 (None, Ref::Known(_)) => RecordTarget::Of(Address::LoadBalancer),
             };
             let value = dns_name.map_or(KNOWN_AFTER_APPLY.to_string(), |(name, _)| name.clone());
+            // Services that share a host (routed apart by path) share its record: the first one names it.
+            let mut named = std::collections::BTreeSet::new();
             for service in &desired.services {
                 for host in &service.hosts {
+                    if !named.insert(host.clone()) {
+                        continue;
+                    }
                     if *host != wanted_zone.name && !host.ends_with(&format!(".{}", wanted_zone.name)) {
                         self.notes.push(format!("service.{}: host {host} is outside dns.zone {}, so ecsnet makes no record for it", service.name, wanted_zone.name));
                         continue;

@@ -66,11 +66,12 @@ impl<'a> Planner<'a> {
                     if listener.protocol == Protocol::Https && live_listener.ssl_policy != listener.ssl_policy {
                         fields.push(FieldChange::changed("ssl_policy", live_listener.ssl_policy.as_deref().unwrap_or("(none)"), listener.ssl_policy.as_deref().unwrap_or("(none)")));
                     }
+                    let tls = !fields.is_empty();
                     if !default_matches(&spec.default, &live_listener.default) {
                         fields.push(FieldChange::changed("default_action", self.describe_live_default(&live_listener.default), &default_text));
                     }
                     if !fields.is_empty() {
-                        let operation = Operation::UpdateListener { arn: live_listener.arn.clone(), spec };
+                        let operation = Operation::UpdateListener { arn: live_listener.arn.clone(), spec, tls };
                         self.push(address, Action::Update, format!("port {}", listener.port), fields, operation);
                     }
                     Ref::Known(live_listener.arn.clone())

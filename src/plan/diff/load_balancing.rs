@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::Desired;
 use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
-use crate::topology::{HealthCheck, TargetGroupAttributes};
+use crate::topology::{bounded_name, HealthCheck, TargetGroupAttributes};
 
 use super::{join, keep_one, Planner, Problem};
 
@@ -33,15 +33,18 @@ impl<'a> Planner<'a> {
                 owned_groups.entry(address).or_default().push(group);
             }
         }
+        let (live_load_balancer, duplicates) = self.owned_load_balancer(desired);
+        // A target group serves one load balancer: a new load balancer needs new target groups.
+        let moving = live_load_balancer.is_some_and(|live| desired.load_balancer.as_ref().is_some_and(|wanted| needs_replace(live, wanted)));
         let addresses: BTreeSet<Address> = wanted_groups.keys().chain(owned_groups.keys()).cloned().collect();
         let mut group_refs = BTreeMap::new();
         for address in addresses {
             let owned = owned_groups.remove(&address).unwrap_or_default();
-            if let Some(reference) = self.target_group(address.clone(), wanted_groups.get(&address).copied(), owned) {
+            if let Some(reference) = self.target_group(address.clone(), wanted_groups.get(&address).copied(), owned, moving) {
                 group_refs.insert(address, reference);
             }
         }
-        let (load_balancer, kept) = self.load_balancer(desired, security_group);
+        let (load_balancer, kept) = self.load_balancer(desired, security_group, live_load_balancer, duplicates);
         if let Some(load_balancer) = &load_balancer {
             self.listeners(desired, load_balancer, kept, &group_refs);
         }
@@ -49,7 +52,7 @@ impl<'a> Planner<'a> {
         LoadBalancing { load_balancer, dns_name, target_groups: group_refs }
     }
 
-    fn target_group(&mut self, address: Address, wanted: Option<&TargetGroupSpec>, owned: Vec<&TargetGroup>) -> Option<Ref> {
+    fn target_group(&mut self, address: Address, wanted: Option<&TargetGroupSpec>, owned: Vec<&TargetGroup>, load_balancer_replaced: bool) -> Option<Ref> {
         let (kept, duplicates) = keep_one(owned, |group| wanted.is_some_and(|wanted| group.name == wanted.name));
         for group in duplicates {
             self.push(address.clone(), Action::Delete, &group.name, vec![], Operation::DeleteTargetGroup { arn: group.arn.clone() });
@@ -68,9 +71,13 @@ impl<'a> Planner<'a> {
                     ("vpc", group.vpc_id.clone(), wanted.vpc_id.clone()),
                 ];
                 let changed: Vec<FieldChange> = immutable.iter().filter(|(_, old, new)| old != new).map(|(field, old, new)| FieldChange::changed(field, old, new)).collect();
-                if !changed.is_empty() {
+                if !changed.is_empty() || load_balancer_replaced {
                     self.check_target_group_name_free(wanted);
-                    let reason = format!("{} cannot change in place", join(changed.iter().map(|field| field.field.as_str())));
+                    let reason = if changed.is_empty() {
+                        "the load balancer is replaced, and a target group serves one load balancer".to_string()
+                    } else {
+                        format!("{} cannot change in place", join(changed.iter().map(|field| field.field.as_str())))
+                    };
                     let mut fields = vec![FieldChange::changed("name", &group.name, &wanted.name)];
                     fields.extend(changed);
                     let operation = Operation::ReplaceTargetGroup { old_arn: group.arn.clone(), spec: wanted.clone() };
@@ -106,18 +113,23 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Plans the load balancer; returns how to refer to it and the live one that stays, if any.
-    fn load_balancer(&mut self, desired: &Desired, security_group: Option<&Ref>) -> (Option<Ref>, Option<&'a LoadBalancer>) {
-        let address = Address::LoadBalancer;
+    /// The topology's live load balancer (the one with the wanted name, else the first), and any duplicates.
+    fn owned_load_balancer(&mut self, desired: &Desired) -> (Option<&'a LoadBalancer>, Vec<&'a LoadBalancer>) {
         let observed = self.observed;
         let mut owned = Vec::new();
         for load_balancer in &observed.load_balancers {
-            if self.owned_address(&load_balancer.tags, &format!("load balancer {}", load_balancer.name)) == Some(address.clone()) {
+            if self.owned_address(&load_balancer.tags, &format!("load balancer {}", load_balancer.name)) == Some(Address::LoadBalancer) {
                 owned.push(load_balancer);
             }
         }
+        keep_one(owned, |load_balancer| desired.load_balancer.as_ref().is_some_and(|wanted| names_match(&load_balancer.name, &wanted.name)))
+    }
+
+    /// Plans the load balancer; returns how to refer to it and the live one that stays, if any. A replace creates
+    /// the new one beside the old (under the other of its two names); the old goes once everything has moved.
+    fn load_balancer(&mut self, desired: &Desired, security_group: Option<&Ref>, kept: Option<&'a LoadBalancer>, duplicates: Vec<&'a LoadBalancer>) -> (Option<Ref>, Option<&'a LoadBalancer>) {
+        let address = Address::LoadBalancer;
         let wanted = desired.load_balancer.as_ref();
-        let (kept, duplicates) = keep_one(owned, |load_balancer| wanted.is_some_and(|wanted| load_balancer.name == wanted.name));
         for load_balancer in duplicates {
             self.delete_load_balancer(load_balancer);
         }
@@ -155,18 +167,20 @@ impl<'a> Planner<'a> {
                 self.push(address.clone(), Action::Create, &wanted.name, fields, Operation::CreateLoadBalancer(spec));
                 (Some(Ref::Of(address)), None)
             }
-            Some(live) if live.name != wanted.name || live.scheme != wanted.scheme => {
+            Some(live) if needs_replace(live, wanted) => {
+                let new_name = if live.name == wanted.name { alternate_name(&wanted.name, &wanted.scheme) } else { wanted.name.clone() };
+                self.check_load_balancer_name_free(&new_name);
                 let mut fields = Vec::new();
-                if live.name != wanted.name {
-                    self.check_load_balancer_name_free(&wanted.name);
-                    fields.push(FieldChange::changed("name", &live.name, &wanted.name));
-                }
+                let renamed = !names_match(&live.name, &wanted.name);
+                fields.push(FieldChange::changed("name", &live.name, &new_name));
                 if live.scheme != wanted.scheme {
                     fields.push(FieldChange::changed("scheme", &live.scheme, &wanted.scheme));
                 }
                 fields.push(FieldChange::changed("dns_name", &live.dns_name, KNOWN_AFTER_APPLY));
-                let reason = format!("{} cannot change in place", join(fields.iter().filter(|field| field.field != "dns_name").map(|field| field.field.as_str())));
-                self.push_replace(address.clone(), &wanted.name, fields, reason, Operation::ReplaceLoadBalancer { old_arn: live.arn.clone(), spec });
+                let changed: Vec<&str> = [("name", renamed), ("scheme", live.scheme != wanted.scheme)].into_iter().filter(|(_, changed)| *changed).map(|(field, _)| field).collect();
+                let reason = format!("{} cannot change in place; the new one takes over before the old one goes", changed.join(", "));
+                let spec = LoadBalancerSpec { name: new_name.clone(), ..spec };
+                self.push_replace(address.clone(), &new_name, fields, reason, Operation::ReplaceLoadBalancer { old_arn: live.arn.clone(), spec });
                 (Some(Ref::Of(address)), None)
             }
             Some(live) => {
@@ -240,6 +254,20 @@ impl<'a> Planner<'a> {
     pub(super) fn live_group_name(&self, arn: &str) -> String {
         self.observed.target_groups.iter().find(|group| group.arn == arn).map_or_else(|| arn.to_string(), |group| group.name.clone())
     }
+}
+
+/// The name a replacement load balancer takes while the old one still holds the wanted name.
+pub(crate) fn alternate_name(name: &str, scheme: &str) -> String {
+    bounded_name(name, if scheme == "internal" { "int" } else { "ext" })
+}
+
+/// A live load balancer has the wanted name, or one of its alternates.
+fn names_match(live: &str, wanted: &str) -> bool {
+    live == wanted || live == alternate_name(wanted, "internal") || live == alternate_name(wanted, "internet-facing")
+}
+
+fn needs_replace(live: &LoadBalancer, wanted: &crate::plan::desired::DesiredLoadBalancer) -> bool {
+    !names_match(&live.name, &wanted.name) || live.scheme != wanted.scheme
 }
 
 /// Whether a live ARN differs from the wanted reference; a resource still to be created always differs.

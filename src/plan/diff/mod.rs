@@ -57,7 +57,8 @@ pub fn plan_destroy(topology: &Topology, observed: &Observed) -> Result<Plan, Pl
 }
 
 fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
-    let mut planner = Planner { topology, observed, changes: Vec::new(), notes: Vec::new(), problems: Vec::new() };
+    let notes = desired.warnings.iter().map(|warning| format!("warning: {warning}")).collect();
+    let mut planner = Planner { topology, observed, changes: Vec::new(), notes, problems: Vec::new() };
     let security_group = planner.load_balancer_security_group(desired);
     let load_balancing = planner.load_balancing(desired, security_group.as_ref());
     planner.ingress(desired, security_group.as_ref());

@@ -1,0 +1,151 @@
+//! The load balancer surface on the emulator: HTTPS with a redirect from HTTP and a fixed-response default,
+//! path routing, target group attributes, alias records, and a load balancer replaced without a gap.
+
+use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, FixedResponseActionConfig};
+
+use crate::support::{ecsnet, unique_name, Account, Network, TopologyFile};
+
+fn paths_topology(name: &str, network: &Network, users_group: &str, messages_group: &str, zone: &str) -> String {
+    format!(
+        r#"
+name = "{name}"
+[network]
+vpc = "{vpc}"
+subnets = ["{a}", "{b}"]
+[load_balancer]
+scheme = "internet-facing"
+allowed_cidrs = ["0.0.0.0/0"]
+idle_timeout = 30
+[[listener]]
+port = 443
+protocol = "HTTPS"
+certificate_arn = "arn:aws:iam::123456789012:server-certificate/{name}"
+default = {{ fixed_response = 404, body = "no route" }}
+[[listener]]
+port = 80
+redirect_to = 443
+[dns]
+zone = "{zone}"
+record = "alias"
+[[service]]
+name = "users"
+port = 8080
+hosts = ["api.{zone}"]
+paths = ["/api/users", "/api/users/*"]
+security_group = "{users_group}"
+deregistration_delay = 0
+stickiness = {{ duration = 3600 }}
+[[service]]
+name = "messages"
+port = 8080
+hosts = ["api.{zone}"]
+paths = ["/api/*"]
+security_group = "{messages_group}"
+slow_start = 30
+"#,
+        vpc = network.vpc_id,
+        a = network.subnet_names[0],
+        b = network.subnet_names[1],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
+    let account = Account::connect().await;
+    let name = unique_name("paths");
+    let network = account.network(&name).await;
+    let users = account.security_group(&network, &format!("{name}-users")).await;
+    let messages = account.security_group(&network, &format!("{name}-messages")).await;
+    let zone = format!("{name}.example.com");
+    let file = TopologyFile::new(&paths_topology(&name, &network, &users, &messages, &zone));
+    let endpoint = &account.endpoint;
+
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    assert!(plan["notes"].as_array().unwrap().iter().any(|note| note.as_str().unwrap().starts_with("warning: load_balancer.allowed_cidrs: 0.0.0.0/0")), "{plan:#}");
+    let priority = |service: &str| {
+        let change = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == format!("service.{service}.rule.443")).unwrap();
+        change["name"].as_str().unwrap().trim_start_matches("priority ").parse::<u32>().unwrap()
+    };
+    assert!(priority("users") < priority("messages"), "/api/users is more specific than /api/*, so it comes first");
+    assert!(plan["changes"].as_array().unwrap().iter().all(|change| change["address"] != "service.users.rule.80"), "the redirecting listener carries no rules");
+
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    let owned = account.owned_load_balancing_resources(&name).await;
+    let balancer = owned.iter().find(|arn| arn.contains(":loadbalancer/")).unwrap();
+    let listeners = account.elb.describe_listeners().load_balancer_arn(balancer).send().await.unwrap();
+    let https = listeners.listeners().iter().find(|listener| listener.port() == Some(443)).unwrap();
+    let fixed = https.default_actions()[0].fixed_response_config().unwrap();
+    assert_eq!((fixed.status_code(), fixed.message_body()), (Some("404"), Some("no route")));
+    assert_eq!(https.certificates()[0].certificate_arn(), Some(format!("arn:aws:iam::123456789012:server-certificate/{name}").as_str()));
+    assert_eq!(https.ssl_policy(), Some("ELBSecurityPolicy-TLS13-1-2-2021-06"));
+    let http = listeners.listeners().iter().find(|listener| listener.port() == Some(80)).unwrap();
+    let redirect = http.default_actions()[0].redirect_config().unwrap();
+    assert_eq!((redirect.protocol(), redirect.port(), redirect.status_code().map(|status| status.as_str())), (Some("HTTPS"), Some("443"), Some("HTTP_301")));
+    let users_group = account.elb.describe_target_groups().send().await.unwrap();
+    let users_group = users_group.target_groups().iter().find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-users"))).unwrap().target_group_arn().unwrap().to_string();
+    let attributes = account.elb.describe_target_group_attributes().target_group_arn(&users_group).send().await.unwrap();
+    let attribute = |key: &str| attributes.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+    assert_eq!(attribute("deregistration_delay.timeout_seconds").as_deref(), Some("0"));
+    assert_eq!(attribute("stickiness.enabled").as_deref(), Some("true"));
+    assert_eq!(attribute("stickiness.lb_cookie.duration_seconds").as_deref(), Some("3600"));
+    let zone_id = account.route53.list_hosted_zones_by_name().dns_name(&zone).send().await.unwrap().hosted_zones()[0].id().trim_start_matches("/hostedzone/").to_string();
+    let records = account.route53.list_resource_record_sets().hosted_zone_id(&zone_id).send().await.unwrap();
+    let alias = records.resource_record_sets().iter().find(|set| set.name().trim_end_matches('.') == format!("api.{zone}") && set.alias_target().is_some());
+    assert!(alias.is_some(), "api.{zone} is an A alias to the load balancer");
+
+    // Drift: the fixed response changed by hand comes back.
+    let changed = aws_sdk_elasticloadbalancingv2::types::Action::builder()
+        .r#type(ActionTypeEnum::FixedResponse)
+        .fixed_response_config(FixedResponseActionConfig::builder().status_code("503").content_type("text/plain").build())
+        .build();
+    account.elb.modify_listener().listener_arn(https.listener_arn().unwrap()).default_actions(changed).send().await.unwrap();
+    let drift = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(2);
+    assert!(drift.stdout.contains("default_action: fixed response 503 → fixed response 404 \"no route\""), "{}", drift.stdout);
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    // A service moving between listeners is a planned change: users leaves 443 for a new plain listener.
+    let moved = paths_topology(&name, &network, &users, &messages, &zone)
+        .replace("[[listener]]\nport = 80\nredirect_to = 443", "[[listener]]\nport = 80\nredirect_to = 443\n[[listener]]\nport = 8080")
+        .replace("paths = [\"/api/users\", \"/api/users/*\"]", "paths = [\"/api/users\", \"/api/users/*\"]\nlisteners = [8080]");
+    file.rewrite(&moved);
+    let moving = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
+    assert!(moving.stdout.contains("- service.users.rule.443") && moving.stdout.contains("+ service.users.rule.8080"), "{}", moving.stdout);
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothing_behind() {
+    let account = Account::connect().await;
+    let name = unique_name("swap");
+    let network = account.network(&name).await;
+    let zone = format!("{name}.example.com");
+    let text = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_id
+    );
+    let file = TopologyFile::new(&text);
+    let endpoint = &account.endpoint;
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let before = account.owned_load_balancing_resources(&name).await;
+    file.rewrite(&text.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]"));
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
+    assert!(plan.stdout.contains("-/+ load_balancer"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("(scheme cannot change in place; the new one takes over before the old one goes)"), "{}", plan.stdout);
+    let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let retire = applied.stderr.find("done: delete the replaced load_balancer").unwrap_or_else(|| panic!("{}", applied.stderr));
+    let records = applied.stderr.find("done: update service.api.dns_record").unwrap_or_else(|| panic!("{}", applied.stderr));
+    assert!(records < retire, "the name points at the new load balancer before the old one goes:\n{}", applied.stderr);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let after = account.owned_load_balancing_resources(&name).await;
+    assert_eq!(after.len(), before.len(), "one of each, nothing left behind: {before:?} → {after:?}");
+    assert!(after.iter().all(|arn| !before.contains(arn)), "every load balancing resource is new");
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
+}
