@@ -35,7 +35,7 @@ pub struct LoadBalancerSection {
     pub idle_timeout: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Listeners {
     One(ListenerSection),
@@ -63,7 +63,7 @@ pub struct ListenerSection {
 }
 
 /// `"empty-target-group"`, `{ fixed_response = 404, body = "…" }` or `{ forward = "service" }`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum DefaultActionSection {
     Named(String),
@@ -155,4 +155,45 @@ pub struct HealthCheckSection {
     pub healthy_threshold: Option<i64>,
     pub unhealthy_threshold: Option<i64>,
     pub matcher: Option<String>,
+}
+
+// A table or an array of tables, and a string or a table: told apart by shape, so errors inside either keep
+// their key and line (serde's untagged enums would lose them).
+
+impl<'de> Deserialize<'de> for Listeners {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListenersVisitor;
+        impl<'de> serde::de::Visitor<'de> for ListenersVisitor {
+            type Value = Listeners;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a [listener] table or [[listener]] tables")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Listeners, A::Error> {
+                ListenerSection::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Listeners::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Listeners, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Listeners::Many)
+            }
+        }
+        deserializer.deserialize_any(ListenersVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for DefaultActionSection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DefaultVisitor;
+        impl<'de> serde::de::Visitor<'de> for DefaultVisitor {
+            type Value = DefaultActionSection;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("\"empty-target-group\", { fixed_response = 404, body = \"…\" } or { forward = \"service\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<DefaultActionSection, E> {
+                Ok(DefaultActionSection::Named(value.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DefaultActionSection, A::Error> {
+                DefaultActionTable::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(DefaultActionSection::Table)
+            }
+        }
+        deserializer.deserialize_any(DefaultVisitor)
+    }
 }

@@ -82,6 +82,14 @@ mod tests {
     }
 
     #[test]
+    fn errors_inside_listener_tables_keep_their_key_and_line() {
+        let message = syntax_error(&format!("{MINIMAL}[load_balancer]\n[[listener]]\nport = 443\nprot = \"HTTPS\"\n"));
+        assert!(message.starts_with("ecsnet.toml:8:1: listener[0].prot: unknown field `prot`"), "{message}");
+        let message = syntax_error(&format!("{MINIMAL}[load_balancer]\n[listener]\ndefault = {{ fixed = 404 }}\n"));
+        assert!(message.contains("listener.default.fixed: unknown field `fixed`"), "{message}");
+    }
+
+    #[test]
     fn missing_required_keys_are_named() {
         let message = syntax_error("name = \"demo\"\n");
         assert!(message.contains("missing field `network`"), "{message}");

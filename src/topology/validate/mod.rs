@@ -418,7 +418,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::topology::{parse, Scheme, TopologyError};
+    use crate::topology::{parse, DefaultAction, Protocol, Scheme, TopologyError};
 
     const BASE: &str = r#"
 name = "demo"
@@ -620,5 +620,83 @@ zone = "in.example.com"
         let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\n[service.ecs]\ncluster = \"main\""))).unwrap();
         let wiring = topology.services[0].ecs.as_ref().unwrap();
         assert_eq!((wiring.cluster.as_str(), wiring.service.as_str(), wiring.container.as_str()), ("main", "a", "a"));
+    }
+
+    fn listeners(text: &str) -> String {
+        BASE.replace("[load_balancer]\n", &format!("[load_balancer]\n{text}"))
+    }
+
+    fn invalid(text: &str) -> Vec<ValidationError> {
+        match parse(Path::new("t.toml"), text) {
+            Err(TopologyError::Invalid { errors, .. }) => errors,
+            other => panic!("expected validation errors, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn listeners_are_a_table_or_an_array_with_defaults_per_protocol() {
+        let text = format!(
+            "{}\n[[listener]]\ncertificate_arn = \"arn:aws:acm:us-east-1:1:certificate/x\"\ndefault = {{ fixed_response = 404, body = \"no route\" }}\n[[listener]]\nredirect_to = 443\n",
+            BASE.trim_end()
+        );
+        let text = text.replace("[dns]\nzone = \"in.example.com\"\n", "");
+        let topology = parse(Path::new("t.toml"), &format!("{text}[dns]\nzone = \"in.example.com\"\n")).unwrap();
+        let listeners = &topology.load_balancer.unwrap().listeners;
+        assert_eq!((listeners[0].port, listeners[0].protocol, listeners[0].ssl_policy.as_deref()), (443, Protocol::Https, Some(load_balancer::DEFAULT_SSL_POLICY)));
+        assert_eq!(listeners[0].default, DefaultAction::FixedResponse { status: 404, body: Some("no route".into()), content_type: "text/plain".into() });
+        assert_eq!((listeners[1].port, &listeners[1].default), (80, &DefaultAction::Redirect { port: 443 }));
+    }
+
+    #[test]
+    fn https_needs_a_certificate_and_a_redirect_needs_an_https_target() {
+        let errors = invalid(&format!("{BASE}[[listener]]\nport = 8443\nprotocol = \"HTTPS\"\n[[listener]]\nport = 80\nredirect_to = 9000\n"));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(keys, ["listener[0].certificate_arn", "listener[1].redirect_to"]);
+        assert!(errors[1].problem.contains("there is no listener on port 9000"));
+    }
+
+    #[test]
+    fn default_actions_are_checked() {
+        let errors = invalid(&format!("{BASE}[listener]\ndefault = {{ fixed_response = 302 }}\n"));
+        assert!(errors[0].problem.contains("not a 2XX, 4XX or 5XX status"), "{errors:?}");
+        let errors = invalid(&format!("{BASE}[listener]\ndefault = {{ forward = \"ghost\" }}\n"));
+        assert!(errors[0].problem.contains("\"ghost\", which is not a load-balanced service"), "{errors:?}");
+        let errors = invalid(&format!("{BASE}[listener]\ndefault = \"drop\"\n"));
+        assert!(errors[0].problem.contains("\"drop\" is not a default action"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_rule_holds_at_most_five_condition_values_and_valid_paths() {
+        let errors = errors_of(&service("name = \"a\"\nhosts = [\"a.in.example.com\", \"b.in.example.com\"]\npaths = [\"/1\", \"/2\", \"/3\", \"4\"]"));
+        let problems: Vec<_> = errors.iter().map(|error| error.problem.as_str()).collect();
+        assert!(problems.iter().any(|problem| problem.contains("\"4\" does not begin with \"/\"")), "{problems:?}");
+        assert!(problems.iter().any(|problem| problem.contains("make 6 condition values; AWS allows 5")), "{problems:?}");
+    }
+
+    #[test]
+    fn services_name_listeners_that_exist_and_carry_rules() {
+        let text = format!("{}[[listener]]\nport = 80\nredirect_to = 443\n[[listener]]\nport = 443\ncertificate_arn = \"arn:aws:acm:x\"\n{}", BASE, service("name = \"a\"\nlisteners = [80, 81]"));
+        let errors = invalid(&text);
+        let problems: Vec<_> = errors.iter().map(|error| (error.key.as_str(), error.problem.as_str())).collect();
+        assert_eq!(problems[0].0, "service[0].listeners[0]");
+        assert!(problems[0].1.contains("redirects every request"));
+        assert!(problems[1].1.contains("there is no listener on port 81"));
+        let topology = parse(Path::new("t.toml"), &text.replace("listeners = [80, 81]", "")).unwrap();
+        assert_eq!(topology.services[0].routing.as_ref().unwrap().listeners, [443], "by default every listener that does not redirect");
+    }
+
+    #[test]
+    fn target_group_attributes_are_in_aws_ranges() {
+        let errors = errors_of(&service("name = \"a\"\nderegistration_delay = 4000\nslow_start = 10\nstickiness = { duration = 0 }"));
+        let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
+        assert_eq!(keys, ["service[0].deregistration_delay", "service[0].slow_start", "service[0].stickiness.duration"]);
+        let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\nstickiness = {}"))).unwrap();
+        assert_eq!(topology.services[0].routing.as_ref().unwrap().attributes.stickiness, Some(86_400));
+    }
+
+    #[test]
+    fn an_alias_may_stand_at_the_zone_apex() {
+        let text = format!("{}{}", BASE.replace("zone = \"in.example.com\"", "zone = \"in.example.com\"\nrecord = \"alias\""), service("name = \"a\"\nhost = \"in.example.com\""));
+        assert!(parse(Path::new("t.toml"), &text).is_ok());
     }
 }
