@@ -75,6 +75,9 @@ pub struct ChangeArgs {
     /// Do not ask for confirmation (required without a terminal)
     #[arg(long)]
     pub auto_approve: bool,
+    /// Seconds to wait while another run holds the topology's lock, before giving up
+    #[arg(long, default_value_t = 300)]
+    pub lock_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 
 mod error;
 pub mod execute;
+pub mod lock;
 pub mod observe;
 mod request_counter;
 

@@ -37,8 +37,16 @@ struct Session {
 
 async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow::Result<Session> {
     let topology = topology::load(path)?;
+    let aws = connect(global, &topology).await?;
+    observe_session(global, terminal, topology, aws).await
+}
+
+async fn connect(global: &GlobalArgs, topology: &Topology) -> anyhow::Result<Aws> {
     let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
-    let aws = Aws::connect(&options, topology.region.as_deref()).await?;
+    Ok(Aws::connect(&options, topology.region.as_deref()).await?)
+}
+
+async fn observe_session(global: &GlobalArgs, terminal: &Terminal, topology: Topology, aws: Aws) -> anyhow::Result<Session> {
     let started = Instant::now();
     let observed = observe(&aws, &topology).await.context("reading live state failed; nothing was changed")?;
     if global.verbose > 0 {

@@ -13,6 +13,11 @@ use crate::topology::Topology;
 
 use super::{Aws, AwsError};
 
+/// The topology's VPC, if it exists.
+pub async fn find_vpc(aws: &Aws, topology: &Topology) -> Result<Option<crate::observed::Vpc>, AwsError> {
+    network::vpc(aws, &topology.network.vpc).await
+}
+
 /// Everything `plan` compares the topology with.
 pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsError> {
     let load_balancer_name = topology.load_balancer.as_ref().map(|load_balancer| load_balancer.name.as_str());
