@@ -7,3 +7,4 @@ pub mod commands;
 pub mod observed;
 pub mod plan;
 pub mod topology;
+pub mod iam;

@@ -1,6 +1,8 @@
 //! The commands: each reads the topology, reads live state, plans, and (apply, destroy) executes.
 
 mod change;
+mod completions;
+mod iam_policy;
 mod plan;
 mod terminal;
 
@@ -25,6 +27,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
         Command::Apply(args) => change::run(&cli.global, &terminal, args, change::Kind::Apply).await,
         Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy).await,
+        Command::Completions(args) => completions::run(args),
+        Command::IamPolicy(args) => iam_policy::run(&cli.global, args),
+        Command::Graph(_) | Command::Init(_) | Command::Doctor(_) => anyhow::bail!("not yet"),
     }
 }
 
