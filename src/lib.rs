@@ -3,8 +3,10 @@
 
 pub mod aws;
 pub mod cli;
+pub mod cluster;
 pub mod commands;
 pub mod observed;
 pub mod plan;
 pub mod topology;
 pub mod iam;
+pub mod init;

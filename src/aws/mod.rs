@@ -1,6 +1,7 @@
 //! The AWS adapters: the only code that imports `aws_sdk_*`. They read live state into plain structs
 //! (`observe`) and carry out plan steps (`execute`).
 
+pub mod cluster;
 mod error;
 pub mod execute;
 pub mod observe;

@@ -3,6 +3,7 @@
 mod change;
 mod completions;
 mod iam_policy;
+mod init;
 mod plan;
 mod terminal;
 
@@ -29,7 +30,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy).await,
         Command::Completions(args) => completions::run(args),
         Command::IamPolicy(args) => iam_policy::run(&cli.global, args),
-        Command::Graph(_) | Command::Init(_) | Command::Doctor(_) => anyhow::bail!("not yet"),
+        Command::Init(args) => init::run(&cli.global, &terminal, args).await,
+        Command::Graph(_) | Command::Doctor(_) => anyhow::bail!("not yet"),
     }
 }
 
@@ -42,14 +44,19 @@ struct Session {
 
 async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow::Result<Session> {
     let topology = topology::load(path)?;
-    let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
-    let aws = Aws::connect(&options, topology.region.as_deref()).await?;
+    let aws = connect(global, topology.region.as_deref()).await?;
     let started = Instant::now();
     let observed = observe(&aws, &topology).await.context("reading live state failed; nothing was changed")?;
     if global.verbose > 0 {
         terminal.info(&format!("read live state of topology \"{}\" in {} AWS requests, {:.2} s", topology.name, aws.requests.total(), started.elapsed().as_secs_f64()));
     }
     Ok(Session { topology, aws, observed })
+}
+
+/// AWS clients from the global flags; `file_region` is the topology file's `region`, if any.
+async fn connect(global: &GlobalArgs, file_region: Option<&str>) -> anyhow::Result<Aws> {
+    let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
+    Ok(Aws::connect(&options, file_region).await?)
 }
 
 /// With -v: every AWS request this run sent, by operation.

@@ -1,6 +1,6 @@
 //! The operator commands: completions, iam-policy, init, graph and doctor, run as the real binary.
 
-use crate::support::{ecsnet, repo_path};
+use crate::support::{ecsnet, repo_path, unique_name, Account, TopologyFile};
 
 #[test]
 fn completions_cover_every_command_for_each_shell() {
@@ -29,4 +29,50 @@ fn iam_policy_is_scoped_to_the_file() {
     let plan = ecsnet("http://127.0.0.1:9", &["iam-policy", "--for", "plan"]).expect(0).json();
     assert_eq!(plan["Statement"].as_array().unwrap().len(), 1);
     assert!(!plan.to_string().contains("Delete"), "{plan}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
+    let account = Account::connect().await;
+    let name = unique_name("init");
+    let network = account.network(&name).await;
+    let api_group = account.security_group(&network, &format!("{name}-api")).await;
+    let cluster = format!("{name}-main");
+    account.ecs_services(&cluster, &network, &[("web", 8080, &network.tasks_group_id), ("api", 3000, &api_group)]).await;
+    let endpoint = &account.endpoint;
+
+    let run = ecsnet(endpoint, &["init", "--cluster", &cluster]).expect(0);
+    let text = &run.stdout;
+    for expected in [
+        format!("name = \"{cluster}\""),
+        format!("vpc = \"{}\"", network.vpc_id),
+        format!("security_group = \"{}\"", network.tasks_group_id),
+        format!("security_group = \"{api_group}\""),
+        "port = 8080                          # container \"web\", port mapping \"default\"".to_string(),
+        "port = 3000                          # container \"api\", port mapping \"default\"".to_string(),
+        format!("[service.ecs]\ncluster = \"{cluster}\""),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+    }
+    let parsed = ecsnet::topology::parse(std::path::Path::new("init.toml"), text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    let names: Vec<&str> = parsed.services.iter().map(|service| service.name.as_str()).collect();
+    assert_eq!(names, ["api", "web"]);
+    assert_eq!(parsed.network.subnets.len(), 2);
+    let file = TopologyFile::new(text);
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]);
+    assert!(plan.code == 0 || plan.code == 2, "plan of the written file: {}\n{}", plan.stdout, plan.stderr);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zoned.toml");
+    let path = path.to_str().unwrap();
+    let written = ecsnet(endpoint, &["init", "--cluster", &cluster, "--zone", &format!("{name}.example.com"), "-o", path]).expect(0);
+    assert!(written.stdout.is_empty() && written.stderr.contains("next: ecsnet plan -f"), "{}", written.stderr);
+    let again = ecsnet(endpoint, &["init", "--cluster", &cluster, "-o", path]).expect(1);
+    assert!(again.stderr.contains("never overwrites"), "{}", again.stderr);
+    let plan = ecsnet(endpoint, &["plan", "-f", path, "--detailed-exitcode"]).expect(2);
+    assert!(plan.stdout.contains(&format!("+ service.web.dns_record  web.{name}.example.com")), "{}", plan.stdout);
+    assert!(plan.stdout.contains("~ service.api.ecs"), "{}", plan.stdout);
+
+    let missing = ecsnet(endpoint, &["init", "--cluster", &format!("{name}-none")]).expect(1);
+    assert!(missing.stderr.contains("error:"), "{}", missing.stderr);
 }
