@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod cli;
 pub mod cluster;
+pub mod graph;
 pub mod commands;
 pub mod observed;
 pub mod plan;

@@ -2,6 +2,7 @@
 
 mod change;
 mod completions;
+mod graph;
 mod iam_policy;
 mod init;
 mod plan;
@@ -31,7 +32,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => completions::run(args),
         Command::IamPolicy(args) => iam_policy::run(&cli.global, args),
         Command::Init(args) => init::run(&cli.global, &terminal, args).await,
-        Command::Graph(_) | Command::Doctor(_) => anyhow::bail!("not yet"),
+        Command::Graph(args) => graph::run(&cli.global, &terminal, args).await,
+        Command::Doctor(_) => anyhow::bail!("not yet"),
     }
 }
 

@@ -76,3 +76,26 @@ async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
     let missing = ecsnet(endpoint, &["init", "--cluster", &format!("{name}-none")]).expect(1);
     assert!(missing.stderr.contains("error:"), "{}", missing.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graph_marks_what_is_missing_then_nothing_after_apply() {
+    let account = Account::connect().await;
+    let name = unique_name("graph");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
+    ));
+    let endpoint = &account.endpoint;
+    let before = ecsnet(endpoint, &["graph", "-f", file.arg()]).expect(0);
+    assert!(before.stdout.starts_with("graph TD\n"), "{}", before.stdout);
+    assert!(before.stdout.contains(&format!("lb[\"load balancer {name}-alb<br/>internal, own security group<br/>(missing)\"]")), "{}", before.stdout);
+    assert!(before.stdout.contains(&format!("dns_api[\"api.{name}.example.com<br/>CNAME<br/>(missing)\"]")), "{}", before.stdout);
+    assert!(before.stdout.contains("lb -.->|\"ingress tcp/8080 (missing)\"| svc_api"), "{}", before.stdout);
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let after = ecsnet(endpoint, &["graph", "-f", file.arg(), "--format", "dot"]).expect(0);
+    assert!(after.stdout.starts_with("digraph ecsnet {"), "{}", after.stdout);
+    assert!(after.stdout.contains("tg_api [label=\"target group of api\\nHTTP :8080 ip, health /\"];"), "{}", after.stdout);
+    assert!(!after.stdout.contains("(missing)") && !after.stdout.contains("(drifted)"), "{}", after.stdout);
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
