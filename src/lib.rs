@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod cli;
 pub mod cluster;
+pub mod doctor;
 pub mod graph;
 pub mod commands;
 pub mod observed;

@@ -2,6 +2,7 @@
 //! (`observe`) and carry out plan steps (`execute`).
 
 pub mod cluster;
+pub mod diagnose;
 mod error;
 pub mod execute;
 pub mod observe;

@@ -2,6 +2,7 @@
 
 mod change;
 mod completions;
+mod doctor;
 mod graph;
 mod iam_policy;
 mod init;
@@ -33,7 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::IamPolicy(args) => iam_policy::run(&cli.global, args),
         Command::Init(args) => init::run(&cli.global, &terminal, args).await,
         Command::Graph(args) => graph::run(&cli.global, &terminal, args).await,
-        Command::Doctor(_) => anyhow::bail!("not yet"),
+        Command::Doctor(args) => doctor::run(&cli.global, &terminal, args).await,
     }
 }
 

@@ -99,3 +99,78 @@ async fn graph_marks_what_is_missing_then_nothing_after_apply() {
     assert!(!after.stdout.contains("(missing)") && !after.stdout.contains("(drifted)"), "{}", after.stdout);
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_passes_after_apply_and_fails_on_a_revoked_caller_rule() {
+    let account = Account::connect().await;
+    let name = unique_name("doc");
+    let network = account.network(&name).await;
+    let hello_group = account.security_group(&network, &format!("{name}-hello")).await;
+    let name_group = account.security_group(&network, &format!("{name}-name")).await;
+    let cluster = format!("{name}-main");
+    account.ecs_services(&cluster, &network, &[("hello", 3000, &hello_group), ("name", 3000, &name_group)]).await;
+    let file = TopologyFile::new(&format!(
+        r#"
+name = "{name}"
+[network]
+vpc = "{vpc}"
+subnets = ["{a}", "{b}"]
+[load_balancer]
+[dns]
+zone = "{name}.example.com"
+[discovery]
+namespace = "{name}.internal"
+[[service]]
+name = "hello"
+port = 3000
+security_group = "{hello_group}"
+[service.ecs]
+cluster = "{cluster}"
+[[service]]
+name = "name"
+port = 3000
+security_group = "{name_group}"
+load_balanced = false
+callers = ["hello"]
+[service.ecs]
+cluster = "{cluster}"
+[service.discovery]
+"#,
+        vpc = network.vpc_id,
+        a = network.subnet_names[0],
+        b = network.subnet_names[1],
+    ));
+    let endpoint = &account.endpoint;
+    let before = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
+    assert!(before.stdout.contains(&format!("fail  load_balancer_exists  load_balancer {name}-alb: missing  (fix: run `ecsnet apply`)")), "{}", before.stdout);
+
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let after = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(0);
+    for expected in [
+        "ok    rule_forwards_to_target_group  service.hello.target_group ",
+        "warn  targets_healthy  service.hello.target_group ",
+        ": no targets registered  (fix: ",
+        "ok    service_admits_load_balancer  service.hello.ingress ",
+        &format!("ok    record_points_at_load_balancer  service.hello.dns_record hello.{name}.example.com: CNAME "),
+        &format!("ok    ecs_attached_to_target_group  service.hello.ecs {cluster}/hello: hello:3000 → "),
+        &format!("ok    task_definition_matches  service.hello.ecs {cluster}/hello: container hello maps port 3000"),
+        "warn  discovery_has_instances  service.name.discovery ",
+        &format!("ok    caller_can_reach_callee  service.name.caller.hello: tcp/3000 on {name_group} from {hello_group} (hello)"),
+        "ok    load_balancer_egress  ",
+    ] {
+        assert!(after.stdout.contains(expected), "missing {expected:?} in:\n{}", after.stdout);
+    }
+    assert!(!after.stdout.contains("fail  "), "{}", after.stdout);
+
+    let filter = aws_sdk_ec2::types::Filter::builder().name("tag:ecsnet:address").values("service.name.caller.hello").build();
+    let rules = account.ec2.describe_security_group_rules().filters(filter).send().await.unwrap();
+    let rule_ids: Vec<String> = rules.security_group_rules().iter().filter(|rule| rule.group_id() == Some(name_group.as_str())).map(|rule| rule.security_group_rule_id().unwrap().to_string()).collect();
+    assert_eq!(rule_ids.len(), 1);
+    account.ec2.revoke_security_group_ingress().group_id(&name_group).set_security_group_rule_ids(Some(rule_ids)).send().await.unwrap();
+    let broken = ecsnet(endpoint, &["doctor", "-f", file.arg(), "--output", "json"]).expect(1);
+    let report = broken.json();
+    let failed: Vec<&str> = report["checks"].as_array().unwrap().iter().filter(|check| check["status"] == "fail").map(|check| check["check"].as_str().unwrap()).collect();
+    assert_eq!(failed, ["caller_can_reach_callee"], "{}", broken.stdout);
+    assert_eq!(report["summary"]["fail"], 1);
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
