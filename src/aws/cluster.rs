@@ -16,7 +16,16 @@ const SERVICES_PER_CALL: usize = 10;
 /// Every active service of the cluster, with its task definition, and the VPC they run in.
 pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
     let pages = aws.ecs.list_services().cluster(cluster).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListServices")?;
-    let arns: Vec<String> = pages.iter().flat_map(|page| page.service_arns()).cloned().collect();
+    // The emulator (moto) lists every cluster's services: keep this cluster's (new-style ARNs name the cluster).
+    let cluster_name = cluster.rsplit_once(":cluster/").map_or(cluster, |(_, name)| name);
+    let mut arns: Vec<String> = pages
+        .iter()
+        .flat_map(|page| page.service_arns())
+        .filter(|arn| arn.rsplit('/').nth(1).is_none_or(|named| named == cluster_name || named.ends_with(":service")))
+        .cloned()
+        .collect();
+    arns.sort();
+    arns.dedup();
     let mut services = describe(aws, cluster, &arns).await?;
     services.sort_by(|a, b| a.name.cmp(&b.name));
     let mut subnets: Vec<String> = services.iter().flat_map(|service| service.subnets.iter().cloned()).collect();
@@ -30,7 +39,9 @@ pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
 pub async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<RunningService>, AwsError> {
     let calls = services.chunks(SERVICES_PER_CALL).map(|chunk| aws.ecs.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).send());
     let outputs = try_join_all(calls).await.context("DescribeServices")?;
-    let described: Vec<_> = outputs.iter().flat_map(|output| output.services()).filter(|service| service.status() != Some("INACTIVE")).collect();
+    let mut described: Vec<_> = outputs.iter().flat_map(|output| output.services()).filter(|service| service.status() != Some("INACTIVE")).collect();
+    described.sort_by_key(|service| service.service_arn());
+    described.dedup_by_key(|service| service.service_arn());
     let mut revisions: Vec<String> = described.iter().filter_map(|service| service.task_definition().map(str::to_string)).collect();
     revisions.sort();
     revisions.dedup();

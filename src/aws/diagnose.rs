@@ -9,7 +9,7 @@ use crate::aws::cluster;
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
 use crate::doctor::{Facts, Target};
-use crate::observed::{owned_by, Observed};
+use crate::observed::{owned_by, Observed, ADDRESS_TAG};
 use crate::topology::Topology;
 
 pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<Facts, AwsError> {
@@ -18,7 +18,8 @@ pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result
 }
 
 async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<BTreeMap<String, Vec<Target>>, AwsError> {
-    let owned = observed.target_groups.iter().filter(|group| owned_by(&group.tags, &topology.name));
+    // The services' target groups; the listener's default one is empty by design.
+    let owned = observed.target_groups.iter().filter(|group| owned_by(&group.tags, &topology.name) && group.tags.get(ADDRESS_TAG).is_some_and(|address| address.starts_with("service.")));
     let calls = owned.map(|group| async move {
         let output = aws.elb.describe_target_health().target_group_arn(&group.arn).send().await.context("DescribeTargetHealth")?;
         let targets = output
