@@ -55,23 +55,29 @@ pub async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<V
                 task_definition: service.task_definition().and_then(|arn| definitions.get(arn)).cloned(),
                 security_groups: awsvpc.map(|config| config.security_groups().to_vec()).unwrap_or_default(),
                 subnets: awsvpc.map(|config| config.subnets().to_vec()).unwrap_or_default(),
-                load_balancers: service
-                    .load_balancers()
-                    .iter()
-                    .filter_map(|entry| {
-                        Some(EcsLoadBalancer { target_group_arn: entry.target_group_arn()?.to_string(), container: entry.container_name().unwrap_or_default().to_string(), port: entry.container_port().unwrap_or_default() })
-                    })
-                    .collect(),
-                registries: service
-                    .service_registries()
-                    .iter()
-                    .filter_map(|entry| {
-                        Some(EcsRegistry { arn: entry.registry_arn()?.to_string(), port: entry.port(), container: entry.container_name().map(str::to_string), container_port: entry.container_port() })
-                    })
-                    .collect(),
+                load_balancers: load_balancers(service),
+                registries: registries(service),
             }
         })
         .collect())
+}
+
+/// An ECS service's load balancer entries (those with a target group).
+pub(super) fn load_balancers(service: &aws_sdk_ecs::types::Service) -> Vec<EcsLoadBalancer> {
+    service
+        .load_balancers()
+        .iter()
+        .filter_map(|entry| Some(EcsLoadBalancer { target_group_arn: entry.target_group_arn()?.to_string(), container: entry.container_name().unwrap_or_default().to_string(), port: entry.container_port().unwrap_or_default() }))
+        .collect()
+}
+
+/// An ECS service's Cloud Map registries.
+pub(super) fn registries(service: &aws_sdk_ecs::types::Service) -> Vec<EcsRegistry> {
+    service
+        .service_registries()
+        .iter()
+        .filter_map(|entry| Some(EcsRegistry { arn: entry.registry_arn()?.to_string(), port: entry.port(), container: entry.container_name().map(str::to_string), container_port: entry.container_port() }))
+        .collect()
 }
 
 /// Task definitions by ARN, one DescribeTaskDefinition each, at once.
