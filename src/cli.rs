@@ -47,6 +47,70 @@ pub enum Command {
     Apply(ChangeArgs),
     /// Delete everything the topology owns, and nothing else
     Destroy(ChangeArgs),
+    /// Print shell completions (bash, zsh, fish, ...) to stdout
+    Completions(CompletionsArgs),
+    /// Print the least-privilege IAM policy a command needs, as JSON
+    IamPolicy(IamPolicyArgs),
+    /// Draw the topology and what plan would change, as Mermaid or Graphviz dot
+    Graph(GraphArgs),
+    /// Write a topology file from a running ECS cluster
+    Init(InitArgs),
+    /// Check live state against the usual causes of unreachable services
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct IamPolicyArgs {
+    /// A topology file to scope the policy to; without it, scopes that need the file are "*"
+    #[arg(short = 'f', long = "file")]
+    pub path: Option<PathBuf>,
+    /// The command the policy is for
+    #[arg(long = "for", value_enum, default_value_t = crate::iam::PolicyCommand::Apply)]
+    pub command: crate::iam::PolicyCommand,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub file: FileArg,
+    /// The diagram language
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The running ECS cluster to read (name or ARN)
+    #[arg(long)]
+    pub cluster: String,
+    /// A private DNS zone: puts every service behind an internal load balancer with a name in this zone
+    #[arg(long)]
+    pub zone: Option<String>,
+    /// Write the file here instead of stdout; an existing file is never overwritten
+    #[arg(short = 'o', long = "output-file")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub file: FileArg,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,12 @@
 
 pub mod aws;
 pub mod cli;
+pub mod cluster;
+pub mod doctor;
+pub mod graph;
 pub mod commands;
 pub mod observed;
 pub mod plan;
 pub mod topology;
+pub mod iam;
+pub mod init;

@@ -1,13 +1,16 @@
 //! A lock per topology, so two runs of `apply` or `destroy` never change the same topology at once. There is no
 //! state file to lock, so the lock lives in AWS: a security group named `ecsnet-lock-<topology>` in the VPC.
 //! Creating it is atomic (a second create of the name fails), its tags say who holds it and until when, and a
-//! lock whose holder crashed expires.
+//! lock whose holder crashed expires. It carries the topology's tags (so a policy scoped to them covers it) with
+//! the address `lock`, which the planner passes over.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 use super::error::{AlreadyGone as _, Context as _};
+use crate::observed::{ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::plan::ownership::LOCK_ADDRESS;
 use super::execute::Progress;
 use super::{Aws, AwsError};
 
@@ -15,7 +18,6 @@ use super::{Aws, AwsError};
 pub const DEFAULT_TTL: Duration = Duration::from_secs(30 * 60);
 const HOLDER_TAG: &str = "ecsnet:lock-holder";
 const EXPIRES_TAG: &str = "ecsnet:lock-expires";
-const LOCK_TAG: &str = "ecsnet:lock";
 
 #[derive(Debug)]
 pub struct Lock {
@@ -46,7 +48,8 @@ pub async fn acquire(aws: &Aws, topology: &str, vpc_id: &str, ttl: Duration, wai
         let expires = now() + ttl.as_secs();
         let tags = TagSpecification::builder()
             .resource_type(ResourceType::SecurityGroup)
-            .tags(Tag::builder().key(LOCK_TAG).value(topology).build())
+            .tags(Tag::builder().key(TOPOLOGY_TAG).value(topology).build())
+            .tags(Tag::builder().key(ADDRESS_TAG).value(LOCK_ADDRESS).build())
             .tags(Tag::builder().key(HOLDER_TAG).value(&holder).build())
             .tags(Tag::builder().key(EXPIRES_TAG).value(expires.to_string()).build())
             .build();

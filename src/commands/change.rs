@@ -23,7 +23,7 @@ pub enum Kind {
 
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind) -> anyhow::Result<ExitCode> {
     let topology = topology::load(&args.file.path)?;
-    let aws = connect(global, &topology).await?;
+    let aws = connect(global, topology.region.as_deref()).await?;
     // Two runs must not change one topology at once: take its lock (in the VPC) before reading live state.
     let lock = match find_vpc(&aws, &topology).await.context("reading live state failed; nothing was changed")? {
         Some(vpc) => Some(lock::acquire(&aws, &topology.name, &vpc.id, lock_ttl(), Duration::from_secs(args.lock_timeout), terminal).await?),

@@ -1,6 +1,11 @@
 //! The commands: each reads the topology, reads live state, plans, and (apply, destroy) executes.
 
 mod change;
+mod completions;
+mod doctor;
+mod graph;
+mod iam_policy;
+mod init;
 mod plan;
 mod terminal;
 
@@ -25,6 +30,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
         Command::Apply(args) => change::run(&cli.global, &terminal, args, change::Kind::Apply).await,
         Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy).await,
+        Command::Completions(args) => completions::run(args),
+        Command::IamPolicy(args) => iam_policy::run(&cli.global, args),
+        Command::Init(args) => init::run(&cli.global, &terminal, args).await,
+        Command::Graph(args) => graph::run(&cli.global, &terminal, args).await,
+        Command::Doctor(args) => doctor::run(&cli.global, &terminal, args).await,
     }
 }
 
@@ -37,13 +47,8 @@ struct Session {
 
 async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow::Result<Session> {
     let topology = topology::load(path)?;
-    let aws = connect(global, &topology).await?;
+    let aws = connect(global, topology.region.as_deref()).await?;
     observe_session(global, terminal, topology, aws).await
-}
-
-async fn connect(global: &GlobalArgs, topology: &Topology) -> anyhow::Result<Aws> {
-    let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
-    Ok(Aws::connect(&options, topology.region.as_deref()).await?)
 }
 
 async fn observe_session(global: &GlobalArgs, terminal: &Terminal, topology: Topology, aws: Aws) -> anyhow::Result<Session> {
@@ -53,6 +58,12 @@ async fn observe_session(global: &GlobalArgs, terminal: &Terminal, topology: Top
         terminal.info(&format!("read live state of topology \"{}\" in {} AWS requests, {:.2} s", topology.name, aws.requests.total(), started.elapsed().as_secs_f64()));
     }
     Ok(Session { topology, aws, observed })
+}
+
+/// AWS clients from the global flags; `file_region` is the topology file's `region`, if any.
+async fn connect(global: &GlobalArgs, file_region: Option<&str>) -> anyhow::Result<Aws> {
+    let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
+    Ok(Aws::connect(&options, file_region).await?)
 }
 
 /// With -v: every AWS request this run sent, by operation.

@@ -49,6 +49,9 @@ pub fn parse_resource_description(description: Option<&str>, topology: &str) -> 
     words.iter().find_map(|word| word.strip_prefix("ecsnet:address="))?.parse().ok()
 }
 
+/// The address tag of a topology's lock group (`aws::lock`): not a resource of any plan.
+pub const LOCK_ADDRESS: &str = "lock";
+
 /// The ECS service tag that records the Service Connect settings ecsnet turned on.
 pub const SERVICE_CONNECT_TAG: &str = "ecsnet:service-connect";
 

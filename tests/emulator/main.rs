@@ -6,4 +6,5 @@ mod support;
 mod cli;
 mod lifecycle;
 mod load_balancer;
+mod operator;
 mod wiring;

@@ -6,8 +6,8 @@ use aws_sdk_ecs::types::ServiceField;
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
-use crate::aws::{Aws, AwsError};
-use crate::observed::{EcsLoadBalancer, EcsRegistry, EcsService, Namespace, ServiceConnect, Tags};
+use crate::aws::{cluster, Aws, AwsError};
+use crate::observed::{EcsService, Namespace, ServiceConnect, Tags};
 use crate::topology::Topology;
 
 /// DescribeServices takes at most 10 services a call.
@@ -49,29 +49,8 @@ async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Na
                 name: service.service_name().unwrap_or_default().to_string(),
                 arn: service.service_arn().unwrap_or_default().to_string(),
                 deployment_controller: service.deployment_controller().map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
-                load_balancers: service
-                    .load_balancers()
-                    .iter()
-                    .filter_map(|entry| {
-                        Some(EcsLoadBalancer {
-                            target_group_arn: entry.target_group_arn()?.to_string(),
-                            container: entry.container_name().unwrap_or_default().to_string(),
-                            port: entry.container_port().unwrap_or_default(),
-                        })
-                    })
-                    .collect(),
-                registries: service
-                    .service_registries()
-                    .iter()
-                    .filter_map(|entry| {
-                        Some(EcsRegistry {
-                            arn: entry.registry_arn()?.to_string(),
-                            port: entry.port(),
-                            container: entry.container_name().map(str::to_string),
-                            container_port: entry.container_port(),
-                        })
-                    })
-                    .collect(),
+                load_balancers: cluster::load_balancers(service),
+                registries: cluster::registries(service),
                 connect,
                 tags,
             }

@@ -11,6 +11,7 @@ mod security;
 use std::fmt;
 
 use crate::observed::{Observed, Tags, ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::plan::ownership::LOCK_ADDRESS;
 use crate::topology::Topology;
 
 use super::desired::{self, Desired};
@@ -94,6 +95,8 @@ impl Planner<'_> {
         }
         match tags.get(ADDRESS_TAG).map(|text| text.parse::<Address>()) {
             Some(Ok(address)) => Some(address),
+            // The topology's lock (src/aws/lock.rs): not a resource of the plan.
+            Some(Err(_)) if tags.get(ADDRESS_TAG).is_some_and(|text| text == LOCK_ADDRESS) => None,
             Some(Err(_)) | None => {
                 self.notes.push(format!("{what} is tagged for topology {} without an address ecsnet knows; it is left alone", self.topology));
                 None

@@ -1,0 +1,75 @@
+//! What `ecsnet doctor` reads beyond live state: target health (DescribeTargetHealth per target group), the wired
+//! ECS services with their task definitions, and registered instances per Cloud Map service (ListInstances).
+
+use std::collections::BTreeMap;
+
+use futures::future::try_join_all;
+
+use crate::aws::cluster;
+use crate::aws::error::Context;
+use crate::aws::{Aws, AwsError};
+use crate::doctor::{Facts, Target};
+use crate::observed::{owned_by, Observed, ADDRESS_TAG};
+use crate::topology::Topology;
+
+pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<Facts, AwsError> {
+    let (targets, ecs, instances) = tokio::try_join!(targets(aws, topology, observed), ecs(aws, topology), instances(aws, topology, observed))?;
+    Ok(Facts { targets, ecs, instances })
+}
+
+async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<BTreeMap<String, Vec<Target>>, AwsError> {
+    // The services' target groups; the listener's default one is empty by design.
+    let owned = observed.target_groups.iter().filter(|group| owned_by(&group.tags, &topology.name) && group.tags.get(ADDRESS_TAG).is_some_and(|address| address.starts_with("service.")));
+    let calls = owned.map(|group| async move {
+        let output = aws.elb.describe_target_health().target_group_arn(&group.arn).send().await.context("DescribeTargetHealth")?;
+        let targets = output
+            .target_health_descriptions()
+            .iter()
+            .map(|description| {
+                let health = description.target_health();
+                Target {
+                    id: description.target().and_then(|target| target.id()).unwrap_or_default().to_string(),
+                    port: description.target().and_then(|target| target.port()),
+                    state: health.and_then(|health| health.state()).map_or("unknown".to_string(), |state| state.as_str().to_string()),
+                    reason: health.and_then(|health| health.reason()).map(|reason| reason.as_str().to_string()),
+                    description: health.and_then(|health| health.description()).map(str::to_string),
+                }
+            })
+            .collect();
+        Ok::<_, AwsError>((group.arn.clone(), targets))
+    });
+    Ok(try_join_all(calls).await?.into_iter().collect())
+}
+
+/// The wired ECS services by the topology's service name.
+async fn ecs(aws: &Aws, topology: &Topology) -> Result<BTreeMap<String, crate::cluster::RunningService>, AwsError> {
+    let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for wiring in topology.services.iter().filter_map(|service| service.ecs.as_ref()) {
+        by_cluster.entry(wiring.cluster.as_str()).or_default().push(wiring.service.clone());
+    }
+    let running = try_join_all(by_cluster.iter().map(|(cluster, names)| cluster::describe(aws, cluster, names))).await?;
+    let running: Vec<_> = running.into_iter().flatten().collect();
+    Ok(topology
+        .services
+        .iter()
+        .filter_map(|service| {
+            let wiring = service.ecs.as_ref()?;
+            let found = running.iter().find(|running| running.name == wiring.service)?;
+            Some((service.name.clone(), found.clone()))
+        })
+        .collect())
+}
+
+/// Instances of the topology's Cloud Map services, by service ID.
+async fn instances(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<BTreeMap<String, usize>, AwsError> {
+    let namespace = observed.namespaces.iter().find(|namespace| Some(&namespace.name) == topology.discovery.as_ref());
+    let wanted = observed
+        .discovery_services
+        .iter()
+        .filter(|known| namespace.is_some_and(|namespace| namespace.id == known.namespace_id) && topology.services.iter().any(|service| service.discovery.is_some() && service.name == known.name));
+    let calls = wanted.map(|service| async move {
+        let pages = aws.discovery.list_instances().service_id(&service.id).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListInstances")?;
+        Ok::<_, AwsError>((service.id.clone(), pages.iter().map(|page| page.instances().len()).sum()))
+    });
+    Ok(try_join_all(calls).await?.into_iter().collect())
+}

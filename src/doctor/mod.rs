@@ -1,0 +1,90 @@
+//! `ecsnet doctor`'s checks: live state against the usual reasons a service behind the load balancer or in
+//! Cloud Map cannot be reached (seed 002's troubleshooting list). Pure: a function of (topology, observed state,
+//! extra facts) → checks; the AWS adapter `aws::diagnose` reads the facts.
+
+mod checks;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use checks::checks;
+
+use crate::cluster::RunningService;
+
+/// What `doctor` reads beyond what `plan` reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Registered targets by target group ARN (DescribeTargetHealth).
+    pub targets: BTreeMap<String, Vec<Target>>,
+    /// The running ECS services the file wires, by the topology's service name, with their task definitions.
+    pub ecs: BTreeMap<String, RunningService>,
+    /// Registered instances by Cloud Map service ID (ListInstances).
+    pub instances: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub id: String,
+    pub port: Option<i32>,
+    /// AWS's state: "healthy", "unhealthy", "initial", "draining", "unused", "unavailable".
+    pub state: String,
+    /// AWS's reason code, such as `Target.ResponseCodeMismatch`.
+    pub reason: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub status: Status,
+    /// What is checked, such as `rule_forwards_to_target_group`.
+    pub check: &'static str,
+    /// The resource's address, and its AWS name when known.
+    pub resource: String,
+    pub message: String,
+    /// How to fix it; `None` when nothing is to fix.
+    pub fix: Option<String>,
+}
+
+/// One line a check: status, resource, what was found, and the fix.
+pub fn render_text(checks: &[Check]) -> String {
+    let mut out = String::new();
+    for check in checks {
+        let status = match check.status {
+            Status::Ok => "ok  ",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        };
+        out.push_str(&format!("{status}  {}  {}: {}", check.check, check.resource, check.message));
+        if let Some(fix) = &check.fix {
+            out.push_str(&format!("  (fix: {fix})"));
+        }
+        out.push('\n');
+    }
+    let count = |status: Status| checks.iter().filter(|check| check.status == status).count();
+    out.push_str(&format!("\n{} ok, {} warn, {} fail.\n", count(Status::Ok), count(Status::Warn), count(Status::Fail)));
+    out
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    checks: &'a [Check],
+    summary: BTreeMap<&'static str, usize>,
+}
+
+pub fn render_json(checks: &[Check]) -> serde_json::Result<String> {
+    let count = |status: Status| checks.iter().filter(|check| check.status == status).count();
+    let summary = BTreeMap::from([("ok", count(Status::Ok)), ("warn", count(Status::Warn)), ("fail", count(Status::Fail))]);
+    serde_json::to_string_pretty(&Report { checks, summary })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,181 @@
+//! Every AWS operation ecsnet calls, the IAM actions it needs, how far each can be scoped, and which commands
+//! call it. A test reads `src/aws/` and fails when an operation there is missing here.
+
+use super::Scope;
+
+/// The AWS client an operation goes through, by its field name on `crate::aws::Aws`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Client {
+    Ec2,
+    Elb,
+    Route53,
+    Discovery,
+    Ecs,
+}
+
+impl Client {
+    /// The field of `crate::aws::Aws` holding the client, as source code calls it (`aws.elb.…`).
+    pub fn field(self) -> &'static str {
+        match self {
+            Client::Ec2 => "ec2",
+            Client::Elb => "elb",
+            Client::Route53 => "route53",
+            Client::Discovery => "discovery",
+            Client::Ecs => "ecs",
+        }
+    }
+}
+
+/// A command whose policy `ecsnet iam-policy --for` prints. `graph` reads what `plan` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum PolicyCommand {
+    Plan,
+    Apply,
+    Destroy,
+    Doctor,
+    Init,
+}
+
+use PolicyCommand::{Apply, Destroy, Doctor, Init, Plan};
+
+/// Reading live state: every command that plans, and doctor.
+const READS: &[PolicyCommand] = &[Plan, Apply, Destroy, Doctor];
+/// Creating and changing: only apply.
+const WRITES: &[PolicyCommand] = &[Apply];
+/// Deleting and detaching: apply (what left the file) and destroy.
+const REMOVES: &[PolicyCommand] = &[Apply, Destroy];
+
+/// One IAM action with the narrowest scope ecsnet can give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub action: &'static str,
+    pub scope: Scope,
+}
+
+const fn grant(action: &'static str, scope: Scope) -> Grant {
+    Grant { action, scope }
+}
+
+/// One operation as the source names it in `.context("…")`.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    pub client: Client,
+    pub name: &'static str,
+    /// The operation's own action first, then the actions AWS checks on its behalf.
+    pub grants: &'static [Grant],
+    pub needed_by: &'static [PolicyCommand],
+}
+
+const fn op(client: Client, name: &'static str, grants: &'static [Grant], needed_by: &'static [PolicyCommand]) -> Operation {
+    Operation { client, name, grants, needed_by }
+}
+
+use Client::{Discovery, Ec2, Ecs, Elb, Route53};
+use Scope::{
+    Any, EcsServices, LinkedRoleForLoadBalancing, OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology, ServiceSecurityGroups, TagOnEc2Create, TagOnLoadBalancingCreate,
+    TaggedForTopology,
+};
+
+pub const OPERATIONS: &[Operation] = &[
+    // EC2: the VPC, subnets, security groups and their rules.
+    op(Ec2, "DescribeVpcs", &[grant("ec2:DescribeVpcs", Any)], READS),
+    op(Ec2, "DescribeSubnets", &[grant("ec2:DescribeSubnets", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
+    op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS),
+    op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS),
+    // Destroy creates one too: the topology's lock (src/aws/lock.rs).
+    op(Ec2, "CreateSecurityGroup", &[grant("ec2:CreateSecurityGroup", Any), grant("ec2:CreateTags", TagOnEc2Create)], REMOVES),
+    op(Ec2, "AuthorizeSecurityGroupIngress", &[grant("ec2:AuthorizeSecurityGroupIngress", ServiceSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)], WRITES),
+    op(Ec2, "AuthorizeSecurityGroupEgress", &[grant("ec2:AuthorizeSecurityGroupEgress", OwnedSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)], WRITES),
+    op(Ec2, "RevokeSecurityGroupIngress", &[grant("ec2:RevokeSecurityGroupIngress", ServiceSecurityGroups)], REMOVES),
+    op(Ec2, "RevokeSecurityGroupEgress", &[grant("ec2:RevokeSecurityGroupEgress", OwnedSecurityGroups)], REMOVES),
+    op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES),
+    // Elastic Load Balancing v2.
+    op(Elb, "DescribeLoadBalancers", &[grant("elasticloadbalancing:DescribeLoadBalancers", Any)], READS),
+    op(Elb, "DescribeTargetGroups", &[grant("elasticloadbalancing:DescribeTargetGroups", Any)], READS),
+    op(Elb, "DescribeTargetGroupAttributes", &[grant("elasticloadbalancing:DescribeTargetGroupAttributes", Any)], READS),
+    op(Elb, "DescribeLoadBalancerAttributes", &[grant("elasticloadbalancing:DescribeLoadBalancerAttributes", Any)], READS),
+    op(Elb, "DescribeTags", &[grant("elasticloadbalancing:DescribeTags", Any)], READS),
+    op(Elb, "DescribeListeners", &[grant("elasticloadbalancing:DescribeListeners", Any)], READS),
+    op(Elb, "DescribeRules", &[grant("elasticloadbalancing:DescribeRules", Any)], READS),
+    op(Elb, "DescribeTargetHealth", &[grant("elasticloadbalancing:DescribeTargetHealth", Any)], &[Doctor]),
+    op(
+        Elb,
+        "CreateLoadBalancer",
+        &[
+            grant("elasticloadbalancing:CreateLoadBalancer", RequestTaggedForTopology),
+            grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate),
+            grant("iam:CreateServiceLinkedRole", LinkedRoleForLoadBalancing),
+        ],
+        WRITES,
+    ),
+    op(Elb, "CreateTargetGroup", &[grant("elasticloadbalancing:CreateTargetGroup", RequestTaggedForTopology), grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate)], WRITES),
+    op(Elb, "CreateListener", &[grant("elasticloadbalancing:CreateListener", RequestTaggedForTopology), grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate)], WRITES),
+    op(Elb, "CreateRule", &[grant("elasticloadbalancing:CreateRule", RequestTaggedForTopology), grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate)], WRITES),
+    op(Elb, "ModifyListener", &[grant("elasticloadbalancing:ModifyListener", TaggedForTopology)], WRITES),
+    op(Elb, "ModifyRule", &[grant("elasticloadbalancing:ModifyRule", TaggedForTopology)], WRITES),
+    op(Elb, "ModifyTargetGroup", &[grant("elasticloadbalancing:ModifyTargetGroup", TaggedForTopology)], WRITES),
+    op(Elb, "ModifyTargetGroupAttributes", &[grant("elasticloadbalancing:ModifyTargetGroupAttributes", TaggedForTopology)], WRITES),
+    op(Elb, "ModifyLoadBalancerAttributes", &[grant("elasticloadbalancing:ModifyLoadBalancerAttributes", TaggedForTopology)], WRITES),
+    op(Elb, "SetRulePriorities", &[grant("elasticloadbalancing:SetRulePriorities", TaggedForTopology)], WRITES),
+    op(Elb, "SetSecurityGroups", &[grant("elasticloadbalancing:SetSecurityGroups", TaggedForTopology)], WRITES),
+    op(Elb, "SetSubnets", &[grant("elasticloadbalancing:SetSubnets", TaggedForTopology)], WRITES),
+    op(Elb, "DeleteListener", &[grant("elasticloadbalancing:DeleteListener", TaggedForTopology)], REMOVES),
+    op(Elb, "DeleteRule", &[grant("elasticloadbalancing:DeleteRule", TaggedForTopology)], REMOVES),
+    op(Elb, "DeleteLoadBalancer", &[grant("elasticloadbalancing:DeleteLoadBalancer", TaggedForTopology)], REMOVES),
+    op(Elb, "DeleteTargetGroup", &[grant("elasticloadbalancing:DeleteTargetGroup", TaggedForTopology)], REMOVES),
+    // Route 53: the private zone and its records.
+    op(Route53, "ListHostedZones", &[grant("route53:ListHostedZones", Any)], READS),
+    op(Route53, "ListHostedZonesByVPC", &[grant("route53:ListHostedZonesByVPC", Any)], READS),
+    op(Route53, "ListResourceRecordSets", &[grant("route53:ListResourceRecordSets", Any)], READS),
+    op(Route53, "CreateHostedZone", &[grant("route53:CreateHostedZone", Any), grant("ec2:DescribeVpcs", Any)], WRITES),
+    op(Route53, "ChangeTagsForResource", &[grant("route53:ChangeTagsForResource", Any)], WRITES),
+    op(Route53, "ChangeResourceRecordSets", &[grant("route53:ChangeResourceRecordSets", RecordsInZone)], REMOVES),
+    op(Route53, "DeleteHostedZone", &[grant("route53:DeleteHostedZone", Any)], REMOVES),
+    // Cloud Map (the namespace's own hosted zone is made by Cloud Map with the caller's rights).
+    op(Discovery, "ListNamespaces", &[grant("servicediscovery:ListNamespaces", Any)], READS),
+    op(Discovery, "ListServices", &[grant("servicediscovery:ListServices", Any)], READS),
+    op(Discovery, "GetService", &[grant("servicediscovery:GetService", Any)], READS),
+    op(Discovery, "GetOperation", &[grant("servicediscovery:GetOperation", Any)], REMOVES),
+    op(
+        Discovery,
+        "CreatePrivateDnsNamespace",
+        &[
+            grant("servicediscovery:CreatePrivateDnsNamespace", Any),
+            grant("servicediscovery:TagResource", Any),
+            grant("route53:CreateHostedZone", Any),
+            grant("route53:GetHostedZone", Any),
+            grant("route53:ListHostedZonesByName", Any),
+            grant("ec2:DescribeVpcs", Any),
+            grant("ec2:DescribeRegions", Any),
+        ],
+        WRITES,
+    ),
+    op(Discovery, "CreateService", &[grant("servicediscovery:CreateService", Any), grant("servicediscovery:TagResource", Any)], WRITES),
+    op(Discovery, "UpdateService", &[grant("servicediscovery:UpdateService", Any)], WRITES),
+    op(Discovery, "ListInstances", &[grant("servicediscovery:ListInstances", Any)], &[Apply, Destroy, Doctor]),
+    op(
+        Discovery,
+        "DeregisterInstance",
+        &[
+            grant("servicediscovery:DeregisterInstance", Any),
+            grant("route53:GetHealthCheck", Any),
+            grant("route53:DeleteHealthCheck", Any),
+            grant("route53:UpdateHealthCheck", Any),
+        ],
+        REMOVES,
+    ),
+    op(Discovery, "DeleteService", &[grant("servicediscovery:DeleteService", Any)], REMOVES),
+    op(Discovery, "DeleteNamespace", &[grant("servicediscovery:DeleteNamespace", Any)], REMOVES),
+    // ECS: running services are read and updated, never created or deleted.
+    op(Ecs, "ListServices", &[grant("ecs:ListServices", Any)], &[Init]),
+    op(Ecs, "DescribeServices", &[grant("ecs:DescribeServices", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
+    op(Ecs, "DescribeTaskDefinition", &[grant("ecs:DescribeTaskDefinition", Any)], &[Doctor, Init]),
+    op(Ecs, "UpdateService", &[grant("ecs:UpdateService", EcsServices)], REMOVES),
+    op(Ecs, "TagResource", &[grant("ecs:TagResource", EcsServices)], WRITES),
+    op(Ecs, "UntagResource", &[grant("ecs:UntagResource", EcsServices)], REMOVES),
+];
+
+/// The table's entry for an operation called through `client`.
+pub fn find(client: Client, name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|operation| operation.client == client && operation.name == name)
+}

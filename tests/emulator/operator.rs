@@ -1,0 +1,176 @@
+//! The operator commands: completions, iam-policy, init, graph and doctor, run as the real binary.
+
+use crate::support::{ecsnet, repo_path, unique_name, Account, TopologyFile};
+
+#[test]
+fn completions_cover_every_command_for_each_shell() {
+    let bash = ecsnet("http://127.0.0.1:9", &["completions", "bash"]).expect(0);
+    assert!(bash.stdout.contains("complete -F _ecsnet"), "{}", bash.stdout);
+    for command in ["plan", "apply", "destroy", "iam-policy", "graph", "init", "doctor", "completions"] {
+        assert!(bash.stdout.contains(command), "bash completions lack {command}");
+    }
+    let zsh = ecsnet("http://127.0.0.1:9", &["completions", "zsh"]).expect(0);
+    assert!(zsh.stdout.starts_with("#compdef ecsnet"), "{}", zsh.stdout);
+    let fish = ecsnet("http://127.0.0.1:9", &["completions", "fish"]).expect(0);
+    assert!(fish.stdout.contains("complete -c ecsnet") && fish.stdout.contains("iam-policy"), "{}", fish.stdout);
+}
+
+#[test]
+fn iam_policy_is_scoped_to_the_file() {
+    let file = repo_path("plans/service-discovery.toml");
+    let run = ecsnet("http://127.0.0.1:9", &["iam-policy", "-f", file.to_str().unwrap(), "--for", "apply"]).expect(0);
+    let policy = run.json();
+    assert_eq!(policy["Version"], "2012-10-17");
+    let statements = policy["Statement"].as_array().unwrap();
+    let ecs = statements.iter().find(|statement| statement["Sid"] == "WiredEcsServices").expect("a statement for the ECS services");
+    let resources: Vec<&str> = ecs["Resource"].as_array().unwrap().iter().map(|resource| resource.as_str().unwrap()).collect();
+    assert!(resources.iter().all(|resource| resource.starts_with("arn:aws:ecs:") && resource.contains(":service/main/")), "{resources:?}");
+    assert!(resources.iter().any(|resource| resource.ends_with("/main/hello")), "{resources:?}");
+    let plan = ecsnet("http://127.0.0.1:9", &["iam-policy", "--for", "plan"]).expect(0).json();
+    assert_eq!(plan["Statement"].as_array().unwrap().len(), 1);
+    assert!(!plan.to_string().contains("Delete"), "{plan}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
+    let account = Account::connect().await;
+    let name = unique_name("init");
+    let network = account.network(&name).await;
+    let api_group = account.security_group(&network, &format!("{name}-api")).await;
+    let cluster = format!("{name}-main");
+    account.ecs_services(&cluster, &network, &[("web", 8080, &network.tasks_group_id), ("api", 3000, &api_group)]).await;
+    let endpoint = &account.endpoint;
+
+    let run = ecsnet(endpoint, &["init", "--cluster", &cluster]).expect(0);
+    let text = &run.stdout;
+    for expected in [
+        format!("name = \"{cluster}\""),
+        format!("vpc = \"{}\"", network.vpc_id),
+        format!("security_group = \"{}\"", network.tasks_group_id),
+        format!("security_group = \"{api_group}\""),
+        "port = 8080                          # container \"web\", port mapping \"default\"".to_string(),
+        "port = 3000                          # container \"api\", port mapping \"default\"".to_string(),
+        format!("[service.ecs]\ncluster = \"{cluster}\""),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+    }
+    let parsed = ecsnet::topology::parse(std::path::Path::new("init.toml"), text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    let names: Vec<&str> = parsed.services.iter().map(|service| service.name.as_str()).collect();
+    assert_eq!(names, ["api", "web"]);
+    assert_eq!(parsed.network.subnets.len(), 2);
+    let file = TopologyFile::new(text);
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]);
+    assert!(plan.code == 0 || plan.code == 2, "plan of the written file: {}\n{}", plan.stdout, plan.stderr);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zoned.toml");
+    let path = path.to_str().unwrap();
+    let written = ecsnet(endpoint, &["init", "--cluster", &cluster, "--zone", &format!("{name}.example.com"), "-o", path]).expect(0);
+    assert!(written.stdout.is_empty() && written.stderr.contains("next: ecsnet plan -f"), "{}", written.stderr);
+    let again = ecsnet(endpoint, &["init", "--cluster", &cluster, "-o", path]).expect(1);
+    assert!(again.stderr.contains("never overwrites"), "{}", again.stderr);
+    let plan = ecsnet(endpoint, &["plan", "-f", path, "--detailed-exitcode"]).expect(2);
+    assert!(plan.stdout.contains(&format!("+ service.web.dns_record.web.{name}.example.com  web.{name}.example.com")), "{}", plan.stdout);
+    assert!(plan.stdout.contains("~ service.api.ecs"), "{}", plan.stdout);
+
+    let missing = ecsnet(endpoint, &["init", "--cluster", &format!("{name}-none")]).expect(1);
+    assert!(missing.stderr.contains("error:"), "{}", missing.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graph_marks_what_is_missing_then_nothing_after_apply() {
+    let account = Account::connect().await;
+    let name = unique_name("graph");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
+    ));
+    let endpoint = &account.endpoint;
+    let before = ecsnet(endpoint, &["graph", "-f", file.arg()]).expect(0);
+    assert!(before.stdout.starts_with("graph TD\n"), "{}", before.stdout);
+    assert!(before.stdout.contains(&format!("lb[\"load balancer {name}-alb<br/>internal, own security group<br/>(missing)\"]")), "{}", before.stdout);
+    assert!(before.stdout.contains(&format!("[\"api.{name}.example.com<br/>CNAME<br/>(missing)\"]")), "{}", before.stdout);
+    assert!(before.stdout.contains("lb -.->|\"ingress tcp/8080 (missing)\"| svc_api"), "{}", before.stdout);
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let after = ecsnet(endpoint, &["graph", "-f", file.arg(), "--format", "dot"]).expect(0);
+    assert!(after.stdout.starts_with("digraph ecsnet {"), "{}", after.stdout);
+    assert!(after.stdout.contains("tg_api [label=\"target group of api\\nHTTP :8080 ip, health /\"];"), "{}", after.stdout);
+    assert!(!after.stdout.contains("(missing)") && !after.stdout.contains("(drifted)"), "{}", after.stdout);
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_passes_after_apply_and_fails_on_a_revoked_caller_rule() {
+    let account = Account::connect().await;
+    let name = unique_name("doc");
+    let network = account.network(&name).await;
+    let hello_group = account.security_group(&network, &format!("{name}-hello")).await;
+    let name_group = account.security_group(&network, &format!("{name}-name")).await;
+    let cluster = format!("{name}-main");
+    account.ecs_services(&cluster, &network, &[("hello", 3000, &hello_group), ("name", 3000, &name_group)]).await;
+    let file = TopologyFile::new(&format!(
+        r#"
+name = "{name}"
+[network]
+vpc = "{vpc}"
+subnets = ["{a}", "{b}"]
+[load_balancer]
+[dns]
+zone = "{name}.example.com"
+[discovery]
+namespace = "{name}.internal"
+[[service]]
+name = "hello"
+port = 3000
+security_group = "{hello_group}"
+[service.ecs]
+cluster = "{cluster}"
+[[service]]
+name = "name"
+port = 3000
+security_group = "{name_group}"
+load_balanced = false
+callers = ["hello"]
+[service.ecs]
+cluster = "{cluster}"
+[service.discovery]
+"#,
+        vpc = network.vpc_id,
+        a = network.subnet_names[0],
+        b = network.subnet_names[1],
+    ));
+    let endpoint = &account.endpoint;
+    let before = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
+    assert!(before.stdout.contains(&format!("fail  load_balancer_exists  load_balancer {name}-alb: missing  (fix: run `ecsnet apply`)")), "{}", before.stdout);
+
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let after = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(0);
+    for expected in [
+        "ok    rule_forwards_to_target_group  service.hello.target_group ",
+        "warn  targets_healthy  service.hello.target_group ",
+        ": no targets registered  (fix: ",
+        "ok    service_admits_load_balancer  service.hello.ingress ",
+        &format!("ok    record_points_at_load_balancer  service.hello.dns_record hello.{name}.example.com: CNAME "),
+        &format!("ok    ecs_attached_to_target_group  service.hello.ecs {cluster}/hello: hello:3000 → "),
+        &format!("ok    task_definition_matches  service.hello.ecs {cluster}/hello: container hello maps port 3000"),
+        "warn  discovery_has_instances  service.name.discovery ",
+        &format!("ok    caller_can_reach_callee  service.name.caller.hello: tcp/3000 on {name_group} from {hello_group} (hello)"),
+        "ok    load_balancer_egress  ",
+    ] {
+        assert!(after.stdout.contains(expected), "missing {expected:?} in:\n{}", after.stdout);
+    }
+    assert!(!after.stdout.contains("fail  "), "{}", after.stdout);
+
+    let filter = aws_sdk_ec2::types::Filter::builder().name("tag:ecsnet:address").values("service.name.caller.hello").build();
+    let rules = account.ec2.describe_security_group_rules().filters(filter).send().await.unwrap();
+    let rule_ids: Vec<String> = rules.security_group_rules().iter().filter(|rule| rule.group_id() == Some(name_group.as_str())).map(|rule| rule.security_group_rule_id().unwrap().to_string()).collect();
+    assert_eq!(rule_ids.len(), 1);
+    account.ec2.revoke_security_group_ingress().group_id(&name_group).set_security_group_rule_ids(Some(rule_ids)).send().await.unwrap();
+    let broken = ecsnet(endpoint, &["doctor", "-f", file.arg(), "--output", "json"]).expect(1);
+    let report = broken.json();
+    let failed: Vec<&str> = report["checks"].as_array().unwrap().iter().filter(|check| check["status"] == "fail").map(|check| check["check"].as_str().unwrap()).collect();
+    assert_eq!(failed, ["caller_can_reach_callee"], "{}", broken.stdout);
+    assert_eq!(report["summary"]["fail"], 1);
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
