@@ -43,8 +43,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Show what apply would change, changing nothing
     Plan(PlanArgs),
-    /// Make live state match the topology file
-    Apply(ChangeArgs),
+    /// Make live state match the topology file, or carry out a plan saved with `plan --out`
+    Apply(ApplyArgs),
     /// Delete everything the topology owns, and nothing else
     Destroy(ChangeArgs),
     /// Print shell completions (bash, zsh, fish, ...) to stdout
@@ -57,6 +57,44 @@ pub enum Command {
     Init(InitArgs),
     /// Check live state against the usual causes of unreachable services
     Doctor(DoctorArgs),
+    /// Render a plan saved with `plan --out`
+    Show(ShowArgs),
+    /// Say which rule, target group and service the load balancer picks for a request
+    Route(RouteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    /// A plan saved with `plan --out`: apply exactly it (refused if live state changed since); -f is then unused
+    pub plan: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The saved plan
+    pub plan: PathBuf,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    #[command(flatten)]
+    pub file: FileArg,
+    /// The request's Host header
+    pub host: String,
+    /// The request's path
+    #[arg(default_value = "/", value_name = "PATH")]
+    pub request_path: String,
+    /// The listener port the request arrives on; default: every listener of the topology
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Output format on stdout
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +168,9 @@ pub struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when there are, 1 on error
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Also save the plan to this file, for `ecsnet apply FILE`
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod commands;
 pub mod observed;
 pub mod plan;
+pub mod route;
 pub mod topology;
 pub mod iam;
 pub mod init;

@@ -1,5 +1,6 @@
 //! Live AWS state as plain data: what the AWS adapters read and the planner compares against. No SDK types.
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::topology::{HealthCheck, TargetGroupAttributes};
@@ -12,7 +13,7 @@ pub const TOPOLOGY_TAG: &str = "ecsnet:topology";
 pub const ADDRESS_TAG: &str = "ecsnet:address";
 
 /// Everything the planner needs to know about the account, scoped to one topology's VPC and names.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Observed {
     /// `None` when no VPC matches the file's `network.vpc`.
     pub vpc: Option<Vpc>,
@@ -34,7 +35,7 @@ pub struct Observed {
     pub ecs_services: Vec<EcsService>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Namespace {
     pub id: String,
     pub arn: String,
@@ -43,7 +44,7 @@ pub struct Namespace {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiscoveryService {
     pub id: String,
     pub arn: String,
@@ -55,7 +56,7 @@ pub struct DiscoveryService {
     pub ttl: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EcsService {
     /// The cluster as the topology names it.
     pub cluster: String,
@@ -70,14 +71,14 @@ pub struct EcsService {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EcsLoadBalancer {
     pub target_group_arn: String,
     pub container: String,
     pub port: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EcsRegistry {
     pub arn: String,
     pub port: Option<i32>,
@@ -86,7 +87,7 @@ pub struct EcsRegistry {
 }
 
 /// An ECS service's Service Connect settings, reduced to what ecsnet sets.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ServiceConnect {
     pub enabled: bool,
     pub namespace: String,
@@ -94,20 +95,20 @@ pub struct ServiceConnect {
     pub services: Vec<(String, String, i32, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vpc {
     pub id: String,
     pub cidrs: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subnet {
     pub id: String,
     pub name: Option<String>,
     pub availability_zone: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecurityGroup {
     pub id: String,
     pub group_name: String,
@@ -121,7 +122,7 @@ impl SecurityGroup {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SecurityGroupRule {
     pub id: String,
     pub permission: Permission,
@@ -129,7 +130,7 @@ pub struct SecurityGroupRule {
 }
 
 /// One security group rule's match, comparable between desired and observed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Permission {
     pub direction: Direction,
     /// "tcp", "udp", "icmp" or "-1" (all).
@@ -139,20 +140,20 @@ pub struct Permission {
     pub peer: Peer,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Direction {
     Ingress,
     Egress,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Peer {
     Cidr(String),
     /// A security group, by ID.
     Group(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancer {
     pub arn: String,
     pub name: String,
@@ -168,7 +169,7 @@ pub struct LoadBalancer {
     pub listeners: Vec<Listener>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Listener {
     pub arn: String,
     pub port: i32,
@@ -182,7 +183,7 @@ pub struct Listener {
 }
 
 /// A listener's default action as AWS reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListenerDefault {
     /// A forward to one target group.
     Forward(String),
@@ -193,7 +194,7 @@ pub enum ListenerDefault {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
     pub arn: String,
     pub priority: u32,
@@ -206,7 +207,7 @@ pub struct Rule {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetGroup {
     pub arn: String,
     pub name: String,
@@ -220,7 +221,7 @@ pub struct TargetGroup {
     pub tags: Tags,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostedZone {
     /// The bare ID, without `/hostedzone/`.
     pub id: String,
@@ -231,7 +232,7 @@ pub struct HostedZone {
     pub records: Vec<Record>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     /// Lowercase, without the trailing dot.
     pub name: String,

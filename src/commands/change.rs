@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -10,6 +11,7 @@ use crate::aws::execute::execute;
 use crate::aws::observe::find_vpc;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs};
+use crate::plan::saved::{differences, fingerprint, SavedPlan};
 use crate::plan::{plan_apply, plan_destroy, render};
 use crate::topology::{self, Topology};
 
@@ -21,15 +23,19 @@ pub enum Kind {
     Destroy,
 }
 
-pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind) -> anyhow::Result<ExitCode> {
-    let topology = topology::load(&args.file.path)?;
+pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, saved: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let saved = saved.map(read_saved).transpose()?;
+    let topology = match &saved {
+        Some(saved) => topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?,
+        None => topology::load(&args.file.path)?,
+    };
     let aws = connect(global, topology.region.as_deref()).await?;
     // Two runs must not change one topology at once: take its lock (in the VPC) before reading live state.
     let lock = match find_vpc(&aws, &topology).await.context("reading live state failed; nothing was changed")? {
         Some(vpc) => Some(lock::acquire(&aws, &topology.name, &vpc.id, lock_ttl(), Duration::from_secs(args.lock_timeout), terminal).await?),
         None => None,
     };
-    let result = locked(global, terminal, args, kind, topology, &aws).await;
+    let result = locked(global, terminal, args, kind, topology, &aws, saved).await;
     if let Some(lock) = lock {
         if let Err(error) = lock.release(&aws).await {
             terminal.info(&format!("warning: could not release the lock: {error}; it expires by itself"));
@@ -43,11 +49,35 @@ fn lock_ttl() -> Duration {
     std::env::var("ECSNET_LOCK_TTL_SECONDS").ok().and_then(|seconds| seconds.parse().ok()).map_or(lock::DEFAULT_TTL, Duration::from_secs)
 }
 
-async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, topology: Topology, aws: &Aws) -> anyhow::Result<ExitCode> {
+/// Reads a plan saved with `plan --out`.
+pub fn read_saved(path: &Path) -> anyhow::Result<SavedPlan> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
+    let saved: SavedPlan = serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+    Ok(saved.check(&path.display().to_string())?)
+}
+
+async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, topology: Topology, aws: &Aws, saved: Option<SavedPlan>) -> anyhow::Result<ExitCode> {
     let session = observe_session(global, terminal, topology, aws.clone()).await?;
-    let plan = match kind {
-        Kind::Apply => plan_apply(&session.topology, &session.observed)?,
-        Kind::Destroy => plan_destroy(&session.topology, &session.observed)?,
+    let from_saved = saved.is_some();
+    let plan = match (kind, saved) {
+        (_, Some(saved)) => {
+            let now = fingerprint(&session.observed);
+            if now != saved.fingerprint {
+                let current = plan_apply(&session.topology, &session.observed)?;
+                let mut differences = differences(&saved.plan, &current);
+                if differences.is_empty() {
+                    differences.push("(the changes a new plan would make are the same; live state changed elsewhere in what ecsnet reads)".into());
+                }
+                anyhow::bail!(
+                    "live state changed since the plan was saved (fingerprint {} → {now}); nothing was changed\n{}\nhint: run `ecsnet plan --out` again, review it, and apply the new plan",
+                    saved.fingerprint,
+                    differences.join("\n")
+                );
+            }
+            saved.plan
+        }
+        (Kind::Apply, None) => plan_apply(&session.topology, &session.observed)?,
+        (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
     };
     {
         let mut stdout = std::io::stdout().lock();
@@ -58,7 +88,8 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
         report_requests(global, terminal, &session.aws);
         return Ok(0);
     }
-    if !args.auto_approve {
+    // A saved plan was reviewed when it was made: applying it is the approval, as with Terraform.
+    if !args.auto_approve && !from_saved {
         let question = match kind {
             Kind::Apply => format!("Apply these changes to topology \"{}\"?", plan.topology),
             Kind::Destroy => format!("Destroy everything topology \"{}\" owns?", plan.topology),

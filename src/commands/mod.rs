@@ -7,6 +7,8 @@ mod graph;
 mod iam_policy;
 mod init;
 mod plan;
+mod route;
+mod show;
 mod terminal;
 
 use std::path::Path;
@@ -28,8 +30,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let terminal = Terminal::new(cli.global.color);
     match &cli.command {
         Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
-        Command::Apply(args) => change::run(&cli.global, &terminal, args, change::Kind::Apply).await,
-        Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy).await,
+        Command::Apply(args) => change::run(&cli.global, &terminal, &args.change, change::Kind::Apply, args.plan.as_deref()).await,
+        Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy, None).await,
+        Command::Show(args) => show::run(&terminal, args),
+        Command::Route(args) => route::run(&cli.global, &terminal, args).await,
         Command::Completions(args) => completions::run(args),
         Command::IamPolicy(args) => iam_policy::run(&cli.global, args),
         Command::Init(args) => init::run(&cli.global, &terminal, args).await,

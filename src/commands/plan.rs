@@ -1,6 +1,9 @@
 //! `ecsnet plan`: the difference between the file and live state, changing nothing.
 
+use anyhow::Context as _;
+
 use crate::cli::{GlobalArgs, OutputFormat, PlanArgs};
+use crate::plan::saved::SavedPlan;
 use crate::plan::{plan_apply, render};
 
 use super::{report_requests, start, ExitCode, Terminal};
@@ -15,6 +18,12 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &PlanArgs) -> a
     match args.output {
         OutputFormat::Text => render::write_text(&mut stdout, &plan, terminal.style())?,
         OutputFormat::Json => render::write_json(&mut stdout, &plan)?,
+    }
+    if let Some(out) = &args.out {
+        let text = std::fs::read_to_string(&args.file.path).with_context(|| format!("cannot read {}", args.file.path.display()))?;
+        let saved = SavedPlan::new(&args.file.path.display().to_string(), &text, &session.observed, plan.clone());
+        std::fs::write(out, serde_json::to_string_pretty(&saved)?).with_context(|| format!("cannot write the plan to {}", out.display()))?;
+        terminal.info(&format!("Saved the plan to {}; `ecsnet apply {}` carries out exactly this plan.", out.display(), out.display()));
     }
     report_requests(global, terminal, &session.aws);
     Ok(if args.detailed_exitcode && !plan.is_empty() { CHANGES_PENDING } else { 0 })

@@ -7,8 +7,9 @@ mod diff;
 mod order;
 pub mod ownership;
 pub mod render;
+pub mod saved;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use address::Address;
 pub use diff::{plan_apply, plan_destroy, PlanError};
@@ -17,7 +18,7 @@ pub use order::{schedule, topological_order, Step, Work};
 use crate::observed::{Permission, Record, SecurityGroupRule};
 use crate::topology::{HealthCheck, Protocol, RecordKind, TargetGroupAttributes};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub topology: String,
     pub changes: Vec<Change>,
@@ -41,14 +42,14 @@ impl Plan {
 }
 
 /// Counted as Terraform counts: a replace is one add and one destroy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub destroy: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Create,
@@ -57,7 +58,7 @@ pub enum Action {
     Delete,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub address: Address,
     pub action: Action,
@@ -70,7 +71,7 @@ pub struct Change {
     pub operation: Operation,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {
     pub field: String,
     pub old: Option<String>,
@@ -91,13 +92,13 @@ impl FieldChange {
 pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
 
 /// An ID or ARN: known now, or assigned when the resource at an address is created during this apply.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ref {
     Known(String),
     Of(Address),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetGroupSpec {
     pub name: String,
     pub port: u16,
@@ -108,7 +109,7 @@ pub struct TargetGroupSpec {
     pub attributes: TargetGroupAttributes,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancerSpec {
     pub name: String,
     pub scheme: String,
@@ -118,7 +119,7 @@ pub struct LoadBalancerSpec {
 }
 
 /// A listener's settings; the same for a create and a modify.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenerSpec {
     pub port: u16,
     pub protocol: Protocol,
@@ -127,7 +128,7 @@ pub struct ListenerSpec {
     pub default: DefaultSpec,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DefaultSpec {
     Forward(Ref),
     FixedResponse { status: u16, body: Option<String>, content_type: String },
@@ -136,7 +137,7 @@ pub enum DefaultSpec {
 }
 
 /// Ingress on a service's security group from the load balancer's group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IngressSpec {
     pub group_id: String,
     pub port: u16,
@@ -144,7 +145,7 @@ pub struct IngressSpec {
 }
 
 /// What the executor does for a change: plain data, with references to resources still to be created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Operation {
     CreateSecurityGroup { name: String, description: String, vpc_id: String, rules: Vec<Permission> },
     UpdateSecurityGroupRules { group_id: String, authorize: Vec<Permission>, revoke: Vec<SecurityGroupRule> },
@@ -190,7 +191,7 @@ pub enum Operation {
     RemovedWithParent,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EcsUpdate {
     pub cluster: String,
     pub service: String,
@@ -201,14 +202,14 @@ pub struct EcsUpdate {
     pub connect: Option<ConnectChange>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EcsLoadBalancerSpec {
     pub target_group: Ref,
     pub container: String,
     pub port: i32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EcsRegistrySpec {
     /// The Cloud Map service's ARN.
     pub registry: Ref,
@@ -217,7 +218,7 @@ pub struct EcsRegistrySpec {
     pub container_port: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ConnectChange {
     /// Turn Service Connect on with these settings; `marker` is the tag value that records what ecsnet set.
     Enable { namespace: String, port_name: String, discovery_name: String, port: i32, dns_name: String, marker: String },
@@ -226,14 +227,14 @@ pub enum ConnectChange {
 }
 
 /// What a rule matches: host-header values and path-pattern values, combined in one rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleConditions {
     pub hosts: Vec<String>,
     pub paths: Vec<String>,
 }
 
 /// A service's CNAME to the load balancer, with its ownership TXT record beside it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordSpec {
     pub host: String,
     /// The ownership TXT record's name and quoted value.
@@ -245,7 +246,7 @@ pub struct RecordSpec {
 }
 
 /// Where a record points: the load balancer's DNS name (and, for an alias, its canonical hosted zone).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RecordTarget {
     Known { dns_name: String, zone_id: String },
     Of(Address),

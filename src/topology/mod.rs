@@ -69,7 +69,7 @@ impl Listener {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Protocol {
     Http,
     Https,
@@ -120,7 +120,7 @@ pub struct Dns {
 }
 
 /// How a service's name points at the load balancer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum RecordKind {
     Cname,
     /// An A record aliased to the load balancer (allowed at the zone apex).
@@ -158,7 +158,7 @@ pub struct Routing {
 }
 
 /// Target group attributes ecsnet manages when the file sets them; `None` leaves AWS's value alone.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TargetGroupAttributes {
     pub deregistration_delay: Option<i64>,
     pub slow_start: Option<i64>,
@@ -223,7 +223,7 @@ impl TargetType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct HealthCheck {
     pub path: String,
     pub interval: i32,

@@ -174,3 +174,66 @@ cluster = "{cluster}"
     assert_eq!(report["summary"]["fail"], 1);
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
+    let account = Account::connect().await;
+    let name = unique_name("saved");
+    let network = account.network(&name).await;
+    let text = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
+    );
+    let file = TopologyFile::new(&text);
+    let endpoint = &account.endpoint;
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--out", saved]).expect(0);
+    let shown = ecsnet(endpoint, &["show", saved]).expect(0);
+    assert!(shown.stdout.contains("+ load_balancer  ") && shown.stdout.contains("Plan: 9 to add"), "{}", shown.stdout);
+    let applied = ecsnet(endpoint, &["apply", saved]).expect(0);
+    assert!(applied.stdout.contains("Apply complete: 9 added"), "a saved plan needs no prompt: {}", applied.stdout);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    file.rewrite(&format!("{text}[service.health_check]\npath = \"/health\"\n"));
+    let second = dir.path().join("second.json");
+    let second = second.to_str().unwrap();
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--out", second]).expect(0);
+    let groups = account.elb.describe_target_groups().send().await.unwrap();
+    let api = groups.target_groups().iter().find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-api"))).unwrap();
+    account.elb.modify_target_group().target_group_arn(api.target_group_arn().unwrap()).healthy_threshold_count(7).send().await.unwrap();
+    let refused = ecsnet(endpoint, &["apply", second]).expect(1);
+    assert!(refused.stderr.contains("live state changed since the plan was saved"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("+ now also: ~ service.api.target_group") && refused.stderr.contains("health_check.healthy_threshold: 7 → 5"), "{}", refused.stderr);
+    let still = account.elb.describe_target_groups().target_group_arns(api.target_group_arn().unwrap()).send().await.unwrap();
+    assert_eq!(still.target_groups()[0].health_check_path(), Some("/"), "nothing was changed");
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn route_names_the_rule_target_group_and_service_or_the_default() {
+    let account = Account::connect().await;
+    let name = unique_name("route");
+    let network = account.network(&name).await;
+    let zone = format!("{name}.example.com");
+    let text = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[listener]\ndefault = {{ fixed_response = 404, body = \"no route\" }}\n[dns]\nzone = \"{zone}\"\n\
+         [[service]]\nname = \"users\"\nport = 8080\nhost = \"api.{zone}\"\npaths = [\"/api/users/*\"]\nsecurity_group = \"{group}\"\n\
+         [[service]]\nname = \"web\"\nport = 8080\nhost = \"api.{zone}\"\npaths = [\"/*\"]\nsecurity_group = \"{group}\"\n",
+        network.vpc_id,
+        network.subnet_names[0],
+        network.subnet_names[1],
+        group = network.tasks_group_name
+    );
+    let file = TopologyFile::new(&text);
+    let endpoint = &account.endpoint;
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let users = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/api/users/42"]).expect(0);
+    assert!(users.stdout.contains("(service.users.rule.80)") && users.stdout.contains("→ service users"), "{}", users.stdout);
+    let web = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/index.html", "--output", "json"]).expect(0).json();
+    assert_eq!(web[0]["service"], "web");
+    let nobody = ecsnet(endpoint, &["route", "-f", file.arg(), "elsewhere.example.com"]).expect(0);
+    assert!(nobody.stdout.contains("no rule matches; default action: fixed response 404 \"no route\""), "{}", nobody.stdout);
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}

@@ -96,6 +96,8 @@ impl Planner<'_> {
         }
         let load_balancer_group_name = desired.security_group.as_ref().map_or("", |group| group.name.as_str());
         let mut planned = BTreeSet::new();
+        // Services that share a group and a port share one rule from each source: the first names it.
+        let mut claimed = BTreeSet::new();
         for wanted in &desired.ingress {
             let (source, source_label) = match &wanted.source {
                 IngressSource::LoadBalancer => match load_balancer_group {
@@ -106,6 +108,9 @@ impl Planner<'_> {
             };
             let address = wanted.address.clone();
             planned.insert(address.clone());
+            if !claimed.insert((wanted.group_id.clone(), wanted.port, format!("{source:?}"))) {
+                continue;
+            }
             let mine: Vec<_> = owned.iter().filter(|(owned_address, _, _)| *owned_address == address).collect();
             let permission = match &source {
                 Ref::Known(id) => Some(tcp(Direction::Ingress, wanted.port, Peer::Group(id.clone()))),

@@ -1,0 +1,137 @@
+//! Saved plans: `plan --out` writes the plan with the topology file it came from and a fingerprint of the live
+//! state it was computed against; `apply PLAN` carries out exactly that plan, and refuses when live state has
+//! changed since.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::observed::{Observed, ADDRESS_TAG};
+
+use super::ownership::LOCK_ADDRESS;
+use super::{render, Plan};
+
+const FORMAT: &str = "ecsnet-saved-plan";
+pub const SAVED_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedPlan {
+    pub format: String,
+    pub format_version: u32,
+    /// The topology file as it was, so the saved plan stands alone.
+    pub topology_path: String,
+    pub topology_text: String,
+    /// Of the live state the plan was computed from.
+    pub fingerprint: String,
+    pub plan: Plan,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SavedPlanError {
+    #[error("{0} is not a saved ecsnet plan (format {1:?})")]
+    NotAPlan(String, String),
+    #[error("{0} is a saved plan of format version {1}; this ecsnet reads version {SAVED_FORMAT_VERSION}")]
+    Version(String, u32),
+}
+
+impl SavedPlan {
+    pub fn new(topology_path: &str, topology_text: &str, observed: &Observed, plan: Plan) -> SavedPlan {
+        SavedPlan {
+            format: FORMAT.into(),
+            format_version: SAVED_FORMAT_VERSION,
+            topology_path: topology_path.into(),
+            topology_text: topology_text.into(),
+            fingerprint: fingerprint(observed),
+            plan,
+        }
+    }
+
+    /// Checks the format of a plan read from `path`.
+    pub fn check(self, path: &str) -> Result<SavedPlan, SavedPlanError> {
+        if self.format != FORMAT {
+            return Err(SavedPlanError::NotAPlan(path.into(), self.format));
+        }
+        if self.format_version != SAVED_FORMAT_VERSION {
+            return Err(SavedPlanError::Version(path.into(), self.format_version));
+        }
+        Ok(self)
+    }
+}
+
+/// A stable digest of live state: its JSON with every list sorted, hashed (FNV-1a, 64 bits). The topology's
+/// lock is left out: it comes and goes with every apply.
+pub fn fingerprint(observed: &Observed) -> String {
+    let mut observed = observed.clone();
+    observed.security_groups.retain(|group| group.tags.get(ADDRESS_TAG).map(String::as_str) != Some(LOCK_ADDRESS));
+    let value = canonical(serde_json::to_value(&observed).unwrap_or_default());
+    let text = value.to_string();
+    let hash = text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3));
+    format!("{hash:016x}")
+}
+
+fn canonical(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Array(items) => {
+            let mut items: Vec<serde_json::Value> = items.into_iter().map(canonical).collect();
+            items.sort_by_key(|item| item.to_string());
+            serde_json::Value::Array(items)
+        }
+        serde_json::Value::Object(map) => serde_json::Value::Object(map.into_iter().map(|(key, value)| (key, canonical(value))).collect()),
+        other => other,
+    }
+}
+
+/// The changes one plan has and the other has not, as plan lines: `+` only in the current plan, `-` only in
+/// the saved one.
+pub fn differences(saved: &Plan, current: &Plan) -> Vec<String> {
+    let lines = |plan: &Plan| -> BTreeSet<String> {
+        plan.changes
+            .iter()
+            .map(|change| {
+                let fields: Vec<String> = change.fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap_or(""), field.new.as_deref().unwrap_or(""))).collect();
+                format!("{} {} {} [{}]", render::symbol(change.action), change.address, change.name, fields.join("; "))
+            })
+            .collect()
+    };
+    let (saved, current) = (lines(saved), lines(current));
+    let gone = saved.difference(&current).map(|line| format!("- no longer: {line}"));
+    let new = current.difference(&saved).map(|line| format!("+ now also: {line}"));
+    gone.chain(new).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observed::{SecurityGroup, Tags, Vpc};
+
+    fn observed() -> Observed {
+        let group = |id: &str| SecurityGroup { id: id.into(), group_name: id.into(), tags: Tags::new(), rules: vec![] };
+        Observed { vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }), security_groups: vec![group("sg-1"), group("sg-2")], ..Observed::default() }
+    }
+
+    #[test]
+    fn the_fingerprint_ignores_order_and_the_lock_and_sees_changes() {
+        let mut reordered = observed();
+        reordered.security_groups.reverse();
+        assert_eq!(fingerprint(&observed()), fingerprint(&reordered));
+        let mut locked = observed();
+        let mut lock = SecurityGroup { id: "sg-lock".into(), group_name: "ecsnet-lock-demo".into(), tags: Tags::new(), rules: vec![] };
+        lock.tags.insert(ADDRESS_TAG.into(), LOCK_ADDRESS.into());
+        locked.security_groups.push(lock);
+        assert_eq!(fingerprint(&observed()), fingerprint(&locked));
+        let mut changed = observed();
+        changed.security_groups[0].group_name = "renamed".into();
+        assert_ne!(fingerprint(&observed()), fingerprint(&changed));
+    }
+
+    #[test]
+    fn a_saved_plan_round_trips_and_checks_its_format() {
+        let plan = Plan { topology: "demo".into(), changes: vec![], notes: vec![] };
+        let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", &observed(), plan);
+        let text = serde_json::to_string(&saved).unwrap();
+        let read: SavedPlan = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.clone().check("p.json").unwrap(), saved);
+        let other = SavedPlan { format: "something".into(), ..read };
+        assert!(other.check("p.json").unwrap_err().to_string().contains("is not a saved ecsnet plan"));
+    }
+}

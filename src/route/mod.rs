@@ -1,0 +1,101 @@
+//! How the load balancer answers a request: its listeners' rules evaluated as AWS does (priority order, every
+//! condition must match one of its values, host case-insensitive, path case-sensitive, `*` and `?` wildcards),
+//! then the default action. Pure: a function of live state and the request.
+
+use serde::Serialize;
+
+use crate::observed::{owned_by, Listener, ListenerDefault, LoadBalancer, Observed, ADDRESS_TAG};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    pub port: i32,
+    pub protocol: String,
+    /// "rule" or "default".
+    pub by: String,
+    pub priority: Option<u32>,
+    /// The rule's address in the topology, when ecsnet owns it.
+    pub rule: Option<String>,
+    /// What happens: "forward to <target group>", "fixed response 404", "redirect to HTTPS:443".
+    pub action: String,
+    /// The service behind the target group, when ecsnet owns the target group.
+    pub service: Option<String>,
+}
+
+/// The topology's load balancer in live state.
+pub fn load_balancer<'a>(observed: &'a Observed, topology: &str) -> Option<&'a LoadBalancer> {
+    observed.load_balancers.iter().find(|load_balancer| owned_by(&load_balancer.tags, topology) && load_balancer.tags.get(ADDRESS_TAG).map(String::as_str) == Some("load_balancer"))
+}
+
+/// What each listener (or the one on `port`) does with a request for `host` and `path`.
+pub fn route(observed: &Observed, load_balancer: &LoadBalancer, host: &str, path: &str, port: Option<u16>) -> Vec<Answer> {
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let path = path.split('?').next().unwrap_or(path);
+    let mut listeners: Vec<&Listener> = load_balancer.listeners.iter().filter(|listener| port.is_none_or(|port| listener.port == i32::from(port))).collect();
+    listeners.sort_by_key(|listener| listener.port);
+    listeners.into_iter().map(|listener| answer(observed, listener, &host, path)).collect()
+}
+
+fn answer(observed: &Observed, listener: &Listener, host: &str, path: &str) -> Answer {
+    let mut rules: Vec<_> = listener.rules.iter().collect();
+    rules.sort_by_key(|rule| rule.priority);
+    let matched = rules.into_iter().find(|rule| {
+        (rule.hosts.is_empty() || rule.hosts.iter().any(|pattern| wildcard(&pattern.to_ascii_lowercase(), host)))
+            && (rule.paths.is_empty() || rule.paths.iter().any(|pattern| wildcard(pattern, path)))
+            && !(rule.hosts.is_empty() && rule.paths.is_empty())
+    });
+    let base = Answer { port: listener.port, protocol: listener.protocol.clone(), by: String::new(), priority: None, rule: None, action: String::new(), service: None };
+    match matched {
+        Some(rule) => {
+            let (action, service) = forward(observed, rule.target_group_arn.as_deref());
+            Answer { by: "rule".into(), priority: Some(rule.priority), rule: rule.tags.get(ADDRESS_TAG).cloned(), action, service, ..base }
+        }
+        None => {
+            let (action, service) = match &listener.default {
+                ListenerDefault::Forward(arn) => forward(observed, Some(arn)),
+                ListenerDefault::FixedResponse { status, body, .. } => (format!("fixed response {status}{}", body.as_ref().map_or(String::new(), |body| format!(" \"{body}\""))), None),
+                ListenerDefault::Redirect { port, protocol, status } => (format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_")), None),
+                ListenerDefault::Other => ("an action ecsnet does not set".into(), None),
+            };
+            Answer { by: "default".into(), action, service, ..base }
+        }
+    }
+}
+
+/// "forward to NAME" and the service, from the target group's tags.
+fn forward(observed: &Observed, arn: Option<&str>) -> (String, Option<String>) {
+    let Some(arn) = arn else { return ("an action other than a forward".into(), None) };
+    let group = observed.target_groups.iter().find(|group| group.arn == arn);
+    let name = group.map_or(arn, |group| group.name.as_str());
+    let service = group
+        .and_then(|group| group.tags.get(ADDRESS_TAG))
+        .and_then(|address| address.strip_prefix("service.")?.strip_suffix(".target_group").map(str::to_string));
+    let empty = group.and_then(|group| group.tags.get(ADDRESS_TAG)).is_some_and(|address| address == "load_balancer.default_target_group");
+    let suffix = if empty { " (empty: AWS answers 503)" } else { "" };
+    (format!("forward to {name}{suffix}"), service)
+}
+
+/// AWS's condition wildcards: `*` any run of characters, `?` exactly one.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let (pattern, text): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut p, mut t, mut star, mut mark) = (0, 0, None, 0);
+    while t < text.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some(p);
+            mark = t;
+            p += 1;
+        } else if let Some(star) = star {
+            p = star + 1;
+            mark += 1;
+            t = mark;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests;
