@@ -183,6 +183,9 @@ pub struct ChangeArgs {
     /// Seconds to wait while another run holds the topology's lock, before giving up
     #[arg(long, default_value_t = 300)]
     pub lock_timeout: u64,
+    /// Output format on stdout: the plan and the result as text, or one JSON document at the end
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::aws::execute::execute;
 use crate::aws::observe::find_vpc;
 use crate::aws::{lock, Aws};
-use crate::cli::{ChangeArgs, GlobalArgs};
+use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
 use crate::plan::saved::{differences, fingerprint, SavedPlan};
 use crate::plan::{plan_apply, plan_destroy, render};
 use crate::topology::{self, Topology};
@@ -79,12 +79,21 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
         (Kind::Apply, None) => plan_apply(&session.topology, &session.observed)?,
         (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
     };
-    {
+    let json = args.output == OutputFormat::Json;
+    if json {
+        // Without a terminal to confirm on, the plan is still shown before anything happens: on stderr.
+        if !args.auto_approve && !from_saved {
+            render::write_text(&mut std::io::stderr().lock(), &plan, terminal.style())?;
+        }
+    } else {
         let mut stdout = std::io::stdout().lock();
         render::write_text(&mut stdout, &plan, terminal.style())?;
         stdout.flush()?;
     }
     if plan.is_empty() {
+        if json {
+            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": null }))?);
+        }
         report_requests(global, terminal, &session.aws);
         return Ok(0);
     }
@@ -104,13 +113,18 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
     let summary = plan.summary();
     let sent = session.aws.requests.total() - requests_before;
     let mut stdout = std::io::stdout().lock();
-    match kind {
-        Kind::Apply => writeln!(
-            stdout,
-            "Apply complete: {} added, {} changed, {} destroyed in {} steps, {:.1} s, {sent} AWS requests.",
-            summary.add, summary.change, summary.destroy, report.steps, report.elapsed.as_secs_f64()
-        )?,
-        Kind::Destroy => writeln!(stdout, "Destroy complete: {} destroyed in {} steps, {:.1} s, {sent} AWS requests.", summary.destroy, report.steps, report.elapsed.as_secs_f64())?,
+    if json {
+        let result = serde_json::json!({ "steps": report.steps, "elapsed_seconds": report.elapsed.as_secs_f64(), "requests": sent, "summary": summary });
+        writeln!(stdout, "{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": result }))?)?;
+    } else {
+        match kind {
+            Kind::Apply => writeln!(
+                stdout,
+                "Apply complete: {} added, {} changed, {} destroyed in {} steps, {:.1} s, {sent} AWS requests.",
+                summary.add, summary.change, summary.destroy, report.steps, report.elapsed.as_secs_f64()
+            )?,
+            Kind::Destroy => writeln!(stdout, "Destroy complete: {} destroyed in {} steps, {:.1} s, {sent} AWS requests.", summary.destroy, report.steps, report.elapsed.as_secs_f64())?,
+        }
     }
     report_requests(global, terminal, &session.aws);
     Ok(0)

@@ -112,6 +112,12 @@ struct JsonChange<'a> {
 
 /// The plan as one JSON document (format in the README).
 pub fn write_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json_value(plan))?;
+    writeln!(out)
+}
+
+/// The plan's JSON document as a value, for documents that embed it (`apply --output json`).
+pub fn json_value(plan: &Plan) -> serde_json::Value {
     let document = JsonPlan {
         format_version: JSON_FORMAT_VERSION,
         topology: &plan.topology,
@@ -129,8 +135,7 @@ pub fn write_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         notes: &plan.notes,
         summary: plan.summary(),
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    serde_json::to_value(&document).unwrap_or_default()
 }
 
 #[cfg(test)]

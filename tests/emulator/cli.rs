@@ -52,3 +52,22 @@ async fn apply_without_a_terminal_refuses_unless_auto_approved() {
     let refused = ecsnet(&account.endpoint, &["destroy", "-f", file.arg()]).expect(0);
     assert!(refused.stdout.starts_with("No changes."), "{}", refused.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_and_destroy_print_one_json_document_with_output_json() {
+    let account = Account::connect().await;
+    let name = unique_name("json");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
+    ));
+    let applied = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
+    assert_eq!(applied["plan"]["summary"]["add"], 4, "{applied:#}");
+    assert_eq!(applied["result"]["summary"]["add"], 4);
+    assert!(applied["result"]["requests"].as_u64().unwrap() >= 4);
+    let again = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
+    assert_eq!((again["plan"]["changes"].as_array().unwrap().len(), &again["result"]), (0, &serde_json::Value::Null));
+    let destroyed = ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
+    assert_eq!(destroyed["result"]["summary"]["destroy"], 4);
+}
