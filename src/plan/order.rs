@@ -62,11 +62,25 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
     works.extend(batches.into_values().map(Work::Records));
     works.extend(reorders.into_values().map(Work::Rules));
     let mut steps: Vec<Step> = works.into_iter().map(|work| Step { work, after: Vec::new() }).collect();
-    for later in 0..steps.len() {
-        let after: Vec<usize> = (0..steps.len()).filter(|&earlier| earlier != later && must_follow(&plan.changes, &steps[later], &steps[earlier])).collect();
-        steps[later].after = after;
+    // Computed once: a step's changes and a change's references (the pairwise checks below are many).
+    let facts = Facts {
+        changes: &plan.changes,
+        references: plan.changes.iter().map(|change| change.operation.references()).collect(),
+        step_changes: steps.iter().map(Step::changes).collect(),
+    };
+    let after: Vec<Vec<usize>> = (0..steps.len())
+        .map(|later| (0..steps.len()).filter(|&earlier| earlier != later && must_follow(&facts, &steps[later], later, &steps[earlier], earlier)).collect())
+        .collect();
+    for (step, after) in steps.iter_mut().zip(after) {
+        step.after = after;
     }
     steps
+}
+
+struct Facts<'a> {
+    changes: &'a [Change],
+    references: Vec<Vec<&'a Address>>,
+    step_changes: Vec<Vec<usize>>,
 }
 
 fn zone_key(zone: &Ref) -> String {
@@ -77,7 +91,8 @@ fn zone_key(zone: &Ref) -> String {
 }
 
 /// Whether `later` must wait for `earlier`.
-fn must_follow(changes: &[Change], later: &Step, earlier: &Step) -> bool {
+fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, earlier_index: usize) -> bool {
+    let changes = facts.changes;
     if matches!(later.work, Work::RetireLoadBalancer(_)) {
         // The old load balancer goes last: after the new one, its listeners and rules, the records and ECS.
         return !matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_));
@@ -87,18 +102,19 @@ fn must_follow(changes: &[Change], later: &Step, earlier: &Step) -> bool {
             return true;
         }
         let address = &changes[retired].address;
-        return earlier.changes().iter().any(|&index| {
+        return facts.step_changes[earlier_index].iter().any(|&index| {
             let change = &changes[index];
-            index == retired || change.operation.references().contains(&address) || is_routing(&change.address) || matches!(change.address, Address::EcsService(_))
+            index == retired || facts.references[index].contains(&address) || is_routing(&change.address) || matches!(change.address, Address::EcsService(_))
         });
     }
     if matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
         return false;
     }
-    later.changes().iter().any(|&a| earlier.changes().iter().any(|&b| change_must_follow(&changes[a], &changes[b])))
+    facts.step_changes[later_index].iter().any(|&a| facts.step_changes[earlier_index].iter().any(|&b| change_must_follow(&changes[a], &facts.references[a], &changes[b])))
 }
 
-fn change_must_follow(later: &Change, earlier: &Change) -> bool {
+/// Whether change `later` (which refers to `later_references`) must wait for change `earlier`.
+fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &Change) -> bool {
     let creates = |change: &Change| matches!(change.action, Action::Create | Action::Replace);
     let is_ecs = |change: &Change| matches!(change.address, Address::EcsService(_));
     // AWS rejects an ECS service whose target group is not yet on a load balancer.
@@ -116,7 +132,7 @@ fn change_must_follow(later: &Change, earlier: &Change) -> bool {
             matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
                 || matches!(later.address, Address::Listener(_)) && matches!(earlier.address, Address::Listener(_))
         }
-        _ => creates(earlier) && later.operation.references().contains(&&earlier.address),
+        _ => creates(earlier) && later_references.contains(&&earlier.address),
     }
 }
 
