@@ -7,4 +7,5 @@ mod cli;
 mod lifecycle;
 mod load_balancer;
 mod operator;
+mod resilience;
 mod wiring;

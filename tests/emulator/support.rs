@@ -279,3 +279,83 @@ impl TopologyFile {
 pub fn repo_path(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
+
+/// localstack/proxy.py between ecsnet and the emulator: latency, faults, a hold after the K-th mutation, stats.
+pub struct Proxy {
+    child: std::process::Child,
+    pub endpoint: String,
+}
+
+impl Proxy {
+    pub fn start(upstream: &str, delay_ms: u32) -> Proxy {
+        use std::io::BufRead;
+        let mut child = Command::new("python3")
+            .arg(repo_path("localstack/proxy.py"))
+            .args(["--listen", "127.0.0.1:0", "--upstream", upstream, "--delay-ms", &delay_ms.to_string(), "--seed", "7"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs localstack/proxy.py");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        let endpoint = line.trim().strip_prefix("proxy listening on ").unwrap_or_else(|| panic!("the proxy did not start: {line:?}")).to_string();
+        Proxy { child, endpoint }
+    }
+
+    /// One HTTP request to the proxy's control API; the response body.
+    fn control(&self, method: &str, path: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let address = self.endpoint.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
+    }
+
+    pub fn configure(&self, config: serde_json::Value) {
+        self.control("POST", "/__proxy/config", &config.to_string());
+    }
+
+    pub fn stats(&self) -> serde_json::Value {
+        serde_json::from_str(&self.control("GET", "/__proxy/stats", "")).unwrap()
+    }
+
+    pub fn held(&self) -> bool {
+        let held: serde_json::Value = serde_json::from_str(&self.control("GET", "/__proxy/held", "")).unwrap();
+        held["held"] == true
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `ecsnet` against `endpoint` in the background, with extra environment.
+pub fn spawn_ecsnet(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ecsnet"));
+    command
+        .args(args)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.spawn().expect("the ecsnet binary runs")
+}
+
+/// Waits for a background run and collects it.
+pub fn finish(child: std::process::Child) -> Run {
+    Run::from(child.wait_with_output().unwrap())
+}

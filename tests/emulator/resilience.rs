@@ -1,0 +1,119 @@
+//! Crashes, faults and concurrent runs, through localstack/proxy.py: a run killed after any of its mutations is
+//! finished by the next; throttling and dropped connections are ridden out; a permanent fault names its step; two
+//! runs at once never make duplicates.
+
+use std::time::{Duration, Instant};
+
+use crate::support::{ecsnet, finish, spawn_ecsnet, unique_name, Account, Network, Proxy, TopologyFile};
+
+const SERVICES: usize = 10;
+
+fn topology(name: &str, network: &Network) -> String {
+    let mut text = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
+    );
+    for index in 0..SERVICES {
+        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = {}\nsecurity_group = \"{}\"\n", 8000 + index, network.tasks_group_id));
+    }
+    text
+}
+
+/// Load balancing resources of the VPC: every one must carry the topology's tag; returns how many there are.
+async fn tagged_load_balancing(account: &Account, name: &str) -> usize {
+    let owned = account.owned_load_balancing_resources(name).await;
+    let groups = account.elb.describe_target_groups().send().await.unwrap();
+    let prefix = format!("{name}-");
+    let untagged: Vec<_> = groups
+        .target_groups()
+        .iter()
+        .filter(|group| group.target_group_name().unwrap().starts_with(&prefix) && !owned.contains(&group.target_group_arn().unwrap().to_string()))
+        .map(|group| group.target_group_name().unwrap().to_string())
+        .collect();
+    assert!(untagged.is_empty(), "untagged target groups: {untagged:?}");
+    owned.len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
+    let account = Account::connect().await;
+    let proxy = Proxy::start(&account.endpoint, 0);
+    let name = unique_name("crash");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&topology(&name, &network));
+    // The full apply, once, to learn how many resources and mutations it makes.
+    proxy.configure(serde_json::json!({"hold_after_mutations": null}));
+    let before = proxy.stats()["mutating"].as_u64().unwrap();
+    ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
+    let expected = tagged_load_balancing(&account, &name).await;
+    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    assert!(mutations >= 30, "a {SERVICES}-service apply makes {mutations} mutations");
+
+    for k in 1..=mutations {
+        proxy.configure(serde_json::json!({"hold_after_mutations": k}));
+        // A lock that is expired at once: the killed run leaves it, and the next run takes it over.
+        let child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "0")]);
+        let started = Instant::now();
+        while !proxy.held() {
+            assert!(started.elapsed() < Duration::from_secs(60), "mutation {k} was never reached");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let mut child = child;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        proxy.configure(serde_json::json!({"hold_after_mutations": null}));
+        let rerun = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]);
+        assert_eq!(rerun.code, 0, "after a kill at mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
+        assert!(k == 1 || rerun.stderr.contains("taking over the expired lock"), "the killed run's lock is taken over: {}", rerun.stderr);
+        ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+        assert_eq!(tagged_load_balancing(&account, &name).await, expected, "after a kill at mutation {k}: no duplicate, nothing missing");
+        ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+        assert_eq!(tagged_load_balancing(&account, &name).await, 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn throttling_and_dropped_connections_are_ridden_out_and_a_permanent_fault_names_its_step() {
+    let account = Account::connect().await;
+    let proxy = Proxy::start(&account.endpoint, 0);
+    let name = unique_name("fault");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&topology(&name, &network));
+    proxy.configure(serde_json::json!({"throttle_rate": 0.2, "drop_rate": 0.02}));
+    ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(&proxy.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let stats = proxy.stats();
+    assert!(stats["throttled"].as_u64().unwrap() > 5, "faults were injected: {stats}");
+    ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    assert_eq!(tagged_load_balancing(&account, &name).await, 0);
+
+    proxy.configure(serde_json::json!({"throttle_rate": 0.0, "drop_rate": 0.0, "fail_operation": "CreateRule", "fail_code": "AccessDenied"}));
+    let failed = ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
+    assert!(failed.stderr.contains("CreateRule failed: AccessDenied") && failed.stderr.contains("create service.s0.rule.80"), "{}", failed.stderr);
+    proxy.configure(serde_json::json!({"fail_operation": null}));
+    ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(&proxy.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_applies_at_once_never_make_duplicates() {
+    let account = Account::connect().await;
+    let proxy = Proxy::start(&account.endpoint, 20);
+    let name = unique_name("twice");
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&topology(&name, &network));
+    let first = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
+    let second = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
+    let (first, second) = (finish(first), finish(second));
+    assert_eq!((first.code, second.code), (0, 0), "{}\n{}\n{}\n{}", first.stdout, first.stderr, second.stdout, second.stderr);
+    let waited = [&first, &second].iter().any(|run| run.stderr.contains("waiting for another run of topology"));
+    assert!(waited, "one run waited for the other's lock:\n{}\n{}", first.stderr, second.stderr);
+    let applied = [&first, &second].iter().filter(|run| run.stdout.contains("Apply complete")).count();
+    assert_eq!(applied, 1, "the second found nothing left to do");
+    ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let resources = tagged_load_balancing(&account, &name).await;
+    assert_eq!(resources, 1 + 1 + SERVICES + (SERVICES + 1), "one load balancer, one listener, a rule and a target group each, the default group");
+    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
