@@ -16,4 +16,6 @@ case "$started" in
 esac
 
 export ECSNET_TEST_ENDPOINT="http://127.0.0.1:$PORT"
+# The proxy the resilience tests and the benchmark drive ecsnet through has tests of its own.
+python3 -m unittest localstack/test_proxy.py
 cargo test --locked "$@"

@@ -34,7 +34,10 @@ async fn tagged_load_balancing(account: &Account, name: &str) -> usize {
     owned.len()
 }
 
-#[tokio::test(flavor = "multi_thread")]
+/// Workers that share out the kill points, each with its own proxy, VPC and topology.
+const WORKERS: u64 = 4;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
     let account = Account::connect().await;
     let proxy = Proxy::start(&account.endpoint, 0);
@@ -42,33 +45,44 @@ async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_dupl
     let network = account.network(&name).await;
     let file = TopologyFile::new(&topology(&name, &network));
     // The full apply, once, to learn how many resources and mutations it makes.
-    proxy.configure(serde_json::json!({"hold_after_mutations": null}));
     let before = proxy.stats()["mutating"].as_u64().unwrap();
     ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
     let expected = tagged_load_balancing(&account, &name).await;
     ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert!(mutations >= 30, "a {SERVICES}-service apply makes {mutations} mutations");
+    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, mutations, expected))).collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+}
 
-    for k in 1..=mutations {
+/// Kills an apply after its k-th mutation, for every k this worker takes, and checks the next apply finishes it.
+async fn kill_points(worker: u64, mutations: u64, expected: usize) {
+    let account = Account::connect().await;
+    let proxy = Proxy::start(&account.endpoint, 0);
+    let name = unique_name(&format!("kill{worker}"));
+    let network = account.network(&name).await;
+    let file = TopologyFile::new(&topology(&name, &network));
+    for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         proxy.configure(serde_json::json!({"hold_after_mutations": k}));
         // A lock that is expired at once: the killed run leaves it, and the next run takes it over.
-        let child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "0")]);
+        let mut child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "0")]);
         let started = Instant::now();
         while !proxy.held() {
-            assert!(started.elapsed() < Duration::from_secs(60), "mutation {k} was never reached");
-            std::thread::sleep(Duration::from_millis(20));
+            assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} was never reached");
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let mut child = child;
         child.kill().unwrap();
         child.wait().unwrap();
         proxy.configure(serde_json::json!({"hold_after_mutations": null}));
-        let rerun = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]);
+        let rerun = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]));
         assert_eq!(rerun.code, 0, "after a kill at mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
-        assert!(k == 1 || rerun.stderr.contains("taking over the expired lock"), "the killed run's lock is taken over: {}", rerun.stderr);
-        ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+        // The last mutation releases the lock; before it, the killed run's lock is there to take over.
+        assert!(k == mutations || rerun.stderr.contains("taking over the expired lock"), "after a kill at mutation {k}, the lock is taken over: {}", rerun.stderr);
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0));
         assert_eq!(tagged_load_balancing(&account, &name).await, expected, "after a kill at mutation {k}: no duplicate, nothing missing");
-        ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0));
         assert_eq!(tagged_load_balancing(&account, &name).await, 0);
     }
 }
