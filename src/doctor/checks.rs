@@ -50,7 +50,7 @@ fn admits(group: &SecurityGroup, direction: Direction, port: u16, peer_ok: impl 
 /// Every check for the topology, in file order: the load balancer first, then each service.
 pub fn checks(topology: &Topology, observed: &Observed, facts: &Facts) -> Vec<Check> {
     let name = &topology.name;
-    let load_balancer = observed.load_balancers.iter().find(|lb| at(&lb.tags, name, &Address::LoadBalancer));
+    let load_balancer = observed.load_balancers.iter().find(|lb| at(&lb.tags, name, &Address::LoadBalancer(0)));
     let load_balancer_group = observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
     let context = Context { topology, observed, facts, load_balancer, load_balancer_group };
     let mut checks = load_balancer_checks(&context);

@@ -77,7 +77,7 @@ fn observed() -> Observed {
         idle_timeout: None,
         subnet_ids: vec![],
         security_group_ids: vec!["sg-lb".into()],
-        tags: tags(Address::LoadBalancer),
+        tags: tags(Address::LoadBalancer(0)),
         listeners: vec![listener],
     };
     let record = Record { name: "api.in.example.com".into(), kind: "CNAME".into(), ttl: Some(60), values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com".into()], alias: None, alias_zone: None };

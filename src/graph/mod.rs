@@ -114,7 +114,7 @@ pub fn build(topology: &Topology, plan: &Plan) -> Graph {
     }
     let listener = topology.load_balancer.as_ref().map(|load_balancer| {
         let lines = vec![format!("load balancer {}", load_balancer.name), format!("{}, own security group", load_balancer.scheme.as_aws())];
-        let lb_state = match (state(Address::LoadBalancer), state(Address::LoadBalancerSecurityGroup)) {
+        let lb_state = match (state(Address::LoadBalancer(0)), state(Address::LoadBalancerSecurityGroup)) {
             (State::Live, other) => other,
             (own, _) => own,
         };
@@ -122,12 +122,12 @@ pub fn build(topology: &Topology, plan: &Plan) -> Graph {
         let mut rule_carriers = Vec::new();
         for listener in &load_balancer.listeners {
             let node = id(&["listener", &listener.port.to_string()]);
-            graph.node(node.clone(), vec![format!("listener {} :{}", listener.protocol.as_aws(), listener.port)], state(Address::Listener(listener.port)), None);
+            graph.node(node.clone(), vec![format!("listener {} :{}", listener.protocol.as_aws(), listener.port)], state(Address::Listener(0, listener.port)), None);
             graph.edge("lb", &node, None, State::Live);
             match &listener.default {
                 DefaultAction::EmptyTargetGroup => {
                     if !graph.has_node("default_tg") {
-                        graph.node("default_tg".into(), vec!["default target group".into(), "empty: unknown hosts get 503".into()], state(Address::DefaultTargetGroup), None);
+                        graph.node("default_tg".into(), vec!["default target group".into(), "empty: unknown hosts get 503".into()], state(Address::DefaultTargetGroup(0)), None);
                     }
                     graph.edge(&node, "default_tg", Some("default".into()), State::Live);
                 }

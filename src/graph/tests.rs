@@ -40,7 +40,7 @@ fn plan() -> Plan {
     Plan {
         topology: "demo".into(),
         changes: vec![
-            change(Address::LoadBalancer, Action::Create, "private-api"),
+            change(Address::LoadBalancer(0), Action::Create, "private-api"),
             change(Address::DnsRecord("api".into(), "api.in.example.com".into()), Action::Create, "api.in.example.com"),
             change(Address::TargetGroup("api".into()), Action::Update, "demo-api-1234"),
             change(Address::CallerIngress("worker".into(), "api".into()), Action::Create, "sg-worker"),

@@ -8,10 +8,12 @@ use std::str::FromStr;
 pub enum Address {
     /// The load balancer's own security group.
     LoadBalancerSecurityGroup,
-    LoadBalancer,
-    /// The empty target group behind the listener's default action.
-    DefaultTargetGroup,
-    Listener(u16),
+    /// A load balancer, by shard: services beyond one load balancer's rule limit go to a second, and so on.
+    LoadBalancer(u16),
+    /// The empty target group behind a shard's listeners' default action.
+    DefaultTargetGroup(u16),
+    /// A shard's listener on a port.
+    Listener(u16, u16),
     HostedZone,
     TargetGroup(String),
     /// A service's rule on the listener of that port.
@@ -34,9 +36,9 @@ impl Address {
     /// The order creates run in: a resource comes after everything it refers to.
     pub fn kind_rank(&self) -> u8 {
         match self {
-            Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::HostedZone | Address::Namespace => 0,
-            Address::LoadBalancer | Address::Ingress(_) | Address::CallerIngress(..) | Address::DiscoveryService(_) => 1,
-            Address::Listener(_) => 2,
+            Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup(_) | Address::TargetGroup(_) | Address::HostedZone | Address::Namespace => 0,
+            Address::LoadBalancer(_) | Address::Ingress(_) | Address::CallerIngress(..) | Address::DiscoveryService(_) => 1,
+            Address::Listener(..) => 2,
             Address::ListenerRule(..) => 3,
             Address::DnsRecord(..) | Address::EcsService(_) => 4,
         }
@@ -60,9 +62,12 @@ impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Address::LoadBalancerSecurityGroup => write!(f, "load_balancer.security_group"),
-            Address::LoadBalancer => write!(f, "load_balancer"),
-            Address::DefaultTargetGroup => write!(f, "load_balancer.default_target_group"),
-            Address::Listener(port) => write!(f, "listener.{port}"),
+            Address::LoadBalancer(0) => write!(f, "load_balancer"),
+            Address::LoadBalancer(shard) => write!(f, "load_balancer.{}", shard + 1),
+            Address::DefaultTargetGroup(0) => write!(f, "load_balancer.default_target_group"),
+            Address::DefaultTargetGroup(shard) => write!(f, "load_balancer.{}.default_target_group", shard + 1),
+            Address::Listener(0, port) => write!(f, "listener.{port}"),
+            Address::Listener(shard, port) => write!(f, "load_balancer.{}.listener.{port}", shard + 1),
             Address::HostedZone => write!(f, "dns.zone"),
             Address::TargetGroup(service) => write!(f, "service.{service}.target_group"),
             Address::ListenerRule(service, port) => write!(f, "service.{service}.rule.{port}"),
@@ -82,8 +87,8 @@ impl FromStr for Address {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let fixed = match text {
             "load_balancer.security_group" => Some(Address::LoadBalancerSecurityGroup),
-            "load_balancer" => Some(Address::LoadBalancer),
-            "load_balancer.default_target_group" => Some(Address::DefaultTargetGroup),
+            "load_balancer" => Some(Address::LoadBalancer(0)),
+            "load_balancer.default_target_group" => Some(Address::DefaultTargetGroup(0)),
             "dns.zone" => Some(Address::HostedZone),
             "discovery.namespace" => Some(Address::Namespace),
             _ => None,
@@ -92,7 +97,22 @@ impl FromStr for Address {
             return Ok(address);
         }
         if let Some(port) = text.strip_prefix("listener.") {
-            return port.parse().map(Address::Listener).map_err(|_| format!("bad listener address {text:?}"));
+            return port.parse().map(|port| Address::Listener(0, port)).map_err(|_| format!("bad listener address {text:?}"));
+        }
+        // A further shard: load_balancer.N, load_balancer.N.default_target_group, load_balancer.N.listener.PORT.
+        if let Some(rest) = text.strip_prefix("load_balancer.") {
+            let (number, tail) = rest.split_once('.').unwrap_or((rest, ""));
+            if let Ok(number) = number.parse::<u16>() {
+                let shard = number.checked_sub(1).filter(|shard| *shard > 0).ok_or_else(|| format!("bad shard in {text:?}"))?;
+                return match tail {
+                    "" => Ok(Address::LoadBalancer(shard)),
+                    "default_target_group" => Ok(Address::DefaultTargetGroup(shard)),
+                    _ => match tail.strip_prefix("listener.").and_then(|port| port.parse().ok()) {
+                        Some(port) => Ok(Address::Listener(shard, port)),
+                        None => Err(format!("unknown address {text:?}")),
+                    },
+                };
+            }
         }
         // Service names hold no dots, so the first dot ends the service's name.
         let service_part = text.strip_prefix("service.").and_then(|rest| rest.split_once('.'));
@@ -139,9 +159,12 @@ mod tests {
     fn addresses_round_trip_through_their_tag_text() {
         let all = [
             Address::LoadBalancerSecurityGroup,
-            Address::LoadBalancer,
-            Address::DefaultTargetGroup,
-            Address::Listener(80),
+            Address::LoadBalancer(0),
+            Address::LoadBalancer(1),
+            Address::DefaultTargetGroup(0),
+            Address::DefaultTargetGroup(2),
+            Address::Listener(0, 80),
+            Address::Listener(1, 443),
             Address::HostedZone,
             Address::TargetGroup("service-a".into()),
             Address::ListenerRule("default".into(), 443),
@@ -156,5 +179,7 @@ mod tests {
             assert_eq!(address.to_string().parse::<Address>(), Ok(address.clone()), "{address}");
         }
         assert!("service.x.unknown".parse::<Address>().is_err());
+        assert_eq!(Address::Listener(1, 443).to_string(), "load_balancer.2.listener.443");
+        assert!("load_balancer.1".parse::<Address>().is_err(), "shard 1 is written load_balancer");
     }
 }

@@ -102,6 +102,25 @@ pub struct DesiredZone {
     pub record: RecordKind,
 }
 
+/// A load balancer's name in a shard: the file's name for the first, `<name>-2`, `<name>-3`… after it.
+pub fn shard_name(name: &str, shard: u16) -> String {
+    if shard == 0 {
+        name.to_string()
+    } else {
+        bounded_name(name, &(shard + 1).to_string())
+    }
+}
+
+impl Desired {
+    /// The empty target group of a shard's listeners, if any listener uses one.
+    pub fn default_target_group(&self, shard: u16) -> Option<TargetGroupSpec> {
+        let template = self.default_target_group.as_ref()?;
+        let load_balancer = self.load_balancer.as_ref()?;
+        let suffix = if load_balancer.scheme == "internal" { "default" } else { "ext-default" };
+        Some(TargetGroupSpec { name: bounded_name(&shard_name(&load_balancer.name, shard), suffix), ..template.clone() })
+    }
+}
+
 /// What a destroy wants: nothing, in the VPC it found, and the ECS services it names left with nothing of ecsnet's.
 pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
     let ecs_services = topology

@@ -124,13 +124,13 @@ fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &C
     match (later.action, earlier.action) {
         (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
         // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has.
-        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup | Address::TargetGroup(_) | Address::ListenerRule(..) | Address::DiscoveryService(_) | Address::Namespace),
+        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup(_) | Address::TargetGroup(_) | Address::ListenerRule(..) | Address::DiscoveryService(_) | Address::Namespace),
         (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
         (Action::Create, Action::Update) => matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..)),
         (_, Action::Delete) => {
             // A freed rule priority, listener port or name may be what the later change needs.
             matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
-                || matches!(later.address, Address::Listener(_)) && matches!(earlier.address, Address::Listener(_))
+                || matches!(later.address, Address::Listener(..)) && matches!(earlier.address, Address::Listener(..))
         }
         _ => creates(earlier) && later_references.contains(&&earlier.address),
     }
@@ -141,21 +141,21 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
     use Address::*;
     match then {
         HostedZone => matches!(first, DnsRecord(..)),
-        Listener(_) => matches!(first, ListenerRule(..)),
-        LoadBalancer => matches!(first, Listener(_) | ListenerRule(..)),
-        DefaultTargetGroup | TargetGroup(_) => matches!(first, ListenerRule(..) | Listener(_) | LoadBalancer),
-        LoadBalancerSecurityGroup => matches!(first, LoadBalancer | Ingress(_)),
+        Listener(..) => matches!(first, ListenerRule(..)),
+        LoadBalancer(_) => matches!(first, Listener(..) | ListenerRule(..)),
+        DefaultTargetGroup(_) | TargetGroup(_) => matches!(first, ListenerRule(..) | Listener(..) | LoadBalancer(_)),
+        LoadBalancerSecurityGroup => matches!(first, LoadBalancer(_) | Ingress(_)),
         Namespace => matches!(first, DiscoveryService(_)),
         _ => false,
     }
 }
 
 fn is_routing(address: &Address) -> bool {
-    matches!(address, Address::Listener(_) | Address::ListenerRule(..))
+    matches!(address, Address::Listener(..) | Address::ListenerRule(..))
 }
 
 fn is_target_group(address: &Address) -> bool {
-    matches!(address, Address::DefaultTargetGroup | Address::TargetGroup(_))
+    matches!(address, Address::DefaultTargetGroup(_) | Address::TargetGroup(_))
 }
 
 /// The steps in an order that respects every dependency; `None` if the dependencies form a cycle.

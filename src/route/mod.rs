@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::observed::{owned_by, Listener, ListenerDefault, LoadBalancer, Observed, ADDRESS_TAG};
+use crate::plan::Address;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
@@ -21,9 +22,19 @@ pub struct Answer {
     pub service: Option<String>,
 }
 
-/// The topology's load balancer in live state.
-pub fn load_balancer<'a>(observed: &'a Observed, topology: &str) -> Option<&'a LoadBalancer> {
-    observed.load_balancers.iter().find(|load_balancer| owned_by(&load_balancer.tags, topology) && load_balancer.tags.get(ADDRESS_TAG).map(String::as_str) == Some("load_balancer"))
+/// The topology's load balancers in live state (more than one when its rules outgrew one), first shard first.
+pub fn load_balancers<'a>(observed: &'a Observed, topology: &str) -> Vec<&'a LoadBalancer> {
+    let mut found: Vec<(u16, &LoadBalancer)> = observed
+        .load_balancers
+        .iter()
+        .filter(|load_balancer| owned_by(&load_balancer.tags, topology))
+        .filter_map(|load_balancer| match load_balancer.tags.get(ADDRESS_TAG)?.parse().ok()? {
+            Address::LoadBalancer(shard) => Some((shard, load_balancer)),
+            _ => None,
+        })
+        .collect();
+    found.sort_by_key(|(shard, _)| *shard);
+    found.into_iter().map(|(_, load_balancer)| load_balancer).collect()
 }
 
 /// What each listener (or the one on `port`) does with a request for `host` and `path`.

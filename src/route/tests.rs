@@ -78,7 +78,7 @@ fn observed() -> Observed {
 #[test]
 fn the_lowest_priority_rule_that_matches_wins() {
     let observed = observed();
-    let load_balancer = load_balancer(&observed, "demo").unwrap();
+    let load_balancer = load_balancers(&observed, "demo")[0];
     let answers = route(&observed, load_balancer, "API.example.com:443", "/api/users/7?x=1", Some(443));
     assert_eq!(answers.len(), 1);
     assert_eq!((answers[0].priority, answers[0].service.as_deref(), answers[0].rule.as_deref()), (Some(1), Some("users"), Some("service.users.rule.443")));
@@ -89,7 +89,7 @@ fn the_lowest_priority_rule_that_matches_wins() {
 #[test]
 fn without_a_match_the_default_action_answers() {
     let observed = observed();
-    let load_balancer = load_balancer(&observed, "demo").unwrap();
+    let load_balancer = load_balancers(&observed, "demo")[0];
     let answers = route(&observed, load_balancer, "other.example.com", "/", None);
     assert_eq!(answers.iter().map(|answer| (answer.port, answer.by.as_str(), answer.action.as_str())).collect::<Vec<_>>(), [(80, "default", "redirect to HTTPS:443 (301)"), (443, "default", "fixed response 404 \"no route\"")]);
     let answers = route(&observed, load_balancer, "api.example.com", "/API/users", Some(443));

@@ -149,3 +149,37 @@ async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothi
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
+    let account = Account::connect().await;
+    let name = unique_name("many");
+    let network = account.network(&name).await;
+    let zone = format!("{name}.example.com");
+    let services = |skip: Option<usize>| -> String {
+        (0..105)
+            .filter(|index| Some(*index) != skip)
+            .map(|index| format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"{}\"\n", network.tasks_group_id))
+            .collect()
+    };
+    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
+    let file = TopologyFile::new(&format!("{head}{}", services(None)));
+    let endpoint = &account.endpoint;
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
+    assert!(plan.stdout.contains(&format!("+ load_balancer.2  {name}-alb-2")), "{}", plan.stdout);
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let owned = account.owned_load_balancing_resources(&name).await;
+    assert_eq!(owned.iter().filter(|arn| arn.contains(":loadbalancer/")).count(), 2, "two load balancers");
+    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s104.{zone}"), "--output", "json"]).expect(0).json();
+    let answered: Vec<_> = route.as_array().unwrap().iter().filter(|answer| answer["service"] == "s104").collect();
+    assert_eq!(answered.len(), 1, "{route:#}");
+    assert_eq!(answered[0]["load_balancer"], format!("{name}-alb-2"));
+    // Removing a service on the first load balancer moves nobody else.
+    file.rewrite(&format!("{head}{}", services(Some(5))));
+    let removed = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    let changes: Vec<String> = removed["changes"].as_array().unwrap().iter().map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap())).collect();
+    assert!(changes.iter().all(|change| change.starts_with("delete service.s5.")), "{changes:?}");
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
+}

@@ -7,6 +7,7 @@ use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_
 use crate::plan::{Action, Address, FieldChange, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY};
 use crate::topology::RecordKind;
 
+use super::load_balancing::LoadBalancing;
 use super::{Planner, Problem};
 
 /// A record ecsnet made earlier, found through its ownership TXT record.
@@ -20,7 +21,7 @@ struct OwnedRecord<'a> {
 }
 
 impl<'a> Planner<'a> {
-    pub(super) fn dns(&mut self, desired: &Desired, load_balancer: Option<&Ref>, dns_name: Option<&(String, String)>) {
+    pub(super) fn dns(&mut self, desired: &Desired, load_balancing: &LoadBalancing) {
         let observed = self.observed;
         let topology = self.topology;
         let owned_zones: Vec<&HostedZone> = observed.zones.iter().filter(|zone| zone_owned_by(zone.comment.as_deref(), topology)).collect();
@@ -45,17 +46,19 @@ impl<'a> Planner<'a> {
         };
         let owned_records = owned_records(observed, topology);
         let mut kept: Vec<&OwnedRecord> = Vec::new();
-        if let (Some(wanted_zone), Some(zone_ref), Some(load_balancer)) = (&desired.zone, &zone_ref, load_balancer) {
+        if let (Some(wanted_zone), Some(zone_ref)) = (&desired.zone, &zone_ref) {
             let live_zone = chosen.flatten();
-            let target = match (dns_name, load_balancer) {
-                (Some((name, zone_id)), _) => RecordTarget::Known { dns_name: name.clone(), zone_id: zone_id.clone() },
-                (None, Ref::Of(address)) => RecordTarget::Of(address.clone()),
-                (None, Ref::Known(_)) => RecordTarget::Of(Address::LoadBalancer),
-            };
-            let value = dns_name.map_or(KNOWN_AFTER_APPLY.to_string(), |(name, _)| name.clone());
             // Services that share a host (routed apart by path) share its record: the first one names it.
             let mut named = std::collections::BTreeSet::new();
             for service in &desired.services {
+                // The record points at the load balancer that carries the service's rules.
+                let Some((load_balancer, dns_name)) = load_balancing.of_service(&service.name) else { continue };
+                let target = match (dns_name, load_balancer) {
+                    (Some((name, zone_id)), _) => RecordTarget::Known { dns_name: name.clone(), zone_id: zone_id.clone() },
+                    (None, Ref::Of(address)) => RecordTarget::Of(address.clone()),
+                    (None, Ref::Known(_)) => RecordTarget::Of(Address::LoadBalancer(0)),
+                };
+                let value = dns_name.as_ref().map_or(KNOWN_AFTER_APPLY.to_string(), |(name, _)| name.clone());
                 for host in &service.hosts {
                     if !named.insert(host.clone()) {
                         continue;

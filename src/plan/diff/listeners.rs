@@ -13,13 +13,14 @@ use super::priorities::{assign, order_by_specificity, PriorityRequest, RuleShape
 use super::{join, keep_one, Planner, Problem};
 
 impl<'a> Planner<'a> {
-    pub(super) fn listeners(&mut self, desired: &Desired, load_balancer: &Ref, live: Option<&'a LoadBalancer>, groups: &BTreeMap<Address, Ref>) {
+    /// Plans one shard's listeners and the rules of the services on that shard.
+    pub(super) fn listeners(&mut self, desired: &Desired, shard: u16, service_shards: &BTreeMap<String, u16>, load_balancer: &Ref, live: Option<&'a LoadBalancer>, groups: &BTreeMap<Address, Ref>) {
         let Some(wanted) = &desired.load_balancer else { return };
         let wanted_ports: BTreeSet<u16> = wanted.listeners.iter().map(|listener| listener.port).collect();
         let mut owned: BTreeMap<u16, Vec<&'a Listener>> = BTreeMap::new();
         for listener in live.map_or(&[][..], |live| &live.listeners[..]) {
             match self.owned_address(&listener.tags, &format!("listener {}", listener.arn)) {
-                Some(Address::Listener(port)) if wanted_ports.contains(&port) && i32::from(port) == listener.port => owned.entry(port).or_default().push(listener),
+                Some(Address::Listener(listener_shard, port)) if listener_shard == shard && wanted_ports.contains(&port) && i32::from(port) == listener.port => owned.entry(port).or_default().push(listener),
                 Some(other) => {
                     self.push(other, Action::Delete, format!("port {}", listener.port), vec![], Operation::DeleteListener { arn: listener.arn.clone() });
                     self.rules_removed_with(listener);
@@ -33,13 +34,13 @@ impl<'a> Planner<'a> {
         }
         let mut carried: Vec<(u16, Ref, Option<&'a Listener>)> = Vec::new();
         for listener in &wanted.listeners {
-            let address = Address::Listener(listener.port);
+            let address = Address::Listener(shard, listener.port);
             let (kept, duplicates) = keep_one(owned.remove(&listener.port).unwrap_or_default(), |_| true);
             for duplicate in duplicates {
                 self.push(address.clone(), Action::Delete, format!("port {}", duplicate.port), vec![], Operation::DeleteListener { arn: duplicate.arn.clone() });
                 self.rules_removed_with(duplicate);
             }
-            let Some(spec) = listener_spec(listener, groups) else { continue };
+            let Some(spec) = listener_spec(listener, shard, groups) else { continue };
             let default_text = self.describe_default(&spec.default, desired);
             let reference = match kept {
                 None => {
@@ -81,11 +82,12 @@ impl<'a> Planner<'a> {
         }
         for (port, reference, live_listener) in carried {
             let carries_rules = wanted.listeners.iter().any(|listener| listener.port == port && listener.carries_rules());
-            self.rules(desired, port, carries_rules, &reference, live_listener, groups);
+            self.rules(desired, shard, service_shards, port, carries_rules, &reference, live_listener, groups);
         }
     }
 
-    fn rules(&mut self, desired: &Desired, port: u16, carries_rules: bool, listener: &Ref, live: Option<&'a Listener>, groups: &BTreeMap<Address, Ref>) {
+    #[allow(clippy::too_many_arguments)]
+    fn rules(&mut self, desired: &Desired, shard: u16, service_shards: &BTreeMap<String, u16>, port: u16, carries_rules: bool, listener: &Ref, live: Option<&'a Listener>, groups: &BTreeMap<Address, Ref>) {
         let mut owned: BTreeMap<Address, Vec<&'a Rule>> = BTreeMap::new();
         let mut foreign = BTreeSet::new();
         for rule in live.map_or(&[][..], |live| &live.rules[..]) {
@@ -96,7 +98,11 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let services: Vec<_> = desired.services.iter().filter(|service| carries_rules && service.listeners.contains(&port)).collect();
+        let services: Vec<_> = desired
+            .services
+            .iter()
+            .filter(|service| carries_rules && service.listeners.contains(&port) && service_shards.get(&service.name) == Some(&shard))
+            .collect();
         let requests: Vec<PriorityRequest> = services
             .iter()
             .map(|service| PriorityRequest {
@@ -189,7 +195,7 @@ impl<'a> Planner<'a> {
                         .find(|group| group.arn == *arn)
                         .and_then(|group| group.tags.get(crate::observed::ADDRESS_TAG))
                         .and_then(|address| address.parse().ok())
-                        .unwrap_or(Address::DefaultTargetGroup),
+                        .unwrap_or(Address::DefaultTargetGroup(0)),
                 };
                 format!("forward to {}", self.group_name(&address, desired, reference))
             }
@@ -217,9 +223,9 @@ fn describe_fixed(status: u16, body: Option<&str>) -> String {
 
 /// The listener's settings, with its default action's target group resolved; `None` when that group is not
 /// planned (an invalid plan already reported).
-fn listener_spec(listener: &topology::Listener, groups: &BTreeMap<Address, Ref>) -> Option<ListenerSpec> {
+fn listener_spec(listener: &topology::Listener, shard: u16, groups: &BTreeMap<Address, Ref>) -> Option<ListenerSpec> {
     let default = match &listener.default {
-        DefaultAction::EmptyTargetGroup => DefaultSpec::Forward(groups.get(&Address::DefaultTargetGroup)?.clone()),
+        DefaultAction::EmptyTargetGroup => DefaultSpec::Forward(groups.get(&Address::DefaultTargetGroup(shard))?.clone()),
         DefaultAction::Forward(service) => DefaultSpec::Forward(groups.get(&Address::TargetGroup(service.clone()))?.clone()),
         DefaultAction::FixedResponse { status, body, content_type } => DefaultSpec::FixedResponse { status: *status, body: body.clone(), content_type: content_type.clone() },
         DefaultAction::Redirect { port } => DefaultSpec::Redirect { port: *port },

@@ -3,53 +3,96 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
-use crate::plan::desired::Desired;
+use crate::plan::desired::{shard_name, Desired};
 use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
 use crate::topology::{bounded_name, HealthCheck, TargetGroupAttributes};
 
+use super::shards::{assign_shards, ShardRequest};
 use super::{join, keep_one, Planner, Problem};
 
 pub(super) struct LoadBalancing {
-    pub load_balancer: Option<Ref>,
-    /// The load balancer's DNS name and canonical hosted zone, when it stays; `None` while it is to be created.
-    pub dns_name: Option<(String, String)>,
+    /// Per shard: how to refer to its load balancer, and its DNS name and canonical hosted zone when it stays.
+    pub shards: Vec<(Ref, Option<(String, String)>)>,
+    /// The shard each load-balanced service's rules are on.
+    pub service_shards: BTreeMap<String, u16>,
     /// How to refer to each wanted target group.
     pub target_groups: BTreeMap<Address, Ref>,
 }
 
+impl LoadBalancing {
+    /// The load balancer (reference and DNS name) that carries a service's rules.
+    pub fn of_service(&self, service: &str) -> Option<&(Ref, Option<(String, String)>)> {
+        self.shards.get(usize::from(*self.service_shards.get(service)?))
+    }
+}
+
+/// Rules an Application Load Balancer holds, the default rule not counted.
+pub const RULES_PER_LOAD_BALANCER: usize = 100;
+
 impl<'a> Planner<'a> {
     pub(super) fn load_balancing(&mut self, desired: &Desired, security_group: Option<&Ref>) -> LoadBalancing {
-        let mut wanted_groups: BTreeMap<Address, &TargetGroupSpec> = BTreeMap::new();
-        if let Some(spec) = &desired.default_target_group {
-            wanted_groups.insert(Address::DefaultTargetGroup, spec);
+        let observed = self.observed;
+        let mut owned_balancers: BTreeMap<u16, Vec<&'a LoadBalancer>> = BTreeMap::new();
+        let mut existing: BTreeMap<String, u16> = BTreeMap::new();
+        for load_balancer in &observed.load_balancers {
+            let Some(Address::LoadBalancer(shard)) = self.owned_address(&load_balancer.tags, &format!("load balancer {}", load_balancer.name)) else { continue };
+            owned_balancers.entry(shard).or_default().push(load_balancer);
+            for rule in load_balancer.listeners.iter().flat_map(|listener| &listener.rules) {
+                if let Some(Address::ListenerRule(service, _)) = self.owned_address(&rule.tags, &format!("listener rule {}", rule.arn)) {
+                    existing.entry(service).or_insert(shard);
+                }
+            }
+        }
+        let requests: Vec<ShardRequest> = desired.services.iter().map(|service| ShardRequest { rules: service.listeners.len(), existing: existing.get(&service.name).copied() }).collect();
+        let assigned = assign_shards(&requests, RULES_PER_LOAD_BALANCER);
+        let service_shards: BTreeMap<String, u16> = desired.services.iter().zip(&assigned).map(|(service, shard)| (service.name.clone(), *shard)).collect();
+        let shard_count = if desired.load_balancer.is_some() { assigned.iter().max().map_or(1, |max| max + 1) } else { 0 };
+
+        // A target group serves one load balancer: a new load balancer needs new target groups.
+        let mut kept_balancers = Vec::new();
+        let mut moving = Vec::new();
+        for shard in 0..shard_count {
+            let (kept, duplicates) = self.owned_load_balancer(desired, shard, owned_balancers.remove(&shard).unwrap_or_default());
+            moving.push(kept.is_some_and(|live| desired.load_balancer.as_ref().is_some_and(|wanted| needs_replace(live, &shard_name(&wanted.name, shard), &wanted.scheme))));
+            kept_balancers.push((kept, duplicates));
+        }
+        let mut wanted_groups: BTreeMap<Address, (TargetGroupSpec, bool)> = BTreeMap::new();
+        for shard in 0..shard_count {
+            if let Some(spec) = desired.default_target_group(shard) {
+                wanted_groups.insert(Address::DefaultTargetGroup(shard), (spec, moving[usize::from(shard)]));
+            }
         }
         for service in &desired.services {
-            wanted_groups.insert(Address::TargetGroup(service.name.clone()), &service.target_group);
+            let shard = service_shards[&service.name];
+            wanted_groups.insert(Address::TargetGroup(service.name.clone()), (service.target_group.clone(), moving.get(usize::from(shard)).copied().unwrap_or(false)));
         }
-        let observed = self.observed;
         let mut owned_groups: BTreeMap<Address, Vec<&TargetGroup>> = BTreeMap::new();
         for group in &observed.target_groups {
             if let Some(address) = self.owned_address(&group.tags, &format!("target group {}", group.name)) {
                 owned_groups.entry(address).or_default().push(group);
             }
         }
-        let (live_load_balancer, duplicates) = self.owned_load_balancer(desired);
-        // A target group serves one load balancer: a new load balancer needs new target groups.
-        let moving = live_load_balancer.is_some_and(|live| desired.load_balancer.as_ref().is_some_and(|wanted| needs_replace(live, wanted)));
         let addresses: BTreeSet<Address> = wanted_groups.keys().chain(owned_groups.keys()).cloned().collect();
         let mut group_refs = BTreeMap::new();
         for address in addresses {
             let owned = owned_groups.remove(&address).unwrap_or_default();
-            if let Some(reference) = self.target_group(address.clone(), wanted_groups.get(&address).copied(), owned, moving) {
+            let wanted = wanted_groups.get(&address);
+            if let Some(reference) = self.target_group(address.clone(), wanted.map(|(spec, _)| spec), owned, wanted.is_some_and(|(_, moving)| *moving)) {
                 group_refs.insert(address, reference);
             }
         }
-        let (load_balancer, kept) = self.load_balancer(desired, security_group, live_load_balancer, duplicates);
-        if let Some(load_balancer) = &load_balancer {
-            self.listeners(desired, load_balancer, kept, &group_refs);
+        // Load balancers of shards no longer needed go, with their listeners and rules.
+        for load_balancer in owned_balancers.into_values().flatten() {
+            self.delete_load_balancer(load_balancer);
         }
-        let dns_name = kept.map(|kept| (kept.dns_name.clone(), kept.canonical_zone_id.clone()));
-        LoadBalancing { load_balancer, dns_name, target_groups: group_refs }
+        let mut shards = Vec::new();
+        for (shard, (kept, duplicates)) in (0..shard_count).zip(kept_balancers) {
+            let (reference, live) = self.load_balancer(desired, shard, security_group, kept, duplicates);
+            let Some(reference) = reference else { continue };
+            self.listeners(desired, shard, &service_shards, &reference, live, &group_refs);
+            shards.push((reference, live.map(|live| (live.dns_name.clone(), live.canonical_zone_id.clone()))));
+        }
+        LoadBalancing { shards, service_shards, target_groups: group_refs }
     }
 
     fn target_group(&mut self, address: Address, wanted: Option<&TargetGroupSpec>, owned: Vec<&TargetGroup>, load_balancer_replaced: bool) -> Option<Ref> {
@@ -113,23 +156,17 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The topology's live load balancer (the one with the wanted name, else the first), and any duplicates.
-    fn owned_load_balancer(&mut self, desired: &Desired) -> (Option<&'a LoadBalancer>, Vec<&'a LoadBalancer>) {
-        let observed = self.observed;
-        let mut owned = Vec::new();
-        for load_balancer in &observed.load_balancers {
-            if self.owned_address(&load_balancer.tags, &format!("load balancer {}", load_balancer.name)) == Some(Address::LoadBalancer) {
-                owned.push(load_balancer);
-            }
-        }
-        keep_one(owned, |load_balancer| desired.load_balancer.as_ref().is_some_and(|wanted| names_match(&load_balancer.name, &wanted.name)))
+    /// A shard's live load balancer (the one with the wanted name, else the first), and any duplicates.
+    fn owned_load_balancer(&mut self, desired: &Desired, shard: u16, owned: Vec<&'a LoadBalancer>) -> (Option<&'a LoadBalancer>, Vec<&'a LoadBalancer>) {
+        keep_one(owned, |load_balancer| desired.load_balancer.as_ref().is_some_and(|wanted| names_match(&load_balancer.name, &shard_name(&wanted.name, shard))))
     }
 
     /// Plans the load balancer; returns how to refer to it and the live one that stays, if any. A replace creates
     /// the new one beside the old (under the other of its two names); the old goes once everything has moved.
-    fn load_balancer(&mut self, desired: &Desired, security_group: Option<&Ref>, kept: Option<&'a LoadBalancer>, duplicates: Vec<&'a LoadBalancer>) -> (Option<Ref>, Option<&'a LoadBalancer>) {
-        let address = Address::LoadBalancer;
-        let wanted = desired.load_balancer.as_ref();
+    fn load_balancer(&mut self, desired: &Desired, shard: u16, security_group: Option<&Ref>, kept: Option<&'a LoadBalancer>, duplicates: Vec<&'a LoadBalancer>) -> (Option<Ref>, Option<&'a LoadBalancer>) {
+        let address = Address::LoadBalancer(shard);
+        let wanted = desired.load_balancer.as_ref().map(|wanted| crate::plan::desired::DesiredLoadBalancer { name: shard_name(&wanted.name, shard), ..wanted.clone() });
+        let wanted = wanted.as_ref();
         for load_balancer in duplicates {
             self.delete_load_balancer(load_balancer);
         }
@@ -167,7 +204,7 @@ impl<'a> Planner<'a> {
                 self.push(address.clone(), Action::Create, &wanted.name, fields, Operation::CreateLoadBalancer(spec));
                 (Some(Ref::Of(address)), None)
             }
-            Some(live) if needs_replace(live, wanted) => {
+            Some(live) if needs_replace(live, &wanted.name, &wanted.scheme) => {
                 let new_name = if live.name == wanted.name { alternate_name(&wanted.name, &wanted.scheme) } else { wanted.name.clone() };
                 self.check_load_balancer_name_free(&new_name);
                 let mut fields = Vec::new();
@@ -221,7 +258,11 @@ impl<'a> Planner<'a> {
 
     /// Deletes a load balancer; its listeners and rules go with it, and the plan shows them going.
     fn delete_load_balancer(&mut self, load_balancer: &LoadBalancer) {
-        self.push(Address::LoadBalancer, Action::Delete, &load_balancer.name, vec![], Operation::DeleteLoadBalancer { arn: load_balancer.arn.clone() });
+        let address = match load_balancer.tags.get(crate::observed::ADDRESS_TAG).and_then(|text| text.parse().ok()) {
+            Some(address @ Address::LoadBalancer(_)) => address,
+            _ => Address::LoadBalancer(0),
+        };
+        self.push(address, Action::Delete, &load_balancer.name, vec![], Operation::DeleteLoadBalancer { arn: load_balancer.arn.clone() });
         for listener in &load_balancer.listeners {
             if let Some(address) = self.owned_address(&listener.tags, &format!("listener {}", listener.arn)) {
                 self.push(address, Action::Delete, format!("port {}", listener.port), vec![], Operation::RemovedWithParent);
@@ -243,7 +284,7 @@ impl<'a> Planner<'a> {
         match reference {
             Ref::Known(arn) => self.live_group_name(arn),
             Ref::Of(_) => match address {
-                Address::DefaultTargetGroup => desired.default_target_group.as_ref().map(|spec| spec.name.clone()),
+                Address::DefaultTargetGroup(shard) => desired.default_target_group(*shard).map(|spec| spec.name),
                 Address::TargetGroup(service) => desired.services.iter().find(|wanted| wanted.name == *service).map(|wanted| wanted.target_group.name.clone()),
                 _ => None,
             }
@@ -266,8 +307,8 @@ fn names_match(live: &str, wanted: &str) -> bool {
     live == wanted || live == alternate_name(wanted, "internal") || live == alternate_name(wanted, "internet-facing")
 }
 
-fn needs_replace(live: &LoadBalancer, wanted: &crate::plan::desired::DesiredLoadBalancer) -> bool {
-    !names_match(&live.name, &wanted.name) || live.scheme != wanted.scheme
+fn needs_replace(live: &LoadBalancer, name: &str, scheme: &str) -> bool {
+    !names_match(&live.name, name) || live.scheme != scheme
 }
 
 /// Whether a live ARN differs from the wanted reference; a resource still to be created always differs.

@@ -7,6 +7,7 @@ mod listeners;
 mod load_balancing;
 mod priorities;
 mod security;
+mod shards;
 
 use std::fmt;
 
@@ -63,7 +64,7 @@ fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, 
     let security_group = planner.load_balancer_security_group(desired);
     let load_balancing = planner.load_balancing(desired, security_group.as_ref());
     planner.ingress(desired, security_group.as_ref());
-    planner.dns(desired, load_balancing.load_balancer.as_ref(), load_balancing.dns_name.as_ref());
+    planner.dns(desired, &load_balancing);
     let registries = planner.discovery(desired);
     planner.ecs(desired, &load_balancing.target_groups, &registries);
     if !planner.problems.is_empty() {

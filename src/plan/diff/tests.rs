@@ -98,7 +98,7 @@ fn converged_account() -> Observed {
             vpc_id: "vpc-1".into(),
             health_check: HealthCheck::default(),
             attributes: None,
-            tags: tags(&Address::DefaultTargetGroup),
+            tags: tags(&Address::DefaultTargetGroup(0)),
         },
         TargetGroup {
             arn: "arn:tg/a".into(),
@@ -121,7 +121,7 @@ fn converged_account() -> Observed {
         idle_timeout: None,
         subnet_ids: vec!["subnet-b".into(), "subnet-a".into()],
         security_group_ids: vec!["sg-lb".into()],
-        tags: tags(&Address::LoadBalancer),
+        tags: tags(&Address::LoadBalancer(0)),
         listeners: vec![Listener {
             arn: "arn:listener".into(),
             port: 80,
@@ -129,7 +129,7 @@ fn converged_account() -> Observed {
             certificate_arn: None,
             ssl_policy: None,
             default: ListenerDefault::Forward("arn:tg/default".into()),
-            tags: tags(&Address::Listener(80)),
+            tags: tags(&Address::Listener(0, 80)),
             rules: vec![Rule {
                 arn: "arn:rule/a".into(),
                 priority: 1,
@@ -312,9 +312,9 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
         let index = plan.changes.iter().position(|change| change.address == address).unwrap();
         order.iter().position(|&step| steps[step].changes().contains(&index)).unwrap()
     };
-    assert!(step_of(Address::LoadBalancer) < step_of(Address::LoadBalancerSecurityGroup));
+    assert!(step_of(Address::LoadBalancer(0)) < step_of(Address::LoadBalancerSecurityGroup));
     assert!(step_of(Address::Ingress("service-a".into())) < step_of(Address::LoadBalancerSecurityGroup));
-    assert!(step_of(Address::LoadBalancer) < step_of(Address::TargetGroup("service-a".into())));
+    assert!(step_of(Address::LoadBalancer(0)) < step_of(Address::TargetGroup("service-a".into())));
 }
 
 #[test]
@@ -362,12 +362,12 @@ fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
 fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everything_before_the_old_goes() {
     let text = TOPOLOGY.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]");
     let plan = plan_apply(&topology(&text), &converged_account()).unwrap();
-    let replace = change_of(&plan, &Address::LoadBalancer);
+    let replace = change_of(&plan, &Address::LoadBalancer(0));
     assert_eq!(replace.action, Action::Replace);
     assert_eq!(replace.reason.as_deref(), Some("scheme cannot change in place; the new one takes over before the old one goes"));
     let Operation::ReplaceLoadBalancer { spec, old_arn } = &replace.operation else { panic!() };
     assert_eq!((spec.name.as_str(), old_arn.as_str()), ("demo-alb-ext", "arn:lb"), "the new one takes the alternate name while the old holds the name");
-    for group in [Address::DefaultTargetGroup, Address::TargetGroup("service-a".into())] {
+    for group in [Address::DefaultTargetGroup(0), Address::TargetGroup("service-a".into())] {
         let change = change_of(&plan, &group);
         assert_eq!((change.action, change.reason.as_deref()), (Action::Replace, Some("the load balancer is replaced, and a target group serves one load balancer")));
     }
@@ -385,7 +385,7 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     moved.load_balancers[0].name = "demo-alb-ext".into();
     moved.load_balancers[0].scheme = "internet-facing".into();
     let plan = plan_apply(&topology(&text), &moved).unwrap();
-    assert!(!plan.changes.iter().any(|change| change.address == Address::LoadBalancer), "the alternate name is the load balancer's own: {:?}", plan.changes);
+    assert!(!plan.changes.iter().any(|change| change.address == Address::LoadBalancer(0)), "the alternate name is the load balancer's own: {:?}", plan.changes);
 }
 
 fn change_of<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::Change {
@@ -400,4 +400,29 @@ fn duplicates_left_by_a_crashed_run_are_deleted() {
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
     assert_eq!(plan.changes[0].operation, Operation::DeleteTargetGroup { arn: "arn:tg/a2".into() });
+}
+
+#[test]
+fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_moves_no_other() {
+    let mut text = String::from("name = \"demo\"\n[network]\nvpc = \"demo-vpc\"\nsubnets = [\"private-a\", \"private-b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n");
+    for index in 0..150 {
+        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"service-a-tasks\"\n"));
+    }
+    let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
+    let created = |address: Address| plan.changes.iter().any(|change| change.address == address && change.action == Action::Create);
+    assert!(created(Address::LoadBalancer(0)) && created(Address::LoadBalancer(1)) && !created(Address::LoadBalancer(2)));
+    assert!(created(Address::Listener(1, 80)) && created(Address::DefaultTargetGroup(1)));
+    let rule_on = |service: &str| {
+        let change = change_of(&plan, &Address::ListenerRule(service.into(), 80));
+        let Operation::CreateRule { listener, .. } = &change.operation else { panic!() };
+        listener.clone()
+    };
+    assert_eq!(rule_on("s99"), Ref::Of(Address::Listener(0, 80)));
+    assert_eq!(rule_on("s100"), Ref::Of(Address::Listener(1, 80)));
+    let record = change_of(&plan, &Address::DnsRecord("s120".into(), "s120.in.example.com".into()));
+    let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
+    assert_eq!(spec.target, crate::plan::RecordTarget::Of(Address::LoadBalancer(1)), "the name points at the load balancer with the service's rule");
+    let balancer = change_of(&plan, &Address::LoadBalancer(1));
+    assert_eq!(balancer.name, "demo-alb-2");
+    assert!(topological_order(&schedule(&plan)).is_some());
 }
