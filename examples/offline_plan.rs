@@ -3,8 +3,8 @@
 //!
 //! `cargo run --example offline_plan -- 1000`
 //!
-//! Up to 100 services are load balanced (one Application Load Balancer's rule limit; ecsnet does not yet spread
-//! rules over several load balancers); the rest are found through Cloud Map, each called by the one before it.
+//! Every service is load balanced (100 to a load balancer, so 1,000 services make ten), and every tenth is also
+//! found through Cloud Map and called by the one before it.
 
 use std::path::Path;
 use std::time::Instant;
@@ -13,16 +13,14 @@ use ecsnet::observed::{Observed, SecurityGroup, Subnet, Tags, Vpc};
 use ecsnet::plan::{plan_apply, schedule, topological_order};
 use ecsnet::topology::parse;
 
-const LOAD_BALANCED: usize = 100;
-
 fn topology(services: usize) -> String {
     let mut text = String::from(
         "name = \"bench\"\n[network]\nvpc = \"vpc-1\"\nsubnets = [\"subnet-a\", \"subnet-b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n[discovery]\nnamespace = \"svc.internal\"\n",
     );
     for index in 0..services {
         text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"sg-{index}\"\n"));
-        if index >= LOAD_BALANCED {
-            text.push_str(&format!("load_balanced = false\ncallers = [\"s{}\"]\n[service.discovery]\nrecord = \"A\"\nttl = 10\n", index - 1));
+        if index % 10 == 9 {
+            text.push_str(&format!("callers = [\"s{}\"]\n[service.discovery]\nrecord = \"A\"\nttl = 10\n", index - 1));
         }
     }
     text
