@@ -183,3 +183,24 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_more_specific_path_added_later_takes_the_general_rules_priority_without_a_race() {
+    let account = Account::connect().await;
+    let name = unique_name("order");
+    let network = account.network(&name).await;
+    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
+    let general = format!("[[service]]\nname = \"web\"\nport = 8080\nhost = \"api.example.com\"\npaths = [\"/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
+    let specific = format!("[[service]]\nname = \"users\"\nport = 8081\nhost = \"api.example.com\"\npaths = [\"/users/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
+    let file = TopologyFile::new(&format!("{head}{general}"));
+    let endpoint = &account.endpoint;
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    file.rewrite(&format!("{head}{general}{specific}"));
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
+    assert!(plan.stdout.contains("priority: 1 → 2") && plan.stdout.contains("+ service.users.rule.80  priority 1"), "{}", plan.stdout);
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let routed = ecsnet(endpoint, &["route", "-f", file.arg(), "api.example.com", "/users/7", "--output", "json"]).expect(0).json();
+    assert_eq!(routed[0]["service"], "users", "{routed:#}");
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}

@@ -260,8 +260,8 @@ pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Re
     Ok(())
 }
 
-/// Updates rules of one listener: conditions and actions rule by rule, then every priority change together.
-/// Priorities move in two SetRulePriorities calls, through free high numbers, so rules can trade places.
+/// Updates rules of one listener: conditions and actions rule by rule, then every priority change together in
+/// one SetRulePriorities call.
 pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Result<(), AwsError> {
     let mut moves = Vec::new();
     for update in updates {
@@ -280,19 +280,28 @@ pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Re
             moves.push((arn.clone(), *priority));
         }
     }
-    if moves.len() > 1 {
-        let parked = moves.iter().enumerate().map(|(index, (arn, _))| RulePriorityPair::builder().rule_arn(arn).priority(PARKING_PRIORITY - index as i32).build()).collect();
-        context.aws.elb.set_rule_priorities().set_rule_priorities(Some(parked)).send().await.context("SetRulePriorities")?;
+    if moves.is_empty() {
+        return Ok(());
     }
-    if !moves.is_empty() {
-        let pairs = moves.iter().map(|(arn, priority)| RulePriorityPair::builder().rule_arn(arn).priority(*priority as i32).build()).collect();
-        context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs)).send().await.context("SetRulePriorities")?;
+    // One call: AWS checks the new order as a whole, so rules can trade places.
+    let pairs = |moves: &[(String, u32)]| moves.iter().map(|(arn, priority)| RulePriorityPair::builder().rule_arn(arn).priority(*priority as i32).build()).collect::<Vec<_>>();
+    let direct = context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs(&moves))).send().await.context("SetRulePriorities");
+    match direct {
+        Ok(_) => {}
+        // An implementation that checks each move against the old order (the emulator does) refuses a swap:
+        // park the rules at free priorities at the top of the range, then set the new order.
+        Err(error) if error.has_code(&["PriorityInUse"]) && moves.len() > 1 => {
+            let parked: Vec<(String, u32)> = moves.iter().enumerate().map(|(index, (arn, _))| (arn.clone(), PARKING_PRIORITY - index as u32)).collect();
+            context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs(&parked))).send().await.context("SetRulePriorities")?;
+            context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs(&moves))).send().await.context("SetRulePriorities")?;
+        }
+        Err(error) => return Err(error),
     }
     Ok(())
 }
 
 /// Where rules wait while they trade priorities: the top of AWS's range, which ecsnet never assigns.
-const PARKING_PRIORITY: i32 = 50_000;
+const PARKING_PRIORITY: u32 = 50_000;
 
 pub async fn delete_rule(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
     context.aws.elb.delete_rule().rule_arn(arn).send().await.context("DeleteRule").or_gone(&["RuleNotFound"])
