@@ -113,7 +113,11 @@ pub struct SecurityGroup {
     pub id: String,
     pub group_name: String,
     pub tags: Tags,
+    /// The group's rules, read for the groups the topology names or owns.
     pub rules: Vec<SecurityGroupRule>,
+    /// Groups this group's rules refer to (from DescribeSecurityGroups, for every group of the VPC).
+    #[serde(default)]
+    pub references: Vec<String>,
 }
 
 impl SecurityGroup {

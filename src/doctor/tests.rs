@@ -44,9 +44,9 @@ fn rule(direction: Direction, port: i32, peer: Peer) -> SecurityGroupRule {
 }
 
 fn observed() -> Observed {
-    let lb_group = SecurityGroup { id: "sg-lb".into(), group_name: "demo-alb".into(), tags: tags(Address::LoadBalancerSecurityGroup), rules: vec![rule(Direction::Egress, 8080, Peer::Cidr("10.0.0.0/16".into()))] };
-    let api = SecurityGroup { id: "sg-api".into(), group_name: "api-tasks".into(), tags: Tags::new(), rules: vec![rule(Direction::Ingress, 8080, Peer::Group("sg-lb".into()))] };
-    let worker = SecurityGroup { id: "sg-worker".into(), group_name: "worker".into(), tags: Tags::new(), rules: vec![] };
+    let lb_group = SecurityGroup { id: "sg-lb".into(), group_name: "demo-alb".into(), tags: tags(Address::LoadBalancerSecurityGroup), rules: vec![rule(Direction::Egress, 8080, Peer::Cidr("10.0.0.0/16".into()))], references: vec![] };
+    let api = SecurityGroup { id: "sg-api".into(), group_name: "api-tasks".into(), tags: Tags::new(), rules: vec![rule(Direction::Ingress, 8080, Peer::Group("sg-lb".into()))], references: vec![] };
+    let worker = SecurityGroup { id: "sg-worker".into(), group_name: "worker".into(), tags: Tags::new(), rules: vec![], references: vec![] };
     let target_group = TargetGroup {
         arn: "arn:tg/api".into(),
         name: "demo-api-1234".into(),

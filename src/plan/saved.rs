@@ -105,7 +105,7 @@ mod tests {
     use crate::observed::{SecurityGroup, Tags, Vpc};
 
     fn observed() -> Observed {
-        let group = |id: &str| SecurityGroup { id: id.into(), group_name: id.into(), tags: Tags::new(), rules: vec![] };
+        let group = |id: &str| SecurityGroup { id: id.into(), group_name: id.into(), tags: Tags::new(), rules: vec![], references: vec![] };
         Observed { vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }), security_groups: vec![group("sg-1"), group("sg-2")], ..Observed::default() }
     }
 
@@ -115,7 +115,7 @@ mod tests {
         reordered.security_groups.reverse();
         assert_eq!(fingerprint(&observed()), fingerprint(&reordered));
         let mut locked = observed();
-        let mut lock = SecurityGroup { id: "sg-lock".into(), group_name: "ecsnet-lock-demo".into(), tags: Tags::new(), rules: vec![] };
+        let mut lock = SecurityGroup { id: "sg-lock".into(), group_name: "ecsnet-lock-demo".into(), tags: Tags::new(), rules: vec![], references: vec![] };
         lock.tags.insert(ADDRESS_TAG.into(), LOCK_ADDRESS.into());
         locked.security_groups.push(lock);
         assert_eq!(fingerprint(&observed()), fingerprint(&locked));

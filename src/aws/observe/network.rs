@@ -71,6 +71,13 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Networ
                     group_name: group.group_name().unwrap_or_default().to_string(),
                     tags: tags(group.tags()),
                     rules: Vec::new(),
+                    references: group
+                        .ip_permissions()
+                        .iter()
+                        .chain(group.ip_permissions_egress())
+                        .flat_map(|permission| permission.user_id_group_pairs())
+                        .filter_map(|pair| pair.group_id().map(str::to_string))
+                        .collect(),
                 })
                 .collect::<Vec<_>>(),
         )

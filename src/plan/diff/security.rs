@@ -74,10 +74,34 @@ impl Planner<'_> {
                 Some(Ref::Known(group.id.clone()))
             }
             (None, Some(group)) => {
+                self.warn_of_foreign_references(group);
                 self.push(address, Action::Delete, &group.group_name, vec![], Operation::DeleteSecurityGroup { group_id: group.id.clone() });
                 None
             }
             (None, None) => None,
+        }
+    }
+
+    /// AWS will not delete a group another group's rule refers to. ecsnet revokes its own such rules first; rules
+    /// it does not own it never touches, so it says which ones stand in the way.
+    fn warn_of_foreign_references(&mut self, group: &SecurityGroup) {
+        let observed = self.observed;
+        let topology = self.topology;
+        let mut foreign: Vec<String> = Vec::new();
+        for other in observed.security_groups.iter().filter(|other| other.id != group.id) {
+            let refers = |rule: &&SecurityGroupRule| rule.permission.peer == Peer::Group(group.id.clone());
+            let loaded = other.rules.iter().any(|rule| refers(&rule));
+            let theirs = other.rules.iter().filter(refers).any(|rule| !crate::observed::owned_by(&rule.tags, topology));
+            if theirs || (!loaded && other.references.contains(&group.id)) {
+                foreign.push(other.id.clone());
+            }
+        }
+        if !foreign.is_empty() {
+            self.notes.push(format!(
+                "warning: {} has rules ecsnet does not own that refer to the load balancer's group {}; AWS will not delete that group until they are gone (ecsnet waits up to 10 minutes, then stops)",
+                join(&foreign),
+                group.id
+            ));
         }
     }
 

@@ -51,6 +51,7 @@ fn empty_account() -> Observed {
             group_name: "service-a-tasks".into(),
             tags: Tags::new(),
             rules: vec![rule("sgr-user", Direction::Ingress, "tcp", 22, Peer::Cidr("10.9.0.0/16".into()), Tags::new())],
+            references: vec![],
         }],
         ..Observed::default()
     }
@@ -77,6 +78,7 @@ fn converged_account() -> Observed {
             rule("sgr-2", Direction::Ingress, "tcp", 443, vpc_cidr(), Tags::new()),
             rule("sgr-3", Direction::Egress, "-1", -1, vpc_cidr(), Tags::new()),
         ],
+        references: vec![],
     };
     lb_group.tags.insert("Name".into(), "demo-alb-lb".into());
     observed.security_groups.push(lb_group);
@@ -425,4 +427,14 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
     let balancer = change_of(&plan, &Address::LoadBalancer(1));
     assert_eq!(balancer.name, "demo-alb-2");
     assert!(topological_order(&schedule(&plan)).is_some());
+}
+
+#[test]
+fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_alive() {
+    let mut observed = converged_account();
+    observed.security_groups.push(SecurityGroup { id: "sg-user".into(), group_name: "user".into(), tags: Tags::new(), rules: vec![], references: vec!["sg-lb".into()] });
+    let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
+    assert!(plan.notes.iter().any(|note| note.starts_with("warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb")), "{:?}", plan.notes);
+    let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
+    assert!(!clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")), "ecsnet's own ingress is revoked first, no warning: {:?}", clean.notes);
 }

@@ -74,7 +74,7 @@ fn ecs_service(cluster: &str, name: &str) -> EcsService {
 }
 
 fn account() -> Observed {
-    let group = |id: &str, name: &str| SecurityGroup { id: id.into(), group_name: name.into(), tags: Tags::new(), rules: vec![] };
+    let group = |id: &str, name: &str| SecurityGroup { id: id.into(), group_name: name.into(), tags: Tags::new(), rules: vec![], references: vec![] };
     Observed {
         vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
         subnets: vec![
