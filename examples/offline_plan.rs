@@ -33,7 +33,7 @@ fn observed(services: usize) -> Observed {
             Subnet { id: "subnet-a".into(), name: None, availability_zone: "us-east-1a".into() },
             Subnet { id: "subnet-b".into(), name: None, availability_zone: "us-east-1b".into() },
         ],
-        security_groups: (0..services).map(|index| SecurityGroup { id: format!("sg-{index}"), group_name: format!("g{index}"), tags: Tags::new(), rules: vec![] }).collect(),
+        security_groups: (0..services).map(|index| SecurityGroup { id: format!("sg-{index}"), group_name: format!("g{index}"), tags: Tags::new(), rules: vec![], references: vec![] }).collect(),
         ..Observed::default()
     }
 }
