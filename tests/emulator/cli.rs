@@ -1,6 +1,6 @@
 //! The command line's contract: exit codes, refusals, errors that name the file, line and key.
 
-use crate::support::{ecsnet, repo_path, unique_name, Account, TopologyFile};
+use crate::support::{ecsnet, fresh, repo_path, TopologyFile};
 
 #[test]
 fn an_unknown_key_names_the_file_line_and_key_and_exits_1() {
@@ -38,9 +38,7 @@ fn every_bundled_plan_is_valid() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_without_a_terminal_refuses_unless_auto_approved() {
-    let account = Account::connect().await;
-    let name = unique_name("tty");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("tty").await;
     let file = TopologyFile::new(&format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1]
@@ -55,9 +53,7 @@ async fn apply_without_a_terminal_refuses_unless_auto_approved() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_and_destroy_print_one_json_document_with_output_json() {
-    let account = Account::connect().await;
-    let name = unique_name("json");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("json").await;
     let file = TopologyFile::new(&format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1]

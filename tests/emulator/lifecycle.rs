@@ -4,7 +4,7 @@
 use aws_sdk_ec2::types::{IpPermission, IpRange};
 use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Vpc, VpcRegion};
 
-use crate::support::{ecsnet, unique_name, Account, Network, TopologyFile};
+use crate::support::{fresh, ecsnet, unique_name, Account, Network, TopologyFile};
 
 fn topology(name: &str, network: &Network, zone: &str) -> String {
     format!(
@@ -73,9 +73,7 @@ fn addresses(plan: &serde_json::Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
-    let account = Account::connect().await;
-    let name = unique_name("life");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("life").await;
     let zone = format!("{name}.internal");
     let zone_id = foreign_zone(&account, &network, &zone).await;
     let user_rule = IpPermission::builder().ip_protocol("tcp").from_port(22).to_port(22).ip_ranges(IpRange::builder().cidr_ip("10.9.0.0/16").build()).build();
@@ -153,9 +151,7 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_zone_ecsnet_created_is_deleted_on_destroy() {
-    let account = Account::connect().await;
-    let name = unique_name("zone");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("zone").await;
     let zone = format!("{name}.example.com");
     let file = TopologyFile::new(&topology(&name, &network, &zone));
     ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -169,9 +165,7 @@ async fn a_zone_ecsnet_created_is_deleted_on_destroy() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_service_port_change_replaces_its_target_group_without_leaving_the_old_one() {
-    let account = Account::connect().await;
-    let name = unique_name("repl");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("repl").await;
     let zone = format!("{name}.example.com");
     let file = TopologyFile::new(&topology(&name, &network, &zone));
     ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -190,9 +184,7 @@ async fn a_service_port_change_replaces_its_target_group_without_leaving_the_old
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_record_ecsnet_does_not_own_stops_the_plan_before_any_change() {
-    let account = Account::connect().await;
-    let name = unique_name("conf");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("conf").await;
     let zone = format!("{name}.internal");
     let zone_id = foreign_zone(&account, &network, &zone).await;
     let file = TopologyFile::new(&topology(&name, &network, &zone).replace("name = \"api\"", "name = \"user\""));
@@ -205,9 +197,7 @@ async fn a_record_ecsnet_does_not_own_stops_the_plan_before_any_change() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_step_stops_the_apply_with_its_name_and_a_rerun_converges() {
-    let account = Account::connect().await;
-    let name = unique_name("fail");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("fail").await;
     let zone = format!("{name}.example.com");
     let file = TopologyFile::new(&topology(&name, &network, &zone));
     let plan = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();

@@ -3,7 +3,7 @@
 
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, FixedResponseActionConfig};
 
-use crate::support::{ecsnet, unique_name, Account, Network, TopologyFile};
+use crate::support::{ecsnet, fresh, Network, TopologyFile};
 
 fn paths_topology(name: &str, network: &Network, users_group: &str, messages_group: &str, zone: &str) -> String {
     format!(
@@ -51,9 +51,7 @@ slow_start = 30
 
 #[tokio::test(flavor = "multi_thread")]
 async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
-    let account = Account::connect().await;
-    let name = unique_name("paths");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("paths").await;
     let users = account.security_group(&network, &format!("{name}-users")).await;
     let messages = account.security_group(&network, &format!("{name}-messages")).await;
     let zone = format!("{name}.example.com");
@@ -122,9 +120,7 @@ async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothing_behind() {
-    let account = Account::connect().await;
-    let name = unique_name("swap");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("swap").await;
     let zone = format!("{name}.example.com");
     let text = format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
@@ -152,9 +148,7 @@ async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothi
 
 #[tokio::test(flavor = "multi_thread")]
 async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
-    let account = Account::connect().await;
-    let name = unique_name("many");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("many").await;
     let zone = format!("{name}.example.com");
     let services = |skip: Option<usize>| -> String {
         (0..105)
@@ -186,9 +180,7 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_more_specific_path_added_later_takes_the_general_rules_priority_without_a_race() {
-    let account = Account::connect().await;
-    let name = unique_name("order");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("order").await;
     let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
     let general = format!("[[service]]\nname = \"web\"\nport = 8080\nhost = \"api.example.com\"\npaths = [\"/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
     let specific = format!("[[service]]\nname = \"users\"\nport = 8081\nhost = \"api.example.com\"\npaths = [\"/users/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);

@@ -1,6 +1,6 @@
 //! The operator commands: completions, iam-policy, init, graph and doctor, run as the real binary.
 
-use crate::support::{ecsnet, repo_path, unique_name, Account, TopologyFile};
+use crate::support::{ecsnet, fresh, repo_path, TopologyFile};
 
 #[test]
 fn completions_cover_every_command_for_each_shell() {
@@ -33,9 +33,7 @@ fn iam_policy_is_scoped_to_the_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
-    let account = Account::connect().await;
-    let name = unique_name("init");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("init").await;
     let api_group = account.security_group(&network, &format!("{name}-api")).await;
     let cluster = format!("{name}-main");
     account.ecs_services(&cluster, &network, &[("web", 8080, &network.tasks_group_id), ("api", 3000, &api_group)]).await;
@@ -79,9 +77,7 @@ async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn graph_marks_what_is_missing_then_nothing_after_apply() {
-    let account = Account::connect().await;
-    let name = unique_name("graph");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("graph").await;
     let file = TopologyFile::new(&format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
@@ -102,9 +98,7 @@ async fn graph_marks_what_is_missing_then_nothing_after_apply() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_passes_after_apply_and_fails_on_a_revoked_caller_rule() {
-    let account = Account::connect().await;
-    let name = unique_name("doc");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("doc").await;
     let hello_group = account.security_group(&network, &format!("{name}-hello")).await;
     let name_group = account.security_group(&network, &format!("{name}-name")).await;
     let cluster = format!("{name}-main");
@@ -177,9 +171,7 @@ cluster = "{cluster}"
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
-    let account = Account::connect().await;
-    let name = unique_name("saved");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("saved").await;
     let text = format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
@@ -213,9 +205,7 @@ async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn route_names_the_rule_target_group_and_service_or_the_default() {
-    let account = Account::connect().await;
-    let name = unique_name("route");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("route").await;
     let zone = format!("{name}.example.com");
     let text = format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[listener]\ndefault = {{ fixed_response = 404, body = \"no route\" }}\n[dns]\nzone = \"{zone}\"\n\

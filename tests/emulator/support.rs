@@ -30,6 +30,14 @@ pub fn require_emulator() -> String {
     endpoint
 }
 
+/// The start of most tests: the emulator's account, a fresh topology name, and a fresh network for it.
+pub async fn fresh(prefix: &str) -> (Account, String, Network) {
+    let account = Account::connect().await;
+    let name = unique_name(prefix);
+    let network = account.network(&name).await;
+    (account, name, network)
+}
+
 /// A name no other test of this run or an earlier run against the same emulator uses.
 pub fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);

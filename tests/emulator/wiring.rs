@@ -3,13 +3,11 @@
 
 use aws_sdk_servicediscovery::types::{DnsConfig, DnsRecord, RecordType, RoutingPolicy};
 
-use crate::support::{ecsnet, unique_name, Account, TopologyFile};
+use crate::support::{ecsnet, fresh, TopologyFile};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ecs_as_it_was() {
-    let account = Account::connect().await;
-    let name = unique_name("sd");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("sd").await;
     let hello_group = account.security_group(&network, &format!("{name}-hello")).await;
     let name_group = account.security_group(&network, &format!("{name}-name")).await;
     let cluster = format!("{name}-main");
@@ -102,9 +100,7 @@ ttl = 0
 
 #[tokio::test(flavor = "multi_thread")]
 async fn service_connect_is_turned_on_and_off_and_plan_converges() {
-    let account = Account::connect().await;
-    let name = unique_name("sc");
-    let network = account.network(&name).await;
+    let (account, name, network) = fresh("sc").await;
     let server_group = account.security_group(&network, &format!("{name}-server")).await;
     let client_group = account.security_group(&network, &format!("{name}-client")).await;
     let cluster = format!("{name}-demo");
