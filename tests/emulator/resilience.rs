@@ -9,11 +9,18 @@ use crate::support::{ecsnet, finish, spawn_ecsnet, unique_name, Account, Network
 const SERVICES: usize = 10;
 
 fn topology(name: &str, network: &Network) -> String {
+    topology_of(name, network, SERVICES)
+}
+
+/// The destroy crash test's smaller topology: every kind of resource, fewer of each.
+const DESTROY_SERVICES: usize = 3;
+
+fn topology_of(name: &str, network: &Network, services: usize) -> String {
     let mut text = format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1]
     );
-    for index in 0..SERVICES {
+    for index in 0..services {
         text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = {}\nsecurity_group = \"{}\"\n", 8000 + index, network.tasks_group_id));
     }
     text
@@ -54,6 +61,47 @@ async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_dupl
     let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, mutations, expected))).collect();
     for worker in workers {
         worker.await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
+    let (account, name, network) = crate::support::fresh("undo").await;
+    let proxy = Proxy::start(&account.endpoint, 0);
+    let file = TopologyFile::new(&topology_of(&name, &network, DESTROY_SERVICES));
+    ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let before = proxy.stats()["mutating"].as_u64().unwrap();
+    ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
+    assert!(mutations >= 10, "a {DESTROY_SERVICES}-service destroy makes {mutations} mutations");
+    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(destroy_kill_points(worker, mutations))).collect();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+}
+
+/// Kills a destroy after its k-th mutation, for every k this worker takes, and checks the next destroy finishes.
+async fn destroy_kill_points(worker: u64, mutations: u64) {
+    let (account, name, network) = crate::support::fresh(&format!("undo{worker}")).await;
+    let proxy = Proxy::start(&account.endpoint, 0);
+    let file = TopologyFile::new(&topology_of(&name, &network, DESTROY_SERVICES));
+    for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0));
+        proxy.configure(serde_json::json!({"hold_after_mutations": k}));
+        let mut child = spawn_ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "0")]);
+        let started = Instant::now();
+        while !proxy.held() {
+            assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} of the destroy was never reached");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        proxy.configure(serde_json::json!({"hold_after_mutations": null}));
+        let rerun = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]));
+        assert_eq!(rerun.code, 0, "after a kill at destroy mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
+        assert_eq!(tagged_load_balancing(&account, &name).await, 0, "after a kill at destroy mutation {k}: nothing owned remains");
+        assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "after a kill at destroy mutation {k}");
+        assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "after a kill at destroy mutation {k}: the zone ecsnet made is gone");
     }
 }
 

@@ -146,6 +146,9 @@ impl<'a> Planner<'a> {
                         fields.push(FieldChange::new("paths", join(&conditions.paths)));
                     }
                     fields.push(FieldChange::new("action", format!("forward to {group_name}")));
+                    if let Some(load_balancer) = &desired.load_balancer {
+                        fields.push(FieldChange::new("load_balancer", crate::plan::desired::shard_name(&load_balancer.name, shard)));
+                    }
                     let operation = Operation::CreateRule { listener: listener.clone(), priority, conditions, target_group: group.clone() };
                     self.push(address, Action::Create, format!("priority {priority}"), fields, operation);
                 }
