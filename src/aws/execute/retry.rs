@@ -38,3 +38,48 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    struct Recorded(Mutex<Vec<String>>);
+
+    impl Progress for Recorded {
+        fn report(&self, message: &str) {
+            self.0.lock().unwrap().push(message.to_string());
+        }
+    }
+
+    fn answer(code: Option<&str>) -> Result<(), AwsError> {
+        match code {
+            None => Ok(()),
+            Some(code) => Err(AwsError { operation: "DeleteSecurityGroup", code: Some(code.into()), message: "in use".into() }),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_dependency_that_clears_is_waited_for_with_progress() {
+        let progress = Recorded(Mutex::new(Vec::new()));
+        let answers = Mutex::new(vec![None, Some("DependencyViolation")]);
+        let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || {
+            let next = answers.lock().unwrap().pop().flatten();
+            async move { answer(next.as_deref()) }
+        })
+        .await;
+        assert!(result.is_ok());
+        let reports = progress.0.lock().unwrap();
+        assert_eq!(reports.len(), 1);
+        assert!(reports[0].starts_with("waiting for sg-1 to be free: DependencyViolation (0 s so far, next try in 1 s)"), "{reports:?}");
+    }
+
+    #[tokio::test]
+    async fn any_other_error_stops_at_once() {
+        let progress = Recorded(Mutex::new(Vec::new()));
+        let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || async { answer(Some("UnauthorizedOperation")) }).await;
+        assert_eq!(result.unwrap_err().code.as_deref(), Some("UnauthorizedOperation"));
+        assert!(progress.0.lock().unwrap().is_empty());
+    }
+}
