@@ -17,6 +17,20 @@ use super::{retry, Context, Created};
 /// How long a deleted load balancer may take to disappear.
 const LOAD_BALANCER_GONE_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// The health check settings, on a CreateTargetGroup or a ModifyTargetGroup request alike (two builder types
+/// with the same setters).
+macro_rules! with_health_check {
+    ($request:expr, $health:expr) => {
+        $request
+            .health_check_path(&$health.path)
+            .health_check_interval_seconds($health.interval)
+            .health_check_timeout_seconds($health.timeout)
+            .healthy_threshold_count($health.healthy_threshold)
+            .unhealthy_threshold_count($health.unhealthy_threshold)
+            .matcher(Matcher::builder().http_code(&$health.matcher).build())
+    };
+}
+
 fn tags(context: &Context<'_>, address: &Address) -> Vec<Tag> {
     context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
 }
@@ -144,7 +158,7 @@ pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<()
 
 pub async fn create_target_group(context: &Context<'_>, address: &Address, spec: &TargetGroupSpec) -> Result<String, AwsError> {
     let health = &spec.health_check;
-    let output = context
+    let request = context
         .aws
         .elb
         .create_target_group()
@@ -153,13 +167,8 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
         .port(spec.port.into())
         .vpc_id(&spec.vpc_id)
         .target_type(TargetTypeEnum::from(spec.target_type.as_str()))
-        .health_check_protocol(ProtocolEnum::Http)
-        .health_check_path(&health.path)
-        .health_check_interval_seconds(health.interval)
-        .health_check_timeout_seconds(health.timeout)
-        .healthy_threshold_count(health.healthy_threshold)
-        .unhealthy_threshold_count(health.unhealthy_threshold)
-        .matcher(Matcher::builder().http_code(&health.matcher).build())
+        .health_check_protocol(ProtocolEnum::Http);
+    let output = with_health_check!(request, health)
         .set_tags(Some(tags(context, address)))
         .send()
         .await
@@ -181,20 +190,8 @@ pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Optio
 }
 
 async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {
-    context
-        .aws
-        .elb
-        .modify_target_group()
-        .target_group_arn(arn)
-        .health_check_path(&health.path)
-        .health_check_interval_seconds(health.interval)
-        .health_check_timeout_seconds(health.timeout)
-        .healthy_threshold_count(health.healthy_threshold)
-        .unhealthy_threshold_count(health.unhealthy_threshold)
-        .matcher(Matcher::builder().http_code(&health.matcher).build())
-        .send()
-        .await
-        .context("ModifyTargetGroup")?;
+    let request = context.aws.elb.modify_target_group().target_group_arn(arn);
+    with_health_check!(request, health).send().await.context("ModifyTargetGroup")?;
     Ok(())
 }
 
