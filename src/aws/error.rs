@@ -58,6 +58,11 @@ impl AwsError {
         self.code.as_deref().is_some_and(|code| codes.contains(&code))
     }
 
+    /// A request the SDK's builders refused to build (a required field missing); nothing was sent.
+    pub fn invalid_request(operation: &'static str, error: impl fmt::Display) -> Self {
+        AwsError { operation, code: None, message: format!("could not build the request: {error}") }
+    }
+
     /// A failure that is not AWS's answer: the answer it needed was missing.
     pub fn missing(operation: &'static str, what: &str) -> Self {
         AwsError { operation, code: None, message: format!("the response has no {what}") }

@@ -14,12 +14,8 @@ use super::{retry, Context};
 /// How long a Cloud Map operation may take.
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn invalid(operation: &'static str, error: impl std::fmt::Display) -> AwsError {
-    AwsError { operation, code: None, message: format!("could not build the request: {error}") }
-}
-
 fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> {
-    context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build().map_err(|error| invalid("TagResource", error))).collect()
+    context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build().map_err(|error| AwsError::invalid_request("TagResource", error))).collect()
 }
 
 /// A request ID that makes a retried create safe and a new one distinct.
@@ -96,7 +92,7 @@ pub async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), Aws
 }
 
 fn dns_record(record_type: &str, ttl: i64) -> Result<DnsRecord, AwsError> {
-    DnsRecord::builder().r#type(RecordType::from(record_type)).ttl(ttl).build().map_err(|error| invalid("CreateService", error))
+    DnsRecord::builder().r#type(RecordType::from(record_type)).ttl(ttl).build().map_err(|error| AwsError::invalid_request("CreateService", error))
 }
 
 /// Creates the Cloud Map service; returns its ARN (what ECS registries name).
@@ -106,7 +102,7 @@ pub async fn create_service(context: &Context<'_>, address: &Address, name: &str
         .routing_policy(RoutingPolicy::Multivalue)
         .dns_records(dns_record(record_type, ttl)?)
         .build()
-        .map_err(|error| invalid("CreateService", error))?;
+        .map_err(|error| AwsError::invalid_request("CreateService", error))?;
     let output = context
         .aws
         .discovery
@@ -125,7 +121,7 @@ pub async fn create_service(context: &Context<'_>, address: &Address, name: &str
 }
 
 pub async fn update_ttl(context: &Context<'_>, id: &str, record_type: &str, ttl: i64) -> Result<(), AwsError> {
-    let change = DnsConfigChange::builder().dns_records(dns_record(record_type, ttl)?).build().map_err(|error| invalid("UpdateService", error))?;
+    let change = DnsConfigChange::builder().dns_records(dns_record(record_type, ttl)?).build().map_err(|error| AwsError::invalid_request("UpdateService", error))?;
     let output = context.aws.discovery.update_service().id(id).service(ServiceChange::builder().dns_config(change).build()).send().await.context("UpdateService")?;
     if let Some(operation_id) = output.operation_id() {
         wait_for(context, &format!("updating Cloud Map service {id}"), operation_id).await?;

@@ -14,10 +14,6 @@ use crate::topology::RecordKind;
 
 use super::Context;
 
-fn invalid(operation: &'static str, error: impl std::fmt::Display) -> AwsError {
-    AwsError { operation, code: None, message: format!("could not build the request: {error}") }
-}
-
 /// Creates the private zone on the VPC; its comment, set in the create call, marks it as the topology's.
 pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, vpc_id: &str, comment: &str) -> Result<String, AwsError> {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
@@ -52,17 +48,17 @@ pub async fn delete_zone(context: &Context<'_>, zone_id: &str) -> Result<(), Aws
 }
 
 fn record_set(name: &str, kind: RrType, ttl: Option<i64>, values: &[String]) -> Result<ResourceRecordSet, AwsError> {
-    let records = values.iter().map(|value| ResourceRecord::builder().value(value).build()).collect::<Result<Vec<_>, _>>().map_err(|error| invalid("ChangeResourceRecordSets", error))?;
-    ResourceRecordSet::builder().name(name).r#type(kind).set_ttl(ttl).set_resource_records(Some(records)).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
+    let records = values.iter().map(|value| ResourceRecord::builder().value(value).build()).collect::<Result<Vec<_>, _>>().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    ResourceRecordSet::builder().name(name).r#type(kind).set_ttl(ttl).set_resource_records(Some(records)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
 fn change(action: ChangeAction, set: ResourceRecordSet) -> Result<Change, AwsError> {
-    Change::builder().action(action).resource_record_set(set).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
+    Change::builder().action(action).resource_record_set(set).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
 fn alias_set(name: &str, dns_name: &str, zone_id: &str) -> Result<ResourceRecordSet, AwsError> {
-    let target = AliasTarget::builder().dns_name(dns_name).hosted_zone_id(zone_id).evaluate_target_health(false).build().map_err(|error| invalid("ChangeResourceRecordSets", error))?;
-    ResourceRecordSet::builder().name(name).r#type(RrType::A).alias_target(target).build().map_err(|error| invalid("ChangeResourceRecordSets", error))
+    let target = AliasTarget::builder().dns_name(dns_name).hosted_zone_id(zone_id).evaluate_target_health(false).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    ResourceRecordSet::builder().name(name).r#type(RrType::A).alias_target(target).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
 fn delete(record: &Record) -> Result<Change, AwsError> {
@@ -93,7 +89,7 @@ pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) 
         }
     }
     for (zone_id, changes) in batches {
-        let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| invalid("ChangeResourceRecordSets", error))?;
+        let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
         context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch).send().await.context("ChangeResourceRecordSets")?;
     }
     Ok(())

@@ -10,10 +10,6 @@ use crate::plan::{ConnectChange, EcsUpdate};
 
 use super::Context;
 
-fn invalid(error: impl std::fmt::Display) -> AwsError {
-    AwsError { operation: "UpdateService", code: None, message: format!("could not build the request: {error}") }
-}
-
 pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
     let mut request = context.aws.ecs.update_service().cluster(&update.cluster).service(&update.service);
     if let Some(specs) = &update.load_balancers {
@@ -39,8 +35,8 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
     }
     match &update.connect {
         Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, .. }) => {
-            let alias = ServiceConnectClientAlias::builder().port(*port).dns_name(dns_name).build().map_err(invalid)?;
-            let service = ServiceConnectService::builder().port_name(port_name).discovery_name(discovery_name).client_aliases(alias).build().map_err(invalid)?;
+            let alias = ServiceConnectClientAlias::builder().port(*port).dns_name(dns_name).build().map_err(|error| AwsError::invalid_request("UpdateService", error))?;
+            let service = ServiceConnectService::builder().port_name(port_name).discovery_name(discovery_name).client_aliases(alias).build().map_err(|error| AwsError::invalid_request("UpdateService", error))?;
             request = request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build());
         }
         Some(ConnectChange::Disable) => {

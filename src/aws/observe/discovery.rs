@@ -9,10 +9,6 @@ use crate::observed::{DiscoveryService, Namespace};
 use crate::plan::ownership::parse_resource_description;
 use crate::topology::Topology;
 
-fn invalid(operation: &'static str, error: impl std::fmt::Display) -> AwsError {
-    AwsError { operation, code: None, message: format!("could not build the request: {error}") }
-}
-
 /// The namespaces and their services; nothing (and no request) when the topology uses no Cloud Map and owns none.
 pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec<DiscoveryService>), AwsError> {
     let filter = NamespaceFilter::builder()
@@ -20,7 +16,7 @@ pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec
         .values(NamespaceType::DnsPrivate.as_str())
         .condition(FilterCondition::Eq)
         .build()
-        .map_err(|error| invalid("ListNamespaces", error))?;
+        .map_err(|error| AwsError::invalid_request("ListNamespaces", error))?;
     let pages = aws.discovery.list_namespaces().filters(filter).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListNamespaces")?;
     let all: Vec<_> = pages.iter().flat_map(|page| page.namespaces()).collect();
     let namespaces: Vec<Namespace> = all
@@ -65,7 +61,7 @@ async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryServi
         .values(namespace_id)
         .condition(FilterCondition::Eq)
         .build()
-        .map_err(|error| invalid("ListServices", error))?;
+        .map_err(|error| AwsError::invalid_request("ListServices", error))?;
     let pages = aws.discovery.list_services().filters(filter).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListServices")?;
     let services: Vec<_> = pages.iter().flat_map(|page| page.services()).collect();
     Ok(services
