@@ -25,6 +25,13 @@ Control endpoints (never forwarded), under /__proxy/:
                         hold_after_mutations (K or null), fail_operation ("Operation", "service.Operation" or null),
                         fail_code (default "AccessDenied"); answers the resulting config
   GET  /__proxy/held    {"held": bool, "mutations": n, "hanging": n}
+  GET  /__proxy/rules   with --rules: {"settings", "refused" (per rule), "rules": [{"name", "source"}]};
+                        POST /__proxy/config {"rules": {...}} sets the layer's timings and "enabled"
+
+--rules: the AWS-rules layer (localstack/aws_rules/): every request is first checked against what real AWS
+refuses and emulators accept (the API models' request shapes, quotas, dependencies, eventual consistency, request
+rates) and answered with AWS's own error in the service's wire format when it breaks one; answers are rewritten
+where AWS is asynchronous. Needs botocore (the emulator venv has it: .emulator/venv/bin/python proxy.py --rules).
 
 hold_after_mutations K: mutations are counted from the moment K is set. The K-th mutating request is forwarded and
 its upstream answer read, then the proxy never answers it: it holds the connection open (held = true) and from
@@ -52,6 +59,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from xml.sax.saxutils import escape as xml_escape
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
               "expect", "proxy-authorization", "proxy-authenticate"}
@@ -155,6 +163,7 @@ def error_response(protocol, code, message, status=400):
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
         return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": rid}, body
+    code, message = xml_escape(code), xml_escape(message)   # messages quote request values: "&", "<"
     if protocol == "ec2":
         body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>"
                 f"<Message>{message}</Message></Error></Errors><RequestID>{rid}</RequestID></Response>").encode()
@@ -200,6 +209,7 @@ class State:
             self.throttled = 0
             self.dropped = 0
             self.failed = 0
+            self.refused = 0
             self.held_requests = 0
             self.in_flight = 0
             self.max_in_flight = 0
@@ -251,7 +261,7 @@ class State:
         with self.lock:
             return {"requests": self.requests, "by_operation": dict(sorted(self.by_operation.items())),
                     "mutating": self.mutating, "throttled": self.throttled, "dropped": self.dropped,
-                    "failed": self.failed, "held_requests": self.held_requests, "max_in_flight": self.max_in_flight,
+                    "failed": self.failed, "refused": self.refused, "held_requests": self.held_requests, "max_in_flight": self.max_in_flight,
                     "round_trips": self.chain_depths[-1] if self.chain_depths else 0, "in_flight": self.in_flight,
                     "config": dict(self.config)}
 
@@ -383,10 +393,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, {"reset": True})
         if path == "/__proxy/config" and self.command in ("POST", "PUT"):
             try:
-                cfg = state.set_config(json.loads(body.decode() or "{}"))
+                values = json.loads(body.decode() or "{}")
+                rules_values = values.pop("rules", None) if isinstance(values, dict) else None
+                if rules_values is not None and self.server.rules is None:
+                    raise ValueError("this proxy runs without --rules")
+                if rules_values is not None:
+                    self.server.rules.configure(rules_values)
+                cfg = state.set_config(values)
             except (ValueError, TypeError) as e:
                 return self.send_json(400, {"error": str(e)})
+            if self.server.rules is not None:
+                cfg["rules"] = self.server.rules.settings()
             return self.send_json(200, cfg)
+        if path == "/__proxy/rules" and self.command == "GET":
+            if self.server.rules is None:
+                return self.send_json(404, {"error": "this proxy runs without --rules"})
+            return self.send_json(200, {"settings": self.server.rules.settings(), "refused": self.server.rules.stats(),
+                                        "rules": [{"name": r.name, "source": r.source} for r in self.server.rules.rules]})
         if path == "/__proxy/config" and self.command == "GET":
             with state.lock:
                 return self.send_json(200, dict(state.config))
@@ -449,6 +472,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                                    f"ecsnet proxy: injected permanent fault on {operation}")
             self.send_plain(status, list(hdrs.items()), payload)
             return True
+        rules = self.server.rules
+        request = None
+        if rules is not None:
+            from aws_rules.core import Request, decompress
+            request = Request(service, operation, protocol, self.command, self.path, headers,
+                              decompress(headers, body))
+            refusal = rules.check(request)
+            if refusal is not None:
+                with state.lock:
+                    state.refused += 1
+                status, hdrs, payload = error_response(protocol, refusal.code, refusal.message, refusal.status)
+                self.send_plain(status, list(hdrs.items()), payload)
+                return True
         # hold bookkeeping: decide before forwarding, so no mutation after the K-th reaches the upstream
         hold_this = False
         with state.lock:
@@ -470,6 +506,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.hang(state)
             return False
         status, reason, rheaders, payload = self.forward(body)
+        if request is not None:
+            payload = rules.observe(request, status, payload)
         if hold_this:
             with state.lock:
                 state.held = True
@@ -541,8 +579,9 @@ class Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self, addr, state, upstream, max_connections=512, upstream_timeout=120.0, verbose=False):
+    def __init__(self, addr, state, upstream, max_connections=512, upstream_timeout=120.0, verbose=False, rules=None):
         self.state = state
+        self.rules = rules
         self.upstream = upstream
         self.upstream_timeout = upstream_timeout
         self.verbose = verbose
@@ -575,12 +614,23 @@ def parse_listen(value):
 
 
 def make_server(listen=("127.0.0.1", 0), upstream="http://127.0.0.1:4566", delay_ms=0.0, throttle_rate=0.0,
-                drop_rate=0.0, seed=None, max_hold=900.0, verbose=False):
+                drop_rate=0.0, seed=None, max_hold=900.0, verbose=False, rules=None):
+    """`rules`: an aws_rules.layer.Layer, or True for one with the default rules reading state from `upstream`."""
     up = urllib.parse.urlsplit(upstream)
     if up.scheme != "http" or not up.hostname:
         raise ValueError(f"upstream must be http://host:port, got {upstream}")
+    if rules is True:
+        from aws_rules.layer import Layer
+        rules = Layer(upstream, credentials=upstream_credentials())
     state = State(delay_ms, throttle_rate, drop_rate, seed, max_hold)
-    return Server(listen, state, up, verbose=verbose)
+    return Server(listen, state, up, verbose=verbose, rules=rules)
+
+
+def upstream_credentials():
+    """The keys the rules layer reads the emulator's state with: ECSNET_RULES_ACCESS_KEY/SECRET_KEY, else test/test
+    (moto takes any keys unless it enforces IAM)."""
+    import os
+    return (os.environ.get("ECSNET_RULES_ACCESS_KEY", "test"), os.environ.get("ECSNET_RULES_SECRET_KEY", "test"))
 
 
 def main(argv=None):
@@ -592,13 +642,15 @@ def main(argv=None):
     p.add_argument("--drop-rate", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--max-hold", type=float, default=900.0, help="longest a held request hangs, seconds")
+    p.add_argument("--rules", action="store_true",
+                   help="refuse what real AWS refuses (localstack/aws_rules; needs botocore, as the emulator venv has)")
     p.add_argument("--verbose", action="store_true")
     a = p.parse_args(argv)
     for name in ("throttle_rate", "drop_rate"):
         if not 0 <= getattr(a, name) <= 1:
             p.error(f"--{name.replace('_', '-')} must be within 0..1")
     server = make_server(parse_listen(a.listen), a.upstream, a.delay_ms, a.throttle_rate, a.drop_rate, a.seed,
-                         a.max_hold, a.verbose)
+                         a.max_hold, a.verbose, rules=a.rules or None)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     host, port = server.server_address[:2]
     print(f"proxy listening on http://{host}:{port}", flush=True)

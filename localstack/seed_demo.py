@@ -18,7 +18,8 @@ definitions and services that plans/service-discovery.toml and plans/service-con
                                 (plans/path-routing.toml, seed 004)
 
 Each plan has its own VPC: a VPC holds one Cloud Map namespace in the emulator (see localstack/MOTO_NOTES.md).
-Talks to the emulator on http://127.0.0.1:${ECSNET_EMULATOR_PORT:-4566} (region us-east-1, creds test/test).
+Talks to the emulator on http://127.0.0.1:${ECSNET_EMULATOR_PORT:-4566} (region us-east-1, creds AWS_ACCESS_KEY_ID/
+AWS_SECRET_ACCESS_KEY or test/test).
 Run it with the emulator venv's python (boto3 comes with moto):  .emulator/venv/bin/python localstack/seed_demo.py
 (run with another python without boto3, it re-executes itself with that venv's python).
 Prints key=value lines on stdout (vpc=, subnet_a=, …); what was created or found goes to stderr.
@@ -72,6 +73,11 @@ def ensure_network(ec2, vpc_name, prefix, subnet_prefix, groups):
         vpc_id = ec2.create_vpc(CidrBlock=f"{prefix}.0.0/16", TagSpecifications=name_tag(vpc_name, "vpc"))["Vpc"]["VpcId"]
         note(f"created vpc {vpc_name} {vpc_id}")
     out["vpc"] = vpc_id
+    # Names in a private hosted zone or a Cloud Map namespace resolve only in a VPC with DNS support and DNS
+    # hostnames (https://docs.aws.amazon.com/vpc/latest/userguide/AmazonDNS-concepts.html); a new VPC has hostnames
+    # off. One attribute per call, as ModifyVpcAttribute requires.
+    for attribute in ("EnableDnsSupport", "EnableDnsHostnames"):
+        ec2.modify_vpc_attribute(VpcId=vpc_id, **{attribute: {"Value": True}})
 
     # Subnets: by Name tag in the VPC; adopt (and tag) an untagged subnet that already has the CIDR
     for index, (suffix, az) in enumerate([("a", "us-east-1a"), ("b", "us-east-1b")]):
@@ -133,7 +139,9 @@ def ensure_ecs(ecs, cluster, services, network):
 
 
 def main():
-    session = dict(endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    session = dict(endpoint_url=ENDPOINT, region_name=REGION,
+                   aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+                   aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"))
     ec2 = boto3.client("ec2", **session)
     ecs = boto3.client("ecs", **session)
     for vpc_name, prefix, subnet_prefix, groups, cluster, services in NETWORKS:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stop the emulator started by start.sh (moto: the pid in .emulator/emulator.pid; LocalStack: docker compose down).
+# Stop the emulator started by start.sh (moto: the pid in .emulator/emulator.pid; LocalStack: docker compose down)
+# and the AWS-rules layer in front of it (.emulator/rules.pid).
 # Idempotent: succeeds when nothing is running. Never kills processes it did not start (checks the pid's command line).
 set -euo pipefail
 
@@ -14,8 +15,21 @@ log() { echo "stop.sh: $*" >&2; }
 
 mode="$(cat "$MODEFILE" 2>/dev/null || echo moto)"
 
+# The AWS-rules layer first: nothing should reach the emulator while it stops.
+RULES_PIDFILE="$EMU_DIR/rules.pid"
+if [ -f "$RULES_PIDFILE" ]; then
+  rules_pid="$(cat "$RULES_PIDFILE" 2>/dev/null || true)"
+  if [ -n "$rules_pid" ] && kill -0 "$rules_pid" 2>/dev/null && grep -qa proxy.py "/proc/$rules_pid/cmdline" 2>/dev/null; then
+    kill "$rules_pid" 2>/dev/null || true
+    for _ in $(seq 1 25); do kill -0 "$rules_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$rules_pid" 2>/dev/null || true
+    echo "stopped the AWS-rules layer (pid $rules_pid)"
+  fi
+  rm -f "$RULES_PIDFILE"
+fi
+
 if [ "$mode" = localstack ]; then
-  export ECSNET_EMULATOR_PORT="$PORT"
+  export ECSNET_EMULATOR_PORT="${ECSNET_EMULATOR_BACKEND_PORT:-$((PORT + 1))}"
   if docker compose version >/dev/null 2>&1; then docker compose -f "$HERE/docker-compose.yml" down || true
   elif command -v docker-compose >/dev/null 2>&1; then docker-compose -f "$HERE/docker-compose.yml" down || true
   else log "docker compose not available; nothing stopped"; fi

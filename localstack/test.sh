@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test of ecsnet: the planner's unit tests and the emulator tests, which drive the real binary
-# against a real AWS API emulator. Installs and starts the emulator first (localstack/start.sh); stops it
-# afterwards unless it was already running. Extra arguments go to `cargo test`.
+# Runs every test of ecsnet: the proxy's and the AWS-rules layer's own tests, the planner's unit tests, the
+# emulator tests, which drive the real binary against a real AWS API emulator behind the AWS-rules layer, and the
+# IAM check (plan, apply and destroy of every plans/*.toml as a user holding only `ecsnet iam-policy`).
+# Installs and starts the emulator first (localstack/start.sh); stops it afterwards unless it was already running.
+# Extra arguments go to `cargo test` (and skip the IAM check). ECSNET_AWS_RULES=off runs on the bare emulator.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE/.."
 PORT="${ECSNET_EMULATOR_PORT:-4566}"
+RULES="${ECSNET_AWS_RULES:-on}"
+if [ "$RULES" = on ]; then BACKEND_PORT="${ECSNET_EMULATOR_BACKEND_PORT:-$((PORT + 1))}"; else BACKEND_PORT="$PORT"; fi
+python="${ECSNET_EMULATOR_DIR:-$PWD/.emulator}/venv/bin/python"
 
 started="$(bash localstack/start.sh)"
 echo "$started"
@@ -16,6 +21,15 @@ case "$started" in
 esac
 
 export ECSNET_TEST_ENDPOINT="http://127.0.0.1:$PORT"
-# The proxy the resilience tests and the benchmark drive ecsnet through has tests of its own.
-python3 -m unittest localstack/test_proxy.py
+# The rules' own tests set up state on the bare emulator and drive the rules themselves.
+export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
+"$python" -m unittest localstack/test_proxy.py localstack/test_aws_rules_*.py
 cargo test --locked "$@"
+if [ "$#" -eq 0 ]; then
+  "$python" localstack/iam_check.py --port "$((PORT + 20))"
+fi
+if [ "$RULES" = on ]; then
+  echo "AWS-rules layer: requests refused per rule during this run:"
+  "$python" -c 'import json,sys,urllib.request; print(json.dumps(json.load(urllib.request.urlopen(sys.argv[1]))["refused"], indent=1))' \
+    "http://127.0.0.1:$PORT/__proxy/rules"
+fi

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 pub fn endpoint() -> String {
@@ -45,6 +47,30 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}{:x}{}", (nanos ^ std::process::id()) & 0xfffff, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
+/// AWS's eventual consistency: a security group, target group or load balancer just created (by the fixture, or
+/// by ecsnet in a parallel test) may be unknown to the next call for a moment
+/// (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), and the AWS-rules layer answers
+/// so. The fixtures' own calls retry such answers as transient, as a careful client of AWS does.
+#[derive(Debug)]
+struct NotYetVisible;
+
+impl ClassifyRetry for NotYetVisible {
+    fn classify_retry(&self, context: &InterceptorContext) -> RetryAction {
+        let Some(response) = context.response() else { return RetryAction::NoActionIndicated };
+        let body = String::from_utf8_lossy(response.body().bytes().unwrap_or_default());
+        let not_yet_visible = ["InvalidGroup.NotFound", "TargetGroupNotFound", "LoadBalancerNotFound"].iter().any(|code| body.contains(&format!("<Code>{code}</Code>")));
+        if not_yet_visible {
+            RetryAction::transient_error()
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "NotYetVisible"
+    }
+}
+
 pub struct Account {
     pub ec2: aws_sdk_ec2::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
@@ -72,8 +98,8 @@ impl Account {
             .load()
             .await;
         Account {
-            ec2: aws_sdk_ec2::Client::new(&config),
-            elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
+            ec2: aws_sdk_ec2::Client::from_conf(aws_sdk_ec2::config::Builder::from(&config).retry_classifier(NotYetVisible).build()),
+            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(aws_sdk_elasticloadbalancingv2::config::Builder::from(&config).retry_classifier(NotYetVisible).build()),
             route53: aws_sdk_route53::Client::new(&config),
             ecs: aws_sdk_ecs::Client::new(&config),
             discovery: aws_sdk_servicediscovery::Client::new(&config),

@@ -1,0 +1,687 @@
+#!/usr/bin/env python3
+"""The AWS rules that read live state (localstack/aws_rules/quotas.py and dependencies.py), against a real moto:
+
+    /work/venvs/b1/bin/python -m unittest localstack/test_aws_rules_state.py      (from the repository root)
+
+Runs in a Python that has botocore (moto's venv does). The emulator: ECSNET_RULES_TEST_UPSTREAM=http://HOST:PORT
+uses a running one; otherwise this module starts `moto_server` (ECSNET_RULES_TEST_MOTO, else the one next to this
+Python, else the one on PATH) on 127.0.0.1:4601 and stops it at the end. Without an emulator every test fails.
+
+Requests go through the proxy (proxy.make_server with an aws_rules.layer.Layer of the quota and dependency rules,
+in this process) from botocore clients, and are checked by botocore's parsing of its answers; fixtures are made
+straight in the emulator. Every test makes its own names, so a shared emulator is fine.
+"""
+import itertools
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+import urllib.request
+
+import botocore.serialize
+import botocore.session
+from botocore.config import Config as ClientConfig
+from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import proxy  # noqa: E402
+from aws_rules import core, dependencies, layer, quotas  # noqa: E402
+
+MOTO_PORT = 4601
+DRAIN_TIME = 0.3
+_names = itertools.count()
+
+
+def fresh(prefix: str) -> str:
+    """A name no other test (or run, on a shared emulator) uses."""
+    return f"{prefix}{next(_names)}x{int(time.time() * 1000) % 100000}"
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The emulator
+
+
+class Emulator:
+    endpoint = None
+    process = None
+
+    @classmethod
+    def start(cls):
+        given = os.environ.get("ECSNET_RULES_TEST_UPSTREAM")
+        if given:
+            cls.endpoint = given.rstrip("/")
+        else:
+            beside_python = os.path.join(os.path.dirname(sys.executable), "moto_server")
+            moto = (os.environ.get("ECSNET_RULES_TEST_MOTO")
+                    or (beside_python if os.path.exists(beside_python) else shutil.which("moto_server")))
+            if not moto or not os.path.exists(moto):
+                raise RuntimeError("no emulator: set ECSNET_RULES_TEST_UPSTREAM or ECSNET_RULES_TEST_MOTO")
+            cls.endpoint = f"http://127.0.0.1:{MOTO_PORT}"
+            if cls.answers():
+                raise RuntimeError(f"{cls.endpoint} is taken: free it or set ECSNET_RULES_TEST_UPSTREAM")
+            cls.process = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(MOTO_PORT)], start_new_session=True,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + (30 if cls.process else 5)
+        while not cls.answers():
+            if time.monotonic() > deadline or (cls.process and cls.process.poll() is not None):
+                raise RuntimeError(f"no emulator answers at {cls.endpoint}")
+            time.sleep(0.1)
+
+    @classmethod
+    def answers(cls) -> bool:
+        try:
+            urllib.request.urlopen(cls.endpoint + "/moto-api/", timeout=1).read()
+            return True
+        except OSError:
+            return False
+
+    @classmethod
+    def stop(cls):
+        if cls.process:   # its own process group: a wrapper script's children go too
+            os.killpg(cls.process.pid, signal.SIGTERM)
+            try:
+                cls.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(cls.process.pid, signal.SIGKILL)
+                cls.process.wait(10)
+
+
+def json_session(folder: str):
+    """A botocore session whose Cloud Map client speaks JSON, as the Rust SDK's does (botocore prefers CBOR); its
+    edited model is written under `folder`."""
+    model = botocore.session.get_session().get_component("data_loader").load_service_model("servicediscovery",
+                                                                                           "service-2")
+    model["metadata"]["protocols"] = ["json"]
+    version_folder = os.path.join(folder, "servicediscovery", model["metadata"]["apiVersion"])
+    os.makedirs(version_folder)
+    with open(os.path.join(version_folder, "service-2.json"), "w") as f:
+        json.dump(model, f)
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, folder)
+    return session
+
+
+class ThroughRules:
+    """The proxy with the rules layer (quotas and dependencies only), in process, and botocore clients to it."""
+
+    def __init__(self, emulator: str, rules: list, config: core.Config):
+        self.emulator = emulator
+        self.layer = layer.Layer(emulator, config, rules=rules)
+        self.server = proxy.make_server(("127.0.0.1", 0), emulator, rules=self.layer)
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.models = tempfile.mkdtemp(prefix="ecsnet-models-")
+        self.session = json_session(self.models)
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        shutil.rmtree(self.models, ignore_errors=True)
+
+    def client(self, name: str, through_rules: bool = True):
+        return self.session.create_client(name, region_name="us-east-1",
+                                          endpoint_url=self.endpoint if through_rules else self.emulator,
+                                          aws_access_key_id="test", aws_secret_access_key="test",
+                                          config=ClientConfig(retries={"max_attempts": 1}))
+
+    def refusals(self) -> int:
+        """How many requests the rules have refused so far."""
+        return sum(count for name, count in self.layer.stats().items() if name != "layer-bug")
+
+    def check_only(self, name: str, operation: str, **params):
+        """The refusal the rules give this request, without sending it (for cases the emulator itself refuses):
+        the request botocore would send, signed for us-east-1."""
+        model = self.session.get_service_model(name)
+        serialized = botocore.serialize.create_serializer(model.resolved_protocol).serialize_to_request(
+            params, model.operation_model(operation))
+        headers = dict(serialized["headers"])
+        headers["Authorization"] = ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/"
+                                    f"{model.signing_name}/aws4_request, SignedHeaders=host, Signature=0")
+        body = serialized["body"]
+        if isinstance(body, dict):
+            body = urllib.parse.urlencode(body).encode()
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        elif isinstance(body, str):
+            body = body.encode()
+        query = urllib.parse.urlencode(serialized["query_string"])
+        path = serialized["url_path"] + (f"?{query}" if query else "")
+        service, operation, protocol = proxy.classify(serialized["method"], path, headers, body)
+        request = core.Request(service, operation, protocol, serialized["method"], path, headers, body)
+        for rule in self.layer.rules:
+            refused = rule.check(request, self.layer.upstream)
+            if refused:
+                return refused
+        return None
+
+
+def setUpModule():
+    global AWS
+    Emulator.start()
+    config = core.Config(drain_time=DRAIN_TIME)
+    rules = quotas.rules(config) + dependencies.rules(config)
+    # the 10,000-record quota, counted the same way at 12: filling a zone to 10,000 in moto takes ~10 s
+    rules = [quotas.RecordsPerHostedZone(limit=12) if isinstance(rule, quotas.RecordsPerHostedZone) else rule
+             for rule in rules]
+    AWS = ThroughRules(Emulator.endpoint, rules, config)
+    Network.make()
+
+
+def tearDownModule():
+    AWS.stop()
+    Emulator.stop()
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Fixtures, made straight in the emulator
+
+
+class Network:
+    vpc = subnets = None
+
+    @classmethod
+    def make(cls):
+        ec2 = AWS.client("ec2", through_rules=False)
+        cls.vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+        cls.subnets = [ec2.create_subnet(VpcId=cls.vpc, CidrBlock=f"10.42.{i}.0/24",
+                                         AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
+                       for i, zone in enumerate("ab")]
+        AWS.client("ecs", through_rules=False).create_cluster(clusterName="rules")
+
+
+def security_group() -> str:
+    ec2 = AWS.client("ec2", through_rules=False)
+    return ec2.create_security_group(GroupName=fresh("sg"), Description="rules test", VpcId=Network.vpc)["GroupId"]
+
+
+def target_group(**extra) -> str:
+    elbv2 = AWS.client("elbv2", through_rules=False)
+    return elbv2.create_target_group(Name=fresh("tg"), Protocol="HTTP", Port=80, VpcId=Network.vpc, TargetType="ip",
+                                     **extra)["TargetGroups"][0]["TargetGroupArn"]
+
+
+def load_balancer(groups=()) -> str:
+    elbv2 = AWS.client("elbv2", through_rules=False)
+    return elbv2.create_load_balancer(Name=fresh("lb"), Subnets=Network.subnets, SecurityGroups=list(groups),
+                                      Scheme="internal")["LoadBalancers"][0]["LoadBalancerArn"]
+
+
+def listener(load_balancer_arn: str, default_group: str, port: int = 80) -> str:
+    elbv2 = AWS.client("elbv2", through_rules=False)
+    return elbv2.create_listener(LoadBalancerArn=load_balancer_arn, Protocol="HTTP", Port=port,
+                                 DefaultActions=[forward(default_group)])["Listeners"][0]["ListenerArn"]
+
+
+def forward(group: str) -> dict:
+    return {"Type": "forward", "TargetGroupArn": group}
+
+
+def host(name: str) -> list:
+    return [{"Field": "host-header", "HostHeaderConfig": {"Values": [name]}}]
+
+
+def tags(count: int, prefix: str = "k") -> list:
+    return [{"Key": f"{prefix}{i}", "Value": "v"} for i in range(count)]
+
+
+class RulesTest(unittest.TestCase):
+    def assertRefused(self, code: str, call, *args, message: str = None, **params):
+        """The call is refused by a rule (not by the emulator) with this code (and message)."""
+        refused_before = AWS.refusals()
+        with self.assertRaises(ClientError) as raised:
+            call(*args, **params)
+        error = raised.exception.response["Error"]
+        self.assertEqual(refused_before + 1, AWS.refusals(), f"the emulator, not a rule, refused: {error}")
+        self.assertEqual(code, error["Code"], error.get("Message"))
+        if message is not None:
+            self.assertEqual(message, error["Message"])
+        return error
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# ELBv2 quotas
+
+
+class CrowdedLoadBalancerTest(RulesTest):
+    """An Application Load Balancer at both quotas: 100 rules and 100 unique target groups (default action tg0,
+    rules 1..99 → tg1..tg99, rule 100 → tg1 again)."""
+
+    @classmethod
+    def setUpClass(cls):
+        elbv2 = AWS.client("elbv2", through_rules=False)
+        cls.groups = [target_group() for _ in range(100)]
+        cls.load_balancer = load_balancer()
+        cls.listener = listener(cls.load_balancer, cls.groups[0])
+        cls.rules = [elbv2.create_rule(ListenerArn=cls.listener, Priority=n, Conditions=host(f"h{n}.test"),
+                                       Actions=[forward(cls.groups[n if n < 100 else 1])])["Rules"][0]["RuleArn"]
+                     for n in range(1, 101)]
+        cls.elbv2 = AWS.client("elbv2")
+
+    def test_a_101st_unique_target_group_is_refused(self):
+        extra = target_group()
+        self.assertRefused("TooManyUniqueTargetGroupsPerLoadBalancer", self.elbv2.modify_rule,
+                           RuleArn=self.rules[99], Actions=[forward(extra)])
+        self.assertRefused("TooManyUniqueTargetGroupsPerLoadBalancer", self.elbv2.create_listener,
+                           LoadBalancerArn=self.load_balancer, Protocol="HTTP", Port=81,
+                           DefaultActions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": [
+                               {"TargetGroupArn": self.groups[5]}, {"TargetGroupArn": extra}]}}])
+
+    def test_replacing_a_target_group_at_the_quota_passes(self):
+        extra = target_group()
+        # rule 2 is tg2's only user: swapping it for another keeps 100 unique target groups
+        self.elbv2.modify_rule(RuleArn=self.rules[1], Actions=[forward(extra)])
+        self.elbv2.modify_rule(RuleArn=self.rules[1], Actions=[forward(self.groups[2])])
+        self.elbv2.modify_listener(ListenerArn=self.listener, DefaultActions=[forward(self.groups[0])])
+
+    def test_a_101st_rule_is_refused(self):
+        self.assertRefused("TooManyRules", self.elbv2.create_rule, ListenerArn=self.listener, Priority=500,
+                           Conditions=host("more.test"), Actions=[forward(self.groups[3])],
+                           message="You've reached the limit on the number of rules per load balancer.")
+
+    def test_the_100th_rule_passes(self):
+        AWS.client("elbv2", through_rules=False).delete_rule(RuleArn=self.rules[99])
+        self.rules[99] = self.elbv2.create_rule(ListenerArn=self.listener, Priority=100, Conditions=host("h100.test"),
+                                                Actions=[forward(self.groups[1])])["Rules"][0]["RuleArn"]
+
+
+class ElbQuotasTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.default_group = target_group()
+        cls.listener = listener(load_balancer(), cls.default_group)
+        cls.elbv2 = AWS.client("elbv2")
+
+    def test_six_condition_values_are_refused(self):
+        conditions = [{"Field": "host-header", "HostHeaderConfig": {"Values": ["a.test", "b.test", "c.test"]}},
+                      {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/a", "/b", "/c"]}}]
+        self.assertRefused("ValidationError", self.elbv2.create_rule, ListenerArn=self.listener, Priority=1,
+                           Conditions=conditions, Actions=[forward(self.default_group)],
+                           message="A rule can only have '5' condition values")
+
+    def test_five_condition_values_pass(self):
+        conditions = [{"Field": "host-header", "Values": ["five.test"]},
+                      {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/a", "/b"]}},
+                      {"Field": "query-string", "QueryStringConfig": {"Values": [{"Key": "k", "Value": "1"},
+                                                                                 {"Key": "k", "Value": "2"}]}}]
+        rule = self.elbv2.create_rule(ListenerArn=self.listener, Priority=2, Conditions=conditions,
+                                      Actions=[forward(self.default_group)])["Rules"][0]["RuleArn"]
+        conditions[1]["PathPatternConfig"]["Values"].append("/c")
+        self.assertRefused("ValidationError", self.elbv2.modify_rule, RuleArn=rule, Conditions=conditions)
+
+    def test_a_51st_tag_is_refused(self):
+        self.assertRefused("TooManyTags", self.elbv2.create_target_group, Name=fresh("tg"), Protocol="HTTP", Port=80,
+                           VpcId=Network.vpc, TargetType="ip", Tags=tags(51),
+                           message="You've reached the limit on the number of tags for this resource.")
+        full = self.elbv2.create_target_group(Name=fresh("tg"), Protocol="HTTP", Port=80, VpcId=Network.vpc,
+                                              TargetType="ip", Tags=tags(50))["TargetGroups"][0]["TargetGroupArn"]
+        self.assertRefused("TooManyTags", self.elbv2.add_tags, ResourceArns=[full], Tags=tags(1, "new"))
+
+    def test_retagging_at_50_tags_passes(self):
+        full = target_group(Tags=tags(50))
+        self.elbv2.add_tags(ResourceArns=[full], Tags=[{"Key": "k7", "Value": "changed"}])
+
+    def test_six_security_groups_per_load_balancer_are_refused(self):
+        groups = [security_group() for _ in range(6)]
+        self.assertRefused("InvalidConfigurationRequest", self.elbv2.create_load_balancer, Name=fresh("lb"),
+                           Subnets=Network.subnets, SecurityGroups=groups, Scheme="internal")
+        five = self.elbv2.create_load_balancer(Name=fresh("lb"), Subnets=Network.subnets, SecurityGroups=groups[:5],
+                                               Scheme="internal")["LoadBalancers"][0]["LoadBalancerArn"]
+        self.assertRefused("InvalidConfigurationRequest", self.elbv2.set_security_groups, LoadBalancerArn=five,
+                           SecurityGroups=groups)
+
+    def test_five_security_groups_per_load_balancer_pass(self):
+        self.elbv2.set_security_groups(LoadBalancerArn=load_balancer(), SecurityGroups=[security_group()
+                                                                                        for _ in range(5)])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# EC2 quotas
+
+
+def cidrs(count: int, second_octet: int = 0) -> list:
+    return [{"CidrIp": f"10.{second_octet}.{i}.0/24"} for i in range(count)]
+
+
+class Ec2QuotasTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.ec2 = AWS.client("ec2")
+
+    def tcp(self, port: int, **sources) -> list:
+        return [dict(IpProtocol="tcp", FromPort=port, ToPort=port, **sources)]
+
+    def test_a_61st_inbound_rule_is_refused(self):
+        group = security_group()
+        self.ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=self.tcp(80, IpRanges=cidrs(60)))
+        self.assertRefused("RulesPerSecurityGroupLimitExceeded", self.ec2.authorize_security_group_ingress,
+                           GroupId=group, IpPermissions=self.tcp(81, IpRanges=cidrs(1, 1)),
+                           message="The maximum number of rules per security group has been reached.")
+        # IPv6 rules have their own 60 (moto counts them with the IPv4 ones, so this one is only checked)
+        self.assertIsNone(AWS.check_only("ec2", "AuthorizeSecurityGroupIngress", GroupId=group,
+                                         IpPermissions=self.tcp(81, Ipv6Ranges=[{"CidrIpv6": "::/0"}])))
+
+    def test_a_group_reference_counts_for_ipv4_and_ipv6(self):
+        group, other = security_group(), security_group()
+        ipv6 = [{"CidrIpv6": f"2001:db8:{i:x}::/48"} for i in range(60)]
+        self.ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=self.tcp(80, Ipv6Ranges=ipv6))
+        refused = AWS.check_only("ec2", "AuthorizeSecurityGroupIngress", GroupId=group,
+                                 IpPermissions=self.tcp(81, UserIdGroupPairs=[{"GroupId": other}]))
+        self.assertEqual("RulesPerSecurityGroupLimitExceeded", refused.code)
+
+    def test_the_60th_outbound_rule_passes_and_the_61st_is_refused(self):
+        group = security_group()   # its default outbound rule (all traffic to 0.0.0.0/0) is the first
+        self.ec2.authorize_security_group_egress(GroupId=group, IpPermissions=self.tcp(443, IpRanges=cidrs(59)))
+        self.assertRefused("RulesPerSecurityGroupLimitExceeded", self.ec2.authorize_security_group_egress,
+                           GroupId=group, IpPermissions=self.tcp(444, IpRanges=cidrs(1, 1)))
+
+    def test_a_51st_tag_is_refused(self):
+        self.assertRefused("TagLimitExceeded", self.ec2.create_security_group, GroupName=fresh("sg"), Description="d",
+                           VpcId=Network.vpc, TagSpecifications=[{"ResourceType": "security-group",
+                                                                  "Tags": tags(51)}])
+        group = self.ec2.create_security_group(GroupName=fresh("sg"), Description="d", VpcId=Network.vpc,
+                                               TagSpecifications=[{"ResourceType": "security-group",
+                                                                   "Tags": tags(50)}])["GroupId"]
+        self.assertRefused("TagLimitExceeded", self.ec2.create_tags, Resources=[group], Tags=tags(1, "new"))
+
+    def test_retagging_at_50_tags_passes(self):
+        group = security_group()
+        self.ec2.create_tags(Resources=[group], Tags=tags(50))
+        self.ec2.create_tags(Resources=[group], Tags=[{"Key": "k3", "Value": "changed"}])
+
+    def test_six_security_groups_per_network_interface_are_refused(self):
+        groups = [security_group() for _ in range(6)]
+        self.assertRefused("SecurityGroupsPerInterfaceLimitExceeded", self.ec2.create_network_interface,
+                           SubnetId=Network.subnets[0], Groups=groups)
+        self.ec2.create_network_interface(SubnetId=Network.subnets[0], Groups=groups[:5])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Route 53 quotas
+
+
+def zone():
+    """(id, name) of a new hosted zone."""
+    route53 = AWS.client("route53", through_rules=False)
+    name = fresh("zone") + ".internal"
+    created = route53.create_hosted_zone(Name=name, CallerReference=fresh("ref"))["HostedZone"]
+    return created["Id"].split("/")[-1], name
+
+
+def change(action: str, name: str, values: list, record_type: str = "TXT") -> dict:
+    return {"Action": action, "ResourceRecordSet": {"Name": name, "Type": record_type, "TTL": 60,
+                                                    "ResourceRecords": [{"Value": value} for value in values]}}
+
+
+class Route53QuotasTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.route53 = AWS.client("route53")
+
+    def batch(self, zone_id: str, *changes):
+        return self.route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": list(changes)})
+
+    def test_1001_records_in_one_request_are_refused(self):
+        zone_id, name = zone()
+        ips = [f"10.0.{i // 250}.{i % 250}" for i in range(1001)]
+        self.assertRefused("InvalidChangeBatch", self.batch, zone_id, change("CREATE", "a." + name, ips, "A"),
+                           message="[Number of records limit of 1000 exceeded.]")
+        self.assertRefused("InvalidChangeBatch", self.batch, zone_id, change("UPSERT", "a." + name, ips[:501], "A"))
+
+    def test_an_upsert_of_500_records_passes(self):
+        zone_id, name = zone()
+        self.batch(zone_id, change("UPSERT", "a." + name, [f"10.1.{i // 250}.{i % 250}" for i in range(500)], "A"))
+
+    def test_over_32000_value_characters_are_refused(self):
+        zone_id, name = zone()
+        values = [f'"{i:03}' + "x" * 247 + '"' for i in range(126)]   # 252 characters each
+        self.assertRefused("InvalidChangeBatch", self.batch, zone_id,
+                           change("UPSERT", "t." + name, values[:64]),   # 2 × 64 × 252 = 32,256
+                           message="[RDATA character limit of 32000 exceeded.]")
+        self.batch(zone_id, change("CREATE", "t." + name, values))   # 126 × 252 = 31,752
+
+    def test_a_256_character_txt_string_is_refused(self):
+        zone_id, name = zone()
+        too_long = '"' + "a" * 256 + '"'
+        error = self.assertRefused("InvalidChangeBatch", self.batch, zone_id, change("CREATE", "long." + name,
+                                                                                     [too_long]))
+        self.assertIn("CharacterStringTooLong", error["Message"])
+        self.assertRefused("InvalidChangeBatch", self.batch, zone_id, change("CREATE", "bare." + name, ["b" * 256]))
+
+    def test_255_character_txt_strings_pass(self):
+        zone_id, name = zone()
+        escaped = "\\" + '"' + "c" * 252 + "\\065" + "\\" + '"'   # \" and \ddd are one character each: 255
+        split = '"' + "a" * 255 + '" "' + "b" * 100 + '" "' + escaped + '"'
+        self.batch(zone_id, change("CREATE", "dkim." + name, [split]))
+
+    def test_a_record_past_the_zone_quota_is_refused(self):
+        zone_id, name = zone()   # SOA + NS: 2 records; the quota is set to 12 here
+        self.batch(zone_id, *[change("CREATE", f"r{i}.{name}", ['"v"']) for i in range(10)])
+        self.assertRefused("InvalidChangeBatch", self.batch, zone_id, change("CREATE", "r10." + name, ['"v"']),
+                           message=f"[Exceeded limit MAX_RRSETS_BY_ZONE for zone: {zone_id}]")
+        self.assertRefused("InvalidChangeBatch", self.batch, zone_id, change("UPSERT", "new." + name, ['"v"']))
+
+    def test_changes_that_keep_the_zone_at_its_quota_pass(self):
+        zone_id, name = zone()
+        self.batch(zone_id, *[change("CREATE", f"r{i}.{name}", ['"v"']) for i in range(10)])
+        self.batch(zone_id, change("UPSERT", "r3." + name, ['"changed"']))
+        self.batch(zone_id, change("DELETE", "r4." + name, ['"v"']), change("CREATE", "x." + name, ['"v"']))
+
+    def test_an_11th_hosted_zone_tag_is_refused(self):
+        zone_id, _ = zone()
+        self.route53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=tags(10))
+        self.assertRefused("InvalidInput", self.route53.change_tags_for_resource, ResourceType="hostedzone",
+                           ResourceId=zone_id, AddTags=tags(1, "new"))
+        self.route53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id, AddTags=tags(1, "new"),
+                                              RemoveTagKeys=["k0"])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# ECS quotas and dependencies
+
+
+def task_definition() -> str:
+    ecs = AWS.client("ecs", through_rules=False)
+    return ecs.register_task_definition(family=fresh("td"), networkMode="awsvpc", containerDefinitions=[
+        {"name": "app", "image": "app", "memory": 128, "portMappings": [{"containerPort": 80}]}]
+    )["taskDefinition"]["taskDefinitionArn"]
+
+
+def entry(group: str) -> dict:
+    return {"targetGroupArn": group, "containerName": "app", "containerPort": 80}
+
+
+class EcsTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.ecs = AWS.client("ecs")
+        cls.task_definition = task_definition()
+        # six target groups, all forwarded to by one load balancer
+        cls.groups = [target_group() for _ in range(6)]
+        lb_listener = listener(load_balancer(), cls.groups[0])
+        elbv2 = AWS.client("elbv2", through_rules=False)
+        for n, group in enumerate(cls.groups[1:], start=1):
+            elbv2.create_rule(ListenerArn=lb_listener, Priority=n, Conditions=host(f"s{n}.test"),
+                              Actions=[forward(group)])
+
+    def create(self, **params):
+        return self.ecs.create_service(cluster="rules", serviceName=params.pop("serviceName", fresh("svc")),
+                                       taskDefinition=self.task_definition, desiredCount=0, **params)["service"]
+
+    def network(self, groups: int) -> dict:
+        return {"awsvpcConfiguration": {"subnets": Network.subnets[:1],
+                                        "securityGroups": [security_group() for _ in range(groups)]}}
+
+    def test_two_service_registries_are_refused(self):
+        registry = "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-{}"
+        self.assertRefused("InvalidParameterException", self.create,
+                           serviceRegistries=[{"registryArn": registry.format(1)}, {"registryArn": registry.format(2)}])
+        self.create(serviceRegistries=[{"registryArn": registry.format(1)}])
+
+    def test_six_target_groups_per_service_are_refused(self):
+        self.assertRefused("InvalidParameterException", self.create, loadBalancers=[entry(g) for g in self.groups],
+                           message="loadBalancers can have at most 5 items.")
+        self.create(loadBalancers=[entry(g) for g in self.groups[:5]])
+
+    def test_six_security_groups_per_task_are_refused(self):
+        self.assertRefused("InvalidParameterException", self.create, networkConfiguration=self.network(6))
+        self.create(networkConfiguration=self.network(5))
+
+    def test_a_target_group_no_load_balancer_uses_is_refused(self):
+        lonely = target_group()
+        self.assertRefused("InvalidParameterException", self.create, loadBalancers=[entry(lonely)],
+                           message=f"The target group with targetGroupArn {lonely} does not have an associated "
+                                   "load balancer.")
+        service = self.create(loadBalancers=[entry(self.groups[0])])
+        self.assertRefused("InvalidParameterException", self.ecs.update_service, cluster="rules",
+                           service=service["serviceName"], loadBalancers=[entry(lonely)])
+        self.ecs.update_service(cluster="rules", service=service["serviceName"], loadBalancers=[entry(self.groups[1])])
+
+    def test_code_deploy_services_keep_their_load_balancers(self):
+        service = self.create(deploymentController={"type": "CODE_DEPLOY"})["serviceName"]
+        self.assertRefused("InvalidParameterException", self.ecs.update_service, cluster="rules", service=service,
+                           loadBalancers=[entry(self.groups[0])],
+                           message="Unable to update load balancers on services with a CODE_DEPLOY deployment "
+                                   "controller. Use AWS CodeDeploy to trigger a new deployment.")
+        self.assertRefused("InvalidParameterException", self.ecs.update_service, cluster="rules", service=service,
+                           serviceConnectConfiguration={"enabled": False})
+        self.ecs.update_service(cluster="rules", service=service, desiredCount=2, healthCheckGracePeriodSeconds=30)
+
+    def test_external_services_keep_their_registries(self):
+        service = self.create(deploymentController={"type": "EXTERNAL"})["serviceName"]
+        self.assertRefused("InvalidParameterException", self.ecs.update_service, cluster="rules", service=service,
+                           serviceRegistries=[])
+        self.ecs.update_service(cluster="rules", service=service, desiredCount=1)
+        rolling = self.create()["serviceName"]
+        self.ecs.update_service(cluster="rules", service=rolling, serviceRegistries=[],
+                                loadBalancers=[entry(self.groups[2])])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# EC2 and ELBv2 dependencies
+
+
+class SecurityGroupInUseTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.ec2 = AWS.client("ec2")
+        cls.elbv2 = AWS.client("elbv2")
+
+    def refer(self, group: str, to: str):
+        AWS.client("ec2", through_rules=False).authorize_security_group_ingress(GroupId=group, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupId": to}]}])
+
+    def test_a_referenced_group_is_refused_until_the_reference_goes(self):
+        referring, referenced = security_group(), security_group()
+        self.refer(referring, referenced)
+        self.assertRefused("DependencyViolation", self.ec2.delete_security_group, GroupId=referenced,
+                           message=f"resource {referenced} has a dependent object")
+        AWS.client("ec2", through_rules=False).revoke_security_group_ingress(GroupId=referring, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "UserIdGroupPairs": [{"GroupId": referenced}]}])
+        self.ec2.delete_security_group(GroupId=referenced)
+
+    def test_a_group_referring_to_itself_is_deleted(self):
+        group = security_group()
+        self.refer(group, group)
+        self.ec2.delete_security_group(GroupId=group)
+
+    def test_a_load_balancers_group_is_refused_while_it_lives_and_drains(self):
+        group = security_group()
+        arn = load_balancer([group])
+        self.assertRefused("DependencyViolation", self.ec2.delete_security_group, GroupId=group)
+        self.elbv2.delete_load_balancer(LoadBalancerArn=arn)
+        self.assertRefused("DependencyViolation", self.ec2.delete_security_group, GroupId=group)
+        time.sleep(DRAIN_TIME + 0.05)
+        self.ec2.delete_security_group(GroupId=group)
+
+
+class TargetGroupDependenciesTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.elbv2 = AWS.client("elbv2")
+
+    def test_a_target_group_a_rule_forwards_to_is_not_deleted(self):
+        default_group, routed = target_group(), target_group()
+        lb = load_balancer()
+        lb_listener = listener(lb, default_group)
+        rule = AWS.client("elbv2", through_rules=False).create_rule(
+            ListenerArn=lb_listener, Priority=1, Conditions=host("dep.test"), Actions=[forward(routed)])
+        self.assertRefused("ResourceInUse", self.elbv2.delete_target_group, TargetGroupArn=routed,
+                           message=f"Target group '{routed}' is currently in use by a listener or a rule")
+        self.elbv2.delete_rule(RuleArn=rule["Rules"][0]["RuleArn"])
+        self.elbv2.delete_target_group(TargetGroupArn=routed)
+        self.elbv2.delete_load_balancer(LoadBalancerArn=lb)
+        self.elbv2.delete_target_group(TargetGroupArn=default_group)
+
+    def test_a_target_group_belongs_to_one_load_balancer(self):
+        shared = target_group()
+        first, second = load_balancer(), load_balancer()
+        first_listener = listener(first, shared)
+        self.assertRefused("TargetGroupAssociationLimit", self.elbv2.create_listener, LoadBalancerArn=second,
+                           Protocol="HTTP", Port=80, DefaultActions=[forward(shared)],
+                           message="The following target groups cannot be associated with more than one load "
+                                   f"balancer: {shared}")
+        self.elbv2.create_rule(ListenerArn=first_listener, Priority=1, Conditions=host("again.test"),
+                               Actions=[forward(shared)])
+        self.elbv2.delete_load_balancer(LoadBalancerArn=first)
+        self.elbv2.create_listener(LoadBalancerArn=second, Protocol="HTTP", Port=80, DefaultActions=[forward(shared)])
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Cloud Map and Route 53 dependencies
+
+
+class CloudMapDependenciesTest(RulesTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.cloud_map = AWS.client("servicediscovery")
+
+    def namespace(self) -> str:
+        direct = AWS.client("servicediscovery", through_rules=False)
+        operation = direct.create_http_namespace(Name=fresh("ns"))["OperationId"]
+        return direct.get_operation(OperationId=operation)["Operation"]["Targets"]["NAMESPACE"]
+
+    def service(self, namespace: str) -> str:
+        direct = AWS.client("servicediscovery", through_rules=False)
+        return direct.create_service(Name=fresh("svc"), NamespaceId=namespace)["Service"]["Id"]
+
+    def test_a_namespace_with_services_is_not_deleted(self):
+        namespace, other = self.namespace(), self.namespace()
+        service = self.service(namespace)
+        self.service(other)
+        self.assertRefused("ResourceInUse", self.cloud_map.delete_namespace, Id=namespace,
+                           message="Namespace has associated services; delete the services before deleting the "
+                                   "namespace")
+        self.cloud_map.delete_service(Id=service)
+        self.cloud_map.delete_namespace(Id=namespace)
+
+    def test_a_service_with_instances_is_not_deleted(self):
+        service = self.service(self.namespace())
+        direct = AWS.client("servicediscovery", through_rules=False)
+        direct.register_instance(ServiceId=service, InstanceId="task-1", Attributes={"AWS_INSTANCE_IPV4": "10.0.0.1"})
+        self.assertRefused("ResourceInUse", self.cloud_map.delete_service, Id=service,
+                           message="Service contains registered instances; delete the instances before deleting the "
+                                   "service")
+        direct.deregister_instance(ServiceId=service, InstanceId="task-1")
+        self.cloud_map.delete_service(Id=service)
+
+
+class HostedZoneNotEmptyTest(RulesTest):
+    def test_a_zone_with_records_is_not_deleted(self):
+        route53 = AWS.client("route53")
+        zone_id, name = zone()
+        record = change("CREATE", "sub." + name, ["ns-1.example.com"], "NS")   # a delegation counts
+        route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [record]})
+        self.assertRefused("HostedZoneNotEmpty", route53.delete_hosted_zone, Id=zone_id)
+        record["Action"] = "DELETE"
+        route53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [record]})
+        route53.delete_hosted_zone(Id=zone_id)
+
+
+if __name__ == "__main__":
+    unittest.main()
