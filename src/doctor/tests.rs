@@ -2,7 +2,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::cluster::{Container, PortMapping, TaskDefinition};
 use crate::observed::*;
 use crate::plan::Address;
 use crate::topology::{HealthCheck, Topology};
@@ -94,11 +93,11 @@ fn observed() -> Observed {
 }
 
 fn facts() -> Facts {
-    let definition = TaskDefinition { arn: "arn:td/api:3".into(), containers: vec![Container { name: "api".into(), port_mappings: vec![PortMapping { container_port: 8080, name: None }] }] };
+    let definition = TaskDefinition { arn: "arn:td/api:3".into(), network_mode: Some("awsvpc".into()), containers: vec![Container { name: "api".into(), port_mappings: vec![PortMapping { container_port: 8080, name: None }] }] };
     let running = crate::cluster::RunningService {
         name: "api".into(),
         task_definition: Some(definition),
-        load_balancers: vec![EcsLoadBalancer { target_group_arn: "arn:tg/api".into(), container: "api".into(), port: 8080 }],
+        load_balancers: vec![EcsLoadBalancer::target_group("arn:tg/api", "api", 8080)],
         ..Default::default()
     };
     let target = Target { id: "10.0.1.5".into(), port: Some(8080), state: "unhealthy".into(), reason: Some("Target.ResponseCodeMismatch".into()), description: Some("Health checks failed with these codes: [404]".into()) };
