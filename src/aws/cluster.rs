@@ -35,7 +35,7 @@ pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
 }
 
 /// The named services (names or ARNs) that exist and are not deleted, each with its task definition.
-pub async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<RunningService>, AwsError> {
+async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<RunningService>, AwsError> {
     let calls = services.chunks(SERVICES_PER_CALL).map(|chunk| aws.ecs.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).send());
     let outputs = try_join_all(calls).await.context("DescribeServices")?;
     let mut described: Vec<_> = outputs.iter().flat_map(|output| output.services()).filter(|service| service.status() != Some("INACTIVE")).collect();

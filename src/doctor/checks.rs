@@ -194,7 +194,7 @@ fn record_check(context: &Context, service: &Service, zone: &str, host: &str, lo
 fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
     let Some(wiring) = &service.ecs else { return Vec::new() };
     let resource = format!("service.{}.ecs {}/{}", service.name, wiring.cluster, wiring.service);
-    let Some(running) = context.facts.ecs.get(&service.name) else {
+    let Some(running) = context.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service) else {
         return vec![fail("ecs_service_exists", resource, "no such ECS service", "check [service.ecs] cluster and service in the file, and the region")];
     };
     let mut checks = Vec::new();
@@ -208,11 +208,12 @@ fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
             None => fail("ecs_attached_to_target_group", resource.clone(), format!("not attached to {}", group.name), APPLY),
         });
     }
-    let Some(definition) = running.task_definition.as_ref() else {
+    let Some(definition) = running.task_definition.as_ref().and_then(|arn| context.observed.task_definitions.iter().find(|definition| definition.arn == *arn)) else {
         checks.push(check(Status::Warn, "task_definition_matches", resource, "the task definition could not be read", None));
         return checks;
     };
-    // What plan refuses (src/plan/task_definition.rs), read again: the service may run another task definition since.
+    // What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition
+    // since it was wired.
     let Some(asked) = Wiring::of(service) else { return checks };
     let mut found = mismatches(&asked, definition);
     // The file's port is the container port even where ECS is not told it (Service Connect, A records).
