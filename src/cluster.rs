@@ -1,7 +1,7 @@
 //! A running ECS cluster as plain data, as `ecsnet init` writes a topology from it and `ecsnet doctor` compares
 //! the topology with its task definitions. The AWS adapter `aws::cluster` fills it; no SDK types here.
 
-use crate::observed::{EcsLoadBalancer, EcsRegistry};
+use crate::observed::{EcsLoadBalancer, EcsRegistry, TaskDefinition};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cluster {
@@ -23,40 +23,4 @@ pub struct RunningService {
     pub subnets: Vec<String>,
     pub load_balancers: Vec<EcsLoadBalancer>,
     pub registries: Vec<EcsRegistry>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TaskDefinition {
-    pub arn: String,
-    pub containers: Vec<Container>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Container {
-    pub name: String,
-    pub port_mappings: Vec<PortMapping>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PortMapping {
-    pub container_port: i32,
-    /// The name Service Connect refers to the port by.
-    pub name: Option<String>,
-}
-
-impl TaskDefinition {
-    /// The first container with a port mapping, and that mapping: what a load balancer or registry would target.
-    pub fn first_port(&self) -> Option<(&Container, &PortMapping)> {
-        self.containers.iter().find_map(|container| container.port_mappings.first().map(|mapping| (container, mapping)))
-    }
-
-    pub fn container(&self, name: &str) -> Option<&Container> {
-        self.containers.iter().find(|container| container.name == name)
-    }
-}
-
-impl Container {
-    pub fn maps_port(&self, port: i32) -> bool {
-        self.port_mappings.iter().any(|mapping| mapping.container_port == port)
-    }
 }

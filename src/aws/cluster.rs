@@ -1,14 +1,13 @@
 //! A running ECS cluster: its services (ListServices, then DescribeServices 10 a call), their task definitions
 //! (DescribeTaskDefinition, once per distinct revision) and the VPC of their subnets (DescribeSubnets).
 
-use std::collections::BTreeMap;
-
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::cluster::{Cluster, Container, PortMapping, RunningService, TaskDefinition};
-use crate::observed::{EcsLoadBalancer, EcsRegistry};
+use crate::aws::observe::task_definitions;
+use crate::cluster::{Cluster, RunningService};
+use crate::observed::{EcsAdvancedConfiguration, EcsLoadBalancer, EcsRegistry};
 
 /// DescribeServices takes at most 10 services a call.
 const SERVICES_PER_CALL: usize = 10;
@@ -36,7 +35,7 @@ pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
 }
 
 /// The named services (names or ARNs) that exist and are not deleted, each with its task definition.
-pub async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<RunningService>, AwsError> {
+async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<RunningService>, AwsError> {
     let calls = services.chunks(SERVICES_PER_CALL).map(|chunk| aws.ecs.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).send());
     let outputs = try_join_all(calls).await.context("DescribeServices")?;
     let mut described: Vec<_> = outputs.iter().flat_map(|output| output.services()).filter(|service| service.status() != Some("INACTIVE")).collect();
@@ -62,12 +61,23 @@ pub async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<V
         .collect())
 }
 
-/// An ECS service's load balancer entries (those with a target group).
+/// An ECS service's load balancer entries, every field as read: target groups and Classic Load Balancers alike.
 pub(super) fn load_balancers(service: &aws_sdk_ecs::types::Service) -> Vec<EcsLoadBalancer> {
     service
         .load_balancers()
         .iter()
-        .filter_map(|entry| Some(EcsLoadBalancer { target_group_arn: entry.target_group_arn()?.to_string(), container: entry.container_name().unwrap_or_default().to_string(), port: entry.container_port().unwrap_or_default() }))
+        .map(|entry| EcsLoadBalancer {
+            target_group_arn: entry.target_group_arn().map(str::to_string),
+            load_balancer_name: entry.load_balancer_name().map(str::to_string),
+            container: entry.container_name().map(str::to_string),
+            port: entry.container_port(),
+            advanced: entry.advanced_configuration().map(|advanced| EcsAdvancedConfiguration {
+                alternate_target_group_arn: advanced.alternate_target_group_arn().map(str::to_string),
+                production_listener_rule: advanced.production_listener_rule().map(str::to_string),
+                test_listener_rule: advanced.test_listener_rule().map(str::to_string),
+                role_arn: advanced.role_arn().map(str::to_string),
+            }),
+        })
         .collect()
 }
 
@@ -78,27 +88,6 @@ pub(super) fn registries(service: &aws_sdk_ecs::types::Service) -> Vec<EcsRegist
         .iter()
         .filter_map(|entry| Some(EcsRegistry { arn: entry.registry_arn()?.to_string(), port: entry.port(), container: entry.container_name().map(str::to_string), container_port: entry.container_port() }))
         .collect()
-}
-
-/// Task definitions by ARN, one DescribeTaskDefinition each, at once.
-async fn task_definitions(aws: &Aws, arns: &[String]) -> Result<BTreeMap<String, TaskDefinition>, AwsError> {
-    let calls = arns.iter().map(|arn| async move {
-        let output = aws.ecs.describe_task_definition().task_definition(arn).send().await.context("DescribeTaskDefinition")?;
-        let containers = output.task_definition().map(|definition| definition.container_definitions()).unwrap_or_default();
-        let containers = containers
-            .iter()
-            .map(|container| Container {
-                name: container.name().unwrap_or_default().to_string(),
-                port_mappings: container
-                    .port_mappings()
-                    .iter()
-                    .filter_map(|mapping| Some(PortMapping { container_port: mapping.container_port()?, name: mapping.name().map(str::to_string) }))
-                    .collect(),
-            })
-            .collect();
-        Ok::<_, AwsError>((arn.clone(), TaskDefinition { arn: arn.clone(), containers }))
-    });
-    Ok(try_join_all(calls).await?.into_iter().collect())
 }
 
 /// The VPC of the first of these subnets AWS knows; no request when there are none.

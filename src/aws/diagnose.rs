@@ -1,11 +1,11 @@
-//! What `ecsnet doctor` reads beyond live state: target health (DescribeTargetHealth per target group), the wired
-//! ECS services with their task definitions, and registered instances per Cloud Map service (ListInstances).
+//! What `ecsnet doctor` reads beyond live state: target health (DescribeTargetHealth per target group) and
+//! registered instances per Cloud Map service (ListInstances). The wired ECS services and their task definitions
+//! are part of live state (`aws::observe`).
 
 use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
 
-use crate::aws::cluster;
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
 use crate::doctor::{Facts, Target};
@@ -13,8 +13,8 @@ use crate::observed::{owned_by, Observed, ADDRESS_TAG};
 use crate::topology::Topology;
 
 pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<Facts, AwsError> {
-    let (targets, ecs, instances) = tokio::try_join!(targets(aws, topology, observed), ecs(aws, topology), instances(aws, topology, observed))?;
-    Ok(Facts { targets, ecs, instances })
+    let (targets, instances) = tokio::try_join!(targets(aws, topology, observed), instances(aws, topology, observed))?;
+    Ok(Facts { targets, instances })
 }
 
 async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<BTreeMap<String, Vec<Target>>, AwsError> {
@@ -39,25 +39,6 @@ async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<
         Ok::<_, AwsError>((group.arn.clone(), targets))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())
-}
-
-/// The wired ECS services by the topology's service name.
-async fn ecs(aws: &Aws, topology: &Topology) -> Result<BTreeMap<String, crate::cluster::RunningService>, AwsError> {
-    let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for wiring in topology.services.iter().filter_map(|service| service.ecs.as_ref()) {
-        by_cluster.entry(wiring.cluster.as_str()).or_default().push(wiring.service.clone());
-    }
-    let running = try_join_all(by_cluster.iter().map(|(cluster, names)| cluster::describe(aws, cluster, names))).await?;
-    let running: Vec<_> = running.into_iter().flatten().collect();
-    Ok(topology
-        .services
-        .iter()
-        .filter_map(|service| {
-            let wiring = service.ecs.as_ref()?;
-            let found = running.iter().find(|running| running.name == wiring.service)?;
-            Some((service.name.clone(), found.clone()))
-        })
-        .collect())
 }
 
 /// Instances of the topology's Cloud Map services, by service ID.

@@ -1,6 +1,7 @@
 //! The checks themselves, one function per area, each reading only plain data.
 
 use crate::observed::{owned_by, Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, ADDRESS_TAG};
+use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::plan::Address;
 use crate::topology::{Service, Topology};
 
@@ -193,36 +194,37 @@ fn record_check(context: &Context, service: &Service, zone: &str, host: &str, lo
 fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
     let Some(wiring) = &service.ecs else { return Vec::new() };
     let resource = format!("service.{}.ecs {}/{}", service.name, wiring.cluster, wiring.service);
-    let Some(running) = context.facts.ecs.get(&service.name) else {
+    let Some(running) = context.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service) else {
         return vec![fail("ecs_service_exists", resource, "no such ECS service", "check [service.ecs] cluster and service in the file, and the region")];
     };
     let mut checks = Vec::new();
     if let Some(group) = target_group(context, service).filter(|_| service.routing.is_some()) {
-        let attached = running.load_balancers.iter().find(|entry| entry.target_group_arn == group.arn);
+        let attached = running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()));
         checks.push(match attached {
-            Some(entry) if entry.container == wiring.container && entry.port == i32::from(service.port) => ok("ecs_attached_to_target_group", resource.clone(), format!("{}:{} → {}", entry.container, entry.port, group.name)),
-            Some(entry) => fail("ecs_attached_to_target_group", resource.clone(), format!("attached as {}:{}, the file says {}:{}", entry.container, entry.port, wiring.container, service.port), APPLY),
+            Some(entry) if entry.container.as_deref() == Some(wiring.container.as_str()) && entry.port == Some(i32::from(service.port)) => {
+                ok("ecs_attached_to_target_group", resource.clone(), format!("{} → {}", entry.container_port(), group.name))
+            }
+            Some(entry) => fail("ecs_attached_to_target_group", resource.clone(), format!("attached as {}, the file says {}:{}", entry.container_port(), wiring.container, service.port), APPLY),
             None => fail("ecs_attached_to_target_group", resource.clone(), format!("not attached to {}", group.name), APPLY),
         });
     }
-    let definition = running.task_definition.as_ref();
-    let container = definition.and_then(|definition| definition.container(&wiring.container));
-    checks.push(match (definition, container) {
-        (None, _) => check(Status::Warn, "task_definition_matches", resource, "the task definition could not be read", None),
-        (Some(definition), None) => fail(
-            "task_definition_matches",
-            resource,
-            format!("{} has no container \"{}\" (it has {})", definition.arn, wiring.container, definition.containers.iter().map(|container| container.name.as_str()).collect::<Vec<_>>().join(", ")),
-            "set [service.ecs] container to the task definition's container name",
-        ),
-        (Some(_), Some(container)) if container.maps_port(i32::from(service.port)) => ok("task_definition_matches", resource, format!("container {} maps port {}", container.name, service.port)),
-        (Some(_), Some(container)) => fail(
-            "task_definition_matches",
-            resource,
-            format!("container {} maps port(s) {}, not {}", container.name, container.port_mappings.iter().map(|mapping| mapping.container_port.to_string()).collect::<Vec<_>>().join(", "), service.port),
-            "set the service's port to the container port of the task definition",
-        ),
-    });
+    let Some(definition) = running.task_definition.as_ref().and_then(|arn| context.observed.task_definitions.iter().find(|definition| definition.arn == *arn)) else {
+        checks.push(check(Status::Warn, "task_definition_matches", resource, "the task definition could not be read", None));
+        return checks;
+    };
+    // What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition
+    // since it was wired.
+    let Some(asked) = Wiring::of(service) else { return checks };
+    let mut found = mismatches(&asked, definition);
+    // The file's port is the container port even where ECS is not told it (Service Connect, A records).
+    let container = container_port(definition, &wiring.container, service.port);
+    if !asked.names_container_port() {
+        found.splice(0..0, container.clone().err());
+    }
+    match container {
+        Ok(container) if found.is_empty() => checks.push(ok("task_definition_matches", resource, format!("container {} maps port {}", container.name, service.port))),
+        _ => checks.extend(found.into_iter().map(|mismatch| fail("task_definition_matches", resource.clone(), mismatch.to_string(), mismatch.hint()))),
+    }
     checks
 }
 

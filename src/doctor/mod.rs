@@ -10,15 +10,11 @@ use serde::Serialize;
 
 pub use checks::checks;
 
-use crate::cluster::RunningService;
-
 /// What `doctor` reads beyond what `plan` reads.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
     /// Registered targets by target group ARN (DescribeTargetHealth).
     pub targets: BTreeMap<String, Vec<Target>>,
-    /// The running ECS services the file wires, by the topology's service name, with their task definitions.
-    pub ecs: BTreeMap<String, RunningService>,
     /// Registered instances by Cloud Map service ID (ListInstances).
     pub instances: BTreeMap<String, usize>,
 }

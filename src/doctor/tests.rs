@@ -2,7 +2,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::cluster::{Container, PortMapping, TaskDefinition};
 use crate::observed::*;
 use crate::plan::Address;
 use crate::topology::{HealthCheck, Topology};
@@ -89,20 +88,29 @@ fn observed() -> Observed {
         zones: vec![HostedZone { id: "Z1".into(), name: "in.example.com".into(), comment: None, records: vec![record] }],
         namespaces: vec![Namespace { id: "ns-1".into(), arn: "arn:ns".into(), name: "internal".into(), description: None }],
         discovery_services: vec![DiscoveryService { id: "srv-1".into(), arn: "arn:srv".into(), name: "worker".into(), namespace_id: "ns-1".into(), description: None, record_type: "A".into(), ttl: 10 }],
+        ecs_services: vec![EcsService {
+            cluster: "main".into(),
+            name: "api".into(),
+            arn: "arn:ecs:service/main/api".into(),
+            deployment_controller: "ECS".into(),
+            task_definition: Some("arn:td/api:3".into()),
+            load_balancers: vec![EcsLoadBalancer::target_group("arn:tg/api", "api", 8080)],
+            registries: vec![],
+            connect: None,
+            tags: Tags::new(),
+        }],
+        task_definitions: vec![TaskDefinition {
+            arn: "arn:td/api:3".into(),
+            network_mode: Some("awsvpc".into()),
+            containers: vec![Container { name: "api".into(), port_mappings: vec![PortMapping { container_port: 8080, name: None }] }],
+        }],
         ..Observed::default()
     }
 }
 
 fn facts() -> Facts {
-    let definition = TaskDefinition { arn: "arn:td/api:3".into(), containers: vec![Container { name: "api".into(), port_mappings: vec![PortMapping { container_port: 8080, name: None }] }] };
-    let running = crate::cluster::RunningService {
-        name: "api".into(),
-        task_definition: Some(definition),
-        load_balancers: vec![EcsLoadBalancer { target_group_arn: "arn:tg/api".into(), container: "api".into(), port: 8080 }],
-        ..Default::default()
-    };
     let target = Target { id: "10.0.1.5".into(), port: Some(8080), state: "unhealthy".into(), reason: Some("Target.ResponseCodeMismatch".into()), description: Some("Health checks failed with these codes: [404]".into()) };
-    Facts { targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]), ecs: BTreeMap::from([("api".to_string(), running)]), instances: BTreeMap::from([("srv-1".to_string(), 0)]) }
+    Facts { targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]), instances: BTreeMap::from([("srv-1".to_string(), 0)]) }
 }
 
 fn statuses(checks: &[Check]) -> Vec<(&'static str, Status)> {
@@ -141,8 +149,7 @@ fn problems_of_the_seed_list_fail_with_a_fix() {
     observed.zones[0].records[0].values = vec!["elsewhere.example.com".into()];
     let mut facts = facts();
     facts.targets.clear();
-    let definition = facts.ecs.get_mut("api").unwrap().task_definition.as_mut().unwrap();
-    definition.containers[0].port_mappings[0].container_port = 80;
+    observed.task_definitions[0].containers[0].port_mappings[0].container_port = 80;
     let checks = checks(&topology(), &observed, &facts);
     let found = |name: &str| checks.iter().find(|check| check.check == name).unwrap();
     assert_eq!(found("rule_forwards_to_target_group").status, Status::Fail);
@@ -171,4 +178,29 @@ fn text_is_one_line_a_check_and_a_summary() {
     let json: serde_json::Value = serde_json::from_str(&render_json(&checks).unwrap()).unwrap();
     assert_eq!(json["summary"]["fail"], 2);
     assert_eq!(json["checks"][3]["status"], "fail");
+}
+
+#[test]
+fn the_task_definition_is_checked_as_plan_checks_it() {
+    let mut observed = observed();
+    observed.task_definitions[0].network_mode = Some("bridge".into());
+    observed.task_definitions[0].containers[0].name = "app".into();
+    let found = checks(&topology(), &observed, &facts());
+    let found: Vec<(&str, Status, &str, Option<&str>)> =
+        found.iter().filter(|check| check.check == "task_definition_matches").map(|check| (check.resource.as_str(), check.status, check.message.as_str(), check.fix.as_deref())).collect();
+    assert_eq!(
+        found,
+        [
+            ("service.api.ecs main/api", Status::Fail, "task definition arn:td/api:3 has no container \"api\" (it has app)", Some("set [service.ecs] container to the task definition's container name")),
+            (
+                "service.api.ecs main/api",
+                Status::Fail,
+                "target type \"ip\" needs the awsvpc network mode, and task definition arn:td/api:3 uses bridge",
+                Some("set target_type = \"instance\" for bridge or host networking, or run the service with awsvpc networking")
+            ),
+        ]
+    );
+    observed.ecs_services.clear();
+    let missing = checks(&topology(), &observed, &facts());
+    assert_eq!(missing.iter().find(|check| check.check == "ecs_service_exists").map(|check| check.status), Some(Status::Fail));
 }

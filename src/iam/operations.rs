@@ -169,7 +169,7 @@ pub const OPERATIONS: &[Operation] = &[
     // ECS: running services are read and updated, never created or deleted.
     op(Ecs, "ListServices", &[grant("ecs:ListServices", Any)], &[Init]),
     op(Ecs, "DescribeServices", &[grant("ecs:DescribeServices", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
-    op(Ecs, "DescribeTaskDefinition", &[grant("ecs:DescribeTaskDefinition", Any)], &[Doctor, Init]),
+    op(Ecs, "DescribeTaskDefinition", &[grant("ecs:DescribeTaskDefinition", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
     op(Ecs, "UpdateService", &[grant("ecs:UpdateService", EcsServices)], REMOVES),
     op(Ecs, "TagResource", &[grant("ecs:TagResource", EcsServices)], WRITES),
     op(Ecs, "UntagResource", &[grant("ecs:UntagResource", EcsServices)], REMOVES),

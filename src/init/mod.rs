@@ -69,7 +69,12 @@ fn write_service(out: &mut String, cluster: &str, service: &RunningService) {
         let _ = writeln!(out, "# the tasks also have security group {}", quote(other));
     }
     for balancer in &service.load_balancers {
-        let _ = writeln!(out, "# already attached to target group {} as {}:{} (ecsnet keeps it and adds its own)", balancer.target_group_arn, balancer.container, balancer.port);
+        let target = match (&balancer.target_group_arn, &balancer.load_balancer_name) {
+            (Some(arn), _) => format!("target group {arn}"),
+            (None, Some(name)) => format!("Classic Load Balancer {name}"),
+            (None, None) => "a load balancer".to_string(),
+        };
+        let _ = writeln!(out, "# already attached to {target} as {} (ecsnet keeps it and adds its own)", balancer.container_port());
     }
     for registry in &service.registries {
         let _ = writeln!(out, "# already registered in Cloud Map service {} (ecsnet keeps it)", registry.arn);

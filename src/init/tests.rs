@@ -1,8 +1,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::cluster::{Container, PortMapping, TaskDefinition};
-use crate::observed::{EcsLoadBalancer, EcsRegistry};
+use crate::observed::{Container, EcsLoadBalancer, EcsRegistry, PortMapping, TaskDefinition};
 use crate::topology::{self, TargetType};
 
 fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -> RunningService {
@@ -10,6 +9,7 @@ fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -
         name: name.into(),
         task_definition: Some(TaskDefinition {
             arn: format!("arn:aws:ecs:us-east-1:123456789012:task-definition/{name}:1"),
+            network_mode: Some("awsvpc".into()),
             containers: vec![
                 Container { name: "log-router".into(), port_mappings: vec![] },
                 Container { name: container.into(), port_mappings: vec![PortMapping { container_port: port, name: mapping_name.map(str::to_string) }] },
@@ -24,7 +24,7 @@ fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -
 
 fn cluster() -> Cluster {
     let mut web = service("web_front", "web", 8080, Some("http"));
-    web.load_balancers.push(EcsLoadBalancer { target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/old/1".into(), container: "web".into(), port: 8080 });
+    web.load_balancers.push(EcsLoadBalancer::target_group("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/old/1", "web", 8080));
     web.registries.push(EcsRegistry { arn: "arn:aws:servicediscovery:us-east-1:1:service/srv-1".into(), port: None, container: None, container_port: None });
     let mut bridge = service("legacy", "legacy", 80, None);
     bridge.security_groups.clear();

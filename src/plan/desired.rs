@@ -58,6 +58,8 @@ pub struct DesiredDiscovery {
 #[derive(Debug, Clone)]
 pub struct DesiredEcs {
     pub service: String,
+    /// The service's position in the file, for problems that name its keys (`service[<index>].…`).
+    pub index: usize,
     pub wiring: EcsWiring,
     pub port: u16,
     pub target_type: TargetType,
@@ -126,9 +128,11 @@ pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
     let ecs_services = topology
         .services
         .iter()
-        .filter_map(|service| {
+        .enumerate()
+        .filter_map(|(index, service)| {
             Some(DesiredEcs {
                 service: service.name.clone(),
+                index,
                 wiring: service.ecs.clone()?,
                 port: service.port,
                 target_type: service.target_type,
@@ -201,7 +205,7 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             groups.insert(service.name.as_str(), group.id.clone());
         }
     }
-    for service in &topology.services {
+    for (index, service) in topology.services.iter().enumerate() {
         let Some(group_id) = groups.get(service.name.as_str()) else { continue };
         for caller in &service.callers {
             let Some(caller_group) = groups.get(caller.as_str()) else { continue };
@@ -218,6 +222,7 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
         if let Some(wiring) = &service.ecs {
             desired.ecs_services.push(DesiredEcs {
                 service: service.name.clone(),
+                index,
                 wiring: wiring.clone(),
                 port: service.port,
                 target_type: service.target_type,

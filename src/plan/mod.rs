@@ -8,6 +8,7 @@ mod order;
 pub mod ownership;
 pub mod render;
 pub mod saved;
+pub mod task_definition;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +16,7 @@ pub use address::Address;
 pub use diff::{plan_apply, plan_destroy, PlanError};
 pub use order::{schedule, topological_order, Step, Work};
 
-use crate::observed::{Permission, Record, SecurityGroupRule};
+use crate::observed::{EcsLoadBalancer, Permission, Record, SecurityGroupRule};
 use crate::topology::{HealthCheck, Protocol, RecordKind, TargetGroupAttributes};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,10 +204,12 @@ pub struct EcsUpdate {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EcsLoadBalancerSpec {
-    pub target_group: Ref,
-    pub container: String,
-    pub port: i32,
+pub enum EcsLoadBalancerSpec {
+    /// ecsnet's own entry: its target group, the container and its port.
+    Own { target_group: Ref, container: String, port: i32 },
+    /// An entry ecsnet does not own (another target group, a Classic Load Balancer, blue/green settings), sent
+    /// back exactly as read.
+    Kept(EcsLoadBalancer),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,7 +277,15 @@ impl Operation {
             Operation::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
             Operation::CreateDiscoveryService { namespace, .. } => vec![namespace],
             Operation::UpdateEcsService(update) => {
-                let mut refs: Vec<&Ref> = update.load_balancers.iter().flatten().map(|spec| &spec.target_group).collect();
+                let mut refs: Vec<&Ref> = update
+                    .load_balancers
+                    .iter()
+                    .flatten()
+                    .filter_map(|spec| match spec {
+                        EcsLoadBalancerSpec::Own { target_group, .. } => Some(target_group),
+                        EcsLoadBalancerSpec::Kept(_) => None,
+                    })
+                    .collect();
                 refs.extend(update.registries.iter().flatten().map(|spec| &spec.registry));
                 refs
             }

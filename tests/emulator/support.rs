@@ -165,12 +165,52 @@ impl Account {
         }
     }
 
-    /// An ECS service as "load balancers | registries | tags", sorted, for before/after comparisons.
+    /// An ECS service as "load balancers | registries | tags", sorted, for before/after comparisons: a load balancer
+    /// entry as "target group:container:port", with its Classic Load Balancer and blue/green settings when it has
+    /// them; a registry with its ports and container when it has them.
     pub async fn ecs_wiring(&self, cluster: &str, service: &str) -> String {
         let output = self.ecs.describe_services().cluster(cluster).services(service).include(aws_sdk_ecs::types::ServiceField::Tags).send().await.unwrap();
         let service = &output.services()[0];
-        let mut balancers: Vec<String> = service.load_balancers().iter().map(|entry| format!("{}:{}:{}", entry.target_group_arn().unwrap_or_default(), entry.container_name().unwrap_or_default(), entry.container_port().unwrap_or_default())).collect();
-        let mut registries: Vec<String> = service.service_registries().iter().map(|entry| entry.registry_arn().unwrap_or_default().to_string()).collect();
+        let mut balancers: Vec<String> = service
+            .load_balancers()
+            .iter()
+            .map(|entry| {
+                let mut text = format!("{}:{}:{}", entry.target_group_arn().unwrap_or_default(), entry.container_name().unwrap_or_default(), entry.container_port().unwrap_or_default());
+                if let Some(name) = entry.load_balancer_name() {
+                    text.push_str(&format!(" classic={name}"));
+                }
+                if let Some(advanced) = entry.advanced_configuration() {
+                    let fields = [
+                        ("alternate", advanced.alternate_target_group_arn()),
+                        ("production_rule", advanced.production_listener_rule()),
+                        ("test_rule", advanced.test_listener_rule()),
+                        ("role", advanced.role_arn()),
+                    ];
+                    for (key, value) in fields {
+                        if let Some(value) = value {
+                            text.push_str(&format!(" {key}={value}"));
+                        }
+                    }
+                }
+                text
+            })
+            .collect();
+        let mut registries: Vec<String> = service
+            .service_registries()
+            .iter()
+            .map(|entry| {
+                let mut text = entry.registry_arn().unwrap_or_default().to_string();
+                for (key, value) in [("port", entry.port()), ("container_port", entry.container_port())] {
+                    if let Some(value) = value {
+                        text.push_str(&format!(" {key}={value}"));
+                    }
+                }
+                if let Some(container) = entry.container_name() {
+                    text.push_str(&format!(" container={container}"));
+                }
+                text
+            })
+            .collect();
         let mut tags: Vec<String> = service.tags().iter().map(|tag| format!("{}={}", tag.key().unwrap_or_default(), tag.value().unwrap_or_default())).collect();
         balancers.sort();
         registries.sort();

@@ -8,6 +8,7 @@ use aws_sdk_servicediscovery::types::{DnsConfig, DnsConfigChange, DnsRecord, Hea
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
 use crate::plan::{Address, Ref};
+use crate::topology::names::short_hash;
 
 use super::{retry, Context};
 
@@ -18,10 +19,29 @@ fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> 
     context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build().map_err(|error| AwsError::invalid_request("TagResource", error))).collect()
 }
 
+/// CreatorRequestId's limit: "Length Constraints: Maximum length of 64"
+/// (https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html,
+/// https://docs.aws.amazon.com/cloud-map/latest/api/API_CreatePrivateDnsNamespace.html).
+const MAX_REQUEST_ID: usize = 64;
+
 /// A request ID that makes a retried create safe and a new one distinct.
 fn request_id(context: &Context<'_>, address: &Address) -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
-    format!("ecsnet-{}-{address}-{nanos}", context.topology).chars().take(64).collect()
+    bounded_request_id(context.topology, address, nanos)
+}
+
+/// `ecsnet-<topology>-<address>-<nanos>`; when that is longer than AWS allows, the readable part is cut and a hash
+/// of it keeps two long addresses apart, while the time that makes each create distinct is always kept whole.
+fn bounded_request_id(topology: &str, address: &Address, nanos: u128) -> String {
+    let readable = format!("ecsnet-{topology}-{address}");
+    let unique = nanos.to_string();
+    if readable.len() + 1 + unique.len() <= MAX_REQUEST_ID {
+        return format!("{readable}-{unique}");
+    }
+    let hash = short_hash(&[&readable]);
+    let keep = MAX_REQUEST_ID.saturating_sub(hash.len() + unique.len() + 2);
+    let head: String = readable.chars().take(keep).collect();
+    format!("{head}-{hash}-{unique}")
 }
 
 /// Waits for a Cloud Map operation; returns its targets (such as NAMESPACE → id).
@@ -152,4 +172,26 @@ pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsEr
     })
     .await
     .or_gone(&["ServiceNotFound"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_request_id_is_kept_whole() {
+        assert_eq!(bounded_request_id("demo", &Address::Namespace, 1_700_000_000_123_456_789), "ecsnet-demo-discovery.namespace-1700000000123456789");
+    }
+
+    #[test]
+    fn a_long_request_id_keeps_its_time_and_tells_addresses_apart_within_64_characters() {
+        let topology = "a-very-long-topology-name-for-it";
+        let long = |service: &str| Address::DiscoveryService(service.into());
+        let nanos = 1_700_000_000_123_456_789;
+        let id = bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos);
+        assert_eq!(id, "ecsnet-a-very-long-topology-name-for-it-d221-1700000000123456789", "cut, hashed, the time whole");
+        assert_eq!(id.len(), MAX_REQUEST_ID);
+        assert_ne!(bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos + 1), id, "a later create is a new request");
+        assert_ne!(bounded_request_id(topology, &long("a-service-with-a-long-name-too-2"), nanos), id, "another address is another request");
+    }
 }

@@ -1,12 +1,13 @@
 //! Updates of running ECS services: load balancers, service registries, Service Connect. ecsnet never creates or
 //! deletes ECS services.
 
-use aws_sdk_ecs::types::{LoadBalancer, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService, ServiceRegistry, Tag};
+use aws_sdk_ecs::types::{AdvancedConfiguration, LoadBalancer, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService, ServiceRegistry, Tag};
 
 use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
-use crate::plan::{ConnectChange, EcsUpdate};
+use crate::observed::EcsLoadBalancer;
+use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
 use super::Context;
 
@@ -15,7 +16,10 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
     if let Some(specs) = &update.load_balancers {
         let entries = specs
             .iter()
-            .map(|spec| Ok(LoadBalancer::builder().target_group_arn(context.outputs.id(&spec.target_group)?).container_name(&spec.container).container_port(spec.port).build()))
+            .map(|spec| match spec {
+                EcsLoadBalancerSpec::Own { target_group, container, port } => Ok(LoadBalancer::builder().target_group_arn(context.outputs.id(target_group)?).container_name(container).container_port(*port).build()),
+                EcsLoadBalancerSpec::Kept(entry) => Ok(kept(entry)),
+            })
             .collect::<Result<Vec<_>, AwsError>>()?;
         request = request.set_load_balancers(Some(entries));
     }
@@ -56,4 +60,23 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
         None => {}
     }
     Ok(())
+}
+
+/// A load balancer entry ecsnet does not own, every field as it was read.
+fn kept(entry: &EcsLoadBalancer) -> LoadBalancer {
+    let advanced = entry.advanced.as_ref().map(|advanced| {
+        AdvancedConfiguration::builder()
+            .set_alternate_target_group_arn(advanced.alternate_target_group_arn.clone())
+            .set_production_listener_rule(advanced.production_listener_rule.clone())
+            .set_test_listener_rule(advanced.test_listener_rule.clone())
+            .set_role_arn(advanced.role_arn.clone())
+            .build()
+    });
+    LoadBalancer::builder()
+        .set_target_group_arn(entry.target_group_arn.clone())
+        .set_load_balancer_name(entry.load_balancer_name.clone())
+        .set_container_name(entry.container.clone())
+        .set_container_port(entry.port)
+        .set_advanced_configuration(advanced)
+        .build()
 }

@@ -1,25 +1,30 @@
-//! The ECS services the topology wires: DescribeServices, 10 names a call, with tags.
+//! The ECS services the topology wires: DescribeServices, 10 names a call, with tags; then the task definitions
+//! they run, one DescribeTaskDefinition per distinct revision, at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ecs::types::ServiceField;
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
 use crate::aws::{cluster, Aws, AwsError};
-use crate::observed::{EcsService, Namespace, ServiceConnect, Tags};
+use crate::observed::{Container, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition};
 use crate::topology::Topology;
 
 /// DescribeServices takes at most 10 services a call.
 const SERVICES_PER_CALL: usize = 10;
 
-pub async fn read(aws: &Aws, topology: &Topology, namespaces: &[Namespace]) -> Result<Vec<EcsService>, AwsError> {
+/// The named ECS services that exist, and the task definitions they run (sorted by ARN).
+pub async fn read(aws: &Aws, topology: &Topology, namespaces: &[Namespace]) -> Result<(Vec<EcsService>, Vec<TaskDefinition>), AwsError> {
     let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for wiring in topology.services.iter().filter_map(|service| service.ecs.as_ref()) {
         by_cluster.entry(wiring.cluster.as_str()).or_default().push(wiring.service.clone());
     }
     let calls = by_cluster.iter().flat_map(|(cluster, names)| names.chunks(SERVICES_PER_CALL).map(move |chunk| describe(aws, cluster, chunk.to_vec(), namespaces)));
-    Ok(try_join_all(calls).await?.into_iter().flatten().collect())
+    let services: Vec<EcsService> = try_join_all(calls).await?.into_iter().flatten().collect();
+    let revisions: BTreeSet<String> = services.iter().filter_map(|service| service.task_definition.clone()).collect();
+    let definitions = task_definitions(aws, &revisions.into_iter().collect::<Vec<_>>()).await?;
+    Ok((services, definitions.into_values().collect()))
 }
 
 async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Namespace]) -> Result<Vec<EcsService>, AwsError> {
@@ -49,6 +54,7 @@ async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Na
                 name: service.service_name().unwrap_or_default().to_string(),
                 arn: service.service_arn().unwrap_or_default().to_string(),
                 deployment_controller: service.deployment_controller().map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
+                task_definition: service.task_definition().map(str::to_string),
                 load_balancers: cluster::load_balancers(service),
                 registries: cluster::registries(service),
                 connect,
@@ -56,6 +62,30 @@ async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Na
             }
         })
         .collect())
+}
+
+/// Task definitions by the name or ARN asked for, one DescribeTaskDefinition each, at once.
+pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMap<String, TaskDefinition>, AwsError> {
+    let calls = revisions.iter().map(|revision| async move {
+        let output = aws.ecs.describe_task_definition().task_definition(revision).send().await.context("DescribeTaskDefinition")?;
+        let definition = output.task_definition();
+        let containers = definition
+            .map(|definition| definition.container_definitions())
+            .unwrap_or_default()
+            .iter()
+            .map(|container| Container {
+                name: container.name().unwrap_or_default().to_string(),
+                port_mappings: container
+                    .port_mappings()
+                    .iter()
+                    .filter_map(|mapping| Some(PortMapping { container_port: mapping.container_port()?, name: mapping.name().map(str::to_string) }))
+                    .collect(),
+            })
+            .collect();
+        let network_mode = definition.and_then(|definition| definition.network_mode()).map(|mode| mode.as_str().to_string());
+        Ok::<_, AwsError>((revision.clone(), TaskDefinition { arn: revision.clone(), network_mode, containers }))
+    });
+    Ok(try_join_all(calls).await?.into_iter().collect())
 }
 
 /// AWS may report the namespace by ARN; the plan compares names.

@@ -5,6 +5,7 @@ mod discovery;
 mod dns;
 pub use dns::bare_zone_id;
 mod ecs;
+pub use ecs::task_definitions;
 mod load_balancing;
 mod network;
 
@@ -31,7 +32,7 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
     let Some(vpc) = vpc else {
         return Ok(Observed::default());
     };
-    let (network, (load_balancers, target_groups), zones, ecs_services) = tokio::try_join!(
+    let (network, (load_balancers, target_groups), zones, (ecs_services, task_definitions)) = tokio::try_join!(
         network::read(aws, topology, &vpc.id),
         load_balancing::read(aws, topology, &vpc.id, load_balancer_name, load_balancers, target_groups),
         dns::zones(aws, topology, &vpc.id, zones),
@@ -47,5 +48,6 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         namespaces,
         discovery_services,
         ecs_services,
+        task_definitions,
     })
 }

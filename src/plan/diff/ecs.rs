@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::{owned_by, EcsLoadBalancer, EcsRegistry, EcsService, ServiceConnect};
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::{parse_resource_description, SERVICE_CONNECT_TAG};
+use crate::plan::task_definition::{mismatches, Wiring};
 use crate::plan::{Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref, KNOWN_AFTER_APPLY};
 use crate::topology::{RecordType, TargetType};
 
@@ -32,18 +33,20 @@ impl Planner<'_> {
                 ));
                 continue;
             };
+            let problems_before = self.problems.len();
+            self.one_registry(wanted, live, &our_registries);
+            self.task_definition_fits(wanted, live);
             let mut fields = Vec::new();
             let load_balancers = self.load_balancers(wanted, live, &our_groups, target_groups, &mut fields);
-            if load_balancers.is_some() && live.deployment_controller != "ECS" {
-                self.problems.push(Problem::new(
-                    format!("{address}: ECS service {} uses the {} deployment controller, which cannot change its load balancers", live.name, live.deployment_controller),
-                    "attach the target group through that controller (for CODE_DEPLOY, its deployment group), or remove this service's [service.ecs] table",
-                ));
-                continue;
-            }
             let registries = self.registries(wanted, live, &our_registries, registries, &mut fields);
             let connect = connect_change(wanted, live, desired.namespace.as_deref(), &mut fields);
             if fields.is_empty() {
+                continue;
+            }
+            if live.deployment_controller != "ECS" {
+                self.controller_refuses(wanted, live, load_balancers.is_some(), registries.is_some(), connect.is_some());
+            }
+            if self.problems.len() > problems_before {
                 continue;
             }
             let update = EcsUpdate { cluster: live.cluster.clone(), service: live.name.clone(), arn: live.arn.clone(), load_balancers, registries, connect };
@@ -51,30 +54,89 @@ impl Planner<'_> {
         }
     }
 
+    /// "Each service may be associated with one service registry. Multiple service registries for each service are
+    /// not supported" (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceRegistry.html): a
+    /// service with a registry of its own cannot take ecsnet's beside it.
+    fn one_registry(&mut self, wanted: &DesiredEcs, live: &EcsService, ours: &BTreeSet<&str>) {
+        if wanted.discovery.is_none() {
+            return;
+        }
+        let Some(foreign) = live.registries.iter().find(|entry| !ours.contains(entry.arn.as_str())) else { return };
+        let known = self.observed.discovery_services.iter().find(|service| service.arn == foreign.arn);
+        let registry = known.map_or_else(|| foreign.arn.clone(), |service| format!("Cloud Map service \"{}\", {}", service.name, foreign.arn));
+        self.problems.push(Problem::new(
+            format!("{}: it already has a service registry ecsnet does not own ({registry}), and ECS allows one registry per service", at(wanted, "discovery", live)),
+            "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)",
+        ));
+    }
+
+    /// What ECS would refuse of the wiring, given the task definition the service runs.
+    fn task_definition_fits(&mut self, wanted: &DesiredEcs, live: &EcsService) {
+        let Some(definition) = live.task_definition.as_ref().and_then(|arn| self.observed.task_definitions.iter().find(|definition| definition.arn == *arn)) else { return };
+        let wiring = Wiring {
+            container: &wanted.wiring.container,
+            port: wanted.port,
+            target_type: wanted.target_type,
+            load_balanced: wanted.load_balanced,
+            record: wanted.discovery,
+            port_name: wanted.connect.as_ref().map(|connect| connect.port_name.as_str()),
+        };
+        for mismatch in mismatches(&wiring, definition) {
+            self.problems.push(Problem::new(format!("{}: {mismatch}", at(wanted, mismatch.key(), live)), mismatch.hint()));
+        }
+    }
+
+    /// UpdateService changes load balancers, service registries and Service Connect only on the ECS (rolling update)
+    /// deployment controller: "For services using the blue/green (CODE_DEPLOY) deployment controller, only the
+    /// desired count, deployment configuration, health check grace period, task placement constraints and
+    /// strategies, enable ECS managed tags option, and propagate tags can be updated using this API", and for the
+    /// EXTERNAL controller "only the desired count, task placement constraints and strategies, health check grace
+    /// period, enable ECS managed tags option, and propagate tags option"
+    /// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+    fn controller_refuses(&mut self, wanted: &DesiredEcs, live: &EcsService, load_balancers: bool, registries: bool, connect: bool) {
+        let changes: Vec<&str> = [(load_balancers, "load balancers"), (registries, "service registries"), (connect, "Service Connect")].into_iter().filter(|(changes, _)| *changes).map(|(_, what)| what).collect();
+        let changes = match changes.as_slice() {
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+            [] => return,
+        };
+        let hint = match live.deployment_controller.as_str() {
+            "CODE_DEPLOY" => "on CODE_DEPLOY, load balancers change through a CodeDeploy deployment, and service registries and Service Connect only when the service is created; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
+            "EXTERNAL" => "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
+            _ => "move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
+        };
+        self.problems.push(Problem::new(
+            format!("{}: it uses the {} deployment controller, on which UpdateService cannot change {changes}", at(wanted, "ecs", live), live.deployment_controller),
+            hint,
+        ));
+    }
+
     fn load_balancers(&self, wanted: &DesiredEcs, live: &EcsService, ours: &BTreeSet<&str>, target_groups: &BTreeMap<Address, Ref>, fields: &mut Vec<FieldChange>) -> Option<Vec<EcsLoadBalancerSpec>> {
-        let mut specs: Vec<EcsLoadBalancerSpec> = live
-            .load_balancers
-            .iter()
-            .filter(|entry| !ours.contains(entry.target_group_arn.as_str()))
-            .map(|entry| EcsLoadBalancerSpec { target_group: Ref::Known(entry.target_group_arn.clone()), container: entry.container.clone(), port: entry.port })
-            .collect();
+        let is_ours = |entry: &EcsLoadBalancer| entry.target_group_arn.as_deref().is_some_and(|arn| ours.contains(arn));
+        // Every entry ecsnet does not own goes back exactly as read: other target groups, Classic Load Balancers,
+        // blue/green settings (advancedConfiguration).
+        let mut specs: Vec<EcsLoadBalancerSpec> = live.load_balancers.iter().filter(|entry| !is_ours(entry)).cloned().map(EcsLoadBalancerSpec::Kept).collect();
         if wanted.load_balanced {
             let group = target_groups.get(&Address::TargetGroup(wanted.service.clone()))?;
-            specs.push(EcsLoadBalancerSpec { target_group: group.clone(), container: wanted.wiring.container.clone(), port: wanted.port.into() });
+            specs.push(EcsLoadBalancerSpec::Own { target_group: group.clone(), container: wanted.wiring.container.clone(), port: wanted.port.into() });
         }
         let wanted_set: Option<BTreeSet<EcsLoadBalancer>> = specs
             .iter()
-            .map(|spec| match &spec.target_group {
-                Ref::Known(arn) => Some(EcsLoadBalancer { target_group_arn: arn.clone(), container: spec.container.clone(), port: spec.port }),
-                Ref::Of(_) => None,
+            .map(|spec| match spec {
+                EcsLoadBalancerSpec::Own { target_group: Ref::Known(arn), container, port } => Some(EcsLoadBalancer::target_group(arn, container, *port)),
+                EcsLoadBalancerSpec::Own { .. } => None,
+                EcsLoadBalancerSpec::Kept(entry) => Some(entry.clone()),
             })
             .collect();
         let live_set: BTreeSet<EcsLoadBalancer> = live.load_balancers.iter().cloned().collect();
         if wanted_set.as_ref() == Some(&live_set) && live_set.len() == live.load_balancers.len() {
             return None;
         }
-        let describe = |spec: &EcsLoadBalancerSpec| format!("{} → {}:{}", self.group_label(&spec.target_group), spec.container, spec.port);
-        let old = live.load_balancers.iter().map(|entry| format!("{} → {}:{}", self.group_label(&Ref::Known(entry.target_group_arn.clone())), entry.container, entry.port));
+        let describe = |spec: &EcsLoadBalancerSpec| match spec {
+            EcsLoadBalancerSpec::Own { target_group, container, port } => format!("{} → {container}:{port}", self.group_label(target_group)),
+            EcsLoadBalancerSpec::Kept(entry) => self.entry_label(entry),
+        };
+        let old = live.load_balancers.iter().map(|entry| self.entry_label(entry));
         fields.push(FieldChange::changed("load_balancers", list(old), list(specs.iter().map(describe))));
         Some(specs)
     }
@@ -115,12 +177,29 @@ impl Planner<'_> {
         Some(specs)
     }
 
+    /// A load balancer entry as read: its target group (or Classic Load Balancer), container and port.
+    fn entry_label(&self, entry: &EcsLoadBalancer) -> String {
+        let target = match (&entry.target_group_arn, &entry.load_balancer_name) {
+            (Some(arn), _) => self.group_label(&Ref::Known(arn.clone())),
+            (None, Some(name)) => format!("classic {name}"),
+            (None, None) => "(no load balancer)".into(),
+        };
+        let blue_green = if entry.advanced.is_some() { " (blue/green)" } else { "" };
+        format!("{target} → {}{blue_green}", entry.container_port())
+    }
+
     fn group_label(&self, reference: &Ref) -> String {
         match reference {
             Ref::Known(arn) => self.observed.target_groups.iter().find(|group| group.arn == *arn).map_or_else(|| arn.clone(), |group| group.name.clone()),
             Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
         }
     }
+}
+
+/// A key of the service's entry in the file, and the ECS service it wires, as problems name them:
+/// `service[1].discovery (ECS service main/name)`.
+fn at(wanted: &DesiredEcs, key: &str, live: &EcsService) -> String {
+    format!("service[{}].{key} (ECS service {}/{})", wanted.index, live.cluster, live.name)
 }
 
 /// What to do about Service Connect. AWS reports it on the primary deployment; when the answer carries none

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::observed::*;
 use crate::plan::ownership::{resource_description, SERVICE_CONNECT_TAG};
-use crate::plan::{schedule, topological_order, Action, Address, ConnectChange, Operation, Plan, Ref};
+use crate::plan::{schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, Operation, Plan, Ref};
 use crate::topology::{parse, Topology};
 
 use super::{plan_apply, plan_destroy};
@@ -66,10 +66,21 @@ fn ecs_service(cluster: &str, name: &str) -> EcsService {
         name: name.into(),
         arn: format!("arn:ecs:service/{cluster}/{name}"),
         deployment_controller: "ECS".into(),
+        task_definition: Some(format!("arn:aws:ecs:us-east-1:1:task-definition/{name}:1")),
         load_balancers: vec![],
         registries: vec![],
         connect: None,
         tags: Tags::new(),
+    }
+}
+
+/// An awsvpc task definition with one container named after the service, its port mapping named "default" (as
+/// the emulator tests and localstack/seed_demo.py register them).
+fn task_definition(name: &str, port: i32) -> TaskDefinition {
+    TaskDefinition {
+        arn: format!("arn:aws:ecs:us-east-1:1:task-definition/{name}:1"),
+        network_mode: Some("awsvpc".into()),
+        containers: vec![Container { name: name.into(), port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }] }],
     }
 }
 
@@ -83,6 +94,7 @@ fn account() -> Observed {
         ],
         security_groups: vec![group("sg-hello", "hello-tasks"), group("sg-name", "name-tasks")],
         ecs_services: vec![ecs_service("main", "hello"), ecs_service("main", "name"), ecs_service("demo", "server")],
+        task_definitions: vec![task_definition("hello", 3000), task_definition("name", 3000), task_definition("server", 8080)],
         ..Observed::default()
     }
 }
@@ -111,7 +123,7 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
     assert_eq!((spec.group_id.as_str(), spec.port, &spec.source_group), ("sg-name", 3000, &Ref::Known("sg-hello".into())));
     let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else { panic!() };
     let attached = hello.load_balancers.as_ref().unwrap();
-    assert_eq!((attached[0].container.as_str(), attached[0].port, &attached[0].target_group), ("hello", 3000, &Ref::Of(Address::TargetGroup("hello".into()))));
+    assert_eq!(attached, &[EcsLoadBalancerSpec::Own { target_group: Ref::Of(Address::TargetGroup("hello".into())), container: "hello".into(), port: 3000 }]);
     assert!(hello.registries.is_none() && hello.connect.is_none());
     let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
     assert!(name.load_balancers.is_none());
@@ -120,19 +132,221 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
     assert!(step_position(&plan, &Address::DiscoveryService("name".into())) < step_position(&plan, &Address::EcsService("name".into())));
 }
 
-#[test]
-fn a_missing_ecs_service_or_a_blue_green_controller_stops_the_plan() {
-    let mut observed = account();
-    observed.ecs_services.retain(|service| service.name != "name");
-    let error = plan_apply(&topology(DISCOVERY), &observed).unwrap_err().to_string();
-    assert!(error.contains("service.name.ecs: no ECS service \"name\" in cluster \"main\""), "{error}");
-    let mut observed = account();
-    observed.ecs_services[0].deployment_controller = "CODE_DEPLOY".into();
-    let error = plan_apply(&topology(DISCOVERY), &observed).unwrap_err().to_string();
-    assert!(error.contains("uses the CODE_DEPLOY deployment controller, which cannot change its load balancers"), "{error}");
+/// The problems that stop `plan`, as (what, hint).
+fn problems(text: &str, observed: &Observed) -> Vec<(String, String)> {
+    let error = plan_apply(&topology(text), observed).expect_err("the plan is refused");
+    error.problems.into_iter().map(|problem| (problem.what, problem.hint)).collect()
 }
 
-/// The account after `apply` of DISCOVERY, with a load balancer and a registry of the user's own on the services.
+fn whats(text: &str, observed: &Observed) -> Vec<String> {
+    problems(text, observed).into_iter().map(|(what, _)| what).collect()
+}
+
+#[test]
+fn a_missing_ecs_service_stops_the_plan() {
+    let mut observed = account();
+    observed.ecs_services.retain(|service| service.name != "name");
+    assert_eq!(whats(DISCOVERY, &observed), ["service.name.ecs: no ECS service \"name\" in cluster \"main\""]);
+}
+
+const CODE_DEPLOY_HINT: &str = "on CODE_DEPLOY, load balancers change through a CodeDeploy deployment, and service registries and Service Connect only when the service is created; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table";
+
+#[test]
+fn a_blue_green_or_external_controller_stops_every_change_update_service_would_refuse() {
+    let mut observed = account();
+    observed.ecs_services[0].deployment_controller = "CODE_DEPLOY".into();
+    observed.ecs_services[1].deployment_controller = "CODE_DEPLOY".into();
+    assert_eq!(
+        problems(DISCOVERY, &observed),
+        [
+            ("service[0].ecs (ECS service main/hello): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change load balancers".to_string(), CODE_DEPLOY_HINT.to_string()),
+            ("service[1].ecs (ECS service main/name): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries".to_string(), CODE_DEPLOY_HINT.to_string()),
+        ]
+    );
+    let mut observed = account();
+    observed.ecs_services[2].deployment_controller = "EXTERNAL".into();
+    assert_eq!(
+        problems(CONNECT, &observed),
+        [(
+            "service[0].ecs (ECS service demo/server): it uses the EXTERNAL deployment controller, on which UpdateService cannot change Service Connect".to_string(),
+            "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table".to_string()
+        )]
+    );
+    let hello_in_cloud_map = DISCOVERY.replacen("[service.ecs]\ncluster = \"main\"\n", "[service.ecs]\ncluster = \"main\"\n[service.discovery]\nrecord = \"A\"\n", 1);
+    let mut observed = account();
+    observed.ecs_services[0].deployment_controller = "EXTERNAL".into();
+    assert_eq!(whats(&hello_in_cloud_map, &observed), ["service[0].ecs (ECS service main/hello): it uses the EXTERNAL deployment controller, on which UpdateService cannot change load balancers or service registries"]);
+}
+
+#[test]
+fn a_blue_green_controller_with_nothing_to_change_plans_nothing_for_it() {
+    let mut observed = wired_account();
+    observed.ecs_services[0].deployment_controller = "CODE_DEPLOY".into();
+    observed.ecs_services[1].deployment_controller = "EXTERNAL".into();
+    let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
+    assert!(!plan.changes.iter().any(|change| matches!(change.address, Address::EcsService(_))), "{:#?}", plan.changes);
+    let refused = plan_destroy(&topology(DISCOVERY), &observed).expect_err("destroy would need UpdateService too");
+    assert_eq!(refused.problems.len(), 2, "{refused}");
+}
+
+#[test]
+fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
+    let mut observed = account();
+    observed.ecs_services[1].registries = vec![EcsRegistry { arn: "arn:aws:servicediscovery:us-east-1:1:service/srv-user".into(), port: None, container: None, container_port: None }];
+    assert_eq!(
+        problems(DISCOVERY, &observed),
+        [(
+            "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:aws:servicediscovery:us-east-1:1:service/srv-user), and ECS allows one registry per service".to_string(),
+            "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)".to_string()
+        )]
+    );
+    // A Cloud Map service ecsnet read (one of the namespace's) is named.
+    let mut observed = wired_account();
+    observed.ecs_services[1].registries.push(EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None });
+    assert_eq!(
+        whats(DISCOVERY, &observed),
+        ["service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
+    );
+}
+
+#[test]
+fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
+    let classic = EcsLoadBalancer { load_balancer_name: Some("legacy-elb".into()), container: Some("hello".into()), port: Some(3000), ..EcsLoadBalancer::default() };
+    let blue_green = EcsLoadBalancer {
+        advanced: Some(EcsAdvancedConfiguration {
+            alternate_target_group_arn: Some("arn:tg/green".into()),
+            production_listener_rule: Some("arn:rule/prod".into()),
+            test_listener_rule: None,
+            role_arn: Some("arn:role/ecs-elb".into()),
+        }),
+        ..EcsLoadBalancer::target_group("arn:tg/blue", "hello", 3000)
+    };
+    let mut observed = account();
+    observed.ecs_services[0].load_balancers = vec![classic.clone(), blue_green.clone()];
+    let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
+    let hello = change(&plan, &Address::EcsService("hello".into()));
+    let Operation::UpdateEcsService(update) = &hello.operation else { panic!() };
+    assert_eq!(
+        update.load_balancers.as_deref(),
+        Some(
+            &[
+                EcsLoadBalancerSpec::Kept(classic.clone()),
+                EcsLoadBalancerSpec::Kept(blue_green.clone()),
+                EcsLoadBalancerSpec::Own { target_group: Ref::Of(Address::TargetGroup("hello".into())), container: "hello".into(), port: 3000 },
+            ][..]
+        )
+    );
+    assert_eq!(hello.fields[0].old.as_deref(), Some("classic legacy-elb → hello:3000, arn:tg/blue → hello:3000 (blue/green)"));
+
+    // Applied: ecsnet's entry beside them; nothing to do; destroy takes back only its own.
+    let mut applied = wired_account();
+    applied.ecs_services[0].load_balancers = vec![classic.clone(), blue_green.clone(), EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000)];
+    let plan = plan_apply(&topology(DISCOVERY), &applied).unwrap();
+    assert!(!plan.changes.iter().any(|change| change.address == Address::EcsService("hello".into())), "{:#?}", plan.changes);
+    let plan = plan_destroy(&topology(DISCOVERY), &applied).unwrap();
+    let Operation::UpdateEcsService(update) = &change(&plan, &Address::EcsService("hello".into())).operation else { panic!() };
+    assert_eq!(update.load_balancers, Some(vec![EcsLoadBalancerSpec::Kept(classic), EcsLoadBalancerSpec::Kept(blue_green)]));
+}
+
+#[test]
+fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
+    let text = CONNECT.replace("port_name = \"default\"", "port_name = \"http\"");
+    assert_eq!(
+        problems(&text, &account()),
+        [(
+            "service[0].connect.port_name (ECS service demo/server): task definition server:1 has no port mapping named \"http\" (it has default)".to_string(),
+            "set [service.connect] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() {
+    let text = DISCOVERY.replacen("[service.ecs]\ncluster = \"main\"\n", "[service.ecs]\ncluster = \"main\"\ncontainer = \"web\"\n", 1);
+    assert_eq!(
+        problems(&text, &account()),
+        [(
+            "service[0].ecs.container (ECS service main/hello): task definition hello:1 has no container \"web\" (it has hello)".to_string(),
+            "set [service.ecs] container to the task definition's container name".to_string()
+        )]
+    );
+    let text = DISCOVERY.replacen("port = 3000", "port = 8080", 1);
+    assert_eq!(
+        problems(&text, &account()),
+        [("service[0].port (ECS service main/hello): container hello maps port(s) 3000, not 8080".to_string(), "set the service's port to the container port of the task definition".to_string())]
+    );
+}
+
+#[test]
+fn a_target_type_that_does_not_fit_the_network_mode_stops_the_plan() {
+    let mut observed = account();
+    observed.task_definitions[0].network_mode = Some("bridge".into());
+    assert_eq!(
+        problems(DISCOVERY, &observed),
+        [(
+            "service[0].target_type (ECS service main/hello): target type \"ip\" needs the awsvpc network mode, and task definition hello:1 uses bridge".to_string(),
+            "set target_type = \"instance\" for bridge or host networking, or run the service with awsvpc networking".to_string()
+        )]
+    );
+    let text = DISCOVERY.replacen("security_group = \"hello-tasks\"", "security_group = \"hello-tasks\"\ntarget_type = \"instance\"", 1);
+    assert_eq!(
+        whats(&text, &account()),
+        ["service[0].target_type (ECS service main/hello): target type \"instance\" cannot reach tasks of the awsvpc network mode, which task definition hello:1 uses"]
+    );
+}
+
+#[test]
+fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
+    let mut observed = account();
+    observed.task_definitions[1].network_mode = None;
+    assert_eq!(
+        problems(DISCOVERY, &observed),
+        [(
+            "service[1].discovery.record (ECS service main/name): A records need the awsvpc network mode, and task definition name:1 uses bridge".to_string(),
+            "use record = \"SRV\" with target_type = \"instance\", or run the service with awsvpc networking".to_string()
+        )]
+    );
+    let srv = DISCOVERY.replace("record = \"A\"", "record = \"SRV\"");
+    assert_eq!(
+        whats(&srv, &observed),
+        ["service[1].target_type (ECS service main/name): an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition name:1 uses bridge"]
+    );
+    let srv_by_container = srv.replace("load_balanced = false\n", "load_balanced = false\ntarget_type = \"instance\"\n");
+    let plan = plan_apply(&topology(&srv_by_container), &observed).unwrap();
+    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
+    let registry = &name.registries.as_ref().unwrap()[0];
+    assert_eq!((registry.port, registry.container.as_deref(), registry.container_port), (None, Some("name"), Some(3000)), "bridge networking registers the container and its port");
+    let wrong_container = srv_by_container.replace("cluster = \"main\"\n[service.discovery]", "cluster = \"main\"\ncontainer = \"app\"\n[service.discovery]");
+    assert_eq!(whats(&wrong_container, &observed), ["service[1].ecs.container (ECS service main/name): task definition name:1 has no container \"app\" (it has name)"]);
+}
+
+#[test]
+fn every_problem_of_the_wiring_is_listed_at_once() {
+    let mut observed = account();
+    observed.task_definitions[0].containers[0].port_mappings[0].container_port = 80;
+    observed.ecs_services[1].registries = vec![EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None }];
+    observed.ecs_services[1].deployment_controller = "CODE_DEPLOY".into();
+    assert_eq!(
+        whats(DISCOVERY, &observed),
+        [
+            "service[0].port (ECS service main/hello): container hello maps port(s) 80, not 3000",
+            "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:srv-user), and ECS allows one registry per service",
+            "service[1].ecs (ECS service main/name): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries",
+        ]
+    );
+}
+
+#[test]
+fn a_service_whose_task_definition_was_not_read_is_not_checked_against_it() {
+    let mut observed = account();
+    observed.task_definitions.clear();
+    observed.ecs_services[0].task_definition = None;
+    let text = DISCOVERY.replacen("port = 3000", "port = 8080", 1);
+    assert!(plan_apply(&topology(&text), &observed).is_ok());
+}
+
+/// The account after `apply` of DISCOVERY, with a load balancer and a registry of the user's own on "hello" (the
+/// service ecsnet does not register: ECS takes one registry a service).
 fn wired_account() -> Observed {
     let mut observed = account();
     let owned = |address: Address| BTreeMap::from([(TOPOLOGY_TAG.to_string(), "disc".to_string()), (ADDRESS_TAG.to_string(), address.to_string())]);
@@ -160,14 +374,9 @@ fn wired_account() -> Observed {
         attributes: None,
         tags: owned(Address::TargetGroup("hello".into())),
     }];
-    observed.ecs_services[0].load_balancers = vec![
-        EcsLoadBalancer { target_group_arn: "arn:tg/hello".into(), container: "hello".into(), port: 3000 },
-        EcsLoadBalancer { target_group_arn: "arn:tg/users-own".into(), container: "hello".into(), port: 3000 },
-    ];
-    observed.ecs_services[1].registries = vec![
-        EcsRegistry { arn: "arn:srv-1".into(), port: None, container: None, container_port: None },
-        EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None },
-    ];
+    observed.ecs_services[0].load_balancers = vec![EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000), EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000)];
+    observed.ecs_services[0].registries = vec![EcsRegistry { arn: "arn:srv-user".into(), port: Some(3000), container: None, container_port: None }];
+    observed.ecs_services[1].registries = vec![EcsRegistry { arn: "arn:srv-1".into(), port: None, container: None, container_port: None }];
     observed
 }
 
@@ -175,11 +384,10 @@ fn wired_account() -> Observed {
 fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_needs() {
     let plan = plan_destroy(&topology(DISCOVERY), &wired_account()).unwrap();
     let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else { panic!() };
-    let kept: Vec<_> = hello.load_balancers.as_ref().unwrap().iter().map(|entry| entry.target_group.clone()).collect();
-    assert_eq!(kept, [Ref::Known("arn:tg/users-own".into())], "the user's own load balancer stays");
+    assert_eq!(hello.load_balancers.as_deref(), Some(&[EcsLoadBalancerSpec::Kept(EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000))][..]), "the user's own load balancer stays");
+    assert_eq!(hello.registries, None, "the user's own registry is left alone");
     let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
-    let kept: Vec<_> = name.registries.as_ref().unwrap().iter().map(|entry| entry.registry.clone()).collect();
-    assert_eq!(kept, [Ref::Known("arn:srv-user".into())], "the user's own registry stays");
+    assert_eq!(name.registries, Some(vec![]), "ecsnet's registry is taken back");
     assert_eq!(change(&plan, &Address::DiscoveryService("name".into())).operation, Operation::DeleteDiscoveryService { id: "srv-1".into() });
     assert!(step_position(&plan, &Address::EcsService("hello".into())) < step_position(&plan, &Address::TargetGroup("hello".into())), "detach before delete");
     assert!(step_position(&plan, &Address::EcsService("name".into())) < step_position(&plan, &Address::DiscoveryService("name".into())));
