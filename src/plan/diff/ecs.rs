@@ -242,19 +242,22 @@ fn connect_change(wanted: &DesiredEcs, live: &EcsService, namespace: Option<&str
     }
 }
 
-/// The tag value recording the Service Connect settings ecsnet set.
+/// The tag value recording the Service Connect settings ecsnet set. An ECS tag value may hold only letters, digits,
+/// spaces and `_ . : / = + - @`, at most 256 of them (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html):
+/// fields are separated by spaces, and the DNS name, always `<discovery name>.<namespace>`, is not repeated.
 fn marker_of(connect: &ServiceConnect) -> String {
-    let (port_name, discovery_name, port, dns_name) = &connect.services[0];
-    format!("namespace={};port_name={port_name};discovery_name={discovery_name};port={port};dns_name={dns_name}", connect.namespace)
+    let (port_name, discovery_name, port, _) = &connect.services[0];
+    format!("namespace={} port_name={port_name} discovery_name={discovery_name} port={port}", connect.namespace)
 }
 
+/// Reads a marker; also the `;`-separated form with a `dns_name` that earlier builds wrote (accepted by
+/// emulators, refused by ECS).
 fn parse_marker(marker: &str) -> Option<ServiceConnect> {
-    let field = |key: &str| marker.split(';').find_map(|part| part.strip_prefix(&format!("{key}="))).map(str::to_string);
-    Some(ServiceConnect {
-        enabled: true,
-        namespace: field("namespace")?,
-        services: vec![(field("port_name")?, field("discovery_name")?, field("port")?.parse().ok()?, field("dns_name")?)],
-    })
+    let field = |key: &str| marker.split([' ', ';']).find_map(|part| part.strip_prefix(&format!("{key}="))).map(str::to_string);
+    let namespace = field("namespace")?;
+    let discovery_name = field("discovery_name")?;
+    let dns_name = field("dns_name").unwrap_or_else(|| format!("{discovery_name}.{namespace}"));
+    Some(ServiceConnect { enabled: true, namespace, services: vec![(field("port_name")?, discovery_name, field("port")?.parse().ok()?, dns_name)] })
 }
 
 fn list(items: impl Iterator<Item = String>) -> String {
@@ -275,5 +278,15 @@ mod tests {
         let connect = ServiceConnect { enabled: true, namespace: "my.demo".into(), services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())] };
         assert_eq!(parse_marker(&marker_of(&connect)), Some(connect));
         assert_eq!(parse_marker("garbage"), None);
+    }
+
+    #[test]
+    fn the_marker_is_a_valid_ecs_tag_value_and_the_old_form_still_reads() {
+        let connect = ServiceConnect { enabled: true, namespace: "my.demo".into(), services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())] };
+        let marker = marker_of(&connect);
+        assert_eq!(marker, "namespace=my.demo port_name=default discovery_name=server port=8080");
+        assert!(marker.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)), "{marker}");
+        let old = "namespace=my.demo;port_name=default;discovery_name=server;port=8080;dns_name=server.my.demo";
+        assert_eq!(parse_marker(old), Some(connect));
     }
 }
