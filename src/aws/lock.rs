@@ -11,7 +11,7 @@ use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use super::error::{AlreadyGone as _, Context as _};
 use crate::observed::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::ownership::LOCK_ADDRESS;
-use super::execute::Progress;
+use super::execute::{retry, Progress};
 use super::{Aws, AwsError};
 
 /// How long a lock holds when its holder dies without releasing it.
@@ -99,8 +99,14 @@ async fn current(aws: &Aws, topology: &str, vpc_id: &str) -> Result<Option<(Stri
 }
 
 impl Lock {
-    pub async fn release(self, aws: &Aws) -> Result<(), AwsError> {
-        aws.ec2.delete_security_group().group_id(&self.group_id).send().await.context("DeleteSecurityGroup").or_gone(&["InvalidGroup.NotFound"])
+    /// Deletes the lock group. A run that changed nothing releases it a moment after creating it, when EC2 may not
+    /// see it yet (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html): InvalidGroup.NotFound
+    /// is waited out as for any new resource, and only then taken to mean someone removed it already.
+    pub async fn release(self, aws: &Aws, progress: &dyn Progress) -> Result<(), AwsError> {
+        let request = aws.ec2.delete_security_group().group_id(&self.group_id);
+        let patience = retry::Patience { timeout: Duration::from_secs(10), ..retry::NEW_RESOURCE };
+        let attempt = || async { request.clone().send().await.context("DeleteSecurityGroup") };
+        retry::while_code_with(patience, progress, "the lock group to be visible", retry::NOT_YET_VISIBLE, attempt).await.map(|_| ()).or_gone(&["InvalidGroup.NotFound"])
     }
 }
 

@@ -37,7 +37,7 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, ki
     };
     let result = locked(global, terminal, args, kind, topology, &aws, saved).await;
     if let Some(lock) = lock {
-        if let Err(error) = lock.release(&aws).await {
+        if let Err(error) = lock.release(&aws, terminal).await {
             terminal.info(&format!("warning: could not release the lock: {error}; it expires by itself"));
         }
     }

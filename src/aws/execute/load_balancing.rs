@@ -85,13 +85,15 @@ async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGro
     if list.is_empty() {
         return Ok(());
     }
-    context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list)).send().await.context("ModifyTargetGroupAttributes")?;
+    let request = context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list));
+    retry::while_not_visible(context.progress, "ModifyTargetGroupAttributes", || async { request.clone().send().await.context("ModifyTargetGroupAttributes") }).await?;
     Ok(())
 }
 
 async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
     let attribute = LoadBalancerAttribute::builder().key("idle_timeout.timeout_seconds").value(seconds.to_string()).build();
-    context.aws.elb.modify_load_balancer_attributes().load_balancer_arn(arn).attributes(attribute).send().await.context("ModifyLoadBalancerAttributes")?;
+    let request = context.aws.elb.modify_load_balancer_attributes().load_balancer_arn(arn).attributes(attribute);
+    retry::while_not_visible(context.progress, "ModifyLoadBalancerAttributes", || async { request.clone().send().await.context("ModifyLoadBalancerAttributes") }).await?;
     Ok(())
 }
 
@@ -128,7 +130,8 @@ pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: 
     }
     if let Some(groups) = security_groups {
         let ids = groups.iter().map(|group| context.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
-        context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids)).send().await.context("SetSecurityGroups")?;
+        let request = context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids));
+        retry::while_not_visible(context.progress, "SetSecurityGroups", || async { request.clone().send().await.context("SetSecurityGroups") }).await?;
     }
     Ok(())
 }
@@ -218,7 +221,7 @@ pub async fn create_listener(context: &Context<'_>, address: &Address, load_bala
     if let Some(certificate) = &spec.certificate_arn {
         request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
     }
-    let output = request.send().await.context("CreateListener")?;
+    let output = retry::while_not_visible(context.progress, "CreateListener", || async { request.clone().send().await.context("CreateListener") }).await?;
     let listener = output.listeners().first().ok_or_else(|| AwsError::missing("CreateListener", "Listeners"))?;
     Ok(listener.listener_arn().ok_or_else(|| AwsError::missing("CreateListener", "ListenerArn"))?.to_string())
 }
@@ -233,7 +236,7 @@ pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSp
             request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
         }
     }
-    request.send().await.context("ModifyListener")?;
+    retry::while_not_visible(context.progress, "ModifyListener", || async { request.clone().send().await.context("ModifyListener") }).await?;
     Ok(())
 }
 
@@ -242,7 +245,7 @@ pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), Aws
 }
 
 pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, rule: &RuleConditions, target_group: &Ref) -> Result<(), AwsError> {
-    context
+    let request = context
         .aws
         .elb
         .create_rule()
@@ -250,10 +253,8 @@ pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Re
         .priority(priority as i32)
         .set_conditions(Some(conditions(rule)))
         .actions(forward(context.outputs.id(target_group)?))
-        .set_tags(Some(tags(context, address)))
-        .send()
-        .await
-        .context("CreateRule")?;
+        .set_tags(Some(tags(context, address)));
+    retry::while_not_visible(context.progress, "CreateRule", || async { request.clone().send().await.context("CreateRule") }).await?;
     Ok(())
 }
 
@@ -271,7 +272,7 @@ pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Re
             if let Some(target_group) = target_group {
                 request = request.actions(forward(context.outputs.id(target_group)?));
             }
-            request.send().await.context("ModifyRule")?;
+            retry::while_not_visible(context.progress, "ModifyRule", || async { request.clone().send().await.context("ModifyRule") }).await?;
         }
         if let Some(priority) = priority {
             moves.push((arn.clone(), *priority));

@@ -6,7 +6,7 @@ mod discovery;
 mod dns;
 mod ecs;
 mod load_balancing;
-mod retry;
+pub(crate) mod retry;
 mod security_groups;
 
 use std::collections::HashMap;

@@ -45,15 +45,9 @@ pub async fn create(context: &Context<'_>, address: &Address, name: &str, descri
     let group_id = output.group_id().ok_or_else(|| AwsError::missing("CreateSecurityGroup", "GroupId"))?.to_string();
     let allow_all = Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr("0.0.0.0/0".into()) };
     if !rules.contains(&allow_all) {
-        context
-            .aws
-            .ec2
-            .revoke_security_group_egress()
-            .group_id(&group_id)
-            .ip_permissions(ip_permission(&allow_all))
-            .send()
+        let request = context.aws.ec2.revoke_security_group_egress().group_id(&group_id).ip_permissions(ip_permission(&allow_all));
+        retry::while_not_visible(context.progress, "RevokeSecurityGroupEgress", || async { request.clone().send().await.context("RevokeSecurityGroupEgress") })
             .await
-            .context("RevokeSecurityGroupEgress")
             .or_gone(&["InvalidPermission.NotFound"])?;
     }
     authorize(context, address, &group_id, rules).await?;
@@ -64,11 +58,14 @@ async fn authorize(context: &Context<'_>, address: &Address, group_id: &str, rul
     let side = |direction| rules.iter().filter(|rule| rule.direction == direction).map(ip_permission).collect::<Vec<_>>();
     let (ingress, egress) = (side(Direction::Ingress), side(Direction::Egress));
     let tags = || tag_specification(context, address, ResourceType::SecurityGroupRule, None);
+    // The group, or the group a rule names as its source, may have been created a moment ago.
     if !ingress.is_empty() {
-        context.aws.ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(ingress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupIngress")?;
+        let request = context.aws.ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(ingress)).tag_specifications(tags());
+        retry::while_not_visible(context.progress, "AuthorizeSecurityGroupIngress", || async { request.clone().send().await.context("AuthorizeSecurityGroupIngress") }).await?;
     }
     if !egress.is_empty() {
-        context.aws.ec2.authorize_security_group_egress().group_id(group_id).set_ip_permissions(Some(egress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupEgress")?;
+        let request = context.aws.ec2.authorize_security_group_egress().group_id(group_id).set_ip_permissions(Some(egress)).tag_specifications(tags());
+        retry::while_not_visible(context.progress, "AuthorizeSecurityGroupEgress", || async { request.clone().send().await.context("AuthorizeSecurityGroupEgress") }).await?;
     }
     Ok(())
 }
