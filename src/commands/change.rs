@@ -11,7 +11,7 @@ use crate::aws::execute::execute;
 use crate::aws::observe::find_vpc;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
-use crate::plan::saved::{differences, fingerprint, SavedPlan};
+use crate::plan::saved::{differences, fingerprint, SavedPlan, SavedPlanError, SAVED_FORMAT_VERSION};
 use crate::plan::{plan_apply, plan_destroy, render};
 use crate::topology::{self, Topology};
 
@@ -52,6 +52,15 @@ fn lock_ttl() -> Duration {
 /// Reads a plan saved with `plan --out`.
 pub fn read_saved(path: &Path) -> anyhow::Result<SavedPlan> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
+    // The version first: a plan saved by another build may not parse as this build's plan.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        format_version: u32,
+    }
+    let version: Version = serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+    if version.format_version != SAVED_FORMAT_VERSION {
+        return Err(SavedPlanError::Version(path.display().to_string(), version.format_version).into());
+    }
     let saved: SavedPlan = serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
     Ok(saved.check(&path.display().to_string())?)
 }

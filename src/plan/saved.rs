@@ -12,7 +12,8 @@ use super::ownership::LOCK_ADDRESS;
 use super::{render, Plan};
 
 const FORMAT: &str = "ecsnet-saved-plan";
-pub const SAVED_FORMAT_VERSION: u32 = 1;
+/// 2: ECS updates keep foreign load balancer entries whole (`EcsLoadBalancerSpec::Kept`).
+pub const SAVED_FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {

@@ -94,6 +94,8 @@ impl Account {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .endpoint_url(&endpoint)
             .region(aws_config::Region::new("us-east-1"))
+            // Enough attempts for the AWS-rules layer's throttling and not-yet-visible answers (jittered back-off).
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(8))
             .credentials_provider(aws_sdk_ec2::config::Credentials::new("test", "test", None, None, "ecsnet-tests"))
             .load()
             .await;
@@ -126,13 +128,21 @@ impl Account {
         let tasks_group_name = format!("{name}-tasks");
         let group = self.ec2.create_security_group().group_name(&tasks_group_name).description("tasks").vpc_id(&vpc_id).send().await.unwrap();
         let tasks_group_id = group.group_id().unwrap().to_string();
+        self.until_visible(&tasks_group_id).await;
         Network { vpc_id, subnet_names, tasks_group_id, tasks_group_name }
+    }
+
+    /// Waits until EC2 knows a group just created, as a user's group would be known long before ecsnet runs.
+    async fn until_visible(&self, group_id: &str) {
+        self.ec2.describe_security_groups().group_ids(group_id).send().await.unwrap();
     }
 
     /// A security group of the network for another service's tasks.
     pub async fn security_group(&self, network: &Network, name: &str) -> String {
         let group = self.ec2.create_security_group().group_name(name).description(name).vpc_id(&network.vpc_id).send().await.unwrap();
-        group.group_id().unwrap().to_string()
+        let group_id = group.group_id().unwrap().to_string();
+        self.until_visible(&group_id).await;
+        group_id
     }
 
     /// An ECS cluster with one awsvpc service per (name, port, security group), each with a one-container task
