@@ -10,7 +10,6 @@ use super::diff::Problem;
 use super::{Address, TargetGroupSpec};
 
 /// Ports the load balancer's group admits from the allowed CIDR blocks, besides the listener's own.
-const LOAD_BALANCER_PORTS: [u16; 2] = [80, 443];
 
 #[derive(Debug, Clone, Default)]
 pub struct Desired {
@@ -157,7 +156,7 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
     let mut desired = Desired { vpc_id: vpc.id.clone(), ..Desired::default() };
     if let Some(load_balancer) = &topology.load_balancer {
         let cidrs = load_balancer.allowed_cidrs.clone().unwrap_or_else(|| vpc.cidrs.clone());
-        let mut ports: BTreeSet<u16> = LOAD_BALANCER_PORTS.into_iter().collect();
+        let mut ports: BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS.into_iter().collect();
         ports.extend(load_balancer.listeners.iter().map(|listener| listener.port));
         let mut rules = BTreeSet::new();
         for cidr in &cidrs {

@@ -10,6 +10,9 @@ pub use load::{load, parse, TopologyError};
 pub use names::bounded_name;
 pub use validate::ValidationError;
 
+/// Ports the load balancer's security group always opens to the allowed CIDR blocks, besides the listeners' own.
+pub const LOAD_BALANCER_PORTS: [u16; 2] = [80, 443];
+
 /// AWS's default health check for an HTTP target group, used for every field the file leaves out.
 pub const DEFAULT_HEALTH_CHECK: HealthCheck = HealthCheck {
     path: String::new(),

@@ -52,8 +52,25 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
         }
     }
     let listeners = validate_listeners(errors, file);
+    // The load balancer's group gets an inbound rule per allowed CIDR block and port (80 and 443, and every
+    // listener's); a security group holds at most 60 inbound rules
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+    if let Some(cidrs) = &section.allowed_cidrs {
+        let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS.into_iter().chain(listeners.iter().map(|listener| listener.port)).collect();
+        let rules = cidrs.len() * ports.len();
+        if rules > MAX_INBOUND_RULES {
+            errors.push(
+                "load_balancer.allowed_cidrs",
+                format!("{} blocks on {} ports make {rules} inbound rules on the load balancer's security group; AWS allows {MAX_INBOUND_RULES}", cidrs.len(), ports.len()),
+                "list fewer, wider CIDR blocks",
+            );
+        }
+    }
     Some(LoadBalancer { name, scheme, allowed_cidrs: section.allowed_cidrs.clone(), idle_timeout: section.idle_timeout, listeners })
 }
+
+/// Inbound (and, separately, outbound) rules per security group: AWS's default quota.
+const MAX_INBOUND_RULES: usize = 60;
 
 fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener> {
     let sections: &[ListenerSection] = file.listener.as_ref().map_or(&[], |listeners| listeners.as_slice());
