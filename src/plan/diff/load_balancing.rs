@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::{shard_name, Desired};
 use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
-use crate::topology::{bounded_name, HealthCheck, TargetGroupAttributes};
+use crate::topology::{bounded_name, DefaultAction, HealthCheck, TargetGroupAttributes};
 
-use super::shards::{assign_shards, ShardRequest};
+use super::shards::{assign_shards, Capacity, ShardRequest};
 use super::{join, keep_one, Planner, Problem};
 
 pub(super) struct LoadBalancing {
@@ -28,6 +28,9 @@ impl LoadBalancing {
 
 /// Rules an Application Load Balancer holds, the default rule not counted.
 pub const RULES_PER_LOAD_BALANCER: usize = 100;
+/// Unique target groups an Application Load Balancer forwards to, its listeners' defaults included; not adjustable
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+pub const TARGET_GROUPS_PER_LOAD_BALANCER: usize = 100;
 
 impl<'a> Planner<'a> {
     pub(super) fn load_balancing(&mut self, desired: &Desired, security_group: Option<&Ref>) -> LoadBalancing {
@@ -43,8 +46,29 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let requests: Vec<ShardRequest> = desired.services.iter().map(|service| ShardRequest { rules: service.listeners.len(), existing: existing.get(&service.name).copied() }).collect();
-        let assigned = assign_shards(&requests, RULES_PER_LOAD_BALANCER);
+        // Every shard's listeners carry the same defaults: the empty target group, and the groups of services a
+        // listener forwards to by default; those count on every shard, and add nothing where their service is.
+        let forwarded: BTreeSet<&str> = desired
+            .load_balancer
+            .iter()
+            .flat_map(|load_balancer| &load_balancer.listeners)
+            .filter_map(|listener| match &listener.default {
+                DefaultAction::Forward(service) => Some(service.as_str()),
+                _ => None,
+            })
+            .collect();
+        let shared = usize::from(desired.default_target_group.is_some()) + forwarded.len();
+        let capacity = Capacity { rules: RULES_PER_LOAD_BALANCER, target_groups: TARGET_GROUPS_PER_LOAD_BALANCER.saturating_sub(shared) };
+        let requests: Vec<ShardRequest> = desired
+            .services
+            .iter()
+            .map(|service| ShardRequest {
+                rules: service.listeners.len(),
+                target_groups: usize::from(!forwarded.contains(service.name.as_str())),
+                existing: existing.get(&service.name).copied(),
+            })
+            .collect();
+        let assigned = assign_shards(&requests, capacity);
         let service_shards: BTreeMap<String, u16> = desired.services.iter().zip(&assigned).map(|(service, shard)| (service.name.clone(), *shard)).collect();
         let shard_count = if desired.load_balancer.is_some() { assigned.iter().max().map_or(1, |max| max + 1) } else { 0 };
 

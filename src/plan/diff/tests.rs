@@ -419,8 +419,13 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
         let Operation::CreateRule { listener, .. } = &change.operation else { panic!() };
         listener.clone()
     };
-    assert_eq!(rule_on("s99"), Ref::Of(Address::Listener(0, 80)));
+    // 100 rules fit on one load balancer, but with its empty default target group 100 services would make 101
+    // unique target groups (TooManyUniqueTargetGroupsPerLoadBalancer): the 100th service goes to the second.
+    assert_eq!(rule_on("s98"), Ref::Of(Address::Listener(0, 80)));
+    assert_eq!(rule_on("s99"), Ref::Of(Address::Listener(1, 80)));
     assert_eq!(rule_on("s100"), Ref::Of(Address::Listener(1, 80)));
+    let groups_on = |shard: u16| 1 + (0..150).filter(|index| rule_on(&format!("s{index}")) == Ref::Of(Address::Listener(shard, 80))).count();
+    assert_eq!((groups_on(0), groups_on(1)), (100, 52), "unique target groups per load balancer, the default one included");
     let record = change_of(&plan, &Address::DnsRecord("s120".into(), "s120.in.example.com".into()));
     let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
     assert_eq!(spec.target, crate::plan::RecordTarget::Of(Address::LoadBalancer(1)), "the name points at the load balancer with the service's rule");

@@ -5,8 +5,11 @@ use crate::topology::{Dns, Listener, TargetGroupAttributes};
 
 use super::{check_dns_name, normalize_host, Errors};
 
-/// AWS's limit on condition values (hosts and paths together) in one rule.
+/// AWS's limit on condition values (hosts and paths together) in one rule, not adjustable
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html#rules-quotas).
 pub const MAX_CONDITION_VALUES: usize = 5;
+/// AWS's limit on wildcards (`*` and `?`) in the condition values of one rule, from the same table.
+pub const MAX_CONDITION_WILDCARDS: usize = 5;
 /// The stickiness duration when `stickiness = {}` gives none: one day, as AWS.
 const DEFAULT_STICKINESS: i64 = 86_400;
 
@@ -57,6 +60,14 @@ pub fn validate_routing(errors: &mut Errors, index: usize, section: &ServiceSect
             at("paths"),
             format!("{} hosts and {} paths make {} condition values; AWS allows {MAX_CONDITION_VALUES} in one rule", hosts.len(), paths.len(), hosts.len() + paths.len()),
             "split the service's routes, or use wildcards (\"/api/*\", \"*.example.com\")",
+        );
+    }
+    let wildcards: usize = hosts.iter().chain(&paths).map(|value| value.matches(['*', '?']).count()).sum();
+    if wildcards > MAX_CONDITION_WILDCARDS {
+        errors.push(
+            at("paths"),
+            format!("the hosts and paths hold {wildcards} wildcards (* and ?); AWS allows {MAX_CONDITION_WILDCARDS} in one rule"),
+            "use fewer wildcards, or split the service's routes",
         );
     }
     let on_listeners = listener_ports(errors, index, section, listeners);
