@@ -3,7 +3,7 @@
 
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, FixedResponseActionConfig};
 
-use crate::support::{ecsnet, fresh, Network, TopologyFile};
+use crate::support::{ecsnet, fresh, requests_of, Network, TopologyFile};
 
 fn paths_topology(name: &str, network: &Network, users_group: &str, messages_group: &str, zone: &str) -> String {
     format!(
@@ -161,10 +161,18 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     let endpoint = &account.endpoint;
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(plan.stdout.contains(&format!("+ load_balancer.2  {name}-alb-2")), "{}", plan.stdout);
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve", "-v"]).expect(0);
+    // 105 CNAMEs and their markers hold about 34,000 characters of values, an UPSERT counting twice: more than
+    // the 32,000 one ChangeResourceRecordSets takes.
+    assert_eq!(requests_of(&applied, "Route 53.ChangeResourceRecordSets"), 2, "{}", applied.stderr);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let owned = account.owned_load_balancing_resources(&name).await;
     assert_eq!(owned.iter().filter(|arn| arn.contains(":loadbalancer/")).count(), 2, "two load balancers");
+    // At most 100 unique target groups per load balancer, its empty default one included: 99 services and 6.
+    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s98.{zone}"), "--output", "json"]).expect(0).json();
+    assert_eq!(route.as_array().unwrap().iter().find(|answer| answer["service"] == "s98").unwrap()["load_balancer"], format!("{name}-alb"));
+    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s99.{zone}"), "--output", "json"]).expect(0).json();
+    assert_eq!(route.as_array().unwrap().iter().find(|answer| answer["service"] == "s99").unwrap()["load_balancer"], format!("{name}-alb-2"));
     let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s104.{zone}"), "--output", "json"]).expect(0).json();
     let answered: Vec<_> = route.as_array().unwrap().iter().filter(|answer| answer["service"] == "s104").collect();
     assert_eq!(answered.len(), 1, "{route:#}");

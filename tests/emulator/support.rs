@@ -218,6 +218,12 @@ impl Account {
     }
 }
 
+/// How many requests of `operation` (as `-v` names it, such as `Route 53.ChangeResourceRecordSets`) a run made.
+pub fn requests_of(run: &Run, operation: &str) -> u32 {
+    let line = run.stderr.lines().find(|line| line.contains("AWS requests in all: ")).unwrap_or_else(|| panic!("no request counts (run with -v):\n{}", run.stderr));
+    line.split(": ").nth(1).unwrap().split(", ").find_map(|entry| entry.strip_prefix(&format!("{operation} "))).map_or(0, |count| count.parse().unwrap())
+}
+
 /// The result of one run of the real binary.
 pub struct Run {
     pub code: i32,

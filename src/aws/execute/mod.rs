@@ -6,6 +6,7 @@ mod discovery;
 mod dns;
 mod ecs;
 mod load_balancing;
+mod record_batches;
 mod retry;
 mod security_groups;
 

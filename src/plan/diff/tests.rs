@@ -443,3 +443,17 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
     assert!(!clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")), "ecsnet's own ingress is revoked first, no warning: {:?}", clean.notes);
 }
+
+#[test]
+fn ownership_markers_fit_one_txt_string_at_plan_time() {
+    let long_topology = "t".repeat(32);
+    let service = "s".repeat(32);
+    let host = format!("{}.{}.in.example.com", "a".repeat(63), "b".repeat(49));
+    assert_eq!(host.len(), 128);
+    let text = TOPOLOGY.replace("name = \"demo\"", &format!("name = \"{long_topology}\"")).replace("[load_balancer]\n", "[load_balancer]\nname = \"demo-alb\"\n").replace("name = \"service-a\"", &format!("name = \"{service}\"\nhost = \"{host}\""));
+    let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
+    let record = change_of(&plan, &Address::DnsRecord(service.clone(), host.clone()));
+    let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
+    assert_eq!(spec.owner_value, format!("\"heritage=ecsnet,ecsnet/topology={long_topology},ecsnet/address=service.{service}.dns_record\""));
+    assert!(spec.owner_value.len() - 2 <= crate::plan::ownership::MAX_TXT_STRING);
+}
