@@ -53,6 +53,20 @@ fn conditions(conditions: &RuleConditions) -> Vec<RuleCondition> {
     list
 }
 
+/// The target group a default action forwards to, for the wait on what this apply just created.
+fn default_group(default: &DefaultSpec) -> &Ref {
+    const NONE: &Ref = &Ref::Known(String::new());
+    match default {
+        DefaultSpec::Forward(group) => group,
+        _ => NONE,
+    }
+}
+
+/// What a create waits for when it uses IDs this apply just created.
+fn sees_new(address: &Address) -> String {
+    format!("{address} to see what this apply just created")
+}
+
 fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action, AwsError> {
     Ok(match default {
         DefaultSpec::Forward(group) => forward(context.outputs.id(group)?),
@@ -97,23 +111,27 @@ async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Res
 
 pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec: &LoadBalancerSpec) -> Result<Created, AwsError> {
     let security_group = context.outputs.id(&spec.security_group)?;
-    let output = context
-        .aws
-        .elb
-        .create_load_balancer()
-        .name(&spec.name)
-        .r#type(LoadBalancerTypeEnum::Application)
-        .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
-        .set_subnets(Some(spec.subnet_ids.clone()))
-        .security_groups(security_group)
-        .set_tags(Some(tags(context, address)))
-        .send()
-        .await
-        .context("CreateLoadBalancer")?;
+    let codes = retry::codes_for_new(&[(&spec.security_group, "InvalidSecurityGroup")]);
+    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || async {
+        context
+            .aws
+            .elb
+            .create_load_balancer()
+            .name(&spec.name)
+            .r#type(LoadBalancerTypeEnum::Application)
+            .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
+            .set_subnets(Some(spec.subnet_ids.clone()))
+            .security_groups(&security_group)
+            .set_tags(Some(tags(context, address)))
+            .send()
+            .await
+            .context("CreateLoadBalancer")
+    })
+    .await?;
     let load_balancer = output.load_balancers().first().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancers"))?;
     let arn = load_balancer.load_balancer_arn().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?.to_string();
     if let Some(seconds) = spec.idle_timeout {
-        set_idle_timeout(context, &arn, seconds).await?;
+        retry::until_visible(context.progress, &sees_new(address), &["LoadBalancerNotFound"], || set_idle_timeout(context, &arn, seconds)).await?;
     }
     let dns_name = load_balancer.dns_name().map(|name| (name.to_string(), load_balancer.canonical_hosted_zone_id().unwrap_or_default().to_string()));
     Ok(Created { id: arn, dns_name })
@@ -128,7 +146,11 @@ pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: 
     }
     if let Some(groups) = security_groups {
         let ids = groups.iter().map(|group| context.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
-        context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids)).send().await.context("SetSecurityGroups")?;
+        let codes = retry::codes_for_new(&groups.iter().map(|group| (group, "InvalidSecurityGroup")).collect::<Vec<_>>());
+        retry::until_visible(context.progress, &format!("load balancer {arn} to see its new security group"), &codes, || async {
+            context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids.clone())).send().await.context("SetSecurityGroups")
+        })
+        .await?;
     }
     Ok(())
 }
@@ -175,7 +197,7 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
         .context("CreateTargetGroup")?;
     let group = output.target_groups().first().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroups"))?;
     let arn = group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
-    set_attributes(context, &arn, &spec.attributes).await?;
+    retry::until_visible(context.progress, &sees_new(address), &["TargetGroupNotFound"], || set_attributes(context, &arn, &spec.attributes)).await?;
     Ok(arn)
 }
 
@@ -205,20 +227,26 @@ pub async fn delete_target_group(context: &Context<'_>, arn: &str) -> Result<(),
 }
 
 pub async fn create_listener(context: &Context<'_>, address: &Address, load_balancer: &Ref, spec: &ListenerSpec) -> Result<String, AwsError> {
-    let mut request = context
-        .aws
-        .elb
-        .create_listener()
-        .load_balancer_arn(context.outputs.id(load_balancer)?)
-        .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
-        .port(spec.port.into())
-        .default_actions(default_action(context, &spec.default)?)
-        .set_ssl_policy(spec.ssl_policy.clone())
-        .set_tags(Some(tags(context, address)));
-    if let Some(certificate) = &spec.certificate_arn {
-        request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
-    }
-    let output = request.send().await.context("CreateListener")?;
+    let load_balancer_arn = context.outputs.id(load_balancer)?;
+    let default = default_action(context, &spec.default)?;
+    let codes = retry::codes_for_new(&[(load_balancer, "LoadBalancerNotFound"), (default_group(&spec.default), "TargetGroupNotFound")]);
+    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || {
+        let mut request = context
+            .aws
+            .elb
+            .create_listener()
+            .load_balancer_arn(&load_balancer_arn)
+            .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
+            .port(spec.port.into())
+            .default_actions(default.clone())
+            .set_ssl_policy(spec.ssl_policy.clone())
+            .set_tags(Some(tags(context, address)));
+        if let Some(certificate) = &spec.certificate_arn {
+            request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+        }
+        async { request.send().await.context("CreateListener") }
+    })
+    .await?;
     let listener = output.listeners().first().ok_or_else(|| AwsError::missing("CreateListener", "Listeners"))?;
     Ok(listener.listener_arn().ok_or_else(|| AwsError::missing("CreateListener", "ListenerArn"))?.to_string())
 }
@@ -226,14 +254,19 @@ pub async fn create_listener(context: &Context<'_>, address: &Address, load_bala
 /// Modifies the listener's default action, and its protocol, certificate and TLS policy only when `tls` says
 /// they changed.
 pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
-    let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default_action(context, &spec.default)?);
-    if tls {
-        request = request.protocol(ProtocolEnum::from(spec.protocol.as_aws())).set_ssl_policy(spec.ssl_policy.clone());
-        if let Some(certificate) = &spec.certificate_arn {
-            request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+    let default = default_action(context, &spec.default)?;
+    let codes = retry::codes_for_new(&[(default_group(&spec.default), "TargetGroupNotFound")]);
+    retry::until_visible(context.progress, &format!("listener {arn} to see what this apply just created"), &codes, || {
+        let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
+        if tls {
+            request = request.protocol(ProtocolEnum::from(spec.protocol.as_aws())).set_ssl_policy(spec.ssl_policy.clone());
+            if let Some(certificate) = &spec.certificate_arn {
+                request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+            }
         }
-    }
-    request.send().await.context("ModifyListener")?;
+        async { request.send().await.context("ModifyListener") }
+    })
+    .await?;
     Ok(())
 }
 
@@ -242,18 +275,23 @@ pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), Aws
 }
 
 pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, rule: &RuleConditions, target_group: &Ref) -> Result<(), AwsError> {
-    context
-        .aws
-        .elb
-        .create_rule()
-        .listener_arn(context.outputs.id(listener)?)
-        .priority(priority as i32)
-        .set_conditions(Some(conditions(rule)))
-        .actions(forward(context.outputs.id(target_group)?))
-        .set_tags(Some(tags(context, address)))
-        .send()
-        .await
-        .context("CreateRule")?;
+    let (listener_arn, group_arn) = (context.outputs.id(listener)?, context.outputs.id(target_group)?);
+    let codes = retry::codes_for_new(&[(listener, "ListenerNotFound"), (target_group, "TargetGroupNotFound")]);
+    retry::until_visible(context.progress, &sees_new(address), &codes, || async {
+        context
+            .aws
+            .elb
+            .create_rule()
+            .listener_arn(&listener_arn)
+            .priority(priority as i32)
+            .set_conditions(Some(conditions(rule)))
+            .actions(forward(group_arn.clone()))
+            .set_tags(Some(tags(context, address)))
+            .send()
+            .await
+            .context("CreateRule")
+    })
+    .await?;
     Ok(())
 }
 
@@ -264,14 +302,19 @@ pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Re
     for update in updates {
         let Operation::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else { continue };
         if new_conditions.is_some() || target_group.is_some() {
-            let mut request = context.aws.elb.modify_rule().rule_arn(arn);
-            if let Some(rule) = new_conditions {
-                request = request.set_conditions(Some(conditions(rule)));
-            }
-            if let Some(target_group) = target_group {
-                request = request.actions(forward(context.outputs.id(target_group)?));
-            }
-            request.send().await.context("ModifyRule")?;
+            let group_arn = target_group.as_ref().map(|group| context.outputs.id(group)).transpose()?;
+            let codes = retry::codes_for_new(&target_group.iter().map(|group| (group, "TargetGroupNotFound")).collect::<Vec<_>>());
+            retry::until_visible(context.progress, &format!("rule {arn} to see what this apply just created"), &codes, || {
+                let mut request = context.aws.elb.modify_rule().rule_arn(arn);
+                if let Some(rule) = new_conditions {
+                    request = request.set_conditions(Some(conditions(rule)));
+                }
+                if let Some(group_arn) = &group_arn {
+                    request = request.actions(forward(group_arn.clone()));
+                }
+                async { request.send().await.context("ModifyRule") }
+            })
+            .await?;
         }
         if let Some(priority) = priority {
             moves.push((arn.clone(), *priority));
