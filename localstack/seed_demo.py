@@ -72,6 +72,11 @@ def ensure_network(ec2, vpc_name, prefix, subnet_prefix, groups):
         vpc_id = ec2.create_vpc(CidrBlock=f"{prefix}.0.0/16", TagSpecifications=name_tag(vpc_name, "vpc"))["Vpc"]["VpcId"]
         note(f"created vpc {vpc_name} {vpc_id}")
     out["vpc"] = vpc_id
+    # A private zone (and a Cloud Map namespace) resolves only with DNS support and DNS hostnames on; a new VPC
+    # has hostnames off.
+    if not ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")["EnableDnsHostnames"]["Value"]:
+        ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+        note(f"turned on DNS hostnames of vpc {vpc_id}")
 
     # Subnets: by Name tag in the VPC; adopt (and tag) an untagged subnet that already has the CIDR
     for index, (suffix, az) in enumerate([("a", "us-east-1a"), ("b", "us-east-1b")]):

@@ -33,6 +33,13 @@ pub struct Topology {
     pub services: Vec<Service>,
 }
 
+impl Topology {
+    /// The names the topology makes that resolve only inside the VPC: its private zone, its Cloud Map namespace.
+    pub fn names_resolved_in_vpc(&self) -> Vec<String> {
+        self.dns.iter().map(|dns| format!("the private zone {}", dns.zone)).chain(self.discovery.iter().map(|namespace| format!("the Cloud Map namespace {namespace}"))).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// A VPC ID (`vpc-…`) or the value of the VPC's Name tag.

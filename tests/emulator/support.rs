@@ -85,6 +85,8 @@ impl Account {
         let name_tag = |kind: ResourceType, value: &str| TagSpecification::builder().resource_type(kind).tags(Tag::builder().key("Name").value(value).build()).build();
         let vpc = self.ec2.create_vpc().cidr_block("10.0.0.0/16").tag_specifications(name_tag(ResourceType::Vpc, &format!("{name}-vpc"))).send().await.unwrap();
         let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+        // As AWS's, the emulator's new VPCs have DNS hostnames off, and a private zone needs them on.
+        self.set_dns_hostnames(&vpc_id, true).await;
         let subnet_names = [format!("{name}-a"), format!("{name}-b")];
         for (index, (subnet, zone)) in subnet_names.iter().zip(["us-east-1a", "us-east-1b"]).enumerate() {
             self.ec2
@@ -101,6 +103,12 @@ impl Account {
         let group = self.ec2.create_security_group().group_name(&tasks_group_name).description("tasks").vpc_id(&vpc_id).send().await.unwrap();
         let tasks_group_id = group.group_id().unwrap().to_string();
         Network { vpc_id, subnet_names, tasks_group_id, tasks_group_name }
+    }
+
+    /// Turns the VPC's enableDnsHostnames attribute on or off.
+    pub async fn set_dns_hostnames(&self, vpc_id: &str, on: bool) {
+        let value = aws_sdk_ec2::types::AttributeBooleanValue::builder().value(on).build();
+        self.ec2.modify_vpc_attribute().vpc_id(vpc_id).enable_dns_hostnames(value).send().await.unwrap();
     }
 
     /// A security group of the network for another service's tasks.

@@ -445,6 +445,23 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
 }
 
 #[test]
+fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
+    let mut observed = converged_account();
+    observed.vpc_dns = Some(VpcDns { support: true, hostnames: false });
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(
+        plan.notes,
+        ["warning: network.vpc: vpc-1 has enableDnsHostnames off, so names in the private zone in.example.com will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames"]
+    );
+    assert!(plan.is_empty(), "a warning changes nothing");
+    observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
+    assert!(plan_apply(&topology(TOPOLOGY), &observed).unwrap().notes.is_empty());
+    observed.vpc_dns = Some(VpcDns { support: false, hostnames: false });
+    let without_names = TOPOLOGY.replace("[dns]\nzone = \"in.example.com\"\n", "").replace("name = \"service-a\"", "name = \"service-a\"\nhost = \"a.example.com\"");
+    assert!(!plan_apply(&topology(&without_names), &observed).unwrap().notes.iter().any(|note| note.contains("enableDns")), "no zone, no namespace: nothing to resolve");
+}
+
+#[test]
 fn ownership_markers_fit_one_txt_string_at_plan_time() {
     let long_topology = "t".repeat(32);
     let service = "s".repeat(32);
