@@ -118,6 +118,9 @@ pub const OPERATIONS: &[Operation] = &[
     op(Elb, "ModifyTargetGroup", &[grant("elasticloadbalancing:ModifyTargetGroup", TaggedForTopology)], WRITES),
     op(Elb, "ModifyTargetGroupAttributes", &[grant("elasticloadbalancing:ModifyTargetGroupAttributes", TaggedForTopology)], WRITES),
     op(Elb, "ModifyLoadBalancerAttributes", &[grant("elasticloadbalancing:ModifyLoadBalancerAttributes", TaggedForTopology)], WRITES),
+    // The attributes tag (`ecsnet:attributes`) of the topology's own target groups and load balancers.
+    op(Elb, "AddTags", &[grant("elasticloadbalancing:AddTags", TaggedForTopology)], WRITES),
+    op(Elb, "RemoveTags", &[grant("elasticloadbalancing:RemoveTags", TaggedForTopology)], WRITES),
     op(Elb, "SetRulePriorities", &[grant("elasticloadbalancing:SetRulePriorities", TaggedForTopology)], WRITES),
     op(Elb, "SetSecurityGroups", &[grant("elasticloadbalancing:SetSecurityGroups", TaggedForTopology)], WRITES),
     op(Elb, "SetSubnets", &[grant("elasticloadbalancing:SetSubnets", TaggedForTopology)], WRITES),

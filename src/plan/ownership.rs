@@ -72,6 +72,23 @@ pub fn parse_resource_description(description: Option<&str>, topology: &str) -> 
 /// The address tag of a topology's lock group (`aws::lock`): not a resource of any plan.
 pub const LOCK_ADDRESS: &str = "lock";
 
+/// The tag on a target group or load balancer that lists the attributes ecsnet set there (`slow_start,stickiness`,
+/// `idle_timeout`), so that one the file no longer sets goes back to AWS's default instead of staying as it was.
+pub const ATTRIBUTES_TAG: &str = "ecsnet:attributes";
+
+/// The attributes a resource's tags say ecsnet set, sorted.
+pub fn managed_attributes(tags: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut names: Vec<String> = tags.get(ATTRIBUTES_TAG).map(|value| value.split(',').filter(|name| !name.is_empty()).map(str::to_string).collect()).unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The tag's value for these attributes.
+pub fn attributes_tag_value(names: &[String]) -> String {
+    names.join(",")
+}
+
 /// The ECS service tag that records the Service Connect settings ecsnet turned on.
 pub const SERVICE_CONNECT_TAG: &str = "ecsnet:service-connect";
 

@@ -12,7 +12,7 @@ use super::ownership::LOCK_ADDRESS;
 use super::{render, Plan};
 
 const FORMAT: &str = "ecsnet-saved-plan";
-pub const SAVED_FORMAT_VERSION: u32 = 1;
+pub const SAVED_FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {

@@ -204,3 +204,52 @@ async fn a_more_specific_path_added_later_takes_the_general_rules_priority_witho
     assert_eq!(routed[0]["service"], "users", "{routed:#}");
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attributes_removed_from_the_file_go_back_to_aws_defaults() {
+    let (account, name, network) = fresh("attrs").await;
+    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
+    let service = format!("[[service]]\nname = \"api\"\nport = 8080\nhost = \"api.example.com\"\nsecurity_group = \"{}\"\n", network.tasks_group_id);
+    let set = format!("{head}[load_balancer]\nidle_timeout = 30\n{service}deregistration_delay = 0\nslow_start = 30\nstickiness = {{ duration = 3600 }}\n");
+    let file = TopologyFile::new(&set);
+    let endpoint = &account.endpoint;
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    file.rewrite(&format!("{head}[load_balancer]\n{service}"));
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    let fields = |address: &str| -> Vec<String> {
+        let change = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == address).unwrap_or_else(|| panic!("{plan:#}"));
+        change["fields"].as_array().unwrap().iter().map(|field| format!("{}: {} → {}", field["field"].as_str().unwrap(), field["old"].as_str().unwrap(), field["new"].as_str().unwrap())).collect()
+    };
+    assert_eq!(plan["changes"].as_array().unwrap().len(), 2, "{plan:#}");
+    assert_eq!(fields("load_balancer"), ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
+    assert_eq!(
+        fields("service.api.target_group"),
+        [
+            "deregistration_delay: 0 → 300 (AWS's default)",
+            "slow_start: 30 → 0 (AWS's default)",
+            "stickiness: lb_cookie 3600 s → off (AWS's default)",
+            "managed_attributes: deregistration_delay, slow_start, stickiness → (none)"
+        ]
+    );
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    let owned = account.owned_load_balancing_resources(&name).await;
+    let group = owned.iter().find(|arn| arn.contains(":targetgroup/") && arn.contains("-api-")).unwrap();
+    let attributes = account.elb.describe_target_group_attributes().target_group_arn(group).send().await.unwrap();
+    let attribute = |key: &str| attributes.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+    assert_eq!(
+        [attribute("deregistration_delay.timeout_seconds"), attribute("slow_start.duration_seconds"), attribute("stickiness.enabled")],
+        [Some("300".to_string()), Some("0".to_string()), Some("false".to_string())]
+    );
+    let balancer = owned.iter().find(|arn| arn.contains(":loadbalancer/")).unwrap();
+    let balancer_attributes = account.elb.describe_load_balancer_attributes().load_balancer_arn(balancer).send().await.unwrap();
+    let idle = balancer_attributes.attributes().iter().find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds")).and_then(|attribute| attribute.value());
+    assert_eq!(idle, Some("60"));
+    let tags = account.elb.describe_tags().resource_arns(group).resource_arns(balancer).send().await.unwrap();
+    assert!(tags.tag_descriptions().iter().flat_map(|description| description.tags()).all(|tag| tag.key() != Some("ecsnet:attributes")), "nothing left to reset: {tags:?}");
+
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}

@@ -9,8 +9,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
-use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, Operation, Ref, RuleConditions, TargetGroupSpec};
-use crate::topology::{HealthCheck, TargetGroupAttributes};
+use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
+use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, ManagedAttributes, Operation, Ref, RuleConditions, TargetGroupSpec};
+use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes};
 
 use super::{retry, Context, Created};
 
@@ -81,7 +82,7 @@ fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action
     })
 }
 
-/// Sets the target group attributes the file manages (the others stay as they are).
+/// Sets the target group attributes given (the others stay as they are).
 async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGroupAttributes) -> Result<(), AwsError> {
     let attribute = |key: &str, value: String| TargetGroupAttribute::builder().key(key).value(value).build();
     let mut list = Vec::new();
@@ -91,16 +92,58 @@ async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGro
     if let Some(slow_start) = attributes.slow_start {
         list.push(attribute("slow_start.duration_seconds", slow_start.to_string()));
     }
-    if let Some(duration) = attributes.stickiness {
-        list.push(attribute("stickiness.enabled", "true".into()));
-        list.push(attribute("stickiness.type", "lb_cookie".into()));
-        list.push(attribute("stickiness.lb_cookie.duration_seconds", duration.to_string()));
+    match &attributes.stickiness {
+        Some(Stickiness::LbCookie(duration)) => {
+            list.push(attribute("stickiness.enabled", "true".into()));
+            list.push(attribute("stickiness.type", "lb_cookie".into()));
+            list.push(attribute("stickiness.lb_cookie.duration_seconds", duration.to_string()));
+        }
+        // Back to AWS's default: off, and the cookie's duration at one day.
+        Some(Stickiness::Off) => {
+            list.push(attribute("stickiness.enabled", "false".into()));
+            list.push(attribute("stickiness.lb_cookie.duration_seconds", aws_defaults::STICKINESS_DURATION.to_string()));
+        }
+        Some(Stickiness::Other(_)) | None => {}
     }
     if list.is_empty() {
         return Ok(());
     }
     context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list)).send().await.context("ModifyTargetGroupAttributes")?;
     Ok(())
+}
+
+/// Sets the attributes tag of a target group or load balancer to `names` (removes it when there are none).
+async fn set_attributes_tag(context: &Context<'_>, arn: &str, names: &[String]) -> Result<(), AwsError> {
+    if names.is_empty() {
+        context.aws.elb.remove_tags().resource_arns(arn).tag_keys(ATTRIBUTES_TAG).send().await.context("RemoveTags")?;
+    } else {
+        let tag = Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(names)).build();
+        context.aws.elb.add_tags().resource_arns(arn).tags(tag).send().await.context("AddTags")?;
+    }
+    Ok(())
+}
+
+/// Runs `set` (a change of attributes) between the two halves of a change of the attributes tag: names join the
+/// tag before their attribute is set, and leave it after it is back at AWS's default.
+async fn with_attributes_tag<F: std::future::Future<Output = Result<(), AwsError>>>(context: &Context<'_>, arn: &str, managed: Option<&ManagedAttributes>, set: F) -> Result<(), AwsError> {
+    if let Some(managed) = managed.filter(|managed| managed.during() != managed.before) {
+        set_attributes_tag(context, arn, &managed.during()).await?;
+    }
+    set.await?;
+    if let Some(managed) = managed.filter(|managed| managed.during() != managed.after) {
+        set_attributes_tag(context, arn, &managed.after).await?;
+    }
+    Ok(())
+}
+
+/// The tags a create carries: ownership, and the attributes it sets.
+fn create_tags(context: &Context<'_>, address: &Address, attributes: &[&str]) -> Vec<Tag> {
+    let mut list = tags(context, address);
+    if !attributes.is_empty() {
+        let names: Vec<String> = attributes.iter().map(|name| name.to_string()).collect();
+        list.push(Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(&names)).build());
+    }
+    list
 }
 
 async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
@@ -122,7 +165,7 @@ pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec
             .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
             .set_subnets(Some(spec.subnet_ids.clone()))
             .security_groups(&security_group)
-            .set_tags(Some(tags(context, address)))
+            .set_tags(Some(create_tags(context, address, if spec.idle_timeout.is_some() { &["idle_timeout"][..] } else { &[] })))
             .send()
             .await
             .context("CreateLoadBalancer")
@@ -137,10 +180,14 @@ pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec
     Ok(Created { id: arn, dns_name })
 }
 
-pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>, idle_timeout: Option<i64>) -> Result<(), AwsError> {
-    if let Some(seconds) = idle_timeout {
-        set_idle_timeout(context, arn, seconds).await?;
-    }
+pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>, idle_timeout: Option<i64>, managed: Option<&ManagedAttributes>) -> Result<(), AwsError> {
+    with_attributes_tag(context, arn, managed, async {
+        match idle_timeout {
+            Some(seconds) => set_idle_timeout(context, arn, seconds).await,
+            None => Ok(()),
+        }
+    })
+    .await?;
     if let Some(subnet_ids) = subnet_ids {
         context.aws.elb.set_subnets().load_balancer_arn(arn).set_subnets(Some(subnet_ids.to_vec())).send().await.context("SetSubnets")?;
     }
@@ -191,7 +238,7 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
         .target_type(TargetTypeEnum::from(spec.target_type.as_str()))
         .health_check_protocol(ProtocolEnum::Http);
     let output = with_health_check!(request, health)
-        .set_tags(Some(tags(context, address)))
+        .set_tags(Some(create_tags(context, address, &spec.attributes.names())))
         .send()
         .await
         .context("CreateTargetGroup")?;
@@ -201,14 +248,17 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
     Ok(arn)
 }
 
-pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Option<&HealthCheck>, attributes: Option<&TargetGroupAttributes>) -> Result<(), AwsError> {
+pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Option<&HealthCheck>, attributes: Option<&TargetGroupAttributes>, managed: Option<&ManagedAttributes>) -> Result<(), AwsError> {
     if let Some(health) = health {
         update_health_check(context, arn, health).await?;
     }
-    if let Some(attributes) = attributes {
-        set_attributes(context, arn, attributes).await?;
-    }
-    Ok(())
+    with_attributes_tag(context, arn, managed, async {
+        match attributes {
+            Some(attributes) => set_attributes(context, arn, attributes).await,
+            None => Ok(()),
+        }
+    })
+    .await
 }
 
 async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {

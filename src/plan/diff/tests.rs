@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::observed::*;
-use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment};
-use crate::plan::{schedule, topological_order, Action, Address, Operation, Plan, Ref, Work};
-use crate::topology::{parse, HealthCheck, Topology};
+use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment, ATTRIBUTES_TAG};
+use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Operation, Plan, Ref, Work};
+use crate::topology::{parse, HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
 use super::{plan_apply, plan_destroy};
 
@@ -442,6 +442,116 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     assert!(plan.notes.iter().any(|note| note.starts_with("warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb")), "{:?}", plan.notes);
     let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
     assert!(!clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")), "ecsnet's own ingress is revoked first, no warning: {:?}", clean.notes);
+}
+
+/// TOPOLOGY with target group attributes on service-a, and its converged account with them applied.
+fn with_attributes() -> (String, Observed) {
+    let text = TOPOLOGY.replace("security_group = \"service-a-tasks\"\n", "security_group = \"service-a-tasks\"\nderegistration_delay = 30\nslow_start = 60\nstickiness = { duration = 3600 }\n");
+    let mut observed = converged_account();
+    let group = &mut observed.target_groups[1];
+    group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay,slow_start,stickiness".into());
+    group.attributes = Some(TargetGroupAttributes { deregistration_delay: Some(30), slow_start: Some(60), stickiness: Some(Stickiness::LbCookie(3600)) });
+    (text, observed)
+}
+
+/// What AWS holds after an attribute update of the plan, as observe would read it back.
+fn apply_attribute_updates(plan: &Plan, observed: &mut Observed) {
+    for change in &plan.changes {
+        match &change.operation {
+            Operation::UpdateTargetGroup { arn, attributes, managed, .. } => {
+                let group = observed.target_groups.iter_mut().find(|group| group.arn == *arn).unwrap();
+                if let Some(managed) = managed {
+                    group.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(","));
+                }
+                if let (Some(live), Some(set)) = (group.attributes.as_mut(), attributes) {
+                    live.deregistration_delay = set.deregistration_delay.or(live.deregistration_delay);
+                    live.slow_start = set.slow_start.or(live.slow_start);
+                    live.stickiness = set.stickiness.clone().or(live.stickiness.clone());
+                }
+            }
+            Operation::UpdateLoadBalancer { arn, idle_timeout, managed, .. } => {
+                let balancer = observed.load_balancers.iter_mut().find(|balancer| balancer.arn == *arn).unwrap();
+                if let Some(managed) = managed {
+                    balancer.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(","));
+                }
+                balancer.idle_timeout = idle_timeout.or(balancer.idle_timeout);
+            }
+            other => panic!("not an attribute update: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_empty() {
+    let (text, observed) = with_attributes();
+    assert!(plan_apply(&topology(&text), &observed).unwrap().is_empty(), "converged while the file sets them");
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(plan.changes.len(), 1, "{:#?}", plan.changes);
+    let change = &plan.changes[0];
+    assert_eq!((change.address.to_string(), change.action), ("service.service-a.target_group".to_string(), Action::Update));
+    let shown: Vec<String> = change.fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(
+        shown,
+        [
+            "deregistration_delay: 30 → 300 (AWS's default)",
+            "slow_start: 60 → 0 (AWS's default)",
+            "stickiness: lb_cookie 3600 s → off (AWS's default)",
+            "managed_attributes: deregistration_delay, slow_start, stickiness → (none)"
+        ]
+    );
+    assert_eq!(
+        change.operation,
+        Operation::UpdateTargetGroup {
+            arn: "arn:tg/a".into(),
+            health_check: None,
+            attributes: Some(TargetGroupAttributes { deregistration_delay: Some(300), slow_start: Some(0), stickiness: Some(Stickiness::Off) }),
+            managed: Some(ManagedAttributes { before: vec!["deregistration_delay".into(), "slow_start".into(), "stickiness".into()], after: vec![] }),
+        }
+    );
+    let mut after = observed.clone();
+    apply_attribute_updates(&plan, &mut after);
+    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+    // Observe reads attributes only where the file sets some or the tag lists some: now neither.
+    after.target_groups[1].attributes = None;
+    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+}
+
+#[test]
+fn one_attribute_leaving_the_file_resets_only_that_one() {
+    let (text, observed) = with_attributes();
+    let fewer = text.replace("slow_start = 60\n", "");
+    let plan = plan_apply(&topology(&fewer), &observed).unwrap();
+    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(shown, ["slow_start: 60 → 0 (AWS's default)", "managed_attributes: deregistration_delay, slow_start, stickiness → deregistration_delay, stickiness"]);
+    let mut after = observed.clone();
+    apply_attribute_updates(&plan, &mut after);
+    assert!(plan_apply(&topology(&fewer), &after).unwrap().is_empty());
+}
+
+#[test]
+fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
+    let (text, mut observed) = with_attributes();
+    observed.target_groups[1].tags.remove(ATTRIBUTES_TAG);
+    let plan = plan_apply(&topology(&text), &observed).unwrap();
+    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(shown, ["managed_attributes: (none) → deregistration_delay, slow_start, stickiness"]);
+    let Operation::UpdateTargetGroup { attributes, .. } = &plan.changes[0].operation else { panic!() };
+    assert_eq!(*attributes, None, "the values already match");
+}
+
+#[test]
+fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
+    let mut observed = converged_account();
+    observed.load_balancers[0].tags.insert(ATTRIBUTES_TAG.into(), "idle_timeout".into());
+    observed.load_balancers[0].idle_timeout = Some(30);
+    let with_timeout = TOPOLOGY.replace("[load_balancer]\n", "[load_balancer]\nidle_timeout = 30\n");
+    assert!(plan_apply(&topology(&with_timeout), &observed).unwrap().is_empty());
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(shown, ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
+    let mut after = observed.clone();
+    apply_attribute_updates(&plan, &mut after);
+    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
 }
 
 #[test]

@@ -696,7 +696,7 @@ zone = "in.example.com"
         let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
         assert_eq!(keys, ["service[0].deregistration_delay", "service[0].slow_start", "service[0].stickiness.duration"]);
         let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\nstickiness = {}"))).unwrap();
-        assert_eq!(topology.services[0].routing.as_ref().unwrap().attributes.stickiness, Some(86_400));
+        assert_eq!(topology.services[0].routing.as_ref().unwrap().attributes.stickiness, Some(crate::topology::Stickiness::LbCookie(86_400)));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! How the load balancer reaches a service: hosts, paths, listeners, and target group attributes.
 
 use crate::topology::file::ServiceSection;
-use crate::topology::{Dns, Listener, TargetGroupAttributes};
+use crate::topology::{Dns, Listener, Stickiness, TargetGroupAttributes};
 
 use super::{check_dns_name, normalize_host, Errors};
 
@@ -11,7 +11,7 @@ pub const MAX_CONDITION_VALUES: usize = 5;
 /// AWS's limit on wildcards (`*` and `?`) in the condition values of one rule, from the same table.
 pub const MAX_CONDITION_WILDCARDS: usize = 5;
 /// The stickiness duration when `stickiness = {}` gives none: one day, as AWS.
-const DEFAULT_STICKINESS: i64 = 86_400;
+const DEFAULT_STICKINESS: i64 = crate::topology::aws_defaults::STICKINESS_DURATION;
 
 /// Hosts, paths, listener ports and attributes of a load-balanced service.
 pub fn validate_routing(errors: &mut Errors, index: usize, section: &ServiceSection, dns: Option<&Dns>, listeners: &[Listener]) -> (Vec<String>, Vec<String>, Vec<u16>, TargetGroupAttributes) {
@@ -113,7 +113,8 @@ fn attributes(errors: &mut Errors, index: usize, section: &ServiceSection) -> Ta
             section.stickiness.as_ref().map(|stickiness| stickiness.duration.unwrap_or(DEFAULT_STICKINESS)),
             &|value| (1..=604_800).contains(&value),
             "1–604800 seconds",
-        ),
+        )
+        .map(Stickiness::LbCookie),
     }
 }
 
