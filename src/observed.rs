@@ -17,6 +17,9 @@ pub const ADDRESS_TAG: &str = "ecsnet:address";
 pub struct Observed {
     /// `None` when no VPC matches the file's `network.vpc`.
     pub vpc: Option<Vpc>,
+    /// The VPC's DNS attributes, read when the topology has a private zone or a Cloud Map namespace.
+    #[serde(default)]
+    pub vpc_dns: Option<VpcDns>,
     /// Every subnet of the VPC.
     pub subnets: Vec<Subnet>,
     /// Every security group of the VPC, with its rules.
@@ -184,6 +187,30 @@ pub struct ServiceConnect {
 pub struct Vpc {
     pub id: String,
     pub cidrs: Vec<String>,
+}
+
+/// Whether the VPC resolves names with the Amazon DNS server (`enableDnsSupport`) and gives its instances DNS
+/// hostnames (`enableDnsHostnames`). A private hosted zone, and so a Cloud Map namespace, resolves in the VPC
+/// only with both on (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcDns {
+    pub support: bool,
+    pub hostnames: bool,
+}
+
+impl VpcDns {
+    /// The attributes that are off, as AWS names them.
+    pub fn off(self) -> Vec<&'static str> {
+        [("enableDnsSupport", self.support), ("enableDnsHostnames", self.hostnames)].into_iter().filter(|(_, on)| !on).map(|(name, _)| name).collect()
+    }
+
+    /// The commands that turn `off` on: one call per attribute (AWS takes one a request), support first.
+    pub fn fix(vpc_id: &str, off: &[&str]) -> String {
+        off.iter()
+            .map(|attribute| format!("aws ec2 modify-vpc-attribute --vpc-id {vpc_id} --{}", if *attribute == "enableDnsSupport" { "enable-dns-support" } else { "enable-dns-hostnames" }))
+            .collect::<Vec<_>>()
+            .join(" && ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

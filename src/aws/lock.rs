@@ -4,7 +4,7 @@
 //! lock whose holder crashed expires. It carries the topology's tags (so a policy scoped to them covers it) with
 //! the address `lock`, which the planner passes over.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
@@ -28,6 +28,8 @@ pub struct Lock {
 pub enum LockError {
     #[error("topology \"{topology}\" is being changed by another run ({holder}), whose lock holds until {expires} (security group {group_id})\nhint: wait for that run to finish; if it crashed, its lock expires by itself, or delete the group {group_id} by hand")]
     Held { topology: String, holder: String, expires: String, group_id: String },
+    #[error("could not take the lock of topology \"{topology}\": for {seconds} s the group {name} was reported to exist and then could not be found\nhint: run again in a moment; if it keeps happening, look for the group {name} in the VPC")]
+    Unsettled { topology: String, name: String, seconds: u64 },
     #[error(transparent)]
     Aws(#[from] AwsError),
 }
@@ -40,62 +42,121 @@ pub fn lock_name(topology: &str) -> String {
     format!("ecsnet-lock-{topology}")
 }
 
+/// Between two attempts to take the lock, always: a collision with a group that vanished before it could be
+/// read, or an expired lock just deleted, must not turn the loop into a burst of CreateSecurityGroup calls.
+const PAUSE: Duration = Duration::from_secs(2);
+/// How long attempts that collide with no live holder (a group gone before it could be read, an expired lock
+/// being taken over) may go on when `wait` is shorter: EC2's reads catch up with its writes within seconds.
+const SETTLE: Duration = Duration::from_secs(30);
+
+/// The lock group now in place: its ID, holder and expiry (seconds since the epoch).
+#[derive(Debug, Clone, PartialEq)]
+struct Holder {
+    group_id: String,
+    holder: String,
+    expires: u64,
+}
+
+/// What taking the lock asks of AWS: `Ec2LockGroups` in a run, a script in the tests.
+trait LockGroups {
+    /// Creates the lock group expiring at `expires`; `Ok(None)` when a group of that name already stands.
+    async fn create(&self, expires: u64) -> Result<Option<String>, AwsError>;
+    /// The lock group in place, if any.
+    async fn current(&self) -> Result<Option<Holder>, AwsError>;
+    async fn delete(&self, group_id: &str) -> Result<(), AwsError>;
+}
+
 /// Takes the topology's lock, waiting up to `wait` while another run holds it.
 pub async fn acquire(aws: &Aws, topology: &str, vpc_id: &str, ttl: Duration, wait: Duration, progress: &dyn Progress) -> Result<Lock, LockError> {
     let holder = format!("{}@{} pid {}", std::env::var("USER").unwrap_or_else(|_| "someone".into()), hostname(), std::process::id());
-    let started = Instant::now();
+    take(&Ec2LockGroups { aws, topology, vpc_id, holder: &holder }, topology, ttl, wait, progress).await
+}
+
+/// The lock loop: create; on a collision read the holder, take over an expired lock, or wait for a live one;
+/// pause before every further attempt.
+async fn take(groups: &impl LockGroups, topology: &str, ttl: Duration, wait: Duration, progress: &dyn Progress) -> Result<Lock, LockError> {
+    let started = tokio::time::Instant::now();
     loop {
-        let expires = now() + ttl.as_secs();
+        if let Some(group_id) = groups.create(now() + ttl.as_secs()).await? {
+            return Ok(Lock { group_id });
+        }
+        match groups.current().await? {
+            Some(found) if found.expires > now() => {
+                if started.elapsed() >= wait {
+                    return Err(LockError::Held { topology: topology.to_string(), holder: found.holder, expires: format!("{} s from now", found.expires.saturating_sub(now())), group_id: found.group_id });
+                }
+                progress.report(&format!("waiting for another run of topology \"{topology}\" to finish ({}; {} s so far)", found.holder, started.elapsed().as_secs()));
+            }
+            Some(expired) => {
+                progress.report(&format!("taking over the expired lock of topology \"{topology}\" from {}", expired.holder));
+                groups.delete(&expired.group_id).await?;
+            }
+            None => {
+                if started.elapsed() >= wait.max(SETTLE) {
+                    return Err(LockError::Unsettled { topology: topology.to_string(), name: lock_name(topology), seconds: started.elapsed().as_secs() });
+                }
+                progress.report(&format!("the lock of topology \"{topology}\" was released while this run read it; trying again"));
+            }
+        }
+        tokio::time::sleep(PAUSE).await;
+    }
+}
+
+/// The lock as a security group of the VPC.
+struct Ec2LockGroups<'a> {
+    aws: &'a Aws,
+    topology: &'a str,
+    vpc_id: &'a str,
+    holder: &'a str,
+}
+
+impl LockGroups for Ec2LockGroups<'_> {
+    async fn create(&self, expires: u64) -> Result<Option<String>, AwsError> {
+        let topology = self.topology;
         let tags = TagSpecification::builder()
             .resource_type(ResourceType::SecurityGroup)
             .tags(Tag::builder().key(TOPOLOGY_TAG).value(topology).build())
             .tags(Tag::builder().key(ADDRESS_TAG).value(LOCK_ADDRESS).build())
-            .tags(Tag::builder().key(HOLDER_TAG).value(&holder).build())
+            .tags(Tag::builder().key(HOLDER_TAG).value(self.holder).build())
             .tags(Tag::builder().key(EXPIRES_TAG).value(expires.to_string()).build())
             .build();
-        let created = aws
+        let created = self
+            .aws
             .ec2
             .create_security_group()
             .group_name(lock_name(topology))
             .description(format!("ecsnet: lock of topology {topology}; deleted when the run ends"))
-            .vpc_id(vpc_id)
+            .vpc_id(self.vpc_id)
             .tag_specifications(tags)
             .send()
             .await
             .context("CreateSecurityGroup");
         match created {
-            Ok(output) => return Ok(Lock { group_id: output.group_id().unwrap_or_default().to_string() }),
-            Err(error) if error.has_code(&["InvalidGroup.Duplicate"]) => {}
-            Err(error) => return Err(error.into()),
+            Ok(output) => Ok(Some(output.group_id().unwrap_or_default().to_string())),
+            Err(error) if error.has_code(&["InvalidGroup.Duplicate"]) => Ok(None),
+            Err(error) => Err(error),
         }
-        let Some((group_id, holder, expires)) = current(aws, topology, vpc_id).await? else { continue };
-        if expires <= now() {
-            progress.report(&format!("taking over the expired lock of topology \"{topology}\" from {holder}"));
-            aws.ec2.delete_security_group().group_id(&group_id).send().await.context("DeleteSecurityGroup").or_gone(&["InvalidGroup.NotFound"])?;
-            continue;
-        }
-        if started.elapsed() >= wait {
-            return Err(LockError::Held { topology: topology.to_string(), holder, expires: format!("{} s from now", expires - now()), group_id });
-        }
-        progress.report(&format!("waiting for another run of topology \"{topology}\" to finish ({holder}; {} s so far)", started.elapsed().as_secs()));
-        tokio::time::sleep(Duration::from_secs(2)).await;
     }
-}
 
-/// The lock group now in place: its ID, holder and expiry (seconds since the epoch).
-async fn current(aws: &Aws, topology: &str, vpc_id: &str) -> Result<Option<(String, String, u64)>, AwsError> {
-    let output = aws
-        .ec2
-        .describe_security_groups()
-        .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
-        .filters(Filter::builder().name("group-name").values(lock_name(topology)).build())
-        .send()
-        .await
-        .context("DescribeSecurityGroups")?;
-    Ok(output.security_groups().first().map(|group| {
-        let tag = |key: &str| group.tags().iter().find(|tag| tag.key() == Some(key)).and_then(|tag| tag.value()).unwrap_or_default().to_string();
-        (group.group_id().unwrap_or_default().to_string(), tag(HOLDER_TAG), tag(EXPIRES_TAG).parse().unwrap_or(0))
-    }))
+    async fn current(&self) -> Result<Option<Holder>, AwsError> {
+        let output = self
+            .aws
+            .ec2
+            .describe_security_groups()
+            .filters(Filter::builder().name("vpc-id").values(self.vpc_id).build())
+            .filters(Filter::builder().name("group-name").values(lock_name(self.topology)).build())
+            .send()
+            .await
+            .context("DescribeSecurityGroups")?;
+        Ok(output.security_groups().first().map(|group| {
+            let tag = |key: &str| group.tags().iter().find(|tag| tag.key() == Some(key)).and_then(|tag| tag.value()).unwrap_or_default().to_string();
+            Holder { group_id: group.group_id().unwrap_or_default().to_string(), holder: tag(HOLDER_TAG), expires: tag(EXPIRES_TAG).parse().unwrap_or(0) }
+        }))
+    }
+
+    async fn delete(&self, group_id: &str) -> Result<(), AwsError> {
+        self.aws.ec2.delete_security_group().group_id(group_id).send().await.context("DeleteSecurityGroup").or_gone(&["InvalidGroup.NotFound"])
+    }
 }
 
 impl Lock {
@@ -104,12 +165,127 @@ impl Lock {
     /// is waited out as for any new resource, and only then taken to mean someone removed it already.
     pub async fn release(self, aws: &Aws, progress: &dyn Progress) -> Result<(), AwsError> {
         let request = aws.ec2.delete_security_group().group_id(&self.group_id);
-        let patience = retry::Patience { timeout: Duration::from_secs(10), ..retry::NEW_RESOURCE };
+        let patience = retry::Patience { bound: Duration::from_secs(10), ..retry::NEW_RESOURCE };
         let attempt = || async { request.clone().send().await.context("DeleteSecurityGroup") };
-        retry::while_code_with(patience, progress, "the lock group to be visible", retry::NOT_YET_VISIBLE, attempt).await.map(|_| ()).or_gone(&["InvalidGroup.NotFound"])
+        retry::with_patience(patience, progress, "the lock group to be visible", &["InvalidGroup.NotFound"], attempt).await.map(|_| ()).or_gone(&["InvalidGroup.NotFound"])
     }
 }
 
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname").map(|name| name.trim().to_string()).unwrap_or_else(|_| "localhost".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// AWS as a script: what each create and each read answers, and what was asked.
+    struct Script {
+        creates: Mutex<VecDeque<Option<String>>>,
+        reads: Mutex<VecDeque<Option<Holder>>>,
+        calls: Mutex<Vec<String>>,
+        /// When the test began, on the paused clock.
+        start: tokio::time::Instant,
+    }
+
+    impl Script {
+        fn new(creates: Vec<Option<&str>>, reads: Vec<Option<Holder>>) -> Script {
+            Script {
+                creates: Mutex::new(creates.into_iter().map(|id| id.map(str::to_string)).collect()),
+                reads: Mutex::new(reads.into()),
+                calls: Mutex::default(),
+                start: tokio::time::Instant::now(),
+            }
+        }
+
+        fn log(&self, call: String) {
+            self.calls.lock().unwrap().push(format!("{call} at {} s", self.start.elapsed().as_secs()));
+        }
+    }
+
+    impl LockGroups for Script {
+        async fn create(&self, _expires: u64) -> Result<Option<String>, AwsError> {
+            self.log("create".into());
+            Ok(self.creates.lock().unwrap().pop_front().unwrap_or(None))
+        }
+
+        async fn current(&self) -> Result<Option<Holder>, AwsError> {
+            self.log("read".into());
+            Ok(self.reads.lock().unwrap().pop_front().unwrap_or(None))
+        }
+
+        async fn delete(&self, group_id: &str) -> Result<(), AwsError> {
+            self.log(format!("delete {group_id}"));
+            Ok(())
+        }
+    }
+
+    #[derive(Default)]
+    struct Recorded(Mutex<Vec<String>>);
+
+    impl Progress for Recorded {
+        fn report(&self, message: &str) {
+            self.0.lock().unwrap().push(message.to_string());
+        }
+    }
+
+    fn holder(expires: u64) -> Holder {
+        Holder { group_id: "sg-lock".into(), holder: "ci@build-7 pid 4242".into(), expires }
+    }
+
+    const TTL: Duration = Duration::from_secs(1800);
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lock_group_gone_before_it_is_read_is_tried_again_after_a_pause() {
+        let script = Script::new(vec![None, Some("sg-mine")], vec![None]);
+        let progress = Recorded::default();
+        let lock = take(&script, "demo", TTL, Duration::ZERO, &progress).await.unwrap();
+        assert_eq!(lock.group_id, "sg-mine");
+        assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "create at 2 s"]);
+        assert_eq!(*progress.0.lock().unwrap(), ["the lock of topology \"demo\" was released while this run read it; trying again"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_expired_lock_is_deleted_and_taken_after_a_pause() {
+        let script = Script::new(vec![None, Some("sg-mine")], vec![Some(holder(1))]);
+        let progress = Recorded::default();
+        take(&script, "demo", TTL, Duration::ZERO, &progress).await.unwrap();
+        assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "delete sg-lock at 0 s", "create at 2 s"]);
+        assert_eq!(*progress.0.lock().unwrap(), ["taking over the expired lock of topology \"demo\" from ci@build-7 pid 4242"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_group_that_keeps_vanishing_stops_the_run_after_a_bound() {
+        let script = Script::new(vec![], vec![]);
+        let progress = Recorded::default();
+        let error = take(&script, "demo", TTL, Duration::ZERO, &progress).await.unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "could not take the lock of topology \"demo\": for 30 s the group ecsnet-lock-demo was reported to exist and then could not be found\n\
+             hint: run again in a moment; if it keeps happening, look for the group ecsnet-lock-demo in the VPC"
+        );
+        let calls = script.calls.lock().unwrap();
+        assert_eq!(calls.len(), 32, "16 attempts, 2 s apart: {calls:?}");
+        assert_eq!((calls[30].as_str(), calls[31].as_str()), ("create at 30 s", "read at 30 s"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_live_lock_is_waited_for_until_the_timeout() {
+        let far = now() + 600;
+        let script = Script::new(vec![], vec![Some(holder(far)), Some(holder(far)), Some(holder(far))]);
+        let progress = Recorded::default();
+        let error = take(&script, "demo", TTL, Duration::from_secs(4), &progress).await.unwrap_err();
+        assert!(matches!(error, LockError::Held { ref holder, .. } if holder == "ci@build-7 pid 4242"), "{error}");
+        assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "create at 2 s", "read at 2 s", "create at 4 s", "read at 4 s"]);
+        assert_eq!(
+            *progress.0.lock().unwrap(),
+            [
+                "waiting for another run of topology \"demo\" to finish (ci@build-7 pid 4242; 0 s so far)",
+                "waiting for another run of topology \"demo\" to finish (ci@build-7 pid 4242; 2 s so far)"
+            ]
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! The checks themselves, one function per area, each reading only plain data.
 
-use crate::observed::{owned_by, Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, ADDRESS_TAG};
+use crate::observed::{owned_by, Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns, ADDRESS_TAG};
 use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::plan::Address;
 use crate::topology::{Service, Topology};
@@ -54,7 +54,8 @@ pub fn checks(topology: &Topology, observed: &Observed, facts: &Facts) -> Vec<Ch
     let load_balancer = observed.load_balancers.iter().find(|lb| at(&lb.tags, name, &Address::LoadBalancer(0)));
     let load_balancer_group = observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
     let context = Context { topology, observed, facts, load_balancer, load_balancer_group };
-    let mut checks = load_balancer_checks(&context);
+    let mut checks: Vec<Check> = vpc_dns_check(&context).into_iter().collect();
+    checks.extend(load_balancer_checks(&context));
     for service in &topology.services {
         if service.routing.is_some() && load_balancer.is_some() {
             checks.extend(routing_checks(&context, service));
@@ -68,6 +69,24 @@ pub fn checks(topology: &Topology, observed: &Observed, facts: &Facts) -> Vec<Ch
         checks.extend(caller_checks(&context, service));
     }
     checks
+}
+
+/// A private zone and a Cloud Map namespace resolve in the VPC only with enableDnsSupport and enableDnsHostnames
+/// on (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support). Checked when read: when
+/// the topology makes such names.
+fn vpc_dns_check(context: &Context) -> Option<Check> {
+    let (vpc, dns) = (context.observed.vpc.as_ref()?, context.observed.vpc_dns?);
+    let names = context.topology.names_resolved_in_vpc();
+    if names.is_empty() {
+        return None;
+    }
+    let resource = format!("network.vpc {}", vpc.id);
+    let off = dns.off();
+    Some(if off.is_empty() {
+        ok("vpc_dns_enabled", resource, "enableDnsSupport and enableDnsHostnames are on")
+    } else {
+        fail("vpc_dns_enabled", resource, format!("{} off: names in {} do not resolve in the VPC", off.join(" and "), names.join(" and ")), VpcDns::fix(&vpc.id, &off))
+    })
 }
 
 fn load_balancer_checks(context: &Context) -> Vec<Check> {

@@ -204,3 +204,32 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
     let missing = checks(&topology(), &observed, &facts());
     assert_eq!(missing.iter().find(|check| check.check == "ecs_service_exists").map(|check| check.status), Some(Status::Fail));
 }
+
+#[test]
+fn a_vpc_without_dns_hostnames_fails_with_the_command_that_fixes_it() {
+    let mut observed = observed();
+    observed.vpc_dns = Some(VpcDns { support: true, hostnames: false });
+    let checks = checks(&topology(), &observed, &facts());
+    assert_eq!(
+        checks[0],
+        Check {
+            status: Status::Fail,
+            check: "vpc_dns_enabled",
+            resource: "network.vpc vpc-1".into(),
+            message: "enableDnsHostnames off: names in the private zone in.example.com and the Cloud Map namespace internal do not resolve in the VPC".into(),
+            fix: Some("aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames".into()),
+        }
+    );
+    observed.vpc_dns = Some(VpcDns { support: false, hostnames: false });
+    assert_eq!(
+        checks_of(&observed)[0].fix.as_deref(),
+        Some("aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-support && aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames")
+    );
+    observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
+    let passing = &checks_of(&observed)[0];
+    assert_eq!((passing.check, passing.status, passing.message.as_str()), ("vpc_dns_enabled", Status::Ok, "enableDnsSupport and enableDnsHostnames are on"));
+}
+
+fn checks_of(observed: &Observed) -> Vec<Check> {
+    checks(&topology(), observed, &facts())
+}

@@ -79,6 +79,8 @@ use Scope::{
 pub const OPERATIONS: &[Operation] = &[
     // EC2: the VPC, subnets, security groups and their rules.
     op(Ec2, "DescribeVpcs", &[grant("ec2:DescribeVpcs", Any)], READS),
+    // enableDnsSupport and enableDnsHostnames, which a private zone needs (a plan warning, a doctor check).
+    op(Ec2, "DescribeVpcAttribute", &[grant("ec2:DescribeVpcAttribute", Any)], READS),
     op(Ec2, "DescribeSubnets", &[grant("ec2:DescribeSubnets", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
     op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS),
     op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS),
@@ -116,6 +118,9 @@ pub const OPERATIONS: &[Operation] = &[
     op(Elb, "ModifyTargetGroup", &[grant("elasticloadbalancing:ModifyTargetGroup", TaggedForTopology)], WRITES),
     op(Elb, "ModifyTargetGroupAttributes", &[grant("elasticloadbalancing:ModifyTargetGroupAttributes", TaggedForTopology)], WRITES),
     op(Elb, "ModifyLoadBalancerAttributes", &[grant("elasticloadbalancing:ModifyLoadBalancerAttributes", TaggedForTopology)], WRITES),
+    // The attributes tag (`ecsnet:attributes`) of the topology's own target groups and load balancers.
+    op(Elb, "AddTags", &[grant("elasticloadbalancing:AddTags", TaggedForTopology)], WRITES),
+    op(Elb, "RemoveTags", &[grant("elasticloadbalancing:RemoveTags", TaggedForTopology)], WRITES),
     op(Elb, "SetRulePriorities", &[grant("elasticloadbalancing:SetRulePriorities", TaggedForTopology)], WRITES),
     op(Elb, "SetSecurityGroups", &[grant("elasticloadbalancing:SetSecurityGroups", TaggedForTopology)], WRITES),
     op(Elb, "SetSubnets", &[grant("elasticloadbalancing:SetSubnets", TaggedForTopology)], WRITES),

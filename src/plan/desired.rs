@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use crate::observed::{Direction, Observed, Peer, Permission, SecurityGroup};
+use crate::observed::{Direction, Observed, Peer, Permission, SecurityGroup, VpcDns};
 use crate::topology::names::short_hash;
 use crate::topology::{bounded_name, Connect, DefaultAction, EcsWiring, HealthCheck, Listener, RecordKind, RecordType, TargetGroupAttributes, TargetType, Topology};
 
@@ -260,11 +260,28 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
     }
     desired.zone = topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl, record: dns.record });
     desired.namespace = topology.discovery.clone();
+    desired.warnings.extend(vpc_dns_warning(topology, &vpc.id, observed.vpc_dns));
     if problems.is_empty() {
         Ok(desired)
     } else {
         Err(problems)
     }
+}
+
+/// A warning when the VPC's DNS attributes keep the names the topology makes from resolving in it.
+fn vpc_dns_warning(topology: &Topology, vpc_id: &str, dns: Option<VpcDns>) -> Option<String> {
+    let off = dns?.off();
+    let names = topology.names_resolved_in_vpc();
+    if off.is_empty() || names.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "network.vpc: {vpc_id} has {} off, so names in {} will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn {} on: {}",
+        off.join(" and "),
+        names.join(" and "),
+        if off.len() == 1 { "it" } else { "them" },
+        VpcDns::fix(vpc_id, &off)
+    ))
 }
 
 pub fn tcp(direction: Direction, port: u16, peer: Peer) -> Permission {

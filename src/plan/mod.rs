@@ -119,6 +119,25 @@ pub struct LoadBalancerSpec {
     pub idle_timeout: Option<i64>,
 }
 
+/// A change of the tag that lists the attributes ecsnet set on a target group or load balancer
+/// (`ownership::ATTRIBUTES_TAG`), sorted names before and after. A name joins the tag before its attribute is
+/// set, and leaves it only once the attribute is back at AWS's default, so a crash in between never loses track.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedAttributes {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+}
+
+impl ManagedAttributes {
+    /// The tag while the attributes change: every name of before and after.
+    pub fn during(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.before.iter().chain(&self.after).cloned().collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
 /// A listener's settings; the same for a create and a modify.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListenerSpec {
@@ -152,14 +171,14 @@ pub enum Operation {
     UpdateSecurityGroupRules { group_id: String, authorize: Vec<Permission>, revoke: Vec<SecurityGroupRule> },
     DeleteSecurityGroup { group_id: String },
     CreateLoadBalancer(LoadBalancerSpec),
-    UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>>, idle_timeout: Option<i64> },
+    UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>>, idle_timeout: Option<i64>, managed: Option<ManagedAttributes> },
     /// Create the new one beside the old; the old one (its listeners and rules with it) is deleted once
     /// everything has moved.
     ReplaceLoadBalancer { old_arn: String, spec: LoadBalancerSpec },
     DeleteLoadBalancer { arn: String },
     CreateTargetGroup(TargetGroupSpec),
     /// `None` parts stay as they are.
-    UpdateTargetGroup { arn: String, health_check: Option<HealthCheck>, attributes: Option<TargetGroupAttributes> },
+    UpdateTargetGroup { arn: String, health_check: Option<HealthCheck>, attributes: Option<TargetGroupAttributes>, managed: Option<ManagedAttributes> },
     /// Create the new one; the old one is deleted once nothing refers to it any more.
     ReplaceTargetGroup { old_arn: String, spec: TargetGroupSpec },
     DeleteTargetGroup { arn: String },

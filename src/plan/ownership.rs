@@ -10,10 +10,23 @@ pub fn owner_record_name(host: &str) -> String {
     format!("_ecsnet.{host}")
 }
 
-/// The TXT value, quoted as Route 53 wants it.
+/// The longest character-string a TXT record holds (RFC 1035 3.3.14; Route 53 takes longer values only split
+/// into several quoted strings: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat).
+pub const MAX_TXT_STRING: usize = 255;
+
+/// The TXT value, quoted as Route 53 wants it: one string of at most 255 characters. A record's address names
+/// its host, which the TXT record's own name carries too; when the whole address would not fit (a long
+/// topology, service and host together), the host is left out of it.
 pub fn owner_record_value(topology: &str, address: &Address) -> String {
-    format!("\"{HERITAGE},ecsnet/topology={topology},ecsnet/address={address}\"")
+    let full = format!("{HERITAGE},ecsnet/topology={topology},ecsnet/address={address}");
+    match address {
+        Address::DnsRecord(service, _) if full.len() > MAX_TXT_STRING => format!("\"{HERITAGE},ecsnet/topology={topology},ecsnet/address=service.{service}.{HOSTLESS_RECORD}\""),
+        _ => format!("\"{full}\""),
+    }
 }
+
+/// The end of a record's address written without its host.
+const HOSTLESS_RECORD: &str = "dns_record";
 
 /// The host and address an ownership TXT record marks for `topology`, if it is one of its.
 pub fn parse_owner_record(topology: &str, name: &str, value: &str) -> Option<(String, Address)> {
@@ -22,7 +35,14 @@ pub fn parse_owner_record(topology: &str, name: &str, value: &str) -> Option<(St
     if !fields.contains(&HERITAGE) || !fields.contains(&format!("ecsnet/topology={topology}").as_str()) {
         return None;
     }
-    let address = fields.iter().find_map(|field| field.strip_prefix("ecsnet/address="))?.parse().ok()?;
+    let address = fields.iter().find_map(|field| field.strip_prefix("ecsnet/address="))?;
+    let address = match address.parse() {
+        Ok(address) => address,
+        Err(_) => {
+            let service = address.strip_prefix("service.")?.strip_suffix(&format!(".{HOSTLESS_RECORD}")).filter(|service| !service.contains('.'))?;
+            Address::DnsRecord(service.to_string(), host.to_string())
+        }
+    };
     Some((host.to_string(), address))
 }
 
@@ -52,6 +72,23 @@ pub fn parse_resource_description(description: Option<&str>, topology: &str) -> 
 /// The address tag of a topology's lock group (`aws::lock`): not a resource of any plan.
 pub const LOCK_ADDRESS: &str = "lock";
 
+/// The tag on a target group or load balancer that lists the attributes ecsnet set there (`slow_start,stickiness`,
+/// `idle_timeout`), so that one the file no longer sets goes back to AWS's default instead of staying as it was.
+pub const ATTRIBUTES_TAG: &str = "ecsnet:attributes";
+
+/// The attributes a resource's tags say ecsnet set, sorted.
+pub fn managed_attributes(tags: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+    let mut names: Vec<String> = tags.get(ATTRIBUTES_TAG).map(|value| value.split(',').filter(|name| !name.is_empty()).map(str::to_string).collect()).unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The tag's value for these attributes.
+pub fn attributes_tag_value(names: &[String]) -> String {
+    names.join(",")
+}
+
 /// The ECS service tag that records the Service Connect settings ecsnet turned on.
 pub const SERVICE_CONNECT_TAG: &str = "ecsnet:service-connect";
 
@@ -68,6 +105,28 @@ mod tests {
         assert_eq!(parse_owner_record("demo2", &name, &value), None);
         assert_eq!(parse_owner_record("demo", "service-a.in.example.com", &value), None);
         assert_eq!(parse_owner_record("demo", &name, "\"v=spf1 -all\""), None);
+    }
+
+    #[test]
+    fn owner_values_fit_one_txt_string_even_for_the_longest_names() {
+        // The longest names validation lets through: 32-character topology and service names, a 128-character
+        // host (the longest a host-header condition takes).
+        let topology = "t".repeat(32);
+        let service = "s".repeat(32);
+        let host = format!("{}.{}.{}.example.com", "a".repeat(63), "b".repeat(40), "c".repeat(11));
+        assert_eq!(host.len(), 128);
+        let address = Address::DnsRecord(service.clone(), host.clone());
+        let value = owner_record_value(&topology, &address);
+        assert_eq!(value, format!("\"heritage=ecsnet,ecsnet/topology={topology},ecsnet/address=service.{service}.dns_record\""));
+        assert!(value.len() - 2 <= MAX_TXT_STRING, "{} characters", value.len() - 2);
+        assert_eq!(parse_owner_record(&topology, &owner_record_name(&host), &value), Some((host.clone(), address)));
+        assert_eq!(parse_owner_record("demo", "_ecsnet.x.example.com", "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.a.b.dns_record\""), None);
+    }
+
+    #[test]
+    fn owner_values_that_fit_keep_the_whole_address() {
+        let address = Address::DnsRecord("api".into(), "api.in.example.com".into());
+        assert_eq!(owner_record_value("demo", &address), "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.api.dns_record.api.in.example.com\"");
     }
 
     #[test]

@@ -12,7 +12,8 @@ use super::ownership::LOCK_ADDRESS;
 use super::{render, Plan};
 
 const FORMAT: &str = "ecsnet-saved-plan";
-/// 2: ECS updates keep foreign load balancer entries whole (`EcsLoadBalancerSpec::Kept`).
+/// 2: ECS updates keep foreign load balancer entries whole, and target group and load balancer updates carry
+/// the attributes ecsnet manages.
 pub const SAVED_FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

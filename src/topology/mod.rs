@@ -36,6 +36,13 @@ pub struct Topology {
     pub services: Vec<Service>,
 }
 
+impl Topology {
+    /// The names the topology makes that resolve only inside the VPC: its private zone, its Cloud Map namespace.
+    pub fn names_resolved_in_vpc(&self) -> Vec<String> {
+        self.dns.iter().map(|dns| format!("the private zone {}", dns.zone)).chain(self.discovery.iter().map(|namespace| format!("the Cloud Map namespace {namespace}"))).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     /// A VPC ID (`vpc-…`) or the value of the VPC's Name tag.
@@ -50,7 +57,7 @@ pub struct LoadBalancer {
     pub scheme: Scheme,
     /// `None`: the VPC's CIDR blocks, known once the VPC is read.
     pub allowed_cidrs: Option<Vec<String>>,
-    /// Seconds; `None` leaves AWS's value (60) alone.
+    /// Seconds; `None` leaves AWS's value (60) alone, unless ecsnet set it earlier (then it goes back to 60).
     pub idle_timeout: Option<i64>,
     pub listeners: Vec<Listener>,
 }
@@ -160,18 +167,68 @@ pub struct Routing {
     pub attributes: TargetGroupAttributes,
 }
 
-/// Target group attributes ecsnet manages when the file sets them; `None` leaves AWS's value alone.
+/// Target group attributes ecsnet manages when the file sets them; `None` leaves AWS's value alone. Read from AWS,
+/// every attribute read is `Some`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TargetGroupAttributes {
     pub deregistration_delay: Option<i64>,
     pub slow_start: Option<i64>,
+    pub stickiness: Option<Stickiness>,
+}
+
+/// A target group's stickiness.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Stickiness {
+    Off,
     /// Load-balancer cookie stickiness, its duration in seconds.
-    pub stickiness: Option<i64>,
+    LbCookie(i64),
+    /// On, of a type ecsnet does not set (such as `app_cookie`).
+    Other(String),
+}
+
+impl std::fmt::Display for Stickiness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stickiness::Off => write!(f, "off"),
+            Stickiness::LbCookie(duration) => write!(f, "lb_cookie {duration} s"),
+            Stickiness::Other(kind) => write!(f, "{kind}"),
+        }
+    }
+}
+
+/// AWS's values for the attributes ecsnet manages, which an attribute ecsnet set goes back to when it leaves the
+/// file (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html,
+/// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
+pub mod aws_defaults {
+    pub const DEREGISTRATION_DELAY: i64 = 300;
+    pub const SLOW_START: i64 = 0;
+    /// Stickiness off; its cookie duration back to one day.
+    pub const STICKINESS_DURATION: i64 = 86_400;
+    pub const IDLE_TIMEOUT: i64 = 60;
 }
 
 impl TargetGroupAttributes {
     pub fn is_empty(&self) -> bool {
         *self == TargetGroupAttributes::default()
+    }
+
+    /// The names (as the file writes them) of the attributes set here.
+    pub fn names(&self) -> Vec<&'static str> {
+        [("deregistration_delay", self.deregistration_delay.is_some()), ("slow_start", self.slow_start.is_some()), ("stickiness", self.stickiness.is_some())]
+            .into_iter()
+            .filter(|(_, set)| *set)
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// These attributes, with AWS's default for each one named in `previously_set` and not set here.
+    pub fn with_defaults_for(&self, previously_set: &[String]) -> TargetGroupAttributes {
+        let dropped = |name: &str| previously_set.iter().any(|set| set == name);
+        TargetGroupAttributes {
+            deregistration_delay: self.deregistration_delay.or(dropped("deregistration_delay").then_some(aws_defaults::DEREGISTRATION_DELAY)),
+            slow_start: self.slow_start.or(dropped("slow_start").then_some(aws_defaults::SLOW_START)),
+            stickiness: self.stickiness.clone().or(dropped("stickiness").then_some(Stickiness::Off)),
+        }
     }
 }
 

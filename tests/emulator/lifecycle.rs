@@ -101,7 +101,8 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     let after = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode", "-v"]).expect(0);
     assert!(after.stdout.starts_with("No changes."), "{}", after.stdout);
     let requests: u32 = after.stderr.split(" in ").nth(1).and_then(|rest| rest.split(' ').next()).and_then(|count| count.parse().ok()).unwrap_or_else(|| panic!("{}", after.stderr));
-    assert!(requests <= 16, "reading live state took {requests} requests: {}", after.stderr);
+    // Two of them read the VPC's DNS attributes (DescribeVpcAttribute reads one attribute a call), at once.
+    assert!(requests <= 18, "reading live state took {requests} requests: {}", after.stderr);
     let records = account.records(&zone_id).await;
     assert!(records.contains(&format!("CNAME api.{zone}")) && records.contains(&format!("TXT _ecsnet.api.{zone}")), "{records:?}");
 

@@ -3,7 +3,7 @@
 
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, FixedResponseActionConfig};
 
-use crate::support::{ecsnet, fresh, Network, TopologyFile};
+use crate::support::{ecsnet, fresh, requests_of, Network, TopologyFile};
 
 fn paths_topology(name: &str, network: &Network, users_group: &str, messages_group: &str, zone: &str) -> String {
     format!(
@@ -161,10 +161,18 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     let endpoint = &account.endpoint;
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(plan.stdout.contains(&format!("+ load_balancer.2  {name}-alb-2")), "{}", plan.stdout);
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve", "-v"]).expect(0);
+    // 105 CNAMEs and their markers hold about 34,000 characters of values, an UPSERT counting twice: more than
+    // the 32,000 one ChangeResourceRecordSets takes.
+    assert_eq!(requests_of(&applied, "Route 53.ChangeResourceRecordSets"), 2, "{}", applied.stderr);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let owned = account.owned_load_balancing_resources(&name).await;
     assert_eq!(owned.iter().filter(|arn| arn.contains(":loadbalancer/")).count(), 2, "two load balancers");
+    // At most 100 unique target groups per load balancer, its empty default one included: 99 services and 6.
+    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s98.{zone}"), "--output", "json"]).expect(0).json();
+    assert_eq!(route.as_array().unwrap().iter().find(|answer| answer["service"] == "s98").unwrap()["load_balancer"], format!("{name}-alb"));
+    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s99.{zone}"), "--output", "json"]).expect(0).json();
+    assert_eq!(route.as_array().unwrap().iter().find(|answer| answer["service"] == "s99").unwrap()["load_balancer"], format!("{name}-alb-2"));
     let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s104.{zone}"), "--output", "json"]).expect(0).json();
     let answered: Vec<_> = route.as_array().unwrap().iter().filter(|answer| answer["service"] == "s104").collect();
     assert_eq!(answered.len(), 1, "{route:#}");
@@ -194,5 +202,54 @@ async fn a_more_specific_path_added_later_takes_the_general_rules_priority_witho
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let routed = ecsnet(endpoint, &["route", "-f", file.arg(), "api.example.com", "/users/7", "--output", "json"]).expect(0).json();
     assert_eq!(routed[0]["service"], "users", "{routed:#}");
+    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attributes_removed_from_the_file_go_back_to_aws_defaults() {
+    let (account, name, network) = fresh("attrs").await;
+    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
+    let service = format!("[[service]]\nname = \"api\"\nport = 8080\nhost = \"api.example.com\"\nsecurity_group = \"{}\"\n", network.tasks_group_id);
+    let set = format!("{head}[load_balancer]\nidle_timeout = 30\n{service}deregistration_delay = 0\nslow_start = 30\nstickiness = {{ duration = 3600 }}\n");
+    let file = TopologyFile::new(&set);
+    let endpoint = &account.endpoint;
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    file.rewrite(&format!("{head}[load_balancer]\n{service}"));
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    let fields = |address: &str| -> Vec<String> {
+        let change = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == address).unwrap_or_else(|| panic!("{plan:#}"));
+        change["fields"].as_array().unwrap().iter().map(|field| format!("{}: {} → {}", field["field"].as_str().unwrap(), field["old"].as_str().unwrap(), field["new"].as_str().unwrap())).collect()
+    };
+    assert_eq!(plan["changes"].as_array().unwrap().len(), 2, "{plan:#}");
+    assert_eq!(fields("load_balancer"), ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
+    assert_eq!(
+        fields("service.api.target_group"),
+        [
+            "deregistration_delay: 0 → 300 (AWS's default)",
+            "slow_start: 30 → 0 (AWS's default)",
+            "stickiness: lb_cookie 3600 s → off (AWS's default)",
+            "managed_attributes: deregistration_delay, slow_start, stickiness → (none)"
+        ]
+    );
+    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+
+    let owned = account.owned_load_balancing_resources(&name).await;
+    let group = owned.iter().find(|arn| arn.contains(":targetgroup/") && arn.contains("-api-")).unwrap();
+    let attributes = account.elb.describe_target_group_attributes().target_group_arn(group).send().await.unwrap();
+    let attribute = |key: &str| attributes.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+    assert_eq!(
+        [attribute("deregistration_delay.timeout_seconds"), attribute("slow_start.duration_seconds"), attribute("stickiness.enabled")],
+        [Some("300".to_string()), Some("0".to_string()), Some("false".to_string())]
+    );
+    let balancer = owned.iter().find(|arn| arn.contains(":loadbalancer/")).unwrap();
+    let balancer_attributes = account.elb.describe_load_balancer_attributes().load_balancer_arn(balancer).send().await.unwrap();
+    let idle = balancer_attributes.attributes().iter().find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds")).and_then(|attribute| attribute.value());
+    assert_eq!(idle, Some("60"));
+    let tags = account.elb.describe_tags().resource_arns(group).resource_arns(balancer).send().await.unwrap();
+    assert!(tags.tag_descriptions().iter().flat_map(|description| description.tags()).all(|tag| tag.key() != Some("ecsnet:attributes")), "nothing left to reset: {tags:?}");
+
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }

@@ -6,6 +6,7 @@ mod support;
 mod cli;
 mod lifecycle;
 mod load_balancer;
+mod network;
 mod operator;
 mod resilience;
 mod wiring;

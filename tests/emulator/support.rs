@@ -113,6 +113,8 @@ impl Account {
         let name_tag = |kind: ResourceType, value: &str| TagSpecification::builder().resource_type(kind).tags(Tag::builder().key("Name").value(value).build()).build();
         let vpc = self.ec2.create_vpc().cidr_block("10.0.0.0/16").tag_specifications(name_tag(ResourceType::Vpc, &format!("{name}-vpc"))).send().await.unwrap();
         let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+        // As AWS's, the emulator's new VPCs have DNS hostnames off, and a private zone needs them on.
+        self.set_dns_hostnames(&vpc_id, true).await;
         let subnet_names = [format!("{name}-a"), format!("{name}-b")];
         for (index, (subnet, zone)) in subnet_names.iter().zip(["us-east-1a", "us-east-1b"]).enumerate() {
             self.ec2
@@ -135,6 +137,12 @@ impl Account {
     /// Waits until EC2 knows a group just created, as a user's group would be known long before ecsnet runs.
     async fn until_visible(&self, group_id: &str) {
         self.ec2.describe_security_groups().group_ids(group_id).send().await.unwrap();
+    }
+
+    /// Turns the VPC's enableDnsHostnames attribute on or off.
+    pub async fn set_dns_hostnames(&self, vpc_id: &str, on: bool) {
+        let value = aws_sdk_ec2::types::AttributeBooleanValue::builder().value(on).build();
+        self.ec2.modify_vpc_attribute().vpc_id(vpc_id).enable_dns_hostnames(value).send().await.unwrap();
     }
 
     /// A security group of the network for another service's tasks.
@@ -294,6 +302,12 @@ impl Account {
     }
 }
 
+/// How many requests of `operation` (as `-v` names it, such as `Route 53.ChangeResourceRecordSets`) a run made.
+pub fn requests_of(run: &Run, operation: &str) -> u32 {
+    let line = run.stderr.lines().find(|line| line.contains("AWS requests in all: ")).unwrap_or_else(|| panic!("no request counts (run with -v):\n{}", run.stderr));
+    line.split(": ").nth(1).unwrap().split(", ").find_map(|entry| entry.strip_prefix(&format!("{operation} "))).map_or(0, |count| count.parse().unwrap())
+}
+
 /// The result of one run of the real binary.
 pub struct Run {
     pub code: i32,
@@ -321,12 +335,24 @@ impl Run {
     }
 }
 
+/// The access key a test's runs sign with. AWS throttles per account, and each test stands for one user's account:
+/// the AWS-rules layer keys its request-rate buckets by access key, so the runs of one topology file share theirs,
+/// and thirty tests in parallel do not throttle each other as one account would never be loaded. (The emulator
+/// keeps one account's state for every key.)
+fn account_key(args: &[&str]) -> String {
+    use std::hash::{Hash, Hasher};
+    let file = args.iter().position(|arg| *arg == "-f").and_then(|index| args.get(index + 1)).copied().unwrap_or("none");
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    file.hash(&mut hasher);
+    format!("ECSNETTEST{:016X}", hasher.finish())
+}
+
 /// Runs `ecsnet` against the emulator with `args`, no terminal on stdin.
 pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
         .args(args)
         .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_ACCESS_KEY_ID", account_key(args))
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env_remove("AWS_PROFILE")
@@ -426,7 +452,7 @@ pub fn spawn_ecsnet(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> std:
     command
         .args(args)
         .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_ACCESS_KEY_ID", account_key(args))
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env("NO_COLOR", "1")

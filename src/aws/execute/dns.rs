@@ -1,4 +1,4 @@
-//! Private hosted zones and record changes (Route 53): one change batch per zone.
+//! Private hosted zones and record changes (Route 53): a zone's changes in as few change batches as AWS allows.
 
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,7 +12,8 @@ use crate::observed::Record;
 use crate::plan::{self, Address, Operation};
 use crate::topology::RecordKind;
 
-use super::Context;
+use super::record_batches::{self, RecordAction, Unit, Weighed};
+use super::{retry, Context};
 
 /// Creates the private zone on the VPC; its comment, set in the create call, marks it as the topology's.
 pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, vpc_id: &str, comment: &str) -> Result<String, AwsError> {
@@ -61,36 +62,46 @@ fn alias_set(name: &str, dns_name: &str, zone_id: &str) -> Result<ResourceRecord
     ResourceRecordSet::builder().name(name).r#type(RrType::A).alias_target(target).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
-fn delete(record: &Record) -> Result<Change, AwsError> {
-    let set = match (&record.alias, &record.alias_zone) {
-        (Some(dns_name), Some(zone_id)) => alias_set(&record.name, dns_name, zone_id)?,
-        _ => record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?,
+fn delete(record: &Record) -> Result<Weighed<Change>, AwsError> {
+    let (set, values) = match (&record.alias, &record.alias_zone) {
+        (Some(dns_name), Some(zone_id)) => (alias_set(&record.name, dns_name, zone_id)?, vec![dns_name.clone()]),
+        _ => (record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?, record.values.clone()),
     };
-    change(ChangeAction::Delete, set)
+    Ok(Weighed { action: RecordAction::Delete, values, change: change(ChangeAction::Delete, set)? })
 }
 
-/// Sends the record changes of these plan changes, one ChangeResourceRecordSets per zone.
+fn upsert(set: ResourceRecordSet, values: Vec<String>) -> Result<Weighed<Change>, AwsError> {
+    Ok(Weighed { action: RecordAction::Upsert, values, change: change(ChangeAction::Upsert, set)? })
+}
+
+/// Sends the record changes of these plan changes: per zone, in as few ChangeResourceRecordSets requests as
+/// Route 53's limits allow (`record_batches`), one after another (Route 53 takes five requests a second, and
+/// refuses a zone's next change while it still processes the last with PriorRequestNotComplete).
 pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) -> Result<(), AwsError> {
-    let mut batches: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    let mut zones: BTreeMap<String, Vec<Unit<Change>>> = BTreeMap::new();
     for plan_change in changes {
-        let Operation::ChangeRecords { zone, upsert, delete: deletes } = &plan_change.operation else { continue };
-        let batch = batches.entry(context.outputs.id(zone)?).or_default();
-        for record in deletes {
-            batch.push(delete(record)?);
-        }
-        if let Some(spec) = upsert {
+        let Operation::ChangeRecords { zone, upsert: wanted, delete: deletes } = &plan_change.operation else { continue };
+        let mut unit = deletes.iter().map(delete).collect::<Result<Vec<_>, _>>()?;
+        if let Some(spec) = wanted {
             let (dns_name, zone_id) = context.outputs.dns_name(&spec.target)?;
             let set = match spec.kind {
-                RecordKind::Cname => record_set(&spec.host, RrType::Cname, Some(spec.ttl), &[dns_name])?,
+                RecordKind::Cname => record_set(&spec.host, RrType::Cname, Some(spec.ttl), std::slice::from_ref(&dns_name))?,
                 RecordKind::Alias => alias_set(&spec.host, &dns_name, &zone_id)?,
             };
-            batch.push(change(ChangeAction::Upsert, set)?);
-            batch.push(change(ChangeAction::Upsert, record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?)?);
+            unit.push(upsert(set, vec![dns_name])?);
+            let marker = record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?;
+            unit.push(upsert(marker, vec![spec.owner_value.clone()])?);
         }
+        zones.entry(context.outputs.id(zone)?).or_default().push(unit);
     }
-    for (zone_id, changes) in batches {
-        let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-        context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch).send().await.context("ChangeResourceRecordSets")?;
+    for (zone_id, units) in zones {
+        for changes in record_batches::split(units) {
+            let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+            retry::while_code(context.progress, &format!("zone {zone_id} to finish its previous change"), &["PriorRequestNotComplete"], || async {
+                context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch.clone()).send().await.map(|_| ()).context("ChangeResourceRecordSets")
+            })
+            .await?;
+        }
     }
     Ok(())
 }

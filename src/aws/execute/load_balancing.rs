@@ -9,8 +9,9 @@ use aws_sdk_elasticloadbalancingv2::types::{
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
-use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, Operation, Ref, RuleConditions, TargetGroupSpec};
-use crate::topology::{HealthCheck, TargetGroupAttributes};
+use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
+use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, ManagedAttributes, Operation, Ref, RuleConditions, TargetGroupSpec};
+use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes};
 
 use super::{retry, Context, Created};
 
@@ -53,6 +54,20 @@ fn conditions(conditions: &RuleConditions) -> Vec<RuleCondition> {
     list
 }
 
+/// The target group a default action forwards to, for the wait on what this apply just created.
+fn default_group(default: &DefaultSpec) -> &Ref {
+    const NONE: &Ref = &Ref::Known(String::new());
+    match default {
+        DefaultSpec::Forward(group) => group,
+        _ => NONE,
+    }
+}
+
+/// What a create waits for when it uses IDs this apply just created.
+fn sees_new(address: &Address) -> String {
+    format!("{address} to see what this apply just created")
+}
+
 fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action, AwsError> {
     Ok(match default {
         DefaultSpec::Forward(group) => forward(context.outputs.id(group)?),
@@ -67,7 +82,7 @@ fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action
     })
 }
 
-/// Sets the target group attributes the file manages (the others stay as they are).
+/// Sets the target group attributes given (the others stay as they are).
 async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGroupAttributes) -> Result<(), AwsError> {
     let attribute = |key: &str, value: String| TargetGroupAttribute::builder().key(key).value(value).build();
     let mut list = Vec::new();
@@ -77,61 +92,112 @@ async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGro
     if let Some(slow_start) = attributes.slow_start {
         list.push(attribute("slow_start.duration_seconds", slow_start.to_string()));
     }
-    if let Some(duration) = attributes.stickiness {
-        list.push(attribute("stickiness.enabled", "true".into()));
-        list.push(attribute("stickiness.type", "lb_cookie".into()));
-        list.push(attribute("stickiness.lb_cookie.duration_seconds", duration.to_string()));
+    match &attributes.stickiness {
+        Some(Stickiness::LbCookie(duration)) => {
+            list.push(attribute("stickiness.enabled", "true".into()));
+            list.push(attribute("stickiness.type", "lb_cookie".into()));
+            list.push(attribute("stickiness.lb_cookie.duration_seconds", duration.to_string()));
+        }
+        // Back to AWS's default: off, and the cookie's duration at one day.
+        Some(Stickiness::Off) => {
+            list.push(attribute("stickiness.enabled", "false".into()));
+            list.push(attribute("stickiness.lb_cookie.duration_seconds", aws_defaults::STICKINESS_DURATION.to_string()));
+        }
+        Some(Stickiness::Other(_)) | None => {}
     }
     if list.is_empty() {
         return Ok(());
     }
-    let request = context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list));
-    retry::while_not_visible(context.progress, "ModifyTargetGroupAttributes", || async { request.clone().send().await.context("ModifyTargetGroupAttributes") }).await?;
+    context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list)).send().await.context("ModifyTargetGroupAttributes")?;
     Ok(())
+}
+
+/// Sets the attributes tag of a target group or load balancer to `names` (removes it when there are none).
+async fn set_attributes_tag(context: &Context<'_>, arn: &str, names: &[String]) -> Result<(), AwsError> {
+    if names.is_empty() {
+        context.aws.elb.remove_tags().resource_arns(arn).tag_keys(ATTRIBUTES_TAG).send().await.context("RemoveTags")?;
+    } else {
+        let tag = Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(names)).build();
+        context.aws.elb.add_tags().resource_arns(arn).tags(tag).send().await.context("AddTags")?;
+    }
+    Ok(())
+}
+
+/// Runs `set` (a change of attributes) between the two halves of a change of the attributes tag: names join the
+/// tag before their attribute is set, and leave it after it is back at AWS's default.
+async fn with_attributes_tag<F: std::future::Future<Output = Result<(), AwsError>>>(context: &Context<'_>, arn: &str, managed: Option<&ManagedAttributes>, set: F) -> Result<(), AwsError> {
+    if let Some(managed) = managed.filter(|managed| managed.during() != managed.before) {
+        set_attributes_tag(context, arn, &managed.during()).await?;
+    }
+    set.await?;
+    if let Some(managed) = managed.filter(|managed| managed.during() != managed.after) {
+        set_attributes_tag(context, arn, &managed.after).await?;
+    }
+    Ok(())
+}
+
+/// The tags a create carries: ownership, and the attributes it sets.
+fn create_tags(context: &Context<'_>, address: &Address, attributes: &[&str]) -> Vec<Tag> {
+    let mut list = tags(context, address);
+    if !attributes.is_empty() {
+        let names: Vec<String> = attributes.iter().map(|name| name.to_string()).collect();
+        list.push(Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(&names)).build());
+    }
+    list
 }
 
 async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
     let attribute = LoadBalancerAttribute::builder().key("idle_timeout.timeout_seconds").value(seconds.to_string()).build();
-    let request = context.aws.elb.modify_load_balancer_attributes().load_balancer_arn(arn).attributes(attribute);
-    retry::while_not_visible(context.progress, "ModifyLoadBalancerAttributes", || async { request.clone().send().await.context("ModifyLoadBalancerAttributes") }).await?;
+    context.aws.elb.modify_load_balancer_attributes().load_balancer_arn(arn).attributes(attribute).send().await.context("ModifyLoadBalancerAttributes")?;
     Ok(())
 }
 
 pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec: &LoadBalancerSpec) -> Result<Created, AwsError> {
     let security_group = context.outputs.id(&spec.security_group)?;
-    let output = context
-        .aws
-        .elb
-        .create_load_balancer()
-        .name(&spec.name)
-        .r#type(LoadBalancerTypeEnum::Application)
-        .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
-        .set_subnets(Some(spec.subnet_ids.clone()))
-        .security_groups(security_group)
-        .set_tags(Some(tags(context, address)))
-        .send()
-        .await
-        .context("CreateLoadBalancer")?;
+    let codes = retry::codes_for_new(&[(&spec.security_group, "InvalidSecurityGroup")]);
+    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || async {
+        context
+            .aws
+            .elb
+            .create_load_balancer()
+            .name(&spec.name)
+            .r#type(LoadBalancerTypeEnum::Application)
+            .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
+            .set_subnets(Some(spec.subnet_ids.clone()))
+            .security_groups(&security_group)
+            .set_tags(Some(create_tags(context, address, if spec.idle_timeout.is_some() { &["idle_timeout"][..] } else { &[] })))
+            .send()
+            .await
+            .context("CreateLoadBalancer")
+    })
+    .await?;
     let load_balancer = output.load_balancers().first().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancers"))?;
     let arn = load_balancer.load_balancer_arn().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?.to_string();
     if let Some(seconds) = spec.idle_timeout {
-        set_idle_timeout(context, &arn, seconds).await?;
+        retry::until_visible(context.progress, &sees_new(address), &["LoadBalancerNotFound"], || set_idle_timeout(context, &arn, seconds)).await?;
     }
     let dns_name = load_balancer.dns_name().map(|name| (name.to_string(), load_balancer.canonical_hosted_zone_id().unwrap_or_default().to_string()));
     Ok(Created { id: arn, dns_name })
 }
 
-pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>, idle_timeout: Option<i64>) -> Result<(), AwsError> {
-    if let Some(seconds) = idle_timeout {
-        set_idle_timeout(context, arn, seconds).await?;
-    }
+pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>, idle_timeout: Option<i64>, managed: Option<&ManagedAttributes>) -> Result<(), AwsError> {
+    with_attributes_tag(context, arn, managed, async {
+        match idle_timeout {
+            Some(seconds) => set_idle_timeout(context, arn, seconds).await,
+            None => Ok(()),
+        }
+    })
+    .await?;
     if let Some(subnet_ids) = subnet_ids {
         context.aws.elb.set_subnets().load_balancer_arn(arn).set_subnets(Some(subnet_ids.to_vec())).send().await.context("SetSubnets")?;
     }
     if let Some(groups) = security_groups {
         let ids = groups.iter().map(|group| context.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
-        let request = context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids));
-        retry::while_not_visible(context.progress, "SetSecurityGroups", || async { request.clone().send().await.context("SetSecurityGroups") }).await?;
+        let codes = retry::codes_for_new(&groups.iter().map(|group| (group, "InvalidSecurityGroup")).collect::<Vec<_>>());
+        retry::until_visible(context.progress, &format!("load balancer {arn} to see its new security group"), &codes, || async {
+            context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids.clone())).send().await.context("SetSecurityGroups")
+        })
+        .await?;
     }
     Ok(())
 }
@@ -172,24 +238,27 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
         .target_type(TargetTypeEnum::from(spec.target_type.as_str()))
         .health_check_protocol(ProtocolEnum::Http);
     let output = with_health_check!(request, health)
-        .set_tags(Some(tags(context, address)))
+        .set_tags(Some(create_tags(context, address, &spec.attributes.names())))
         .send()
         .await
         .context("CreateTargetGroup")?;
     let group = output.target_groups().first().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroups"))?;
     let arn = group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
-    set_attributes(context, &arn, &spec.attributes).await?;
+    retry::until_visible(context.progress, &sees_new(address), &["TargetGroupNotFound"], || set_attributes(context, &arn, &spec.attributes)).await?;
     Ok(arn)
 }
 
-pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Option<&HealthCheck>, attributes: Option<&TargetGroupAttributes>) -> Result<(), AwsError> {
+pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Option<&HealthCheck>, attributes: Option<&TargetGroupAttributes>, managed: Option<&ManagedAttributes>) -> Result<(), AwsError> {
     if let Some(health) = health {
         update_health_check(context, arn, health).await?;
     }
-    if let Some(attributes) = attributes {
-        set_attributes(context, arn, attributes).await?;
-    }
-    Ok(())
+    with_attributes_tag(context, arn, managed, async {
+        match attributes {
+            Some(attributes) => set_attributes(context, arn, attributes).await,
+            None => Ok(()),
+        }
+    })
+    .await
 }
 
 async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {
@@ -208,20 +277,26 @@ pub async fn delete_target_group(context: &Context<'_>, arn: &str) -> Result<(),
 }
 
 pub async fn create_listener(context: &Context<'_>, address: &Address, load_balancer: &Ref, spec: &ListenerSpec) -> Result<String, AwsError> {
-    let mut request = context
-        .aws
-        .elb
-        .create_listener()
-        .load_balancer_arn(context.outputs.id(load_balancer)?)
-        .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
-        .port(spec.port.into())
-        .default_actions(default_action(context, &spec.default)?)
-        .set_ssl_policy(spec.ssl_policy.clone())
-        .set_tags(Some(tags(context, address)));
-    if let Some(certificate) = &spec.certificate_arn {
-        request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
-    }
-    let output = retry::while_not_visible(context.progress, "CreateListener", || async { request.clone().send().await.context("CreateListener") }).await?;
+    let load_balancer_arn = context.outputs.id(load_balancer)?;
+    let default = default_action(context, &spec.default)?;
+    let codes = retry::codes_for_new(&[(load_balancer, "LoadBalancerNotFound"), (default_group(&spec.default), "TargetGroupNotFound")]);
+    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || {
+        let mut request = context
+            .aws
+            .elb
+            .create_listener()
+            .load_balancer_arn(&load_balancer_arn)
+            .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
+            .port(spec.port.into())
+            .default_actions(default.clone())
+            .set_ssl_policy(spec.ssl_policy.clone())
+            .set_tags(Some(tags(context, address)));
+        if let Some(certificate) = &spec.certificate_arn {
+            request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+        }
+        async { request.send().await.context("CreateListener") }
+    })
+    .await?;
     let listener = output.listeners().first().ok_or_else(|| AwsError::missing("CreateListener", "Listeners"))?;
     Ok(listener.listener_arn().ok_or_else(|| AwsError::missing("CreateListener", "ListenerArn"))?.to_string())
 }
@@ -229,14 +304,19 @@ pub async fn create_listener(context: &Context<'_>, address: &Address, load_bala
 /// Modifies the listener's default action, and its protocol, certificate and TLS policy only when `tls` says
 /// they changed.
 pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
-    let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default_action(context, &spec.default)?);
-    if tls {
-        request = request.protocol(ProtocolEnum::from(spec.protocol.as_aws())).set_ssl_policy(spec.ssl_policy.clone());
-        if let Some(certificate) = &spec.certificate_arn {
-            request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+    let default = default_action(context, &spec.default)?;
+    let codes = retry::codes_for_new(&[(default_group(&spec.default), "TargetGroupNotFound")]);
+    retry::until_visible(context.progress, &format!("listener {arn} to see what this apply just created"), &codes, || {
+        let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
+        if tls {
+            request = request.protocol(ProtocolEnum::from(spec.protocol.as_aws())).set_ssl_policy(spec.ssl_policy.clone());
+            if let Some(certificate) = &spec.certificate_arn {
+                request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+            }
         }
-    }
-    retry::while_not_visible(context.progress, "ModifyListener", || async { request.clone().send().await.context("ModifyListener") }).await?;
+        async { request.send().await.context("ModifyListener") }
+    })
+    .await?;
     Ok(())
 }
 
@@ -245,16 +325,23 @@ pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), Aws
 }
 
 pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, rule: &RuleConditions, target_group: &Ref) -> Result<(), AwsError> {
-    let request = context
-        .aws
-        .elb
-        .create_rule()
-        .listener_arn(context.outputs.id(listener)?)
-        .priority(priority as i32)
-        .set_conditions(Some(conditions(rule)))
-        .actions(forward(context.outputs.id(target_group)?))
-        .set_tags(Some(tags(context, address)));
-    retry::while_not_visible(context.progress, "CreateRule", || async { request.clone().send().await.context("CreateRule") }).await?;
+    let (listener_arn, group_arn) = (context.outputs.id(listener)?, context.outputs.id(target_group)?);
+    let codes = retry::codes_for_new(&[(listener, "ListenerNotFound"), (target_group, "TargetGroupNotFound")]);
+    retry::until_visible(context.progress, &sees_new(address), &codes, || async {
+        context
+            .aws
+            .elb
+            .create_rule()
+            .listener_arn(&listener_arn)
+            .priority(priority as i32)
+            .set_conditions(Some(conditions(rule)))
+            .actions(forward(group_arn.clone()))
+            .set_tags(Some(tags(context, address)))
+            .send()
+            .await
+            .context("CreateRule")
+    })
+    .await?;
     Ok(())
 }
 
@@ -265,14 +352,19 @@ pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Re
     for update in updates {
         let Operation::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else { continue };
         if new_conditions.is_some() || target_group.is_some() {
-            let mut request = context.aws.elb.modify_rule().rule_arn(arn);
-            if let Some(rule) = new_conditions {
-                request = request.set_conditions(Some(conditions(rule)));
-            }
-            if let Some(target_group) = target_group {
-                request = request.actions(forward(context.outputs.id(target_group)?));
-            }
-            retry::while_not_visible(context.progress, "ModifyRule", || async { request.clone().send().await.context("ModifyRule") }).await?;
+            let group_arn = target_group.as_ref().map(|group| context.outputs.id(group)).transpose()?;
+            let codes = retry::codes_for_new(&target_group.iter().map(|group| (group, "TargetGroupNotFound")).collect::<Vec<_>>());
+            retry::until_visible(context.progress, &format!("rule {arn} to see what this apply just created"), &codes, || {
+                let mut request = context.aws.elb.modify_rule().rule_arn(arn);
+                if let Some(rule) = new_conditions {
+                    request = request.set_conditions(Some(conditions(rule)));
+                }
+                if let Some(group_arn) = &group_arn {
+                    request = request.actions(forward(group_arn.clone()));
+                }
+                async { request.send().await.context("ModifyRule") }
+            })
+            .await?;
         }
         if let Some(priority) = priority {
             moves.push((arn.clone(), *priority));

@@ -6,6 +6,7 @@ mod discovery;
 mod dns;
 mod ecs;
 mod load_balancing;
+mod record_batches;
 pub(crate) mod retry;
 mod security_groups;
 
@@ -229,15 +230,17 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             let created = load_balancing::create_load_balancer(context, address, spec).await?;
             context.outputs.record(address, created);
         }
-        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout } => {
-            load_balancing::update_load_balancer(context, arn, subnet_ids.as_deref(), security_groups.as_deref(), *idle_timeout).await?
+        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
+            load_balancing::update_load_balancer(context, arn, subnet_ids.as_deref(), security_groups.as_deref(), *idle_timeout, managed.as_ref()).await?
         }
         Operation::DeleteLoadBalancer { arn } => load_balancing::delete_load_balancer(context, arn).await?,
         Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
             let id = load_balancing::create_target_group(context, address, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateTargetGroup { arn, health_check, attributes } => load_balancing::update_target_group(context, arn, health_check.as_ref(), attributes.as_ref()).await?,
+        Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
+            load_balancing::update_target_group(context, arn, health_check.as_ref(), attributes.as_ref(), managed.as_ref()).await?
+        }
         Operation::DeleteTargetGroup { arn } => load_balancing::delete_target_group(context, arn).await?,
         Operation::CreateListener { load_balancer, spec } => {
             let id = load_balancing::create_listener(context, address, load_balancer, spec).await?;

@@ -1,71 +1,80 @@
 //! Waiting out AWS's eventual consistency: retry while AWS answers with a code that means "not yet"
-//! (DependencyViolation while a load balancer's interfaces drain, ResourceInUse while a listener lets go),
-//! with back-off, progress on every wait, and a bound.
+//! (DependencyViolation while a load balancer's interfaces drain, ResourceInUse while a listener lets go, a
+//! NotFound for an ID this apply just created), with back-off, progress on every wait, and a bound.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::aws::AwsError;
+use crate::plan::Ref;
 
 use super::Progress;
 
-/// How to wait for AWS: the first pause, the longest, and when to give up.
-#[derive(Debug, Clone, Copy)]
+/// How long one kind of "not yet" may last, and how soon to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Patience {
-    pub first: Duration,
-    pub max: Duration,
-    pub timeout: Duration,
+    pub bound: Duration,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
 }
 
-/// A dependency clearing: a deleted load balancer's network interfaces take minutes to let go of its group.
-pub const DEPENDENCY: Patience = Patience { first: Duration::from_secs(1), max: Duration::from_secs(20), timeout: Duration::from_secs(600) };
+/// A dependency clearing: a deleted load balancer's network interfaces linger for minutes.
+pub const DEPENDENCY: Patience = Patience { bound: Duration::from_secs(600), first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(20) };
 
-/// A resource created a moment ago, not yet visible to the next call: AWS documents this eventual consistency for
-/// EC2 (InvalidGroup.NotFound right after CreateSecurityGroup,
-/// https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) and ELBv2 shows it the same way
-/// (TargetGroupNotFound, LoadBalancerNotFound right after their creates). It takes seconds, not minutes.
-pub const NEW_RESOURCE: Patience = Patience { first: Duration::from_millis(500), max: Duration::from_secs(5), timeout: Duration::from_secs(120) };
+/// A resource this apply just created becoming visible to the next call. EC2 documents it
+/// (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html: InvalidGroup.NotFound right after
+/// CreateSecurityGroup) and advises backing off from a couple of seconds up to a few minutes; ELBv2 answers
+/// LoadBalancerNotFound, TargetGroupNotFound or ListenerNotFound the same way. Usually seconds.
+pub const NEW_RESOURCE: Patience = Patience { bound: Duration::from_secs(300), first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(15) };
 
-/// The codes AWS answers when a call names a resource it cannot see yet.
-pub const NOT_YET_VISIBLE: &[&str] = &["InvalidGroup.NotFound", "TargetGroupNotFound", "LoadBalancerNotFound", "ListenerNotFound"];
-
-/// Calls `attempt` until it succeeds, fails with a code not in `retry_on`, or `DEPENDENCY`'s timeout passes.
+/// Calls `attempt` until it succeeds, fails with a code not in `retry_on`, or `DEPENDENCY`'s bound passes.
 pub async fn while_code<T, F, Fut>(progress: &dyn Progress, what: &str, retry_on: &[&str], attempt: F) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
 {
-    while_code_with(DEPENDENCY, progress, what, retry_on, attempt).await
+    with_patience(DEPENDENCY, progress, what, retry_on, attempt).await
 }
 
-/// A call that names resources this run may have created a moment ago: retried while AWS cannot see them yet.
-pub async fn while_not_visible<T, F, Fut>(progress: &dyn Progress, operation: &str, attempt: F) -> Result<T, AwsError>
+/// Calls `attempt` until what this apply just created is visible to it: while it fails with a code in
+/// `retry_on` (a NotFound for a new ID), within `NEW_RESOURCE`'s bound. An empty `retry_on` calls it once.
+pub async fn until_visible<T, F, Fut>(progress: &dyn Progress, what: &str, retry_on: &[&str], attempt: F) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
 {
-    while_code_with(NEW_RESOURCE, progress, &format!("{operation} to see a new resource"), NOT_YET_VISIBLE, attempt).await
+    with_patience(NEW_RESOURCE, progress, what, retry_on, attempt).await
 }
 
-/// Calls `attempt` until it succeeds, fails with a code not in `retry_on`, or `patience` runs out.
-pub async fn while_code_with<T, F, Fut>(patience: Patience, progress: &dyn Progress, what: &str, retry_on: &[&str], mut attempt: F) -> Result<T, AwsError>
+/// The NotFound codes worth waiting out for a call that uses these references: only those of resources created
+/// earlier in this apply (`Ref::Of`). A known ID that is not found is gone, and waiting would not bring it back.
+pub fn codes_for_new<'a>(references: &[(&Ref, &'a str)]) -> Vec<&'a str> {
+    let mut codes: Vec<&str> = references.iter().filter(|(reference, _)| matches!(reference, Ref::Of(_))).map(|(_, code)| *code).collect();
+    codes.dedup();
+    codes
+}
+
+/// Calls `attempt` until it succeeds, fails with a code not in `retry_on`, or `patience`'s bound passes.
+pub async fn with_patience<T, F, Fut>(patience: Patience, progress: &dyn Progress, what: &str, retry_on: &[&str], mut attempt: F) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
 {
     let started = Instant::now();
-    let mut delay = patience.first;
+    let mut delay = patience.first_delay;
     loop {
         match attempt().await {
-            Err(error) if error.has_code(retry_on) && started.elapsed() + delay < patience.timeout => {
+            Err(error) if error.has_code(retry_on) && started.elapsed() + delay <= patience.bound => {
                 progress.report(&format!(
-                    "waiting for {what}: {} ({} s so far, next try in {:.1} s)",
+                    "waiting for {what}: {} ({} s so far, next try in {} s)",
                     error.code.as_deref().unwrap_or_default(),
                     started.elapsed().as_secs(),
-                    delay.as_secs_f64()
+                    delay.as_secs()
                 ));
                 tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(patience.max);
+                delay = (delay * 2).min(patience.max_delay);
             }
             other => return other,
         }
@@ -93,7 +102,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_dependency_that_clears_is_waited_for_with_progress() {
         let progress = Recorded(Mutex::new(Vec::new()));
         let answers = Mutex::new(vec![None, Some("DependencyViolation")]);
@@ -105,30 +114,82 @@ mod tests {
         assert!(result.is_ok());
         let reports = progress.0.lock().unwrap();
         assert_eq!(reports.len(), 1);
-        assert!(reports[0].starts_with("waiting for sg-1 to be free: DependencyViolation (0 s so far, next try in 1.0 s)"), "{reports:?}");
+        assert!(reports[0].starts_with("waiting for sg-1 to be free: DependencyViolation (0 s so far, next try in 1 s)"), "{reports:?}");
     }
 
-    #[tokio::test]
-    async fn a_new_resource_is_waited_for_until_patience_runs_out_then_the_error_stands() {
-        let progress = Recorded(Mutex::new(Vec::new()));
-        let patience = Patience { first: Duration::from_millis(1), max: Duration::from_millis(2), timeout: Duration::from_millis(30) };
-        let attempts = Mutex::new(0);
-        let result = while_code_with(patience, &progress, "CreateListener to see a new resource", NOT_YET_VISIBLE, || {
-            *attempts.lock().unwrap() += 1;
-            async { Err::<(), _>(AwsError { operation: "CreateListener", code: Some("LoadBalancerNotFound".into()), message: "not found".into() }) }
-        })
-        .await;
-        assert_eq!(result.unwrap_err().code.as_deref(), Some("LoadBalancerNotFound"));
-        let attempts = *attempts.lock().unwrap();
-        assert!((2..=30).contains(&attempts), "{attempts} attempts");
-        assert_eq!(progress.0.lock().unwrap().len(), attempts - 1);
-    }
-
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn any_other_error_stops_at_once() {
         let progress = Recorded(Mutex::new(Vec::new()));
         let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || async { answer(Some("UnauthorizedOperation")) }).await;
         assert_eq!(result.unwrap_err().code.as_deref(), Some("UnauthorizedOperation"));
         assert!(progress.0.lock().unwrap().is_empty());
+    }
+
+    fn not_found(operation: &'static str, code: &str) -> Result<(), AwsError> {
+        Err(AwsError { operation, code: Some(code.into()), message: "not found".into() })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_group_is_waited_for_until_it_is_visible() {
+        let progress = Recorded(Mutex::new(Vec::new()));
+        let started = Instant::now();
+        let answers = Mutex::new(vec![None, Some("InvalidGroup.NotFound"), Some("InvalidGroup.NotFound")]);
+        let result = until_visible(&progress, "the new security group sg-1 to be visible", &["InvalidGroup.NotFound"], || {
+            let next = answers.lock().unwrap().pop().flatten();
+            async move {
+                match next {
+                    Some(code) => not_found("RevokeSecurityGroupEgress", code),
+                    None => Ok(()),
+                }
+            }
+        })
+        .await;
+        assert!(result.is_ok());
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+        assert_eq!(
+            *progress.0.lock().unwrap(),
+            [
+                "waiting for the new security group sg-1 to be visible: InvalidGroup.NotFound (0 s so far, next try in 1 s)",
+                "waiting for the new security group sg-1 to be visible: InvalidGroup.NotFound (1 s so far, next try in 2 s)"
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_resource_that_never_shows_fails_after_the_bound() {
+        let progress = Recorded(Mutex::new(Vec::new()));
+        let started = Instant::now();
+        let attempts = Mutex::new(0);
+        let result = until_visible(&progress, "listener.80 to see what this apply just created", &["LoadBalancerNotFound"], || {
+            *attempts.lock().unwrap() += 1;
+            async { not_found("CreateListener", "LoadBalancerNotFound") }
+        })
+        .await;
+        assert_eq!(result.unwrap_err().to_string(), "CreateListener failed: LoadBalancerNotFound: not found");
+        assert_eq!(started.elapsed(), NEW_RESOURCE.bound, "1 + 2 + 4 + 8 s, then 15 s at a time up to the bound");
+        assert_eq!(*attempts.lock().unwrap(), 24);
+        let reports = progress.0.lock().unwrap();
+        assert_eq!(reports.last().map(String::as_str), Some("waiting for listener.80 to see what this apply just created: LoadBalancerNotFound (285 s so far, next try in 15 s)"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_codes_to_wait_out_a_call_is_made_once() {
+        let progress = Recorded(Mutex::new(Vec::new()));
+        let attempts = Mutex::new(0);
+        let result = until_visible(&progress, "anything", &[], || {
+            *attempts.lock().unwrap() += 1;
+            async { not_found("CreateRule", "TargetGroupNotFound") }
+        })
+        .await;
+        assert!(result.is_err());
+        assert_eq!(*attempts.lock().unwrap(), 1);
+    }
+
+    #[test]
+    fn only_ids_created_in_this_apply_are_waited_for() {
+        let new = Ref::Of(crate::plan::Address::LoadBalancer(0));
+        let known = Ref::Known("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1".into());
+        assert_eq!(codes_for_new(&[(&new, "LoadBalancerNotFound"), (&known, "TargetGroupNotFound")]), ["LoadBalancerNotFound"]);
+        assert_eq!(codes_for_new(&[(&known, "LoadBalancerNotFound")]), Vec::<&str>::new());
     }
 }

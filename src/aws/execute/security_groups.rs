@@ -43,29 +43,33 @@ pub async fn create(context: &Context<'_>, address: &Address, name: &str, descri
         .await
         .context("CreateSecurityGroup")?;
     let group_id = output.group_id().ok_or_else(|| AwsError::missing("CreateSecurityGroup", "GroupId"))?.to_string();
+    // EC2 is eventually consistent: the group just created may not be found yet by the next calls.
+    // https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
+    let what = format!("the new security group {group_id} to be visible");
     let allow_all = Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr("0.0.0.0/0".into()) };
     if !rules.contains(&allow_all) {
-        let request = context.aws.ec2.revoke_security_group_egress().group_id(&group_id).ip_permissions(ip_permission(&allow_all));
-        retry::while_not_visible(context.progress, "RevokeSecurityGroupEgress", || async { request.clone().send().await.context("RevokeSecurityGroupEgress") })
-            .await
-            .or_gone(&["InvalidPermission.NotFound"])?;
+        retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || async {
+            context.aws.ec2.revoke_security_group_egress().group_id(&group_id).ip_permissions(ip_permission(&allow_all)).send().await.map(|_| ()).context("RevokeSecurityGroupEgress")
+        })
+        .await
+        .or_gone(&["InvalidPermission.NotFound"])?;
     }
-    authorize(context, address, &group_id, rules).await?;
+    retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || authorize(context, address, &group_id, rules)).await?;
     Ok(group_id)
 }
+
+/// EC2's answer for a group it does not (yet) know.
+const GROUP_NOT_FOUND: &str = "InvalidGroup.NotFound";
 
 async fn authorize(context: &Context<'_>, address: &Address, group_id: &str, rules: &[Permission]) -> Result<(), AwsError> {
     let side = |direction| rules.iter().filter(|rule| rule.direction == direction).map(ip_permission).collect::<Vec<_>>();
     let (ingress, egress) = (side(Direction::Ingress), side(Direction::Egress));
     let tags = || tag_specification(context, address, ResourceType::SecurityGroupRule, None);
-    // The group, or the group a rule names as its source, may have been created a moment ago.
     if !ingress.is_empty() {
-        let request = context.aws.ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(ingress)).tag_specifications(tags());
-        retry::while_not_visible(context.progress, "AuthorizeSecurityGroupIngress", || async { request.clone().send().await.context("AuthorizeSecurityGroupIngress") }).await?;
+        context.aws.ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(ingress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupIngress")?;
     }
     if !egress.is_empty() {
-        let request = context.aws.ec2.authorize_security_group_egress().group_id(group_id).set_ip_permissions(Some(egress)).tag_specifications(tags());
-        retry::while_not_visible(context.progress, "AuthorizeSecurityGroupEgress", || async { request.clone().send().await.context("AuthorizeSecurityGroupEgress") }).await?;
+        context.aws.ec2.authorize_security_group_egress().group_id(group_id).set_ip_permissions(Some(egress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupEgress")?;
     }
     Ok(())
 }
@@ -100,8 +104,11 @@ pub async fn set_ingress(context: &Context<'_>, address: &Address, revoke: &[(St
     }
     if let Some(wanted) = wanted {
         let source = context.outputs.id(&wanted.source_group)?;
-        let permission = Permission { direction: Direction::Ingress, protocol: "tcp".into(), from_port: wanted.port.into(), to_port: wanted.port.into(), peer: Peer::Group(source) };
-        authorize(context, address, &wanted.group_id, &[permission]).await?;
+        let permission = Permission { direction: Direction::Ingress, protocol: "tcp".into(), from_port: wanted.port.into(), to_port: wanted.port.into(), peer: Peer::Group(source.clone()) };
+        // A rule that refers to a group this apply just created may find it not yet visible.
+        let codes = retry::codes_for_new(&[(&wanted.source_group, GROUP_NOT_FOUND)]);
+        let what = format!("the new security group {source} to be visible");
+        retry::until_visible(context.progress, &what, &codes, || authorize(context, address, &wanted.group_id, std::slice::from_ref(&permission))).await?;
     }
     Ok(())
 }

@@ -8,7 +8,8 @@ use futures::future::try_join_all;
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
 use crate::observed::{owned_by, HealthCheckRead, Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
-use crate::topology::{HealthCheck, TargetGroupAttributes, Topology};
+use crate::plan::ownership::managed_attributes;
+use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
 /// DescribeTags takes at most 20 ARNs a call.
 const TAGS_PER_CALL: usize = 20;
@@ -58,25 +59,32 @@ pub async fn read(
     Ok((load_balancers, groups))
 }
 
-/// Attributes of the topology's target groups whose service sets any (one call per group: AWS has no batch).
+/// Attributes of the topology's target groups whose service sets any, or whose attributes tag says ecsnet set
+/// some (one call per group: AWS has no batch).
 async fn read_group_attributes(aws: &Aws, topology: &Topology, groups: &mut [TargetGroup]) -> Result<(), AwsError> {
     let managed = |group: &TargetGroup| {
         owned_by(&group.tags, &topology.name)
-            && topology.services.iter().any(|service| {
-                service.routing.as_ref().is_some_and(|routing| !routing.attributes.is_empty())
-                    && group.tags.get(crate::observed::ADDRESS_TAG).is_some_and(|address| *address == format!("service.{}.target_group", service.name))
-            })
+            && (!managed_attributes(&group.tags).is_empty()
+                || topology.services.iter().any(|service| {
+                    service.routing.as_ref().is_some_and(|routing| !routing.attributes.is_empty())
+                        && group.tags.get(crate::observed::ADDRESS_TAG).is_some_and(|address| *address == format!("service.{}.target_group", service.name))
+                }))
     };
     let wanted: Vec<usize> = (0..groups.len()).filter(|&index| managed(&groups[index])).collect();
     let reads = try_join_all(wanted.iter().map(|&index| aws.elb.describe_target_group_attributes().target_group_arn(&groups[index].arn).send())).await.context("DescribeTargetGroupAttributes")?;
     for (index, output) in wanted.into_iter().zip(reads) {
         let value = |key: &str| output.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
         let number = |key: &str| value(key).and_then(|value| value.parse::<i64>().ok());
-        let sticky = value("stickiness.enabled").as_deref() == Some("true") && value("stickiness.type").as_deref() == Some("lb_cookie");
+        let stickiness = match (value("stickiness.enabled").as_deref(), value("stickiness.type")) {
+            (Some("true"), Some(kind)) if kind == "lb_cookie" => number("stickiness.lb_cookie.duration_seconds").map(Stickiness::LbCookie),
+            (Some("true"), kind) => Some(Stickiness::Other(kind.unwrap_or_default())),
+            (Some(_), _) => Some(Stickiness::Off),
+            (None, _) => None,
+        };
         groups[index].attributes = Some(TargetGroupAttributes {
             deregistration_delay: number("deregistration_delay.timeout_seconds"),
             slow_start: number("slow_start.duration_seconds"),
-            stickiness: if sticky { number("stickiness.lb_cookie.duration_seconds") } else { None },
+            stickiness,
         });
     }
     Ok(())
@@ -102,9 +110,12 @@ async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb:
         })
         .collect();
     let owned: Vec<usize> = (0..load_balancers.len()).filter(|&index| owned_by(&load_balancers[index].tags, &topology.name)).collect();
-    if topology.load_balancer.as_ref().is_some_and(|load_balancer| load_balancer.idle_timeout.is_some()) {
-        let reads = try_join_all(owned.iter().map(|&index| aws.elb.describe_load_balancer_attributes().load_balancer_arn(&load_balancers[index].arn).send())).await.context("DescribeLoadBalancerAttributes")?;
-        for (&index, output) in owned.iter().zip(reads) {
+    // The idle timeout, of the load balancers where the file sets it or ecsnet set it earlier (its attributes tag).
+    let sets_idle_timeout = topology.load_balancer.as_ref().is_some_and(|load_balancer| load_balancer.idle_timeout.is_some());
+    let read: Vec<usize> = owned.iter().copied().filter(|&index| sets_idle_timeout || !managed_attributes(&load_balancers[index].tags).is_empty()).collect();
+    if !read.is_empty() {
+        let reads = try_join_all(read.iter().map(|&index| aws.elb.describe_load_balancer_attributes().load_balancer_arn(&load_balancers[index].arn).send())).await.context("DescribeLoadBalancerAttributes")?;
+        for (&index, output) in read.iter().zip(reads) {
             let timeout = output.attributes().iter().find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds")).and_then(|attribute| attribute.value()?.parse().ok());
             load_balancers[index].idle_timeout = timeout;
         }

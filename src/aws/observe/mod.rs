@@ -40,6 +40,7 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
     )?;
     Ok(Observed {
         vpc: Some(vpc),
+        vpc_dns: network.dns,
         subnets: network.subnets,
         security_groups: network.security_groups,
         load_balancers,

@@ -1,15 +1,17 @@
 //! The VPC, its subnets and security groups, and the security group rules the topology can touch.
 
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, TOPOLOGY_TAG};
+use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns, TOPOLOGY_TAG};
 use crate::topology::Topology;
 
 pub struct Network {
     pub subnets: Vec<Subnet>,
     pub security_groups: Vec<SecurityGroup>,
+    /// Read only when the topology has a private zone or a Cloud Map namespace.
+    pub dns: Option<VpcDns>,
 }
 
 fn filter(name: &str, values: impl IntoIterator<Item = impl Into<String>>) -> Filter {
@@ -43,8 +45,21 @@ pub async fn vpc(aws: &Aws, wanted: &str) -> Result<Option<Vpc>, AwsError> {
     }))
 }
 
+/// The VPC's DNS attributes: two DescribeVpcAttribute calls at once (it reads one attribute a call).
+async fn dns(aws: &Aws, vpc_id: &str, wanted: bool) -> Result<Option<VpcDns>, AwsError> {
+    if !wanted {
+        return Ok(None);
+    }
+    let attribute = |name: VpcAttributeName| async move { aws.ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(name).send().await.context("DescribeVpcAttribute") };
+    let (support, hostnames) = tokio::try_join!(attribute(VpcAttributeName::EnableDnsSupport), attribute(VpcAttributeName::EnableDnsHostnames))?;
+    Ok(Some(VpcDns {
+        support: support.enable_dns_support().and_then(|value| value.value()).unwrap_or(false),
+        hostnames: hostnames.enable_dns_hostnames().and_then(|value| value.value()).unwrap_or(false),
+    }))
+}
+
 /// Subnets and security groups of the VPC; rules of the groups the topology names or owns, and every rule tagged
-/// for the topology.
+/// for the topology; the VPC's DNS attributes when names must resolve in it.
 pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Network, AwsError> {
     let subnets = async {
         let pages = aws.ec2.describe_subnets().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
@@ -82,7 +97,8 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Networ
                 .collect::<Vec<_>>(),
         )
     };
-    let (subnets, mut security_groups) = tokio::try_join!(subnets, groups)?;
+    let names_resolve_in_vpc = topology.dns.is_some() || topology.discovery.is_some();
+    let (subnets, mut security_groups, dns) = tokio::try_join!(subnets, groups, dns(aws, vpc_id, names_resolve_in_vpc))?;
     let relevant: Vec<String> = security_groups
         .iter()
         .filter(|group| {
@@ -99,7 +115,7 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Networ
             }
         }
     }
-    Ok(Network { subnets, security_groups })
+    Ok(Network { subnets, security_groups, dns })
 }
 
 async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {

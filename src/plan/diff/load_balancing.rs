@@ -4,10 +4,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::{shard_name, Desired};
-use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
-use crate::topology::{bounded_name, HealthCheck, TargetGroupAttributes};
+use crate::plan::ownership::managed_attributes;
+use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, ManagedAttributes, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
+use crate::topology::{aws_defaults, bounded_name, DefaultAction, HealthCheck, Stickiness, TargetGroupAttributes};
 
-use super::shards::{assign_shards, ShardRequest};
+use super::shards::{assign_shards, Capacity, ShardRequest};
 use super::{join, keep_one, Planner, Problem};
 
 pub(super) struct LoadBalancing {
@@ -28,6 +29,9 @@ impl LoadBalancing {
 
 /// Rules an Application Load Balancer holds, the default rule not counted.
 pub const RULES_PER_LOAD_BALANCER: usize = 100;
+/// Unique target groups an Application Load Balancer forwards to, its listeners' defaults included; not adjustable
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html).
+pub const TARGET_GROUPS_PER_LOAD_BALANCER: usize = 100;
 
 impl<'a> Planner<'a> {
     pub(super) fn load_balancing(&mut self, desired: &Desired, security_group: Option<&Ref>) -> LoadBalancing {
@@ -43,8 +47,29 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let requests: Vec<ShardRequest> = desired.services.iter().map(|service| ShardRequest { rules: service.listeners.len(), existing: existing.get(&service.name).copied() }).collect();
-        let assigned = assign_shards(&requests, RULES_PER_LOAD_BALANCER);
+        // Every shard's listeners carry the same defaults: the empty target group, and the groups of services a
+        // listener forwards to by default; those count on every shard, and add nothing where their service is.
+        let forwarded: BTreeSet<&str> = desired
+            .load_balancer
+            .iter()
+            .flat_map(|load_balancer| &load_balancer.listeners)
+            .filter_map(|listener| match &listener.default {
+                DefaultAction::Forward(service) => Some(service.as_str()),
+                _ => None,
+            })
+            .collect();
+        let shared = usize::from(desired.default_target_group.is_some()) + forwarded.len();
+        let capacity = Capacity { rules: RULES_PER_LOAD_BALANCER, target_groups: TARGET_GROUPS_PER_LOAD_BALANCER.saturating_sub(shared) };
+        let requests: Vec<ShardRequest> = desired
+            .services
+            .iter()
+            .map(|service| ShardRequest {
+                rules: service.listeners.len(),
+                target_groups: usize::from(!forwarded.contains(service.name.as_str())),
+                existing: existing.get(&service.name).copied(),
+            })
+            .collect();
+        let assigned = assign_shards(&requests, capacity);
         let service_shards: BTreeMap<String, u16> = desired.services.iter().zip(&assigned).map(|(service, shard)| (service.name.clone(), *shard)).collect();
         let shard_count = if desired.load_balancer.is_some() { assigned.iter().max().map_or(1, |max| max + 1) } else { 0 };
 
@@ -129,11 +154,15 @@ impl<'a> Planner<'a> {
                 }
                 let mut fields = health_check_changes(&group.health_check, &wanted.health_check);
                 let health_check = (!fields.is_empty()).then(|| wanted.health_check.clone());
-                let attribute_fields = attribute_changes(group.attributes.as_ref(), &wanted.attributes);
-                let attributes = (!attribute_fields.is_empty()).then(|| wanted.attributes.clone());
+                // An attribute ecsnet set that left the file goes back to AWS's default.
+                let previously_set = managed_attributes(&group.tags);
+                let target = wanted.attributes.with_defaults_for(&previously_set);
+                let attribute_fields = attribute_changes(group.attributes.as_ref(), &target, &wanted.attributes);
+                let attributes = (!attribute_fields.is_empty()).then(|| target.clone());
                 fields.extend(attribute_fields);
+                let managed = managed_change(previously_set, &wanted.attributes.names(), &mut fields);
                 if !fields.is_empty() {
-                    let operation = Operation::UpdateTargetGroup { arn: group.arn.clone(), health_check, attributes };
+                    let operation = Operation::UpdateTargetGroup { arn: group.arn.clone(), health_check, attributes, managed };
                     self.push(address, Action::Update, &group.name, fields, operation);
                 }
                 Some(Ref::Known(group.arn.clone()))
@@ -233,12 +262,18 @@ impl<'a> Planner<'a> {
                     fields.push(FieldChange::changed("security_groups", join(&live.security_group_ids), &group_text));
                     vec![security_group.clone()]
                 });
-                let idle_timeout = wanted.idle_timeout.filter(|timeout| live.idle_timeout != Some(*timeout));
+                // An idle timeout ecsnet set that left the file goes back to AWS's default.
+                let previously_set = managed_attributes(&live.tags);
+                let dropped = previously_set.iter().any(|name| name == IDLE_TIMEOUT);
+                let target = wanted.idle_timeout.or(dropped.then_some(aws_defaults::IDLE_TIMEOUT));
+                let idle_timeout = target.filter(|timeout| live.idle_timeout != Some(*timeout));
                 if let Some(timeout) = idle_timeout {
-                    fields.push(FieldChange::changed("idle_timeout", live.idle_timeout.map_or("(unknown)".into(), |old| old.to_string()), timeout));
+                    let new = if wanted.idle_timeout.is_some() { timeout.to_string() } else { format!("{timeout} (AWS's default)") };
+                    fields.push(FieldChange::changed("idle_timeout", live.idle_timeout.map_or("(unknown)".into(), |old| old.to_string()), new));
                 }
+                let managed = managed_change(previously_set, &wanted.idle_timeout.map(|_| IDLE_TIMEOUT).into_iter().collect::<Vec<_>>(), &mut fields);
                 if !fields.is_empty() {
-                    let operation = Operation::UpdateLoadBalancer { arn: live.arn.clone(), subnet_ids, security_groups, idle_timeout };
+                    let operation = Operation::UpdateLoadBalancer { arn: live.arn.clone(), subnet_ids, security_groups, idle_timeout, managed };
                     self.push(address, Action::Update, &live.name, fields, operation);
                 }
                 (Some(Ref::Known(live.arn.clone())), Some(live))
@@ -327,26 +362,48 @@ fn target_group_fields(spec: &TargetGroupSpec) -> Vec<FieldChange> {
         FieldChange::new("target_type", &spec.target_type),
     ];
     fields.extend(health_check_changes(&HealthCheck { path: String::new(), interval: 0, timeout: 0, healthy_threshold: 0, unhealthy_threshold: 0, matcher: String::new() }, &spec.health_check).into_iter().map(|field| FieldChange { old: None, ..field }));
-    fields.extend(attribute_changes(None, &spec.attributes).into_iter().map(|field| FieldChange { old: None, ..field }));
+    fields.extend(attribute_changes(None, &spec.attributes, &spec.attributes).into_iter().map(|field| FieldChange { old: None, ..field }));
     fields
 }
 
-/// Changes of the attributes the file sets; `live` is `None` when they were not read (a new target group).
-fn attribute_changes(live: Option<&TargetGroupAttributes>, wanted: &TargetGroupAttributes) -> Vec<FieldChange> {
+/// Changes of the attributes `wanted` sets: those `file` sets, and AWS's defaults for those that left it. `live`
+/// is `None` when they were not read (a new target group).
+fn attribute_changes(live: Option<&TargetGroupAttributes>, wanted: &TargetGroupAttributes, file: &TargetGroupAttributes) -> Vec<FieldChange> {
     let live = live.cloned().unwrap_or_default();
-    let show = |value: Option<i64>| value.map_or("(unknown)".to_string(), |value| value.to_string());
-    let stickiness = |value: Option<i64>| value.map_or("(off)".to_string(), |duration| format!("lb_cookie {duration} s"));
+    let show = |value: Option<String>, from_file: bool| match value {
+        None => "(unknown)".to_string(),
+        Some(value) if from_file => value,
+        Some(value) => format!("{value} (AWS's default)"),
+    };
+    let number = |value: Option<i64>| value.map(|value| value.to_string());
     let mut fields = Vec::new();
     if wanted.deregistration_delay.is_some() && live.deregistration_delay != wanted.deregistration_delay {
-        fields.push(FieldChange::changed("deregistration_delay", show(live.deregistration_delay), show(wanted.deregistration_delay)));
+        fields.push(FieldChange::changed("deregistration_delay", show(number(live.deregistration_delay), true), show(number(wanted.deregistration_delay), file.deregistration_delay.is_some())));
     }
     if wanted.slow_start.is_some() && live.slow_start != wanted.slow_start {
-        fields.push(FieldChange::changed("slow_start", show(live.slow_start), show(wanted.slow_start)));
+        fields.push(FieldChange::changed("slow_start", show(number(live.slow_start), true), show(number(wanted.slow_start), file.slow_start.is_some())));
     }
     if wanted.stickiness.is_some() && live.stickiness != wanted.stickiness {
-        fields.push(FieldChange::changed("stickiness", stickiness(live.stickiness), stickiness(wanted.stickiness)));
+        let text = |value: Option<&Stickiness>| value.map(Stickiness::to_string);
+        fields.push(FieldChange::changed("stickiness", show(text(live.stickiness.as_ref()), true), show(text(wanted.stickiness.as_ref()), file.stickiness.is_some())));
     }
     fields
+}
+
+/// The name of the load balancer attribute ecsnet manages, as the file and the attributes tag write it.
+const IDLE_TIMEOUT: &str = "idle_timeout";
+
+/// The change of a resource's attributes tag, when the attributes the file sets differ from those the tag lists;
+/// shown as a field, since it decides what a later plan resets.
+fn managed_change(before: Vec<String>, file_sets: &[&str], fields: &mut Vec<FieldChange>) -> Option<ManagedAttributes> {
+    let mut after: Vec<String> = file_sets.iter().map(|name| name.to_string()).collect();
+    after.sort();
+    if after == before {
+        return None;
+    }
+    let show = |names: &[String]| if names.is_empty() { "(none)".to_string() } else { names.join(", ") };
+    fields.push(FieldChange::changed("managed_attributes", show(&before), show(&after)));
+    Some(ManagedAttributes { before, after })
 }
 
 fn health_check_changes(old: &HealthCheck, new: &HealthCheck) -> Vec<FieldChange> {

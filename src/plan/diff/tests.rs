@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::observed::*;
-use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment};
-use crate::plan::{schedule, topological_order, Action, Address, Operation, Plan, Ref, Work};
-use crate::topology::{parse, HealthCheck, Topology};
+use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment, ATTRIBUTES_TAG};
+use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Operation, Plan, Ref, Work};
+use crate::topology::{parse, HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
 use super::{plan_apply, plan_destroy};
 
@@ -419,8 +419,13 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
         let Operation::CreateRule { listener, .. } = &change.operation else { panic!() };
         listener.clone()
     };
-    assert_eq!(rule_on("s99"), Ref::Of(Address::Listener(0, 80)));
+    // 100 rules fit on one load balancer, but with its empty default target group 100 services would make 101
+    // unique target groups (TooManyUniqueTargetGroupsPerLoadBalancer): the 100th service goes to the second.
+    assert_eq!(rule_on("s98"), Ref::Of(Address::Listener(0, 80)));
+    assert_eq!(rule_on("s99"), Ref::Of(Address::Listener(1, 80)));
     assert_eq!(rule_on("s100"), Ref::Of(Address::Listener(1, 80)));
+    let groups_on = |shard: u16| 1 + (0..150).filter(|index| rule_on(&format!("s{index}")) == Ref::Of(Address::Listener(shard, 80))).count();
+    assert_eq!((groups_on(0), groups_on(1)), (100, 52), "unique target groups per load balancer, the default one included");
     let record = change_of(&plan, &Address::DnsRecord("s120".into(), "s120.in.example.com".into()));
     let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
     assert_eq!(spec.target, crate::plan::RecordTarget::Of(Address::LoadBalancer(1)), "the name points at the load balancer with the service's rule");
@@ -437,4 +442,145 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     assert!(plan.notes.iter().any(|note| note.starts_with("warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb")), "{:?}", plan.notes);
     let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
     assert!(!clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")), "ecsnet's own ingress is revoked first, no warning: {:?}", clean.notes);
+}
+
+/// TOPOLOGY with target group attributes on service-a, and its converged account with them applied.
+fn with_attributes() -> (String, Observed) {
+    let text = TOPOLOGY.replace("security_group = \"service-a-tasks\"\n", "security_group = \"service-a-tasks\"\nderegistration_delay = 30\nslow_start = 60\nstickiness = { duration = 3600 }\n");
+    let mut observed = converged_account();
+    let group = &mut observed.target_groups[1];
+    group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay,slow_start,stickiness".into());
+    group.attributes = Some(TargetGroupAttributes { deregistration_delay: Some(30), slow_start: Some(60), stickiness: Some(Stickiness::LbCookie(3600)) });
+    (text, observed)
+}
+
+/// What AWS holds after an attribute update of the plan, as observe would read it back.
+fn apply_attribute_updates(plan: &Plan, observed: &mut Observed) {
+    for change in &plan.changes {
+        match &change.operation {
+            Operation::UpdateTargetGroup { arn, attributes, managed, .. } => {
+                let group = observed.target_groups.iter_mut().find(|group| group.arn == *arn).unwrap();
+                if let Some(managed) = managed {
+                    group.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(","));
+                }
+                if let (Some(live), Some(set)) = (group.attributes.as_mut(), attributes) {
+                    live.deregistration_delay = set.deregistration_delay.or(live.deregistration_delay);
+                    live.slow_start = set.slow_start.or(live.slow_start);
+                    live.stickiness = set.stickiness.clone().or(live.stickiness.clone());
+                }
+            }
+            Operation::UpdateLoadBalancer { arn, idle_timeout, managed, .. } => {
+                let balancer = observed.load_balancers.iter_mut().find(|balancer| balancer.arn == *arn).unwrap();
+                if let Some(managed) = managed {
+                    balancer.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(","));
+                }
+                balancer.idle_timeout = idle_timeout.or(balancer.idle_timeout);
+            }
+            other => panic!("not an attribute update: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_empty() {
+    let (text, observed) = with_attributes();
+    assert!(plan_apply(&topology(&text), &observed).unwrap().is_empty(), "converged while the file sets them");
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(plan.changes.len(), 1, "{:#?}", plan.changes);
+    let change = &plan.changes[0];
+    assert_eq!((change.address.to_string(), change.action), ("service.service-a.target_group".to_string(), Action::Update));
+    let shown: Vec<String> = change.fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(
+        shown,
+        [
+            "deregistration_delay: 30 → 300 (AWS's default)",
+            "slow_start: 60 → 0 (AWS's default)",
+            "stickiness: lb_cookie 3600 s → off (AWS's default)",
+            "managed_attributes: deregistration_delay, slow_start, stickiness → (none)"
+        ]
+    );
+    assert_eq!(
+        change.operation,
+        Operation::UpdateTargetGroup {
+            arn: "arn:tg/a".into(),
+            health_check: None,
+            attributes: Some(TargetGroupAttributes { deregistration_delay: Some(300), slow_start: Some(0), stickiness: Some(Stickiness::Off) }),
+            managed: Some(ManagedAttributes { before: vec!["deregistration_delay".into(), "slow_start".into(), "stickiness".into()], after: vec![] }),
+        }
+    );
+    let mut after = observed.clone();
+    apply_attribute_updates(&plan, &mut after);
+    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+    // Observe reads attributes only where the file sets some or the tag lists some: now neither.
+    after.target_groups[1].attributes = None;
+    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+}
+
+#[test]
+fn one_attribute_leaving_the_file_resets_only_that_one() {
+    let (text, observed) = with_attributes();
+    let fewer = text.replace("slow_start = 60\n", "");
+    let plan = plan_apply(&topology(&fewer), &observed).unwrap();
+    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(shown, ["slow_start: 60 → 0 (AWS's default)", "managed_attributes: deregistration_delay, slow_start, stickiness → deregistration_delay, stickiness"]);
+    let mut after = observed.clone();
+    apply_attribute_updates(&plan, &mut after);
+    assert!(plan_apply(&topology(&fewer), &after).unwrap().is_empty());
+}
+
+#[test]
+fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
+    let (text, mut observed) = with_attributes();
+    observed.target_groups[1].tags.remove(ATTRIBUTES_TAG);
+    let plan = plan_apply(&topology(&text), &observed).unwrap();
+    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(shown, ["managed_attributes: (none) → deregistration_delay, slow_start, stickiness"]);
+    let Operation::UpdateTargetGroup { attributes, .. } = &plan.changes[0].operation else { panic!() };
+    assert_eq!(*attributes, None, "the values already match");
+}
+
+#[test]
+fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
+    let mut observed = converged_account();
+    observed.load_balancers[0].tags.insert(ATTRIBUTES_TAG.into(), "idle_timeout".into());
+    observed.load_balancers[0].idle_timeout = Some(30);
+    let with_timeout = TOPOLOGY.replace("[load_balancer]\n", "[load_balancer]\nidle_timeout = 30\n");
+    assert!(plan_apply(&topology(&with_timeout), &observed).unwrap().is_empty());
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(shown, ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
+    let mut after = observed.clone();
+    apply_attribute_updates(&plan, &mut after);
+    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+}
+
+#[test]
+fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
+    let mut observed = converged_account();
+    observed.vpc_dns = Some(VpcDns { support: true, hostnames: false });
+    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert_eq!(
+        plan.notes,
+        ["warning: network.vpc: vpc-1 has enableDnsHostnames off, so names in the private zone in.example.com will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames"]
+    );
+    assert!(plan.is_empty(), "a warning changes nothing");
+    observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
+    assert!(plan_apply(&topology(TOPOLOGY), &observed).unwrap().notes.is_empty());
+    observed.vpc_dns = Some(VpcDns { support: false, hostnames: false });
+    let without_names = TOPOLOGY.replace("[dns]\nzone = \"in.example.com\"\n", "").replace("name = \"service-a\"", "name = \"service-a\"\nhost = \"a.example.com\"");
+    assert!(!plan_apply(&topology(&without_names), &observed).unwrap().notes.iter().any(|note| note.contains("enableDns")), "no zone, no namespace: nothing to resolve");
+}
+
+#[test]
+fn ownership_markers_fit_one_txt_string_at_plan_time() {
+    let long_topology = "t".repeat(32);
+    let service = "s".repeat(32);
+    let host = format!("{}.{}.in.example.com", "a".repeat(63), "b".repeat(49));
+    assert_eq!(host.len(), 128);
+    let text = TOPOLOGY.replace("name = \"demo\"", &format!("name = \"{long_topology}\"")).replace("[load_balancer]\n", "[load_balancer]\nname = \"demo-alb\"\n").replace("name = \"service-a\"", &format!("name = \"{service}\"\nhost = \"{host}\""));
+    let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
+    let record = change_of(&plan, &Address::DnsRecord(service.clone(), host.clone()));
+    let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
+    assert_eq!(spec.owner_value, format!("\"heritage=ecsnet,ecsnet/topology={long_topology},ecsnet/address=service.{service}.dns_record\""));
+    assert!(spec.owner_value.len() - 2 <= crate::plan::ownership::MAX_TXT_STRING);
 }

@@ -1,14 +1,17 @@
 //! How the load balancer reaches a service: hosts, paths, listeners, and target group attributes.
 
 use crate::topology::file::ServiceSection;
-use crate::topology::{Dns, Listener, TargetGroupAttributes};
+use crate::topology::{Dns, Listener, Stickiness, TargetGroupAttributes};
 
 use super::{check_dns_name, normalize_host, Errors};
 
-/// AWS's limit on condition values (hosts and paths together) in one rule.
+/// AWS's limit on condition values (hosts and paths together) in one rule, not adjustable
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html#rules-quotas).
 pub const MAX_CONDITION_VALUES: usize = 5;
+/// AWS's limit on wildcards (`*` and `?`) in the condition values of one rule, from the same table.
+pub const MAX_CONDITION_WILDCARDS: usize = 5;
 /// The stickiness duration when `stickiness = {}` gives none: one day, as AWS.
-const DEFAULT_STICKINESS: i64 = 86_400;
+const DEFAULT_STICKINESS: i64 = crate::topology::aws_defaults::STICKINESS_DURATION;
 
 /// Hosts, paths, listener ports and attributes of a load-balanced service.
 pub fn validate_routing(errors: &mut Errors, index: usize, section: &ServiceSection, dns: Option<&Dns>, listeners: &[Listener]) -> (Vec<String>, Vec<String>, Vec<u16>, TargetGroupAttributes) {
@@ -59,6 +62,14 @@ pub fn validate_routing(errors: &mut Errors, index: usize, section: &ServiceSect
             "split the service's routes, or use wildcards (\"/api/*\", \"*.example.com\")",
         );
     }
+    let wildcards: usize = hosts.iter().chain(&paths).map(|value| value.matches(['*', '?']).count()).sum();
+    if wildcards > MAX_CONDITION_WILDCARDS {
+        errors.push(
+            at("paths"),
+            format!("the hosts and paths hold {wildcards} wildcards (* and ?); AWS allows {MAX_CONDITION_WILDCARDS} in one rule"),
+            "use fewer wildcards, or split the service's routes",
+        );
+    }
     let on_listeners = listener_ports(errors, index, section, listeners);
     (hosts, paths, on_listeners, attributes(errors, index, section))
 }
@@ -102,7 +113,8 @@ fn attributes(errors: &mut Errors, index: usize, section: &ServiceSection) -> Ta
             section.stickiness.as_ref().map(|stickiness| stickiness.duration.unwrap_or(DEFAULT_STICKINESS)),
             &|value| (1..=604_800).contains(&value),
             "1–604800 seconds",
-        ),
+        )
+        .map(Stickiness::LbCookie),
     }
 }
 

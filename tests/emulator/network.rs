@@ -1,0 +1,37 @@
+//! The VPC's DNS attributes: a private zone resolves only with enableDnsSupport and enableDnsHostnames on.
+
+use crate::support::{ecsnet, fresh, TopologyFile};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check() {
+    let (account, name, network) = fresh("vdns").await;
+    let zone = format!("{name}.example.com");
+    let vpc = &network.vpc_id;
+    let text = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{vpc}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
+        network.subnet_names[0], network.subnet_names[1], network.tasks_group_id
+    );
+    let file = TopologyFile::new(&text);
+    let endpoint = &account.endpoint;
+    let warning = format!(
+        "warning: network.vpc: {vpc} has enableDnsHostnames off, so names in the private zone {zone} will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames"
+    );
+    let notes = |plan: &serde_json::Value| plan["notes"].as_array().unwrap().iter().map(|note| note.as_str().unwrap().to_string()).collect::<Vec<_>>();
+
+    // The network of every test has DNS hostnames on: no warning.
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    assert!(!notes(&plan).contains(&warning), "{plan:#}");
+
+    account.set_dns_hostnames(vpc, false).await;
+    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    assert_eq!(notes(&plan), [warning.clone()]);
+    let doctor = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
+    let line = format!(
+        "fail  vpc_dns_enabled  network.vpc {vpc}: enableDnsHostnames off: names in the private zone {zone} do not resolve in the VPC  (fix: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames)"
+    );
+    assert_eq!(doctor.stdout.lines().next(), Some(line.as_str()), "{}", doctor.stdout);
+
+    account.set_dns_hostnames(vpc, true).await;
+    let doctor = ecsnet(endpoint, &["doctor", "-f", file.arg()]);
+    assert_eq!(doctor.stdout.lines().next(), Some(format!("ok    vpc_dns_enabled  network.vpc {vpc}: enableDnsSupport and enableDnsHostnames are on").as_str()), "{}", doctor.stdout);
+}
