@@ -72,13 +72,15 @@ pub fn parse_resource_description(description: Option<&str>, topology: &str) -> 
 /// The address tag of a topology's lock group (`aws::lock`): not a resource of any plan.
 pub const LOCK_ADDRESS: &str = "lock";
 
-/// The tag on a target group or load balancer that lists the attributes ecsnet set there (`slow_start,stickiness`,
+/// The tag on a target group or load balancer that lists the attributes ecsnet set there (`slow_start stickiness`,
 /// `idle_timeout`), so that one the file no longer sets goes back to AWS's default instead of staying as it was.
+/// Separated by spaces: an ELBv2 tag value may hold only letters, digits, spaces and `_ . : / = + - @`
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Tag.html).
 pub const ATTRIBUTES_TAG: &str = "ecsnet:attributes";
 
 /// The attributes a resource's tags say ecsnet set, sorted.
 pub fn managed_attributes(tags: &std::collections::BTreeMap<String, String>) -> Vec<String> {
-    let mut names: Vec<String> = tags.get(ATTRIBUTES_TAG).map(|value| value.split(',').filter(|name| !name.is_empty()).map(str::to_string).collect()).unwrap_or_default();
+    let mut names: Vec<String> = tags.get(ATTRIBUTES_TAG).map(|value| value.split([' ', ',']).filter(|name| !name.is_empty()).map(str::to_string).collect()).unwrap_or_default();
     names.sort();
     names.dedup();
     names
@@ -86,7 +88,7 @@ pub fn managed_attributes(tags: &std::collections::BTreeMap<String, String>) -> 
 
 /// The tag's value for these attributes.
 pub fn attributes_tag_value(names: &[String]) -> String {
-    names.join(",")
+    names.join(" ")
 }
 
 /// The ECS service tag that records the Service Connect settings ecsnet turned on.
@@ -95,6 +97,16 @@ pub const SERVICE_CONNECT_TAG: &str = "ecsnet:service-connect";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_attributes_tag_is_a_valid_tag_value_and_the_comma_form_still_reads() {
+        let names = vec!["deregistration_delay".to_string(), "slow_start".to_string()];
+        let value = attributes_tag_value(&names);
+        assert_eq!(value, "deregistration_delay slow_start");
+        let tags = |value: &str| std::collections::BTreeMap::from([(ATTRIBUTES_TAG.to_string(), value.to_string())]);
+        assert_eq!(managed_attributes(&tags(&value)), names);
+        assert_eq!(managed_attributes(&tags("deregistration_delay,slow_start")), names);
+    }
 
     #[test]
     fn owner_records_round_trip_and_name_their_topology() {

@@ -1,11 +1,13 @@
 //! Load balancers, listeners, rules and target groups, with their tags (DescribeTags, 20 ARNs a call).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use aws_sdk_elasticloadbalancingv2::types::{self as elb, ActionTypeEnum};
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
+use crate::aws::execute::{retry, Progress};
 use crate::aws::{Aws, AwsError};
 use crate::observed::{owned_by, HealthCheckRead, Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
@@ -22,13 +24,49 @@ pub async fn target_groups_without_tags(aws: &Aws) -> Result<Vec<elb::TargetGrou
     aws.elb.describe_target_groups().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await.context("DescribeTargetGroups")
 }
 
-/// Tags of many resources, 20 ARNs a call, the calls at once.
+/// Codes DescribeTags answers when one of its ARNs is not there: deleted since it was listed, or created by
+/// someone else a moment ago and not yet visible to DescribeTags (ELBv2's eventual consistency).
+const ARN_NOT_FOUND: &[&str] = &["TargetGroupNotFound", "LoadBalancerNotFound", "ListenerNotFound", "RuleNotFound"];
+
+/// Tags of many resources, 20 ARNs a call, the calls at once. A call that fails because one of its ARNs is not
+/// there is asked again one ARN at a time, and what is not there is left out: another team's resource that
+/// comes or goes while ecsnet reads must not stop the plan (ecsnet's own cannot: the topology's lock is held).
 pub async fn tags_of(aws: &Aws, arns: &[String]) -> Result<HashMap<String, Tags>, AwsError> {
-    let calls = arns.chunks(TAGS_PER_CALL).map(|chunk| aws.elb.describe_tags().set_resource_arns(Some(chunk.to_vec())).send());
-    let outputs = try_join_all(calls).await.context("DescribeTags")?;
-    Ok(outputs
+    let calls = arns.chunks(TAGS_PER_CALL).map(|chunk| tags_of_chunk(aws, chunk));
+    Ok(try_join_all(calls).await?.into_iter().flatten().collect())
+}
+
+async fn tags_of_chunk(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>, AwsError> {
+    match describe_tags(aws, arns).await {
+        Err(error) if error.has_code(ARN_NOT_FOUND) && arns.len() > 1 => {
+            // Listed a moment ago: give a new one a few seconds to become visible before taking it for gone.
+            let patience = retry::Patience { bound: Duration::from_secs(5), ..retry::NEW_RESOURCE };
+            let one_by_one = arns.iter().map(|arn| async move {
+                let attempt = || describe_tags(aws, std::slice::from_ref(arn));
+                match retry::with_patience(patience, &Quiet, "DescribeTags to see a new resource", ARN_NOT_FOUND, attempt).await {
+                    Err(error) if error.has_code(ARN_NOT_FOUND) => Ok(Vec::new()),
+                    other => other,
+                }
+            });
+            Ok(try_join_all(one_by_one).await?.into_iter().flatten().collect())
+        }
+        Err(error) if error.has_code(ARN_NOT_FOUND) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+/// Reading live state reports no progress of its own: its waits are seconds at most.
+struct Quiet;
+
+impl Progress for Quiet {
+    fn report(&self, _message: &str) {}
+}
+
+async fn describe_tags(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>, AwsError> {
+    let output = aws.elb.describe_tags().set_resource_arns(Some(arns.to_vec())).send().await.context("DescribeTags")?;
+    Ok(output
+        .tag_descriptions()
         .iter()
-        .flat_map(|output| output.tag_descriptions())
         .map(|description| {
             let tags = description.tags().iter().filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))).collect();
             (description.resource_arn().unwrap_or_default().to_string(), tags)

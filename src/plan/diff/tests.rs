@@ -449,7 +449,7 @@ fn with_attributes() -> (String, Observed) {
     let text = TOPOLOGY.replace("security_group = \"service-a-tasks\"\n", "security_group = \"service-a-tasks\"\nderegistration_delay = 30\nslow_start = 60\nstickiness = { duration = 3600 }\n");
     let mut observed = converged_account();
     let group = &mut observed.target_groups[1];
-    group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay,slow_start,stickiness".into());
+    group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay slow_start stickiness".into());
     group.attributes = Some(TargetGroupAttributes { deregistration_delay: Some(30), slow_start: Some(60), stickiness: Some(Stickiness::LbCookie(3600)) });
     (text, observed)
 }
@@ -461,7 +461,7 @@ fn apply_attribute_updates(plan: &Plan, observed: &mut Observed) {
             Operation::UpdateTargetGroup { arn, attributes, managed, .. } => {
                 let group = observed.target_groups.iter_mut().find(|group| group.arn == *arn).unwrap();
                 if let Some(managed) = managed {
-                    group.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(","));
+                    group.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(" "));
                 }
                 if let (Some(live), Some(set)) = (group.attributes.as_mut(), attributes) {
                     live.deregistration_delay = set.deregistration_delay.or(live.deregistration_delay);
@@ -472,7 +472,7 @@ fn apply_attribute_updates(plan: &Plan, observed: &mut Observed) {
             Operation::UpdateLoadBalancer { arn, idle_timeout, managed, .. } => {
                 let balancer = observed.load_balancers.iter_mut().find(|balancer| balancer.arn == *arn).unwrap();
                 if let Some(managed) = managed {
-                    balancer.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(","));
+                    balancer.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(" "));
                 }
                 balancer.idle_timeout = idle_timeout.or(balancer.idle_timeout);
             }
