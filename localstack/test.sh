@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of ecsnet: the proxy's and the AWS-rules layer's own tests, the planner's unit tests, the
-# emulator tests, which drive the real binary against a real AWS API emulator behind the AWS-rules layer.
+# emulator tests, which drive the real binary against a real AWS API emulator behind the AWS-rules layer, and the
+# demo's five plans (localstack/demo.sh) behind the same layer.
 # Installs and starts the emulator first (localstack/start.sh); stops it afterwards unless it was already running.
-# Extra arguments go to `cargo test`. ECSNET_AWS_RULES=off runs on the bare emulator.
+# Extra arguments go to `cargo test` (and skip the demo). ECSNET_AWS_RULES=off runs on the bare emulator.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,6 +25,10 @@ export ECSNET_TEST_ENDPOINT="http://127.0.0.1:$PORT"
 export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
 "$python" -m unittest localstack/test_proxy.py localstack/test_aws_rules_*.py
 cargo test --locked "$@"
+if [ "$#" -eq 0 ]; then
+  # The demo's five plans through the same emulator and rules: plan, apply, and plan again with no changes.
+  bash localstack/demo.sh
+fi
 # localstack/iam_check.py (ecsnet as a user holding only `ecsnet iam-policy`, on moto enforcing IAM) is not run
 # here yet: moto answers AuthFailure to ecsnet's CreateSecurityGroup under IAM enforcement (see the README).
 if [ "$RULES" = on ]; then
