@@ -46,12 +46,10 @@ dropped and held ones do not. Kept in O(depth) memory, O(log depth) per request.
 """
 import argparse
 import bisect
-import gzip
 import http.client
 import http.server
 import json
 import random
-import re
 import signal
 import socket
 import sys
@@ -61,6 +59,8 @@ import urllib.parse
 import uuid
 from xml.sax.saxutils import escape as xml_escape
 
+from aws_rules.core import SCOPE_RE, decompress  # stdlib only: the proxy runs without botocore unless --rules
+
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
               "expect", "proxy-authorization", "proxy-authenticate"}
 MAX_BODY = 64 * 1024 * 1024
@@ -69,7 +69,6 @@ R53_XMLNS = "https://route53.amazonaws.com/doc/2013-04-01/"
 # X-Amz-Target prefixes → SigV4 service names, for unsigned requests
 JSON_TARGETS = {"AmazonEC2ContainerServiceV20141113": "ecs", "Route53AutoNaming_v20170314": "servicediscovery"}
 QUERY_VERSIONS = {"2016-11-15": "ec2", "2015-12-01": "elasticloadbalancing", "2012-06-01": "elasticloadbalancing"}
-SCOPE_RE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ def classify(method, path, headers, body):
     """-> (service, operation, protocol) with protocol one of ec2, query, json, route53, other."""
     auth = headers.get("Authorization", "") or ""
     m = SCOPE_RE.search(auth)
-    service = m.group(2) if m else None
+    service = m.group(3) if m else None
     target = headers.get("X-Amz-Target")
     if target:
         prefix, _, op = target.partition(".")
@@ -135,14 +134,8 @@ def classify(method, path, headers, body):
         params.update(urllib.parse.parse_qs(query))
     ctype = (headers.get("Content-Type") or "").lower()
     if body and (ctype.startswith("application/x-www-form-urlencoded") or (not ctype and b"Action=" in body[:4096])):
-        raw = body
-        if (headers.get("Content-Encoding") or "").lower() == "gzip":
-            try:
-                raw = gzip.decompress(body)
-            except OSError:
-                raw = b""
         try:
-            params.update(urllib.parse.parse_qs(raw.decode("utf-8", "replace")))
+            params.update(urllib.parse.parse_qs(decompress(headers, body).decode("utf-8", "replace")))
         except ValueError:
             pass
     action = (params.get("Action") or [None])[0]
@@ -475,7 +468,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rules = self.server.rules
         request = None
         if rules is not None:
-            from aws_rules.core import Request, decompress
+            from aws_rules.core import Request
             request = Request(service, operation, protocol, self.command, self.path, headers,
                               decompress(headers, body))
             refusal = rules.check(request)

@@ -10,7 +10,7 @@ from typing import Optional
 from botocore.exceptions import ClientError
 
 from .core import Config, Refusal, Rule
-from .quotas import action_target_groups, listener_rules, paged, request_target_groups, routed_load_balancer
+from .load_balancing_reads import action_target_groups, listener_rules, paged, request_target_groups, routed_load_balancer
 
 EC2_DELETE_SECURITY_GROUP = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html"
 LINGERING_INTERFACES = "https://github.com/hashicorp/terraform-provider-aws/issues/40"

@@ -5,11 +5,13 @@ Request parameters are read from the request itself (`Request.query`, `.json`, `
 counts what already exists, from the emulator through `Upstream` (only for the operations the rule is about).
 """
 import re
-from typing import Iterable, Optional
+from typing import Optional
 
 from botocore.exceptions import ClientError
 
 from .core import Config, Refusal, Request, Rule
+from .load_balancing_reads import action_target_groups, listener_rules, replaced_rule, request_target_groups, routed_load_balancer
+from .query_params import counted_tag_keys, indices, listed
 
 ELB_QUOTAS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
 ELB_TAGS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-tags.html"
@@ -21,104 +23,6 @@ ROUTE53_TAGS = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_Chan
 ECS_SERVICE_REGISTRY = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceRegistry.html"
 ECS_AWSVPC = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html"
 ECS_TARGET_GROUPS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html"
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Reading flat query parameters ("Conditions.member.2.Values.member.1")
-
-
-def indices(params: dict, prefix: str) -> list:
-    """The N of every `prefix.N` or `prefix.N.…` key, in order."""
-    pattern = re.compile(re.escape(prefix) + r"\.(\d+)(?:\.|$)")
-    return sorted({int(m.group(1)) for key in params if (m := pattern.match(key))})
-
-
-def listed(params: dict, prefix: str, suffix: str = "") -> list:
-    """The values of a listed parameter: listed(q, "SecurityGroups.member"), listed(q, "Tag", ".Key")."""
-    keys = (f"{prefix}.{n}{suffix}" for n in indices(params, prefix))
-    return [params[key] for key in keys if key in params]
-
-
-def forwarded_target_groups(params: dict, actions: str) -> set:
-    """Target groups the actions under `actions` ("Actions", "DefaultActions") forward to, ForwardConfig included."""
-    return {value for key, value in params.items()
-            if key.startswith(actions + ".member.") and key.endswith("TargetGroupArn") and value}
-
-
-def sends(params: dict, name: str) -> bool:
-    """The request sets the listed parameter `name` (an empty list included)."""
-    return name in params or any(key.startswith(name + ".") for key in params)
-
-
-def counted_tag_keys(keys: Iterable[str]) -> set:
-    """Tag keys that count against a quota: `aws:` tags do not."""
-    return {key for key in keys if not key.startswith("aws:")}
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Reading ELBv2 state
-
-
-def paged(call, key: str, **params):
-    """Every item of a Marker-paged ELBv2 Describe call."""
-    marker = None
-    while True:
-        page = call(**params, **({"Marker": marker} if marker else {}))
-        yield from page.get(key, [])
-        marker = page.get("NextMarker")
-        if not marker:
-            return
-
-
-def action_target_groups(actions: list) -> set:
-    groups = set()
-    for action in actions or []:
-        if action.get("TargetGroupArn"):
-            groups.add(action["TargetGroupArn"])
-        for weighted in (action.get("ForwardConfig") or {}).get("TargetGroups", []):
-            groups.add(weighted["TargetGroupArn"])
-    return groups
-
-
-def listener_rules(elbv2, load_balancer_arn: str) -> list:
-    """Every rule of every listener of a load balancer (with its ListenerArn), each listener's default rule
-    (IsDefault: its default actions) included; [] if the load balancer does not exist."""
-    try:
-        rules = []
-        for listener in paged(elbv2.describe_listeners, "Listeners", LoadBalancerArn=load_balancer_arn):
-            arn = listener["ListenerArn"]
-            rules += [dict(rule, ListenerArn=arn) for rule in paged(elbv2.describe_rules, "Rules", ListenerArn=arn)]
-        return rules
-    except ClientError:
-        return []
-
-
-def load_balancer_of(arn: str) -> Optional[str]:
-    """The load balancer ARN a listener or rule ARN belongs to (AWS builds those ARNs from it)."""
-    m = re.match(r"(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)(?:listener|listener-rule)/(\w+)/([^/]+)/([^/]+)/", arn)
-    return f"{m[1]}loadbalancer/{m[2]}/{m[3]}/{m[4]}" if m else None
-
-
-def routed_load_balancer(request: Request) -> Optional[str]:
-    """The load balancer a CreateListener, ModifyListener, CreateRule or ModifyRule request changes."""
-    q = request.query
-    if q.get("LoadBalancerArn"):
-        return q["LoadBalancerArn"]
-    return load_balancer_of(q.get("ListenerArn") or q.get("RuleArn") or "")
-
-
-def replaced_rule(request: Request, rule: dict) -> bool:
-    """The request replaces this rule's actions: ModifyRule of it, or ModifyListener of its listener's default rule."""
-    q = request.query
-    if request.operation == "ModifyRule":
-        return rule.get("RuleArn") == q.get("RuleArn") and sends(q, "Actions")
-    if request.operation == "ModifyListener":
-        return rule.get("IsDefault") and rule["ListenerArn"] == q.get("ListenerArn") and sends(q, "DefaultActions")
-    return False
-
-
-def request_target_groups(request: Request) -> set:
-    return forwarded_target_groups(request.query, "Actions") | forwarded_target_groups(request.query, "DefaultActions")
 
 
 # ----------------------------------------------------------------------------------------------------------------
