@@ -194,7 +194,9 @@ moto)
   log "starting moto_server on 127.0.0.1:$BACKEND_PORT (log: $LOG)"
   echo "--- $(date -u +%FT%TZ) start.sh: moto_server -H 127.0.0.1 -p $BACKEND_PORT" >> "$LOG"
   first_line="$(wc -l < "$LOG")"   # to show only this run's part of the log on failure
-  read -r -a extra_env <<< "${ECSNET_EMULATOR_ENV:-}"
+  # ECS services run two tasks each (at most the demo's and the tests' desired count), so a deployment is
+  # COMPLETED as on AWS once it settles; the AWS-rules layer shows each UpdateService's deployment IN_PROGRESS first.
+  read -r -a extra_env <<< "MOTO_ECS_SERVICE_RUNNING=2 ${ECSNET_EMULATOR_ENV:-}"
   if command -v setsid >/dev/null 2>&1; then
     env "${extra_env[@]}" setsid nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$BACKEND_PORT" >>"$LOG" 2>&1 </dev/null 9>&- &
   else

@@ -500,7 +500,7 @@ class RuleListTest(unittest.TestCase):
     def test_every_rule_names_itself_and_its_source(self):
         config = Config()
         every = consistency.rules(config) + rates.rules(config)
-        self.assertEqual(len(every), 11)
+        self.assertEqual(len(every), 12)
         for rule in every:
             self.assertTrue(rule.name and rule.name != "rule", rule)
             self.assertTrue(rule.source.startswith("https://"), rule.name)
@@ -509,3 +509,33 @@ class RuleListTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EcsDeploymentTest(EmulatorTest):
+    def test_an_updated_service_deploys_for_a_while_then_is_steady(self):
+        rule = consistency.EcsDeploymentInProgress(self.config, self.clock)
+        cluster = unique("c")
+        self.direct("ecs", "CreateCluster", clusterName=cluster)
+        self.direct("ecs", "RegisterTaskDefinition", family=cluster, containerDefinitions=[
+            {"name": "app", "image": "nginx", "memory": 128}])
+        for name in ("steady", "updated"):
+            self.direct("ecs", "CreateService", cluster=cluster, serviceName=name, taskDefinition=cluster,
+                        desiredCount=1)
+
+        def deployments():
+            answer = through([rule], "ecs", "DescribeServices", {"cluster": cluster, "services": ["steady", "updated"]})
+            self.assertEqual(answer.status, 200, answer.body)
+            return {s["serviceName"]: [(d["status"], d.get("rolloutState"), d["runningCount"]) for d in s["deployments"]]
+                    for s in answer.json()["services"]}
+
+        self.assertEqual(deployments()["updated"], [("PRIMARY", "COMPLETED", 2)],
+                         "the emulator's own answer (MOTO_ECS_SERVICE_RUNNING=2, as start.sh runs it)")
+        updated = through([rule], "ecs", "UpdateService", {"cluster": cluster, "service": "updated",
+                                                           "desiredCount": 1})
+        self.assertEqual(updated.status, 200, updated.body)
+        self.assertEqual(deployments(), {"steady": [("PRIMARY", "COMPLETED", 2)],
+                                         "updated": [("PRIMARY", "IN_PROGRESS", 0), ("ACTIVE", "COMPLETED", 2)]})
+        self.clock.advance(self.config.deployment_time - 0.01)
+        self.assertEqual(deployments()["updated"][0], ("PRIMARY", "IN_PROGRESS", 0))
+        self.clock.advance(0.01)
+        self.assertEqual(deployments()["updated"], [("PRIMARY", "COMPLETED", 2)])

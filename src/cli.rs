@@ -61,6 +61,17 @@ pub enum Command {
     Show(ShowArgs),
     /// Say which rule, target group and service the load balancer picks for a request
     Route(RouteArgs),
+    /// Show who holds the topology's lock and remove it (after a run that cannot renew it any more)
+    Unlock(UnlockArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    #[command(flatten)]
+    pub file: FileArg,
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(long)]
+    pub auto_approve: bool,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +80,13 @@ pub struct ApplyArgs {
     pub change: ChangeArgs,
     /// A plan saved with `plan --out`: apply exactly it (refused if live state changed since); -f is then unused
     pub plan: Option<PathBuf>,
+    /// Return once the changes are made, without waiting until they serve (load balancers active, DNS changes
+    /// in sync, ECS deployments done and their targets healthy)
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Seconds to wait until the changes serve, before giving up (exit 1; the changes stay made)
+    #[arg(long, default_value_t = 900, conflicts_with = "no_wait")]
+    pub wait_timeout: u64,
 }
 
 #[derive(Debug, Args)]

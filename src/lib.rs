@@ -10,6 +10,7 @@ pub mod commands;
 pub mod observed;
 pub mod plan;
 pub mod route;
+pub mod stop;
 pub mod topology;
 pub mod iam;
 pub mod init;

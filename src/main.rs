@@ -21,11 +21,14 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(ecsnet::commands::run(cli)) {
-        Ok(code) => ExitCode::from(code),
+    let code = match runtime.block_on(ecsnet::commands::run(cli)) {
+        Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::from(1)
+            ecsnet::commands::exit_code_of(&error)
         }
-    }
+    };
+    // A confirmation prompt a signal interrupted still reads stdin on a thread of its own: do not wait for it.
+    runtime.shutdown_background();
+    ExitCode::from(code)
 }

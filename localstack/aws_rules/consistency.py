@@ -278,7 +278,51 @@ class Route53ChangePending(Rule):
         return rewritten if rewritten != body else None
 
 
+class EcsDeploymentInProgress(Rule):
+    """ECS: UpdateService starts a new deployment of the service (a new load balancer, registry or Service
+    Connect configuration among the changes that do); its tasks start, register and pass their health checks
+    while the deployment's rolloutState is IN_PROGRESS, then COMPLETED, and the old deployment drains. moto
+    answers with one COMPLETED deployment at once (given MOTO_ECS_SERVICE_RUNNING tasks): DescribeServices
+    answers are rewritten, for config.deployment_time seconds after an UpdateService, to a PRIMARY deployment
+    IN_PROGRESS with no task running beside the previous deployment, ACTIVE."""
+    name = "ecs-deployment-in-progress"
+    source = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html"
+
+    def __init__(self, config: Config, clock=time.monotonic):
+        self.config = config
+        self.clock = clock
+        self.births = Births()
+
+    def observe(self, request, status, body):
+        if status != 200 or request.service != "ecs" or request.operation not in ("UpdateService", "DescribeServices"):
+            return None
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return None
+        now = self.clock()
+        if request.operation == "UpdateService":
+            arn = (answer.get("service") or {}).get("serviceArn")
+            if arn:
+                self.births.add(arn, now, max(self.config.deployment_time, 60.0))
+            return None
+        changed = False
+        for service in answer.get("services", []):
+            age = self.births.age(service.get("serviceArn", ""), now)
+            deployments = service.get("deployments") or []
+            if age is None or age >= self.config.deployment_time or not deployments:
+                continue
+            primary = dict(deployments[0], status="PRIMARY", rolloutState="IN_PROGRESS", runningCount=0,
+                           pendingCount=deployments[0].get("desiredCount", 0),
+                           rolloutStateReason="ECS deployment in progress (the AWS-rules layer).")
+            previous = dict(deployments[0], status="ACTIVE", id=deployments[0].get("id", "") + "-previous")
+            service["deployments"] = [primary, previous]
+            changed = True
+        return json.dumps(answer).encode() if changed else None
+
+
 def rules(config: Config, clock=time.monotonic) -> list:
     return [NewSecurityGroupInvisible(config, clock), NewTargetGroupInvisible(config, clock),
             NewLoadBalancerInvisible(config, clock), LoadBalancerProvisioning(config, clock),
-            CloudMapOperationPending(config, clock), Route53ChangePending(config, clock)]
+            CloudMapOperationPending(config, clock), Route53ChangePending(config, clock),
+            EcsDeploymentInProgress(config, clock)]

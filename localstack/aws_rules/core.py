@@ -121,6 +121,7 @@ class Config:
     operation_time: float = 1.0      # a Cloud Map operation stays SUBMITTED/PENDING
     change_time: float = 1.0         # a Route 53 change stays PENDING before INSYNC
     drain_time: float = 2.0          # a deleted load balancer's network interfaces still use its security groups
+    deployment_time: float = 2.0     # an ECS service's deployment after UpdateService stays IN_PROGRESS
     rates: bool = True               # throttle as AWS's documented request rates do
 
 

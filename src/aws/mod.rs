@@ -8,15 +8,17 @@ pub mod execute;
 pub mod lock;
 pub mod observe;
 mod request_counter;
+pub mod settle;
+pub mod throttling;
 
 use std::time::Duration;
 
-use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 
 pub use error::AwsError;
 pub use request_counter::RequestCounter;
+use throttling::{Service, Throttling};
 
 /// How to reach AWS: the CLI's global flags.
 #[derive(Debug, Clone, Default)]
@@ -36,20 +38,19 @@ pub struct Aws {
     pub ecs: aws_sdk_ecs::Client,
     pub region: String,
     pub requests: RequestCounter,
+    /// Throttled attempts per service, which the executor adapts its pace to.
+    pub throttling: Throttling,
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("no AWS region is set\nhint: pass --region, set `region` in the topology file, or set AWS_REGION")]
 pub struct NoRegion;
 
-/// Attempts per request, throttling included; the adaptive mode also slows down when AWS throttles.
-const MAX_ATTEMPTS: u32 = 8;
-
 impl Aws {
     /// Loads the AWS configuration chain; `--region` wins over the file's `region`, which wins over the chain.
     pub async fn connect(options: &ConnectOptions, file_region: Option<&str>) -> Result<Aws, NoRegion> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+            .retry_config(throttling::retry_config())
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))
@@ -69,19 +70,36 @@ impl Aws {
         let config = loader.load().await;
         let region = config.region().ok_or(NoRegion)?.to_string();
         let requests = RequestCounter::default();
-        let ec2 = aws_sdk_ec2::config::Builder::from(&config).interceptor(requests.clone()).build();
-        let elb = aws_sdk_elasticloadbalancingv2::config::Builder::from(&config).interceptor(requests.clone()).build();
-        let route53 = aws_sdk_route53::config::Builder::from(&config).interceptor(requests.clone()).build();
-        let discovery = aws_sdk_servicediscovery::config::Builder::from(&config).interceptor(requests.clone()).build();
-        let ecs = aws_sdk_ecs::config::Builder::from(&config).interceptor(requests.clone()).build();
+        let throttling = Throttling::default();
+        // Each service's requests at its own pace, through the HTTP client the configuration chain chose.
+        let http = config.http_client().or_else(throttling::default_http_client);
+        let paced = |service| http.clone().map(|http| throttling.paced(service, http));
+        // One client per service: counted, watched for throttling, paced.
+        macro_rules! client {
+            ($sdk:ident, $service:expr) => {{
+                let mut builder = $sdk::config::Builder::from(&config).interceptor(requests.clone()).retry_classifier(throttling.watch($service));
+                builder.set_http_client(paced($service));
+                // The SDK's retry quota (500 tokens, 5 a throttled retry, a retry after a retry never paid back)
+                // would fail requests at once after about a hundred throttled retries, and a 100-service apply
+                // at ELBv2's 3 mutations a second meets that many. ecsnet bounds retries per request (10
+                // attempts) and paces each service instead; the quota stays as a last guard only.
+                builder.set_retry_partition(Some(
+                    $sdk::config::retry::RetryPartition::custom(concat!("ecsnet-", stringify!($sdk)))
+                        .token_bucket($sdk::config::retry::TokenBucket::builder().capacity(throttling::RETRY_QUOTA).build())
+                        .build(),
+                ));
+                $sdk::Client::from_conf(builder.build())
+            }};
+        }
         Ok(Aws {
-            ec2: aws_sdk_ec2::Client::from_conf(ec2),
-            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(elb),
-            route53: aws_sdk_route53::Client::from_conf(route53),
-            discovery: aws_sdk_servicediscovery::Client::from_conf(discovery),
-            ecs: aws_sdk_ecs::Client::from_conf(ecs),
+            ec2: client!(aws_sdk_ec2, Service::Ec2),
+            elb: client!(aws_sdk_elasticloadbalancingv2, Service::LoadBalancing),
+            route53: client!(aws_sdk_route53, Service::Route53),
+            discovery: client!(aws_sdk_servicediscovery, Service::CloudMap),
+            ecs: client!(aws_sdk_ecs, Service::Ecs),
             region,
             requests,
+            throttling,
         })
     }
 }

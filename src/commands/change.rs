@@ -3,23 +3,27 @@
 use std::io::Write;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
 use crate::aws::execute::execute;
+use crate::aws::settle::wait_until_serving;
 use crate::aws::observe::find_vpc;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
 use crate::plan::saved::{differences, fingerprint, SavedPlan, SavedPlanError, SAVED_FORMAT_VERSION};
 use crate::plan::{plan_apply, plan_destroy, render};
+use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
 
 use super::{connect, observe_session, report_requests, ExitCode, Terminal};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    Apply,
+    /// With the bound of the wait until the changes serve, unless `--no-wait`.
+    Apply { wait: Option<Duration> },
     Destroy,
 }
 
@@ -29,22 +33,48 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, ki
         Some(saved) => topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?,
         None => topology::load(&args.file.path)?,
     };
-    let aws = connect(global, topology.region.as_deref()).await?;
+    // From here on, SIGINT and SIGTERM stop the run in order: no new step, the lock released, a report.
+    let stop = Arc::new(Stop::default());
+    Stop::listen_for_signals(&stop).context("cannot listen for SIGINT and SIGTERM")?;
+    let aws = stop.unless_stopped(connect(global, topology.region.as_deref())).await??;
     // Two runs must not change one topology at once: take its lock (in the VPC) before reading live state.
-    let lock = match find_vpc(&aws, &topology).await.context("reading live state failed; nothing was changed")? {
-        Some(vpc) => Some(lock::acquire(&aws, &topology.name, &vpc.id, lock_ttl(), Duration::from_secs(args.lock_timeout), terminal).await?),
+    let vpc = stop.unless_stopped(find_vpc(&aws, &topology)).await?.context("reading live state failed; nothing was changed")?;
+    let ttl = lock_ttl();
+    let lock = match vpc {
+        Some(vpc) => {
+            let file = saved.as_ref().map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
+            let unlock = format!("ecsnet unlock -f {}", shell_word(&file));
+            Some(stop.unless_stopped(lock::acquire(&aws, &topology.name, &vpc.id, ttl, Duration::from_secs(args.lock_timeout), &unlock, terminal)).await??)
+        }
         None => None,
     };
-    let result = locked(global, terminal, args, kind, topology, &aws, saved).await;
+    let work = locked(global, terminal, args, kind, topology, &aws, saved, &stop);
+    let result = match &lock {
+        // The heartbeat renews the lock for as long as the run lives, and never ends by itself.
+        Some(lock) => tokio::select! {
+            result = work => result,
+            () = lock.heartbeat(&aws, ttl, &stop, terminal) => unreachable!("the heartbeat runs until the work ends"),
+        },
+        None => work.await,
+    };
     if let Some(lock) = lock {
         if let Err(error) = lock.release(&aws, terminal).await {
-            terminal.info(&format!("warning: could not release the lock: {error}; it expires by itself"));
+            terminal.info(&format!("warning: could not release the lock: {error}; it expires within {} s", ttl.as_secs()));
         }
     }
     result
 }
 
-/// The lock's lifetime: `ECSNET_LOCK_TTL_SECONDS`, else 30 minutes.
+/// A path as a shell would take it back: quoted when it holds anything but plain characters.
+fn shell_word(text: &str) -> String {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c)) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The lock's lifetime after the last heartbeat: `ECSNET_LOCK_TTL_SECONDS`, else two minutes.
 fn lock_ttl() -> Duration {
     std::env::var("ECSNET_LOCK_TTL_SECONDS").ok().and_then(|seconds| seconds.parse().ok()).map_or(lock::DEFAULT_TTL, Duration::from_secs)
 }
@@ -65,8 +95,9 @@ pub fn read_saved(path: &Path) -> anyhow::Result<SavedPlan> {
     Ok(saved.check(&path.display().to_string())?)
 }
 
-async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, topology: Topology, aws: &Aws, saved: Option<SavedPlan>) -> anyhow::Result<ExitCode> {
-    let session = observe_session(global, terminal, topology, aws.clone()).await?;
+#[allow(clippy::too_many_arguments)]
+async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, topology: Topology, aws: &Aws, saved: Option<SavedPlan>, stop: &Stop) -> anyhow::Result<ExitCode> {
+    let session = stop.unless_stopped(observe_session(global, terminal, topology, aws.clone())).await??;
     let from_saved = saved.is_some();
     let plan = match (kind, saved) {
         (_, Some(saved)) => {
@@ -85,7 +116,7 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
             }
             saved.plan
         }
-        (Kind::Apply, None) => plan_apply(&session.topology, &session.observed)?,
+        (Kind::Apply { .. }, None) => plan_apply(&session.topology, &session.observed)?,
         (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
     };
     let json = args.output == OutputFormat::Json;
@@ -109,28 +140,40 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
     // A saved plan was reviewed when it was made: applying it is the approval, as with Terraform.
     if !args.auto_approve && !from_saved {
         let question = match kind {
-            Kind::Apply => format!("Apply these changes to topology \"{}\"?", plan.topology),
+            Kind::Apply { .. } => format!("Apply these changes to topology \"{}\"?", plan.topology),
             Kind::Destroy => format!("Destroy everything topology \"{}\" owns?", plan.topology),
         };
-        if !terminal.confirm(&question)? {
+        if !stop.unless_stopped(terminal.confirm_off_thread(question)).await?? {
             terminal.info("Nothing was changed.");
             return Ok(1);
         }
     }
     let requests_before = session.aws.requests.total();
-    let report = execute(&session.aws, &plan, terminal).await?;
+    if let Some(reason) = stop.reason() {
+        return Err(Stopped { reason }.into());
+    }
+    let report = execute(&session.aws, &plan, terminal, stop).await?;
+    let waited = match kind {
+        Kind::Apply { wait: Some(bound) } if !report.started.is_empty() => Some(wait_until_serving(&session.aws, &report.started, bound, terminal, stop).await?),
+        _ => None,
+    };
     let summary = plan.summary();
     let sent = session.aws.requests.total() - requests_before;
     let mut stdout = std::io::stdout().lock();
     if json {
-        let result = serde_json::json!({ "steps": report.steps, "elapsed_seconds": report.elapsed.as_secs_f64(), "requests": sent, "summary": summary });
+        let result = serde_json::json!({ "steps": report.steps, "elapsed_seconds": report.elapsed.as_secs_f64(), "waited_seconds": waited.map(|waited| waited.as_secs_f64()), "requests": sent, "summary": summary });
         writeln!(stdout, "{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": result }))?)?;
     } else {
         match kind {
-            Kind::Apply => writeln!(
+            Kind::Apply { .. } => writeln!(
                 stdout,
-                "Apply complete: {} added, {} changed, {} destroyed in {} steps, {:.1} s, {sent} AWS requests.",
-                summary.add, summary.change, summary.destroy, report.steps, report.elapsed.as_secs_f64()
+                "Apply complete: {} added, {} changed, {} destroyed in {} steps, {:.1} s, {sent} AWS requests.{}",
+                summary.add,
+                summary.change,
+                summary.destroy,
+                report.steps,
+                report.elapsed.as_secs_f64(),
+                waited.map(|waited| format!(" Serving after {:.1} s more.", waited.as_secs_f64())).unwrap_or_default()
             )?,
             Kind::Destroy => writeln!(stdout, "Destroy complete: {} destroyed in {} steps, {:.1} s, {sent} AWS requests.", summary.destroy, report.steps, report.elapsed.as_secs_f64())?,
         }

@@ -10,6 +10,7 @@ mod plan;
 mod route;
 mod show;
 mod terminal;
+mod unlock;
 
 use std::path::Path;
 use std::time::Instant;
@@ -30,7 +31,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let terminal = Terminal::new(cli.global.color);
     match &cli.command {
         Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
-        Command::Apply(args) => change::run(&cli.global, &terminal, &args.change, change::Kind::Apply, args.plan.as_deref()).await,
+        Command::Apply(args) => {
+            let wait = (!args.no_wait).then(|| std::time::Duration::from_secs(args.wait_timeout));
+            change::run(&cli.global, &terminal, &args.change, change::Kind::Apply { wait }, args.plan.as_deref()).await
+        }
         Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy, None).await,
         Command::Show(args) => show::run(&terminal, args),
         Command::Route(args) => route::run(&cli.global, &terminal, args).await,
@@ -39,7 +43,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&cli.global, &terminal, args).await,
         Command::Graph(args) => graph::run(&cli.global, &terminal, args).await,
         Command::Doctor(args) => doctor::run(&cli.global, &terminal, args).await,
+        Command::Unlock(args) => unlock::run(&cli.global, &terminal, args).await,
     }
+}
+
+/// What the process exits with after `error`: 130 for a run stopped by SIGINT or SIGTERM, else 1.
+pub fn exit_code_of(error: &anyhow::Error) -> ExitCode {
+    if let Some(failure) = error.downcast_ref::<crate::aws::execute::ExecutionFailure>() {
+        return failure.exit_code();
+    }
+    if let Some(unsettled) = error.downcast_ref::<crate::aws::settle::SettleError>() {
+        return unsettled.exit_code();
+    }
+    error.downcast_ref::<crate::stop::Stopped>().map_or(1, |stopped| stopped.reason.exit_code())
 }
 
 /// The topology file, AWS clients and live state every command starts from.

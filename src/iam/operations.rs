@@ -91,6 +91,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "RevokeSecurityGroupIngress", &[grant("ec2:RevokeSecurityGroupIngress", ServiceSecurityGroups)], REMOVES),
     op(Ec2, "RevokeSecurityGroupEgress", &[grant("ec2:RevokeSecurityGroupEgress", OwnedSecurityGroups)], REMOVES),
     op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES),
+    // The lock's heartbeat: its expiry tag, renewed while a run holds it (src/aws/lock.rs).
+    op(Ec2, "CreateTags", &[grant("ec2:CreateTags", OwnedSecurityGroups)], REMOVES),
     // Elastic Load Balancing v2.
     op(Elb, "DescribeLoadBalancers", &[grant("elasticloadbalancing:DescribeLoadBalancers", Any)], READS),
     op(Elb, "DescribeTargetGroups", &[grant("elasticloadbalancing:DescribeTargetGroups", Any)], READS),
@@ -99,7 +101,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(Elb, "DescribeTags", &[grant("elasticloadbalancing:DescribeTags", Any)], READS),
     op(Elb, "DescribeListeners", &[grant("elasticloadbalancing:DescribeListeners", Any)], READS),
     op(Elb, "DescribeRules", &[grant("elasticloadbalancing:DescribeRules", Any)], READS),
-    op(Elb, "DescribeTargetHealth", &[grant("elasticloadbalancing:DescribeTargetHealth", Any)], &[Doctor]),
+    // Doctor's target checks, and apply's wait until an ECS service's new targets are healthy.
+    op(Elb, "DescribeTargetHealth", &[grant("elasticloadbalancing:DescribeTargetHealth", Any)], &[Apply, Doctor]),
     op(
         Elb,
         "CreateLoadBalancer",
@@ -132,6 +135,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(Route53, "ListHostedZones", &[grant("route53:ListHostedZones", Any)], READS),
     op(Route53, "ListHostedZonesByVPC", &[grant("route53:ListHostedZonesByVPC", Any)], READS),
     op(Route53, "ListResourceRecordSets", &[grant("route53:ListResourceRecordSets", Any)], READS),
+    // Apply's wait until its record changes are INSYNC.
+    op(Route53, "GetChange", &[grant("route53:GetChange", Any)], WRITES),
     op(Route53, "CreateHostedZone", &[grant("route53:CreateHostedZone", Any), grant("ec2:DescribeVpcs", Any)], WRITES),
     op(Route53, "ChangeTagsForResource", &[grant("route53:ChangeTagsForResource", Any)], WRITES),
     op(Route53, "ChangeResourceRecordSets", &[grant("route53:ChangeResourceRecordSets", RecordsInZone)], REMOVES),

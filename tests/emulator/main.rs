@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod lifecycle;
+mod lock;
 mod load_balancer;
 mod network;
 mod operator;

@@ -1,10 +1,11 @@
-//! Crashes, faults and concurrent runs, through localstack/proxy.py: a run killed after any of its mutations is
-//! finished by the next; throttling and dropped connections are ridden out; a permanent fault names its step; two
-//! runs at once never make duplicates.
+//! Crashes, interrupts, faults and concurrent runs, through localstack/proxy.py: a run killed after any of its
+//! mutations is finished by the next on the same host, with the default lock settings and no wait; a run
+//! interrupted by SIGINT or SIGTERM stops in order and releases its lock; throttling and dropped connections are
+//! ridden out; a permanent fault names its step; two runs at once never make duplicates.
 
 use std::time::{Duration, Instant};
 
-use crate::support::{ecsnet, finish, spawn_ecsnet, unique_name, Account, Network, Proxy, TopologyFile};
+use crate::support::{ecsnet, finish, send_signal, spawn_ecsnet, unique_name, Account, Network, Proxy, Run, TopologyFile};
 
 const SERVICES: usize = 10;
 
@@ -40,6 +41,9 @@ async fn tagged_load_balancing(account: &Account, name: &str) -> usize {
     assert!(untagged.is_empty(), "untagged target groups: {untagged:?}");
     owned.len()
 }
+
+/// What the next run says when it takes over the lock of a killed run on this host.
+const TAKEN_OVER: &str = "whose process has ended on this host";
 
 /// Workers that share out the kill points, each with its own proxy, VPC and topology.
 const WORKERS: u64 = 4;
@@ -88,7 +92,7 @@ async fn destroy_kill_points(worker: u64, mutations: u64) {
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0));
         proxy.configure(serde_json::json!({"hold_after_mutations": k}));
-        let mut child = spawn_ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "0")]);
+        let mut child = spawn_ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"], &[]);
         let started = Instant::now();
         while !proxy.held() {
             assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} of the destroy was never reached");
@@ -99,6 +103,7 @@ async fn destroy_kill_points(worker: u64, mutations: u64) {
         proxy.configure(serde_json::json!({"hold_after_mutations": null}));
         let rerun = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]));
         assert_eq!(rerun.code, 0, "after a kill at destroy mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
+        assert!(k == mutations || rerun.stderr.contains(TAKEN_OVER), "after a kill at destroy mutation {k}, the lock is taken over at once: {}", rerun.stderr);
         assert_eq!(tagged_load_balancing(&account, &name).await, 0, "after a kill at destroy mutation {k}: nothing owned remains");
         assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "after a kill at destroy mutation {k}");
         assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "after a kill at destroy mutation {k}: the zone ecsnet made is gone");
@@ -114,8 +119,9 @@ async fn kill_points(worker: u64, mutations: u64, expected: usize) {
     let file = TopologyFile::new(&topology(&name, &network));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         proxy.configure(serde_json::json!({"hold_after_mutations": k}));
-        // A lock that is expired at once: the killed run leaves it, and the next run takes it over.
-        let mut child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "0")]);
+        // The default lock settings: the killed run leaves its lock, and the next run on this host takes it over
+        // at once, its holder's process being gone.
+        let mut child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
         let started = Instant::now();
         while !proxy.held() {
             assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} was never reached");
@@ -127,12 +133,56 @@ async fn kill_points(worker: u64, mutations: u64, expected: usize) {
         let rerun = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]));
         assert_eq!(rerun.code, 0, "after a kill at mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
         // The last mutation releases the lock; before it, the killed run's lock is there to take over.
-        assert!(k == mutations || rerun.stderr.contains("taking over the expired lock"), "after a kill at mutation {k}, the lock is taken over: {}", rerun.stderr);
+        assert!(k == mutations || rerun.stderr.contains(TAKEN_OVER), "after a kill at mutation {k}, the lock is taken over at once: {}", rerun.stderr);
         tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0));
         assert_eq!(tagged_load_balancing(&account, &name).await, expected, "after a kill at mutation {k}: no duplicate, nothing missing");
         tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0));
         assert_eq!(tagged_load_balancing(&account, &name).await, 0);
     }
+}
+
+/// Runs `args` through `proxy`, holds it after its k-th mutation, sends it `signal`, lets the held request go and
+/// collects the run.
+async fn interrupted_after(proxy: &Proxy, args: &[&str], k: u64, signal: &str) -> Run {
+    proxy.configure(serde_json::json!({"hold_after_mutations": k}));
+    let child = spawn_ecsnet(&proxy.endpoint, args, &[]);
+    let started = Instant::now();
+    while !proxy.held() {
+        assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} was never reached");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    send_signal(&child, signal);
+    // The run hears the signal while its step hangs, then the step's request is let go (and retried).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    proxy.configure(serde_json::json!({"hold_after_mutations": null}));
+    tokio::task::block_in_place(|| finish(child))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_the_next_run_converges() {
+    let (account, name, network) = crate::support::fresh("sigint").await;
+    let proxy = Proxy::start(&account.endpoint, 0);
+    let file = TopologyFile::new(&topology(&name, &network));
+
+    let apply = interrupted_after(&proxy, &["apply", "-f", file.arg(), "--auto-approve"], 12, "INT").await;
+    assert_eq!(apply.code, 130, "{}\n{}", apply.stdout, apply.stderr);
+    assert!(apply.stderr.contains("SIGINT received: starting no new step"), "{}", apply.stderr);
+    assert!(apply.stderr.contains("error: interrupted by SIGINT after ") && apply.stderr.contains("\ndone: ") && apply.stderr.contains("\nnot started: "), "what was done and not: {}", apply.stderr);
+    assert!(account.lock_group(&network.vpc_id, &name).await.is_none(), "the interrupted apply released its lock");
+    let next = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"])).expect(0);
+    assert!(!next.stderr.contains("taking over"), "no lock was left: {}", next.stderr);
+    ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    let expected = tagged_load_balancing(&account, &name).await;
+    assert_eq!(expected, 1 + 1 + SERVICES + (SERVICES + 1), "no duplicate, nothing missing");
+
+    let destroy = interrupted_after(&proxy, &["destroy", "-f", file.arg(), "--auto-approve"], 8, "TERM").await;
+    assert_eq!(destroy.code, 130, "{}\n{}", destroy.stdout, destroy.stderr);
+    assert!(destroy.stderr.contains("error: interrupted by SIGTERM after ") && destroy.stderr.contains("\nnot started: "), "{}", destroy.stderr);
+    assert!(account.lock_group(&network.vpc_id, &name).await.is_none(), "the interrupted destroy released its lock");
+    let next = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"])).expect(0);
+    assert!(!next.stderr.contains("taking over"), "{}", next.stderr);
+    assert_eq!(tagged_load_balancing(&account, &name).await, 0);
+    assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread")]

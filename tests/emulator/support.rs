@@ -469,3 +469,27 @@ pub fn spawn_ecsnet(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> std:
 pub fn finish(child: std::process::Child) -> Run {
     Run::from(child.wait_with_output().unwrap())
 }
+
+/// Sends `signal` ("INT", "TERM") to a background run.
+pub fn send_signal(child: &std::process::Child, signal: &str) {
+    let status = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().expect("kill runs");
+    assert!(status.success(), "kill -{signal} {}", child.id());
+}
+
+impl Account {
+    /// The lock group of `topology` in the VPC, if one stands: its ID and tags.
+    pub async fn lock_group(&self, vpc_id: &str, topology: &str) -> Option<(String, Vec<(String, String)>)> {
+        let output = self
+            .ec2
+            .describe_security_groups()
+            .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
+            .filters(Filter::builder().name("group-name").values(format!("ecsnet-lock-{topology}")).build())
+            .send()
+            .await
+            .unwrap();
+        output.security_groups().first().map(|group| {
+            let tags = group.tags().iter().map(|tag| (tag.key().unwrap_or_default().to_string(), tag.value().unwrap_or_default().to_string())).collect();
+            (group.group_id().unwrap().to_string(), tags)
+        })
+    }
+}

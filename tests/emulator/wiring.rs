@@ -90,6 +90,14 @@ ttl = 0
     let endpoint = &account.endpoint;
     let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert!(applied.stdout.contains("Apply complete: 10 added, 2 changed, 0 destroyed"), "{}", applied.stdout);
+    // apply waits until it serves: the ECS deployments it started (IN_PROGRESS for a while, as on AWS) are done.
+    assert!(applied.stderr.contains("waiting until it serves: ") && applied.stderr.contains(" deploying (0 of 1 tasks running)"), "{}", applied.stderr);
+    assert!(applied.stdout.contains(" Serving after "), "{}", applied.stdout);
+    let steady = account.ecs.describe_services().cluster(&cluster).services("hello").services("name").send().await.unwrap();
+    for service in steady.services() {
+        let rollouts: Vec<_> = service.deployments().iter().map(|deployment| deployment.rollout_state().map(|state| state.as_str().to_string())).collect();
+        assert_eq!(rollouts, [Some("COMPLETED".to_string())], "{:?} is steady when apply returns", service.service_name());
+    }
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let hello = account.ecs_wiring(&cluster, "hello").await;
     assert!(hello.contains(&format!("/{name}-hello-")) && hello.contains(":hello:3000"), "hello's tasks go to its target group: {hello}");
@@ -112,7 +120,8 @@ ttl = 0
     let mut changed: Vec<String> = drift["changes"].as_array().unwrap().iter().map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap())).collect();
     changed.sort();
     assert_eq!(changed, ["update service.hello.ecs", "update service.name.discovery"]);
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    let repaired = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--no-wait"]).expect(0);
+    assert!(!repaired.stderr.contains("waiting until it serves") && !repaired.stdout.contains("Serving after"), "--no-wait returns at once: {}", repaired.stderr);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
 
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);

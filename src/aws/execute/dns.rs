@@ -98,9 +98,14 @@ pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) 
         for changes in record_batches::split(units) {
             let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
             retry::while_code(context.progress, &format!("zone {zone_id} to finish its previous change"), &["PriorRequestNotComplete"], || async {
-                context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch.clone()).send().await.map(|_| ()).context("ChangeResourceRecordSets")
+                context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch.clone()).send().await.context("ChangeResourceRecordSets")
             })
-            .await?;
+            .await
+            .map(|output| {
+                if let Some(info) = output.change_info() {
+                    context.started.record(|started| started.record_changes.push(info.id().to_string()));
+                }
+            })?;
         }
     }
     Ok(())

@@ -13,7 +13,13 @@ use super::Context;
 
 pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
     let mut request = context.aws.ecs.update_service().cluster(&update.cluster).service(&update.service);
+    let mut target_groups = Vec::new();
     if let Some(specs) = &update.load_balancers {
+        for spec in specs {
+            if let EcsLoadBalancerSpec::Own { target_group, .. } = spec {
+                target_groups.push(context.outputs.id(target_group)?);
+            }
+        }
         let entries = specs
             .iter()
             .map(|spec| match spec {
@@ -49,6 +55,9 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
         None => {}
     }
     request.send().await.context("UpdateService")?;
+    context.started.record(|started| {
+        started.ecs_services.insert((update.cluster.clone(), update.service.clone()), target_groups);
+    });
     match &update.connect {
         Some(ConnectChange::Enable { marker, .. }) => {
             let tag = Tag::builder().key(SERVICE_CONNECT_TAG).value(marker).build();

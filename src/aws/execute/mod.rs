@@ -1,6 +1,7 @@
-//! Carries out a plan: steps in dependency order, independent ones at once (bounded), each resource tagged in
-//! its create call. On the first failure no new step starts; the ones under way finish; the report says what
-//! was done, what failed and what never started. Live state stays the truth, so a re-run continues from there.
+//! Carries out a plan: steps in dependency order, independent ones at once (bounded per AWS service), each resource tagged in its create call. On the first failure, or when the run
+//! is asked to stop (a signal, a lost lock), no new step starts; the ones under way finish (within
+//! `IN_FLIGHT_BOUND` after a stop); the report says what was done, what failed and what never started. Live state
+//! stays the truth, so a re-run continues from there.
 
 mod discovery;
 mod dns;
@@ -15,18 +16,22 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::time::Instant;
 
 use crate::observed::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::{render, schedule, Action, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
+use crate::stop::{Stop, StopReason};
 
+use super::settle::{Started, StartedLog};
+use super::throttling::Service;
 use super::{Aws, AwsError};
 
-/// Steps under way at once. ELBv2 and Route 53 throttle mutations per second; the SDK's adaptive retry slows
-/// down further when they do.
-const MAX_CONCURRENT_STEPS: usize = 8;
+/// How long the steps under way may go on after a stop is asked for; then they are abandoned, and the report
+/// names them (each may or may not have taken effect; the next run reads what did).
+pub const IN_FLIGHT_BOUND: Duration = Duration::from_secs(30);
 
 /// Where the executor reports what it starts, finishes and waits for. The CLI prints it on stderr.
 pub trait Progress: Sync {
@@ -80,6 +85,8 @@ pub(crate) struct Context<'a> {
     pub topology: &'a str,
     pub outputs: &'a Outputs,
     pub progress: &'a dyn Progress,
+    /// What the steps started that AWS finishes later, for `apply --wait`.
+    pub started: &'a StartedLog,
 }
 
 impl Context<'_> {
@@ -93,20 +100,41 @@ impl Context<'_> {
 pub struct ExecutionReport {
     pub steps: usize,
     pub elapsed: Duration,
+    /// What AWS still finishes on its own time.
+    pub started: Started,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub struct ExecutionFailure {
     pub failed: Vec<(String, AwsError)>,
-    pub done: usize,
+    pub done: Vec<String>,
     pub not_started: Vec<String>,
+    /// Why the run stopped early, when it was asked to.
+    pub stopped: Option<StopReason>,
+    /// Steps still under way when `IN_FLIGHT_BOUND` passed after the stop.
+    pub abandoned: Vec<String>,
+}
+
+impl ExecutionFailure {
+    pub fn exit_code(&self) -> u8 {
+        self.stopped.as_ref().map_or(1, StopReason::exit_code)
+    }
 }
 
 impl fmt::Display for ExecutionFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "stopped after {} step(s) succeeded; {} failed", self.done, self.failed.len())?;
+        match &self.stopped {
+            Some(reason) => write!(f, "{reason} after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
+            None => write!(f, "stopped after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
+        }
         for (step, error) in &self.failed {
             write!(f, "\n  - {step}: {error}")?;
+        }
+        if self.stopped.is_some() && !self.done.is_empty() {
+            write!(f, "\ndone: {}", self.done.join(", "))?;
+        }
+        if !self.abandoned.is_empty() {
+            write!(f, "\nstill under way {} s after the stop, abandoned (each may or may not have taken effect): {}", IN_FLIGHT_BOUND.as_secs(), self.abandoned.join(", "))?;
         }
         if !self.not_started.is_empty() {
             write!(f, "\nnot started: {}", self.not_started.join(", "))?;
@@ -123,30 +151,54 @@ enum State {
     Failed,
 }
 
-/// Runs every step of `plan`.
-pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress) -> Result<ExecutionReport, ExecutionFailure> {
+/// Runs every step of `plan`, until a step fails or `stop` is asked for.
+pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Stop) -> Result<ExecutionReport, ExecutionFailure> {
     let started = Instant::now();
     let steps = schedule(plan);
+    let services: Vec<Option<Service>> = steps.iter().map(|step| service_of(plan, step)).collect();
     let outputs = Outputs::default();
-    let context = Context { aws, topology: &plan.topology, outputs: &outputs, progress };
+    let started_log = StartedLog::default();
+    let context = Context { aws, topology: &plan.topology, outputs: &outputs, progress, started: &started_log };
     let mut states = vec![State::Pending; steps.len()];
     let mut failed = Vec::new();
+    let mut deadline = None;
     let mut running: FuturesUnordered<Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + '_>>> = FuturesUnordered::new();
     loop {
-        if failed.is_empty() {
+        let stopping = stop.reason();
+        if failed.is_empty() && stopping.is_none() {
             for index in 0..steps.len() {
-                if running.len() >= MAX_CONCURRENT_STEPS {
-                    break;
+                if states[index] != State::Pending || !steps[index].after.iter().all(|&before| states[before] == State::Done) {
+                    continue;
                 }
-                if states[index] == State::Pending && steps[index].after.iter().all(|&before| states[before] == State::Done) {
-                    states[index] = State::Running;
-                    let step = &steps[index];
-                    let context = &context;
-                    running.push(Box::pin(async move { (index, run_step(context, plan, step).await) }));
+                if let Some(service) = services[index] {
+                    let under_way = (0..steps.len()).filter(|&other| states[other] == State::Running && services[other] == Some(service)).count();
+                    if under_way >= service.max_steps() {
+                        continue;
+                    }
                 }
+                states[index] = State::Running;
+                let step = &steps[index];
+                let context = &context;
+                running.push(Box::pin(async move { (index, run_step(context, plan, step).await) }));
             }
         }
-        let Some((index, result)) = running.next().await else { break };
+        if let (Some(reason), None) = (&stopping, deadline) {
+            deadline = Some(Instant::now() + IN_FLIGHT_BOUND);
+            if !running.is_empty() {
+                progress.report(&format!("{reason}: waiting up to {} s for the {} step(s) under way", IN_FLIGHT_BOUND.as_secs(), running.len()));
+            }
+        }
+        let next = match deadline {
+            None => tokio::select! {
+                next = running.next() => next,
+                _ = stop.requested() => continue,
+            },
+            Some(deadline) => tokio::select! {
+                next = running.next() => next,
+                () = tokio::time::sleep_until(deadline) => break,
+            },
+        };
+        let Some((index, result)) = next else { break };
         let label = label(plan, &steps[index]);
         match result {
             Ok(()) => {
@@ -160,12 +212,51 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress) -> Result<
             }
         }
     }
-    let done = states.iter().filter(|state| **state == State::Done).count();
-    if failed.is_empty() {
-        return Ok(ExecutionReport { steps: done, elapsed: started.elapsed() });
+    drop(running);
+    let stopped = stop.reason();
+    if failed.is_empty() && stopped.is_none() {
+        drop(context);
+        return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
-    let not_started = (0..steps.len()).filter(|&index| states[index] == State::Pending).map(|index| label(plan, &steps[index])).collect();
-    Err(ExecutionFailure { failed, done, not_started })
+    let labels = |wanted: State| (0..steps.len()).filter(|&index| states[index] == wanted).map(|index| label(plan, &steps[index])).collect::<Vec<_>>();
+    Err(ExecutionFailure { failed, done: labels(State::Done), not_started: labels(State::Pending), stopped, abandoned: labels(State::Running) })
+}
+
+/// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.
+fn service_of(plan: &Plan, step: &Step) -> Option<Service> {
+    match &step.work {
+        Work::Change(index) => service_of_operation(&plan.changes[*index].operation),
+        Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_) | Work::Rules(_) => Some(Service::LoadBalancing),
+        Work::Records(_) => Some(Service::Route53),
+    }
+}
+
+fn service_of_operation(operation: &Operation) -> Option<Service> {
+    Some(match operation {
+        Operation::CreateSecurityGroup { .. } | Operation::UpdateSecurityGroupRules { .. } | Operation::DeleteSecurityGroup { .. } | Operation::SetIngress { .. } => Service::Ec2,
+        Operation::CreateLoadBalancer(_)
+        | Operation::ReplaceLoadBalancer { .. }
+        | Operation::UpdateLoadBalancer { .. }
+        | Operation::DeleteLoadBalancer { .. }
+        | Operation::CreateTargetGroup(_)
+        | Operation::ReplaceTargetGroup { .. }
+        | Operation::UpdateTargetGroup { .. }
+        | Operation::DeleteTargetGroup { .. }
+        | Operation::CreateListener { .. }
+        | Operation::UpdateListener { .. }
+        | Operation::DeleteListener { .. }
+        | Operation::CreateRule { .. }
+        | Operation::UpdateRule { .. }
+        | Operation::DeleteRule { .. } => Service::LoadBalancing,
+        Operation::CreateHostedZone { .. } | Operation::DeleteHostedZone { .. } | Operation::ChangeRecords { .. } => Service::Route53,
+        Operation::CreateNamespace { .. }
+        | Operation::DeleteNamespace { .. }
+        | Operation::CreateDiscoveryService { .. }
+        | Operation::UpdateDiscoveryTtl { .. }
+        | Operation::DeleteDiscoveryService { .. } => Service::CloudMap,
+        Operation::UpdateEcsService(_) => Service::Ecs,
+        Operation::RemovedWithParent => return None,
+    })
 }
 
 /// "create service.a.rule", "records in in.example.com (2)".
@@ -222,12 +313,11 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
         Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => security_groups::update_rules(context, address, group_id, authorize, revoke).await?,
         Operation::DeleteSecurityGroup { group_id } => security_groups::delete(context, group_id).await?,
         Operation::SetIngress { revoke, authorize } => security_groups::set_ingress(context, address, revoke, authorize.as_ref()).await?,
-        Operation::CreateLoadBalancer(spec) => {
+        Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
             let created = load_balancing::create_load_balancer(context, address, spec).await?;
-            context.outputs.record(address, created);
-        }
-        Operation::ReplaceLoadBalancer { spec, .. } => {
-            let created = load_balancing::create_load_balancer(context, address, spec).await?;
+            context.started.record(|started| {
+                started.load_balancers.insert(created.id.clone(), spec.name.clone());
+            });
             context.outputs.record(address, created);
         }
         Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {

@@ -627,10 +627,6 @@ zone = "in.example.com"
         assert_eq!((wiring.cluster.as_str(), wiring.service.as_str(), wiring.container.as_str()), ("main", "a", "a"));
     }
 
-    fn listeners(text: &str) -> String {
-        BASE.replace("[load_balancer]\n", &format!("[load_balancer]\n{text}"))
-    }
-
     fn invalid(text: &str) -> Vec<ValidationError> {
         match parse(Path::new("t.toml"), text) {
             Err(TopologyError::Invalid { errors, .. }) => errors,
