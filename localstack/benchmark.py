@@ -89,8 +89,8 @@ CLI_EQUIVALENT = {
     "plan_empty": "describe-load-balancers, describe-security-groups (LB group), describe-target-groups per target "
                   "group, list-hosted-zones-by-name, describe-security-groups per tasks group",
     "apply": "create-security-group, authorize-security-group-ingress ×2 + -egress, create-target-group ×(N+1), "
-             "create-load-balancer, create-listener, create-rule ×N, authorize-security-group-ingress ×N, "
-             "create-hosted-zone, change-resource-record-sets ×N",
+             "create-load-balancer, create-listener (again after 1 s while LoadBalancerNotFound), create-rule ×N, "
+             "authorize-security-group-ingress ×N, create-hosted-zone, change-resource-record-sets ×N",
     "plan_noop": "describe-load-balancers, describe-security-groups (LB group), describe-listeners, describe-rules, "
                  "describe-target-groups ×(N+1), describe-security-groups ×N, list-hosted-zones-by-name, "
                  "list-resource-record-sets",
@@ -98,7 +98,7 @@ CLI_EQUIVALENT = {
               "the closest equivalent of editing one service)",
     "destroy": "change-resource-record-sets DELETE ×N, delete-rule ×N, delete-listener, delete-load-balancer, "
                "delete-target-group ×(N+1), revoke-security-group-ingress ×N, delete-hosted-zone, "
-               "delete-security-group",
+               "delete-security-group (again after 1 s while DependencyViolation)",
 }
 
 
@@ -355,11 +355,18 @@ class Cli:
         self.errors = []
         self.peak_kb = 0
 
-    def __call__(self, *args, check=True):
+    def __call__(self, *args, check=True, retry_on=()):
+        """retry_on: error codes AWS answers while a resource just made or deleted settles (a new load balancer
+        not yet visible, a deleted one's interfaces still holding its group): the call is run again after a
+        second, up to 10 times, as a script would; every attempt counts as a call."""
         argv = [str(self.aws), *args, "--endpoint-url", self.proxy.url, "--output", "json"]
-        r = run_measured(argv, self.env, timeout=self.timeout)
-        self.calls += 1
-        self.peak_kb = max(self.peak_kb, r["peak_kb"] or 0)
+        for _ in range(10):
+            r = run_measured(argv, self.env, timeout=self.timeout)
+            self.calls += 1
+            self.peak_kb = max(self.peak_kb, r["peak_kb"] or 0)
+            if r["rc"] == 0 or not any(f"({code})" in r["stderr"] for code in retry_on):
+                break
+            time.sleep(1)
         if r["rc"] != 0:
             msg = f"aws {' '.join(args[:2])}: rc={r['rc']}: {r['stderr'].strip()[-300:]}"
             if check:
@@ -409,7 +416,8 @@ def cli_phases(cli, proxy, net, n):
         lb = r["LoadBalancers"][0]
         st["lb"], st["dns"] = lb["LoadBalancerArn"], lb["DNSName"]
         r = cli("elbv2", "create-listener", "--load-balancer-arn", st["lb"], "--protocol", "HTTP", "--port", "80",
-                "--default-actions", f"Type=forward,TargetGroupArn={st['default_tg']}")
+                "--default-actions", f"Type=forward,TargetGroupArn={st['default_tg']}",
+                retry_on=("LoadBalancerNotFound",))
         st["listener"] = r["Listeners"][0]["ListenerArn"]
         st["rules"] = []
         for i, s in enumerate(svcs, 1):
@@ -459,7 +467,7 @@ def cli_phases(cli, proxy, net, n):
             cli("ec2", "revoke-security-group-ingress", "--group-id", g, "--protocol", "tcp", "--port", "8080",
                 "--source-group", st["sg"])
         cli("route53", "delete-hosted-zone", "--id", st["zone"])
-        cli("ec2", "delete-security-group", "--group-id", st["sg"])
+        cli("ec2", "delete-security-group", "--group-id", st["sg"], retry_on=("DependencyViolation",))
 
     out = {"topology": name}
     for phase, fn in (("plan_empty", plan_empty), ("apply", apply), ("plan_noop", plan_noop), ("change", change),
