@@ -760,7 +760,9 @@ def render(results, args):
                 tr = tr or {}
                 tspeed = (tr["wall_s"] / er["wall_s"]) if tr.get("ok") and er.get("wall_s") and tr.get("wall_s") else None
                 tflag = "" if not tr or tr.get("ok") else " ⚠"
-                line += f" {fmt(tr.get('requests'))}{tflag} | {fmt(tr.get('wall_s'))} | {fmt(tspeed, 1)} |"
+                twall = fmt(tr.get("wall_s")) if not tr or tr.get("ok") else \
+                    f"FAILED (rc={tr.get('rc', '–')}, {fmt(tr.get('wall_s'))} s)" if "rc" in tr else phase_failure(tr)
+                line += f" {fmt(tr.get('requests'))}{tflag} | {twall} | {fmt(tspeed, 1)} |"
             lines.append(line)
     lines.append("")
     rows = throttle_rows(results)
@@ -832,6 +834,13 @@ def render(results, args):
                   "HostedZoneConfig.PrivateZone as public; see localstack/terraform/main.tf). What each phase runs:"]
         for ph in PHASES:
             lines.append(f"  - {PHASE_LABEL[ph]}: {TF_EQUIVALENT[ph]}")
+        for size in results["sizes"]:
+            for ph in PHASES:
+                r = (size.get("terraform") or {}).get(ph) or {}
+                if r and not r.get("ok"):
+                    why = next((l.strip() for l in (r.get("stderr_tail") or "").splitlines()
+                                if l.strip().startswith("Error:")), r.get("error", "see results.json"))
+                    lines.append(f"- Terraform, {size['services']} services, {PHASE_LABEL[ph]} failed: {why[:400]}")
         skipped = [str(s["services"]) for s in results["sizes"] if not s.get("terraform")]
         if skipped:
             lines.append(f"- Terraform baseline not run for {', '.join(skipped)} services (--terraform-sizes).")
