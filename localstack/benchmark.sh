@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ecsnet's benchmark in one command: starts the emulator (localstack/start.sh), builds ecsnet (debug; --release for
 # a release build), runs localstack/benchmark.py with the emulator venv's python (boto3), stops the emulator if it
-# started it. Arguments go to benchmark.py: --quick, --sizes 1,10,50,100, --cli-sizes, --delay-ms 50, --release.
-# Results: bench/results.md and bench/results.json.
+# started it. Arguments go to benchmark.py: --quick, --sizes 1,10,50,100, --cli-sizes, --delay-ms 50, --release,
+# --binary PATH (a prebuilt ecsnet: no cargo build), --terraform-sizes, --no-terraform, --no-throttled, --out DIR.
+# Results: bench/results.md and bench/results.json (or --out DIR).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE/.."
@@ -24,5 +25,8 @@ case "$started" in
   *) trap 'bash localstack/stop.sh >&2 || true' EXIT ;;
 esac
 profile=(); case " $* " in *" --release "*) profile=(--release) ;; esac
-timeout 1200 cargo build --locked --quiet "${profile[@]}"
+case " $* " in
+  *" --binary "*|*" --binary="*) ;;   # a prebuilt binary: nothing to build
+  *) timeout 1200 cargo build --locked --quiet "${profile[@]}" ;;
+esac
 timeout 14400 "$EMU_DIR/venv/bin/python" localstack/benchmark.py --endpoint "http://127.0.0.1:$PORT" "$@"
