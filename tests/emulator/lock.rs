@@ -6,18 +6,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 
+use crate::resilience::topology_of as topology;
 use crate::support::{ecsnet, finish, fresh, send_signal, spawn_ecsnet, Proxy, TopologyFile};
-
-fn topology(name: &str, network: &crate::support::Network, services: usize) -> String {
-    let mut text = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
-    );
-    for index in 0..services {
-        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = {}\nsecurity_group = \"{}\"\n", 8000 + index, network.tasks_group_id));
-    }
-    text
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lock_held_on_another_host_is_refused_naming_unlock_which_shows_and_removes_it() {

@@ -16,7 +16,8 @@ fn topology(name: &str, network: &Network) -> String {
 /// The destroy crash test's smaller topology: every kind of resource, fewer of each.
 const DESTROY_SERVICES: usize = 3;
 
-fn topology_of(name: &str, network: &Network, services: usize) -> String {
+/// A topology of `services` load-balanced services with a private zone, in `network`.
+pub(crate) fn topology_of(name: &str, network: &Network, services: usize) -> String {
     let mut text = format!(
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1]
