@@ -322,7 +322,7 @@ mod tests {
         // One attempt in five throttled, spread evenly: bad luck, not a rate limit.
         let (throttled, sent) = drive(&pace, 30, |_| {
             draw += 1;
-            draw % 5 != 0
+            !draw.is_multiple_of(5)
         });
         assert_eq!(pace.rate(), None);
         assert_eq!((throttled, sent), (0.2, 300));

@@ -151,6 +151,9 @@ enum State {
     Failed,
 }
 
+/// A step under way: its index and its outcome.
+type StepFuture<'a> = Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + 'a>>;
+
 /// Runs every step of `plan`, until a step fails or `stop` is asked for.
 pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Stop) -> Result<ExecutionReport, ExecutionFailure> {
     let started = Instant::now();
@@ -160,9 +163,10 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
     let started_log = StartedLog::default();
     let context = Context { aws, topology: &plan.topology, outputs: &outputs, progress, started: &started_log };
     let mut states = vec![State::Pending; steps.len()];
+    let mut under_way: HashMap<Service, usize> = HashMap::new();
     let mut failed = Vec::new();
     let mut deadline = None;
-    let mut running: FuturesUnordered<Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + '_>>> = FuturesUnordered::new();
+    let mut running: FuturesUnordered<StepFuture<'_>> = FuturesUnordered::new();
     loop {
         let stopping = stop.reason();
         if failed.is_empty() && stopping.is_none() {
@@ -171,10 +175,11 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
                     continue;
                 }
                 if let Some(service) = services[index] {
-                    let under_way = (0..steps.len()).filter(|&other| states[other] == State::Running && services[other] == Some(service)).count();
-                    if under_way >= service.max_steps() {
+                    let slots = under_way.entry(service).or_default();
+                    if *slots >= service.max_steps() {
                         continue;
                     }
+                    *slots += 1;
                 }
                 states[index] = State::Running;
                 let step = &steps[index];
@@ -199,6 +204,9 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
             },
         };
         let Some((index, result)) = next else { break };
+        if let Some(service) = services[index] {
+            *under_way.entry(service).or_default() -= 1;
+        }
         let label = label(plan, &steps[index]);
         match result {
             Ok(()) => {
@@ -213,9 +221,9 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
         }
     }
     drop(running);
-    let stopped = stop.reason();
+    // A stop asked for after the last step finished stops nothing here (the caller's wait, if any, heeds it).
+    let stopped = stop.reason().filter(|_| states.iter().any(|state| *state != State::Done));
     if failed.is_empty() && stopped.is_none() {
-        drop(context);
         return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
     let labels = |wanted: State| (0..steps.len()).filter(|&index| states[index] == wanted).map(|index| label(plan, &steps[index])).collect::<Vec<_>>();
