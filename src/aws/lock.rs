@@ -94,7 +94,7 @@ pub async fn acquire(aws: &Aws, topology: &str, vpc_id: &str, ttl: Duration, wai
     let process = this_process();
     let groups = Ec2LockGroups { aws, topology, vpc_id, holder: &holder, process: &process };
     take(&groups, topology, ttl, wait, progress).await.map_err(|error| match error {
-        LockError::Held { topology, holder, expires, group_id, .. } => LockError::Held { topology, holder, expires, group_id, ttl: ttl.as_secs(), unlock: unlock.to_string() },
+        LockError::Held { topology, holder, expires, group_id, ttl, .. } => LockError::Held { topology, holder, expires, group_id, ttl, unlock: unlock.to_string() },
         other => other,
     })
 }

@@ -38,8 +38,6 @@ pub struct Aws {
     pub ecs: aws_sdk_ecs::Client,
     pub region: String,
     pub requests: RequestCounter,
-    /// Throttled attempts per service, which the executor adapts its pace to.
-    pub throttling: Throttling,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,7 +97,6 @@ impl Aws {
             ecs: client!(aws_sdk_ecs, Service::Ecs),
             region,
             requests,
-            throttling,
         })
     }
 }

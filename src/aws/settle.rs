@@ -80,8 +80,10 @@ impl SettleError {
 pub async fn wait_until_serving(aws: &Aws, started: &Started, bound: Duration, progress: &dyn Progress, stop: &Stop) -> Result<Duration, SettleError> {
     let begun = Instant::now();
     let mut delay = Duration::from_millis(500);
+    // What serves is asked about no more.
+    let mut pending = started.clone();
     loop {
-        let waiting = still_waiting(aws, started).await?;
+        let waiting = still_waiting(aws, &mut pending).await?;
         if waiting.is_empty() {
             return Ok(begun.elapsed());
         }
@@ -98,16 +100,19 @@ pub async fn wait_until_serving(aws: &Aws, started: &Started, bound: Duration, p
     }
 }
 
-/// What does not serve yet, one phrase each; an error for what failed for good.
-async fn still_waiting(aws: &Aws, started: &Started) -> Result<Vec<String>, SettleError> {
+/// What does not serve yet, one phrase each; an error for what failed for good. Drops from `pending` what
+/// serves now.
+async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, SettleError> {
     let mut waiting = Vec::new();
-    if !started.load_balancers.is_empty() {
-        let arns: Vec<String> = started.load_balancers.keys().cloned().collect();
+    if !pending.load_balancers.is_empty() {
+        let arns: Vec<String> = pending.load_balancers.keys().cloned().collect();
         let output = aws.elb.describe_load_balancers().set_load_balancer_arns(Some(arns)).send().await.context("DescribeLoadBalancers")?;
         for load_balancer in output.load_balancers() {
             let name = load_balancer.load_balancer_name().unwrap_or_default();
             match load_balancer.state().and_then(|state| state.code()) {
-                Some(LoadBalancerStateEnum::Active) => {}
+                Some(LoadBalancerStateEnum::Active) => {
+                    pending.load_balancers.remove(load_balancer.load_balancer_arn().unwrap_or_default());
+                }
                 Some(LoadBalancerStateEnum::Failed) => {
                     let reason = load_balancer.state().and_then(|state| state.reason()).unwrap_or("no reason given");
                     return Err(SettleError::Failed { what: format!("load balancer {name}"), detail: reason.to_string() });
@@ -116,21 +121,30 @@ async fn still_waiting(aws: &Aws, started: &Started) -> Result<Vec<String>, Sett
             }
         }
     }
-    let mut pending = 0;
-    for change in &started.record_changes {
+    let mut in_sync = Vec::new();
+    for change in &pending.record_changes {
         let output = aws.route53.get_change().id(change).send().await.context("GetChange")?;
-        if output.change_info().map(|info| info.status()) != Some(&ChangeStatus::Insync) {
-            pending += 1;
+        if output.change_info().map(|info| info.status()) == Some(&ChangeStatus::Insync) {
+            in_sync.push(change.clone());
         }
     }
-    if pending > 0 {
-        waiting.push(format!("{pending} Route 53 change(s) PENDING"));
+    pending.record_changes.retain(|change| !in_sync.contains(change));
+    if !pending.record_changes.is_empty() {
+        waiting.push(format!("{} Route 53 change(s) PENDING", pending.record_changes.len()));
     }
-    for ((cluster, service), target_groups) in &started.ecs_services {
-        match deployment(aws, cluster, service).await? {
-            Some(phrase) => waiting.push(phrase),
-            None => waiting.extend(unhealthy_targets(aws, service, target_groups).await?),
+    let mut steady = Vec::new();
+    for ((cluster, service), target_groups) in &pending.ecs_services {
+        let unsettled = match deployment(aws, cluster, service).await? {
+            Some(phrase) => vec![phrase],
+            None => unhealthy_targets(aws, service, target_groups).await?,
+        };
+        if unsettled.is_empty() {
+            steady.push((cluster.clone(), service.clone()));
         }
+        waiting.extend(unsettled);
+    }
+    for key in steady {
+        pending.ecs_services.remove(&key);
     }
     Ok(waiting)
 }

@@ -15,7 +15,6 @@
 //! - the executor runs each service's steps in slots of their own (`Service::max_steps`), so steps waiting on a
 //!   throttled service never hold up another's.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -53,8 +52,6 @@ pub enum Service {
 }
 
 impl Service {
-    pub const ALL: [Service; 5] = [Service::Ec2, Service::LoadBalancing, Service::Route53, Service::CloudMap, Service::Ecs];
-
     fn index(self) -> usize {
         self as usize
     }
@@ -69,24 +66,14 @@ impl Service {
     }
 }
 
-/// Throttled attempts per service, as the clients saw them, and each service's pace.
+/// Each service's pace, shared by its client's HTTP wrapper and its retry classifier.
 #[derive(Debug, Clone, Default)]
 pub struct Throttling {
-    counts: Arc<[AtomicU64; 5]>,
     paces: Arc<[Pace; 5]>,
 }
 
 impl Throttling {
-    pub fn throttled(&self, service: Service) -> u64 {
-        self.counts[service.index()].load(Ordering::Relaxed)
-    }
-
-    /// Throttled attempts of every service.
-    pub fn total(&self) -> u64 {
-        Service::ALL.iter().map(|&service| self.throttled(service)).sum()
-    }
-
-    /// The retry classifier that reports one service's attempts here.
+    /// The retry classifier that tells one service's pace how each attempt fared.
     pub fn watch(&self, service: Service) -> ThrottleWatch {
         ThrottleWatch { service, throttling: self.clone() }
     }
@@ -126,9 +113,6 @@ impl ClassifyRetry for ThrottleWatch {
 
     fn classify_retry_v2(&self, _: &InterceptorContext, previous: &RetryAction) -> RetryAction {
         let throttled = matches!(previous, RetryAction::RetryIndicated(RetryReason::RetryableError { kind: ErrorKind::ThrottlingError, .. }));
-        if throttled {
-            self.throttling.counts[self.service.index()].fetch_add(1, Ordering::Relaxed);
-        }
         self.throttling.pace(self.service).outcome(throttled, Instant::now());
         RetryAction::NoActionIndicated
     }

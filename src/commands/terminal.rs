@@ -7,6 +7,7 @@ use crate::aws::execute::Progress;
 use crate::cli::ColorChoice;
 use crate::plan::render::Style;
 
+#[derive(Clone, Copy)]
 pub struct Terminal {
     color: bool,
     started: Instant,
@@ -37,9 +38,8 @@ impl Terminal {
     /// `confirm` on a thread of its own, so that a stop (a signal) need not wait for the answer. The read of stdin
     /// is left behind then; the process exits without waiting for it.
     pub async fn confirm_off_thread(&self, question: String) -> Result<bool, NoTerminal> {
-        let color = self.color;
-        let started = self.started;
-        tokio::task::spawn_blocking(move || Terminal { color, started }.confirm(&question)).await.unwrap_or(Ok(false))
+        let terminal = *self;
+        tokio::task::spawn_blocking(move || terminal.confirm(&question)).await.unwrap_or(Ok(false))
     }
 
     /// Asks on the terminal; only "yes" counts. Without a terminal on stdin it refuses.

@@ -1,7 +1,7 @@
-//! Carries out a plan: steps in dependency order, independent ones at once (bounded per AWS service), each resource tagged in its create call. On the first failure, or when the run
-//! is asked to stop (a signal, a lost lock), no new step starts; the ones under way finish (within
-//! `IN_FLIGHT_BOUND` after a stop); the report says what was done, what failed and what never started. Live state
-//! stays the truth, so a re-run continues from there.
+//! Carries out a plan: steps in dependency order, independent ones at once (bounded per AWS service), each
+//! resource tagged in its create call. On the first failure, or when the run is asked to stop (a signal, a lost
+//! lock), no new step starts; the ones under way finish (within `IN_FLIGHT_BOUND` after a stop); the report says
+//! what was done, what failed and what never started. Live state stays the truth, so a re-run continues from there.
 
 mod discovery;
 mod dns;
