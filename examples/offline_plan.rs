@@ -33,7 +33,15 @@ fn observed(services: usize) -> Observed {
             Subnet { id: "subnet-a".into(), name: None, availability_zone: "us-east-1a".into() },
             Subnet { id: "subnet-b".into(), name: None, availability_zone: "us-east-1b".into() },
         ],
-        security_groups: (0..services).map(|index| SecurityGroup { id: format!("sg-{index}"), group_name: format!("g{index}"), tags: Tags::new(), rules: vec![], references: vec![] }).collect(),
+        security_groups: (0..services)
+            .map(|index| SecurityGroup {
+                id: format!("sg-{index}"),
+                group_name: format!("g{index}"),
+                tags: Tags::new(),
+                rules: vec![],
+                references: vec![],
+            })
+            .collect(),
         ..Observed::default()
     }
 }
@@ -42,14 +50,19 @@ fn observed(services: usize) -> Observed {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or_default().split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|utime| utime.parse::<f64>().ok()).unwrap_or(0.0) + fields.get(12).and_then(|stime| stime.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks: f64 = fields.get(11).and_then(|utime| utime.parse::<f64>().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|stime| stime.parse::<f64>().ok()).unwrap_or(0.0);
     ticks / 100.0
 }
 
 /// Peak resident memory of this process in MB, from /proc (Linux).
 fn peak_memory_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find_map(|line| line.strip_prefix("VmHWM:")).and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok()).map_or(0.0, |kb| kb / 1024.0)
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn main() {
@@ -64,7 +77,11 @@ fn main() {
     let steps = schedule(&plan);
     let scheduled = started.elapsed().as_secs_f64();
     let order = topological_order(&steps).expect("the steps form no cycle");
-    eprintln!("parse+plan {planned:.3} s, schedule {:.3} s, order {:.3} s", scheduled - planned, started.elapsed().as_secs_f64() - scheduled);
+    eprintln!(
+        "parse+plan {planned:.3} s, schedule {:.3} s, order {:.3} s",
+        scheduled - planned,
+        started.elapsed().as_secs_f64() - scheduled
+    );
     let wall = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_before;
     println!(

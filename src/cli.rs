@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "ecsnet", version, about = "Stable, private service-to-service networking for Amazon ECS: plan, apply, destroy")]
+#[command(
+    name = "ecsnet",
+    version,
+    about = "Stable, private service-to-service networking for Amazon ECS: plan, apply, destroy"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

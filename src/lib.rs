@@ -4,13 +4,13 @@
 pub mod aws;
 pub mod cli;
 pub mod cluster;
+pub mod commands;
 pub mod doctor;
 pub mod graph;
-pub mod commands;
+pub mod iam;
+pub mod init;
 pub mod observed;
 pub mod plan;
 pub mod route;
 pub mod stop;
 pub mod topology;
-pub mod iam;
-pub mod init;

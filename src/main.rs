@@ -13,7 +13,10 @@ fn main() -> ExitCode {
         2 => "ecsnet=debug,info",
         _ => "trace",
     };
-    tracing_subscriber::fmt().with_env_filter(EnvFilter::try_from_env("ECSNET_LOG").unwrap_or_else(|_| EnvFilter::new(filter))).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("ECSNET_LOG").unwrap_or_else(|_| EnvFilter::new(filter)))
+        .with_writer(std::io::stderr)
+        .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -97,12 +97,21 @@ pub struct EcsLoadBalancer {
 impl EcsLoadBalancer {
     /// An entry for a target group, as ecsnet writes its own.
     pub fn target_group(arn: &str, container: &str, port: i32) -> Self {
-        EcsLoadBalancer { target_group_arn: Some(arn.into()), container: Some(container.into()), port: Some(port), ..EcsLoadBalancer::default() }
+        EcsLoadBalancer {
+            target_group_arn: Some(arn.into()),
+            container: Some(container.into()),
+            port: Some(port),
+            ..EcsLoadBalancer::default()
+        }
     }
 
     /// `container:port`, with `?` for what AWS left out.
     pub fn container_port(&self) -> String {
-        format!("{}:{}", self.container.as_deref().unwrap_or("?"), self.port.map_or_else(|| "?".to_string(), |port| port.to_string()))
+        format!(
+            "{}:{}",
+            self.container.as_deref().unwrap_or("?"),
+            self.port.map_or_else(|| "?".to_string(), |port| port.to_string())
+        )
     }
 }
 
@@ -201,13 +210,22 @@ pub struct VpcDns {
 impl VpcDns {
     /// The attributes that are off, as AWS names them.
     pub fn off(self) -> Vec<&'static str> {
-        [("enableDnsSupport", self.support), ("enableDnsHostnames", self.hostnames)].into_iter().filter(|(_, on)| !on).map(|(name, _)| name).collect()
+        [("enableDnsSupport", self.support), ("enableDnsHostnames", self.hostnames)]
+            .into_iter()
+            .filter(|(_, on)| !on)
+            .map(|(name, _)| name)
+            .collect()
     }
 
     /// The commands that turn `off` on: one call per attribute (AWS takes one a request), support first.
     pub fn fix(vpc_id: &str, off: &[&str]) -> String {
         off.iter()
-            .map(|attribute| format!("aws ec2 modify-vpc-attribute --vpc-id {vpc_id} --{}", if *attribute == "enableDnsSupport" { "enable-dns-support" } else { "enable-dns-hostnames" }))
+            .map(|attribute| {
+                format!(
+                    "aws ec2 modify-vpc-attribute --vpc-id {vpc_id} --{}",
+                    if *attribute == "enableDnsSupport" { "enable-dns-support" } else { "enable-dns-hostnames" }
+                )
+            })
             .collect::<Vec<_>>()
             .join(" && ")
     }
@@ -303,9 +321,17 @@ pub struct Listener {
 pub enum ListenerDefault {
     /// A forward to one target group.
     Forward(String),
-    FixedResponse { status: u16, body: Option<String>, content_type: String },
+    FixedResponse {
+        status: u16,
+        body: Option<String>,
+        content_type: String,
+    },
     /// A redirect: port, protocol and status code as AWS writes them ("443", "HTTPS", "HTTP_301").
-    Redirect { port: String, protocol: String, status: String },
+    Redirect {
+        port: String,
+        protocol: String,
+        status: String,
+    },
     /// Anything ecsnet does not set (weighted forwards, authentication).
     Other,
 }

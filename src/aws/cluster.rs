@@ -4,8 +4,8 @@
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
-use crate::aws::{Aws, AwsError};
 use crate::aws::observe::task_definitions;
+use crate::aws::{Aws, AwsError};
 use crate::cluster::{Cluster, RunningService};
 use crate::observed::{EcsAdvancedConfiguration, EcsLoadBalancer, EcsRegistry};
 
@@ -14,7 +14,15 @@ const SERVICES_PER_CALL: usize = 10;
 
 /// Every active service of the cluster, with its task definition, and the VPC they run in.
 pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
-    let pages = aws.ecs.list_services().cluster(cluster).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListServices")?;
+    let pages = aws
+        .ecs
+        .list_services()
+        .cluster(cluster)
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("ListServices")?;
     // The emulator (moto) lists every cluster's services: keep this cluster's (new-style ARNs name the cluster).
     let cluster_name = cluster.rsplit_once(":cluster/").map_or(cluster, |(_, name)| name);
     let mut arns: Vec<String> = pages
@@ -36,12 +44,19 @@ pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
 
 /// The named services (names or ARNs) that exist and are not deleted, each with its task definition.
 async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<RunningService>, AwsError> {
-    let calls = services.chunks(SERVICES_PER_CALL).map(|chunk| aws.ecs.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).send());
+    let calls = services
+        .chunks(SERVICES_PER_CALL)
+        .map(|chunk| aws.ecs.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).send());
     let outputs = try_join_all(calls).await.context("DescribeServices")?;
-    let mut described: Vec<_> = outputs.iter().flat_map(|output| output.services()).filter(|service| service.status() != Some("INACTIVE")).collect();
+    let mut described: Vec<_> = outputs
+        .iter()
+        .flat_map(|output| output.services())
+        .filter(|service| service.status() != Some("INACTIVE"))
+        .collect();
     described.sort_by_key(|service| service.service_arn());
     described.dedup_by_key(|service| service.service_arn());
-    let mut revisions: Vec<String> = described.iter().filter_map(|service| service.task_definition().map(str::to_string)).collect();
+    let mut revisions: Vec<String> =
+        described.iter().filter_map(|service| service.task_definition().map(str::to_string)).collect();
     revisions.sort();
     revisions.dedup();
     let definitions = task_definitions(aws, &revisions).await?;
@@ -86,7 +101,14 @@ pub(super) fn registries(service: &aws_sdk_ecs::types::Service) -> Vec<EcsRegist
     service
         .service_registries()
         .iter()
-        .filter_map(|entry| Some(EcsRegistry { arn: entry.registry_arn()?.to_string(), port: entry.port(), container: entry.container_name().map(str::to_string), container_port: entry.container_port() }))
+        .filter_map(|entry| {
+            Some(EcsRegistry {
+                arn: entry.registry_arn()?.to_string(),
+                port: entry.port(),
+                container: entry.container_name().map(str::to_string),
+                container_port: entry.container_port(),
+            })
+        })
         .collect()
 }
 

@@ -17,11 +17,24 @@ pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result
     Ok(Facts { targets, instances })
 }
 
-async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<BTreeMap<String, Vec<Target>>, AwsError> {
+async fn targets(
+    aws: &Aws,
+    topology: &Topology,
+    observed: &Observed,
+) -> Result<BTreeMap<String, Vec<Target>>, AwsError> {
     // The services' target groups; the listener's default one is empty by design.
-    let owned = observed.target_groups.iter().filter(|group| owned_by(&group.tags, &topology.name) && group.tags.get(ADDRESS_TAG).is_some_and(|address| address.starts_with("service.")));
+    let owned = observed.target_groups.iter().filter(|group| {
+        owned_by(&group.tags, &topology.name)
+            && group.tags.get(ADDRESS_TAG).is_some_and(|address| address.starts_with("service."))
+    });
     let calls = owned.map(|group| async move {
-        let output = aws.elb.describe_target_health().target_group_arn(&group.arn).send().await.context("DescribeTargetHealth")?;
+        let output = aws
+            .elb
+            .describe_target_health()
+            .target_group_arn(&group.arn)
+            .send()
+            .await
+            .context("DescribeTargetHealth")?;
         let targets = output
             .target_health_descriptions()
             .iter()
@@ -30,7 +43,9 @@ async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<
                 Target {
                     id: description.target().and_then(|target| target.id()).unwrap_or_default().to_string(),
                     port: description.target().and_then(|target| target.port()),
-                    state: health.and_then(|health| health.state()).map_or("unknown".to_string(), |state| state.as_str().to_string()),
+                    state: health
+                        .and_then(|health| health.state())
+                        .map_or("unknown".to_string(), |state| state.as_str().to_string()),
                     reason: health.and_then(|health| health.reason()).map(|reason| reason.as_str().to_string()),
                     description: health.and_then(|health| health.description()).map(str::to_string),
                 }
@@ -44,12 +59,20 @@ async fn targets(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<
 /// Instances of the topology's Cloud Map services, by service ID.
 async fn instances(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<BTreeMap<String, usize>, AwsError> {
     let namespace = observed.namespaces.iter().find(|namespace| Some(&namespace.name) == topology.discovery.as_ref());
-    let wanted = observed
-        .discovery_services
-        .iter()
-        .filter(|known| namespace.is_some_and(|namespace| namespace.id == known.namespace_id) && topology.services.iter().any(|service| service.discovery.is_some() && service.name == known.name));
+    let wanted = observed.discovery_services.iter().filter(|known| {
+        namespace.is_some_and(|namespace| namespace.id == known.namespace_id)
+            && topology.services.iter().any(|service| service.discovery.is_some() && service.name == known.name)
+    });
     let calls = wanted.map(|service| async move {
-        let pages = aws.discovery.list_instances().service_id(&service.id).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListInstances")?;
+        let pages = aws
+            .discovery
+            .list_instances()
+            .service_id(&service.id)
+            .into_paginator()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .context("ListInstances")?;
         Ok::<_, AwsError>((service.id.clone(), pages.iter().map(|page| page.instances().len()).sum()))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())

@@ -89,12 +89,27 @@ trait LockGroups {
 
 /// Takes the topology's lock, waiting up to `wait` while another run holds it. `unlock` is the command that
 /// would remove the lock, for the refusal to name.
-pub async fn acquire(aws: &Aws, topology: &str, vpc_id: &str, ttl: Duration, wait: Duration, unlock: &str, progress: &dyn Progress) -> Result<Lock, LockError> {
-    let holder = format!("{}@{} pid {}", std::env::var("USER").unwrap_or_else(|_| "someone".into()), hostname(), std::process::id());
+pub async fn acquire(
+    aws: &Aws,
+    topology: &str,
+    vpc_id: &str,
+    ttl: Duration,
+    wait: Duration,
+    unlock: &str,
+    progress: &dyn Progress,
+) -> Result<Lock, LockError> {
+    let holder = format!(
+        "{}@{} pid {}",
+        std::env::var("USER").unwrap_or_else(|_| "someone".into()),
+        hostname(),
+        std::process::id()
+    );
     let process = this_process();
     let groups = Ec2LockGroups { aws, topology, vpc_id, holder: &holder, process: &process };
     take(&groups, topology, ttl, wait, progress).await.map_err(|error| match error {
-        LockError::Held { topology, holder, expires, group_id, ttl, .. } => LockError::Held { topology, holder, expires, group_id, ttl, unlock: unlock.to_string() },
+        LockError::Held { topology, holder, expires, group_id, ttl, .. } => {
+            LockError::Held { topology, holder, expires, group_id, ttl, unlock: unlock.to_string() }
+        }
         other => other,
     })
 }
@@ -106,12 +121,24 @@ pub async fn holder(aws: &Aws, topology: &str, vpc_id: &str) -> Result<Option<Ho
 
 /// Deletes a lock group by hand (`ecsnet unlock`); one already gone is fine.
 pub async fn remove(aws: &Aws, group_id: &str) -> Result<(), AwsError> {
-    aws.ec2.delete_security_group().group_id(group_id).send().await.context("DeleteSecurityGroup").or_gone(&["InvalidGroup.NotFound"])
+    aws.ec2
+        .delete_security_group()
+        .group_id(group_id)
+        .send()
+        .await
+        .context("DeleteSecurityGroup")
+        .or_gone(&["InvalidGroup.NotFound"])
 }
 
 /// The lock loop: create; on a collision read the holder, take over an expired lock or one whose process is
 /// gone from this host, or wait for a live one; pause before every further attempt.
-async fn take(groups: &impl LockGroups, topology: &str, ttl: Duration, wait: Duration, progress: &dyn Progress) -> Result<Lock, LockError> {
+async fn take(
+    groups: &impl LockGroups,
+    topology: &str,
+    ttl: Duration,
+    wait: Duration,
+    progress: &dyn Progress,
+) -> Result<Lock, LockError> {
     let started = tokio::time::Instant::now();
     loop {
         if let Some(group_id) = groups.create(now() + ttl.as_secs()).await? {
@@ -119,24 +146,47 @@ async fn take(groups: &impl LockGroups, topology: &str, ttl: Duration, wait: Dur
         }
         match groups.current().await? {
             Some(found) if found.expires > now() && groups.holder_is_gone(&found.process) => {
-                progress.report(&format!("taking over the lock of topology \"{topology}\" from {}, whose process has ended on this host", found.holder));
+                progress.report(&format!(
+                    "taking over the lock of topology \"{topology}\" from {}, whose process has ended on this host",
+                    found.holder
+                ));
                 groups.delete(&found.group_id).await?;
             }
             Some(found) if found.expires > now() => {
                 if started.elapsed() >= wait {
-                    return Err(LockError::Held { topology: topology.to_string(), holder: found.holder.clone(), expires: found.expiry(), group_id: found.group_id, ttl: ttl.as_secs(), unlock: String::new() });
+                    return Err(LockError::Held {
+                        topology: topology.to_string(),
+                        holder: found.holder.clone(),
+                        expires: found.expiry(),
+                        group_id: found.group_id,
+                        ttl: ttl.as_secs(),
+                        unlock: String::new(),
+                    });
                 }
-                progress.report(&format!("waiting for another run of topology \"{topology}\" to finish ({}; {} s so far)", found.holder, started.elapsed().as_secs()));
+                progress.report(&format!(
+                    "waiting for another run of topology \"{topology}\" to finish ({}; {} s so far)",
+                    found.holder,
+                    started.elapsed().as_secs()
+                ));
             }
             Some(expired) => {
-                progress.report(&format!("taking over the expired lock of topology \"{topology}\" from {}", expired.holder));
+                progress.report(&format!(
+                    "taking over the expired lock of topology \"{topology}\" from {}",
+                    expired.holder
+                ));
                 groups.delete(&expired.group_id).await?;
             }
             None => {
                 if started.elapsed() >= wait.max(SETTLE) {
-                    return Err(LockError::Unsettled { topology: topology.to_string(), name: lock_name(topology), seconds: started.elapsed().as_secs() });
+                    return Err(LockError::Unsettled {
+                        topology: topology.to_string(),
+                        name: lock_name(topology),
+                        seconds: started.elapsed().as_secs(),
+                    });
                 }
-                progress.report(&format!("the lock of topology \"{topology}\" was released while this run read it; trying again"));
+                progress.report(&format!(
+                    "the lock of topology \"{topology}\" was released while this run read it; trying again"
+                ));
             }
         }
         tokio::time::sleep(PAUSE).await;
@@ -192,8 +242,21 @@ impl LockGroups for Ec2LockGroups<'_> {
             .await
             .context("DescribeSecurityGroups")?;
         Ok(output.security_groups().first().map(|group| {
-            let tag = |key: &str| group.tags().iter().find(|tag| tag.key() == Some(key)).and_then(|tag| tag.value()).unwrap_or_default().to_string();
-            Holder { group_id: group.group_id().unwrap_or_default().to_string(), holder: tag(HOLDER_TAG), expires: tag(EXPIRES_TAG).parse().unwrap_or(0), process: tag(PROCESS_TAG) }
+            let tag = |key: &str| {
+                group
+                    .tags()
+                    .iter()
+                    .find(|tag| tag.key() == Some(key))
+                    .and_then(|tag| tag.value())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            Holder {
+                group_id: group.group_id().unwrap_or_default().to_string(),
+                holder: tag(HOLDER_TAG),
+                expires: tag(EXPIRES_TAG).parse().unwrap_or(0),
+                process: tag(PROCESS_TAG),
+            }
         }))
     }
 
@@ -224,11 +287,20 @@ impl Lock {
             match renewed {
                 Ok(_) => tracing::debug!(group_id = %self.group_id, "lock renewed"),
                 Err(error) if error.has_code(&["InvalidGroup.NotFound", "InvalidID"]) => {
-                    progress.report(&format!("the lock group {} is gone (removed by `ecsnet unlock`?): stopping", self.group_id));
-                    stop.request(StopReason::LockLost(format!("the lock group {} was removed while this run held it", self.group_id)));
+                    progress.report(&format!(
+                        "the lock group {} is gone (removed by `ecsnet unlock`?): stopping",
+                        self.group_id
+                    ));
+                    stop.request(StopReason::LockLost(format!(
+                        "the lock group {} was removed while this run held it",
+                        self.group_id
+                    )));
                     std::future::pending::<()>().await;
                 }
-                Err(error) => progress.report(&format!("warning: could not renew the lock: {error}; trying again in {} s", every.as_secs())),
+                Err(error) => progress.report(&format!(
+                    "warning: could not renew the lock: {error}; trying again in {} s",
+                    every.as_secs()
+                )),
             }
         }
     }
@@ -240,7 +312,10 @@ impl Lock {
         let request = aws.ec2.delete_security_group().group_id(&self.group_id);
         let patience = retry::Patience { bound: Duration::from_secs(10), ..retry::NEW_RESOURCE };
         let attempt = || async { request.clone().send().await.context("DeleteSecurityGroup") };
-        retry::with_patience(patience, progress, "the lock group to be visible", &["InvalidGroup.NotFound"], attempt).await.map(|_| ()).or_gone(&["InvalidGroup.NotFound"])
+        retry::with_patience(patience, progress, "the lock group to be visible", &["InvalidGroup.NotFound"], attempt)
+            .await
+            .map(|_| ())
+            .or_gone(&["InvalidGroup.NotFound"])
     }
 }
 
@@ -264,7 +339,9 @@ fn start_time(pid: u32) -> Option<String> {
 /// lock from an older ecsnet) counts as running.
 fn process_has_ended(process: &str, this_host: &str) -> bool {
     let mut fields = process.split(' ');
-    let (Some(host), Some(pid), start) = (fields.next(), fields.next().and_then(|pid| pid.parse::<u32>().ok()), fields.next().unwrap_or_default()) else {
+    let (Some(host), Some(pid), start) =
+        (fields.next(), fields.next().and_then(|pid| pid.parse::<u32>().ok()), fields.next().unwrap_or_default())
+    else {
         return false;
     };
     if host != this_host || !std::path::Path::new("/proc/self/stat").exists() {
@@ -277,7 +354,9 @@ fn process_has_ended(process: &str, this_host: &str) -> bool {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|name| name.trim().to_string()).unwrap_or_else(|_| "localhost".into())
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|name| name.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
 }
 
 #[cfg(test)]
@@ -342,7 +421,12 @@ mod tests {
     }
 
     fn holder(expires: u64) -> Holder {
-        Holder { group_id: "sg-lock".into(), holder: "ci@build-7 pid 4242".into(), expires, process: "build-7 4242 5".into() }
+        Holder {
+            group_id: "sg-lock".into(),
+            holder: "ci@build-7 pid 4242".into(),
+            expires,
+            process: "build-7 4242 5".into(),
+        }
     }
 
     const TTL: Duration = DEFAULT_TTL;
@@ -354,7 +438,10 @@ mod tests {
         let lock = take(&script, "demo", TTL, Duration::ZERO, &progress).await.unwrap();
         assert_eq!(lock.group_id, "sg-mine");
         assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "create at 2 s"]);
-        assert_eq!(*progress.0.lock().unwrap(), ["the lock of topology \"demo\" was released while this run read it; trying again"]);
+        assert_eq!(
+            *progress.0.lock().unwrap(),
+            ["the lock of topology \"demo\" was released while this run read it; trying again"]
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -362,8 +449,14 @@ mod tests {
         let script = Script::new(vec![None, Some("sg-mine")], vec![Some(holder(1))]);
         let progress = Recorded::default();
         take(&script, "demo", TTL, Duration::ZERO, &progress).await.unwrap();
-        assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "delete sg-lock at 0 s", "create at 2 s"]);
-        assert_eq!(*progress.0.lock().unwrap(), ["taking over the expired lock of topology \"demo\" from ci@build-7 pid 4242"]);
+        assert_eq!(
+            *script.calls.lock().unwrap(),
+            ["create at 0 s", "read at 0 s", "delete sg-lock at 0 s", "create at 2 s"]
+        );
+        assert_eq!(
+            *progress.0.lock().unwrap(),
+            ["taking over the expired lock of topology \"demo\" from ci@build-7 pid 4242"]
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -388,7 +481,10 @@ mod tests {
         let progress = Recorded::default();
         let error = take(&script, "demo", TTL, Duration::from_secs(4), &progress).await.unwrap_err();
         assert!(matches!(error, LockError::Held { ref holder, .. } if holder == "ci@build-7 pid 4242"), "{error}");
-        assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "create at 2 s", "read at 2 s", "create at 4 s", "read at 4 s"]);
+        assert_eq!(
+            *script.calls.lock().unwrap(),
+            ["create at 0 s", "read at 0 s", "create at 2 s", "read at 2 s", "create at 4 s", "read at 4 s"]
+        );
         assert_eq!(
             *progress.0.lock().unwrap(),
             [
@@ -404,7 +500,10 @@ mod tests {
         let script = Script::new(vec![None, Some("sg-mine")], vec![Some(crashed)]);
         let progress = Recorded::default();
         take(&script, "demo", TTL, Duration::ZERO, &progress).await.unwrap();
-        assert_eq!(*script.calls.lock().unwrap(), ["create at 0 s", "read at 0 s", "delete sg-lock at 0 s", "create at 2 s"]);
+        assert_eq!(
+            *script.calls.lock().unwrap(),
+            ["create at 0 s", "read at 0 s", "delete sg-lock at 0 s", "create at 2 s"]
+        );
         assert_eq!(*progress.0.lock().unwrap(), ["taking over the lock of topology \"demo\" from ci@build-7 pid 4242, whose process has ended on this host"]);
     }
 
@@ -413,7 +512,10 @@ mod tests {
         let me = std::process::id();
         let started = start_time(me).expect("this test runs where /proc exists");
         assert!(!process_has_ended(&format!("here {me} {started}"), "here"), "this very process runs");
-        assert!(process_has_ended(&format!("here {me} {}", started.parse::<u64>().unwrap() + 1), "here"), "same number, another process");
+        assert!(
+            process_has_ended(&format!("here {me} {}", started.parse::<u64>().unwrap() + 1), "here"),
+            "same number, another process"
+        );
         assert!(process_has_ended("here 4194304 1", "here"), "no such process (above the largest pid)");
         assert!(!process_has_ended("elsewhere 4194304 1", "here"), "another host's process cannot be checked");
         assert!(!process_has_ended("", "here"), "a lock from an older ecsnet names no process");

@@ -47,9 +47,8 @@ pub struct NoRegion;
 impl Aws {
     /// Loads the AWS configuration chain; `--region` wins over the file's `region`, which wins over the chain.
     pub async fn connect(options: &ConnectOptions, file_region: Option<&str>) -> Result<Aws, NoRegion> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(throttling::retry_config())
-            .timeout_config(
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).retry_config(throttling::retry_config()).timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))
                     .operation_attempt_timeout(Duration::from_secs(30))
@@ -75,7 +74,9 @@ impl Aws {
         // One client per service: counted, watched for throttling, paced.
         macro_rules! client {
             ($sdk:ident, $service:expr) => {{
-                let mut builder = $sdk::config::Builder::from(&config).interceptor(requests.clone()).retry_classifier(throttling.watch($service));
+                let mut builder = $sdk::config::Builder::from(&config)
+                    .interceptor(requests.clone())
+                    .retry_classifier(throttling.watch($service));
                 builder.set_http_client(paced($service));
                 // The SDK's retry quota (500 tokens, 5 a throttled retry, a retry after a retry never paid back)
                 // would fail requests at once after about a hundred throttled retries, and a 100-service apply
@@ -83,7 +84,9 @@ impl Aws {
                 // attempts) and paces each service instead; the quota stays as a last guard only.
                 builder.set_retry_partition(Some(
                     $sdk::config::retry::RetryPartition::custom(concat!("ecsnet-", stringify!($sdk)))
-                        .token_bucket($sdk::config::retry::TokenBucket::builder().capacity(throttling::RETRY_QUOTA).build())
+                        .token_bucket(
+                            $sdk::config::retry::TokenBucket::builder().capacity(throttling::RETRY_QUOTA).build(),
+                        )
                         .build(),
                 ));
                 $sdk::Client::from_conf(builder.build())

@@ -35,8 +35,15 @@ impl Intercept for RequestCounter {
         "ecsnet::RequestCounter"
     }
 
-    fn read_before_transmit(&self, _: &BeforeTransmitInterceptorContextRef<'_>, _: &RuntimeComponents, cfg: &mut ConfigBag) -> Result<(), BoxError> {
-        let operation = cfg.load::<Metadata>().map_or_else(|| "unknown".to_string(), |metadata| format!("{}.{}", metadata.service(), metadata.name()));
+    fn read_before_transmit(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let operation = cfg
+            .load::<Metadata>()
+            .map_or_else(|| "unknown".to_string(), |metadata| format!("{}.{}", metadata.service(), metadata.name()));
         *self.lock().entry(operation).or_default() += 1;
         Ok(())
     }

@@ -77,7 +77,13 @@ impl SettleError {
 
 /// Polls until everything in `started` serves, or `bound` passes, or `stop` is asked for; reports what it still
 /// waits for on every round. Returns how long it waited.
-pub async fn wait_until_serving(aws: &Aws, started: &Started, bound: Duration, progress: &dyn Progress, stop: &Stop) -> Result<Duration, SettleError> {
+pub async fn wait_until_serving(
+    aws: &Aws,
+    started: &Started,
+    bound: Duration,
+    progress: &dyn Progress,
+    stop: &Stop,
+) -> Result<Duration, SettleError> {
     let begun = Instant::now();
     let mut delay = Duration::from_millis(500);
     // What serves is asked about no more.
@@ -106,7 +112,13 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
     let mut waiting = Vec::new();
     if !pending.load_balancers.is_empty() {
         let arns: Vec<String> = pending.load_balancers.keys().cloned().collect();
-        let output = aws.elb.describe_load_balancers().set_load_balancer_arns(Some(arns)).send().await.context("DescribeLoadBalancers")?;
+        let output = aws
+            .elb
+            .describe_load_balancers()
+            .set_load_balancer_arns(Some(arns))
+            .send()
+            .await
+            .context("DescribeLoadBalancers")?;
         for load_balancer in output.load_balancers() {
             let name = load_balancer.load_balancer_name().unwrap_or_default();
             match load_balancer.state().and_then(|state| state.code()) {
@@ -115,9 +127,13 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
                 }
                 Some(LoadBalancerStateEnum::Failed) => {
                     let reason = load_balancer.state().and_then(|state| state.reason()).unwrap_or("no reason given");
-                    return Err(SettleError::Failed { what: format!("load balancer {name}"), detail: reason.to_string() });
+                    return Err(SettleError::Failed {
+                        what: format!("load balancer {name}"),
+                        detail: reason.to_string(),
+                    });
                 }
-                other => waiting.push(format!("load balancer {name} {}", other.map_or("without a state", |code| code.as_str()))),
+                other => waiting
+                    .push(format!("load balancer {name} {}", other.map_or("without a state", |code| code.as_str()))),
             }
         }
     }
@@ -151,21 +167,32 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
 
 /// `None` once the service's deployment is done (one deployment, COMPLETED, as many tasks running as desired).
 async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<String>, SettleError> {
-    let output = aws.ecs.describe_services().cluster(cluster).services(service).send().await.context("DescribeServices")?;
+    let output =
+        aws.ecs.describe_services().cluster(cluster).services(service).send().await.context("DescribeServices")?;
     let Some(found) = output.services().first() else {
-        return Err(SettleError::Failed { what: format!("ECS service {service}"), detail: format!("it is no longer in cluster {cluster}") });
+        return Err(SettleError::Failed {
+            what: format!("ECS service {service}"),
+            detail: format!("it is no longer in cluster {cluster}"),
+        });
     };
     let deployments = found.deployments();
     let primary = deployments.iter().find(|deployment| deployment.status() == Some("PRIMARY"));
     if let Some(primary) = primary {
         if primary.rollout_state() == Some(&DeploymentRolloutState::Failed) {
-            return Err(SettleError::Failed { what: format!("the deployment of ECS service {service}"), detail: primary.rollout_state_reason().unwrap_or("no reason given").to_string() });
+            return Err(SettleError::Failed {
+                what: format!("the deployment of ECS service {service}"),
+                detail: primary.rollout_state_reason().unwrap_or("no reason given").to_string(),
+            });
         }
         let completed = primary.rollout_state().is_none_or(|state| *state == DeploymentRolloutState::Completed);
         if completed && deployments.len() == 1 && primary.running_count() >= primary.desired_count() {
             return Ok(None);
         }
-        return Ok(Some(format!("ECS service {service} deploying ({} of {} tasks running)", primary.running_count(), primary.desired_count())));
+        return Ok(Some(format!(
+            "ECS service {service} deploying ({} of {} tasks running)",
+            primary.running_count(),
+            primary.desired_count()
+        )));
     }
     Ok(Some(format!("ECS service {service} without a primary deployment")))
 }
@@ -174,11 +201,17 @@ async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<St
 async fn unhealthy_targets(aws: &Aws, service: &str, target_groups: &[String]) -> Result<Vec<String>, SettleError> {
     let mut waiting = Vec::new();
     for arn in target_groups {
-        let output = aws.elb.describe_target_health().target_group_arn(arn).send().await.context("DescribeTargetHealth")?;
+        let output =
+            aws.elb.describe_target_health().target_group_arn(arn).send().await.context("DescribeTargetHealth")?;
         let failing = output
             .target_health_descriptions()
             .iter()
-            .filter(|description| matches!(description.target_health().and_then(|health| health.state()), Some(TargetHealthStateEnum::Initial | TargetHealthStateEnum::Unhealthy)))
+            .filter(|description| {
+                matches!(
+                    description.target_health().and_then(|health| health.state()),
+                    Some(TargetHealthStateEnum::Initial | TargetHealthStateEnum::Unhealthy)
+                )
+            })
             .count();
         if failing > 0 {
             waiting.push(format!("{failing} target(s) of ECS service {service} not healthy yet"));

@@ -19,10 +19,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
-use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction, RetryClassifierPriority, RetryReason};
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority, RetryReason,
+};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::shared::IntoShared;
 use aws_smithy_types::retry::ErrorKind;
@@ -32,7 +36,10 @@ use tokio::time::Instant;
 /// (a random delay up to 250 ms, 500 ms, 1 s, … capped at 20 s), as AWS advises for throttled requests
 /// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
 pub fn retry_config() -> RetryConfig {
-    RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS).with_initial_backoff(Duration::from_millis(250)).with_max_backoff(Duration::from_secs(20))
+    RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(Duration::from_millis(250))
+        .with_max_backoff(Duration::from_secs(20))
 }
 
 /// The retry quota of each service's client: 5,000 throttled retries at the SDK's price of 5 tokens each.
@@ -92,7 +99,8 @@ impl Throttling {
 pub fn default_http_client() -> Option<SharedHttpClient> {
     use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
     use aws_smithy_runtime_api::client::runtime_plugin::RuntimePlugin;
-    let plugin = aws_smithy_runtime::client::defaults::default_http_client_plugin_v2(aws_config::BehaviorVersion::latest())?;
+    let plugin =
+        aws_smithy_runtime::client::defaults::default_http_client_plugin_v2(aws_config::BehaviorVersion::latest())?;
     plugin.runtime_components(&RuntimeComponentsBuilder::new("ecsnet")).http_client()
 }
 
@@ -112,7 +120,10 @@ impl ClassifyRetry for ThrottleWatch {
     }
 
     fn classify_retry_v2(&self, _: &InterceptorContext, previous: &RetryAction) -> RetryAction {
-        let throttled = matches!(previous, RetryAction::RetryIndicated(RetryReason::RetryableError { kind: ErrorKind::ThrottlingError, .. }));
+        let throttled = matches!(
+            previous,
+            RetryAction::RetryIndicated(RetryReason::RetryableError { kind: ErrorKind::ThrottlingError, .. })
+        );
         self.throttling.pace(self.service).outcome(throttled, Instant::now());
         RetryAction::NoActionIndicated
     }
@@ -136,7 +147,11 @@ struct Paced {
 
 impl HttpClient for Paced {
     fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
-        SharedHttpConnector::new(PacedConnector { inner: self.inner.http_connector(settings, components), service: self.service, throttling: self.throttling.clone() })
+        SharedHttpConnector::new(PacedConnector {
+            inner: self.inner.http_connector(settings, components),
+            service: self.service,
+            throttling: self.throttling.clone(),
+        })
     }
 }
 
@@ -243,7 +258,13 @@ impl PaceState {
             // Nothing accepted at all: halve, down to the floor.
             let cut = if self.accepted == 0 { (current / 2.0).max(MIN_RATE) } else { accepted_rate.min(current) };
             self.rate = Some(if cut.is_finite() { cut } else { MIN_RATE });
-            tracing::debug!(rate = self.rate, throttled = self.throttled, accepted = self.accepted, sent = self.sent, "pace cut to what AWS accepted");
+            tracing::debug!(
+                rate = self.rate,
+                throttled = self.throttled,
+                accepted = self.accepted,
+                sent = self.sent,
+                "pace cut to what AWS accepted"
+            );
         } else if let (Some(rate), true) = (self.rate, share <= GROW_BELOW) {
             let grown = rate * GROWTH;
             self.rate = (grown <= LIFT_ABOVE).then_some(grown);
@@ -349,7 +370,14 @@ mod tests {
     #[test]
     fn the_retry_settings_back_off_from_a_quarter_second_to_twenty_seconds_in_ten_attempts() {
         let config = retry_config();
-        assert_eq!((config.max_attempts(), config.initial_backoff(), config.max_backoff()), (10, Duration::from_millis(250), Duration::from_secs(20)));
-        assert_eq!(config.mode(), aws_config::retry::RetryMode::Standard, "not adaptive: its send rate is one for all of a service's calls");
+        assert_eq!(
+            (config.max_attempts(), config.initial_backoff(), config.max_backoff()),
+            (10, Duration::from_millis(250), Duration::from_secs(20))
+        );
+        assert_eq!(
+            config.mode(),
+            aws_config::retry::RetryMode::Standard,
+            "not adaptive: its send rate is one for all of a service's calls"
+        );
     }
 }

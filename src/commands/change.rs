@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::aws::execute::execute;
-use crate::aws::settle::wait_until_serving;
 use crate::aws::observe::find_vpc;
+use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
 use crate::plan::saved::{differences, fingerprint, SavedPlan, SavedPlanError, SAVED_FORMAT_VERSION};
@@ -23,11 +23,19 @@ use super::{connect, observe_session, report_requests, ExitCode, Terminal};
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// With the bound of the wait until the changes serve, unless `--no-wait`.
-    Apply { wait: Option<Duration> },
+    Apply {
+        wait: Option<Duration>,
+    },
     Destroy,
 }
 
-pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, saved: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    global: &GlobalArgs,
+    terminal: &Terminal,
+    args: &ChangeArgs,
+    kind: Kind,
+    saved: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let saved = saved.map(read_saved).transpose()?;
     let topology = match &saved {
         Some(saved) => topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?,
@@ -38,13 +46,29 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, ki
     Stop::listen_for_signals(&stop).context("cannot listen for SIGINT and SIGTERM")?;
     let aws = stop.unless_stopped(connect(global, topology.region.as_deref())).await??;
     // Two runs must not change one topology at once: take its lock (in the VPC) before reading live state.
-    let vpc = stop.unless_stopped(find_vpc(&aws, &topology)).await?.context("reading live state failed; nothing was changed")?;
+    let vpc = stop
+        .unless_stopped(find_vpc(&aws, &topology))
+        .await?
+        .context("reading live state failed; nothing was changed")?;
     let ttl = lock_ttl();
     let lock = match vpc {
         Some(vpc) => {
-            let file = saved.as_ref().map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
+            let file = saved
+                .as_ref()
+                .map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
             let unlock = format!("ecsnet unlock -f {}", shell_word(&file));
-            Some(stop.unless_stopped(lock::acquire(&aws, &topology.name, &vpc.id, ttl, Duration::from_secs(args.lock_timeout), &unlock, terminal)).await??)
+            Some(
+                stop.unless_stopped(lock::acquire(
+                    &aws,
+                    &topology.name,
+                    &vpc.id,
+                    ttl,
+                    Duration::from_secs(args.lock_timeout),
+                    &unlock,
+                    terminal,
+                ))
+                .await??,
+            )
         }
         None => None,
     };
@@ -59,7 +83,8 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, ki
     };
     if let Some(lock) = lock {
         if let Err(error) = lock.release(&aws, terminal).await {
-            terminal.info(&format!("warning: could not release the lock: {error}; it expires within {} s", ttl.as_secs()));
+            terminal
+                .info(&format!("warning: could not release the lock: {error}; it expires within {} s", ttl.as_secs()));
         }
     }
     result
@@ -76,27 +101,42 @@ fn shell_word(text: &str) -> String {
 
 /// The lock's lifetime after the last heartbeat: `ECSNET_LOCK_TTL_SECONDS`, else two minutes.
 fn lock_ttl() -> Duration {
-    std::env::var("ECSNET_LOCK_TTL_SECONDS").ok().and_then(|seconds| seconds.parse().ok()).map_or(lock::DEFAULT_TTL, Duration::from_secs)
+    std::env::var("ECSNET_LOCK_TTL_SECONDS")
+        .ok()
+        .and_then(|seconds| seconds.parse().ok())
+        .map_or(lock::DEFAULT_TTL, Duration::from_secs)
 }
 
 /// Reads a plan saved with `plan --out`.
 pub fn read_saved(path: &Path) -> anyhow::Result<SavedPlan> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
     // The version first: a plan saved by another build may not parse as this build's plan.
     #[derive(serde::Deserialize)]
     struct Version {
         format_version: u32,
     }
-    let version: Version = serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+    let version: Version =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
     if version.format_version != SAVED_FORMAT_VERSION {
         return Err(SavedPlanError::Version(path.display().to_string(), version.format_version).into());
     }
-    let saved: SavedPlan = serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+    let saved: SavedPlan =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
     Ok(saved.check(&path.display().to_string())?)
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kind: Kind, topology: Topology, aws: &Aws, saved: Option<SavedPlan>, stop: &Stop) -> anyhow::Result<ExitCode> {
+async fn locked(
+    global: &GlobalArgs,
+    terminal: &Terminal,
+    args: &ChangeArgs,
+    kind: Kind,
+    topology: Topology,
+    aws: &Aws,
+    saved: Option<SavedPlan>,
+    stop: &Stop,
+) -> anyhow::Result<ExitCode> {
     let session = stop.unless_stopped(observe_session(global, terminal, topology, aws.clone())).await??;
     let from_saved = saved.is_some();
     let plan = match (kind, saved) {
@@ -132,7 +172,12 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
     }
     if plan.is_empty() {
         if json {
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": null }))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({ "plan": render::json_value(&plan), "result": null })
+                )?
+            );
         }
         report_requests(global, terminal, &session.aws);
         return Ok(0);
@@ -154,7 +199,9 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
     }
     let report = execute(&session.aws, &plan, terminal, stop).await?;
     let waited = match kind {
-        Kind::Apply { wait: Some(bound) } if !report.started.is_empty() => Some(wait_until_serving(&session.aws, &report.started, bound, terminal, stop).await?),
+        Kind::Apply { wait: Some(bound) } if !report.started.is_empty() => {
+            Some(wait_until_serving(&session.aws, &report.started, bound, terminal, stop).await?)
+        }
         _ => None,
     };
     let summary = plan.summary();
@@ -162,7 +209,11 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
     let mut stdout = std::io::stdout().lock();
     if json {
         let result = serde_json::json!({ "steps": report.steps, "elapsed_seconds": report.elapsed.as_secs_f64(), "waited_seconds": waited.map(|waited| waited.as_secs_f64()), "requests": sent, "summary": summary });
-        writeln!(stdout, "{}", serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": result }))?)?;
+        writeln!(
+            stdout,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": result }))?
+        )?;
     } else {
         match kind {
             Kind::Apply { .. } => writeln!(
@@ -175,7 +226,13 @@ async fn locked(global: &GlobalArgs, terminal: &Terminal, args: &ChangeArgs, kin
                 report.elapsed.as_secs_f64(),
                 waited.map(|waited| format!(" Serving after {:.1} s more.", waited.as_secs_f64())).unwrap_or_default()
             )?,
-            Kind::Destroy => writeln!(stdout, "Destroy complete: {} destroyed in {} steps, {:.1} s, {sent} AWS requests.", summary.destroy, report.steps, report.elapsed.as_secs_f64())?,
+            Kind::Destroy => writeln!(
+                stdout,
+                "Destroy complete: {} destroyed in {} steps, {:.1} s, {sent} AWS requests.",
+                summary.destroy,
+                report.steps,
+                report.elapsed.as_secs_f64()
+            )?,
         }
     }
     report_requests(global, terminal, &session.aws);

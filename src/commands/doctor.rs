@@ -12,7 +12,9 @@ use super::{report_requests, start, ExitCode, Terminal};
 
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let session = start(global, terminal, &args.file.path).await?;
-    let facts = diagnose::read(&session.aws, &session.topology, &session.observed).await.context("reading target health, task definitions and Cloud Map instances failed")?;
+    let facts = diagnose::read(&session.aws, &session.topology, &session.observed)
+        .await
+        .context("reading target health, task definitions and Cloud Map instances failed")?;
     let checks = checks(&session.topology, &session.observed, &facts);
     let text = match args.output {
         OutputFormat::Text => render_text(&checks),

@@ -71,18 +71,32 @@ async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow:
     observe_session(global, terminal, topology, aws).await
 }
 
-async fn observe_session(global: &GlobalArgs, terminal: &Terminal, topology: Topology, aws: Aws) -> anyhow::Result<Session> {
+async fn observe_session(
+    global: &GlobalArgs,
+    terminal: &Terminal,
+    topology: Topology,
+    aws: Aws,
+) -> anyhow::Result<Session> {
     let started = Instant::now();
     let observed = observe(&aws, &topology).await.context("reading live state failed; nothing was changed")?;
     if global.verbose > 0 {
-        terminal.info(&format!("read live state of topology \"{}\" in {} AWS requests, {:.2} s", topology.name, aws.requests.total(), started.elapsed().as_secs_f64()));
+        terminal.info(&format!(
+            "read live state of topology \"{}\" in {} AWS requests, {:.2} s",
+            topology.name,
+            aws.requests.total(),
+            started.elapsed().as_secs_f64()
+        ));
     }
     Ok(Session { topology, aws, observed })
 }
 
 /// AWS clients from the global flags; `file_region` is the topology file's `region`, if any.
 async fn connect(global: &GlobalArgs, file_region: Option<&str>) -> anyhow::Result<Aws> {
-    let options = ConnectOptions { region: global.region.clone(), profile: global.profile.clone(), endpoint_url: global.endpoint_url.clone() };
+    let options = ConnectOptions {
+        region: global.region.clone(),
+        profile: global.profile.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+    };
     Ok(Aws::connect(&options, file_region).await?)
 }
 

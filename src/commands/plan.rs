@@ -20,10 +20,16 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &PlanArgs) -> a
         OutputFormat::Json => render::write_json(&mut stdout, &plan)?,
     }
     if let Some(out) = &args.out {
-        let text = std::fs::read_to_string(&args.file.path).with_context(|| format!("cannot read {}", args.file.path.display()))?;
+        let text = std::fs::read_to_string(&args.file.path)
+            .with_context(|| format!("cannot read {}", args.file.path.display()))?;
         let saved = SavedPlan::new(&args.file.path.display().to_string(), &text, &session.observed, plan.clone());
-        std::fs::write(out, serde_json::to_string_pretty(&saved)?).with_context(|| format!("cannot write the plan to {}", out.display()))?;
-        terminal.info(&format!("Saved the plan to {}; `ecsnet apply {}` carries out exactly this plan.", out.display(), out.display()));
+        std::fs::write(out, serde_json::to_string_pretty(&saved)?)
+            .with_context(|| format!("cannot write the plan to {}", out.display()))?;
+        terminal.info(&format!(
+            "Saved the plan to {}; `ecsnet apply {}` carries out exactly this plan.",
+            out.display(),
+            out.display()
+        ));
     }
     report_requests(global, terminal, &session.aws);
     Ok(if args.detailed_exitcode && !plan.is_empty() { CHANGES_PENDING } else { 0 })

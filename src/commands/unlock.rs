@@ -16,14 +16,22 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &UnlockArgs) ->
     let aws = connect(global, topology.region.as_deref()).await?;
     let vpc = find_vpc(&aws, &topology).await.context("reading the lock failed; nothing was changed")?;
     let held = match &vpc {
-        Some(vpc) => lock::holder(&aws, &topology.name, &vpc.id).await.context("reading the lock failed; nothing was changed")?,
+        Some(vpc) => {
+            lock::holder(&aws, &topology.name, &vpc.id).await.context("reading the lock failed; nothing was changed")?
+        }
         None => None,
     };
     let Some(held) = held else {
         println!("Topology \"{}\" is not locked.", topology.name);
         return Ok(0);
     };
-    println!("Topology \"{}\" is locked by {} (security group {}); the lock holds until {} unless its heartbeat renews it.", topology.name, held.holder, held.group_id, held.expiry());
+    println!(
+        "Topology \"{}\" is locked by {} (security group {}); the lock holds until {} unless its heartbeat renews it.",
+        topology.name,
+        held.holder,
+        held.group_id,
+        held.expiry()
+    );
     if !args.auto_approve {
         let question = "Remove this lock? If that run still goes on, it stops at its next heartbeat, and another run may change the topology at once.";
         if !terminal.confirm(question)? {

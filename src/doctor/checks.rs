@@ -1,6 +1,8 @@
 //! The checks themselves, one function per area, each reading only plain data.
 
-use crate::observed::{owned_by, Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns, ADDRESS_TAG};
+use crate::observed::{
+    owned_by, Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns, ADDRESS_TAG,
+};
 use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::plan::Address;
 use crate::topology::{Service, Topology};
@@ -17,7 +19,13 @@ struct Context<'a> {
     load_balancer_group: Option<&'a SecurityGroup>,
 }
 
-fn check(status: Status, check: &'static str, resource: impl Into<String>, message: impl Into<String>, fix: Option<String>) -> Check {
+fn check(
+    status: Status,
+    check: &'static str,
+    resource: impl Into<String>,
+    message: impl Into<String>,
+    fix: Option<String>,
+) -> Check {
     Check { status, check, resource: resource.into(), message: message.into(), fix }
 }
 
@@ -35,14 +43,20 @@ fn at(tags: &crate::observed::Tags, topology: &str, address: &Address) -> bool {
 
 /// A security group by ID, group name or Name tag, as the file may name it.
 fn security_group<'a>(observed: &'a Observed, wanted: &str) -> Option<&'a SecurityGroup> {
-    observed.security_groups.iter().find(|group| group.id == wanted || group.group_name == wanted || group.name_tag() == Some(wanted))
+    observed
+        .security_groups
+        .iter()
+        .find(|group| group.id == wanted || group.group_name == wanted || group.name_tag() == Some(wanted))
 }
 
 /// Whether the group has a rule in `direction` admitting tcp `port` from/to a peer `peer_ok` accepts.
 fn admits(group: &SecurityGroup, direction: Direction, port: u16, peer_ok: impl Fn(&Peer) -> bool) -> bool {
     let covers = |permission: &Permission| {
         permission.direction == direction
-            && (permission.protocol == "-1" || (permission.protocol == "tcp" && permission.from_port <= i32::from(port) && i32::from(port) <= permission.to_port))
+            && (permission.protocol == "-1"
+                || (permission.protocol == "tcp"
+                    && permission.from_port <= i32::from(port)
+                    && i32::from(port) <= permission.to_port))
             && peer_ok(&permission.peer)
     };
     group.rules.iter().any(|rule| covers(&rule.permission))
@@ -52,7 +66,8 @@ fn admits(group: &SecurityGroup, direction: Direction, port: u16, peer_ok: impl 
 pub fn checks(topology: &Topology, observed: &Observed, facts: &Facts) -> Vec<Check> {
     let name = &topology.name;
     let load_balancer = observed.load_balancers.iter().find(|lb| at(&lb.tags, name, &Address::LoadBalancer(0)));
-    let load_balancer_group = observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
+    let load_balancer_group =
+        observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
     let context = Context { topology, observed, facts, load_balancer, load_balancer_group };
     let mut checks: Vec<Check> = vpc_dns_check(&context).into_iter().collect();
     checks.extend(load_balancer_checks(&context));
@@ -85,7 +100,12 @@ fn vpc_dns_check(context: &Context) -> Option<Check> {
     Some(if off.is_empty() {
         ok("vpc_dns_enabled", resource, "enableDnsSupport and enableDnsHostnames are on")
     } else {
-        fail("vpc_dns_enabled", resource, format!("{} off: names in {} do not resolve in the VPC", off.join(" and "), names.join(" and ")), VpcDns::fix(&vpc.id, &off))
+        fail(
+            "vpc_dns_enabled",
+            resource,
+            format!("{} off: names in {} do not resolve in the VPC", off.join(" and "), names.join(" and ")),
+            VpcDns::fix(&vpc.id, &off),
+        )
     })
 }
 
@@ -94,12 +114,26 @@ fn load_balancer_checks(context: &Context) -> Vec<Check> {
     if context.load_balancer.is_none() {
         return vec![fail("load_balancer_exists", format!("load_balancer {}", wanted.name), "missing", APPLY)];
     }
-    let resource = format!("load_balancer.security_group {}", context.load_balancer_group.map_or("(missing)", |group| group.id.as_str()));
+    let resource = format!(
+        "load_balancer.security_group {}",
+        context.load_balancer_group.map_or("(missing)", |group| group.id.as_str())
+    );
     let Some(group) = context.load_balancer_group else {
-        return vec![fail("load_balancer_egress", resource, "the load balancer's own security group is missing", APPLY)];
+        return vec![fail(
+            "load_balancer_egress",
+            resource,
+            "the load balancer's own security group is missing",
+            APPLY,
+        )];
     };
     let cidrs = context.observed.vpc.as_ref().map(|vpc| vpc.cidrs.clone()).unwrap_or_default();
-    let ports: Vec<(u16, &str)> = context.topology.services.iter().filter(|service| service.routing.is_some()).map(|service| (service.port, service.security_group.as_str())).collect();
+    let ports: Vec<(u16, &str)> = context
+        .topology
+        .services
+        .iter()
+        .filter(|service| service.routing.is_some())
+        .map(|service| (service.port, service.security_group.as_str()))
+        .collect();
     let blocked: Vec<String> = ports
         .iter()
         .filter(|(port, service_group)| {
@@ -112,9 +146,18 @@ fn load_balancer_checks(context: &Context) -> Vec<Check> {
         .map(|(port, _)| format!("tcp/{port}"))
         .collect();
     if blocked.is_empty() {
-        vec![ok("load_balancer_egress", resource, format!("egress reaches the VPC ({}) on every service port", cidrs.join(", ")))]
+        vec![ok(
+            "load_balancer_egress",
+            resource,
+            format!("egress reaches the VPC ({}) on every service port", cidrs.join(", ")),
+        )]
     } else {
-        vec![fail("load_balancer_egress", resource, format!("no egress to the VPC on {}", blocked.join(", ")), format!("{APPLY}, or allow egress from the load balancer's group to {}", cidrs.join(", ")))]
+        vec![fail(
+            "load_balancer_egress",
+            resource,
+            format!("no egress to the VPC on {}", blocked.join(", ")),
+            format!("{APPLY}, or allow egress from the load balancer's group to {}", cidrs.join(", ")),
+        )]
     }
 }
 
@@ -123,7 +166,11 @@ fn group_id<'a>(observed: &'a Observed, wanted: &str) -> Option<&'a str> {
 }
 
 fn target_group<'a>(context: &Context<'a>, service: &Service) -> Option<&'a TargetGroup> {
-    context.observed.target_groups.iter().find(|group| at(&group.tags, &context.topology.name, &Address::TargetGroup(service.name.clone())))
+    context
+        .observed
+        .target_groups
+        .iter()
+        .find(|group| at(&group.tags, &context.topology.name, &Address::TargetGroup(service.name.clone())))
 }
 
 fn routing_checks(context: &Context, service: &Service) -> Vec<Check> {
@@ -134,15 +181,33 @@ fn routing_checks(context: &Context, service: &Service) -> Vec<Check> {
     };
     let resource = format!("{address} {}", group.name);
     let mut checks = Vec::new();
-    let rule = load_balancer.listeners.iter().flat_map(|listener| &listener.rules).find(|rule| rule.target_group_arn.as_deref() == Some(group.arn.as_str()));
+    let rule = load_balancer
+        .listeners
+        .iter()
+        .flat_map(|listener| &listener.rules)
+        .find(|rule| rule.target_group_arn.as_deref() == Some(group.arn.as_str()));
     checks.push(match rule {
-        Some(rule) => ok("rule_forwards_to_target_group", resource.clone(), format!("rule {} (host {}) forwards to it", rule.priority, rule.hosts.join(", "))),
-        None => fail("rule_forwards_to_target_group", resource.clone(), "no listener rule forwards to it: the target group is not on the load balancer", APPLY),
+        Some(rule) => ok(
+            "rule_forwards_to_target_group",
+            resource.clone(),
+            format!("rule {} (host {}) forwards to it", rule.priority, rule.hosts.join(", ")),
+        ),
+        None => fail(
+            "rule_forwards_to_target_group",
+            resource.clone(),
+            "no listener rule forwards to it: the target group is not on the load balancer",
+            APPLY,
+        ),
     });
     checks.push(if group.health_check.path.is_empty() {
         fail("health_check_path", resource.clone(), "no health check path is set", APPLY)
     } else if group.health_check.path != routing.health_check.path {
-        fail("health_check_path", resource.clone(), format!("the path is {}, the file says {}", group.health_check.path, routing.health_check.path), APPLY)
+        fail(
+            "health_check_path",
+            resource.clone(),
+            format!("the path is {}, the file says {}", group.health_check.path, routing.health_check.path),
+            APPLY,
+        )
     } else {
         ok("health_check_path", resource.clone(), format!("{} on the traffic port", group.health_check.path))
     });
@@ -184,7 +249,13 @@ fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
             .join("; ")
     };
     if targets.is_empty() {
-        return check(Status::Warn, "targets_healthy", resource, "no targets registered", Some("attach the ECS service ([service.ecs]) and check that its tasks run".into()));
+        return check(
+            Status::Warn,
+            "targets_healthy",
+            resource,
+            "no targets registered",
+            Some("attach the ECS service ([service.ecs]) and check that its tasks run".into()),
+        );
     }
     let unhealthy = describe(&["unhealthy", "unavailable"]);
     if !unhealthy.is_empty() {
@@ -192,7 +263,13 @@ fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
     }
     let waiting = describe(&["initial", "draining", "unused"]);
     if !waiting.is_empty() {
-        return check(Status::Warn, "targets_healthy", resource, waiting, Some("wait for the health checks, then run doctor again".into()));
+        return check(
+            Status::Warn,
+            "targets_healthy",
+            resource,
+            waiting,
+            Some("wait for the health checks, then run doctor again".into()),
+        );
     }
     ok("targets_healthy", resource, format!("{} healthy", targets.len()))
 }
@@ -200,35 +277,82 @@ fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
 fn record_check(context: &Context, service: &Service, zone: &str, host: &str, load_balancer: &LoadBalancer) -> Check {
     let resource = format!("service.{}.dns_record {host}", service.name);
     let zone = context.observed.zones.iter().find(|known| known.name == zone);
-    let record = zone.and_then(|zone| zone.records.iter().find(|record| record.name == host && (record.kind == "CNAME" || record.alias.is_some())));
+    let record = zone.and_then(|zone| {
+        zone.records.iter().find(|record| record.name == host && (record.kind == "CNAME" || record.alias.is_some()))
+    });
     let target = load_balancer.dns_name.trim_end_matches('.').to_ascii_lowercase();
     match record {
         None => fail("record_points_at_load_balancer", resource, "no CNAME or alias record", APPLY),
-        Some(record) if record.alias.as_deref() == Some(target.as_str()) => ok("record_points_at_load_balancer", resource, format!("A alias {target}")),
-        Some(record) if record.values.iter().any(|value| value.trim_end_matches('.').eq_ignore_ascii_case(&target)) => ok("record_points_at_load_balancer", resource, format!("CNAME {target}")),
-        Some(record) => fail("record_points_at_load_balancer", resource, format!("{} {}, not the load balancer {target}", record.kind, record.alias.clone().unwrap_or_else(|| record.values.join(", "))), APPLY),
+        Some(record) if record.alias.as_deref() == Some(target.as_str()) => {
+            ok("record_points_at_load_balancer", resource, format!("A alias {target}"))
+        }
+        Some(record) if record.values.iter().any(|value| value.trim_end_matches('.').eq_ignore_ascii_case(&target)) => {
+            ok("record_points_at_load_balancer", resource, format!("CNAME {target}"))
+        }
+        Some(record) => fail(
+            "record_points_at_load_balancer",
+            resource,
+            format!(
+                "{} {}, not the load balancer {target}",
+                record.kind,
+                record.alias.clone().unwrap_or_else(|| record.values.join(", "))
+            ),
+            APPLY,
+        ),
     }
 }
 
 fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
     let Some(wiring) = &service.ecs else { return Vec::new() };
     let resource = format!("service.{}.ecs {}/{}", service.name, wiring.cluster, wiring.service);
-    let Some(running) = context.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service) else {
-        return vec![fail("ecs_service_exists", resource, "no such ECS service", "check [service.ecs] cluster and service in the file, and the region")];
+    let Some(running) =
+        context.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service)
+    else {
+        return vec![fail(
+            "ecs_service_exists",
+            resource,
+            "no such ECS service",
+            "check [service.ecs] cluster and service in the file, and the region",
+        )];
     };
     let mut checks = Vec::new();
     if let Some(group) = target_group(context, service).filter(|_| service.routing.is_some()) {
-        let attached = running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()));
+        let attached =
+            running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()));
         checks.push(match attached {
-            Some(entry) if entry.container.as_deref() == Some(wiring.container.as_str()) && entry.port == Some(i32::from(service.port)) => {
-                ok("ecs_attached_to_target_group", resource.clone(), format!("{} → {}", entry.container_port(), group.name))
+            Some(entry)
+                if entry.container.as_deref() == Some(wiring.container.as_str())
+                    && entry.port == Some(i32::from(service.port)) =>
+            {
+                ok(
+                    "ecs_attached_to_target_group",
+                    resource.clone(),
+                    format!("{} → {}", entry.container_port(), group.name),
+                )
             }
-            Some(entry) => fail("ecs_attached_to_target_group", resource.clone(), format!("attached as {}, the file says {}:{}", entry.container_port(), wiring.container, service.port), APPLY),
-            None => fail("ecs_attached_to_target_group", resource.clone(), format!("not attached to {}", group.name), APPLY),
+            Some(entry) => fail(
+                "ecs_attached_to_target_group",
+                resource.clone(),
+                format!("attached as {}, the file says {}:{}", entry.container_port(), wiring.container, service.port),
+                APPLY,
+            ),
+            None => {
+                fail("ecs_attached_to_target_group", resource.clone(), format!("not attached to {}", group.name), APPLY)
+            }
         });
     }
-    let Some(definition) = running.task_definition.as_ref().and_then(|arn| context.observed.task_definitions.iter().find(|definition| definition.arn == *arn)) else {
-        checks.push(check(Status::Warn, "task_definition_matches", resource, "the task definition could not be read", None));
+    let Some(definition) = running
+        .task_definition
+        .as_ref()
+        .and_then(|arn| context.observed.task_definitions.iter().find(|definition| definition.arn == *arn))
+    else {
+        checks.push(check(
+            Status::Warn,
+            "task_definition_matches",
+            resource,
+            "the task definition could not be read",
+            None,
+        ));
         return checks;
     };
     // What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition
@@ -241,22 +365,46 @@ fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
         found.splice(0..0, container.clone().err());
     }
     match container {
-        Ok(container) if found.is_empty() => checks.push(ok("task_definition_matches", resource, format!("container {} maps port {}", container.name, service.port))),
-        _ => checks.extend(found.into_iter().map(|mismatch| fail("task_definition_matches", resource.clone(), mismatch.to_string(), mismatch.hint()))),
+        Ok(container) if found.is_empty() => checks.push(ok(
+            "task_definition_matches",
+            resource,
+            format!("container {} maps port {}", container.name, service.port),
+        )),
+        _ => {
+            checks.extend(found.into_iter().map(|mismatch| {
+                fail("task_definition_matches", resource.clone(), mismatch.to_string(), mismatch.hint())
+            }))
+        }
     }
     checks
 }
 
 fn instances_check(context: &Context, service: &Service) -> Check {
     let resource = format!("service.{}.discovery", service.name);
-    let namespace = context.observed.namespaces.iter().find(|namespace| Some(&namespace.name) == context.topology.discovery.as_ref());
-    let registry = namespace.and_then(|namespace| context.observed.discovery_services.iter().find(|known| known.namespace_id == namespace.id && known.name == service.name));
+    let namespace = context
+        .observed
+        .namespaces
+        .iter()
+        .find(|namespace| Some(&namespace.name) == context.topology.discovery.as_ref());
+    let registry = namespace.and_then(|namespace| {
+        context
+            .observed
+            .discovery_services
+            .iter()
+            .find(|known| known.namespace_id == namespace.id && known.name == service.name)
+    });
     let Some(registry) = registry else {
         return fail("discovery_has_instances", resource, "missing", APPLY);
     };
     let resource = format!("{resource} {}", registry.id);
     match context.facts.instances.get(&registry.id).copied().unwrap_or(0) {
-        0 => check(Status::Warn, "discovery_has_instances", resource, "no instances registered", Some("register the ECS service ([service.ecs]) and check that its tasks run".into())),
+        0 => check(
+            Status::Warn,
+            "discovery_has_instances",
+            resource,
+            "no instances registered",
+            Some("register the ECS service ([service.ecs]) and check that its tasks run".into()),
+        ),
         count => ok("discovery_has_instances", resource, format!("{count} instances")),
     }
 }
@@ -268,13 +416,36 @@ fn caller_checks(context: &Context, service: &Service) -> Vec<Check> {
         .iter()
         .map(|caller| {
             let resource = format!("service.{}.caller.{caller}", service.name);
-            let caller_group = context.topology.services.iter().find(|known| &known.name == caller).and_then(|known| security_group(context.observed, &known.security_group));
+            let caller_group = context
+                .topology
+                .services
+                .iter()
+                .find(|known| &known.name == caller)
+                .and_then(|known| security_group(context.observed, &known.security_group));
             match (callee, caller_group) {
-                (Some(callee), Some(from)) if admits(callee, Direction::Ingress, service.port, |peer| *peer == Peer::Group(from.id.clone())) => {
-                    ok("caller_can_reach_callee", resource, format!("tcp/{} on {} from {} ({caller})", service.port, callee.id, from.id))
+                (Some(callee), Some(from))
+                    if admits(callee, Direction::Ingress, service.port, |peer| {
+                        *peer == Peer::Group(from.id.clone())
+                    }) =>
+                {
+                    ok(
+                        "caller_can_reach_callee",
+                        resource,
+                        format!("tcp/{} on {} from {} ({caller})", service.port, callee.id, from.id),
+                    )
                 }
-                (Some(callee), Some(from)) => fail("caller_can_reach_callee", resource, format!("no ingress on {} tcp/{} from {} ({caller})", callee.id, service.port, from.id), APPLY),
-                _ => fail("caller_can_reach_callee", resource, "a security group of the caller or the callee is not in the VPC", "fix the services' security_group in the file"),
+                (Some(callee), Some(from)) => fail(
+                    "caller_can_reach_callee",
+                    resource,
+                    format!("no ingress on {} tcp/{} from {} ({caller})", callee.id, service.port, from.id),
+                    APPLY,
+                ),
+                _ => fail(
+                    "caller_can_reach_callee",
+                    resource,
+                    "a security group of the caller or the callee is not in the VPC",
+                    "fix the services' security_group in the file",
+                ),
             }
         })
         .collect()

@@ -78,7 +78,8 @@ struct Report<'a> {
 
 pub fn render_json(checks: &[Check]) -> serde_json::Result<String> {
     let count = |status: Status| checks.iter().filter(|check| check.status == status).count();
-    let summary = BTreeMap::from([("ok", count(Status::Ok)), ("warn", count(Status::Warn)), ("fail", count(Status::Fail))]);
+    let summary =
+        BTreeMap::from([("ok", count(Status::Ok)), ("warn", count(Status::Warn)), ("fail", count(Status::Fail))]);
     serde_json::to_string_pretty(&Report { checks, summary })
 }
 

@@ -39,13 +39,35 @@ fn tags(address: Address) -> Tags {
 }
 
 fn rule(direction: Direction, port: i32, peer: Peer) -> SecurityGroupRule {
-    SecurityGroupRule { id: format!("sgr-{port}"), permission: Permission { direction, protocol: "tcp".into(), from_port: port, to_port: port, peer }, tags: Tags::new() }
+    SecurityGroupRule {
+        id: format!("sgr-{port}"),
+        permission: Permission { direction, protocol: "tcp".into(), from_port: port, to_port: port, peer },
+        tags: Tags::new(),
+    }
 }
 
 fn observed() -> Observed {
-    let lb_group = SecurityGroup { id: "sg-lb".into(), group_name: "demo-alb".into(), tags: tags(Address::LoadBalancerSecurityGroup), rules: vec![rule(Direction::Egress, 8080, Peer::Cidr("10.0.0.0/16".into()))], references: vec![] };
-    let api = SecurityGroup { id: "sg-api".into(), group_name: "api-tasks".into(), tags: Tags::new(), rules: vec![rule(Direction::Ingress, 8080, Peer::Group("sg-lb".into()))], references: vec![] };
-    let worker = SecurityGroup { id: "sg-worker".into(), group_name: "worker".into(), tags: Tags::new(), rules: vec![], references: vec![] };
+    let lb_group = SecurityGroup {
+        id: "sg-lb".into(),
+        group_name: "demo-alb".into(),
+        tags: tags(Address::LoadBalancerSecurityGroup),
+        rules: vec![rule(Direction::Egress, 8080, Peer::Cidr("10.0.0.0/16".into()))],
+        references: vec![],
+    };
+    let api = SecurityGroup {
+        id: "sg-api".into(),
+        group_name: "api-tasks".into(),
+        tags: Tags::new(),
+        rules: vec![rule(Direction::Ingress, 8080, Peer::Group("sg-lb".into()))],
+        references: vec![],
+    };
+    let worker = SecurityGroup {
+        id: "sg-worker".into(),
+        group_name: "worker".into(),
+        tags: Tags::new(),
+        rules: vec![],
+        references: vec![],
+    };
     let target_group = TargetGroup {
         arn: "arn:tg/api".into(),
         name: "demo-api-1234".into(),
@@ -65,7 +87,14 @@ fn observed() -> Observed {
         ssl_policy: None,
         default: crate::observed::ListenerDefault::Other,
         tags: Tags::new(),
-        rules: vec![Rule { arn: "arn:rule".into(), priority: 1, hosts: vec!["api.in.example.com".into()], paths: vec![], target_group_arn: Some("arn:tg/api".into()), tags: Tags::new() }],
+        rules: vec![Rule {
+            arn: "arn:rule".into(),
+            priority: 1,
+            hosts: vec!["api.in.example.com".into()],
+            paths: vec![],
+            target_group_arn: Some("arn:tg/api".into()),
+            tags: Tags::new(),
+        }],
     };
     let load_balancer = LoadBalancer {
         arn: "arn:lb".into(),
@@ -79,15 +108,40 @@ fn observed() -> Observed {
         tags: tags(Address::LoadBalancer(0)),
         listeners: vec![listener],
     };
-    let record = Record { name: "api.in.example.com".into(), kind: "CNAME".into(), ttl: Some(60), values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com".into()], alias: None, alias_zone: None };
+    let record = Record {
+        name: "api.in.example.com".into(),
+        kind: "CNAME".into(),
+        ttl: Some(60),
+        values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com".into()],
+        alias: None,
+        alias_zone: None,
+    };
     Observed {
         vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
         security_groups: vec![lb_group, api, worker],
         load_balancers: vec![load_balancer],
         target_groups: vec![target_group],
-        zones: vec![HostedZone { id: "Z1".into(), name: "in.example.com".into(), comment: None, records: vec![record] }],
-        namespaces: vec![Namespace { id: "ns-1".into(), arn: "arn:ns".into(), name: "internal".into(), description: None }],
-        discovery_services: vec![DiscoveryService { id: "srv-1".into(), arn: "arn:srv".into(), name: "worker".into(), namespace_id: "ns-1".into(), description: None, record_type: "A".into(), ttl: 10 }],
+        zones: vec![HostedZone {
+            id: "Z1".into(),
+            name: "in.example.com".into(),
+            comment: None,
+            records: vec![record],
+        }],
+        namespaces: vec![Namespace {
+            id: "ns-1".into(),
+            arn: "arn:ns".into(),
+            name: "internal".into(),
+            description: None,
+        }],
+        discovery_services: vec![DiscoveryService {
+            id: "srv-1".into(),
+            arn: "arn:srv".into(),
+            name: "worker".into(),
+            namespace_id: "ns-1".into(),
+            description: None,
+            record_type: "A".into(),
+            ttl: 10,
+        }],
         ecs_services: vec![EcsService {
             cluster: "main".into(),
             name: "api".into(),
@@ -102,15 +156,27 @@ fn observed() -> Observed {
         task_definitions: vec![TaskDefinition {
             arn: "arn:td/api:3".into(),
             network_mode: Some("awsvpc".into()),
-            containers: vec![Container { name: "api".into(), port_mappings: vec![PortMapping { container_port: 8080, name: None }] }],
+            containers: vec![Container {
+                name: "api".into(),
+                port_mappings: vec![PortMapping { container_port: 8080, name: None }],
+            }],
         }],
         ..Observed::default()
     }
 }
 
 fn facts() -> Facts {
-    let target = Target { id: "10.0.1.5".into(), port: Some(8080), state: "unhealthy".into(), reason: Some("Target.ResponseCodeMismatch".into()), description: Some("Health checks failed with these codes: [404]".into()) };
-    Facts { targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]), instances: BTreeMap::from([("srv-1".to_string(), 0)]) }
+    let target = Target {
+        id: "10.0.1.5".into(),
+        port: Some(8080),
+        state: "unhealthy".into(),
+        reason: Some("Target.ResponseCodeMismatch".into()),
+        description: Some("Health checks failed with these codes: [404]".into()),
+    };
+    Facts {
+        targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]),
+        instances: BTreeMap::from([("srv-1".to_string(), 0)]),
+    }
 }
 
 fn statuses(checks: &[Check]) -> Vec<(&'static str, Status)> {
@@ -135,7 +201,10 @@ fn each_check_reports_what_it_found() {
             ("caller_can_reach_callee", Status::Fail),
         ]
     );
-    assert_eq!(checks[3].message, "10.0.1.5:8080 unhealthy Target.ResponseCodeMismatch (Health checks failed with these codes: [404])");
+    assert_eq!(
+        checks[3].message,
+        "10.0.1.5:8080 unhealthy Target.ResponseCodeMismatch (Health checks failed with these codes: [404])"
+    );
     assert_eq!(checks[9].message, "no ingress on sg-worker tcp/3000 from sg-api (api)");
     assert_eq!(checks[9].resource, "service.worker.caller.api");
 }
@@ -155,8 +224,14 @@ fn problems_of_the_seed_list_fail_with_a_fix() {
     assert_eq!(found("rule_forwards_to_target_group").status, Status::Fail);
     assert_eq!(found("service_admits_load_balancer").status, Status::Fail);
     assert_eq!(found("load_balancer_egress").message, "no egress to the VPC on tcp/8080");
-    assert_eq!(found("record_points_at_load_balancer").message, "CNAME elsewhere.example.com, not the load balancer internal-demo-alb-1.us-east-1.elb.amazonaws.com");
-    assert_eq!((found("targets_healthy").status, found("targets_healthy").message.as_str()), (Status::Warn, "no targets registered"));
+    assert_eq!(
+        found("record_points_at_load_balancer").message,
+        "CNAME elsewhere.example.com, not the load balancer internal-demo-alb-1.us-east-1.elb.amazonaws.com"
+    );
+    assert_eq!(
+        (found("targets_healthy").status, found("targets_healthy").message.as_str()),
+        (Status::Warn, "no targets registered")
+    );
     assert_eq!(found("task_definition_matches").message, "container api maps port(s) 80, not 8080");
     assert!(checks.iter().filter(|check| check.status == Status::Fail).all(|check| check.fix.is_some()));
 }
@@ -165,7 +240,10 @@ fn problems_of_the_seed_list_fail_with_a_fix() {
 fn nothing_applied_yet_reads_as_missing() {
     let checks = checks(&topology(), &Observed::default(), &Facts::default());
     assert_eq!(checks[0].resource, "load_balancer demo-alb");
-    assert_eq!((checks[0].status, checks[0].message.as_str(), checks[0].fix.as_deref()), (Status::Fail, "missing", Some("run `ecsnet apply`")));
+    assert_eq!(
+        (checks[0].status, checks[0].message.as_str(), checks[0].fix.as_deref()),
+        (Status::Fail, "missing", Some("run `ecsnet apply`"))
+    );
 }
 
 #[test]
@@ -186,8 +264,11 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
     observed.task_definitions[0].network_mode = Some("bridge".into());
     observed.task_definitions[0].containers[0].name = "app".into();
     let found = checks(&topology(), &observed, &facts());
-    let found: Vec<(&str, Status, &str, Option<&str>)> =
-        found.iter().filter(|check| check.check == "task_definition_matches").map(|check| (check.resource.as_str(), check.status, check.message.as_str(), check.fix.as_deref())).collect();
+    let found: Vec<(&str, Status, &str, Option<&str>)> = found
+        .iter()
+        .filter(|check| check.check == "task_definition_matches")
+        .map(|check| (check.resource.as_str(), check.status, check.message.as_str(), check.fix.as_deref()))
+        .collect();
     assert_eq!(
         found,
         [
@@ -202,7 +283,10 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
     );
     observed.ecs_services.clear();
     let missing = checks(&topology(), &observed, &facts());
-    assert_eq!(missing.iter().find(|check| check.check == "ecs_service_exists").map(|check| check.status), Some(Status::Fail));
+    assert_eq!(
+        missing.iter().find(|check| check.check == "ecs_service_exists").map(|check| check.status),
+        Some(Status::Fail)
+    );
 }
 
 #[test]
@@ -227,7 +311,10 @@ fn a_vpc_without_dns_hostnames_fails_with_the_command_that_fixes_it() {
     );
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
     let passing = &checks_of(&observed)[0];
-    assert_eq!((passing.check, passing.status, passing.message.as_str()), ("vpc_dns_enabled", Status::Ok, "enableDnsSupport and enableDnsHostnames are on"));
+    assert_eq!(
+        (passing.check, passing.status, passing.message.as_str()),
+        ("vpc_dns_enabled", Status::Ok, "enableDnsSupport and enableDnsHostnames are on")
+    );
 }
 
 fn checks_of(observed: &Observed) -> Vec<Check> {

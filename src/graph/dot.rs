@@ -19,13 +19,30 @@ fn quoted(lines: Vec<String>) -> String {
 pub fn dot(graph: &Graph) -> String {
     let mut out = String::from("digraph ecsnet {\n    rankdir=TB;\n    node [shape=box];\n");
     for node in graph.nodes.iter().filter(|node| node.group.is_none()) {
-        let _ = writeln!(out, "    {} [label={}{}];", node.id, quoted(label_lines(&node.lines, node.state)), attributes(node.state));
+        let _ = writeln!(
+            out,
+            "    {} [label={}{}];",
+            node.id,
+            quoted(label_lines(&node.lines, node.state)),
+            attributes(node.state)
+        );
     }
     for group in &graph.groups {
         let _ = writeln!(out, "    subgraph cluster_{} {{", group.id);
-        let _ = writeln!(out, "        label={}{};", quoted(label_lines(&[group.title.clone()], group.state)), attributes(group.state).replace(", ", "; "));
+        let _ = writeln!(
+            out,
+            "        label={}{};",
+            quoted(label_lines(std::slice::from_ref(&group.title), group.state)),
+            attributes(group.state).replace(", ", "; ")
+        );
         for node in graph.nodes.iter().filter(|node| node.group.as_deref() == Some(group.id.as_str())) {
-            let _ = writeln!(out, "        {} [label={}{}];", node.id, quoted(label_lines(&node.lines, node.state)), attributes(node.state));
+            let _ = writeln!(
+                out,
+                "        {} [label={}{}];",
+                node.id,
+                quoted(label_lines(&node.lines, node.state)),
+                attributes(node.state)
+            );
         }
         let _ = writeln!(out, "    }}");
     }

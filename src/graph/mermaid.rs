@@ -11,7 +11,12 @@ pub fn mermaid(graph: &Graph) -> String {
         let _ = writeln!(out, "    {}[{}]", node.id, quoted(label_lines(&node.lines, node.state)));
     }
     for group in &graph.groups {
-        let _ = writeln!(out, "    subgraph {}[{}]", group.id, quoted(label_lines(&[group.title.clone()], group.state)));
+        let _ = writeln!(
+            out,
+            "    subgraph {}[{}]",
+            group.id,
+            quoted(label_lines(std::slice::from_ref(&group.title), group.state))
+        );
         for node in graph.nodes.iter().filter(|node| node.group.as_deref() == Some(group.id.as_str())) {
             let _ = writeln!(out, "        {}[{}]", node.id, quoted(label_lines(&node.lines, node.state)));
         }
@@ -29,11 +34,24 @@ pub fn mermaid(graph: &Graph) -> String {
     let _ = writeln!(out, "    classDef missing stroke-dasharray: 5 5,stroke:#2e7d32");
     let _ = writeln!(out, "    classDef drifted stroke:#ef6c00,stroke-width:3px");
     for (state, class) in [(State::Missing, "missing"), (State::Drifted, "drifted")] {
-        let ids: Vec<&str> = graph.nodes.iter().map(|node| (node.id.as_str(), node.state)).chain(graph.groups.iter().map(|group| (group.id.as_str(), group.state))).filter(|(_, of)| *of == state).map(|(id, _)| id).collect();
+        let ids: Vec<&str> = graph
+            .nodes
+            .iter()
+            .map(|node| (node.id.as_str(), node.state))
+            .chain(graph.groups.iter().map(|group| (group.id.as_str(), group.state)))
+            .filter(|(_, of)| *of == state)
+            .map(|(id, _)| id)
+            .collect();
         if !ids.is_empty() {
             let _ = writeln!(out, "    class {} {class}", ids.join(","));
         }
-        let links: Vec<String> = graph.edges.iter().enumerate().filter(|(_, edge)| edge.state == state).map(|(index, _)| index.to_string()).collect();
+        let links: Vec<String> = graph
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, edge)| edge.state == state)
+            .map(|(index, _)| index.to_string())
+            .collect();
         if !links.is_empty() {
             let style = if state == State::Missing { "stroke:#2e7d32" } else { "stroke:#ef6c00" };
             let _ = writeln!(out, "    linkStyle {} {style}", links.join(","));

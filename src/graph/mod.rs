@@ -93,27 +93,51 @@ fn id(parts: &[&str]) -> String {
 
 /// The graph of `topology`, marked from `plan` (a plan of apply).
 pub fn build(topology: &Topology, plan: &Plan) -> Graph {
-    let state = |address: Address| match plan.changes.iter().find(|change| change.address == address).map(|change| change.action) {
+    let state = |address: Address| match plan
+        .changes
+        .iter()
+        .find(|change| change.address == address)
+        .map(|change| change.action)
+    {
         Some(Action::Create) => State::Missing,
         Some(Action::Update | Action::Replace) => State::Drifted,
         Some(Action::Delete) | None => State::Live,
     };
     let mut graph = Graph::default();
     if let Some(zone) = &topology.dns {
-        graph.groups.push(Group { id: "zone".into(), title: format!("Route 53 private zone {}", zone.zone), state: state(Address::HostedZone) });
+        graph.groups.push(Group {
+            id: "zone".into(),
+            title: format!("Route 53 private zone {}", zone.zone),
+            state: state(Address::HostedZone),
+        });
     }
     if let Some(namespace) = &topology.discovery {
-        graph.groups.push(Group { id: "namespace".into(), title: format!("Cloud Map namespace {namespace}"), state: state(Address::Namespace) });
+        graph.groups.push(Group {
+            id: "namespace".into(),
+            title: format!("Cloud Map namespace {namespace}"),
+            state: state(Address::Namespace),
+        });
     }
-    let mut clusters: Vec<&str> = topology.services.iter().filter_map(|service| service.ecs.as_ref().map(|wiring| wiring.cluster.as_str())).collect();
+    let mut clusters: Vec<&str> = topology
+        .services
+        .iter()
+        .filter_map(|service| service.ecs.as_ref().map(|wiring| wiring.cluster.as_str()))
+        .collect();
     clusters.dedup();
     for cluster in clusters {
         if !graph.groups.iter().any(|group| group.id == id(&["cluster", cluster])) {
-            graph.groups.push(Group { id: id(&["cluster", cluster]), title: format!("ECS cluster {cluster}"), state: State::Live });
+            graph.groups.push(Group {
+                id: id(&["cluster", cluster]),
+                title: format!("ECS cluster {cluster}"),
+                state: State::Live,
+            });
         }
     }
     let listener = topology.load_balancer.as_ref().map(|load_balancer| {
-        let lines = vec![format!("load balancer {}", load_balancer.name), format!("{}, own security group", load_balancer.scheme.as_aws())];
+        let lines = vec![
+            format!("load balancer {}", load_balancer.name),
+            format!("{}, own security group", load_balancer.scheme.as_aws()),
+        ];
         let lb_state = match (state(Address::LoadBalancer(0)), state(Address::LoadBalancerSecurityGroup)) {
             (State::Live, other) => other,
             (own, _) => own,
@@ -122,12 +146,22 @@ pub fn build(topology: &Topology, plan: &Plan) -> Graph {
         let mut rule_carriers = Vec::new();
         for listener in &load_balancer.listeners {
             let node = id(&["listener", &listener.port.to_string()]);
-            graph.node(node.clone(), vec![format!("listener {} :{}", listener.protocol.as_aws(), listener.port)], state(Address::Listener(0, listener.port)), None);
+            graph.node(
+                node.clone(),
+                vec![format!("listener {} :{}", listener.protocol.as_aws(), listener.port)],
+                state(Address::Listener(0, listener.port)),
+                None,
+            );
             graph.edge("lb", &node, None, State::Live);
             match &listener.default {
                 DefaultAction::EmptyTargetGroup => {
                     if !graph.has_node("default_tg") {
-                        graph.node("default_tg".into(), vec!["default target group".into(), "empty: unknown hosts get 503".into()], state(Address::DefaultTargetGroup(0)), None);
+                        graph.node(
+                            "default_tg".into(),
+                            vec!["default target group".into(), "empty: unknown hosts get 503".into()],
+                            state(Address::DefaultTargetGroup(0)),
+                            None,
+                        );
                     }
                     graph.edge(&node, "default_tg", Some("default".into()), State::Live);
                 }
@@ -180,33 +214,71 @@ pub fn build(topology: &Topology, plan: &Plan) -> Graph {
                 graph.edge(listener, &rule, None, State::Live);
                 graph.edge(&rule, &target_group, Some("forward".into()), State::Live);
             }
-            let lines = vec![format!("target group of {}", service.name), format!("HTTP :{} {}, health {}", service.port, service.target_type.as_aws(), routing.health_check.path)];
+            let lines = vec![
+                format!("target group of {}", service.name),
+                format!(
+                    "HTTP :{} {}, health {}",
+                    service.port,
+                    service.target_type.as_aws(),
+                    routing.health_check.path
+                ),
+            ];
             graph.node(target_group.clone(), lines, state(Address::TargetGroup(service.name.clone())), None);
             graph.edge(&target_group, &node, Some("targets".into()), State::Live);
             if let Some(dns) = &topology.dns {
                 let kind = if dns.record == RecordKind::Alias { "A alias" } else { "CNAME" };
-                for host in routing.hosts.iter().filter(|host| **host == dns.zone || host.ends_with(&format!(".{}", dns.zone))) {
+                for host in
+                    routing.hosts.iter().filter(|host| **host == dns.zone || host.ends_with(&format!(".{}", dns.zone)))
+                {
                     let record = id(&["dns", &service.name, host]);
                     if graph.has_node(&record) {
                         continue;
                     }
-                    graph.node(record.clone(), vec![host.clone(), kind.into()], state(Address::DnsRecord(service.name.clone(), host.clone())), Some("zone".into()));
+                    graph.node(
+                        record.clone(),
+                        vec![host.clone(), kind.into()],
+                        state(Address::DnsRecord(service.name.clone(), host.clone())),
+                        Some("zone".into()),
+                    );
                     graph.edge(&record, "lb", None, State::Live);
                 }
             }
-            graph.ingress("lb", &node, format!("ingress tcp/{}", service.port), state(Address::Ingress(service.name.clone())));
+            graph.ingress(
+                "lb",
+                &node,
+                format!("ingress tcp/{}", service.port),
+                state(Address::Ingress(service.name.clone())),
+            );
         }
         if let (Some(discovery), Some(namespace)) = (&service.discovery, &topology.discovery) {
             let registry = id(&["sd", &service.name]);
-            let lines = vec![format!("{}.{namespace}", service.name), format!("{} records, TTL {}", discovery.record.as_aws(), discovery.ttl)];
-            graph.node(registry.clone(), lines, state(Address::DiscoveryService(service.name.clone())), Some("namespace".into()));
+            let lines = vec![
+                format!("{}.{namespace}", service.name),
+                format!("{} records, TTL {}", discovery.record.as_aws(), discovery.ttl),
+            ];
+            graph.node(
+                registry.clone(),
+                lines,
+                state(Address::DiscoveryService(service.name.clone())),
+                Some("namespace".into()),
+            );
             graph.edge(&registry, &node, Some("tasks".into()), State::Live);
         }
         for caller in &service.callers {
-            graph.ingress(&id(&["svc", caller]), &node, format!("ingress tcp/{}", service.port), state(Address::CallerIngress(service.name.clone(), caller.clone())));
+            graph.ingress(
+                &id(&["svc", caller]),
+                &node,
+                format!("ingress tcp/{}", service.port),
+                state(Address::CallerIngress(service.name.clone(), caller.clone())),
+            );
         }
     }
-    graph.deleted = plan.changes.iter().filter(|change| change.action == Action::Delete).map(|change| format!("{} {}", change.address, change.name)).collect();
+    graph.deleted = plan
+        .changes
+        .iter()
+        .filter(|change| change.action == Action::Delete)
+        .map(|change| format!("{} {}", change.address, change.name))
+        .collect();
     graph
 }
 

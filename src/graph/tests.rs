@@ -53,7 +53,8 @@ fn plan() -> Plan {
 #[test]
 fn changes_mark_nodes_and_edges() {
     let graph = build(&topology(), &plan());
-    let state_of = |id: &str| graph.nodes.iter().find(|node| node.id == id).unwrap_or_else(|| panic!("no node {id}")).state;
+    let state_of =
+        |id: &str| graph.nodes.iter().find(|node| node.id == id).unwrap_or_else(|| panic!("no node {id}")).state;
     assert_eq!(state_of("lb"), State::Missing);
     assert_eq!(state_of("dns_api_api_in_example_com"), State::Missing);
     assert_eq!(state_of("tg_api"), State::Drifted);
@@ -61,7 +62,10 @@ fn changes_mark_nodes_and_edges() {
     let caller = graph.edges.iter().find(|edge| edge.from == "svc_api" && edge.to == "svc_worker").unwrap();
     assert!(caller.ingress && caller.state == State::Missing);
     assert_eq!(graph.deleted, ["service.old.ingress sg-old"]);
-    assert!(graph.nodes.iter().all(|node| node.id != "rule_worker" && node.id != "sd_api"), "no rule for a service that is not load balanced, no registry without [service.discovery]");
+    assert!(
+        graph.nodes.iter().all(|node| node.id != "rule_worker" && node.id != "sd_api"),
+        "no rule for a service that is not load balanced, no registry without [service.discovery]"
+    );
 }
 
 #[test]

@@ -76,7 +76,10 @@ pub struct Statement {
 /// The IAM policy document for `command`.
 pub fn policy(command: PolicyCommand, context: &PolicyContext) -> PolicyDocument {
     let mut statements: Vec<(Piece, Vec<&'static str>)> = Vec::new();
-    let grants = OPERATIONS.iter().filter(|operation| operation.needed_by.contains(&command)).flat_map(|operation| operation.grants);
+    let grants = OPERATIONS
+        .iter()
+        .filter(|operation| operation.needed_by.contains(&command))
+        .flat_map(|operation| operation.grants);
     for grant in grants {
         for piece in pieces(grant.scope, context) {
             match statements.iter_mut().find(|(known, _)| known.sid == piece.sid) {
@@ -144,7 +147,11 @@ fn tag_condition(key: &str, context: &PolicyContext) -> Value {
 
 fn owned_security_groups(region: &str, context: &PolicyContext) -> Vec<Piece> {
     vec![
-        piece("OwnedSecurityGroups", vec![format!("arn:aws:ec2:{region}:*:security-group/*")], Some(tag_condition("aws:ResourceTag", context))),
+        piece(
+            "OwnedSecurityGroups",
+            vec![format!("arn:aws:ec2:{region}:*:security-group/*")],
+            Some(tag_condition("aws:ResourceTag", context)),
+        ),
         piece("SecurityGroupRules", vec![format!("arn:aws:ec2:{region}:*:security-group-rule/*")], None),
     ]
 }

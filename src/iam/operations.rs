@@ -66,14 +66,19 @@ pub struct Operation {
     pub needed_by: &'static [PolicyCommand],
 }
 
-const fn op(client: Client, name: &'static str, grants: &'static [Grant], needed_by: &'static [PolicyCommand]) -> Operation {
+const fn op(
+    client: Client,
+    name: &'static str,
+    grants: &'static [Grant],
+    needed_by: &'static [PolicyCommand],
+) -> Operation {
     Operation { client, name, grants, needed_by }
 }
 
 use Client::{Discovery, Ec2, Ecs, Elb, Route53};
 use Scope::{
-    Any, EcsServices, LinkedRoleForLoadBalancing, OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology, ServiceSecurityGroups, TagOnEc2Create, TagOnLoadBalancingCreate,
-    TaggedForTopology,
+    Any, EcsServices, LinkedRoleForLoadBalancing, OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology,
+    ServiceSecurityGroups, TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology,
 };
 
 pub const OPERATIONS: &[Operation] = &[
@@ -85,9 +90,24 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS),
     op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS),
     // Destroy creates one too: the topology's lock (src/aws/lock.rs).
-    op(Ec2, "CreateSecurityGroup", &[grant("ec2:CreateSecurityGroup", Any), grant("ec2:CreateTags", TagOnEc2Create)], REMOVES),
-    op(Ec2, "AuthorizeSecurityGroupIngress", &[grant("ec2:AuthorizeSecurityGroupIngress", ServiceSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)], WRITES),
-    op(Ec2, "AuthorizeSecurityGroupEgress", &[grant("ec2:AuthorizeSecurityGroupEgress", OwnedSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)], WRITES),
+    op(
+        Ec2,
+        "CreateSecurityGroup",
+        &[grant("ec2:CreateSecurityGroup", Any), grant("ec2:CreateTags", TagOnEc2Create)],
+        REMOVES,
+    ),
+    op(
+        Ec2,
+        "AuthorizeSecurityGroupIngress",
+        &[grant("ec2:AuthorizeSecurityGroupIngress", ServiceSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)],
+        WRITES,
+    ),
+    op(
+        Ec2,
+        "AuthorizeSecurityGroupEgress",
+        &[grant("ec2:AuthorizeSecurityGroupEgress", OwnedSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)],
+        WRITES,
+    ),
     op(Ec2, "RevokeSecurityGroupIngress", &[grant("ec2:RevokeSecurityGroupIngress", ServiceSecurityGroups)], REMOVES),
     op(Ec2, "RevokeSecurityGroupEgress", &[grant("ec2:RevokeSecurityGroupEgress", OwnedSecurityGroups)], REMOVES),
     op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES),
@@ -96,8 +116,18 @@ pub const OPERATIONS: &[Operation] = &[
     // Elastic Load Balancing v2.
     op(Elb, "DescribeLoadBalancers", &[grant("elasticloadbalancing:DescribeLoadBalancers", Any)], READS),
     op(Elb, "DescribeTargetGroups", &[grant("elasticloadbalancing:DescribeTargetGroups", Any)], READS),
-    op(Elb, "DescribeTargetGroupAttributes", &[grant("elasticloadbalancing:DescribeTargetGroupAttributes", Any)], READS),
-    op(Elb, "DescribeLoadBalancerAttributes", &[grant("elasticloadbalancing:DescribeLoadBalancerAttributes", Any)], READS),
+    op(
+        Elb,
+        "DescribeTargetGroupAttributes",
+        &[grant("elasticloadbalancing:DescribeTargetGroupAttributes", Any)],
+        READS,
+    ),
+    op(
+        Elb,
+        "DescribeLoadBalancerAttributes",
+        &[grant("elasticloadbalancing:DescribeLoadBalancerAttributes", Any)],
+        READS,
+    ),
     op(Elb, "DescribeTags", &[grant("elasticloadbalancing:DescribeTags", Any)], READS),
     op(Elb, "DescribeListeners", &[grant("elasticloadbalancing:DescribeListeners", Any)], READS),
     op(Elb, "DescribeRules", &[grant("elasticloadbalancing:DescribeRules", Any)], READS),
@@ -113,14 +143,48 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         WRITES,
     ),
-    op(Elb, "CreateTargetGroup", &[grant("elasticloadbalancing:CreateTargetGroup", RequestTaggedForTopology), grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate)], WRITES),
-    op(Elb, "CreateListener", &[grant("elasticloadbalancing:CreateListener", RequestTaggedForTopology), grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate)], WRITES),
-    op(Elb, "CreateRule", &[grant("elasticloadbalancing:CreateRule", RequestTaggedForTopology), grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate)], WRITES),
+    op(
+        Elb,
+        "CreateTargetGroup",
+        &[
+            grant("elasticloadbalancing:CreateTargetGroup", RequestTaggedForTopology),
+            grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate),
+        ],
+        WRITES,
+    ),
+    op(
+        Elb,
+        "CreateListener",
+        &[
+            grant("elasticloadbalancing:CreateListener", RequestTaggedForTopology),
+            grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate),
+        ],
+        WRITES,
+    ),
+    op(
+        Elb,
+        "CreateRule",
+        &[
+            grant("elasticloadbalancing:CreateRule", RequestTaggedForTopology),
+            grant("elasticloadbalancing:AddTags", TagOnLoadBalancingCreate),
+        ],
+        WRITES,
+    ),
     op(Elb, "ModifyListener", &[grant("elasticloadbalancing:ModifyListener", TaggedForTopology)], WRITES),
     op(Elb, "ModifyRule", &[grant("elasticloadbalancing:ModifyRule", TaggedForTopology)], WRITES),
     op(Elb, "ModifyTargetGroup", &[grant("elasticloadbalancing:ModifyTargetGroup", TaggedForTopology)], WRITES),
-    op(Elb, "ModifyTargetGroupAttributes", &[grant("elasticloadbalancing:ModifyTargetGroupAttributes", TaggedForTopology)], WRITES),
-    op(Elb, "ModifyLoadBalancerAttributes", &[grant("elasticloadbalancing:ModifyLoadBalancerAttributes", TaggedForTopology)], WRITES),
+    op(
+        Elb,
+        "ModifyTargetGroupAttributes",
+        &[grant("elasticloadbalancing:ModifyTargetGroupAttributes", TaggedForTopology)],
+        WRITES,
+    ),
+    op(
+        Elb,
+        "ModifyLoadBalancerAttributes",
+        &[grant("elasticloadbalancing:ModifyLoadBalancerAttributes", TaggedForTopology)],
+        WRITES,
+    ),
     // The attributes tag (`ecsnet:attributes`) of the topology's own target groups and load balancers.
     op(Elb, "AddTags", &[grant("elasticloadbalancing:AddTags", TaggedForTopology)], WRITES),
     op(Elb, "RemoveTags", &[grant("elasticloadbalancing:RemoveTags", TaggedForTopology)], WRITES),
@@ -160,7 +224,12 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         WRITES,
     ),
-    op(Discovery, "CreateService", &[grant("servicediscovery:CreateService", Any), grant("servicediscovery:TagResource", Any)], WRITES),
+    op(
+        Discovery,
+        "CreateService",
+        &[grant("servicediscovery:CreateService", Any), grant("servicediscovery:TagResource", Any)],
+        WRITES,
+    ),
     op(Discovery, "UpdateService", &[grant("servicediscovery:UpdateService", Any)], WRITES),
     op(Discovery, "ListInstances", &[grant("servicediscovery:ListInstances", Any)], &[Apply, Destroy, Doctor]),
     op(
@@ -179,7 +248,12 @@ pub const OPERATIONS: &[Operation] = &[
     // ECS: running services are read and updated, never created or deleted.
     op(Ecs, "ListServices", &[grant("ecs:ListServices", Any)], &[Init]),
     op(Ecs, "DescribeServices", &[grant("ecs:DescribeServices", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
-    op(Ecs, "DescribeTaskDefinition", &[grant("ecs:DescribeTaskDefinition", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
+    op(
+        Ecs,
+        "DescribeTaskDefinition",
+        &[grant("ecs:DescribeTaskDefinition", Any)],
+        &[Plan, Apply, Destroy, Doctor, Init],
+    ),
     op(Ecs, "UpdateService", &[grant("ecs:UpdateService", EcsServices)], REMOVES),
     op(Ecs, "TagResource", &[grant("ecs:TagResource", EcsServices)], WRITES),
     op(Ecs, "UntagResource", &[grant("ecs:UntagResource", EcsServices)], REMOVES),

@@ -23,12 +23,20 @@ fn operations_in_source() -> Vec<(PathBuf, Option<Client>, String)> {
     let mut found = Vec::new();
     for path in files {
         // Without whitespace, so chains rustfmt splits over lines (`context\n.aws\n.route53`) read as one.
-        let text: String = std::fs::read_to_string(&path).unwrap().chars().filter(|character| !character.is_whitespace()).collect();
+        let text: String =
+            std::fs::read_to_string(&path).unwrap().chars().filter(|character| !character.is_whitespace()).collect();
         for (at, _) in text.match_indices(".context(\"") {
             let start = at + ".context(\"".len();
             let name = &text[start..start + text[start..].find('"').unwrap()];
             let before = &text[..at];
-            let client = clients.iter().copied().filter_map(|client| before.rfind(&format!("aws.{}.", client.field())).map(|position| (position, client))).max().map(|(_, client)| client);
+            let client = clients
+                .iter()
+                .copied()
+                .filter_map(|client| {
+                    before.rfind(&format!("aws.{}.", client.field())).map(|position| (position, client))
+                })
+                .max()
+                .map(|(_, client)| client);
             found.push((path.clone(), client, name.to_string()));
         }
     }
@@ -44,14 +52,22 @@ fn every_operation_in_the_aws_adapters_has_an_iam_entry() {
         .filter(|(_, client, name)| client.is_none_or(|client| find(client, name).is_none()))
         .map(|(path, client, name)| format!("{} {client:?} {name}", path.display()))
         .collect();
-    assert!(missing.is_empty(), "operations called in src/aws/ without an entry in src/iam/operations.rs:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "operations called in src/aws/ without an entry in src/iam/operations.rs:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn the_scan_tells_clients_apart() {
     let found = operations_in_source();
-    let ecs_update = found.iter().any(|(path, client, name)| path.ends_with("execute/ecs.rs") && *client == Some(Client::Ecs) && name == "UpdateService");
-    let cloud_map_update = found.iter().any(|(path, client, name)| path.ends_with("execute/discovery.rs") && *client == Some(Client::Discovery) && name == "UpdateService");
+    let ecs_update = found.iter().any(|(path, client, name)| {
+        path.ends_with("execute/ecs.rs") && *client == Some(Client::Ecs) && name == "UpdateService"
+    });
+    let cloud_map_update = found.iter().any(|(path, client, name)| {
+        path.ends_with("execute/discovery.rs") && *client == Some(Client::Discovery) && name == "UpdateService"
+    });
     assert!(ecs_update && cloud_map_update);
 }
 
@@ -60,14 +76,26 @@ fn policy(command: PolicyCommand, context: &PolicyContext) -> Value {
 }
 
 fn actions(policy: &Value) -> Vec<String> {
-    let mut actions: Vec<String> = policy["Statement"].as_array().unwrap().iter().flat_map(|statement| statement["Action"].as_array().unwrap().iter().map(|action| action.as_str().unwrap().to_string())).collect();
+    let mut actions: Vec<String> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|statement| {
+            statement["Action"].as_array().unwrap().iter().map(|action| action.as_str().unwrap().to_string())
+        })
+        .collect();
     actions.sort();
     actions.dedup();
     actions
 }
 
 fn statement<'a>(policy: &'a Value, sid: &str) -> &'a Value {
-    policy["Statement"].as_array().unwrap().iter().find(|statement| statement["Sid"] == sid).unwrap_or_else(|| panic!("no statement {sid} in {policy:#}"))
+    policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|statement| statement["Sid"] == sid)
+        .unwrap_or_else(|| panic!("no statement {sid} in {policy:#}"))
 }
 
 const NO_FILE: PolicyContext = PolicyContext { topology: None, region: None };
@@ -78,8 +106,24 @@ fn plan_needs_only_reads() {
     assert_eq!(policy["Version"], "2012-10-17");
     let actions = actions(&policy);
     assert!(actions.contains(&"ec2:DescribeVpcs".to_string()) && actions.contains(&"ecs:DescribeServices".to_string()));
-    let verbs = ["Create", "Delete", "Modify", "Update", "Set", "Authorize", "Revoke", "Change", "Tag", "Untag", "Deregister", "AddTags"];
-    let writes: Vec<&String> = actions.iter().filter(|action| verbs.iter().any(|verb| action.split(':').nth(1).unwrap().starts_with(verb))).collect();
+    let verbs = [
+        "Create",
+        "Delete",
+        "Modify",
+        "Update",
+        "Set",
+        "Authorize",
+        "Revoke",
+        "Change",
+        "Tag",
+        "Untag",
+        "Deregister",
+        "AddTags",
+    ];
+    let writes: Vec<&String> = actions
+        .iter()
+        .filter(|action| verbs.iter().any(|verb| action.split(':').nth(1).unwrap().starts_with(verb)))
+        .collect();
     assert!(writes.is_empty(), "plan's policy allows writes: {writes:?}");
     assert_eq!(policy["Statement"].as_array().unwrap().len(), 1, "reads take no resource: one statement on \"*\"");
 }
@@ -91,7 +135,10 @@ fn apply_covers_destroy_which_covers_plan() {
     let apply = actions(&policy(PolicyCommand::Apply, &NO_FILE));
     assert!(plan.iter().all(|action| destroy.contains(action)));
     assert!(destroy.iter().all(|action| apply.contains(action)));
-    assert!(destroy.contains(&"elasticloadbalancing:DeleteLoadBalancer".to_string()) && !destroy.contains(&"elasticloadbalancing:CreateLoadBalancer".to_string()));
+    assert!(
+        destroy.contains(&"elasticloadbalancing:DeleteLoadBalancer".to_string())
+            && !destroy.contains(&"elasticloadbalancing:CreateLoadBalancer".to_string())
+    );
     assert!(apply.contains(&"iam:CreateServiceLinkedRole".to_string()));
 }
 
@@ -123,21 +170,33 @@ fn a_file_scopes_mutations_to_the_topology() {
     assert_eq!(ecs["Resource"], serde_json::json!(["arn:aws:ecs:eu-west-1:*:service/main/api"]));
     assert_eq!(ecs["Action"], serde_json::json!(["ecs:TagResource", "ecs:UntagResource", "ecs:UpdateService"]));
     let owned = statement(&policy, "OwnedByTopology");
-    assert_eq!(owned["Condition"], serde_json::json!({ "StringEquals": { "aws:ResourceTag/ecsnet:topology": "demo" } }));
+    assert_eq!(
+        owned["Condition"],
+        serde_json::json!({ "StringEquals": { "aws:ResourceTag/ecsnet:topology": "demo" } })
+    );
     assert!(owned["Action"].as_array().unwrap().contains(&"elasticloadbalancing:DeleteLoadBalancer".into()));
     let created = statement(&policy, "CreatedForTopology");
     assert_eq!(created["Condition"]["StringEquals"]["aws:RequestTag/ecsnet:topology"], "demo");
     let groups = statement(&policy, "ServiceSecurityGroups");
     assert_eq!(groups["Resource"], serde_json::json!(["arn:aws:ec2:eu-west-1:*:security-group/sg-0abc"]));
     let records = statement(&policy, "RecordsInZone");
-    assert_eq!(records["Condition"]["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"], serde_json::json!(["*.in.example.com"]));
+    assert_eq!(
+        records["Condition"]["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
+        serde_json::json!(["*.in.example.com"])
+    );
 }
 
 #[test]
 fn without_a_file_scopes_fall_back() {
     let policy = policy(PolicyCommand::Apply, &NO_FILE);
     assert_eq!(statement(&policy, "WiredEcsServices")["Resource"], serde_json::json!(["*"]));
-    assert_eq!(statement(&policy, "OwnedByTopology")["Condition"], serde_json::json!({ "Null": { "aws:ResourceTag/ecsnet:topology": "false" } }));
-    assert_eq!(statement(&policy, "ServiceSecurityGroups")["Resource"], serde_json::json!(["arn:aws:ec2:*:*:security-group/*"]));
+    assert_eq!(
+        statement(&policy, "OwnedByTopology")["Condition"],
+        serde_json::json!({ "Null": { "aws:ResourceTag/ecsnet:topology": "false" } })
+    );
+    assert_eq!(
+        statement(&policy, "ServiceSecurityGroups")["Resource"],
+        serde_json::json!(["arn:aws:ec2:*:*:security-group/*"])
+    );
     assert!(statement(&policy, "RecordsInZone").get("Condition").is_none());
 }

@@ -12,7 +12,10 @@ fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -
             network_mode: Some("awsvpc".into()),
             containers: vec![
                 Container { name: "log-router".into(), port_mappings: vec![] },
-                Container { name: container.into(), port_mappings: vec![PortMapping { container_port: port, name: mapping_name.map(str::to_string) }] },
+                Container {
+                    name: container.into(),
+                    port_mappings: vec![PortMapping { container_port: port, name: mapping_name.map(str::to_string) }],
+                },
             ],
         }),
         security_groups: vec![format!("sg-{name}")],
@@ -24,11 +27,25 @@ fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -
 
 fn cluster() -> Cluster {
     let mut web = service("web_front", "web", 8080, Some("http"));
-    web.load_balancers.push(EcsLoadBalancer::target_group("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/old/1", "web", 8080));
-    web.registries.push(EcsRegistry { arn: "arn:aws:servicediscovery:us-east-1:1:service/srv-1".into(), port: None, container: None, container_port: None });
+    web.load_balancers.push(EcsLoadBalancer::target_group(
+        "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/old/1",
+        "web",
+        8080,
+    ));
+    web.registries.push(EcsRegistry {
+        arn: "arn:aws:servicediscovery:us-east-1:1:service/srv-1".into(),
+        port: None,
+        container: None,
+        container_port: None,
+    });
     let mut bridge = service("legacy", "legacy", 80, None);
     bridge.security_groups.clear();
-    Cluster { name: "arn:aws:ecs:us-east-1:1:cluster/main".into(), region: "us-east-1".into(), vpc_id: Some("vpc-1".into()), services: vec![service("api", "api", 3000, None), web, bridge] }
+    Cluster {
+        name: "arn:aws:ecs:us-east-1:1:cluster/main".into(),
+        region: "us-east-1".into(),
+        vpc_id: Some("vpc-1".into()),
+        services: vec![service("api", "api", 3000, None), web, bridge],
+    }
 }
 
 #[test]
@@ -45,7 +62,10 @@ fn the_file_holds_each_awsvpc_service_and_parses() {
     let web = &parsed.services[1];
     assert_eq!((web.port, web.security_group.as_str(), web.target_type), (8080, "sg-web_front", TargetType::Ip));
     let wiring = web.ecs.as_ref().unwrap();
-    assert_eq!((wiring.cluster.as_str(), wiring.service.as_str(), wiring.container.as_str()), ("main", "web_front", "web"));
+    assert_eq!(
+        (wiring.cluster.as_str(), wiring.service.as_str(), wiring.container.as_str()),
+        ("main", "web_front", "web")
+    );
     assert!(web.routing.is_none());
 }
 
@@ -68,7 +88,8 @@ fn a_zone_puts_every_service_behind_the_load_balancer() {
     let text = write_topology(&cluster(), &InitOptions { zone: Some("in.example.com") });
     let parsed = topology::parse(Path::new("init.toml"), &text).unwrap_or_else(|error| panic!("{error}\n{text}"));
     assert!(parsed.load_balancer.is_some());
-    let hosts: Vec<&str> = parsed.services.iter().map(|service| service.routing.as_ref().unwrap().hosts[0].as_str()).collect();
+    let hosts: Vec<&str> =
+        parsed.services.iter().map(|service| service.routing.as_ref().unwrap().hosts[0].as_str()).collect();
     assert_eq!(hosts, ["api.in.example.com", "web-front.in.example.com"]);
     assert!(!text.contains("--zone <zone>"));
 }

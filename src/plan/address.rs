@@ -36,8 +36,15 @@ impl Address {
     /// The order creates run in: a resource comes after everything it refers to.
     pub fn kind_rank(&self) -> u8 {
         match self {
-            Address::LoadBalancerSecurityGroup | Address::DefaultTargetGroup(_) | Address::TargetGroup(_) | Address::HostedZone | Address::Namespace => 0,
-            Address::LoadBalancer(_) | Address::Ingress(_) | Address::CallerIngress(..) | Address::DiscoveryService(_) => 1,
+            Address::LoadBalancerSecurityGroup
+            | Address::DefaultTargetGroup(_)
+            | Address::TargetGroup(_)
+            | Address::HostedZone
+            | Address::Namespace => 0,
+            Address::LoadBalancer(_)
+            | Address::Ingress(_)
+            | Address::CallerIngress(..)
+            | Address::DiscoveryService(_) => 1,
             Address::Listener(..) => 2,
             Address::ListenerRule(..) => 3,
             Address::DnsRecord(..) | Address::EcsService(_) => 4,
@@ -97,13 +104,17 @@ impl FromStr for Address {
             return Ok(address);
         }
         if let Some(port) = text.strip_prefix("listener.") {
-            return port.parse().map(|port| Address::Listener(0, port)).map_err(|_| format!("bad listener address {text:?}"));
+            return port
+                .parse()
+                .map(|port| Address::Listener(0, port))
+                .map_err(|_| format!("bad listener address {text:?}"));
         }
         // A further shard: load_balancer.N, load_balancer.N.default_target_group, load_balancer.N.listener.PORT.
         if let Some(rest) = text.strip_prefix("load_balancer.") {
             let (number, tail) = rest.split_once('.').unwrap_or((rest, ""));
             if let Ok(number) = number.parse::<u16>() {
-                let shard = number.checked_sub(1).filter(|shard| *shard > 0).ok_or_else(|| format!("bad shard in {text:?}"))?;
+                let shard =
+                    number.checked_sub(1).filter(|shard| *shard > 0).ok_or_else(|| format!("bad shard in {text:?}"))?;
                 return match tail {
                     "" => Ok(Address::LoadBalancer(shard)),
                     "default_target_group" => Ok(Address::DefaultTargetGroup(shard)),
@@ -125,7 +136,9 @@ impl FromStr for Address {
                 if let Some(caller) = rest.strip_prefix("caller.").filter(|caller| !caller.is_empty()) {
                     Ok(Address::CallerIngress(service.into(), caller.into()))
                 } else if let Some(port) = rest.strip_prefix("rule.") {
-                    port.parse().map(|port| Address::ListenerRule(service.into(), port)).map_err(|_| format!("bad rule address {text:?}"))
+                    port.parse()
+                        .map(|port| Address::ListenerRule(service.into(), port))
+                        .map_err(|_| format!("bad rule address {text:?}"))
                 } else if let Some(host) = rest.strip_prefix("dns_record.").filter(|host| !host.is_empty()) {
                     Ok(Address::DnsRecord(service.into(), host.into()))
                 } else {

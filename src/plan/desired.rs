@@ -4,7 +4,10 @@ use std::collections::{BTreeSet, HashSet};
 
 use crate::observed::{Direction, Observed, Peer, Permission, SecurityGroup, VpcDns};
 use crate::topology::names::short_hash;
-use crate::topology::{bounded_name, Connect, DefaultAction, EcsWiring, HealthCheck, Listener, RecordKind, RecordType, TargetGroupAttributes, TargetType, Topology};
+use crate::topology::{
+    bounded_name, Connect, DefaultAction, EcsWiring, HealthCheck, Listener, RecordKind, RecordType,
+    TargetGroupAttributes, TargetType, Topology,
+};
 
 use super::diff::Problem;
 use super::{Address, TargetGroupSpec};
@@ -118,7 +121,10 @@ impl Desired {
         let template = self.default_target_group.as_ref()?;
         let load_balancer = self.load_balancer.as_ref()?;
         let suffix = if load_balancer.scheme == "internal" { "default" } else { "ext-default" };
-        Some(TargetGroupSpec { name: bounded_name(&shard_name(&load_balancer.name, shard), suffix), ..template.clone() })
+        Some(TargetGroupSpec {
+            name: bounded_name(&shard_name(&load_balancer.name, shard), suffix),
+            ..template.clone()
+        })
     }
 }
 
@@ -141,7 +147,11 @@ pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
             })
         })
         .collect();
-    Desired { vpc_id: observed.vpc.as_ref().map(|vpc| vpc.id.clone()).unwrap_or_default(), ecs_services, ..Desired::default() }
+    Desired {
+        vpc_id: observed.vpc.as_ref().map(|vpc| vpc.id.clone()).unwrap_or_default(),
+        ecs_services,
+        ..Desired::default()
+    }
 }
 
 pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<Problem>> {
@@ -166,7 +176,13 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
         }
         // Out to the VPC only: the load balancer reaches its targets and their health checks there.
         for cidr in &vpc.cidrs {
-            rules.insert(Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr(cidr.clone()) });
+            rules.insert(Permission {
+                direction: Direction::Egress,
+                protocol: "-1".into(),
+                from_port: -1,
+                to_port: -1,
+                peer: Peer::Cidr(cidr.clone()),
+            });
         }
         desired.security_group = Some(DesiredSecurityGroup {
             name: format!("{}-lb", load_balancer.name),
@@ -182,7 +198,10 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
         });
         if load_balancer.listeners.iter().any(|listener| listener.default == DefaultAction::EmptyTargetGroup) {
             desired.default_target_group = Some(TargetGroupSpec {
-                name: bounded_name(&load_balancer.name, if load_balancer.scheme == crate::topology::Scheme::Internal { "default" } else { "ext-default" }),
+                name: bounded_name(
+                    &load_balancer.name,
+                    if load_balancer.scheme == crate::topology::Scheme::Internal { "default" } else { "ext-default" },
+                ),
                 port: 80,
                 protocol: "HTTP".into(),
                 target_type: "ip".into(),
@@ -216,7 +235,11 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             });
         }
         if let Some(discovery) = &service.discovery {
-            desired.discovery_services.push(DesiredDiscovery { service: service.name.clone(), record_type: discovery.record, ttl: discovery.ttl });
+            desired.discovery_services.push(DesiredDiscovery {
+                service: service.name.clone(),
+                record_type: discovery.record,
+                ttl: discovery.ttl,
+            });
         }
         if let Some(wiring) = &service.ecs {
             desired.ecs_services.push(DesiredEcs {
@@ -258,7 +281,8 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             priority: routing.priority,
         });
     }
-    desired.zone = topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl, record: dns.record });
+    desired.zone =
+        topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl, record: dns.record });
     desired.namespace = topology.discovery.clone();
     desired.warnings.extend(vpc_dns_warning(topology, &vpc.id, observed.vpc_dns));
     if problems.is_empty() {
@@ -292,7 +316,11 @@ fn resolve_subnets(topology: &Topology, observed: &Observed, problems: &mut Vec<
     let mut ids = Vec::new();
     let mut zones = HashSet::new();
     for (index, wanted) in topology.network.subnets.iter().enumerate() {
-        let matches: Vec<_> = observed.subnets.iter().filter(|subnet| subnet.id == *wanted || subnet.name.as_deref() == Some(wanted)).collect();
+        let matches: Vec<_> = observed
+            .subnets
+            .iter()
+            .filter(|subnet| subnet.id == *wanted || subnet.name.as_deref() == Some(wanted))
+            .collect();
         match matches.as_slice() {
             [subnet] => {
                 ids.push(subnet.id.clone());
@@ -310,7 +338,10 @@ fn resolve_subnets(topology: &Topology, observed: &Observed, problems: &mut Vec<
     }
     if ids.len() == topology.network.subnets.len() && zones.len() < 2 {
         problems.push(Problem::new(
-            format!("network.subnets: all subnets are in one Availability Zone ({})", zones.into_iter().collect::<Vec<_>>().join(", ")),
+            format!(
+                "network.subnets: all subnets are in one Availability Zone ({})",
+                zones.into_iter().collect::<Vec<_>>().join(", ")
+            ),
             "an Application Load Balancer needs subnets in at least two Availability Zones",
         ));
     }
@@ -318,7 +349,12 @@ fn resolve_subnets(topology: &Topology, observed: &Observed, problems: &mut Vec<
     ids
 }
 
-fn resolve_group<'a>(wanted: &str, groups: &'a [SecurityGroup], index: usize, problems: &mut Vec<Problem>) -> Option<&'a SecurityGroup> {
+fn resolve_group<'a>(
+    wanted: &str,
+    groups: &'a [SecurityGroup],
+    index: usize,
+    problems: &mut Vec<Problem>,
+) -> Option<&'a SecurityGroup> {
     let by_id: Vec<_> = groups.iter().filter(|group| group.id == wanted).collect();
     let matches = if by_id.is_empty() {
         groups.iter().filter(|group| group.group_name == wanted || group.name_tag() == Some(wanted)).collect()

@@ -151,9 +151,15 @@ pub struct ListenerSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DefaultSpec {
     Forward(Ref),
-    FixedResponse { status: u16, body: Option<String>, content_type: String },
+    FixedResponse {
+        status: u16,
+        body: Option<String>,
+        content_type: String,
+    },
     /// 301 to HTTPS on this port.
-    Redirect { port: u16 },
+    Redirect {
+        port: u16,
+    },
 }
 
 /// Ingress on a service's security group from the load balancer's group.
@@ -167,44 +173,129 @@ pub struct IngressSpec {
 /// What the executor does for a change: plain data, with references to resources still to be created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Operation {
-    CreateSecurityGroup { name: String, description: String, vpc_id: String, rules: Vec<Permission> },
-    UpdateSecurityGroupRules { group_id: String, authorize: Vec<Permission>, revoke: Vec<SecurityGroupRule> },
-    DeleteSecurityGroup { group_id: String },
+    CreateSecurityGroup {
+        name: String,
+        description: String,
+        vpc_id: String,
+        rules: Vec<Permission>,
+    },
+    UpdateSecurityGroupRules {
+        group_id: String,
+        authorize: Vec<Permission>,
+        revoke: Vec<SecurityGroupRule>,
+    },
+    DeleteSecurityGroup {
+        group_id: String,
+    },
     CreateLoadBalancer(LoadBalancerSpec),
-    UpdateLoadBalancer { arn: String, subnet_ids: Option<Vec<String>>, security_groups: Option<Vec<Ref>>, idle_timeout: Option<i64>, managed: Option<ManagedAttributes> },
+    UpdateLoadBalancer {
+        arn: String,
+        subnet_ids: Option<Vec<String>>,
+        security_groups: Option<Vec<Ref>>,
+        idle_timeout: Option<i64>,
+        managed: Option<ManagedAttributes>,
+    },
     /// Create the new one beside the old; the old one (its listeners and rules with it) is deleted once
     /// everything has moved.
-    ReplaceLoadBalancer { old_arn: String, spec: LoadBalancerSpec },
-    DeleteLoadBalancer { arn: String },
+    ReplaceLoadBalancer {
+        old_arn: String,
+        spec: LoadBalancerSpec,
+    },
+    DeleteLoadBalancer {
+        arn: String,
+    },
     CreateTargetGroup(TargetGroupSpec),
     /// `None` parts stay as they are.
-    UpdateTargetGroup { arn: String, health_check: Option<HealthCheck>, attributes: Option<TargetGroupAttributes>, managed: Option<ManagedAttributes> },
+    UpdateTargetGroup {
+        arn: String,
+        health_check: Option<HealthCheck>,
+        attributes: Option<TargetGroupAttributes>,
+        managed: Option<ManagedAttributes>,
+    },
     /// Create the new one; the old one is deleted once nothing refers to it any more.
-    ReplaceTargetGroup { old_arn: String, spec: TargetGroupSpec },
-    DeleteTargetGroup { arn: String },
-    CreateListener { load_balancer: Ref, spec: ListenerSpec },
+    ReplaceTargetGroup {
+        old_arn: String,
+        spec: TargetGroupSpec,
+    },
+    DeleteTargetGroup {
+        arn: String,
+    },
+    CreateListener {
+        load_balancer: Ref,
+        spec: ListenerSpec,
+    },
     /// `tls` says whether the protocol, certificate or TLS policy changed (only then are they sent).
-    UpdateListener { arn: String, spec: ListenerSpec, tls: bool },
-    DeleteListener { arn: String },
-    CreateRule { listener: Ref, priority: u32, conditions: RuleConditions, target_group: Ref },
+    UpdateListener {
+        arn: String,
+        spec: ListenerSpec,
+        tls: bool,
+    },
+    DeleteListener {
+        arn: String,
+    },
+    CreateRule {
+        listener: Ref,
+        priority: u32,
+        conditions: RuleConditions,
+        target_group: Ref,
+    },
     /// `listener` is the rule's listener, for batching priority changes into one SetRulePriorities.
-    UpdateRule { arn: String, listener: String, priority: Option<u32>, conditions: Option<RuleConditions>, target_group: Option<Ref> },
-    DeleteRule { arn: String },
+    UpdateRule {
+        arn: String,
+        listener: String,
+        priority: Option<u32>,
+        conditions: Option<RuleConditions>,
+        target_group: Option<Ref>,
+    },
+    DeleteRule {
+        arn: String,
+    },
     /// Revoke ecsnet's old rules (any group), then authorize the wanted one.
-    SetIngress { revoke: Vec<(String, Vec<String>)>, authorize: Option<IngressSpec> },
+    SetIngress {
+        revoke: Vec<(String, Vec<String>)>,
+        authorize: Option<IngressSpec>,
+    },
     /// `comment` carries the ownership marker: CreateHostedZone takes no tags.
-    CreateHostedZone { name: String, vpc_id: String, comment: String },
-    DeleteHostedZone { zone_id: String },
+    CreateHostedZone {
+        name: String,
+        vpc_id: String,
+        comment: String,
+    },
+    DeleteHostedZone {
+        zone_id: String,
+    },
     /// One zone's record changes: `delete` holds records exactly as they are (Route 53's DELETE wants that).
-    ChangeRecords { zone: Ref, upsert: Option<RecordSpec>, delete: Vec<Record> },
+    ChangeRecords {
+        zone: Ref,
+        upsert: Option<RecordSpec>,
+        delete: Vec<Record>,
+    },
     /// Creates the namespace (an asynchronous Cloud Map operation, waited for); `description` carries the
     /// ownership marker.
-    CreateNamespace { name: String, vpc_id: String, description: String },
-    DeleteNamespace { id: String },
-    CreateDiscoveryService { name: String, namespace: Ref, record_type: String, ttl: i64, description: String },
-    UpdateDiscoveryTtl { id: String, record_type: String, ttl: i64 },
+    CreateNamespace {
+        name: String,
+        vpc_id: String,
+        description: String,
+    },
+    DeleteNamespace {
+        id: String,
+    },
+    CreateDiscoveryService {
+        name: String,
+        namespace: Ref,
+        record_type: String,
+        ttl: i64,
+        description: String,
+    },
+    UpdateDiscoveryTtl {
+        id: String,
+        record_type: String,
+        ttl: i64,
+    },
     /// Deregisters any instances left, then deletes the service.
-    DeleteDiscoveryService { id: String },
+    DeleteDiscoveryService {
+        id: String,
+    },
     /// An update of a running ECS service; `None` fields are left as they are.
     UpdateEcsService(EcsUpdate),
     /// Nothing to call: the resource goes away with the load balancer or listener it belongs to.
@@ -278,7 +369,9 @@ impl Operation {
     /// Addresses whose IDs this operation needs from creates earlier in the same apply.
     pub fn references(&self) -> Vec<&Address> {
         let refs: Vec<&Ref> = match self {
-            Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => vec![&spec.security_group],
+            Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
+                vec![&spec.security_group]
+            }
             Operation::UpdateLoadBalancer { security_groups, .. } => security_groups.iter().flatten().collect(),
             Operation::CreateListener { load_balancer, spec } => {
                 let mut refs = vec![load_balancer];
@@ -318,7 +411,9 @@ impl Operation {
                 Ref::Known(_) => None,
             })
             .collect();
-        if let Operation::ChangeRecords { upsert: Some(RecordSpec { target: RecordTarget::Of(address), .. }), .. } = self {
+        if let Operation::ChangeRecords { upsert: Some(RecordSpec { target: RecordTarget::Of(address), .. }), .. } =
+            self
+        {
             addresses.push(address);
         }
         addresses

@@ -47,7 +47,9 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
         match &change.operation {
             Operation::RemovedWithParent => {}
             Operation::ChangeRecords { zone, .. } => batches.entry(zone_key(zone)).or_default().push(index),
-            Operation::UpdateRule { listener, priority: Some(_), .. } => reorders.entry(listener.as_str()).or_default().push(index),
+            Operation::UpdateRule { listener, priority: Some(_), .. } => {
+                reorders.entry(listener.as_str()).or_default().push(index)
+            }
             Operation::ReplaceTargetGroup { .. } => {
                 works.push(Work::Change(index));
                 works.push(Work::RetireTargetGroup(index));
@@ -71,7 +73,13 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
     let candidates = Candidates::new(&facts, &steps);
     let after: Vec<Vec<usize>> = (0..steps.len())
         .map(|later| {
-            let mut after: Vec<usize> = candidates.of(&facts, &steps[later], later).into_iter().filter(|&earlier| earlier != later && must_follow(&facts, &steps[later], later, &steps[earlier], earlier)).collect();
+            let mut after: Vec<usize> = candidates
+                .of(&facts, &steps[later], later)
+                .into_iter()
+                .filter(|&earlier| {
+                    earlier != later && must_follow(&facts, &steps[later], later, &steps[earlier], earlier)
+                })
+                .collect();
             after.sort_unstable();
             after.dedup();
             after
@@ -127,7 +135,11 @@ impl<'a> Candidates<'a> {
                 if matches!(change.action, Action::Create | Action::Replace) {
                     candidates.creating.entry(&change.address).or_default().push(index);
                 }
-                candidates.by_kind.entry((kind(&change.address), change.action == Action::Delete)).or_default().push(index);
+                candidates
+                    .by_kind
+                    .entry((kind(&change.address), change.action == Action::Delete))
+                    .or_default()
+                    .push(index);
             }
         }
         candidates
@@ -153,7 +165,9 @@ impl<'a> Candidates<'a> {
             if change.action == Action::Delete {
                 for first in 0..KINDS {
                     found.extend(self.kinds(first, true));
-                    found.extend(self.kinds(first, false).filter(|_| first == kind(&Address::EcsService(String::new())) || first == rule || first == listener));
+                    found.extend(self.kinds(first, false).filter(|_| {
+                        first == kind(&Address::EcsService(String::new())) || first == rule || first == listener
+                    }));
                 }
             } else {
                 found.extend(self.kinds(rule, true).chain(self.kinds(listener, true)));
@@ -193,13 +207,20 @@ fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, 
         let address = &changes[retired].address;
         return facts.step_changes[earlier_index].iter().any(|&index| {
             let change = &changes[index];
-            index == retired || facts.references[index].contains(&address) || is_routing(&change.address) || matches!(change.address, Address::EcsService(_))
+            index == retired
+                || facts.references[index].contains(&address)
+                || is_routing(&change.address)
+                || matches!(change.address, Address::EcsService(_))
         });
     }
     if matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
         return false;
     }
-    facts.step_changes[later_index].iter().any(|&a| facts.step_changes[earlier_index].iter().any(|&b| change_must_follow(&changes[a], &facts.references[a], &changes[b])))
+    facts.step_changes[later_index].iter().any(|&a| {
+        facts.step_changes[earlier_index]
+            .iter()
+            .any(|&b| change_must_follow(&changes[a], &facts.references[a], &changes[b]))
+    })
 }
 
 /// Whether change `later` (which refers to `later_references`) must wait for change `earlier`.
@@ -207,15 +228,28 @@ fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &C
     let creates = |change: &Change| matches!(change.action, Action::Create | Action::Replace);
     let is_ecs = |change: &Change| matches!(change.address, Address::EcsService(_));
     // AWS rejects an ECS service whose target group is not yet on a load balancer.
-    if is_ecs(later) && later.action != Action::Delete && earlier.action != Action::Delete && is_routing(&earlier.address) {
+    if is_ecs(later)
+        && later.action != Action::Delete
+        && earlier.action != Action::Delete
+        && is_routing(&earlier.address)
+    {
         return true;
     }
     match (later.action, earlier.action) {
         (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
         // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has.
-        (Action::Delete, _) if is_ecs(earlier) => matches!(later.address, Address::DefaultTargetGroup(_) | Address::TargetGroup(_) | Address::ListenerRule(..) | Address::DiscoveryService(_) | Address::Namespace),
+        (Action::Delete, _) if is_ecs(earlier) => matches!(
+            later.address,
+            Address::DefaultTargetGroup(_)
+                | Address::TargetGroup(_)
+                | Address::ListenerRule(..)
+                | Address::DiscoveryService(_)
+                | Address::Namespace
+        ),
         (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
-        (Action::Create, Action::Update) => matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..)),
+        (Action::Create, Action::Update) => {
+            matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
+        }
         (_, Action::Delete) => {
             // A freed rule priority, listener port or name may be what the later change needs.
             matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
@@ -252,7 +286,8 @@ pub fn topological_order(steps: &[Step]) -> Option<Vec<usize>> {
     let mut done = vec![false; steps.len()];
     let mut order = Vec::new();
     while order.len() < steps.len() {
-        let ready = (0..steps.len()).find(|&index| !done[index] && steps[index].after.iter().all(|&before| done[before]))?;
+        let ready =
+            (0..steps.len()).find(|&index| !done[index] && steps[index].after.iter().all(|&before| done[before]))?;
         done[ready] = true;
         order.push(ready);
     }

@@ -20,7 +20,9 @@ pub const MAX_TXT_STRING: usize = 255;
 pub fn owner_record_value(topology: &str, address: &Address) -> String {
     let full = format!("{HERITAGE},ecsnet/topology={topology},ecsnet/address={address}");
     match address {
-        Address::DnsRecord(service, _) if full.len() > MAX_TXT_STRING => format!("\"{HERITAGE},ecsnet/topology={topology},ecsnet/address=service.{service}.{HOSTLESS_RECORD}\""),
+        Address::DnsRecord(service, _) if full.len() > MAX_TXT_STRING => {
+            format!("\"{HERITAGE},ecsnet/topology={topology},ecsnet/address=service.{service}.{HOSTLESS_RECORD}\"")
+        }
         _ => format!("\"{full}\""),
     }
 }
@@ -39,7 +41,10 @@ pub fn parse_owner_record(topology: &str, name: &str, value: &str) -> Option<(St
     let address = match address.parse() {
         Ok(address) => address,
         Err(_) => {
-            let service = address.strip_prefix("service.")?.strip_suffix(&format!(".{HOSTLESS_RECORD}")).filter(|service| !service.contains('.'))?;
+            let service = address
+                .strip_prefix("service.")?
+                .strip_suffix(&format!(".{HOSTLESS_RECORD}"))
+                .filter(|service| !service.contains('.'))?;
             Address::DnsRecord(service.to_string(), host.to_string())
         }
     };
@@ -80,7 +85,10 @@ pub const ATTRIBUTES_TAG: &str = "ecsnet:attributes";
 
 /// The attributes a resource's tags say ecsnet set, sorted.
 pub fn managed_attributes(tags: &std::collections::BTreeMap<String, String>) -> Vec<String> {
-    let mut names: Vec<String> = tags.get(ATTRIBUTES_TAG).map(|value| value.split([' ', ',']).filter(|name| !name.is_empty()).map(str::to_string).collect()).unwrap_or_default();
+    let mut names: Vec<String> = tags
+        .get(ATTRIBUTES_TAG)
+        .map(|value| value.split([' ', ',']).filter(|name| !name.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
     names.sort();
     names.dedup();
     names
@@ -129,16 +137,29 @@ mod tests {
         assert_eq!(host.len(), 128);
         let address = Address::DnsRecord(service.clone(), host.clone());
         let value = owner_record_value(&topology, &address);
-        assert_eq!(value, format!("\"heritage=ecsnet,ecsnet/topology={topology},ecsnet/address=service.{service}.dns_record\""));
+        assert_eq!(
+            value,
+            format!("\"heritage=ecsnet,ecsnet/topology={topology},ecsnet/address=service.{service}.dns_record\"")
+        );
         assert!(value.len() - 2 <= MAX_TXT_STRING, "{} characters", value.len() - 2);
         assert_eq!(parse_owner_record(&topology, &owner_record_name(&host), &value), Some((host.clone(), address)));
-        assert_eq!(parse_owner_record("demo", "_ecsnet.x.example.com", "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.a.b.dns_record\""), None);
+        assert_eq!(
+            parse_owner_record(
+                "demo",
+                "_ecsnet.x.example.com",
+                "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.a.b.dns_record\""
+            ),
+            None
+        );
     }
 
     #[test]
     fn owner_values_that_fit_keep_the_whole_address() {
         let address = Address::DnsRecord("api".into(), "api.in.example.com".into());
-        assert_eq!(owner_record_value("demo", &address), "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.api.dns_record.api.in.example.com\"");
+        assert_eq!(
+            owner_record_value("demo", &address),
+            "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.api.dns_record.api.in.example.com\""
+        );
     }
 
     #[test]

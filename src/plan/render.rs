@@ -202,7 +202,10 @@ mod tests {
         assert_eq!(value["changes"][0]["action"], "replace");
         assert_eq!(value["changes"][0]["address"], "service.api.target_group");
         assert_eq!(value["changes"][0]["reason"], "port cannot change in place");
-        assert_eq!(value["changes"][0]["fields"][0], serde_json::json!({"field": "port", "old": "8080", "new": "8081"}));
+        assert_eq!(
+            value["changes"][0]["fields"][0],
+            serde_json::json!({"field": "port", "old": "8080", "new": "8081"})
+        );
         assert_eq!(value["summary"], serde_json::json!({"add": 1, "change": 0, "destroy": 2}));
     }
 }

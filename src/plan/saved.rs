@@ -67,7 +67,8 @@ pub fn fingerprint(observed: &Observed) -> String {
     observed.security_groups.retain(|group| group.tags.get(ADDRESS_TAG).map(String::as_str) != Some(LOCK_ADDRESS));
     let value = canonical(serde_json::to_value(&observed).unwrap_or_default());
     let text = value.to_string();
-    let hash = text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3));
+    let hash =
+        text.bytes().fold(0xcbf29ce484222325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3));
     format!("{hash:016x}")
 }
 
@@ -78,7 +79,9 @@ fn canonical(value: serde_json::Value) -> serde_json::Value {
             items.sort_by_key(|item| item.to_string());
             serde_json::Value::Array(items)
         }
-        serde_json::Value::Object(map) => serde_json::Value::Object(map.into_iter().map(|(key, value)| (key, canonical(value))).collect()),
+        serde_json::Value::Object(map) => {
+            serde_json::Value::Object(map.into_iter().map(|(key, value)| (key, canonical(value))).collect())
+        }
         other => other,
     }
 }
@@ -90,7 +93,18 @@ pub fn differences(saved: &Plan, current: &Plan) -> Vec<String> {
         plan.changes
             .iter()
             .map(|change| {
-                let fields: Vec<String> = change.fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap_or(""), field.new.as_deref().unwrap_or(""))).collect();
+                let fields: Vec<String> = change
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        format!(
+                            "{}: {} → {}",
+                            field.field,
+                            field.old.as_deref().unwrap_or(""),
+                            field.new.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
                 format!("{} {} {} [{}]", render::symbol(change.action), change.address, change.name, fields.join("; "))
             })
             .collect()
@@ -107,8 +121,18 @@ mod tests {
     use crate::observed::{SecurityGroup, Tags, Vpc};
 
     fn observed() -> Observed {
-        let group = |id: &str| SecurityGroup { id: id.into(), group_name: id.into(), tags: Tags::new(), rules: vec![], references: vec![] };
-        Observed { vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }), security_groups: vec![group("sg-1"), group("sg-2")], ..Observed::default() }
+        let group = |id: &str| SecurityGroup {
+            id: id.into(),
+            group_name: id.into(),
+            tags: Tags::new(),
+            rules: vec![],
+            references: vec![],
+        };
+        Observed {
+            vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
+            security_groups: vec![group("sg-1"), group("sg-2")],
+            ..Observed::default()
+        }
     }
 
     #[test]
@@ -117,7 +141,13 @@ mod tests {
         reordered.security_groups.reverse();
         assert_eq!(fingerprint(&observed()), fingerprint(&reordered));
         let mut locked = observed();
-        let mut lock = SecurityGroup { id: "sg-lock".into(), group_name: "ecsnet-lock-demo".into(), tags: Tags::new(), rules: vec![], references: vec![] };
+        let mut lock = SecurityGroup {
+            id: "sg-lock".into(),
+            group_name: "ecsnet-lock-demo".into(),
+            tags: Tags::new(),
+            rules: vec![],
+            references: vec![],
+        };
         lock.tags.insert(ADDRESS_TAG.into(), LOCK_ADDRESS.into());
         locked.security_groups.push(lock);
         assert_eq!(fingerprint(&observed()), fingerprint(&locked));

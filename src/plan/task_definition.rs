@@ -128,7 +128,11 @@ pub fn container_port<'a>(definition: &'a TaskDefinition, name: &str, port: u16)
     if container.maps_port(i32::from(port)) {
         Ok(container)
     } else {
-        Err(Mismatch::PortNotMapped { container: container.name.clone(), port, mapped: container.port_mappings.iter().map(|mapping| mapping.container_port).collect() })
+        Err(Mismatch::PortNotMapped {
+            container: container.name.clone(),
+            port,
+            mapped: container.port_mappings.iter().map(|mapping| mapping.container_port).collect(),
+        })
     }
 }
 
@@ -147,22 +151,41 @@ pub fn mismatches(wiring: &Wiring, definition: &TaskDefinition) -> Vec<Mismatch>
     // instances, and ECS refuses an ip target group for them ("target type ip, which is incompatible with the bridge
     // network mode specified in the task definition", InvalidParameterException).
     if wiring.load_balanced && (wiring.target_type == TargetType::Ip) != awsvpc {
-        found.push(Mismatch::TargetType { task_definition: task_definition(), target_type: wiring.target_type, network_mode: network_mode.to_string() });
+        found.push(Mismatch::TargetType {
+            task_definition: task_definition(),
+            target_type: wiring.target_type,
+            network_mode: network_mode.to_string(),
+        });
     }
     // Bridge and host networking register SRV records with a containerName and containerPort; a port alone is for
     // awsvpc (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceRegistry.html); A records only
     // for awsvpc (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html).
     match (wiring.record, wiring.target_type) {
-        (Some(RecordType::A), _) if !awsvpc => found.push(Mismatch::RecordNeedsAwsvpc { task_definition: task_definition(), network_mode: network_mode.to_string() }),
-        (Some(RecordType::Srv), TargetType::Ip) if !awsvpc => found.push(Mismatch::SrvPortNeedsAwsvpc { task_definition: task_definition(), network_mode: network_mode.to_string() }),
+        (Some(RecordType::A), _) if !awsvpc => found.push(Mismatch::RecordNeedsAwsvpc {
+            task_definition: task_definition(),
+            network_mode: network_mode.to_string(),
+        }),
+        (Some(RecordType::Srv), TargetType::Ip) if !awsvpc => found.push(Mismatch::SrvPortNeedsAwsvpc {
+            task_definition: task_definition(),
+            network_mode: network_mode.to_string(),
+        }),
         _ => {}
     }
     // "The portName must match the name of one of the portMappings from all the containers in the task definition"
     // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html).
     if let Some(port_name) = wiring.port_name {
-        let names: Vec<String> = definition.containers.iter().flat_map(|container| &container.port_mappings).filter_map(|mapping| mapping.name.clone()).collect();
+        let names: Vec<String> = definition
+            .containers
+            .iter()
+            .flat_map(|container| &container.port_mappings)
+            .filter_map(|mapping| mapping.name.clone())
+            .collect();
         if !names.iter().any(|name| name == port_name) {
-            found.push(Mismatch::NoPortName { task_definition: task_definition(), port_name: port_name.to_string(), names });
+            found.push(Mismatch::NoPortName {
+                task_definition: task_definition(),
+                port_name: port_name.to_string(),
+                names,
+            });
         }
     }
     found
@@ -178,19 +201,35 @@ mod tests {
             arn: "arn:aws:ecs:us-east-1:1:task-definition/api:3".into(),
             network_mode: network_mode.map(str::to_string),
             containers: vec![
-                Container { name: "api".into(), port_mappings: vec![PortMapping { container_port: 8080, name: Some("http".into()) }] },
+                Container {
+                    name: "api".into(),
+                    port_mappings: vec![PortMapping { container_port: 8080, name: Some("http".into()) }],
+                },
                 Container { name: "sidecar".into(), port_mappings: vec![] },
             ],
         }
     }
 
     fn wiring() -> Wiring<'static> {
-        Wiring { container: "api", port: 8080, target_type: TargetType::Ip, load_balanced: true, record: None, port_name: None }
+        Wiring {
+            container: "api",
+            port: 8080,
+            target_type: TargetType::Ip,
+            load_balanced: true,
+            record: None,
+            port_name: None,
+        }
     }
 
     #[test]
     fn a_wiring_that_fits_its_task_definition_has_no_mismatch() {
-        assert_eq!(mismatches(&Wiring { record: Some(RecordType::A), port_name: Some("http"), ..wiring() }, &definition(Some("awsvpc"))), []);
+        assert_eq!(
+            mismatches(
+                &Wiring { record: Some(RecordType::A), port_name: Some("http"), ..wiring() },
+                &definition(Some("awsvpc"))
+            ),
+            []
+        );
         let bridge = Wiring { target_type: TargetType::Instance, record: Some(RecordType::Srv), ..wiring() };
         assert_eq!(mismatches(&bridge, &definition(Some("bridge"))), []);
         assert_eq!(mismatches(&bridge, &definition(None)), [], "no network mode is bridge");
@@ -198,33 +237,75 @@ mod tests {
 
     #[test]
     fn each_rule_names_what_ecs_refuses() {
-        let texts = |wiring: Wiring, network_mode: Option<&str>| mismatches(&wiring, &definition(network_mode)).iter().map(|mismatch| format!("{}: {mismatch}", mismatch.key())).collect::<Vec<_>>();
-        assert_eq!(texts(Wiring { container: "web", ..wiring() }, Some("awsvpc")), ["ecs.container: task definition api:3 has no container \"web\" (it has api, sidecar)"]);
-        assert_eq!(texts(Wiring { port: 80, ..wiring() }, Some("awsvpc")), ["port: container api maps port(s) 8080, not 80"]);
-        assert_eq!(texts(Wiring { container: "sidecar", ..wiring() }, Some("awsvpc")), ["port: container sidecar maps no port, not 8080"]);
-        assert_eq!(texts(wiring(), Some("bridge")), ["target_type: target type \"ip\" needs the awsvpc network mode, and task definition api:3 uses bridge"]);
-        assert_eq!(texts(wiring(), None), ["target_type: target type \"ip\" needs the awsvpc network mode, and task definition api:3 uses bridge"]);
+        let texts = |wiring: Wiring, network_mode: Option<&str>| {
+            mismatches(&wiring, &definition(network_mode))
+                .iter()
+                .map(|mismatch| format!("{}: {mismatch}", mismatch.key()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            texts(Wiring { container: "web", ..wiring() }, Some("awsvpc")),
+            ["ecs.container: task definition api:3 has no container \"web\" (it has api, sidecar)"]
+        );
+        assert_eq!(
+            texts(Wiring { port: 80, ..wiring() }, Some("awsvpc")),
+            ["port: container api maps port(s) 8080, not 80"]
+        );
+        assert_eq!(
+            texts(Wiring { container: "sidecar", ..wiring() }, Some("awsvpc")),
+            ["port: container sidecar maps no port, not 8080"]
+        );
+        assert_eq!(
+            texts(wiring(), Some("bridge")),
+            ["target_type: target type \"ip\" needs the awsvpc network mode, and task definition api:3 uses bridge"]
+        );
+        assert_eq!(
+            texts(wiring(), None),
+            ["target_type: target type \"ip\" needs the awsvpc network mode, and task definition api:3 uses bridge"]
+        );
         assert_eq!(
             texts(Wiring { target_type: TargetType::Instance, ..wiring() }, Some("awsvpc")),
             ["target_type: target type \"instance\" cannot reach tasks of the awsvpc network mode, which task definition api:3 uses"]
         );
         let unbalanced = Wiring { load_balanced: false, ..wiring() };
         assert_eq!(
-            texts(Wiring { record: Some(RecordType::A), target_type: TargetType::Instance, ..unbalanced }, Some("host")),
+            texts(
+                Wiring { record: Some(RecordType::A), target_type: TargetType::Instance, ..unbalanced },
+                Some("host")
+            ),
             ["discovery.record: A records need the awsvpc network mode, and task definition api:3 uses host"]
         );
         assert_eq!(
             texts(Wiring { record: Some(RecordType::Srv), ..unbalanced }, Some("bridge")),
             ["target_type: an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition api:3 uses bridge"]
         );
-        assert_eq!(texts(Wiring { record: Some(RecordType::Srv), target_type: TargetType::Instance, container: "web", ..unbalanced }, Some("bridge")), ["ecs.container: task definition api:3 has no container \"web\" (it has api, sidecar)"]);
-        assert_eq!(texts(Wiring { port_name: Some("default"), ..unbalanced }, Some("awsvpc")), ["connect.port_name: task definition api:3 has no port mapping named \"default\" (it has http)"]);
+        assert_eq!(
+            texts(
+                Wiring {
+                    record: Some(RecordType::Srv),
+                    target_type: TargetType::Instance,
+                    container: "web",
+                    ..unbalanced
+                },
+                Some("bridge")
+            ),
+            ["ecs.container: task definition api:3 has no container \"web\" (it has api, sidecar)"]
+        );
+        assert_eq!(
+            texts(Wiring { port_name: Some("default"), ..unbalanced }, Some("awsvpc")),
+            ["connect.port_name: task definition api:3 has no port mapping named \"default\" (it has http)"]
+        );
     }
 
     #[test]
     fn a_service_that_names_no_container_port_is_not_checked_for_one() {
-        let connect_only = Wiring { container: "web", port: 1, load_balanced: false, port_name: Some("http"), ..wiring() };
-        assert_eq!(mismatches(&connect_only, &definition(Some("awsvpc"))), [], "Service Connect names the port mapping, not the container");
+        let connect_only =
+            Wiring { container: "web", port: 1, load_balanced: false, port_name: Some("http"), ..wiring() };
+        assert_eq!(
+            mismatches(&connect_only, &definition(Some("awsvpc"))),
+            [],
+            "Service Connect names the port mapping, not the container"
+        );
         assert!(container_port(&definition(Some("awsvpc")), "web", 1).is_err(), "doctor still can ask");
     }
 }

@@ -38,10 +38,20 @@ pub fn load_balancers<'a>(observed: &'a Observed, topology: &str) -> Vec<&'a Loa
 }
 
 /// What each listener (or the one on `port`) does with a request for `host` and `path`.
-pub fn route(observed: &Observed, load_balancer: &LoadBalancer, host: &str, path: &str, port: Option<u16>) -> Vec<Answer> {
+pub fn route(
+    observed: &Observed,
+    load_balancer: &LoadBalancer,
+    host: &str,
+    path: &str,
+    port: Option<u16>,
+) -> Vec<Answer> {
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
     let path = path.split('?').next().unwrap_or(path);
-    let mut listeners: Vec<&Listener> = load_balancer.listeners.iter().filter(|listener| port.is_none_or(|port| listener.port == i32::from(port))).collect();
+    let mut listeners: Vec<&Listener> = load_balancer
+        .listeners
+        .iter()
+        .filter(|listener| port.is_none_or(|port| listener.port == i32::from(port)))
+        .collect();
     listeners.sort_by_key(|listener| listener.port);
     listeners.into_iter().map(|listener| answer(observed, listener, &host, path)).collect()
 }
@@ -54,17 +64,40 @@ fn answer(observed: &Observed, listener: &Listener, host: &str, path: &str) -> A
             && (rule.paths.is_empty() || rule.paths.iter().any(|pattern| wildcard(pattern, path)))
             && !(rule.hosts.is_empty() && rule.paths.is_empty())
     });
-    let base = Answer { port: listener.port, protocol: listener.protocol.clone(), by: String::new(), priority: None, rule: None, action: String::new(), service: None };
+    let base = Answer {
+        port: listener.port,
+        protocol: listener.protocol.clone(),
+        by: String::new(),
+        priority: None,
+        rule: None,
+        action: String::new(),
+        service: None,
+    };
     match matched {
         Some(rule) => {
             let (action, service) = forward(observed, rule.target_group_arn.as_deref());
-            Answer { by: "rule".into(), priority: Some(rule.priority), rule: rule.tags.get(ADDRESS_TAG).cloned(), action, service, ..base }
+            Answer {
+                by: "rule".into(),
+                priority: Some(rule.priority),
+                rule: rule.tags.get(ADDRESS_TAG).cloned(),
+                action,
+                service,
+                ..base
+            }
         }
         None => {
             let (action, service) = match &listener.default {
                 ListenerDefault::Forward(arn) => forward(observed, Some(arn)),
-                ListenerDefault::FixedResponse { status, body, .. } => (format!("fixed response {status}{}", body.as_ref().map_or(String::new(), |body| format!(" \"{body}\""))), None),
-                ListenerDefault::Redirect { port, protocol, status } => (format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_")), None),
+                ListenerDefault::FixedResponse { status, body, .. } => (
+                    format!(
+                        "fixed response {status}{}",
+                        body.as_ref().map_or(String::new(), |body| format!(" \"{body}\""))
+                    ),
+                    None,
+                ),
+                ListenerDefault::Redirect { port, protocol, status } => {
+                    (format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_")), None)
+                }
                 ListenerDefault::Other => ("an action ecsnet does not set".into(), None),
             };
             Answer { by: "default".into(), action, service, ..base }
@@ -80,7 +113,9 @@ fn forward(observed: &Observed, arn: Option<&str>) -> (String, Option<String>) {
     let service = group
         .and_then(|group| group.tags.get(ADDRESS_TAG))
         .and_then(|address| address.strip_prefix("service.")?.strip_suffix(".target_group").map(str::to_string));
-    let empty = group.and_then(|group| group.tags.get(ADDRESS_TAG)).is_some_and(|address| address == "load_balancer.default_target_group");
+    let empty = group
+        .and_then(|group| group.tags.get(ADDRESS_TAG))
+        .is_some_and(|address| address == "load_balancer.default_target_group");
     let suffix = if empty { " (empty: AWS answers 503)" } else { "" };
     (format!("forward to {name}{suffix}"), service)
 }

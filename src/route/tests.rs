@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::observed::{Rule, TargetGroup, Tags, TOPOLOGY_TAG};
+use crate::observed::{Rule, Tags, TargetGroup, TOPOLOGY_TAG};
 use crate::topology::HealthCheck;
 
 fn tags(address: &str) -> Tags {
@@ -40,7 +40,11 @@ fn observed() -> Observed {
         protocol: "HTTPS".into(),
         certificate_arn: None,
         ssl_policy: None,
-        default: ListenerDefault::FixedResponse { status: 404, body: Some("no route".into()), content_type: "text/plain".into() },
+        default: ListenerDefault::FixedResponse {
+            status: 404,
+            body: Some("no route".into()),
+            content_type: "text/plain".into(),
+        },
         tags: Tags::new(),
         rules: vec![
             rule(2, &["api.example.com"], &["/api/*"], "arn:tg/messages", "service.messages.rule.443"),
@@ -70,7 +74,10 @@ fn observed() -> Observed {
             tags: tags("load_balancer"),
             listeners: vec![https, http],
         }],
-        target_groups: vec![group("arn:tg/users", "demo-users", "service.users.target_group"), group("arn:tg/messages", "demo-messages", "service.messages.target_group")],
+        target_groups: vec![
+            group("arn:tg/users", "demo-users", "service.users.target_group"),
+            group("arn:tg/messages", "demo-messages", "service.messages.target_group"),
+        ],
         ..Observed::default()
     }
 }
@@ -81,7 +88,10 @@ fn the_lowest_priority_rule_that_matches_wins() {
     let load_balancer = load_balancers(&observed, "demo")[0];
     let answers = route(&observed, load_balancer, "API.example.com:443", "/api/users/7?x=1", Some(443));
     assert_eq!(answers.len(), 1);
-    assert_eq!((answers[0].priority, answers[0].service.as_deref(), answers[0].rule.as_deref()), (Some(1), Some("users"), Some("service.users.rule.443")));
+    assert_eq!(
+        (answers[0].priority, answers[0].service.as_deref(), answers[0].rule.as_deref()),
+        (Some(1), Some("users"), Some("service.users.rule.443"))
+    );
     let answers = route(&observed, load_balancer, "api.example.com", "/api/messages", Some(443));
     assert_eq!(answers[0].service.as_deref(), Some("messages"));
 }
@@ -91,7 +101,10 @@ fn without_a_match_the_default_action_answers() {
     let observed = observed();
     let load_balancer = load_balancers(&observed, "demo")[0];
     let answers = route(&observed, load_balancer, "other.example.com", "/", None);
-    assert_eq!(answers.iter().map(|answer| (answer.port, answer.by.as_str(), answer.action.as_str())).collect::<Vec<_>>(), [(80, "default", "redirect to HTTPS:443 (301)"), (443, "default", "fixed response 404 \"no route\"")]);
+    assert_eq!(
+        answers.iter().map(|answer| (answer.port, answer.by.as_str(), answer.action.as_str())).collect::<Vec<_>>(),
+        [(80, "default", "redirect to HTTPS:443 (301)"), (443, "default", "fixed response 404 \"no route\"")]
+    );
     let answers = route(&observed, load_balancer, "api.example.com", "/API/users", Some(443));
     assert_eq!(answers[0].by, "default", "paths are case-sensitive");
 }

@@ -185,13 +185,16 @@ impl<'de> Deserialize<'de> for DefaultActionSection {
         impl<'de> serde::de::Visitor<'de> for DefaultVisitor {
             type Value = DefaultActionSection;
             fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
-                formatter.write_str("\"empty-target-group\", { fixed_response = 404, body = \"…\" } or { forward = \"service\" }")
+                formatter.write_str(
+                    "\"empty-target-group\", { fixed_response = 404, body = \"…\" } or { forward = \"service\" }",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<DefaultActionSection, E> {
                 Ok(DefaultActionSection::Named(value.to_string()))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DefaultActionSection, A::Error> {
-                DefaultActionTable::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(DefaultActionSection::Table)
+                DefaultActionTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(DefaultActionSection::Table)
             }
         }
         deserializer.deserialize_any(DefaultVisitor)

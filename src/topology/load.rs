@@ -22,8 +22,8 @@ fn render_list(errors: &[ValidationError]) -> String {
 
 /// Reads, parses and validates the topology file at `path`.
 pub fn load(path: &Path) -> Result<Topology, TopologyError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| TopologyError::Read { path: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| TopologyError::Read { path: path.to_path_buf(), source })?;
     parse(path, &text)
 }
 
@@ -75,9 +75,8 @@ mod tests {
 
     #[test]
     fn wrong_types_name_the_file_line_and_key() {
-        let message = syntax_error(&format!(
-            "{MINIMAL}[[service]]\nname = \"a\"\nport = \"8080\"\nsecurity_group = \"sg-1\"\n"
-        ));
+        let message =
+            syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = \"8080\"\nsecurity_group = \"sg-1\"\n"));
         assert!(message.starts_with("ecsnet.toml:7:8: service[0].port: invalid type: string"), "{message}");
     }
 

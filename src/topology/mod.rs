@@ -39,7 +39,11 @@ pub struct Topology {
 impl Topology {
     /// The names the topology makes that resolve only inside the VPC: its private zone, its Cloud Map namespace.
     pub fn names_resolved_in_vpc(&self) -> Vec<String> {
-        self.dns.iter().map(|dns| format!("the private zone {}", dns.zone)).chain(self.discovery.iter().map(|namespace| format!("the Cloud Map namespace {namespace}"))).collect()
+        self.dns
+            .iter()
+            .map(|dns| format!("the private zone {}", dns.zone))
+            .chain(self.discovery.iter().map(|namespace| format!("the Cloud Map namespace {namespace}")))
+            .collect()
     }
 }
 
@@ -99,11 +103,17 @@ impl Protocol {
 pub enum DefaultAction {
     /// Forward to an empty target group: AWS answers 503, the same way every time.
     EmptyTargetGroup,
-    FixedResponse { status: u16, body: Option<String>, content_type: String },
+    FixedResponse {
+        status: u16,
+        body: Option<String>,
+        content_type: String,
+    },
     /// Forward to a service's target group.
     Forward(String),
     /// Answer 301 to HTTPS on that port.
-    Redirect { port: u16 },
+    Redirect {
+        port: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -214,18 +224,24 @@ impl TargetGroupAttributes {
 
     /// The names (as the file writes them) of the attributes set here.
     pub fn names(&self) -> Vec<&'static str> {
-        [("deregistration_delay", self.deregistration_delay.is_some()), ("slow_start", self.slow_start.is_some()), ("stickiness", self.stickiness.is_some())]
-            .into_iter()
-            .filter(|(_, set)| *set)
-            .map(|(name, _)| name)
-            .collect()
+        [
+            ("deregistration_delay", self.deregistration_delay.is_some()),
+            ("slow_start", self.slow_start.is_some()),
+            ("stickiness", self.stickiness.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| name)
+        .collect()
     }
 
     /// These attributes, with AWS's default for each one named in `previously_set` and not set here.
     pub fn with_defaults_for(&self, previously_set: &[String]) -> TargetGroupAttributes {
         let dropped = |name: &str| previously_set.iter().any(|set| set == name);
         TargetGroupAttributes {
-            deregistration_delay: self.deregistration_delay.or(dropped("deregistration_delay").then_some(aws_defaults::DEREGISTRATION_DELAY)),
+            deregistration_delay: self
+                .deregistration_delay
+                .or(dropped("deregistration_delay").then_some(aws_defaults::DEREGISTRATION_DELAY)),
             slow_start: self.slow_start.or(dropped("slow_start").then_some(aws_defaults::SLOW_START)),
             stickiness: self.stickiness.clone().or(dropped("stickiness").then_some(Stickiness::Off)),
         }

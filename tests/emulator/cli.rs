@@ -6,7 +6,11 @@ use crate::support::{ecsnet, fresh, repo_path, TopologyFile};
 fn an_unknown_key_names_the_file_line_and_key_and_exits_1() {
     let file = TopologyFile::new("name = \"x\"\n[network]\nvpc = \"v\"\nsubnets = [\"a\", \"b\"]\nsubnet = 1\n");
     let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
-    assert!(run.stderr.contains(&format!("{}:5:1: network.subnet: unknown field `subnet`", file.arg())), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("{}:5:1: network.subnet: unknown field `subnet`", file.arg())),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 
@@ -16,7 +20,9 @@ fn validation_lists_every_problem_with_a_hint() {
         "name = \"x\"\n[network]\nvpc = \"v\"\nsubnets = [\"a\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg\"\nhost = \"in.example.com\"\n",
     );
     let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
-    for expected in ["network.subnets", "service[0].port: 0 is outside 1–65535", "zone apex", "hint:", "nothing was changed"] {
+    for expected in
+        ["network.subnets", "service[0].port: 0 is outside 1–65535", "zone apex", "hint:", "nothing was changed"]
+    {
         assert!(run.stderr.contains(expected), "missing {expected:?} in:\n{}", run.stderr);
     }
 }
@@ -58,12 +64,16 @@ async fn apply_and_destroy_print_one_json_document_with_output_json() {
         "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
         network.vpc_id, network.subnet_names[0], network.subnet_names[1]
     ));
-    let applied = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
+    let applied =
+        ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
     assert_eq!(applied["plan"]["summary"]["add"], 4, "{applied:#}");
     assert_eq!(applied["result"]["summary"]["add"], 4);
     assert!(applied["result"]["requests"].as_u64().unwrap() >= 4);
-    let again = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
+    let again =
+        ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
     assert_eq!((again["plan"]["changes"].as_array().unwrap().len(), &again["result"]), (0, &serde_json::Value::Null));
-    let destroyed = ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
+    let destroyed = ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve", "--output", "json"])
+        .expect(0)
+        .json();
     assert_eq!(destroyed["result"]["summary"]["destroy"], 4);
 }

@@ -2,9 +2,11 @@
 //! every foreign resource intact.
 
 use aws_sdk_ec2::types::{IpPermission, IpRange};
-use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Vpc, VpcRegion};
+use aws_sdk_route53::types::{
+    Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Vpc, VpcRegion,
+};
 
-use crate::support::{fresh, ecsnet, unique_name, Account, Network, TopologyFile};
+use crate::support::{ecsnet, fresh, unique_name, Account, Network, TopologyFile};
 
 fn topology(name: &str, network: &Network, zone: &str) -> String {
     format!(
@@ -62,13 +64,21 @@ async fn foreign_zone(account: &Account, network: &Network, zone: &str) -> Strin
         .resource_records(ResourceRecord::builder().value("10.0.1.9").build().unwrap())
         .build()
         .unwrap();
-    let batch = ChangeBatch::builder().changes(Change::builder().action(ChangeAction::Create).resource_record_set(record).build().unwrap()).build().unwrap();
+    let batch = ChangeBatch::builder()
+        .changes(Change::builder().action(ChangeAction::Create).resource_record_set(record).build().unwrap())
+        .build()
+        .unwrap();
     account.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch).send().await.unwrap();
     zone_id
 }
 
 fn addresses(plan: &serde_json::Value) -> Vec<String> {
-    plan["changes"].as_array().unwrap().iter().map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap())).collect()
+    plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap()))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -76,8 +86,20 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     let (account, name, network) = fresh("life").await;
     let zone = format!("{name}.internal");
     let zone_id = foreign_zone(&account, &network, &zone).await;
-    let user_rule = IpPermission::builder().ip_protocol("tcp").from_port(22).to_port(22).ip_ranges(IpRange::builder().cidr_ip("10.9.0.0/16").build()).build();
-    account.ec2.authorize_security_group_ingress().group_id(&network.tasks_group_id).ip_permissions(user_rule).send().await.unwrap();
+    let user_rule = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(22)
+        .to_port(22)
+        .ip_ranges(IpRange::builder().cidr_ip("10.9.0.0/16").build())
+        .build();
+    account
+        .ec2
+        .authorize_security_group_ingress()
+        .group_id(&network.tasks_group_id)
+        .ip_permissions(user_rule)
+        .send()
+        .await
+        .unwrap();
     let foreign_group = account
         .elb
         .create_target_group()
@@ -92,30 +114,61 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     let file = TopologyFile::new(&topology(&name, &network, &zone));
     let endpoint = &account.endpoint;
 
-    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
+    let plan =
+        ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
     assert_eq!(plan["summary"]["add"], 12, "{:#}", plan);
-    assert!(plan["notes"][0].as_str().unwrap().contains("will never delete it"), "the hand-made zone is adopted: {plan:#}");
+    assert!(
+        plan["notes"][0].as_str().unwrap().contains("will never delete it"),
+        "the hand-made zone is adopted: {plan:#}"
+    );
 
     let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert!(applied.stdout.contains("Apply complete: 12 added, 0 changed, 0 destroyed"), "{}", applied.stdout);
     let after = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode", "-v"]).expect(0);
     assert!(after.stdout.starts_with("No changes."), "{}", after.stdout);
-    let requests: u32 = after.stderr.split(" in ").nth(1).and_then(|rest| rest.split(' ').next()).and_then(|count| count.parse().ok()).unwrap_or_else(|| panic!("{}", after.stderr));
+    let requests: u32 = after
+        .stderr
+        .split(" in ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("{}", after.stderr));
     // Two of them read the VPC's DNS attributes (DescribeVpcAttribute reads one attribute a call), at once.
     assert!(requests <= 18, "reading live state took {requests} requests: {}", after.stderr);
     let records = account.records(&zone_id).await;
-    assert!(records.contains(&format!("CNAME api.{zone}")) && records.contains(&format!("TXT _ecsnet.api.{zone}")), "{records:?}");
+    assert!(
+        records.contains(&format!("CNAME api.{zone}")) && records.contains(&format!("TXT _ecsnet.api.{zone}")),
+        "{records:?}"
+    );
 
     // Drift: a health check changed by hand, a rule deleted, ecsnet's ingress rule revoked.
     let api_group = account.elb.describe_target_groups().send().await.unwrap();
-    let api_group = api_group.target_groups().iter().find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-api"))).unwrap();
-    account.elb.modify_target_group().target_group_arn(api_group.target_group_arn().unwrap()).health_check_path("/by-hand").send().await.unwrap();
+    let api_group = api_group
+        .target_groups()
+        .iter()
+        .find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-api")))
+        .unwrap();
+    account
+        .elb
+        .modify_target_group()
+        .target_group_arn(api_group.target_group_arn().unwrap())
+        .health_check_path("/by-hand")
+        .send()
+        .await
+        .unwrap();
     let owned = account.owned_load_balancing_resources(&name).await;
     let worker_rule = owned.iter().find(|arn| arn.contains(":listener-rule/")).unwrap();
     account.elb.delete_rule().rule_arn(worker_rule).send().await.unwrap();
     let tagged_rules = account.owned_security_resources(&name).await;
-    let ingress_ids: Vec<String> = tagged_rules.iter().filter_map(|entry| entry.strip_prefix("rule ")).map(str::to_string).collect();
-    let tasks_rules = account.ec2.describe_security_group_rules().filters(aws_sdk_ec2::types::Filter::builder().name("group-id").values(&network.tasks_group_id).build()).send().await.unwrap();
+    let ingress_ids: Vec<String> =
+        tagged_rules.iter().filter_map(|entry| entry.strip_prefix("rule ")).map(str::to_string).collect();
+    let tasks_rules = account
+        .ec2
+        .describe_security_group_rules()
+        .filters(aws_sdk_ec2::types::Filter::builder().name("group-id").values(&network.tasks_group_id).build())
+        .send()
+        .await
+        .unwrap();
     let ecsnet_ingress: Vec<String> = tasks_rules
         .security_group_rules()
         .iter()
@@ -123,17 +176,39 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
         .map(|rule| rule.security_group_rule_id().unwrap().to_string())
         .collect();
     assert_eq!(ecsnet_ingress.len(), 2, "one ingress rule per service on the tasks' group");
-    account.ec2.revoke_security_group_ingress().group_id(&network.tasks_group_id).security_group_rule_ids(&ecsnet_ingress[0]).send().await.unwrap();
+    account
+        .ec2
+        .revoke_security_group_ingress()
+        .group_id(&network.tasks_group_id)
+        .security_group_rule_ids(&ecsnet_ingress[0])
+        .send()
+        .await
+        .unwrap();
 
-    let drift = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
+    let drift =
+        ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
     let mut changes = addresses(&drift);
     changes.sort();
     assert_eq!(changes.len(), 3, "{changes:?}");
     assert!(changes.contains(&"update service.api.target_group".to_string()), "{changes:?}");
-    assert!(changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".rule.80")), "{changes:?}");
-    assert!(changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".ingress")), "{changes:?}");
-    let health = drift["changes"].as_array().unwrap().iter().find(|change| change["address"] == "service.api.target_group").unwrap();
-    assert_eq!(health["fields"][0], serde_json::json!({"field": "health_check.path", "old": "/by-hand", "new": "/application-status/health"}));
+    assert!(
+        changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".rule.80")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.iter().any(|change| change.starts_with("create service.") && change.ends_with(".ingress")),
+        "{changes:?}"
+    );
+    let health = drift["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|change| change["address"] == "service.api.target_group")
+        .unwrap();
+    assert_eq!(
+        health["fields"][0],
+        serde_json::json!({"field": "health_check.path", "old": "/by-hand", "new": "/application-status/health"})
+    );
 
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
@@ -142,11 +217,38 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     assert!(destroyed.stdout.contains("Destroy complete: 12 destroyed"), "{}", destroyed.stdout);
     assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
     assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new());
-    assert_eq!(account.target_group_arn(&format!("{name}-foreign")).await, Some(foreign_group_arn), "a foreign target group survives");
-    assert_eq!(account.records(&zone_id).await.into_iter().filter(|record| !record.starts_with("SOA") && !record.starts_with("NS")).collect::<Vec<_>>(), [format!("A user.{zone}")]);
-    assert!(account.zones_on_vpc(&network.vpc_id).await.iter().any(|(id, _)| *id == zone_id), "the adopted zone survives");
-    let tasks_rules = account.ec2.describe_security_group_rules().filters(aws_sdk_ec2::types::Filter::builder().name("group-id").values(&network.tasks_group_id).build()).send().await.unwrap();
-    assert!(tasks_rules.security_group_rules().iter().any(|rule| rule.from_port() == Some(22) && rule.is_egress() == Some(false)), "the user's own ingress rule survives");
+    assert_eq!(
+        account.target_group_arn(&format!("{name}-foreign")).await,
+        Some(foreign_group_arn),
+        "a foreign target group survives"
+    );
+    assert_eq!(
+        account
+            .records(&zone_id)
+            .await
+            .into_iter()
+            .filter(|record| !record.starts_with("SOA") && !record.starts_with("NS"))
+            .collect::<Vec<_>>(),
+        [format!("A user.{zone}")]
+    );
+    assert!(
+        account.zones_on_vpc(&network.vpc_id).await.iter().any(|(id, _)| *id == zone_id),
+        "the adopted zone survives"
+    );
+    let tasks_rules = account
+        .ec2
+        .describe_security_group_rules()
+        .filters(aws_sdk_ec2::types::Filter::builder().name("group-id").values(&network.tasks_group_id).build())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        tasks_rules
+            .security_group_rules()
+            .iter()
+            .any(|rule| rule.from_port() == Some(22) && rule.is_egress() == Some(false)),
+        "the user's own ingress rule survives"
+    );
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
 
@@ -190,7 +292,13 @@ async fn a_record_ecsnet_does_not_own_stops_the_plan_before_any_change() {
     let zone_id = foreign_zone(&account, &network, &zone).await;
     let file = TopologyFile::new(&topology(&name, &network, &zone).replace("name = \"api\"", "name = \"user\""));
     let refused = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
-    assert!(refused.stderr.contains(&format!("user.{zone} already has a A record in zone {zone} that ecsnet topology {name} does not own")), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(&format!(
+            "user.{zone} already has a A record in zone {zone} that ecsnet topology {name} does not own"
+        )),
+        "{}",
+        refused.stderr
+    );
     assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new(), "nothing was created");
     assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "nothing was created");
     assert_eq!(account.records(&zone_id).await.len(), 3, "SOA, NS and the user's A record");
@@ -202,7 +310,15 @@ async fn a_failed_step_stops_the_apply_with_its_name_and_a_rerun_converges() {
     let zone = format!("{name}.example.com");
     let file = TopologyFile::new(&topology(&name, &network, &zone));
     let plan = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
-    let wanted = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == "service.api.target_group").unwrap()["name"].as_str().unwrap().to_string();
+    let wanted = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|change| change["address"] == "service.api.target_group")
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // A target group of that name in another VPC: ecsnet does not read it, so AWS refuses the create mid-apply.
     let elsewhere = account.network(&format!("{name}x")).await;
     let blocker = account
@@ -216,19 +332,46 @@ async fn a_failed_step_stops_the_apply_with_its_name_and_a_rerun_converges() {
         .await
         .unwrap();
     let failed = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
-    assert!(failed.stderr.contains("create service.api.target_group: CreateTargetGroup failed: DuplicateTargetGroupName"), "{}", failed.stderr);
-    assert!(failed.stderr.contains("not started:") && failed.stderr.contains("create service.api.rule.80"), "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("create service.api.target_group: CreateTargetGroup failed: DuplicateTargetGroupName"),
+        "{}",
+        failed.stderr
+    );
+    assert!(
+        failed.stderr.contains("not started:") && failed.stderr.contains("create service.api.rule.80"),
+        "{}",
+        failed.stderr
+    );
     assert!(failed.stderr.contains("hint: nothing is left half-made"), "{}", failed.stderr);
-    let remaining = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
+    let remaining = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"])
+        .expect(2)
+        .json();
     let remaining = addresses(&remaining);
-    assert!(remaining.contains(&"create service.api.target_group".to_string()) && remaining.contains(&"create service.api.rule.80".to_string()), "{remaining:?}");
-    assert!(!remaining.contains(&"create load_balancer.security_group".to_string()), "what was made stays made: {remaining:?}");
+    assert!(
+        remaining.contains(&"create service.api.target_group".to_string())
+            && remaining.contains(&"create service.api.rule.80".to_string()),
+        "{remaining:?}"
+    );
+    assert!(
+        !remaining.contains(&"create load_balancer.security_group".to_string()),
+        "what was made stays made: {remaining:?}"
+    );
 
-    account.elb.delete_target_group().target_group_arn(blocker.target_groups()[0].target_group_arn().unwrap()).send().await.unwrap();
+    account
+        .elb
+        .delete_target_group()
+        .target_group_arn(blocker.target_groups()[0].target_group_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
     ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let owned = account.owned_load_balancing_resources(&name).await;
-    assert_eq!(owned.len(), 7, "one load balancer, one listener, two rules, three target groups, and no duplicates: {owned:?}");
+    assert_eq!(
+        owned.len(),
+        7,
+        "one load balancer, one listener, two rules, three target groups, and no duplicates: {owned:?}"
+    );
     ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
 }

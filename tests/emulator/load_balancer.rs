@@ -59,13 +59,28 @@ async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
     let endpoint = &account.endpoint;
 
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
-    assert!(plan["notes"].as_array().unwrap().iter().any(|note| note.as_str().unwrap().starts_with("warning: load_balancer.allowed_cidrs: 0.0.0.0/0")), "{plan:#}");
+    assert!(
+        plan["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|note| note.as_str().unwrap().starts_with("warning: load_balancer.allowed_cidrs: 0.0.0.0/0")),
+        "{plan:#}"
+    );
     let priority = |service: &str| {
-        let change = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == format!("service.{service}.rule.443")).unwrap();
+        let change = plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|change| change["address"] == format!("service.{service}.rule.443"))
+            .unwrap();
         change["name"].as_str().unwrap().trim_start_matches("priority ").parse::<u32>().unwrap()
     };
     assert!(priority("users") < priority("messages"), "/api/users is more specific than /api/*, so it comes first");
-    assert!(plan["changes"].as_array().unwrap().iter().all(|change| change["address"] != "service.users.rule.80"), "the redirecting listener carries no rules");
+    assert!(
+        plan["changes"].as_array().unwrap().iter().all(|change| change["address"] != "service.users.rule.80"),
+        "the redirecting listener carries no rules"
+    );
 
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
@@ -76,41 +91,91 @@ async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
     let https = listeners.listeners().iter().find(|listener| listener.port() == Some(443)).unwrap();
     let fixed = https.default_actions()[0].fixed_response_config().unwrap();
     assert_eq!((fixed.status_code(), fixed.message_body()), (Some("404"), Some("no route")));
-    assert_eq!(https.certificates()[0].certificate_arn(), Some(format!("arn:aws:iam::123456789012:server-certificate/{name}").as_str()));
+    assert_eq!(
+        https.certificates()[0].certificate_arn(),
+        Some(format!("arn:aws:iam::123456789012:server-certificate/{name}").as_str())
+    );
     assert_eq!(https.ssl_policy(), Some("ELBSecurityPolicy-TLS13-1-2-2021-06"));
     let http = listeners.listeners().iter().find(|listener| listener.port() == Some(80)).unwrap();
     let redirect = http.default_actions()[0].redirect_config().unwrap();
-    assert_eq!((redirect.protocol(), redirect.port(), redirect.status_code().map(|status| status.as_str())), (Some("HTTPS"), Some("443"), Some("HTTP_301")));
+    assert_eq!(
+        (redirect.protocol(), redirect.port(), redirect.status_code().map(|status| status.as_str())),
+        (Some("HTTPS"), Some("443"), Some("HTTP_301"))
+    );
     let users_group = account.elb.describe_target_groups().send().await.unwrap();
-    let users_group = users_group.target_groups().iter().find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-users"))).unwrap().target_group_arn().unwrap().to_string();
-    let attributes = account.elb.describe_target_group_attributes().target_group_arn(&users_group).send().await.unwrap();
-    let attribute = |key: &str| attributes.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+    let users_group = users_group
+        .target_groups()
+        .iter()
+        .find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-users")))
+        .unwrap()
+        .target_group_arn()
+        .unwrap()
+        .to_string();
+    let attributes =
+        account.elb.describe_target_group_attributes().target_group_arn(&users_group).send().await.unwrap();
+    let attribute = |key: &str| {
+        attributes
+            .attributes()
+            .iter()
+            .find(|attribute| attribute.key() == Some(key))
+            .and_then(|attribute| attribute.value())
+            .map(str::to_string)
+    };
     assert_eq!(attribute("deregistration_delay.timeout_seconds").as_deref(), Some("0"));
     assert_eq!(attribute("stickiness.enabled").as_deref(), Some("true"));
     assert_eq!(attribute("stickiness.lb_cookie.duration_seconds").as_deref(), Some("3600"));
-    let zone_id = account.route53.list_hosted_zones_by_name().dns_name(&zone).send().await.unwrap().hosted_zones()[0].id().trim_start_matches("/hostedzone/").to_string();
+    let zone_id = account.route53.list_hosted_zones_by_name().dns_name(&zone).send().await.unwrap().hosted_zones()[0]
+        .id()
+        .trim_start_matches("/hostedzone/")
+        .to_string();
     let records = account.route53.list_resource_record_sets().hosted_zone_id(&zone_id).send().await.unwrap();
-    let alias = records.resource_record_sets().iter().find(|set| set.name().trim_end_matches('.') == format!("api.{zone}") && set.alias_target().is_some());
+    let alias = records
+        .resource_record_sets()
+        .iter()
+        .find(|set| set.name().trim_end_matches('.') == format!("api.{zone}") && set.alias_target().is_some());
     assert!(alias.is_some(), "api.{zone} is an A alias to the load balancer");
 
     // Drift: the fixed response changed by hand comes back.
     let changed = aws_sdk_elasticloadbalancingv2::types::Action::builder()
         .r#type(ActionTypeEnum::FixedResponse)
-        .fixed_response_config(FixedResponseActionConfig::builder().status_code("503").content_type("text/plain").build())
+        .fixed_response_config(
+            FixedResponseActionConfig::builder().status_code("503").content_type("text/plain").build(),
+        )
         .build();
-    account.elb.modify_listener().listener_arn(https.listener_arn().unwrap()).default_actions(changed).send().await.unwrap();
+    account
+        .elb
+        .modify_listener()
+        .listener_arn(https.listener_arn().unwrap())
+        .default_actions(changed)
+        .send()
+        .await
+        .unwrap();
     let drift = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(2);
-    assert!(drift.stdout.contains("default_action: fixed response 503 → fixed response 404 \"no route\""), "{}", drift.stdout);
+    assert!(
+        drift.stdout.contains("default_action: fixed response 503 → fixed response 404 \"no route\""),
+        "{}",
+        drift.stdout
+    );
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
 
     // A service moving between listeners is a planned change: users leaves 443 for a new plain listener.
     let moved = paths_topology(&name, &network, &users, &messages, &zone)
-        .replace("[[listener]]\nport = 80\nredirect_to = 443", "[[listener]]\nport = 80\nredirect_to = 443\n[[listener]]\nport = 8080")
-        .replace("paths = [\"/api/users\", \"/api/users/*\"]", "paths = [\"/api/users\", \"/api/users/*\"]\nlisteners = [8080]");
+        .replace(
+            "[[listener]]\nport = 80\nredirect_to = 443",
+            "[[listener]]\nport = 80\nredirect_to = 443\n[[listener]]\nport = 8080",
+        )
+        .replace(
+            "paths = [\"/api/users\", \"/api/users/*\"]",
+            "paths = [\"/api/users\", \"/api/users/*\"]\nlisteners = [8080]",
+        );
     file.rewrite(&moved);
     let moving = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
-    assert!(moving.stdout.contains("- service.users.rule.443") && moving.stdout.contains("+ service.users.rule.8080"), "{}", moving.stdout);
+    assert!(
+        moving.stdout.contains("- service.users.rule.443") && moving.stdout.contains("+ service.users.rule.8080"),
+        "{}",
+        moving.stdout
+    );
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
 
@@ -130,13 +195,22 @@ async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothi
     let endpoint = &account.endpoint;
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let before = account.owned_load_balancing_resources(&name).await;
-    file.rewrite(&text.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]"));
+    file.rewrite(&text.replace(
+        "[load_balancer]",
+        "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]",
+    ));
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(plan.stdout.contains("-/+ load_balancer"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("(scheme cannot change in place; the new one takes over before the old one goes)"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("(scheme cannot change in place; the new one takes over before the old one goes)"),
+        "{}",
+        plan.stdout
+    );
     let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    let retire = applied.stderr.find("done: delete the replaced load_balancer").unwrap_or_else(|| panic!("{}", applied.stderr));
-    let records = applied.stderr.find("done: update service.api.dns_record").unwrap_or_else(|| panic!("{}", applied.stderr));
+    let retire =
+        applied.stderr.find("done: delete the replaced load_balancer").unwrap_or_else(|| panic!("{}", applied.stderr));
+    let records =
+        applied.stderr.find("done: update service.api.dns_record").unwrap_or_else(|| panic!("{}", applied.stderr));
     assert!(records < retire, "the name points at the new load balancer before the old one goes:\n{}", applied.stderr);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let after = account.owned_load_balancing_resources(&name).await;
@@ -153,7 +227,12 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     let services = |skip: Option<usize>| -> String {
         (0..105)
             .filter(|index| Some(*index) != skip)
-            .map(|index| format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"{}\"\n", network.tasks_group_id))
+            .map(|index| {
+                format!(
+                    "[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"{}\"\n",
+                    network.tasks_group_id
+                )
+            })
             .collect()
     };
     let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
@@ -169,18 +248,32 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     let owned = account.owned_load_balancing_resources(&name).await;
     assert_eq!(owned.iter().filter(|arn| arn.contains(":loadbalancer/")).count(), 2, "two load balancers");
     // At most 100 unique target groups per load balancer, its empty default one included: 99 services and 6.
-    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s98.{zone}"), "--output", "json"]).expect(0).json();
-    assert_eq!(route.as_array().unwrap().iter().find(|answer| answer["service"] == "s98").unwrap()["load_balancer"], format!("{name}-alb"));
-    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s99.{zone}"), "--output", "json"]).expect(0).json();
-    assert_eq!(route.as_array().unwrap().iter().find(|answer| answer["service"] == "s99").unwrap()["load_balancer"], format!("{name}-alb-2"));
-    let route = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s104.{zone}"), "--output", "json"]).expect(0).json();
+    let route =
+        ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s98.{zone}"), "--output", "json"]).expect(0).json();
+    assert_eq!(
+        route.as_array().unwrap().iter().find(|answer| answer["service"] == "s98").unwrap()["load_balancer"],
+        format!("{name}-alb")
+    );
+    let route =
+        ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s99.{zone}"), "--output", "json"]).expect(0).json();
+    assert_eq!(
+        route.as_array().unwrap().iter().find(|answer| answer["service"] == "s99").unwrap()["load_balancer"],
+        format!("{name}-alb-2")
+    );
+    let route =
+        ecsnet(endpoint, &["route", "-f", file.arg(), &format!("s104.{zone}"), "--output", "json"]).expect(0).json();
     let answered: Vec<_> = route.as_array().unwrap().iter().filter(|answer| answer["service"] == "s104").collect();
     assert_eq!(answered.len(), 1, "{route:#}");
     assert_eq!(answered[0]["load_balancer"], format!("{name}-alb-2"));
     // Removing a service on the first load balancer moves nobody else.
     file.rewrite(&format!("{head}{}", services(Some(5))));
     let removed = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
-    let changes: Vec<String> = removed["changes"].as_array().unwrap().iter().map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap())).collect();
+    let changes: Vec<String> = removed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap()))
+        .collect();
     assert!(changes.iter().all(|change| change.starts_with("delete service.s5.")), "{changes:?}");
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
@@ -189,7 +282,10 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_more_specific_path_added_later_takes_the_general_rules_priority_without_a_race() {
     let (account, name, network) = fresh("order").await;
-    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
+    let head = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
+    );
     let general = format!("[[service]]\nname = \"web\"\nport = 8080\nhost = \"api.example.com\"\npaths = [\"/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
     let specific = format!("[[service]]\nname = \"users\"\nport = 8081\nhost = \"api.example.com\"\npaths = [\"/users/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
     let file = TopologyFile::new(&format!("{head}{general}"));
@@ -197,10 +293,16 @@ async fn a_more_specific_path_added_later_takes_the_general_rules_priority_witho
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     file.rewrite(&format!("{head}{general}{specific}"));
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
-    assert!(plan.stdout.contains("priority: 1 → 2") && plan.stdout.contains("+ service.users.rule.80  priority 1"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("priority: 1 → 2") && plan.stdout.contains("+ service.users.rule.80  priority 1"),
+        "{}",
+        plan.stdout
+    );
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
-    let routed = ecsnet(endpoint, &["route", "-f", file.arg(), "api.example.com", "/users/7", "--output", "json"]).expect(0).json();
+    let routed = ecsnet(endpoint, &["route", "-f", file.arg(), "api.example.com", "/users/7", "--output", "json"])
+        .expect(0)
+        .json();
     assert_eq!(routed[0]["service"], "users", "{routed:#}");
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
@@ -208,8 +310,14 @@ async fn a_more_specific_path_added_later_takes_the_general_rules_priority_witho
 #[tokio::test(flavor = "multi_thread")]
 async fn attributes_removed_from_the_file_go_back_to_aws_defaults() {
     let (account, name, network) = fresh("attrs").await;
-    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
-    let service = format!("[[service]]\nname = \"api\"\nport = 8080\nhost = \"api.example.com\"\nsecurity_group = \"{}\"\n", network.tasks_group_id);
+    let head = format!(
+        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n",
+        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
+    );
+    let service = format!(
+        "[[service]]\nname = \"api\"\nport = 8080\nhost = \"api.example.com\"\nsecurity_group = \"{}\"\n",
+        network.tasks_group_id
+    );
     let set = format!("{head}[load_balancer]\nidle_timeout = 30\n{service}deregistration_delay = 0\nslow_start = 30\nstickiness = {{ duration = 3600 }}\n");
     let file = TopologyFile::new(&set);
     let endpoint = &account.endpoint;
@@ -219,11 +327,31 @@ async fn attributes_removed_from_the_file_go_back_to_aws_defaults() {
     file.rewrite(&format!("{head}[load_balancer]\n{service}"));
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
     let fields = |address: &str| -> Vec<String> {
-        let change = plan["changes"].as_array().unwrap().iter().find(|change| change["address"] == address).unwrap_or_else(|| panic!("{plan:#}"));
-        change["fields"].as_array().unwrap().iter().map(|field| format!("{}: {} → {}", field["field"].as_str().unwrap(), field["old"].as_str().unwrap(), field["new"].as_str().unwrap())).collect()
+        let change = plan["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|change| change["address"] == address)
+            .unwrap_or_else(|| panic!("{plan:#}"));
+        change["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|field| {
+                format!(
+                    "{}: {} → {}",
+                    field["field"].as_str().unwrap(),
+                    field["old"].as_str().unwrap(),
+                    field["new"].as_str().unwrap()
+                )
+            })
+            .collect()
     };
     assert_eq!(plan["changes"].as_array().unwrap().len(), 2, "{plan:#}");
-    assert_eq!(fields("load_balancer"), ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
+    assert_eq!(
+        fields("load_balancer"),
+        ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]
+    );
     assert_eq!(
         fields("service.api.target_group"),
         [
@@ -239,17 +367,39 @@ async fn attributes_removed_from_the_file_go_back_to_aws_defaults() {
     let owned = account.owned_load_balancing_resources(&name).await;
     let group = owned.iter().find(|arn| arn.contains(":targetgroup/") && arn.contains("-api-")).unwrap();
     let attributes = account.elb.describe_target_group_attributes().target_group_arn(group).send().await.unwrap();
-    let attribute = |key: &str| attributes.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+    let attribute = |key: &str| {
+        attributes
+            .attributes()
+            .iter()
+            .find(|attribute| attribute.key() == Some(key))
+            .and_then(|attribute| attribute.value())
+            .map(str::to_string)
+    };
     assert_eq!(
-        [attribute("deregistration_delay.timeout_seconds"), attribute("slow_start.duration_seconds"), attribute("stickiness.enabled")],
+        [
+            attribute("deregistration_delay.timeout_seconds"),
+            attribute("slow_start.duration_seconds"),
+            attribute("stickiness.enabled")
+        ],
         [Some("300".to_string()), Some("0".to_string()), Some("false".to_string())]
     );
     let balancer = owned.iter().find(|arn| arn.contains(":loadbalancer/")).unwrap();
-    let balancer_attributes = account.elb.describe_load_balancer_attributes().load_balancer_arn(balancer).send().await.unwrap();
-    let idle = balancer_attributes.attributes().iter().find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds")).and_then(|attribute| attribute.value());
+    let balancer_attributes =
+        account.elb.describe_load_balancer_attributes().load_balancer_arn(balancer).send().await.unwrap();
+    let idle = balancer_attributes
+        .attributes()
+        .iter()
+        .find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds"))
+        .and_then(|attribute| attribute.value());
     assert_eq!(idle, Some("60"));
     let tags = account.elb.describe_tags().resource_arns(group).resource_arns(balancer).send().await.unwrap();
-    assert!(tags.tag_descriptions().iter().flat_map(|description| description.tags()).all(|tag| tag.key() != Some("ecsnet:attributes")), "nothing left to reset: {tags:?}");
+    assert!(
+        tags.tag_descriptions()
+            .iter()
+            .flat_map(|description| description.tags())
+            .all(|tag| tag.key() != Some("ecsnet:attributes")),
+        "nothing left to reset: {tags:?}"
+    );
 
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }

@@ -35,16 +35,25 @@ async fn a_lock_held_on_another_host_is_refused_naming_unlock_which_shows_and_re
         .await
         .unwrap();
 
-    let refused = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--lock-timeout", "2"]).expect(1);
+    let refused =
+        ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--lock-timeout", "2"]).expect(1);
     assert!(refused.stderr.contains("is being changed by another run (ci@build-7 pid 4242)"), "{}", refused.stderr);
-    assert!(refused.stderr.contains(&format!("to remove the lock now: ecsnet unlock -f {}", file.arg())), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(&format!("to remove the lock now: ecsnet unlock -f {}", file.arg())),
+        "{}",
+        refused.stderr
+    );
 
     let unconfirmed = ecsnet(&account.endpoint, &["unlock", "-f", file.arg()]).expect(1);
     assert!(unconfirmed.stderr.contains("without a terminal to confirm on"), "{}", unconfirmed.stderr);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_some(), "nothing removed without confirmation");
 
     let removed = ecsnet(&account.endpoint, &["unlock", "-f", file.arg(), "--auto-approve"]).expect(0);
-    assert!(removed.stdout.contains(&format!("Topology \"{name}\" is locked by ci@build-7 pid 4242")), "{}", removed.stdout);
+    assert!(
+        removed.stdout.contains(&format!("Topology \"{name}\" is locked by ci@build-7 pid 4242")),
+        "{}",
+        removed.stdout
+    );
     assert!(removed.stdout.ends_with("Lock removed.\n"), "{}", removed.stdout);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none());
     let again = ecsnet(&account.endpoint, &["unlock", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -61,8 +70,17 @@ async fn a_heartbeat_renews_a_long_run_s_lock_past_its_lifetime() {
     // Every request 400 ms late: a 10-service apply outlasts the lock's 4 s lifetime (renewed every second).
     let proxy = Proxy::start(&account.endpoint, 400);
     let file = TopologyFile::new(&topology(&name, &network, 10));
-    let run = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[("ECSNET_LOCK_TTL_SECONDS", "4")]);
-    let expires = |tags: &[(String, String)]| tags.iter().find(|(key, _)| key == "ecsnet:lock-expires").map(|(_, value)| value.parse::<u64>().unwrap()).unwrap();
+    let run = spawn_ecsnet(
+        &proxy.endpoint,
+        &["apply", "-f", file.arg(), "--auto-approve"],
+        &[("ECSNET_LOCK_TTL_SECONDS", "4")],
+    );
+    let expires = |tags: &[(String, String)]| {
+        tags.iter()
+            .find(|(key, _)| key == "ecsnet:lock-expires")
+            .map(|(_, value)| value.parse::<u64>().unwrap())
+            .unwrap()
+    };
     let started = Instant::now();
     let first = loop {
         if let Some((_, tags)) = account.lock_group(&network.vpc_id, &name).await {
@@ -74,7 +92,11 @@ async fn a_heartbeat_renews_a_long_run_s_lock_past_its_lifetime() {
     tokio::time::sleep(Duration::from_secs(6)).await;
     let (_, tags) = account.lock_group(&network.vpc_id, &name).await.expect("the run still holds its lock 6 s in");
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-    assert!(expires(&tags) >= first + 4 && expires(&tags) > now, "renewed while the run lasts, past its 4 s: {first} then {} at {now}", expires(&tags));
+    assert!(
+        expires(&tags) >= first + 4 && expires(&tags) > now,
+        "renewed while the run lasts, past its 4 s: {first} then {} at {now}",
+        expires(&tags)
+    );
     let run = tokio::task::block_in_place(|| finish(run));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(!run.stderr.contains("could not renew"), "{}", run.stderr);
@@ -105,8 +127,14 @@ async fn a_second_signal_exits_at_once_and_the_next_run_on_this_host_takes_the_l
     assert!(account.lock_group(&network.vpc_id, &name).await.is_some(), "the lock is left behind");
     proxy.configure(serde_json::json!({"hold_after_mutations": null}));
 
-    let next = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"])).expect(0);
-    assert!(next.stderr.contains("whose process has ended on this host"), "taken over without waiting for an expiry:\n{}", next.stderr);
+    let next =
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]))
+            .expect(0);
+    assert!(
+        next.stderr.contains("whose process has ended on this host"),
+        "taken over without waiting for an expiry:\n{}",
+        next.stderr
+    );
     ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none());

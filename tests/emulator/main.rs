@@ -5,8 +5,8 @@ mod support;
 
 mod cli;
 mod lifecycle;
-mod lock;
 mod load_balancer;
+mod lock;
 mod network;
 mod operator;
 mod resilience;

@@ -16,7 +16,9 @@ async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check
     let warning = format!(
         "warning: network.vpc: {vpc} has enableDnsHostnames off, so names in the private zone {zone} will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames"
     );
-    let notes = |plan: &serde_json::Value| plan["notes"].as_array().unwrap().iter().map(|note| note.as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let notes = |plan: &serde_json::Value| {
+        plan["notes"].as_array().unwrap().iter().map(|note| note.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
 
     // The network of every test has DNS hostnames on: no warning.
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
@@ -24,7 +26,7 @@ async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check
 
     account.set_dns_hostnames(vpc, false).await;
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
-    assert_eq!(notes(&plan), [warning.clone()]);
+    assert_eq!(notes(&plan), std::slice::from_ref(&warning));
     let doctor = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
     let line = format!(
         "fail  vpc_dns_enabled  network.vpc {vpc}: enableDnsHostnames off: names in the private zone {zone} do not resolve in the VPC  (fix: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames)"
@@ -33,5 +35,13 @@ async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check
 
     account.set_dns_hostnames(vpc, true).await;
     let doctor = ecsnet(endpoint, &["doctor", "-f", file.arg()]);
-    assert_eq!(doctor.stdout.lines().next(), Some(format!("ok    vpc_dns_enabled  network.vpc {vpc}: enableDnsSupport and enableDnsHostnames are on").as_str()), "{}", doctor.stdout);
+    assert_eq!(
+        doctor.stdout.lines().next(),
+        Some(
+            format!("ok    vpc_dns_enabled  network.vpc {vpc}: enableDnsSupport and enableDnsHostnames are on")
+                .as_str()
+        ),
+        "{}",
+        doctor.stdout
+    );
 }

@@ -22,9 +22,16 @@ fn iam_policy_is_scoped_to_the_file() {
     let policy = run.json();
     assert_eq!(policy["Version"], "2012-10-17");
     let statements = policy["Statement"].as_array().unwrap();
-    let ecs = statements.iter().find(|statement| statement["Sid"] == "WiredEcsServices").expect("a statement for the ECS services");
-    let resources: Vec<&str> = ecs["Resource"].as_array().unwrap().iter().map(|resource| resource.as_str().unwrap()).collect();
-    assert!(resources.iter().all(|resource| resource.starts_with("arn:aws:ecs:") && resource.contains(":service/main/")), "{resources:?}");
+    let ecs = statements
+        .iter()
+        .find(|statement| statement["Sid"] == "WiredEcsServices")
+        .expect("a statement for the ECS services");
+    let resources: Vec<&str> =
+        ecs["Resource"].as_array().unwrap().iter().map(|resource| resource.as_str().unwrap()).collect();
+    assert!(
+        resources.iter().all(|resource| resource.starts_with("arn:aws:ecs:") && resource.contains(":service/main/")),
+        "{resources:?}"
+    );
     assert!(resources.iter().any(|resource| resource.ends_with("/main/hello")), "{resources:?}");
     let plan = ecsnet("http://127.0.0.1:9", &["iam-policy", "--for", "plan"]).expect(0).json();
     assert_eq!(plan["Statement"].as_array().unwrap().len(), 1);
@@ -36,7 +43,9 @@ async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
     let (account, name, network) = fresh("init").await;
     let api_group = account.security_group(&network, &format!("{name}-api")).await;
     let cluster = format!("{name}-main");
-    account.ecs_services(&cluster, &network, &[("web", 8080, &network.tasks_group_id), ("api", 3000, &api_group)]).await;
+    account
+        .ecs_services(&cluster, &network, &[("web", 8080, &network.tasks_group_id), ("api", 3000, &api_group)])
+        .await;
     let endpoint = &account.endpoint;
 
     let run = ecsnet(endpoint, &["init", "--cluster", &cluster]).expect(0);
@@ -52,7 +61,8 @@ async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
     ] {
         assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
     }
-    let parsed = ecsnet::topology::parse(std::path::Path::new("init.toml"), text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    let parsed = ecsnet::topology::parse(std::path::Path::new("init.toml"), text)
+        .unwrap_or_else(|error| panic!("{error}\n{text}"));
     let names: Vec<&str> = parsed.services.iter().map(|service| service.name.as_str()).collect();
     assert_eq!(names, ["api", "web"]);
     assert_eq!(parsed.network.subnets.len(), 2);
@@ -63,12 +73,18 @@ async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("zoned.toml");
     let path = path.to_str().unwrap();
-    let written = ecsnet(endpoint, &["init", "--cluster", &cluster, "--zone", &format!("{name}.example.com"), "-o", path]).expect(0);
+    let written =
+        ecsnet(endpoint, &["init", "--cluster", &cluster, "--zone", &format!("{name}.example.com"), "-o", path])
+            .expect(0);
     assert!(written.stdout.is_empty() && written.stderr.contains("next: ecsnet plan -f"), "{}", written.stderr);
     let again = ecsnet(endpoint, &["init", "--cluster", &cluster, "-o", path]).expect(1);
     assert!(again.stderr.contains("never overwrites"), "{}", again.stderr);
     let plan = ecsnet(endpoint, &["plan", "-f", path, "--detailed-exitcode"]).expect(2);
-    assert!(plan.stdout.contains(&format!("+ service.web.dns_record.web.{name}.example.com  web.{name}.example.com")), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains(&format!("+ service.web.dns_record.web.{name}.example.com  web.{name}.example.com")),
+        "{}",
+        plan.stdout
+    );
     assert!(plan.stdout.contains("~ service.api.ecs"), "{}", plan.stdout);
 
     let missing = ecsnet(endpoint, &["init", "--cluster", &format!("{name}-none")]).expect(1);
@@ -85,13 +101,27 @@ async fn graph_marks_what_is_missing_then_nothing_after_apply() {
     let endpoint = &account.endpoint;
     let before = ecsnet(endpoint, &["graph", "-f", file.arg()]).expect(0);
     assert!(before.stdout.starts_with("graph TD\n"), "{}", before.stdout);
-    assert!(before.stdout.contains(&format!("lb[\"load balancer {name}-alb<br/>internal, own security group<br/>(missing)\"]")), "{}", before.stdout);
-    assert!(before.stdout.contains(&format!("[\"api.{name}.example.com<br/>CNAME<br/>(missing)\"]")), "{}", before.stdout);
+    assert!(
+        before
+            .stdout
+            .contains(&format!("lb[\"load balancer {name}-alb<br/>internal, own security group<br/>(missing)\"]")),
+        "{}",
+        before.stdout
+    );
+    assert!(
+        before.stdout.contains(&format!("[\"api.{name}.example.com<br/>CNAME<br/>(missing)\"]")),
+        "{}",
+        before.stdout
+    );
     assert!(before.stdout.contains("lb -.->|\"ingress tcp/8080 (missing)\"| svc_api"), "{}", before.stdout);
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let after = ecsnet(endpoint, &["graph", "-f", file.arg(), "--format", "dot"]).expect(0);
     assert!(after.stdout.starts_with("digraph ecsnet {"), "{}", after.stdout);
-    assert!(after.stdout.contains("tg_api [label=\"target group of api\\nHTTP :8080 ip, health /\"];"), "{}", after.stdout);
+    assert!(
+        after.stdout.contains("tg_api [label=\"target group of api\\nHTTP :8080 ip, health /\"];"),
+        "{}",
+        after.stdout
+    );
     assert!(!after.stdout.contains("(missing)") && !after.stdout.contains("(drifted)"), "{}", after.stdout);
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
@@ -136,7 +166,13 @@ cluster = "{cluster}"
     ));
     let endpoint = &account.endpoint;
     let before = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
-    assert!(before.stdout.contains(&format!("fail  load_balancer_exists  load_balancer {name}-alb: missing  (fix: run `ecsnet apply`)")), "{}", before.stdout);
+    assert!(
+        before.stdout.contains(&format!(
+            "fail  load_balancer_exists  load_balancer {name}-alb: missing  (fix: run `ecsnet apply`)"
+        )),
+        "{}",
+        before.stdout
+    );
 
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let after = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(0);
@@ -156,14 +192,33 @@ cluster = "{cluster}"
     }
     assert!(!after.stdout.contains("fail  "), "{}", after.stdout);
 
-    let filter = aws_sdk_ec2::types::Filter::builder().name("tag:ecsnet:address").values("service.name.caller.hello").build();
+    let filter =
+        aws_sdk_ec2::types::Filter::builder().name("tag:ecsnet:address").values("service.name.caller.hello").build();
     let rules = account.ec2.describe_security_group_rules().filters(filter).send().await.unwrap();
-    let rule_ids: Vec<String> = rules.security_group_rules().iter().filter(|rule| rule.group_id() == Some(name_group.as_str())).map(|rule| rule.security_group_rule_id().unwrap().to_string()).collect();
+    let rule_ids: Vec<String> = rules
+        .security_group_rules()
+        .iter()
+        .filter(|rule| rule.group_id() == Some(name_group.as_str()))
+        .map(|rule| rule.security_group_rule_id().unwrap().to_string())
+        .collect();
     assert_eq!(rule_ids.len(), 1);
-    account.ec2.revoke_security_group_ingress().group_id(&name_group).set_security_group_rule_ids(Some(rule_ids)).send().await.unwrap();
+    account
+        .ec2
+        .revoke_security_group_ingress()
+        .group_id(&name_group)
+        .set_security_group_rule_ids(Some(rule_ids))
+        .send()
+        .await
+        .unwrap();
     let broken = ecsnet(endpoint, &["doctor", "-f", file.arg(), "--output", "json"]).expect(1);
     let report = broken.json();
-    let failed: Vec<&str> = report["checks"].as_array().unwrap().iter().filter(|check| check["status"] == "fail").map(|check| check["check"].as_str().unwrap()).collect();
+    let failed: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|check| check["status"] == "fail")
+        .map(|check| check["check"].as_str().unwrap())
+        .collect();
     assert_eq!(failed, ["caller_can_reach_callee"], "{}", broken.stdout);
     assert_eq!(report["summary"]["fail"], 1);
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -193,12 +248,29 @@ async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
     let second = second.to_str().unwrap();
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--out", second]).expect(0);
     let groups = account.elb.describe_target_groups().send().await.unwrap();
-    let api = groups.target_groups().iter().find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-api"))).unwrap();
-    account.elb.modify_target_group().target_group_arn(api.target_group_arn().unwrap()).healthy_threshold_count(7).send().await.unwrap();
+    let api = groups
+        .target_groups()
+        .iter()
+        .find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-api")))
+        .unwrap();
+    account
+        .elb
+        .modify_target_group()
+        .target_group_arn(api.target_group_arn().unwrap())
+        .healthy_threshold_count(7)
+        .send()
+        .await
+        .unwrap();
     let refused = ecsnet(endpoint, &["apply", second]).expect(1);
     assert!(refused.stderr.contains("live state changed since the plan was saved"), "{}", refused.stderr);
-    assert!(refused.stderr.contains("+ now also: ~ service.api.target_group") && refused.stderr.contains("health_check.healthy_threshold: 7 → 5"), "{}", refused.stderr);
-    let still = account.elb.describe_target_groups().target_group_arns(api.target_group_arn().unwrap()).send().await.unwrap();
+    assert!(
+        refused.stderr.contains("+ now also: ~ service.api.target_group")
+            && refused.stderr.contains("health_check.healthy_threshold: 7 → 5"),
+        "{}",
+        refused.stderr
+    );
+    let still =
+        account.elb.describe_target_groups().target_group_arns(api.target_group_arn().unwrap()).send().await.unwrap();
     assert_eq!(still.target_groups()[0].health_check_path(), Some("/"), "nothing was changed");
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }
@@ -220,10 +292,20 @@ async fn route_names_the_rule_target_group_and_service_or_the_default() {
     let endpoint = &account.endpoint;
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let users = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/api/users/42"]).expect(0);
-    assert!(users.stdout.contains("(service.users.rule.80)") && users.stdout.contains("→ service users"), "{}", users.stdout);
-    let web = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/index.html", "--output", "json"]).expect(0).json();
+    assert!(
+        users.stdout.contains("(service.users.rule.80)") && users.stdout.contains("→ service users"),
+        "{}",
+        users.stdout
+    );
+    let web = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/index.html", "--output", "json"])
+        .expect(0)
+        .json();
     assert_eq!(web[0]["service"], "web");
     let nobody = ecsnet(endpoint, &["route", "-f", file.arg(), "elsewhere.example.com"]).expect(0);
-    assert!(nobody.stdout.contains("no rule matches; default action: fixed response 404 \"no route\""), "{}", nobody.stdout);
+    assert!(
+        nobody.stdout.contains("no rule matches; default action: fixed response 404 \"no route\""),
+        "{}",
+        nobody.stdout
+    );
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }

@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{ecsnet, finish, send_signal, spawn_ecsnet, unique_name, Account, Network, Proxy, Run, TopologyFile};
+use crate::support::{
+    ecsnet, finish, send_signal, spawn_ecsnet, unique_name, Account, Network, Proxy, Run, TopologyFile,
+};
 
 const SERVICES: usize = 10;
 
@@ -23,7 +25,11 @@ pub(crate) fn topology_of(name: &str, network: &Network, services: usize) -> Str
         network.vpc_id, network.subnet_names[0], network.subnet_names[1]
     );
     for index in 0..services {
-        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = {}\nsecurity_group = \"{}\"\n", 8000 + index, network.tasks_group_id));
+        text.push_str(&format!(
+            "[[service]]\nname = \"s{index}\"\nport = {}\nsecurity_group = \"{}\"\n",
+            8000 + index,
+            network.tasks_group_id
+        ));
     }
     text
 }
@@ -36,7 +42,10 @@ async fn tagged_load_balancing(account: &Account, name: &str) -> usize {
     let untagged: Vec<_> = groups
         .target_groups()
         .iter()
-        .filter(|group| group.target_group_name().unwrap().starts_with(&prefix) && !owned.contains(&group.target_group_arn().unwrap().to_string()))
+        .filter(|group| {
+            group.target_group_name().unwrap().starts_with(&prefix)
+                && !owned.contains(&group.target_group_arn().unwrap().to_string())
+        })
         .map(|group| group.target_group_name().unwrap().to_string())
         .collect();
     assert!(untagged.is_empty(), "untagged target groups: {untagged:?}");
@@ -91,7 +100,9 @@ async fn destroy_kill_points(worker: u64, mutations: u64) {
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::new(&topology_of(&name, &network, DESTROY_SERVICES));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
-        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0));
+        tokio::task::block_in_place(|| {
+            ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0)
+        });
         proxy.configure(serde_json::json!({"hold_after_mutations": k}));
         let mut child = spawn_ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"], &[]);
         let started = Instant::now();
@@ -102,12 +113,28 @@ async fn destroy_kill_points(worker: u64, mutations: u64) {
         child.kill().unwrap();
         child.wait().unwrap();
         proxy.configure(serde_json::json!({"hold_after_mutations": null}));
-        let rerun = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]));
+        let rerun =
+            tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]));
         assert_eq!(rerun.code, 0, "after a kill at destroy mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
-        assert!(k == mutations || rerun.stderr.contains(TAKEN_OVER), "after a kill at destroy mutation {k}, the lock is taken over at once: {}", rerun.stderr);
-        assert_eq!(tagged_load_balancing(&account, &name).await, 0, "after a kill at destroy mutation {k}: nothing owned remains");
-        assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "after a kill at destroy mutation {k}");
-        assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "after a kill at destroy mutation {k}: the zone ecsnet made is gone");
+        assert!(
+            k == mutations || rerun.stderr.contains(TAKEN_OVER),
+            "after a kill at destroy mutation {k}, the lock is taken over at once: {}",
+            rerun.stderr
+        );
+        assert_eq!(
+            tagged_load_balancing(&account, &name).await,
+            0,
+            "after a kill at destroy mutation {k}: nothing owned remains"
+        );
+        assert_eq!(
+            account.owned_security_resources(&name).await,
+            Vec::<String>::new(),
+            "after a kill at destroy mutation {k}"
+        );
+        assert!(
+            account.zones_on_vpc(&network.vpc_id).await.is_empty(),
+            "after a kill at destroy mutation {k}: the zone ecsnet made is gone"
+        );
     }
 }
 
@@ -131,13 +158,26 @@ async fn kill_points(worker: u64, mutations: u64, expected: usize) {
         child.kill().unwrap();
         child.wait().unwrap();
         proxy.configure(serde_json::json!({"hold_after_mutations": null}));
-        let rerun = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]));
+        let rerun =
+            tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]));
         assert_eq!(rerun.code, 0, "after a kill at mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
         // The last mutation releases the lock; before it, the killed run's lock is there to take over.
-        assert!(k == mutations || rerun.stderr.contains(TAKEN_OVER), "after a kill at mutation {k}, the lock is taken over at once: {}", rerun.stderr);
-        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0));
-        assert_eq!(tagged_load_balancing(&account, &name).await, expected, "after a kill at mutation {k}: no duplicate, nothing missing");
-        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0));
+        assert!(
+            k == mutations || rerun.stderr.contains(TAKEN_OVER),
+            "after a kill at mutation {k}, the lock is taken over at once: {}",
+            rerun.stderr
+        );
+        tokio::task::block_in_place(|| {
+            ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0)
+        });
+        assert_eq!(
+            tagged_load_balancing(&account, &name).await,
+            expected,
+            "after a kill at mutation {k}: no duplicate, nothing missing"
+        );
+        tokio::task::block_in_place(|| {
+            ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0)
+        });
         assert_eq!(tagged_load_balancing(&account, &name).await, 0);
     }
 }
@@ -168,9 +208,17 @@ async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_th
     let apply = interrupted_after(&proxy, &["apply", "-f", file.arg(), "--auto-approve"], 12, "INT").await;
     assert_eq!(apply.code, 130, "{}\n{}", apply.stdout, apply.stderr);
     assert!(apply.stderr.contains("SIGINT received: starting no new step"), "{}", apply.stderr);
-    assert!(apply.stderr.contains("error: interrupted by SIGINT after ") && apply.stderr.contains("\ndone: ") && apply.stderr.contains("\nnot started: "), "what was done and not: {}", apply.stderr);
+    assert!(
+        apply.stderr.contains("error: interrupted by SIGINT after ")
+            && apply.stderr.contains("\ndone: ")
+            && apply.stderr.contains("\nnot started: "),
+        "what was done and not: {}",
+        apply.stderr
+    );
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none(), "the interrupted apply released its lock");
-    let next = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"])).expect(0);
+    let next =
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]))
+            .expect(0);
     assert!(!next.stderr.contains("taking over"), "no lock was left: {}", next.stderr);
     ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let expected = tagged_load_balancing(&account, &name).await;
@@ -178,9 +226,15 @@ async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_th
 
     let destroy = interrupted_after(&proxy, &["destroy", "-f", file.arg(), "--auto-approve"], 8, "TERM").await;
     assert_eq!(destroy.code, 130, "{}\n{}", destroy.stdout, destroy.stderr);
-    assert!(destroy.stderr.contains("error: interrupted by SIGTERM after ") && destroy.stderr.contains("\nnot started: "), "{}", destroy.stderr);
+    assert!(
+        destroy.stderr.contains("error: interrupted by SIGTERM after ") && destroy.stderr.contains("\nnot started: "),
+        "{}",
+        destroy.stderr
+    );
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none(), "the interrupted destroy released its lock");
-    let next = tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"])).expect(0);
+    let next =
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]))
+            .expect(0);
     assert!(!next.stderr.contains("taking over"), "{}", next.stderr);
     assert_eq!(tagged_load_balancing(&account, &name).await, 0);
     assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new());
@@ -203,7 +257,12 @@ async fn throttling_and_dropped_connections_are_ridden_out_and_a_permanent_fault
 
     proxy.configure(serde_json::json!({"throttle_rate": 0.0, "drop_rate": 0.0, "fail_operation": "CreateRule", "fail_code": "AccessDenied"}));
     let failed = ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
-    assert!(failed.stderr.contains("CreateRule failed: AccessDenied") && failed.stderr.contains("create service.s0.rule.80"), "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("CreateRule failed: AccessDenied")
+            && failed.stderr.contains("create service.s0.rule.80"),
+        "{}",
+        failed.stderr
+    );
     proxy.configure(serde_json::json!({"fail_operation": null}));
     ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(&proxy.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
@@ -220,13 +279,25 @@ async fn two_applies_at_once_never_make_duplicates() {
     let first = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
     let second = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
     let (first, second) = (finish(first), finish(second));
-    assert_eq!((first.code, second.code), (0, 0), "{}\n{}\n{}\n{}", first.stdout, first.stderr, second.stdout, second.stderr);
+    assert_eq!(
+        (first.code, second.code),
+        (0, 0),
+        "{}\n{}\n{}\n{}",
+        first.stdout,
+        first.stderr,
+        second.stdout,
+        second.stderr
+    );
     let waited = [&first, &second].iter().any(|run| run.stderr.contains("waiting for another run of topology"));
     assert!(waited, "one run waited for the other's lock:\n{}\n{}", first.stderr, second.stderr);
     let applied = [&first, &second].iter().filter(|run| run.stdout.contains("Apply complete")).count();
     assert_eq!(applied, 1, "the second found nothing left to do");
     ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let resources = tagged_load_balancing(&account, &name).await;
-    assert_eq!(resources, 1 + 1 + SERVICES + (SERVICES + 1), "one load balancer, one listener, a rule and a target group each, the default group");
+    assert_eq!(
+        resources,
+        1 + 1 + SERVICES + (SERVICES + 1),
+        "one load balancer, one listener, a rule and a target group each, the default group"
+    );
     ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
 }

@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
-use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 pub fn endpoint() -> String {
     std::env::var("ECSNET_TEST_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
@@ -58,7 +58,9 @@ impl ClassifyRetry for NotYetVisible {
     fn classify_retry(&self, context: &InterceptorContext) -> RetryAction {
         let Some(response) = context.response() else { return RetryAction::NoActionIndicated };
         let body = String::from_utf8_lossy(response.body().bytes().unwrap_or_default());
-        let not_yet_visible = ["InvalidGroup.NotFound", "TargetGroupNotFound", "LoadBalancerNotFound"].iter().any(|code| body.contains(&format!("<Code>{code}</Code>")));
+        let not_yet_visible = ["InvalidGroup.NotFound", "TargetGroupNotFound", "LoadBalancerNotFound"]
+            .iter()
+            .any(|code| body.contains(&format!("<Code>{code}</Code>")));
         if not_yet_visible {
             RetryAction::transient_error()
         } else {
@@ -100,8 +102,12 @@ impl Account {
             .load()
             .await;
         Account {
-            ec2: aws_sdk_ec2::Client::from_conf(aws_sdk_ec2::config::Builder::from(&config).retry_classifier(NotYetVisible).build()),
-            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(aws_sdk_elasticloadbalancingv2::config::Builder::from(&config).retry_classifier(NotYetVisible).build()),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(&config).retry_classifier(NotYetVisible).build(),
+            ),
+            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+                aws_sdk_elasticloadbalancingv2::config::Builder::from(&config).retry_classifier(NotYetVisible).build(),
+            ),
             route53: aws_sdk_route53::Client::new(&config),
             ecs: aws_sdk_ecs::Client::new(&config),
             discovery: aws_sdk_servicediscovery::Client::new(&config),
@@ -110,8 +116,20 @@ impl Account {
     }
 
     pub async fn network(&self, name: &str) -> Network {
-        let name_tag = |kind: ResourceType, value: &str| TagSpecification::builder().resource_type(kind).tags(Tag::builder().key("Name").value(value).build()).build();
-        let vpc = self.ec2.create_vpc().cidr_block("10.0.0.0/16").tag_specifications(name_tag(ResourceType::Vpc, &format!("{name}-vpc"))).send().await.unwrap();
+        let name_tag = |kind: ResourceType, value: &str| {
+            TagSpecification::builder()
+                .resource_type(kind)
+                .tags(Tag::builder().key("Name").value(value).build())
+                .build()
+        };
+        let vpc = self
+            .ec2
+            .create_vpc()
+            .cidr_block("10.0.0.0/16")
+            .tag_specifications(name_tag(ResourceType::Vpc, &format!("{name}-vpc")))
+            .send()
+            .await
+            .unwrap();
         let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
         // As AWS's, the emulator's new VPCs have DNS hostnames off, and a private zone needs them on.
         self.set_dns_hostnames(&vpc_id, true).await;
@@ -128,7 +146,15 @@ impl Account {
                 .unwrap();
         }
         let tasks_group_name = format!("{name}-tasks");
-        let group = self.ec2.create_security_group().group_name(&tasks_group_name).description("tasks").vpc_id(&vpc_id).send().await.unwrap();
+        let group = self
+            .ec2
+            .create_security_group()
+            .group_name(&tasks_group_name)
+            .description("tasks")
+            .vpc_id(&vpc_id)
+            .send()
+            .await
+            .unwrap();
         let tasks_group_id = group.group_id().unwrap().to_string();
         self.until_visible(&tasks_group_id).await;
         Network { vpc_id, subnet_names, tasks_group_id, tasks_group_name }
@@ -147,7 +173,15 @@ impl Account {
 
     /// A security group of the network for another service's tasks.
     pub async fn security_group(&self, network: &Network, name: &str) -> String {
-        let group = self.ec2.create_security_group().group_name(name).description(name).vpc_id(&network.vpc_id).send().await.unwrap();
+        let group = self
+            .ec2
+            .create_security_group()
+            .group_name(name)
+            .description(name)
+            .vpc_id(&network.vpc_id)
+            .send()
+            .await
+            .unwrap();
         let group_id = group.group_id().unwrap().to_string();
         self.until_visible(&group_id).await;
         group_id
@@ -156,10 +190,19 @@ impl Account {
     /// An ECS cluster with one awsvpc service per (name, port, security group), each with a one-container task
     /// definition whose port mapping is named "default".
     pub async fn ecs_services(&self, cluster: &str, network: &Network, services: &[(&str, i32, &str)]) {
-        use aws_sdk_ecs::types::{AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, PortMapping};
+        use aws_sdk_ecs::types::{
+            AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, PortMapping,
+        };
         self.ecs.create_cluster().cluster_name(cluster).send().await.unwrap();
-        let subnets = self.ec2.describe_subnets().filters(Filter::builder().name("vpc-id").values(&network.vpc_id).build()).send().await.unwrap();
-        let subnet_ids: Vec<String> = subnets.subnets().iter().map(|subnet| subnet.subnet_id().unwrap().to_string()).collect();
+        let subnets = self
+            .ec2
+            .describe_subnets()
+            .filters(Filter::builder().name("vpc-id").values(&network.vpc_id).build())
+            .send()
+            .await
+            .unwrap();
+        let subnet_ids: Vec<String> =
+            subnets.subnets().iter().map(|subnet| subnet.subnet_id().unwrap().to_string()).collect();
         for (name, port, group) in services {
             let container = ContainerDefinition::builder()
                 .name(*name)
@@ -168,8 +211,19 @@ impl Account {
                 .port_mappings(PortMapping::builder().container_port(*port).name("default").build())
                 .build();
             let family = format!("{cluster}-{name}");
-            self.ecs.register_task_definition().family(&family).network_mode(NetworkMode::Awsvpc).container_definitions(container).send().await.unwrap();
-            let vpc = AwsVpcConfiguration::builder().set_subnets(Some(subnet_ids.clone())).security_groups(*group).build().unwrap();
+            self.ecs
+                .register_task_definition()
+                .family(&family)
+                .network_mode(NetworkMode::Awsvpc)
+                .container_definitions(container)
+                .send()
+                .await
+                .unwrap();
+            let vpc = AwsVpcConfiguration::builder()
+                .set_subnets(Some(subnet_ids.clone()))
+                .security_groups(*group)
+                .build()
+                .unwrap();
             self.ecs
                 .create_service()
                 .cluster(cluster)
@@ -187,13 +241,26 @@ impl Account {
     /// entry as "target group:container:port", with its Classic Load Balancer and blue/green settings when it has
     /// them; a registry with its ports and container when it has them.
     pub async fn ecs_wiring(&self, cluster: &str, service: &str) -> String {
-        let output = self.ecs.describe_services().cluster(cluster).services(service).include(aws_sdk_ecs::types::ServiceField::Tags).send().await.unwrap();
+        let output = self
+            .ecs
+            .describe_services()
+            .cluster(cluster)
+            .services(service)
+            .include(aws_sdk_ecs::types::ServiceField::Tags)
+            .send()
+            .await
+            .unwrap();
         let service = &output.services()[0];
         let mut balancers: Vec<String> = service
             .load_balancers()
             .iter()
             .map(|entry| {
-                let mut text = format!("{}:{}:{}", entry.target_group_arn().unwrap_or_default(), entry.container_name().unwrap_or_default(), entry.container_port().unwrap_or_default());
+                let mut text = format!(
+                    "{}:{}:{}",
+                    entry.target_group_arn().unwrap_or_default(),
+                    entry.container_name().unwrap_or_default(),
+                    entry.container_port().unwrap_or_default()
+                );
                 if let Some(name) = entry.load_balancer_name() {
                     text.push_str(&format!(" classic={name}"));
                 }
@@ -229,7 +296,11 @@ impl Account {
                 text
             })
             .collect();
-        let mut tags: Vec<String> = service.tags().iter().map(|tag| format!("{}={}", tag.key().unwrap_or_default(), tag.value().unwrap_or_default())).collect();
+        let mut tags: Vec<String> = service
+            .tags()
+            .iter()
+            .map(|tag| format!("{}={}", tag.key().unwrap_or_default(), tag.value().unwrap_or_default()))
+            .collect();
         balancers.sort();
         registries.sort();
         tags.sort();
@@ -239,7 +310,12 @@ impl Account {
     /// Cloud Map namespaces with this name.
     pub async fn namespaces_named(&self, name: &str) -> Vec<String> {
         let output = self.discovery.list_namespaces().send().await.unwrap();
-        output.namespaces().iter().filter(|namespace| namespace.name() == Some(name)).map(|namespace| namespace.id().unwrap().to_string()).collect()
+        output
+            .namespaces()
+            .iter()
+            .filter(|namespace| namespace.name() == Some(name))
+            .map(|namespace| namespace.id().unwrap().to_string())
+            .collect()
     }
 
     /// Rules tagged for `topology` in any security group, and groups tagged for it.
@@ -264,8 +340,17 @@ impl Account {
             // Other tests delete their load balancers meanwhile: what is gone is skipped.
             let Ok(listeners) = self.elb.describe_listeners().load_balancer_arn(&arn).send().await else { continue };
             for listener in listeners.listeners() {
-                let Ok(rules) = self.elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await else { continue };
-                arns.extend(rules.rules().iter().filter(|rule| rule.is_default() != Some(true)).map(|rule| rule.rule_arn().unwrap().to_string()));
+                let Ok(rules) = self.elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await
+                else {
+                    continue;
+                };
+                arns.extend(
+                    rules
+                        .rules()
+                        .iter()
+                        .filter(|rule| rule.is_default() != Some(true))
+                        .map(|rule| rule.rule_arn().unwrap().to_string()),
+                );
                 arns.push(listener.listener_arn().unwrap().to_string());
             }
             arns.push(arn);
@@ -276,7 +361,11 @@ impl Account {
         for chunk in arns.chunks(20) {
             let tags = self.elb.describe_tags().set_resource_arns(Some(chunk.to_vec())).send().await.unwrap();
             for description in tags.tag_descriptions() {
-                if description.tags().iter().any(|tag| tag.key() == Some("ecsnet:topology") && tag.value() == Some(topology)) {
+                if description
+                    .tags()
+                    .iter()
+                    .any(|tag| tag.key() == Some("ecsnet:topology") && tag.value() == Some(topology))
+                {
                     owned.push(description.resource_arn().unwrap().to_string());
                 }
             }
@@ -286,26 +375,59 @@ impl Account {
 
     pub async fn target_group_arn(&self, name: &str) -> Option<String> {
         let groups = self.elb.describe_target_groups().send().await.unwrap();
-        groups.target_groups().iter().find(|group| group.target_group_name() == Some(name)).map(|group| group.target_group_arn().unwrap().to_string())
+        groups
+            .target_groups()
+            .iter()
+            .find(|group| group.target_group_name() == Some(name))
+            .map(|group| group.target_group_arn().unwrap().to_string())
     }
 
     /// Every record of the zone as "TYPE name".
     pub async fn records(&self, zone_id: &str) -> Vec<String> {
         let output = self.route53.list_resource_record_sets().hosted_zone_id(zone_id).send().await.unwrap();
-        output.resource_record_sets().iter().map(|set| format!("{} {}", set.r#type().as_str(), set.name().trim_end_matches('.'))).collect()
+        output
+            .resource_record_sets()
+            .iter()
+            .map(|set| format!("{} {}", set.r#type().as_str(), set.name().trim_end_matches('.')))
+            .collect()
     }
 
     /// IDs of the private zones associated with the VPC.
     pub async fn zones_on_vpc(&self, vpc_id: &str) -> Vec<(String, String)> {
-        let output = self.route53.list_hosted_zones_by_vpc().vpc_id(vpc_id).vpc_region(aws_sdk_route53::types::VpcRegion::UsEast1).send().await.unwrap();
-        output.hosted_zone_summaries().iter().map(|zone| (zone.hosted_zone_id().trim_start_matches("/hostedzone/").to_string(), zone.name().trim_end_matches('.').to_string())).collect()
+        let output = self
+            .route53
+            .list_hosted_zones_by_vpc()
+            .vpc_id(vpc_id)
+            .vpc_region(aws_sdk_route53::types::VpcRegion::UsEast1)
+            .send()
+            .await
+            .unwrap();
+        output
+            .hosted_zone_summaries()
+            .iter()
+            .map(|zone| {
+                (
+                    zone.hosted_zone_id().trim_start_matches("/hostedzone/").to_string(),
+                    zone.name().trim_end_matches('.').to_string(),
+                )
+            })
+            .collect()
     }
 }
 
 /// How many requests of `operation` (as `-v` names it, such as `Route 53.ChangeResourceRecordSets`) a run made.
 pub fn requests_of(run: &Run, operation: &str) -> u32 {
-    let line = run.stderr.lines().find(|line| line.contains("AWS requests in all: ")).unwrap_or_else(|| panic!("no request counts (run with -v):\n{}", run.stderr));
-    line.split(": ").nth(1).unwrap().split(", ").find_map(|entry| entry.strip_prefix(&format!("{operation} "))).map_or(0, |count| count.parse().unwrap())
+    let line = run
+        .stderr
+        .lines()
+        .find(|line| line.contains("AWS requests in all: "))
+        .unwrap_or_else(|| panic!("no request counts (run with -v):\n{}", run.stderr));
+    line.split(": ")
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .find_map(|entry| entry.strip_prefix(&format!("{operation} ")))
+        .map_or(0, |count| count.parse().unwrap())
 }
 
 /// The result of one run of the real binary.
@@ -331,7 +453,8 @@ impl Run {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|error| panic!("stdout is not JSON ({error}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("stdout is not JSON ({error}):\n{}", self.stdout))
     }
 }
 
@@ -341,7 +464,8 @@ impl Run {
 /// keeps one account's state for every key.)
 fn account_key(args: &[&str]) -> String {
     use std::hash::{Hash, Hasher};
-    let file = args.iter().position(|arg| *arg == "-f").and_then(|index| args.get(index + 1)).copied().unwrap_or("none");
+    let file =
+        args.iter().position(|arg| *arg == "-f").and_then(|index| args.get(index + 1)).copied().unwrap_or("none");
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     file.hash(&mut hasher);
     format!("ECSNETTEST{:016X}", hasher.finish())
@@ -401,7 +525,16 @@ impl Proxy {
         use std::io::BufRead;
         let mut child = Command::new("python3")
             .arg(repo_path("localstack/proxy.py"))
-            .args(["--listen", "127.0.0.1:0", "--upstream", upstream, "--delay-ms", &delay_ms.to_string(), "--seed", "7"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--upstream",
+                upstream,
+                "--delay-ms",
+                &delay_ms.to_string(),
+                "--seed",
+                "7",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -409,7 +542,11 @@ impl Proxy {
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
         std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
-        let endpoint = line.trim().strip_prefix("proxy listening on ").unwrap_or_else(|| panic!("the proxy did not start: {line:?}")).to_string();
+        let endpoint = line
+            .trim()
+            .strip_prefix("proxy listening on ")
+            .unwrap_or_else(|| panic!("the proxy did not start: {line:?}"))
+            .to_string();
         Proxy { child, endpoint }
     }
 
@@ -472,7 +609,8 @@ pub fn finish(child: std::process::Child) -> Run {
 
 /// Sends `signal` ("INT", "TERM") to a background run.
 pub fn send_signal(child: &std::process::Child, signal: &str) {
-    let status = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().expect("kill runs");
+    let status =
+        Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().expect("kill runs");
     assert!(status.success(), "kill -{signal} {}", child.id());
 }
 
@@ -488,7 +626,11 @@ impl Account {
             .await
             .unwrap();
         output.security_groups().first().map(|group| {
-            let tags = group.tags().iter().map(|tag| (tag.key().unwrap_or_default().to_string(), tag.value().unwrap_or_default().to_string())).collect();
+            let tags = group
+                .tags()
+                .iter()
+                .map(|tag| (tag.key().unwrap_or_default().to_string(), tag.value().unwrap_or_default().to_string()))
+                .collect();
             (group.group_id().unwrap().to_string(), tags)
         })
     }

@@ -9,8 +9,16 @@ use crate::support::{ecsnet, fresh, Account, TopologyFile};
 /// A Cloud Map service of the user's, in a namespace of theirs (in another VPC: one namespace a VPC here); its ARN.
 async fn users_own_registry(account: &Account, name: &str) -> String {
     let elsewhere = account.network(&format!("{name}o")).await;
-    let operation = account.discovery.create_private_dns_namespace().name(format!("{name}.own")).vpc(&elsewhere.vpc_id).send().await.unwrap();
-    let own_namespace = account.discovery.get_operation().operation_id(operation.operation_id().unwrap()).send().await.unwrap();
+    let operation = account
+        .discovery
+        .create_private_dns_namespace()
+        .name(format!("{name}.own"))
+        .vpc(&elsewhere.vpc_id)
+        .send()
+        .await
+        .unwrap();
+    let own_namespace =
+        account.discovery.get_operation().operation_id(operation.operation_id().unwrap()).send().await.unwrap();
     let own_namespace = own_namespace.operation().unwrap().targets().unwrap().values().next().unwrap().clone();
     let record = DnsRecord::builder().r#type(RecordType::A).ttl(60).build().unwrap();
     let own_service = account
@@ -35,11 +43,20 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
     // On "hello", which ecsnet does not register in Cloud Map: the user's own registry (ECS takes one a service), a
     // Classic Load Balancer entry and a blue/green entry of the user's. (Real ECS takes no Classic Load Balancer for
     // awsvpc tasks; the emulator does, and it shows that ecsnet sends back every field of what it does not own.)
-    let own_registry = aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(users_own_registry(&account, &name).await).build();
-    let classic = LoadBalancer::builder().load_balancer_name(format!("{name}-classic")).container_name("hello").container_port(3000).build();
+    let own_registry =
+        aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(users_own_registry(&account, &name).await).build();
+    let classic = LoadBalancer::builder()
+        .load_balancer_name(format!("{name}-classic"))
+        .container_name("hello")
+        .container_port(3000)
+        .build();
     let advanced = AdvancedConfiguration::builder()
-        .alternate_target_group_arn(format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{name}-green/1"))
-        .production_listener_rule(format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/{name}/1/2/3"))
+        .alternate_target_group_arn(format!(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{name}-green/1"
+        ))
+        .production_listener_rule(format!(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/{name}/1/2/3"
+        ))
         .role_arn("arn:aws:iam::123456789012:role/ecs-blue-green")
         .build();
     let blue_green = LoadBalancer::builder()
@@ -48,7 +65,17 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
         .container_port(3000)
         .advanced_configuration(advanced)
         .build();
-    account.ecs.update_service().cluster(&cluster).service("hello").service_registries(own_registry).load_balancers(classic.clone()).load_balancers(blue_green.clone()).send().await.unwrap();
+    account
+        .ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("hello")
+        .service_registries(own_registry)
+        .load_balancers(classic.clone())
+        .load_balancers(blue_green.clone())
+        .send()
+        .await
+        .unwrap();
     let before = (account.ecs_wiring(&cluster, "hello").await, account.ecs_wiring(&cluster, "name").await);
 
     let namespace = format!("{name}.internal");
@@ -91,37 +118,96 @@ ttl = 0
     let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert!(applied.stdout.contains("Apply complete: 10 added, 2 changed, 0 destroyed"), "{}", applied.stdout);
     // apply waits until it serves: the ECS deployments it started (IN_PROGRESS for a while, as on AWS) are done.
-    assert!(applied.stderr.contains("waiting until it serves: ") && applied.stderr.contains(" deploying (0 of 1 tasks running)"), "{}", applied.stderr);
+    assert!(
+        applied.stderr.contains("waiting until it serves: ")
+            && applied.stderr.contains(" deploying (0 of 1 tasks running)"),
+        "{}",
+        applied.stderr
+    );
     assert!(applied.stdout.contains(" Serving after "), "{}", applied.stdout);
-    let steady = account.ecs.describe_services().cluster(&cluster).services("hello").services("name").send().await.unwrap();
+    let steady =
+        account.ecs.describe_services().cluster(&cluster).services("hello").services("name").send().await.unwrap();
     for service in steady.services() {
-        let rollouts: Vec<_> = service.deployments().iter().map(|deployment| deployment.rollout_state().map(|state| state.as_str().to_string())).collect();
-        assert_eq!(rollouts, [Some("COMPLETED".to_string())], "{:?} is steady when apply returns", service.service_name());
+        let rollouts: Vec<_> = service
+            .deployments()
+            .iter()
+            .map(|deployment| deployment.rollout_state().map(|state| state.as_str().to_string()))
+            .collect();
+        assert_eq!(
+            rollouts,
+            [Some("COMPLETED".to_string())],
+            "{:?} is steady when apply returns",
+            service.service_name()
+        );
     }
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let hello = account.ecs_wiring(&cluster, "hello").await;
-    assert!(hello.contains(&format!("/{name}-hello-")) && hello.contains(":hello:3000"), "hello's tasks go to its target group: {hello}");
+    assert!(
+        hello.contains(&format!("/{name}-hello-")) && hello.contains(":hello:3000"),
+        "hello's tasks go to its target group: {hello}"
+    );
     let (before_balancers, before_rest) = before.0.split_once(" | ").unwrap();
     let (balancers, rest) = hello.split_once(" | ").unwrap();
     assert_eq!(rest, before_rest, "hello keeps its own registry, and nothing else changes");
     assert_eq!(balancers.split(',').count(), 3, "{balancers}");
-    assert!(before_balancers.split(',').all(|entry| balancers.contains(entry)), "the Classic and the blue/green entries are sent back whole: {before_balancers} → {balancers}");
+    assert!(
+        before_balancers.split(',').all(|entry| balancers.contains(entry)),
+        "the Classic and the blue/green entries are sent back whole: {before_balancers} → {balancers}"
+    );
     let wired_name = account.ecs_wiring(&cluster, "name").await;
-    assert_eq!(wired_name.split(" | ").nth(1).unwrap().split(',').count(), 1, "name has ecsnet's registry: {wired_name}");
+    assert_eq!(
+        wired_name.split(" | ").nth(1).unwrap().split(',').count(),
+        1,
+        "name has ecsnet's registry: {wired_name}"
+    );
     assert_eq!(account.namespaces_named(&namespace).await.len(), 1);
 
     // Drift: hello detached from ecsnet's target group by hand, the Cloud Map TTL changed by hand.
-    account.ecs.update_service().cluster(&cluster).service("hello").set_load_balancers(Some(vec![classic, blue_green])).send().await.unwrap();
+    account
+        .ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("hello")
+        .set_load_balancers(Some(vec![classic, blue_green]))
+        .send()
+        .await
+        .unwrap();
     let services = account.discovery.list_services().send().await.unwrap();
-    let ours = services.services().iter().find(|service| service.description().is_some_and(|description| description.contains(&format!("ecsnet:topology={name} ")))).unwrap();
-    let change = aws_sdk_servicediscovery::types::DnsConfigChange::builder().dns_records(DnsRecord::builder().r#type(RecordType::A).ttl(300).build().unwrap()).build().unwrap();
-    account.discovery.update_service().id(ours.id().unwrap()).service(aws_sdk_servicediscovery::types::ServiceChange::builder().dns_config(change).build()).send().await.unwrap();
-    let drift = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
-    let mut changed: Vec<String> = drift["changes"].as_array().unwrap().iter().map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap())).collect();
+    let ours = services
+        .services()
+        .iter()
+        .find(|service| {
+            service.description().is_some_and(|description| description.contains(&format!("ecsnet:topology={name} ")))
+        })
+        .unwrap();
+    let change = aws_sdk_servicediscovery::types::DnsConfigChange::builder()
+        .dns_records(DnsRecord::builder().r#type(RecordType::A).ttl(300).build().unwrap())
+        .build()
+        .unwrap();
+    account
+        .discovery
+        .update_service()
+        .id(ours.id().unwrap())
+        .service(aws_sdk_servicediscovery::types::ServiceChange::builder().dns_config(change).build())
+        .send()
+        .await
+        .unwrap();
+    let drift =
+        ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
+    let mut changed: Vec<String> = drift["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap()))
+        .collect();
     changed.sort();
     assert_eq!(changed, ["update service.hello.ecs", "update service.name.discovery"]);
     let repaired = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--no-wait"]).expect(0);
-    assert!(!repaired.stderr.contains("waiting until it serves") && !repaired.stdout.contains("Serving after"), "--no-wait returns at once: {}", repaired.stderr);
+    assert!(
+        !repaired.stderr.contains("waiting until it serves") && !repaired.stdout.contains("Serving after"),
+        "--no-wait returns at once: {}",
+        repaired.stderr
+    );
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
 
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -176,11 +262,21 @@ discovery_name = "client"
     let file = TopologyFile::new(&text);
     let endpoint = &account.endpoint;
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
-    assert!(plan.stdout.contains(&format!("service_connect: (off) → default as server (server.{namespace}:8080) in {namespace}")), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains(&format!("service_connect: (off) → default as server (server.{namespace}:8080) in {namespace}")),
+        "{}",
+        plan.stdout
+    );
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
     let wired = account.ecs_wiring(&cluster, "server").await;
-    assert!(wired.contains(&format!("ecsnet:service-connect=namespace={namespace} port_name=default discovery_name=server port=8080")), "{wired}");
+    assert!(
+        wired.contains(&format!(
+            "ecsnet:service-connect=namespace={namespace} port_name=default discovery_name=server port=8080"
+        )),
+        "{wired}"
+    );
 
     ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert_eq!(account.ecs_wiring(&cluster, "server").await, before, "Service Connect's tag is gone with it");
@@ -193,9 +289,19 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
     let (account, name, network) = fresh("refuse").await;
     let group = network.tasks_group_id.clone();
     let cluster = format!("{name}-main");
-    account.ecs_services(&cluster, &network, &[("hello", 3000, &group), ("server", 8080, &group), ("name", 3000, &group)]).await;
+    account
+        .ecs_services(&cluster, &network, &[("hello", 3000, &group), ("server", 8080, &group), ("name", 3000, &group)])
+        .await;
     let own_registry = users_own_registry(&account, &name).await;
-    account.ecs.update_service().cluster(&cluster).service("name").service_registries(aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(&own_registry).build()).send().await.unwrap();
+    account
+        .ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("name")
+        .service_registries(aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(&own_registry).build())
+        .send()
+        .await
+        .unwrap();
     let services = ["hello", "server", "name"];
     let mut before = Vec::new();
     for service in services {
@@ -250,10 +356,18 @@ record = "A"
         format!("service[2].discovery (ECS service {cluster}/name): it already has a service registry ecsnet does not own ({own_registry}), and ECS allows one registry per service"),
     ];
     let planned = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(1);
-    assert!(planned.stderr.contains("cannot plan: 3 problem(s) in live state, nothing was changed"), "{}", planned.stderr);
+    assert!(
+        planned.stderr.contains("cannot plan: 3 problem(s) in live state, nothing was changed"),
+        "{}",
+        planned.stderr
+    );
     let refused = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
     for problem in &expected {
-        assert!(refused.stderr.contains(&format!("  - {problem}\n    hint: ")), "{problem}\n--- stderr\n{}", refused.stderr);
+        assert!(
+            refused.stderr.contains(&format!("  - {problem}\n    hint: ")),
+            "{problem}\n--- stderr\n{}",
+            refused.stderr
+        );
     }
     let mut after = Vec::new();
     for service in services {

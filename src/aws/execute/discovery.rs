@@ -3,7 +3,10 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_servicediscovery::types::{DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, OperationStatus, RecordType, RoutingPolicy, ServiceChange, Tag};
+use aws_sdk_servicediscovery::types::{
+    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, OperationStatus, RecordType, RoutingPolicy,
+    ServiceChange, Tag,
+};
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
@@ -16,7 +19,17 @@ use super::{retry, Context};
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
 
 fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> {
-    context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build().map_err(|error| AwsError::invalid_request("TagResource", error))).collect()
+    context
+        .tags(address)
+        .into_iter()
+        .map(|(key, value)| {
+            Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .map_err(|error| AwsError::invalid_request("TagResource", error))
+        })
+        .collect()
 }
 
 /// CreatorRequestId's limit: "Length Constraints: Maximum length of 64"
@@ -45,15 +58,23 @@ fn bounded_request_id(topology: &str, address: &Address, nanos: u128) -> String 
 }
 
 /// Waits for a Cloud Map operation; returns its targets (such as NAMESPACE → id).
-async fn wait_for(context: &Context<'_>, what: &str, operation_id: &str) -> Result<std::collections::HashMap<String, String>, AwsError> {
+async fn wait_for(
+    context: &Context<'_>,
+    what: &str,
+    operation_id: &str,
+) -> Result<std::collections::HashMap<String, String>, AwsError> {
     let started = Instant::now();
     let mut delay = Duration::from_millis(250);
     loop {
-        let output = context.aws.discovery.get_operation().operation_id(operation_id).send().await.context("GetOperation")?;
+        let output =
+            context.aws.discovery.get_operation().operation_id(operation_id).send().await.context("GetOperation")?;
         let operation = output.operation().ok_or_else(|| AwsError::missing("GetOperation", "Operation"))?;
         match operation.status() {
             Some(OperationStatus::Success) => {
-                return Ok(operation.targets().map(|targets| targets.iter().map(|(kind, id)| (kind.as_str().to_string(), id.clone())).collect()).unwrap_or_default());
+                return Ok(operation
+                    .targets()
+                    .map(|targets| targets.iter().map(|(kind, id)| (kind.as_str().to_string(), id.clone())).collect())
+                    .unwrap_or_default());
             }
             Some(OperationStatus::Fail) => {
                 return Err(AwsError {
@@ -63,11 +84,22 @@ async fn wait_for(context: &Context<'_>, what: &str, operation_id: &str) -> Resu
                 });
             }
             _ if started.elapsed() > OPERATION_TIMEOUT => {
-                return Err(AwsError { operation: "GetOperation", code: None, message: format!("{what} still not done after {} s (operation {operation_id})", started.elapsed().as_secs()) });
+                return Err(AwsError {
+                    operation: "GetOperation",
+                    code: None,
+                    message: format!(
+                        "{what} still not done after {} s (operation {operation_id})",
+                        started.elapsed().as_secs()
+                    ),
+                });
             }
             status => {
                 if started.elapsed() > Duration::from_secs(2) {
-                    context.progress.report(&format!("waiting for Cloud Map: {what} is {} ({} s so far)", status.map_or("pending", |status| status.as_str()), started.elapsed().as_secs()));
+                    context.progress.report(&format!(
+                        "waiting for Cloud Map: {what} is {} ({} s so far)",
+                        status.map_or("pending", |status| status.as_str()),
+                        started.elapsed().as_secs()
+                    ));
                 }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
@@ -76,7 +108,13 @@ async fn wait_for(context: &Context<'_>, what: &str, operation_id: &str) -> Resu
     }
 }
 
-pub async fn create_namespace(context: &Context<'_>, address: &Address, name: &str, vpc_id: &str, description: &str) -> Result<String, AwsError> {
+pub async fn create_namespace(
+    context: &Context<'_>,
+    address: &Address,
+    name: &str,
+    vpc_id: &str,
+    description: &str,
+) -> Result<String, AwsError> {
     let output = context
         .aws
         .discovery
@@ -89,16 +127,20 @@ pub async fn create_namespace(context: &Context<'_>, address: &Address, name: &s
         .send()
         .await
         .context("CreatePrivateDnsNamespace")?;
-    let operation_id = output.operation_id().ok_or_else(|| AwsError::missing("CreatePrivateDnsNamespace", "OperationId"))?;
+    let operation_id =
+        output.operation_id().ok_or_else(|| AwsError::missing("CreatePrivateDnsNamespace", "OperationId"))?;
     let targets = wait_for(context, &format!("creating namespace {name}"), operation_id).await?;
     targets.get("NAMESPACE").cloned().ok_or_else(|| AwsError::missing("GetOperation", "the NAMESPACE target"))
 }
 
 /// Deletes the namespace, waiting while Cloud Map still counts services in it.
 pub async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
-    let deleted = retry::while_code(context.progress, &format!("namespace {id} to have no services"), &["ResourceInUse"], || async {
-        context.aws.discovery.delete_namespace().id(id).send().await.context("DeleteNamespace")
-    })
+    let deleted = retry::while_code(
+        context.progress,
+        &format!("namespace {id} to have no services"),
+        &["ResourceInUse"],
+        || async { context.aws.discovery.delete_namespace().id(id).send().await.context("DeleteNamespace") },
+    )
     .await;
     match deleted {
         Ok(output) => {
@@ -112,11 +154,23 @@ pub async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), Aws
 }
 
 fn dns_record(record_type: &str, ttl: i64) -> Result<DnsRecord, AwsError> {
-    DnsRecord::builder().r#type(RecordType::from(record_type)).ttl(ttl).build().map_err(|error| AwsError::invalid_request("CreateService", error))
+    DnsRecord::builder()
+        .r#type(RecordType::from(record_type))
+        .ttl(ttl)
+        .build()
+        .map_err(|error| AwsError::invalid_request("CreateService", error))
 }
 
 /// Creates the Cloud Map service; returns its ARN (what ECS registries name).
-pub async fn create_service(context: &Context<'_>, address: &Address, name: &str, namespace: &Ref, record_type: &str, ttl: i64, description: &str) -> Result<String, AwsError> {
+pub async fn create_service(
+    context: &Context<'_>,
+    address: &Address,
+    name: &str,
+    namespace: &Ref,
+    record_type: &str,
+    ttl: i64,
+    description: &str,
+) -> Result<String, AwsError> {
     let namespace_id = context.outputs.id(namespace)?;
     let dns_config = DnsConfig::builder()
         .routing_policy(RoutingPolicy::Multivalue)
@@ -137,12 +191,27 @@ pub async fn create_service(context: &Context<'_>, address: &Address, name: &str
         .send()
         .await
         .context("CreateService")?;
-    Ok(output.service().and_then(|service| service.arn()).ok_or_else(|| AwsError::missing("CreateService", "Service.Arn"))?.to_string())
+    Ok(output
+        .service()
+        .and_then(|service| service.arn())
+        .ok_or_else(|| AwsError::missing("CreateService", "Service.Arn"))?
+        .to_string())
 }
 
 pub async fn update_ttl(context: &Context<'_>, id: &str, record_type: &str, ttl: i64) -> Result<(), AwsError> {
-    let change = DnsConfigChange::builder().dns_records(dns_record(record_type, ttl)?).build().map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-    let output = context.aws.discovery.update_service().id(id).service(ServiceChange::builder().dns_config(change).build()).send().await.context("UpdateService")?;
+    let change = DnsConfigChange::builder()
+        .dns_records(dns_record(record_type, ttl)?)
+        .build()
+        .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
+    let output = context
+        .aws
+        .discovery
+        .update_service()
+        .id(id)
+        .service(ServiceChange::builder().dns_config(change).build())
+        .send()
+        .await
+        .context("UpdateService")?;
     if let Some(operation_id) = output.operation_id() {
         wait_for(context, &format!("updating Cloud Map service {id}"), operation_id).await?;
     }
@@ -151,14 +220,36 @@ pub async fn update_ttl(context: &Context<'_>, id: &str, record_type: &str, ttl:
 
 /// Deregisters every instance still registered (ECS has been detached first), then deletes the service.
 pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
-    let pages = context.aws.discovery.list_instances().service_id(id).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListInstances");
+    let pages = context
+        .aws
+        .discovery
+        .list_instances()
+        .service_id(id)
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("ListInstances");
     let instances: Vec<String> = match pages {
-        Ok(pages) => pages.iter().flat_map(|page| page.instances()).filter_map(|instance| instance.id().map(str::to_string)).collect(),
+        Ok(pages) => pages
+            .iter()
+            .flat_map(|page| page.instances())
+            .filter_map(|instance| instance.id().map(str::to_string))
+            .collect(),
         Err(error) if error.has_code(&["ServiceNotFound"]) => return Ok(()),
         Err(error) => return Err(error),
     };
     for instance in instances {
-        let operation_id = match context.aws.discovery.deregister_instance().service_id(id).instance_id(&instance).send().await.context("DeregisterInstance") {
+        let operation_id = match context
+            .aws
+            .discovery
+            .deregister_instance()
+            .service_id(id)
+            .instance_id(&instance)
+            .send()
+            .await
+            .context("DeregisterInstance")
+        {
             Ok(output) => output.operation_id().map(str::to_string),
             Err(error) if error.has_code(&["InstanceNotFound"]) => None,
             Err(error) => return Err(error),
@@ -167,9 +258,12 @@ pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsEr
             wait_for(context, &format!("deregistering instance {instance}"), &operation_id).await?;
         }
     }
-    retry::while_code(context.progress, &format!("Cloud Map service {id} to have no instances"), &["ResourceInUse"], || async {
-        context.aws.discovery.delete_service().id(id).send().await.context("DeleteService")
-    })
+    retry::while_code(
+        context.progress,
+        &format!("Cloud Map service {id} to have no instances"),
+        &["ResourceInUse"],
+        || async { context.aws.discovery.delete_service().id(id).send().await.context("DeleteService") },
+    )
     .await
     .or_gone(&["ServiceNotFound"])
 }
@@ -180,7 +274,10 @@ mod tests {
 
     #[test]
     fn a_short_request_id_is_kept_whole() {
-        assert_eq!(bounded_request_id("demo", &Address::Namespace, 1_700_000_000_123_456_789), "ecsnet-demo-discovery.namespace-1700000000123456789");
+        assert_eq!(
+            bounded_request_id("demo", &Address::Namespace, 1_700_000_000_123_456_789),
+            "ecsnet-demo-discovery.namespace-1700000000123456789"
+        );
     }
 
     #[test]
@@ -189,9 +286,20 @@ mod tests {
         let long = |service: &str| Address::DiscoveryService(service.into());
         let nanos = 1_700_000_000_123_456_789;
         let id = bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos);
-        assert_eq!(id, "ecsnet-a-very-long-topology-name-for-it-d221-1700000000123456789", "cut, hashed, the time whole");
+        assert_eq!(
+            id, "ecsnet-a-very-long-topology-name-for-it-d221-1700000000123456789",
+            "cut, hashed, the time whole"
+        );
         assert_eq!(id.len(), MAX_REQUEST_ID);
-        assert_ne!(bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos + 1), id, "a later create is a new request");
-        assert_ne!(bounded_request_id(topology, &long("a-service-with-a-long-name-too-2"), nanos), id, "another address is another request");
+        assert_ne!(
+            bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos + 1),
+            id,
+            "a later create is a new request"
+        );
+        assert_ne!(
+            bounded_request_id(topology, &long("a-service-with-a-long-name-too-2"), nanos),
+            id,
+            "another address is another request"
+        );
     }
 }

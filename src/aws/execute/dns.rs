@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_sdk_route53::types::{AliasTarget, Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion};
+use aws_sdk_route53::types::{
+    AliasTarget, Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Tag,
+    TagResourceType, Vpc, VpcRegion,
+};
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::observe::bare_zone_id;
@@ -16,7 +19,13 @@ use super::record_batches::{self, RecordAction, Unit, Weighed};
 use super::{retry, Context};
 
 /// Creates the private zone on the VPC; its comment, set in the create call, marks it as the topology's.
-pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, vpc_id: &str, comment: &str) -> Result<String, AwsError> {
+pub async fn create_zone(
+    context: &Context<'_>,
+    address: &Address,
+    name: &str,
+    vpc_id: &str,
+    comment: &str,
+) -> Result<String, AwsError> {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     let output = context
         .aws
@@ -29,8 +38,14 @@ pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, v
         .send()
         .await
         .context("CreateHostedZone")?;
-    let id = bare_zone_id(output.hosted_zone().map(|zone| zone.id()).ok_or_else(|| AwsError::missing("CreateHostedZone", "HostedZone"))?);
-    let tags: Vec<Tag> = context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
+    let id = bare_zone_id(
+        output
+            .hosted_zone()
+            .map(|zone| zone.id())
+            .ok_or_else(|| AwsError::missing("CreateHostedZone", "HostedZone"))?,
+    );
+    let tags: Vec<Tag> =
+        context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
     context
         .aws
         .route53
@@ -45,27 +60,62 @@ pub async fn create_zone(context: &Context<'_>, address: &Address, name: &str, v
 }
 
 pub async fn delete_zone(context: &Context<'_>, zone_id: &str) -> Result<(), AwsError> {
-    context.aws.route53.delete_hosted_zone().id(zone_id).send().await.context("DeleteHostedZone").or_gone(&["NoSuchHostedZone"])
+    context
+        .aws
+        .route53
+        .delete_hosted_zone()
+        .id(zone_id)
+        .send()
+        .await
+        .context("DeleteHostedZone")
+        .or_gone(&["NoSuchHostedZone"])
 }
 
 fn record_set(name: &str, kind: RrType, ttl: Option<i64>, values: &[String]) -> Result<ResourceRecordSet, AwsError> {
-    let records = values.iter().map(|value| ResourceRecord::builder().value(value).build()).collect::<Result<Vec<_>, _>>().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-    ResourceRecordSet::builder().name(name).r#type(kind).set_ttl(ttl).set_resource_records(Some(records)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
+    let records = values
+        .iter()
+        .map(|value| ResourceRecord::builder().value(value).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    ResourceRecordSet::builder()
+        .name(name)
+        .r#type(kind)
+        .set_ttl(ttl)
+        .set_resource_records(Some(records))
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
 fn change(action: ChangeAction, set: ResourceRecordSet) -> Result<Change, AwsError> {
-    Change::builder().action(action).resource_record_set(set).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
+    Change::builder()
+        .action(action)
+        .resource_record_set(set)
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
 fn alias_set(name: &str, dns_name: &str, zone_id: &str) -> Result<ResourceRecordSet, AwsError> {
-    let target = AliasTarget::builder().dns_name(dns_name).hosted_zone_id(zone_id).evaluate_target_health(false).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-    ResourceRecordSet::builder().name(name).r#type(RrType::A).alias_target(target).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
+    let target = AliasTarget::builder()
+        .dns_name(dns_name)
+        .hosted_zone_id(zone_id)
+        .evaluate_target_health(false)
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    ResourceRecordSet::builder()
+        .name(name)
+        .r#type(RrType::A)
+        .alias_target(target)
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
 fn delete(record: &Record) -> Result<Weighed<Change>, AwsError> {
     let (set, values) = match (&record.alias, &record.alias_zone) {
         (Some(dns_name), Some(zone_id)) => (alias_set(&record.name, dns_name, zone_id)?, vec![dns_name.clone()]),
-        _ => (record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?, record.values.clone()),
+        _ => (
+            record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?,
+            record.values.clone(),
+        ),
     };
     Ok(Weighed { action: RecordAction::Delete, values, change: change(ChangeAction::Delete, set)? })
 }
@@ -80,26 +130,48 @@ fn upsert(set: ResourceRecordSet, values: Vec<String>) -> Result<Weighed<Change>
 pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) -> Result<(), AwsError> {
     let mut zones: BTreeMap<String, Vec<Unit<Change>>> = BTreeMap::new();
     for plan_change in changes {
-        let Operation::ChangeRecords { zone, upsert: wanted, delete: deletes } = &plan_change.operation else { continue };
+        let Operation::ChangeRecords { zone, upsert: wanted, delete: deletes } = &plan_change.operation else {
+            continue;
+        };
         let mut unit = deletes.iter().map(delete).collect::<Result<Vec<_>, _>>()?;
         if let Some(spec) = wanted {
             let (dns_name, zone_id) = context.outputs.dns_name(&spec.target)?;
             let set = match spec.kind {
-                RecordKind::Cname => record_set(&spec.host, RrType::Cname, Some(spec.ttl), std::slice::from_ref(&dns_name))?,
+                RecordKind::Cname => {
+                    record_set(&spec.host, RrType::Cname, Some(spec.ttl), std::slice::from_ref(&dns_name))?
+                }
                 RecordKind::Alias => alias_set(&spec.host, &dns_name, &zone_id)?,
             };
             unit.push(upsert(set, vec![dns_name])?);
-            let marker = record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?;
+            let marker =
+                record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?;
             unit.push(upsert(marker, vec![spec.owner_value.clone()])?);
         }
         zones.entry(context.outputs.id(zone)?).or_default().push(unit);
     }
     for (zone_id, units) in zones {
         for changes in record_batches::split(units) {
-            let batch = ChangeBatch::builder().comment(format!("ecsnet topology {}", context.topology)).set_changes(Some(changes)).build().map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-            retry::while_code(context.progress, &format!("zone {zone_id} to finish its previous change"), &["PriorRequestNotComplete"], || async {
-                context.aws.route53.change_resource_record_sets().hosted_zone_id(&zone_id).change_batch(batch.clone()).send().await.context("ChangeResourceRecordSets")
-            })
+            let batch = ChangeBatch::builder()
+                .comment(format!("ecsnet topology {}", context.topology))
+                .set_changes(Some(changes))
+                .build()
+                .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+            retry::while_code(
+                context.progress,
+                &format!("zone {zone_id} to finish its previous change"),
+                &["PriorRequestNotComplete"],
+                || async {
+                    context
+                        .aws
+                        .route53
+                        .change_resource_record_sets()
+                        .hosted_zone_id(&zone_id)
+                        .change_batch(batch.clone())
+                        .send()
+                        .await
+                        .context("ChangeResourceRecordSets")
+                },
+            )
             .await
             .map(|output| {
                 if let Some(info) = output.change_info() {

@@ -1,12 +1,15 @@
 //! Updates of running ECS services: load balancers, service registries, Service Connect. ecsnet never creates or
 //! deletes ECS services.
 
-use aws_sdk_ecs::types::{AdvancedConfiguration, LoadBalancer, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService, ServiceRegistry, Tag};
+use aws_sdk_ecs::types::{
+    AdvancedConfiguration, LoadBalancer, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService,
+    ServiceRegistry, Tag,
+};
 
 use crate::aws::error::Context as _;
 use crate::aws::AwsError;
-use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::observed::EcsLoadBalancer;
+use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
 use super::Context;
@@ -23,7 +26,11 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
         let entries = specs
             .iter()
             .map(|spec| match spec {
-                EcsLoadBalancerSpec::Own { target_group, container, port } => Ok(LoadBalancer::builder().target_group_arn(context.outputs.id(target_group)?).container_name(container).container_port(*port).build()),
+                EcsLoadBalancerSpec::Own { target_group, container, port } => Ok(LoadBalancer::builder()
+                    .target_group_arn(context.outputs.id(target_group)?)
+                    .container_name(container)
+                    .container_port(*port)
+                    .build()),
                 EcsLoadBalancerSpec::Kept(entry) => Ok(kept(entry)),
             })
             .collect::<Result<Vec<_>, AwsError>>()?;
@@ -45,12 +52,24 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
     }
     match &update.connect {
         Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, .. }) => {
-            let alias = ServiceConnectClientAlias::builder().port(*port).dns_name(dns_name).build().map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-            let service = ServiceConnectService::builder().port_name(port_name).discovery_name(discovery_name).client_aliases(alias).build().map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-            request = request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build());
+            let alias = ServiceConnectClientAlias::builder()
+                .port(*port)
+                .dns_name(dns_name)
+                .build()
+                .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
+            let service = ServiceConnectService::builder()
+                .port_name(port_name)
+                .discovery_name(discovery_name)
+                .client_aliases(alias)
+                .build()
+                .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
+            request = request.service_connect_configuration(
+                ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build(),
+            );
         }
         Some(ConnectChange::Disable) => {
-            request = request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(false).build());
+            request =
+                request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(false).build());
         }
         None => {}
     }
@@ -64,7 +83,15 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
             context.aws.ecs.tag_resource().resource_arn(&update.arn).tags(tag).send().await.context("TagResource")?;
         }
         Some(ConnectChange::Disable) => {
-            context.aws.ecs.untag_resource().resource_arn(&update.arn).tag_keys(SERVICE_CONNECT_TAG).send().await.context("UntagResource")?;
+            context
+                .aws
+                .ecs
+                .untag_resource()
+                .resource_arn(&update.arn)
+                .tag_keys(SERVICE_CONNECT_TAG)
+                .send()
+                .await
+                .context("UntagResource")?;
         }
         None => {}
     }

@@ -3,14 +3,19 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, HostHeaderConditionConfig, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Matcher,
-    PathPatternConditionConfig, ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, RulePriorityPair, Tag, TargetGroupAttribute, TargetTypeEnum,
+    Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, HostHeaderConditionConfig, LoadBalancerAttribute,
+    LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Matcher, PathPatternConditionConfig, ProtocolEnum,
+    RedirectActionConfig, RedirectActionStatusCodeEnum, RuleCondition, RulePriorityPair, Tag, TargetGroupAttribute,
+    TargetTypeEnum,
 };
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
-use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, ManagedAttributes, Operation, Ref, RuleConditions, TargetGroupSpec};
+use crate::plan::{
+    Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, ManagedAttributes, Operation, Ref, RuleConditions,
+    TargetGroupSpec,
+};
 use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes};
 
 use super::{retry, Context, Created};
@@ -73,11 +78,23 @@ fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action
         DefaultSpec::Forward(group) => forward(context.outputs.id(group)?),
         DefaultSpec::FixedResponse { status, body, content_type } => Action::builder()
             .r#type(ActionTypeEnum::FixedResponse)
-            .fixed_response_config(FixedResponseActionConfig::builder().status_code(status.to_string()).set_message_body(body.clone()).content_type(content_type).build())
+            .fixed_response_config(
+                FixedResponseActionConfig::builder()
+                    .status_code(status.to_string())
+                    .set_message_body(body.clone())
+                    .content_type(content_type)
+                    .build(),
+            )
             .build(),
         DefaultSpec::Redirect { port } => Action::builder()
             .r#type(ActionTypeEnum::Redirect)
-            .redirect_config(RedirectActionConfig::builder().protocol("HTTPS").port(port.to_string()).status_code(RedirectActionStatusCodeEnum::Http301).build())
+            .redirect_config(
+                RedirectActionConfig::builder()
+                    .protocol("HTTPS")
+                    .port(port.to_string())
+                    .status_code(RedirectActionStatusCodeEnum::Http301)
+                    .build(),
+            )
             .build(),
     })
 }
@@ -101,14 +118,25 @@ async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGro
         // Back to AWS's default: off, and the cookie's duration at one day.
         Some(Stickiness::Off) => {
             list.push(attribute("stickiness.enabled", "false".into()));
-            list.push(attribute("stickiness.lb_cookie.duration_seconds", aws_defaults::STICKINESS_DURATION.to_string()));
+            list.push(attribute(
+                "stickiness.lb_cookie.duration_seconds",
+                aws_defaults::STICKINESS_DURATION.to_string(),
+            ));
         }
         Some(Stickiness::Other(_)) | None => {}
     }
     if list.is_empty() {
         return Ok(());
     }
-    context.aws.elb.modify_target_group_attributes().target_group_arn(arn).set_attributes(Some(list)).send().await.context("ModifyTargetGroupAttributes")?;
+    context
+        .aws
+        .elb
+        .modify_target_group_attributes()
+        .target_group_arn(arn)
+        .set_attributes(Some(list))
+        .send()
+        .await
+        .context("ModifyTargetGroupAttributes")?;
     Ok(())
 }
 
@@ -125,7 +153,12 @@ async fn set_attributes_tag(context: &Context<'_>, arn: &str, names: &[String]) 
 
 /// Runs `set` (a change of attributes) between the two halves of a change of the attributes tag: names join the
 /// tag before their attribute is set, and leave it after it is back at AWS's default.
-async fn with_attributes_tag<F: std::future::Future<Output = Result<(), AwsError>>>(context: &Context<'_>, arn: &str, managed: Option<&ManagedAttributes>, set: F) -> Result<(), AwsError> {
+async fn with_attributes_tag<F: std::future::Future<Output = Result<(), AwsError>>>(
+    context: &Context<'_>,
+    arn: &str,
+    managed: Option<&ManagedAttributes>,
+    set: F,
+) -> Result<(), AwsError> {
     if let Some(managed) = managed.filter(|managed| managed.during() != managed.before) {
         set_attributes_tag(context, arn, &managed.during()).await?;
     }
@@ -147,12 +180,25 @@ fn create_tags(context: &Context<'_>, address: &Address, attributes: &[&str]) ->
 }
 
 async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
-    let attribute = LoadBalancerAttribute::builder().key("idle_timeout.timeout_seconds").value(seconds.to_string()).build();
-    context.aws.elb.modify_load_balancer_attributes().load_balancer_arn(arn).attributes(attribute).send().await.context("ModifyLoadBalancerAttributes")?;
+    let attribute =
+        LoadBalancerAttribute::builder().key("idle_timeout.timeout_seconds").value(seconds.to_string()).build();
+    context
+        .aws
+        .elb
+        .modify_load_balancer_attributes()
+        .load_balancer_arn(arn)
+        .attributes(attribute)
+        .send()
+        .await
+        .context("ModifyLoadBalancerAttributes")?;
     Ok(())
 }
 
-pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec: &LoadBalancerSpec) -> Result<Created, AwsError> {
+pub async fn create_load_balancer(
+    context: &Context<'_>,
+    address: &Address,
+    spec: &LoadBalancerSpec,
+) -> Result<Created, AwsError> {
     let security_group = context.outputs.id(&spec.security_group)?;
     let codes = retry::codes_for_new(&[(&spec.security_group, "InvalidSecurityGroup")]);
     let output = retry::until_visible(context.progress, &sees_new(address), &codes, || async {
@@ -165,22 +211,42 @@ pub async fn create_load_balancer(context: &Context<'_>, address: &Address, spec
             .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
             .set_subnets(Some(spec.subnet_ids.clone()))
             .security_groups(&security_group)
-            .set_tags(Some(create_tags(context, address, if spec.idle_timeout.is_some() { &["idle_timeout"][..] } else { &[] })))
+            .set_tags(Some(create_tags(
+                context,
+                address,
+                if spec.idle_timeout.is_some() { &["idle_timeout"][..] } else { &[] },
+            )))
             .send()
             .await
             .context("CreateLoadBalancer")
     })
     .await?;
-    let load_balancer = output.load_balancers().first().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancers"))?;
-    let arn = load_balancer.load_balancer_arn().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?.to_string();
+    let load_balancer =
+        output.load_balancers().first().ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancers"))?;
+    let arn = load_balancer
+        .load_balancer_arn()
+        .ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?
+        .to_string();
     if let Some(seconds) = spec.idle_timeout {
-        retry::until_visible(context.progress, &sees_new(address), &["LoadBalancerNotFound"], || set_idle_timeout(context, &arn, seconds)).await?;
+        retry::until_visible(context.progress, &sees_new(address), &["LoadBalancerNotFound"], || {
+            set_idle_timeout(context, &arn, seconds)
+        })
+        .await?;
     }
-    let dns_name = load_balancer.dns_name().map(|name| (name.to_string(), load_balancer.canonical_hosted_zone_id().unwrap_or_default().to_string()));
+    let dns_name = load_balancer
+        .dns_name()
+        .map(|name| (name.to_string(), load_balancer.canonical_hosted_zone_id().unwrap_or_default().to_string()));
     Ok(Created { id: arn, dns_name })
 }
 
-pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: Option<&[String]>, security_groups: Option<&[Ref]>, idle_timeout: Option<i64>, managed: Option<&ManagedAttributes>) -> Result<(), AwsError> {
+pub async fn update_load_balancer(
+    context: &Context<'_>,
+    arn: &str,
+    subnet_ids: Option<&[String]>,
+    security_groups: Option<&[Ref]>,
+    idle_timeout: Option<i64>,
+    managed: Option<&ManagedAttributes>,
+) -> Result<(), AwsError> {
     with_attributes_tag(context, arn, managed, async {
         match idle_timeout {
             Some(seconds) => set_idle_timeout(context, arn, seconds).await,
@@ -189,14 +255,36 @@ pub async fn update_load_balancer(context: &Context<'_>, arn: &str, subnet_ids: 
     })
     .await?;
     if let Some(subnet_ids) = subnet_ids {
-        context.aws.elb.set_subnets().load_balancer_arn(arn).set_subnets(Some(subnet_ids.to_vec())).send().await.context("SetSubnets")?;
+        context
+            .aws
+            .elb
+            .set_subnets()
+            .load_balancer_arn(arn)
+            .set_subnets(Some(subnet_ids.to_vec()))
+            .send()
+            .await
+            .context("SetSubnets")?;
     }
     if let Some(groups) = security_groups {
         let ids = groups.iter().map(|group| context.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
-        let codes = retry::codes_for_new(&groups.iter().map(|group| (group, "InvalidSecurityGroup")).collect::<Vec<_>>());
-        retry::until_visible(context.progress, &format!("load balancer {arn} to see its new security group"), &codes, || async {
-            context.aws.elb.set_security_groups().load_balancer_arn(arn).set_security_groups(Some(ids.clone())).send().await.context("SetSecurityGroups")
-        })
+        let codes =
+            retry::codes_for_new(&groups.iter().map(|group| (group, "InvalidSecurityGroup")).collect::<Vec<_>>());
+        retry::until_visible(
+            context.progress,
+            &format!("load balancer {arn} to see its new security group"),
+            &codes,
+            || async {
+                context
+                    .aws
+                    .elb
+                    .set_security_groups()
+                    .load_balancer_arn(arn)
+                    .set_security_groups(Some(ids.clone()))
+                    .send()
+                    .await
+                    .context("SetSecurityGroups")
+            },
+        )
         .await?;
     }
     Ok(())
@@ -208,16 +296,30 @@ pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<()
     let started = Instant::now();
     let mut delay = Duration::from_millis(500);
     loop {
-        let described = context.aws.elb.describe_load_balancers().load_balancer_arns(arn).send().await.context("DescribeLoadBalancers");
+        let described = context
+            .aws
+            .elb
+            .describe_load_balancers()
+            .load_balancer_arns(arn)
+            .send()
+            .await
+            .context("DescribeLoadBalancers");
         match described {
             Err(error) if error.has_code(&["LoadBalancerNotFound"]) => return Ok(()),
             Err(error) => return Err(error),
             Ok(output) if output.load_balancers().is_empty() => return Ok(()),
             Ok(_) if started.elapsed() > LOAD_BALANCER_GONE_TIMEOUT => {
-                return Err(AwsError { operation: "DeleteLoadBalancer", code: None, message: format!("{arn} was still listed after {} s", started.elapsed().as_secs()) });
+                return Err(AwsError {
+                    operation: "DeleteLoadBalancer",
+                    code: None,
+                    message: format!("{arn} was still listed after {} s", started.elapsed().as_secs()),
+                });
             }
             Ok(_) => {
-                context.progress.report(&format!("waiting for load balancer {arn} to be deleted ({} s so far)", started.elapsed().as_secs()));
+                context.progress.report(&format!(
+                    "waiting for load balancer {arn} to be deleted ({} s so far)",
+                    started.elapsed().as_secs()
+                ));
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(10));
             }
@@ -225,7 +327,11 @@ pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<()
     }
 }
 
-pub async fn create_target_group(context: &Context<'_>, address: &Address, spec: &TargetGroupSpec) -> Result<String, AwsError> {
+pub async fn create_target_group(
+    context: &Context<'_>,
+    address: &Address,
+    spec: &TargetGroupSpec,
+) -> Result<String, AwsError> {
     let health = &spec.health_check;
     let request = context
         .aws
@@ -243,12 +349,22 @@ pub async fn create_target_group(context: &Context<'_>, address: &Address, spec:
         .await
         .context("CreateTargetGroup")?;
     let group = output.target_groups().first().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroups"))?;
-    let arn = group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
-    retry::until_visible(context.progress, &sees_new(address), &["TargetGroupNotFound"], || set_attributes(context, &arn, &spec.attributes)).await?;
+    let arn =
+        group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
+    retry::until_visible(context.progress, &sees_new(address), &["TargetGroupNotFound"], || {
+        set_attributes(context, &arn, &spec.attributes)
+    })
+    .await?;
     Ok(arn)
 }
 
-pub async fn update_target_group(context: &Context<'_>, arn: &str, health: Option<&HealthCheck>, attributes: Option<&TargetGroupAttributes>, managed: Option<&ManagedAttributes>) -> Result<(), AwsError> {
+pub async fn update_target_group(
+    context: &Context<'_>,
+    arn: &str,
+    health: Option<&HealthCheck>,
+    attributes: Option<&TargetGroupAttributes>,
+    managed: Option<&ManagedAttributes>,
+) -> Result<(), AwsError> {
     if let Some(health) = health {
         update_health_check(context, arn, health).await?;
     }
@@ -269,17 +385,34 @@ async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCh
 
 /// Deletes a target group, waiting while a listener or rule AWS has not yet let go still uses it.
 pub async fn delete_target_group(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
-    let result = retry::while_code(context.progress, &format!("target group {arn} to be free"), &["ResourceInUse"], || async {
-        context.aws.elb.delete_target_group().target_group_arn(arn).send().await.map(|_| ()).context("DeleteTargetGroup")
-    })
-    .await;
+    let result =
+        retry::while_code(context.progress, &format!("target group {arn} to be free"), &["ResourceInUse"], || async {
+            context
+                .aws
+                .elb
+                .delete_target_group()
+                .target_group_arn(arn)
+                .send()
+                .await
+                .map(|_| ())
+                .context("DeleteTargetGroup")
+        })
+        .await;
     result.or_gone(&["TargetGroupNotFound"])
 }
 
-pub async fn create_listener(context: &Context<'_>, address: &Address, load_balancer: &Ref, spec: &ListenerSpec) -> Result<String, AwsError> {
+pub async fn create_listener(
+    context: &Context<'_>,
+    address: &Address,
+    load_balancer: &Ref,
+    spec: &ListenerSpec,
+) -> Result<String, AwsError> {
     let load_balancer_arn = context.outputs.id(load_balancer)?;
     let default = default_action(context, &spec.default)?;
-    let codes = retry::codes_for_new(&[(load_balancer, "LoadBalancerNotFound"), (default_group(&spec.default), "TargetGroupNotFound")]);
+    let codes = retry::codes_for_new(&[
+        (load_balancer, "LoadBalancerNotFound"),
+        (default_group(&spec.default), "TargetGroupNotFound"),
+    ]);
     let output = retry::until_visible(context.progress, &sees_new(address), &codes, || {
         let mut request = context
             .aws
@@ -306,25 +439,47 @@ pub async fn create_listener(context: &Context<'_>, address: &Address, load_bala
 pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
     let default = default_action(context, &spec.default)?;
     let codes = retry::codes_for_new(&[(default_group(&spec.default), "TargetGroupNotFound")]);
-    retry::until_visible(context.progress, &format!("listener {arn} to see what this apply just created"), &codes, || {
-        let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
-        if tls {
-            request = request.protocol(ProtocolEnum::from(spec.protocol.as_aws())).set_ssl_policy(spec.ssl_policy.clone());
-            if let Some(certificate) = &spec.certificate_arn {
-                request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+    retry::until_visible(
+        context.progress,
+        &format!("listener {arn} to see what this apply just created"),
+        &codes,
+        || {
+            let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
+            if tls {
+                request = request
+                    .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
+                    .set_ssl_policy(spec.ssl_policy.clone());
+                if let Some(certificate) = &spec.certificate_arn {
+                    request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+                }
             }
-        }
-        async { request.send().await.context("ModifyListener") }
-    })
+            async { request.send().await.context("ModifyListener") }
+        },
+    )
     .await?;
     Ok(())
 }
 
 pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
-    context.aws.elb.delete_listener().listener_arn(arn).send().await.context("DeleteListener").or_gone(&["ListenerNotFound"])
+    context
+        .aws
+        .elb
+        .delete_listener()
+        .listener_arn(arn)
+        .send()
+        .await
+        .context("DeleteListener")
+        .or_gone(&["ListenerNotFound"])
 }
 
-pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Ref, priority: u32, rule: &RuleConditions, target_group: &Ref) -> Result<(), AwsError> {
+pub async fn create_rule(
+    context: &Context<'_>,
+    address: &Address,
+    listener: &Ref,
+    priority: u32,
+    rule: &RuleConditions,
+    target_group: &Ref,
+) -> Result<(), AwsError> {
     let (listener_arn, group_arn) = (context.outputs.id(listener)?, context.outputs.id(target_group)?);
     let codes = retry::codes_for_new(&[(listener, "ListenerNotFound"), (target_group, "TargetGroupNotFound")]);
     retry::until_visible(context.progress, &sees_new(address), &codes, || async {
@@ -350,20 +505,29 @@ pub async fn create_rule(context: &Context<'_>, address: &Address, listener: &Re
 pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Result<(), AwsError> {
     let mut moves = Vec::new();
     for update in updates {
-        let Operation::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else { continue };
+        let Operation::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else {
+            continue;
+        };
         if new_conditions.is_some() || target_group.is_some() {
             let group_arn = target_group.as_ref().map(|group| context.outputs.id(group)).transpose()?;
-            let codes = retry::codes_for_new(&target_group.iter().map(|group| (group, "TargetGroupNotFound")).collect::<Vec<_>>());
-            retry::until_visible(context.progress, &format!("rule {arn} to see what this apply just created"), &codes, || {
-                let mut request = context.aws.elb.modify_rule().rule_arn(arn);
-                if let Some(rule) = new_conditions {
-                    request = request.set_conditions(Some(conditions(rule)));
-                }
-                if let Some(group_arn) = &group_arn {
-                    request = request.actions(forward(group_arn.clone()));
-                }
-                async { request.send().await.context("ModifyRule") }
-            })
+            let codes = retry::codes_for_new(
+                &target_group.iter().map(|group| (group, "TargetGroupNotFound")).collect::<Vec<_>>(),
+            );
+            retry::until_visible(
+                context.progress,
+                &format!("rule {arn} to see what this apply just created"),
+                &codes,
+                || {
+                    let mut request = context.aws.elb.modify_rule().rule_arn(arn);
+                    if let Some(rule) = new_conditions {
+                        request = request.set_conditions(Some(conditions(rule)));
+                    }
+                    if let Some(group_arn) = &group_arn {
+                        request = request.actions(forward(group_arn.clone()));
+                    }
+                    async { request.send().await.context("ModifyRule") }
+                },
+            )
             .await?;
         }
         if let Some(priority) = priority {
@@ -374,16 +538,46 @@ pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Re
         return Ok(());
     }
     // One call: AWS checks the new order as a whole, so rules can trade places.
-    let pairs = |moves: &[(String, u32)]| moves.iter().map(|(arn, priority)| RulePriorityPair::builder().rule_arn(arn).priority(*priority as i32).build()).collect::<Vec<_>>();
-    let direct = context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs(&moves))).send().await.context("SetRulePriorities");
+    let pairs = |moves: &[(String, u32)]| {
+        moves
+            .iter()
+            .map(|(arn, priority)| RulePriorityPair::builder().rule_arn(arn).priority(*priority as i32).build())
+            .collect::<Vec<_>>()
+    };
+    let direct = context
+        .aws
+        .elb
+        .set_rule_priorities()
+        .set_rule_priorities(Some(pairs(&moves)))
+        .send()
+        .await
+        .context("SetRulePriorities");
     match direct {
         Ok(_) => {}
         // An implementation that checks each move against the old order (the emulator does) refuses a swap:
         // park the rules at free priorities at the top of the range, then set the new order.
         Err(error) if error.has_code(&["PriorityInUse"]) && moves.len() > 1 => {
-            let parked: Vec<(String, u32)> = moves.iter().enumerate().map(|(index, (arn, _))| (arn.clone(), PARKING_PRIORITY - index as u32)).collect();
-            context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs(&parked))).send().await.context("SetRulePriorities")?;
-            context.aws.elb.set_rule_priorities().set_rule_priorities(Some(pairs(&moves))).send().await.context("SetRulePriorities")?;
+            let parked: Vec<(String, u32)> = moves
+                .iter()
+                .enumerate()
+                .map(|(index, (arn, _))| (arn.clone(), PARKING_PRIORITY - index as u32))
+                .collect();
+            context
+                .aws
+                .elb
+                .set_rule_priorities()
+                .set_rule_priorities(Some(pairs(&parked)))
+                .send()
+                .await
+                .context("SetRulePriorities")?;
+            context
+                .aws
+                .elb
+                .set_rule_priorities()
+                .set_rule_priorities(Some(pairs(&moves)))
+                .send()
+                .await
+                .context("SetRulePriorities")?;
         }
         Err(error) => return Err(error),
     }

@@ -74,7 +74,9 @@ impl Outputs {
     pub fn dns_name(&self, target: &RecordTarget) -> Result<(String, String), AwsError> {
         match target {
             RecordTarget::Known { dns_name, zone_id } => Ok((dns_name.clone(), zone_id.clone())),
-            RecordTarget::Of(address) => self.get(address)?.dns_name.ok_or_else(|| AwsError::missing("CreateLoadBalancer", "DNSName")),
+            RecordTarget::Of(address) => {
+                self.get(address)?.dns_name.ok_or_else(|| AwsError::missing("CreateLoadBalancer", "DNSName"))
+            }
         }
     }
 }
@@ -124,7 +126,9 @@ impl ExecutionFailure {
 impl fmt::Display for ExecutionFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.stopped {
-            Some(reason) => write!(f, "{reason} after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
+            Some(reason) => {
+                write!(f, "{reason} after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?
+            }
             None => write!(f, "stopped after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
         }
         for (step, error) in &self.failed {
@@ -134,7 +138,12 @@ impl fmt::Display for ExecutionFailure {
             write!(f, "\ndone: {}", self.done.join(", "))?;
         }
         if !self.abandoned.is_empty() {
-            write!(f, "\nstill under way {} s after the stop, abandoned (each may or may not have taken effect): {}", IN_FLIGHT_BOUND.as_secs(), self.abandoned.join(", "))?;
+            write!(
+                f,
+                "\nstill under way {} s after the stop, abandoned (each may or may not have taken effect): {}",
+                IN_FLIGHT_BOUND.as_secs(),
+                self.abandoned.join(", ")
+            )?;
         }
         if !self.not_started.is_empty() {
             write!(f, "\nnot started: {}", self.not_started.join(", "))?;
@@ -155,7 +164,12 @@ enum State {
 type StepFuture<'a> = Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + 'a>>;
 
 /// Runs every step of `plan`, until a step fails or `stop` is asked for.
-pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Stop) -> Result<ExecutionReport, ExecutionFailure> {
+pub async fn execute(
+    aws: &Aws,
+    plan: &Plan,
+    progress: &dyn Progress,
+    stop: &Stop,
+) -> Result<ExecutionReport, ExecutionFailure> {
     let started = Instant::now();
     let steps = schedule(plan);
     let services: Vec<Option<Service>> = steps.iter().map(|step| service_of(plan, step)).collect();
@@ -171,7 +185,9 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
         let stopping = stop.reason();
         if failed.is_empty() && stopping.is_none() {
             for index in 0..steps.len() {
-                if states[index] != State::Pending || !steps[index].after.iter().all(|&before| states[before] == State::Done) {
+                if states[index] != State::Pending
+                    || !steps[index].after.iter().all(|&before| states[before] == State::Done)
+                {
                     continue;
                 }
                 if let Some(service) = services[index] {
@@ -190,7 +206,11 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
         if let (Some(reason), None) = (&stopping, deadline) {
             deadline = Some(Instant::now() + IN_FLIGHT_BOUND);
             if !running.is_empty() {
-                progress.report(&format!("{reason}: waiting up to {} s for the {} step(s) under way", IN_FLIGHT_BOUND.as_secs(), running.len()));
+                progress.report(&format!(
+                    "{reason}: waiting up to {} s for the {} step(s) under way",
+                    IN_FLIGHT_BOUND.as_secs(),
+                    running.len()
+                ));
             }
         }
         let next = match deadline {
@@ -226,8 +246,19 @@ pub async fn execute(aws: &Aws, plan: &Plan, progress: &dyn Progress, stop: &Sto
     if failed.is_empty() && stopped.is_none() {
         return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
-    let labels = |wanted: State| (0..steps.len()).filter(|&index| states[index] == wanted).map(|index| label(plan, &steps[index])).collect::<Vec<_>>();
-    Err(ExecutionFailure { failed, done: labels(State::Done), not_started: labels(State::Pending), stopped, abandoned: labels(State::Running) })
+    let labels = |wanted: State| {
+        (0..steps.len())
+            .filter(|&index| states[index] == wanted)
+            .map(|index| label(plan, &steps[index]))
+            .collect::<Vec<_>>()
+    };
+    Err(ExecutionFailure {
+        failed,
+        done: labels(State::Done),
+        not_started: labels(State::Pending),
+        stopped,
+        abandoned: labels(State::Running),
+    })
 }
 
 /// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.
@@ -241,7 +272,10 @@ fn service_of(plan: &Plan, step: &Step) -> Option<Service> {
 
 fn service_of_operation(operation: &Operation) -> Option<Service> {
     Some(match operation {
-        Operation::CreateSecurityGroup { .. } | Operation::UpdateSecurityGroupRules { .. } | Operation::DeleteSecurityGroup { .. } | Operation::SetIngress { .. } => Service::Ec2,
+        Operation::CreateSecurityGroup { .. }
+        | Operation::UpdateSecurityGroupRules { .. }
+        | Operation::DeleteSecurityGroup { .. }
+        | Operation::SetIngress { .. } => Service::Ec2,
         Operation::CreateLoadBalancer(_)
         | Operation::ReplaceLoadBalancer { .. }
         | Operation::UpdateLoadBalancer { .. }
@@ -256,7 +290,9 @@ fn service_of_operation(operation: &Operation) -> Option<Service> {
         | Operation::CreateRule { .. }
         | Operation::UpdateRule { .. }
         | Operation::DeleteRule { .. } => Service::LoadBalancing,
-        Operation::CreateHostedZone { .. } | Operation::DeleteHostedZone { .. } | Operation::ChangeRecords { .. } => Service::Route53,
+        Operation::CreateHostedZone { .. } | Operation::DeleteHostedZone { .. } | Operation::ChangeRecords { .. } => {
+            Service::Route53
+        }
         Operation::CreateNamespace { .. }
         | Operation::DeleteNamespace { .. }
         | Operation::CreateDiscoveryService { .. }
@@ -272,8 +308,12 @@ fn label(plan: &Plan, step: &Step) -> String {
     let describe = |change: &Change| format!("{} {}", verb(change.action), change.address);
     match &step.work {
         Work::Change(index) => describe(&plan.changes[*index]),
-        Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => format!("delete the replaced {}", plan.changes[*index].address),
-        Work::Records(indices) | Work::Rules(indices) => indices.iter().map(|&index| describe(&plan.changes[index])).collect::<Vec<_>>().join(", "),
+        Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => {
+            format!("delete the replaced {}", plan.changes[*index].address)
+        }
+        Work::Records(indices) | Work::Rules(indices) => {
+            indices.iter().map(|&index| describe(&plan.changes[index])).collect::<Vec<_>>().join(", ")
+        }
     }
 }
 
@@ -293,15 +333,24 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
     match &step.work {
         Work::Change(index) => run_change(context, &plan.changes[*index]).await?,
         Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
-            Operation::ReplaceTargetGroup { old_arn, .. } => load_balancing::delete_target_group(context, old_arn).await?,
+            Operation::ReplaceTargetGroup { old_arn, .. } => {
+                load_balancing::delete_target_group(context, old_arn).await?
+            }
             other => unreachable!("a retire step follows a target group replace, not {other:?}"),
         },
         Work::RetireLoadBalancer(index) => match &plan.changes[*index].operation {
-            Operation::ReplaceLoadBalancer { old_arn, .. } => load_balancing::delete_load_balancer(context, old_arn).await?,
+            Operation::ReplaceLoadBalancer { old_arn, .. } => {
+                load_balancing::delete_load_balancer(context, old_arn).await?
+            }
             other => unreachable!("a retire step follows a load balancer replace, not {other:?}"),
         },
-        Work::Records(indices) => dns::change_records(context, indices.iter().map(|&index| &plan.changes[index]).collect()).await?,
-        Work::Rules(indices) => load_balancing::update_rules(context, indices.iter().map(|&index| &plan.changes[index].operation).collect()).await?,
+        Work::Records(indices) => {
+            dns::change_records(context, indices.iter().map(|&index| &plan.changes[index]).collect()).await?
+        }
+        Work::Rules(indices) => {
+            load_balancing::update_rules(context, indices.iter().map(|&index| &plan.changes[index].operation).collect())
+                .await?
+        }
     }
     tracing::debug!(step = %label, elapsed_ms = started.elapsed().as_millis() as u64, "step finished");
     Ok(())
@@ -318,9 +367,13 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             let id = security_groups::create(context, address, name, description, vpc_id, rules).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => security_groups::update_rules(context, address, group_id, authorize, revoke).await?,
+        Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
+            security_groups::update_rules(context, address, group_id, authorize, revoke).await?
+        }
         Operation::DeleteSecurityGroup { group_id } => security_groups::delete(context, group_id).await?,
-        Operation::SetIngress { revoke, authorize } => security_groups::set_ingress(context, address, revoke, authorize.as_ref()).await?,
+        Operation::SetIngress { revoke, authorize } => {
+            security_groups::set_ingress(context, address, revoke, authorize.as_ref()).await?
+        }
         Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
             let created = load_balancing::create_load_balancer(context, address, spec).await?;
             context.started.record(|started| {
@@ -329,7 +382,15 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             context.outputs.record(address, created);
         }
         Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
-            load_balancing::update_load_balancer(context, arn, subnet_ids.as_deref(), security_groups.as_deref(), *idle_timeout, managed.as_ref()).await?
+            load_balancing::update_load_balancer(
+                context,
+                arn,
+                subnet_ids.as_deref(),
+                security_groups.as_deref(),
+                *idle_timeout,
+                managed.as_ref(),
+            )
+            .await?
         }
         Operation::DeleteLoadBalancer { arn } => load_balancing::delete_load_balancer(context, arn).await?,
         Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
@@ -337,14 +398,23 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
             context.outputs.record(address, Created { id, dns_name: None });
         }
         Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
-            load_balancing::update_target_group(context, arn, health_check.as_ref(), attributes.as_ref(), managed.as_ref()).await?
+            load_balancing::update_target_group(
+                context,
+                arn,
+                health_check.as_ref(),
+                attributes.as_ref(),
+                managed.as_ref(),
+            )
+            .await?
         }
         Operation::DeleteTargetGroup { arn } => load_balancing::delete_target_group(context, arn).await?,
         Operation::CreateListener { load_balancer, spec } => {
             let id = load_balancing::create_listener(context, address, load_balancer, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateListener { arn, spec, tls } => load_balancing::update_listener(context, arn, spec, *tls).await?,
+        Operation::UpdateListener { arn, spec, tls } => {
+            load_balancing::update_listener(context, arn, spec, *tls).await?
+        }
         Operation::DeleteListener { arn } => load_balancing::delete_listener(context, arn).await?,
         Operation::CreateRule { listener, priority, conditions, target_group } => {
             load_balancing::create_rule(context, address, listener, *priority, conditions, target_group).await?;
@@ -363,10 +433,13 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
         }
         Operation::DeleteNamespace { id } => discovery::delete_namespace(context, id).await?,
         Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
-            let arn = discovery::create_service(context, address, name, namespace, record_type, *ttl, description).await?;
+            let arn =
+                discovery::create_service(context, address, name, namespace, record_type, *ttl, description).await?;
             context.outputs.record(address, Created { id: arn, dns_name: None });
         }
-        Operation::UpdateDiscoveryTtl { id, record_type, ttl } => discovery::update_ttl(context, id, record_type, *ttl).await?,
+        Operation::UpdateDiscoveryTtl { id, record_type, ttl } => {
+            discovery::update_ttl(context, id, record_type, *ttl).await?
+        }
         Operation::DeleteDiscoveryService { id } => discovery::delete_service(context, id).await?,
         Operation::UpdateEcsService(update) => ecs::update(context, update).await?,
         Operation::RemovedWithParent => {}

@@ -53,7 +53,8 @@ pub type Unit<T> = Vec<Weighed<T>>;
 /// be one another unit writes), then the others, each in the order given; a request is filled while both limits
 /// allow. A unit too large for any request goes alone (AWS then says why).
 pub fn split<T>(units: Vec<Unit<T>>) -> Vec<Vec<T>> {
-    let (deletes, writes): (Vec<Unit<T>>, Vec<Unit<T>>) = units.into_iter().partition(|unit| unit.iter().all(|change| change.action == RecordAction::Delete));
+    let (deletes, writes): (Vec<Unit<T>>, Vec<Unit<T>>) =
+        units.into_iter().partition(|unit| unit.iter().all(|change| change.action == RecordAction::Delete));
     let mut batches: Vec<Vec<T>> = Vec::new();
     let (mut elements, mut characters) = (0, 0);
     for unit in deletes.into_iter().chain(writes) {
@@ -90,7 +91,9 @@ mod tests {
     fn service(index: usize) -> Unit<String> {
         let host = format!("service-{index}.in.example.com");
         let balancer = "internal-demo-alb-1234567890.us-east-1.elb.amazonaws.com";
-        let marker = format!("\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.service-{index}.dns_record.{host}\"");
+        let marker = format!(
+            "\"heritage=ecsnet,ecsnet/topology=demo,ecsnet/address=service.service-{index}.dns_record.{host}\""
+        );
         vec![upsert(&host, balancer), upsert(&format!("_ecsnet.{host}"), &marker)]
     }
 
@@ -105,30 +108,49 @@ mod tests {
         assert_eq!(per_unit, 2 * (56 + 107), "an UPSERT counts each character twice");
         let batches = split(units);
         assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [194, 6], "97 services fit in 32,000 characters");
-        assert_eq!((batches[0][0].as_str(), batches[0][1].as_str()), ("UPSERT service-0.in.example.com", "UPSERT _ecsnet.service-0.in.example.com"));
+        assert_eq!(
+            (batches[0][0].as_str(), batches[0][1].as_str()),
+            ("UPSERT service-0.in.example.com", "UPSERT _ecsnet.service-0.in.example.com")
+        );
     }
 
     #[test]
     fn every_request_keeps_within_both_limits_and_a_record_beside_its_marker() {
         // Short values: the element limit binds first (4 elements a service, 250 services a request).
-        let units: Vec<Unit<String>> = (0..600).map(|index| vec![upsert(&format!("s{index}"), "x"), upsert(&format!("_ecsnet.s{index}"), "y")]).collect();
+        let units: Vec<Unit<String>> = (0..600)
+            .map(|index| vec![upsert(&format!("s{index}"), "x"), upsert(&format!("_ecsnet.s{index}"), "y")])
+            .collect();
         let batches = split(units);
         assert_eq!(batches.iter().map(Vec::len).collect::<Vec<_>>(), [500, 500, 200]);
         for batch in &batches {
             for pair in batch.chunks(2) {
-                assert_eq!(pair[1], pair[0].replace("UPSERT ", "UPSERT _ecsnet."), "a record and its marker in one request");
+                assert_eq!(
+                    pair[1],
+                    pair[0].replace("UPSERT ", "UPSERT _ecsnet."),
+                    "a record and its marker in one request"
+                );
             }
         }
     }
 
     #[test]
     fn deletes_go_first_and_a_unit_keeps_its_own_order() {
-        let moved = vec![delete("a.in.example.com", "old-alb"), upsert("a.in.example.com", "new-alb"), upsert("_ecsnet.a.in.example.com", "marker")];
+        let moved = vec![
+            delete("a.in.example.com", "old-alb"),
+            upsert("a.in.example.com", "new-alb"),
+            upsert("_ecsnet.a.in.example.com", "marker"),
+        ];
         let removed = vec![delete("_ecsnet.b.in.example.com", "marker"), delete("b.in.example.com", "old-alb")];
         let batches = split(vec![moved, removed]);
         assert_eq!(
             batches,
-            [["DELETE _ecsnet.b.in.example.com", "DELETE b.in.example.com", "DELETE a.in.example.com", "UPSERT a.in.example.com", "UPSERT _ecsnet.a.in.example.com"]]
+            [[
+                "DELETE _ecsnet.b.in.example.com",
+                "DELETE b.in.example.com",
+                "DELETE a.in.example.com",
+                "UPSERT a.in.example.com",
+                "UPSERT _ecsnet.a.in.example.com"
+            ]]
         );
     }
 

@@ -21,16 +21,29 @@ pub struct Patience {
 }
 
 /// A dependency clearing: a deleted load balancer's network interfaces linger for minutes.
-pub const DEPENDENCY: Patience = Patience { bound: Duration::from_secs(600), first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(20) };
+pub const DEPENDENCY: Patience = Patience {
+    bound: Duration::from_secs(600),
+    first_delay: Duration::from_secs(1),
+    max_delay: Duration::from_secs(20),
+};
 
 /// A resource this apply just created becoming visible to the next call. EC2 documents it
 /// (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html: InvalidGroup.NotFound right after
 /// CreateSecurityGroup) and advises backing off from a couple of seconds up to a few minutes; ELBv2 answers
 /// LoadBalancerNotFound, TargetGroupNotFound or ListenerNotFound the same way. Usually seconds.
-pub const NEW_RESOURCE: Patience = Patience { bound: Duration::from_secs(300), first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(15) };
+pub const NEW_RESOURCE: Patience = Patience {
+    bound: Duration::from_secs(300),
+    first_delay: Duration::from_secs(1),
+    max_delay: Duration::from_secs(15),
+};
 
 /// Calls `attempt` until it succeeds, fails with a code not in `retry_on`, or `DEPENDENCY`'s bound passes.
-pub async fn while_code<T, F, Fut>(progress: &dyn Progress, what: &str, retry_on: &[&str], attempt: F) -> Result<T, AwsError>
+pub async fn while_code<T, F, Fut>(
+    progress: &dyn Progress,
+    what: &str,
+    retry_on: &[&str],
+    attempt: F,
+) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
@@ -40,7 +53,12 @@ where
 
 /// Calls `attempt` until what this apply just created is visible to it: while it fails with a code in
 /// `retry_on` (a NotFound for a new ID), within `NEW_RESOURCE`'s bound. An empty `retry_on` calls it once.
-pub async fn until_visible<T, F, Fut>(progress: &dyn Progress, what: &str, retry_on: &[&str], attempt: F) -> Result<T, AwsError>
+pub async fn until_visible<T, F, Fut>(
+    progress: &dyn Progress,
+    what: &str,
+    retry_on: &[&str],
+    attempt: F,
+) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
@@ -51,13 +69,20 @@ where
 /// The NotFound codes worth waiting out for a call that uses these references: only those of resources created
 /// earlier in this apply (`Ref::Of`). A known ID that is not found is gone, and waiting would not bring it back.
 pub fn codes_for_new<'a>(references: &[(&Ref, &'a str)]) -> Vec<&'a str> {
-    let mut codes: Vec<&str> = references.iter().filter(|(reference, _)| matches!(reference, Ref::Of(_))).map(|(_, code)| *code).collect();
+    let mut codes: Vec<&str> =
+        references.iter().filter(|(reference, _)| matches!(reference, Ref::Of(_))).map(|(_, code)| *code).collect();
     codes.dedup();
     codes
 }
 
 /// Calls `attempt` until it succeeds, fails with a code not in `retry_on`, or `patience`'s bound passes.
-pub async fn with_patience<T, F, Fut>(patience: Patience, progress: &dyn Progress, what: &str, retry_on: &[&str], mut attempt: F) -> Result<T, AwsError>
+pub async fn with_patience<T, F, Fut>(
+    patience: Patience,
+    progress: &dyn Progress,
+    what: &str,
+    retry_on: &[&str],
+    mut attempt: F,
+) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
@@ -98,7 +123,9 @@ mod tests {
     fn answer(code: Option<&str>) -> Result<(), AwsError> {
         match code {
             None => Ok(()),
-            Some(code) => Err(AwsError { operation: "DeleteSecurityGroup", code: Some(code.into()), message: "in use".into() }),
+            Some(code) => {
+                Err(AwsError { operation: "DeleteSecurityGroup", code: Some(code.into()), message: "in use".into() })
+            }
         }
     }
 
@@ -108,19 +135,25 @@ mod tests {
         let answers = Mutex::new(vec![None, Some("DependencyViolation")]);
         let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || {
             let next = answers.lock().unwrap().pop().flatten();
-            async move { answer(next.as_deref()) }
+            async move { answer(next) }
         })
         .await;
         assert!(result.is_ok());
         let reports = progress.0.lock().unwrap();
         assert_eq!(reports.len(), 1);
-        assert!(reports[0].starts_with("waiting for sg-1 to be free: DependencyViolation (0 s so far, next try in 1 s)"), "{reports:?}");
+        assert!(
+            reports[0].starts_with("waiting for sg-1 to be free: DependencyViolation (0 s so far, next try in 1 s)"),
+            "{reports:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn any_other_error_stops_at_once() {
         let progress = Recorded(Mutex::new(Vec::new()));
-        let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || async { answer(Some("UnauthorizedOperation")) }).await;
+        let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || async {
+            answer(Some("UnauthorizedOperation"))
+        })
+        .await;
         assert_eq!(result.unwrap_err().code.as_deref(), Some("UnauthorizedOperation"));
         assert!(progress.0.lock().unwrap().is_empty());
     }
@@ -134,16 +167,17 @@ mod tests {
         let progress = Recorded(Mutex::new(Vec::new()));
         let started = Instant::now();
         let answers = Mutex::new(vec![None, Some("InvalidGroup.NotFound"), Some("InvalidGroup.NotFound")]);
-        let result = until_visible(&progress, "the new security group sg-1 to be visible", &["InvalidGroup.NotFound"], || {
-            let next = answers.lock().unwrap().pop().flatten();
-            async move {
-                match next {
-                    Some(code) => not_found("RevokeSecurityGroupEgress", code),
-                    None => Ok(()),
+        let result =
+            until_visible(&progress, "the new security group sg-1 to be visible", &["InvalidGroup.NotFound"], || {
+                let next = answers.lock().unwrap().pop().flatten();
+                async move {
+                    match next {
+                        Some(code) => not_found("RevokeSecurityGroupEgress", code),
+                        None => Ok(()),
+                    }
                 }
-            }
-        })
-        .await;
+            })
+            .await;
         assert!(result.is_ok());
         assert_eq!(started.elapsed(), Duration::from_secs(3));
         assert_eq!(
@@ -160,10 +194,15 @@ mod tests {
         let progress = Recorded(Mutex::new(Vec::new()));
         let started = Instant::now();
         let attempts = Mutex::new(0);
-        let result = until_visible(&progress, "listener.80 to see what this apply just created", &["LoadBalancerNotFound"], || {
-            *attempts.lock().unwrap() += 1;
-            async { not_found("CreateListener", "LoadBalancerNotFound") }
-        })
+        let result = until_visible(
+            &progress,
+            "listener.80 to see what this apply just created",
+            &["LoadBalancerNotFound"],
+            || {
+                *attempts.lock().unwrap() += 1;
+                async { not_found("CreateListener", "LoadBalancerNotFound") }
+            },
+        )
         .await;
         assert_eq!(result.unwrap_err().to_string(), "CreateListener failed: LoadBalancerNotFound: not found");
         assert_eq!(started.elapsed(), NEW_RESOURCE.bound, "1 + 2 + 4 + 8 s, then 15 s at a time up to the bound");
@@ -189,7 +228,10 @@ mod tests {
     fn only_ids_created_in_this_apply_are_waited_for() {
         let new = Ref::Of(crate::plan::Address::LoadBalancer(0));
         let known = Ref::Known("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1".into());
-        assert_eq!(codes_for_new(&[(&new, "LoadBalancerNotFound"), (&known, "TargetGroupNotFound")]), ["LoadBalancerNotFound"]);
+        assert_eq!(
+            codes_for_new(&[(&new, "LoadBalancerNotFound"), (&known, "TargetGroupNotFound")]),
+            ["LoadBalancerNotFound"]
+        );
         assert_eq!(codes_for_new(&[(&known, "LoadBalancerNotFound")]), Vec::<&str>::new());
     }
 }

@@ -9,8 +9,14 @@ use crate::plan::{Address, IngressSpec};
 
 use super::{retry, Context};
 
-fn tag_specification(context: &Context<'_>, address: &Address, kind: ResourceType, name: Option<&str>) -> TagSpecification {
-    let mut tags: Vec<Tag> = context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
+fn tag_specification(
+    context: &Context<'_>,
+    address: &Address,
+    kind: ResourceType,
+    name: Option<&str>,
+) -> TagSpecification {
+    let mut tags: Vec<Tag> =
+        context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
     if let Some(name) = name {
         tags.push(Tag::builder().key("Name").value(name).build());
     }
@@ -30,7 +36,14 @@ fn ip_permission(permission: &Permission) -> IpPermission {
 }
 
 /// Creates the group tagged in the call itself, replaces AWS's default allow-all egress with the wanted rules.
-pub async fn create(context: &Context<'_>, address: &Address, name: &str, description: &str, vpc_id: &str, rules: &[Permission]) -> Result<String, AwsError> {
+pub async fn create(
+    context: &Context<'_>,
+    address: &Address,
+    name: &str,
+    description: &str,
+    vpc_id: &str,
+    rules: &[Permission],
+) -> Result<String, AwsError> {
     let output = context
         .aws
         .ec2
@@ -46,51 +59,126 @@ pub async fn create(context: &Context<'_>, address: &Address, name: &str, descri
     // EC2 is eventually consistent: the group just created may not be found yet by the next calls.
     // https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
     let what = format!("the new security group {group_id} to be visible");
-    let allow_all = Permission { direction: Direction::Egress, protocol: "-1".into(), from_port: -1, to_port: -1, peer: Peer::Cidr("0.0.0.0/0".into()) };
+    let allow_all = Permission {
+        direction: Direction::Egress,
+        protocol: "-1".into(),
+        from_port: -1,
+        to_port: -1,
+        peer: Peer::Cidr("0.0.0.0/0".into()),
+    };
     if !rules.contains(&allow_all) {
         retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || async {
-            context.aws.ec2.revoke_security_group_egress().group_id(&group_id).ip_permissions(ip_permission(&allow_all)).send().await.map(|_| ()).context("RevokeSecurityGroupEgress")
+            context
+                .aws
+                .ec2
+                .revoke_security_group_egress()
+                .group_id(&group_id)
+                .ip_permissions(ip_permission(&allow_all))
+                .send()
+                .await
+                .map(|_| ())
+                .context("RevokeSecurityGroupEgress")
         })
         .await
         .or_gone(&["InvalidPermission.NotFound"])?;
     }
-    retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || authorize(context, address, &group_id, rules)).await?;
+    retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || authorize(context, address, &group_id, rules))
+        .await?;
     Ok(group_id)
 }
 
 /// EC2's answer for a group it does not (yet) know.
 const GROUP_NOT_FOUND: &str = "InvalidGroup.NotFound";
 
-async fn authorize(context: &Context<'_>, address: &Address, group_id: &str, rules: &[Permission]) -> Result<(), AwsError> {
-    let side = |direction| rules.iter().filter(|rule| rule.direction == direction).map(ip_permission).collect::<Vec<_>>();
+async fn authorize(
+    context: &Context<'_>,
+    address: &Address,
+    group_id: &str,
+    rules: &[Permission],
+) -> Result<(), AwsError> {
+    let side =
+        |direction| rules.iter().filter(|rule| rule.direction == direction).map(ip_permission).collect::<Vec<_>>();
     let (ingress, egress) = (side(Direction::Ingress), side(Direction::Egress));
     let tags = || tag_specification(context, address, ResourceType::SecurityGroupRule, None);
     if !ingress.is_empty() {
-        context.aws.ec2.authorize_security_group_ingress().group_id(group_id).set_ip_permissions(Some(ingress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupIngress")?;
+        context
+            .aws
+            .ec2
+            .authorize_security_group_ingress()
+            .group_id(group_id)
+            .set_ip_permissions(Some(ingress))
+            .tag_specifications(tags())
+            .send()
+            .await
+            .context("AuthorizeSecurityGroupIngress")?;
     }
     if !egress.is_empty() {
-        context.aws.ec2.authorize_security_group_egress().group_id(group_id).set_ip_permissions(Some(egress)).tag_specifications(tags()).send().await.context("AuthorizeSecurityGroupEgress")?;
+        context
+            .aws
+            .ec2
+            .authorize_security_group_egress()
+            .group_id(group_id)
+            .set_ip_permissions(Some(egress))
+            .tag_specifications(tags())
+            .send()
+            .await
+            .context("AuthorizeSecurityGroupEgress")?;
     }
     Ok(())
 }
 
-async fn revoke(context: &Context<'_>, group_id: &str, rules: &[&SecurityGroupRule], direction: Direction) -> Result<(), AwsError> {
-    let ids: Vec<String> = rules.iter().filter(|rule| rule.permission.direction == direction).map(|rule| rule.id.clone()).collect();
+async fn revoke(
+    context: &Context<'_>,
+    group_id: &str,
+    rules: &[&SecurityGroupRule],
+    direction: Direction,
+) -> Result<(), AwsError> {
+    let ids: Vec<String> =
+        rules.iter().filter(|rule| rule.permission.direction == direction).map(|rule| rule.id.clone()).collect();
     if ids.is_empty() {
         return Ok(());
     }
     revoke_ids(context, group_id, ids, direction).await
 }
 
-async fn revoke_ids(context: &Context<'_>, group_id: &str, ids: Vec<String>, direction: Direction) -> Result<(), AwsError> {
+async fn revoke_ids(
+    context: &Context<'_>,
+    group_id: &str,
+    ids: Vec<String>,
+    direction: Direction,
+) -> Result<(), AwsError> {
     let result = match direction {
-        Direction::Ingress => context.aws.ec2.revoke_security_group_ingress().group_id(group_id).set_security_group_rule_ids(Some(ids)).send().await.map(|_| ()).context("RevokeSecurityGroupIngress"),
-        Direction::Egress => context.aws.ec2.revoke_security_group_egress().group_id(group_id).set_security_group_rule_ids(Some(ids)).send().await.map(|_| ()).context("RevokeSecurityGroupEgress"),
+        Direction::Ingress => context
+            .aws
+            .ec2
+            .revoke_security_group_ingress()
+            .group_id(group_id)
+            .set_security_group_rule_ids(Some(ids))
+            .send()
+            .await
+            .map(|_| ())
+            .context("RevokeSecurityGroupIngress"),
+        Direction::Egress => context
+            .aws
+            .ec2
+            .revoke_security_group_egress()
+            .group_id(group_id)
+            .set_security_group_rule_ids(Some(ids))
+            .send()
+            .await
+            .map(|_| ())
+            .context("RevokeSecurityGroupEgress"),
     };
     result.or_gone(&["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"])
 }
 
-pub async fn update_rules(context: &Context<'_>, address: &Address, group_id: &str, add: &[Permission], remove: &[SecurityGroupRule]) -> Result<(), AwsError> {
+pub async fn update_rules(
+    context: &Context<'_>,
+    address: &Address,
+    group_id: &str,
+    add: &[Permission],
+    remove: &[SecurityGroupRule],
+) -> Result<(), AwsError> {
     let remove: Vec<&SecurityGroupRule> = remove.iter().collect();
     revoke(context, group_id, &remove, Direction::Ingress).await?;
     revoke(context, group_id, &remove, Direction::Egress).await?;
@@ -98,17 +186,31 @@ pub async fn update_rules(context: &Context<'_>, address: &Address, group_id: &s
 }
 
 /// Revokes ecsnet's old ingress rules, then authorizes the wanted one, tagged in the call.
-pub async fn set_ingress(context: &Context<'_>, address: &Address, revoke: &[(String, Vec<String>)], wanted: Option<&IngressSpec>) -> Result<(), AwsError> {
+pub async fn set_ingress(
+    context: &Context<'_>,
+    address: &Address,
+    revoke: &[(String, Vec<String>)],
+    wanted: Option<&IngressSpec>,
+) -> Result<(), AwsError> {
     for (group_id, ids) in revoke {
         revoke_ids(context, group_id, ids.clone(), Direction::Ingress).await?;
     }
     if let Some(wanted) = wanted {
         let source = context.outputs.id(&wanted.source_group)?;
-        let permission = Permission { direction: Direction::Ingress, protocol: "tcp".into(), from_port: wanted.port.into(), to_port: wanted.port.into(), peer: Peer::Group(source.clone()) };
+        let permission = Permission {
+            direction: Direction::Ingress,
+            protocol: "tcp".into(),
+            from_port: wanted.port.into(),
+            to_port: wanted.port.into(),
+            peer: Peer::Group(source.clone()),
+        };
         // A rule that refers to a group this apply just created may find it not yet visible.
         let codes = retry::codes_for_new(&[(&wanted.source_group, GROUP_NOT_FOUND)]);
         let what = format!("the new security group {source} to be visible");
-        retry::until_visible(context.progress, &what, &codes, || authorize(context, address, &wanted.group_id, std::slice::from_ref(&permission))).await?;
+        retry::until_visible(context.progress, &what, &codes, || {
+            authorize(context, address, &wanted.group_id, std::slice::from_ref(&permission))
+        })
+        .await?;
     }
     Ok(())
 }
@@ -116,9 +218,22 @@ pub async fn set_ingress(context: &Context<'_>, address: &Address, revoke: &[(St
 /// Deletes the group, waiting while AWS still counts it in use (a deleted load balancer's network interfaces
 /// linger for minutes).
 pub async fn delete(context: &Context<'_>, group_id: &str) -> Result<(), AwsError> {
-    let result = retry::while_code(context.progress, &format!("security group {group_id} to be free"), &["DependencyViolation"], || async {
-        context.aws.ec2.delete_security_group().group_id(group_id).send().await.map(|_| ()).context("DeleteSecurityGroup")
-    })
+    let result = retry::while_code(
+        context.progress,
+        &format!("security group {group_id} to be free"),
+        &["DependencyViolation"],
+        || async {
+            context
+                .aws
+                .ec2
+                .delete_security_group()
+                .group_id(group_id)
+                .send()
+                .await
+                .map(|_| ())
+                .context("DeleteSecurityGroup")
+        },
+    )
     .await;
     result.or_gone(&["InvalidGroup.NotFound"])
 }

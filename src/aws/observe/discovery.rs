@@ -1,6 +1,8 @@
 //! Cloud Map: private DNS namespaces the topology names or owns, and their services.
 
-use aws_sdk_servicediscovery::types::{FilterCondition, NamespaceFilter, NamespaceFilterName, NamespaceType, ServiceFilter, ServiceFilterName};
+use aws_sdk_servicediscovery::types::{
+    FilterCondition, NamespaceFilter, NamespaceFilterName, NamespaceType, ServiceFilter, ServiceFilterName,
+};
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
@@ -17,12 +19,21 @@ pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec
         .condition(FilterCondition::Eq)
         .build()
         .map_err(|error| AwsError::invalid_request("ListNamespaces", error))?;
-    let pages = aws.discovery.list_namespaces().filters(filter).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListNamespaces")?;
+    let pages = aws
+        .discovery
+        .list_namespaces()
+        .filters(filter)
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("ListNamespaces")?;
     let all: Vec<_> = pages.iter().flat_map(|page| page.namespaces()).collect();
     let namespaces: Vec<Namespace> = all
         .iter()
         .filter(|namespace| {
-            namespace.name() == topology.discovery.as_deref() || parse_resource_description(namespace.description(), &topology.name).is_some()
+            namespace.name() == topology.discovery.as_deref()
+                || parse_resource_description(namespace.description(), &topology.name).is_some()
         })
         .map(|namespace| Namespace {
             id: namespace.id().unwrap_or_default().to_string(),
@@ -62,7 +73,15 @@ async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryServi
         .condition(FilterCondition::Eq)
         .build()
         .map_err(|error| AwsError::invalid_request("ListServices", error))?;
-    let pages = aws.discovery.list_services().filters(filter).into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListServices")?;
+    let pages = aws
+        .discovery
+        .list_services()
+        .filters(filter)
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("ListServices")?;
     let services: Vec<_> = pages.iter().flat_map(|page| page.services()).collect();
     Ok(services
         .iter()
@@ -73,7 +92,11 @@ async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryServi
                 arn: service.arn().unwrap_or_default().to_string(),
                 name: service.name().unwrap_or_default().to_string(),
                 #[allow(deprecated)]
-                namespace_id: service.dns_config().and_then(|config| config.namespace_id()).unwrap_or_default().to_string(),
+                namespace_id: service
+                    .dns_config()
+                    .and_then(|config| config.namespace_id())
+                    .unwrap_or_default()
+                    .to_string(),
                 description: service.description().map(str::to_string),
                 record_type: record.map(|record| record.r#type().as_str().to_string()).unwrap_or_default(),
                 ttl: record.map_or(0, |record| record.ttl()),

@@ -17,7 +17,15 @@ pub struct ZoneSummary {
 
 /// Every private hosted zone of the account (ListHostedZones, 100 a page), with its comment.
 pub async fn private_zones(aws: &Aws) -> Result<Vec<ZoneSummary>, AwsError> {
-    let zones = aws.route53.list_hosted_zones().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await.context("ListHostedZones")?;
+    let zones = aws
+        .route53
+        .list_hosted_zones()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("ListHostedZones")?;
     Ok(zones
         .iter()
         .filter(|zone| zone.config().is_some_and(|config| config.private_zone()))
@@ -30,9 +38,17 @@ pub async fn private_zones(aws: &Aws) -> Result<Vec<ZoneSummary>, AwsError> {
 }
 
 /// The zones associated with the VPC whose name the topology wants or that the topology owns, with records.
-pub async fn zones(aws: &Aws, topology: &Topology, vpc_id: &str, all: Vec<ZoneSummary>) -> Result<Vec<HostedZone>, AwsError> {
+pub async fn zones(
+    aws: &Aws,
+    topology: &Topology,
+    vpc_id: &str,
+    all: Vec<ZoneSummary>,
+) -> Result<Vec<HostedZone>, AwsError> {
     let wanted = topology.dns.as_ref().map(|dns| dns.zone.as_str());
-    let candidates: Vec<ZoneSummary> = all.into_iter().filter(|zone| Some(zone.name.as_str()) == wanted || zone_owned_by(zone.comment.as_deref(), &topology.name)).collect();
+    let candidates: Vec<ZoneSummary> = all
+        .into_iter()
+        .filter(|zone| Some(zone.name.as_str()) == wanted || zone_owned_by(zone.comment.as_deref(), &topology.name))
+        .collect();
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
@@ -80,7 +96,13 @@ async fn records(aws: &Aws, zone_id: &str) -> Result<Vec<Record>, AwsError> {
         let output = request.send().await.context("ListResourceRecordSets")?;
         for set in output.resource_record_sets() {
             let name = dns_name(set.name());
-            let apex_name = apex.get_or_insert_with(|| if set.r#type() == &RrType::Soa || set.r#type() == &RrType::Ns { name.clone() } else { String::new() });
+            let apex_name = apex.get_or_insert_with(|| {
+                if set.r#type() == &RrType::Soa || set.r#type() == &RrType::Ns {
+                    name.clone()
+                } else {
+                    String::new()
+                }
+            });
             if name == *apex_name && matches!(set.r#type(), RrType::Soa | RrType::Ns) {
                 continue;
             }
@@ -97,7 +119,11 @@ async fn records(aws: &Aws, zone_id: &str) -> Result<Vec<Record>, AwsError> {
             return Ok(records);
         }
         let Some(name) = output.next_record_name() else { return Ok(records) };
-        next = Some((name.to_string(), output.next_record_type().cloned().unwrap_or(RrType::A), output.next_record_identifier().map(str::to_string)));
+        next = Some((
+            name.to_string(),
+            output.next_record_type().cloned().unwrap_or(RrType::A),
+            output.next_record_identifier().map(str::to_string),
+        ));
     }
 }
 

@@ -15,45 +15,77 @@ use crate::topology::Topology;
 const SERVICES_PER_CALL: usize = 10;
 
 /// The named ECS services that exist, and the task definitions they run (sorted by ARN).
-pub async fn read(aws: &Aws, topology: &Topology, namespaces: &[Namespace]) -> Result<(Vec<EcsService>, Vec<TaskDefinition>), AwsError> {
+pub async fn read(
+    aws: &Aws,
+    topology: &Topology,
+    namespaces: &[Namespace],
+) -> Result<(Vec<EcsService>, Vec<TaskDefinition>), AwsError> {
     let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for wiring in topology.services.iter().filter_map(|service| service.ecs.as_ref()) {
         by_cluster.entry(wiring.cluster.as_str()).or_default().push(wiring.service.clone());
     }
-    let calls = by_cluster.iter().flat_map(|(cluster, names)| names.chunks(SERVICES_PER_CALL).map(move |chunk| describe(aws, cluster, chunk.to_vec(), namespaces)));
+    let calls = by_cluster.iter().flat_map(|(cluster, names)| {
+        names.chunks(SERVICES_PER_CALL).map(move |chunk| describe(aws, cluster, chunk.to_vec(), namespaces))
+    });
     let services: Vec<EcsService> = try_join_all(calls).await?.into_iter().flatten().collect();
     let revisions: BTreeSet<String> = services.iter().filter_map(|service| service.task_definition.clone()).collect();
     let definitions = task_definitions(aws, &revisions.into_iter().collect::<Vec<_>>()).await?;
     Ok((services, definitions.into_values().collect()))
 }
 
-async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Namespace]) -> Result<Vec<EcsService>, AwsError> {
-    let output = aws.ecs.describe_services().cluster(cluster).set_services(Some(names)).include(ServiceField::Tags).send().await.context("DescribeServices")?;
+async fn describe(
+    aws: &Aws,
+    cluster: &str,
+    names: Vec<String>,
+    namespaces: &[Namespace],
+) -> Result<Vec<EcsService>, AwsError> {
+    let output = aws
+        .ecs
+        .describe_services()
+        .cluster(cluster)
+        .set_services(Some(names))
+        .include(ServiceField::Tags)
+        .send()
+        .await
+        .context("DescribeServices")?;
     Ok(output
         .services()
         .iter()
         .filter(|service| service.status() != Some("INACTIVE"))
         .map(|service| {
             let primary = service.deployments().iter().find(|deployment| deployment.status() == Some("PRIMARY"));
-            let connect = primary.and_then(|deployment| deployment.service_connect_configuration()).map(|config| ServiceConnect {
-                enabled: config.enabled(),
-                namespace: namespace_name(config.namespace().unwrap_or_default(), namespaces),
-                services: config
-                    .services()
-                    .iter()
-                    .flat_map(|connect| {
-                        connect.client_aliases().iter().map(move |alias| {
-                            (connect.port_name().to_string(), connect.discovery_name().unwrap_or(connect.port_name()).to_string(), alias.port(), alias.dns_name().unwrap_or_default().to_string())
+            let connect = primary.and_then(|deployment| deployment.service_connect_configuration()).map(|config| {
+                ServiceConnect {
+                    enabled: config.enabled(),
+                    namespace: namespace_name(config.namespace().unwrap_or_default(), namespaces),
+                    services: config
+                        .services()
+                        .iter()
+                        .flat_map(|connect| {
+                            connect.client_aliases().iter().map(move |alias| {
+                                (
+                                    connect.port_name().to_string(),
+                                    connect.discovery_name().unwrap_or(connect.port_name()).to_string(),
+                                    alias.port(),
+                                    alias.dns_name().unwrap_or_default().to_string(),
+                                )
+                            })
                         })
-                    })
-                    .collect(),
+                        .collect(),
+                }
             });
-            let tags: Tags = service.tags().iter().filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))).collect();
+            let tags: Tags = service
+                .tags()
+                .iter()
+                .filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string())))
+                .collect();
             EcsService {
                 cluster: cluster.to_string(),
                 name: service.service_name().unwrap_or_default().to_string(),
                 arn: service.service_arn().unwrap_or_default().to_string(),
-                deployment_controller: service.deployment_controller().map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
+                deployment_controller: service
+                    .deployment_controller()
+                    .map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
                 task_definition: service.task_definition().map(str::to_string),
                 load_balancers: cluster::load_balancers(service),
                 registries: cluster::registries(service),
@@ -67,7 +99,13 @@ async fn describe(aws: &Aws, cluster: &str, names: Vec<String>, namespaces: &[Na
 /// Task definitions by the name or ARN asked for, one DescribeTaskDefinition each, at once.
 pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMap<String, TaskDefinition>, AwsError> {
     let calls = revisions.iter().map(|revision| async move {
-        let output = aws.ecs.describe_task_definition().task_definition(revision).send().await.context("DescribeTaskDefinition")?;
+        let output = aws
+            .ecs
+            .describe_task_definition()
+            .task_definition(revision)
+            .send()
+            .await
+            .context("DescribeTaskDefinition")?;
         let definition = output.task_definition();
         let containers = definition
             .map(|definition| definition.container_definitions())
@@ -78,11 +116,17 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
                 port_mappings: container
                     .port_mappings()
                     .iter()
-                    .filter_map(|mapping| Some(PortMapping { container_port: mapping.container_port()?, name: mapping.name().map(str::to_string) }))
+                    .filter_map(|mapping| {
+                        Some(PortMapping {
+                            container_port: mapping.container_port()?,
+                            name: mapping.name().map(str::to_string),
+                        })
+                    })
                     .collect(),
             })
             .collect();
-        let network_mode = definition.and_then(|definition| definition.network_mode()).map(|mode| mode.as_str().to_string());
+        let network_mode =
+            definition.and_then(|definition| definition.network_mode()).map(|mode| mode.as_str().to_string());
         Ok::<_, AwsError>((revision.clone(), TaskDefinition { arn: revision.clone(), network_mode, containers }))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())
@@ -90,5 +134,8 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
 
 /// AWS may report the namespace by ARN; the plan compares names.
 fn namespace_name(reported: &str, namespaces: &[Namespace]) -> String {
-    namespaces.iter().find(|namespace| namespace.arn == reported).map_or_else(|| reported.to_string(), |namespace| namespace.name.clone())
+    namespaces
+        .iter()
+        .find(|namespace| namespace.arn == reported)
+        .map_or_else(|| reported.to_string(), |namespace| namespace.name.clone())
 }

@@ -17,11 +17,25 @@ use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 const TAGS_PER_CALL: usize = 20;
 
 pub async fn load_balancers_without_tags(aws: &Aws) -> Result<Vec<elb::LoadBalancer>, AwsError> {
-    aws.elb.describe_load_balancers().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await.context("DescribeLoadBalancers")
+    aws.elb
+        .describe_load_balancers()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("DescribeLoadBalancers")
 }
 
 pub async fn target_groups_without_tags(aws: &Aws) -> Result<Vec<elb::TargetGroup>, AwsError> {
-    aws.elb.describe_target_groups().into_paginator().items().send().collect::<Result<Vec<_>, _>>().await.context("DescribeTargetGroups")
+    aws.elb
+        .describe_target_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("DescribeTargetGroups")
 }
 
 /// Codes DescribeTags answers when one of its ARNs is not there: deleted since it was listed, or created by
@@ -43,7 +57,15 @@ async fn tags_of_chunk(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>
             let patience = retry::Patience { bound: Duration::from_secs(5), ..retry::NEW_RESOURCE };
             let one_by_one = arns.iter().map(|arn| async move {
                 let attempt = || describe_tags(aws, std::slice::from_ref(arn));
-                match retry::with_patience(patience, &Quiet, "DescribeTags to see a new resource", ARN_NOT_FOUND, attempt).await {
+                match retry::with_patience(
+                    patience,
+                    &Quiet,
+                    "DescribeTags to see a new resource",
+                    ARN_NOT_FOUND,
+                    attempt,
+                )
+                .await
+                {
                     Err(error) if error.has_code(ARN_NOT_FOUND) => Ok(Vec::new()),
                     other => other,
                 }
@@ -68,7 +90,11 @@ async fn describe_tags(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>
         .tag_descriptions()
         .iter()
         .map(|description| {
-            let tags = description.tags().iter().filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))).collect();
+            let tags = description
+                .tags()
+                .iter()
+                .filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string())))
+                .collect();
             (description.resource_arn().unwrap_or_default().to_string(), tags)
         })
         .collect())
@@ -84,7 +110,10 @@ pub async fn read(
     load_balancers: Vec<elb::LoadBalancer>,
     target_groups: Vec<elb::TargetGroup>,
 ) -> Result<(Vec<LoadBalancer>, Vec<TargetGroup>), AwsError> {
-    let candidates: Vec<&elb::LoadBalancer> = load_balancers.iter().filter(|lb| lb.vpc_id() == Some(vpc_id) || (wanted_name.is_some() && lb.load_balancer_name() == wanted_name)).collect();
+    let candidates: Vec<&elb::LoadBalancer> = load_balancers
+        .iter()
+        .filter(|lb| lb.vpc_id() == Some(vpc_id) || (wanted_name.is_some() && lb.load_balancer_name() == wanted_name))
+        .collect();
     let in_vpc: Vec<&elb::TargetGroup> = target_groups.iter().filter(|group| group.vpc_id() == Some(vpc_id)).collect();
     let arns: Vec<String> = candidates
         .iter()
@@ -93,7 +122,10 @@ pub async fn read(
         .collect();
     let mut tags = tags_of(aws, &arns).await?;
     let mut groups = target_groups_with(&in_vpc, &mut tags);
-    let (load_balancers, ()) = tokio::try_join!(load_balancers_with(aws, topology, &candidates, &mut tags), read_group_attributes(aws, topology, &mut groups))?;
+    let (load_balancers, ()) = tokio::try_join!(
+        load_balancers_with(aws, topology, &candidates, &mut tags),
+        read_group_attributes(aws, topology, &mut groups)
+    )?;
     Ok((load_balancers, groups))
 }
 
@@ -105,16 +137,34 @@ async fn read_group_attributes(aws: &Aws, topology: &Topology, groups: &mut [Tar
             && (!managed_attributes(&group.tags).is_empty()
                 || topology.services.iter().any(|service| {
                     service.routing.as_ref().is_some_and(|routing| !routing.attributes.is_empty())
-                        && group.tags.get(crate::observed::ADDRESS_TAG).is_some_and(|address| *address == format!("service.{}.target_group", service.name))
+                        && group
+                            .tags
+                            .get(crate::observed::ADDRESS_TAG)
+                            .is_some_and(|address| *address == format!("service.{}.target_group", service.name))
                 }))
     };
     let wanted: Vec<usize> = (0..groups.len()).filter(|&index| managed(&groups[index])).collect();
-    let reads = try_join_all(wanted.iter().map(|&index| aws.elb.describe_target_group_attributes().target_group_arn(&groups[index].arn).send())).await.context("DescribeTargetGroupAttributes")?;
+    let reads = try_join_all(
+        wanted
+            .iter()
+            .map(|&index| aws.elb.describe_target_group_attributes().target_group_arn(&groups[index].arn).send()),
+    )
+    .await
+    .context("DescribeTargetGroupAttributes")?;
     for (index, output) in wanted.into_iter().zip(reads) {
-        let value = |key: &str| output.attributes().iter().find(|attribute| attribute.key() == Some(key)).and_then(|attribute| attribute.value()).map(str::to_string);
+        let value = |key: &str| {
+            output
+                .attributes()
+                .iter()
+                .find(|attribute| attribute.key() == Some(key))
+                .and_then(|attribute| attribute.value())
+                .map(str::to_string)
+        };
         let number = |key: &str| value(key).and_then(|value| value.parse::<i64>().ok());
         let stickiness = match (value("stickiness.enabled").as_deref(), value("stickiness.type")) {
-            (Some("true"), Some(kind)) if kind == "lb_cookie" => number("stickiness.lb_cookie.duration_seconds").map(Stickiness::LbCookie),
+            (Some("true"), Some(kind)) if kind == "lb_cookie" => {
+                number("stickiness.lb_cookie.duration_seconds").map(Stickiness::LbCookie)
+            }
             (Some("true"), kind) => Some(Stickiness::Other(kind.unwrap_or_default())),
             (Some(_), _) => Some(Stickiness::Off),
             (None, _) => None,
@@ -128,7 +178,12 @@ async fn read_group_attributes(aws: &Aws, topology: &Topology, groups: &mut [Tar
     Ok(())
 }
 
-async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb::LoadBalancer], tags: &mut HashMap<String, Tags>) -> Result<Vec<LoadBalancer>, AwsError> {
+async fn load_balancers_with(
+    aws: &Aws,
+    topology: &Topology,
+    candidates: &[&elb::LoadBalancer],
+    tags: &mut HashMap<String, Tags>,
+) -> Result<Vec<LoadBalancer>, AwsError> {
     let mut load_balancers: Vec<LoadBalancer> = candidates
         .iter()
         .map(|lb| {
@@ -141,30 +196,57 @@ async fn load_balancers_with(aws: &Aws, topology: &Topology, candidates: &[&elb:
                 dns_name: lb.dns_name().unwrap_or_default().to_string(),
                 canonical_zone_id: lb.canonical_hosted_zone_id().unwrap_or_default().to_string(),
                 idle_timeout: None,
-                subnet_ids: lb.availability_zones().iter().filter_map(|zone| zone.subnet_id().map(str::to_string)).collect(),
+                subnet_ids: lb
+                    .availability_zones()
+                    .iter()
+                    .filter_map(|zone| zone.subnet_id().map(str::to_string))
+                    .collect(),
                 security_group_ids: lb.security_groups().to_vec(),
                 listeners: Vec::new(),
             }
         })
         .collect();
-    let owned: Vec<usize> = (0..load_balancers.len()).filter(|&index| owned_by(&load_balancers[index].tags, &topology.name)).collect();
+    let owned: Vec<usize> =
+        (0..load_balancers.len()).filter(|&index| owned_by(&load_balancers[index].tags, &topology.name)).collect();
     // The idle timeout, of the load balancers where the file sets it or ecsnet set it earlier (its attributes tag).
-    let sets_idle_timeout = topology.load_balancer.as_ref().is_some_and(|load_balancer| load_balancer.idle_timeout.is_some());
-    let read: Vec<usize> = owned.iter().copied().filter(|&index| sets_idle_timeout || !managed_attributes(&load_balancers[index].tags).is_empty()).collect();
+    let sets_idle_timeout =
+        topology.load_balancer.as_ref().is_some_and(|load_balancer| load_balancer.idle_timeout.is_some());
+    let read: Vec<usize> = owned
+        .iter()
+        .copied()
+        .filter(|&index| sets_idle_timeout || !managed_attributes(&load_balancers[index].tags).is_empty())
+        .collect();
     if !read.is_empty() {
-        let reads = try_join_all(read.iter().map(|&index| aws.elb.describe_load_balancer_attributes().load_balancer_arn(&load_balancers[index].arn).send())).await.context("DescribeLoadBalancerAttributes")?;
+        let reads = try_join_all(read.iter().map(|&index| {
+            aws.elb.describe_load_balancer_attributes().load_balancer_arn(&load_balancers[index].arn).send()
+        }))
+        .await
+        .context("DescribeLoadBalancerAttributes")?;
         for (&index, output) in read.iter().zip(reads) {
-            let timeout = output.attributes().iter().find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds")).and_then(|attribute| attribute.value()?.parse().ok());
+            let timeout = output
+                .attributes()
+                .iter()
+                .find(|attribute| attribute.key() == Some("idle_timeout.timeout_seconds"))
+                .and_then(|attribute| attribute.value()?.parse().ok());
             load_balancers[index].idle_timeout = timeout;
         }
     }
     let listener_lists = try_join_all(owned.iter().map(|&index| listeners(aws, &load_balancers[index].arn))).await?;
-    let mut all_listeners: Vec<(usize, Listener)> = owned.iter().zip(listener_lists).flat_map(|(&index, list)| list.into_iter().map(move |listener| (index, listener))).collect();
+    let mut all_listeners: Vec<(usize, Listener)> = owned
+        .iter()
+        .zip(listener_lists)
+        .flat_map(|(&index, list)| list.into_iter().map(move |listener| (index, listener)))
+        .collect();
     let rule_lists = try_join_all(all_listeners.iter().map(|(_, listener)| rules(aws, &listener.arn))).await?;
     for ((_, listener), rules) in all_listeners.iter_mut().zip(rule_lists) {
         listener.rules = rules;
     }
-    let arns: Vec<String> = all_listeners.iter().flat_map(|(_, listener)| std::iter::once(listener.arn.clone()).chain(listener.rules.iter().map(|rule| rule.arn.clone()))).collect();
+    let arns: Vec<String> = all_listeners
+        .iter()
+        .flat_map(|(_, listener)| {
+            std::iter::once(listener.arn.clone()).chain(listener.rules.iter().map(|rule| rule.arn.clone()))
+        })
+        .collect();
     let mut tags = tags_of(aws, &arns).await?;
     for (index, mut listener) in all_listeners {
         listener.tags = tags.remove(&listener.arn).unwrap_or_default();
@@ -185,7 +267,11 @@ async fn listeners(aws: &Aws, load_balancer_arn: &str) -> Result<Vec<Listener>, 
             arn: listener.listener_arn().unwrap_or_default().to_string(),
             port: listener.port().unwrap_or_default(),
             protocol: listener.protocol().map(|protocol| protocol.as_str().to_string()).unwrap_or_default(),
-            certificate_arn: listener.certificates().first().and_then(|certificate| certificate.certificate_arn()).map(str::to_string),
+            certificate_arn: listener
+                .certificates()
+                .first()
+                .and_then(|certificate| certificate.certificate_arn())
+                .map(str::to_string),
             ssl_policy: listener.ssl_policy().map(str::to_string),
             default: listener_default(listener.default_actions()),
             tags: Tags::new(),
@@ -198,7 +284,14 @@ async fn rules(aws: &Aws, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
     let mut rules = Vec::new();
     let mut marker = None;
     loop {
-        let output = aws.elb.describe_rules().listener_arn(listener_arn).set_marker(marker).send().await.context("DescribeRules")?;
+        let output = aws
+            .elb
+            .describe_rules()
+            .listener_arn(listener_arn)
+            .set_marker(marker)
+            .send()
+            .await
+            .context("DescribeRules")?;
         for rule in output.rules() {
             if rule.is_default() == Some(true) {
                 continue;
@@ -243,7 +336,9 @@ async fn rules(aws: &Aws, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
 fn listener_default(actions: &[elb::Action]) -> ListenerDefault {
     let [action] = actions else { return ListenerDefault::Other };
     match action.r#type() {
-        Some(ActionTypeEnum::Forward) => forward_target(actions).map_or(ListenerDefault::Other, ListenerDefault::Forward),
+        Some(ActionTypeEnum::Forward) => {
+            forward_target(actions).map_or(ListenerDefault::Other, ListenerDefault::Forward)
+        }
         Some(ActionTypeEnum::FixedResponse) => match action.fixed_response_config() {
             Some(config) => ListenerDefault::FixedResponse {
                 status: config.status_code().and_then(|status| status.parse().ok()).unwrap_or_default(),

@@ -4,7 +4,9 @@ use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns, TOPOLOGY_TAG};
+use crate::observed::{
+    Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns, TOPOLOGY_TAG,
+};
 use crate::topology::Topology;
 
 pub struct Network {
@@ -31,7 +33,12 @@ pub async fn vpc(aws: &Aws, wanted: &str) -> Result<Option<Vpc>, AwsError> {
         cidrs: vpc
             .cidr_block_association_set()
             .iter()
-            .filter(|association| association.cidr_block_state().and_then(|state| state.state()).is_none_or(|state| state.as_str() == "associated"))
+            .filter(|association| {
+                association
+                    .cidr_block_state()
+                    .and_then(|state| state.state())
+                    .is_none_or(|state| state.as_str() == "associated")
+            })
             .filter_map(|association| association.cidr_block().map(str::to_string))
             .collect::<Vec<_>>()
             .into_iter()
@@ -50,8 +57,13 @@ async fn dns(aws: &Aws, vpc_id: &str, wanted: bool) -> Result<Option<VpcDns>, Aw
     if !wanted {
         return Ok(None);
     }
-    let attribute = |name: VpcAttributeName| async move { aws.ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(name).send().await.context("DescribeVpcAttribute") };
-    let (support, hostnames) = tokio::try_join!(attribute(VpcAttributeName::EnableDnsSupport), attribute(VpcAttributeName::EnableDnsHostnames))?;
+    let attribute = |name: VpcAttributeName| async move {
+        aws.ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(name).send().await.context("DescribeVpcAttribute")
+    };
+    let (support, hostnames) = tokio::try_join!(
+        attribute(VpcAttributeName::EnableDnsSupport),
+        attribute(VpcAttributeName::EnableDnsHostnames)
+    )?;
     Ok(Some(VpcDns {
         support: support.enable_dns_support().and_then(|value| value.value()).unwrap_or(false),
         hostnames: hostnames.enable_dns_hostnames().and_then(|value| value.value()).unwrap_or(false),
@@ -76,7 +88,8 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Networ
         )
     };
     let groups = async {
-        let pages = aws.ec2.describe_security_groups().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
+        let pages =
+            aws.ec2.describe_security_groups().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
         let groups: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroups")?;
         Ok::<_, AwsError>(
             groups
@@ -98,16 +111,23 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Networ
         )
     };
     let names_resolve_in_vpc = topology.dns.is_some() || topology.discovery.is_some();
-    let (subnets, mut security_groups, dns) = tokio::try_join!(subnets, groups, dns(aws, vpc_id, names_resolve_in_vpc))?;
+    let (subnets, mut security_groups, dns) =
+        tokio::try_join!(subnets, groups, dns(aws, vpc_id, names_resolve_in_vpc))?;
     let relevant: Vec<String> = security_groups
         .iter()
         .filter(|group| {
             group.tags.get(TOPOLOGY_TAG) == Some(&topology.name)
-                || topology.services.iter().any(|service| [group.id.as_str(), group.group_name.as_str()].contains(&service.security_group.as_str()) || group.name_tag() == Some(&service.security_group))
+                || topology.services.iter().any(|service| {
+                    [group.id.as_str(), group.group_name.as_str()].contains(&service.security_group.as_str())
+                        || group.name_tag() == Some(&service.security_group)
+                })
         })
         .map(|group| group.id.clone())
         .collect();
-    let (of_groups, tagged) = tokio::try_join!(rules(aws, filter("group-id", relevant.clone()), !relevant.is_empty()), rules(aws, filter(&format!("tag:{TOPOLOGY_TAG}"), [topology.name.as_str()]), true))?;
+    let (of_groups, tagged) = tokio::try_join!(
+        rules(aws, filter("group-id", relevant.clone()), !relevant.is_empty()),
+        rules(aws, filter(&format!("tag:{TOPOLOGY_TAG}"), [topology.name.as_str()]), true)
+    )?;
     for (group_id, rule) in of_groups.into_iter().chain(tagged) {
         if let Some(group) = security_groups.iter_mut().find(|group| group.id == group_id) {
             if !group.rules.iter().any(|known| known.id == rule.id) {

@@ -24,15 +24,24 @@ impl<'a> Planner<'a> {
     pub(super) fn dns(&mut self, desired: &Desired, load_balancing: &LoadBalancing) {
         let observed = self.observed;
         let topology = self.topology;
-        let owned_zones: Vec<&HostedZone> = observed.zones.iter().filter(|zone| zone_owned_by(zone.comment.as_deref(), topology)).collect();
+        let owned_zones: Vec<&HostedZone> =
+            observed.zones.iter().filter(|zone| zone_owned_by(zone.comment.as_deref(), topology)).collect();
         let chosen = desired.zone.as_ref().map(|wanted| {
             let same_name = |zone: &&HostedZone| zone.name == wanted.name;
             owned_zones.iter().copied().find(same_name).or_else(|| observed.zones.iter().find(same_name))
         });
         let zone_ref = match (&desired.zone, chosen) {
             (Some(wanted), Some(None)) => {
-                let fields = vec![FieldChange::new("name", &wanted.name), FieldChange::new("vpc", &desired.vpc_id), FieldChange::new("private", true)];
-                let operation = Operation::CreateHostedZone { name: wanted.name.clone(), vpc_id: desired.vpc_id.clone(), comment: zone_comment(topology) };
+                let fields = vec![
+                    FieldChange::new("name", &wanted.name),
+                    FieldChange::new("vpc", &desired.vpc_id),
+                    FieldChange::new("private", true),
+                ];
+                let operation = Operation::CreateHostedZone {
+                    name: wanted.name.clone(),
+                    vpc_id: desired.vpc_id.clone(),
+                    comment: zone_comment(topology),
+                };
                 self.push(Address::HostedZone, Action::Create, &wanted.name, fields, operation);
                 Some(Ref::Of(Address::HostedZone))
             }
@@ -54,7 +63,9 @@ impl<'a> Planner<'a> {
                 // The record points at the load balancer that carries the service's rules.
                 let Some((load_balancer, dns_name)) = load_balancing.of_service(&service.name) else { continue };
                 let target = match (dns_name, load_balancer) {
-                    (Some((name, zone_id)), _) => RecordTarget::Known { dns_name: name.clone(), zone_id: zone_id.clone() },
+                    (Some((name, zone_id)), _) => {
+                        RecordTarget::Known { dns_name: name.clone(), zone_id: zone_id.clone() }
+                    }
                     (None, Ref::Of(address)) => RecordTarget::Of(address.clone()),
                     (None, Ref::Known(_)) => RecordTarget::Of(Address::LoadBalancer(0)),
                 };
@@ -64,13 +75,22 @@ impl<'a> Planner<'a> {
                         continue;
                     }
                     if *host != wanted_zone.name && !host.ends_with(&format!(".{}", wanted_zone.name)) {
-                        self.notes.push(format!("service.{}: host {host} is outside dns.zone {}, so ecsnet makes no record for it", service.name, wanted_zone.name));
+                        self.notes.push(format!(
+                            "service.{}: host {host} is outside dns.zone {}, so ecsnet makes no record for it",
+                            service.name, wanted_zone.name
+                        ));
                         continue;
                     }
                     let address = Address::DnsRecord(service.name.clone(), host.clone());
-                    let mine = owned_records.iter().find(|record| record.address == address && record.host == *host && live_zone.is_some_and(|zone| zone.id == record.zone.id));
+                    let mine = owned_records.iter().find(|record| {
+                        record.address == address
+                            && record.host == *host
+                            && live_zone.is_some_and(|zone| zone.id == record.zone.id)
+                    });
                     if mine.is_none() {
-                        if let Some(other) = live_zone.and_then(|zone| zone.records.iter().find(|record| record.name == *host).map(|record| (zone, record))) {
+                        if let Some(other) = live_zone.and_then(|zone| {
+                            zone.records.iter().find(|record| record.name == *host).map(|record| (zone, record))
+                        }) {
                             let (zone, other) = other;
                             self.problems.push(Problem::new(
                                 format!("{host} already has a {} record in zone {} that ecsnet topology {topology} does not own", other.kind, zone.name),
@@ -80,7 +100,11 @@ impl<'a> Planner<'a> {
                         }
                     }
                     let live = mine.and_then(|record| record.record);
-                    let stale: Vec<Record> = live.filter(|record| record_kind_differs(record, wanted_zone.record)).cloned().into_iter().collect();
+                    let stale: Vec<Record> = live
+                        .filter(|record| record_kind_differs(record, wanted_zone.record))
+                        .cloned()
+                        .into_iter()
+                        .collect();
                     let spec = RecordSpec {
                         host: host.clone(),
                         owner_name: owner_record_name(host),
@@ -89,7 +113,8 @@ impl<'a> Planner<'a> {
                         kind: wanted_zone.record,
                         target: target.clone(),
                     };
-                    let operation = Operation::ChangeRecords { zone: zone_ref.clone(), upsert: Some(spec), delete: stale };
+                    let operation =
+                        Operation::ChangeRecords { zone: zone_ref.clone(), upsert: Some(spec), delete: stale };
                     if let Some(record) = mine {
                         kept.push(record);
                     }
@@ -103,7 +128,10 @@ impl<'a> Planner<'a> {
                         None => {
                             let mut fields = vec![FieldChange::new("name", host)];
                             match wanted_zone.record {
-                                RecordKind::Cname => fields.extend([FieldChange::new("type", "CNAME"), FieldChange::new("ttl", wanted_zone.ttl)]),
+                                RecordKind::Cname => fields.extend([
+                                    FieldChange::new("type", "CNAME"),
+                                    FieldChange::new("ttl", wanted_zone.ttl),
+                                ]),
                                 RecordKind::Alias => fields.push(FieldChange::new("type", "A (alias)")),
                             }
                             fields.push(FieldChange::new("value", &value));
@@ -126,10 +154,22 @@ impl<'a> Planner<'a> {
             let foreign: Vec<&Record> = zone
                 .records
                 .iter()
-                .filter(|record| !owned_records.iter().any(|owned| owned.zone.id == zone.id && (std::ptr::eq(owned.owner, *record) || owned.record.is_some_and(|live| std::ptr::eq(live, *record)))))
+                .filter(|record| {
+                    !owned_records.iter().any(|owned| {
+                        owned.zone.id == zone.id
+                            && (std::ptr::eq(owned.owner, *record)
+                                || owned.record.is_some_and(|live| std::ptr::eq(live, *record)))
+                    })
+                })
                 .collect();
             if foreign.is_empty() {
-                self.push(Address::HostedZone, Action::Delete, &zone.name, vec![], Operation::DeleteHostedZone { zone_id: zone.id.clone() });
+                self.push(
+                    Address::HostedZone,
+                    Action::Delete,
+                    &zone.name,
+                    vec![],
+                    Operation::DeleteHostedZone { zone_id: zone.id.clone() },
+                );
             } else {
                 self.notes.push(format!(
                     "dns.zone: zone {} ({}) was created by ecsnet but holds {} record(s) ecsnet does not own ({}); it is left in place",
@@ -147,8 +187,15 @@ fn owned_records<'a>(observed: &'a crate::observed::Observed, topology: &str) ->
     let mut owned = Vec::new();
     for zone in &observed.zones {
         for record in zone.records.iter().filter(|record| record.kind == "TXT") {
-            let Some((host, address)) = record.values.iter().find_map(|value| parse_owner_record(topology, &record.name, value)) else { continue };
-            let pointer = zone.records.iter().find(|candidate| candidate.name == host && (candidate.kind == "CNAME" || candidate.alias.is_some()));
+            let Some((host, address)) =
+                record.values.iter().find_map(|value| parse_owner_record(topology, &record.name, value))
+            else {
+                continue;
+            };
+            let pointer = zone
+                .records
+                .iter()
+                .find(|candidate| candidate.name == host && (candidate.kind == "CNAME" || candidate.alias.is_some()));
             owned.push(OwnedRecord { zone, address, host, owner: record, record: pointer });
         }
     }
@@ -173,7 +220,8 @@ fn record_changes(live: &Record, kind: RecordKind, ttl: i64, value: &str) -> Vec
         RecordKind::Cname => "CNAME",
         RecordKind::Alias => "A (alias)",
     };
-    let live_value = live.alias.clone().or_else(|| live.values.first().map(|value| normalize(value))).unwrap_or_default();
+    let live_value =
+        live.alias.clone().or_else(|| live.values.first().map(|value| normalize(value))).unwrap_or_default();
     let mut fields = Vec::new();
     if describe(live) != wanted_type {
         fields.push(FieldChange::changed("type", describe(live), wanted_type));
@@ -182,7 +230,11 @@ fn record_changes(live: &Record, kind: RecordKind, ttl: i64, value: &str) -> Vec
         fields.push(FieldChange::changed("ttl", live.ttl.map_or("(none)".into(), |ttl| ttl.to_string()), ttl));
     }
     if live_value != normalize(value) || (live.alias.is_none() && live.values.len() != 1) {
-        fields.push(FieldChange::changed("value", if live.alias.is_some() { live_value } else { live.values.join(" ") }, value));
+        fields.push(FieldChange::changed(
+            "value",
+            if live.alias.is_some() { live_value } else { live.values.join(" ") },
+            value,
+        ));
     }
     fields
 }

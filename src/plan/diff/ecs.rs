@@ -8,16 +8,29 @@ use crate::observed::{owned_by, EcsLoadBalancer, EcsRegistry, EcsService, Servic
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::{parse_resource_description, SERVICE_CONNECT_TAG};
 use crate::plan::task_definition::{mismatches, Wiring};
-use crate::plan::{Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref, KNOWN_AFTER_APPLY};
+use crate::plan::{
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref,
+    KNOWN_AFTER_APPLY,
+};
 use crate::topology::{RecordType, TargetType};
 
 use super::{Planner, Problem};
 
 impl Planner<'_> {
-    pub(super) fn ecs(&mut self, desired: &Desired, target_groups: &BTreeMap<Address, Ref>, registries: &BTreeMap<String, Ref>) {
+    pub(super) fn ecs(
+        &mut self,
+        desired: &Desired,
+        target_groups: &BTreeMap<Address, Ref>,
+        registries: &BTreeMap<String, Ref>,
+    ) {
         let observed = self.observed;
         let topology = self.topology;
-        let our_groups: BTreeSet<&str> = observed.target_groups.iter().filter(|group| owned_by(&group.tags, topology)).map(|group| group.arn.as_str()).collect();
+        let our_groups: BTreeSet<&str> = observed
+            .target_groups
+            .iter()
+            .filter(|group| owned_by(&group.tags, topology))
+            .map(|group| group.arn.as_str())
+            .collect();
         let our_registries: BTreeSet<&str> = observed
             .discovery_services
             .iter()
@@ -26,7 +39,11 @@ impl Planner<'_> {
             .collect();
         for wanted in &desired.ecs_services {
             let address = Address::EcsService(wanted.service.clone());
-            let Some(live) = observed.ecs_services.iter().find(|live| live.cluster == wanted.wiring.cluster && live.name == wanted.wiring.service) else {
+            let Some(live) = observed
+                .ecs_services
+                .iter()
+                .find(|live| live.cluster == wanted.wiring.cluster && live.name == wanted.wiring.service)
+            else {
                 self.problems.push(Problem::new(
                     format!("{address}: no ECS service \"{}\" in cluster \"{}\"", wanted.wiring.service, wanted.wiring.cluster),
                     "ecsnet wires existing ECS services and never creates them: check [service.ecs] cluster and service, and the region",
@@ -44,13 +61,32 @@ impl Planner<'_> {
                 continue;
             }
             if live.deployment_controller != "ECS" {
-                self.controller_refuses(wanted, live, load_balancers.is_some(), registries.is_some(), connect.is_some());
+                self.controller_refuses(
+                    wanted,
+                    live,
+                    load_balancers.is_some(),
+                    registries.is_some(),
+                    connect.is_some(),
+                );
             }
             if self.problems.len() > problems_before {
                 continue;
             }
-            let update = EcsUpdate { cluster: live.cluster.clone(), service: live.name.clone(), arn: live.arn.clone(), load_balancers, registries, connect };
-            self.push(address, Action::Update, format!("{}/{}", live.cluster, live.name), fields, Operation::UpdateEcsService(update));
+            let update = EcsUpdate {
+                cluster: live.cluster.clone(),
+                service: live.name.clone(),
+                arn: live.arn.clone(),
+                load_balancers,
+                registries,
+                connect,
+            };
+            self.push(
+                address,
+                Action::Update,
+                format!("{}/{}", live.cluster, live.name),
+                fields,
+                Operation::UpdateEcsService(update),
+            );
         }
     }
 
@@ -63,7 +99,10 @@ impl Planner<'_> {
         }
         let Some(foreign) = live.registries.iter().find(|entry| !ours.contains(entry.arn.as_str())) else { return };
         let known = self.observed.discovery_services.iter().find(|service| service.arn == foreign.arn);
-        let registry = known.map_or_else(|| foreign.arn.clone(), |service| format!("Cloud Map service \"{}\", {}", service.name, foreign.arn));
+        let registry = known.map_or_else(
+            || foreign.arn.clone(),
+            |service| format!("Cloud Map service \"{}\", {}", service.name, foreign.arn),
+        );
         self.problems.push(Problem::new(
             format!("{}: it already has a service registry ecsnet does not own ({registry}), and ECS allows one registry per service", at(wanted, "discovery", live)),
             "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)",
@@ -72,7 +111,13 @@ impl Planner<'_> {
 
     /// What ECS would refuse of the wiring, given the task definition the service runs.
     fn task_definition_fits(&mut self, wanted: &DesiredEcs, live: &EcsService) {
-        let Some(definition) = live.task_definition.as_ref().and_then(|arn| self.observed.task_definitions.iter().find(|definition| definition.arn == *arn)) else { return };
+        let Some(definition) = live
+            .task_definition
+            .as_ref()
+            .and_then(|arn| self.observed.task_definitions.iter().find(|definition| definition.arn == *arn))
+        else {
+            return;
+        };
         let wiring = Wiring {
             container: &wanted.wiring.container,
             port: wanted.port,
@@ -82,7 +127,8 @@ impl Planner<'_> {
             port_name: wanted.connect.as_ref().map(|connect| connect.port_name.as_str()),
         };
         for mismatch in mismatches(&wiring, definition) {
-            self.problems.push(Problem::new(format!("{}: {mismatch}", at(wanted, mismatch.key(), live)), mismatch.hint()));
+            self.problems
+                .push(Problem::new(format!("{}: {mismatch}", at(wanted, mismatch.key(), live)), mismatch.hint()));
         }
     }
 
@@ -93,8 +139,20 @@ impl Planner<'_> {
     /// EXTERNAL controller "only the desired count, task placement constraints and strategies, health check grace
     /// period, enable ECS managed tags option, and propagate tags option"
     /// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
-    fn controller_refuses(&mut self, wanted: &DesiredEcs, live: &EcsService, load_balancers: bool, registries: bool, connect: bool) {
-        let changes: Vec<&str> = [(load_balancers, "load balancers"), (registries, "service registries"), (connect, "Service Connect")].into_iter().filter(|(changes, _)| *changes).map(|(_, what)| what).collect();
+    fn controller_refuses(
+        &mut self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        load_balancers: bool,
+        registries: bool,
+        connect: bool,
+    ) {
+        let changes: Vec<&str> =
+            [(load_balancers, "load balancers"), (registries, "service registries"), (connect, "Service Connect")]
+                .into_iter()
+                .filter(|(changes, _)| *changes)
+                .map(|(_, what)| what)
+                .collect();
         let changes = match changes.as_slice() {
             [one] => one.to_string(),
             [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
@@ -106,24 +164,47 @@ impl Planner<'_> {
             _ => "move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
         };
         self.problems.push(Problem::new(
-            format!("{}: it uses the {} deployment controller, on which UpdateService cannot change {changes}", at(wanted, "ecs", live), live.deployment_controller),
+            format!(
+                "{}: it uses the {} deployment controller, on which UpdateService cannot change {changes}",
+                at(wanted, "ecs", live),
+                live.deployment_controller
+            ),
             hint,
         ));
     }
 
-    fn load_balancers(&self, wanted: &DesiredEcs, live: &EcsService, ours: &BTreeSet<&str>, target_groups: &BTreeMap<Address, Ref>, fields: &mut Vec<FieldChange>) -> Option<Vec<EcsLoadBalancerSpec>> {
+    fn load_balancers(
+        &self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        ours: &BTreeSet<&str>,
+        target_groups: &BTreeMap<Address, Ref>,
+        fields: &mut Vec<FieldChange>,
+    ) -> Option<Vec<EcsLoadBalancerSpec>> {
         let is_ours = |entry: &EcsLoadBalancer| entry.target_group_arn.as_deref().is_some_and(|arn| ours.contains(arn));
         // Every entry ecsnet does not own goes back exactly as read: other target groups, Classic Load Balancers,
         // blue/green settings (advancedConfiguration).
-        let mut specs: Vec<EcsLoadBalancerSpec> = live.load_balancers.iter().filter(|entry| !is_ours(entry)).cloned().map(EcsLoadBalancerSpec::Kept).collect();
+        let mut specs: Vec<EcsLoadBalancerSpec> = live
+            .load_balancers
+            .iter()
+            .filter(|entry| !is_ours(entry))
+            .cloned()
+            .map(EcsLoadBalancerSpec::Kept)
+            .collect();
         if wanted.load_balanced {
             let group = target_groups.get(&Address::TargetGroup(wanted.service.clone()))?;
-            specs.push(EcsLoadBalancerSpec::Own { target_group: group.clone(), container: wanted.wiring.container.clone(), port: wanted.port.into() });
+            specs.push(EcsLoadBalancerSpec::Own {
+                target_group: group.clone(),
+                container: wanted.wiring.container.clone(),
+                port: wanted.port.into(),
+            });
         }
         let wanted_set: Option<BTreeSet<EcsLoadBalancer>> = specs
             .iter()
             .map(|spec| match spec {
-                EcsLoadBalancerSpec::Own { target_group: Ref::Known(arn), container, port } => Some(EcsLoadBalancer::target_group(arn, container, *port)),
+                EcsLoadBalancerSpec::Own { target_group: Ref::Known(arn), container, port } => {
+                    Some(EcsLoadBalancer::target_group(arn, container, *port))
+                }
                 EcsLoadBalancerSpec::Own { .. } => None,
                 EcsLoadBalancerSpec::Kept(entry) => Some(entry.clone()),
             })
@@ -133,7 +214,9 @@ impl Planner<'_> {
             return None;
         }
         let describe = |spec: &EcsLoadBalancerSpec| match spec {
-            EcsLoadBalancerSpec::Own { target_group, container, port } => format!("{} → {container}:{port}", self.group_label(target_group)),
+            EcsLoadBalancerSpec::Own { target_group, container, port } => {
+                format!("{} → {container}:{port}", self.group_label(target_group))
+            }
             EcsLoadBalancerSpec::Kept(entry) => self.entry_label(entry),
         };
         let old = live.load_balancers.iter().map(|entry| self.entry_label(entry));
@@ -141,12 +224,24 @@ impl Planner<'_> {
         Some(specs)
     }
 
-    fn registries(&self, wanted: &DesiredEcs, live: &EcsService, ours: &BTreeSet<&str>, registries: &BTreeMap<String, Ref>, fields: &mut Vec<FieldChange>) -> Option<Vec<EcsRegistrySpec>> {
+    fn registries(
+        &self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        ours: &BTreeSet<&str>,
+        registries: &BTreeMap<String, Ref>,
+        fields: &mut Vec<FieldChange>,
+    ) -> Option<Vec<EcsRegistrySpec>> {
         let mut specs: Vec<EcsRegistrySpec> = live
             .registries
             .iter()
             .filter(|entry| !ours.contains(entry.arn.as_str()))
-            .map(|entry| EcsRegistrySpec { registry: Ref::Known(entry.arn.clone()), port: entry.port, container: entry.container.clone(), container_port: entry.container_port })
+            .map(|entry| EcsRegistrySpec {
+                registry: Ref::Known(entry.arn.clone()),
+                port: entry.port,
+                container: entry.container.clone(),
+                container_port: entry.container_port,
+            })
             .collect();
         if let (Some(record), Some(registry)) = (wanted.discovery, registries.get(&wanted.service)) {
             let port = i32::from(wanted.port);
@@ -160,7 +255,12 @@ impl Planner<'_> {
         let wanted_set: Option<BTreeSet<EcsRegistry>> = specs
             .iter()
             .map(|spec| match &spec.registry {
-                Ref::Known(arn) => Some(EcsRegistry { arn: arn.clone(), port: spec.port, container: spec.container.clone(), container_port: spec.container_port }),
+                Ref::Known(arn) => Some(EcsRegistry {
+                    arn: arn.clone(),
+                    port: spec.port,
+                    container: spec.container.clone(),
+                    container_port: spec.container_port,
+                }),
                 Ref::Of(_) => None,
             })
             .collect();
@@ -169,11 +269,20 @@ impl Planner<'_> {
             return None;
         }
         let describe = |reference: &Ref| match reference {
-            Ref::Known(arn) => self.observed.discovery_services.iter().find(|service| service.arn == *arn).map_or_else(|| arn.clone(), |service| service.name.clone()),
+            Ref::Known(arn) => self
+                .observed
+                .discovery_services
+                .iter()
+                .find(|service| service.arn == *arn)
+                .map_or_else(|| arn.clone(), |service| service.name.clone()),
             Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
         };
         let old = live.registries.iter().map(|entry| describe(&Ref::Known(entry.arn.clone())));
-        fields.push(FieldChange::changed("service_registries", list(old), list(specs.iter().map(|spec| describe(&spec.registry)))));
+        fields.push(FieldChange::changed(
+            "service_registries",
+            list(old),
+            list(specs.iter().map(|spec| describe(&spec.registry))),
+        ));
         Some(specs)
     }
 
@@ -190,7 +299,12 @@ impl Planner<'_> {
 
     fn group_label(&self, reference: &Ref) -> String {
         match reference {
-            Ref::Known(arn) => self.observed.target_groups.iter().find(|group| group.arn == *arn).map_or_else(|| arn.clone(), |group| group.name.clone()),
+            Ref::Known(arn) => self
+                .observed
+                .target_groups
+                .iter()
+                .find(|group| group.arn == *arn)
+                .map_or_else(|| arn.clone(), |group| group.name.clone()),
             Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
         }
     }
@@ -204,7 +318,12 @@ fn at(wanted: &DesiredEcs, key: &str, live: &EcsService) -> String {
 
 /// What to do about Service Connect. AWS reports it on the primary deployment; when the answer carries none
 /// (an emulator, or a service that never had it), the tag ecsnet writes when it turns it on stands in.
-fn connect_change(wanted: &DesiredEcs, live: &EcsService, namespace: Option<&str>, fields: &mut Vec<FieldChange>) -> Option<ConnectChange> {
+fn connect_change(
+    wanted: &DesiredEcs,
+    live: &EcsService,
+    namespace: Option<&str>,
+    fields: &mut Vec<FieldChange>,
+) -> Option<ConnectChange> {
     let marker = live.tags.get(SERVICE_CONNECT_TAG);
     let current = match &live.connect {
         Some(connect) if connect.enabled => Some(connect.clone()),
@@ -213,13 +332,24 @@ fn connect_change(wanted: &DesiredEcs, live: &EcsService, namespace: Option<&str
     };
     let describe = |connect: Option<&ServiceConnect>| match connect {
         None => "(off)".to_string(),
-        Some(connect) => connect.services.iter().map(|(port_name, discovery_name, port, dns_name)| format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)).collect::<Vec<_>>().join(", "),
+        Some(connect) => connect
+            .services
+            .iter()
+            .map(|(port_name, discovery_name, port, dns_name)| {
+                format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
     };
     match (&wanted.connect, namespace) {
         (Some(connect), Some(namespace)) => {
             let dns_name = format!("{}.{namespace}", connect.discovery_name);
             let port = i32::from(wanted.port);
-            let target = ServiceConnect { enabled: true, namespace: namespace.to_string(), services: vec![(connect.port_name.clone(), connect.discovery_name.clone(), port, dns_name.clone())] };
+            let target = ServiceConnect {
+                enabled: true,
+                namespace: namespace.to_string(),
+                services: vec![(connect.port_name.clone(), connect.discovery_name.clone(), port, dns_name.clone())],
+            };
             let marker_text = marker_of(&target);
             if current.as_ref() == Some(&target) && marker.map(String::as_str) == Some(marker_text.as_str()) {
                 return None;
@@ -253,11 +383,16 @@ fn marker_of(connect: &ServiceConnect) -> String {
 /// Reads a marker; also the `;`-separated form with a `dns_name` that earlier builds wrote (accepted by
 /// emulators, refused by ECS).
 fn parse_marker(marker: &str) -> Option<ServiceConnect> {
-    let field = |key: &str| marker.split([' ', ';']).find_map(|part| part.strip_prefix(&format!("{key}="))).map(str::to_string);
+    let field =
+        |key: &str| marker.split([' ', ';']).find_map(|part| part.strip_prefix(&format!("{key}="))).map(str::to_string);
     let namespace = field("namespace")?;
     let discovery_name = field("discovery_name")?;
     let dns_name = field("dns_name").unwrap_or_else(|| format!("{discovery_name}.{namespace}"));
-    Some(ServiceConnect { enabled: true, namespace, services: vec![(field("port_name")?, discovery_name, field("port")?.parse().ok()?, dns_name)] })
+    Some(ServiceConnect {
+        enabled: true,
+        namespace,
+        services: vec![(field("port_name")?, discovery_name, field("port")?.parse().ok()?, dns_name)],
+    })
 }
 
 fn list(items: impl Iterator<Item = String>) -> String {
@@ -275,14 +410,22 @@ mod tests {
 
     #[test]
     fn the_marker_round_trips() {
-        let connect = ServiceConnect { enabled: true, namespace: "my.demo".into(), services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())] };
+        let connect = ServiceConnect {
+            enabled: true,
+            namespace: "my.demo".into(),
+            services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())],
+        };
         assert_eq!(parse_marker(&marker_of(&connect)), Some(connect));
         assert_eq!(parse_marker("garbage"), None);
     }
 
     #[test]
     fn the_marker_is_a_valid_ecs_tag_value_and_the_old_form_still_reads() {
-        let connect = ServiceConnect { enabled: true, namespace: "my.demo".into(), services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())] };
+        let connect = ServiceConnect {
+            enabled: true,
+            namespace: "my.demo".into(),
+            services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())],
+        };
         let marker = marker_of(&connect);
         assert_eq!(marker, "namespace=my.demo port_name=default discovery_name=server port=8080");
         assert!(marker.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)), "{marker}");

@@ -14,21 +14,44 @@ use super::{join, keep_one, Planner, Problem};
 
 impl<'a> Planner<'a> {
     /// Plans one shard's listeners and the rules of the services on that shard.
-    pub(super) fn listeners(&mut self, desired: &Desired, shard: u16, service_shards: &BTreeMap<String, u16>, load_balancer: &Ref, live: Option<&'a LoadBalancer>, groups: &BTreeMap<Address, Ref>) {
+    pub(super) fn listeners(
+        &mut self,
+        desired: &Desired,
+        shard: u16,
+        service_shards: &BTreeMap<String, u16>,
+        load_balancer: &Ref,
+        live: Option<&'a LoadBalancer>,
+        groups: &BTreeMap<Address, Ref>,
+    ) {
         let Some(wanted) = &desired.load_balancer else { return };
         let wanted_ports: BTreeSet<u16> = wanted.listeners.iter().map(|listener| listener.port).collect();
         let mut owned: BTreeMap<u16, Vec<&'a Listener>> = BTreeMap::new();
         for listener in live.map_or(&[][..], |live| &live.listeners[..]) {
             match self.owned_address(&listener.tags, &format!("listener {}", listener.arn)) {
-                Some(Address::Listener(listener_shard, port)) if listener_shard == shard && wanted_ports.contains(&port) && i32::from(port) == listener.port => owned.entry(port).or_default().push(listener),
+                Some(Address::Listener(listener_shard, port))
+                    if listener_shard == shard && wanted_ports.contains(&port) && i32::from(port) == listener.port =>
+                {
+                    owned.entry(port).or_default().push(listener)
+                }
                 Some(other) => {
-                    self.push(other, Action::Delete, format!("port {}", listener.port), vec![], Operation::DeleteListener { arn: listener.arn.clone() });
+                    self.push(
+                        other,
+                        Action::Delete,
+                        format!("port {}", listener.port),
+                        vec![],
+                        Operation::DeleteListener { arn: listener.arn.clone() },
+                    );
                     self.rules_removed_with(listener);
                 }
-                None if u16::try_from(listener.port).is_ok_and(|port| wanted_ports.contains(&port)) => self.problems.push(Problem::new(
-                    format!("the load balancer already has a listener on port {} that ecsnet does not own ({})", listener.port, listener.arn),
-                    "delete that listener, or give the [[listener]] another port",
-                )),
+                None if u16::try_from(listener.port).is_ok_and(|port| wanted_ports.contains(&port)) => {
+                    self.problems.push(Problem::new(
+                        format!(
+                            "the load balancer already has a listener on port {} that ecsnet does not own ({})",
+                            listener.port, listener.arn
+                        ),
+                        "delete that listener, or give the [[listener]] another port",
+                    ))
+                }
                 None => {}
             }
         }
@@ -37,14 +60,23 @@ impl<'a> Planner<'a> {
             let address = Address::Listener(shard, listener.port);
             let (kept, duplicates) = keep_one(owned.remove(&listener.port).unwrap_or_default(), |_| true);
             for duplicate in duplicates {
-                self.push(address.clone(), Action::Delete, format!("port {}", duplicate.port), vec![], Operation::DeleteListener { arn: duplicate.arn.clone() });
+                self.push(
+                    address.clone(),
+                    Action::Delete,
+                    format!("port {}", duplicate.port),
+                    vec![],
+                    Operation::DeleteListener { arn: duplicate.arn.clone() },
+                );
                 self.rules_removed_with(duplicate);
             }
             let Some(spec) = listener_spec(listener, shard, groups) else { continue };
             let default_text = self.describe_default(&spec.default, desired);
             let reference = match kept {
                 None => {
-                    let mut fields = vec![FieldChange::new("port", listener.port), FieldChange::new("protocol", listener.protocol.as_aws())];
+                    let mut fields = vec![
+                        FieldChange::new("port", listener.port),
+                        FieldChange::new("protocol", listener.protocol.as_aws()),
+                    ];
                     if let Some(certificate) = &listener.certificate_arn {
                         fields.push(FieldChange::new("certificate", certificate));
                     }
@@ -59,17 +91,34 @@ impl<'a> Planner<'a> {
                 Some(live_listener) => {
                     let mut fields = Vec::new();
                     if live_listener.protocol != listener.protocol.as_aws() {
-                        fields.push(FieldChange::changed("protocol", &live_listener.protocol, listener.protocol.as_aws()));
+                        fields.push(FieldChange::changed(
+                            "protocol",
+                            &live_listener.protocol,
+                            listener.protocol.as_aws(),
+                        ));
                     }
-                    if listener.protocol == Protocol::Https && live_listener.certificate_arn != listener.certificate_arn {
-                        fields.push(FieldChange::changed("certificate", live_listener.certificate_arn.as_deref().unwrap_or("(none)"), listener.certificate_arn.as_deref().unwrap_or("(none)")));
+                    if listener.protocol == Protocol::Https && live_listener.certificate_arn != listener.certificate_arn
+                    {
+                        fields.push(FieldChange::changed(
+                            "certificate",
+                            live_listener.certificate_arn.as_deref().unwrap_or("(none)"),
+                            listener.certificate_arn.as_deref().unwrap_or("(none)"),
+                        ));
                     }
                     if listener.protocol == Protocol::Https && live_listener.ssl_policy != listener.ssl_policy {
-                        fields.push(FieldChange::changed("ssl_policy", live_listener.ssl_policy.as_deref().unwrap_or("(none)"), listener.ssl_policy.as_deref().unwrap_or("(none)")));
+                        fields.push(FieldChange::changed(
+                            "ssl_policy",
+                            live_listener.ssl_policy.as_deref().unwrap_or("(none)"),
+                            listener.ssl_policy.as_deref().unwrap_or("(none)"),
+                        ));
                     }
                     let tls = !fields.is_empty();
                     if !default_matches(&spec.default, &live_listener.default) {
-                        fields.push(FieldChange::changed("default_action", self.describe_live_default(&live_listener.default), &default_text));
+                        fields.push(FieldChange::changed(
+                            "default_action",
+                            self.describe_live_default(&live_listener.default),
+                            &default_text,
+                        ));
                     }
                     if !fields.is_empty() {
                         let operation = Operation::UpdateListener { arn: live_listener.arn.clone(), spec, tls };
@@ -81,13 +130,24 @@ impl<'a> Planner<'a> {
             carried.push((listener.port, reference, kept));
         }
         for (port, reference, live_listener) in carried {
-            let carries_rules = wanted.listeners.iter().any(|listener| listener.port == port && listener.carries_rules());
+            let carries_rules =
+                wanted.listeners.iter().any(|listener| listener.port == port && listener.carries_rules());
             self.rules(desired, shard, service_shards, port, carries_rules, &reference, live_listener, groups);
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn rules(&mut self, desired: &Desired, shard: u16, service_shards: &BTreeMap<String, u16>, port: u16, carries_rules: bool, listener: &Ref, live: Option<&'a Listener>, groups: &BTreeMap<Address, Ref>) {
+    fn rules(
+        &mut self,
+        desired: &Desired,
+        shard: u16,
+        service_shards: &BTreeMap<String, u16>,
+        port: u16,
+        carries_rules: bool,
+        listener: &Ref,
+        live: Option<&'a Listener>,
+        groups: &BTreeMap<Address, Ref>,
+    ) {
         let mut owned: BTreeMap<Address, Vec<&'a Rule>> = BTreeMap::new();
         let mut foreign = BTreeSet::new();
         for rule in live.map_or(&[][..], |live| &live.rules[..]) {
@@ -101,14 +161,19 @@ impl<'a> Planner<'a> {
         let services: Vec<_> = desired
             .services
             .iter()
-            .filter(|service| carries_rules && service.listeners.contains(&port) && service_shards.get(&service.name) == Some(&shard))
+            .filter(|service| {
+                carries_rules && service.listeners.contains(&port) && service_shards.get(&service.name) == Some(&shard)
+            })
             .collect();
         let requests: Vec<PriorityRequest> = services
             .iter()
             .map(|service| PriorityRequest {
                 service: &service.name,
                 explicit: service.priority,
-                existing: owned.get(&Address::ListenerRule(service.name.clone(), port)).and_then(|rules| rules.first()).map(|rule| rule.priority),
+                existing: owned
+                    .get(&Address::ListenerRule(service.name.clone(), port))
+                    .and_then(|rules| rules.first())
+                    .map(|rule| rule.priority),
             })
             .collect();
         let priorities = match assign(&requests, &foreign) {
@@ -121,7 +186,14 @@ impl<'a> Planner<'a> {
                 return;
             }
         };
-        let shapes: Vec<RuleShape> = services.iter().map(|service| RuleShape { hosts: &service.hosts, paths: &service.paths, explicit: service.priority.is_some() }).collect();
+        let shapes: Vec<RuleShape> = services
+            .iter()
+            .map(|service| RuleShape {
+                hosts: &service.hosts,
+                paths: &service.paths,
+                explicit: service.priority.is_some(),
+            })
+            .collect();
         let priorities = order_by_specificity(&shapes, priorities);
         let listener_arn = match listener {
             Ref::Known(arn) => arn.clone(),
@@ -133,7 +205,13 @@ impl<'a> Planner<'a> {
             let group_name = self.group_name(&Address::TargetGroup(service.name.clone()), desired, group);
             let (kept, duplicates) = keep_one(owned.remove(&address).unwrap_or_default(), |_| true);
             for rule in duplicates {
-                self.push(address.clone(), Action::Delete, format!("priority {}", rule.priority), vec![], Operation::DeleteRule { arn: rule.arn.clone() });
+                self.push(
+                    address.clone(),
+                    Action::Delete,
+                    format!("priority {}", rule.priority),
+                    vec![],
+                    Operation::DeleteRule { arn: rule.arn.clone() },
+                );
             }
             let conditions = RuleConditions { hosts: service.hosts.clone(), paths: service.paths.clone() };
             match kept {
@@ -147,9 +225,17 @@ impl<'a> Planner<'a> {
                     }
                     fields.push(FieldChange::new("action", format!("forward to {group_name}")));
                     if let Some(load_balancer) = &desired.load_balancer {
-                        fields.push(FieldChange::new("load_balancer", crate::plan::desired::shard_name(&load_balancer.name, shard)));
+                        fields.push(FieldChange::new(
+                            "load_balancer",
+                            crate::plan::desired::shard_name(&load_balancer.name, shard),
+                        ));
                     }
-                    let operation = Operation::CreateRule { listener: listener.clone(), priority, conditions, target_group: group.clone() };
+                    let operation = Operation::CreateRule {
+                        listener: listener.clone(),
+                        priority,
+                        conditions,
+                        target_group: group.clone(),
+                    };
                     self.push(address, Action::Create, format!("priority {priority}"), fields, operation);
                 }
                 Some(rule) => {
@@ -158,7 +244,9 @@ impl<'a> Planner<'a> {
                         fields.push(FieldChange::changed("priority", rule.priority, priority));
                         priority
                     });
-                    let new_conditions = (!same_values(&rule.hosts, &conditions.hosts) || !same_values(&rule.paths, &conditions.paths)).then(|| {
+                    let new_conditions = (!same_values(&rule.hosts, &conditions.hosts)
+                        || !same_values(&rule.paths, &conditions.paths))
+                    .then(|| {
                         if !same_values(&rule.hosts, &conditions.hosts) {
                             fields.push(FieldChange::changed("hosts", join(&rule.hosts), join(&conditions.hosts)));
                         }
@@ -168,12 +256,25 @@ impl<'a> Planner<'a> {
                         conditions.clone()
                     });
                     let new_group = differs(group, rule.target_group_arn.as_deref()).then(|| {
-                        let old = rule.target_group_arn.as_deref().map_or("(not a forward)".to_string(), |arn| self.live_group_name(arn));
-                        fields.push(FieldChange::changed("action", format!("forward to {old}"), format!("forward to {group_name}")));
+                        let old = rule
+                            .target_group_arn
+                            .as_deref()
+                            .map_or("(not a forward)".to_string(), |arn| self.live_group_name(arn));
+                        fields.push(FieldChange::changed(
+                            "action",
+                            format!("forward to {old}"),
+                            format!("forward to {group_name}"),
+                        ));
                         group.clone()
                     });
                     if !fields.is_empty() {
-                        let operation = Operation::UpdateRule { arn: rule.arn.clone(), listener: listener_arn.clone(), priority: new_priority, conditions: new_conditions, target_group: new_group };
+                        let operation = Operation::UpdateRule {
+                            arn: rule.arn.clone(),
+                            listener: listener_arn.clone(),
+                            priority: new_priority,
+                            conditions: new_conditions,
+                            target_group: new_group,
+                        };
                         self.push(address, Action::Update, format!("priority {}", rule.priority), fields, operation);
                     }
                 }
@@ -181,7 +282,13 @@ impl<'a> Planner<'a> {
         }
         for (address, rules) in owned {
             for rule in rules {
-                self.push(address.clone(), Action::Delete, format!("priority {}", rule.priority), vec![], Operation::DeleteRule { arn: rule.arn.clone() });
+                self.push(
+                    address.clone(),
+                    Action::Delete,
+                    format!("priority {}", rule.priority),
+                    vec![],
+                    Operation::DeleteRule { arn: rule.arn.clone() },
+                );
             }
         }
     }
@@ -211,7 +318,9 @@ impl<'a> Planner<'a> {
         match default {
             ListenerDefault::Forward(arn) => format!("forward to {}", self.live_group_name(arn)),
             ListenerDefault::FixedResponse { status, body, .. } => describe_fixed(*status, body.as_deref()),
-            ListenerDefault::Redirect { port, protocol, status } => format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_")),
+            ListenerDefault::Redirect { port, protocol, status } => {
+                format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_"))
+            }
             ListenerDefault::Other => "(an action ecsnet does not set)".into(),
         }
     }
@@ -228,21 +337,40 @@ fn describe_fixed(status: u16, body: Option<&str>) -> String {
 /// planned (an invalid plan already reported).
 fn listener_spec(listener: &topology::Listener, shard: u16, groups: &BTreeMap<Address, Ref>) -> Option<ListenerSpec> {
     let default = match &listener.default {
-        DefaultAction::EmptyTargetGroup => DefaultSpec::Forward(groups.get(&Address::DefaultTargetGroup(shard))?.clone()),
-        DefaultAction::Forward(service) => DefaultSpec::Forward(groups.get(&Address::TargetGroup(service.clone()))?.clone()),
-        DefaultAction::FixedResponse { status, body, content_type } => DefaultSpec::FixedResponse { status: *status, body: body.clone(), content_type: content_type.clone() },
+        DefaultAction::EmptyTargetGroup => {
+            DefaultSpec::Forward(groups.get(&Address::DefaultTargetGroup(shard))?.clone())
+        }
+        DefaultAction::Forward(service) => {
+            DefaultSpec::Forward(groups.get(&Address::TargetGroup(service.clone()))?.clone())
+        }
+        DefaultAction::FixedResponse { status, body, content_type } => {
+            DefaultSpec::FixedResponse { status: *status, body: body.clone(), content_type: content_type.clone() }
+        }
         DefaultAction::Redirect { port } => DefaultSpec::Redirect { port: *port },
     };
-    Some(ListenerSpec { port: listener.port, protocol: listener.protocol, certificate_arn: listener.certificate_arn.clone(), ssl_policy: listener.ssl_policy.clone(), default })
+    Some(ListenerSpec {
+        port: listener.port,
+        protocol: listener.protocol,
+        certificate_arn: listener.certificate_arn.clone(),
+        ssl_policy: listener.ssl_policy.clone(),
+        default,
+    })
 }
 
 fn default_matches(wanted: &DefaultSpec, live: &ListenerDefault) -> bool {
     match (wanted, live) {
         (DefaultSpec::Forward(reference), ListenerDefault::Forward(arn)) => !differs(reference, Some(arn)),
-        (DefaultSpec::FixedResponse { status, body, content_type }, ListenerDefault::FixedResponse { status: live_status, body: live_body, content_type: live_type }) => {
-            status == live_status && body.as_deref().unwrap_or("") == live_body.as_deref().unwrap_or("") && content_type == live_type
+        (
+            DefaultSpec::FixedResponse { status, body, content_type },
+            ListenerDefault::FixedResponse { status: live_status, body: live_body, content_type: live_type },
+        ) => {
+            status == live_status
+                && body.as_deref().unwrap_or("") == live_body.as_deref().unwrap_or("")
+                && content_type == live_type
         }
-        (DefaultSpec::Redirect { port }, ListenerDefault::Redirect { port: live_port, protocol, status }) => *live_port == port.to_string() && protocol == "HTTPS" && status == "HTTP_301",
+        (DefaultSpec::Redirect { port }, ListenerDefault::Redirect { port: live_port, protocol, status }) => {
+            *live_port == port.to_string() && protocol == "HTTPS" && status == "HTTP_301"
+        }
         _ => false,
     }
 }

@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::{shard_name, Desired};
 use crate::plan::ownership::managed_attributes;
-use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, ManagedAttributes, Operation, Ref, TargetGroupSpec, KNOWN_AFTER_APPLY};
+use crate::plan::{
+    Action, Address, FieldChange, LoadBalancerSpec, ManagedAttributes, Operation, Ref, TargetGroupSpec,
+    KNOWN_AFTER_APPLY,
+};
 use crate::topology::{aws_defaults, bounded_name, DefaultAction, HealthCheck, Stickiness, TargetGroupAttributes};
 
 use super::shards::{assign_shards, Capacity, ShardRequest};
@@ -39,10 +42,16 @@ impl<'a> Planner<'a> {
         let mut owned_balancers: BTreeMap<u16, Vec<&'a LoadBalancer>> = BTreeMap::new();
         let mut existing: BTreeMap<String, u16> = BTreeMap::new();
         for load_balancer in &observed.load_balancers {
-            let Some(Address::LoadBalancer(shard)) = self.owned_address(&load_balancer.tags, &format!("load balancer {}", load_balancer.name)) else { continue };
+            let Some(Address::LoadBalancer(shard)) =
+                self.owned_address(&load_balancer.tags, &format!("load balancer {}", load_balancer.name))
+            else {
+                continue;
+            };
             owned_balancers.entry(shard).or_default().push(load_balancer);
             for rule in load_balancer.listeners.iter().flat_map(|listener| &listener.rules) {
-                if let Some(Address::ListenerRule(service, _)) = self.owned_address(&rule.tags, &format!("listener rule {}", rule.arn)) {
+                if let Some(Address::ListenerRule(service, _)) =
+                    self.owned_address(&rule.tags, &format!("listener rule {}", rule.arn))
+                {
                     existing.entry(service).or_insert(shard);
                 }
             }
@@ -59,7 +68,10 @@ impl<'a> Planner<'a> {
             })
             .collect();
         let shared = usize::from(desired.default_target_group.is_some()) + forwarded.len();
-        let capacity = Capacity { rules: RULES_PER_LOAD_BALANCER, target_groups: TARGET_GROUPS_PER_LOAD_BALANCER.saturating_sub(shared) };
+        let capacity = Capacity {
+            rules: RULES_PER_LOAD_BALANCER,
+            target_groups: TARGET_GROUPS_PER_LOAD_BALANCER.saturating_sub(shared),
+        };
         let requests: Vec<ShardRequest> = desired
             .services
             .iter()
@@ -70,15 +82,23 @@ impl<'a> Planner<'a> {
             })
             .collect();
         let assigned = assign_shards(&requests, capacity);
-        let service_shards: BTreeMap<String, u16> = desired.services.iter().zip(&assigned).map(|(service, shard)| (service.name.clone(), *shard)).collect();
-        let shard_count = if desired.load_balancer.is_some() { assigned.iter().max().map_or(1, |max| max + 1) } else { 0 };
+        let service_shards: BTreeMap<String, u16> =
+            desired.services.iter().zip(&assigned).map(|(service, shard)| (service.name.clone(), *shard)).collect();
+        let shard_count =
+            if desired.load_balancer.is_some() { assigned.iter().max().map_or(1, |max| max + 1) } else { 0 };
 
         // A target group serves one load balancer: a new load balancer needs new target groups.
         let mut kept_balancers = Vec::new();
         let mut moving = Vec::new();
         for shard in 0..shard_count {
-            let (kept, duplicates) = self.owned_load_balancer(desired, shard, owned_balancers.remove(&shard).unwrap_or_default());
-            moving.push(kept.is_some_and(|live| desired.load_balancer.as_ref().is_some_and(|wanted| needs_replace(live, &shard_name(&wanted.name, shard), &wanted.scheme))));
+            let (kept, duplicates) =
+                self.owned_load_balancer(desired, shard, owned_balancers.remove(&shard).unwrap_or_default());
+            moving.push(kept.is_some_and(|live| {
+                desired
+                    .load_balancer
+                    .as_ref()
+                    .is_some_and(|wanted| needs_replace(live, &shard_name(&wanted.name, shard), &wanted.scheme))
+            }));
             kept_balancers.push((kept, duplicates));
         }
         let mut wanted_groups: BTreeMap<Address, (TargetGroupSpec, bool)> = BTreeMap::new();
@@ -89,7 +109,10 @@ impl<'a> Planner<'a> {
         }
         for service in &desired.services {
             let shard = service_shards[&service.name];
-            wanted_groups.insert(Address::TargetGroup(service.name.clone()), (service.target_group.clone(), moving.get(usize::from(shard)).copied().unwrap_or(false)));
+            wanted_groups.insert(
+                Address::TargetGroup(service.name.clone()),
+                (service.target_group.clone(), moving.get(usize::from(shard)).copied().unwrap_or(false)),
+            );
         }
         let mut owned_groups: BTreeMap<Address, Vec<&TargetGroup>> = BTreeMap::new();
         for group in &observed.target_groups {
@@ -102,7 +125,12 @@ impl<'a> Planner<'a> {
         for address in addresses {
             let owned = owned_groups.remove(&address).unwrap_or_default();
             let wanted = wanted_groups.get(&address);
-            if let Some(reference) = self.target_group(address.clone(), wanted.map(|(spec, _)| spec), owned, wanted.is_some_and(|(_, moving)| *moving)) {
+            if let Some(reference) = self.target_group(
+                address.clone(),
+                wanted.map(|(spec, _)| spec),
+                owned,
+                wanted.is_some_and(|(_, moving)| *moving),
+            ) {
                 group_refs.insert(address, reference);
             }
         }
@@ -120,15 +148,33 @@ impl<'a> Planner<'a> {
         LoadBalancing { shards, service_shards, target_groups: group_refs }
     }
 
-    fn target_group(&mut self, address: Address, wanted: Option<&TargetGroupSpec>, owned: Vec<&TargetGroup>, load_balancer_replaced: bool) -> Option<Ref> {
+    fn target_group(
+        &mut self,
+        address: Address,
+        wanted: Option<&TargetGroupSpec>,
+        owned: Vec<&TargetGroup>,
+        load_balancer_replaced: bool,
+    ) -> Option<Ref> {
         let (kept, duplicates) = keep_one(owned, |group| wanted.is_some_and(|wanted| group.name == wanted.name));
         for group in duplicates {
-            self.push(address.clone(), Action::Delete, &group.name, vec![], Operation::DeleteTargetGroup { arn: group.arn.clone() });
+            self.push(
+                address.clone(),
+                Action::Delete,
+                &group.name,
+                vec![],
+                Operation::DeleteTargetGroup { arn: group.arn.clone() },
+            );
         }
         match (wanted, kept) {
             (Some(wanted), None) => {
                 self.check_target_group_name_free(wanted);
-                self.push(address.clone(), Action::Create, &wanted.name, target_group_fields(wanted), Operation::CreateTargetGroup(wanted.clone()));
+                self.push(
+                    address.clone(),
+                    Action::Create,
+                    &wanted.name,
+                    target_group_fields(wanted),
+                    Operation::CreateTargetGroup(wanted.clone()),
+                );
                 Some(Ref::Of(address))
             }
             (Some(wanted), Some(group)) => {
@@ -138,7 +184,11 @@ impl<'a> Planner<'a> {
                     ("target_type", group.target_type.clone(), wanted.target_type.clone()),
                     ("vpc", group.vpc_id.clone(), wanted.vpc_id.clone()),
                 ];
-                let changed: Vec<FieldChange> = immutable.iter().filter(|(_, old, new)| old != new).map(|(field, old, new)| FieldChange::changed(field, old, new)).collect();
+                let changed: Vec<FieldChange> = immutable
+                    .iter()
+                    .filter(|(_, old, new)| old != new)
+                    .map(|(field, old, new)| FieldChange::changed(field, old, new))
+                    .collect();
                 if !changed.is_empty() || load_balancer_replaced {
                     self.check_target_group_name_free(wanted);
                     let reason = if changed.is_empty() {
@@ -162,13 +212,20 @@ impl<'a> Planner<'a> {
                 fields.extend(attribute_fields);
                 let managed = managed_change(previously_set, &wanted.attributes.names(), &mut fields);
                 if !fields.is_empty() {
-                    let operation = Operation::UpdateTargetGroup { arn: group.arn.clone(), health_check, attributes, managed };
+                    let operation =
+                        Operation::UpdateTargetGroup { arn: group.arn.clone(), health_check, attributes, managed };
                     self.push(address, Action::Update, &group.name, fields, operation);
                 }
                 Some(Ref::Known(group.arn.clone()))
             }
             (None, Some(group)) => {
-                self.push(address, Action::Delete, &group.name, vec![], Operation::DeleteTargetGroup { arn: group.arn.clone() });
+                self.push(
+                    address,
+                    Action::Delete,
+                    &group.name,
+                    vec![],
+                    Operation::DeleteTargetGroup { arn: group.arn.clone() },
+                );
                 None
             }
             (None, None) => None,
@@ -177,24 +234,52 @@ impl<'a> Planner<'a> {
 
     fn check_target_group_name_free(&mut self, wanted: &TargetGroupSpec) {
         let topology = self.topology;
-        if let Some(taken) = self.observed.target_groups.iter().find(|group| group.name == wanted.name && !crate::observed::owned_by(&group.tags, topology)) {
+        if let Some(taken) = self
+            .observed
+            .target_groups
+            .iter()
+            .find(|group| group.name == wanted.name && !crate::observed::owned_by(&group.tags, topology))
+        {
             self.problems.push(Problem::new(
-                format!("target group name \"{}\" is taken by {}, which ecsnet topology {topology} does not own", wanted.name, taken.arn),
+                format!(
+                    "target group name \"{}\" is taken by {}, which ecsnet topology {topology} does not own",
+                    wanted.name, taken.arn
+                ),
                 "delete or rename that target group, or rename the service or topology",
             ));
         }
     }
 
     /// A shard's live load balancer (the one with the wanted name, else the first), and any duplicates.
-    fn owned_load_balancer(&mut self, desired: &Desired, shard: u16, owned: Vec<&'a LoadBalancer>) -> (Option<&'a LoadBalancer>, Vec<&'a LoadBalancer>) {
-        keep_one(owned, |load_balancer| desired.load_balancer.as_ref().is_some_and(|wanted| names_match(&load_balancer.name, &shard_name(&wanted.name, shard))))
+    fn owned_load_balancer(
+        &mut self,
+        desired: &Desired,
+        shard: u16,
+        owned: Vec<&'a LoadBalancer>,
+    ) -> (Option<&'a LoadBalancer>, Vec<&'a LoadBalancer>) {
+        keep_one(owned, |load_balancer| {
+            desired
+                .load_balancer
+                .as_ref()
+                .is_some_and(|wanted| names_match(&load_balancer.name, &shard_name(&wanted.name, shard)))
+        })
     }
 
     /// Plans the load balancer; returns how to refer to it and the live one that stays, if any. A replace creates
     /// the new one beside the old (under the other of its two names); the old goes once everything has moved.
-    fn load_balancer(&mut self, desired: &Desired, shard: u16, security_group: Option<&Ref>, kept: Option<&'a LoadBalancer>, duplicates: Vec<&'a LoadBalancer>) -> (Option<Ref>, Option<&'a LoadBalancer>) {
+    fn load_balancer(
+        &mut self,
+        desired: &Desired,
+        shard: u16,
+        security_group: Option<&Ref>,
+        kept: Option<&'a LoadBalancer>,
+        duplicates: Vec<&'a LoadBalancer>,
+    ) -> (Option<Ref>, Option<&'a LoadBalancer>) {
         let address = Address::LoadBalancer(shard);
-        let wanted = desired.load_balancer.as_ref().map(|wanted| crate::plan::desired::DesiredLoadBalancer { name: shard_name(&wanted.name, shard), ..wanted.clone() });
+        let wanted = desired.load_balancer.as_ref().map(|wanted| crate::plan::desired::DesiredLoadBalancer {
+            name: shard_name(&wanted.name, shard),
+            ..wanted.clone()
+        });
         let wanted = wanted.as_ref();
         for load_balancer in duplicates {
             self.delete_load_balancer(load_balancer);
@@ -234,7 +319,11 @@ impl<'a> Planner<'a> {
                 (Some(Ref::Of(address)), None)
             }
             Some(live) if needs_replace(live, &wanted.name, &wanted.scheme) => {
-                let new_name = if live.name == wanted.name { alternate_name(&wanted.name, &wanted.scheme) } else { wanted.name.clone() };
+                let new_name = if live.name == wanted.name {
+                    alternate_name(&wanted.name, &wanted.scheme)
+                } else {
+                    wanted.name.clone()
+                };
                 self.check_load_balancer_name_free(&new_name);
                 let mut fields = Vec::new();
                 let renamed = !names_match(&live.name, &wanted.name);
@@ -243,10 +332,23 @@ impl<'a> Planner<'a> {
                     fields.push(FieldChange::changed("scheme", &live.scheme, &wanted.scheme));
                 }
                 fields.push(FieldChange::changed("dns_name", &live.dns_name, KNOWN_AFTER_APPLY));
-                let changed: Vec<&str> = [("name", renamed), ("scheme", live.scheme != wanted.scheme)].into_iter().filter(|(_, changed)| *changed).map(|(field, _)| field).collect();
-                let reason = format!("{} cannot change in place; the new one takes over before the old one goes", changed.join(", "));
+                let changed: Vec<&str> = [("name", renamed), ("scheme", live.scheme != wanted.scheme)]
+                    .into_iter()
+                    .filter(|(_, changed)| *changed)
+                    .map(|(field, _)| field)
+                    .collect();
+                let reason = format!(
+                    "{} cannot change in place; the new one takes over before the old one goes",
+                    changed.join(", ")
+                );
                 let spec = LoadBalancerSpec { name: new_name.clone(), ..spec };
-                self.push_replace(address.clone(), &new_name, fields, reason, Operation::ReplaceLoadBalancer { old_arn: live.arn.clone(), spec });
+                self.push_replace(
+                    address.clone(),
+                    &new_name,
+                    fields,
+                    reason,
+                    Operation::ReplaceLoadBalancer { old_arn: live.arn.clone(), spec },
+                );
                 (Some(Ref::Of(address)), None)
             }
             Some(live) => {
@@ -268,12 +370,30 @@ impl<'a> Planner<'a> {
                 let target = wanted.idle_timeout.or(dropped.then_some(aws_defaults::IDLE_TIMEOUT));
                 let idle_timeout = target.filter(|timeout| live.idle_timeout != Some(*timeout));
                 if let Some(timeout) = idle_timeout {
-                    let new = if wanted.idle_timeout.is_some() { timeout.to_string() } else { format!("{timeout} (AWS's default)") };
-                    fields.push(FieldChange::changed("idle_timeout", live.idle_timeout.map_or("(unknown)".into(), |old| old.to_string()), new));
+                    let new = if wanted.idle_timeout.is_some() {
+                        timeout.to_string()
+                    } else {
+                        format!("{timeout} (AWS's default)")
+                    };
+                    fields.push(FieldChange::changed(
+                        "idle_timeout",
+                        live.idle_timeout.map_or("(unknown)".into(), |old| old.to_string()),
+                        new,
+                    ));
                 }
-                let managed = managed_change(previously_set, &wanted.idle_timeout.map(|_| IDLE_TIMEOUT).into_iter().collect::<Vec<_>>(), &mut fields);
+                let managed = managed_change(
+                    previously_set,
+                    &wanted.idle_timeout.map(|_| IDLE_TIMEOUT).into_iter().collect::<Vec<_>>(),
+                    &mut fields,
+                );
                 if !fields.is_empty() {
-                    let operation = Operation::UpdateLoadBalancer { arn: live.arn.clone(), subnet_ids, security_groups, idle_timeout, managed };
+                    let operation = Operation::UpdateLoadBalancer {
+                        arn: live.arn.clone(),
+                        subnet_ids,
+                        security_groups,
+                        idle_timeout,
+                        managed,
+                    };
                     self.push(address, Action::Update, &live.name, fields, operation);
                 }
                 (Some(Ref::Known(live.arn.clone())), Some(live))
@@ -283,9 +403,14 @@ impl<'a> Planner<'a> {
 
     fn check_load_balancer_name_free(&mut self, name: &str) {
         let topology = self.topology;
-        if let Some(taken) = self.observed.load_balancers.iter().find(|load_balancer| load_balancer.name == name && !crate::observed::owned_by(&load_balancer.tags, topology)) {
+        if let Some(taken) = self.observed.load_balancers.iter().find(|load_balancer| {
+            load_balancer.name == name && !crate::observed::owned_by(&load_balancer.tags, topology)
+        }) {
             self.problems.push(Problem::new(
-                format!("load balancer name \"{name}\" is taken by {}, which ecsnet topology {topology} does not own", taken.arn),
+                format!(
+                    "load balancer name \"{name}\" is taken by {}, which ecsnet topology {topology} does not own",
+                    taken.arn
+                ),
                 "set load_balancer.name to a free name",
             ));
         }
@@ -297,10 +422,22 @@ impl<'a> Planner<'a> {
             Some(address @ Address::LoadBalancer(_)) => address,
             _ => Address::LoadBalancer(0),
         };
-        self.push(address, Action::Delete, &load_balancer.name, vec![], Operation::DeleteLoadBalancer { arn: load_balancer.arn.clone() });
+        self.push(
+            address,
+            Action::Delete,
+            &load_balancer.name,
+            vec![],
+            Operation::DeleteLoadBalancer { arn: load_balancer.arn.clone() },
+        );
         for listener in &load_balancer.listeners {
             if let Some(address) = self.owned_address(&listener.tags, &format!("listener {}", listener.arn)) {
-                self.push(address, Action::Delete, format!("port {}", listener.port), vec![], Operation::RemovedWithParent);
+                self.push(
+                    address,
+                    Action::Delete,
+                    format!("port {}", listener.port),
+                    vec![],
+                    Operation::RemovedWithParent,
+                );
             }
             self.rules_removed_with(listener);
         }
@@ -309,7 +446,13 @@ impl<'a> Planner<'a> {
     pub(super) fn rules_removed_with(&mut self, listener: &Listener) {
         for rule in &listener.rules {
             if let Some(address) = self.owned_address(&rule.tags, &format!("listener rule {}", rule.arn)) {
-                self.push(address, Action::Delete, format!("priority {}", rule.priority), vec![], Operation::RemovedWithParent);
+                self.push(
+                    address,
+                    Action::Delete,
+                    format!("priority {}", rule.priority),
+                    vec![],
+                    Operation::RemovedWithParent,
+                );
             }
         }
     }
@@ -320,7 +463,11 @@ impl<'a> Planner<'a> {
             Ref::Known(arn) => self.live_group_name(arn),
             Ref::Of(_) => match address {
                 Address::DefaultTargetGroup(shard) => desired.default_target_group(*shard).map(|spec| spec.name),
-                Address::TargetGroup(service) => desired.services.iter().find(|wanted| wanted.name == *service).map(|wanted| wanted.target_group.name.clone()),
+                Address::TargetGroup(service) => desired
+                    .services
+                    .iter()
+                    .find(|wanted| wanted.name == *service)
+                    .map(|wanted| wanted.target_group.name.clone()),
                 _ => None,
             }
             .unwrap_or_else(|| address.to_string()),
@@ -328,7 +475,11 @@ impl<'a> Planner<'a> {
     }
 
     pub(super) fn live_group_name(&self, arn: &str) -> String {
-        self.observed.target_groups.iter().find(|group| group.arn == arn).map_or_else(|| arn.to_string(), |group| group.name.clone())
+        self.observed
+            .target_groups
+            .iter()
+            .find(|group| group.arn == arn)
+            .map_or_else(|| arn.to_string(), |group| group.name.clone())
     }
 }
 
@@ -361,14 +512,36 @@ fn target_group_fields(spec: &TargetGroupSpec) -> Vec<FieldChange> {
         FieldChange::new("protocol", &spec.protocol),
         FieldChange::new("target_type", &spec.target_type),
     ];
-    fields.extend(health_check_changes(&HealthCheck { path: String::new(), interval: 0, timeout: 0, healthy_threshold: 0, unhealthy_threshold: 0, matcher: String::new() }, &spec.health_check).into_iter().map(|field| FieldChange { old: None, ..field }));
-    fields.extend(attribute_changes(None, &spec.attributes, &spec.attributes).into_iter().map(|field| FieldChange { old: None, ..field }));
+    fields.extend(
+        health_check_changes(
+            &HealthCheck {
+                path: String::new(),
+                interval: 0,
+                timeout: 0,
+                healthy_threshold: 0,
+                unhealthy_threshold: 0,
+                matcher: String::new(),
+            },
+            &spec.health_check,
+        )
+        .into_iter()
+        .map(|field| FieldChange { old: None, ..field }),
+    );
+    fields.extend(
+        attribute_changes(None, &spec.attributes, &spec.attributes)
+            .into_iter()
+            .map(|field| FieldChange { old: None, ..field }),
+    );
     fields
 }
 
 /// Changes of the attributes `wanted` sets: those `file` sets, and AWS's defaults for those that left it. `live`
 /// is `None` when they were not read (a new target group).
-fn attribute_changes(live: Option<&TargetGroupAttributes>, wanted: &TargetGroupAttributes, file: &TargetGroupAttributes) -> Vec<FieldChange> {
+fn attribute_changes(
+    live: Option<&TargetGroupAttributes>,
+    wanted: &TargetGroupAttributes,
+    file: &TargetGroupAttributes,
+) -> Vec<FieldChange> {
     let live = live.cloned().unwrap_or_default();
     let show = |value: Option<String>, from_file: bool| match value {
         None => "(unknown)".to_string(),
@@ -378,14 +551,26 @@ fn attribute_changes(live: Option<&TargetGroupAttributes>, wanted: &TargetGroupA
     let number = |value: Option<i64>| value.map(|value| value.to_string());
     let mut fields = Vec::new();
     if wanted.deregistration_delay.is_some() && live.deregistration_delay != wanted.deregistration_delay {
-        fields.push(FieldChange::changed("deregistration_delay", show(number(live.deregistration_delay), true), show(number(wanted.deregistration_delay), file.deregistration_delay.is_some())));
+        fields.push(FieldChange::changed(
+            "deregistration_delay",
+            show(number(live.deregistration_delay), true),
+            show(number(wanted.deregistration_delay), file.deregistration_delay.is_some()),
+        ));
     }
     if wanted.slow_start.is_some() && live.slow_start != wanted.slow_start {
-        fields.push(FieldChange::changed("slow_start", show(number(live.slow_start), true), show(number(wanted.slow_start), file.slow_start.is_some())));
+        fields.push(FieldChange::changed(
+            "slow_start",
+            show(number(live.slow_start), true),
+            show(number(wanted.slow_start), file.slow_start.is_some()),
+        ));
     }
     if wanted.stickiness.is_some() && live.stickiness != wanted.stickiness {
         let text = |value: Option<&Stickiness>| value.map(Stickiness::to_string);
-        fields.push(FieldChange::changed("stickiness", show(text(live.stickiness.as_ref()), true), show(text(wanted.stickiness.as_ref()), file.stickiness.is_some())));
+        fields.push(FieldChange::changed(
+            "stickiness",
+            show(text(live.stickiness.as_ref()), true),
+            show(text(wanted.stickiness.as_ref()), file.stickiness.is_some()),
+        ));
     }
     fields
 }
@@ -415,5 +600,9 @@ fn health_check_changes(old: &HealthCheck, new: &HealthCheck) -> Vec<FieldChange
         ("health_check.unhealthy_threshold", old.unhealthy_threshold.to_string(), new.unhealthy_threshold.to_string()),
         ("health_check.matcher", old.matcher.clone(), new.matcher.clone()),
     ];
-    pairs.into_iter().filter(|(_, old, new)| old != new).map(|(field, old, new)| FieldChange::changed(field, old, new)).collect()
+    pairs
+        .into_iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(field, old, new)| FieldChange::changed(field, old, new))
+        .collect()
 }

@@ -99,24 +99,48 @@ impl Planner<'_> {
             // The topology's lock (src/aws/lock.rs): not a resource of the plan.
             Some(Err(_)) if tags.get(ADDRESS_TAG).is_some_and(|text| text == LOCK_ADDRESS) => None,
             Some(Err(_)) | None => {
-                self.notes.push(format!("{what} is tagged for topology {} without an address ecsnet knows; it is left alone", self.topology));
+                self.notes.push(format!(
+                    "{what} is tagged for topology {} without an address ecsnet knows; it is left alone",
+                    self.topology
+                ));
                 None
             }
         }
     }
 
-    fn push(&mut self, address: Address, action: Action, name: impl Into<String>, fields: Vec<FieldChange>, operation: Operation) {
+    fn push(
+        &mut self,
+        address: Address,
+        action: Action,
+        name: impl Into<String>,
+        fields: Vec<FieldChange>,
+        operation: Operation,
+    ) {
         self.changes.push(Change { address, action, name: name.into(), fields, reason: None, operation });
     }
 
-    fn push_replace(&mut self, address: Address, name: impl Into<String>, fields: Vec<FieldChange>, reason: String, operation: Operation) {
-        self.changes.push(Change { address, action: Action::Replace, name: name.into(), fields, reason: Some(reason), operation });
+    fn push_replace(
+        &mut self,
+        address: Address,
+        name: impl Into<String>,
+        fields: Vec<FieldChange>,
+        reason: String,
+        operation: Operation,
+    ) {
+        self.changes.push(Change {
+            address,
+            action: Action::Replace,
+            name: name.into(),
+            fields,
+            reason: Some(reason),
+            operation,
+        });
     }
 }
 
 /// Splits owned resources that share an address into the one to keep (the one with the wanted name, else the
 /// first) and the duplicates, which a crashed run may have left and which are deleted.
-fn keep_one<'a, T>(candidates: Vec<&'a T>, has_wanted_name: impl Fn(&T) -> bool) -> (Option<&'a T>, Vec<&'a T>) {
+fn keep_one<T>(candidates: Vec<&T>, has_wanted_name: impl Fn(&T) -> bool) -> (Option<&T>, Vec<&T>) {
     let position = candidates.iter().position(|candidate| has_wanted_name(candidate)).unwrap_or(0);
     let mut rest = candidates;
     if rest.is_empty() {

@@ -15,7 +15,9 @@ pub struct PriorityRequest<'a> {
 /// rule ecsnet does not own.
 pub fn assign(requests: &[PriorityRequest], foreign: &BTreeSet<u32>) -> Result<Vec<u32>, (String, u32)> {
     let explicit: BTreeSet<u32> = requests.iter().filter_map(|request| request.explicit).collect();
-    if let Some(request) = requests.iter().find(|request| request.explicit.is_some_and(|priority| foreign.contains(&priority))) {
+    if let Some(request) =
+        requests.iter().find(|request| request.explicit.is_some_and(|priority| foreign.contains(&priority)))
+    {
         return Err((request.service.to_string(), request.explicit.unwrap_or_default()));
     }
     let mut taken: BTreeSet<u32> = foreign.union(&explicit).copied().collect();
@@ -90,7 +92,11 @@ pub fn order_by_specificity(shapes: &[RuleShape], mut priorities: Vec<u32>) -> V
     }
     for members in groups.values() {
         let out_of_order = members.iter().any(|&a| {
-            members.iter().any(|&b| overlap(&shapes[a], &shapes[b]) && specificity(&shapes[a]) > specificity(&shapes[b]) && priorities[a] > priorities[b])
+            members.iter().any(|&b| {
+                overlap(&shapes[a], &shapes[b])
+                    && specificity(&shapes[a]) > specificity(&shapes[b])
+                    && priorities[a] > priorities[b]
+            })
         });
         if !out_of_order {
             continue;
@@ -98,7 +104,9 @@ pub fn order_by_specificity(shapes: &[RuleShape], mut priorities: Vec<u32>) -> V
         let mut held: Vec<u32> = members.iter().map(|&index| priorities[index]).collect();
         held.sort_unstable();
         let mut ordered = members.clone();
-        ordered.sort_by(|&a, &b| specificity(&shapes[b]).cmp(&specificity(&shapes[a])).then(priorities[a].cmp(&priorities[b])));
+        ordered.sort_by(|&a, &b| {
+            specificity(&shapes[b]).cmp(&specificity(&shapes[a])).then(priorities[a].cmp(&priorities[b]))
+        });
         for (index, priority) in ordered.into_iter().zip(held) {
             priorities[index] = priority;
         }
@@ -117,13 +125,18 @@ mod tests {
     #[test]
     fn new_rules_take_the_lowest_free_priorities() {
         let foreign = BTreeSet::from([1, 3]);
-        let got = assign(&[request("a", None, None), request("b", None, None), request("c", Some(2), None)], &foreign).unwrap();
+        let got = assign(&[request("a", None, None), request("b", None, None), request("c", Some(2), None)], &foreign)
+            .unwrap();
         assert_eq!(got, [4, 5, 2]);
     }
 
     #[test]
     fn existing_priorities_stay_when_a_service_is_added() {
-        let got = assign(&[request("new", None, None), request("a", None, Some(1)), request("b", None, Some(2))], &BTreeSet::new()).unwrap();
+        let got = assign(
+            &[request("new", None, None), request("a", None, Some(1)), request("b", None, Some(2))],
+            &BTreeSet::new(),
+        )
+        .unwrap();
         assert_eq!(got, [3, 1, 2]);
     }
 
@@ -148,7 +161,10 @@ mod tests {
     fn a_specific_path_goes_before_a_general_one_on_the_same_host() {
         let host = strings(&["api.example.com"]);
         let (general, specific) = (strings(&["/api/*"]), strings(&["/api/users", "/api/users/*"]));
-        let shapes = [RuleShape { hosts: &host, paths: &general, explicit: false }, RuleShape { hosts: &host, paths: &specific, explicit: false }];
+        let shapes = [
+            RuleShape { hosts: &host, paths: &general, explicit: false },
+            RuleShape { hosts: &host, paths: &specific, explicit: false },
+        ];
         assert_eq!(order_by_specificity(&shapes, vec![1, 2]), [2, 1]);
         assert_eq!(order_by_specificity(&shapes, vec![2, 1]), [2, 1], "already in order: nothing moves");
     }
@@ -169,7 +185,10 @@ mod tests {
     fn a_path_only_rule_overlaps_every_host() {
         let (none, host) = (Vec::new(), strings(&["a.example.com"]));
         let (path, nothing) = (strings(&["/api/messages"]), Vec::new());
-        let shapes = [RuleShape { hosts: &host, paths: &nothing, explicit: false }, RuleShape { hosts: &none, paths: &path, explicit: false }];
+        let shapes = [
+            RuleShape { hosts: &host, paths: &nothing, explicit: false },
+            RuleShape { hosts: &none, paths: &path, explicit: false },
+        ];
         assert_eq!(order_by_specificity(&shapes, vec![4, 9]), [9, 4]);
     }
 }

@@ -22,13 +22,22 @@ impl Planner<'_> {
         let wanted = desired.security_group.as_ref();
         let (kept, duplicates) = keep_one(owned, |group| wanted.is_some_and(|wanted| group.group_name == wanted.name));
         for group in duplicates {
-            self.push(address.clone(), Action::Delete, &group.id, vec![], Operation::DeleteSecurityGroup { group_id: group.id.clone() });
+            self.push(
+                address.clone(),
+                Action::Delete,
+                &group.id,
+                vec![],
+                Operation::DeleteSecurityGroup { group_id: group.id.clone() },
+            );
         }
         match (wanted, kept) {
             (Some(wanted), None) => {
                 if let Some(taken) = observed.security_groups.iter().find(|group| group.group_name == wanted.name) {
                     self.problems.push(Problem::new(
-                        format!("security group name \"{}\" is taken in the VPC by {}, which ecsnet does not own", wanted.name, taken.id),
+                        format!(
+                            "security group name \"{}\" is taken in the VPC by {}, which ecsnet does not own",
+                            wanted.name, taken.id
+                        ),
                         "rename or delete that group, or set another load_balancer.name",
                     ));
                 }
@@ -50,7 +59,8 @@ impl Planner<'_> {
             }
             (Some(wanted), Some(group)) => {
                 let have: BTreeSet<&Permission> = group.rules.iter().map(|rule| &rule.permission).collect();
-                let authorize: Vec<Permission> = wanted.rules.iter().filter(|rule| !have.contains(rule)).cloned().collect();
+                let authorize: Vec<Permission> =
+                    wanted.rules.iter().filter(|rule| !have.contains(rule)).cloned().collect();
                 let mut seen = BTreeSet::new();
                 let revoke: Vec<SecurityGroupRule> = group
                     .rules
@@ -68,14 +78,21 @@ impl Planner<'_> {
                     if old_egress != new_egress {
                         fields.push(FieldChange::changed("egress", old_egress, new_egress));
                     }
-                    let operation = Operation::UpdateSecurityGroupRules { group_id: group.id.clone(), authorize, revoke };
+                    let operation =
+                        Operation::UpdateSecurityGroupRules { group_id: group.id.clone(), authorize, revoke };
                     self.push(address, Action::Update, &group.group_name, fields, operation);
                 }
                 Some(Ref::Known(group.id.clone()))
             }
             (None, Some(group)) => {
                 self.warn_of_foreign_references(group);
-                self.push(address, Action::Delete, &group.group_name, vec![], Operation::DeleteSecurityGroup { group_id: group.id.clone() });
+                self.push(
+                    address,
+                    Action::Delete,
+                    &group.group_name,
+                    vec![],
+                    Operation::DeleteSecurityGroup { group_id: group.id.clone() },
+                );
                 None
             }
             (None, None) => None,
@@ -112,9 +129,10 @@ impl Planner<'_> {
         let mut owned: Vec<(Address, &SecurityGroup, &SecurityGroupRule)> = Vec::new();
         for group in &observed.security_groups {
             for rule in &group.rules {
-                match self.owned_address(&rule.tags, &format!("security group rule {}", rule.id)) {
-                    Some(address @ (Address::Ingress(_) | Address::CallerIngress(..))) => owned.push((address, group, rule)),
-                    _ => {}
+                if let Some(address @ (Address::Ingress(_) | Address::CallerIngress(..))) =
+                    self.owned_address(&rule.tags, &format!("security group rule {}", rule.id))
+                {
+                    owned.push((address, group, rule))
                 }
             }
         }
@@ -128,7 +146,9 @@ impl Planner<'_> {
                     Some(source) => (source.clone(), load_balancer_group_name.to_string()),
                     None => continue,
                 },
-                IngressSource::Caller { group_id, service } => (Ref::Known(group_id.clone()), format!("{group_id} ({service})")),
+                IngressSource::Caller { group_id, service } => {
+                    (Ref::Known(group_id.clone()), format!("{group_id} ({service})"))
+                }
             };
             let address = wanted.address.clone();
             planned.insert(address.clone());
@@ -140,15 +160,23 @@ impl Planner<'_> {
                 Ref::Known(id) => Some(tcp(Direction::Ingress, wanted.port, Peer::Group(id.clone()))),
                 Ref::Of(_) => None,
             };
-            let matches = |group: &SecurityGroup, rule: &SecurityGroupRule| group.id == wanted.group_id && Some(&rule.permission) == permission.as_ref();
+            let matches = |group: &SecurityGroup, rule: &SecurityGroupRule| {
+                group.id == wanted.group_id && Some(&rule.permission) == permission.as_ref()
+            };
             let kept = mine.iter().find(|(_, group, rule)| matches(group, rule)).map(|(_, _, rule)| rule.id.clone());
-            let revoke = revocations(mine.iter().filter(|(_, _, rule)| Some(&rule.id) != kept.as_ref()).map(|(_, group, rule)| (*group, *rule)));
+            let revoke = revocations(
+                mine.iter()
+                    .filter(|(_, _, rule)| Some(&rule.id) != kept.as_ref())
+                    .map(|(_, group, rule)| (*group, *rule)),
+            );
             if kept.is_some() && revoke.is_empty() {
                 continue;
             }
             let foreign_twin = permission.as_ref().and_then(|permission| {
                 let group = observed.security_groups.iter().find(|group| group.id == wanted.group_id)?;
-                group.rules.iter().find(|rule| rule.permission == *permission && !rule.tags.contains_key(crate::observed::TOPOLOGY_TAG))
+                group.rules.iter().find(|rule| {
+                    rule.permission == *permission && !rule.tags.contains_key(crate::observed::TOPOLOGY_TAG)
+                })
             });
             if kept.is_none() && mine.is_empty() && foreign_twin.is_some() {
                 self.notes.push(format!(
@@ -157,12 +185,24 @@ impl Planner<'_> {
                 ));
                 continue;
             }
-            let authorize = kept.is_none().then(|| IngressSpec { group_id: wanted.group_id.clone(), port: wanted.port, source_group: source.clone() });
+            let authorize = kept.is_none().then(|| IngressSpec {
+                group_id: wanted.group_id.clone(),
+                port: wanted.port,
+                source_group: source.clone(),
+            });
             let new = format!("tcp/{} from {source_label} on {}", wanted.port, wanted.group_id);
             let (action, fields) = if mine.is_empty() {
-                (Action::Create, vec![FieldChange::new("security_group", &wanted.group_id), FieldChange::new("rule", format!("tcp/{} from {source_label}", wanted.port))])
+                (
+                    Action::Create,
+                    vec![
+                        FieldChange::new("security_group", &wanted.group_id),
+                        FieldChange::new("rule", format!("tcp/{} from {source_label}", wanted.port)),
+                    ],
+                )
             } else {
-                let old = mine.iter().map(|(_, group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id));
+                let old = mine
+                    .iter()
+                    .map(|(_, group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id));
                 (Action::Update, vec![FieldChange::changed("rule", join(old), new)])
             };
             self.push(address, action, &wanted.group_id, fields, Operation::SetIngress { revoke, authorize });
@@ -172,8 +212,14 @@ impl Planner<'_> {
         let mut addresses: Vec<Address> = orphans.iter().map(|(address, _, _)| address.clone()).collect();
         addresses.dedup();
         for address in addresses {
-            let rules: Vec<_> = orphans.iter().filter(|(owned, _, _)| *owned == address).map(|(_, group, rule)| (*group, *rule)).collect();
-            let names = join(rules.iter().map(|(group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id)));
+            let rules: Vec<_> = orphans
+                .iter()
+                .filter(|(owned, _, _)| *owned == address)
+                .map(|(_, group, rule)| (*group, *rule))
+                .collect();
+            let names = join(
+                rules.iter().map(|(group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id)),
+            );
             let operation = Operation::SetIngress { revoke: revocations(rules.into_iter()), authorize: None };
             self.push(address, Action::Delete, names, vec![], operation);
         }
@@ -181,7 +227,9 @@ impl Planner<'_> {
 }
 
 /// Rule IDs to revoke, grouped by security group.
-fn revocations<'a>(rules: impl Iterator<Item = (&'a SecurityGroup, &'a SecurityGroupRule)>) -> Vec<(String, Vec<String>)> {
+fn revocations<'a>(
+    rules: impl Iterator<Item = (&'a SecurityGroup, &'a SecurityGroupRule)>,
+) -> Vec<(String, Vec<String>)> {
     let mut by_group: Vec<(String, Vec<String>)> = Vec::new();
     for (group, rule) in rules {
         match by_group.iter_mut().find(|(id, _)| *id == group.id) {
@@ -210,6 +258,7 @@ pub(crate) fn describe_permission(permission: &Permission) -> String {
 fn describe_rules<'a>(rules: impl IntoIterator<Item = &'a Permission>) -> (String, String) {
     let mut rules: Vec<&Permission> = rules.into_iter().collect();
     rules.sort();
-    let side = |direction| join(rules.iter().filter(|rule| rule.direction == direction).map(|rule| describe_permission(rule)));
+    let side =
+        |direction| join(rules.iter().filter(|rule| rule.direction == direction).map(|rule| describe_permission(rule)));
     (side(Direction::Ingress), side(Direction::Egress))
 }

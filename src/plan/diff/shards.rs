@@ -30,8 +30,14 @@ pub fn assign_shards(requests: &[ShardRequest], capacity: Capacity) -> Vec<u16> 
         }
         let taken = used[shard];
         let empty = taken == Capacity { rules: 0, target_groups: 0 };
-        if empty || (taken.rules + request.rules <= capacity.rules && taken.target_groups + request.target_groups <= capacity.target_groups) {
-            used[shard] = Capacity { rules: taken.rules + request.rules, target_groups: taken.target_groups + request.target_groups };
+        if empty
+            || (taken.rules + request.rules <= capacity.rules
+                && taken.target_groups + request.target_groups <= capacity.target_groups)
+        {
+            used[shard] = Capacity {
+                rules: taken.rules + request.rules,
+                target_groups: taken.target_groups + request.target_groups,
+            };
             true
         } else {
             false
@@ -76,7 +82,9 @@ mod tests {
 
     #[test]
     fn adding_or_removing_a_service_moves_no_other() {
-        let mut requests: Vec<_> = (0..150).map(|index| ShardRequest { rules: 1, target_groups: 1, existing: Some(if index < 100 { 0 } else { 1 }) }).collect();
+        let mut requests: Vec<_> = (0..150)
+            .map(|index| ShardRequest { rules: 1, target_groups: 1, existing: Some(if index < 100 { 0 } else { 1 }) })
+            .collect();
         requests.remove(10);
         requests.push(new(1));
         let shards = assign_shards(&requests, ROOMY);

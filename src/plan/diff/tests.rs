@@ -58,11 +58,22 @@ fn empty_account() -> Observed {
 }
 
 fn rule(id: &str, direction: Direction, protocol: &str, port: i32, peer: Peer, tags: Tags) -> SecurityGroupRule {
-    SecurityGroupRule { id: id.into(), permission: Permission { direction, protocol: protocol.into(), from_port: port, to_port: port, peer }, tags }
+    SecurityGroupRule {
+        id: id.into(),
+        permission: Permission { direction, protocol: protocol.into(), from_port: port, to_port: port, peer },
+        tags,
+    }
 }
 
 fn seed_health_check() -> HealthCheck {
-    HealthCheck { path: "/application-status/health".into(), interval: 5, timeout: 4, healthy_threshold: 2, unhealthy_threshold: 10, matcher: "200".into() }
+    HealthCheck {
+        path: "/application-status/health".into(),
+        interval: 5,
+        timeout: 4,
+        healthy_threshold: 2,
+        unhealthy_threshold: 10,
+        matcher: "200".into(),
+    }
 }
 
 /// The account as AWS leaves it after `apply` of TOPOLOGY.
@@ -82,7 +93,14 @@ fn converged_account() -> Observed {
     };
     lb_group.tags.insert("Name".into(), "demo-alb-lb".into());
     observed.security_groups.push(lb_group);
-    observed.security_groups[0].rules.push(rule("sgr-4", Direction::Ingress, "tcp", 8080, Peer::Group("sg-lb".into()), tags(&Address::Ingress("service-a".into()))));
+    observed.security_groups[0].rules.push(rule(
+        "sgr-4",
+        Direction::Ingress,
+        "tcp",
+        8080,
+        Peer::Group("sg-lb".into()),
+        tags(&Address::Ingress("service-a".into())),
+    ));
     let desired_name = plan_apply(&topology(TOPOLOGY), &empty_account())
         .unwrap()
         .changes
@@ -147,12 +165,22 @@ fn converged_account() -> Observed {
         name: "in.example.com".into(),
         comment: Some(zone_comment("demo")),
         records: vec![
-            Record { name: "service-a.in.example.com".into(), kind: "CNAME".into(), ttl: Some(60), values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com.".into()], alias: None, alias_zone: None },
+            Record {
+                name: "service-a.in.example.com".into(),
+                kind: "CNAME".into(),
+                ttl: Some(60),
+                values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com.".into()],
+                alias: None,
+                alias_zone: None,
+            },
             Record {
                 name: owner_record_name("service-a.in.example.com"),
                 kind: "TXT".into(),
                 ttl: Some(60),
-                values: vec![owner_record_value("demo", &Address::DnsRecord("service-a".into(), "service-a.in.example.com".into()))],
+                values: vec![owner_record_value(
+                    "demo",
+                    &Address::DnsRecord("service-a".into(), "service-a.in.example.com".into()),
+                )],
                 alias: None,
                 alias_zone: None,
             },
@@ -186,7 +214,11 @@ fn from_nothing_everything_is_created_in_dependency_order() {
     let group = plan.changes.iter().find(|change| change.address == Address::LoadBalancerSecurityGroup).unwrap();
     let Operation::CreateSecurityGroup { rules, .. } = &group.operation else { panic!() };
     assert_eq!(rules.len(), 3, "80 and 443 in from the VPC, everything out to the VPC: {rules:?}");
-    let record = plan.changes.iter().find(|change| change.address == Address::DnsRecord("service-a".into(), "service-a.in.example.com".into())).unwrap();
+    let record = plan
+        .changes
+        .iter()
+        .find(|change| change.address == Address::DnsRecord("service-a".into(), "service-a.in.example.com".into()))
+        .unwrap();
     assert!(record.fields.iter().any(|field| field.new.as_deref() == Some(crate::plan::KNOWN_AFTER_APPLY)));
 }
 
@@ -216,9 +248,15 @@ fn a_deleted_rule_and_record_are_recreated() {
     observed.load_balancers[0].listeners[0].rules.clear();
     observed.zones[0].records.retain(|record| record.kind != "CNAME");
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
-    assert_eq!(addresses(&plan, Action::Create), ["service.service-a.rule.80", "service.service-a.dns_record.service-a.in.example.com"]);
+    assert_eq!(
+        addresses(&plan, Action::Create),
+        ["service.service-a.rule.80", "service.service-a.dns_record.service-a.in.example.com"]
+    );
     let Operation::CreateRule { listener, target_group, priority, .. } = &plan.changes[0].operation else { panic!() };
-    assert_eq!((listener, target_group, *priority), (&Ref::Known("arn:listener".into()), &Ref::Known("arn:tg/a".into()), 1));
+    assert_eq!(
+        (listener, target_group, *priority),
+        (&Ref::Known("arn:listener".into()), &Ref::Known("arn:tg/a".into()), 1)
+    );
 }
 
 #[test]
@@ -227,7 +265,8 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
     assert_eq!(replace.address, Address::TargetGroup("service-a".into()));
     assert_eq!(replace.reason.as_deref(), Some("port cannot change in place"));
-    let rule = plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
+    let rule =
+        plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     assert!(matches!(&rule.operation, Operation::UpdateRule { target_group: Some(Ref::Of(_)), .. }));
     let ingress = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
     assert_eq!(ingress.action, Action::Update);
@@ -235,7 +274,8 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let order = topological_order(&steps).expect("no cycle");
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
     let retire = position(&|work| matches!(work, Work::RetireTargetGroup(_)));
-    let rule_index = plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
+    let rule_index =
+        plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     let move_rule = position(&|work| *work == Work::Change(rule_index));
     assert!(move_rule < retire, "the old target group is retired only after the rule moved");
 }
@@ -255,9 +295,15 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     let Operation::CreateRule { priority, .. } = &plan.changes[0].operation else { panic!("{:?}", plan.changes) };
     assert_eq!(*priority, 2);
-    let explicit = TOPOLOGY.replace("security_group = \"service-a-tasks\"", "security_group = \"service-a-tasks\"\npriority = 1");
+    let explicit =
+        TOPOLOGY.replace("security_group = \"service-a-tasks\"", "security_group = \"service-a-tasks\"\npriority = 1");
     let error = plan_apply(&topology(&explicit), &observed).unwrap_err();
-    assert!(error.to_string().contains("priority 1 of service \"service-a\" is held by a rule on listener 80 that ecsnet does not own"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("priority 1 of service \"service-a\" is held by a rule on listener 80 that ecsnet does not own"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -292,21 +338,46 @@ fn subnets_in_one_availability_zone_are_refused() {
 #[test]
 fn destroy_removes_what_the_topology_owns_and_nothing_else() {
     let mut observed = converged_account();
-    observed.target_groups.push(TargetGroup { tags: Tags::new(), arn: "arn:tg/foreign".into(), name: "foreign".into(), ..observed.target_groups[0].clone() });
+    observed.target_groups.push(TargetGroup {
+        tags: Tags::new(),
+        arn: "arn:tg/foreign".into(),
+        name: "foreign".into(),
+        ..observed.target_groups[0].clone()
+    });
     let mut other_topology = tags(&Address::TargetGroup("x".into()));
     other_topology.insert(TOPOLOGY_TAG.into(), "other".into());
-    observed.target_groups.push(TargetGroup { tags: other_topology, arn: "arn:tg/other".into(), name: "other".into(), ..observed.target_groups[0].clone() });
-    observed.zones[0].records.push(Record { name: "user.in.example.com".into(), kind: "A".into(), ttl: Some(300), values: vec!["10.0.0.9".into()], alias: None, alias_zone: None });
+    observed.target_groups.push(TargetGroup {
+        tags: other_topology,
+        arn: "arn:tg/other".into(),
+        name: "other".into(),
+        ..observed.target_groups[0].clone()
+    });
+    observed.zones[0].records.push(Record {
+        name: "user.in.example.com".into(),
+        kind: "A".into(),
+        ttl: Some(300),
+        values: vec!["10.0.0.9".into()],
+        alias: None,
+        alias_zone: None,
+    });
     let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
     assert!(plan.changes.iter().all(|change| change.action == Action::Delete));
-    let deleted: Vec<String> = plan.changes.iter().map(|change| format!("{} {}", change.address, change.name)).collect();
+    let deleted: Vec<String> =
+        plan.changes.iter().map(|change| format!("{} {}", change.address, change.name)).collect();
     assert!(!deleted.iter().any(|line| line.contains("foreign") || line.contains("other")), "{deleted:?}");
     assert_eq!(plan.changes.len(), 8, "{deleted:?}");
-    assert!(!deleted.iter().any(|line| line.starts_with("dns.zone")), "a zone with a foreign record stays: {deleted:?}");
+    assert!(
+        !deleted.iter().any(|line| line.starts_with("dns.zone")),
+        "a zone with a foreign record stays: {deleted:?}"
+    );
     assert!(plan.notes.iter().any(|note| note.contains("A user.in.example.com")), "{:?}", plan.notes);
     let revoke = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
-    assert_eq!(revoke.operation, Operation::SetIngress { revoke: vec![("sg-tasks".into(), vec!["sgr-4".into()])], authorize: None });
-    let removed_with_load_balancer = plan.changes.iter().filter(|change| change.operation == Operation::RemovedWithParent).count();
+    assert_eq!(
+        revoke.operation,
+        Operation::SetIngress { revoke: vec![("sg-tasks".into(), vec!["sgr-4".into()])], authorize: None }
+    );
+    let removed_with_load_balancer =
+        plan.changes.iter().filter(|change| change.operation == Operation::RemovedWithParent).count();
     assert_eq!(removed_with_load_balancer, 2, "the listener and its rule go with the load balancer");
     let steps = schedule(&plan);
     let order = topological_order(&steps).expect("no cycle");
@@ -325,8 +396,13 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
     let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
     let steps = schedule(&plan);
     let order = topological_order(&steps).unwrap();
-    let zone = plan.changes.iter().position(|change| change.address == Address::HostedZone).expect("owned zone deleted");
-    let record = plan.changes.iter().position(|change| change.address == Address::DnsRecord("service-a".into(), "service-a.in.example.com".into())).unwrap();
+    let zone =
+        plan.changes.iter().position(|change| change.address == Address::HostedZone).expect("owned zone deleted");
+    let record = plan
+        .changes
+        .iter()
+        .position(|change| change.address == Address::DnsRecord("service-a".into(), "service-a.in.example.com".into()))
+        .unwrap();
     let step_of = |index| order.iter().position(|&step| steps[step].changes().contains(&index)).unwrap();
     assert!(step_of(record) < step_of(zone));
 
@@ -343,7 +419,14 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
 fn a_users_identical_ingress_rule_satisfies_the_topology() {
     let mut observed = converged_account();
     observed.security_groups[0].rules.retain(|rule| rule.id != "sgr-4");
-    observed.security_groups[0].rules.push(rule("sgr-user2", Direction::Ingress, "tcp", 8080, Peer::Group("sg-lb".into()), Tags::new()));
+    observed.security_groups[0].rules.push(rule(
+        "sgr-user2",
+        Direction::Ingress,
+        "tcp",
+        8080,
+        Peer::Group("sg-lb".into()),
+        Tags::new(),
+    ));
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
     assert!(plan.notes[0].contains("through a rule ecsnet does not own"));
@@ -355,23 +438,39 @@ fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
     let plan = plan_apply(&topology(without_services), &converged_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Delete),
-        ["service.service-a.dns_record.service-a.in.example.com", "service.service-a.rule.80", "service.service-a.ingress", "service.service-a.target_group"]
+        [
+            "service.service-a.dns_record.service-a.in.example.com",
+            "service.service-a.rule.80",
+            "service.service-a.ingress",
+            "service.service-a.target_group"
+        ]
     );
     assert!(topological_order(&schedule(&plan)).is_some());
 }
 
 #[test]
 fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everything_before_the_old_goes() {
-    let text = TOPOLOGY.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]");
+    let text = TOPOLOGY
+        .replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]");
     let plan = plan_apply(&topology(&text), &converged_account()).unwrap();
     let replace = change_of(&plan, &Address::LoadBalancer(0));
     assert_eq!(replace.action, Action::Replace);
-    assert_eq!(replace.reason.as_deref(), Some("scheme cannot change in place; the new one takes over before the old one goes"));
+    assert_eq!(
+        replace.reason.as_deref(),
+        Some("scheme cannot change in place; the new one takes over before the old one goes")
+    );
     let Operation::ReplaceLoadBalancer { spec, old_arn } = &replace.operation else { panic!() };
-    assert_eq!((spec.name.as_str(), old_arn.as_str()), ("demo-alb-ext", "arn:lb"), "the new one takes the alternate name while the old holds the name");
+    assert_eq!(
+        (spec.name.as_str(), old_arn.as_str()),
+        ("demo-alb-ext", "arn:lb"),
+        "the new one takes the alternate name while the old holds the name"
+    );
     for group in [Address::DefaultTargetGroup(0), Address::TargetGroup("service-a".into())] {
         let change = change_of(&plan, &group);
-        assert_eq!((change.action, change.reason.as_deref()), (Action::Replace, Some("the load balancer is replaced, and a target group serves one load balancer")));
+        assert_eq!(
+            (change.action, change.reason.as_deref()),
+            (Action::Replace, Some("the load balancer is replaced, and a target group serves one load balancer"))
+        );
     }
     assert_eq!(addresses(&plan, Action::Create), ["listener.80", "service.service-a.rule.80"]);
     assert_eq!(addresses(&plan, Action::Update), ["service.service-a.dns_record.service-a.in.example.com"]);
@@ -380,14 +479,24 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
     let retire_load_balancer = position(&|work| matches!(work, Work::RetireLoadBalancer(_)));
     let record = plan.changes.iter().position(|change| matches!(change.address, Address::DnsRecord(..))).unwrap();
-    assert!(position(&|work| work.clone() == Work::Records(vec![record])) < retire_load_balancer, "the name moves before the old load balancer goes");
-    assert!(retire_load_balancer < position(&|work| matches!(work, Work::RetireTargetGroup(_))), "the old target groups go after the old load balancer");
+    assert!(
+        position(&|work| work.clone() == Work::Records(vec![record])) < retire_load_balancer,
+        "the name moves before the old load balancer goes"
+    );
+    assert!(
+        retire_load_balancer < position(&|work| matches!(work, Work::RetireTargetGroup(_))),
+        "the old target groups go after the old load balancer"
+    );
 
     let mut moved = converged_account();
     moved.load_balancers[0].name = "demo-alb-ext".into();
     moved.load_balancers[0].scheme = "internet-facing".into();
     let plan = plan_apply(&topology(&text), &moved).unwrap();
-    assert!(!plan.changes.iter().any(|change| change.address == Address::LoadBalancer(0)), "the alternate name is the load balancer's own: {:?}", plan.changes);
+    assert!(
+        !plan.changes.iter().any(|change| change.address == Address::LoadBalancer(0)),
+        "the alternate name is the load balancer's own: {:?}",
+        plan.changes
+    );
 }
 
 fn change_of<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::Change {
@@ -397,7 +506,11 @@ fn change_of<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::Change {
 #[test]
 fn duplicates_left_by_a_crashed_run_are_deleted() {
     let mut observed = converged_account();
-    let duplicate = TargetGroup { arn: "arn:tg/a2".into(), name: "demo-service-a-dupe".into(), ..observed.target_groups[1].clone() };
+    let duplicate = TargetGroup {
+        arn: "arn:tg/a2".into(),
+        name: "demo-service-a-dupe".into(),
+        ..observed.target_groups[1].clone()
+    };
     observed.target_groups.push(duplicate);
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
@@ -408,11 +521,17 @@ fn duplicates_left_by_a_crashed_run_are_deleted() {
 fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_moves_no_other() {
     let mut text = String::from("name = \"demo\"\n[network]\nvpc = \"demo-vpc\"\nsubnets = [\"private-a\", \"private-b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n");
     for index in 0..150 {
-        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"service-a-tasks\"\n"));
+        text.push_str(&format!(
+            "[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"service-a-tasks\"\n"
+        ));
     }
     let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
-    let created = |address: Address| plan.changes.iter().any(|change| change.address == address && change.action == Action::Create);
-    assert!(created(Address::LoadBalancer(0)) && created(Address::LoadBalancer(1)) && !created(Address::LoadBalancer(2)));
+    let created = |address: Address| {
+        plan.changes.iter().any(|change| change.address == address && change.action == Action::Create)
+    };
+    assert!(
+        created(Address::LoadBalancer(0)) && created(Address::LoadBalancer(1)) && !created(Address::LoadBalancer(2))
+    );
     assert!(created(Address::Listener(1, 80)) && created(Address::DefaultTargetGroup(1)));
     let rule_on = |service: &str| {
         let change = change_of(&plan, &Address::ListenerRule(service.into(), 80));
@@ -424,11 +543,21 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
     assert_eq!(rule_on("s98"), Ref::Of(Address::Listener(0, 80)));
     assert_eq!(rule_on("s99"), Ref::Of(Address::Listener(1, 80)));
     assert_eq!(rule_on("s100"), Ref::Of(Address::Listener(1, 80)));
-    let groups_on = |shard: u16| 1 + (0..150).filter(|index| rule_on(&format!("s{index}")) == Ref::Of(Address::Listener(shard, 80))).count();
-    assert_eq!((groups_on(0), groups_on(1)), (100, 52), "unique target groups per load balancer, the default one included");
+    let groups_on = |shard: u16| {
+        1 + (0..150).filter(|index| rule_on(&format!("s{index}")) == Ref::Of(Address::Listener(shard, 80))).count()
+    };
+    assert_eq!(
+        (groups_on(0), groups_on(1)),
+        (100, 52),
+        "unique target groups per load balancer, the default one included"
+    );
     let record = change_of(&plan, &Address::DnsRecord("s120".into(), "s120.in.example.com".into()));
     let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
-    assert_eq!(spec.target, crate::plan::RecordTarget::Of(Address::LoadBalancer(1)), "the name points at the load balancer with the service's rule");
+    assert_eq!(
+        spec.target,
+        crate::plan::RecordTarget::Of(Address::LoadBalancer(1)),
+        "the name points at the load balancer with the service's rule"
+    );
     let balancer = change_of(&plan, &Address::LoadBalancer(1));
     assert_eq!(balancer.name, "demo-alb-2");
     assert!(topological_order(&schedule(&plan)).is_some());
@@ -437,11 +566,27 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
 #[test]
 fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_alive() {
     let mut observed = converged_account();
-    observed.security_groups.push(SecurityGroup { id: "sg-user".into(), group_name: "user".into(), tags: Tags::new(), rules: vec![], references: vec!["sg-lb".into()] });
+    observed.security_groups.push(SecurityGroup {
+        id: "sg-user".into(),
+        group_name: "user".into(),
+        tags: Tags::new(),
+        rules: vec![],
+        references: vec!["sg-lb".into()],
+    });
     let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
-    assert!(plan.notes.iter().any(|note| note.starts_with("warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb")), "{:?}", plan.notes);
+    assert!(
+        plan.notes.iter().any(|note| note.starts_with(
+            "warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb"
+        )),
+        "{:?}",
+        plan.notes
+    );
     let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
-    assert!(!clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")), "ecsnet's own ingress is revoked first, no warning: {:?}", clean.notes);
+    assert!(
+        !clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")),
+        "ecsnet's own ingress is revoked first, no warning: {:?}",
+        clean.notes
+    );
 }
 
 /// TOPOLOGY with target group attributes on service-a, and its converged account with them applied.
@@ -450,7 +595,11 @@ fn with_attributes() -> (String, Observed) {
     let mut observed = converged_account();
     let group = &mut observed.target_groups[1];
     group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay slow_start stickiness".into());
-    group.attributes = Some(TargetGroupAttributes { deregistration_delay: Some(30), slow_start: Some(60), stickiness: Some(Stickiness::LbCookie(3600)) });
+    group.attributes = Some(TargetGroupAttributes {
+        deregistration_delay: Some(30),
+        slow_start: Some(60),
+        stickiness: Some(Stickiness::LbCookie(3600)),
+    });
     (text, observed)
 }
 
@@ -488,8 +637,15 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1, "{:#?}", plan.changes);
     let change = &plan.changes[0];
-    assert_eq!((change.address.to_string(), change.action), ("service.service-a.target_group".to_string(), Action::Update));
-    let shown: Vec<String> = change.fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    assert_eq!(
+        (change.address.to_string(), change.action),
+        ("service.service-a.target_group".to_string(), Action::Update)
+    );
+    let shown: Vec<String> = change
+        .fields
+        .iter()
+        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
+        .collect();
     assert_eq!(
         shown,
         [
@@ -504,8 +660,15 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
         Operation::UpdateTargetGroup {
             arn: "arn:tg/a".into(),
             health_check: None,
-            attributes: Some(TargetGroupAttributes { deregistration_delay: Some(300), slow_start: Some(0), stickiness: Some(Stickiness::Off) }),
-            managed: Some(ManagedAttributes { before: vec!["deregistration_delay".into(), "slow_start".into(), "stickiness".into()], after: vec![] }),
+            attributes: Some(TargetGroupAttributes {
+                deregistration_delay: Some(300),
+                slow_start: Some(0),
+                stickiness: Some(Stickiness::Off)
+            }),
+            managed: Some(ManagedAttributes {
+                before: vec!["deregistration_delay".into(), "slow_start".into(), "stickiness".into()],
+                after: vec![]
+            }),
         }
     );
     let mut after = observed.clone();
@@ -521,8 +684,18 @@ fn one_attribute_leaving_the_file_resets_only_that_one() {
     let (text, observed) = with_attributes();
     let fewer = text.replace("slow_start = 60\n", "");
     let plan = plan_apply(&topology(&fewer), &observed).unwrap();
-    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
-    assert_eq!(shown, ["slow_start: 60 → 0 (AWS's default)", "managed_attributes: deregistration_delay, slow_start, stickiness → deregistration_delay, stickiness"]);
+    let shown: Vec<String> = plan.changes[0]
+        .fields
+        .iter()
+        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "slow_start: 60 → 0 (AWS's default)",
+            "managed_attributes: deregistration_delay, slow_start, stickiness → deregistration_delay, stickiness"
+        ]
+    );
     let mut after = observed.clone();
     apply_attribute_updates(&plan, &mut after);
     assert!(plan_apply(&topology(&fewer), &after).unwrap().is_empty());
@@ -533,7 +706,11 @@ fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
     let (text, mut observed) = with_attributes();
     observed.target_groups[1].tags.remove(ATTRIBUTES_TAG);
     let plan = plan_apply(&topology(&text), &observed).unwrap();
-    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    let shown: Vec<String> = plan.changes[0]
+        .fields
+        .iter()
+        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
+        .collect();
     assert_eq!(shown, ["managed_attributes: (none) → deregistration_delay, slow_start, stickiness"]);
     let Operation::UpdateTargetGroup { attributes, .. } = &plan.changes[0].operation else { panic!() };
     assert_eq!(*attributes, None, "the values already match");
@@ -547,7 +724,11 @@ fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
     let with_timeout = TOPOLOGY.replace("[load_balancer]\n", "[load_balancer]\nidle_timeout = 30\n");
     assert!(plan_apply(&topology(&with_timeout), &observed).unwrap().is_empty());
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
-    let shown: Vec<String> = plan.changes[0].fields.iter().map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap())).collect();
+    let shown: Vec<String> = plan.changes[0]
+        .fields
+        .iter()
+        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
+        .collect();
     assert_eq!(shown, ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
     let mut after = observed.clone();
     apply_attribute_updates(&plan, &mut after);
@@ -567,8 +748,13 @@ fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
     assert!(plan_apply(&topology(TOPOLOGY), &observed).unwrap().notes.is_empty());
     observed.vpc_dns = Some(VpcDns { support: false, hostnames: false });
-    let without_names = TOPOLOGY.replace("[dns]\nzone = \"in.example.com\"\n", "").replace("name = \"service-a\"", "name = \"service-a\"\nhost = \"a.example.com\"");
-    assert!(!plan_apply(&topology(&without_names), &observed).unwrap().notes.iter().any(|note| note.contains("enableDns")), "no zone, no namespace: nothing to resolve");
+    let without_names = TOPOLOGY
+        .replace("[dns]\nzone = \"in.example.com\"\n", "")
+        .replace("name = \"service-a\"", "name = \"service-a\"\nhost = \"a.example.com\"");
+    assert!(
+        !plan_apply(&topology(&without_names), &observed).unwrap().notes.iter().any(|note| note.contains("enableDns")),
+        "no zone, no namespace: nothing to resolve"
+    );
 }
 
 #[test]
@@ -577,10 +763,16 @@ fn ownership_markers_fit_one_txt_string_at_plan_time() {
     let service = "s".repeat(32);
     let host = format!("{}.{}.in.example.com", "a".repeat(63), "b".repeat(49));
     assert_eq!(host.len(), 128);
-    let text = TOPOLOGY.replace("name = \"demo\"", &format!("name = \"{long_topology}\"")).replace("[load_balancer]\n", "[load_balancer]\nname = \"demo-alb\"\n").replace("name = \"service-a\"", &format!("name = \"{service}\"\nhost = \"{host}\""));
+    let text = TOPOLOGY
+        .replace("name = \"demo\"", &format!("name = \"{long_topology}\""))
+        .replace("[load_balancer]\n", "[load_balancer]\nname = \"demo-alb\"\n")
+        .replace("name = \"service-a\"", &format!("name = \"{service}\"\nhost = \"{host}\""));
     let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
     let record = change_of(&plan, &Address::DnsRecord(service.clone(), host.clone()));
     let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
-    assert_eq!(spec.owner_value, format!("\"heritage=ecsnet,ecsnet/topology={long_topology},ecsnet/address=service.{service}.dns_record\""));
+    assert_eq!(
+        spec.owner_value,
+        format!("\"heritage=ecsnet,ecsnet/topology={long_topology},ecsnet/address=service.{service}.dns_record\"")
+    );
     assert!(spec.owner_value.len() - 2 <= crate::plan::ownership::MAX_TXT_STRING);
 }

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use crate::observed::*;
 use crate::plan::ownership::{resource_description, SERVICE_CONNECT_TAG};
-use crate::plan::{schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, Operation, Plan, Ref};
+use crate::plan::{
+    schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, Operation, Plan, Ref,
+};
 use crate::topology::{parse, Topology};
 
 use super::{plan_apply, plan_destroy};
@@ -80,12 +82,21 @@ fn task_definition(name: &str, port: i32) -> TaskDefinition {
     TaskDefinition {
         arn: format!("arn:aws:ecs:us-east-1:1:task-definition/{name}:1"),
         network_mode: Some("awsvpc".into()),
-        containers: vec![Container { name: name.into(), port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }] }],
+        containers: vec![Container {
+            name: name.into(),
+            port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }],
+        }],
     }
 }
 
 fn account() -> Observed {
-    let group = |id: &str, name: &str| SecurityGroup { id: id.into(), group_name: name.into(), tags: Tags::new(), rules: vec![], references: vec![] };
+    let group = |id: &str, name: &str| SecurityGroup {
+        id: id.into(),
+        group_name: name.into(),
+        tags: Tags::new(),
+        rules: vec![],
+        references: vec![],
+    };
     Observed {
         vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
         subnets: vec![
@@ -94,13 +105,20 @@ fn account() -> Observed {
         ],
         security_groups: vec![group("sg-hello", "hello-tasks"), group("sg-name", "name-tasks")],
         ecs_services: vec![ecs_service("main", "hello"), ecs_service("main", "name"), ecs_service("demo", "server")],
-        task_definitions: vec![task_definition("hello", 3000), task_definition("name", 3000), task_definition("server", 8080)],
+        task_definitions: vec![
+            task_definition("hello", 3000),
+            task_definition("name", 3000),
+            task_definition("server", 8080),
+        ],
         ..Observed::default()
     }
 }
 
 fn change<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::Change {
-    plan.changes.iter().find(|change| change.address == *address).unwrap_or_else(|| panic!("no change for {address}: {:#?}", plan.changes))
+    plan.changes
+        .iter()
+        .find(|change| change.address == *address)
+        .unwrap_or_else(|| panic!("no change for {address}: {:#?}", plan.changes))
 }
 
 fn step_position(plan: &Plan, address: &Address) -> usize {
@@ -115,21 +133,45 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
     let plan = plan_apply(&topology(DISCOVERY), &account()).unwrap();
     assert_eq!(change(&plan, &Address::Namespace).action, Action::Create);
     let discovery = change(&plan, &Address::DiscoveryService("name".into()));
-    let Operation::CreateDiscoveryService { record_type, ttl, namespace, description, .. } = &discovery.operation else { panic!() };
+    let Operation::CreateDiscoveryService { record_type, ttl, namespace, description, .. } = &discovery.operation
+    else {
+        panic!()
+    };
     assert_eq!((record_type.as_str(), *ttl, namespace), ("A", 0, &Ref::Of(Address::Namespace)));
     assert!(description.contains("ecsnet:topology=disc"));
     let caller = change(&plan, &Address::CallerIngress("name".into(), "hello".into()));
     let Operation::SetIngress { authorize: Some(spec), .. } = &caller.operation else { panic!() };
-    assert_eq!((spec.group_id.as_str(), spec.port, &spec.source_group), ("sg-name", 3000, &Ref::Known("sg-hello".into())));
-    let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else { panic!() };
+    assert_eq!(
+        (spec.group_id.as_str(), spec.port, &spec.source_group),
+        ("sg-name", 3000, &Ref::Known("sg-hello".into()))
+    );
+    let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else {
+        panic!()
+    };
     let attached = hello.load_balancers.as_ref().unwrap();
-    assert_eq!(attached, &[EcsLoadBalancerSpec::Own { target_group: Ref::Of(Address::TargetGroup("hello".into())), container: "hello".into(), port: 3000 }]);
+    assert_eq!(
+        attached,
+        &[EcsLoadBalancerSpec::Own {
+            target_group: Ref::Of(Address::TargetGroup("hello".into())),
+            container: "hello".into(),
+            port: 3000
+        }]
+    );
     assert!(hello.registries.is_none() && hello.connect.is_none());
-    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
+    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
+        panic!()
+    };
     assert!(name.load_balancers.is_none());
     assert_eq!(name.registries.as_ref().unwrap()[0].registry, Ref::Of(Address::DiscoveryService("name".into())));
-    assert!(step_position(&plan, &Address::ListenerRule("hello".into(), 80)) < step_position(&plan, &Address::EcsService("hello".into())), "the target group is on the load balancer before ECS is told");
-    assert!(step_position(&plan, &Address::DiscoveryService("name".into())) < step_position(&plan, &Address::EcsService("name".into())));
+    assert!(
+        step_position(&plan, &Address::ListenerRule("hello".into(), 80))
+            < step_position(&plan, &Address::EcsService("hello".into())),
+        "the target group is on the load balancer before ECS is told"
+    );
+    assert!(
+        step_position(&plan, &Address::DiscoveryService("name".into()))
+            < step_position(&plan, &Address::EcsService("name".into()))
+    );
 }
 
 /// The problems that stop `plan`, as (what, hint).
@@ -172,7 +214,11 @@ fn a_blue_green_or_external_controller_stops_every_change_update_service_would_r
             "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table".to_string()
         )]
     );
-    let hello_in_cloud_map = DISCOVERY.replacen("[service.ecs]\ncluster = \"main\"\n", "[service.ecs]\ncluster = \"main\"\n[service.discovery]\nrecord = \"A\"\n", 1);
+    let hello_in_cloud_map = DISCOVERY.replacen(
+        "[service.ecs]\ncluster = \"main\"\n",
+        "[service.ecs]\ncluster = \"main\"\n[service.discovery]\nrecord = \"A\"\n",
+        1,
+    );
     let mut observed = account();
     observed.ecs_services[0].deployment_controller = "EXTERNAL".into();
     assert_eq!(whats(&hello_in_cloud_map, &observed), ["service[0].ecs (ECS service main/hello): it uses the EXTERNAL deployment controller, on which UpdateService cannot change load balancers or service registries"]);
@@ -192,7 +238,12 @@ fn a_blue_green_controller_with_nothing_to_change_plans_nothing_for_it() {
 #[test]
 fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
     let mut observed = account();
-    observed.ecs_services[1].registries = vec![EcsRegistry { arn: "arn:aws:servicediscovery:us-east-1:1:service/srv-user".into(), port: None, container: None, container_port: None }];
+    observed.ecs_services[1].registries = vec![EcsRegistry {
+        arn: "arn:aws:servicediscovery:us-east-1:1:service/srv-user".into(),
+        port: None,
+        container: None,
+        container_port: None,
+    }];
     assert_eq!(
         problems(DISCOVERY, &observed),
         [(
@@ -202,7 +253,12 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
     );
     // A Cloud Map service ecsnet read (one of the namespace's) is named.
     let mut observed = wired_account();
-    observed.ecs_services[1].registries.push(EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None });
+    observed.ecs_services[1].registries.push(EcsRegistry {
+        arn: "arn:srv-user".into(),
+        port: None,
+        container: None,
+        container_port: None,
+    });
     assert_eq!(
         whats(DISCOVERY, &observed),
         ["service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
@@ -211,7 +267,12 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
 
 #[test]
 fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
-    let classic = EcsLoadBalancer { load_balancer_name: Some("legacy-elb".into()), container: Some("hello".into()), port: Some(3000), ..EcsLoadBalancer::default() };
+    let classic = EcsLoadBalancer {
+        load_balancer_name: Some("legacy-elb".into()),
+        container: Some("hello".into()),
+        port: Some(3000),
+        ..EcsLoadBalancer::default()
+    };
     let blue_green = EcsLoadBalancer {
         advanced: Some(EcsAdvancedConfiguration {
             alternate_target_group_arn: Some("arn:tg/green".into()),
@@ -232,20 +293,37 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
             &[
                 EcsLoadBalancerSpec::Kept(classic.clone()),
                 EcsLoadBalancerSpec::Kept(blue_green.clone()),
-                EcsLoadBalancerSpec::Own { target_group: Ref::Of(Address::TargetGroup("hello".into())), container: "hello".into(), port: 3000 },
+                EcsLoadBalancerSpec::Own {
+                    target_group: Ref::Of(Address::TargetGroup("hello".into())),
+                    container: "hello".into(),
+                    port: 3000
+                },
             ][..]
         )
     );
-    assert_eq!(hello.fields[0].old.as_deref(), Some("classic legacy-elb → hello:3000, arn:tg/blue → hello:3000 (blue/green)"));
+    assert_eq!(
+        hello.fields[0].old.as_deref(),
+        Some("classic legacy-elb → hello:3000, arn:tg/blue → hello:3000 (blue/green)")
+    );
 
     // Applied: ecsnet's entry beside them; nothing to do; destroy takes back only its own.
     let mut applied = wired_account();
-    applied.ecs_services[0].load_balancers = vec![classic.clone(), blue_green.clone(), EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000)];
+    applied.ecs_services[0].load_balancers =
+        vec![classic.clone(), blue_green.clone(), EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000)];
     let plan = plan_apply(&topology(DISCOVERY), &applied).unwrap();
-    assert!(!plan.changes.iter().any(|change| change.address == Address::EcsService("hello".into())), "{:#?}", plan.changes);
+    assert!(
+        !plan.changes.iter().any(|change| change.address == Address::EcsService("hello".into())),
+        "{:#?}",
+        plan.changes
+    );
     let plan = plan_destroy(&topology(DISCOVERY), &applied).unwrap();
-    let Operation::UpdateEcsService(update) = &change(&plan, &Address::EcsService("hello".into())).operation else { panic!() };
-    assert_eq!(update.load_balancers, Some(vec![EcsLoadBalancerSpec::Kept(classic), EcsLoadBalancerSpec::Kept(blue_green)]));
+    let Operation::UpdateEcsService(update) = &change(&plan, &Address::EcsService("hello".into())).operation else {
+        panic!()
+    };
+    assert_eq!(
+        update.load_balancers,
+        Some(vec![EcsLoadBalancerSpec::Kept(classic), EcsLoadBalancerSpec::Kept(blue_green)])
+    );
 }
 
 #[test]
@@ -262,7 +340,11 @@ fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
 
 #[test]
 fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() {
-    let text = DISCOVERY.replacen("[service.ecs]\ncluster = \"main\"\n", "[service.ecs]\ncluster = \"main\"\ncontainer = \"web\"\n", 1);
+    let text = DISCOVERY.replacen(
+        "[service.ecs]\ncluster = \"main\"\n",
+        "[service.ecs]\ncluster = \"main\"\ncontainer = \"web\"\n",
+        1,
+    );
     assert_eq!(
         problems(&text, &account()),
         [(
@@ -273,7 +355,10 @@ fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() 
     let text = DISCOVERY.replacen("port = 3000", "port = 8080", 1);
     assert_eq!(
         problems(&text, &account()),
-        [("service[0].port (ECS service main/hello): container hello maps port(s) 3000, not 8080".to_string(), "set the service's port to the container port of the task definition".to_string())]
+        [(
+            "service[0].port (ECS service main/hello): container hello maps port(s) 3000, not 8080".to_string(),
+            "set the service's port to the container port of the task definition".to_string()
+        )]
     );
 }
 
@@ -288,7 +373,11 @@ fn a_target_type_that_does_not_fit_the_network_mode_stops_the_plan() {
             "set target_type = \"instance\" for bridge or host networking, or run the service with awsvpc networking".to_string()
         )]
     );
-    let text = DISCOVERY.replacen("security_group = \"hello-tasks\"", "security_group = \"hello-tasks\"\ntarget_type = \"instance\"", 1);
+    let text = DISCOVERY.replacen(
+        "security_group = \"hello-tasks\"",
+        "security_group = \"hello-tasks\"\ntarget_type = \"instance\"",
+        1,
+    );
     assert_eq!(
         whats(&text, &account()),
         ["service[0].target_type (ECS service main/hello): target type \"instance\" cannot reach tasks of the awsvpc network mode, which task definition hello:1 uses"]
@@ -311,12 +400,22 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
         whats(&srv, &observed),
         ["service[1].target_type (ECS service main/name): an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition name:1 uses bridge"]
     );
-    let srv_by_container = srv.replace("load_balanced = false\n", "load_balanced = false\ntarget_type = \"instance\"\n");
+    let srv_by_container =
+        srv.replace("load_balanced = false\n", "load_balanced = false\ntarget_type = \"instance\"\n");
     let plan = plan_apply(&topology(&srv_by_container), &observed).unwrap();
-    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
+    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
+        panic!()
+    };
     let registry = &name.registries.as_ref().unwrap()[0];
-    assert_eq!((registry.port, registry.container.as_deref(), registry.container_port), (None, Some("name"), Some(3000)), "bridge networking registers the container and its port");
-    let wrong_container = srv_by_container.replace("cluster = \"main\"\n[service.discovery]", "cluster = \"main\"\ncontainer = \"app\"\n[service.discovery]");
+    assert_eq!(
+        (registry.port, registry.container.as_deref(), registry.container_port),
+        (None, Some("name"), Some(3000)),
+        "bridge networking registers the container and its port"
+    );
+    let wrong_container = srv_by_container.replace(
+        "cluster = \"main\"\n[service.discovery]",
+        "cluster = \"main\"\ncontainer = \"app\"\n[service.discovery]",
+    );
     assert_eq!(whats(&wrong_container, &observed), ["service[1].ecs.container (ECS service main/name): task definition name:1 has no container \"app\" (it has name)"]);
 }
 
@@ -324,7 +423,8 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
 fn every_problem_of_the_wiring_is_listed_at_once() {
     let mut observed = account();
     observed.task_definitions[0].containers[0].port_mappings[0].container_port = 80;
-    observed.ecs_services[1].registries = vec![EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None }];
+    observed.ecs_services[1].registries =
+        vec![EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None }];
     observed.ecs_services[1].deployment_controller = "CODE_DEPLOY".into();
     assert_eq!(
         whats(DISCOVERY, &observed),
@@ -349,8 +449,15 @@ fn a_service_whose_task_definition_was_not_read_is_not_checked_against_it() {
 /// service ecsnet does not register: ECS takes one registry a service).
 fn wired_account() -> Observed {
     let mut observed = account();
-    let owned = |address: Address| BTreeMap::from([(TOPOLOGY_TAG.to_string(), "disc".to_string()), (ADDRESS_TAG.to_string(), address.to_string())]);
-    observed.namespaces = vec![Namespace { id: "ns-1".into(), arn: "arn:ns-1".into(), name: "internal".into(), description: Some(resource_description("disc", &Address::Namespace)) }];
+    let owned = |address: Address| {
+        BTreeMap::from([(TOPOLOGY_TAG.to_string(), "disc".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+    };
+    observed.namespaces = vec![Namespace {
+        id: "ns-1".into(),
+        arn: "arn:ns-1".into(),
+        name: "internal".into(),
+        description: Some(resource_description("disc", &Address::Namespace)),
+    }];
     observed.discovery_services = vec![
         DiscoveryService {
             id: "srv-1".into(),
@@ -361,7 +468,15 @@ fn wired_account() -> Observed {
             record_type: "A".into(),
             ttl: 0,
         },
-        DiscoveryService { id: "srv-user".into(), arn: "arn:srv-user".into(), name: "user".into(), namespace_id: "ns-user".into(), description: None, record_type: "A".into(), ttl: 60 },
+        DiscoveryService {
+            id: "srv-user".into(),
+            arn: "arn:srv-user".into(),
+            name: "user".into(),
+            namespace_id: "ns-user".into(),
+            description: None,
+            record_type: "A".into(),
+            ttl: 60,
+        },
     ];
     observed.target_groups = vec![TargetGroup {
         arn: "arn:tg/hello".into(),
@@ -374,52 +489,100 @@ fn wired_account() -> Observed {
         attributes: None,
         tags: owned(Address::TargetGroup("hello".into())),
     }];
-    observed.ecs_services[0].load_balancers = vec![EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000), EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000)];
-    observed.ecs_services[0].registries = vec![EcsRegistry { arn: "arn:srv-user".into(), port: Some(3000), container: None, container_port: None }];
-    observed.ecs_services[1].registries = vec![EcsRegistry { arn: "arn:srv-1".into(), port: None, container: None, container_port: None }];
+    observed.ecs_services[0].load_balancers = vec![
+        EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000),
+        EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000),
+    ];
+    observed.ecs_services[0].registries =
+        vec![EcsRegistry { arn: "arn:srv-user".into(), port: Some(3000), container: None, container_port: None }];
+    observed.ecs_services[1].registries =
+        vec![EcsRegistry { arn: "arn:srv-1".into(), port: None, container: None, container_port: None }];
     observed
 }
 
 #[test]
 fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_needs() {
     let plan = plan_destroy(&topology(DISCOVERY), &wired_account()).unwrap();
-    let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else { panic!() };
-    assert_eq!(hello.load_balancers.as_deref(), Some(&[EcsLoadBalancerSpec::Kept(EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000))][..]), "the user's own load balancer stays");
+    let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else {
+        panic!()
+    };
+    assert_eq!(
+        hello.load_balancers.as_deref(),
+        Some(&[EcsLoadBalancerSpec::Kept(EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000))][..]),
+        "the user's own load balancer stays"
+    );
     assert_eq!(hello.registries, None, "the user's own registry is left alone");
-    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else { panic!() };
+    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
+        panic!()
+    };
     assert_eq!(name.registries, Some(vec![]), "ecsnet's registry is taken back");
-    assert_eq!(change(&plan, &Address::DiscoveryService("name".into())).operation, Operation::DeleteDiscoveryService { id: "srv-1".into() });
-    assert!(step_position(&plan, &Address::EcsService("hello".into())) < step_position(&plan, &Address::TargetGroup("hello".into())), "detach before delete");
-    assert!(step_position(&plan, &Address::EcsService("name".into())) < step_position(&plan, &Address::DiscoveryService("name".into())));
-    assert!(step_position(&plan, &Address::DiscoveryService("name".into())) < step_position(&plan, &Address::Namespace));
+    assert_eq!(
+        change(&plan, &Address::DiscoveryService("name".into())).operation,
+        Operation::DeleteDiscoveryService { id: "srv-1".into() }
+    );
+    assert!(
+        step_position(&plan, &Address::EcsService("hello".into()))
+            < step_position(&plan, &Address::TargetGroup("hello".into())),
+        "detach before delete"
+    );
+    assert!(
+        step_position(&plan, &Address::EcsService("name".into()))
+            < step_position(&plan, &Address::DiscoveryService("name".into()))
+    );
+    assert!(
+        step_position(&plan, &Address::DiscoveryService("name".into())) < step_position(&plan, &Address::Namespace)
+    );
 }
 
 #[test]
 fn a_wired_account_needs_no_ecs_changes() {
     let plan = plan_apply(&topology(DISCOVERY), &wired_account()).unwrap();
-    assert!(!plan.changes.iter().any(|change| matches!(change.address, Address::EcsService(_) | Address::DiscoveryService(_) | Address::Namespace)), "{:#?}", plan.changes);
+    assert!(
+        !plan.changes.iter().any(|change| matches!(
+            change.address,
+            Address::EcsService(_) | Address::DiscoveryService(_) | Address::Namespace
+        )),
+        "{:#?}",
+        plan.changes
+    );
 }
 
 #[test]
 fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_reports_nothing() {
     let plan = plan_apply(&topology(CONNECT), &account()).unwrap();
-    let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else { panic!() };
-    let Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, marker }) = &server.connect else { panic!() };
-    assert_eq!((namespace.as_str(), port_name.as_str(), discovery_name.as_str(), *port, dns_name.as_str()), ("my.demo", "default", "server", 8080, "server.my.demo"));
+    let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
+        panic!()
+    };
+    let Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, marker }) = &server.connect
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (namespace.as_str(), port_name.as_str(), discovery_name.as_str(), *port, dns_name.as_str()),
+        ("my.demo", "default", "server", 8080, "server.my.demo")
+    );
 
     let mut applied = account();
-    applied.namespaces = vec![Namespace { id: "ns-2".into(), arn: "arn:ns-2".into(), name: "my.demo".into(), description: Some(resource_description("conn", &Address::Namespace)) }];
+    applied.namespaces = vec![Namespace {
+        id: "ns-2".into(),
+        arn: "arn:ns-2".into(),
+        name: "my.demo".into(),
+        description: Some(resource_description("conn", &Address::Namespace)),
+    }];
     applied.ecs_services[2].tags.insert(SERVICE_CONNECT_TAG.into(), marker.clone());
     let plan = plan_apply(&topology(CONNECT), &applied).unwrap();
     assert!(plan.is_empty(), "the deployment reports nothing, the tag says it is on: {:#?}", plan.changes);
 
-    applied.ecs_services[2].connect = Some(ServiceConnect { enabled: false, namespace: String::new(), services: vec![] });
+    applied.ecs_services[2].connect =
+        Some(ServiceConnect { enabled: false, namespace: String::new(), services: vec![] });
     let plan = plan_apply(&topology(CONNECT), &applied).unwrap();
     let drift = change(&plan, &Address::EcsService("server".into()));
     assert_eq!(drift.fields[0].old.as_deref(), Some("(off)"), "AWS's answer wins over the tag");
 
     let plan = plan_destroy(&topology(CONNECT), &applied).unwrap();
-    let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else { panic!() };
+    let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
+        panic!()
+    };
     assert_eq!(server.connect, Some(ConnectChange::Disable));
     assert!(step_position(&plan, &Address::EcsService("server".into())) < step_position(&plan, &Address::Namespace));
 }
@@ -427,11 +590,24 @@ fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_re
 #[test]
 fn an_adopted_namespace_is_used_and_never_deleted() {
     let mut observed = account();
-    observed.namespaces = vec![Namespace { id: "ns-9".into(), arn: "arn:ns-9".into(), name: "internal".into(), description: Some("made by hand".into()) }];
+    observed.namespaces = vec![Namespace {
+        id: "ns-9".into(),
+        arn: "arn:ns-9".into(),
+        name: "internal".into(),
+        description: Some("made by hand".into()),
+    }];
     let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::Namespace));
     assert!(plan.notes.iter().any(|note| note.contains("ecsnet did not create it and will never delete it")));
-    let Operation::CreateDiscoveryService { namespace, .. } = &change(&plan, &Address::DiscoveryService("name".into())).operation else { panic!() };
+    let Operation::CreateDiscoveryService { namespace, .. } =
+        &change(&plan, &Address::DiscoveryService("name".into())).operation
+    else {
+        panic!()
+    };
     assert_eq!(namespace, &Ref::Known("ns-9".into()));
-    assert!(!plan_destroy(&topology(DISCOVERY), &observed).unwrap().changes.iter().any(|change| change.address == Address::Namespace));
+    assert!(!plan_destroy(&topology(DISCOVERY), &observed)
+        .unwrap()
+        .changes
+        .iter()
+        .any(|change| change.address == Address::Namespace));
 }

@@ -19,13 +19,21 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
     let key = if section.name.is_some() { "load_balancer.name" } else { "name" };
     check_resource_name(errors, key, &name, "the load balancer name");
     if name.starts_with("internal-") {
-        errors.push(key, format!("\"{name}\" begins with \"internal-\", which AWS reserves"), "choose another load balancer name");
+        errors.push(
+            key,
+            format!("\"{name}\" begins with \"internal-\", which AWS reserves"),
+            "choose another load balancer name",
+        );
     }
     let scheme = match section.scheme.as_deref().unwrap_or("internal") {
         "internal" => Scheme::Internal,
         "internet-facing" => Scheme::InternetFacing,
         other => {
-            errors.push("load_balancer.scheme", format!("\"{other}\" is not a scheme"), "write \"internal\" (the default) or \"internet-facing\"");
+            errors.push(
+                "load_balancer.scheme",
+                format!("\"{other}\" is not a scheme"),
+                "write \"internal\" (the default) or \"internet-facing\"",
+            );
             Scheme::Internal
         }
     };
@@ -38,17 +46,29 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
     }
     if let Some(cidrs) = &section.allowed_cidrs {
         if cidrs.is_empty() {
-            errors.push("load_balancer.allowed_cidrs", "is empty: nobody could reach the load balancer", "list at least one CIDR block, or leave the key out for the VPC's blocks");
+            errors.push(
+                "load_balancer.allowed_cidrs",
+                "is empty: nobody could reach the load balancer",
+                "list at least one CIDR block, or leave the key out for the VPC's blocks",
+            );
         }
         for (index, cidr) in cidrs.iter().enumerate() {
             if let Err(problem) = check_ipv4_cidr(cidr) {
-                errors.push(format!("load_balancer.allowed_cidrs[{index}]"), format!("\"{cidr}\" {problem}"), "write an IPv4 CIDR block such as \"10.0.0.0/16\"");
+                errors.push(
+                    format!("load_balancer.allowed_cidrs[{index}]"),
+                    format!("\"{cidr}\" {problem}"),
+                    "write an IPv4 CIDR block such as \"10.0.0.0/16\"",
+                );
             }
         }
     }
     if let Some(timeout) = section.idle_timeout {
         if !(1..=4000).contains(&timeout) {
-            errors.push("load_balancer.idle_timeout", format!("{timeout} is outside 1–4000 seconds"), "AWS's default is 60");
+            errors.push(
+                "load_balancer.idle_timeout",
+                format!("{timeout} is outside 1–4000 seconds"),
+                "AWS's default is 60",
+            );
         }
     }
     let listeners = validate_listeners(errors, file);
@@ -56,7 +76,10 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
     // listener's); a security group holds at most 60 inbound rules
     // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
     if let Some(cidrs) = &section.allowed_cidrs {
-        let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS.into_iter().chain(listeners.iter().map(|listener| listener.port)).collect();
+        let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS
+            .into_iter()
+            .chain(listeners.iter().map(|listener| listener.port))
+            .collect();
         let rules = cidrs.len() * ports.len();
         if rules > MAX_INBOUND_RULES {
             errors.push(
@@ -66,7 +89,13 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
             );
         }
     }
-    Some(LoadBalancer { name, scheme, allowed_cidrs: section.allowed_cidrs.clone(), idle_timeout: section.idle_timeout, listeners })
+    Some(LoadBalancer {
+        name,
+        scheme,
+        allowed_cidrs: section.allowed_cidrs.clone(),
+        idle_timeout: section.idle_timeout,
+        listeners,
+    })
 }
 
 /// Inbound (and, separately, outbound) rules per security group: AWS's default quota.
@@ -75,7 +104,13 @@ const MAX_INBOUND_RULES: usize = 60;
 fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener> {
     let sections: &[ListenerSection] = file.listener.as_ref().map_or(&[], |listeners| listeners.as_slice());
     if sections.is_empty() {
-        return vec![Listener { port: 80, protocol: Protocol::Http, certificate_arn: None, ssl_policy: None, default: DefaultAction::EmptyTargetGroup }];
+        return vec![Listener {
+            port: 80,
+            protocol: Protocol::Http,
+            certificate_arn: None,
+            ssl_policy: None,
+            default: DefaultAction::EmptyTargetGroup,
+        }];
     }
     let single = matches!(file.listener, Some(crate::topology::file::Listeners::One(_)));
     let mut seen_ports: HashMap<u16, usize> = HashMap::new();
@@ -87,43 +122,87 @@ fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener>
             None | Some("HTTP") => Protocol::Http,
             Some("HTTPS") => Protocol::Https,
             Some(other) => {
-                errors.push(at("protocol"), format!("\"{other}\" is not a protocol of an Application Load Balancer"), "write \"HTTP\" or \"HTTPS\"");
+                errors.push(
+                    at("protocol"),
+                    format!("\"{other}\" is not a protocol of an Application Load Balancer"),
+                    "write \"HTTP\" or \"HTTPS\"",
+                );
                 Protocol::Http
             }
         };
         let default_port = if protocol == Protocol::Https { 443 } else { 80 };
         let port = section.port.map_or(default_port, |port| check_port(errors, &at("port"), port));
         if let Some(first) = seen_ports.insert(port, index) {
-            errors.push(at("port"), format!("port {port} is also the port of listener[{first}]"), "give every listener its own port");
+            errors.push(
+                at("port"),
+                format!("port {port} is also the port of listener[{first}]"),
+                "give every listener its own port",
+            );
         }
         match (protocol, &section.certificate_arn) {
-            (Protocol::Https, None) => errors.push(at("certificate_arn"), "an HTTPS listener needs a certificate", "set certificate_arn to an ACM (or IAM server) certificate's ARN"),
-            (Protocol::Http, Some(_)) => errors.push(at("certificate_arn"), "an HTTP listener takes no certificate", "remove certificate_arn, or set protocol = \"HTTPS\""),
-            (_, Some(arn)) if !arn.starts_with("arn:") => errors.push(at("certificate_arn"), format!("\"{arn}\" is not an ARN"), "write the certificate's ARN, arn:aws:acm:…"),
+            (Protocol::Https, None) => errors.push(
+                at("certificate_arn"),
+                "an HTTPS listener needs a certificate",
+                "set certificate_arn to an ACM (or IAM server) certificate's ARN",
+            ),
+            (Protocol::Http, Some(_)) => errors.push(
+                at("certificate_arn"),
+                "an HTTP listener takes no certificate",
+                "remove certificate_arn, or set protocol = \"HTTPS\"",
+            ),
+            (_, Some(arn)) if !arn.starts_with("arn:") => errors.push(
+                at("certificate_arn"),
+                format!("\"{arn}\" is not an ARN"),
+                "write the certificate's ARN, arn:aws:acm:…",
+            ),
             _ => {}
         }
         if protocol == Protocol::Http && section.ssl_policy.is_some() {
-            errors.push(at("ssl_policy"), "an HTTP listener takes no TLS policy", "remove ssl_policy, or set protocol = \"HTTPS\"");
+            errors.push(
+                at("ssl_policy"),
+                "an HTTP listener takes no TLS policy",
+                "remove ssl_policy, or set protocol = \"HTTPS\"",
+            );
         }
-        let ssl_policy = (protocol == Protocol::Https).then(|| section.ssl_policy.clone().unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()));
+        let ssl_policy = (protocol == Protocol::Https)
+            .then(|| section.ssl_policy.clone().unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()));
         let default = match (&section.redirect_to, &section.default) {
             (Some(_), Some(_)) => {
-                errors.push(at("redirect_to"), "a listener either redirects or has a default action, not both", "remove redirect_to or default");
+                errors.push(
+                    at("redirect_to"),
+                    "a listener either redirects or has a default action, not both",
+                    "remove redirect_to or default",
+                );
                 DefaultAction::EmptyTargetGroup
             }
             (Some(target), None) => DefaultAction::Redirect { port: check_port(errors, &at("redirect_to"), *target) },
             (None, None) => DefaultAction::EmptyTargetGroup,
             (None, Some(action)) => default_action(errors, &at("default"), action),
         };
-        listeners.push(Listener { port, protocol, certificate_arn: section.certificate_arn.clone(), ssl_policy, default });
+        listeners.push(Listener {
+            port,
+            protocol,
+            certificate_arn: section.certificate_arn.clone(),
+            ssl_policy,
+            default,
+        });
     }
     for (index, listener) in listeners.iter().enumerate() {
         if let DefaultAction::Redirect { port } = listener.default {
-            let key = if single { "listener.redirect_to".to_string() } else { format!("listener[{index}].redirect_to") };
+            let key =
+                if single { "listener.redirect_to".to_string() } else { format!("listener[{index}].redirect_to") };
             match listeners.iter().find(|other| other.port == port) {
                 Some(target) if target.protocol == Protocol::Https => {}
-                Some(_) => errors.push(key, format!("listener {port} is not HTTPS; a redirect goes to an HTTPS listener"), "redirect to the HTTPS listener's port"),
-                None => errors.push(key, format!("there is no listener on port {port}"), "add the HTTPS listener, or redirect to its port"),
+                Some(_) => errors.push(
+                    key,
+                    format!("listener {port} is not HTTPS; a redirect goes to an HTTPS listener"),
+                    "redirect to the HTTPS listener's port",
+                ),
+                None => errors.push(
+                    key,
+                    format!("there is no listener on port {port}"),
+                    "add the HTTPS listener, or redirect to its port",
+                ),
             }
         }
     }
@@ -134,7 +213,11 @@ fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection)
     let table = match action {
         DefaultActionSection::Named(name) if name == "empty-target-group" => return DefaultAction::EmptyTargetGroup,
         DefaultActionSection::Named(other) => {
-            errors.push(key, format!("\"{other}\" is not a default action"), "write \"empty-target-group\", { fixed_response = 404, body = \"…\" } or { forward = \"service\" }");
+            errors.push(
+                key,
+                format!("\"{other}\" is not a default action"),
+                "write \"empty-target-group\", { fixed_response = 404, body = \"…\" } or { forward = \"service\" }",
+            );
             return DefaultAction::EmptyTargetGroup;
         }
         DefaultActionSection::Table(table) => table,
@@ -142,16 +225,28 @@ fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection)
     match (table.fixed_response, &table.forward) {
         (Some(status), None) => {
             if !(200..=299).contains(&status) && !(400..=599).contains(&status) {
-                errors.push(key, format!("fixed_response {status} is not a 2XX, 4XX or 5XX status"), "use a status such as 404 or 503");
+                errors.push(
+                    key,
+                    format!("fixed_response {status} is not a 2XX, 4XX or 5XX status"),
+                    "use a status such as 404 or 503",
+                );
             }
             if table.body.as_ref().is_some_and(|body| body.len() > 1024) {
                 errors.push(key, "the fixed response body is longer than 1024 characters", "shorten the body");
             }
             let content_type = table.content_type.clone().unwrap_or_else(|| "text/plain".into());
             if !CONTENT_TYPES.contains(&content_type.as_str()) {
-                errors.push(key, format!("content_type \"{content_type}\" is not one AWS accepts"), format!("use one of {}", CONTENT_TYPES.join(", ")));
+                errors.push(
+                    key,
+                    format!("content_type \"{content_type}\" is not one AWS accepts"),
+                    format!("use one of {}", CONTENT_TYPES.join(", ")),
+                );
             }
-            DefaultAction::FixedResponse { status: status.clamp(200, 599) as u16, body: table.body.clone(), content_type }
+            DefaultAction::FixedResponse {
+                status: status.clamp(200, 599) as u16,
+                body: table.body.clone(),
+                content_type,
+            }
         }
         (None, Some(service)) => {
             if table.body.is_some() || table.content_type.is_some() {
@@ -160,7 +255,11 @@ fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection)
             DefaultAction::Forward(service.clone())
         }
         _ => {
-            errors.push(key, "a default action has exactly one of fixed_response or forward", "write { fixed_response = 404 } or { forward = \"service\" }");
+            errors.push(
+                key,
+                "a default action has exactly one of fixed_response or forward",
+                "write { fixed_response = 404 } or { forward = \"service\" }",
+            );
             DefaultAction::EmptyTargetGroup
         }
     }

@@ -9,9 +9,12 @@ mod routing;
 
 use super::file::{HealthCheckSection, ServiceDiscoverySection, TopologyFile};
 use super::names::MAX_NAME_LEN;
+use super::{
+    Connect, Dns, EcsWiring, HealthCheck, Listener, Network, RecordKind, RecordType, Routing, Service,
+    ServiceDiscovery, TargetType, Topology,
+};
 use load_balancer::validate_load_balancer;
 use routing::validate_routing;
-use super::{Connect, Dns, EcsWiring, HealthCheck, Listener, Network, RecordKind, RecordType, Routing, Service, ServiceDiscovery, TargetType, Topology};
 
 pub const DEFAULT_TTL: i64 = 60;
 /// Cloud Map records: short, so callers see new tasks soon.
@@ -56,7 +59,8 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
         errors.push("listener", "a listener needs a load balancer", "add a [load_balancer] table");
     }
     let listeners = load_balancer.as_ref().map_or(&[][..], |load_balancer| &load_balancer.listeners[..]);
-    let discovery = file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
+    let discovery =
+        file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
     let services = validate_services(&mut errors, file, dns.as_ref(), listeners);
     load_balancer::check_forward_defaults(&mut errors, listeners, &services);
     // More rules than one load balancer holds are spread over several (plan/diff/shards.rs); a service's own
@@ -64,7 +68,15 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
     if !errors.0.is_empty() {
         return Err(errors.0);
     }
-    Ok(Topology { name: file.name.clone(), region: file.region.clone(), network, load_balancer, dns, discovery, services })
+    Ok(Topology {
+        name: file.name.clone(),
+        region: file.region.clone(),
+        network,
+        load_balancer,
+        dns,
+        discovery,
+        services,
+    })
 }
 
 fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Network {
@@ -75,13 +87,20 @@ fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Network {
     if network.subnets.len() < 2 {
         errors.push(
             "network.subnets",
-            format!("lists {} subnet(s); a load balancer needs subnets in at least two Availability Zones", network.subnets.len()),
+            format!(
+                "lists {} subnet(s); a load balancer needs subnets in at least two Availability Zones",
+                network.subnets.len()
+            ),
             "list two or more subnets, each in a different Availability Zone",
         );
     }
     for (index, subnet) in network.subnets.iter().enumerate() {
         if network.subnets[..index].contains(subnet) {
-            errors.push(format!("network.subnets[{index}]"), format!("\"{subnet}\" is listed twice"), "list each subnet once");
+            errors.push(
+                format!("network.subnets[{index}]"),
+                format!("\"{subnet}\" is listed twice"),
+                "list each subnet once",
+            );
         }
     }
     Network { vpc: network.vpc.trim().to_string(), subnets: network.subnets.clone() }
@@ -90,11 +109,19 @@ fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Network {
 fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>, record: Option<&str>) -> Dns {
     let zone = normalize_host(zone);
     if let Err(problem) = check_dns_name(&zone, false) {
-        errors.push("dns.zone", format!("\"{zone}\" is not a valid zone name: {problem}"), "write a domain such as \"in.example.com\"");
+        errors.push(
+            "dns.zone",
+            format!("\"{zone}\" is not a valid zone name: {problem}"),
+            "write a domain such as \"in.example.com\"",
+        );
     }
     let ttl = ttl.unwrap_or(DEFAULT_TTL);
     if !(0..=2_147_483_647).contains(&ttl) {
-        errors.push("dns.ttl", format!("{ttl} is outside 0–2147483647 seconds"), "Route 53 TTLs are whole seconds; 60 is usual");
+        errors.push(
+            "dns.ttl",
+            format!("{ttl} is outside 0–2147483647 seconds"),
+            "Route 53 TTLs are whole seconds; 60 is usual",
+        );
     }
     let record = match record.unwrap_or("cname") {
         "cname" => RecordKind::Cname,
@@ -109,9 +136,17 @@ fn validate_dns(errors: &mut Errors, zone: &str, ttl: Option<i64>, record: Optio
 
 fn validate_namespace(errors: &mut Errors, namespace: &str, dns: Option<&Dns>) -> String {
     let namespace = normalize_host(namespace);
-    let single_label_ok = if namespace.contains('.') { check_dns_name(&namespace, false) } else { check_dns_name(&format!("{namespace}.x"), false) };
+    let single_label_ok = if namespace.contains('.') {
+        check_dns_name(&namespace, false)
+    } else {
+        check_dns_name(&format!("{namespace}.x"), false)
+    };
     if let Err(problem) = single_label_ok {
-        errors.push("discovery.namespace", format!("\"{namespace}\" is not a valid namespace name: {problem}"), "write a DNS name such as \"internal\" or \"my.demo\"");
+        errors.push(
+            "discovery.namespace",
+            format!("\"{namespace}\" is not a valid namespace name: {problem}"),
+            "write a DNS name such as \"internal\" or \"my.demo\"",
+        );
     }
     if dns.is_some_and(|dns| dns.zone == namespace) {
         errors.push(
@@ -123,7 +158,12 @@ fn validate_namespace(errors: &mut Errors, namespace: &str, dns: Option<&Dns>) -
     namespace
 }
 
-fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>, listeners: &[Listener]) -> Vec<Service> {
+fn validate_services(
+    errors: &mut Errors,
+    file: &TopologyFile,
+    dns: Option<&Dns>,
+    listeners: &[Listener],
+) -> Vec<Service> {
     let mut seen_names: HashMap<&str, usize> = HashMap::new();
     let mut seen_conditions: HashMap<(Vec<String>, Vec<String>), usize> = HashMap::new();
     let mut seen_priorities: HashMap<i64, usize> = HashMap::new();
@@ -133,7 +173,11 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
         let at = |key: &str| format!("service[{index}].{key}");
         check_resource_name(errors, at("name"), &section.name, "a service name");
         if let Some(first) = seen_names.insert(&section.name, index) {
-            errors.push(at("name"), format!("\"{}\" is also the name of service[{first}]", section.name), "give every service its own name");
+            errors.push(
+                at("name"),
+                format!("\"{}\" is also the name of service[{first}]", section.name),
+                "give every service its own name",
+            );
         }
         let port = check_port(errors, &at("port"), section.port);
         if section.security_group.trim().is_empty() {
@@ -143,7 +187,11 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
             "ip" => TargetType::Ip,
             "instance" => TargetType::Instance,
             other => {
-                errors.push(at("target_type"), format!("\"{other}\" is not a target type"), "write \"ip\" (awsvpc networking, the default) or \"instance\" (bridge networking)");
+                errors.push(
+                    at("target_type"),
+                    format!("\"{other}\" is not a target type"),
+                    "write \"ip\" (awsvpc networking, the default) or \"instance\" (bridge networking)",
+                );
                 TargetType::Ip
             }
         };
@@ -161,14 +209,26 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
             conditions.0.sort();
             conditions.1.sort();
             if let Some(first) = seen_conditions.insert(conditions, index) {
-                errors.push(at("host"), format!("service[{first}] matches the same hosts and paths"), "give every service its own host or path");
+                errors.push(
+                    at("host"),
+                    format!("service[{first}] matches the same hosts and paths"),
+                    "give every service its own host or path",
+                );
             }
             let priority = section.priority.map(|priority| {
                 if !(1..=50_000).contains(&priority) {
-                    errors.push(at("priority"), format!("{priority} is outside 1–50000"), "choose a priority from 1 to 50000, or leave it out and ecsnet picks one");
+                    errors.push(
+                        at("priority"),
+                        format!("{priority} is outside 1–50000"),
+                        "choose a priority from 1 to 50000, or leave it out and ecsnet picks one",
+                    );
                 }
                 if let Some(first) = seen_priorities.insert(priority, index) {
-                    errors.push(at("priority"), format!("{priority} is also the priority of service[{first}]"), "rule priorities must be unique on a listener");
+                    errors.push(
+                        at("priority"),
+                        format!("{priority} is also the priority of service[{first}]"),
+                        "rule priorities must be unique on a listener",
+                    );
                 }
                 priority.clamp(1, 50_000) as u32
             });
@@ -188,7 +248,11 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
             ];
             for (key, set) in routing_keys {
                 if set {
-                    errors.push(at(key), "applies only to a load-balanced service, and this one has load_balanced = false", format!("remove {key}, or make the service load balanced"));
+                    errors.push(
+                        at(key),
+                        "applies only to a load-balanced service, and this one has load_balanced = false",
+                        format!("remove {key}, or make the service load balanced"),
+                    );
                 }
             }
             None
@@ -203,22 +267,42 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
                 container: ecs.container.clone().unwrap_or_else(|| section.name.clone()),
             }
         });
-        let discovery = section.discovery.as_ref().map(|discovery| validate_service_discovery(errors, index, file, target_type, discovery));
+        let discovery = section
+            .discovery
+            .as_ref()
+            .map(|discovery| validate_service_discovery(errors, index, file, target_type, discovery));
         let connect = section.connect.as_ref().map(|connect| {
             if file.discovery.is_none() {
-                errors.push(at("connect"), "Service Connect needs a Cloud Map namespace, and there is no [discovery] table", "add [discovery] namespace = \"…\"");
+                errors.push(
+                    at("connect"),
+                    "Service Connect needs a Cloud Map namespace, and there is no [discovery] table",
+                    "add [discovery] namespace = \"…\"",
+                );
             }
             if ecs.is_none() {
-                errors.push(at("connect"), "Service Connect is a setting of the ECS service, and there is no [service.ecs] table", "add [service.ecs] cluster = \"…\"");
+                errors.push(
+                    at("connect"),
+                    "Service Connect is a setting of the ECS service, and there is no [service.ecs] table",
+                    "add [service.ecs] cluster = \"…\"",
+                );
             }
             let discovery_name = connect.discovery_name.clone().unwrap_or_else(|| section.name.clone());
-            for (key, value) in [("connect.discovery_name", &discovery_name), ("connect.port_name", &connect.port_name)] {
+            for (key, value) in [("connect.discovery_name", &discovery_name), ("connect.port_name", &connect.port_name)]
+            {
                 if let Err(problem) = check_service_connect_name(value) {
-                    errors.push(at(key), format!("\"{value}\" {problem}"), "use up to 64 lowercase letters, digits, underscores and hyphens, not starting with a hyphen");
+                    errors.push(
+                        at(key),
+                        format!("\"{value}\" {problem}"),
+                        "use up to 64 lowercase letters, digits, underscores and hyphens, not starting with a hyphen",
+                    );
                 }
             }
             if let Some(first) = seen_discovery_names.insert(discovery_name.clone(), index) {
-                errors.push(at("connect.discovery_name"), format!("\"{discovery_name}\" is also the discovery name of service[{first}]"), "discovery names must be unique in the namespace");
+                errors.push(
+                    at("connect.discovery_name"),
+                    format!("\"{discovery_name}\" is also the discovery name of service[{first}]"),
+                    "discovery names must be unique in the namespace",
+                );
             }
             Connect { port_name: connect.port_name.clone(), discovery_name }
         });
@@ -238,16 +322,30 @@ fn validate_services(errors: &mut Errors, file: &TopologyFile, dns: Option<&Dns>
     services
 }
 
-fn validate_service_discovery(errors: &mut Errors, index: usize, file: &TopologyFile, target_type: TargetType, section: &ServiceDiscoverySection) -> ServiceDiscovery {
+fn validate_service_discovery(
+    errors: &mut Errors,
+    index: usize,
+    file: &TopologyFile,
+    target_type: TargetType,
+    section: &ServiceDiscoverySection,
+) -> ServiceDiscovery {
     let at = |key: &str| format!("service[{index}].discovery.{key}");
     if file.discovery.is_none() {
-        errors.push(format!("service[{index}].discovery"), "there is no [discovery] table naming the Cloud Map namespace", "add [discovery] namespace = \"…\"");
+        errors.push(
+            format!("service[{index}].discovery"),
+            "there is no [discovery] table naming the Cloud Map namespace",
+            "add [discovery] namespace = \"…\"",
+        );
     }
     let record = match section.record.as_deref().unwrap_or("A") {
         "A" => RecordType::A,
         "SRV" => RecordType::Srv,
         other => {
-            errors.push(at("record"), format!("\"{other}\" is not a record type Cloud Map registers for ECS"), "write \"A\" (awsvpc networking) or \"SRV\"");
+            errors.push(
+                at("record"),
+                format!("\"{other}\" is not a record type Cloud Map registers for ECS"),
+                "write \"A\" (awsvpc networking) or \"SRV\"",
+            );
             RecordType::A
         }
     };
@@ -256,7 +354,11 @@ fn validate_service_discovery(errors: &mut Errors, index: usize, file: &Topology
     }
     let ttl = section.ttl.unwrap_or(DEFAULT_DISCOVERY_TTL);
     if !(0..=2_147_483_647).contains(&ttl) {
-        errors.push(at("ttl"), format!("{ttl} is outside 0–2147483647 seconds"), "a short TTL such as 10 suits service discovery");
+        errors.push(
+            at("ttl"),
+            format!("{ttl} is outside 0–2147483647 seconds"),
+            "a short TTL such as 10 suits service discovery",
+        );
     }
     ServiceDiscovery { record, ttl }
 }
@@ -267,14 +369,24 @@ fn check_callers_and_discovery_names(errors: &mut Errors, services: &[Service]) 
     for (index, service) in services.iter().enumerate() {
         for (position, caller) in service.callers.iter().enumerate() {
             if !services.iter().any(|other| other.name == *caller) {
-                errors.push(format!("service[{index}].callers[{position}]"), format!("\"{caller}\" is not a service of this topology"), "list the names of [[service]] entries whose tasks call this service");
+                errors.push(
+                    format!("service[{index}].callers[{position}]"),
+                    format!("\"{caller}\" is not a service of this topology"),
+                    "list the names of [[service]] entries whose tasks call this service",
+                );
             }
             if service.callers[..position].contains(caller) {
-                errors.push(format!("service[{index}].callers[{position}]"), format!("\"{caller}\" is listed twice"), "list each caller once");
+                errors.push(
+                    format!("service[{index}].callers[{position}]"),
+                    format!("\"{caller}\" is listed twice"),
+                    "list each caller once",
+                );
             }
         }
         if let Some(connect) = &service.connect {
-            if let Some(other) = services.iter().find(|other| other.discovery.is_some() && other.name == connect.discovery_name) {
+            if let Some(other) =
+                services.iter().find(|other| other.discovery.is_some() && other.name == connect.discovery_name)
+            {
                 errors.push(
                     format!("service[{index}].connect.discovery_name"),
                     format!("\"{}\" is also the Cloud Map service that [service.discovery] of \"{}\" creates in the namespace", connect.discovery_name, other.name),
@@ -300,7 +412,11 @@ fn check_service_connect_name(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-pub(super) fn validate_health_check(errors: &mut Errors, index: usize, section: Option<&HealthCheckSection>) -> HealthCheck {
+pub(super) fn validate_health_check(
+    errors: &mut Errors,
+    index: usize,
+    section: Option<&HealthCheckSection>,
+) -> HealthCheck {
     let defaults = HealthCheck::default();
     let Some(section) = section else { return defaults };
     let at = |key: &str| format!("service[{index}].health_check.{key}");
@@ -309,7 +425,11 @@ pub(super) fn validate_health_check(errors: &mut Errors, index: usize, section: 
             None => default,
             Some(value) if (low..=high).contains(&value) => value as i32,
             Some(value) => {
-                errors.push(at(key), format!("{value} is outside {low}–{high}"), format!("AWS accepts {low} to {high}; leave it out for {default}"));
+                errors.push(
+                    at(key),
+                    format!("{value} is outside {low}–{high}"),
+                    format!("AWS accepts {low} to {high}; leave it out for {default}"),
+                );
                 default
             }
         }
@@ -317,17 +437,30 @@ pub(super) fn validate_health_check(errors: &mut Errors, index: usize, section: 
     let interval = bounded("interval", section.interval, defaults.interval, 5, 300);
     let timeout = bounded("timeout", section.timeout, defaults.timeout, 2, 120);
     let healthy_threshold = bounded("healthy_threshold", section.healthy_threshold, defaults.healthy_threshold, 2, 10);
-    let unhealthy_threshold = bounded("unhealthy_threshold", section.unhealthy_threshold, defaults.unhealthy_threshold, 2, 10);
+    let unhealthy_threshold =
+        bounded("unhealthy_threshold", section.unhealthy_threshold, defaults.unhealthy_threshold, 2, 10);
     if timeout >= interval {
-        errors.push(at("timeout"), format!("the timeout ({timeout} s) must be shorter than the interval ({interval} s)"), "lower the timeout or raise the interval");
+        errors.push(
+            at("timeout"),
+            format!("the timeout ({timeout} s) must be shorter than the interval ({interval} s)"),
+            "lower the timeout or raise the interval",
+        );
     }
     let path = section.path.clone().unwrap_or(defaults.path);
     if !path.starts_with('/') || path.len() > 1024 {
-        errors.push(at("path"), format!("\"{path}\" must begin with \"/\" and be at most 1024 characters"), "write a path such as \"/health\"");
+        errors.push(
+            at("path"),
+            format!("\"{path}\" must begin with \"/\" and be at most 1024 characters"),
+            "write a path such as \"/health\"",
+        );
     }
     let matcher = section.matcher.clone().unwrap_or(defaults.matcher);
     if !is_http_code_matcher(&matcher) {
-        errors.push(at("matcher"), format!("\"{matcher}\" is not a list or range of HTTP codes 200–499"), "write \"200\", \"200,202\" or \"200-299\"");
+        errors.push(
+            at("matcher"),
+            format!("\"{matcher}\" is not a list or range of HTTP codes 200–499"),
+            "write \"200\", \"200,202\" or \"200-299\"",
+        );
     }
     HealthCheck { path, interval, timeout, healthy_threshold, unhealthy_threshold, matcher }
 }
@@ -354,10 +487,18 @@ pub(super) fn check_port(errors: &mut Errors, key: &str, port: i64) -> u16 {
 pub(super) fn check_resource_name(errors: &mut Errors, key: impl Into<String>, name: &str, what: &str) {
     let key = key.into();
     if name.is_empty() || name.len() > MAX_NAME_LEN {
-        errors.push(&key, format!("{what} \"{name}\" has {} characters; AWS allows 1 to {MAX_NAME_LEN}", name.len()), "use a shorter name");
+        errors.push(
+            &key,
+            format!("{what} \"{name}\" has {} characters; AWS allows 1 to {MAX_NAME_LEN}", name.len()),
+            "use a shorter name",
+        );
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        errors.push(&key, format!("{what} \"{name}\" has characters other than letters, digits and hyphens"), "use only letters, digits and hyphens");
+        errors.push(
+            &key,
+            format!("{what} \"{name}\" has characters other than letters, digits and hyphens"),
+            "use only letters, digits and hyphens",
+        );
     }
     if name.starts_with('-') || name.ends_with('-') {
         errors.push(&key, format!("{what} \"{name}\" begins or ends with a hyphen"), "move the hyphen inside the name");
@@ -499,18 +640,14 @@ zone = "in.example.com"
 
     #[test]
     fn duplicate_names_and_hosts_are_refused() {
-        let errors = errors_of(&format!(
-            "{}{}",
-            service("name = \"a\""),
-            service("name = \"a\"")
-        ));
+        let errors = errors_of(&format!("{}{}", service("name = \"a\""), service("name = \"a\"")));
         let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
         assert_eq!(keys, ["service[1].name", "service[1].host"]);
     }
 
     #[test]
     fn ports_must_be_in_range() {
-        let errors = errors_of(&"[[service]]\nname = \"a\"\nsecurity_group = \"sg\"\nport = 70000\n".to_string());
+        let errors = errors_of("[[service]]\nname = \"a\"\nsecurity_group = \"sg\"\nport = 70000\n");
         assert_eq!(errors[0].key, "service[0].port");
     }
 
@@ -539,7 +676,8 @@ zone = "in.example.com"
 
     #[test]
     fn internet_facing_needs_explicit_cidrs() {
-        let text = format!("{}{}", BASE.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\""), "");
+        let text =
+            format!("{}{}", BASE.replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\""), "");
         let errors = match parse(Path::new("t.toml"), &text) {
             Err(TopologyError::Invalid { errors, .. }) => errors,
             other => panic!("{other:?}"),
@@ -549,8 +687,11 @@ zone = "in.example.com"
 
     #[test]
     fn more_inbound_rules_than_a_security_group_holds_are_refused() {
-        let cidrs = |count: usize| (0..count).map(|index| format!("\"10.{index}.0.0/16\"")).collect::<Vec<_>>().join(", ");
-        let with = |count: usize| BASE.replace("[load_balancer]", &format!("[load_balancer]\nallowed_cidrs = [{}]", cidrs(count)));
+        let cidrs =
+            |count: usize| (0..count).map(|index| format!("\"10.{index}.0.0/16\"")).collect::<Vec<_>>().join(", ");
+        let with = |count: usize| {
+            BASE.replace("[load_balancer]", &format!("[load_balancer]\nallowed_cidrs = [{}]", cidrs(count)))
+        };
         // 30 blocks on ports 80 and 443: 60 rules, AWS's quota exactly.
         assert!(parse(Path::new("t.toml"), &with(30)).is_ok());
         let errors = match parse(Path::new("t.toml"), &with(31)) {
@@ -558,12 +699,16 @@ zone = "in.example.com"
             other => panic!("{other:?}"),
         };
         assert_eq!(errors[0].key, "load_balancer.allowed_cidrs");
-        assert_eq!(errors[0].problem, "31 blocks on 2 ports make 62 inbound rules on the load balancer's security group; AWS allows 60");
+        assert_eq!(
+            errors[0].problem,
+            "31 blocks on 2 ports make 62 inbound rules on the load balancer's security group; AWS allows 60"
+        );
     }
 
     #[test]
     fn a_load_balanced_service_needs_a_load_balancer() {
-        let text = format!("{}{}", BASE.replace("[load_balancer]\n", ""), service("name = \"a\"\nload_balanced = true"));
+        let text =
+            format!("{}{}", BASE.replace("[load_balancer]\n", ""), service("name = \"a\"\nload_balanced = true"));
         let errors = match parse(Path::new("t.toml"), &text) {
             Err(TopologyError::Invalid { errors, .. }) => errors,
             other => panic!("{other:?}"),
@@ -596,7 +741,8 @@ zone = "in.example.com"
 
     #[test]
     fn a_records_need_awsvpc_and_discovery_needs_a_namespace() {
-        let errors = errors_of(&service("name = \"a\"\ntarget_type = \"instance\"\n[service.discovery]\nrecord = \"A\"\n"));
+        let errors =
+            errors_of(&service("name = \"a\"\ntarget_type = \"instance\"\n[service.discovery]\nrecord = \"A\"\n"));
         let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
         assert_eq!(keys, ["service[0].discovery", "service[0].discovery.record"]);
         assert!(errors[1].problem.contains("A records need awsvpc networking"));
@@ -604,9 +750,18 @@ zone = "in.example.com"
 
     #[test]
     fn service_connect_names_follow_aws_rules_and_need_a_namespace_and_an_ecs_service() {
-        let errors = errors_of(&service("name = \"a\"\n[service.connect]\nport_name = \"Default\"\ndiscovery_name = \"-x\"\n"));
+        let errors =
+            errors_of(&service("name = \"a\"\n[service.connect]\nport_name = \"Default\"\ndiscovery_name = \"-x\"\n"));
         let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
-        assert_eq!(keys, ["service[0].connect", "service[0].connect", "service[0].connect.discovery_name", "service[0].connect.port_name"]);
+        assert_eq!(
+            keys,
+            [
+                "service[0].connect",
+                "service[0].connect",
+                "service[0].connect.discovery_name",
+                "service[0].connect.port_name"
+            ]
+        );
         assert!(errors[0].problem.contains("no [discovery] table"));
         assert!(errors[1].problem.contains("no [service.ecs] table"));
         assert!(errors[2].problem.contains("starts with a hyphen"));
@@ -622,7 +777,11 @@ zone = "in.example.com"
 
     #[test]
     fn the_ecs_wiring_defaults_to_the_service_name() {
-        let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\n[service.ecs]\ncluster = \"main\""))).unwrap();
+        let topology = parse(
+            Path::new("t.toml"),
+            &format!("{BASE}{}", service("name = \"a\"\n[service.ecs]\ncluster = \"main\"")),
+        )
+        .unwrap();
         let wiring = topology.services[0].ecs.as_ref().unwrap();
         assert_eq!((wiring.cluster.as_str(), wiring.service.as_str(), wiring.container.as_str()), ("main", "a", "a"));
     }
@@ -643,14 +802,26 @@ zone = "in.example.com"
         let text = text.replace("[dns]\nzone = \"in.example.com\"\n", "");
         let topology = parse(Path::new("t.toml"), &format!("{text}[dns]\nzone = \"in.example.com\"\n")).unwrap();
         let listeners = &topology.load_balancer.unwrap().listeners;
-        assert_eq!((listeners[0].port, listeners[0].protocol, listeners[0].ssl_policy.as_deref()), (443, Protocol::Https, Some(load_balancer::DEFAULT_SSL_POLICY)));
-        assert_eq!(listeners[0].default, DefaultAction::FixedResponse { status: 404, body: Some("no route".into()), content_type: "text/plain".into() });
+        assert_eq!(
+            (listeners[0].port, listeners[0].protocol, listeners[0].ssl_policy.as_deref()),
+            (443, Protocol::Https, Some(load_balancer::DEFAULT_SSL_POLICY))
+        );
+        assert_eq!(
+            listeners[0].default,
+            DefaultAction::FixedResponse {
+                status: 404,
+                body: Some("no route".into()),
+                content_type: "text/plain".into()
+            }
+        );
         assert_eq!((listeners[1].port, &listeners[1].default), (80, &DefaultAction::Redirect { port: 443 }));
     }
 
     #[test]
     fn https_needs_a_certificate_and_a_redirect_needs_an_https_target() {
-        let errors = invalid(&format!("{BASE}[[listener]]\nport = 8443\nprotocol = \"HTTPS\"\n[[listener]]\nport = 80\nredirect_to = 9000\n"));
+        let errors = invalid(&format!(
+            "{BASE}[[listener]]\nport = 8443\nprotocol = \"HTTPS\"\n[[listener]]\nport = 80\nredirect_to = 9000\n"
+        ));
         let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
         assert_eq!(keys, ["listener[0].certificate_arn", "listener[1].redirect_to"]);
         assert!(errors[1].problem.contains("there is no listener on port 9000"));
@@ -678,7 +849,14 @@ zone = "in.example.com"
             ]
         );
         // Five values are the most a rule takes: here one host and four paths.
-        assert!(parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\nhosts = [\"a.in.example.com\"]\npaths = [\"/1\", \"/2\", \"/3\", \"/4\"]"))).is_ok());
+        assert!(parse(
+            Path::new("t.toml"),
+            &format!(
+                "{BASE}{}",
+                service("name = \"a\"\nhosts = [\"a.in.example.com\"]\npaths = [\"/1\", \"/2\", \"/3\", \"/4\"]")
+            )
+        )
+        .is_ok());
     }
 
     #[test]
@@ -697,21 +875,38 @@ zone = "in.example.com"
         assert!(problems[0].1.contains("redirects every request"));
         assert!(problems[1].1.contains("there is no listener on port 81"));
         let topology = parse(Path::new("t.toml"), &text.replace("listeners = [80, 81]", "")).unwrap();
-        assert_eq!(topology.services[0].routing.as_ref().unwrap().listeners, [443], "by default every listener that does not redirect");
+        assert_eq!(
+            topology.services[0].routing.as_ref().unwrap().listeners,
+            [443],
+            "by default every listener that does not redirect"
+        );
     }
 
     #[test]
     fn target_group_attributes_are_in_aws_ranges() {
-        let errors = errors_of(&service("name = \"a\"\nderegistration_delay = 4000\nslow_start = 10\nstickiness = { duration = 0 }"));
+        let errors = errors_of(&service(
+            "name = \"a\"\nderegistration_delay = 4000\nslow_start = 10\nstickiness = { duration = 0 }",
+        ));
         let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
-        assert_eq!(keys, ["service[0].deregistration_delay", "service[0].slow_start", "service[0].stickiness.duration"]);
-        let topology = parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\nstickiness = {}"))).unwrap();
-        assert_eq!(topology.services[0].routing.as_ref().unwrap().attributes.stickiness, Some(crate::topology::Stickiness::LbCookie(86_400)));
+        assert_eq!(
+            keys,
+            ["service[0].deregistration_delay", "service[0].slow_start", "service[0].stickiness.duration"]
+        );
+        let topology =
+            parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\nstickiness = {}"))).unwrap();
+        assert_eq!(
+            topology.services[0].routing.as_ref().unwrap().attributes.stickiness,
+            Some(crate::topology::Stickiness::LbCookie(86_400))
+        );
     }
 
     #[test]
     fn an_alias_may_stand_at_the_zone_apex() {
-        let text = format!("{}{}", BASE.replace("zone = \"in.example.com\"", "zone = \"in.example.com\"\nrecord = \"alias\""), service("name = \"a\"\nhost = \"in.example.com\""));
+        let text = format!(
+            "{}{}",
+            BASE.replace("zone = \"in.example.com\"", "zone = \"in.example.com\"\nrecord = \"alias\""),
+            service("name = \"a\"\nhost = \"in.example.com\"")
+        );
         assert!(parse(Path::new("t.toml"), &text).is_ok());
     }
 }

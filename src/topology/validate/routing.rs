@@ -14,7 +14,13 @@ pub const MAX_CONDITION_WILDCARDS: usize = 5;
 const DEFAULT_STICKINESS: i64 = crate::topology::aws_defaults::STICKINESS_DURATION;
 
 /// Hosts, paths, listener ports and attributes of a load-balanced service.
-pub fn validate_routing(errors: &mut Errors, index: usize, section: &ServiceSection, dns: Option<&Dns>, listeners: &[Listener]) -> (Vec<String>, Vec<String>, Vec<u16>, TargetGroupAttributes) {
+pub fn validate_routing(
+    errors: &mut Errors,
+    index: usize,
+    section: &ServiceSection,
+    dns: Option<&Dns>,
+    listeners: &[Listener],
+) -> (Vec<String>, Vec<String>, Vec<u16>, TargetGroupAttributes) {
     let at = |key: &str| format!("service[{index}].{key}");
     let paths = section.paths.clone().unwrap_or_default();
     let hosts: Vec<String> = match (&section.host, &section.hosts) {
@@ -28,37 +34,61 @@ pub fn validate_routing(errors: &mut Errors, index: usize, section: &ServiceSect
         (None, None) => match dns {
             Some(dns) => vec![format!("{}.{}", section.name.to_ascii_lowercase(), dns.zone)],
             None => {
-                errors.push(at("host"), "no host or path is set and there is no [dns] zone to derive a host from", "set host = \"name.example.com\" or paths = [\"/name/*\"], or add a [dns] table");
+                errors.push(
+                    at("host"),
+                    "no host or path is set and there is no [dns] zone to derive a host from",
+                    "set host = \"name.example.com\" or paths = [\"/name/*\"], or add a [dns] table",
+                );
                 vec![]
             }
         },
     };
     for host in &hosts {
         if host.len() > 128 {
-            errors.push(at("host"), format!("\"{host}\" is longer than the 128 characters a host-header condition allows"), "use a shorter host name");
+            errors.push(
+                at("host"),
+                format!("\"{host}\" is longer than the 128 characters a host-header condition allows"),
+                "use a shorter host name",
+            );
         }
         if let Err(problem) = check_dns_name(host, false) {
-            errors.push(at("host"), format!("\"{host}\" is not a valid host name: {problem}"), "use letters, digits, hyphens and dots");
+            errors.push(
+                at("host"),
+                format!("\"{host}\" is not a valid host name: {problem}"),
+                "use letters, digits, hyphens and dots",
+            );
         }
         if let Some(dns) = dns {
             if *host == dns.zone && dns.record == crate::topology::RecordKind::Cname {
                 errors.push(
                     at("host"),
                     format!("\"{host}\" is the zone apex, where DNS allows no CNAME record"),
-                    format!("use a name inside the zone, such as \"{}.{}\", or set dns.record = \"alias\"", section.name, dns.zone),
+                    format!(
+                        "use a name inside the zone, such as \"{}.{}\", or set dns.record = \"alias\"",
+                        section.name, dns.zone
+                    ),
                 );
             }
         }
     }
     for path in &paths {
         if let Err(problem) = check_path_pattern(path) {
-            errors.push(at("paths"), format!("\"{path}\" {problem}"), "write a path pattern such as \"/api/users\" or \"/api/users/*\"");
+            errors.push(
+                at("paths"),
+                format!("\"{path}\" {problem}"),
+                "write a path pattern such as \"/api/users\" or \"/api/users/*\"",
+            );
         }
     }
     if hosts.len() + paths.len() > MAX_CONDITION_VALUES {
         errors.push(
             at("paths"),
-            format!("{} hosts and {} paths make {} condition values; AWS allows {MAX_CONDITION_VALUES} in one rule", hosts.len(), paths.len(), hosts.len() + paths.len()),
+            format!(
+                "{} hosts and {} paths make {} condition values; AWS allows {MAX_CONDITION_VALUES} in one rule",
+                hosts.len(),
+                paths.len(),
+                hosts.len() + paths.len()
+            ),
             "split the service's routes, or use wildcards (\"/api/*\", \"*.example.com\")",
         );
     }
@@ -80,15 +110,27 @@ fn listener_ports(errors: &mut Errors, index: usize, section: &ServiceSection, l
         return listeners.iter().filter(|listener| listener.carries_rules()).map(|listener| listener.port).collect();
     };
     if wanted.is_empty() {
-        errors.push(format!("service[{index}].listeners"), "is empty: no listener would carry the service's rule", "list at least one listener port, or leave the key out for every listener");
+        errors.push(
+            format!("service[{index}].listeners"),
+            "is empty: no listener would carry the service's rule",
+            "list at least one listener port, or leave the key out for every listener",
+        );
     }
     let mut ports = Vec::new();
     for (position, port) in wanted.iter().enumerate() {
         let key = format!("service[{index}].listeners[{position}]");
         match listeners.iter().find(|listener| i64::from(listener.port) == *port) {
             Some(listener) if listener.carries_rules() => ports.push(listener.port),
-            Some(_) => errors.push(key, format!("listener {port} redirects every request, so it carries no rules"), "list a listener that does not redirect"),
-            None => errors.push(key, format!("there is no listener on port {port}"), "list ports of the [[listener]] tables"),
+            Some(_) => errors.push(
+                key,
+                format!("listener {port} redirects every request, so it carries no rules"),
+                "list a listener that does not redirect",
+            ),
+            None => errors.push(
+                key,
+                format!("there is no listener on port {port}"),
+                "list ports of the [[listener]] tables",
+            ),
         }
     }
     ports.sort_unstable();
@@ -100,14 +142,28 @@ fn attributes(errors: &mut Errors, index: usize, section: &ServiceSection) -> Ta
     let mut bounded = |key: &str, value: Option<i64>, valid: &dyn Fn(i64) -> bool, range: &str| {
         if let Some(value) = value {
             if !valid(value) {
-                errors.push(format!("service[{index}].{key}"), format!("{value} is outside {range}"), format!("AWS accepts {range}"));
+                errors.push(
+                    format!("service[{index}].{key}"),
+                    format!("{value} is outside {range}"),
+                    format!("AWS accepts {range}"),
+                );
             }
         }
         value
     };
     TargetGroupAttributes {
-        deregistration_delay: bounded("deregistration_delay", section.deregistration_delay, &|value| (0..=3600).contains(&value), "0–3600 seconds"),
-        slow_start: bounded("slow_start", section.slow_start, &|value| value == 0 || (30..=900).contains(&value), "0 (off) or 30–900 seconds"),
+        deregistration_delay: bounded(
+            "deregistration_delay",
+            section.deregistration_delay,
+            &|value| (0..=3600).contains(&value),
+            "0–3600 seconds",
+        ),
+        slow_start: bounded(
+            "slow_start",
+            section.slow_start,
+            &|value| value == 0 || (30..=900).contains(&value),
+            "0 (off) or 30–900 seconds",
+        ),
         stickiness: bounded(
             "stickiness.duration",
             section.stickiness.as_ref().map(|stickiness| stickiness.duration.unwrap_or(DEFAULT_STICKINESS)),
