@@ -3,7 +3,6 @@
 
 pub mod aws;
 pub mod cli;
-pub mod cluster;
 pub mod commands;
 pub mod doctor;
 pub mod graph;

@@ -13,8 +13,8 @@ use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use super::error::{AlreadyGone as _, Context as _};
 use super::execute::{retry, Progress};
 use super::{Aws, AwsError};
-use crate::observed::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::ownership::LOCK_ADDRESS;
+use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::stop::{Stop, StopReason};
 
 /// How long a lock holds after its holder's last heartbeat: a crashed run's lock expires within this.

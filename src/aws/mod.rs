@@ -1,8 +1,6 @@
 //! The AWS adapters: the only code that imports `aws_sdk_*`. They read live state into plain structs
 //! (`observe`) and carry out plan steps (`execute`).
 
-pub mod cluster;
-pub mod diagnose;
 mod error;
 pub mod execute;
 pub mod lock;

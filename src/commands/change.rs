@@ -13,7 +13,7 @@ use crate::aws::observe::find_vpc;
 use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
-use crate::plan::saved::{differences, fingerprint, SavedPlan, SavedPlanError, SAVED_FORMAT_VERSION};
+use crate::plan::saved::SavedPlan;
 use crate::plan::{plan_apply, plan_destroy, render};
 use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
@@ -36,7 +36,7 @@ pub async fn run(
     kind: Kind,
     saved: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let saved = saved.map(read_saved).transpose()?;
+    let saved = saved.map(SavedPlan::read).transpose()?;
     let topology = match &saved {
         Some(saved) => topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?,
         None => topology::load(&args.file.path)?,
@@ -107,25 +107,6 @@ fn lock_ttl() -> Duration {
         .map_or(lock::DEFAULT_TTL, Duration::from_secs)
 }
 
-/// Reads a plan saved with `plan --out`.
-pub fn read_saved(path: &Path) -> anyhow::Result<SavedPlan> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
-    // The version first: a plan saved by another build may not parse as this build's plan.
-    #[derive(serde::Deserialize)]
-    struct Version {
-        format_version: u32,
-    }
-    let version: Version =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
-    if version.format_version != SAVED_FORMAT_VERSION {
-        return Err(SavedPlanError::Version(path.display().to_string(), version.format_version).into());
-    }
-    let saved: SavedPlan =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
-    Ok(saved.check(&path.display().to_string())?)
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn locked(
     global: &GlobalArgs,
@@ -140,22 +121,7 @@ async fn locked(
     let session = stop.unless_stopped(observe_session(global, terminal, topology, aws.clone())).await??;
     let from_saved = saved.is_some();
     let plan = match (kind, saved) {
-        (_, Some(saved)) => {
-            let now = fingerprint(&session.observed);
-            if now != saved.fingerprint {
-                let current = plan_apply(&session.topology, &session.observed)?;
-                let mut differences = differences(&saved.plan, &current);
-                if differences.is_empty() {
-                    differences.push("(the changes a new plan would make are the same; live state changed elsewhere in what ecsnet reads)".into());
-                }
-                anyhow::bail!(
-                    "live state changed since the plan was saved (fingerprint {} → {now}); nothing was changed\n{}\nhint: run `ecsnet plan --out` again, review it, and apply the new plan",
-                    saved.fingerprint,
-                    differences.join("\n")
-                );
-            }
-            saved.plan
-        }
+        (_, Some(saved)) => saved.into_current(&session.topology, &session.observed)?,
         (Kind::Apply { .. }, None) => plan_apply(&session.topology, &session.observed)?,
         (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
     };

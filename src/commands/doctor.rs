@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use crate::aws::diagnose;
+use crate::aws::observe::health;
 use crate::cli::{DoctorArgs, GlobalArgs, OutputFormat};
 use crate::doctor::{checks, render_json, render_text, Status};
 
@@ -12,7 +12,7 @@ use super::{report_requests, start, ExitCode, Terminal};
 
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     let session = start(global, terminal, &args.file.path).await?;
-    let facts = diagnose::read(&session.aws, &session.topology, &session.observed)
+    let facts = health::read(&session.aws, &session.topology, &session.observed)
         .await
         .context("reading target health, task definitions and Cloud Map instances failed")?;
     let checks = checks(&session.topology, &session.observed, &facts);

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context as _;
 
-use crate::aws::cluster;
+use crate::aws::observe::cluster;
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::init::{write_topology, InitOptions};
 

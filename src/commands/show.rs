@@ -5,11 +5,11 @@ use std::io::Write;
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::plan::render;
 
-use super::change::read_saved;
 use super::{ExitCode, Terminal};
+use crate::plan::saved::SavedPlan;
 
 pub fn run(terminal: &Terminal, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let saved = read_saved(&args.plan)?;
+    let saved = SavedPlan::read(&args.plan)?;
     let mut stdout = std::io::stdout().lock();
     match args.output {
         OutputFormat::Text => {

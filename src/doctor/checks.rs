@@ -1,20 +1,20 @@
 //! The checks themselves, one function per area, each reading only plain data.
 
-use crate::observed::{
-    owned_by, Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns, ADDRESS_TAG,
-};
+use crate::observed::{Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns};
+use crate::plan::ownership::owned_address;
 use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::plan::Address;
 use crate::topology::{Service, Topology};
 
-use super::{Check, Facts, Status};
+use super::{Check, Status};
+use crate::observed::health::Health;
 
 const APPLY: &str = "run `ecsnet apply`";
 
 struct Context<'a> {
     topology: &'a Topology,
     observed: &'a Observed,
-    facts: &'a Facts,
+    health: &'a Health,
     load_balancer: Option<&'a LoadBalancer>,
     load_balancer_group: Option<&'a SecurityGroup>,
 }
@@ -38,7 +38,7 @@ fn ok(name: &'static str, resource: impl Into<String>, message: impl Into<String
 }
 
 fn at(tags: &crate::observed::Tags, topology: &str, address: &Address) -> bool {
-    owned_by(tags, topology) && tags.get(ADDRESS_TAG).is_some_and(|tagged| *tagged == address.to_string())
+    owned_address(tags, topology).as_ref() == Some(address)
 }
 
 /// A security group by ID, group name or Name tag, as the file may name it.
@@ -63,12 +63,12 @@ fn admits(group: &SecurityGroup, direction: Direction, port: u16, peer_ok: impl 
 }
 
 /// Every check for the topology, in file order: the load balancer first, then each service.
-pub fn checks(topology: &Topology, observed: &Observed, facts: &Facts) -> Vec<Check> {
+pub fn checks(topology: &Topology, observed: &Observed, health: &Health) -> Vec<Check> {
     let name = &topology.name;
     let load_balancer = observed.load_balancers.iter().find(|lb| at(&lb.tags, name, &Address::LoadBalancer(0)));
     let load_balancer_group =
         observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
-    let context = Context { topology, observed, facts, load_balancer, load_balancer_group };
+    let context = Context { topology, observed, health, load_balancer, load_balancer_group };
     let mut checks: Vec<Check> = vpc_dns_check(&context).into_iter().collect();
     checks.extend(load_balancer_checks(&context));
     for service in &topology.services {
@@ -234,7 +234,7 @@ fn routing_checks(context: &Context, service: &Service) -> Vec<Check> {
 }
 
 fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
-    let targets = context.facts.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
+    let targets = context.health.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
     let describe = |states: &[&str]| {
         targets
             .iter()
@@ -397,7 +397,7 @@ fn instances_check(context: &Context, service: &Service) -> Check {
         return fail("discovery_has_instances", resource, "missing", APPLY);
     };
     let resource = format!("{resource} {}", registry.id);
-    match context.facts.instances.get(&registry.id).copied().unwrap_or(0) {
+    match context.health.instances.get(&registry.id).copied().unwrap_or(0) {
         0 => check(
             Status::Warn,
             "discovery_has_instances",

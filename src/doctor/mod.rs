@@ -1,6 +1,6 @@
 //! `ecsnet doctor`'s checks: live state against the usual reasons a service behind the load balancer or in
 //! Cloud Map cannot be reached (seed 002's troubleshooting list). Pure: a function of (topology, observed state,
-//! extra facts) → checks; the AWS adapter `aws::diagnose` reads the facts.
+//! serving health) → checks; the AWS adapter `aws::observe::health` reads the health.
 
 mod checks;
 
@@ -9,26 +9,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use checks::checks;
-
-/// What `doctor` reads beyond what `plan` reads.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facts {
-    /// Registered targets by target group ARN (DescribeTargetHealth).
-    pub targets: BTreeMap<String, Vec<Target>>,
-    /// Registered instances by Cloud Map service ID (ListInstances).
-    pub instances: BTreeMap<String, usize>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Target {
-    pub id: String,
-    pub port: Option<i32>,
-    /// AWS's state: "healthy", "unhealthy", "initial", "draining", "unused", "unavailable".
-    pub state: String,
-    /// AWS's reason code, such as `Target.ResponseCodeMismatch`.
-    pub reason: Option<String>,
-    pub description: Option<String>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

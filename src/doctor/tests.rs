@@ -2,7 +2,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
+use crate::observed::health::{Health, Target};
 use crate::observed::*;
+use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::Address;
 use crate::topology::{HealthCheck, Topology};
 
@@ -165,7 +167,7 @@ fn observed() -> Observed {
     }
 }
 
-fn facts() -> Facts {
+fn health() -> Health {
     let target = Target {
         id: "10.0.1.5".into(),
         port: Some(8080),
@@ -173,7 +175,7 @@ fn facts() -> Facts {
         reason: Some("Target.ResponseCodeMismatch".into()),
         description: Some("Health checks failed with these codes: [404]".into()),
     };
-    Facts {
+    Health {
         targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]),
         instances: BTreeMap::from([("srv-1".to_string(), 0)]),
     }
@@ -185,7 +187,7 @@ fn statuses(checks: &[Check]) -> Vec<(&'static str, Status)> {
 
 #[test]
 fn each_check_reports_what_it_found() {
-    let checks = checks(&topology(), &observed(), &facts());
+    let checks = checks(&topology(), &observed(), &health());
     assert_eq!(
         statuses(&checks),
         [
@@ -216,7 +218,7 @@ fn problems_of_the_seed_list_fail_with_a_fix() {
     observed.security_groups[1].rules.clear();
     observed.security_groups[0].rules.clear();
     observed.zones[0].records[0].values = vec!["elsewhere.example.com".into()];
-    let mut facts = facts();
+    let mut facts = health();
     facts.targets.clear();
     observed.task_definitions[0].containers[0].port_mappings[0].container_port = 80;
     let checks = checks(&topology(), &observed, &facts);
@@ -238,7 +240,7 @@ fn problems_of_the_seed_list_fail_with_a_fix() {
 
 #[test]
 fn nothing_applied_yet_reads_as_missing() {
-    let checks = checks(&topology(), &Observed::default(), &Facts::default());
+    let checks = checks(&topology(), &Observed::default(), &Health::default());
     assert_eq!(checks[0].resource, "load_balancer demo-alb");
     assert_eq!(
         (checks[0].status, checks[0].message.as_str(), checks[0].fix.as_deref()),
@@ -248,7 +250,7 @@ fn nothing_applied_yet_reads_as_missing() {
 
 #[test]
 fn text_is_one_line_a_check_and_a_summary() {
-    let checks = checks(&topology(), &observed(), &facts());
+    let checks = checks(&topology(), &observed(), &health());
     let text = render_text(&checks);
     assert!(text.starts_with("ok    load_balancer_egress  load_balancer.security_group sg-lb: egress reaches the VPC (10.0.0.0/16) on every service port\n"), "{text}");
     assert!(text.contains("\nwarn  discovery_has_instances  service.worker.discovery srv-1: no instances registered  (fix: register the ECS service"), "{text}");
@@ -263,7 +265,7 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
     let mut observed = observed();
     observed.task_definitions[0].network_mode = Some("bridge".into());
     observed.task_definitions[0].containers[0].name = "app".into();
-    let found = checks(&topology(), &observed, &facts());
+    let found = checks(&topology(), &observed, &health());
     let found: Vec<(&str, Status, &str, Option<&str>)> = found
         .iter()
         .filter(|check| check.check == "task_definition_matches")
@@ -282,7 +284,7 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
         ]
     );
     observed.ecs_services.clear();
-    let missing = checks(&topology(), &observed, &facts());
+    let missing = checks(&topology(), &observed, &health());
     assert_eq!(
         missing.iter().find(|check| check.check == "ecs_service_exists").map(|check| check.status),
         Some(Status::Fail)
@@ -293,7 +295,7 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
 fn a_vpc_without_dns_hostnames_fails_with_the_command_that_fixes_it() {
     let mut observed = observed();
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: false });
-    let checks = checks(&topology(), &observed, &facts());
+    let checks = checks(&topology(), &observed, &health());
     assert_eq!(
         checks[0],
         Check {
@@ -318,5 +320,5 @@ fn a_vpc_without_dns_hostnames_fails_with_the_command_that_fixes_it() {
 }
 
 fn checks_of(observed: &Observed) -> Vec<Check> {
-    checks(&topology(), observed, &facts())
+    checks(&topology(), observed, &health())
 }

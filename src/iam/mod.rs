@@ -6,7 +6,7 @@ pub mod operations;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::observed::TOPOLOGY_TAG;
+use crate::plan::ownership::TOPOLOGY_TAG;
 use crate::topology::Topology;
 
 pub use operations::{Client, PolicyCommand, OPERATIONS};

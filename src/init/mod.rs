@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::cluster::{Cluster, RunningService};
+use crate::observed::cluster::{Cluster, RunningService};
 use crate::topology::bounded_name;
 
 /// What `--zone` adds: every service behind an internal load balancer, named in this private zone.

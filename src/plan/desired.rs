@@ -9,7 +9,7 @@ use crate::topology::{
     TargetGroupAttributes, TargetType, Topology,
 };
 
-use super::diff::Problem;
+use super::problem::Problem;
 use super::{Address, TargetGroupSpec};
 
 /// Ports the load balancer's group admits from the allowed CIDR blocks, besides the listener's own.

@@ -6,6 +6,7 @@ mod desired;
 mod diff;
 mod order;
 pub mod ownership;
+mod problem;
 pub mod render;
 pub mod saved;
 pub mod task_definition;
@@ -13,11 +14,11 @@ pub mod task_definition;
 use serde::{Deserialize, Serialize};
 
 pub use address::Address;
-pub use diff::{plan_apply, plan_destroy, PlanError};
 pub use order::{schedule, topological_order, Step, Work};
+pub use problem::{PlanError, Problem};
 
-use crate::observed::{EcsLoadBalancer, Permission, Record, SecurityGroupRule};
-use crate::topology::{HealthCheck, Protocol, RecordKind, TargetGroupAttributes};
+use crate::observed::{EcsLoadBalancer, Observed, Permission, Record, SecurityGroupRule};
+use crate::topology::{HealthCheck, Protocol, RecordKind, TargetGroupAttributes, Topology};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -418,4 +419,15 @@ impl Operation {
         }
         addresses
     }
+}
+
+/// The changes that make live state match `topology`: what it wants (`desired`), against what is there (`diff`).
+pub fn plan_apply(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
+    let desired = desired::desired(topology, observed).map_err(|problems| PlanError { problems })?;
+    diff::diff(&topology.name, &desired, observed)
+}
+
+/// The changes that remove everything `topology` owns, and nothing else.
+pub fn plan_destroy(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
+    diff::diff(&topology.name, &desired::nothing(topology, observed), observed)
 }

@@ -1,7 +1,32 @@
-//! How ecsnet marks what it owns where AWS takes no tags: Route 53 records (a TXT record beside each, as
-//! external-dns does) and hosted zones (the zone's comment, set in the create call itself).
+//! How ecsnet marks and recognises what it owns: tags where AWS takes them (the topology and the address within
+//! it), and where it takes none, Route 53 records (a TXT record beside each, as external-dns does), hosted zones
+//! (the zone's comment, set in the create call itself) and Cloud Map resources (their description). The planner,
+//! route, doctor, the lock and saved plans all ask here.
+
+use crate::observed::Tags;
 
 use super::Address;
+
+/// Tag naming the topology that owns a resource.
+pub const TOPOLOGY_TAG: &str = "ecsnet:topology";
+/// Tag naming the resource's address within its topology, such as `service.api.target_group`.
+pub const ADDRESS_TAG: &str = "ecsnet:address";
+
+/// Whether tags mark a resource as owned by `topology`.
+pub fn owned_by(tags: &Tags, topology: &str) -> bool {
+    tags.get(TOPOLOGY_TAG).is_some_and(|owner| owner == topology)
+}
+
+/// The address tags give a resource, whoever owns it; `None` without an address tag or with one that names
+/// no address (the lock's).
+pub fn tagged_address(tags: &Tags) -> Option<Address> {
+    tags.get(ADDRESS_TAG)?.parse().ok()
+}
+
+/// The address of a resource `topology` owns, by its tags.
+pub fn owned_address(tags: &Tags, topology: &str) -> Option<Address> {
+    owned_by(tags, topology).then(|| tagged_address(tags)).flatten()
+}
 
 const HERITAGE: &str = "heritage=ecsnet";
 

@@ -3,13 +3,19 @@
 //! changed since.
 
 use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+use anyhow::Context as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::observed::{Observed, ADDRESS_TAG};
+use crate::observed::Observed;
+use crate::plan::ownership::ADDRESS_TAG;
 
 use super::ownership::LOCK_ADDRESS;
-use super::{render, Plan};
+use super::{plan_apply, render, Plan};
+use crate::topology::Topology;
 
 const FORMAT: &str = "ecsnet-saved-plan";
 /// 2: ECS updates keep foreign load balancer entries whole, and target group and load balancer updates carry
@@ -57,6 +63,66 @@ impl SavedPlan {
             return Err(SavedPlanError::Version(path.into(), self.format_version));
         }
         Ok(self)
+    }
+
+    /// Reads a plan saved with `plan --out`.
+    pub fn read(path: &Path) -> anyhow::Result<SavedPlan> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
+        // The version first: a plan saved by another build may not parse as this build's plan.
+        #[derive(serde::Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let version: Version =
+            serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+        if version.format_version != SAVED_FORMAT_VERSION {
+            return Err(SavedPlanError::Version(path.display().to_string(), version.format_version).into());
+        }
+        let saved: SavedPlan =
+            serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+        Ok(saved.check(&path.display().to_string())?)
+    }
+
+    /// The saved plan, when live state is as it was when the plan was saved; else what a new plan would change
+    /// differently.
+    pub fn into_current(self, topology: &Topology, observed: &Observed) -> Result<Plan, StalePlan> {
+        let now = fingerprint(observed);
+        if now == self.fingerprint {
+            return Ok(self.plan);
+        }
+        let differences = match plan_apply(topology, observed) {
+            Ok(current) => differences(&self.plan, &current),
+            Err(error) => vec![error.to_string()],
+        };
+        Err(StalePlan { saved: self.fingerprint, now, differences })
+    }
+}
+
+/// Live state changed since the plan was saved.
+#[derive(Debug, thiserror::Error)]
+pub struct StalePlan {
+    pub saved: String,
+    pub now: String,
+    /// As plan lines, `-` no longer and `+` now also.
+    pub differences: Vec<String>,
+}
+
+impl fmt::Display for StalePlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "live state changed since the plan was saved (fingerprint {} → {}); nothing was changed",
+            self.saved, self.now
+        )?;
+        match self.differences.is_empty() {
+            true => writeln!(
+                f,
+                "(the changes a new plan would make are the same; live state changed elsewhere in what ecsnet reads)"
+            )?,
+            false => writeln!(f, "{}", self.differences.join("\n"))?,
+        }
+        write!(f, "hint: run `ecsnet plan --out` again, review it, and apply the new plan")
     }
 }
 

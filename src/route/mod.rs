@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::observed::{owned_by, Listener, ListenerDefault, LoadBalancer, Observed, ADDRESS_TAG};
+use crate::observed::{Listener, ListenerDefault, LoadBalancer, Observed};
+use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,7 +29,7 @@ pub fn load_balancers<'a>(observed: &'a Observed, topology: &str) -> Vec<&'a Loa
         .load_balancers
         .iter()
         .filter(|load_balancer| owned_by(&load_balancer.tags, topology))
-        .filter_map(|load_balancer| match load_balancer.tags.get(ADDRESS_TAG)?.parse().ok()? {
+        .filter_map(|load_balancer| match tagged_address(&load_balancer.tags)? {
             Address::LoadBalancer(shard) => Some((shard, load_balancer)),
             _ => None,
         })
@@ -79,7 +80,7 @@ fn answer(observed: &Observed, listener: &Listener, host: &str, path: &str) -> A
             Answer {
                 by: "rule".into(),
                 priority: Some(rule.priority),
-                rule: rule.tags.get(ADDRESS_TAG).cloned(),
+                rule: tagged_address(&rule.tags).map(|address| address.to_string()),
                 action,
                 service,
                 ..base
@@ -110,12 +111,12 @@ fn forward(observed: &Observed, arn: Option<&str>) -> (String, Option<String>) {
     let Some(arn) = arn else { return ("an action other than a forward".into(), None) };
     let group = observed.target_groups.iter().find(|group| group.arn == arn);
     let name = group.map_or(arn, |group| group.name.as_str());
-    let service = group
-        .and_then(|group| group.tags.get(ADDRESS_TAG))
-        .and_then(|address| address.strip_prefix("service.")?.strip_suffix(".target_group").map(str::to_string));
-    let empty = group
-        .and_then(|group| group.tags.get(ADDRESS_TAG))
-        .is_some_and(|address| address == "load_balancer.default_target_group");
+    let address = group.and_then(|group| tagged_address(&group.tags));
+    let service = match &address {
+        Some(Address::TargetGroup(service)) => Some(service.clone()),
+        _ => None,
+    };
+    let empty = matches!(address, Some(Address::DefaultTargetGroup(_)));
     let suffix = if empty { " (empty: AWS answers 503)" } else { "" };
     (format!("forward to {name}{suffix}"), service)
 }

@@ -1,7 +1,9 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::observed::{Rule, Tags, TargetGroup, TOPOLOGY_TAG};
+use crate::observed::{Rule, Tags, TargetGroup};
+use crate::plan::ownership::ADDRESS_TAG;
+use crate::plan::ownership::TOPOLOGY_TAG;
 use crate::topology::HealthCheck;
 
 fn tags(address: &str) -> Tags {

@@ -21,7 +21,7 @@ use std::time::Duration;
 use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
-use crate::observed::{ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::{render, schedule, Action, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
 use crate::stop::{Stop, StopReason};
 

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ecs::types::ServiceField;
 use futures::future::try_join_all;
 
+use super::cluster;
 use crate::aws::error::Context;
-use crate::aws::{cluster, Aws, AwsError};
+use crate::aws::{Aws, AwsError};
 use crate::observed::{Container, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition};
 use crate::topology::Topology;
 

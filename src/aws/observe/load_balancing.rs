@@ -9,8 +9,10 @@ use futures::future::try_join_all;
 use crate::aws::error::Context;
 use crate::aws::execute::{retry, Progress};
 use crate::aws::{Aws, AwsError};
-use crate::observed::{owned_by, HealthCheckRead, Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
+use crate::observed::{HealthCheckRead, Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
+use crate::plan::ownership::{owned_by, tagged_address};
+use crate::plan::Address;
 use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
 /// DescribeTags takes at most 20 ARNs a call.
@@ -137,10 +139,7 @@ async fn read_group_attributes(aws: &Aws, topology: &Topology, groups: &mut [Tar
             && (!managed_attributes(&group.tags).is_empty()
                 || topology.services.iter().any(|service| {
                     service.routing.as_ref().is_some_and(|routing| !routing.attributes.is_empty())
-                        && group
-                            .tags
-                            .get(crate::observed::ADDRESS_TAG)
-                            .is_some_and(|address| *address == format!("service.{}.target_group", service.name))
+                        && tagged_address(&group.tags) == Some(Address::TargetGroup(service.name.clone()))
                 }))
     };
     let wanted: Vec<usize> = (0..groups.len()).filter(|&index| managed(&groups[index])).collect();

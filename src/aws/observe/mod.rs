@@ -1,10 +1,12 @@
 //! Reads the live state a topology cares about, with a number of requests that does not grow one per resource:
 //! describe calls take filters and pages, DescribeTags takes 20 ARNs a call, independent reads run at once.
 
+pub mod cluster;
 mod discovery;
 mod dns;
 pub use dns::bare_zone_id;
 mod ecs;
+pub mod health;
 pub use ecs::task_definitions;
 mod load_balancing;
 mod network;

@@ -4,9 +4,8 @@ use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{
-    Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns, TOPOLOGY_TAG,
-};
+use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns};
+use crate::plan::ownership::TOPOLOGY_TAG;
 use crate::topology::Topology;
 
 pub struct Network {

@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::{owned_by, EcsLoadBalancer, EcsRegistry, EcsService, ServiceConnect};
+use crate::observed::{EcsLoadBalancer, EcsRegistry, EcsService, ServiceConnect};
 use crate::plan::desired::{Desired, DesiredEcs};
+use crate::plan::ownership::owned_by;
 use crate::plan::ownership::{parse_resource_description, SERVICE_CONNECT_TAG};
 use crate::plan::task_definition::{mismatches, Wiring};
 use crate::plan::{

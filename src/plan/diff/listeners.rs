@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::observed::{Listener, ListenerDefault, LoadBalancer, Rule};
 use crate::plan::desired::Desired;
+use crate::plan::ownership::tagged_address;
 use crate::plan::{Action, Address, DefaultSpec, FieldChange, ListenerSpec, Operation, Ref, RuleConditions};
 use crate::topology::{self, DefaultAction, Protocol};
 
@@ -303,8 +304,7 @@ impl<'a> Planner<'a> {
                         .target_groups
                         .iter()
                         .find(|group| group.arn == *arn)
-                        .and_then(|group| group.tags.get(crate::observed::ADDRESS_TAG))
-                        .and_then(|address| address.parse().ok())
+                        .and_then(|group| tagged_address(&group.tags))
                         .unwrap_or(Address::DefaultTargetGroup(0)),
                 };
                 format!("forward to {}", self.group_name(&address, desired, reference))

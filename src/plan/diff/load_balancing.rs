@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::{shard_name, Desired};
-use crate::plan::ownership::managed_attributes;
+use crate::plan::ownership::{managed_attributes, tagged_address};
 use crate::plan::{
     Action, Address, FieldChange, LoadBalancerSpec, ManagedAttributes, Operation, Ref, TargetGroupSpec,
     KNOWN_AFTER_APPLY,
@@ -238,7 +238,7 @@ impl<'a> Planner<'a> {
             .observed
             .target_groups
             .iter()
-            .find(|group| group.name == wanted.name && !crate::observed::owned_by(&group.tags, topology))
+            .find(|group| group.name == wanted.name && !crate::plan::ownership::owned_by(&group.tags, topology))
         {
             self.problems.push(Problem::new(
                 format!(
@@ -404,7 +404,7 @@ impl<'a> Planner<'a> {
     fn check_load_balancer_name_free(&mut self, name: &str) {
         let topology = self.topology;
         if let Some(taken) = self.observed.load_balancers.iter().find(|load_balancer| {
-            load_balancer.name == name && !crate::observed::owned_by(&load_balancer.tags, topology)
+            load_balancer.name == name && !crate::plan::ownership::owned_by(&load_balancer.tags, topology)
         }) {
             self.problems.push(Problem::new(
                 format!(
@@ -418,7 +418,7 @@ impl<'a> Planner<'a> {
 
     /// Deletes a load balancer; its listeners and rules go with it, and the plan shows them going.
     fn delete_load_balancer(&mut self, load_balancer: &LoadBalancer) {
-        let address = match load_balancer.tags.get(crate::observed::ADDRESS_TAG).and_then(|text| text.parse().ok()) {
+        let address = match tagged_address(&load_balancer.tags) {
             Some(address @ Address::LoadBalancer(_)) => address,
             _ => Address::LoadBalancer(0),
         };

@@ -11,54 +11,16 @@ mod shards;
 
 use std::fmt;
 
-use crate::observed::{Observed, Tags, ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::observed::{Observed, Tags};
 use crate::plan::ownership::LOCK_ADDRESS;
-use crate::topology::Topology;
+use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 
-use super::desired::{self, Desired};
+use super::desired::Desired;
+use super::problem::{PlanError, Problem};
 use super::{Action, Address, Change, FieldChange, Operation, Plan};
 
-/// Something in live state that keeps the plan from being made: a missing VPC, a name taken by a resource
-/// ecsnet does not own, a priority held by someone else's rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub what: String,
-    pub hint: String,
-}
-
-impl Problem {
-    pub fn new(what: impl Into<String>, hint: impl Into<String>) -> Self {
-        Problem { what: what.into(), hint: hint.into() }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct PlanError {
-    pub problems: Vec<Problem>,
-}
-
-impl fmt::Display for PlanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot plan: {} problem(s) in live state, nothing was changed", self.problems.len())?;
-        for problem in &self.problems {
-            write!(f, "\n  - {}\n    hint: {}", problem.what, problem.hint)?;
-        }
-        Ok(())
-    }
-}
-
-/// The changes that make live state match `topology`.
-pub fn plan_apply(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
-    let desired = desired::desired(topology, observed).map_err(|problems| PlanError { problems })?;
-    diff(&topology.name, &desired, observed)
-}
-
-/// The changes that remove everything `topology` owns, and nothing else.
-pub fn plan_destroy(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
-    diff(&topology.name, &desired::nothing(topology, observed), observed)
-}
-
-fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
+/// The changes that make live state as `desired` says, for the resources `topology` owns.
+pub(super) fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
     let notes = desired.warnings.iter().map(|warning| format!("warning: {warning}")).collect();
     let mut planner = Planner { topology, observed, changes: Vec::new(), notes, problems: Vec::new() };
     let security_group = planner.load_balancer_security_group(desired);

@@ -108,7 +108,8 @@ impl Planner<'_> {
         for other in observed.security_groups.iter().filter(|other| other.id != group.id) {
             let refers = |rule: &&SecurityGroupRule| rule.permission.peer == Peer::Group(group.id.clone());
             let loaded = other.rules.iter().any(|rule| refers(&rule));
-            let theirs = other.rules.iter().filter(refers).any(|rule| !crate::observed::owned_by(&rule.tags, topology));
+            let theirs =
+                other.rules.iter().filter(refers).any(|rule| !crate::plan::ownership::owned_by(&rule.tags, topology));
             if theirs || (!loaded && other.references.contains(&group.id)) {
                 foreign.push(other.id.clone());
             }
@@ -175,7 +176,7 @@ impl Planner<'_> {
             let foreign_twin = permission.as_ref().and_then(|permission| {
                 let group = observed.security_groups.iter().find(|group| group.id == wanted.group_id)?;
                 group.rules.iter().find(|rule| {
-                    rule.permission == *permission && !rule.tags.contains_key(crate::observed::TOPOLOGY_TAG)
+                    rule.permission == *permission && !rule.tags.contains_key(crate::plan::ownership::TOPOLOGY_TAG)
                 })
             });
             if kept.is_none() && mine.is_empty() && foreign_twin.is_some() {

@@ -4,11 +4,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::observed::*;
-use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment, ATTRIBUTES_TAG};
+use crate::plan::ownership::{
+    owner_record_name, owner_record_value, zone_comment, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG,
+};
 use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Operation, Plan, Ref, Work};
 use crate::topology::{parse, HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
-use super::{plan_apply, plan_destroy};
+use crate::plan::{plan_apply, plan_destroy};
 
 const TOPOLOGY: &str = r#"
 name = "demo"

@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::observed::*;
-use crate::plan::ownership::{resource_description, SERVICE_CONNECT_TAG};
+use crate::plan::ownership::{resource_description, ADDRESS_TAG, SERVICE_CONNECT_TAG, TOPOLOGY_TAG};
 use crate::plan::{
     schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, Operation, Plan, Ref,
 };
 use crate::topology::{parse, Topology};
 
-use super::{plan_apply, plan_destroy};
+use crate::plan::{plan_apply, plan_destroy};
 
 const DISCOVERY: &str = r#"
 name = "disc"

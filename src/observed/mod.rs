@@ -5,12 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::topology::{HealthCheck, TargetGroupAttributes};
 
-pub type Tags = BTreeMap<String, String>;
+pub mod cluster;
+pub mod health;
 
-/// Tag naming the topology that owns a resource.
-pub const TOPOLOGY_TAG: &str = "ecsnet:topology";
-/// Tag naming the resource's address within its topology, such as `service.api.target_group`.
-pub const ADDRESS_TAG: &str = "ecsnet:address";
+pub type Tags = BTreeMap<String, String>;
 
 /// Everything the planner needs to know about the account, scoped to one topology's VPC and names.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -385,11 +383,6 @@ pub struct Record {
     pub alias: Option<String>,
     /// An alias record's target hosted zone.
     pub alias_zone: Option<String>,
-}
-
-/// Whether tags mark a resource as owned by `topology`.
-pub fn owned_by(tags: &Tags, topology: &str) -> bool {
-    tags.get(TOPOLOGY_TAG).is_some_and(|owner| owner == topology)
 }
 
 /// A health check as AWS reports it; fields AWS leaves out read as AWS's defaults.

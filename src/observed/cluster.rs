@@ -1,5 +1,5 @@
 //! A running ECS cluster as plain data, as `ecsnet init` writes a topology from it. The AWS adapter
-//! `aws::cluster` fills it; no SDK types here.
+//! `aws::observe::cluster` fills it; no SDK types here.
 
 use crate::observed::{EcsLoadBalancer, EcsRegistry, TaskDefinition};
 

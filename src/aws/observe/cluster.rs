@@ -6,7 +6,7 @@ use futures::future::try_join_all;
 use crate::aws::error::Context;
 use crate::aws::observe::task_definitions;
 use crate::aws::{Aws, AwsError};
-use crate::cluster::{Cluster, RunningService};
+use crate::observed::cluster::{Cluster, RunningService};
 use crate::observed::{EcsAdvancedConfiguration, EcsLoadBalancer, EcsRegistry};
 
 /// DescribeServices takes at most 10 services a call.

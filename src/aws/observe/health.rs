@@ -8,13 +8,15 @@ use futures::future::try_join_all;
 
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::doctor::{Facts, Target};
-use crate::observed::{owned_by, Observed, ADDRESS_TAG};
+use crate::observed::health::{Health, Target};
+use crate::observed::Observed;
+use crate::plan::ownership::owned_address;
+use crate::plan::Address;
 use crate::topology::Topology;
 
-pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<Facts, AwsError> {
+pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<Health, AwsError> {
     let (targets, instances) = tokio::try_join!(targets(aws, topology, observed), instances(aws, topology, observed))?;
-    Ok(Facts { targets, instances })
+    Ok(Health { targets, instances })
 }
 
 async fn targets(
@@ -23,10 +25,10 @@ async fn targets(
     observed: &Observed,
 ) -> Result<BTreeMap<String, Vec<Target>>, AwsError> {
     // The services' target groups; the listener's default one is empty by design.
-    let owned = observed.target_groups.iter().filter(|group| {
-        owned_by(&group.tags, &topology.name)
-            && group.tags.get(ADDRESS_TAG).is_some_and(|address| address.starts_with("service."))
-    });
+    let owned = observed
+        .target_groups
+        .iter()
+        .filter(|group| matches!(owned_address(&group.tags, &topology.name), Some(Address::TargetGroup(_))));
     let calls = owned.map(|group| async move {
         let output = aws
             .elb
