@@ -13,3 +13,4 @@ pub mod plan;
 pub mod route;
 pub mod stop;
 pub mod topology;
+pub mod views;
