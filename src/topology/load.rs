@@ -1,8 +1,10 @@
-//! Reading a topology file: TOML syntax and types first (errors name the file, line and key), then AWS's limits.
+//! Reading a topology file: TOML syntax and types first, then AWS's limits; errors of both name the file, line,
+//! column and key.
 
 use std::path::{Path, PathBuf};
 
 use super::file::TopologyFile;
+use super::places::{KeyPlaces, Lines, Place};
 use super::validate::{validate, ValidationError};
 use super::Topology;
 
@@ -12,12 +14,18 @@ pub enum TopologyError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}:{column}: {key}: {message}")]
     Syntax { path: PathBuf, line: usize, column: usize, key: String, message: String },
-    #[error("{path}: {count} problem(s) found, nothing was changed:\n{list}", count = .errors.len(), list = render_list(.errors))]
+    #[error("{path}: {count} problem(s) found, nothing was changed:\n{list}", count = .errors.len(), list = render_list(.path, .errors))]
     Invalid { path: PathBuf, errors: Vec<ValidationError> },
 }
 
-fn render_list(errors: &[ValidationError]) -> String {
-    errors.iter().map(|error| format!("  - {error}")).collect::<Vec<_>>().join("\n")
+/// One problem a line, placed as syntax errors are: `path:line:column: key: problem`, then its hint.
+fn render_list(path: &Path, errors: &[ValidationError]) -> String {
+    let path = path.display();
+    errors
+        .iter()
+        .map(|error| format!("  - {path}:{}:{}: {error}", error.line, error.column))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Reads, parses and validates the topology file at `path`.
@@ -30,7 +38,10 @@ pub fn load(path: &Path) -> Result<Topology, TopologyError> {
 /// Parses and validates topology text; `path` is only used in error messages.
 pub fn parse(path: &Path, text: &str) -> Result<Topology, TopologyError> {
     let file = parse_file(path, text)?;
-    validate(&file).map_err(|errors| TopologyError::Invalid { path: path.to_path_buf(), errors })
+    validate(&file).map_err(|errors| TopologyError::Invalid {
+        path: path.to_path_buf(),
+        errors: errors.placed(&KeyPlaces::read(text)),
+    })
 }
 
 fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
@@ -38,7 +49,7 @@ fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let key = error.path().to_string();
         let inner = error.into_inner();
-        let (line, column) = inner.span().map(|span| line_and_column(text, span.start)).unwrap_or((1, 1));
+        let Place { line, column } = Lines::new(text).place(inner.span().map_or(0, |span| span.start));
         TopologyError::Syntax {
             path: path.to_path_buf(),
             line,
@@ -47,14 +58,6 @@ fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
             message: inner.message().trim().to_string(),
         }
     })
-}
-
-/// 1-based line and column of a byte offset.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
@@ -92,6 +95,17 @@ mod tests {
     fn missing_required_keys_are_named() {
         let message = syntax_error("name = \"demo\"\n");
         assert!(message.contains("missing field `network`"), "{message}");
+    }
+
+    #[test]
+    fn validation_errors_name_the_file_line_and_column_as_syntax_errors_do() {
+        let message =
+            syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg-1\"\n"));
+        assert_eq!(
+            message,
+            "ecsnet.toml: 1 problem(s) found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
+             1–65535\n    hint: write a TCP port number"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod file;
 mod load;
 pub(crate) mod names;
+mod places;
 mod validate;
 
 pub use load::{load, parse, TopologyError};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::topology::file::{DefaultActionSection, ListenerSection, TopologyFile};
+use crate::topology::file::{DefaultActionSection, ListenerSection, Listeners, TopologyFile};
 use crate::topology::{DefaultAction, Listener, LoadBalancer, Protocol, Scheme, Service};
 
 use super::{check_ipv4_cidr, check_port, check_resource_name, Errors};
@@ -112,11 +112,10 @@ fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener>
             default: DefaultAction::EmptyTargetGroup,
         }];
     }
-    let single = matches!(file.listener, Some(crate::topology::file::Listeners::One(_)));
     let mut seen_ports: HashMap<u16, usize> = HashMap::new();
     let mut listeners = Vec::new();
     for (index, section) in sections.iter().enumerate() {
-        let at = |key: &str| if single { format!("listener.{key}") } else { format!("listener[{index}].{key}") };
+        let at = |key: &str| listener_key(file, index, key);
         let protocol = match section.protocol.as_deref() {
             None if section.certificate_arn.is_some() => Protocol::Https,
             None | Some("HTTP") => Protocol::Http,
@@ -189,8 +188,7 @@ fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener>
     }
     for (index, listener) in listeners.iter().enumerate() {
         if let DefaultAction::Redirect { port } = listener.default {
-            let key =
-                if single { "listener.redirect_to".to_string() } else { format!("listener[{index}].redirect_to") };
+            let key = listener_key(file, index, "redirect_to");
             match listeners.iter().find(|other| other.port == port) {
                 Some(target) if target.protocol == Protocol::Https => {}
                 Some(_) => errors.push(
@@ -266,12 +264,21 @@ fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection)
 }
 
 /// A listener that forwards by default forwards to a load-balanced service of the topology.
-pub fn check_forward_defaults(errors: &mut Errors, listeners: &[Listener], services: &[Service]) {
-    for listener in listeners {
+pub fn check_forward_defaults(errors: &mut Errors, file: &TopologyFile, listeners: &[Listener], services: &[Service]) {
+    for (index, listener) in listeners.iter().enumerate() {
         if let DefaultAction::Forward(name) = &listener.default {
             if !services.iter().any(|service| service.name == *name && service.routing.is_some()) {
-                errors.push(format!("listener {}", listener.port), format!("its default action forwards to \"{name}\", which is not a load-balanced service of this topology"), "name a [[service]] that is load balanced");
+                errors.push_labelled(format!("listener {}", listener.port), listener_key(file, index, "default"), format!("its default action forwards to \"{name}\", which is not a load-balanced service of this topology"), "name a [[service]] that is load balanced");
             }
         }
+    }
+}
+
+/// The key of a listener's `field`: `listener.port` in a single `[listener]` table, `listener[1].port` in
+/// `[[listener]]` tables.
+fn listener_key(file: &TopologyFile, index: usize, field: &str) -> String {
+    match file.listener {
+        Some(Listeners::One(_)) => format!("listener.{field}"),
+        _ => format!("listener[{index}].{field}"),
     }
 }

@@ -1,5 +1,5 @@
 //! AWS's limits, checked before any API call so nothing fails half-way. Every error says what is wrong, where
-//! (the key), and how to fix it.
+//! (the key, and its line and column in the file), and how to fix it.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,6 +9,7 @@ mod routing;
 
 use super::file::{HealthCheckSection, ServiceDiscoverySection, TopologyFile};
 use super::names::MAX_NAME_LEN;
+use super::places::KeyPlaces;
 use super::{
     Connect, Dns, EcsWiring, HealthCheck, Listener, Network, RecordKind, RecordType, Routing, Service,
     ServiceDiscovery, TargetType, Topology,
@@ -26,6 +27,9 @@ pub struct ValidationError {
     pub key: String,
     pub problem: String,
     pub hint: String,
+    /// 1-based line and column of the key's value in the file, or of the header of the table that lacks the key.
+    pub line: usize,
+    pub column: usize,
 }
 
 impl fmt::Display for ValidationError {
@@ -34,17 +38,56 @@ impl fmt::Display for ValidationError {
     }
 }
 
+/// The problems validation finds, each with the key that places it in the file; they are placed only when
+/// there are any, so a valid file is read once.
 #[derive(Default)]
-pub(super) struct Errors(Vec<ValidationError>);
+pub(super) struct Errors(Vec<Found>);
+
+struct Found {
+    label: String,
+    key: String,
+    problem: String,
+    hint: String,
+}
 
 impl Errors {
+    /// A problem shown under `key` and placed where `key` stands.
     pub(super) fn push(&mut self, key: impl Into<String>, problem: impl Into<String>, hint: impl Into<String>) {
-        self.0.push(ValidationError { key: key.into(), problem: problem.into(), hint: hint.into() });
+        let key = key.into();
+        self.push_labelled(key.clone(), key, problem, hint);
+    }
+
+    /// A problem shown under `label` and placed where `key` stands: for problems named otherwise than by a key.
+    pub(super) fn push_labelled(
+        &mut self,
+        label: impl Into<String>,
+        key: impl Into<String>,
+        problem: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.0.push(Found { label: label.into(), key: key.into(), problem: problem.into(), hint: hint.into() });
+    }
+
+    /// Each problem with the line and column of its key in the file.
+    pub(super) fn placed(self, places: &KeyPlaces) -> Vec<ValidationError> {
+        self.0
+            .into_iter()
+            .map(|found| {
+                let place = places.place_of(&found.key);
+                ValidationError {
+                    key: found.label,
+                    problem: found.problem,
+                    hint: found.hint,
+                    line: place.line,
+                    column: place.column,
+                }
+            })
+            .collect()
     }
 }
 
 /// Validates the file and resolves every default; all problems are reported at once.
-pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
+pub fn validate(file: &TopologyFile) -> Result<Topology, Errors> {
     let mut errors = Errors::default();
     check_resource_name(&mut errors, "name", &file.name, "the topology name");
     if let Some(region) = &file.region {
@@ -62,11 +105,11 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Vec<ValidationError>> {
     let discovery =
         file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
     let services = validate_services(&mut errors, file, dns.as_ref(), listeners);
-    load_balancer::check_forward_defaults(&mut errors, listeners, &services);
+    load_balancer::check_forward_defaults(&mut errors, file, listeners, &services);
     // More rules than one load balancer holds are spread over several (plan/diff/shards.rs); a service's own
     // rules, one per listener, always fit in one.
     if !errors.0.is_empty() {
-        return Err(errors.0);
+        return Err(errors);
     }
     Ok(Topology {
         name: file.name.clone(),
@@ -908,5 +951,60 @@ zone = "in.example.com"
             service("name = \"a\"\nhost = \"in.example.com\"")
         );
         assert!(parse(Path::new("t.toml"), &text).is_ok());
+    }
+
+    /// Each error's key with its line and column; BASE ends on line 8, so what follows it starts on line 9.
+    fn placed(errors: &[ValidationError]) -> Vec<(&str, usize, usize)> {
+        errors.iter().map(|error| (error.key.as_str(), error.line, error.column)).collect()
+    }
+
+    #[test]
+    fn a_bad_value_is_placed_at_the_value() {
+        let errors = errors_of(&service("name = \"a\"\npriority = 0"));
+        assert_eq!(placed(&errors), [("service[0].priority", 13, 12)]);
+        let errors = invalid(&BASE.replace("[load_balancer]", "[load_balancer]\nscheme = \"public\""));
+        assert_eq!(placed(&errors), [("load_balancer.scheme", 7, 10)]);
+    }
+
+    #[test]
+    fn an_array_element_is_placed_at_the_element() {
+        let errors = errors_of(&service("name = \"a\"\ncallers = [\"a\", \"ghost\"]"));
+        assert_eq!(placed(&errors), [("service[0].callers[1]", 13, 17)]);
+    }
+
+    #[test]
+    fn keys_of_the_third_service_are_placed_in_the_third_service() {
+        let third = "[[service]]\nname = \"a\"\nsecurity_group = \"sg-3\"\nport = 70000\n";
+        let errors = errors_of(&format!("{}{}{third}", service("name = \"a\""), service("name = \"b\"")));
+        assert_eq!(
+            placed(&errors),
+            [("service[2].name", 18, 8), ("service[2].port", 20, 8), ("service[2].host", 17, 1)],
+            "a missing host is placed at its service's header"
+        );
+    }
+
+    #[test]
+    fn a_missing_key_is_placed_at_its_table_header() {
+        let errors = errors_of(&service("name = \"a\"\n[service.health_check]\ninterval = 5"));
+        assert_eq!(placed(&errors), [("service[0].health_check.timeout", 13, 1)]);
+    }
+
+    #[test]
+    fn listener_keys_are_placed_in_their_listener_table() {
+        let errors = invalid(&format!(
+            "{BASE}[[listener]]\nport = 8443\nprotocol = \"HTTPS\"\n[[listener]]\nport = 80\nredirect_to = 9000\n[[listener]]\nprotocol = \"TCP\"\n"
+        ));
+        assert_eq!(
+            placed(&errors),
+            [
+                ("listener[0].certificate_arn", 9, 1),
+                ("listener[2].protocol", 16, 12),
+                ("listener[2].port", 15, 1),
+                ("listener[1].redirect_to", 14, 15)
+            ],
+            "the third listener takes port 80 by default: its missing port is placed at its header"
+        );
+        let errors = invalid(&format!("{BASE}[listener]\ndefault = {{ forward = \"ghost\" }}\n"));
+        assert_eq!(placed(&errors), [("listener 80", 10, 11)], "placed at the listener's default action");
     }
 }
