@@ -10,6 +10,7 @@ pub mod iam;
 pub mod init;
 pub mod observed;
 pub mod plan;
+pub mod progress;
 pub mod route;
 pub mod stop;
 pub mod topology;

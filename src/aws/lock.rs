@@ -11,10 +11,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 use super::error::{AlreadyGone as _, Context as _};
-use super::execute::{retry, Progress};
+use super::execute::retry;
 use super::{Aws, AwsError};
 use crate::plan::ownership::LOCK_ADDRESS;
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::progress::{Event, Progress, Wait};
 use crate::stop::{Stop, StopReason};
 
 /// How long a lock holds after its holder's last heartbeat: a crashed run's lock expires within this.
@@ -146,10 +147,10 @@ async fn take(
         }
         match groups.current().await? {
             Some(found) if found.expires > now() && groups.holder_is_gone(&found.process) => {
-                progress.report(&format!(
+                progress.event(Event::Notice(format!(
                     "taking over the lock of topology \"{topology}\" from {}, whose process has ended on this host",
                     found.holder
-                ));
+                )));
                 groups.delete(&found.group_id).await?;
             }
             Some(found) if found.expires > now() => {
@@ -163,17 +164,18 @@ async fn take(
                         unlock: String::new(),
                     });
                 }
-                progress.report(&format!(
-                    "waiting for another run of topology \"{topology}\" to finish ({}; {} s so far)",
-                    found.holder,
-                    started.elapsed().as_secs()
-                ));
+                progress.event(Event::Waiting(Wait {
+                    what: format!("for another run of topology \"{topology}\" to finish"),
+                    detail: Some(found.holder.clone()),
+                    since: started.elapsed(),
+                    next_try: None,
+                }));
             }
             Some(expired) => {
-                progress.report(&format!(
+                progress.event(Event::Notice(format!(
                     "taking over the expired lock of topology \"{topology}\" from {}",
                     expired.holder
-                ));
+                )));
                 groups.delete(&expired.group_id).await?;
             }
             None => {
@@ -184,9 +186,9 @@ async fn take(
                         seconds: started.elapsed().as_secs(),
                     });
                 }
-                progress.report(&format!(
+                progress.event(Event::Notice(format!(
                     "the lock of topology \"{topology}\" was released while this run read it; trying again"
-                ));
+                )));
             }
         }
         tokio::time::sleep(PAUSE).await;
@@ -287,20 +289,20 @@ impl Lock {
             match renewed {
                 Ok(_) => tracing::debug!(group_id = %self.group_id, "lock renewed"),
                 Err(error) if error.has_code(&["InvalidGroup.NotFound", "InvalidID"]) => {
-                    progress.report(&format!(
+                    progress.event(Event::Notice(format!(
                         "the lock group {} is gone (removed by `ecsnet unlock`?): stopping",
                         self.group_id
-                    ));
+                    )));
                     stop.request(StopReason::LockLost(format!(
                         "the lock group {} was removed while this run held it",
                         self.group_id
                     )));
                     std::future::pending::<()>().await;
                 }
-                Err(error) => progress.report(&format!(
+                Err(error) => progress.event(Event::Notice(format!(
                     "warning: could not renew the lock: {error}; trying again in {} s",
                     every.as_secs()
-                )),
+                ))),
             }
         }
     }
@@ -415,8 +417,8 @@ mod tests {
     struct Recorded(Mutex<Vec<String>>);
 
     impl Progress for Recorded {
-        fn report(&self, message: &str) {
-            self.0.lock().unwrap().push(message.to_string());
+        fn event(&self, event: Event) {
+            self.0.lock().unwrap().push(crate::views::progress::line(&event));
         }
     }
 

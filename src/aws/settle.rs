@@ -19,8 +19,8 @@ use aws_sdk_route53::types::ChangeStatus;
 use tokio::time::Instant;
 
 use super::error::Context as _;
-use super::execute::Progress;
 use super::{Aws, AwsError};
+use crate::progress::{Event, Progress, Wait};
 use crate::stop::Stop;
 
 /// What an apply started that AWS finishes later; the steps record it as they go.
@@ -97,7 +97,12 @@ pub async fn wait_until_serving(
         if begun.elapsed() + delay > bound {
             return Err(SettleError::Timeout { seconds: begun.elapsed().as_secs(), waiting: summary });
         }
-        progress.report(&format!("waiting until it serves: {summary} ({} s so far)", begun.elapsed().as_secs()));
+        progress.event(Event::Waiting(Wait {
+            what: format!("until it serves: {summary}"),
+            detail: None,
+            since: begun.elapsed(),
+            next_try: None,
+        }));
         tokio::select! {
             reason = stop.requested() => return Err(SettleError::Stopped { reason, waiting: summary }),
             () = tokio::time::sleep(delay) => {}

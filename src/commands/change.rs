@@ -14,9 +14,10 @@ use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
 use crate::plan::saved::SavedPlan;
-use crate::plan::{plan_apply, plan_destroy, render};
+use crate::plan::{plan_apply, plan_destroy};
 use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
+use crate::views::{self, change::Finished, change::Outcome};
 
 use super::{connect, observe_session, report_requests, ExitCode, Terminal};
 
@@ -129,21 +130,16 @@ async fn locked(
     if json {
         // Without a terminal to confirm on, the plan is still shown before anything happens: on stderr.
         if !args.auto_approve && !from_saved {
-            render::write_text(&mut std::io::stderr().lock(), &plan, terminal.style())?;
+            views::plan::write_text(&mut views::stderr().lock(), &plan)?;
         }
     } else {
-        let mut stdout = std::io::stdout().lock();
-        render::write_text(&mut stdout, &plan, terminal.style())?;
+        let mut stdout = views::stdout().lock();
+        views::plan::write_text(&mut stdout, &plan)?;
         stdout.flush()?;
     }
     if plan.is_empty() {
         if json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({ "plan": render::json_value(&plan), "result": null })
-                )?
-            );
+            views::change::write_json(&mut views::stdout().lock(), &plan, None)?;
         }
         report_requests(global, terminal, &session.aws);
         return Ok(0);
@@ -170,36 +166,18 @@ async fn locked(
         }
         _ => None,
     };
-    let summary = plan.summary();
-    let sent = session.aws.requests.total() - requests_before;
-    let mut stdout = std::io::stdout().lock();
-    if json {
-        let result = serde_json::json!({ "steps": report.steps, "elapsed_seconds": report.elapsed.as_secs_f64(), "waited_seconds": waited.map(|waited| waited.as_secs_f64()), "requests": sent, "summary": summary });
-        writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "plan": render::json_value(&plan), "result": result }))?
-        )?;
-    } else {
-        match kind {
-            Kind::Apply { .. } => writeln!(
-                stdout,
-                "Apply complete: {} added, {} changed, {} destroyed in {} steps, {:.1} s, {sent} AWS requests.{}",
-                summary.add,
-                summary.change,
-                summary.destroy,
-                report.steps,
-                report.elapsed.as_secs_f64(),
-                waited.map(|waited| format!(" Serving after {:.1} s more.", waited.as_secs_f64())).unwrap_or_default()
-            )?,
-            Kind::Destroy => writeln!(
-                stdout,
-                "Destroy complete: {} destroyed in {} steps, {:.1} s, {sent} AWS requests.",
-                summary.destroy,
-                report.steps,
-                report.elapsed.as_secs_f64()
-            )?,
-        }
+    let outcome = Outcome {
+        steps: report.steps,
+        elapsed: report.elapsed,
+        waited,
+        requests: session.aws.requests.total() - requests_before,
+        summary: plan.summary(),
+    };
+    let mut stdout = views::stdout().lock();
+    match (json, kind) {
+        (true, _) => views::change::write_json(&mut stdout, &plan, Some(&outcome))?,
+        (false, Kind::Apply { .. }) => views::change::write_text(&mut stdout, Finished::Apply, &outcome)?,
+        (false, Kind::Destroy) => views::change::write_text(&mut stdout, Finished::Destroy, &outcome)?,
     }
     report_requests(global, terminal, &session.aws);
     Ok(0)

@@ -36,7 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             change::run(&cli.global, &terminal, &args.change, change::Kind::Apply { wait }, args.plan.as_deref()).await
         }
         Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy, None).await,
-        Command::Show(args) => show::run(&terminal, args),
+        Command::Show(args) => show::run(args),
         Command::Route(args) => route::run(&cli.global, &terminal, args).await,
         Command::Completions(args) => completions::run(args),
         Command::IamPolicy(args) => iam_policy::run(&cli.global, args),

@@ -3,8 +3,9 @@
 use anyhow::Context as _;
 
 use crate::cli::{GlobalArgs, OutputFormat, PlanArgs};
+use crate::plan::plan_apply;
 use crate::plan::saved::SavedPlan;
-use crate::plan::{plan_apply, render};
+use crate::views;
 
 use super::{report_requests, start, ExitCode, Terminal};
 
@@ -14,10 +15,10 @@ pub const CHANGES_PENDING: ExitCode = 2;
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let session = start(global, terminal, &args.file.path).await?;
     let plan = plan_apply(&session.topology, &session.observed)?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = views::stdout().lock();
     match args.output {
-        OutputFormat::Text => render::write_text(&mut stdout, &plan, terminal.style())?,
-        OutputFormat::Json => render::write_json(&mut stdout, &plan)?,
+        OutputFormat::Text => views::plan::write_text(&mut stdout, &plan)?,
+        OutputFormat::Json => views::plan::write_json(&mut stdout, &plan)?,
     }
     if let Some(out) = &args.out {
         let text = std::fs::read_to_string(&args.file.path)

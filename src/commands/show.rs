@@ -3,20 +3,20 @@
 use std::io::Write;
 
 use crate::cli::{OutputFormat, ShowArgs};
-use crate::plan::render;
+use crate::views;
 
-use super::{ExitCode, Terminal};
+use super::ExitCode;
 use crate::plan::saved::SavedPlan;
 
-pub fn run(terminal: &Terminal, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let saved = SavedPlan::read(&args.plan)?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = views::stdout().lock();
     match args.output {
         OutputFormat::Text => {
             writeln!(stdout, "Saved plan of {} (live state fingerprint {}):", saved.topology_path, saved.fingerprint)?;
-            render::write_text(&mut stdout, &saved.plan, terminal.style())?;
+            views::plan::write_text(&mut stdout, &saved.plan)?;
         }
-        OutputFormat::Json => render::write_json(&mut stdout, &saved.plan)?,
+        OutputFormat::Json => views::plan::write_json(&mut stdout, &saved.plan)?,
     }
     Ok(0)
 }

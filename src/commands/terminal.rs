@@ -3,14 +3,15 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Instant;
 
-use crate::aws::execute::Progress;
-use crate::cli::ColorChoice;
-use crate::plan::render::Style;
+use std::sync::Arc;
 
-#[derive(Clone, Copy)]
+use crate::cli::ColorChoice;
+use crate::progress::{Event, Progress};
+use crate::views::progress::StderrProgress;
+
+#[derive(Clone)]
 pub struct Terminal {
-    color: bool,
-    started: Instant,
+    progress: Arc<StderrProgress>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -19,18 +20,8 @@ pub struct NoTerminal;
 
 impl Terminal {
     pub fn new(choice: ColorChoice) -> Self {
-        let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-            }
-        };
-        Terminal { color, started: Instant::now() }
-    }
-
-    pub fn style(&self) -> Style {
-        Style { color: self.color }
+        crate::views::choose_color(choice);
+        Terminal { progress: Arc::new(StderrProgress::new(Instant::now())) }
     }
 
     pub fn info(&self, message: &str) {
@@ -40,7 +31,7 @@ impl Terminal {
     /// `confirm` on a thread of its own, so that a stop (a signal) need not wait for the answer. The read of stdin
     /// is left behind then; the process exits without waiting for it.
     pub async fn confirm_off_thread(&self, question: String) -> Result<bool, NoTerminal> {
-        let terminal = *self;
+        let terminal = self.clone();
         tokio::task::spawn_blocking(move || terminal.confirm(&question)).await.unwrap_or(Ok(false))
     }
 
@@ -61,7 +52,7 @@ impl Terminal {
 }
 
 impl Progress for Terminal {
-    fn report(&self, message: &str) {
-        eprintln!("[{:>6.1}s] {message}", self.started.elapsed().as_secs_f64());
+    fn event(&self, event: Event) {
+        self.progress.event(event);
     }
 }

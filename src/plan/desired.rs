@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use crate::observed::{Direction, Observed, Peer, Permission, SecurityGroup, VpcDns};
 use crate::topology::names::short_hash;
 use crate::topology::{
-    bounded_name, Connect, DefaultAction, EcsWiring, HealthCheck, Listener, RecordKind, RecordType,
+    bounded_name, Connect, DefaultAction, EcsWiring, HealthCheck, Listener, Protocol, RecordKind, RecordType, Scheme,
     TargetGroupAttributes, TargetType, Topology,
 };
 
@@ -82,7 +82,7 @@ pub struct DesiredSecurityGroup {
 #[derive(Debug, Clone)]
 pub struct DesiredLoadBalancer {
     pub name: String,
-    pub scheme: String,
+    pub scheme: Scheme,
     pub subnet_ids: Vec<String>,
     pub idle_timeout: Option<i64>,
     pub listeners: Vec<Listener>,
@@ -106,6 +106,15 @@ pub struct DesiredZone {
     pub record: RecordKind,
 }
 
+/// The end of the empty target group's name: internet-facing load balancers get their own, so that a change
+/// of scheme (a new load balancer) comes with a new empty target group.
+fn default_target_group_suffix(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::Internal => "default",
+        Scheme::InternetFacing => "ext-default",
+    }
+}
+
 /// A load balancer's name in a shard: the file's name for the first, `<name>-2`, `<name>-3`… after it.
 pub fn shard_name(name: &str, shard: u16) -> String {
     if shard == 0 {
@@ -120,7 +129,7 @@ impl Desired {
     pub fn default_target_group(&self, shard: u16) -> Option<TargetGroupSpec> {
         let template = self.default_target_group.as_ref()?;
         let load_balancer = self.load_balancer.as_ref()?;
-        let suffix = if load_balancer.scheme == "internal" { "default" } else { "ext-default" };
+        let suffix = default_target_group_suffix(load_balancer.scheme);
         Some(TargetGroupSpec {
             name: bounded_name(&shard_name(&load_balancer.name, shard), suffix),
             ..template.clone()
@@ -191,20 +200,17 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
         });
         desired.load_balancer = Some(DesiredLoadBalancer {
             name: load_balancer.name.clone(),
-            scheme: load_balancer.scheme.as_aws().into(),
+            scheme: load_balancer.scheme,
             subnet_ids,
             idle_timeout: load_balancer.idle_timeout,
             listeners: load_balancer.listeners.clone(),
         });
         if load_balancer.listeners.iter().any(|listener| listener.default == DefaultAction::EmptyTargetGroup) {
             desired.default_target_group = Some(TargetGroupSpec {
-                name: bounded_name(
-                    &load_balancer.name,
-                    if load_balancer.scheme == crate::topology::Scheme::Internal { "default" } else { "ext-default" },
-                ),
+                name: bounded_name(&load_balancer.name, default_target_group_suffix(load_balancer.scheme)),
                 port: 80,
-                protocol: "HTTP".into(),
-                target_type: "ip".into(),
+                protocol: Protocol::Http,
+                target_type: TargetType::Ip,
                 vpc_id: vpc.id.clone(),
                 health_check: HealthCheck::default(),
                 attributes: TargetGroupAttributes::default(),
@@ -269,8 +275,8 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
             target_group: TargetGroupSpec {
                 name: bounded_name(&bounded_name(&topology.name, &service.name), &immutable),
                 port: service.port,
-                protocol: "HTTP".into(),
-                target_type: service.target_type.as_aws().into(),
+                protocol: Protocol::Http,
+                target_type: service.target_type,
                 vpc_id: vpc.id.clone(),
                 health_check: routing.health_check.clone(),
                 attributes: routing.attributes.clone(),

@@ -4,28 +4,35 @@
 mod address;
 mod desired;
 mod diff;
+mod field;
+mod note;
 mod order;
 pub mod ownership;
 mod problem;
-pub mod render;
 pub mod saved;
 pub mod task_definition;
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 pub use address::Address;
+pub use field::{FieldChange, FieldValue};
+pub use note::{Note, NoteLevel};
 pub use order::{schedule, topological_order, Step, Work};
 pub use problem::{PlanError, Problem};
 
 use crate::observed::{EcsLoadBalancer, Observed, Permission, Record, SecurityGroupRule};
-use crate::topology::{HealthCheck, Protocol, RecordKind, TargetGroupAttributes, Topology};
+use crate::topology::{
+    HealthCheck, Protocol, RecordKind, RecordType, Scheme, TargetGroupAttributes, TargetType, Topology,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub topology: String,
     pub changes: Vec<Change>,
     /// Facts worth knowing that change nothing: an adopted zone, a rule satisfied by the user's own.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl Plan {
@@ -60,6 +67,45 @@ pub enum Action {
     Delete,
 }
 
+impl Action {
+    /// Terraform's marks, which plan lines start with.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Replace => "-/+",
+            Action::Delete => "-",
+        }
+    }
+}
+
+/// Why a resource is replaced rather than changed in place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplaceReason {
+    /// AWS cannot change these fields of it.
+    Immutable { fields: Vec<String> },
+    /// A load balancer's name or scheme cannot change; the new one takes over before the old one goes.
+    LoadBalancerImmutable { fields: Vec<String> },
+    /// A target group serves one load balancer, and its load balancer is replaced.
+    LoadBalancerReplaced,
+}
+
+impl fmt::Display for ReplaceReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplaceReason::Immutable { fields } => write!(f, "{} cannot change in place", fields.join(", ")),
+            ReplaceReason::LoadBalancerImmutable { fields } => write!(
+                f,
+                "{} cannot change in place; the new one takes over before the old one goes",
+                fields.join(", ")
+            ),
+            ReplaceReason::LoadBalancerReplaced => {
+                write!(f, "the load balancer is replaced, and a target group serves one load balancer")
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub address: Address,
@@ -69,25 +115,8 @@ pub struct Change {
     /// For a create, every field's new value; for an update or replace, each changed field.
     pub fields: Vec<FieldChange>,
     /// Why a replace cannot be done in place.
-    pub reason: Option<String>,
+    pub reason: Option<ReplaceReason>,
     pub operation: Operation,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
-impl FieldChange {
-    pub fn new(field: &str, value: impl ToString) -> Self {
-        FieldChange { field: field.into(), old: None, new: Some(value.to_string()) }
-    }
-
-    pub fn changed(field: &str, old: impl ToString, new: impl ToString) -> Self {
-        FieldChange { field: field.into(), old: Some(old.to_string()), new: Some(new.to_string()) }
-    }
 }
 
 /// Text shown for a value AWS assigns during apply, such as a new load balancer's DNS name.
@@ -104,8 +133,8 @@ pub enum Ref {
 pub struct TargetGroupSpec {
     pub name: String,
     pub port: u16,
-    pub protocol: String,
-    pub target_type: String,
+    pub protocol: Protocol,
+    pub target_type: TargetType,
     pub vpc_id: String,
     pub health_check: HealthCheck,
     pub attributes: TargetGroupAttributes,
@@ -114,7 +143,7 @@ pub struct TargetGroupSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancerSpec {
     pub name: String,
-    pub scheme: String,
+    pub scheme: Scheme,
     pub subnet_ids: Vec<String>,
     pub security_group: Ref,
     pub idle_timeout: Option<i64>,
@@ -284,13 +313,13 @@ pub enum Operation {
     CreateDiscoveryService {
         name: String,
         namespace: Ref,
-        record_type: String,
+        record_type: RecordType,
         ttl: i64,
         description: String,
     },
     UpdateDiscoveryTtl {
         id: String,
-        record_type: String,
+        record_type: RecordType,
         ttl: i64,
     },
     /// Deregisters any instances left, then deletes the service.

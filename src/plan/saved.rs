@@ -14,13 +14,14 @@ use crate::observed::Observed;
 use crate::plan::ownership::ADDRESS_TAG;
 
 use super::ownership::LOCK_ADDRESS;
-use super::{plan_apply, render, Plan};
+use super::{plan_apply, FieldChange, Plan};
 use crate::topology::Topology;
 
 const FORMAT: &str = "ecsnet-saved-plan";
 /// 2: ECS updates keep foreign load balancer entries whole, and target group and load balancer updates carry
-/// the attributes ecsnet manages.
-pub const SAVED_FORMAT_VERSION: u32 = 2;
+/// the attributes ecsnet manages. 3: typed values in the plan (schemes, protocols, target and record types, notes
+/// with a level, replace reasons).
+pub const SAVED_FORMAT_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -159,19 +160,8 @@ pub fn differences(saved: &Plan, current: &Plan) -> Vec<String> {
         plan.changes
             .iter()
             .map(|change| {
-                let fields: Vec<String> = change
-                    .fields
-                    .iter()
-                    .map(|field| {
-                        format!(
-                            "{}: {} → {}",
-                            field.field,
-                            field.old.as_deref().unwrap_or(""),
-                            field.new.as_deref().unwrap_or("")
-                        )
-                    })
-                    .collect();
-                format!("{} {} {} [{}]", render::symbol(change.action), change.address, change.name, fields.join("; "))
+                let fields: Vec<String> = change.fields.iter().map(FieldChange::to_string).collect();
+                format!("{} {} {} [{}]", change.action.symbol(), change.address, change.name, fields.join("; "))
             })
             .collect()
     };

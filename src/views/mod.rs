@@ -5,6 +5,9 @@
 //! on stderr is colored by stderr's terminal, not stdout's. Tests write into a `Vec<u8>` and read the text with
 //! the styles stripped, or kept where the styles are what is tested.
 
+pub mod change;
+pub mod plan;
+pub mod progress;
 pub mod style;
 
 use crate::cli::ColorChoice;

@@ -14,3 +14,6 @@ pub fn action(action: Action) -> Style {
     };
     Style::new().fg_color(Some(color.into()))
 }
+
+/// A warning in a plan, as Terraform shows its own.
+pub const WARNING: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));

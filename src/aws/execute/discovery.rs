@@ -11,6 +11,8 @@ use aws_sdk_servicediscovery::types::{
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
 use crate::plan::{Address, Ref};
+use crate::progress::{Event, Wait};
+use crate::topology;
 use crate::topology::names::short_hash;
 
 use super::{retry, Context};
@@ -95,11 +97,15 @@ async fn wait_for(
             }
             status => {
                 if started.elapsed() > Duration::from_secs(2) {
-                    context.progress.report(&format!(
-                        "waiting for Cloud Map: {what} is {} ({} s so far)",
-                        status.map_or("pending", |status| status.as_str()),
-                        started.elapsed().as_secs()
-                    ));
+                    context.progress.event(Event::Waiting(Wait {
+                        what: format!(
+                            "for Cloud Map: {what} is {}",
+                            status.map_or("pending", |status| status.as_str())
+                        ),
+                        detail: None,
+                        since: started.elapsed(),
+                        next_try: None,
+                    }));
                 }
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
@@ -153,9 +159,13 @@ pub async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), Aws
     }
 }
 
-fn dns_record(record_type: &str, ttl: i64) -> Result<DnsRecord, AwsError> {
+fn dns_record(record_type: topology::RecordType, ttl: i64) -> Result<DnsRecord, AwsError> {
+    let record_type = match record_type {
+        topology::RecordType::A => RecordType::A,
+        topology::RecordType::Srv => RecordType::Srv,
+    };
     DnsRecord::builder()
-        .r#type(RecordType::from(record_type))
+        .r#type(record_type)
         .ttl(ttl)
         .build()
         .map_err(|error| AwsError::invalid_request("CreateService", error))
@@ -167,7 +177,7 @@ pub async fn create_service(
     address: &Address,
     name: &str,
     namespace: &Ref,
-    record_type: &str,
+    record_type: topology::RecordType,
     ttl: i64,
     description: &str,
 ) -> Result<String, AwsError> {
@@ -198,7 +208,12 @@ pub async fn create_service(
         .to_string())
 }
 
-pub async fn update_ttl(context: &Context<'_>, id: &str, record_type: &str, ttl: i64) -> Result<(), AwsError> {
+pub async fn update_ttl(
+    context: &Context<'_>,
+    id: &str,
+    record_type: topology::RecordType,
+    ttl: i64,
+) -> Result<(), AwsError> {
     let change = DnsConfigChange::builder()
         .dns_records(dns_record(record_type, ttl)?)
         .build()

@@ -16,7 +16,8 @@ use crate::plan::{
     Address, DefaultSpec, ListenerSpec, LoadBalancerSpec, ManagedAttributes, Operation, Ref, RuleConditions,
     TargetGroupSpec,
 };
-use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes};
+use crate::progress::{Event, Wait};
+use crate::topology::{aws_defaults, HealthCheck, Protocol, Scheme, Stickiness, TargetGroupAttributes, TargetType};
 
 use super::{retry, Context, Created};
 
@@ -208,7 +209,7 @@ pub async fn create_load_balancer(
             .create_load_balancer()
             .name(&spec.name)
             .r#type(LoadBalancerTypeEnum::Application)
-            .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
+            .scheme(aws_scheme(spec.scheme))
             .set_subnets(Some(spec.subnet_ids.clone()))
             .security_groups(&security_group)
             .set_tags(Some(create_tags(
@@ -316,10 +317,12 @@ pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<()
                 });
             }
             Ok(_) => {
-                context.progress.report(&format!(
-                    "waiting for load balancer {arn} to be deleted ({} s so far)",
-                    started.elapsed().as_secs()
-                ));
+                context.progress.event(Event::Waiting(Wait {
+                    what: format!("for load balancer {arn} to be deleted"),
+                    detail: None,
+                    since: started.elapsed(),
+                    next_try: None,
+                }));
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(10));
             }
@@ -338,10 +341,10 @@ pub async fn create_target_group(
         .elb
         .create_target_group()
         .name(&spec.name)
-        .protocol(ProtocolEnum::from(spec.protocol.as_str()))
+        .protocol(aws_protocol(spec.protocol))
         .port(spec.port.into())
         .vpc_id(&spec.vpc_id)
-        .target_type(TargetTypeEnum::from(spec.target_type.as_str()))
+        .target_type(aws_target_type(spec.target_type))
         .health_check_protocol(ProtocolEnum::Http);
     let output = with_health_check!(request, health)
         .set_tags(Some(create_tags(context, address, &spec.attributes.names())))
@@ -419,7 +422,7 @@ pub async fn create_listener(
             .elb
             .create_listener()
             .load_balancer_arn(&load_balancer_arn)
-            .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
+            .protocol(aws_protocol(spec.protocol))
             .port(spec.port.into())
             .default_actions(default.clone())
             .set_ssl_policy(spec.ssl_policy.clone())
@@ -446,9 +449,7 @@ pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSp
         || {
             let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
             if tls {
-                request = request
-                    .protocol(ProtocolEnum::from(spec.protocol.as_aws()))
-                    .set_ssl_policy(spec.ssl_policy.clone());
+                request = request.protocol(aws_protocol(spec.protocol)).set_ssl_policy(spec.ssl_policy.clone());
                 if let Some(certificate) = &spec.certificate_arn {
                     request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
                 }
@@ -589,4 +590,25 @@ const PARKING_PRIORITY: u32 = 50_000;
 
 pub async fn delete_rule(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
     context.aws.elb.delete_rule().rule_arn(arn).send().await.context("DeleteRule").or_gone(&["RuleNotFound"])
+}
+
+fn aws_scheme(scheme: Scheme) -> LoadBalancerSchemeEnum {
+    match scheme {
+        Scheme::Internal => LoadBalancerSchemeEnum::Internal,
+        Scheme::InternetFacing => LoadBalancerSchemeEnum::InternetFacing,
+    }
+}
+
+pub(super) fn aws_protocol(protocol: Protocol) -> ProtocolEnum {
+    match protocol {
+        Protocol::Http => ProtocolEnum::Http,
+        Protocol::Https => ProtocolEnum::Https,
+    }
+}
+
+fn aws_target_type(target_type: TargetType) -> TargetTypeEnum {
+    match target_type {
+        TargetType::Ip => TargetTypeEnum::Ip,
+        TargetType::Instance => TargetTypeEnum::Instance,
+    }
 }

@@ -22,7 +22,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::{render, schedule, Action, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
+use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
 use crate::stop::{Stop, StopReason};
 
 use super::settle::{Started, StartedLog};
@@ -33,10 +33,8 @@ use super::{Aws, AwsError};
 /// names them (each may or may not have taken effect; the next run reads what did).
 pub const IN_FLIGHT_BOUND: Duration = Duration::from_secs(30);
 
-/// Where the executor reports what it starts, finishes and waits for. The CLI prints it on stderr.
-pub trait Progress: Sync {
-    fn report(&self, message: &str);
-}
+pub use crate::progress::Progress;
+use crate::progress::{Event, StepChanges};
 
 /// IDs, ARNs and DNS names of what this apply created, by address.
 #[derive(Default)]
@@ -206,11 +204,11 @@ pub async fn execute(
         if let (Some(reason), None) = (&stopping, deadline) {
             deadline = Some(Instant::now() + IN_FLIGHT_BOUND);
             if !running.is_empty() {
-                progress.report(&format!(
+                progress.event(Event::Notice(format!(
                     "{reason}: waiting up to {} s for the {} step(s) under way",
                     IN_FLIGHT_BOUND.as_secs(),
                     running.len()
-                ));
+                )));
             }
         }
         let next = match deadline {
@@ -227,16 +225,16 @@ pub async fn execute(
         if let Some(service) = services[index] {
             *under_way.entry(service).or_default() -= 1;
         }
-        let label = label(plan, &steps[index]);
+        let changes = step_changes(plan, &steps[index]);
         match result {
             Ok(()) => {
                 states[index] = State::Done;
-                progress.report(&format!("done: {label}"));
+                progress.event(Event::Done(changes));
             }
             Err(error) => {
                 states[index] = State::Failed;
-                progress.report(&format!("failed: {label}: {error}"));
-                failed.push((label, error));
+                progress.event(Event::Failed(changes.clone(), error.to_string()));
+                failed.push((changes.to_string(), error));
             }
         }
     }
@@ -249,7 +247,7 @@ pub async fn execute(
     let labels = |wanted: State| {
         (0..steps.len())
             .filter(|&index| states[index] == wanted)
-            .map(|index| label(plan, &steps[index]))
+            .map(|index| step_changes(plan, &steps[index]).to_string())
             .collect::<Vec<_>>()
     };
     Err(ExecutionFailure {
@@ -303,33 +301,23 @@ fn service_of_operation(operation: &Operation) -> Option<Service> {
     })
 }
 
-/// "create service.a.rule", "records in in.example.com (2)".
-fn label(plan: &Plan, step: &Step) -> String {
-    let describe = |change: &Change| format!("{} {}", verb(change.action), change.address);
+/// The changes a step carries out, as progress names them.
+fn step_changes(plan: &Plan, step: &Step) -> StepChanges {
+    let of = |index: &usize| (plan.changes[*index].action, plan.changes[*index].address.clone());
     match &step.work {
-        Work::Change(index) => describe(&plan.changes[*index]),
+        Work::Change(index) => StepChanges { changes: vec![of(index)], retires: false },
         Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => {
-            format!("delete the replaced {}", plan.changes[*index].address)
+            StepChanges { changes: vec![of(index)], retires: true }
         }
         Work::Records(indices) | Work::Rules(indices) => {
-            indices.iter().map(|&index| describe(&plan.changes[index])).collect::<Vec<_>>().join(", ")
+            StepChanges { changes: indices.iter().map(of).collect(), retires: false }
         }
-    }
-}
-
-fn verb(action: Action) -> &'static str {
-    match action {
-        Action::Create => "create",
-        Action::Update => "update",
-        Action::Replace => "replace",
-        Action::Delete => "delete",
     }
 }
 
 async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(), AwsError> {
     let started = Instant::now();
-    let label = label(plan, step);
-    context.progress.report(&format!("{} {label}", render::symbol(first_action(plan, step))));
+    context.progress.event(Event::Started(step_changes(plan, step)));
     match &step.work {
         Work::Change(index) => run_change(context, &plan.changes[*index]).await?,
         Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
@@ -352,12 +340,8 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
                 .await?
         }
     }
-    tracing::debug!(step = %label, elapsed_ms = started.elapsed().as_millis() as u64, "step finished");
+    tracing::debug!(step = %step_changes(plan, step), elapsed_ms = started.elapsed().as_millis() as u64, "step finished");
     Ok(())
-}
-
-fn first_action(plan: &Plan, step: &Step) -> Action {
-    plan.changes[step.changes()[0]].action
 }
 
 async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
@@ -434,11 +418,11 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
         Operation::DeleteNamespace { id } => discovery::delete_namespace(context, id).await?,
         Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
             let arn =
-                discovery::create_service(context, address, name, namespace, record_type, *ttl, description).await?;
+                discovery::create_service(context, address, name, namespace, *record_type, *ttl, description).await?;
             context.outputs.record(address, Created { id: arn, dns_name: None });
         }
         Operation::UpdateDiscoveryTtl { id, record_type, ttl } => {
-            discovery::update_ttl(context, id, record_type, *ttl).await?
+            discovery::update_ttl(context, id, *record_type, *ttl).await?
         }
         Operation::DeleteDiscoveryService { id } => discovery::delete_service(context, id).await?,
         Operation::UpdateEcsService(update) => ecs::update(context, update).await?,

@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use crate::aws::AwsError;
 use crate::plan::Ref;
 
-use super::Progress;
+use crate::progress::{Event, Progress, Wait};
 
 /// How long one kind of "not yet" may last, and how soon to try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +92,12 @@ where
     loop {
         match attempt().await {
             Err(error) if error.has_code(retry_on) && started.elapsed() + delay <= patience.bound => {
-                progress.report(&format!(
-                    "waiting for {what}: {} ({} s so far, next try in {} s)",
-                    error.code.as_deref().unwrap_or_default(),
-                    started.elapsed().as_secs(),
-                    delay.as_secs()
-                ));
+                progress.event(Event::Waiting(Wait {
+                    what: format!("for {what}: {}", error.code.as_deref().unwrap_or_default()),
+                    detail: None,
+                    since: started.elapsed(),
+                    next_try: Some(delay),
+                }));
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(patience.max_delay);
             }
@@ -115,8 +115,8 @@ mod tests {
     struct Recorded(Mutex<Vec<String>>);
 
     impl Progress for Recorded {
-        fn report(&self, message: &str) {
-            self.0.lock().unwrap().push(message.to_string());
+        fn event(&self, event: Event) {
+            self.0.lock().unwrap().push(crate::views::progress::line(&event));
         }
     }
 

@@ -7,12 +7,13 @@ use aws_sdk_elasticloadbalancingv2::types::{self as elb, ActionTypeEnum};
 use futures::future::try_join_all;
 
 use crate::aws::error::Context;
-use crate::aws::execute::{retry, Progress};
+use crate::aws::execute::retry;
 use crate::aws::{Aws, AwsError};
 use crate::observed::{HealthCheckRead, Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
 use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
+use crate::progress::Quiet;
 use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
 /// DescribeTags takes at most 20 ARNs a call.
@@ -77,13 +78,6 @@ async fn tags_of_chunk(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>
         Err(error) if error.has_code(ARN_NOT_FOUND) => Ok(Vec::new()),
         other => other,
     }
-}
-
-/// Reading live state reports no progress of its own: its waits are seconds at most.
-struct Quiet;
-
-impl Progress for Quiet {
-    fn report(&self, _message: &str) {}
 }
 
 async fn describe_tags(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>, AwsError> {

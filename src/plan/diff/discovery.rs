@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::observed::{DiscoveryService, Namespace};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::{parse_resource_description, resource_description};
-use crate::plan::{Action, Address, FieldChange, Operation, Ref};
+use crate::plan::{Action, Address, FieldChange, Note, Operation, Ref};
 
 use super::{keep_one, Planner, Problem};
 
@@ -43,7 +43,7 @@ impl<'a> Planner<'a> {
             }
             (Some(_), Some(Some(namespace))) => {
                 if !owned_namespaces.iter().any(|owned| owned.id == namespace.id) {
-                    self.notes.push(format!("discovery.namespace: using the existing Cloud Map namespace {} ({}); ecsnet did not create it and will never delete it", namespace.name, namespace.id));
+                    self.notes.push(Note::info(format!("discovery.namespace: using the existing Cloud Map namespace {} ({}); ecsnet did not create it and will never delete it", namespace.name, namespace.id)));
                 }
                 Some(Ref::Known(namespace.id.clone()))
             }
@@ -105,7 +105,7 @@ impl<'a> Planner<'a> {
                     let operation = Operation::CreateDiscoveryService {
                         name: wanted.service.clone(),
                         namespace: namespace_ref.clone().unwrap_or(Ref::Of(Address::Namespace)),
-                        record_type: record_type.to_string(),
+                        record_type: wanted.record_type,
                         ttl: wanted.ttl,
                         description: resource_description(topology, &address),
                     };
@@ -121,7 +121,7 @@ impl<'a> Planner<'a> {
                     } else if service.ttl != wanted.ttl {
                         let operation = Operation::UpdateDiscoveryTtl {
                             id: service.id.clone(),
-                            record_type: record_type.to_string(),
+                            record_type: wanted.record_type,
                             ttl: wanted.ttl,
                         };
                         self.push(
@@ -171,12 +171,12 @@ impl<'a> Planner<'a> {
                     Operation::DeleteNamespace { id: namespace.id.clone() },
                 );
             } else {
-                self.notes.push(format!(
+                self.notes.push(Note::info(format!(
                     "discovery.namespace: namespace {} ({}) was created by ecsnet but holds Cloud Map services ecsnet does not own ({}); it is left in place",
                     namespace.name,
                     namespace.id,
                     foreign.iter().map(|service| service.name.as_str()).collect::<Vec<_>>().join(", ")
-                ));
+                )));
             }
         }
         registries

@@ -4,7 +4,9 @@
 use crate::observed::{HostedZone, Record};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_record, zone_comment, zone_owned_by};
-use crate::plan::{Action, Address, FieldChange, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY};
+use crate::plan::{
+    Action, Address, FieldChange, FieldValue as _, Note, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY,
+};
 use crate::topology::RecordKind;
 
 use super::load_balancing::LoadBalancing;
@@ -47,7 +49,7 @@ impl<'a> Planner<'a> {
             }
             (Some(_), Some(Some(zone))) => {
                 if !zone_owned_by(zone.comment.as_deref(), topology) {
-                    self.notes.push(format!("dns.zone: using the existing private zone {} ({}); ecsnet did not create it and will never delete it", zone.name, zone.id));
+                    self.notes.push(Note::info(format!("dns.zone: using the existing private zone {} ({}); ecsnet did not create it and will never delete it", zone.name, zone.id)));
                 }
                 Some(Ref::Known(zone.id.clone()))
             }
@@ -75,10 +77,10 @@ impl<'a> Planner<'a> {
                         continue;
                     }
                     if *host != wanted_zone.name && !host.ends_with(&format!(".{}", wanted_zone.name)) {
-                        self.notes.push(format!(
+                        self.notes.push(Note::info(format!(
                             "service.{}: host {host} is outside dns.zone {}, so ecsnet makes no record for it",
                             service.name, wanted_zone.name
-                        ));
+                        )));
                         continue;
                     }
                     let address = Address::DnsRecord(service.name.clone(), host.clone());
@@ -129,10 +131,10 @@ impl<'a> Planner<'a> {
                             let mut fields = vec![FieldChange::new("name", host)];
                             match wanted_zone.record {
                                 RecordKind::Cname => fields.extend([
-                                    FieldChange::new("type", "CNAME"),
+                                    FieldChange::new("type", RecordKind::Cname),
                                     FieldChange::new("ttl", wanted_zone.ttl),
                                 ]),
-                                RecordKind::Alias => fields.push(FieldChange::new("type", "A (alias)")),
+                                RecordKind::Alias => fields.push(FieldChange::new("type", RecordKind::Alias)),
                             }
                             fields.push(FieldChange::new("value", &value));
                             self.push(address, Action::Create, host, fields, operation);
@@ -171,13 +173,13 @@ impl<'a> Planner<'a> {
                     Operation::DeleteHostedZone { zone_id: zone.id.clone() },
                 );
             } else {
-                self.notes.push(format!(
+                self.notes.push(Note::info(format!(
                     "dns.zone: zone {} ({}) was created by ecsnet but holds {} record(s) ecsnet does not own ({}); it is left in place",
                     zone.name,
                     zone.id,
                     foreign.len(),
                     foreign.iter().map(|record| format!("{} {}", record.kind, record.name)).collect::<Vec<_>>().join(", ")
-                ));
+                )));
             }
         }
     }
@@ -207,24 +209,26 @@ fn normalize(value: &str) -> String {
 }
 
 fn record_kind_differs(live: &Record, wanted: RecordKind) -> bool {
-    match wanted {
-        RecordKind::Cname => live.kind != "CNAME",
-        RecordKind::Alias => live.alias.is_none(),
+    kind_of(live) != Some(wanted)
+}
+
+/// The kind of record ecsnet writes that a live record is, if it is one (an alias, or a plain CNAME).
+fn kind_of(live: &Record) -> Option<RecordKind> {
+    match (&live.alias, live.kind.as_str()) {
+        (Some(_), _) => Some(RecordKind::Alias),
+        (None, "CNAME") => Some(RecordKind::Cname),
+        _ => None,
     }
 }
 
 /// What differs between a live record and the wanted one.
 fn record_changes(live: &Record, kind: RecordKind, ttl: i64, value: &str) -> Vec<FieldChange> {
-    let describe = |record: &Record| if record.alias.is_some() { "A (alias)".to_string() } else { record.kind.clone() };
-    let wanted_type = match kind {
-        RecordKind::Cname => "CNAME",
-        RecordKind::Alias => "A (alias)",
-    };
     let live_value =
         live.alias.clone().or_else(|| live.values.first().map(|value| normalize(value))).unwrap_or_default();
     let mut fields = Vec::new();
-    if describe(live) != wanted_type {
-        fields.push(FieldChange::changed("type", describe(live), wanted_type));
+    if record_kind_differs(live, kind) {
+        let live_type = kind_of(live).map_or_else(|| live.kind.clone(), |live_kind| live_kind.field_text());
+        fields.push(FieldChange::changed("type", live_type, kind));
     }
     if kind == RecordKind::Cname && live.ttl != Some(ttl) {
         fields.push(FieldChange::changed("ttl", live.ttl.map_or("(none)".into(), |ttl| ttl.to_string()), ttl));

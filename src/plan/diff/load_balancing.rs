@@ -5,11 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::{Listener, LoadBalancer, TargetGroup};
 use crate::plan::desired::{shard_name, Desired};
 use crate::plan::ownership::{managed_attributes, tagged_address};
+use crate::plan::FieldValue as _;
 use crate::plan::{
-    Action, Address, FieldChange, LoadBalancerSpec, ManagedAttributes, Operation, Ref, TargetGroupSpec,
+    Action, Address, FieldChange, LoadBalancerSpec, ManagedAttributes, Operation, Ref, ReplaceReason, TargetGroupSpec,
     KNOWN_AFTER_APPLY,
 };
-use crate::topology::{aws_defaults, bounded_name, DefaultAction, HealthCheck, Stickiness, TargetGroupAttributes};
+use crate::topology::{
+    aws_defaults, bounded_name, DefaultAction, HealthCheck, Scheme, Stickiness, TargetGroupAttributes,
+};
 
 use super::shards::{assign_shards, Capacity, ShardRequest};
 use super::{join, keep_one, Planner, Problem};
@@ -97,7 +100,7 @@ impl<'a> Planner<'a> {
                 desired
                     .load_balancer
                     .as_ref()
-                    .is_some_and(|wanted| needs_replace(live, &shard_name(&wanted.name, shard), &wanted.scheme))
+                    .is_some_and(|wanted| needs_replace(live, &shard_name(&wanted.name, shard), wanted.scheme))
             }));
             kept_balancers.push((kept, duplicates));
         }
@@ -180,8 +183,8 @@ impl<'a> Planner<'a> {
             (Some(wanted), Some(group)) => {
                 let immutable = [
                     ("port", group.port.to_string(), wanted.port.to_string()),
-                    ("protocol", group.protocol.clone(), wanted.protocol.clone()),
-                    ("target_type", group.target_type.clone(), wanted.target_type.clone()),
+                    ("protocol", group.protocol.clone(), wanted.protocol.field_text()),
+                    ("target_type", group.target_type.clone(), wanted.target_type.field_text()),
                     ("vpc", group.vpc_id.clone(), wanted.vpc_id.clone()),
                 ];
                 let changed: Vec<FieldChange> = immutable
@@ -192,9 +195,9 @@ impl<'a> Planner<'a> {
                 if !changed.is_empty() || load_balancer_replaced {
                     self.check_target_group_name_free(wanted);
                     let reason = if changed.is_empty() {
-                        "the load balancer is replaced, and a target group serves one load balancer".to_string()
+                        ReplaceReason::LoadBalancerReplaced
                     } else {
-                        format!("{} cannot change in place", join(changed.iter().map(|field| field.field.as_str())))
+                        ReplaceReason::Immutable { fields: changed.iter().map(|field| field.field.clone()).collect() }
                     };
                     let mut fields = vec![FieldChange::changed("name", &group.name, &wanted.name)];
                     fields.extend(changed);
@@ -292,7 +295,7 @@ impl<'a> Planner<'a> {
         };
         let spec = LoadBalancerSpec {
             name: wanted.name.clone(),
-            scheme: wanted.scheme.clone(),
+            scheme: wanted.scheme,
             subnet_ids: wanted.subnet_ids.clone(),
             security_group: security_group.clone(),
             idle_timeout: wanted.idle_timeout,
@@ -306,7 +309,7 @@ impl<'a> Planner<'a> {
                 self.check_load_balancer_name_free(&wanted.name);
                 let fields = vec![
                     FieldChange::new("name", &wanted.name),
-                    FieldChange::new("scheme", &wanted.scheme),
+                    FieldChange::new("scheme", wanted.scheme),
                     FieldChange::new("subnets", join(&wanted.subnet_ids)),
                     FieldChange::new("security_groups", group_text),
                     FieldChange::new("dns_name", KNOWN_AFTER_APPLY),
@@ -318,9 +321,9 @@ impl<'a> Planner<'a> {
                 self.push(address.clone(), Action::Create, &wanted.name, fields, Operation::CreateLoadBalancer(spec));
                 (Some(Ref::Of(address)), None)
             }
-            Some(live) if needs_replace(live, &wanted.name, &wanted.scheme) => {
+            Some(live) if needs_replace(live, &wanted.name, wanted.scheme) => {
                 let new_name = if live.name == wanted.name {
-                    alternate_name(&wanted.name, &wanted.scheme)
+                    alternate_name(&wanted.name, wanted.scheme)
                 } else {
                     wanted.name.clone()
                 };
@@ -328,19 +331,18 @@ impl<'a> Planner<'a> {
                 let mut fields = Vec::new();
                 let renamed = !names_match(&live.name, &wanted.name);
                 fields.push(FieldChange::changed("name", &live.name, &new_name));
-                if live.scheme != wanted.scheme {
-                    fields.push(FieldChange::changed("scheme", &live.scheme, &wanted.scheme));
+                if live.scheme != wanted.scheme.as_aws() {
+                    fields.push(FieldChange::changed("scheme", &live.scheme, wanted.scheme));
                 }
                 fields.push(FieldChange::changed("dns_name", &live.dns_name, KNOWN_AFTER_APPLY));
-                let changed: Vec<&str> = [("name", renamed), ("scheme", live.scheme != wanted.scheme)]
+                let changed: Vec<&str> = [("name", renamed), ("scheme", live.scheme != wanted.scheme.as_aws())]
                     .into_iter()
                     .filter(|(_, changed)| *changed)
                     .map(|(field, _)| field)
                     .collect();
-                let reason = format!(
-                    "{} cannot change in place; the new one takes over before the old one goes",
-                    changed.join(", ")
-                );
+                let reason = ReplaceReason::LoadBalancerImmutable {
+                    fields: changed.iter().map(|field| field.to_string()).collect(),
+                };
                 let spec = LoadBalancerSpec { name: new_name.clone(), ..spec };
                 self.push_replace(
                     address.clone(),
@@ -484,17 +486,22 @@ impl<'a> Planner<'a> {
 }
 
 /// The name a replacement load balancer takes while the old one still holds the wanted name.
-pub(crate) fn alternate_name(name: &str, scheme: &str) -> String {
-    bounded_name(name, if scheme == "internal" { "int" } else { "ext" })
+pub(crate) fn alternate_name(name: &str, scheme: Scheme) -> String {
+    let suffix = match scheme {
+        Scheme::Internal => "int",
+        Scheme::InternetFacing => "ext",
+    };
+    bounded_name(name, suffix)
 }
 
 /// A live load balancer has the wanted name, or one of its alternates.
 fn names_match(live: &str, wanted: &str) -> bool {
-    live == wanted || live == alternate_name(wanted, "internal") || live == alternate_name(wanted, "internet-facing")
+    live == wanted
+        || [Scheme::Internal, Scheme::InternetFacing].iter().any(|scheme| live == alternate_name(wanted, *scheme))
 }
 
-fn needs_replace(live: &LoadBalancer, name: &str, scheme: &str) -> bool {
-    !names_match(&live.name, name) || live.scheme != scheme
+fn needs_replace(live: &LoadBalancer, name: &str, scheme: Scheme) -> bool {
+    !names_match(&live.name, name) || live.scheme != scheme.as_aws()
 }
 
 /// Whether a live ARN differs from the wanted reference; a resource still to be created always differs.
@@ -509,8 +516,8 @@ fn target_group_fields(spec: &TargetGroupSpec) -> Vec<FieldChange> {
     let mut fields = vec![
         FieldChange::new("name", &spec.name),
         FieldChange::new("port", spec.port),
-        FieldChange::new("protocol", &spec.protocol),
-        FieldChange::new("target_type", &spec.target_type),
+        FieldChange::new("protocol", spec.protocol),
+        FieldChange::new("target_type", spec.target_type),
     ];
     fields.extend(
         health_check_changes(

@@ -17,11 +17,11 @@ use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 
 use super::desired::Desired;
 use super::problem::{PlanError, Problem};
-use super::{Action, Address, Change, FieldChange, Operation, Plan};
+use super::{Action, Address, Change, FieldChange, Note, Operation, Plan, ReplaceReason};
 
 /// The changes that make live state as `desired` says, for the resources `topology` owns.
 pub(super) fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
-    let notes = desired.warnings.iter().map(|warning| format!("warning: {warning}")).collect();
+    let notes = desired.warnings.iter().cloned().map(Note::warning).collect();
     let mut planner = Planner { topology, observed, changes: Vec::new(), notes, problems: Vec::new() };
     let security_group = planner.load_balancer_security_group(desired);
     let load_balancing = planner.load_balancing(desired, security_group.as_ref());
@@ -46,7 +46,7 @@ struct Planner<'a> {
     topology: &'a str,
     observed: &'a Observed,
     changes: Vec<Change>,
-    notes: Vec<String>,
+    notes: Vec<Note>,
     problems: Vec<Problem>,
 }
 
@@ -61,10 +61,10 @@ impl Planner<'_> {
             // The topology's lock (src/aws/lock.rs): not a resource of the plan.
             Some(Err(_)) if tags.get(ADDRESS_TAG).is_some_and(|text| text == LOCK_ADDRESS) => None,
             Some(Err(_)) | None => {
-                self.notes.push(format!(
+                self.notes.push(Note::info(format!(
                     "{what} is tagged for topology {} without an address ecsnet knows; it is left alone",
                     self.topology
-                ));
+                )));
                 None
             }
         }
@@ -86,7 +86,7 @@ impl Planner<'_> {
         address: Address,
         name: impl Into<String>,
         fields: Vec<FieldChange>,
-        reason: String,
+        reason: ReplaceReason,
         operation: Operation,
     ) {
         self.changes.push(Change {

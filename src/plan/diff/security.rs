@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
 use crate::plan::desired::{tcp, Desired, IngressSource};
-use crate::plan::{Action, Address, FieldChange, IngressSpec, Operation, Ref};
+use crate::plan::{Action, Address, FieldChange, IngressSpec, Note, Operation, Ref};
 
 use super::{join, keep_one, Planner, Problem};
 
@@ -115,11 +115,11 @@ impl Planner<'_> {
             }
         }
         if !foreign.is_empty() {
-            self.notes.push(format!(
-                "warning: {} has rules ecsnet does not own that refer to the load balancer's group {}; AWS will not delete that group until they are gone (ecsnet waits up to 10 minutes, then stops)",
+            self.notes.push(Note::warning(format!(
+                "{} has rules ecsnet does not own that refer to the load balancer's group {}; AWS will not delete that group until they are gone (ecsnet waits up to 10 minutes, then stops)",
                 join(&foreign),
                 group.id
-            ));
+            )));
         }
     }
 
@@ -180,10 +180,10 @@ impl Planner<'_> {
                 })
             });
             if kept.is_none() && mine.is_empty() && foreign_twin.is_some() {
-                self.notes.push(format!(
+                self.notes.push(Note::info(format!(
                     "{address}: {} already admits tcp/{} from {source_label} through a rule ecsnet does not own; it is left as it is",
                     wanted.group_id, wanted.port
-                ));
+                )));
                 continue;
             }
             let authorize = kept.is_none().then(|| IngressSpec {

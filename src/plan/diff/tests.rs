@@ -7,7 +7,7 @@ use crate::observed::*;
 use crate::plan::ownership::{
     owner_record_name, owner_record_value, zone_comment, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG,
 };
-use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Operation, Plan, Ref, Work};
+use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Note, Operation, Plan, Ref, Work};
 use crate::topology::{parse, HealthCheck, Stickiness, TargetGroupAttributes, Topology};
 
 use crate::plan::{plan_apply, plan_destroy};
@@ -266,7 +266,7 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let plan = plan_apply(&topology(&TOPOLOGY.replace("port = 8080", "port = 9090")), &converged_account()).unwrap();
     let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
     assert_eq!(replace.address, Address::TargetGroup("service-a".into()));
-    assert_eq!(replace.reason.as_deref(), Some("port cannot change in place"));
+    assert_eq!(replace.reason.as_ref().map(ToString::to_string).as_deref(), Some("port cannot change in place"));
     let rule =
         plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     assert!(matches!(&rule.operation, Operation::UpdateRule { target_group: Some(Ref::Of(_)), .. }));
@@ -372,7 +372,7 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
         !deleted.iter().any(|line| line.starts_with("dns.zone")),
         "a zone with a foreign record stays: {deleted:?}"
     );
-    assert!(plan.notes.iter().any(|note| note.contains("A user.in.example.com")), "{:?}", plan.notes);
+    assert!(plan.notes.iter().any(|note| note.text.contains("A user.in.example.com")), "{:?}", plan.notes);
     let revoke = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
     assert_eq!(
         revoke.operation,
@@ -412,7 +412,7 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
     adopted.zones[0].comment = Some("made by hand".into());
     let plan = plan_apply(&topology(TOPOLOGY), &adopted).unwrap();
     assert!(plan.is_empty());
-    assert!(plan.notes[0].contains("ecsnet did not create it and will never delete it"));
+    assert!(plan.notes[0].text.contains("ecsnet did not create it and will never delete it"));
     let plan = plan_destroy(&topology(TOPOLOGY), &adopted).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::HostedZone));
 }
@@ -431,7 +431,7 @@ fn a_users_identical_ingress_rule_satisfies_the_topology() {
     ));
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
-    assert!(plan.notes[0].contains("through a rule ecsnet does not own"));
+    assert!(plan.notes[0].text.contains("through a rule ecsnet does not own"));
 }
 
 #[test]
@@ -458,7 +458,7 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let replace = change_of(&plan, &Address::LoadBalancer(0));
     assert_eq!(replace.action, Action::Replace);
     assert_eq!(
-        replace.reason.as_deref(),
+        replace.reason.as_ref().map(ToString::to_string).as_deref(),
         Some("scheme cannot change in place; the new one takes over before the old one goes")
     );
     let Operation::ReplaceLoadBalancer { spec, old_arn } = &replace.operation else { panic!() };
@@ -470,7 +470,7 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     for group in [Address::DefaultTargetGroup(0), Address::TargetGroup("service-a".into())] {
         let change = change_of(&plan, &group);
         assert_eq!(
-            (change.action, change.reason.as_deref()),
+            (change.action, change.reason.as_ref().map(ToString::to_string).as_deref()),
             (Action::Replace, Some("the load balancer is replaced, and a target group serves one load balancer"))
         );
     }
@@ -577,7 +577,7 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     });
     let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
     assert!(
-        plan.notes.iter().any(|note| note.starts_with(
+        plan.notes.iter().any(|note| note.to_string().starts_with(
             "warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb"
         )),
         "{:?}",
@@ -585,7 +585,7 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     );
     let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
     assert!(
-        !clean.notes.iter().any(|note| note.contains("refer to the load balancer's group")),
+        !clean.notes.iter().any(|note| note.text.contains("refer to the load balancer's group")),
         "ecsnet's own ingress is revoked first, no warning: {:?}",
         clean.notes
     );
@@ -744,7 +744,7 @@ fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
     let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
     assert_eq!(
         plan.notes,
-        ["warning: network.vpc: vpc-1 has enableDnsHostnames off, so names in the private zone in.example.com will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames"]
+        [Note::warning("network.vpc: vpc-1 has enableDnsHostnames off, so names in the private zone in.example.com will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames")]
     );
     assert!(plan.is_empty(), "a warning changes nothing");
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
@@ -754,7 +754,11 @@ fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
         .replace("[dns]\nzone = \"in.example.com\"\n", "")
         .replace("name = \"service-a\"", "name = \"service-a\"\nhost = \"a.example.com\"");
     assert!(
-        !plan_apply(&topology(&without_names), &observed).unwrap().notes.iter().any(|note| note.contains("enableDns")),
+        !plan_apply(&topology(&without_names), &observed)
+            .unwrap()
+            .notes
+            .iter()
+            .any(|note| note.text.contains("enableDns")),
         "no zone, no namespace: nothing to resolve"
     );
 }

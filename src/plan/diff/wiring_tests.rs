@@ -137,7 +137,7 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
     else {
         panic!()
     };
-    assert_eq!((record_type.as_str(), *ttl, namespace), ("A", 0, &Ref::Of(Address::Namespace)));
+    assert_eq!((record_type.as_aws(), *ttl, namespace), ("A", 0, &Ref::Of(Address::Namespace)));
     assert!(description.contains("ecsnet:topology=disc"));
     let caller = change(&plan, &Address::CallerIngress("name".into(), "hello".into()));
     let Operation::SetIngress { authorize: Some(spec), .. } = &caller.operation else { panic!() };
@@ -598,7 +598,7 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
     }];
     let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::Namespace));
-    assert!(plan.notes.iter().any(|note| note.contains("ecsnet did not create it and will never delete it")));
+    assert!(plan.notes.iter().any(|note| note.text.contains("ecsnet did not create it and will never delete it")));
     let Operation::CreateDiscoveryService { namespace, .. } =
         &change(&plan, &Address::DiscoveryService("name".into())).operation
     else {

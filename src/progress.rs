@@ -1,0 +1,82 @@
+//! What a long run reports as it goes: typed events that the views draw (`views::progress`), a live spinner on a
+//! terminal and timestamped lines elsewhere. The executor, the lock, retries and the wait until it serves emit
+//! them; none of them formats text for people.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::plan::{Action, Address};
+
+/// Where a run reports what it starts, finishes and waits for.
+pub trait Progress: Sync {
+    fn event(&self, event: Event);
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A step begins.
+    Started(StepChanges),
+    Done(StepChanges),
+    Failed(StepChanges, String),
+    /// Something that repeats until it holds: a resource to be visible, a lock to be free, the changes to serve.
+    Waiting(Wait),
+    /// Something worth knowing that is no wait: a lock taken over, a stop asked for.
+    Notice(String),
+}
+
+/// What a step does: its changes (one, or a batch of records or of rules), or the deletion of what a replace
+/// left behind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepChanges {
+    pub changes: Vec<(Action, Address)>,
+    /// The step deletes the resource the first change replaced.
+    pub retires: bool,
+}
+
+impl StepChanges {
+    /// The action of the step's first change, which the step is marked with (a replace's, for its retirement).
+    pub fn action(&self) -> Action {
+        self.changes.first().map_or(Action::Update, |(action, _)| *action)
+    }
+}
+
+/// "create service.a.rule", "create service.a.dns_record.x, update service.b.dns_record.y",
+/// "delete the replaced service.a.target_group": how progress, errors and reports name a step.
+impl fmt::Display for StepChanges {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.retires {
+            let address = self.changes.first().map(|(_, address)| address.to_string()).unwrap_or_default();
+            return write!(f, "delete the replaced {address}");
+        }
+        let changes: Vec<String> =
+            self.changes.iter().map(|(action, address)| format!("{} {address}", verb(*action))).collect();
+        write!(f, "{}", changes.join(", "))
+    }
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Replace => "replace",
+        Action::Delete => "delete",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait {
+    /// `for the new security group sg-1 to be visible: InvalidGroup.NotFound`, `until it serves: …`.
+    pub what: String,
+    /// Who or what is waited on, when it is not in `what`: the holder of a lock.
+    pub detail: Option<String>,
+    pub since: Duration,
+    /// When the next try is, for waits that try again.
+    pub next_try: Option<Duration>,
+}
+
+/// Reports nothing: for reads, whose waits are seconds at most.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn event(&self, _event: Event) {}
+}

@@ -1,0 +1,82 @@
+//! What apply and destroy print when they are done: a line for people, or one JSON document holding the plan and
+//! the result (format in the README).
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::plan::{Plan, Summary};
+
+use super::plan::JsonPlan;
+
+/// Which command finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    Apply,
+    Destroy,
+}
+
+/// What an apply or destroy did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub steps: usize,
+    pub elapsed: Duration,
+    /// How long apply waited until the changes served; `None` without a wait.
+    pub waited: Option<Duration>,
+    /// AWS requests the changes took.
+    pub requests: u64,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonOutcome {
+    steps: usize,
+    elapsed_seconds: f64,
+    waited_seconds: Option<f64>,
+    requests: u64,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDocument<'a> {
+    plan: JsonPlan<'a>,
+    /// `null` when the plan was empty and nothing ran.
+    result: Option<JsonOutcome>,
+}
+
+pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) -> io::Result<()> {
+    let Outcome { steps, elapsed, waited, requests, summary } = outcome;
+    let seconds = elapsed.as_secs_f64();
+    match finished {
+        Finished::Apply => {
+            let serving = waited.map(|waited| format!(" Serving after {:.1} s more.", waited.as_secs_f64()));
+            writeln!(
+                out,
+                "Apply complete: {} added, {} changed, {} destroyed in {steps} steps, {seconds:.1} s, {requests} AWS requests.{}",
+                summary.add,
+                summary.change,
+                summary.destroy,
+                serving.unwrap_or_default()
+            )
+        }
+        Finished::Destroy => writeln!(
+            out,
+            "Destroy complete: {} destroyed in {steps} steps, {seconds:.1} s, {requests} AWS requests.",
+            summary.destroy
+        ),
+    }
+}
+
+/// The plan and what came of it; `outcome` is `None` when the plan was empty.
+pub fn write_json(out: &mut dyn Write, plan: &Plan, outcome: Option<&Outcome>) -> io::Result<()> {
+    let result = outcome.map(|outcome| JsonOutcome {
+        steps: outcome.steps,
+        elapsed_seconds: outcome.elapsed.as_secs_f64(),
+        waited_seconds: outcome.waited.map(|waited| waited.as_secs_f64()),
+        requests: outcome.requests,
+        summary: outcome.summary,
+    });
+    serde_json::to_writer_pretty(&mut *out, &JsonDocument { plan: JsonPlan::of(plan), result })?;
+    writeln!(out)
+}

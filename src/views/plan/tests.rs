@@ -1,0 +1,77 @@
+use super::*;
+use crate::plan::{Address, Change, FieldChange, Operation, ReplaceReason};
+
+fn plan() -> Plan {
+    Plan {
+        topology: "demo".into(),
+        changes: vec![
+            Change {
+                address: Address::TargetGroup("api".into()),
+                action: Action::Replace,
+                name: "demo-api-1234".into(),
+                fields: vec![FieldChange::changed("port", 8080, 8081)],
+                reason: Some(ReplaceReason::Immutable { fields: vec!["port".into()] }),
+                operation: Operation::RemovedWithParent,
+            },
+            Change {
+                address: Address::ListenerRule("old".into(), 80),
+                action: Action::Delete,
+                name: "priority 3".into(),
+                fields: vec![],
+                reason: None,
+                operation: Operation::RemovedWithParent,
+            },
+        ],
+        notes: vec![Note::info("something to know"), Note::warning("something to act on")],
+    }
+}
+
+/// The text as the stream gets it, styles and all.
+fn styled(plan: &Plan) -> String {
+    let mut out = Vec::new();
+    write_text(&mut out, plan).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn text_reads_like_terraform_and_needs_no_color() {
+    assert_eq!(
+        crate::views::plain(&styled(&plan())),
+        "ecsnet will make these changes to topology \"demo\":\n\n\
+         -/+ service.api.target_group  demo-api-1234  (port cannot change in place)\n        port: 8080 → 8081\n\
+         \x20 - service.old.rule.80  priority 3\n\n\
+         note: something to know\n\
+         warning: something to act on\n\n\
+         Plan: 1 to add, 0 to change, 2 to destroy.\n"
+    );
+    assert!(styled(&plan()).contains("\x1b[35m-/+ service.api.target_group\x1b[0m"));
+    assert!(styled(&plan()).contains("\x1b[33mwarning: something to act on\x1b[0m"));
+}
+
+#[test]
+fn an_empty_plan_says_so_without_a_summary() {
+    let empty = Plan { topology: "demo".into(), changes: vec![], notes: vec![] };
+    assert_eq!(styled(&empty), "No changes. Live state matches topology \"demo\".\n");
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let mut out = Vec::new();
+    write_json(&mut out, &plan()).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["changes"][0]["action"], "replace");
+    assert_eq!(value["changes"][0]["address"], "service.api.target_group");
+    assert_eq!(value["changes"][0]["reason"], "port cannot change in place");
+    assert_eq!(value["changes"][0]["fields"][0], serde_json::json!({"field": "port", "old": "8080", "new": "8081"}));
+    assert_eq!(value["notes"], serde_json::json!(["something to know", "warning: something to act on"]));
+    assert_eq!(value["summary"], serde_json::json!({"add": 1, "change": 0, "destroy": 2}));
+}
+
+#[test]
+fn snapshots_of_text_and_json() {
+    insta::assert_snapshot!("plan_text", crate::views::plain(&styled(&plan())));
+    let mut json = Vec::new();
+    write_json(&mut json, &plan()).unwrap();
+    insta::assert_snapshot!("plan_json", String::from_utf8(json).unwrap());
+}

@@ -1,0 +1,90 @@
+//! Progress as people see it: on a terminal, steps as they finish and a live spinner for waits; elsewhere (CI
+//! logs, pipes), one timestamped line an event.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::progress::{Event, Progress, Wait};
+
+/// The text of an event, without its timestamp.
+pub fn line(event: &Event) -> String {
+    match event {
+        Event::Started(step) => format!("{} {step}", step.action().symbol()),
+        Event::Done(step) => format!("done: {step}"),
+        Event::Failed(step, error) => format!("failed: {step}: {error}"),
+        Event::Waiting(wait) => waiting(wait),
+        Event::Notice(text) => text.clone(),
+    }
+}
+
+fn waiting(wait: &Wait) -> String {
+    let mut parenthesis = format!("{} s so far", wait.since.as_secs());
+    if let Some(detail) = &wait.detail {
+        parenthesis = format!("{detail}; {parenthesis}");
+    }
+    if let Some(next_try) = wait.next_try {
+        parenthesis = format!("{parenthesis}, next try in {} s", next_try.as_secs());
+    }
+    format!("waiting {} ({parenthesis})", wait.what)
+}
+
+/// Progress on stderr: a spinner for waits when stderr is a terminal, timestamped lines otherwise.
+pub struct StderrProgress {
+    started: Instant,
+    spinner: Option<Mutex<Option<ProgressBar>>>,
+}
+
+impl StderrProgress {
+    pub fn new(started: Instant) -> StderrProgress {
+        let live = std::io::stderr().is_terminal();
+        StderrProgress { started, spinner: live.then(|| Mutex::new(None)) }
+    }
+
+    fn stamped(&self, text: &str) -> String {
+        format!("[{:>6.1}s] {text}", self.started.elapsed().as_secs_f64())
+    }
+
+    /// Waits turn the spinner; any other event is printed above it as a line, and ends the wait it showed.
+    fn draw_live(&self, spinner: &Mutex<Option<ProgressBar>>, event: &Event) {
+        let mut spinner = spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Event::Waiting(_) = event {
+            spinner.get_or_insert_with(new_spinner).set_message(line(event));
+            return;
+        }
+        if let Some(bar) = spinner.take() {
+            bar.finish_and_clear();
+        }
+        eprintln!("{}", self.stamped(&line(event)));
+    }
+}
+
+fn new_spinner() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed:>4}] {msg}").unwrap_or(ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+impl Progress for StderrProgress {
+    fn event(&self, event: Event) {
+        match &self.spinner {
+            Some(spinner) => self.draw_live(spinner, &event),
+            None => eprintln!("{}", self.stamped(&line(&event))),
+        }
+    }
+}
+
+impl Drop for StderrProgress {
+    fn drop(&mut self) {
+        if let Some(spinner) = &self.spinner {
+            if let Some(bar) = spinner.lock().ok().and_then(|mut spinner| spinner.take()) {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
