@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use crate::topology::file::{DefaultActionSection, ListenerSection, Listeners, TopologyFile};
 use crate::topology::{DefaultAction, Listener, LoadBalancer, Protocol, Scheme, Service};
 
-use super::{check_ipv4_cidr, check_port, check_resource_name, Errors};
+use super::syntax::{check_ipv4_cidr, check_port, check_resource_name};
+use super::Errors;
 
 /// A modern TLS policy: TLS 1.3 and 1.2 with forward secrecy.
 pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";

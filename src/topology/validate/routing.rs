@@ -3,7 +3,8 @@
 use crate::topology::file::ServiceSection;
 use crate::topology::{Dns, Listener, Stickiness, TargetGroupAttributes};
 
-use super::{check_dns_name, normalize_host, Errors};
+use super::syntax::{check_dns_name, normalize_host};
+use super::Errors;
 
 /// AWS's limit on condition values (hosts and paths together) in one rule, not adjustable
 /// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html#rules-quotas).

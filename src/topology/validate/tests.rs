@@ -1,7 +1,8 @@
 use std::path::Path;
 
+use super::health_check::is_http_code_matcher;
 use super::*;
-use crate::topology::{parse, DefaultAction, Protocol, Scheme, TopologyError};
+use crate::topology::{parse, DefaultAction, HealthCheck, Protocol, Scheme, TargetType, TopologyError};
 
 const BASE: &str = r#"
 name = "demo"
