@@ -5,6 +5,7 @@ use std::fmt;
 
 mod discovery;
 mod dns;
+mod ecs;
 mod health_check;
 mod load_balancer;
 mod network;
