@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::topology::file::{DefaultActionSection, ListenerSection, Listeners, TopologyFile};
+use crate::topology::file::{DefaultActionSection, ListenerSection, Listeners, LoadBalancerSection, TopologyFile};
 use crate::topology::{DefaultAction, Listener, LoadBalancer, Protocol, Scheme, Service};
 
 use super::syntax::{check_ipv4_cidr, check_port, check_resource_name};
@@ -26,43 +26,8 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
             "choose another load balancer name",
         );
     }
-    let scheme = match section.scheme.as_deref().unwrap_or("internal") {
-        "internal" => Scheme::Internal,
-        "internet-facing" => Scheme::InternetFacing,
-        other => {
-            errors.push(
-                "load_balancer.scheme",
-                format!("\"{other}\" is not a scheme"),
-                "write \"internal\" (the default) or \"internet-facing\"",
-            );
-            Scheme::Internal
-        }
-    };
-    if scheme == Scheme::InternetFacing && section.allowed_cidrs.is_none() {
-        errors.push(
-            "load_balancer.allowed_cidrs",
-            "an internet-facing load balancer needs explicit allowed_cidrs",
-            "list who may connect, for example allowed_cidrs = [\"203.0.113.0/24\"] (or [\"0.0.0.0/0\"] for everyone)",
-        );
-    }
-    if let Some(cidrs) = &section.allowed_cidrs {
-        if cidrs.is_empty() {
-            errors.push(
-                "load_balancer.allowed_cidrs",
-                "is empty: nobody could reach the load balancer",
-                "list at least one CIDR block, or leave the key out for the VPC's blocks",
-            );
-        }
-        for (index, cidr) in cidrs.iter().enumerate() {
-            if let Err(problem) = check_ipv4_cidr(cidr) {
-                errors.push(
-                    format!("load_balancer.allowed_cidrs[{index}]"),
-                    format!("\"{cidr}\" {problem}"),
-                    "write an IPv4 CIDR block such as \"10.0.0.0/16\"",
-                );
-            }
-        }
-    }
+    let scheme = scheme(errors, section);
+    check_allowed_cidrs(errors, section, scheme);
     if let Some(timeout) = section.idle_timeout {
         if !(1..=4000).contains(&timeout) {
             errors.push(
@@ -73,22 +38,8 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
         }
     }
     let listeners = validate_listeners(errors, file);
-    // The load balancer's group gets an inbound rule per allowed CIDR block and port (80 and 443, and every
-    // listener's); a security group holds at most 60 inbound rules
-    // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
     if let Some(cidrs) = &section.allowed_cidrs {
-        let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS
-            .into_iter()
-            .chain(listeners.iter().map(|listener| listener.port))
-            .collect();
-        let rules = cidrs.len() * ports.len();
-        if rules > MAX_INBOUND_RULES {
-            errors.push(
-                "load_balancer.allowed_cidrs",
-                format!("{} blocks on {} ports make {rules} inbound rules on the load balancer's security group; AWS allows {MAX_INBOUND_RULES}", cidrs.len(), ports.len()),
-                "list fewer, wider CIDR blocks",
-            );
-        }
+        check_inbound_rules(errors, cidrs, &listeners);
     }
     Some(LoadBalancer {
         name,
@@ -99,8 +50,69 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
     })
 }
 
+fn scheme(errors: &mut Errors, section: &LoadBalancerSection) -> Scheme {
+    match section.scheme.as_deref().unwrap_or("internal") {
+        "internal" => Scheme::Internal,
+        "internet-facing" => Scheme::InternetFacing,
+        other => {
+            errors.push(
+                "load_balancer.scheme",
+                format!("\"{other}\" is not a scheme"),
+                "write \"internal\" (the default) or \"internet-facing\"",
+            );
+            Scheme::Internal
+        }
+    }
+}
+
+/// Who may connect: explicit for an internet-facing load balancer, never nobody, and each an IPv4 CIDR block.
+fn check_allowed_cidrs(errors: &mut Errors, section: &LoadBalancerSection, scheme: Scheme) {
+    if scheme == Scheme::InternetFacing && section.allowed_cidrs.is_none() {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            "an internet-facing load balancer needs explicit allowed_cidrs",
+            "list who may connect, for example allowed_cidrs = [\"203.0.113.0/24\"] (or [\"0.0.0.0/0\"] for everyone)",
+        );
+    }
+    let Some(cidrs) = &section.allowed_cidrs else { return };
+    if cidrs.is_empty() {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            "is empty: nobody could reach the load balancer",
+            "list at least one CIDR block, or leave the key out for the VPC's blocks",
+        );
+    }
+    for (index, cidr) in cidrs.iter().enumerate() {
+        if let Err(problem) = check_ipv4_cidr(cidr) {
+            errors.push(
+                format!("load_balancer.allowed_cidrs[{index}]"),
+                format!("\"{cidr}\" {problem}"),
+                "write an IPv4 CIDR block such as \"10.0.0.0/16\"",
+            );
+        }
+    }
+}
+
 /// Inbound (and, separately, outbound) rules per security group: AWS's default quota.
 const MAX_INBOUND_RULES: usize = 60;
+
+/// The load balancer's group gets an inbound rule per allowed CIDR block and port (80 and 443, and every
+/// listener's); a security group holds at most 60 inbound rules
+/// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+fn check_inbound_rules(errors: &mut Errors, cidrs: &[String], listeners: &[Listener]) {
+    let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS
+        .into_iter()
+        .chain(listeners.iter().map(|listener| listener.port))
+        .collect();
+    let rules = cidrs.len() * ports.len();
+    if rules > MAX_INBOUND_RULES {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            format!("{} blocks on {} ports make {rules} inbound rules on the load balancer's security group; AWS allows {MAX_INBOUND_RULES}", cidrs.len(), ports.len()),
+            "list fewer, wider CIDR blocks",
+        );
+    }
+}
 
 fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener> {
     let sections: &[ListenerSection] = file.listener.as_ref().map_or(&[], |listeners| listeners.as_slice());
@@ -114,79 +126,101 @@ fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener>
         }];
     }
     let mut seen_ports: HashMap<u16, usize> = HashMap::new();
-    let mut listeners = Vec::new();
-    for (index, section) in sections.iter().enumerate() {
-        let at = |key: &str| listener_key(file, index, key);
-        let protocol = match section.protocol.as_deref() {
-            None if section.certificate_arn.is_some() => Protocol::Https,
-            None | Some("HTTP") => Protocol::Http,
-            Some("HTTPS") => Protocol::Https,
-            Some(other) => {
-                errors.push(
-                    at("protocol"),
-                    format!("\"{other}\" is not a protocol of an Application Load Balancer"),
-                    "write \"HTTP\" or \"HTTPS\"",
-                );
-                Protocol::Http
-            }
-        };
-        let default_port = if protocol == Protocol::Https { 443 } else { 80 };
-        let port = section.port.map_or(default_port, |port| check_port(errors, &at("port"), port));
-        if let Some(first) = seen_ports.insert(port, index) {
-            errors.push(
-                at("port"),
-                format!("port {port} is also the port of listener[{first}]"),
-                "give every listener its own port",
-            );
-        }
-        match (protocol, &section.certificate_arn) {
-            (Protocol::Https, None) => errors.push(
-                at("certificate_arn"),
-                "an HTTPS listener needs a certificate",
-                "set certificate_arn to an ACM (or IAM server) certificate's ARN",
-            ),
-            (Protocol::Http, Some(_)) => errors.push(
-                at("certificate_arn"),
-                "an HTTP listener takes no certificate",
-                "remove certificate_arn, or set protocol = \"HTTPS\"",
-            ),
-            (_, Some(arn)) if !arn.starts_with("arn:") => errors.push(
-                at("certificate_arn"),
-                format!("\"{arn}\" is not an ARN"),
-                "write the certificate's ARN, arn:aws:acm:…",
-            ),
-            _ => {}
-        }
-        if protocol == Protocol::Http && section.ssl_policy.is_some() {
-            errors.push(
-                at("ssl_policy"),
-                "an HTTP listener takes no TLS policy",
-                "remove ssl_policy, or set protocol = \"HTTPS\"",
-            );
-        }
-        let ssl_policy = (protocol == Protocol::Https)
-            .then(|| section.ssl_policy.clone().unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()));
-        let default = match (&section.redirect_to, &section.default) {
-            (Some(_), Some(_)) => {
-                errors.push(
-                    at("redirect_to"),
-                    "a listener either redirects or has a default action, not both",
-                    "remove redirect_to or default",
-                );
-                DefaultAction::EmptyTargetGroup
-            }
-            (Some(target), None) => DefaultAction::Redirect { port: check_port(errors, &at("redirect_to"), *target) },
-            (None, None) => DefaultAction::EmptyTargetGroup,
-            (None, Some(action)) => default_action(errors, &at("default"), action),
-        };
-        listeners.push(Listener {
-            port,
-            protocol,
-            certificate_arn: section.certificate_arn.clone(),
-            ssl_policy,
-            default,
-        });
+    let listeners: Vec<Listener> = sections
+        .iter()
+        .enumerate()
+        .map(|(index, section)| validate_listener(errors, &mut seen_ports, file, index, section))
+        .collect();
+    check_redirects(errors, file, &listeners);
+    listeners
+}
+
+/// One listener; `seen_ports` holds the ports earlier listeners took.
+fn validate_listener(
+    errors: &mut Errors,
+    seen_ports: &mut HashMap<u16, usize>,
+    file: &TopologyFile,
+    index: usize,
+    section: &ListenerSection,
+) -> Listener {
+    let at = |key: &str| listener_key(file, index, key);
+    let protocol = protocol(errors, &at("protocol"), section);
+    let default_port = if protocol == Protocol::Https { 443 } else { 80 };
+    let port = section.port.map_or(default_port, |port| check_port(errors, &at("port"), port));
+    if let Some(first) = seen_ports.insert(port, index) {
+        errors.push(
+            at("port"),
+            format!("port {port} is also the port of listener[{first}]"),
+            "give every listener its own port",
+        );
     }
+    check_tls(errors, at, protocol, section);
+    let ssl_policy = (protocol == Protocol::Https)
+        .then(|| section.ssl_policy.clone().unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()));
+    let default = match (&section.redirect_to, &section.default) {
+        (Some(_), Some(_)) => {
+            errors.push(
+                at("redirect_to"),
+                "a listener either redirects or has a default action, not both",
+                "remove redirect_to or default",
+            );
+            DefaultAction::EmptyTargetGroup
+        }
+        (Some(target), None) => DefaultAction::Redirect { port: check_port(errors, &at("redirect_to"), *target) },
+        (None, None) => DefaultAction::EmptyTargetGroup,
+        (None, Some(action)) => default_action(errors, &at("default"), action),
+    };
+    Listener { port, protocol, certificate_arn: section.certificate_arn.clone(), ssl_policy, default }
+}
+
+/// The protocol: HTTPS when a certificate is given and no protocol is, HTTP otherwise.
+fn protocol(errors: &mut Errors, key: &str, section: &ListenerSection) -> Protocol {
+    match section.protocol.as_deref() {
+        None if section.certificate_arn.is_some() => Protocol::Https,
+        None | Some("HTTP") => Protocol::Http,
+        Some("HTTPS") => Protocol::Https,
+        Some(other) => {
+            errors.push(
+                key,
+                format!("\"{other}\" is not a protocol of an Application Load Balancer"),
+                "write \"HTTP\" or \"HTTPS\"",
+            );
+            Protocol::Http
+        }
+    }
+}
+
+/// An HTTPS listener has a certificate, given by its ARN; an HTTP listener has neither certificate nor TLS policy.
+fn check_tls(errors: &mut Errors, at: impl Fn(&str) -> String, protocol: Protocol, section: &ListenerSection) {
+    match (protocol, &section.certificate_arn) {
+        (Protocol::Https, None) => errors.push(
+            at("certificate_arn"),
+            "an HTTPS listener needs a certificate",
+            "set certificate_arn to an ACM (or IAM server) certificate's ARN",
+        ),
+        (Protocol::Http, Some(_)) => errors.push(
+            at("certificate_arn"),
+            "an HTTP listener takes no certificate",
+            "remove certificate_arn, or set protocol = \"HTTPS\"",
+        ),
+        (_, Some(arn)) if !arn.starts_with("arn:") => errors.push(
+            at("certificate_arn"),
+            format!("\"{arn}\" is not an ARN"),
+            "write the certificate's ARN, arn:aws:acm:…",
+        ),
+        _ => {}
+    }
+    if protocol == Protocol::Http && section.ssl_policy.is_some() {
+        errors.push(
+            at("ssl_policy"),
+            "an HTTP listener takes no TLS policy",
+            "remove ssl_policy, or set protocol = \"HTTPS\"",
+        );
+    }
+}
+
+/// A listener that redirects redirects to an HTTPS listener of the load balancer.
+fn check_redirects(errors: &mut Errors, file: &TopologyFile, listeners: &[Listener]) {
     for (index, listener) in listeners.iter().enumerate() {
         if let DefaultAction::Redirect { port } = listener.default {
             let key = listener_key(file, index, "redirect_to");
@@ -205,7 +239,6 @@ fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener>
             }
         }
     }
-    listeners
 }
 
 fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection) -> DefaultAction {
