@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::topology::file::{DefaultActionSection, ListenerSection, Listeners, LoadBalancerSection, TopologyFile};
+use crate::topology::file::{
+    DefaultActionSection, DefaultActionTable, ListenerSection, Listeners, LoadBalancerSection, TopologyFile,
+};
 use crate::topology::{DefaultAction, Listener, LoadBalancer, Protocol, Scheme, Service};
 
 use super::syntax::{check_ipv4_cidr, check_port, check_resource_name};
@@ -255,31 +257,7 @@ fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection)
         DefaultActionSection::Table(table) => table,
     };
     match (table.fixed_response, &table.forward) {
-        (Some(status), None) => {
-            if !(200..=299).contains(&status) && !(400..=599).contains(&status) {
-                errors.push(
-                    key,
-                    format!("fixed_response {status} is not a 2XX, 4XX or 5XX status"),
-                    "use a status such as 404 or 503",
-                );
-            }
-            if table.body.as_ref().is_some_and(|body| body.len() > 1024) {
-                errors.push(key, "the fixed response body is longer than 1024 characters", "shorten the body");
-            }
-            let content_type = table.content_type.clone().unwrap_or_else(|| "text/plain".into());
-            if !CONTENT_TYPES.contains(&content_type.as_str()) {
-                errors.push(
-                    key,
-                    format!("content_type \"{content_type}\" is not one AWS accepts"),
-                    format!("use one of {}", CONTENT_TYPES.join(", ")),
-                );
-            }
-            DefaultAction::FixedResponse {
-                status: status.clamp(200, 599) as u16,
-                body: table.body.clone(),
-                content_type,
-            }
-        }
+        (Some(status), None) => fixed_response(errors, key, status, table),
         (None, Some(service)) => {
             if table.body.is_some() || table.content_type.is_some() {
                 errors.push(key, "body and content_type go with fixed_response, not forward", "remove them");
@@ -295,6 +273,29 @@ fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection)
             DefaultAction::EmptyTargetGroup
         }
     }
+}
+
+/// A fixed response: a 2XX, 4XX or 5XX status, a body of at most 1024 characters, a content type AWS accepts.
+fn fixed_response(errors: &mut Errors, key: &str, status: i64, table: &DefaultActionTable) -> DefaultAction {
+    if !(200..=299).contains(&status) && !(400..=599).contains(&status) {
+        errors.push(
+            key,
+            format!("fixed_response {status} is not a 2XX, 4XX or 5XX status"),
+            "use a status such as 404 or 503",
+        );
+    }
+    if table.body.as_ref().is_some_and(|body| body.len() > 1024) {
+        errors.push(key, "the fixed response body is longer than 1024 characters", "shorten the body");
+    }
+    let content_type = table.content_type.clone().unwrap_or_else(|| "text/plain".into());
+    if !CONTENT_TYPES.contains(&content_type.as_str()) {
+        errors.push(
+            key,
+            format!("content_type \"{content_type}\" is not one AWS accepts"),
+            format!("use one of {}", CONTENT_TYPES.join(", ")),
+        );
+    }
+    DefaultAction::FixedResponse { status: status.clamp(200, 599) as u16, body: table.body.clone(), content_type }
 }
 
 /// A listener that forwards by default forwards to a load-balanced service of the topology.
