@@ -7,6 +7,7 @@ mod discovery;
 mod dns;
 mod ecs;
 mod health_check;
+mod listeners;
 mod load_balancer;
 mod network;
 mod routing;
@@ -107,7 +108,7 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Errors> {
     let discovery =
         file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
     let services = validate_services(&mut errors, file, dns.as_ref(), listeners);
-    load_balancer::check_forward_defaults(&mut errors, file, listeners, &services);
+    listeners::check_forward_defaults(&mut errors, file, listeners, &services);
     // More rules than one load balancer holds are spread over several (plan/diff/shards.rs); a service's own
     // rules, one per listener, always fit in one.
     if !errors.0.is_empty() {

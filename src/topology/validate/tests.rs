@@ -248,7 +248,7 @@ fn listeners_are_a_table_or_an_array_with_defaults_per_protocol() {
     let listeners = &topology.load_balancer.unwrap().listeners;
     assert_eq!(
         (listeners[0].port, listeners[0].protocol, listeners[0].ssl_policy.as_deref()),
-        (443, Protocol::Https, Some(load_balancer::DEFAULT_SSL_POLICY))
+        (443, Protocol::Https, Some(listeners::DEFAULT_SSL_POLICY))
     );
     assert_eq!(
         listeners[0].default,
