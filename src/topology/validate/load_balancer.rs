@@ -1,17 +1,12 @@
-//! The load balancer and its listeners: scheme, CIDR blocks, idle timeout, protocols, certificates, default
-//! actions and redirects.
+//! The load balancer: its name, scheme, allowed CIDR blocks, idle timeout, and the inbound rules its security group
+//! needs.
 
-use std::collections::HashMap;
+use crate::topology::file::{LoadBalancerSection, TopologyFile};
+use crate::topology::{Listener, LoadBalancer, Scheme};
 
-use crate::topology::file::{DefaultActionSection, ListenerSection, Listeners, TopologyFile};
-use crate::topology::{DefaultAction, Listener, LoadBalancer, Protocol, Scheme, Service};
-
-use super::{check_ipv4_cidr, check_port, check_resource_name, Errors};
-
-/// A modern TLS policy: TLS 1.3 and 1.2 with forward secrecy.
-pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/// Content types AWS accepts in a fixed response.
-const CONTENT_TYPES: [&str; 5] = ["text/plain", "text/css", "text/html", "application/javascript", "application/json"];
+use super::listeners::validate_listeners;
+use super::syntax::{check_ipv4_cidr, check_resource_name};
+use super::Errors;
 
 pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Option<LoadBalancer> {
     let section = file.load_balancer.as_ref()?;
@@ -25,43 +20,8 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
             "choose another load balancer name",
         );
     }
-    let scheme = match section.scheme.as_deref().unwrap_or("internal") {
-        "internal" => Scheme::Internal,
-        "internet-facing" => Scheme::InternetFacing,
-        other => {
-            errors.push(
-                "load_balancer.scheme",
-                format!("\"{other}\" is not a scheme"),
-                "write \"internal\" (the default) or \"internet-facing\"",
-            );
-            Scheme::Internal
-        }
-    };
-    if scheme == Scheme::InternetFacing && section.allowed_cidrs.is_none() {
-        errors.push(
-            "load_balancer.allowed_cidrs",
-            "an internet-facing load balancer needs explicit allowed_cidrs",
-            "list who may connect, for example allowed_cidrs = [\"203.0.113.0/24\"] (or [\"0.0.0.0/0\"] for everyone)",
-        );
-    }
-    if let Some(cidrs) = &section.allowed_cidrs {
-        if cidrs.is_empty() {
-            errors.push(
-                "load_balancer.allowed_cidrs",
-                "is empty: nobody could reach the load balancer",
-                "list at least one CIDR block, or leave the key out for the VPC's blocks",
-            );
-        }
-        for (index, cidr) in cidrs.iter().enumerate() {
-            if let Err(problem) = check_ipv4_cidr(cidr) {
-                errors.push(
-                    format!("load_balancer.allowed_cidrs[{index}]"),
-                    format!("\"{cidr}\" {problem}"),
-                    "write an IPv4 CIDR block such as \"10.0.0.0/16\"",
-                );
-            }
-        }
-    }
+    let scheme = scheme(errors, section);
+    check_allowed_cidrs(errors, section, scheme);
     if let Some(timeout) = section.idle_timeout {
         if !(1..=4000).contains(&timeout) {
             errors.push(
@@ -72,22 +32,8 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
         }
     }
     let listeners = validate_listeners(errors, file);
-    // The load balancer's group gets an inbound rule per allowed CIDR block and port (80 and 443, and every
-    // listener's); a security group holds at most 60 inbound rules
-    // (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
     if let Some(cidrs) = &section.allowed_cidrs {
-        let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS
-            .into_iter()
-            .chain(listeners.iter().map(|listener| listener.port))
-            .collect();
-        let rules = cidrs.len() * ports.len();
-        if rules > MAX_INBOUND_RULES {
-            errors.push(
-                "load_balancer.allowed_cidrs",
-                format!("{} blocks on {} ports make {rules} inbound rules on the load balancer's security group; AWS allows {MAX_INBOUND_RULES}", cidrs.len(), ports.len()),
-                "list fewer, wider CIDR blocks",
-            );
-        }
+        check_inbound_rules(errors, cidrs, &listeners);
     }
     Some(LoadBalancer {
         name,
@@ -98,187 +44,66 @@ pub fn validate_load_balancer(errors: &mut Errors, file: &TopologyFile) -> Optio
     })
 }
 
+fn scheme(errors: &mut Errors, section: &LoadBalancerSection) -> Scheme {
+    match section.scheme.as_deref().unwrap_or("internal") {
+        "internal" => Scheme::Internal,
+        "internet-facing" => Scheme::InternetFacing,
+        other => {
+            errors.push(
+                "load_balancer.scheme",
+                format!("\"{other}\" is not a scheme"),
+                "write \"internal\" (the default) or \"internet-facing\"",
+            );
+            Scheme::Internal
+        }
+    }
+}
+
+/// Who may connect: explicit for an internet-facing load balancer, never nobody, and each an IPv4 CIDR block.
+fn check_allowed_cidrs(errors: &mut Errors, section: &LoadBalancerSection, scheme: Scheme) {
+    if scheme == Scheme::InternetFacing && section.allowed_cidrs.is_none() {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            "an internet-facing load balancer needs explicit allowed_cidrs",
+            "list who may connect, for example allowed_cidrs = [\"203.0.113.0/24\"] (or [\"0.0.0.0/0\"] for everyone)",
+        );
+    }
+    let Some(cidrs) = &section.allowed_cidrs else { return };
+    if cidrs.is_empty() {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            "is empty: nobody could reach the load balancer",
+            "list at least one CIDR block, or leave the key out for the VPC's blocks",
+        );
+    }
+    for (index, cidr) in cidrs.iter().enumerate() {
+        if let Err(problem) = check_ipv4_cidr(cidr) {
+            errors.push(
+                format!("load_balancer.allowed_cidrs[{index}]"),
+                format!("\"{cidr}\" {problem}"),
+                "write an IPv4 CIDR block such as \"10.0.0.0/16\"",
+            );
+        }
+    }
+}
+
 /// Inbound (and, separately, outbound) rules per security group: AWS's default quota.
 const MAX_INBOUND_RULES: usize = 60;
 
-fn validate_listeners(errors: &mut Errors, file: &TopologyFile) -> Vec<Listener> {
-    let sections: &[ListenerSection] = file.listener.as_ref().map_or(&[], |listeners| listeners.as_slice());
-    if sections.is_empty() {
-        return vec![Listener {
-            port: 80,
-            protocol: Protocol::Http,
-            certificate_arn: None,
-            ssl_policy: None,
-            default: DefaultAction::EmptyTargetGroup,
-        }];
-    }
-    let mut seen_ports: HashMap<u16, usize> = HashMap::new();
-    let mut listeners = Vec::new();
-    for (index, section) in sections.iter().enumerate() {
-        let at = |key: &str| listener_key(file, index, key);
-        let protocol = match section.protocol.as_deref() {
-            None if section.certificate_arn.is_some() => Protocol::Https,
-            None | Some("HTTP") => Protocol::Http,
-            Some("HTTPS") => Protocol::Https,
-            Some(other) => {
-                errors.push(
-                    at("protocol"),
-                    format!("\"{other}\" is not a protocol of an Application Load Balancer"),
-                    "write \"HTTP\" or \"HTTPS\"",
-                );
-                Protocol::Http
-            }
-        };
-        let default_port = if protocol == Protocol::Https { 443 } else { 80 };
-        let port = section.port.map_or(default_port, |port| check_port(errors, &at("port"), port));
-        if let Some(first) = seen_ports.insert(port, index) {
-            errors.push(
-                at("port"),
-                format!("port {port} is also the port of listener[{first}]"),
-                "give every listener its own port",
-            );
-        }
-        match (protocol, &section.certificate_arn) {
-            (Protocol::Https, None) => errors.push(
-                at("certificate_arn"),
-                "an HTTPS listener needs a certificate",
-                "set certificate_arn to an ACM (or IAM server) certificate's ARN",
-            ),
-            (Protocol::Http, Some(_)) => errors.push(
-                at("certificate_arn"),
-                "an HTTP listener takes no certificate",
-                "remove certificate_arn, or set protocol = \"HTTPS\"",
-            ),
-            (_, Some(arn)) if !arn.starts_with("arn:") => errors.push(
-                at("certificate_arn"),
-                format!("\"{arn}\" is not an ARN"),
-                "write the certificate's ARN, arn:aws:acm:…",
-            ),
-            _ => {}
-        }
-        if protocol == Protocol::Http && section.ssl_policy.is_some() {
-            errors.push(
-                at("ssl_policy"),
-                "an HTTP listener takes no TLS policy",
-                "remove ssl_policy, or set protocol = \"HTTPS\"",
-            );
-        }
-        let ssl_policy = (protocol == Protocol::Https)
-            .then(|| section.ssl_policy.clone().unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string()));
-        let default = match (&section.redirect_to, &section.default) {
-            (Some(_), Some(_)) => {
-                errors.push(
-                    at("redirect_to"),
-                    "a listener either redirects or has a default action, not both",
-                    "remove redirect_to or default",
-                );
-                DefaultAction::EmptyTargetGroup
-            }
-            (Some(target), None) => DefaultAction::Redirect { port: check_port(errors, &at("redirect_to"), *target) },
-            (None, None) => DefaultAction::EmptyTargetGroup,
-            (None, Some(action)) => default_action(errors, &at("default"), action),
-        };
-        listeners.push(Listener {
-            port,
-            protocol,
-            certificate_arn: section.certificate_arn.clone(),
-            ssl_policy,
-            default,
-        });
-    }
-    for (index, listener) in listeners.iter().enumerate() {
-        if let DefaultAction::Redirect { port } = listener.default {
-            let key = listener_key(file, index, "redirect_to");
-            match listeners.iter().find(|other| other.port == port) {
-                Some(target) if target.protocol == Protocol::Https => {}
-                Some(_) => errors.push(
-                    key,
-                    format!("listener {port} is not HTTPS; a redirect goes to an HTTPS listener"),
-                    "redirect to the HTTPS listener's port",
-                ),
-                None => errors.push(
-                    key,
-                    format!("there is no listener on port {port}"),
-                    "add the HTTPS listener, or redirect to its port",
-                ),
-            }
-        }
-    }
-    listeners
-}
-
-fn default_action(errors: &mut Errors, key: &str, action: &DefaultActionSection) -> DefaultAction {
-    let table = match action {
-        DefaultActionSection::Named(name) if name == "empty-target-group" => return DefaultAction::EmptyTargetGroup,
-        DefaultActionSection::Named(other) => {
-            errors.push(
-                key,
-                format!("\"{other}\" is not a default action"),
-                "write \"empty-target-group\", { fixed_response = 404, body = \"…\" } or { forward = \"service\" }",
-            );
-            return DefaultAction::EmptyTargetGroup;
-        }
-        DefaultActionSection::Table(table) => table,
-    };
-    match (table.fixed_response, &table.forward) {
-        (Some(status), None) => {
-            if !(200..=299).contains(&status) && !(400..=599).contains(&status) {
-                errors.push(
-                    key,
-                    format!("fixed_response {status} is not a 2XX, 4XX or 5XX status"),
-                    "use a status such as 404 or 503",
-                );
-            }
-            if table.body.as_ref().is_some_and(|body| body.len() > 1024) {
-                errors.push(key, "the fixed response body is longer than 1024 characters", "shorten the body");
-            }
-            let content_type = table.content_type.clone().unwrap_or_else(|| "text/plain".into());
-            if !CONTENT_TYPES.contains(&content_type.as_str()) {
-                errors.push(
-                    key,
-                    format!("content_type \"{content_type}\" is not one AWS accepts"),
-                    format!("use one of {}", CONTENT_TYPES.join(", ")),
-                );
-            }
-            DefaultAction::FixedResponse {
-                status: status.clamp(200, 599) as u16,
-                body: table.body.clone(),
-                content_type,
-            }
-        }
-        (None, Some(service)) => {
-            if table.body.is_some() || table.content_type.is_some() {
-                errors.push(key, "body and content_type go with fixed_response, not forward", "remove them");
-            }
-            DefaultAction::Forward(service.clone())
-        }
-        _ => {
-            errors.push(
-                key,
-                "a default action has exactly one of fixed_response or forward",
-                "write { fixed_response = 404 } or { forward = \"service\" }",
-            );
-            DefaultAction::EmptyTargetGroup
-        }
-    }
-}
-
-/// A listener that forwards by default forwards to a load-balanced service of the topology.
-pub fn check_forward_defaults(errors: &mut Errors, file: &TopologyFile, listeners: &[Listener], services: &[Service]) {
-    for (index, listener) in listeners.iter().enumerate() {
-        if let DefaultAction::Forward(name) = &listener.default {
-            if !services.iter().any(|service| service.name == *name && service.routing.is_some()) {
-                errors.push_labelled(format!("listener {}", listener.port), listener_key(file, index, "default"), format!("its default action forwards to \"{name}\", which is not a load-balanced service of this topology"), "name a [[service]] that is load balanced");
-            }
-        }
-    }
-}
-
-/// The key of a listener's `field`: `listener.port` in a single `[listener]` table, `listener[1].port` in
-/// `[[listener]]` tables.
-fn listener_key(file: &TopologyFile, index: usize, field: &str) -> String {
-    match file.listener {
-        Some(Listeners::One(_)) => format!("listener.{field}"),
-        _ => format!("listener[{index}].{field}"),
+/// The load balancer's group gets an inbound rule per allowed CIDR block and port (80 and 443, and every
+/// listener's); a security group holds at most 60 inbound rules
+/// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+fn check_inbound_rules(errors: &mut Errors, cidrs: &[String], listeners: &[Listener]) {
+    let ports: std::collections::BTreeSet<u16> = crate::topology::LOAD_BALANCER_PORTS
+        .into_iter()
+        .chain(listeners.iter().map(|listener| listener.port))
+        .collect();
+    let rules = cidrs.len() * ports.len();
+    if rules > MAX_INBOUND_RULES {
+        errors.push(
+            "load_balancer.allowed_cidrs",
+            format!("{} blocks on {} ports make {rules} inbound rules on the load balancer's security group; AWS allows {MAX_INBOUND_RULES}", cidrs.len(), ports.len()),
+            "list fewer, wider CIDR blocks",
+        );
     }
 }

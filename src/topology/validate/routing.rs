@@ -3,7 +3,8 @@
 use crate::topology::file::ServiceSection;
 use crate::topology::{Dns, Listener, Stickiness, TargetGroupAttributes};
 
-use super::{check_dns_name, normalize_host, Errors};
+use super::syntax::{check_dns_name, normalize_host};
+use super::Errors;
 
 /// AWS's limit on condition values (hosts and paths together) in one rule, not adjustable
 /// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html#rules-quotas).
@@ -21,9 +22,25 @@ pub fn validate_routing(
     dns: Option<&Dns>,
     listeners: &[Listener],
 ) -> (Vec<String>, Vec<String>, Vec<u16>, TargetGroupAttributes) {
-    let at = |key: &str| format!("service[{index}].{key}");
     let paths = section.paths.clone().unwrap_or_default();
-    let hosts: Vec<String> = match (&section.host, &section.hosts) {
+    let hosts = hosts(errors, index, section, &paths, dns);
+    check_hosts(errors, index, section, &hosts, dns);
+    check_paths(errors, index, &paths);
+    check_condition_limits(errors, index, &hosts, &paths);
+    let on_listeners = listener_ports(errors, index, section, listeners);
+    (hosts, paths, on_listeners, attributes(errors, index, section))
+}
+
+/// The hosts the rule matches: the ones named, or none when paths are given, or the service's name in the zone.
+fn hosts(
+    errors: &mut Errors,
+    index: usize,
+    section: &ServiceSection,
+    paths: &[String],
+    dns: Option<&Dns>,
+) -> Vec<String> {
+    let at = |key: &str| format!("service[{index}].{key}");
+    match (&section.host, &section.hosts) {
         (Some(_), Some(_)) => {
             errors.push(at("hosts"), "host and hosts are both set", "list every host in hosts");
             vec![]
@@ -42,18 +59,23 @@ pub fn validate_routing(
                 vec![]
             }
         },
-    };
-    for host in &hosts {
+    }
+}
+
+/// Each host fits a host-header condition, is a DNS name, and is not the zone apex when the record is a CNAME.
+fn check_hosts(errors: &mut Errors, index: usize, section: &ServiceSection, hosts: &[String], dns: Option<&Dns>) {
+    let key = format!("service[{index}].host");
+    for host in hosts {
         if host.len() > 128 {
             errors.push(
-                at("host"),
+                &key,
                 format!("\"{host}\" is longer than the 128 characters a host-header condition allows"),
                 "use a shorter host name",
             );
         }
         if let Err(problem) = check_dns_name(host, false) {
             errors.push(
-                at("host"),
+                &key,
                 format!("\"{host}\" is not a valid host name: {problem}"),
                 "use letters, digits, hyphens and dots",
             );
@@ -61,7 +83,7 @@ pub fn validate_routing(
         if let Some(dns) = dns {
             if *host == dns.zone && dns.record == crate::topology::RecordKind::Cname {
                 errors.push(
-                    at("host"),
+                    &key,
                     format!("\"{host}\" is the zone apex, where DNS allows no CNAME record"),
                     format!(
                         "use a name inside the zone, such as \"{}.{}\", or set dns.record = \"alias\"",
@@ -71,18 +93,26 @@ pub fn validate_routing(
             }
         }
     }
-    for path in &paths {
+}
+
+fn check_paths(errors: &mut Errors, index: usize, paths: &[String]) {
+    for path in paths {
         if let Err(problem) = check_path_pattern(path) {
             errors.push(
-                at("paths"),
+                format!("service[{index}].paths"),
                 format!("\"{path}\" {problem}"),
                 "write a path pattern such as \"/api/users\" or \"/api/users/*\"",
             );
         }
     }
+}
+
+/// AWS's limits on one rule: condition values, and wildcards in them.
+fn check_condition_limits(errors: &mut Errors, index: usize, hosts: &[String], paths: &[String]) {
+    let key = format!("service[{index}].paths");
     if hosts.len() + paths.len() > MAX_CONDITION_VALUES {
         errors.push(
-            at("paths"),
+            &key,
             format!(
                 "{} hosts and {} paths make {} condition values; AWS allows {MAX_CONDITION_VALUES} in one rule",
                 hosts.len(),
@@ -92,16 +122,14 @@ pub fn validate_routing(
             "split the service's routes, or use wildcards (\"/api/*\", \"*.example.com\")",
         );
     }
-    let wildcards: usize = hosts.iter().chain(&paths).map(|value| value.matches(['*', '?']).count()).sum();
+    let wildcards: usize = hosts.iter().chain(paths).map(|value| value.matches(['*', '?']).count()).sum();
     if wildcards > MAX_CONDITION_WILDCARDS {
         errors.push(
-            at("paths"),
+            key,
             format!("the hosts and paths hold {wildcards} wildcards (* and ?); AWS allows {MAX_CONDITION_WILDCARDS} in one rule"),
             "use fewer wildcards, or split the service's routes",
         );
     }
-    let on_listeners = listener_ports(errors, index, section, listeners);
-    (hosts, paths, on_listeners, attributes(errors, index, section))
 }
 
 /// The listeners that carry the rule: the ones named, or every listener that does not redirect.
