@@ -1,12 +1,6 @@
 //! The topology as a diagram: load balancer, listener, rules, target groups, services, DNS names, Cloud Map and
 //! ingress, each node or edge marked missing or drifted from the plan's changes. Pure: `build` makes a plain
-//! graph from (topology, plan), and `mermaid` and `dot` write it as text.
-
-mod dot;
-mod mermaid;
-
-pub use dot::dot;
-pub use mermaid::mermaid;
+//! graph from (topology, plan); `views::graph` writes it as Mermaid or dot.
 
 use crate::plan::{Action, Address, Plan};
 use crate::topology::{DefaultAction, RecordKind, Topology};
@@ -280,11 +274,6 @@ pub fn build(topology: &Topology, plan: &Plan) -> Graph {
         .map(|change| format!("{} {}", change.address, change.name))
         .collect();
     graph
-}
-
-/// A node's or group's text: its lines, then the state's marker.
-fn label_lines(lines: &[String], state: State) -> Vec<String> {
-    lines.iter().cloned().chain(state.marker().map(str::to_string)).collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ use std::path::Path;
 
 use super::*;
 use crate::plan::{Change, Operation};
+use crate::views::graph::{dot, mermaid};
 
 fn topology() -> Topology {
     let text = r#"

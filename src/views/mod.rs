@@ -5,6 +5,8 @@
 //! on stderr is colored by stderr's terminal, not stdout's. Tests write into a `Vec<u8>` and read the text with
 //! the styles stripped, or kept where the styles are what is tested.
 
+pub mod doctor;
+pub mod graph;
 pub mod style;
 
 use crate::cli::ColorChoice;
