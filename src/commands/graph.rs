@@ -10,7 +10,7 @@ use super::{report_requests, start, ExitCode, Terminal};
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &GraphArgs) -> anyhow::Result<ExitCode> {
     let session = start(global, terminal, &args.file.path).await?;
     let plan = plan_apply(&session.topology, &session.observed)?;
-    let graph = build(&session.topology, &plan);
+    let graph = build(&session.topology, &session.observed, &plan);
     views::graph::write(&mut views::stdout().lock(), &graph, args.format)?;
     report_requests(global, terminal, &session.aws);
     Ok(0)

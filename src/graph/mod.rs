@@ -1,7 +1,11 @@
 //! The topology as a diagram: load balancer, listener, rules, target groups, services, DNS names, Cloud Map and
 //! ingress, each node or edge marked missing or drifted from the plan's changes. Pure: `build` makes a plain
-//! graph from (topology, plan); `views::graph` writes it as Mermaid or dot.
+//! graph from (topology, observed state, plan), with every load balancer shard; `views::graph` writes it as
+//! Mermaid or dot.
 
+mod placement;
+
+use crate::observed::Observed;
 use crate::plan::{Action, Address, Plan};
 use crate::topology::{bounded_name, DefaultAction, Listener, RecordKind, Routing, Service, Topology};
 
@@ -100,22 +104,26 @@ impl Marks<'_> {
     }
 }
 
-/// The graph of `topology`, marked from `plan` (a plan of apply).
-pub fn build(topology: &Topology, plan: &Plan) -> Graph {
+/// The graph of `topology`, marked from `plan` (a plan of apply): every load balancer the topology has once the
+/// plan is applied, each service's rules on the one the plan leaves them on (`observed` says where live rules are).
+pub fn build(topology: &Topology, observed: &Observed, plan: &Plan) -> Graph {
     let marks = Marks { plan };
+    let placement = placement::Placement::of(topology, observed, plan);
     let mut graph = Graph::default();
     add_groups(&mut graph, topology, &marks);
-    let carriers: Vec<Vec<(u16, String)>> = topology
-        .load_balancer
-        .iter()
-        .map(|load_balancer| add_load_balancer(&mut graph, load_balancer, &marks, 0))
-        .collect();
+    let mut carriers: Vec<Vec<(u16, String)>> = Vec::new();
+    if let Some(load_balancer) = &topology.load_balancer {
+        for shard in 0..placement.count() {
+            carriers.push(add_load_balancer(&mut graph, load_balancer, &marks, shard));
+        }
+    }
     for service in &topology.services {
         add_service(&mut graph, topology, &marks, service);
     }
     for service in &topology.services {
-        if let (Some(routing), Some(listeners)) = (&service.routing, carriers.first()) {
-            add_routing(&mut graph, topology, &marks, service, routing, 0, listeners);
+        let shard = placement.shard(&service.name);
+        if let (Some(routing), Some(listeners)) = (&service.routing, carriers.get(usize::from(shard))) {
+            add_routing(&mut graph, topology, &marks, service, routing, shard, listeners);
         }
         add_discovery(&mut graph, topology, &marks, service);
         add_callers(&mut graph, &marks, service);
@@ -362,5 +370,7 @@ fn add_callers(graph: &mut Graph, marks: &Marks, service: &Service) {
     }
 }
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
