@@ -27,4 +27,6 @@ pub struct Check {
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod tests;
