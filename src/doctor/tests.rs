@@ -71,18 +71,6 @@ fn nothing_applied_yet_reads_as_missing() {
 }
 
 #[test]
-fn text_is_one_line_a_check_and_a_summary() {
-    let checks = checks(&topology(), &observed(), &health());
-    let text = crate::views::doctor::text(&checks);
-    assert!(text.starts_with("ok    load_balancer_egress  load_balancer.security_group sg-lb: egress reaches the VPC (10.0.0.0/16) on every service port\n"), "{text}");
-    assert!(text.contains("\nwarn  discovery_has_instances  service.worker.discovery srv-1: no instances registered  (fix: register the ECS service"), "{text}");
-    assert!(text.ends_with("\n7 ok, 1 warn, 2 fail.\n"), "{text}");
-    let json: serde_json::Value = serde_json::from_str(&crate::views::doctor::json(&checks)).unwrap();
-    assert_eq!(json["summary"]["fail"], 2);
-    assert_eq!(json["checks"][3]["status"], "fail");
-}
-
-#[test]
 fn the_task_definition_is_checked_as_plan_checks_it() {
     let mut observed = observed();
     observed.task_definitions[0].network_mode = Some("bridge".into());

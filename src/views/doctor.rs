@@ -103,3 +103,38 @@ impl Summary {
         Summary { fail: count(Status::Fail), ok: count(Status::Ok), warn: count(Status::Warn) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::checks;
+    use crate::doctor::fixtures::*;
+
+    #[test]
+    fn text_is_one_line_a_check_and_a_summary() {
+        let checks = checks(&topology(), &observed(), &health());
+        let text = text(&checks);
+        assert!(text.starts_with("ok    load_balancer_egress  load_balancer.security_group sg-lb: egress reaches the VPC (10.0.0.0/16) on every service port\n"), "{text}");
+        assert!(text.contains("\nwarn  discovery_has_instances  service.worker.discovery srv-1: no instances registered  (fix: register the ECS service"), "{text}");
+        assert!(text.ends_with("\n7 ok, 1 warn, 2 fail.\n"), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&json(&checks)).unwrap();
+        assert_eq!(json["summary"]["fail"], 2);
+        assert_eq!(json["checks"][3]["status"], "fail");
+    }
+
+    /// ARNs, should any reach a message, and AWS's IDs.
+    fn filters() -> Vec<(&'static str, &'static str)> {
+        vec![(r"arn:[A-Za-z0-9:/._-]+", "[arn]"), (r"\b(sg|sgr|srv|ns|vpc)-[0-9a-f]{8,17}\b", "[$1-id]")]
+    }
+
+    #[test]
+    fn two_load_balancers_as_text_and_json() {
+        let checks = checks(&two_shard_topology(), &two_shard_observed(), &two_shard_health());
+        insta::with_settings!({filters => filters()}, {
+            insta::assert_snapshot!("doctor_two_shards_text", text(&checks));
+            let mut out = Vec::new();
+            write(&mut out, &checks, OutputFormat::Json).unwrap();
+            insta::assert_snapshot!("doctor_two_shards_json", String::from_utf8(out).unwrap());
+        });
+    }
+}

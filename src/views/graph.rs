@@ -154,3 +154,20 @@ pub fn dot(graph: &Graph) -> String {
     out.push_str("}\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{build, fixtures};
+
+    #[test]
+    fn two_load_balancers_as_mermaid_and_dot() {
+        let graph = build(&fixtures::topology(), &fixtures::observed(), &fixtures::plan());
+        insta::with_settings!({filters => vec![(r"arn:[A-Za-z0-9:/._-]+", "[arn]")]}, {
+            let mut out = Vec::new();
+            write(&mut out, &graph, GraphFormat::Mermaid).unwrap();
+            insta::assert_snapshot!("graph_two_shards_mermaid", String::from_utf8(out).unwrap());
+            insta::assert_snapshot!("graph_two_shards_dot", dot(&graph));
+        });
+    }
+}
