@@ -1,12 +1,11 @@
 //! `ecsnet doctor`: one line a check of live state, exit 1 when any fails.
 
-use std::io::Write;
-
 use anyhow::Context as _;
 
 use crate::aws::observe::health;
-use crate::cli::{DoctorArgs, GlobalArgs, OutputFormat};
-use crate::doctor::{checks, render_json, render_text, Status};
+use crate::cli::{DoctorArgs, GlobalArgs};
+use crate::doctor::{checks, Status};
+use crate::views;
 
 use super::{report_requests, start, ExitCode, Terminal};
 
@@ -16,11 +15,7 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &DoctorArgs) ->
         .await
         .context("reading target health, task definitions and Cloud Map instances failed")?;
     let checks = checks(&session.topology, &session.observed, &facts);
-    let text = match args.output {
-        OutputFormat::Text => render_text(&checks),
-        OutputFormat::Json => render_json(&checks)? + "\n",
-    };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    views::doctor::write(&mut views::stdout().lock(), &checks, args.output)?;
     report_requests(global, terminal, &session.aws);
     Ok(if checks.iter().any(|check| check.status == Status::Fail) { 1 } else { 0 })
 }

@@ -1,10 +1,12 @@
 //! The checks themselves, one function per area, each reading only plain data.
 
-use crate::observed::{Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns};
+use crate::observed::{
+    Direction, EcsService, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup, VpcDns,
+};
 use crate::plan::ownership::owned_address;
 use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::plan::Address;
-use crate::topology::{Service, Topology};
+use crate::topology::{EcsWiring, Routing, Service, Topology};
 
 use super::{Check, Status};
 use crate::observed::health::Health;
@@ -15,7 +17,8 @@ struct Context<'a> {
     topology: &'a Topology,
     observed: &'a Observed,
     health: &'a Health,
-    load_balancer: Option<&'a LoadBalancer>,
+    /// The topology's load balancers in live state, by shard, first first.
+    load_balancers: Vec<(u16, &'a LoadBalancer)>,
     load_balancer_group: Option<&'a SecurityGroup>,
 }
 
@@ -62,17 +65,31 @@ fn admits(group: &SecurityGroup, direction: Direction, port: u16, peer_ok: impl 
     group.rules.iter().any(|rule| covers(&rule.permission))
 }
 
-/// Every check for the topology, in file order: the load balancer first, then each service.
+/// The topology's load balancers in live state, by shard, first first.
+fn load_balancers<'a>(observed: &'a Observed, topology: &str) -> Vec<(u16, &'a LoadBalancer)> {
+    let mut found: Vec<(u16, &LoadBalancer)> = observed
+        .load_balancers
+        .iter()
+        .filter_map(|load_balancer| match owned_address(&load_balancer.tags, topology)? {
+            Address::LoadBalancer(shard) => Some((shard, load_balancer)),
+            _ => None,
+        })
+        .collect();
+    found.sort_by_key(|(shard, _)| *shard);
+    found
+}
+
+/// Every check for the topology, in file order: the load balancers first, then each service.
 pub fn checks(topology: &Topology, observed: &Observed, health: &Health) -> Vec<Check> {
     let name = &topology.name;
-    let load_balancer = observed.load_balancers.iter().find(|lb| at(&lb.tags, name, &Address::LoadBalancer(0)));
+    let load_balancers = load_balancers(observed, name);
     let load_balancer_group =
         observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
-    let context = Context { topology, observed, health, load_balancer, load_balancer_group };
+    let context = Context { topology, observed, health, load_balancers, load_balancer_group };
     let mut checks: Vec<Check> = vpc_dns_check(&context).into_iter().collect();
     checks.extend(load_balancer_checks(&context));
     for service in &topology.services {
-        if service.routing.is_some() && load_balancer.is_some() {
+        if service.routing.is_some() && !context.load_balancers.is_empty() {
             checks.extend(routing_checks(&context, service));
         }
         if service.ecs.is_some() {
@@ -109,55 +126,67 @@ fn vpc_dns_check(context: &Context) -> Option<Check> {
     })
 }
 
+/// The first load balancer must exist; each one in live state must use the load balancer's own group, whose
+/// egress must reach the services.
 fn load_balancer_checks(context: &Context) -> Vec<Check> {
     let Some(wanted) = &context.topology.load_balancer else { return Vec::new() };
-    if context.load_balancer.is_none() {
-        return vec![fail("load_balancer_exists", format!("load_balancer {}", wanted.name), "missing", APPLY)];
+    let mut checks = Vec::new();
+    if context.load_balancers.first().is_none_or(|(shard, _)| *shard != 0) {
+        checks.push(fail("load_balancer_exists", format!("load_balancer {}", wanted.name), "missing", APPLY));
     }
-    let resource = format!(
-        "load_balancer.security_group {}",
-        context.load_balancer_group.map_or("(missing)", |group| group.id.as_str())
+    checks.extend(
+        context.load_balancers.iter().map(|(shard, load_balancer)| egress_check(context, *shard, load_balancer)),
     );
+    checks
+}
+
+/// A load balancer's egress through its own group: `load_balancer.security_group sg-…` on the first, the load
+/// balancer's address and name with the group on a further one (`load_balancer.2 NAME, security group sg-…`).
+fn egress_check(context: &Context, shard: u16, load_balancer: &LoadBalancer) -> Check {
+    let own = context.load_balancer_group.map_or("(missing)", |group| group.id.as_str());
+    let resource = match shard {
+        0 => format!("{} {own}", Address::LoadBalancerSecurityGroup),
+        _ => format!("{} {}, security group {own}", Address::LoadBalancer(shard), load_balancer.name),
+    };
     let Some(group) = context.load_balancer_group else {
-        return vec![fail(
+        return fail("load_balancer_egress", resource, "the load balancer's own security group is missing", APPLY);
+    };
+    if !load_balancer.security_group_ids.contains(&group.id) {
+        return fail(
             "load_balancer_egress",
             resource,
-            "the load balancer's own security group is missing",
+            format!("the load balancer {} does not use its own security group", load_balancer.name),
             APPLY,
-        )];
-    };
+        );
+    }
     let cidrs = context.observed.vpc.as_ref().map(|vpc| vpc.cidrs.clone()).unwrap_or_default();
-    let ports: Vec<(u16, &str)> = context
+    let blocked: Vec<String> = context
         .topology
         .services
         .iter()
         .filter(|service| service.routing.is_some())
-        .map(|service| (service.port, service.security_group.as_str()))
-        .collect();
-    let blocked: Vec<String> = ports
-        .iter()
-        .filter(|(port, service_group)| {
-            let service_group_id = group_id(context.observed, service_group);
-            !admits(group, Direction::Egress, *port, |peer| match peer {
+        .filter(|service| {
+            let service_group_id = group_id(context.observed, &service.security_group);
+            !admits(group, Direction::Egress, service.port, |peer| match peer {
                 Peer::Cidr(cidr) => cidr == "0.0.0.0/0" || cidrs.contains(cidr),
                 Peer::Group(id) => Some(id.as_str()) == service_group_id,
             })
         })
-        .map(|(port, _)| format!("tcp/{port}"))
+        .map(|service| format!("tcp/{}", service.port))
         .collect();
     if blocked.is_empty() {
-        vec![ok(
+        ok(
             "load_balancer_egress",
             resource,
             format!("egress reaches the VPC ({}) on every service port", cidrs.join(", ")),
-        )]
+        )
     } else {
-        vec![fail(
+        fail(
             "load_balancer_egress",
             resource,
             format!("no egress to the VPC on {}", blocked.join(", ")),
             format!("{APPLY}, or allow egress from the load balancer's group to {}", cidrs.join(", ")),
-        )]
+        )
     }
 }
 
@@ -173,64 +202,94 @@ fn target_group<'a>(context: &Context<'a>, service: &Service) -> Option<&'a Targ
         .find(|group| at(&group.tags, &context.topology.name, &Address::TargetGroup(service.name.clone())))
 }
 
+/// A load-balanced service: a rule on one of the load balancers forwards to its target group, whose health check
+/// and targets are right; its group admits the load balancer's; its names point at the load balancer with its rule.
 fn routing_checks(context: &Context, service: &Service) -> Vec<Check> {
-    let (Some(routing), Some(load_balancer)) = (&service.routing, context.load_balancer) else { return Vec::new() };
+    let Some(routing) = &service.routing else { return Vec::new() };
     let address = Address::TargetGroup(service.name.clone());
     let Some(group) = target_group(context, service) else {
         return vec![fail("target_group_exists", address.to_string(), "missing", APPLY)];
     };
     let resource = format!("{address} {}", group.name);
-    let mut checks = Vec::new();
-    let rule = load_balancer
-        .listeners
-        .iter()
-        .flat_map(|listener| &listener.rules)
-        .find(|rule| rule.target_group_arn.as_deref() == Some(group.arn.as_str()));
-    checks.push(match rule {
-        Some(rule) => ok(
-            "rule_forwards_to_target_group",
-            resource.clone(),
-            format!("rule {} (host {}) forwards to it", rule.priority, rule.hosts.join(", ")),
-        ),
-        None => fail(
-            "rule_forwards_to_target_group",
-            resource.clone(),
-            "no listener rule forwards to it: the target group is not on the load balancer",
-            APPLY,
-        ),
-    });
-    checks.push(if group.health_check.path.is_empty() {
-        fail("health_check_path", resource.clone(), "no health check path is set", APPLY)
-    } else if group.health_check.path != routing.health_check.path {
-        fail(
-            "health_check_path",
-            resource.clone(),
-            format!("the path is {}, the file says {}", group.health_check.path, routing.health_check.path),
-            APPLY,
-        )
-    } else {
-        ok("health_check_path", resource.clone(), format!("{} on the traffic port", group.health_check.path))
-    });
-    checks.push(targets_check(context, &resource, &group.arn));
-    checks.push(match (security_group(context.observed, &service.security_group), context.load_balancer_group) {
-        (Some(tasks), Some(lb_group)) if admits(tasks, Direction::Ingress, service.port, |peer| *peer == Peer::Group(lb_group.id.clone())) => {
-            ok("service_admits_load_balancer", format!("service.{}.ingress {}", service.name, tasks.id), format!("tcp/{} from the load balancer's group {}", service.port, lb_group.id))
-        }
-        (Some(tasks), _) => fail(
-            "service_admits_load_balancer",
-            format!("service.{}.ingress {}", service.name, tasks.id),
-            format!("no ingress on tcp/{} from the load balancer's group: health checks and requests cannot reach the tasks", service.port),
-            APPLY,
-        ),
-        (None, _) => fail("service_admits_load_balancer", format!("service.{}.ingress", service.name), format!("no security group \"{}\" in the VPC", service.security_group), "fix service.security_group in the file"),
-    });
-    if let Some(dns) = &context.topology.dns {
+    let (rule_check, carrier) = rule_check(context, &resource, group);
+    let mut checks = vec![
+        rule_check,
+        health_check_path_check(&resource, group, routing),
+        targets_check(context, &resource, &group.arn),
+    ];
+    checks.push(admits_load_balancer_check(context, service));
+    let carrier = carrier.or(context.load_balancers.first().map(|(_, load_balancer)| *load_balancer));
+    if let (Some(dns), Some(load_balancer)) = (&context.topology.dns, carrier) {
         let in_zone = |host: &&String| **host == dns.zone || host.ends_with(&format!(".{}", dns.zone));
         for host in routing.hosts.iter().filter(in_zone) {
             checks.push(record_check(context, service, &dns.zone, host, load_balancer));
         }
     }
     checks
+}
+
+/// Whether a rule on any of the load balancers forwards to the target group; the load balancer it is on.
+fn rule_check<'a>(context: &Context<'a>, resource: &str, group: &TargetGroup) -> (Check, Option<&'a LoadBalancer>) {
+    let found = context.load_balancers.iter().find_map(|(shard, load_balancer)| {
+        let mut rules = load_balancer.listeners.iter().flat_map(|listener| &listener.rules);
+        let rule = rules.find(|rule| rule.target_group_arn.as_deref() == Some(group.arn.as_str()))?;
+        Some((*shard, *load_balancer, rule))
+    });
+    let Some((shard, load_balancer, rule)) = found else {
+        let message = "no listener rule forwards to it: the target group is not on the load balancer";
+        return (fail("rule_forwards_to_target_group", resource, message, APPLY), None);
+    };
+    // The first load balancer goes unnamed, as its address does (`load_balancer`); a further one is named.
+    let on = match shard {
+        0 => String::new(),
+        _ => format!(" on {} {}", Address::LoadBalancer(shard), load_balancer.name),
+    };
+    let message = format!("rule {} (host {}) forwards to it{on}", rule.priority, rule.hosts.join(", "));
+    (ok("rule_forwards_to_target_group", resource, message), Some(load_balancer))
+}
+
+fn health_check_path_check(resource: &str, group: &TargetGroup, routing: &Routing) -> Check {
+    if group.health_check.path.is_empty() {
+        fail("health_check_path", resource, "no health check path is set", APPLY)
+    } else if group.health_check.path != routing.health_check.path {
+        fail(
+            "health_check_path",
+            resource,
+            format!("the path is {}, the file says {}", group.health_check.path, routing.health_check.path),
+            APPLY,
+        )
+    } else {
+        ok("health_check_path", resource, format!("{} on the traffic port", group.health_check.path))
+    }
+}
+
+fn admits_load_balancer_check(context: &Context, service: &Service) -> Check {
+    let name = "service_admits_load_balancer";
+    let Some(tasks) = security_group(context.observed, &service.security_group) else {
+        return fail(
+            name,
+            format!("service.{}.ingress", service.name),
+            format!("no security group \"{}\" in the VPC", service.security_group),
+            "fix service.security_group in the file",
+        );
+    };
+    let resource = format!("service.{}.ingress {}", service.name, tasks.id);
+    match context.load_balancer_group {
+        Some(lb_group)
+            if admits(tasks, Direction::Ingress, service.port, |peer| *peer == Peer::Group(lb_group.id.clone())) =>
+        {
+            ok(name, resource, format!("tcp/{} from the load balancer's group {}", service.port, lb_group.id))
+        }
+        _ => fail(
+            name,
+            resource,
+            format!(
+                "no ingress on tcp/{} from the load balancer's group: health checks and requests cannot reach the tasks",
+                service.port
+            ),
+            APPLY,
+        ),
+    }
 }
 
 fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
@@ -302,6 +361,7 @@ fn record_check(context: &Context, service: &Service, zone: &str, host: &str, lo
     }
 }
 
+/// A wired service: the ECS service exists, is attached to the target group, and runs a task definition that fits.
 fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
     let Some(wiring) = &service.ecs else { return Vec::new() };
     let resource = format!("service.{}.ecs {}/{}", service.name, wiring.cluster, wiring.service);
@@ -317,47 +377,51 @@ fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
     };
     let mut checks = Vec::new();
     if let Some(group) = target_group(context, service).filter(|_| service.routing.is_some()) {
-        let attached =
-            running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()));
-        checks.push(match attached {
-            Some(entry)
-                if entry.container.as_deref() == Some(wiring.container.as_str())
-                    && entry.port == Some(i32::from(service.port)) =>
-            {
-                ok(
-                    "ecs_attached_to_target_group",
-                    resource.clone(),
-                    format!("{} → {}", entry.container_port(), group.name),
-                )
-            }
-            Some(entry) => fail(
-                "ecs_attached_to_target_group",
-                resource.clone(),
-                format!("attached as {}, the file says {}:{}", entry.container_port(), wiring.container, service.port),
-                APPLY,
-            ),
-            None => {
-                fail("ecs_attached_to_target_group", resource.clone(), format!("not attached to {}", group.name), APPLY)
-            }
-        });
+        checks.push(attachment_check(&resource, service, wiring, running, group));
     }
+    checks.extend(task_definition_checks(context, &resource, service, running));
+    checks
+}
+
+fn attachment_check(
+    resource: &str,
+    service: &Service,
+    wiring: &EcsWiring,
+    running: &EcsService,
+    group: &TargetGroup,
+) -> Check {
+    let name = "ecs_attached_to_target_group";
+    let attached =
+        running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()));
+    match attached {
+        Some(entry)
+            if entry.container.as_deref() == Some(wiring.container.as_str())
+                && entry.port == Some(i32::from(service.port)) =>
+        {
+            ok(name, resource, format!("{} → {}", entry.container_port(), group.name))
+        }
+        Some(entry) => fail(
+            name,
+            resource,
+            format!("attached as {}, the file says {}:{}", entry.container_port(), wiring.container, service.port),
+            APPLY,
+        ),
+        None => fail(name, resource, format!("not attached to {}", group.name), APPLY),
+    }
+}
+
+/// What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition
+/// since it was wired.
+fn task_definition_checks(context: &Context, resource: &str, service: &Service, running: &EcsService) -> Vec<Check> {
+    let name = "task_definition_matches";
     let Some(definition) = running
         .task_definition
         .as_ref()
         .and_then(|arn| context.observed.task_definitions.iter().find(|definition| definition.arn == *arn))
     else {
-        checks.push(check(
-            Status::Warn,
-            "task_definition_matches",
-            resource,
-            "the task definition could not be read",
-            None,
-        ));
-        return checks;
+        return vec![check(Status::Warn, name, resource, "the task definition could not be read", None)];
     };
-    // What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition
-    // since it was wired.
-    let Some(asked) = Wiring::of(service) else { return checks };
+    let (Some(asked), Some(wiring)) = (Wiring::of(service), &service.ecs) else { return Vec::new() };
     let mut found = mismatches(&asked, definition);
     // The file's port is the container port even where ECS is not told it (Service Connect, A records).
     let container = container_port(definition, &wiring.container, service.port);
@@ -365,18 +429,11 @@ fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
         found.splice(0..0, container.clone().err());
     }
     match container {
-        Ok(container) if found.is_empty() => checks.push(ok(
-            "task_definition_matches",
-            resource,
-            format!("container {} maps port {}", container.name, service.port),
-        )),
-        _ => {
-            checks.extend(found.into_iter().map(|mismatch| {
-                fail("task_definition_matches", resource.clone(), mismatch.to_string(), mismatch.hint())
-            }))
+        Ok(container) if found.is_empty() => {
+            vec![ok(name, resource, format!("container {} maps port {}", container.name, service.port))]
         }
+        _ => found.into_iter().map(|mismatch| fail(name, resource, mismatch.to_string(), mismatch.hint())).collect(),
     }
-    checks
 }
 
 fn instances_check(context: &Context, service: &Service) -> Check {

@@ -1,185 +1,7 @@
-use std::collections::BTreeMap;
-use std::path::Path;
-
+use super::fixtures::*;
 use super::*;
-use crate::observed::health::{Health, Target};
+use crate::observed::health::Health;
 use crate::observed::*;
-use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::Address;
-use crate::topology::{HealthCheck, Topology};
-
-fn topology() -> Topology {
-    let text = r#"
-name = "demo"
-[network]
-vpc = "vpc-1"
-subnets = ["a", "b"]
-[load_balancer]
-[dns]
-zone = "in.example.com"
-[discovery]
-namespace = "internal"
-[[service]]
-name = "api"
-port = 8080
-security_group = "api-tasks"
-[service.ecs]
-cluster = "main"
-[[service]]
-name = "worker"
-port = 3000
-security_group = "sg-worker"
-load_balanced = false
-callers = ["api"]
-[service.discovery]
-"#;
-    crate::topology::parse(Path::new("ecsnet.toml"), text).unwrap()
-}
-
-fn tags(address: Address) -> Tags {
-    BTreeMap::from([(TOPOLOGY_TAG.to_string(), "demo".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
-}
-
-fn rule(direction: Direction, port: i32, peer: Peer) -> SecurityGroupRule {
-    SecurityGroupRule {
-        id: format!("sgr-{port}"),
-        permission: Permission { direction, protocol: "tcp".into(), from_port: port, to_port: port, peer },
-        tags: Tags::new(),
-    }
-}
-
-fn observed() -> Observed {
-    let lb_group = SecurityGroup {
-        id: "sg-lb".into(),
-        group_name: "demo-alb".into(),
-        tags: tags(Address::LoadBalancerSecurityGroup),
-        rules: vec![rule(Direction::Egress, 8080, Peer::Cidr("10.0.0.0/16".into()))],
-        references: vec![],
-    };
-    let api = SecurityGroup {
-        id: "sg-api".into(),
-        group_name: "api-tasks".into(),
-        tags: Tags::new(),
-        rules: vec![rule(Direction::Ingress, 8080, Peer::Group("sg-lb".into()))],
-        references: vec![],
-    };
-    let worker = SecurityGroup {
-        id: "sg-worker".into(),
-        group_name: "worker".into(),
-        tags: Tags::new(),
-        rules: vec![],
-        references: vec![],
-    };
-    let target_group = TargetGroup {
-        arn: "arn:tg/api".into(),
-        name: "demo-api-1234".into(),
-        port: 8080,
-        protocol: "HTTP".into(),
-        target_type: "ip".into(),
-        vpc_id: "vpc-1".into(),
-        health_check: HealthCheck::default(),
-        attributes: None,
-        tags: tags(Address::TargetGroup("api".into())),
-    };
-    let listener = Listener {
-        arn: "arn:listener".into(),
-        port: 80,
-        protocol: "HTTP".into(),
-        certificate_arn: None,
-        ssl_policy: None,
-        default: crate::observed::ListenerDefault::Other,
-        tags: Tags::new(),
-        rules: vec![Rule {
-            arn: "arn:rule".into(),
-            priority: 1,
-            hosts: vec!["api.in.example.com".into()],
-            paths: vec![],
-            target_group_arn: Some("arn:tg/api".into()),
-            tags: Tags::new(),
-        }],
-    };
-    let load_balancer = LoadBalancer {
-        arn: "arn:lb".into(),
-        name: "demo-alb".into(),
-        scheme: "internal".into(),
-        dns_name: "internal-demo-alb-1.us-east-1.elb.amazonaws.com".into(),
-        canonical_zone_id: "Z1".into(),
-        idle_timeout: None,
-        subnet_ids: vec![],
-        security_group_ids: vec!["sg-lb".into()],
-        tags: tags(Address::LoadBalancer(0)),
-        listeners: vec![listener],
-    };
-    let record = Record {
-        name: "api.in.example.com".into(),
-        kind: "CNAME".into(),
-        ttl: Some(60),
-        values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com".into()],
-        alias: None,
-        alias_zone: None,
-    };
-    Observed {
-        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
-        security_groups: vec![lb_group, api, worker],
-        load_balancers: vec![load_balancer],
-        target_groups: vec![target_group],
-        zones: vec![HostedZone {
-            id: "Z1".into(),
-            name: "in.example.com".into(),
-            comment: None,
-            records: vec![record],
-        }],
-        namespaces: vec![Namespace {
-            id: "ns-1".into(),
-            arn: "arn:ns".into(),
-            name: "internal".into(),
-            description: None,
-        }],
-        discovery_services: vec![DiscoveryService {
-            id: "srv-1".into(),
-            arn: "arn:srv".into(),
-            name: "worker".into(),
-            namespace_id: "ns-1".into(),
-            description: None,
-            record_type: "A".into(),
-            ttl: 10,
-        }],
-        ecs_services: vec![EcsService {
-            cluster: "main".into(),
-            name: "api".into(),
-            arn: "arn:ecs:service/main/api".into(),
-            deployment_controller: "ECS".into(),
-            task_definition: Some("arn:td/api:3".into()),
-            load_balancers: vec![EcsLoadBalancer::target_group("arn:tg/api", "api", 8080)],
-            registries: vec![],
-            connect: None,
-            tags: Tags::new(),
-        }],
-        task_definitions: vec![TaskDefinition {
-            arn: "arn:td/api:3".into(),
-            network_mode: Some("awsvpc".into()),
-            containers: vec![Container {
-                name: "api".into(),
-                port_mappings: vec![PortMapping { container_port: 8080, name: None }],
-            }],
-        }],
-        ..Observed::default()
-    }
-}
-
-fn health() -> Health {
-    let target = Target {
-        id: "10.0.1.5".into(),
-        port: Some(8080),
-        state: "unhealthy".into(),
-        reason: Some("Target.ResponseCodeMismatch".into()),
-        description: Some("Health checks failed with these codes: [404]".into()),
-    };
-    Health {
-        targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]),
-        instances: BTreeMap::from([("srv-1".to_string(), 0)]),
-    }
-}
 
 fn statuses(checks: &[Check]) -> Vec<(&'static str, Status)> {
     checks.iter().map(|check| (check.check, check.status)).collect()
@@ -249,18 +71,6 @@ fn nothing_applied_yet_reads_as_missing() {
 }
 
 #[test]
-fn text_is_one_line_a_check_and_a_summary() {
-    let checks = checks(&topology(), &observed(), &health());
-    let text = render_text(&checks);
-    assert!(text.starts_with("ok    load_balancer_egress  load_balancer.security_group sg-lb: egress reaches the VPC (10.0.0.0/16) on every service port\n"), "{text}");
-    assert!(text.contains("\nwarn  discovery_has_instances  service.worker.discovery srv-1: no instances registered  (fix: register the ECS service"), "{text}");
-    assert!(text.ends_with("\n7 ok, 1 warn, 2 fail.\n"), "{text}");
-    let json: serde_json::Value = serde_json::from_str(&render_json(&checks).unwrap()).unwrap();
-    assert_eq!(json["summary"]["fail"], 2);
-    assert_eq!(json["checks"][3]["status"], "fail");
-}
-
-#[test]
 fn the_task_definition_is_checked_as_plan_checks_it() {
     let mut observed = observed();
     observed.task_definitions[0].network_mode = Some("bridge".into());
@@ -321,4 +131,59 @@ fn a_vpc_without_dns_hostnames_fails_with_the_command_that_fixes_it() {
 
 fn checks_of(observed: &Observed) -> Vec<Check> {
     checks(&topology(), observed, &health())
+}
+
+#[test]
+fn every_load_balancer_is_checked_and_each_service_against_the_one_with_its_rule() {
+    let found = checks(&two_shard_topology(), &two_shard_observed(), &two_shard_health());
+    let of = |check: &str, resource: &str| {
+        let found = found.iter().find(|found| found.check == check && found.resource.starts_with(resource));
+        found.map(|found| (found.status, found.message.as_str())).unwrap_or_else(|| panic!("no {check} {resource}"))
+    };
+    assert_eq!(
+        of("load_balancer_egress", "load_balancer.2 demo-alb-2, security group sg-lb"),
+        (Status::Ok, "egress reaches the VPC (10.0.0.0/16) on every service port")
+    );
+    assert_eq!(
+        of("rule_forwards_to_target_group", "service.web.target_group"),
+        (Status::Ok, "rule 1 (host web.in.example.com) forwards to it on load_balancer.2 demo-alb-2")
+    );
+    assert_eq!(
+        of("record_points_at_load_balancer", "service.web.dns_record"),
+        (Status::Ok, "CNAME internal-demo-alb-2-2.us-east-1.elb.amazonaws.com")
+    );
+    assert_eq!(
+        of("rule_forwards_to_target_group", "service.api.target_group"),
+        (Status::Ok, "rule 1 (host api.in.example.com) forwards to it")
+    );
+}
+
+#[test]
+fn a_second_load_balancer_without_the_group_or_a_name_pointing_at_the_first_fails() {
+    let mut observed = two_shard_observed();
+    observed.load_balancers[1].security_group_ids.clear();
+    observed.zones[0].records[1].values = vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com".into()];
+    let found = checks(&two_shard_topology(), &observed, &two_shard_health());
+    let failed: Vec<(&str, &str, &str)> = found
+        .iter()
+        .filter(|check| {
+            check.status == Status::Fail && check.resource.contains("web") || check.resource.contains(".2 ")
+        })
+        .map(|check| (check.check, check.resource.as_str(), check.message.as_str()))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (
+                "load_balancer_egress",
+                "load_balancer.2 demo-alb-2, security group sg-lb",
+                "the load balancer demo-alb-2 does not use its own security group"
+            ),
+            (
+                "record_points_at_load_balancer",
+                "service.web.dns_record web.in.example.com",
+                "CNAME internal-demo-alb-1.us-east-1.elb.amazonaws.com, not the load balancer internal-demo-alb-2-2.us-east-1.elb.amazonaws.com"
+            ),
+        ]
+    );
 }

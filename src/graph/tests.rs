@@ -1,7 +1,9 @@
 use std::path::Path;
 
 use super::*;
+use crate::observed::Observed;
 use crate::plan::{Change, Operation};
+use crate::views::graph::{dot, mermaid};
 
 fn topology() -> Topology {
     let text = r#"
@@ -52,7 +54,7 @@ fn plan() -> Plan {
 
 #[test]
 fn changes_mark_nodes_and_edges() {
-    let graph = build(&topology(), &plan());
+    let graph = build(&topology(), &Observed::default(), &plan());
     let state_of =
         |id: &str| graph.nodes.iter().find(|node| node.id == id).unwrap_or_else(|| panic!("no node {id}")).state;
     assert_eq!(state_of("lb"), State::Missing);
@@ -102,12 +104,12 @@ fn mermaid_draws_the_topology() {
     class tg_api drifted
     %% to delete: service.old.ingress sg-old
 "##;
-    assert_eq!(mermaid(&build(&topology(), &plan())), expected);
+    assert_eq!(mermaid(&build(&topology(), &Observed::default(), &plan())), expected);
 }
 
 #[test]
 fn dot_draws_the_same_graph() {
-    let out = dot(&build(&topology(), &plan()));
+    let out = dot(&build(&topology(), &Observed::default(), &plan()));
     for expected in [
         "digraph ecsnet {\n",
         "    lb [label=\"load balancer private-api\\ninternal, own security group\\n(missing)\", style=dashed, color=darkgreen];\n",
@@ -119,4 +121,88 @@ fn dot_draws_the_same_graph() {
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
+}
+
+fn edges_from<'g>(graph: &'g Graph, from: &str) -> Vec<&'g str> {
+    graph.edges.iter().filter(|edge| edge.from == from).map(|edge| edge.to.as_str()).collect()
+}
+
+#[test]
+fn every_load_balancer_is_drawn_with_its_listeners_and_the_rules_it_carries() {
+    use super::fixtures;
+    let graph = build(&fixtures::topology(), &fixtures::observed(), &fixtures::plan());
+    let node = |id: &str| graph.nodes.iter().find(|node| node.id == id).unwrap_or_else(|| panic!("no node {id}"));
+    assert_eq!(node("lb").lines[0], "load balancer private-api");
+    assert_eq!((node("lb_2").lines[0].as_str(), node("lb_2").state), ("load balancer private-api-2", State::Missing));
+    assert_eq!(node("lb_2_listener_80").state, State::Missing);
+    assert_eq!(node("lb_2_default_tg").state, State::Missing);
+    assert_eq!(edges_from(&graph, "listener_80"), ["default_tg", "rule_api_80", "rule_web_80"]);
+    assert_eq!(edges_from(&graph, "lb_2_listener_80"), ["lb_2_default_tg", "rule_billing_80"]);
+    assert_eq!(edges_from(&graph, "dns_billing_billing_in_example_com"), ["lb_2"], "a name points at its own");
+    assert_eq!(edges_from(&graph, "lb_2"), ["lb_2_listener_80", "svc_billing"]);
+    assert_eq!(edges_from(&graph, "lb"), ["listener_80", "svc_api", "svc_web"]);
+}
+
+/// A VPC, its two subnets and the tasks' group, before ecsnet ran: what the planner needs to plan everything.
+fn empty_account() -> Observed {
+    use crate::observed::{SecurityGroup, Subnet, Tags, Vpc};
+    let subnet = |id: &str, zone: &str| Subnet {
+        id: format!("subnet-{id}"),
+        name: Some(id.into()),
+        availability_zone: format!("us-east-1{zone}"),
+    };
+    Observed {
+        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
+        subnets: vec![subnet("a", "a"), subnet("b", "b")],
+        security_groups: vec![SecurityGroup {
+            id: "sg-tasks".into(),
+            group_name: "tasks".into(),
+            tags: Tags::new(),
+            rules: vec![],
+            references: vec![],
+        }],
+        ..Observed::default()
+    }
+}
+
+#[test]
+fn the_planners_second_load_balancer_carries_the_services_beyond_the_first() {
+    let mut text = String::from(
+        "name = \"demo\"\n[network]\nvpc = \"vpc-1\"\nsubnets = [\"a\", \"b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n",
+    );
+    for index in 0..120 {
+        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"tasks\"\n"));
+    }
+    let topology = crate::topology::parse(Path::new("ecsnet.toml"), &text).unwrap();
+    let plan = crate::plan::plan_apply(&topology, &empty_account()).unwrap();
+    let graph = build(&topology, &empty_account(), &plan);
+    let rules_on = |listener: &str| edges_from(&graph, listener).iter().filter(|to| to.starts_with("rule_")).count();
+    assert_eq!((rules_on("listener_80"), rules_on("lb_2_listener_80")), (99, 21));
+    assert!(!graph.nodes.iter().any(|node| node.id == "lb_3"));
+    assert_eq!(edges_from(&graph, "dns_s99_s99_in_example_com"), ["lb_2"]);
+    assert_eq!(edges_from(&graph, "dns_s98_s98_in_example_com"), ["lb"]);
+}
+
+#[test]
+fn a_rule_live_on_the_second_load_balancer_is_drawn_there_and_one_created_on_it_too() {
+    use super::fixtures;
+    let mut observed = fixtures::observed();
+    let mut second = observed.load_balancers[0].clone();
+    second.name = "private-api-2".into();
+    second.tags = fixtures::tags(&Address::LoadBalancer(1));
+    second.listeners[0].arn = "arn:listener/2/80".into();
+    second.listeners[0].rules.retain(|rule| rule.tags == fixtures::tags(&Address::ListenerRule("web".into(), 80)));
+    observed.load_balancers[0].listeners[0].rules.retain(|rule| second.listeners[0].rules[0].arn != rule.arn);
+    observed.load_balancers.push(second);
+    let mut plan = fixtures::plan();
+    plan.changes.retain(|change| matches!(change.address, Address::ListenerRule(..) | Address::TargetGroup(_)));
+    let Operation::CreateRule { listener, .. } = &mut plan.changes[2].operation else { panic!() };
+    *listener = crate::plan::Ref::Known("arn:listener/2/80".into());
+    let graph = build(&fixtures::topology(), &observed, &plan);
+    assert_eq!(edges_from(&graph, "listener_80"), ["default_tg", "rule_api_80"]);
+    assert_eq!(edges_from(&graph, "lb_2_listener_80"), ["lb_2_default_tg", "rule_web_80", "rule_billing_80"]);
+    assert!(graph
+        .nodes
+        .iter()
+        .all(|node| node.state == State::Live || node.id.starts_with("rule_billing") || node.id.starts_with("tg_")));
 }

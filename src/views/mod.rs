@@ -6,6 +6,8 @@
 //! the styles stripped, or kept where the styles are what is tested.
 
 pub mod change;
+pub mod doctor;
+pub mod graph;
 pub mod plan;
 pub mod progress;
 pub mod style;
