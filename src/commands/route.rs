@@ -1,9 +1,8 @@
 //! `ecsnet route HOST [PATH]`: which rule, target group and service the load balancer picks for a request.
 
-use std::io::Write;
-
 use crate::cli::{GlobalArgs, OutputFormat, RouteArgs};
 use crate::route::{load_balancers, route, Answer};
+use crate::views::{self, route::Request};
 
 use super::{start, ExitCode, Terminal};
 
@@ -27,46 +26,11 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &RouteArgs) -> 
             args.port.map_or(String::new(), |port| format!(" on port {port}"))
         );
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = views::stdout().lock();
+    let request = Request { host: &args.host, path: &args.request_path, port: args.port };
     match args.output {
-        OutputFormat::Json => {
-            let flat: Vec<serde_json::Value> = answers
-                .iter()
-                .flat_map(|(name, answers)| {
-                    answers.iter().map(move |answer| {
-                        let mut value = serde_json::to_value(answer).unwrap_or_default();
-                        value["load_balancer"] = serde_json::Value::from(*name);
-                        value
-                    })
-                })
-                .collect();
-            writeln!(stdout, "{}", serde_json::to_string_pretty(&flat)?)?;
-        }
-        OutputFormat::Text => {
-            for (name, answers) in &answers {
-                writeln!(
-                    stdout,
-                    "{} {}{} at load balancer {name}:",
-                    args.host,
-                    args.request_path,
-                    args.port.map_or(String::new(), |port| format!(" (port {port})"))
-                )?;
-                for answer in answers {
-                    let by = match (answer.priority, &answer.rule) {
-                        (Some(priority), Some(rule)) => format!("rule priority {priority} ({rule})"),
-                        (Some(priority), None) => format!("rule priority {priority} (not ecsnet's)"),
-                        _ => "no rule matches; default action".into(),
-                    };
-                    let service =
-                        answer.service.as_ref().map_or(String::new(), |service| format!(" → service {service}"));
-                    writeln!(
-                        stdout,
-                        "  listener {} {}: {by}: {}{service}",
-                        answer.port, answer.protocol, answer.action
-                    )?;
-                }
-            }
-        }
+        OutputFormat::Json => views::route::write_json(&mut stdout, &answers)?,
+        OutputFormat::Text => views::route::write_text(&mut stdout, &request, &answers)?,
     }
     Ok(0)
 }

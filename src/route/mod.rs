@@ -2,25 +2,53 @@
 //! condition must match one of its values, host case-insensitive, path case-sensitive, `*` and `?` wildcards),
 //! then the default action. Pure: a function of live state and the request.
 
-use serde::Serialize;
-
 use crate::observed::{Listener, ListenerDefault, LoadBalancer, Observed};
 use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub port: i32,
     pub protocol: String,
-    /// "rule" or "default".
-    pub by: String,
-    pub priority: Option<u32>,
-    /// The rule's address in the topology, when ecsnet owns it.
-    pub rule: Option<String>,
-    /// What happens: "forward to <target group>", "fixed response 404", "redirect to HTTPS:443".
-    pub action: String,
+    pub by: MatchedBy,
+    pub action: RouteAction,
     /// The service behind the target group, when ecsnet owns the target group.
     pub service: Option<String>,
+}
+
+/// What picked the answer: a rule, or the listener's default action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatchedBy {
+    /// `address` is the rule's address in the topology, when ecsnet owns it.
+    Rule {
+        priority: u32,
+        address: Option<Address>,
+    },
+    Default,
+}
+
+/// What the load balancer does with the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteAction {
+    /// `empty`: the topology's empty target group, where AWS answers 503.
+    Forward {
+        target_group: String,
+        empty: bool,
+    },
+    FixedResponse {
+        status: u16,
+        body: Option<String>,
+    },
+    /// As AWS writes them: "HTTPS", "443", "HTTP_301".
+    Redirect {
+        protocol: String,
+        port: String,
+        status: String,
+    },
+    /// A rule whose action is no forward (ecsnet's rules always forward).
+    NotAForward,
+    /// A default action ecsnet does not set (authentication, weighted forwards).
+    Unknown,
 }
 
 /// The topology's load balancers in live state (more than one when its rules outgrew one), first shard first.
@@ -65,60 +93,41 @@ fn answer(observed: &Observed, listener: &Listener, host: &str, path: &str) -> A
             && (rule.paths.is_empty() || rule.paths.iter().any(|pattern| wildcard(pattern, path)))
             && !(rule.hosts.is_empty() && rule.paths.is_empty())
     });
-    let base = Answer {
-        port: listener.port,
-        protocol: listener.protocol.clone(),
-        by: String::new(),
-        priority: None,
-        rule: None,
-        action: String::new(),
-        service: None,
+    let (by, (action, service)) = match matched {
+        Some(rule) => (
+            MatchedBy::Rule { priority: rule.priority, address: tagged_address(&rule.tags) },
+            forward(observed, rule.target_group_arn.as_deref()),
+        ),
+        None => (MatchedBy::Default, default_action(observed, &listener.default)),
     };
-    match matched {
-        Some(rule) => {
-            let (action, service) = forward(observed, rule.target_group_arn.as_deref());
-            Answer {
-                by: "rule".into(),
-                priority: Some(rule.priority),
-                rule: tagged_address(&rule.tags).map(|address| address.to_string()),
-                action,
-                service,
-                ..base
-            }
+    Answer { port: listener.port, protocol: listener.protocol.clone(), by, action, service }
+}
+
+fn default_action(observed: &Observed, default: &ListenerDefault) -> (RouteAction, Option<String>) {
+    match default {
+        ListenerDefault::Forward(arn) => forward(observed, Some(arn)),
+        ListenerDefault::FixedResponse { status, body, .. } => {
+            (RouteAction::FixedResponse { status: *status, body: body.clone() }, None)
         }
-        None => {
-            let (action, service) = match &listener.default {
-                ListenerDefault::Forward(arn) => forward(observed, Some(arn)),
-                ListenerDefault::FixedResponse { status, body, .. } => (
-                    format!(
-                        "fixed response {status}{}",
-                        body.as_ref().map_or(String::new(), |body| format!(" \"{body}\""))
-                    ),
-                    None,
-                ),
-                ListenerDefault::Redirect { port, protocol, status } => {
-                    (format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_")), None)
-                }
-                ListenerDefault::Other => ("an action ecsnet does not set".into(), None),
-            };
-            Answer { by: "default".into(), action, service, ..base }
+        ListenerDefault::Redirect { port, protocol, status } => {
+            (RouteAction::Redirect { protocol: protocol.clone(), port: port.clone(), status: status.clone() }, None)
         }
+        ListenerDefault::Other => (RouteAction::Unknown, None),
     }
 }
 
-/// "forward to NAME" and the service, from the target group's tags.
-fn forward(observed: &Observed, arn: Option<&str>) -> (String, Option<String>) {
-    let Some(arn) = arn else { return ("an action other than a forward".into(), None) };
+/// The forward to a target group (by name when it is in live state), and the service behind it, from its tags.
+fn forward(observed: &Observed, arn: Option<&str>) -> (RouteAction, Option<String>) {
+    let Some(arn) = arn else { return (RouteAction::NotAForward, None) };
     let group = observed.target_groups.iter().find(|group| group.arn == arn);
-    let name = group.map_or(arn, |group| group.name.as_str());
+    let target_group = group.map_or(arn, |group| group.name.as_str()).to_string();
     let address = group.and_then(|group| tagged_address(&group.tags));
     let service = match &address {
         Some(Address::TargetGroup(service)) => Some(service.clone()),
         _ => None,
     };
     let empty = matches!(address, Some(Address::DefaultTargetGroup(_)));
-    let suffix = if empty { " (empty: AWS answers 503)" } else { "" };
-    (format!("forward to {name}{suffix}"), service)
+    (RouteAction::Forward { target_group, empty }, service)
 }
 
 /// AWS's condition wildcards: `*` any run of characters, `?` exactly one.

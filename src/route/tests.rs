@@ -91,8 +91,8 @@ fn the_lowest_priority_rule_that_matches_wins() {
     let answers = route(&observed, load_balancer, "API.example.com:443", "/api/users/7?x=1", Some(443));
     assert_eq!(answers.len(), 1);
     assert_eq!(
-        (answers[0].priority, answers[0].service.as_deref(), answers[0].rule.as_deref()),
-        (Some(1), Some("users"), Some("service.users.rule.443"))
+        (&answers[0].by, answers[0].service.as_deref()),
+        (&MatchedBy::Rule { priority: 1, address: Some(Address::ListenerRule("users".into(), 443)) }, Some("users"))
     );
     let answers = route(&observed, load_balancer, "api.example.com", "/api/messages", Some(443));
     assert_eq!(answers[0].service.as_deref(), Some("messages"));
@@ -104,11 +104,18 @@ fn without_a_match_the_default_action_answers() {
     let load_balancer = load_balancers(&observed, "demo")[0];
     let answers = route(&observed, load_balancer, "other.example.com", "/", None);
     assert_eq!(
-        answers.iter().map(|answer| (answer.port, answer.by.as_str(), answer.action.as_str())).collect::<Vec<_>>(),
-        [(80, "default", "redirect to HTTPS:443 (301)"), (443, "default", "fixed response 404 \"no route\"")]
+        answers.iter().map(|answer| (answer.port, &answer.by, &answer.action)).collect::<Vec<_>>(),
+        [
+            (
+                80,
+                &MatchedBy::Default,
+                &RouteAction::Redirect { protocol: "HTTPS".into(), port: "443".into(), status: "HTTP_301".into() }
+            ),
+            (443, &MatchedBy::Default, &RouteAction::FixedResponse { status: 404, body: Some("no route".into()) })
+        ]
     );
     let answers = route(&observed, load_balancer, "api.example.com", "/API/users", Some(443));
-    assert_eq!(answers[0].by, "default", "paths are case-sensitive");
+    assert_eq!(answers[0].by, MatchedBy::Default, "paths are case-sensitive");
 }
 
 #[test]
@@ -118,4 +125,19 @@ fn wildcards_follow_aws() {
     assert!(wildcard("/api/?sers", "/api/users"));
     assert!(wildcard("/api/*", "/api/"));
     assert!(!wildcard("/api/users", "/api/users/1"));
+}
+
+#[test]
+fn text_and_json_snapshots() {
+    let observed = observed();
+    let load_balancer = load_balancers(&observed, "demo")[0];
+    let answers =
+        [(load_balancer.name.as_str(), route(&observed, load_balancer, "api.example.com", "/api/users", None))];
+    let request = crate::views::route::Request { host: "api.example.com", path: "/api/users", port: None };
+    let mut text = Vec::new();
+    crate::views::route::write_text(&mut text, &request, &answers).unwrap();
+    insta::assert_snapshot!("route_text", String::from_utf8(text).unwrap());
+    let mut json = Vec::new();
+    crate::views::route::write_json(&mut json, &answers).unwrap();
+    insta::assert_snapshot!("route_json", String::from_utf8(json).unwrap());
 }

@@ -80,3 +80,57 @@ pub fn write_json(out: &mut dyn Write, plan: &Plan, outcome: Option<&Outcome>) -
     serde_json::to_writer_pretty(&mut *out, &JsonDocument { plan: JsonPlan::of(plan), result })?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Action, Address, Change, FieldChange, Operation};
+
+    fn outcome(waited: Option<Duration>) -> Outcome {
+        Outcome {
+            steps: 7,
+            elapsed: Duration::from_millis(4_250),
+            waited,
+            requests: 31,
+            summary: Summary { add: 5, change: 1, destroy: 0 },
+        }
+    }
+
+    fn text(finished: Finished, outcome: &Outcome) -> String {
+        let mut out = Vec::new();
+        write_text(&mut out, finished, outcome).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn apply_and_destroy_say_what_they_did_in_one_line() {
+        insta::assert_snapshot!("apply_waited", text(Finished::Apply, &outcome(Some(Duration::from_millis(1_500)))));
+        insta::assert_snapshot!("apply_no_wait", text(Finished::Apply, &outcome(None)));
+        insta::assert_snapshot!("destroy", text(Finished::Destroy, &outcome(None)));
+    }
+
+    #[test]
+    fn json_holds_the_plan_and_the_result_or_null() {
+        let plan = Plan {
+            topology: "demo".into(),
+            changes: vec![Change {
+                address: Address::TargetGroup("api".into()),
+                action: Action::Create,
+                name: "demo-api-1234".into(),
+                fields: vec![FieldChange::new("port", 8080)],
+                reason: None,
+                operation: Operation::RemovedWithParent,
+            }],
+            notes: vec![],
+        };
+        let json = |outcome: Option<&Outcome>| {
+            let mut out = Vec::new();
+            write_json(&mut out, &plan, outcome).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        insta::assert_snapshot!("apply_json", json(Some(&outcome(Some(Duration::from_secs(2))))));
+        let nothing: serde_json::Value = serde_json::from_str(&json(None)).unwrap();
+        assert_eq!(nothing["result"], serde_json::Value::Null);
+        assert_eq!(nothing["plan"]["summary"], serde_json::json!({"add": 1, "change": 0, "destroy": 0}));
+    }
+}

@@ -10,6 +10,7 @@ pub mod doctor;
 pub mod graph;
 pub mod plan;
 pub mod progress;
+pub mod route;
 pub mod style;
 
 use crate::cli::ColorChoice;
