@@ -186,8 +186,18 @@ impl Container {
 pub struct ServiceConnect {
     pub enabled: bool,
     pub namespace: String,
-    /// (port name, discovery name, client alias port, client alias DNS name), one per Service Connect service.
-    pub services: Vec<(String, String, i32, String)>,
+    /// One per client alias of each Service Connect service.
+    pub services: Vec<ConnectAlias>,
+}
+
+/// A Service Connect service's client alias: the port name it serves, the name it registers in Cloud Map, and the
+/// port and DNS name its callers use.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ConnectAlias {
+    pub port_name: String,
+    pub discovery_name: String,
+    pub port: i32,
+    pub dns_name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

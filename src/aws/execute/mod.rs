@@ -33,7 +33,7 @@ use super::{Aws, AwsError};
 /// names them (each may or may not have taken effect; the next run reads what did).
 pub const IN_FLIGHT_BOUND: Duration = Duration::from_secs(30);
 
-pub use crate::progress::Progress;
+use crate::progress::Progress;
 use crate::progress::{Event, StepChanges};
 
 /// IDs, ARNs and DNS names of what this apply created, by address.

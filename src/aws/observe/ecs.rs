@@ -9,7 +9,9 @@ use futures::future::try_join_all;
 use super::cluster;
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{Container, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition};
+use crate::observed::{
+    ConnectAlias, Container, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition,
+};
 use crate::topology::Topology;
 
 /// DescribeServices takes at most 10 services a call.
@@ -63,13 +65,11 @@ async fn describe(
                         .services()
                         .iter()
                         .flat_map(|connect| {
-                            connect.client_aliases().iter().map(move |alias| {
-                                (
-                                    connect.port_name().to_string(),
-                                    connect.discovery_name().unwrap_or(connect.port_name()).to_string(),
-                                    alias.port(),
-                                    alias.dns_name().unwrap_or_default().to_string(),
-                                )
+                            connect.client_aliases().iter().map(move |alias| ConnectAlias {
+                                port_name: connect.port_name().to_string(),
+                                discovery_name: connect.discovery_name().unwrap_or(connect.port_name()).to_string(),
+                                port: alias.port(),
+                                dns_name: alias.dns_name().unwrap_or_default().to_string(),
                             })
                         })
                         .collect(),

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::{EcsLoadBalancer, EcsRegistry, EcsService, ServiceConnect};
+use crate::observed::{ConnectAlias, EcsLoadBalancer, EcsRegistry, EcsService, ServiceConnect};
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::owned_by;
 use crate::plan::ownership::{parse_resource_description, SERVICE_CONNECT_TAG};
@@ -336,7 +336,7 @@ fn connect_change(
         Some(connect) => connect
             .services
             .iter()
-            .map(|(port_name, discovery_name, port, dns_name)| {
+            .map(|ConnectAlias { port_name, discovery_name, port, dns_name }| {
                 format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)
             })
             .collect::<Vec<_>>()
@@ -349,7 +349,12 @@ fn connect_change(
             let target = ServiceConnect {
                 enabled: true,
                 namespace: namespace.to_string(),
-                services: vec![(connect.port_name.clone(), connect.discovery_name.clone(), port, dns_name.clone())],
+                services: vec![ConnectAlias {
+                    port_name: connect.port_name.clone(),
+                    discovery_name: connect.discovery_name.clone(),
+                    port,
+                    dns_name: dns_name.clone(),
+                }],
             };
             let marker_text = marker_of(&target);
             if current.as_ref() == Some(&target) && marker.map(String::as_str) == Some(marker_text.as_str()) {
@@ -377,7 +382,7 @@ fn connect_change(
 /// spaces and `_ . : / = + - @`, at most 256 of them (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html):
 /// fields are separated by spaces, and the DNS name, always `<discovery name>.<namespace>`, is not repeated.
 fn marker_of(connect: &ServiceConnect) -> String {
-    let (port_name, discovery_name, port, _) = &connect.services[0];
+    let ConnectAlias { port_name, discovery_name, port, .. } = &connect.services[0];
     format!("namespace={} port_name={port_name} discovery_name={discovery_name} port={port}", connect.namespace)
 }
 
@@ -392,7 +397,12 @@ fn parse_marker(marker: &str) -> Option<ServiceConnect> {
     Some(ServiceConnect {
         enabled: true,
         namespace,
-        services: vec![(field("port_name")?, discovery_name, field("port")?.parse().ok()?, dns_name)],
+        services: vec![ConnectAlias {
+            port_name: field("port_name")?,
+            discovery_name,
+            port: field("port")?.parse().ok()?,
+            dns_name,
+        }],
     })
 }
 
@@ -414,7 +424,12 @@ mod tests {
         let connect = ServiceConnect {
             enabled: true,
             namespace: "my.demo".into(),
-            services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())],
+            services: vec![ConnectAlias {
+                port_name: "default".into(),
+                discovery_name: "server".into(),
+                port: 8080,
+                dns_name: "server.my.demo".into(),
+            }],
         };
         assert_eq!(parse_marker(&marker_of(&connect)), Some(connect));
         assert_eq!(parse_marker("garbage"), None);
@@ -425,7 +440,12 @@ mod tests {
         let connect = ServiceConnect {
             enabled: true,
             namespace: "my.demo".into(),
-            services: vec![("default".into(), "server".into(), 8080, "server.my.demo".into())],
+            services: vec![ConnectAlias {
+                port_name: "default".into(),
+                discovery_name: "server".into(),
+                port: 8080,
+                dns_name: "server.my.demo".into(),
+            }],
         };
         let marker = marker_of(&connect);
         assert_eq!(marker, "namespace=my.demo port_name=default discovery_name=server port=8080");
