@@ -14,7 +14,7 @@ use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
 use crate::plan::saved::SavedPlan;
-use crate::plan::{plan_apply, plan_destroy};
+use crate::plan::{plan_apply, plan_destroy, Plan};
 use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
 use crate::views::{self, change::Finished, change::Outcome};
@@ -28,6 +28,16 @@ pub enum Kind {
         wait: Option<Duration>,
     },
     Destroy,
+}
+
+/// What one apply or destroy works with, from the command line to the connection.
+struct Run<'a> {
+    global: &'a GlobalArgs,
+    terminal: &'a Terminal,
+    args: &'a ChangeArgs,
+    kind: Kind,
+    aws: Aws,
+    stop: Arc<Stop>,
 }
 
 pub async fn run(
@@ -46,44 +56,21 @@ pub async fn run(
     let stop = Arc::new(Stop::default());
     Stop::listen_for_signals(&stop).context("cannot listen for SIGINT and SIGTERM")?;
     let aws = stop.unless_stopped(connect(global, topology.region.as_deref())).await??;
-    // Two runs must not change one topology at once: take its lock (in the VPC) before reading live state.
-    let vpc = stop
-        .unless_stopped(find_vpc(&aws, &topology))
-        .await?
-        .context("reading live state failed; nothing was changed")?;
+    let run = Run { global, terminal, args, kind, aws, stop };
+    let file = saved.as_ref().map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
     let ttl = lock_ttl();
-    let lock = match vpc {
-        Some(vpc) => {
-            let file = saved
-                .as_ref()
-                .map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
-            let unlock = format!("ecsnet unlock -f {}", shell_word(&file));
-            Some(
-                stop.unless_stopped(lock::acquire(
-                    &aws,
-                    &topology.name,
-                    &vpc.id,
-                    ttl,
-                    Duration::from_secs(args.lock_timeout),
-                    &unlock,
-                    terminal,
-                ))
-                .await??,
-            )
-        }
-        None => None,
-    };
-    let work = locked(global, terminal, args, kind, topology, &aws, saved, &stop);
+    let lock = run.take_lock(&topology, &file, ttl).await?;
+    let work = run.locked(topology, saved);
     let result = match &lock {
         // The heartbeat renews the lock for as long as the run lives, and never ends by itself.
         Some(lock) => tokio::select! {
             result = work => result,
-            () = lock.heartbeat(&aws, ttl, &stop, terminal) => unreachable!("the heartbeat runs until the work ends"),
+            () = lock.heartbeat(&run.aws, ttl, &run.stop, terminal) => unreachable!("the heartbeat runs until the work ends"),
         },
         None => work.await,
     };
     if let Some(lock) = lock {
-        if let Err(error) = lock.release(&aws, terminal).await {
+        if let Err(error) = lock.release(&run.aws, terminal).await {
             terminal
                 .info(&format!("warning: could not release the lock: {error}; it expires within {} s", ttl.as_secs()));
         }
@@ -108,77 +95,105 @@ fn lock_ttl() -> Duration {
         .map_or(lock::DEFAULT_TTL, Duration::from_secs)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn locked(
-    global: &GlobalArgs,
-    terminal: &Terminal,
-    args: &ChangeArgs,
-    kind: Kind,
-    topology: Topology,
-    aws: &Aws,
-    saved: Option<SavedPlan>,
-    stop: &Stop,
-) -> anyhow::Result<ExitCode> {
-    let session = stop.unless_stopped(observe_session(global, terminal, topology, aws.clone())).await??;
-    let from_saved = saved.is_some();
-    let plan = match (kind, saved) {
-        (_, Some(saved)) => saved.into_current(&session.topology, &session.observed)?,
-        (Kind::Apply { .. }, None) => plan_apply(&session.topology, &session.observed)?,
-        (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
-    };
-    let json = args.output == OutputFormat::Json;
-    if json {
-        // Without a terminal to confirm on, the plan is still shown before anything happens: on stderr.
-        if !args.auto_approve && !from_saved {
-            views::plan::write_text(&mut views::stderr().lock(), &plan)?;
-        }
-    } else {
-        let mut stdout = views::stdout().lock();
-        views::plan::write_text(&mut stdout, &plan)?;
-        stdout.flush()?;
+impl Run<'_> {
+    /// Two runs must not change one topology at once: its lock (in the VPC) is taken before live state is read.
+    /// Without the VPC there is nothing to lock, and the plan will say the VPC is missing.
+    async fn take_lock(&self, topology: &Topology, file: &str, ttl: Duration) -> anyhow::Result<Option<lock::Lock>> {
+        let vpc = self
+            .stop
+            .unless_stopped(find_vpc(&self.aws, topology))
+            .await?
+            .context("reading live state failed; nothing was changed")?;
+        let Some(vpc) = vpc else { return Ok(None) };
+        let unlock = format!("ecsnet unlock -f {}", shell_word(file));
+        let wait = Duration::from_secs(self.args.lock_timeout);
+        let acquire = lock::acquire(&self.aws, &topology.name, &vpc.id, ttl, wait, &unlock, self.terminal);
+        Ok(Some(self.stop.unless_stopped(acquire).await??))
     }
-    if plan.is_empty() {
-        if json {
-            views::change::write_json(&mut views::stdout().lock(), &plan, None)?;
+
+    /// Under the lock: read, plan, show, ask, carry out, report.
+    async fn locked(&self, topology: Topology, saved: Option<SavedPlan>) -> anyhow::Result<ExitCode> {
+        let session =
+            self.stop.unless_stopped(observe_session(self.global, self.terminal, topology, self.aws.clone())).await??;
+        let from_saved = saved.is_some();
+        let plan = match (self.kind, saved) {
+            (_, Some(saved)) => saved.into_current(&session.topology, &session.observed)?,
+            (Kind::Apply { .. }, None) => plan_apply(&session.topology, &session.observed)?,
+            (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
+        };
+        // A saved plan was reviewed when it was made: applying it is the approval, as with Terraform.
+        let approved = self.args.auto_approve || from_saved;
+        self.show(&plan, approved)?;
+        if plan.is_empty() {
+            if self.json() {
+                views::change::write_json(&mut views::stdout().lock(), &plan, None)?;
+            }
+            report_requests(self.global, self.terminal, &session.aws);
+            return Ok(0);
         }
-        report_requests(global, terminal, &session.aws);
-        return Ok(0);
+        if !approved && !self.confirmed(&plan).await? {
+            self.terminal.info("Nothing was changed.");
+            return Ok(1);
+        }
+        let outcome = self.carry_out(&session.aws, &plan).await?;
+        self.report(&plan, &outcome)?;
+        report_requests(self.global, self.terminal, &session.aws);
+        Ok(0)
     }
-    // A saved plan was reviewed when it was made: applying it is the approval, as with Terraform.
-    if !args.auto_approve && !from_saved {
-        let question = match kind {
+
+    fn json(&self) -> bool {
+        self.args.output == OutputFormat::Json
+    }
+
+    /// The plan on stdout; with `--output json`, on stderr, and only when it must be seen before the question.
+    fn show(&self, plan: &Plan, approved: bool) -> anyhow::Result<()> {
+        if !self.json() {
+            let mut stdout = views::stdout().lock();
+            views::plan::write_text(&mut stdout, plan)?;
+            stdout.flush()?;
+        } else if !approved {
+            views::plan::write_text(&mut views::stderr().lock(), plan)?;
+        }
+        Ok(())
+    }
+
+    async fn confirmed(&self, plan: &Plan) -> anyhow::Result<bool> {
+        let question = match self.kind {
             Kind::Apply { .. } => format!("Apply these changes to topology \"{}\"?", plan.topology),
             Kind::Destroy => format!("Destroy everything topology \"{}\" owns?", plan.topology),
         };
-        if !stop.unless_stopped(terminal.confirm_off_thread(question)).await?? {
-            terminal.info("Nothing was changed.");
-            return Ok(1);
+        Ok(self.stop.unless_stopped(self.terminal.confirm_off_thread(question)).await??)
+    }
+
+    /// Executes the plan, then (apply, unless `--no-wait`) waits until what it started serves.
+    async fn carry_out(&self, aws: &Aws, plan: &Plan) -> anyhow::Result<Outcome> {
+        let requests_before = aws.requests.total();
+        if let Some(reason) = self.stop.reason() {
+            return Err(Stopped { reason }.into());
         }
+        let report = execute(aws, plan, self.terminal, &self.stop).await?;
+        let waited = match self.kind {
+            Kind::Apply { wait: Some(bound) } if !report.started.is_empty() => {
+                Some(wait_until_serving(aws, &report.started, bound, self.terminal, &self.stop).await?)
+            }
+            _ => None,
+        };
+        Ok(Outcome {
+            steps: report.steps,
+            elapsed: report.elapsed,
+            waited,
+            requests: aws.requests.total() - requests_before,
+            summary: plan.summary(),
+        })
     }
-    let requests_before = session.aws.requests.total();
-    if let Some(reason) = stop.reason() {
-        return Err(Stopped { reason }.into());
-    }
-    let report = execute(&session.aws, &plan, terminal, stop).await?;
-    let waited = match kind {
-        Kind::Apply { wait: Some(bound) } if !report.started.is_empty() => {
-            Some(wait_until_serving(&session.aws, &report.started, bound, terminal, stop).await?)
+
+    fn report(&self, plan: &Plan, outcome: &Outcome) -> anyhow::Result<()> {
+        let mut stdout = views::stdout().lock();
+        match (self.json(), self.kind) {
+            (true, _) => views::change::write_json(&mut stdout, plan, Some(outcome))?,
+            (false, Kind::Apply { .. }) => views::change::write_text(&mut stdout, Finished::Apply, outcome)?,
+            (false, Kind::Destroy) => views::change::write_text(&mut stdout, Finished::Destroy, outcome)?,
         }
-        _ => None,
-    };
-    let outcome = Outcome {
-        steps: report.steps,
-        elapsed: report.elapsed,
-        waited,
-        requests: session.aws.requests.total() - requests_before,
-        summary: plan.summary(),
-    };
-    let mut stdout = views::stdout().lock();
-    match (json, kind) {
-        (true, _) => views::change::write_json(&mut stdout, &plan, Some(&outcome))?,
-        (false, Kind::Apply { .. }) => views::change::write_text(&mut stdout, Finished::Apply, &outcome)?,
-        (false, Kind::Destroy) => views::change::write_text(&mut stdout, Finished::Destroy, &outcome)?,
+        Ok(())
     }
-    report_requests(global, terminal, &session.aws);
-    Ok(0)
 }
