@@ -6,6 +6,7 @@ mod ecs;
 mod listeners;
 mod load_balancing;
 mod priorities;
+mod rules;
 mod security;
 mod shards;
 
