@@ -4,13 +4,13 @@
 use crate::observed::{HostedZone, Record};
 use crate::plan::desired::{Desired, DesiredService, DesiredZone};
 use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_record, zone_comment, zone_owned_by};
-use crate::plan::{
-    Action, Address, FieldChange, FieldValue as _, Note, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY,
-};
-use crate::topology::RecordKind;
+use crate::plan::{Action, Address, FieldChange, Note, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY};
+
+mod fields;
 
 use super::load_balancing::LoadBalancing;
 use super::{Planner, Problem};
+use fields::{new_record_fields, record_changes, record_kind_differs};
 
 /// A record ecsnet made earlier, found through its ownership TXT record.
 struct OwnedRecord<'a> {
@@ -229,19 +229,6 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// The fields of a record to create.
-fn new_record_fields(host: &str, wanted: &DesiredZone, value: &str) -> Vec<FieldChange> {
-    let mut fields = vec![FieldChange::new("name", host)];
-    match wanted.record {
-        RecordKind::Cname => {
-            fields.extend([FieldChange::new("type", RecordKind::Cname), FieldChange::new("ttl", wanted.ttl)])
-        }
-        RecordKind::Alias => fields.push(FieldChange::new("type", RecordKind::Alias)),
-    }
-    fields.push(FieldChange::new("value", value));
-    fields
-}
-
 fn owned_records<'a>(observed: &'a crate::observed::Observed, topology: &str) -> Vec<OwnedRecord<'a>> {
     let mut owned = Vec::new();
     for zone in &observed.zones {
@@ -259,43 +246,4 @@ fn owned_records<'a>(observed: &'a crate::observed::Observed, topology: &str) ->
         }
     }
     owned
-}
-
-fn normalize(value: &str) -> String {
-    value.trim_end_matches('.').to_ascii_lowercase()
-}
-
-fn record_kind_differs(live: &Record, wanted: RecordKind) -> bool {
-    kind_of(live) != Some(wanted)
-}
-
-/// The kind of record ecsnet writes that a live record is, if it is one (an alias, or a plain CNAME).
-fn kind_of(live: &Record) -> Option<RecordKind> {
-    match (&live.alias, live.kind.as_str()) {
-        (Some(_), _) => Some(RecordKind::Alias),
-        (None, "CNAME") => Some(RecordKind::Cname),
-        _ => None,
-    }
-}
-
-/// What differs between a live record and the wanted one.
-fn record_changes(live: &Record, kind: RecordKind, ttl: i64, value: &str) -> Vec<FieldChange> {
-    let live_value =
-        live.alias.clone().or_else(|| live.values.first().map(|value| normalize(value))).unwrap_or_default();
-    let mut fields = Vec::new();
-    if record_kind_differs(live, kind) {
-        let live_type = kind_of(live).map_or_else(|| live.kind.clone(), |live_kind| live_kind.field_text());
-        fields.push(FieldChange::changed("type", live_type, kind));
-    }
-    if kind == RecordKind::Cname && live.ttl != Some(ttl) {
-        fields.push(FieldChange::changed("ttl", live.ttl.map_or("(none)".into(), |ttl| ttl.to_string()), ttl));
-    }
-    if live_value != normalize(value) || (live.alias.is_none() && live.values.len() != 1) {
-        fields.push(FieldChange::changed(
-            "value",
-            if live.alias.is_some() { live_value } else { live.values.join(" ") },
-            value,
-        ));
-    }
-    fields
 }
