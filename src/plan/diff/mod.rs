@@ -4,10 +4,13 @@ mod discovery;
 mod dns;
 mod ecs;
 mod listeners;
+mod load_balancer;
 mod load_balancing;
 mod priorities;
+mod rules;
 mod security;
 mod shards;
+mod target_groups;
 
 use std::fmt;
 

@@ -1,0 +1,272 @@
+//! Wiring running ECS services: their target group (load balancers), their Cloud Map registry (service
+//! registries) and Service Connect. ecsnet never creates or deletes ECS services; it updates them, keeping every
+//! load balancer and registry that is not its own, and on destroy takes back only what it added.
+
+mod connect;
+mod refusals;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::observed::{EcsLoadBalancer, EcsRegistry, EcsService};
+use crate::plan::desired::{Desired, DesiredEcs};
+use crate::plan::ownership::owned_by;
+use crate::plan::ownership::parse_resource_description;
+use crate::plan::{
+    Action, Address, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref, KNOWN_AFTER_APPLY,
+};
+use crate::topology::{RecordType, TargetType};
+
+use super::{Planner, Problem};
+use connect::connect_change;
+
+/// The ARNs of the target groups and Cloud Map services this topology owns: entries of theirs on an ECS service
+/// are ecsnet's, every other entry goes back as read.
+struct Ours<'a> {
+    groups: BTreeSet<&'a str>,
+    registries: BTreeSet<&'a str>,
+}
+
+impl<'a> Planner<'a> {
+    pub(super) fn ecs(
+        &mut self,
+        desired: &Desired,
+        target_groups: &BTreeMap<Address, Ref>,
+        registries: &BTreeMap<String, Ref>,
+    ) {
+        let observed = self.observed;
+        let topology = self.topology;
+        let ours = Ours {
+            groups: observed
+                .target_groups
+                .iter()
+                .filter(|group| owned_by(&group.tags, topology))
+                .map(|group| group.arn.as_str())
+                .collect(),
+            registries: observed
+                .discovery_services
+                .iter()
+                .filter(|service| parse_resource_description(service.description.as_deref(), topology).is_some())
+                .map(|service| service.arn.as_str())
+                .collect(),
+        };
+        for wanted in &desired.ecs_services {
+            let Some(live) = self.live_ecs_service(wanted) else { continue };
+            self.ecs_service(wanted, live, &ours, target_groups, registries, desired.namespace.as_deref());
+        }
+    }
+
+    /// The ECS service the file names; a problem when there is none, for ecsnet never creates one.
+    fn live_ecs_service(&mut self, wanted: &DesiredEcs) -> Option<&'a EcsService> {
+        let live = self
+            .observed
+            .ecs_services
+            .iter()
+            .find(|live| live.cluster == wanted.wiring.cluster && live.name == wanted.wiring.service);
+        if live.is_none() {
+            let address = Address::EcsService(wanted.service.clone());
+            self.problems.push(Problem::new(
+                format!("{address}: no ECS service \"{}\" in cluster \"{}\"", wanted.wiring.service, wanted.wiring.cluster),
+                "ecsnet wires existing ECS services and never creates them: check [service.ecs] cluster and service, and the region",
+            ));
+        }
+        live
+    }
+
+    /// One ECS service's update: its load balancers, registries and Service Connect, unless ECS would refuse it.
+    fn ecs_service(
+        &mut self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        ours: &Ours,
+        target_groups: &BTreeMap<Address, Ref>,
+        registries: &BTreeMap<String, Ref>,
+        namespace: Option<&str>,
+    ) {
+        let problems_before = self.problems.len();
+        self.one_registry(wanted, live, &ours.registries);
+        self.task_definition_fits(wanted, live);
+        let mut fields = Vec::new();
+        let load_balancers = self.load_balancers(wanted, live, &ours.groups, target_groups, &mut fields);
+        let registries = self.registries(wanted, live, &ours.registries, registries, &mut fields);
+        let connect = connect_change(wanted, live, namespace, &mut fields);
+        if fields.is_empty() {
+            return;
+        }
+        if live.deployment_controller != "ECS" {
+            self.controller_refuses(wanted, live, load_balancers.is_some(), registries.is_some(), connect.is_some());
+        }
+        if self.problems.len() > problems_before {
+            return;
+        }
+        let update = EcsUpdate {
+            cluster: live.cluster.clone(),
+            service: live.name.clone(),
+            arn: live.arn.clone(),
+            load_balancers,
+            registries,
+            connect,
+        };
+        let address = Address::EcsService(wanted.service.clone());
+        self.push(
+            address,
+            Action::Update,
+            format!("{}/{}", live.cluster, live.name),
+            fields,
+            Operation::UpdateEcsService(update),
+        );
+    }
+
+    fn load_balancers(
+        &self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        ours: &BTreeSet<&str>,
+        target_groups: &BTreeMap<Address, Ref>,
+        fields: &mut Vec<FieldChange>,
+    ) -> Option<Vec<EcsLoadBalancerSpec>> {
+        let is_ours = |entry: &EcsLoadBalancer| entry.target_group_arn.as_deref().is_some_and(|arn| ours.contains(arn));
+        // Every entry ecsnet does not own goes back exactly as read: other target groups, Classic Load Balancers,
+        // blue/green settings (advancedConfiguration).
+        let mut specs: Vec<EcsLoadBalancerSpec> = live
+            .load_balancers
+            .iter()
+            .filter(|entry| !is_ours(entry))
+            .cloned()
+            .map(EcsLoadBalancerSpec::Kept)
+            .collect();
+        if wanted.load_balanced {
+            let group = target_groups.get(&Address::TargetGroup(wanted.service.clone()))?;
+            specs.push(EcsLoadBalancerSpec::Own {
+                target_group: group.clone(),
+                container: wanted.wiring.container.clone(),
+                port: wanted.port.into(),
+            });
+        }
+        let wanted_set: Option<BTreeSet<EcsLoadBalancer>> = specs
+            .iter()
+            .map(|spec| match spec {
+                EcsLoadBalancerSpec::Own { target_group: Ref::Known(arn), container, port } => {
+                    Some(EcsLoadBalancer::target_group(arn, container, *port))
+                }
+                EcsLoadBalancerSpec::Own { .. } => None,
+                EcsLoadBalancerSpec::Kept(entry) => Some(entry.clone()),
+            })
+            .collect();
+        let live_set: BTreeSet<EcsLoadBalancer> = live.load_balancers.iter().cloned().collect();
+        if wanted_set.as_ref() == Some(&live_set) && live_set.len() == live.load_balancers.len() {
+            return None;
+        }
+        let describe = |spec: &EcsLoadBalancerSpec| match spec {
+            EcsLoadBalancerSpec::Own { target_group, container, port } => {
+                format!("{} → {container}:{port}", self.group_label(target_group))
+            }
+            EcsLoadBalancerSpec::Kept(entry) => self.entry_label(entry),
+        };
+        let old = live.load_balancers.iter().map(|entry| self.entry_label(entry));
+        fields.push(FieldChange::changed("load_balancers", list(old), list(specs.iter().map(describe))));
+        Some(specs)
+    }
+
+    fn registries(
+        &self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        ours: &BTreeSet<&str>,
+        registries: &BTreeMap<String, Ref>,
+        fields: &mut Vec<FieldChange>,
+    ) -> Option<Vec<EcsRegistrySpec>> {
+        let mut specs: Vec<EcsRegistrySpec> = live
+            .registries
+            .iter()
+            .filter(|entry| !ours.contains(entry.arn.as_str()))
+            .map(|entry| EcsRegistrySpec {
+                registry: Ref::Known(entry.arn.clone()),
+                port: entry.port,
+                container: entry.container.clone(),
+                container_port: entry.container_port,
+            })
+            .collect();
+        if let (Some(record), Some(registry)) = (wanted.discovery, registries.get(&wanted.service)) {
+            specs.push(own_registry(wanted, record, registry));
+        }
+        let wanted_set: Option<BTreeSet<EcsRegistry>> = specs
+            .iter()
+            .map(|spec| match &spec.registry {
+                Ref::Known(arn) => Some(EcsRegistry {
+                    arn: arn.clone(),
+                    port: spec.port,
+                    container: spec.container.clone(),
+                    container_port: spec.container_port,
+                }),
+                Ref::Of(_) => None,
+            })
+            .collect();
+        let live_set: BTreeSet<EcsRegistry> = live.registries.iter().cloned().collect();
+        if wanted_set.as_ref() == Some(&live_set) && live_set.len() == live.registries.len() {
+            return None;
+        }
+        let old = live.registries.iter().map(|entry| self.registry_label(&Ref::Known(entry.arn.clone())));
+        fields.push(FieldChange::changed(
+            "service_registries",
+            list(old),
+            list(specs.iter().map(|spec| self.registry_label(&spec.registry))),
+        ));
+        Some(specs)
+    }
+
+    /// A registry as the plan shows it: the Cloud Map service's name, its ARN, or its address until it exists.
+    fn registry_label(&self, reference: &Ref) -> String {
+        match reference {
+            Ref::Known(arn) => self
+                .observed
+                .discovery_services
+                .iter()
+                .find(|service| service.arn == *arn)
+                .map_or_else(|| arn.clone(), |service| service.name.clone()),
+            Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
+        }
+    }
+
+    /// A load balancer entry as read: its target group (or Classic Load Balancer), container and port.
+    fn entry_label(&self, entry: &EcsLoadBalancer) -> String {
+        let target = match (&entry.target_group_arn, &entry.load_balancer_name) {
+            (Some(arn), _) => self.group_label(&Ref::Known(arn.clone())),
+            (None, Some(name)) => format!("classic {name}"),
+            (None, None) => "(no load balancer)".into(),
+        };
+        let blue_green = if entry.advanced.is_some() { " (blue/green)" } else { "" };
+        format!("{target} → {}{blue_green}", entry.container_port())
+    }
+
+    fn group_label(&self, reference: &Ref) -> String {
+        match reference {
+            Ref::Known(arn) => self
+                .observed
+                .target_groups
+                .iter()
+                .find(|group| group.arn == *arn)
+                .map_or_else(|| arn.clone(), |group| group.name.clone()),
+            Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
+        }
+    }
+}
+
+/// ecsnet's registry entry: SRV records name a port (the task's, or, for instance targets, the container's).
+fn own_registry(wanted: &DesiredEcs, record: RecordType, registry: &Ref) -> EcsRegistrySpec {
+    let port = i32::from(wanted.port);
+    let (port, container, container_port) = match (record, wanted.target_type) {
+        (RecordType::A, _) => (None, None, None),
+        (RecordType::Srv, TargetType::Ip) => (Some(port), None, None),
+        (RecordType::Srv, TargetType::Instance) => (None, Some(wanted.wiring.container.clone()), Some(port)),
+    };
+    EcsRegistrySpec { registry: registry.clone(), port, container, container_port }
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    if items.is_empty() {
+        "(none)".into()
+    } else {
+        items.join(", ")
+    }
+}
