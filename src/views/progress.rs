@@ -88,3 +88,43 @@ impl Drop for StderrProgress {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Action, Address};
+    use crate::progress::StepChanges;
+
+    fn step(retires: bool) -> StepChanges {
+        StepChanges {
+            changes: vec![
+                (Action::Replace, Address::TargetGroup("api".into())),
+                (Action::Create, Address::DnsRecord("api".into(), "api.in.example.com".into())),
+            ],
+            retires,
+        }
+    }
+
+    #[test]
+    fn each_event_reads_as_one_line() {
+        let wait = |detail: Option<&str>, next_try| Wait {
+            what: "for the new security group sg-1 to be visible: InvalidGroup.NotFound".into(),
+            detail: detail.map(str::to_string),
+            since: Duration::from_millis(2_400),
+            next_try,
+        };
+        let lines: Vec<String> = [
+            Event::Started(step(false)),
+            Event::Done(step(false)),
+            Event::Started(step(true)),
+            Event::Failed(step(true), "DeleteTargetGroup failed: ResourceInUse".into()),
+            Event::Waiting(wait(None, Some(Duration::from_secs(2)))),
+            Event::Waiting(wait(Some("ci@build-7 pid 42"), None)),
+            Event::Notice("interrupted: waiting up to 30 s for the 2 step(s) under way".into()),
+        ]
+        .iter()
+        .map(line)
+        .collect();
+        insta::assert_snapshot!("progress_lines", lines.join("\n"));
+    }
+}
