@@ -13,5 +13,7 @@ pub mod plan;
 pub mod progress;
 pub mod route;
 pub mod stop;
+#[doc(hidden)]
+pub mod test_support;
 pub mod topology;
 pub mod views;

@@ -1,0 +1,69 @@
+//! ecsnet's ownership markers on live resources, set by one call: tags on EC2 and ELBv2 resources, a description
+//! on Cloud Map's, a comment on a zone, a TXT record beside a record.
+
+use crate::observed::{
+    DiscoveryService, HostedZone, Listener, LoadBalancer, Namespace, Record, Rule, SecurityGroup, SecurityGroupRule,
+    Tags, TargetGroup,
+};
+use crate::plan::ownership::{
+    owner_record_name, owner_record_value, resource_description, zone_comment, ADDRESS_TAG, TOPOLOGY_TAG,
+};
+use crate::plan::Address;
+
+/// The tags ecsnet puts on what it creates for `address` of `topology`.
+pub fn owned_tags(topology: &str, address: &Address) -> Tags {
+    Tags::from([(TOPOLOGY_TAG.to_string(), topology.to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+}
+
+/// A live resource marked as ecsnet marks what it creates for `address` of `topology`.
+pub trait OwnedBy: Sized {
+    fn owned_by(self, topology: &str, address: Address) -> Self;
+}
+
+macro_rules! owned_by_tags {
+    ($($kind:ty),*) => {$(
+        impl OwnedBy for $kind {
+            fn owned_by(mut self, topology: &str, address: Address) -> Self {
+                self.tags.extend(owned_tags(topology, &address));
+                self
+            }
+        }
+    )*};
+}
+
+owned_by_tags!(SecurityGroup, SecurityGroupRule, LoadBalancer, Listener, Rule, TargetGroup);
+
+impl OwnedBy for Namespace {
+    fn owned_by(mut self, topology: &str, address: Address) -> Self {
+        self.description = Some(resource_description(topology, &address));
+        self
+    }
+}
+
+impl OwnedBy for DiscoveryService {
+    fn owned_by(mut self, topology: &str, address: Address) -> Self {
+        self.description = Some(resource_description(topology, &address));
+        self
+    }
+}
+
+/// A zone's owner is in its comment; the address is always `dns.zone`.
+impl OwnedBy for HostedZone {
+    fn owned_by(mut self, topology: &str, _: Address) -> Self {
+        self.comment = Some(zone_comment(topology));
+        self
+    }
+}
+
+/// `record` and the TXT record beside it that says `address` of `topology` owns it.
+pub fn owned_records(topology: &str, address: Address, record: Record) -> [Record; 2] {
+    let marker = Record {
+        name: owner_record_name(&record.name),
+        kind: "TXT".into(),
+        ttl: record.ttl,
+        values: vec![owner_record_value(topology, &address)],
+        alias: None,
+        alias_zone: None,
+    };
+    [record, marker]
+}
