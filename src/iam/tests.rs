@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::operations::find;
 use super::*;
+use crate::test_support::TopologyBuilder;
 
 /// Every `.context("Operation")` in `src/aws/`, with the client of the nearest `aws.<client>.` before it.
 fn operations_in_source() -> Vec<(PathBuf, Option<Client>, String)> {
@@ -143,23 +144,15 @@ fn apply_covers_destroy_which_covers_plan() {
 }
 
 fn topology() -> Topology {
-    let text = r#"
-name = "demo"
-region = "eu-west-1"
-[network]
-vpc = "vpc-1"
-subnets = ["a", "b"]
-[load_balancer]
-[dns]
-zone = "in.example.com"
-[[service]]
-name = "api"
-port = 8080
-security_group = "sg-0abc"
-[service.ecs]
-cluster = "arn:aws:ecs:eu-west-1:123456789012:cluster/main"
-"#;
-    crate::topology::parse(Path::new("ecsnet.toml"), text).unwrap()
+    TopologyBuilder::new("demo")
+        .region("eu-west-1")
+        .subnets(["a", "b"])
+        .load_balancer()
+        .dns("in.example.com")
+        .service("api", |service| {
+            service.security_group("sg-0abc").ecs("arn:aws:ecs:eu-west-1:123456789012:cluster/main")
+        })
+        .build()
 }
 
 #[test]

@@ -1,87 +1,43 @@
-use std::collections::BTreeMap;
-
 use super::*;
-use crate::observed::{Rule, Tags, TargetGroup};
-use crate::plan::ownership::ADDRESS_TAG;
-use crate::plan::ownership::TOPOLOGY_TAG;
-use crate::topology::HealthCheck;
+use crate::observed::{Rule, TargetGroup};
+use crate::plan::Address;
+use crate::test_support::{listener, load_balancer, rule, target_group, ObservedBuilder, OwnedBy};
 
-fn tags(address: &str) -> Tags {
-    BTreeMap::from([(TOPOLOGY_TAG.to_string(), "demo".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+/// A rule of listener 443 forwarding to `service`'s target group, as ecsnet makes it.
+fn service_rule(priority: u32, paths: &[&str], service: &str) -> Rule {
+    rule(&format!("arn:rule/{priority}"), priority, &["api.example.com"], paths, Some(&format!("arn:tg/{service}")))
+        .owned_by("demo", Address::ListenerRule(service.into(), 443))
 }
 
-fn rule(priority: u32, hosts: &[&str], paths: &[&str], group: &str, address: &str) -> Rule {
-    Rule {
-        arn: format!("arn:rule/{priority}"),
-        priority,
-        hosts: hosts.iter().map(|host| host.to_string()).collect(),
-        paths: paths.iter().map(|path| path.to_string()).collect(),
-        target_group_arn: Some(group.into()),
-        tags: tags(address),
-    }
-}
-
-fn group(arn: &str, name: &str, address: &str) -> TargetGroup {
-    TargetGroup {
-        arn: arn.into(),
-        name: name.into(),
-        port: 8080,
-        protocol: "HTTP".into(),
-        target_type: "ip".into(),
-        vpc_id: "vpc-1".into(),
-        health_check: HealthCheck::default(),
-        attributes: None,
-        tags: tags(address),
-    }
+fn service_group(service: &str) -> TargetGroup {
+    target_group(&format!("arn:tg/{service}"), &format!("demo-{service}"), 8080)
+        .owned_by("demo", Address::TargetGroup(service.into()))
 }
 
 fn observed() -> Observed {
+    let not_found = ListenerDefault::FixedResponse {
+        status: 404,
+        body: Some("no route".into()),
+        content_type: "text/plain".into(),
+    };
     let https = Listener {
-        arn: "arn:listener/443".into(),
-        port: 443,
-        protocol: "HTTPS".into(),
-        certificate_arn: None,
-        ssl_policy: None,
-        default: ListenerDefault::FixedResponse {
-            status: 404,
-            body: Some("no route".into()),
-            content_type: "text/plain".into(),
-        },
-        tags: Tags::new(),
         rules: vec![
-            rule(2, &["api.example.com"], &["/api/*"], "arn:tg/messages", "service.messages.rule.443"),
-            rule(1, &["api.example.com"], &["/api/users", "/api/users/*"], "arn:tg/users", "service.users.rule.443"),
+            service_rule(2, &["/api/*"], "messages"),
+            service_rule(1, &["/api/users", "/api/users/*"], "users"),
         ],
+        ..listener("arn:listener/443", 443, "HTTPS", not_found)
     };
-    let http = Listener {
-        arn: "arn:listener/80".into(),
-        port: 80,
-        protocol: "HTTP".into(),
-        certificate_arn: None,
-        ssl_policy: None,
-        default: ListenerDefault::Redirect { port: "443".into(), protocol: "HTTPS".into(), status: "HTTP_301".into() },
-        tags: Tags::new(),
-        rules: vec![],
-    };
-    Observed {
-        load_balancers: vec![LoadBalancer {
-            arn: "arn:lb".into(),
-            name: "demo-alb".into(),
-            scheme: "internet-facing".into(),
-            dns_name: "demo.elb.amazonaws.com".into(),
-            canonical_zone_id: "Z1".into(),
-            idle_timeout: None,
-            subnet_ids: vec![],
-            security_group_ids: vec![],
-            tags: tags("load_balancer"),
-            listeners: vec![https, http],
-        }],
-        target_groups: vec![
-            group("arn:tg/users", "demo-users", "service.users.target_group"),
-            group("arn:tg/messages", "demo-messages", "service.messages.target_group"),
-        ],
-        ..Observed::default()
-    }
+    let to_https =
+        ListenerDefault::Redirect { port: "443".into(), protocol: "HTTPS".into(), status: "HTTP_301".into() };
+    let http = listener("arn:listener/80", 80, "HTTP", to_https);
+    let balancer =
+        LoadBalancer { listeners: vec![https, http], ..load_balancer("arn:lb", "demo-alb", "internet-facing") }
+            .owned_by("demo", Address::LoadBalancer(0));
+    ObservedBuilder::new()
+        .load_balancer(balancer)
+        .target_group(service_group("users"))
+        .target_group(service_group("messages"))
+        .build()
 }
 
 #[test]

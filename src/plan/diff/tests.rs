@@ -1,70 +1,48 @@
-//! Planner tests: no network, hand-built live state.
-
-use std::collections::BTreeMap;
-use std::path::Path;
+//! Planner tests: no network, live state built with the observed-state builder.
 
 use crate::observed::*;
-use crate::plan::ownership::{
-    owner_record_name, owner_record_value, zone_comment, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG,
-};
+use crate::plan::ownership::ATTRIBUTES_TAG;
 use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Note, Operation, Plan, Ref, Work};
-use crate::topology::{parse, HealthCheck, Stickiness, TargetGroupAttributes, Topology};
+use crate::test_support::{
+    egress, ingress, listener, load_balancer, owned_records, owned_tags, record, rule, security_group, subnet,
+    target_group, zone, ObservedBuilder, OwnedBy, TopologyBuilder,
+};
+use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes};
 
 use crate::plan::{plan_apply, plan_destroy};
 
-const TOPOLOGY: &str = r#"
-name = "demo"
-[network]
-vpc = "demo-vpc"
-subnets = ["private-a", "private-b"]
-[load_balancer]
-[dns]
-zone = "in.example.com"
-[[service]]
-name = "service-a"
-port = 8080
-security_group = "service-a-tasks"
-[service.health_check]
-path = "/application-status/health"
-interval = 5
-timeout = 4
-healthy_threshold = 2
-unhealthy_threshold = 10
-"#;
-
-fn topology(text: &str) -> Topology {
-    parse(Path::new("test.toml"), text).unwrap()
+/// One service behind an internal load balancer, its name in a private zone.
+fn seed() -> TopologyBuilder {
+    TopologyBuilder::new("demo")
+        .vpc("demo-vpc")
+        .subnets(["private-a", "private-b"])
+        .load_balancer()
+        .dns("in.example.com")
+        .service("service-a", |service| {
+            service
+                .health_check(|check| check.path("/application-status/health").interval(5).timeout(4).thresholds(2, 10))
+        })
 }
 
-fn tags(address: &Address) -> Tags {
-    BTreeMap::from([(TOPOLOGY_TAG.to_string(), "demo".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+/// The tasks' group of service-a, with a rule of the user's own.
+fn tasks_group() -> SecurityGroup {
+    SecurityGroup {
+        rules: vec![ingress("sgr-user", "tcp", 22, Peer::Cidr("10.9.0.0/16".into()))],
+        ..security_group("sg-tasks", "service-a-tasks")
+    }
 }
 
 /// A VPC with two subnets in two zones and the tasks' group, before ecsnet ran.
-fn empty_account() -> Observed {
-    Observed {
-        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
-        subnets: vec![
-            Subnet { id: "subnet-b".into(), name: Some("private-b".into()), availability_zone: "us-east-1b".into() },
-            Subnet { id: "subnet-a".into(), name: Some("private-a".into()), availability_zone: "us-east-1a".into() },
-        ],
-        security_groups: vec![SecurityGroup {
-            id: "sg-tasks".into(),
-            group_name: "service-a-tasks".into(),
-            tags: Tags::new(),
-            rules: vec![rule("sgr-user", Direction::Ingress, "tcp", 22, Peer::Cidr("10.9.0.0/16".into()), Tags::new())],
-            references: vec![],
-        }],
-        ..Observed::default()
-    }
+fn account() -> ObservedBuilder {
+    ObservedBuilder::new().vpc("vpc-1").subnet(subnet("subnet-b", Some("private-b"), "us-east-1b")).subnet(subnet(
+        "subnet-a",
+        Some("private-a"),
+        "us-east-1a",
+    ))
 }
 
-fn rule(id: &str, direction: Direction, protocol: &str, port: i32, peer: Peer, tags: Tags) -> SecurityGroupRule {
-    SecurityGroupRule {
-        id: id.into(),
-        permission: Permission { direction, protocol: protocol.into(), from_port: port, to_port: port, peer },
-        tags,
-    }
+fn empty_account() -> Observed {
+    account().security_group(tasks_group()).build()
 }
 
 fn seed_health_check() -> HealthCheck {
@@ -78,117 +56,65 @@ fn seed_health_check() -> HealthCheck {
     }
 }
 
-/// The account as AWS leaves it after `apply` of TOPOLOGY.
+/// The account as AWS leaves it after `apply` of `seed()`.
 fn converged_account() -> Observed {
-    let mut observed = empty_account();
     let vpc_cidr = || Peer::Cidr("10.0.0.0/16".into());
+    let mut tasks = tasks_group();
+    tasks.rules.push(
+        ingress("sgr-4", "tcp", 8080, Peer::Group("sg-lb".into()))
+            .owned_by("demo", Address::Ingress("service-a".into())),
+    );
     let mut lb_group = SecurityGroup {
-        id: "sg-lb".into(),
-        group_name: "demo-alb-lb".into(),
-        tags: tags(&Address::LoadBalancerSecurityGroup),
         rules: vec![
-            rule("sgr-1", Direction::Ingress, "tcp", 80, vpc_cidr(), Tags::new()),
-            rule("sgr-2", Direction::Ingress, "tcp", 443, vpc_cidr(), Tags::new()),
-            rule("sgr-3", Direction::Egress, "-1", -1, vpc_cidr(), Tags::new()),
+            ingress("sgr-1", "tcp", 80, vpc_cidr()),
+            ingress("sgr-2", "tcp", 443, vpc_cidr()),
+            egress("sgr-3", "-1", -1, vpc_cidr()),
         ],
-        references: vec![],
-    };
+        ..security_group("sg-lb", "demo-alb-lb")
+    }
+    .owned_by("demo", Address::LoadBalancerSecurityGroup);
     lb_group.tags.insert("Name".into(), "demo-alb-lb".into());
-    observed.security_groups.push(lb_group);
-    observed.security_groups[0].rules.push(rule(
-        "sgr-4",
-        Direction::Ingress,
-        "tcp",
-        8080,
-        Peer::Group("sg-lb".into()),
-        tags(&Address::Ingress("service-a".into())),
-    ));
-    let desired_name = plan_apply(&topology(TOPOLOGY), &empty_account())
+    let desired_name = plan_apply(&seed().build(), &empty_account())
         .unwrap()
         .changes
         .into_iter()
         .find(|change| change.address == Address::TargetGroup("service-a".into()))
         .unwrap()
         .name;
-    observed.target_groups = vec![
-        TargetGroup {
-            arn: "arn:tg/default".into(),
-            name: "demo-alb-default".into(),
-            port: 80,
-            protocol: "HTTP".into(),
-            target_type: "ip".into(),
-            vpc_id: "vpc-1".into(),
-            health_check: HealthCheck::default(),
-            attributes: None,
-            tags: tags(&Address::DefaultTargetGroup(0)),
-        },
-        TargetGroup {
-            arn: "arn:tg/a".into(),
-            name: desired_name,
-            port: 8080,
-            protocol: "HTTP".into(),
-            target_type: "ip".into(),
-            vpc_id: "vpc-1".into(),
-            health_check: seed_health_check(),
-            attributes: None,
-            tags: tags(&Address::TargetGroup("service-a".into())),
-        },
-    ];
-    observed.load_balancers = vec![LoadBalancer {
-        arn: "arn:lb".into(),
-        name: "demo-alb".into(),
-        scheme: "internal".into(),
-        dns_name: "internal-demo-alb-1.us-east-1.elb.amazonaws.com".into(),
-        canonical_zone_id: "Z35SXDOTRQ7X7K".into(),
-        idle_timeout: None,
+    let rule = rule("arn:rule/a", 1, &["service-a.in.example.com"], &[], Some("arn:tg/a"))
+        .owned_by("demo", Address::ListenerRule("service-a".into(), 80));
+    let listener = Listener {
+        rules: vec![rule],
+        ..listener("arn:listener", 80, "HTTP", ListenerDefault::Forward("arn:tg/default".into()))
+    }
+    .owned_by("demo", Address::Listener(0, 80));
+    let balancer = LoadBalancer {
         subnet_ids: vec!["subnet-b".into(), "subnet-a".into()],
         security_group_ids: vec!["sg-lb".into()],
-        tags: tags(&Address::LoadBalancer(0)),
-        listeners: vec![Listener {
-            arn: "arn:listener".into(),
-            port: 80,
-            protocol: "HTTP".into(),
-            certificate_arn: None,
-            ssl_policy: None,
-            default: ListenerDefault::Forward("arn:tg/default".into()),
-            tags: tags(&Address::Listener(0, 80)),
-            rules: vec![Rule {
-                arn: "arn:rule/a".into(),
-                priority: 1,
-                hosts: vec!["service-a.in.example.com".into()],
-                paths: vec![],
-                target_group_arn: Some("arn:tg/a".into()),
-                tags: tags(&Address::ListenerRule("service-a".into(), 80)),
-            }],
-        }],
-    }];
-    observed.zones = vec![HostedZone {
-        id: "Z1".into(),
-        name: "in.example.com".into(),
-        comment: Some(zone_comment("demo")),
-        records: vec![
-            Record {
-                name: "service-a.in.example.com".into(),
-                kind: "CNAME".into(),
-                ttl: Some(60),
-                values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com.".into()],
-                alias: None,
-                alias_zone: None,
-            },
-            Record {
-                name: owner_record_name("service-a.in.example.com"),
-                kind: "TXT".into(),
-                ttl: Some(60),
-                values: vec![owner_record_value(
-                    "demo",
-                    &Address::DnsRecord("service-a".into(), "service-a.in.example.com".into()),
-                )],
-                alias: None,
-                alias_zone: None,
-            },
-        ],
-    }];
-    observed
+        listeners: vec![listener],
+        ..load_balancer("arn:lb", "demo-alb", "internal")
+    }
+    .owned_by("demo", Address::LoadBalancer(0));
+    let name = "service-a.in.example.com";
+    let cname = record(name, "CNAME", 60, &["internal-demo-alb-1.us-east-1.elb.amazonaws.com."]);
+    let zone = HostedZone {
+        records: owned_records("demo", Address::DnsRecord("service-a".into(), name.into()), cname).into(),
+        ..zone("Z1", "in.example.com")
+    }
+    .owned_by("demo", Address::HostedZone);
+    account()
+        .security_group(tasks)
+        .security_group(lb_group)
+        .target_group(
+            target_group("arn:tg/default", "demo-alb-default", 80).owned_by("demo", Address::DefaultTargetGroup(0)),
+        )
+        .target_group(
+            TargetGroup { health_check: seed_health_check(), ..target_group("arn:tg/a", &desired_name, 8080) }
+                .owned_by("demo", Address::TargetGroup("service-a".into())),
+        )
+        .load_balancer(balancer)
+        .zone(zone)
+        .build()
 }
 
 fn addresses(plan: &Plan, action: Action) -> Vec<String> {
@@ -197,7 +123,7 @@ fn addresses(plan: &Plan, action: Action) -> Vec<String> {
 
 #[test]
 fn from_nothing_everything_is_created_in_dependency_order() {
-    let plan = plan_apply(&topology(TOPOLOGY), &empty_account()).unwrap();
+    let plan = plan_apply(&seed().build(), &empty_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Create),
         [
@@ -226,7 +152,7 @@ fn from_nothing_everything_is_created_in_dependency_order() {
 
 #[test]
 fn a_converged_account_needs_no_changes() {
-    let plan = plan_apply(&topology(TOPOLOGY), &converged_account()).unwrap();
+    let plan = plan_apply(&seed().build(), &converged_account()).unwrap();
     assert!(plan.is_empty(), "{:#?}", plan.changes);
     assert!(plan.notes.is_empty(), "{:?}", plan.notes);
 }
@@ -235,7 +161,7 @@ fn a_converged_account_needs_no_changes() {
 fn a_health_check_changed_by_hand_is_an_update_with_old_and_new() {
     let mut observed = converged_account();
     observed.target_groups[1].health_check.path = "/".into();
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
     let change = &plan.changes[0];
     assert_eq!((change.action, change.address.to_string()), (Action::Update, "service.service-a.target_group".into()));
@@ -249,7 +175,7 @@ fn a_deleted_rule_and_record_are_recreated() {
     let mut observed = converged_account();
     observed.load_balancers[0].listeners[0].rules.clear();
     observed.zones[0].records.retain(|record| record.kind != "CNAME");
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     assert_eq!(
         addresses(&plan, Action::Create),
         ["service.service-a.rule.80", "service.service-a.dns_record.service-a.in.example.com"]
@@ -263,7 +189,8 @@ fn a_deleted_rule_and_record_are_recreated() {
 
 #[test]
 fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
-    let plan = plan_apply(&topology(&TOPOLOGY.replace("port = 8080", "port = 9090")), &converged_account()).unwrap();
+    let plan =
+        plan_apply(&seed().service("service-a", |service| service.port(9090)).build(), &converged_account()).unwrap();
     let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
     assert_eq!(replace.address, Address::TargetGroup("service-a".into()));
     assert_eq!(replace.reason.as_ref().map(ToString::to_string).as_deref(), Some("port cannot change in place"));
@@ -294,12 +221,11 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
         target_group_arn: None,
         tags: Tags::new(),
     });
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     let Operation::CreateRule { priority, .. } = &plan.changes[0].operation else { panic!("{:?}", plan.changes) };
     assert_eq!(*priority, 2);
-    let explicit =
-        TOPOLOGY.replace("security_group = \"service-a-tasks\"", "security_group = \"service-a-tasks\"\npriority = 1");
-    let error = plan_apply(&topology(&explicit), &observed).unwrap_err();
+    let explicit = seed().service("service-a", |service| service.priority(1));
+    let error = plan_apply(&explicit.build(), &observed).unwrap_err();
     assert!(
         error
             .to_string()
@@ -312,7 +238,7 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
 fn a_record_ecsnet_does_not_own_is_a_conflict_not_an_overwrite() {
     let mut observed = converged_account();
     observed.zones[0].records.retain(|record| record.kind != "TXT");
-    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err();
+    let error = plan_apply(&seed().build(), &observed).unwrap_err();
     assert!(error.to_string().contains("service-a.in.example.com already has a CNAME record in zone in.example.com that ecsnet topology demo does not own"), "{error}");
 }
 
@@ -321,11 +247,11 @@ fn a_missing_vpc_subnet_or_group_is_named() {
     let mut observed = empty_account();
     observed.subnets.pop();
     observed.security_groups.clear();
-    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err().to_string();
+    let error = plan_apply(&seed().build(), &observed).unwrap_err().to_string();
     assert!(error.contains("network.subnets[0]: no subnet of the VPC has the ID or Name tag \"private-a\""), "{error}");
     assert!(error.contains("service[0].security_group: no security group of the VPC"), "{error}");
     observed.vpc = None;
-    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err().to_string();
+    let error = plan_apply(&seed().build(), &observed).unwrap_err().to_string();
     assert!(error.contains("network.vpc: no VPC has the ID or Name tag \"demo-vpc\""), "{error}");
 }
 
@@ -333,7 +259,7 @@ fn a_missing_vpc_subnet_or_group_is_named() {
 fn subnets_in_one_availability_zone_are_refused() {
     let mut observed = empty_account();
     observed.subnets[0].availability_zone = "us-east-1a".into();
-    let error = plan_apply(&topology(TOPOLOGY), &observed).unwrap_err().to_string();
+    let error = plan_apply(&seed().build(), &observed).unwrap_err().to_string();
     assert!(error.contains("all subnets are in one Availability Zone"), "{error}");
 }
 
@@ -346,10 +272,8 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
         name: "foreign".into(),
         ..observed.target_groups[0].clone()
     });
-    let mut other_topology = tags(&Address::TargetGroup("x".into()));
-    other_topology.insert(TOPOLOGY_TAG.into(), "other".into());
     observed.target_groups.push(TargetGroup {
-        tags: other_topology,
+        tags: owned_tags("other", &Address::TargetGroup("x".into())),
         arn: "arn:tg/other".into(),
         name: "other".into(),
         ..observed.target_groups[0].clone()
@@ -362,7 +286,7 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
         alias: None,
         alias_zone: None,
     });
-    let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_destroy(&seed().build(), &observed).unwrap();
     assert!(plan.changes.iter().all(|change| change.action == Action::Delete));
     let deleted: Vec<String> =
         plan.changes.iter().map(|change| format!("{} {}", change.address, change.name)).collect();
@@ -395,7 +319,7 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
 #[test]
 fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_one() {
     let observed = converged_account();
-    let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_destroy(&seed().build(), &observed).unwrap();
     let steps = schedule(&plan);
     let order = topological_order(&steps).unwrap();
     let zone =
@@ -410,10 +334,10 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
 
     let mut adopted = converged_account();
     adopted.zones[0].comment = Some("made by hand".into());
-    let plan = plan_apply(&topology(TOPOLOGY), &adopted).unwrap();
+    let plan = plan_apply(&seed().build(), &adopted).unwrap();
     assert!(plan.is_empty());
     assert!(plan.notes[0].text.contains("ecsnet did not create it and will never delete it"));
-    let plan = plan_destroy(&topology(TOPOLOGY), &adopted).unwrap();
+    let plan = plan_destroy(&seed().build(), &adopted).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::HostedZone));
 }
 
@@ -421,23 +345,15 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
 fn a_users_identical_ingress_rule_satisfies_the_topology() {
     let mut observed = converged_account();
     observed.security_groups[0].rules.retain(|rule| rule.id != "sgr-4");
-    observed.security_groups[0].rules.push(rule(
-        "sgr-user2",
-        Direction::Ingress,
-        "tcp",
-        8080,
-        Peer::Group("sg-lb".into()),
-        Tags::new(),
-    ));
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    observed.security_groups[0].rules.push(ingress("sgr-user2", "tcp", 8080, Peer::Group("sg-lb".into())));
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
     assert!(plan.notes[0].text.contains("through a rule ecsnet does not own"));
 }
 
 #[test]
 fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
-    let without_services = TOPOLOGY.split("[[service]]").next().unwrap();
-    let plan = plan_apply(&topology(without_services), &converged_account()).unwrap();
+    let plan = plan_apply(&seed().without_services().build(), &converged_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Delete),
         [
@@ -452,9 +368,8 @@ fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
 
 #[test]
 fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everything_before_the_old_goes() {
-    let text = TOPOLOGY
-        .replace("[load_balancer]", "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]");
-    let plan = plan_apply(&topology(&text), &converged_account()).unwrap();
+    let text = seed().load_balancer_with(|balancer| balancer.internet_facing(["10.0.0.0/16"]));
+    let plan = plan_apply(&text.build(), &converged_account()).unwrap();
     let replace = change_of(&plan, &Address::LoadBalancer(0));
     assert_eq!(replace.action, Action::Replace);
     assert_eq!(
@@ -493,7 +408,7 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let mut moved = converged_account();
     moved.load_balancers[0].name = "demo-alb-ext".into();
     moved.load_balancers[0].scheme = "internet-facing".into();
-    let plan = plan_apply(&topology(&text), &moved).unwrap();
+    let plan = plan_apply(&text.build(), &moved).unwrap();
     assert!(
         !plan.changes.iter().any(|change| change.address == Address::LoadBalancer(0)),
         "the alternate name is the load balancer's own: {:?}",
@@ -514,20 +429,17 @@ fn duplicates_left_by_a_crashed_run_are_deleted() {
         ..observed.target_groups[1].clone()
     };
     observed.target_groups.push(duplicate);
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
     assert_eq!(plan.changes[0].operation, Operation::DeleteTargetGroup { arn: "arn:tg/a2".into() });
 }
 
 #[test]
 fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_moves_no_other() {
-    let mut text = String::from("name = \"demo\"\n[network]\nvpc = \"demo-vpc\"\nsubnets = [\"private-a\", \"private-b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n");
-    for index in 0..150 {
-        text.push_str(&format!(
-            "[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"service-a-tasks\"\n"
-        ));
-    }
-    let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
+    let text = (0..150).fold(seed().without_services(), |text, index| {
+        text.service(format!("s{index}"), |service| service.security_group("service-a-tasks"))
+    });
+    let plan = plan_apply(&text.build(), &empty_account()).unwrap();
     let created = |address: Address| {
         plan.changes.iter().any(|change| change.address == address && change.action == Action::Create)
     };
@@ -575,7 +487,7 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
         rules: vec![],
         references: vec!["sg-lb".into()],
     });
-    let plan = plan_destroy(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_destroy(&seed().build(), &observed).unwrap();
     assert!(
         plan.notes.iter().any(|note| note.to_string().starts_with(
             "warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb"
@@ -583,7 +495,7 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
         "{:?}",
         plan.notes
     );
-    let clean = plan_destroy(&topology(TOPOLOGY), &converged_account()).unwrap();
+    let clean = plan_destroy(&seed().build(), &converged_account()).unwrap();
     assert!(
         !clean.notes.iter().any(|note| note.text.contains("refer to the load balancer's group")),
         "ecsnet's own ingress is revoked first, no warning: {:?}",
@@ -591,9 +503,9 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     );
 }
 
-/// TOPOLOGY with target group attributes on service-a, and its converged account with them applied.
-fn with_attributes() -> (String, Observed) {
-    let text = TOPOLOGY.replace("security_group = \"service-a-tasks\"\n", "security_group = \"service-a-tasks\"\nderegistration_delay = 30\nslow_start = 60\nstickiness = { duration = 3600 }\n");
+/// `seed()` with target group attributes on service-a, and its converged account with them applied.
+fn with_attributes() -> (TopologyBuilder, Observed) {
+    let text = seed().service("service-a", |service| service.deregistration_delay(30).slow_start(60).stickiness(3600));
     let mut observed = converged_account();
     let group = &mut observed.target_groups[1];
     group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay slow_start stickiness".into());
@@ -635,8 +547,8 @@ fn apply_attribute_updates(plan: &Plan, observed: &mut Observed) {
 #[test]
 fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_empty() {
     let (text, observed) = with_attributes();
-    assert!(plan_apply(&topology(&text), &observed).unwrap().is_empty(), "converged while the file sets them");
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    assert!(plan_apply(&text.build(), &observed).unwrap().is_empty(), "converged while the file sets them");
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1, "{:#?}", plan.changes);
     let change = &plan.changes[0];
     assert_eq!(
@@ -675,17 +587,17 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
     );
     let mut after = observed.clone();
     apply_attribute_updates(&plan, &mut after);
-    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+    assert!(plan_apply(&seed().build(), &after).unwrap().is_empty());
     // Observe reads attributes only where the file sets some or the tag lists some: now neither.
     after.target_groups[1].attributes = None;
-    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+    assert!(plan_apply(&seed().build(), &after).unwrap().is_empty());
 }
 
 #[test]
 fn one_attribute_leaving_the_file_resets_only_that_one() {
-    let (text, observed) = with_attributes();
-    let fewer = text.replace("slow_start = 60\n", "");
-    let plan = plan_apply(&topology(&fewer), &observed).unwrap();
+    let (_, observed) = with_attributes();
+    let fewer = seed().service("service-a", |service| service.deregistration_delay(30).stickiness(3600)).build();
+    let plan = plan_apply(&fewer, &observed).unwrap();
     let shown: Vec<String> = plan.changes[0]
         .fields
         .iter()
@@ -700,14 +612,14 @@ fn one_attribute_leaving_the_file_resets_only_that_one() {
     );
     let mut after = observed.clone();
     apply_attribute_updates(&plan, &mut after);
-    assert!(plan_apply(&topology(&fewer), &after).unwrap().is_empty());
+    assert!(plan_apply(&fewer, &after).unwrap().is_empty());
 }
 
 #[test]
 fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
     let (text, mut observed) = with_attributes();
     observed.target_groups[1].tags.remove(ATTRIBUTES_TAG);
-    let plan = plan_apply(&topology(&text), &observed).unwrap();
+    let plan = plan_apply(&text.build(), &observed).unwrap();
     let shown: Vec<String> = plan.changes[0]
         .fields
         .iter()
@@ -723,9 +635,9 @@ fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
     let mut observed = converged_account();
     observed.load_balancers[0].tags.insert(ATTRIBUTES_TAG.into(), "idle_timeout".into());
     observed.load_balancers[0].idle_timeout = Some(30);
-    let with_timeout = TOPOLOGY.replace("[load_balancer]\n", "[load_balancer]\nidle_timeout = 30\n");
-    assert!(plan_apply(&topology(&with_timeout), &observed).unwrap().is_empty());
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let with_timeout = seed().load_balancer_with(|balancer| balancer.idle_timeout(30));
+    assert!(plan_apply(&with_timeout.build(), &observed).unwrap().is_empty());
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     let shown: Vec<String> = plan.changes[0]
         .fields
         .iter()
@@ -734,27 +646,25 @@ fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
     assert_eq!(shown, ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
     let mut after = observed.clone();
     apply_attribute_updates(&plan, &mut after);
-    assert!(plan_apply(&topology(TOPOLOGY), &after).unwrap().is_empty());
+    assert!(plan_apply(&seed().build(), &after).unwrap().is_empty());
 }
 
 #[test]
 fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
     let mut observed = converged_account();
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: false });
-    let plan = plan_apply(&topology(TOPOLOGY), &observed).unwrap();
+    let plan = plan_apply(&seed().build(), &observed).unwrap();
     assert_eq!(
         plan.notes,
         [Note::warning("network.vpc: vpc-1 has enableDnsHostnames off, so names in the private zone in.example.com will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames")]
     );
     assert!(plan.is_empty(), "a warning changes nothing");
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
-    assert!(plan_apply(&topology(TOPOLOGY), &observed).unwrap().notes.is_empty());
+    assert!(plan_apply(&seed().build(), &observed).unwrap().notes.is_empty());
     observed.vpc_dns = Some(VpcDns { support: false, hostnames: false });
-    let without_names = TOPOLOGY
-        .replace("[dns]\nzone = \"in.example.com\"\n", "")
-        .replace("name = \"service-a\"", "name = \"service-a\"\nhost = \"a.example.com\"");
+    let without_names = seed().without_dns().service("service-a", |service| service.host("a.example.com"));
     assert!(
-        !plan_apply(&topology(&without_names), &observed)
+        !plan_apply(&without_names.build(), &observed)
             .unwrap()
             .notes
             .iter()
@@ -769,11 +679,12 @@ fn ownership_markers_fit_one_txt_string_at_plan_time() {
     let service = "s".repeat(32);
     let host = format!("{}.{}.in.example.com", "a".repeat(63), "b".repeat(49));
     assert_eq!(host.len(), 128);
-    let text = TOPOLOGY
-        .replace("name = \"demo\"", &format!("name = \"{long_topology}\""))
-        .replace("[load_balancer]\n", "[load_balancer]\nname = \"demo-alb\"\n")
-        .replace("name = \"service-a\"", &format!("name = \"{service}\"\nhost = \"{host}\""));
-    let plan = plan_apply(&topology(&text), &empty_account()).unwrap();
+    let text = seed()
+        .name(&long_topology)
+        .load_balancer_with(|balancer| balancer.name("demo-alb"))
+        .without_services()
+        .service(&service, |service| service.security_group("service-a-tasks").host(&host));
+    let plan = plan_apply(&text.build(), &empty_account()).unwrap();
     let record = change_of(&plan, &Address::DnsRecord(service.clone(), host.clone()));
     let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
     assert_eq!(

@@ -1,117 +1,54 @@
-//! Planner tests for service discovery and ECS wiring: no network, hand-built live state.
-
-use std::collections::BTreeMap;
-use std::path::Path;
+//! Planner tests for service discovery and ECS wiring: no network, live state built with the observed-state builder.
 
 use crate::observed::*;
-use crate::plan::ownership::{resource_description, ADDRESS_TAG, SERVICE_CONNECT_TAG, TOPOLOGY_TAG};
+use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{
     schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, Operation, Plan, Ref,
 };
-use crate::topology::{parse, Topology};
+use crate::test_support::{
+    ecs_service, security_group, subnet, target_group, task_definition, ObservedBuilder, OwnedBy, TopologyBuilder,
+};
 
 use crate::plan::{plan_apply, plan_destroy};
 
-const DISCOVERY: &str = r#"
-name = "disc"
-[network]
-vpc = "vpc-1"
-subnets = ["subnet-a", "subnet-b"]
-[load_balancer]
-[discovery]
-namespace = "internal"
-[[service]]
-name = "hello"
-port = 3000
-host = "hello.example.com"
-security_group = "hello-tasks"
-[service.ecs]
-cluster = "main"
-[[service]]
-name = "name"
-port = 3000
-security_group = "name-tasks"
-load_balanced = false
-callers = ["hello"]
-[service.ecs]
-cluster = "main"
-[service.discovery]
-record = "A"
-ttl = 0
-"#;
-
-const CONNECT: &str = r#"
-name = "conn"
-[network]
-vpc = "vpc-1"
-subnets = ["subnet-a", "subnet-b"]
-[discovery]
-namespace = "my.demo"
-[[service]]
-name = "server"
-port = 8080
-security_group = "name-tasks"
-[service.ecs]
-cluster = "demo"
-[service.connect]
-port_name = "default"
-discovery_name = "server"
-"#;
-
-fn topology(text: &str) -> Topology {
-    parse(Path::new("test.toml"), text).unwrap()
+/// Two services of cluster "main": hello behind the load balancer, and name in Cloud Map, called by hello.
+fn discovery() -> TopologyBuilder {
+    TopologyBuilder::new("disc")
+        .load_balancer()
+        .discovery("internal")
+        .service("hello", |service| service.port(3000).host("hello.example.com").ecs("main"))
+        .service("name", |service| {
+            service
+                .port(3000)
+                .load_balanced(false)
+                .callers(["hello"])
+                .ecs("main")
+                .discovery_record("A")
+                .discovery_ttl(0)
+        })
 }
 
-fn ecs_service(cluster: &str, name: &str) -> EcsService {
-    EcsService {
-        cluster: cluster.into(),
-        name: name.into(),
-        arn: format!("arn:ecs:service/{cluster}/{name}"),
-        deployment_controller: "ECS".into(),
-        task_definition: Some(format!("arn:aws:ecs:us-east-1:1:task-definition/{name}:1")),
-        load_balancers: vec![],
-        registries: vec![],
-        connect: None,
-        tags: Tags::new(),
-    }
-}
-
-/// An awsvpc task definition with one container named after the service, its port mapping named "default" (as
-/// the emulator tests and localstack/seed_demo.py register them).
-fn task_definition(name: &str, port: i32) -> TaskDefinition {
-    TaskDefinition {
-        arn: format!("arn:aws:ecs:us-east-1:1:task-definition/{name}:1"),
-        network_mode: Some("awsvpc".into()),
-        containers: vec![Container {
-            name: name.into(),
-            port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }],
-        }],
-    }
+/// One service of cluster "demo" on Service Connect.
+fn connect() -> TopologyBuilder {
+    TopologyBuilder::new("conn").discovery("my.demo").service("server", |service| {
+        service.security_group("name-tasks").ecs("demo").connect("default", Some("server"))
+    })
 }
 
 fn account() -> Observed {
-    let group = |id: &str, name: &str| SecurityGroup {
-        id: id.into(),
-        group_name: name.into(),
-        tags: Tags::new(),
-        rules: vec![],
-        references: vec![],
-    };
-    Observed {
-        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
-        subnets: vec![
-            Subnet { id: "subnet-a".into(), name: None, availability_zone: "us-east-1a".into() },
-            Subnet { id: "subnet-b".into(), name: None, availability_zone: "us-east-1b".into() },
-        ],
-        security_groups: vec![group("sg-hello", "hello-tasks"), group("sg-name", "name-tasks")],
-        ecs_services: vec![ecs_service("main", "hello"), ecs_service("main", "name"), ecs_service("demo", "server")],
-        task_definitions: vec![
-            task_definition("hello", 3000),
-            task_definition("name", 3000),
-            task_definition("server", 8080),
-        ],
-        ..Observed::default()
-    }
+    ObservedBuilder::new()
+        .vpc("vpc-1")
+        .subnet(subnet("subnet-a", None, "us-east-1a"))
+        .subnet(subnet("subnet-b", None, "us-east-1b"))
+        .security_group(security_group("sg-hello", "hello-tasks"))
+        .security_group(security_group("sg-name", "name-tasks"))
+        .ecs_service(ecs_service("main", "hello"))
+        .ecs_service(ecs_service("main", "name"))
+        .ecs_service(ecs_service("demo", "server"))
+        .task_definition(task_definition("hello", 3000))
+        .task_definition(task_definition("name", 3000))
+        .task_definition(task_definition("server", 8080))
+        .build()
 }
 
 fn change<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::Change {
@@ -130,7 +67,7 @@ fn step_position(plan: &Plan, address: &Address) -> usize {
 
 #[test]
 fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_are_planned_in_order() {
-    let plan = plan_apply(&topology(DISCOVERY), &account()).unwrap();
+    let plan = plan_apply(&discovery().build(), &account()).unwrap();
     assert_eq!(change(&plan, &Address::Namespace).action, Action::Create);
     let discovery = change(&plan, &Address::DiscoveryService("name".into()));
     let Operation::CreateDiscoveryService { record_type, ttl, namespace, description, .. } = &discovery.operation
@@ -175,12 +112,12 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
 }
 
 /// The problems that stop `plan`, as (what, hint).
-fn problems(text: &str, observed: &Observed) -> Vec<(String, String)> {
-    let error = plan_apply(&topology(text), observed).expect_err("the plan is refused");
+fn problems(text: &TopologyBuilder, observed: &Observed) -> Vec<(String, String)> {
+    let error = plan_apply(&text.build(), observed).expect_err("the plan is refused");
     error.problems.into_iter().map(|problem| (problem.what, problem.hint)).collect()
 }
 
-fn whats(text: &str, observed: &Observed) -> Vec<String> {
+fn whats(text: &TopologyBuilder, observed: &Observed) -> Vec<String> {
     problems(text, observed).into_iter().map(|(what, _)| what).collect()
 }
 
@@ -188,7 +125,7 @@ fn whats(text: &str, observed: &Observed) -> Vec<String> {
 fn a_missing_ecs_service_stops_the_plan() {
     let mut observed = account();
     observed.ecs_services.retain(|service| service.name != "name");
-    assert_eq!(whats(DISCOVERY, &observed), ["service.name.ecs: no ECS service \"name\" in cluster \"main\""]);
+    assert_eq!(whats(&discovery(), &observed), ["service.name.ecs: no ECS service \"name\" in cluster \"main\""]);
 }
 
 const CODE_DEPLOY_HINT: &str = "on CODE_DEPLOY, load balancers change through a CodeDeploy deployment, and service registries and Service Connect only when the service is created; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table";
@@ -199,7 +136,7 @@ fn a_blue_green_or_external_controller_stops_every_change_update_service_would_r
     observed.ecs_services[0].deployment_controller = "CODE_DEPLOY".into();
     observed.ecs_services[1].deployment_controller = "CODE_DEPLOY".into();
     assert_eq!(
-        problems(DISCOVERY, &observed),
+        problems(&discovery(), &observed),
         [
             ("service[0].ecs (ECS service main/hello): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change load balancers".to_string(), CODE_DEPLOY_HINT.to_string()),
             ("service[1].ecs (ECS service main/name): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries".to_string(), CODE_DEPLOY_HINT.to_string()),
@@ -208,17 +145,13 @@ fn a_blue_green_or_external_controller_stops_every_change_update_service_would_r
     let mut observed = account();
     observed.ecs_services[2].deployment_controller = "EXTERNAL".into();
     assert_eq!(
-        problems(CONNECT, &observed),
+        problems(&connect(), &observed),
         [(
             "service[0].ecs (ECS service demo/server): it uses the EXTERNAL deployment controller, on which UpdateService cannot change Service Connect".to_string(),
             "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table".to_string()
         )]
     );
-    let hello_in_cloud_map = DISCOVERY.replacen(
-        "[service.ecs]\ncluster = \"main\"\n",
-        "[service.ecs]\ncluster = \"main\"\n[service.discovery]\nrecord = \"A\"\n",
-        1,
-    );
+    let hello_in_cloud_map = discovery().service("hello", |service| service.discovery_record("A"));
     let mut observed = account();
     observed.ecs_services[0].deployment_controller = "EXTERNAL".into();
     assert_eq!(whats(&hello_in_cloud_map, &observed), ["service[0].ecs (ECS service main/hello): it uses the EXTERNAL deployment controller, on which UpdateService cannot change load balancers or service registries"]);
@@ -229,9 +162,9 @@ fn a_blue_green_controller_with_nothing_to_change_plans_nothing_for_it() {
     let mut observed = wired_account();
     observed.ecs_services[0].deployment_controller = "CODE_DEPLOY".into();
     observed.ecs_services[1].deployment_controller = "EXTERNAL".into();
-    let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
+    let plan = plan_apply(&discovery().build(), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| matches!(change.address, Address::EcsService(_))), "{:#?}", plan.changes);
-    let refused = plan_destroy(&topology(DISCOVERY), &observed).expect_err("destroy would need UpdateService too");
+    let refused = plan_destroy(&discovery().build(), &observed).expect_err("destroy would need UpdateService too");
     assert_eq!(refused.problems.len(), 2, "{refused}");
 }
 
@@ -245,7 +178,7 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
         container_port: None,
     }];
     assert_eq!(
-        problems(DISCOVERY, &observed),
+        problems(&discovery(), &observed),
         [(
             "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:aws:servicediscovery:us-east-1:1:service/srv-user), and ECS allows one registry per service".to_string(),
             "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)".to_string()
@@ -260,7 +193,7 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
         container_port: None,
     });
     assert_eq!(
-        whats(DISCOVERY, &observed),
+        whats(&discovery(), &observed),
         ["service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
     );
 }
@@ -284,7 +217,7 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
     };
     let mut observed = account();
     observed.ecs_services[0].load_balancers = vec![classic.clone(), blue_green.clone()];
-    let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
+    let plan = plan_apply(&discovery().build(), &observed).unwrap();
     let hello = change(&plan, &Address::EcsService("hello".into()));
     let Operation::UpdateEcsService(update) = &hello.operation else { panic!() };
     assert_eq!(
@@ -310,13 +243,13 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
     let mut applied = wired_account();
     applied.ecs_services[0].load_balancers =
         vec![classic.clone(), blue_green.clone(), EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000)];
-    let plan = plan_apply(&topology(DISCOVERY), &applied).unwrap();
+    let plan = plan_apply(&discovery().build(), &applied).unwrap();
     assert!(
         !plan.changes.iter().any(|change| change.address == Address::EcsService("hello".into())),
         "{:#?}",
         plan.changes
     );
-    let plan = plan_destroy(&topology(DISCOVERY), &applied).unwrap();
+    let plan = plan_destroy(&discovery().build(), &applied).unwrap();
     let Operation::UpdateEcsService(update) = &change(&plan, &Address::EcsService("hello".into())).operation else {
         panic!()
     };
@@ -328,7 +261,7 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
 
 #[test]
 fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
-    let text = CONNECT.replace("port_name = \"default\"", "port_name = \"http\"");
+    let text = connect().service("server", |service| service.connect("http", Some("server")));
     assert_eq!(
         problems(&text, &account()),
         [(
@@ -340,11 +273,7 @@ fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
 
 #[test]
 fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() {
-    let text = DISCOVERY.replacen(
-        "[service.ecs]\ncluster = \"main\"\n",
-        "[service.ecs]\ncluster = \"main\"\ncontainer = \"web\"\n",
-        1,
-    );
+    let text = discovery().service("hello", |service| service.container("web"));
     assert_eq!(
         problems(&text, &account()),
         [(
@@ -352,7 +281,7 @@ fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() 
             "set [service.ecs] container to the task definition's container name".to_string()
         )]
     );
-    let text = DISCOVERY.replacen("port = 3000", "port = 8080", 1);
+    let text = discovery().service("hello", |service| service.port(8080));
     assert_eq!(
         problems(&text, &account()),
         [(
@@ -367,17 +296,13 @@ fn a_target_type_that_does_not_fit_the_network_mode_stops_the_plan() {
     let mut observed = account();
     observed.task_definitions[0].network_mode = Some("bridge".into());
     assert_eq!(
-        problems(DISCOVERY, &observed),
+        problems(&discovery(), &observed),
         [(
             "service[0].target_type (ECS service main/hello): target type \"ip\" needs the awsvpc network mode, and task definition hello:1 uses bridge".to_string(),
             "set target_type = \"instance\" for bridge or host networking, or run the service with awsvpc networking".to_string()
         )]
     );
-    let text = DISCOVERY.replacen(
-        "security_group = \"hello-tasks\"",
-        "security_group = \"hello-tasks\"\ntarget_type = \"instance\"",
-        1,
-    );
+    let text = discovery().service("hello", |service| service.target_type("instance"));
     assert_eq!(
         whats(&text, &account()),
         ["service[0].target_type (ECS service main/hello): target type \"instance\" cannot reach tasks of the awsvpc network mode, which task definition hello:1 uses"]
@@ -389,20 +314,19 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
     let mut observed = account();
     observed.task_definitions[1].network_mode = None;
     assert_eq!(
-        problems(DISCOVERY, &observed),
+        problems(&discovery(), &observed),
         [(
             "service[1].discovery.record (ECS service main/name): A records need the awsvpc network mode, and task definition name:1 uses bridge".to_string(),
             "use record = \"SRV\" with target_type = \"instance\", or run the service with awsvpc networking".to_string()
         )]
     );
-    let srv = DISCOVERY.replace("record = \"A\"", "record = \"SRV\"");
+    let srv = discovery().service("name", |service| service.discovery_record("SRV"));
     assert_eq!(
         whats(&srv, &observed),
         ["service[1].target_type (ECS service main/name): an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition name:1 uses bridge"]
     );
-    let srv_by_container =
-        srv.replace("load_balanced = false\n", "load_balanced = false\ntarget_type = \"instance\"\n");
-    let plan = plan_apply(&topology(&srv_by_container), &observed).unwrap();
+    let srv_by_container = srv.service("name", |service| service.target_type("instance"));
+    let plan = plan_apply(&srv_by_container.build(), &observed).unwrap();
     let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
         panic!()
     };
@@ -412,10 +336,7 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
         (None, Some("name"), Some(3000)),
         "bridge networking registers the container and its port"
     );
-    let wrong_container = srv_by_container.replace(
-        "cluster = \"main\"\n[service.discovery]",
-        "cluster = \"main\"\ncontainer = \"app\"\n[service.discovery]",
-    );
+    let wrong_container = srv_by_container.service("name", |service| service.container("app"));
     assert_eq!(whats(&wrong_container, &observed), ["service[1].ecs.container (ECS service main/name): task definition name:1 has no container \"app\" (it has name)"]);
 }
 
@@ -427,7 +348,7 @@ fn every_problem_of_the_wiring_is_listed_at_once() {
         vec![EcsRegistry { arn: "arn:srv-user".into(), port: None, container: None, container_port: None }];
     observed.ecs_services[1].deployment_controller = "CODE_DEPLOY".into();
     assert_eq!(
-        whats(DISCOVERY, &observed),
+        whats(&discovery(), &observed),
         [
             "service[0].port (ECS service main/hello): container hello maps port(s) 80, not 3000",
             "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:srv-user), and ECS allows one registry per service",
@@ -441,33 +362,28 @@ fn a_service_whose_task_definition_was_not_read_is_not_checked_against_it() {
     let mut observed = account();
     observed.task_definitions.clear();
     observed.ecs_services[0].task_definition = None;
-    let text = DISCOVERY.replacen("port = 3000", "port = 8080", 1);
-    assert!(plan_apply(&topology(&text), &observed).is_ok());
+    let text = discovery().service("hello", |service| service.port(8080));
+    assert!(plan_apply(&text.build(), &observed).is_ok());
 }
 
-/// The account after `apply` of DISCOVERY, with a load balancer and a registry of the user's own on "hello" (the
+/// The account after `apply` of `discovery()`, with a load balancer and a registry of the user's own on "hello" (the
 /// service ecsnet does not register: ECS takes one registry a service).
 fn wired_account() -> Observed {
     let mut observed = account();
-    let owned = |address: Address| {
-        BTreeMap::from([(TOPOLOGY_TAG.to_string(), "disc".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
-    };
-    observed.namespaces = vec![Namespace {
-        id: "ns-1".into(),
-        arn: "arn:ns-1".into(),
-        name: "internal".into(),
-        description: Some(resource_description("disc", &Address::Namespace)),
-    }];
+    observed.namespaces =
+        vec![Namespace { id: "ns-1".into(), arn: "arn:ns-1".into(), name: "internal".into(), description: None }
+            .owned_by("disc", Address::Namespace)];
     observed.discovery_services = vec![
         DiscoveryService {
             id: "srv-1".into(),
             arn: "arn:srv-1".into(),
             name: "name".into(),
             namespace_id: "ns-1".into(),
-            description: Some(resource_description("disc", &Address::DiscoveryService("name".into()))),
+            description: None,
             record_type: "A".into(),
             ttl: 0,
-        },
+        }
+        .owned_by("disc", Address::DiscoveryService("name".into())),
         DiscoveryService {
             id: "srv-user".into(),
             arn: "arn:srv-user".into(),
@@ -478,17 +394,8 @@ fn wired_account() -> Observed {
             ttl: 60,
         },
     ];
-    observed.target_groups = vec![TargetGroup {
-        arn: "arn:tg/hello".into(),
-        name: "disc-hello".into(),
-        port: 3000,
-        protocol: "HTTP".into(),
-        target_type: "ip".into(),
-        vpc_id: "vpc-1".into(),
-        health_check: crate::topology::HealthCheck::default(),
-        attributes: None,
-        tags: owned(Address::TargetGroup("hello".into())),
-    }];
+    observed.target_groups =
+        vec![target_group("arn:tg/hello", "disc-hello", 3000).owned_by("disc", Address::TargetGroup("hello".into()))];
     observed.ecs_services[0].load_balancers = vec![
         EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000),
         EcsLoadBalancer::target_group("arn:tg/users-own", "hello", 3000),
@@ -502,7 +409,7 @@ fn wired_account() -> Observed {
 
 #[test]
 fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_needs() {
-    let plan = plan_destroy(&topology(DISCOVERY), &wired_account()).unwrap();
+    let plan = plan_destroy(&discovery().build(), &wired_account()).unwrap();
     let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else {
         panic!()
     };
@@ -536,7 +443,7 @@ fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_nee
 
 #[test]
 fn a_wired_account_needs_no_ecs_changes() {
-    let plan = plan_apply(&topology(DISCOVERY), &wired_account()).unwrap();
+    let plan = plan_apply(&discovery().build(), &wired_account()).unwrap();
     assert!(
         !plan.changes.iter().any(|change| matches!(
             change.address,
@@ -549,7 +456,7 @@ fn a_wired_account_needs_no_ecs_changes() {
 
 #[test]
 fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_reports_nothing() {
-    let plan = plan_apply(&topology(CONNECT), &account()).unwrap();
+    let plan = plan_apply(&connect().build(), &account()).unwrap();
     let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
         panic!()
     };
@@ -563,23 +470,20 @@ fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_re
     );
 
     let mut applied = account();
-    applied.namespaces = vec![Namespace {
-        id: "ns-2".into(),
-        arn: "arn:ns-2".into(),
-        name: "my.demo".into(),
-        description: Some(resource_description("conn", &Address::Namespace)),
-    }];
+    applied.namespaces =
+        vec![Namespace { id: "ns-2".into(), arn: "arn:ns-2".into(), name: "my.demo".into(), description: None }
+            .owned_by("conn", Address::Namespace)];
     applied.ecs_services[2].tags.insert(SERVICE_CONNECT_TAG.into(), marker.clone());
-    let plan = plan_apply(&topology(CONNECT), &applied).unwrap();
+    let plan = plan_apply(&connect().build(), &applied).unwrap();
     assert!(plan.is_empty(), "the deployment reports nothing, the tag says it is on: {:#?}", plan.changes);
 
     applied.ecs_services[2].connect =
         Some(ServiceConnect { enabled: false, namespace: String::new(), services: vec![] });
-    let plan = plan_apply(&topology(CONNECT), &applied).unwrap();
+    let plan = plan_apply(&connect().build(), &applied).unwrap();
     let drift = change(&plan, &Address::EcsService("server".into()));
     assert_eq!(drift.fields[0].old.as_deref(), Some("(off)"), "AWS's answer wins over the tag");
 
-    let plan = plan_destroy(&topology(CONNECT), &applied).unwrap();
+    let plan = plan_destroy(&connect().build(), &applied).unwrap();
     let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
         panic!()
     };
@@ -596,7 +500,7 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
         name: "internal".into(),
         description: Some("made by hand".into()),
     }];
-    let plan = plan_apply(&topology(DISCOVERY), &observed).unwrap();
+    let plan = plan_apply(&discovery().build(), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::Namespace));
     assert!(plan.notes.iter().any(|note| note.text.contains("ecsnet did not create it and will never delete it")));
     let Operation::CreateDiscoveryService { namespace, .. } =
@@ -605,7 +509,7 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
         panic!()
     };
     assert_eq!(namespace, &Ref::Known("ns-9".into()));
-    assert!(!plan_destroy(&topology(DISCOVERY), &observed)
+    assert!(!plan_destroy(&discovery().build(), &observed)
         .unwrap()
         .changes
         .iter()
