@@ -132,6 +132,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_dependency_that_clears_is_waited_for_with_progress() {
         let progress = Recorded(Mutex::new(Vec::new()));
+        let started = Instant::now();
         let answers = Mutex::new(vec![None, Some("DependencyViolation")]);
         let result = while_code(&progress, "sg-1 to be free", &["DependencyViolation"], || {
             let next = answers.lock().unwrap().pop().flatten();
@@ -139,6 +140,11 @@ mod tests {
         })
         .await;
         assert!(result.is_ok());
+        assert_eq!(
+            started.elapsed(),
+            DEPENDENCY.first_delay,
+            "one back-off of the first delay, on tokio's paused clock"
+        );
         let reports = progress.0.lock().unwrap();
         assert_eq!(reports.len(), 1);
         assert!(
