@@ -34,6 +34,11 @@ pub struct GlobalArgs {
     /// Color in output; NO_COLOR turns it off under auto
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// When the command ends (failed or not), write the AWS requests it sent to FILE as JSON:
+    /// {"total": N, "by_operation": {"Route 53.ChangeResourceRecordSets": 3, ...}}, retries included; only commands
+    /// that talk to AWS write it
+    #[arg(long, global = true, value_name = "FILE")]
+    pub requests_json: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,12 +12,15 @@ mod show;
 mod terminal;
 mod unlock;
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context as _;
+use serde::Serialize;
 
-use crate::aws::{observe::observe, Aws, ConnectOptions};
+use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::observed::Observed;
 use crate::topology::{self, Topology};
@@ -28,6 +31,14 @@ pub use terminal::Terminal;
 pub type ExitCode = u8;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let result = run_command(&cli).await;
+    let written = cli.global.requests_json.as_deref().map_or(Ok(()), write_request_counts);
+    let code = result?;
+    written?;
+    Ok(code)
+}
+
+async fn run_command(cli: &Cli) -> anyhow::Result<ExitCode> {
     let terminal = Terminal::new(cli.global.color);
     match &cli.command {
         Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
@@ -97,7 +108,34 @@ async fn connect(global: &GlobalArgs, file_region: Option<&str>) -> anyhow::Resu
         profile: global.profile.clone(),
         endpoint_url: global.endpoint_url.clone(),
     };
-    Ok(Aws::connect(&options, file_region).await?)
+    let aws = Aws::connect(&options, file_region).await?;
+    CONNECTIONS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(aws.requests.clone());
+    Ok(aws)
+}
+
+/// The request counters of every AWS connection this process made, for `--requests-json`.
+static CONNECTIONS: Mutex<Vec<RequestCounter>> = Mutex::new(Vec::new());
+
+/// `--requests-json`: the requests every connection sent, by operation. Nothing is written when the command
+/// talked to no AWS service.
+#[derive(Debug, Default, Serialize)]
+struct RequestCounts {
+    total: u64,
+    by_operation: BTreeMap<String, u64>,
+}
+
+fn write_request_counts(path: &Path) -> anyhow::Result<()> {
+    let connections = CONNECTIONS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if connections.is_empty() {
+        return Ok(());
+    }
+    let mut counts = RequestCounts::default();
+    for (operation, count) in connections.iter().flat_map(RequestCounter::by_operation) {
+        counts.total += count;
+        *counts.by_operation.entry(operation).or_default() += count;
+    }
+    let text = serde_json::to_string_pretty(&counts)?;
+    std::fs::write(path, text + "\n").with_context(|| format!("cannot write request counts to {}", path.display()))
 }
 
 /// With -v: every AWS request this run sent, by operation.

@@ -126,15 +126,14 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     assert!(applied.stdout.contains("Apply complete: 12 added, 0 changed, 0 destroyed"), "{}", applied.stdout);
     let after = ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode", "-v"]).expect(0);
     assert!(after.stdout.starts_with("No changes."), "{}", after.stdout);
-    let requests: u32 = after
-        .stderr
-        .split(" in ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|count| count.parse().ok())
-        .unwrap_or_else(|| panic!("{}", after.stderr));
+    let requests = after.requests();
+    assert!(
+        after.stderr.contains(&format!("{} AWS requests in all: ", requests.total)),
+        "-v says what --requests-json wrote: {requests:?}\n{}",
+        after.stderr
+    );
     // Two of them read the VPC's DNS attributes (DescribeVpcAttribute reads one attribute a call), at once.
-    assert!(requests <= 18, "reading live state took {requests} requests: {}", after.stderr);
+    assert!(requests.total <= 18, "reading live state took {} requests: {:?}", requests.total, requests.by_operation);
     let records = account.records(&zone_id).await;
     assert!(
         records.contains(&format!("CNAME api.{zone}")) && records.contains(&format!("TXT _ecsnet.api.{zone}")),

@@ -415,19 +415,17 @@ impl Account {
     }
 }
 
-/// How many requests of `operation` (as `-v` names it, such as `Route 53.ChangeResourceRecordSets`) a run made.
-pub fn requests_of(run: &Run, operation: &str) -> u32 {
-    let line = run
-        .stderr
-        .lines()
-        .find(|line| line.contains("AWS requests in all: "))
-        .unwrap_or_else(|| panic!("no request counts (run with -v):\n{}", run.stderr));
-    line.split(": ")
-        .nth(1)
-        .unwrap()
-        .split(", ")
-        .find_map(|entry| entry.strip_prefix(&format!("{operation} ")))
-        .map_or(0, |count| count.parse().unwrap())
+/// How many requests of `operation` (as `-v` names it, such as `Route 53.ChangeResourceRecordSets`) a run made,
+/// from the file `--requests-json` wrote.
+pub fn requests_of(run: &Run, operation: &str) -> u64 {
+    run.requests().by_operation.get(operation).copied().unwrap_or(0)
+}
+
+/// What `--requests-json` writes: the AWS requests of one run, retries included.
+#[derive(Debug, serde::Deserialize)]
+pub struct Requests {
+    pub total: u64,
+    pub by_operation: std::collections::BTreeMap<String, u64>,
 }
 
 /// The result of one run of the real binary.
@@ -435,6 +433,8 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// The requests it sent, when it talked to AWS and was run by `ecsnet`.
+    requests: Option<Requests>,
 }
 
 impl Run {
@@ -443,7 +443,16 @@ impl Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            requests: None,
         }
+    }
+
+    /// The AWS requests the run sent; fails the test when it wrote none.
+    #[track_caller]
+    pub fn requests(&self) -> &Requests {
+        self.requests
+            .as_ref()
+            .unwrap_or_else(|| panic!("no request counts from --requests-json\n--- stderr\n{}", self.stderr))
     }
 
     #[track_caller]
@@ -471,10 +480,15 @@ fn account_key(args: &[&str]) -> String {
     format!("ECSNETTEST{:016X}", hasher.finish())
 }
 
-/// Runs `ecsnet` against the emulator with `args`, no terminal on stdin.
+/// Runs `ecsnet` against the emulator with `args`, no terminal on stdin, its request counts written by
+/// `--requests-json` into a file of its own.
 pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
+    let counts = tempfile::tempdir().unwrap();
+    let counts_path = counts.path().join("requests.json");
     let output = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
         .args(args)
+        .arg("--requests-json")
+        .arg(&counts_path)
         .env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_ACCESS_KEY_ID", account_key(args))
         .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -484,7 +498,10 @@ pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
         .stdin(Stdio::null())
         .output()
         .expect("the ecsnet binary runs");
-    Run::from(output)
+    let requests = std::fs::read_to_string(&counts_path).ok().map(|text| {
+        serde_json::from_str(&text).unwrap_or_else(|error| panic!("--requests-json wrote no counts ({error}): {text}"))
+    });
+    Run { requests, ..Run::from(output) }
 }
 
 /// A temporary directory holding a topology file.
