@@ -45,10 +45,7 @@ fn every_bundled_plan_is_valid() {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_without_a_terminal_refuses_unless_auto_approved() {
     let (account, name, network) = fresh("tty").await;
-    let file = TopologyFile::new(&format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
-    ));
+    let file = TopologyFile::of(&network.topology(&name).load_balancer());
     let refused = ecsnet(&account.endpoint, &["apply", "-f", file.arg()]).expect(1);
     assert!(refused.stderr.contains("refusing to change anything without a terminal"), "{}", refused.stderr);
     assert!(refused.stdout.contains("Plan: 4 to add"), "the plan is still shown: {}", refused.stdout);
@@ -60,10 +57,7 @@ async fn apply_without_a_terminal_refuses_unless_auto_approved() {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_and_destroy_print_one_json_document_with_output_json() {
     let (account, name, network) = fresh("json").await;
-    let file = TopologyFile::new(&format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
-    ));
+    let file = TopologyFile::of(&network.topology(&name).load_balancer());
     let applied =
         ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--output", "json"]).expect(0).json();
     assert_eq!(applied["plan"]["summary"]["add"], 4, "{applied:#}");

@@ -6,42 +6,25 @@ use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HostedZoneConfig, ResourceRecord, ResourceRecordSet, RrType, Vpc, VpcRegion,
 };
 
+use ecsnet::test_support::TopologyBuilder;
+
 use crate::support::{ecsnet, fresh, unique_name, Account, Network, TopologyFile};
 
-fn topology(name: &str, network: &Network, zone: &str) -> String {
-    format!(
-        r#"
-name = "{name}"
-[network]
-vpc = "{vpc}"
-subnets = ["{a}", "{b}"]
-[load_balancer]
-[dns]
-zone = "{zone}"
-ttl = 30
-[[service]]
-name = "api"
-port = 8080
-security_group = "{group}"
-[service.health_check]
-path = "/application-status/health"
-interval = 5
-timeout = 4
-healthy_threshold = 2
-unhealthy_threshold = 10
-[[service]]
-name = "worker"
-port = 9090
-target_type = "instance"
-priority = 7
-security_group = "{group_id}"
-"#,
-        vpc = network.vpc_id,
-        a = network.subnet_names[0],
-        b = network.subnet_names[1],
-        group = network.tasks_group_name,
-        group_id = network.tasks_group_id,
-    )
+/// Two services behind an internal load balancer, the first named in `zone`: one by the tasks' group's name with
+/// a health check, one by its ID with instance targets and a priority of its own.
+fn topology(name: &str, network: &Network, zone: &str) -> TopologyBuilder {
+    network
+        .topology(name)
+        .load_balancer()
+        .dns_with(zone, |dns| dns.ttl(30))
+        .service("api", |service| {
+            service
+                .security_group(&network.tasks_group_name)
+                .health_check(|check| check.path("/application-status/health").interval(5).timeout(4).thresholds(2, 10))
+        })
+        .service("worker", |service| {
+            service.port(9090).target_type("instance").priority(7).security_group(&network.tasks_group_id)
+        })
 }
 
 /// A private zone made by hand, with a record of the user's, that ecsnet must adopt and never delete.
@@ -111,7 +94,7 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
         .await
         .unwrap();
     let foreign_group_arn = foreign_group.target_groups()[0].target_group_arn().unwrap().to_string();
-    let file = TopologyFile::new(&topology(&name, &network, &zone));
+    let file = TopologyFile::of(&topology(&name, &network, &zone));
     let endpoint = &account.endpoint;
 
     let plan =
@@ -255,7 +238,7 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
 async fn a_zone_ecsnet_created_is_deleted_on_destroy() {
     let (account, name, network) = fresh("zone").await;
     let zone = format!("{name}.example.com");
-    let file = TopologyFile::new(&topology(&name, &network, &zone));
+    let file = TopologyFile::of(&topology(&name, &network, &zone));
     ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let zones = account.zones_on_vpc(&network.vpc_id).await;
     assert!(zones.iter().any(|(_, zone_name)| *zone_name == zone), "{zones:?}");
@@ -269,10 +252,10 @@ async fn a_zone_ecsnet_created_is_deleted_on_destroy() {
 async fn a_service_port_change_replaces_its_target_group_without_leaving_the_old_one() {
     let (account, name, network) = fresh("repl").await;
     let zone = format!("{name}.example.com");
-    let file = TopologyFile::new(&topology(&name, &network, &zone));
+    let file = TopologyFile::of(&topology(&name, &network, &zone));
     ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let before = account.owned_load_balancing_resources(&name).await;
-    file.rewrite(&topology(&name, &network, &zone).replace("port = 8080", "port = 8081"));
+    file.rewrite(&topology(&name, &network, &zone).service("api", |service| service.port(8081)));
     let plan = ecsnet(&account.endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(plan.stdout.contains("-/+ service.api.target_group"), "{}", plan.stdout);
     assert!(plan.stdout.contains("(port cannot change in place)"), "{}", plan.stdout);
@@ -289,7 +272,10 @@ async fn a_record_ecsnet_does_not_own_stops_the_plan_before_any_change() {
     let (account, name, network) = fresh("conf").await;
     let zone = format!("{name}.internal");
     let zone_id = foreign_zone(&account, &network, &zone).await;
-    let file = TopologyFile::new(&topology(&name, &network, &zone).replace("name = \"api\"", "name = \"user\""));
+    let with_user = topology(&name, &network, &zone)
+        .without_service("api")
+        .service("user", |service| service.security_group(&network.tasks_group_name));
+    let file = TopologyFile::of(&with_user);
     let refused = ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
     assert!(
         refused.stderr.contains(&format!(
@@ -307,7 +293,7 @@ async fn a_record_ecsnet_does_not_own_stops_the_plan_before_any_change() {
 async fn a_failed_step_stops_the_apply_with_its_name_and_a_rerun_converges() {
     let (account, name, network) = fresh("fail").await;
     let zone = format!("{name}.example.com");
-    let file = TopologyFile::new(&topology(&name, &network, &zone));
+    let file = TopologyFile::of(&topology(&name, &network, &zone));
     let plan = ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
     let wanted = plan["changes"]
         .as_array()

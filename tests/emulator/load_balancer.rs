@@ -3,50 +3,41 @@
 
 use aws_sdk_elasticloadbalancingv2::types::{ActionTypeEnum, FixedResponseActionConfig};
 
+use ecsnet::test_support::TopologyBuilder;
+
 use crate::support::{ecsnet, fresh, requests_of, Network, TopologyFile};
 
-fn paths_topology(name: &str, network: &Network, users_group: &str, messages_group: &str, zone: &str) -> String {
-    format!(
-        r#"
-name = "{name}"
-[network]
-vpc = "{vpc}"
-subnets = ["{a}", "{b}"]
-[load_balancer]
-scheme = "internet-facing"
-allowed_cidrs = ["0.0.0.0/0"]
-idle_timeout = 30
-[[listener]]
-port = 443
-protocol = "HTTPS"
-certificate_arn = "arn:aws:iam::123456789012:server-certificate/{name}"
-default = {{ fixed_response = 404, body = "no route" }}
-[[listener]]
-port = 80
-redirect_to = 443
-[dns]
-zone = "{zone}"
-record = "alias"
-[[service]]
-name = "users"
-port = 8080
-hosts = ["api.{zone}"]
-paths = ["/api/users", "/api/users/*"]
-security_group = "{users_group}"
-deregistration_delay = 0
-stickiness = {{ duration = 3600 }}
-[[service]]
-name = "messages"
-port = 8080
-hosts = ["api.{zone}"]
-paths = ["/api/*"]
-security_group = "{messages_group}"
-slow_start = 30
-"#,
-        vpc = network.vpc_id,
-        a = network.subnet_names[0],
-        b = network.subnet_names[1],
-    )
+/// HTTPS with a fixed-response default and a redirect from HTTP, an alias record, two services on one host by path.
+fn paths_topology(
+    name: &str,
+    network: &Network,
+    users_group: &str,
+    messages_group: &str,
+    zone: &str,
+) -> TopologyBuilder {
+    let host = format!("api.{zone}");
+    network
+        .topology(name)
+        .load_balancer_with(|balancer| balancer.internet_facing(["0.0.0.0/0"]).idle_timeout(30))
+        .listener(|listener| {
+            listener
+                .port(443)
+                .https(&format!("arn:aws:iam::123456789012:server-certificate/{name}"))
+                .fixed_response(404, "no route")
+        })
+        .listener(|listener| listener.port(80).redirect_to(443))
+        .dns_with(zone, |dns| dns.record("alias"))
+        .service("users", |service| {
+            service
+                .hosts([&host])
+                .paths(["/api/users", "/api/users/*"])
+                .security_group(users_group)
+                .deregistration_delay(0)
+                .stickiness(3600)
+        })
+        .service("messages", |service| {
+            service.hosts([&host]).paths(["/api/*"]).security_group(messages_group).slow_start(30)
+        })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -55,7 +46,7 @@ async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
     let users = account.security_group(&network, &format!("{name}-users")).await;
     let messages = account.security_group(&network, &format!("{name}-messages")).await;
     let zone = format!("{name}.example.com");
-    let file = TopologyFile::new(&paths_topology(&name, &network, &users, &messages, &zone));
+    let file = TopologyFile::of(&paths_topology(&name, &network, &users, &messages, &zone));
     let endpoint = &account.endpoint;
 
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
@@ -161,14 +152,8 @@ async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
 
     // A service moving between listeners is a planned change: users leaves 443 for a new plain listener.
     let moved = paths_topology(&name, &network, &users, &messages, &zone)
-        .replace(
-            "[[listener]]\nport = 80\nredirect_to = 443",
-            "[[listener]]\nport = 80\nredirect_to = 443\n[[listener]]\nport = 8080",
-        )
-        .replace(
-            "paths = [\"/api/users\", \"/api/users/*\"]",
-            "paths = [\"/api/users\", \"/api/users/*\"]\nlisteners = [8080]",
-        );
+        .listener(|listener| listener.port(8080))
+        .service("users", |service| service.listeners([8080]));
     file.rewrite(&moved);
     let moving = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(
@@ -187,18 +172,12 @@ async fn https_redirect_fixed_response_paths_attributes_and_alias_round_trip() {
 async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothing_behind() {
     let (account, name, network) = fresh("swap").await;
     let zone = format!("{name}.example.com");
-    let text = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_id
-    );
-    let file = TopologyFile::new(&text);
+    let text = network.one_service(&name, &zone, &network.tasks_group_id);
+    let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let before = account.owned_load_balancing_resources(&name).await;
-    file.rewrite(&text.replace(
-        "[load_balancer]",
-        "[load_balancer]\nscheme = \"internet-facing\"\nallowed_cidrs = [\"10.0.0.0/16\"]",
-    ));
+    file.rewrite(&text.load_balancer_with(|balancer| balancer.internet_facing(["10.0.0.0/16"])));
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(plan.stdout.contains("-/+ load_balancer"), "{}", plan.stdout);
     assert!(
@@ -224,19 +203,11 @@ async fn a_scheme_change_replaces_the_load_balancer_with_no_gap_and_leaves_nothi
 async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     let (account, name, network) = fresh("many").await;
     let zone = format!("{name}.example.com");
-    let services = |skip: Option<usize>| -> String {
-        (0..105)
-            .filter(|index| Some(*index) != skip)
-            .map(|index| {
-                format!(
-                    "[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"{}\"\n",
-                    network.tasks_group_id
-                )
-            })
-            .collect()
-    };
-    let head = format!("name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n", network.vpc_id, network.subnet_names[0], network.subnet_names[1]);
-    let file = TopologyFile::new(&format!("{head}{}", services(None)));
+    let head = network.topology(&name).load_balancer().dns(&zone);
+    let services = (0..105).fold(head, |text, index| {
+        text.service(format!("s{index}"), |service| service.security_group(&network.tasks_group_id))
+    });
+    let file = TopologyFile::of(&services);
     let endpoint = &account.endpoint;
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(plan.stdout.contains(&format!("+ load_balancer.2  {name}-alb-2")), "{}", plan.stdout);
@@ -266,7 +237,7 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
     assert_eq!(answered.len(), 1, "{route:#}");
     assert_eq!(answered[0]["load_balancer"], format!("{name}-alb-2"));
     // Removing a service on the first load balancer moves nobody else.
-    file.rewrite(&format!("{head}{}", services(Some(5))));
+    file.rewrite(&services.without_service("s5"));
     let removed = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
     let changes: Vec<String> = removed["changes"]
         .as_array()
@@ -282,16 +253,18 @@ async fn more_than_100_rules_spread_over_a_second_load_balancer_and_stay_put() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_more_specific_path_added_later_takes_the_general_rules_priority_without_a_race() {
     let (account, name, network) = fresh("order").await;
-    let head = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
-    );
-    let general = format!("[[service]]\nname = \"web\"\nport = 8080\nhost = \"api.example.com\"\npaths = [\"/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
-    let specific = format!("[[service]]\nname = \"users\"\nport = 8081\nhost = \"api.example.com\"\npaths = [\"/users/*\"]\nsecurity_group = \"{}\"\n", network.tasks_group_id);
-    let file = TopologyFile::new(&format!("{head}{general}"));
+    let group = &network.tasks_group_id;
+    let general = network
+        .topology(&name)
+        .load_balancer()
+        .service("web", |service| service.host("api.example.com").paths(["/*"]).security_group(group));
+    let specific = general.clone().service("users", |service| {
+        service.port(8081).host("api.example.com").paths(["/users/*"]).security_group(group)
+    });
+    let file = TopologyFile::of(&general);
     let endpoint = &account.endpoint;
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    file.rewrite(&format!("{head}{general}{specific}"));
+    file.rewrite(&specific);
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(
         plan.stdout.contains("priority: 1 → 2") && plan.stdout.contains("+ service.users.rule.80  priority 1"),
@@ -310,21 +283,20 @@ async fn a_more_specific_path_added_later_takes_the_general_rules_priority_witho
 #[tokio::test(flavor = "multi_thread")]
 async fn attributes_removed_from_the_file_go_back_to_aws_defaults() {
     let (account, name, network) = fresh("attrs").await;
-    let head = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
-    );
-    let service = format!(
-        "[[service]]\nname = \"api\"\nport = 8080\nhost = \"api.example.com\"\nsecurity_group = \"{}\"\n",
-        network.tasks_group_id
-    );
-    let set = format!("{head}[load_balancer]\nidle_timeout = 30\n{service}deregistration_delay = 0\nslow_start = 30\nstickiness = {{ duration = 3600 }}\n");
-    let file = TopologyFile::new(&set);
+    let unset = network
+        .topology(&name)
+        .load_balancer()
+        .service("api", |service| service.host("api.example.com").security_group(&network.tasks_group_id));
+    let set = unset
+        .clone()
+        .load_balancer_with(|balancer| balancer.idle_timeout(30))
+        .service("api", |service| service.deregistration_delay(0).slow_start(30).stickiness(3600));
+    let file = TopologyFile::of(&set);
     let endpoint = &account.endpoint;
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
 
-    file.rewrite(&format!("{head}[load_balancer]\n{service}"));
+    file.rewrite(&unset);
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
     let fields = |address: &str| -> Vec<String> {
         let change = plan["changes"]

@@ -12,7 +12,7 @@ use crate::support::{ecsnet, finish, fresh, send_signal, spawn_ecsnet, Proxy, To
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lock_held_on_another_host_is_refused_naming_unlock_which_shows_and_removes_it() {
     let (account, name, network) = fresh("unlock").await;
-    let file = TopologyFile::new(&topology(&name, &network, 1));
+    let file = TopologyFile::of(&topology(&name, &network, 1));
     let expires = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() + 600;
     let tag = |key: &str, value: &str| Tag::builder().key(key).value(value).build();
     account
@@ -69,7 +69,7 @@ async fn a_heartbeat_renews_a_long_run_s_lock_past_its_lifetime() {
     let (account, name, network) = fresh("beat").await;
     // Every request 400 ms late: a 10-service apply outlasts the lock's 4 s lifetime (renewed every second).
     let proxy = Proxy::start(&account.endpoint, 400);
-    let file = TopologyFile::new(&topology(&name, &network, 10));
+    let file = TopologyFile::of(&topology(&name, &network, 10));
     let run = spawn_ecsnet(
         &proxy.endpoint,
         &["apply", "-f", file.arg(), "--auto-approve"],
@@ -108,7 +108,7 @@ async fn a_heartbeat_renews_a_long_run_s_lock_past_its_lifetime() {
 async fn a_second_signal_exits_at_once_and_the_next_run_on_this_host_takes_the_lock_over() {
     let (account, name, network) = fresh("twice").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::new(&topology(&name, &network, 3));
+    let file = TopologyFile::of(&topology(&name, &network, 3));
     proxy.configure(serde_json::json!({"hold_after_mutations": 4}));
     let child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
     let started = Instant::now();

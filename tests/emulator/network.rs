@@ -7,11 +7,7 @@ async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check
     let (account, name, network) = fresh("vdns").await;
     let zone = format!("{name}.example.com");
     let vpc = &network.vpc_id;
-    let text = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{vpc}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{zone}\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
-        network.subnet_names[0], network.subnet_names[1], network.tasks_group_id
-    );
-    let file = TopologyFile::new(&text);
+    let file = TopologyFile::of(&network.one_service(&name, &zone, &network.tasks_group_id));
     let endpoint = &account.endpoint;
     let warning = format!(
         "warning: network.vpc: {vpc} has enableDnsHostnames off, so names in the private zone {zone} will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames"

@@ -94,10 +94,7 @@ async fn init_writes_a_file_plan_accepts_from_a_running_cluster() {
 #[tokio::test(flavor = "multi_thread")]
 async fn graph_marks_what_is_missing_then_nothing_after_apply() {
     let (account, name, network) = fresh("graph").await;
-    let file = TopologyFile::new(&format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
-    ));
+    let file = TopologyFile::of(&network.one_service(&name, &format!("{name}.example.com"), &network.tasks_group_name));
     let endpoint = &account.endpoint;
     let before = ecsnet(endpoint, &["graph", "-f", file.arg()]).expect(0);
     assert!(before.stdout.starts_with("graph TD\n"), "{}", before.stdout);
@@ -133,37 +130,23 @@ async fn doctor_passes_after_apply_and_fails_on_a_revoked_caller_rule() {
     let name_group = account.security_group(&network, &format!("{name}-name")).await;
     let cluster = format!("{name}-main");
     account.ecs_services(&cluster, &network, &[("hello", 3000, &hello_group), ("name", 3000, &name_group)]).await;
-    let file = TopologyFile::new(&format!(
-        r#"
-name = "{name}"
-[network]
-vpc = "{vpc}"
-subnets = ["{a}", "{b}"]
-[load_balancer]
-[dns]
-zone = "{name}.example.com"
-[discovery]
-namespace = "{name}.internal"
-[[service]]
-name = "hello"
-port = 3000
-security_group = "{hello_group}"
-[service.ecs]
-cluster = "{cluster}"
-[[service]]
-name = "name"
-port = 3000
-security_group = "{name_group}"
-load_balanced = false
-callers = ["hello"]
-[service.ecs]
-cluster = "{cluster}"
-[service.discovery]
-"#,
-        vpc = network.vpc_id,
-        a = network.subnet_names[0],
-        b = network.subnet_names[1],
-    ));
+    let file = TopologyFile::of(
+        &network
+            .topology(&name)
+            .load_balancer()
+            .dns(&format!("{name}.example.com"))
+            .discovery(&format!("{name}.internal"))
+            .service("hello", |service| service.port(3000).security_group(&hello_group).ecs(&cluster))
+            .service("name", |service| {
+                service
+                    .port(3000)
+                    .security_group(&name_group)
+                    .load_balanced(false)
+                    .callers(["hello"])
+                    .ecs(&cluster)
+                    .discovered()
+            }),
+    );
     let endpoint = &account.endpoint;
     let before = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
     assert!(
@@ -227,11 +210,8 @@ cluster = "{cluster}"
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
     let (account, name, network) = fresh("saved").await;
-    let text = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n[[service]]\nname = \"api\"\nport = 8080\nsecurity_group = \"{}\"\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1], network.tasks_group_name
-    );
-    let file = TopologyFile::new(&text);
+    let text = network.one_service(&name, &format!("{name}.example.com"), &network.tasks_group_name);
+    let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("plan.json");
@@ -243,7 +223,7 @@ async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
     assert!(applied.stdout.contains("Apply complete: 9 added"), "a saved plan needs no prompt: {}", applied.stdout);
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
 
-    file.rewrite(&format!("{text}[service.health_check]\npath = \"/health\"\n"));
+    file.rewrite(&text.service("api", |service| service.health_check(|check| check.path("/health"))));
     let second = dir.path().join("second.json");
     let second = second.to_str().unwrap();
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--out", second]).expect(0);
@@ -279,16 +259,15 @@ async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
 async fn route_names_the_rule_target_group_and_service_or_the_default() {
     let (account, name, network) = fresh("route").await;
     let zone = format!("{name}.example.com");
-    let text = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[listener]\ndefault = {{ fixed_response = 404, body = \"no route\" }}\n[dns]\nzone = \"{zone}\"\n\
-         [[service]]\nname = \"users\"\nport = 8080\nhost = \"api.{zone}\"\npaths = [\"/api/users/*\"]\nsecurity_group = \"{group}\"\n\
-         [[service]]\nname = \"web\"\nport = 8080\nhost = \"api.{zone}\"\npaths = [\"/*\"]\nsecurity_group = \"{group}\"\n",
-        network.vpc_id,
-        network.subnet_names[0],
-        network.subnet_names[1],
-        group = network.tasks_group_name
-    );
-    let file = TopologyFile::new(&text);
+    let (host, group) = (format!("api.{zone}"), &network.tasks_group_name);
+    let text = network
+        .topology(&name)
+        .load_balancer()
+        .listener(|listener| listener.fixed_response(404, "no route"))
+        .dns(&zone)
+        .service("users", |service| service.host(&host).paths(["/api/users/*"]).security_group(group))
+        .service("web", |service| service.host(&host).paths(["/*"]).security_group(group));
+    let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let users = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/api/users/42"]).expect(0);

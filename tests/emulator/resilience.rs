@@ -5,13 +5,15 @@
 
 use std::time::{Duration, Instant};
 
+use ecsnet::test_support::TopologyBuilder;
+
 use crate::support::{
     ecsnet, finish, send_signal, spawn_ecsnet, unique_name, Account, Network, Proxy, Run, TopologyFile,
 };
 
 const SERVICES: usize = 10;
 
-fn topology(name: &str, network: &Network) -> String {
+fn topology(name: &str, network: &Network) -> TopologyBuilder {
     topology_of(name, network, SERVICES)
 }
 
@@ -19,19 +21,13 @@ fn topology(name: &str, network: &Network) -> String {
 const DESTROY_SERVICES: usize = 3;
 
 /// A topology of `services` load-balanced services with a private zone, in `network`.
-pub(crate) fn topology_of(name: &str, network: &Network, services: usize) -> String {
-    let mut text = format!(
-        "name = \"{name}\"\n[network]\nvpc = \"{}\"\nsubnets = [\"{}\", \"{}\"]\n[load_balancer]\n[dns]\nzone = \"{name}.example.com\"\n",
-        network.vpc_id, network.subnet_names[0], network.subnet_names[1]
-    );
-    for index in 0..services {
-        text.push_str(&format!(
-            "[[service]]\nname = \"s{index}\"\nport = {}\nsecurity_group = \"{}\"\n",
-            8000 + index,
-            network.tasks_group_id
-        ));
-    }
-    text
+pub(crate) fn topology_of(name: &str, network: &Network, services: usize) -> TopologyBuilder {
+    let head = network.topology(name).load_balancer().dns(&format!("{name}.example.com"));
+    (0..services).fold(head, |text, index| {
+        text.service(format!("s{index}"), |service| {
+            service.port(8000 + index as i64).security_group(&network.tasks_group_id)
+        })
+    })
 }
 
 /// Load balancing resources of the VPC: every one must carry the topology's tag; returns how many there are.
@@ -64,7 +60,7 @@ async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_dupl
     let proxy = Proxy::start(&account.endpoint, 0);
     let name = unique_name("crash");
     let network = account.network(&name).await;
-    let file = TopologyFile::new(&topology(&name, &network));
+    let file = TopologyFile::of(&topology(&name, &network));
     // The full apply, once, to learn how many resources and mutations it makes.
     let before = proxy.stats()["mutating"].as_u64().unwrap();
     ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -82,7 +78,7 @@ async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_dupl
 async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
     let (account, name, network) = crate::support::fresh("undo").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::new(&topology_of(&name, &network, DESTROY_SERVICES));
+    let file = TopologyFile::of(&topology_of(&name, &network, DESTROY_SERVICES));
     ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     let before = proxy.stats()["mutating"].as_u64().unwrap();
     ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
@@ -98,7 +94,7 @@ async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
 async fn destroy_kill_points(worker: u64, mutations: u64) {
     let (account, name, network) = crate::support::fresh(&format!("undo{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::new(&topology_of(&name, &network, DESTROY_SERVICES));
+    let file = TopologyFile::of(&topology_of(&name, &network, DESTROY_SERVICES));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         tokio::task::block_in_place(|| {
             ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0)
@@ -144,7 +140,7 @@ async fn kill_points(worker: u64, mutations: u64, expected: usize) {
     let proxy = Proxy::start(&account.endpoint, 0);
     let name = unique_name(&format!("kill{worker}"));
     let network = account.network(&name).await;
-    let file = TopologyFile::new(&topology(&name, &network));
+    let file = TopologyFile::of(&topology(&name, &network));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         proxy.configure(serde_json::json!({"hold_after_mutations": k}));
         // The default lock settings: the killed run leaves its lock, and the next run on this host takes it over
@@ -203,7 +199,7 @@ async fn interrupted_after(proxy: &Proxy, args: &[&str], k: u64, signal: &str) -
 async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_the_next_run_converges() {
     let (account, name, network) = crate::support::fresh("sigint").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::new(&topology(&name, &network));
+    let file = TopologyFile::of(&topology(&name, &network));
 
     let apply = interrupted_after(&proxy, &["apply", "-f", file.arg(), "--auto-approve"], 12, "INT").await;
     assert_eq!(apply.code, 130, "{}\n{}", apply.stdout, apply.stderr);
@@ -246,7 +242,7 @@ async fn throttling_and_dropped_connections_are_ridden_out_and_a_permanent_fault
     let proxy = Proxy::start(&account.endpoint, 0);
     let name = unique_name("fault");
     let network = account.network(&name).await;
-    let file = TopologyFile::new(&topology(&name, &network));
+    let file = TopologyFile::of(&topology(&name, &network));
     proxy.configure(serde_json::json!({"throttle_rate": 0.2, "drop_rate": 0.02}));
     ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     ecsnet(&proxy.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
@@ -275,7 +271,7 @@ async fn two_applies_at_once_never_make_duplicates() {
     let proxy = Proxy::start(&account.endpoint, 20);
     let name = unique_name("twice");
     let network = account.network(&name).await;
-    let file = TopologyFile::new(&topology(&name, &network));
+    let file = TopologyFile::of(&topology(&name, &network));
     let first = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
     let second = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
     let (first, second) = (finish(first), finish(second));

@@ -13,6 +13,7 @@ use aws_config::BehaviorVersion;
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
+use ecsnet::test_support::TopologyBuilder;
 
 pub fn endpoint() -> String {
     std::env::var("ECSNET_TEST_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
@@ -88,6 +89,19 @@ pub struct Network {
     pub subnet_names: [String; 2],
     pub tasks_group_id: String,
     pub tasks_group_name: String,
+}
+
+impl Network {
+    /// A topology named `name` on this network: its VPC and two subnets, nothing else yet.
+    pub fn topology(&self, name: &str) -> TopologyBuilder {
+        TopologyBuilder::new(name).vpc(&self.vpc_id).subnets(&self.subnet_names)
+    }
+
+    /// The usual small topology: an internal load balancer, the private zone `zone`, and the service "api" on port
+    /// 8080 with the security group `group` (the tasks' group's ID or name).
+    pub fn one_service(&self, name: &str, zone: &str, group: &str) -> TopologyBuilder {
+        self.topology(name).load_balancer().dns(zone).service("api", |service| service.security_group(group))
+    }
 }
 
 impl Account {
@@ -511,6 +525,10 @@ pub struct TopologyFile {
 }
 
 impl TopologyFile {
+    pub fn of(topology: &TopologyBuilder) -> TopologyFile {
+        TopologyFile::new(&topology.text())
+    }
+
     pub fn new(text: &str) -> TopologyFile {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ecsnet.toml");
@@ -518,8 +536,8 @@ impl TopologyFile {
         TopologyFile { _dir: dir, path }
     }
 
-    pub fn rewrite(&self, text: &str) {
-        std::fs::write(&self.path, text).unwrap();
+    pub fn rewrite(&self, topology: &TopologyBuilder) {
+        std::fs::write(&self.path, topology.text()).unwrap();
     }
 
     pub fn arg(&self) -> &str {

@@ -79,41 +79,24 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
     let before = (account.ecs_wiring(&cluster, "hello").await, account.ecs_wiring(&cluster, "name").await);
 
     let namespace = format!("{name}.internal");
-    let text = format!(
-        r#"
-name = "{name}"
-[network]
-vpc = "{vpc}"
-subnets = ["{a}", "{b}"]
-[load_balancer]
-scheme = "internet-facing"
-allowed_cidrs = ["0.0.0.0/0"]
-[discovery]
-namespace = "{namespace}"
-[[service]]
-name = "hello"
-port = 3000
-host = "hello.example.com"
-security_group = "{hello_group}"
-[service.ecs]
-cluster = "{cluster}"
-[[service]]
-name = "name"
-port = 3000
-security_group = "{name_group}"
-load_balanced = false
-callers = ["hello"]
-[service.ecs]
-cluster = "{cluster}"
-[service.discovery]
-record = "A"
-ttl = 0
-"#,
-        vpc = network.vpc_id,
-        a = network.subnet_names[0],
-        b = network.subnet_names[1],
-    );
-    let file = TopologyFile::new(&text);
+    let text = network
+        .topology(&name)
+        .load_balancer_with(|balancer| balancer.internet_facing(["0.0.0.0/0"]))
+        .discovery(&namespace)
+        .service("hello", |service| {
+            service.port(3000).host("hello.example.com").security_group(&hello_group).ecs(&cluster)
+        })
+        .service("name", |service| {
+            service
+                .port(3000)
+                .security_group(&name_group)
+                .load_balanced(false)
+                .callers(["hello"])
+                .ecs(&cluster)
+                .discovery_record("A")
+                .discovery_ttl(0)
+        });
+    let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert!(applied.stdout.contains("Apply complete: 10 added, 2 changed, 0 destroyed"), "{}", applied.stdout);
@@ -227,39 +210,16 @@ async fn service_connect_is_turned_on_and_off_and_plan_converges() {
     account.ecs_services(&cluster, &network, &[("server", 8080, &server_group), ("client", 8080, &client_group)]).await;
     let before = account.ecs_wiring(&cluster, "server").await;
     let namespace = format!("{name}.demo");
-    let text = format!(
-        r#"
-name = "{name}"
-[network]
-vpc = "{vpc}"
-subnets = ["{a}", "{b}"]
-[discovery]
-namespace = "{namespace}"
-[[service]]
-name = "server"
-port = 8080
-security_group = "{server_group}"
-callers = ["client"]
-[service.ecs]
-cluster = "{cluster}"
-[service.connect]
-port_name = "default"
-discovery_name = "server"
-[[service]]
-name = "client"
-port = 8080
-security_group = "{client_group}"
-[service.ecs]
-cluster = "{cluster}"
-[service.connect]
-port_name = "default"
-discovery_name = "client"
-"#,
-        vpc = network.vpc_id,
-        a = network.subnet_names[0],
-        b = network.subnet_names[1],
-    );
-    let file = TopologyFile::new(&text);
+    let text = network
+        .topology(&name)
+        .discovery(&namespace)
+        .service("server", |service| {
+            service.security_group(&server_group).callers(["client"]).ecs(&cluster).connect("default", Some("server"))
+        })
+        .service("client", |service| {
+            service.security_group(&client_group).ecs(&cluster).connect("default", Some("client"))
+        });
+    let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
     assert!(
@@ -308,47 +268,20 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
         before.push(account.ecs_wiring(&cluster, service).await);
     }
     let namespace = format!("{name}.internal");
-    let text = format!(
-        r#"
-name = "{name}"
-[network]
-vpc = "{vpc}"
-subnets = ["{a}", "{b}"]
-[load_balancer]
-[discovery]
-namespace = "{namespace}"
-[[service]]
-name = "hello"
-port = 3000
-host = "hello.example.com"
-security_group = "{group}"
-[service.ecs]
-cluster = "{cluster}"
-container = "web"
-[[service]]
-name = "server"
-port = 8080
-security_group = "{group}"
-load_balanced = false
-[service.ecs]
-cluster = "{cluster}"
-[service.connect]
-port_name = "http"
-[[service]]
-name = "name"
-port = 3000
-security_group = "{group}"
-load_balanced = false
-[service.ecs]
-cluster = "{cluster}"
-[service.discovery]
-record = "A"
-"#,
-        vpc = network.vpc_id,
-        a = network.subnet_names[0],
-        b = network.subnet_names[1],
-    );
-    let file = TopologyFile::new(&text);
+    let text = network
+        .topology(&name)
+        .load_balancer()
+        .discovery(&namespace)
+        .service("hello", |service| {
+            service.port(3000).host("hello.example.com").security_group(&group).ecs(&cluster).container("web")
+        })
+        .service("server", |service| {
+            service.security_group(&group).load_balanced(false).ecs(&cluster).connect("http", None)
+        })
+        .service("name", |service| {
+            service.port(3000).security_group(&group).load_balanced(false).ecs(&cluster).discovery_record("A")
+        });
+    let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     let expected = [
         format!("service[0].ecs.container (ECS service {cluster}/hello): task definition {cluster}-hello:1 has no container \"web\" (it has hello)"),
