@@ -1,16 +1,21 @@
 //! Fixtures for the tests: a topology built by calls instead of re-typed TOML, and live state built by calls instead
-//! of hand-filled structs, with ecsnet's ownership markers set by one call. Used by the unit tests and the emulator
+//! of hand-filled structs, with ecsnet's ownership markers set by one call; and `simulate`, live state after a plan
+//! is applied, without a network. Used by the unit tests and the emulator
 //! tests alike; not part of ecsnet's interface.
 
+mod converge;
 mod observed;
 mod ownership;
+mod simulate;
 mod topology;
 
+pub use converge::{destroyed, planned};
 pub use observed::{
-    ecs_service, egress, ingress, listener, load_balancer, record, rule, security_group, subnet, target_group,
+    ecs_service, egress, id_of, ingress, listener, load_balancer, record, rule, security_group, subnet, target_group,
     task_definition, zone, ObservedBuilder,
 };
 pub use ownership::{owned_records, owned_tags, OwnedBy};
+pub use simulate::simulate;
 pub use topology::{
     DnsBuilder, HealthCheckBuilder, ListenerBuilder, LoadBalancerBuilder, ServiceBuilder, TopologyBuilder,
 };

@@ -7,6 +7,8 @@ use crate::observed::{
     Observed, Peer, Permission, PortMapping, Record, Rule, SecurityGroup, SecurityGroupRule, Subnet, Tags, TargetGroup,
     TaskDefinition, Vpc, VpcDns,
 };
+use crate::plan::ownership::tagged_address;
+use crate::plan::Address;
 use crate::topology::HealthCheck;
 
 /// An account's live state, resource by resource.
@@ -209,4 +211,24 @@ pub fn task_definition(name: &str, port: i32) -> TaskDefinition {
             port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }],
         }],
     }
+}
+
+/// The ID or ARN of what `topology` owns at `address` in live state, found by its ownership tags: for tests that
+/// refer to what an apply (or `simulate`) created.
+pub fn id_of(observed: &Observed, address: &Address) -> String {
+    let at = |tags: &Tags| tagged_address(tags).as_ref() == Some(address);
+    let groups = observed.security_groups.iter();
+    let load_balancers = observed.load_balancers.iter();
+    let listeners = || load_balancers.clone().flat_map(|balancer| balancer.listeners.iter());
+    None.or_else(|| groups.clone().find(|group| at(&group.tags)).map(|group| group.id.clone()))
+        .or_else(|| {
+            groups.clone().flat_map(|group| &group.rules).find(|rule| at(&rule.tags)).map(|rule| rule.id.clone())
+        })
+        .or_else(|| load_balancers.clone().find(|balancer| at(&balancer.tags)).map(|balancer| balancer.arn.clone()))
+        .or_else(|| listeners().find(|listener| at(&listener.tags)).map(|listener| listener.arn.clone()))
+        .or_else(|| {
+            listeners().flat_map(|listener| &listener.rules).find(|rule| at(&rule.tags)).map(|rule| rule.arn.clone())
+        })
+        .or_else(|| observed.target_groups.iter().find(|group| at(&group.tags)).map(|group| group.arn.clone()))
+        .unwrap_or_else(|| panic!("nothing in live state is tagged {address}"))
 }

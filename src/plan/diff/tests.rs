@@ -3,13 +3,10 @@
 use crate::observed::*;
 use crate::plan::ownership::ATTRIBUTES_TAG;
 use crate::plan::{schedule, topological_order, Action, Address, ManagedAttributes, Note, Operation, Plan, Ref, Work};
-use crate::test_support::{
-    egress, ingress, listener, load_balancer, owned_records, owned_tags, record, rule, security_group, subnet,
-    target_group, zone, ObservedBuilder, OwnedBy, TopologyBuilder,
-};
-use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes};
+use crate::test_support::{ingress, owned_tags, security_group, subnet, ObservedBuilder, TopologyBuilder};
+use crate::topology::{Stickiness, TargetGroupAttributes};
 
-use crate::plan::{plan_apply, plan_destroy};
+use crate::test_support::{destroyed, id_of, planned, simulate};
 
 /// One service behind an internal load balancer, its name in a private zone.
 fn seed() -> TopologyBuilder {
@@ -45,76 +42,10 @@ fn empty_account() -> Observed {
     account().security_group(tasks_group()).build()
 }
 
-fn seed_health_check() -> HealthCheck {
-    HealthCheck {
-        path: "/application-status/health".into(),
-        interval: 5,
-        timeout: 4,
-        healthy_threshold: 2,
-        unhealthy_threshold: 10,
-        matcher: "200".into(),
-    }
-}
-
 /// The account as AWS leaves it after `apply` of `seed()`.
 fn converged_account() -> Observed {
-    let vpc_cidr = || Peer::Cidr("10.0.0.0/16".into());
-    let mut tasks = tasks_group();
-    tasks.rules.push(
-        ingress("sgr-4", "tcp", 8080, Peer::Group("sg-lb".into()))
-            .owned_by("demo", Address::Ingress("service-a".into())),
-    );
-    let mut lb_group = SecurityGroup {
-        rules: vec![
-            ingress("sgr-1", "tcp", 80, vpc_cidr()),
-            ingress("sgr-2", "tcp", 443, vpc_cidr()),
-            egress("sgr-3", "-1", -1, vpc_cidr()),
-        ],
-        ..security_group("sg-lb", "demo-alb-lb")
-    }
-    .owned_by("demo", Address::LoadBalancerSecurityGroup);
-    lb_group.tags.insert("Name".into(), "demo-alb-lb".into());
-    let desired_name = plan_apply(&seed().build(), &empty_account())
-        .unwrap()
-        .changes
-        .into_iter()
-        .find(|change| change.address == Address::TargetGroup("service-a".into()))
-        .unwrap()
-        .name;
-    let rule = rule("arn:rule/a", 1, &["service-a.in.example.com"], &[], Some("arn:tg/a"))
-        .owned_by("demo", Address::ListenerRule("service-a".into(), 80));
-    let listener = Listener {
-        rules: vec![rule],
-        ..listener("arn:listener", 80, "HTTP", ListenerDefault::Forward("arn:tg/default".into()))
-    }
-    .owned_by("demo", Address::Listener(0, 80));
-    let balancer = LoadBalancer {
-        subnet_ids: vec!["subnet-b".into(), "subnet-a".into()],
-        security_group_ids: vec!["sg-lb".into()],
-        listeners: vec![listener],
-        ..load_balancer("arn:lb", "demo-alb", "internal")
-    }
-    .owned_by("demo", Address::LoadBalancer(0));
-    let name = "service-a.in.example.com";
-    let cname = record(name, "CNAME", 60, &["internal-demo-alb-1.us-east-1.elb.amazonaws.com."]);
-    let zone = HostedZone {
-        records: owned_records("demo", Address::DnsRecord("service-a".into(), name.into()), cname).into(),
-        ..zone("Z1", "in.example.com")
-    }
-    .owned_by("demo", Address::HostedZone);
-    account()
-        .security_group(tasks)
-        .security_group(lb_group)
-        .target_group(
-            target_group("arn:tg/default", "demo-alb-default", 80).owned_by("demo", Address::DefaultTargetGroup(0)),
-        )
-        .target_group(
-            TargetGroup { health_check: seed_health_check(), ..target_group("arn:tg/a", &desired_name, 8080) }
-                .owned_by("demo", Address::TargetGroup("service-a".into())),
-        )
-        .load_balancer(balancer)
-        .zone(zone)
-        .build()
+    let plan = planned(&seed().build(), &empty_account()).unwrap();
+    simulate(&plan, &empty_account())
 }
 
 fn addresses(plan: &Plan, action: Action) -> Vec<String> {
@@ -123,7 +54,7 @@ fn addresses(plan: &Plan, action: Action) -> Vec<String> {
 
 #[test]
 fn from_nothing_everything_is_created_in_dependency_order() {
-    let plan = plan_apply(&seed().build(), &empty_account()).unwrap();
+    let plan = planned(&seed().build(), &empty_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Create),
         [
@@ -152,7 +83,7 @@ fn from_nothing_everything_is_created_in_dependency_order() {
 
 #[test]
 fn a_converged_account_needs_no_changes() {
-    let plan = plan_apply(&seed().build(), &converged_account()).unwrap();
+    let plan = planned(&seed().build(), &converged_account()).unwrap();
     assert!(plan.is_empty(), "{:#?}", plan.changes);
     assert!(plan.notes.is_empty(), "{:?}", plan.notes);
 }
@@ -161,7 +92,7 @@ fn a_converged_account_needs_no_changes() {
 fn a_health_check_changed_by_hand_is_an_update_with_old_and_new() {
     let mut observed = converged_account();
     observed.target_groups[1].health_check.path = "/".into();
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
     let change = &plan.changes[0];
     assert_eq!((change.action, change.address.to_string()), (Action::Update, "service.service-a.target_group".into()));
@@ -175,7 +106,7 @@ fn a_deleted_rule_and_record_are_recreated() {
     let mut observed = converged_account();
     observed.load_balancers[0].listeners[0].rules.clear();
     observed.zones[0].records.retain(|record| record.kind != "CNAME");
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(
         addresses(&plan, Action::Create),
         ["service.service-a.rule.80", "service.service-a.dns_record.service-a.in.example.com"]
@@ -183,14 +114,18 @@ fn a_deleted_rule_and_record_are_recreated() {
     let Operation::CreateRule { listener, target_group, priority, .. } = &plan.changes[0].operation else { panic!() };
     assert_eq!(
         (listener, target_group, *priority),
-        (&Ref::Known("arn:listener".into()), &Ref::Known("arn:tg/a".into()), 1)
+        (
+            &Ref::Known(id_of(&observed, &Address::Listener(0, 80))),
+            &Ref::Known(id_of(&observed, &Address::TargetGroup("service-a".into()))),
+            1
+        )
     );
 }
 
 #[test]
 fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let plan =
-        plan_apply(&seed().service("service-a", |service| service.port(9090)).build(), &converged_account()).unwrap();
+        planned(&seed().service("service-a", |service| service.port(9090)).build(), &converged_account()).unwrap();
     let replace = plan.changes.iter().find(|change| change.action == Action::Replace).unwrap();
     assert_eq!(replace.address, Address::TargetGroup("service-a".into()));
     assert_eq!(replace.reason.as_ref().map(ToString::to_string).as_deref(), Some("port cannot change in place"));
@@ -221,11 +156,11 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
         target_group_arn: None,
         tags: Tags::new(),
     });
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    let plan = planned(&seed().build(), &observed).unwrap();
     let Operation::CreateRule { priority, .. } = &plan.changes[0].operation else { panic!("{:?}", plan.changes) };
     assert_eq!(*priority, 2);
     let explicit = seed().service("service-a", |service| service.priority(1));
-    let error = plan_apply(&explicit.build(), &observed).unwrap_err();
+    let error = planned(&explicit.build(), &observed).unwrap_err();
     assert!(
         error
             .to_string()
@@ -238,7 +173,7 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
 fn a_record_ecsnet_does_not_own_is_a_conflict_not_an_overwrite() {
     let mut observed = converged_account();
     observed.zones[0].records.retain(|record| record.kind != "TXT");
-    let error = plan_apply(&seed().build(), &observed).unwrap_err();
+    let error = planned(&seed().build(), &observed).unwrap_err();
     assert!(error.to_string().contains("service-a.in.example.com already has a CNAME record in zone in.example.com that ecsnet topology demo does not own"), "{error}");
 }
 
@@ -247,11 +182,11 @@ fn a_missing_vpc_subnet_or_group_is_named() {
     let mut observed = empty_account();
     observed.subnets.pop();
     observed.security_groups.clear();
-    let error = plan_apply(&seed().build(), &observed).unwrap_err().to_string();
+    let error = planned(&seed().build(), &observed).unwrap_err().to_string();
     assert!(error.contains("network.subnets[0]: no subnet of the VPC has the ID or Name tag \"private-a\""), "{error}");
     assert!(error.contains("service[0].security_group: no security group of the VPC"), "{error}");
     observed.vpc = None;
-    let error = plan_apply(&seed().build(), &observed).unwrap_err().to_string();
+    let error = planned(&seed().build(), &observed).unwrap_err().to_string();
     assert!(error.contains("network.vpc: no VPC has the ID or Name tag \"demo-vpc\""), "{error}");
 }
 
@@ -259,7 +194,7 @@ fn a_missing_vpc_subnet_or_group_is_named() {
 fn subnets_in_one_availability_zone_are_refused() {
     let mut observed = empty_account();
     observed.subnets[0].availability_zone = "us-east-1a".into();
-    let error = plan_apply(&seed().build(), &observed).unwrap_err().to_string();
+    let error = planned(&seed().build(), &observed).unwrap_err().to_string();
     assert!(error.contains("all subnets are in one Availability Zone"), "{error}");
 }
 
@@ -286,7 +221,7 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
         alias: None,
         alias_zone: None,
     });
-    let plan = plan_destroy(&seed().build(), &observed).unwrap();
+    let plan = destroyed(&seed().build(), &observed).unwrap();
     assert!(plan.changes.iter().all(|change| change.action == Action::Delete));
     let deleted: Vec<String> =
         plan.changes.iter().map(|change| format!("{} {}", change.address, change.name)).collect();
@@ -300,7 +235,10 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
     let revoke = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
     assert_eq!(
         revoke.operation,
-        Operation::SetIngress { revoke: vec![("sg-tasks".into(), vec!["sgr-4".into()])], authorize: None }
+        Operation::SetIngress {
+            revoke: vec![("sg-tasks".into(), vec![id_of(&observed, &Address::Ingress("service-a".into()))])],
+            authorize: None
+        }
     );
     let removed_with_load_balancer =
         plan.changes.iter().filter(|change| change.operation == Operation::RemovedWithParent).count();
@@ -319,7 +257,7 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
 #[test]
 fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_one() {
     let observed = converged_account();
-    let plan = plan_destroy(&seed().build(), &observed).unwrap();
+    let plan = destroyed(&seed().build(), &observed).unwrap();
     let steps = schedule(&plan);
     let order = topological_order(&steps).unwrap();
     let zone =
@@ -334,26 +272,28 @@ fn destroy_deletes_an_owned_zone_once_its_records_are_gone_and_never_an_adopted_
 
     let mut adopted = converged_account();
     adopted.zones[0].comment = Some("made by hand".into());
-    let plan = plan_apply(&seed().build(), &adopted).unwrap();
+    let plan = planned(&seed().build(), &adopted).unwrap();
     assert!(plan.is_empty());
     assert!(plan.notes[0].text.contains("ecsnet did not create it and will never delete it"));
-    let plan = plan_destroy(&seed().build(), &adopted).unwrap();
+    let plan = destroyed(&seed().build(), &adopted).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::HostedZone));
 }
 
 #[test]
 fn a_users_identical_ingress_rule_satisfies_the_topology() {
     let mut observed = converged_account();
-    observed.security_groups[0].rules.retain(|rule| rule.id != "sgr-4");
-    observed.security_groups[0].rules.push(ingress("sgr-user2", "tcp", 8080, Peer::Group("sg-lb".into())));
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    let ecsnets = id_of(&observed, &Address::Ingress("service-a".into()));
+    let load_balancer_group = id_of(&observed, &Address::LoadBalancerSecurityGroup);
+    observed.security_groups[0].rules.retain(|rule| rule.id != ecsnets);
+    observed.security_groups[0].rules.push(ingress("sgr-user2", "tcp", 8080, Peer::Group(load_balancer_group)));
+    let plan = planned(&seed().build(), &observed).unwrap();
     assert!(plan.is_empty(), "{:?}", plan.changes);
     assert!(plan.notes[0].text.contains("through a rule ecsnet does not own"));
 }
 
 #[test]
 fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
-    let plan = plan_apply(&seed().without_services().build(), &converged_account()).unwrap();
+    let plan = planned(&seed().without_services().build(), &converged_account()).unwrap();
     assert_eq!(
         addresses(&plan, Action::Delete),
         [
@@ -369,7 +309,8 @@ fn a_removed_service_loses_its_rule_record_ingress_and_target_group() {
 #[test]
 fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everything_before_the_old_goes() {
     let text = seed().load_balancer_with(|balancer| balancer.internet_facing(["10.0.0.0/16"]));
-    let plan = plan_apply(&text.build(), &converged_account()).unwrap();
+    let converged = converged_account();
+    let plan = planned(&text.build(), &converged).unwrap();
     let replace = change_of(&plan, &Address::LoadBalancer(0));
     assert_eq!(replace.action, Action::Replace);
     assert_eq!(
@@ -379,7 +320,7 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let Operation::ReplaceLoadBalancer { spec, old_arn } = &replace.operation else { panic!() };
     assert_eq!(
         (spec.name.as_str(), old_arn.as_str()),
-        ("demo-alb-ext", "arn:lb"),
+        ("demo-alb-ext", id_of(&converged, &Address::LoadBalancer(0)).as_str()),
         "the new one takes the alternate name while the old holds the name"
     );
     for group in [Address::DefaultTargetGroup(0), Address::TargetGroup("service-a".into())] {
@@ -408,7 +349,7 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let mut moved = converged_account();
     moved.load_balancers[0].name = "demo-alb-ext".into();
     moved.load_balancers[0].scheme = "internet-facing".into();
-    let plan = plan_apply(&text.build(), &moved).unwrap();
+    let plan = planned(&text.build(), &moved).unwrap();
     assert!(
         !plan.changes.iter().any(|change| change.address == Address::LoadBalancer(0)),
         "the alternate name is the load balancer's own: {:?}",
@@ -429,7 +370,7 @@ fn duplicates_left_by_a_crashed_run_are_deleted() {
         ..observed.target_groups[1].clone()
     };
     observed.target_groups.push(duplicate);
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
     assert_eq!(plan.changes[0].operation, Operation::DeleteTargetGroup { arn: "arn:tg/a2".into() });
 }
@@ -439,7 +380,7 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
     let text = (0..150).fold(seed().without_services(), |text, index| {
         text.service(format!("s{index}"), |service| service.security_group("service-a-tasks"))
     });
-    let plan = plan_apply(&text.build(), &empty_account()).unwrap();
+    let plan = planned(&text.build(), &empty_account()).unwrap();
     let created = |address: Address| {
         plan.changes.iter().any(|change| change.address == address && change.action == Action::Create)
     };
@@ -480,22 +421,23 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
 #[test]
 fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_alive() {
     let mut observed = converged_account();
+    let load_balancer_group = id_of(&observed, &Address::LoadBalancerSecurityGroup);
     observed.security_groups.push(SecurityGroup {
         id: "sg-user".into(),
         group_name: "user".into(),
         tags: Tags::new(),
         rules: vec![],
-        references: vec!["sg-lb".into()],
+        references: vec![load_balancer_group.clone()],
     });
-    let plan = plan_destroy(&seed().build(), &observed).unwrap();
+    let plan = destroyed(&seed().build(), &observed).unwrap();
     assert!(
         plan.notes.iter().any(|note| note.to_string().starts_with(
-            "warning: sg-user has rules ecsnet does not own that refer to the load balancer's group sg-lb"
+            &format!("warning: sg-user has rules ecsnet does not own that refer to the load balancer's group {load_balancer_group}")
         )),
         "{:?}",
         plan.notes
     );
-    let clean = plan_destroy(&seed().build(), &converged_account()).unwrap();
+    let clean = destroyed(&seed().build(), &converged_account()).unwrap();
     assert!(
         !clean.notes.iter().any(|note| note.text.contains("refer to the load balancer's group")),
         "ecsnet's own ingress is revoked first, no warning: {:?}",
@@ -503,52 +445,19 @@ fn destroy_warns_of_rules_it_does_not_own_that_keep_the_load_balancers_group_ali
     );
 }
 
-/// `seed()` with target group attributes on service-a, and its converged account with them applied.
+/// `seed()` with target group attributes on service-a, and the account an apply of it leaves.
 fn with_attributes() -> (TopologyBuilder, Observed) {
     let text = seed().service("service-a", |service| service.deregistration_delay(30).slow_start(60).stickiness(3600));
-    let mut observed = converged_account();
-    let group = &mut observed.target_groups[1];
-    group.tags.insert(ATTRIBUTES_TAG.into(), "deregistration_delay slow_start stickiness".into());
-    group.attributes = Some(TargetGroupAttributes {
-        deregistration_delay: Some(30),
-        slow_start: Some(60),
-        stickiness: Some(Stickiness::LbCookie(3600)),
-    });
+    let plan = planned(&text.build(), &empty_account()).unwrap();
+    let observed = simulate(&plan, &empty_account());
     (text, observed)
-}
-
-/// What AWS holds after an attribute update of the plan, as observe would read it back.
-fn apply_attribute_updates(plan: &Plan, observed: &mut Observed) {
-    for change in &plan.changes {
-        match &change.operation {
-            Operation::UpdateTargetGroup { arn, attributes, managed, .. } => {
-                let group = observed.target_groups.iter_mut().find(|group| group.arn == *arn).unwrap();
-                if let Some(managed) = managed {
-                    group.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(" "));
-                }
-                if let (Some(live), Some(set)) = (group.attributes.as_mut(), attributes) {
-                    live.deregistration_delay = set.deregistration_delay.or(live.deregistration_delay);
-                    live.slow_start = set.slow_start.or(live.slow_start);
-                    live.stickiness = set.stickiness.clone().or(live.stickiness.clone());
-                }
-            }
-            Operation::UpdateLoadBalancer { arn, idle_timeout, managed, .. } => {
-                let balancer = observed.load_balancers.iter_mut().find(|balancer| balancer.arn == *arn).unwrap();
-                if let Some(managed) = managed {
-                    balancer.tags.insert(ATTRIBUTES_TAG.into(), managed.after.join(" "));
-                }
-                balancer.idle_timeout = idle_timeout.or(balancer.idle_timeout);
-            }
-            other => panic!("not an attribute update: {other:?}"),
-        }
-    }
 }
 
 #[test]
 fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_empty() {
     let (text, observed) = with_attributes();
-    assert!(plan_apply(&text.build(), &observed).unwrap().is_empty(), "converged while the file sets them");
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    assert!(planned(&text.build(), &observed).unwrap().is_empty(), "converged while the file sets them");
+    let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1, "{:#?}", plan.changes);
     let change = &plan.changes[0];
     assert_eq!(
@@ -572,7 +481,7 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
     assert_eq!(
         change.operation,
         Operation::UpdateTargetGroup {
-            arn: "arn:tg/a".into(),
+            arn: id_of(&observed, &Address::TargetGroup("service-a".into())),
             health_check: None,
             attributes: Some(TargetGroupAttributes {
                 deregistration_delay: Some(300),
@@ -585,19 +494,18 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
             }),
         }
     );
-    let mut after = observed.clone();
-    apply_attribute_updates(&plan, &mut after);
-    assert!(plan_apply(&seed().build(), &after).unwrap().is_empty());
+    let mut after = simulate(&plan, &observed);
+    assert!(planned(&seed().build(), &after).unwrap().is_empty());
     // Observe reads attributes only where the file sets some or the tag lists some: now neither.
     after.target_groups[1].attributes = None;
-    assert!(plan_apply(&seed().build(), &after).unwrap().is_empty());
+    assert!(planned(&seed().build(), &after).unwrap().is_empty());
 }
 
 #[test]
 fn one_attribute_leaving_the_file_resets_only_that_one() {
     let (_, observed) = with_attributes();
     let fewer = seed().service("service-a", |service| service.deregistration_delay(30).stickiness(3600)).build();
-    let plan = plan_apply(&fewer, &observed).unwrap();
+    let plan = planned(&fewer, &observed).unwrap();
     let shown: Vec<String> = plan.changes[0]
         .fields
         .iter()
@@ -610,16 +518,15 @@ fn one_attribute_leaving_the_file_resets_only_that_one() {
             "managed_attributes: deregistration_delay, slow_start, stickiness → deregistration_delay, stickiness"
         ]
     );
-    let mut after = observed.clone();
-    apply_attribute_updates(&plan, &mut after);
-    assert!(plan_apply(&fewer, &after).unwrap().is_empty());
+    let after = simulate(&plan, &observed);
+    assert!(planned(&fewer, &after).unwrap().is_empty());
 }
 
 #[test]
 fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
     let (text, mut observed) = with_attributes();
     observed.target_groups[1].tags.remove(ATTRIBUTES_TAG);
-    let plan = plan_apply(&text.build(), &observed).unwrap();
+    let plan = planned(&text.build(), &observed).unwrap();
     let shown: Vec<String> = plan.changes[0]
         .fields
         .iter()
@@ -636,39 +543,34 @@ fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
     observed.load_balancers[0].tags.insert(ATTRIBUTES_TAG.into(), "idle_timeout".into());
     observed.load_balancers[0].idle_timeout = Some(30);
     let with_timeout = seed().load_balancer_with(|balancer| balancer.idle_timeout(30));
-    assert!(plan_apply(&with_timeout.build(), &observed).unwrap().is_empty());
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    assert!(planned(&with_timeout.build(), &observed).unwrap().is_empty());
+    let plan = planned(&seed().build(), &observed).unwrap();
     let shown: Vec<String> = plan.changes[0]
         .fields
         .iter()
         .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
         .collect();
     assert_eq!(shown, ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
-    let mut after = observed.clone();
-    apply_attribute_updates(&plan, &mut after);
-    assert!(plan_apply(&seed().build(), &after).unwrap().is_empty());
+    let after = simulate(&plan, &observed);
+    assert!(planned(&seed().build(), &after).unwrap().is_empty());
 }
 
 #[test]
 fn a_vpc_without_dns_hostnames_is_a_warning_when_the_topology_makes_names() {
     let mut observed = converged_account();
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: false });
-    let plan = plan_apply(&seed().build(), &observed).unwrap();
+    let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(
         plan.notes,
         [Note::warning("network.vpc: vpc-1 has enableDnsHostnames off, so names in the private zone in.example.com will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id vpc-1 --enable-dns-hostnames")]
     );
     assert!(plan.is_empty(), "a warning changes nothing");
     observed.vpc_dns = Some(VpcDns { support: true, hostnames: true });
-    assert!(plan_apply(&seed().build(), &observed).unwrap().notes.is_empty());
+    assert!(planned(&seed().build(), &observed).unwrap().notes.is_empty());
     observed.vpc_dns = Some(VpcDns { support: false, hostnames: false });
     let without_names = seed().without_dns().service("service-a", |service| service.host("a.example.com"));
     assert!(
-        !plan_apply(&without_names.build(), &observed)
-            .unwrap()
-            .notes
-            .iter()
-            .any(|note| note.text.contains("enableDns")),
+        !planned(&without_names.build(), &observed).unwrap().notes.iter().any(|note| note.text.contains("enableDns")),
         "no zone, no namespace: nothing to resolve"
     );
 }
@@ -684,7 +586,7 @@ fn ownership_markers_fit_one_txt_string_at_plan_time() {
         .load_balancer_with(|balancer| balancer.name("demo-alb"))
         .without_services()
         .service(&service, |service| service.security_group("service-a-tasks").host(&host));
-    let plan = plan_apply(&text.build(), &empty_account()).unwrap();
+    let plan = planned(&text.build(), &empty_account()).unwrap();
     let record = change_of(&plan, &Address::DnsRecord(service.clone(), host.clone()));
     let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
     assert_eq!(

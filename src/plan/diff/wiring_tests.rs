@@ -9,7 +9,7 @@ use crate::test_support::{
     ecs_service, security_group, subnet, target_group, task_definition, ObservedBuilder, OwnedBy, TopologyBuilder,
 };
 
-use crate::plan::{plan_apply, plan_destroy};
+use crate::test_support::{destroyed, planned};
 
 /// Two services of cluster "main": hello behind the load balancer, and name in Cloud Map, called by hello.
 fn discovery() -> TopologyBuilder {
@@ -67,7 +67,7 @@ fn step_position(plan: &Plan, address: &Address) -> usize {
 
 #[test]
 fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_are_planned_in_order() {
-    let plan = plan_apply(&discovery().build(), &account()).unwrap();
+    let plan = planned(&discovery().build(), &account()).unwrap();
     assert_eq!(change(&plan, &Address::Namespace).action, Action::Create);
     let discovery = change(&plan, &Address::DiscoveryService("name".into()));
     let Operation::CreateDiscoveryService { record_type, ttl, namespace, description, .. } = &discovery.operation
@@ -113,7 +113,7 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
 
 /// The problems that stop `plan`, as (what, hint).
 fn problems(text: &TopologyBuilder, observed: &Observed) -> Vec<(String, String)> {
-    let error = plan_apply(&text.build(), observed).expect_err("the plan is refused");
+    let error = planned(&text.build(), observed).expect_err("the plan is refused");
     error.problems.into_iter().map(|problem| (problem.what, problem.hint)).collect()
 }
 
@@ -162,9 +162,9 @@ fn a_blue_green_controller_with_nothing_to_change_plans_nothing_for_it() {
     let mut observed = wired_account();
     observed.ecs_services[0].deployment_controller = "CODE_DEPLOY".into();
     observed.ecs_services[1].deployment_controller = "EXTERNAL".into();
-    let plan = plan_apply(&discovery().build(), &observed).unwrap();
+    let plan = planned(&discovery().build(), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| matches!(change.address, Address::EcsService(_))), "{:#?}", plan.changes);
-    let refused = plan_destroy(&discovery().build(), &observed).expect_err("destroy would need UpdateService too");
+    let refused = destroyed(&discovery().build(), &observed).expect_err("destroy would need UpdateService too");
     assert_eq!(refused.problems.len(), 2, "{refused}");
 }
 
@@ -217,7 +217,7 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
     };
     let mut observed = account();
     observed.ecs_services[0].load_balancers = vec![classic.clone(), blue_green.clone()];
-    let plan = plan_apply(&discovery().build(), &observed).unwrap();
+    let plan = planned(&discovery().build(), &observed).unwrap();
     let hello = change(&plan, &Address::EcsService("hello".into()));
     let Operation::UpdateEcsService(update) = &hello.operation else { panic!() };
     assert_eq!(
@@ -243,13 +243,13 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
     let mut applied = wired_account();
     applied.ecs_services[0].load_balancers =
         vec![classic.clone(), blue_green.clone(), EcsLoadBalancer::target_group("arn:tg/hello", "hello", 3000)];
-    let plan = plan_apply(&discovery().build(), &applied).unwrap();
+    let plan = planned(&discovery().build(), &applied).unwrap();
     assert!(
         !plan.changes.iter().any(|change| change.address == Address::EcsService("hello".into())),
         "{:#?}",
         plan.changes
     );
-    let plan = plan_destroy(&discovery().build(), &applied).unwrap();
+    let plan = destroyed(&discovery().build(), &applied).unwrap();
     let Operation::UpdateEcsService(update) = &change(&plan, &Address::EcsService("hello".into())).operation else {
         panic!()
     };
@@ -326,7 +326,7 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
         ["service[1].target_type (ECS service main/name): an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition name:1 uses bridge"]
     );
     let srv_by_container = srv.service("name", |service| service.target_type("instance"));
-    let plan = plan_apply(&srv_by_container.build(), &observed).unwrap();
+    let plan = planned(&srv_by_container.build(), &observed).unwrap();
     let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
         panic!()
     };
@@ -363,7 +363,7 @@ fn a_service_whose_task_definition_was_not_read_is_not_checked_against_it() {
     observed.task_definitions.clear();
     observed.ecs_services[0].task_definition = None;
     let text = discovery().service("hello", |service| service.port(8080));
-    assert!(plan_apply(&text.build(), &observed).is_ok());
+    assert!(planned(&text.build(), &observed).is_ok());
 }
 
 /// The account after `apply` of `discovery()`, with a load balancer and a registry of the user's own on "hello" (the
@@ -409,7 +409,7 @@ fn wired_account() -> Observed {
 
 #[test]
 fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_needs() {
-    let plan = plan_destroy(&discovery().build(), &wired_account()).unwrap();
+    let plan = destroyed(&discovery().build(), &wired_account()).unwrap();
     let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else {
         panic!()
     };
@@ -443,7 +443,7 @@ fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_nee
 
 #[test]
 fn a_wired_account_needs_no_ecs_changes() {
-    let plan = plan_apply(&discovery().build(), &wired_account()).unwrap();
+    let plan = planned(&discovery().build(), &wired_account()).unwrap();
     assert!(
         !plan.changes.iter().any(|change| matches!(
             change.address,
@@ -456,7 +456,7 @@ fn a_wired_account_needs_no_ecs_changes() {
 
 #[test]
 fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_reports_nothing() {
-    let plan = plan_apply(&connect().build(), &account()).unwrap();
+    let plan = planned(&connect().build(), &account()).unwrap();
     let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
         panic!()
     };
@@ -474,16 +474,16 @@ fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_re
         vec![Namespace { id: "ns-2".into(), arn: "arn:ns-2".into(), name: "my.demo".into(), description: None }
             .owned_by("conn", Address::Namespace)];
     applied.ecs_services[2].tags.insert(SERVICE_CONNECT_TAG.into(), marker.clone());
-    let plan = plan_apply(&connect().build(), &applied).unwrap();
+    let plan = planned(&connect().build(), &applied).unwrap();
     assert!(plan.is_empty(), "the deployment reports nothing, the tag says it is on: {:#?}", plan.changes);
 
     applied.ecs_services[2].connect =
         Some(ServiceConnect { enabled: false, namespace: String::new(), services: vec![] });
-    let plan = plan_apply(&connect().build(), &applied).unwrap();
+    let plan = planned(&connect().build(), &applied).unwrap();
     let drift = change(&plan, &Address::EcsService("server".into()));
     assert_eq!(drift.fields[0].old.as_deref(), Some("(off)"), "AWS's answer wins over the tag");
 
-    let plan = plan_destroy(&connect().build(), &applied).unwrap();
+    let plan = destroyed(&connect().build(), &applied).unwrap();
     let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
         panic!()
     };
@@ -500,7 +500,7 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
         name: "internal".into(),
         description: Some("made by hand".into()),
     }];
-    let plan = plan_apply(&discovery().build(), &observed).unwrap();
+    let plan = planned(&discovery().build(), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::Namespace));
     assert!(plan.notes.iter().any(|note| note.text.contains("ecsnet did not create it and will never delete it")));
     let Operation::CreateDiscoveryService { namespace, .. } =
@@ -509,7 +509,7 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
         panic!()
     };
     assert_eq!(namespace, &Ref::Known("ns-9".into()));
-    assert!(!plan_destroy(&discovery().build(), &observed)
+    assert!(!destroyed(&discovery().build(), &observed)
         .unwrap()
         .changes
         .iter()

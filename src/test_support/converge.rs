@@ -1,0 +1,24 @@
+//! The invariant every planner test checks beside its own assertions: after apply, the plan is empty; after
+//! destroy, nothing the topology owns is left.
+
+use crate::observed::Observed;
+use crate::plan::{plan_apply, plan_destroy, Plan, PlanError};
+use crate::topology::Topology;
+
+/// `plan_apply`, checking that once the plan is applied (`simulate`) a new plan is empty.
+pub fn planned(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
+    let plan = plan_apply(topology, observed)?;
+    let after = super::simulate(&plan, observed);
+    let again = plan_apply(topology, &after).expect("live state after apply can be planned against");
+    assert!(again.is_empty(), "after apply, the plan should be empty; it is:\n{again:#?}");
+    Ok(plan)
+}
+
+/// `plan_destroy`, checking that once the plan is applied a new destroy plan is empty: nothing owned is left.
+pub fn destroyed(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
+    let plan = plan_destroy(topology, observed)?;
+    let after = super::simulate(&plan, observed);
+    let again = plan_destroy(topology, &after).expect("live state after destroy can be planned against");
+    assert!(again.is_empty(), "after destroy, nothing owned should be left; a new destroy plan is:\n{again:#?}");
+    Ok(plan)
+}
