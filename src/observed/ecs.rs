@@ -1,0 +1,146 @@
+//! ECS as live state: the services a topology wires, their load balancer entries, registries and Service
+//! Connect, and the task definitions they run.
+
+use serde::{Deserialize, Serialize};
+
+use super::Tags;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EcsService {
+    /// The cluster as the topology names it.
+    pub cluster: String,
+    pub name: String,
+    pub arn: String,
+    /// "ECS" (rolling update), "CODE_DEPLOY" or "EXTERNAL".
+    pub deployment_controller: String,
+    /// The task definition revision as the service names it; `None` when AWS reports none (task sets).
+    #[serde(default)]
+    pub task_definition: Option<String>,
+    pub load_balancers: Vec<EcsLoadBalancer>,
+    pub registries: Vec<EcsRegistry>,
+    /// Service Connect as the primary deployment reports it; `None` when it reports none.
+    pub connect: Option<ServiceConnect>,
+    pub tags: Tags,
+}
+
+/// One entry of an ECS service's `loadBalancers`, every field as AWS reports it: ecsnet sends the entries it does
+/// not own back exactly as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EcsLoadBalancer {
+    /// An Application or Network Load Balancer's target group; `None` for a Classic Load Balancer.
+    pub target_group_arn: Option<String>,
+    /// A Classic Load Balancer's name.
+    pub load_balancer_name: Option<String>,
+    pub container: Option<String>,
+    pub port: Option<i32>,
+    /// ECS blue/green deployment settings (`advancedConfiguration`).
+    pub advanced: Option<EcsAdvancedConfiguration>,
+}
+
+impl EcsLoadBalancer {
+    /// An entry for a target group, as ecsnet writes its own.
+    pub fn target_group(arn: &str, container: &str, port: i32) -> Self {
+        EcsLoadBalancer {
+            target_group_arn: Some(arn.into()),
+            container: Some(container.into()),
+            port: Some(port),
+            ..EcsLoadBalancer::default()
+        }
+    }
+
+    /// `container:port`, with `?` for what AWS left out.
+    pub fn container_port(&self) -> String {
+        format!(
+            "{}:{}",
+            self.container.as_deref().unwrap_or("?"),
+            self.port.map_or_else(|| "?".to_string(), |port| port.to_string())
+        )
+    }
+}
+
+/// A load balancer entry's blue/green settings, as AWS reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EcsAdvancedConfiguration {
+    pub alternate_target_group_arn: Option<String>,
+    pub production_listener_rule: Option<String>,
+    pub test_listener_rule: Option<String>,
+    pub role_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EcsRegistry {
+    pub arn: String,
+    pub port: Option<i32>,
+    pub container: Option<String>,
+    pub container_port: Option<i32>,
+}
+
+/// A task definition revision, as far as wiring its service needs it (DescribeTaskDefinition).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskDefinition {
+    /// As the ECS service names it.
+    pub arn: String,
+    /// "awsvpc", "bridge", "host" or "none"; `None` when the task definition sets none.
+    pub network_mode: Option<String>,
+    pub containers: Vec<Container>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Container {
+    pub name: String,
+    pub port_mappings: Vec<PortMapping>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PortMapping {
+    pub container_port: i32,
+    /// The name Service Connect refers to the port by.
+    pub name: Option<String>,
+}
+
+impl TaskDefinition {
+    /// The first container with a port mapping, and that mapping: what a load balancer or registry would target.
+    pub fn first_port(&self) -> Option<(&Container, &PortMapping)> {
+        self.containers.iter().find_map(|container| container.port_mappings.first().map(|mapping| (container, mapping)))
+    }
+
+    pub fn container(&self, name: &str) -> Option<&Container> {
+        self.containers.iter().find(|container| container.name == name)
+    }
+
+    /// The network mode ECS runs the tasks with: when the task definition sets none, ECS's default, bridge
+    /// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html, networkMode).
+    pub fn network_mode(&self) -> &str {
+        self.network_mode.as_deref().unwrap_or("bridge")
+    }
+
+    /// `family:revision`, shorter than the ARN.
+    pub fn short_name(&self) -> &str {
+        self.arn.rsplit_once(":task-definition/").map_or(self.arn.as_str(), |(_, name)| name)
+    }
+}
+
+impl Container {
+    pub fn maps_port(&self, port: i32) -> bool {
+        self.port_mappings.iter().any(|mapping| mapping.container_port == port)
+    }
+}
+
+/// An ECS service's Service Connect settings, reduced to what ecsnet sets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ServiceConnect {
+    pub enabled: bool,
+    pub namespace: String,
+    /// One per client alias of each Service Connect service.
+    pub services: Vec<ConnectAlias>,
+}
+
+/// A Service Connect service's client alias: the port name it serves, the name it registers in Cloud Map, and the
+/// port and DNS name its callers use.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ConnectAlias {
+    pub port_name: String,
+    pub discovery_name: String,
+    pub port: i32,
+    pub dns_name: String,
+}
