@@ -1,0 +1,126 @@
+//! What an apply leaves in live state, without a network: `simulate(plan, observed)` carries out a plan's steps
+//! on the observed state in the executor's order, as AWS and the executor would (ownership tags on what is
+//! created, IDs and ARNs made up, references to what the same apply creates resolved), so that a planner test can
+//! check the invariant every emulator test checks against moto: after apply, the plan is empty; after destroy,
+//! nothing the topology owns is left.
+
+mod discovery;
+mod dns;
+mod listeners;
+mod load_balancing;
+mod network;
+
+use std::collections::HashMap;
+
+use crate::observed::{Observed, Tags};
+use crate::plan::ownership::{attributes_tag_value, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG};
+use crate::plan::{schedule, topological_order, Address, Change, ManagedAttributes, Operation, Plan, Ref, Work};
+
+/// Live state after `plan` is applied to `observed`.
+pub fn simulate(plan: &Plan, observed: &Observed) -> Observed {
+    let mut account = Account { state: observed.clone(), topology: &plan.topology, created: HashMap::new(), next: 0 };
+    let steps = schedule(plan);
+    let order = topological_order(&steps).expect("a plan's steps have an order");
+    for index in order {
+        match &steps[index].work {
+            Work::Change(change) => account.apply(&plan.changes[*change]),
+            Work::Records(changes) | Work::Rules(changes) => {
+                changes.iter().for_each(|change| account.apply(&plan.changes[*change]))
+            }
+            Work::RetireTargetGroup(change) | Work::RetireLoadBalancer(change) => {
+                account.retire(&plan.changes[*change])
+            }
+        }
+    }
+    account.state
+}
+
+struct Account<'a> {
+    state: Observed,
+    topology: &'a str,
+    /// The ID or ARN of what this apply created, by address, as the executor records it.
+    created: HashMap<Address, String>,
+    next: usize,
+}
+
+impl Account<'_> {
+    /// A made-up ID that names what it is and where (`sg-load_balancer.security_group-1`), unique in the run.
+    fn new_id(&mut self, prefix: &str, address: &Address) -> String {
+        self.next += 1;
+        format!("{prefix}-{address}-{}", self.next)
+    }
+
+    fn resolve(&self, reference: &Ref) -> String {
+        match reference {
+            Ref::Known(id) => id.clone(),
+            Ref::Of(address) => self.created.get(address).cloned().unwrap_or_else(|| {
+                panic!("{address} is referred to before this apply created it: the plan's order is wrong")
+            }),
+        }
+    }
+
+    fn ownership(&self, address: &Address) -> Tags {
+        Tags::from([
+            (TOPOLOGY_TAG.to_string(), self.topology.to_string()),
+            (ADDRESS_TAG.to_string(), address.to_string()),
+        ])
+    }
+
+    fn apply(&mut self, change: &Change) {
+        let address = &change.address;
+        let operation = &change.operation;
+        match operation {
+            Operation::CreateSecurityGroup { .. }
+            | Operation::UpdateSecurityGroupRules { .. }
+            | Operation::DeleteSecurityGroup { .. }
+            | Operation::SetIngress { .. } => self.network(address, operation),
+            Operation::CreateLoadBalancer(_)
+            | Operation::ReplaceLoadBalancer { .. }
+            | Operation::UpdateLoadBalancer { .. }
+            | Operation::DeleteLoadBalancer { .. }
+            | Operation::CreateTargetGroup(_)
+            | Operation::ReplaceTargetGroup { .. }
+            | Operation::UpdateTargetGroup { .. }
+            | Operation::DeleteTargetGroup { .. } => self.load_balancing(address, operation),
+            Operation::CreateListener { .. }
+            | Operation::UpdateListener { .. }
+            | Operation::DeleteListener { .. }
+            | Operation::CreateRule { .. }
+            | Operation::UpdateRule { .. }
+            | Operation::DeleteRule { .. } => self.listeners(address, operation),
+            Operation::CreateHostedZone { .. }
+            | Operation::DeleteHostedZone { .. }
+            | Operation::ChangeRecords { .. } => self.dns(address, operation),
+            Operation::CreateNamespace { .. }
+            | Operation::DeleteNamespace { .. }
+            | Operation::CreateDiscoveryService { .. }
+            | Operation::UpdateDiscoveryTtl { .. }
+            | Operation::DeleteDiscoveryService { .. } => self.discovery(address, operation),
+            Operation::UpdateEcsService(update) => self.update_ecs_service(update),
+            Operation::RemovedWithParent => {}
+        }
+    }
+
+    /// Deletes what a replace left behind, once everything has moved to the new one.
+    fn retire(&mut self, change: &Change) {
+        match &change.operation {
+            Operation::ReplaceTargetGroup { old_arn, .. } => {
+                self.state.target_groups.retain(|group| group.arn != *old_arn)
+            }
+            Operation::ReplaceLoadBalancer { old_arn, .. } => {
+                self.state.load_balancers.retain(|live| live.arn != *old_arn)
+            }
+            other => panic!("a retire step follows a replace, not {other:?}"),
+        }
+    }
+}
+
+/// The attributes tag after an update: the names ecsnet manages from now on.
+fn set_managed(tags: &mut Tags, managed: Option<&ManagedAttributes>) {
+    let Some(managed) = managed else { return };
+    if managed.after.is_empty() {
+        tags.remove(ATTRIBUTES_TAG);
+    } else {
+        tags.insert(ATTRIBUTES_TAG.into(), attributes_tag_value(&managed.after));
+    }
+}
