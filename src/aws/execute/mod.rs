@@ -358,53 +358,20 @@ async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsErr
         Operation::SetIngress { revoke, authorize } => {
             security_groups::set_ingress(context, address, revoke, authorize.as_ref()).await?
         }
-        Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
-            let created = load_balancing::create_load_balancer(context, address, spec).await?;
-            context.started.record(|started| {
-                started.load_balancers.insert(created.id.clone(), spec.name.clone());
-            });
-            context.outputs.record(address, created);
-        }
-        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
-            load_balancing::update_load_balancer(
-                context,
-                arn,
-                subnet_ids.as_deref(),
-                security_groups.as_deref(),
-                *idle_timeout,
-                managed.as_ref(),
-            )
-            .await?
-        }
-        Operation::DeleteLoadBalancer { arn } => load_balancing::delete_load_balancer(context, arn).await?,
-        Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
-            let id = load_balancing::create_target_group(context, address, spec).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
-            load_balancing::update_target_group(
-                context,
-                arn,
-                health_check.as_ref(),
-                attributes.as_ref(),
-                managed.as_ref(),
-            )
-            .await?
-        }
-        Operation::DeleteTargetGroup { arn } => load_balancing::delete_target_group(context, arn).await?,
-        Operation::CreateListener { load_balancer, spec } => {
-            let id = load_balancing::create_listener(context, address, load_balancer, spec).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::UpdateListener { arn, spec, tls } => {
-            load_balancing::update_listener(context, arn, spec, *tls).await?
-        }
-        Operation::DeleteListener { arn } => load_balancing::delete_listener(context, arn).await?,
-        Operation::CreateRule { listener, priority, conditions, target_group } => {
-            load_balancing::create_rule(context, address, listener, *priority, conditions, target_group).await?;
-        }
-        Operation::UpdateRule { .. } => load_balancing::update_rules(context, vec![&change.operation]).await?,
-        Operation::DeleteRule { arn } => load_balancing::delete_rule(context, arn).await?,
+        Operation::CreateLoadBalancer(_)
+        | Operation::ReplaceLoadBalancer { .. }
+        | Operation::UpdateLoadBalancer { .. }
+        | Operation::DeleteLoadBalancer { .. }
+        | Operation::CreateTargetGroup(_)
+        | Operation::ReplaceTargetGroup { .. }
+        | Operation::UpdateTargetGroup { .. }
+        | Operation::DeleteTargetGroup { .. }
+        | Operation::CreateListener { .. }
+        | Operation::UpdateListener { .. }
+        | Operation::DeleteListener { .. }
+        | Operation::CreateRule { .. }
+        | Operation::UpdateRule { .. }
+        | Operation::DeleteRule { .. } => load_balancing::run(context, change).await?,
         Operation::CreateHostedZone { name, vpc_id, comment } => {
             let id = dns::create_zone(context, address, name, vpc_id, comment).await?;
             context.outputs.record(address, Created { id, dns_name: None });
