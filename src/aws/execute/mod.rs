@@ -344,56 +344,15 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
     Ok(())
 }
 
+/// Carries out one change, in the adapter of the AWS service it calls.
 async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::CreateSecurityGroup { name, description, vpc_id, rules } => {
-            let id = security_groups::create(context, address, name, description, vpc_id, rules).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
-            security_groups::update_rules(context, address, group_id, authorize, revoke).await?
-        }
-        Operation::DeleteSecurityGroup { group_id } => security_groups::delete(context, group_id).await?,
-        Operation::SetIngress { revoke, authorize } => {
-            security_groups::set_ingress(context, address, revoke, authorize.as_ref()).await?
-        }
-        Operation::CreateLoadBalancer(_)
-        | Operation::ReplaceLoadBalancer { .. }
-        | Operation::UpdateLoadBalancer { .. }
-        | Operation::DeleteLoadBalancer { .. }
-        | Operation::CreateTargetGroup(_)
-        | Operation::ReplaceTargetGroup { .. }
-        | Operation::UpdateTargetGroup { .. }
-        | Operation::DeleteTargetGroup { .. }
-        | Operation::CreateListener { .. }
-        | Operation::UpdateListener { .. }
-        | Operation::DeleteListener { .. }
-        | Operation::CreateRule { .. }
-        | Operation::UpdateRule { .. }
-        | Operation::DeleteRule { .. } => load_balancing::run(context, change).await?,
-        Operation::CreateHostedZone { name, vpc_id, comment } => {
-            let id = dns::create_zone(context, address, name, vpc_id, comment).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::DeleteHostedZone { zone_id } => dns::delete_zone(context, zone_id).await?,
-        Operation::ChangeRecords { .. } => dns::change_records(context, vec![change]).await?,
-        Operation::CreateNamespace { name, vpc_id, description } => {
-            let id = discovery::create_namespace(context, address, name, vpc_id, description).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::DeleteNamespace { id } => discovery::delete_namespace(context, id).await?,
-        Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
-            let arn =
-                discovery::create_service(context, address, name, namespace, *record_type, *ttl, description).await?;
-            context.outputs.record(address, Created { id: arn, dns_name: None });
-        }
-        Operation::UpdateDiscoveryTtl { id, record_type, ttl } => {
-            discovery::update_ttl(context, id, *record_type, *ttl).await?
-        }
-        Operation::DeleteDiscoveryService { id } => discovery::delete_service(context, id).await?,
-        Operation::UpdateEcsService(update) => ecs::update(context, update).await?,
-        Operation::RemovedWithParent => {}
+    match service_of_operation(&change.operation) {
+        Some(Service::Ec2) => security_groups::run(context, change).await,
+        Some(Service::LoadBalancing) => load_balancing::run(context, change).await,
+        Some(Service::Route53) => dns::run(context, change).await,
+        Some(Service::CloudMap) => discovery::run(context, change).await,
+        Some(Service::Ecs) => ecs::run(context, change).await,
+        // Removed with its parent: nothing to call.
+        None => Ok(()),
     }
-    Ok(())
 }
