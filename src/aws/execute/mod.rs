@@ -170,32 +170,16 @@ pub async fn execute(
 ) -> Result<ExecutionReport, ExecutionFailure> {
     let started = Instant::now();
     let steps = schedule(plan);
-    let services: Vec<Option<Service>> = steps.iter().map(|step| service_of(plan, step)).collect();
     let outputs = Outputs::default();
     let started_log = StartedLog::default();
     let context = Context { aws, topology: &plan.topology, outputs: &outputs, progress, started: &started_log };
-    let mut states = vec![State::Pending; steps.len()];
-    let mut under_way: HashMap<Service, usize> = HashMap::new();
-    let mut failed = Vec::new();
+    let mut board = Board::new(plan, &steps);
     let mut deadline = None;
     let mut running: FuturesUnordered<StepFuture<'_>> = FuturesUnordered::new();
     loop {
         let stopping = stop.reason();
-        if failed.is_empty() && stopping.is_none() {
-            for index in 0..steps.len() {
-                if states[index] != State::Pending
-                    || !steps[index].after.iter().all(|&before| states[before] == State::Done)
-                {
-                    continue;
-                }
-                if let Some(service) = services[index] {
-                    let slots = under_way.entry(service).or_default();
-                    if *slots >= service.max_steps() {
-                        continue;
-                    }
-                    *slots += 1;
-                }
-                states[index] = State::Running;
+        if board.failed.is_empty() && stopping.is_none() {
+            for index in board.start_ready() {
                 let step = &steps[index];
                 let context = &context;
                 running.push(Box::pin(async move { (index, run_step(context, plan, step).await) }));
@@ -222,41 +206,101 @@ pub async fn execute(
             },
         };
         let Some((index, result)) = next else { break };
-        if let Some(service) = services[index] {
-            *under_way.entry(service).or_default() -= 1;
-        }
-        let changes = step_changes(plan, &steps[index]);
-        match result {
-            Ok(()) => {
-                states[index] = State::Done;
-                progress.event(Event::Done(changes));
-            }
-            Err(error) => {
-                states[index] = State::Failed;
-                progress.event(Event::Failed(changes.clone(), error.to_string()));
-                failed.push((changes.to_string(), error));
-            }
-        }
+        board.finish(index, result, progress);
     }
     drop(running);
     // A stop asked for after the last step finished stops nothing here (the caller's wait, if any, heeds it).
-    let stopped = stop.reason().filter(|_| states.iter().any(|state| *state != State::Done));
-    if failed.is_empty() && stopped.is_none() {
+    let stopped = stop.reason().filter(|_| !board.all_done());
+    if board.failed.is_empty() && stopped.is_none() {
         return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
-    let labels = |wanted: State| {
-        (0..steps.len())
-            .filter(|&index| states[index] == wanted)
-            .map(|index| step_changes(plan, &steps[index]).to_string())
-            .collect::<Vec<_>>()
-    };
-    Err(ExecutionFailure {
-        failed,
-        done: labels(State::Done),
-        not_started: labels(State::Pending),
-        stopped,
-        abandoned: labels(State::Running),
-    })
+    Err(board.failure(stopped))
+}
+
+/// Where each step of a run stands, and how many steps of each AWS service are under way.
+struct Board<'a> {
+    plan: &'a Plan,
+    steps: &'a [Step],
+    services: Vec<Option<Service>>,
+    states: Vec<State>,
+    under_way: HashMap<Service, usize>,
+    failed: Vec<(String, AwsError)>,
+}
+
+impl<'a> Board<'a> {
+    fn new(plan: &'a Plan, steps: &'a [Step]) -> Self {
+        Board {
+            plan,
+            steps,
+            services: steps.iter().map(|step| service_of(plan, step)).collect(),
+            states: vec![State::Pending; steps.len()],
+            under_way: HashMap::new(),
+            failed: Vec::new(),
+        }
+    }
+
+    /// The steps that may start now, in order, marked running: pending, every step they follow done, and a slot
+    /// free for their service.
+    fn start_ready(&mut self) -> Vec<usize> {
+        let mut starting = Vec::new();
+        for index in 0..self.steps.len() {
+            if self.states[index] != State::Pending
+                || !self.steps[index].after.iter().all(|&before| self.states[before] == State::Done)
+            {
+                continue;
+            }
+            if let Some(service) = self.services[index] {
+                let slots = self.under_way.entry(service).or_default();
+                if *slots >= service.max_steps() {
+                    continue;
+                }
+                *slots += 1;
+            }
+            self.states[index] = State::Running;
+            starting.push(index);
+        }
+        starting
+    }
+
+    /// Records how a step ended, frees its service's slot and reports it.
+    fn finish(&mut self, index: usize, result: Result<(), AwsError>, progress: &dyn Progress) {
+        if let Some(service) = self.services[index] {
+            *self.under_way.entry(service).or_default() -= 1;
+        }
+        let changes = step_changes(self.plan, &self.steps[index]);
+        match result {
+            Ok(()) => {
+                self.states[index] = State::Done;
+                progress.event(Event::Done(changes));
+            }
+            Err(error) => {
+                self.states[index] = State::Failed;
+                progress.event(Event::Failed(changes.clone(), error.to_string()));
+                self.failed.push((changes.to_string(), error));
+            }
+        }
+    }
+
+    fn all_done(&self) -> bool {
+        self.states.iter().all(|state| *state == State::Done)
+    }
+
+    /// The report of a run that failed or was stopped: what failed, was done, never started or was abandoned.
+    fn failure(self, stopped: Option<StopReason>) -> ExecutionFailure {
+        let labels = |wanted: State| {
+            (0..self.steps.len())
+                .filter(|&index| self.states[index] == wanted)
+                .map(|index| step_changes(self.plan, &self.steps[index]).to_string())
+                .collect::<Vec<_>>()
+        };
+        ExecutionFailure {
+            done: labels(State::Done),
+            not_started: labels(State::Pending),
+            abandoned: labels(State::Running),
+            failed: self.failed,
+            stopped,
+        }
+    }
 }
 
 /// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.
