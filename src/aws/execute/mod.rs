@@ -3,16 +3,17 @@
 //! lock), no new step starts; the ones under way finish (within `IN_FLIGHT_BOUND` after a stop); the report says
 //! what was done, what failed and what never started. Live state stays the truth, so a re-run continues from there.
 
+mod board;
 mod discovery;
 mod dns;
 mod ecs;
 mod load_balancing;
 mod record_batches;
+mod report;
 pub(crate) mod retry;
 mod security_groups;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -23,11 +24,13 @@ use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
-use crate::stop::{Stop, StopReason};
+use crate::stop::Stop;
 
-use super::settle::{Started, StartedLog};
+use super::settle::StartedLog;
 use super::throttling::Service;
 use super::{Aws, AwsError};
+use board::Board;
+pub use report::{ExecutionFailure, ExecutionReport};
 
 /// How long the steps under way may go on after a stop is asked for; then they are abandoned, and the report
 /// names them (each may or may not have taken effect; the next run reads what did).
@@ -96,68 +99,6 @@ impl Context<'_> {
     }
 }
 
-#[derive(Debug)]
-pub struct ExecutionReport {
-    pub steps: usize,
-    pub elapsed: Duration,
-    /// What AWS still finishes on its own time.
-    pub started: Started,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub struct ExecutionFailure {
-    pub failed: Vec<(String, AwsError)>,
-    pub done: Vec<String>,
-    pub not_started: Vec<String>,
-    /// Why the run stopped early, when it was asked to.
-    pub stopped: Option<StopReason>,
-    /// Steps still under way when `IN_FLIGHT_BOUND` passed after the stop.
-    pub abandoned: Vec<String>,
-}
-
-impl ExecutionFailure {
-    pub fn exit_code(&self) -> u8 {
-        self.stopped.as_ref().map_or(1, StopReason::exit_code)
-    }
-}
-
-impl fmt::Display for ExecutionFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.stopped {
-            Some(reason) => {
-                write!(f, "{reason} after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?
-            }
-            None => write!(f, "stopped after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
-        }
-        for (step, error) in &self.failed {
-            write!(f, "\n  - {step}: {error}")?;
-        }
-        if self.stopped.is_some() && !self.done.is_empty() {
-            write!(f, "\ndone: {}", self.done.join(", "))?;
-        }
-        if !self.abandoned.is_empty() {
-            write!(
-                f,
-                "\nstill under way {} s after the stop, abandoned (each may or may not have taken effect): {}",
-                IN_FLIGHT_BOUND.as_secs(),
-                self.abandoned.join(", ")
-            )?;
-        }
-        if !self.not_started.is_empty() {
-            write!(f, "\nnot started: {}", self.not_started.join(", "))?;
-        }
-        write!(f, "\nhint: nothing is left half-made that a re-run cannot see; run `ecsnet plan` to see what remains and `ecsnet apply` to continue")
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    Pending,
-    Running,
-    Done,
-    Failed,
-}
-
 /// A step under way: its index and its outcome.
 type StepFuture<'a> = Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + 'a>>;
 
@@ -215,92 +156,6 @@ pub async fn execute(
         return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
     Err(board.failure(stopped))
-}
-
-/// Where each step of a run stands, and how many steps of each AWS service are under way.
-struct Board<'a> {
-    plan: &'a Plan,
-    steps: &'a [Step],
-    services: Vec<Option<Service>>,
-    states: Vec<State>,
-    under_way: HashMap<Service, usize>,
-    failed: Vec<(String, AwsError)>,
-}
-
-impl<'a> Board<'a> {
-    fn new(plan: &'a Plan, steps: &'a [Step]) -> Self {
-        Board {
-            plan,
-            steps,
-            services: steps.iter().map(|step| service_of(plan, step)).collect(),
-            states: vec![State::Pending; steps.len()],
-            under_way: HashMap::new(),
-            failed: Vec::new(),
-        }
-    }
-
-    /// The steps that may start now, in order, marked running: pending, every step they follow done, and a slot
-    /// free for their service.
-    fn start_ready(&mut self) -> Vec<usize> {
-        let mut starting = Vec::new();
-        for index in 0..self.steps.len() {
-            if self.states[index] != State::Pending
-                || !self.steps[index].after.iter().all(|&before| self.states[before] == State::Done)
-            {
-                continue;
-            }
-            if let Some(service) = self.services[index] {
-                let slots = self.under_way.entry(service).or_default();
-                if *slots >= service.max_steps() {
-                    continue;
-                }
-                *slots += 1;
-            }
-            self.states[index] = State::Running;
-            starting.push(index);
-        }
-        starting
-    }
-
-    /// Records how a step ended, frees its service's slot and reports it.
-    fn finish(&mut self, index: usize, result: Result<(), AwsError>, progress: &dyn Progress) {
-        if let Some(service) = self.services[index] {
-            *self.under_way.entry(service).or_default() -= 1;
-        }
-        let changes = step_changes(self.plan, &self.steps[index]);
-        match result {
-            Ok(()) => {
-                self.states[index] = State::Done;
-                progress.event(Event::Done(changes));
-            }
-            Err(error) => {
-                self.states[index] = State::Failed;
-                progress.event(Event::Failed(changes.clone(), error.to_string()));
-                self.failed.push((changes.to_string(), error));
-            }
-        }
-    }
-
-    fn all_done(&self) -> bool {
-        self.states.iter().all(|state| *state == State::Done)
-    }
-
-    /// The report of a run that failed or was stopped: what failed, was done, never started or was abandoned.
-    fn failure(self, stopped: Option<StopReason>) -> ExecutionFailure {
-        let labels = |wanted: State| {
-            (0..self.steps.len())
-                .filter(|&index| self.states[index] == wanted)
-                .map(|index| step_changes(self.plan, &self.steps[index]).to_string())
-                .collect::<Vec<_>>()
-        };
-        ExecutionFailure {
-            done: labels(State::Done),
-            not_started: labels(State::Pending),
-            abandoned: labels(State::Running),
-            failed: self.failed,
-            stopped,
-        }
-    }
 }
 
 /// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.

@@ -5,10 +5,10 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::execute::{retry, Context};
 use crate::aws::AwsError;
 use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref};
 
-use super::super::{retry, Context};
 use super::{aws_protocol, forward, sees_new, tags};
 
 /// The target group a default action forwards to, for the wait on what this apply just created.

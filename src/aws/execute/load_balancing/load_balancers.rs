@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
 
 use crate::aws::error::Context as _;
+use crate::aws::execute::{retry, Context, Created};
 use crate::aws::AwsError;
 use crate::plan::{Address, LoadBalancerSpec, ManagedAttributes, Ref};
 use crate::progress::{Event, Wait};
 use crate::topology::Scheme;
 
-use super::super::{retry, Context, Created};
 use super::{create_tags, sees_new, with_attributes_tag};
 
 /// How long a deleted load balancer may take to disappear.

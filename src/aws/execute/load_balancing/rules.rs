@@ -5,10 +5,10 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::execute::{retry, Context};
 use crate::aws::AwsError;
 use crate::plan::{Address, Operation, Ref, RuleConditions};
 
-use super::super::{retry, Context};
 use super::{forward, sees_new, tags};
 
 /// A rule's conditions: host-header and path-pattern, each only when it has values.

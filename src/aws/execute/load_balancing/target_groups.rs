@@ -3,11 +3,11 @@
 use aws_sdk_elasticloadbalancingv2::types::{Matcher, ProtocolEnum, TargetGroupAttribute, TargetTypeEnum};
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::execute::{retry, Context};
 use crate::aws::AwsError;
 use crate::plan::{Address, ManagedAttributes, TargetGroupSpec};
 use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, TargetType};
 
-use super::super::{retry, Context};
 use super::{aws_protocol, create_tags, sees_new, with_attributes_tag};
 
 /// The health check settings, on a CreateTargetGroup or a ModifyTargetGroup request alike (two builder types
