@@ -16,7 +16,22 @@ use crate::plan::{self, Address, Operation};
 use crate::topology::RecordKind;
 
 use super::record_batches::{self, RecordAction, Unit, Weighed};
-use super::{retry, Context};
+use super::{retry, Context, Created};
+
+/// Carries out a change of a private zone or its records.
+pub async fn run(context: &Context<'_>, change: &plan::Change) -> Result<(), AwsError> {
+    let address = &change.address;
+    match &change.operation {
+        Operation::CreateHostedZone { name, vpc_id, comment } => {
+            let id = create_zone(context, address, name, vpc_id, comment).await?;
+            context.outputs.record(address, Created { id, dns_name: None });
+        }
+        Operation::DeleteHostedZone { zone_id } => delete_zone(context, zone_id).await?,
+        Operation::ChangeRecords { .. } => change_records(context, vec![change]).await?,
+        other => unreachable!("a Route 53 change, not {other:?}"),
+    }
+    Ok(())
+}
 
 /// Creates the private zone on the VPC; its comment, set in the create call, marks it as the topology's.
 pub async fn create_zone(

@@ -10,48 +10,83 @@ use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::observed::EcsLoadBalancer;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
-use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
+use crate::plan::{Change, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, Operation};
 
 use super::Context;
 
-pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
+/// Carries out a change of an ECS service: an update, the only change ecsnet makes to one.
+pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
+    match &change.operation {
+        Operation::UpdateEcsService(wanted) => update(context, wanted).await,
+        other => unreachable!("an ECS change, not {other:?}"),
+    }
+}
+
+/// One UpdateService call with every part that changes; then the tag of the Service Connect ecsnet set.
+async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
     let mut request = context.aws.ecs.update_service().cluster(&update.cluster).service(&update.service);
     let mut target_groups = Vec::new();
     if let Some(specs) = &update.load_balancers {
-        for spec in specs {
-            if let EcsLoadBalancerSpec::Own { target_group, .. } = spec {
-                target_groups.push(context.outputs.id(target_group)?);
-            }
-        }
-        let entries = specs
-            .iter()
-            .map(|spec| match spec {
-                EcsLoadBalancerSpec::Own { target_group, container, port } => Ok(LoadBalancer::builder()
-                    .target_group_arn(context.outputs.id(target_group)?)
-                    .container_name(container)
-                    .container_port(*port)
-                    .build()),
-                EcsLoadBalancerSpec::Kept(entry) => Ok(kept(entry)),
-            })
-            .collect::<Result<Vec<_>, AwsError>>()?;
-        request = request.set_load_balancers(Some(entries));
+        target_groups = own_target_groups(context, specs)?;
+        request = request.set_load_balancers(Some(load_balancers(context, specs)?));
     }
     if let Some(specs) = &update.registries {
-        let entries = specs
-            .iter()
-            .map(|spec| {
-                Ok(ServiceRegistry::builder()
-                    .registry_arn(context.outputs.id(&spec.registry)?)
-                    .set_port(spec.port)
-                    .set_container_name(spec.container.clone())
-                    .set_container_port(spec.container_port)
-                    .build())
-            })
-            .collect::<Result<Vec<_>, AwsError>>()?;
-        request = request.set_service_registries(Some(entries));
+        request = request.set_service_registries(Some(registries(context, specs)?));
     }
-    match &update.connect {
-        Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, .. }) => {
+    if let Some(connect) = &update.connect {
+        request = request.service_connect_configuration(connect_configuration(connect)?);
+    }
+    request.send().await.context("UpdateService")?;
+    context.started.record(|started| {
+        started.ecs_services.insert((update.cluster.clone(), update.service.clone()), target_groups);
+    });
+    tag_connect(context, update).await
+}
+
+/// The ARNs of ecsnet's own target groups among `specs`.
+fn own_target_groups(context: &Context<'_>, specs: &[EcsLoadBalancerSpec]) -> Result<Vec<String>, AwsError> {
+    specs
+        .iter()
+        .filter_map(|spec| match spec {
+            EcsLoadBalancerSpec::Own { target_group, .. } => Some(context.outputs.id(target_group)),
+            EcsLoadBalancerSpec::Kept(_) => None,
+        })
+        .collect()
+}
+
+/// The service's whole list of load balancer entries: ecsnet's own, and the others as they were read.
+fn load_balancers(context: &Context<'_>, specs: &[EcsLoadBalancerSpec]) -> Result<Vec<LoadBalancer>, AwsError> {
+    specs
+        .iter()
+        .map(|spec| match spec {
+            EcsLoadBalancerSpec::Own { target_group, container, port } => Ok(LoadBalancer::builder()
+                .target_group_arn(context.outputs.id(target_group)?)
+                .container_name(container)
+                .container_port(*port)
+                .build()),
+            EcsLoadBalancerSpec::Kept(entry) => Ok(kept(entry)),
+        })
+        .collect()
+}
+
+fn registries(context: &Context<'_>, specs: &[EcsRegistrySpec]) -> Result<Vec<ServiceRegistry>, AwsError> {
+    specs
+        .iter()
+        .map(|spec| {
+            Ok(ServiceRegistry::builder()
+                .registry_arn(context.outputs.id(&spec.registry)?)
+                .set_port(spec.port)
+                .set_container_name(spec.container.clone())
+                .set_container_port(spec.container_port)
+                .build())
+        })
+        .collect()
+}
+
+/// Service Connect on, with one service and its client alias; or off.
+fn connect_configuration(connect: &ConnectChange) -> Result<ServiceConnectConfiguration, AwsError> {
+    match connect {
+        ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, .. } => {
             let alias = ServiceConnectClientAlias::builder()
                 .port(*port)
                 .dns_name(dns_name)
@@ -63,20 +98,14 @@ pub async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), Aws
                 .client_aliases(alias)
                 .build()
                 .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-            request = request.service_connect_configuration(
-                ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build(),
-            );
+            Ok(ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build())
         }
-        Some(ConnectChange::Disable) => {
-            request =
-                request.service_connect_configuration(ServiceConnectConfiguration::builder().enabled(false).build());
-        }
-        None => {}
+        ConnectChange::Disable => Ok(ServiceConnectConfiguration::builder().enabled(false).build()),
     }
-    request.send().await.context("UpdateService")?;
-    context.started.record(|started| {
-        started.ecs_services.insert((update.cluster.clone(), update.service.clone()), target_groups);
-    });
+}
+
+/// Tags the service with what ecsnet set of its Service Connect, or removes the tag when ecsnet turned it off.
+async fn tag_connect(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
     match &update.connect {
         Some(ConnectChange::Enable { marker, .. }) => {
             let tag = Tag::builder().key(SERVICE_CONNECT_TAG).value(marker).build();

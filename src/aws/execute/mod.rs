@@ -3,16 +3,17 @@
 //! lock), no new step starts; the ones under way finish (within `IN_FLIGHT_BOUND` after a stop); the report says
 //! what was done, what failed and what never started. Live state stays the truth, so a re-run continues from there.
 
+mod board;
 mod discovery;
 mod dns;
 mod ecs;
 mod load_balancing;
 mod record_batches;
+mod report;
 pub(crate) mod retry;
 mod security_groups;
 
 use std::collections::HashMap;
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -23,11 +24,13 @@ use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
-use crate::stop::{Stop, StopReason};
+use crate::stop::Stop;
 
-use super::settle::{Started, StartedLog};
+use super::settle::StartedLog;
 use super::throttling::Service;
 use super::{Aws, AwsError};
+use board::Board;
+pub use report::{ExecutionFailure, ExecutionReport};
 
 /// How long the steps under way may go on after a stop is asked for; then they are abandoned, and the report
 /// names them (each may or may not have taken effect; the next run reads what did).
@@ -96,68 +99,6 @@ impl Context<'_> {
     }
 }
 
-#[derive(Debug)]
-pub struct ExecutionReport {
-    pub steps: usize,
-    pub elapsed: Duration,
-    /// What AWS still finishes on its own time.
-    pub started: Started,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub struct ExecutionFailure {
-    pub failed: Vec<(String, AwsError)>,
-    pub done: Vec<String>,
-    pub not_started: Vec<String>,
-    /// Why the run stopped early, when it was asked to.
-    pub stopped: Option<StopReason>,
-    /// Steps still under way when `IN_FLIGHT_BOUND` passed after the stop.
-    pub abandoned: Vec<String>,
-}
-
-impl ExecutionFailure {
-    pub fn exit_code(&self) -> u8 {
-        self.stopped.as_ref().map_or(1, StopReason::exit_code)
-    }
-}
-
-impl fmt::Display for ExecutionFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.stopped {
-            Some(reason) => {
-                write!(f, "{reason} after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?
-            }
-            None => write!(f, "stopped after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
-        }
-        for (step, error) in &self.failed {
-            write!(f, "\n  - {step}: {error}")?;
-        }
-        if self.stopped.is_some() && !self.done.is_empty() {
-            write!(f, "\ndone: {}", self.done.join(", "))?;
-        }
-        if !self.abandoned.is_empty() {
-            write!(
-                f,
-                "\nstill under way {} s after the stop, abandoned (each may or may not have taken effect): {}",
-                IN_FLIGHT_BOUND.as_secs(),
-                self.abandoned.join(", ")
-            )?;
-        }
-        if !self.not_started.is_empty() {
-            write!(f, "\nnot started: {}", self.not_started.join(", "))?;
-        }
-        write!(f, "\nhint: nothing is left half-made that a re-run cannot see; run `ecsnet plan` to see what remains and `ecsnet apply` to continue")
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum State {
-    Pending,
-    Running,
-    Done,
-    Failed,
-}
-
 /// A step under way: its index and its outcome.
 type StepFuture<'a> = Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + 'a>>;
 
@@ -170,32 +111,16 @@ pub async fn execute(
 ) -> Result<ExecutionReport, ExecutionFailure> {
     let started = Instant::now();
     let steps = schedule(plan);
-    let services: Vec<Option<Service>> = steps.iter().map(|step| service_of(plan, step)).collect();
     let outputs = Outputs::default();
     let started_log = StartedLog::default();
     let context = Context { aws, topology: &plan.topology, outputs: &outputs, progress, started: &started_log };
-    let mut states = vec![State::Pending; steps.len()];
-    let mut under_way: HashMap<Service, usize> = HashMap::new();
-    let mut failed = Vec::new();
+    let mut board = Board::new(plan, &steps);
     let mut deadline = None;
     let mut running: FuturesUnordered<StepFuture<'_>> = FuturesUnordered::new();
     loop {
         let stopping = stop.reason();
-        if failed.is_empty() && stopping.is_none() {
-            for index in 0..steps.len() {
-                if states[index] != State::Pending
-                    || !steps[index].after.iter().all(|&before| states[before] == State::Done)
-                {
-                    continue;
-                }
-                if let Some(service) = services[index] {
-                    let slots = under_way.entry(service).or_default();
-                    if *slots >= service.max_steps() {
-                        continue;
-                    }
-                    *slots += 1;
-                }
-                states[index] = State::Running;
+        if board.failed.is_empty() && stopping.is_none() {
+            for index in board.start_ready() {
                 let step = &steps[index];
                 let context = &context;
                 running.push(Box::pin(async move { (index, run_step(context, plan, step).await) }));
@@ -222,41 +147,15 @@ pub async fn execute(
             },
         };
         let Some((index, result)) = next else { break };
-        if let Some(service) = services[index] {
-            *under_way.entry(service).or_default() -= 1;
-        }
-        let changes = step_changes(plan, &steps[index]);
-        match result {
-            Ok(()) => {
-                states[index] = State::Done;
-                progress.event(Event::Done(changes));
-            }
-            Err(error) => {
-                states[index] = State::Failed;
-                progress.event(Event::Failed(changes.clone(), error.to_string()));
-                failed.push((changes.to_string(), error));
-            }
-        }
+        board.finish(index, result, progress);
     }
     drop(running);
     // A stop asked for after the last step finished stops nothing here (the caller's wait, if any, heeds it).
-    let stopped = stop.reason().filter(|_| states.iter().any(|state| *state != State::Done));
-    if failed.is_empty() && stopped.is_none() {
+    let stopped = stop.reason().filter(|_| !board.all_done());
+    if board.failed.is_empty() && stopped.is_none() {
         return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
-    let labels = |wanted: State| {
-        (0..steps.len())
-            .filter(|&index| states[index] == wanted)
-            .map(|index| step_changes(plan, &steps[index]).to_string())
-            .collect::<Vec<_>>()
-    };
-    Err(ExecutionFailure {
-        failed,
-        done: labels(State::Done),
-        not_started: labels(State::Pending),
-        stopped,
-        abandoned: labels(State::Running),
-    })
+    Err(board.failure(stopped))
 }
 
 /// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.
@@ -344,89 +243,15 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
     Ok(())
 }
 
+/// Carries out one change, in the adapter of the AWS service it calls.
 async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::CreateSecurityGroup { name, description, vpc_id, rules } => {
-            let id = security_groups::create(context, address, name, description, vpc_id, rules).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
-            security_groups::update_rules(context, address, group_id, authorize, revoke).await?
-        }
-        Operation::DeleteSecurityGroup { group_id } => security_groups::delete(context, group_id).await?,
-        Operation::SetIngress { revoke, authorize } => {
-            security_groups::set_ingress(context, address, revoke, authorize.as_ref()).await?
-        }
-        Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
-            let created = load_balancing::create_load_balancer(context, address, spec).await?;
-            context.started.record(|started| {
-                started.load_balancers.insert(created.id.clone(), spec.name.clone());
-            });
-            context.outputs.record(address, created);
-        }
-        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
-            load_balancing::update_load_balancer(
-                context,
-                arn,
-                subnet_ids.as_deref(),
-                security_groups.as_deref(),
-                *idle_timeout,
-                managed.as_ref(),
-            )
-            .await?
-        }
-        Operation::DeleteLoadBalancer { arn } => load_balancing::delete_load_balancer(context, arn).await?,
-        Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
-            let id = load_balancing::create_target_group(context, address, spec).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
-            load_balancing::update_target_group(
-                context,
-                arn,
-                health_check.as_ref(),
-                attributes.as_ref(),
-                managed.as_ref(),
-            )
-            .await?
-        }
-        Operation::DeleteTargetGroup { arn } => load_balancing::delete_target_group(context, arn).await?,
-        Operation::CreateListener { load_balancer, spec } => {
-            let id = load_balancing::create_listener(context, address, load_balancer, spec).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::UpdateListener { arn, spec, tls } => {
-            load_balancing::update_listener(context, arn, spec, *tls).await?
-        }
-        Operation::DeleteListener { arn } => load_balancing::delete_listener(context, arn).await?,
-        Operation::CreateRule { listener, priority, conditions, target_group } => {
-            load_balancing::create_rule(context, address, listener, *priority, conditions, target_group).await?;
-        }
-        Operation::UpdateRule { .. } => load_balancing::update_rules(context, vec![&change.operation]).await?,
-        Operation::DeleteRule { arn } => load_balancing::delete_rule(context, arn).await?,
-        Operation::CreateHostedZone { name, vpc_id, comment } => {
-            let id = dns::create_zone(context, address, name, vpc_id, comment).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::DeleteHostedZone { zone_id } => dns::delete_zone(context, zone_id).await?,
-        Operation::ChangeRecords { .. } => dns::change_records(context, vec![change]).await?,
-        Operation::CreateNamespace { name, vpc_id, description } => {
-            let id = discovery::create_namespace(context, address, name, vpc_id, description).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
-        }
-        Operation::DeleteNamespace { id } => discovery::delete_namespace(context, id).await?,
-        Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
-            let arn =
-                discovery::create_service(context, address, name, namespace, *record_type, *ttl, description).await?;
-            context.outputs.record(address, Created { id: arn, dns_name: None });
-        }
-        Operation::UpdateDiscoveryTtl { id, record_type, ttl } => {
-            discovery::update_ttl(context, id, *record_type, *ttl).await?
-        }
-        Operation::DeleteDiscoveryService { id } => discovery::delete_service(context, id).await?,
-        Operation::UpdateEcsService(update) => ecs::update(context, update).await?,
-        Operation::RemovedWithParent => {}
+    match service_of_operation(&change.operation) {
+        Some(Service::Ec2) => security_groups::run(context, change).await,
+        Some(Service::LoadBalancing) => load_balancing::run(context, change).await,
+        Some(Service::Route53) => dns::run(context, change).await,
+        Some(Service::CloudMap) => discovery::run(context, change).await,
+        Some(Service::Ecs) => ecs::run(context, change).await,
+        // Removed with its parent: nothing to call.
+        None => Ok(()),
     }
-    Ok(())
 }

@@ -55,46 +55,50 @@ async fn describe(
         .services()
         .iter()
         .filter(|service| service.status() != Some("INACTIVE"))
-        .map(|service| {
-            let primary = service.deployments().iter().find(|deployment| deployment.status() == Some("PRIMARY"));
-            let connect = primary.and_then(|deployment| deployment.service_connect_configuration()).map(|config| {
-                ServiceConnect {
-                    enabled: config.enabled(),
-                    namespace: namespace_name(config.namespace().unwrap_or_default(), namespaces),
-                    services: config
-                        .services()
-                        .iter()
-                        .flat_map(|connect| {
-                            connect.client_aliases().iter().map(move |alias| ConnectAlias {
-                                port_name: connect.port_name().to_string(),
-                                discovery_name: connect.discovery_name().unwrap_or(connect.port_name()).to_string(),
-                                port: alias.port(),
-                                dns_name: alias.dns_name().unwrap_or_default().to_string(),
-                            })
-                        })
-                        .collect(),
-                }
-            });
-            let tags: Tags = service
-                .tags()
-                .iter()
-                .filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string())))
-                .collect();
-            EcsService {
-                cluster: cluster.to_string(),
-                name: service.service_name().unwrap_or_default().to_string(),
-                arn: service.service_arn().unwrap_or_default().to_string(),
-                deployment_controller: service
-                    .deployment_controller()
-                    .map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
-                task_definition: service.task_definition().map(str::to_string),
-                load_balancers: cluster::load_balancers(service),
-                registries: cluster::registries(service),
-                connect,
-                tags,
-            }
-        })
+        .map(|service| ecs_service(cluster, service, namespaces))
         .collect())
+}
+
+fn ecs_service(cluster: &str, service: &aws_sdk_ecs::types::Service, namespaces: &[Namespace]) -> EcsService {
+    let tags: Tags = service
+        .tags()
+        .iter()
+        .filter_map(|tag| Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string())))
+        .collect();
+    EcsService {
+        cluster: cluster.to_string(),
+        name: service.service_name().unwrap_or_default().to_string(),
+        arn: service.service_arn().unwrap_or_default().to_string(),
+        deployment_controller: service
+            .deployment_controller()
+            .map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
+        task_definition: service.task_definition().map(str::to_string),
+        load_balancers: cluster::load_balancers(service),
+        registries: cluster::registries(service),
+        connect: service_connect(service, namespaces),
+        tags,
+    }
+}
+
+/// The Service Connect of the service's primary deployment, one alias an entry.
+fn service_connect(service: &aws_sdk_ecs::types::Service, namespaces: &[Namespace]) -> Option<ServiceConnect> {
+    let primary = service.deployments().iter().find(|deployment| deployment.status() == Some("PRIMARY"));
+    primary.and_then(|deployment| deployment.service_connect_configuration()).map(|config| ServiceConnect {
+        enabled: config.enabled(),
+        namespace: namespace_name(config.namespace().unwrap_or_default(), namespaces),
+        services: config
+            .services()
+            .iter()
+            .flat_map(|connect| {
+                connect.client_aliases().iter().map(move |alias| ConnectAlias {
+                    port_name: connect.port_name().to_string(),
+                    discovery_name: connect.discovery_name().unwrap_or(connect.port_name()).to_string(),
+                    port: alias.port(),
+                    dns_name: alias.dns_name().unwrap_or_default().to_string(),
+                })
+            })
+            .collect(),
+    })
 }
 
 /// Task definitions by the name or ARN asked for, one DescribeTaskDefinition each, at once.

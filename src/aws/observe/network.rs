@@ -72,57 +72,10 @@ async fn dns(aws: &Aws, vpc_id: &str, wanted: bool) -> Result<Option<VpcDns>, Aw
 /// Subnets and security groups of the VPC; rules of the groups the topology names or owns, and every rule tagged
 /// for the topology; the VPC's DNS attributes when names must resolve in it.
 pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Network, AwsError> {
-    let subnets = async {
-        let pages = aws.ec2.describe_subnets().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
-        let subnets: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSubnets")?;
-        Ok::<_, AwsError>(
-            subnets
-                .iter()
-                .map(|subnet| Subnet {
-                    id: subnet.subnet_id().unwrap_or_default().to_string(),
-                    name: tags(subnet.tags()).remove("Name"),
-                    availability_zone: subnet.availability_zone().unwrap_or_default().to_string(),
-                })
-                .collect(),
-        )
-    };
-    let groups = async {
-        let pages =
-            aws.ec2.describe_security_groups().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
-        let groups: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroups")?;
-        Ok::<_, AwsError>(
-            groups
-                .iter()
-                .map(|group| SecurityGroup {
-                    id: group.group_id().unwrap_or_default().to_string(),
-                    group_name: group.group_name().unwrap_or_default().to_string(),
-                    tags: tags(group.tags()),
-                    rules: Vec::new(),
-                    references: group
-                        .ip_permissions()
-                        .iter()
-                        .chain(group.ip_permissions_egress())
-                        .flat_map(|permission| permission.user_id_group_pairs())
-                        .filter_map(|pair| pair.group_id().map(str::to_string))
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
-    };
     let names_resolve_in_vpc = topology.dns.is_some() || topology.discovery.is_some();
     let (subnets, mut security_groups, dns) =
-        tokio::try_join!(subnets, groups, dns(aws, vpc_id, names_resolve_in_vpc))?;
-    let relevant: Vec<String> = security_groups
-        .iter()
-        .filter(|group| {
-            group.tags.get(TOPOLOGY_TAG) == Some(&topology.name)
-                || topology.services.iter().any(|service| {
-                    [group.id.as_str(), group.group_name.as_str()].contains(&service.security_group.as_str())
-                        || group.name_tag() == Some(&service.security_group)
-                })
-        })
-        .map(|group| group.id.clone())
-        .collect();
+        tokio::try_join!(subnets(aws, vpc_id), security_groups(aws, vpc_id), dns(aws, vpc_id, names_resolve_in_vpc))?;
+    let relevant = relevant_groups(topology, &security_groups);
     let (of_groups, tagged) = tokio::try_join!(
         rules(aws, filter("group-id", relevant.clone()), !relevant.is_empty()),
         rules(aws, filter(&format!("tag:{TOPOLOGY_TAG}"), [topology.name.as_str()]), true)
@@ -135,6 +88,56 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Networ
         }
     }
     Ok(Network { subnets, security_groups, dns })
+}
+
+async fn subnets(aws: &Aws, vpc_id: &str) -> Result<Vec<Subnet>, AwsError> {
+    let pages = aws.ec2.describe_subnets().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
+    let subnets: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSubnets")?;
+    Ok(subnets
+        .iter()
+        .map(|subnet| Subnet {
+            id: subnet.subnet_id().unwrap_or_default().to_string(),
+            name: tags(subnet.tags()).remove("Name"),
+            availability_zone: subnet.availability_zone().unwrap_or_default().to_string(),
+        })
+        .collect())
+}
+
+/// The VPC's security groups, without their rules; each with the groups its rules reference.
+async fn security_groups(aws: &Aws, vpc_id: &str) -> Result<Vec<SecurityGroup>, AwsError> {
+    let pages = aws.ec2.describe_security_groups().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
+    let groups: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroups")?;
+    Ok(groups
+        .iter()
+        .map(|group| SecurityGroup {
+            id: group.group_id().unwrap_or_default().to_string(),
+            group_name: group.group_name().unwrap_or_default().to_string(),
+            tags: tags(group.tags()),
+            rules: Vec::new(),
+            references: group
+                .ip_permissions()
+                .iter()
+                .chain(group.ip_permissions_egress())
+                .flat_map(|permission| permission.user_id_group_pairs())
+                .filter_map(|pair| pair.group_id().map(str::to_string))
+                .collect(),
+        })
+        .collect())
+}
+
+/// The IDs of the groups whose rules the topology can touch: its own, and those its services name.
+fn relevant_groups(topology: &Topology, groups: &[SecurityGroup]) -> Vec<String> {
+    groups
+        .iter()
+        .filter(|group| {
+            group.tags.get(TOPOLOGY_TAG) == Some(&topology.name)
+                || topology.services.iter().any(|service| {
+                    [group.id.as_str(), group.group_name.as_str()].contains(&service.security_group.as_str())
+                        || group.name_tag() == Some(&service.security_group)
+                })
+        })
+        .map(|group| group.id.clone())
+        .collect()
 }
 
 async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {

@@ -1,0 +1,116 @@
+//! Listeners and their default actions.
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, RedirectActionConfig, RedirectActionStatusCodeEnum,
+};
+
+use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::execute::{retry, Context};
+use crate::aws::AwsError;
+use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref};
+
+use super::{aws_protocol, forward, sees_new, tags};
+
+/// The target group a default action forwards to, for the wait on what this apply just created.
+fn default_group(default: &DefaultSpec) -> &Ref {
+    const NONE: &Ref = &Ref::Known(String::new());
+    match default {
+        DefaultSpec::Forward(group) => group,
+        _ => NONE,
+    }
+}
+
+fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action, AwsError> {
+    Ok(match default {
+        DefaultSpec::Forward(group) => forward(context.outputs.id(group)?),
+        DefaultSpec::FixedResponse { status, body, content_type } => Action::builder()
+            .r#type(ActionTypeEnum::FixedResponse)
+            .fixed_response_config(
+                FixedResponseActionConfig::builder()
+                    .status_code(status.to_string())
+                    .set_message_body(body.clone())
+                    .content_type(content_type)
+                    .build(),
+            )
+            .build(),
+        DefaultSpec::Redirect { port } => Action::builder()
+            .r#type(ActionTypeEnum::Redirect)
+            .redirect_config(
+                RedirectActionConfig::builder()
+                    .protocol("HTTPS")
+                    .port(port.to_string())
+                    .status_code(RedirectActionStatusCodeEnum::Http301)
+                    .build(),
+            )
+            .build(),
+    })
+}
+
+pub async fn create_listener(
+    context: &Context<'_>,
+    address: &Address,
+    load_balancer: &Ref,
+    spec: &ListenerSpec,
+) -> Result<String, AwsError> {
+    let load_balancer_arn = context.outputs.id(load_balancer)?;
+    let default = default_action(context, &spec.default)?;
+    let codes = retry::codes_for_new(&[
+        (load_balancer, "LoadBalancerNotFound"),
+        (default_group(&spec.default), "TargetGroupNotFound"),
+    ]);
+    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || {
+        let mut request = context
+            .aws
+            .elb
+            .create_listener()
+            .load_balancer_arn(&load_balancer_arn)
+            .protocol(aws_protocol(spec.protocol))
+            .port(spec.port.into())
+            .default_actions(default.clone())
+            .set_ssl_policy(spec.ssl_policy.clone())
+            .set_tags(Some(tags(context, address)));
+        if let Some(certificate) = &spec.certificate_arn {
+            request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+        }
+        async { request.send().await.context("CreateListener") }
+    })
+    .await?;
+    let listener = output.listeners().first().ok_or_else(|| AwsError::missing("CreateListener", "Listeners"))?;
+    Ok(listener.listener_arn().ok_or_else(|| AwsError::missing("CreateListener", "ListenerArn"))?.to_string())
+}
+
+/// Modifies the listener's default action, and its protocol, certificate and TLS policy only when `tls` says
+/// they changed.
+pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
+    let default = default_action(context, &spec.default)?;
+    let codes = retry::codes_for_new(&[(default_group(&spec.default), "TargetGroupNotFound")]);
+    retry::until_visible(
+        context.progress,
+        &format!("listener {arn} to see what this apply just created"),
+        &codes,
+        || {
+            let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
+            if tls {
+                request = request.protocol(aws_protocol(spec.protocol)).set_ssl_policy(spec.ssl_policy.clone());
+                if let Some(certificate) = &spec.certificate_arn {
+                    request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
+                }
+            }
+            async { request.send().await.context("ModifyListener") }
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
+    context
+        .aws
+        .elb
+        .delete_listener()
+        .listener_arn(arn)
+        .send()
+        .await
+        .context("DeleteListener")
+        .or_gone(&["ListenerNotFound"])
+}

@@ -1,0 +1,133 @@
+//! Load balancers, target groups, listeners and rules (ELBv2): one file each, and here what they share.
+
+mod listeners;
+mod load_balancers;
+mod rules;
+mod target_groups;
+
+use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, ProtocolEnum, Tag};
+
+use crate::aws::error::Context as _;
+use crate::aws::AwsError;
+use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
+use crate::plan::{Address, Change, ManagedAttributes, Operation};
+use crate::topology::Protocol;
+
+use super::{Context, Created};
+
+pub use load_balancers::delete_load_balancer;
+pub use rules::update_rules;
+pub use target_groups::delete_target_group;
+
+/// Carries out a change of a load balancer, target group, listener or rule.
+pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
+    let address = &change.address;
+    match &change.operation {
+        Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
+            let created = load_balancers::create_load_balancer(context, address, spec).await?;
+            context.started.record(|started| {
+                started.load_balancers.insert(created.id.clone(), spec.name.clone());
+            });
+            context.outputs.record(address, created);
+        }
+        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
+            load_balancers::update_load_balancer(
+                context,
+                arn,
+                subnet_ids.as_deref(),
+                security_groups.as_deref(),
+                *idle_timeout,
+                managed.as_ref(),
+            )
+            .await?
+        }
+        Operation::DeleteLoadBalancer { arn } => delete_load_balancer(context, arn).await?,
+        Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
+            let id = target_groups::create_target_group(context, address, spec).await?;
+            context.outputs.record(address, Created { id, dns_name: None });
+        }
+        Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
+            target_groups::update_target_group(
+                context,
+                arn,
+                health_check.as_ref(),
+                attributes.as_ref(),
+                managed.as_ref(),
+            )
+            .await?
+        }
+        Operation::DeleteTargetGroup { arn } => delete_target_group(context, arn).await?,
+        Operation::CreateListener { load_balancer, spec } => {
+            let id = listeners::create_listener(context, address, load_balancer, spec).await?;
+            context.outputs.record(address, Created { id, dns_name: None });
+        }
+        Operation::UpdateListener { arn, spec, tls } => listeners::update_listener(context, arn, spec, *tls).await?,
+        Operation::DeleteListener { arn } => listeners::delete_listener(context, arn).await?,
+        Operation::CreateRule { listener, priority, conditions, target_group } => {
+            rules::create_rule(context, address, listener, *priority, conditions, target_group).await?;
+        }
+        Operation::UpdateRule { .. } => update_rules(context, vec![&change.operation]).await?,
+        Operation::DeleteRule { arn } => rules::delete_rule(context, arn).await?,
+        other => unreachable!("a load balancing change, not {other:?}"),
+    }
+    Ok(())
+}
+
+fn tags(context: &Context<'_>, address: &Address) -> Vec<Tag> {
+    context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
+}
+
+fn forward(target_group_arn: String) -> Action {
+    Action::builder().r#type(ActionTypeEnum::Forward).target_group_arn(target_group_arn).build()
+}
+
+/// What a create waits for when it uses IDs this apply just created.
+fn sees_new(address: &Address) -> String {
+    format!("{address} to see what this apply just created")
+}
+
+/// Sets the attributes tag of a target group or load balancer to `names` (removes it when there are none).
+async fn set_attributes_tag(context: &Context<'_>, arn: &str, names: &[String]) -> Result<(), AwsError> {
+    if names.is_empty() {
+        context.aws.elb.remove_tags().resource_arns(arn).tag_keys(ATTRIBUTES_TAG).send().await.context("RemoveTags")?;
+    } else {
+        let tag = Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(names)).build();
+        context.aws.elb.add_tags().resource_arns(arn).tags(tag).send().await.context("AddTags")?;
+    }
+    Ok(())
+}
+
+/// Runs `set` (a change of attributes) between the two halves of a change of the attributes tag: names join the
+/// tag before their attribute is set, and leave it after it is back at AWS's default.
+async fn with_attributes_tag<F: std::future::Future<Output = Result<(), AwsError>>>(
+    context: &Context<'_>,
+    arn: &str,
+    managed: Option<&ManagedAttributes>,
+    set: F,
+) -> Result<(), AwsError> {
+    if let Some(managed) = managed.filter(|managed| managed.during() != managed.before) {
+        set_attributes_tag(context, arn, &managed.during()).await?;
+    }
+    set.await?;
+    if let Some(managed) = managed.filter(|managed| managed.during() != managed.after) {
+        set_attributes_tag(context, arn, &managed.after).await?;
+    }
+    Ok(())
+}
+
+/// The tags a create carries: ownership, and the attributes it sets.
+fn create_tags(context: &Context<'_>, address: &Address, attributes: &[&str]) -> Vec<Tag> {
+    let mut list = tags(context, address);
+    if !attributes.is_empty() {
+        let names: Vec<String> = attributes.iter().map(|name| name.to_string()).collect();
+        list.push(Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(&names)).build());
+    }
+    list
+}
+
+pub(super) fn aws_protocol(protocol: Protocol) -> ProtocolEnum {
+    match protocol {
+        Protocol::Http => ProtocolEnum::Http,
+        Protocol::Https => ProtocolEnum::Https,
+    }
+}
