@@ -28,13 +28,14 @@ pub fn worker(service: ServiceBuilder) -> ServiceBuilder {
 /// `services`, which the first no longer has.
 pub fn second_shard(observed: &mut Observed, topology: &str, name: &str, services: &[&str]) {
     let first = &mut observed.load_balancers[0];
-    let of_services = |address: Option<Address>| {
-        matches!(address, Some(Address::ListenerRule(service, _)) if services.contains(&service.as_str()))
-    };
+    let of_services = |address: Option<Address>| matches!(address, Some(Address::ListenerRule(service, _)) if services.contains(&service.as_str()));
     let mut second = LoadBalancer {
         arn: format!("{}/2", first.arn),
         name: name.into(),
-        dns_name: format!("{}{name}-2.us-east-1.elb.amazonaws.com", if first.scheme == "internal" { "internal-" } else { "" }),
+        dns_name: format!(
+            "{}{name}-2.us-east-1.elb.amazonaws.com",
+            if first.scheme == "internal" { "internal-" } else { "" }
+        ),
         tags: Default::default(),
         ..first.clone()
     }
