@@ -1,7 +1,7 @@
 //! The `demo` topology that doctor and graph check and draw, and live state with a load balancer's rules split
 //! onto a second one, as the planner shards rules once a listener is full.
 
-use crate::observed::{LoadBalancer, Observed};
+use crate::observed::{LoadBalancer, Observed, Rule};
 use crate::plan::ownership::tagged_address;
 use crate::plan::Address;
 
@@ -28,7 +28,10 @@ pub fn worker(service: ServiceBuilder) -> ServiceBuilder {
 /// `services`, which the first no longer has.
 pub fn second_shard(observed: &mut Observed, topology: &str, name: &str, services: &[&str]) {
     let first = &mut observed.load_balancers[0];
-    let of_services = |address: Option<Address>| matches!(address, Some(Address::ListenerRule(service, _)) if services.contains(&service.as_str()));
+    let of_services = |rule: &Rule| match tagged_address(&rule.tags) {
+        Some(Address::ListenerRule(service, _)) => services.contains(&service.as_str()),
+        _ => false,
+    };
     let mut second = LoadBalancer {
         arn: format!("{}/2", first.arn),
         name: name.into(),
@@ -42,8 +45,8 @@ pub fn second_shard(observed: &mut Observed, topology: &str, name: &str, service
     .owned_by(topology, Address::LoadBalancer(1));
     for (kept, moved) in first.listeners.iter_mut().zip(&mut second.listeners) {
         moved.arn = format!("{}/2", kept.arn);
-        moved.rules.retain(|rule| of_services(tagged_address(&rule.tags)));
-        kept.rules.retain(|rule| !of_services(tagged_address(&rule.tags)));
+        moved.rules.retain(of_services);
+        kept.rules.retain(|rule| !of_services(rule));
     }
     observed.load_balancers.push(second);
 }
