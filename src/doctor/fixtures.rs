@@ -3,171 +3,73 @@
 //! view's snapshots.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::observed::health::{Health, Target};
 use crate::observed::*;
-use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::Address;
-use crate::topology::{HealthCheck, Topology};
+use crate::test_support::{
+    api, demo, discovery_service, ecs_service, egress, ingress, listener, load_balancer, namespace, record, rule,
+    second_shard, security_group, target_group, task_definition, worker, zone, ObservedBuilder, OwnedBy,
+    TopologyBuilder,
+};
+use crate::topology::Topology;
+
+fn api_and_worker() -> TopologyBuilder {
+    demo().service("api", api).service("worker", worker)
+}
 
 pub fn topology() -> Topology {
-    let text = r#"
-name = "demo"
-[network]
-vpc = "vpc-1"
-subnets = ["a", "b"]
-[load_balancer]
-[dns]
-zone = "in.example.com"
-[discovery]
-namespace = "internal"
-[[service]]
-name = "api"
-port = 8080
-security_group = "api-tasks"
-[service.ecs]
-cluster = "main"
-[[service]]
-name = "worker"
-port = 3000
-security_group = "sg-worker"
-load_balanced = false
-callers = ["api"]
-[service.discovery]
-"#;
-    crate::topology::parse(Path::new("ecsnet.toml"), text).unwrap()
+    api_and_worker().build()
 }
 
-pub fn tags(address: Address) -> Tags {
-    BTreeMap::from([(TOPOLOGY_TAG.to_string(), "demo".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+/// The VPC's CIDR, which the load balancer's egress reaches.
+fn vpc() -> Peer {
+    Peer::Cidr("10.0.0.0/16".into())
 }
 
-pub fn rule(direction: Direction, port: i32, peer: Peer) -> SecurityGroupRule {
-    SecurityGroupRule {
-        id: format!("sgr-{port}"),
-        permission: Permission { direction, protocol: "tcp".into(), from_port: port, to_port: port, peer },
-        tags: Tags::new(),
-    }
-}
-
+/// Port 8080 of `api` reached through `demo-alb`, its name a CNAME to it; `worker` in Cloud Map without instances,
+/// and no ingress from `api`.
 pub fn observed() -> Observed {
     let lb_group = SecurityGroup {
-        id: "sg-lb".into(),
-        group_name: "demo-alb".into(),
-        tags: tags(Address::LoadBalancerSecurityGroup),
-        rules: vec![rule(Direction::Egress, 8080, Peer::Cidr("10.0.0.0/16".into()))],
-        references: vec![],
+        rules: vec![egress("sgr-8080", "tcp", 8080, vpc())],
+        ..security_group("sg-lb", "demo-alb").owned_by("demo", Address::LoadBalancerSecurityGroup)
     };
     let api = SecurityGroup {
-        id: "sg-api".into(),
-        group_name: "api-tasks".into(),
-        tags: Tags::new(),
-        rules: vec![rule(Direction::Ingress, 8080, Peer::Group("sg-lb".into()))],
-        references: vec![],
+        rules: vec![ingress("sgr-8080", "tcp", 8080, Peer::Group("sg-lb".into()))],
+        ..security_group("sg-api", "api-tasks")
     };
-    let worker = SecurityGroup {
-        id: "sg-worker".into(),
-        group_name: "worker".into(),
-        tags: Tags::new(),
-        rules: vec![],
-        references: vec![],
-    };
-    let target_group = TargetGroup {
-        arn: "arn:tg/api".into(),
-        name: "demo-api-1234".into(),
-        port: 8080,
-        protocol: "HTTP".into(),
-        target_type: "ip".into(),
-        vpc_id: "vpc-1".into(),
-        health_check: HealthCheck::default(),
-        attributes: None,
-        tags: tags(Address::TargetGroup("api".into())),
-    };
-    let listener = Listener {
-        arn: "arn:listener".into(),
-        port: 80,
-        protocol: "HTTP".into(),
-        certificate_arn: None,
-        ssl_policy: None,
-        default: crate::observed::ListenerDefault::Other,
-        tags: Tags::new(),
-        rules: vec![Rule {
-            arn: "arn:rule".into(),
-            priority: 1,
-            hosts: vec!["api.in.example.com".into()],
-            paths: vec![],
-            target_group_arn: Some("arn:tg/api".into()),
-            tags: Tags::new(),
-        }],
-    };
+    let api_rule = rule("arn:rule", 1, &["api.in.example.com"], &[], Some("arn:tg/api"))
+        .owned_by("demo", Address::ListenerRule("api".into(), 80));
+    let listener = Listener { rules: vec![api_rule], ..listener("arn:listener", 80, "HTTP", ListenerDefault::Other) };
     let load_balancer = LoadBalancer {
-        arn: "arn:lb".into(),
-        name: "demo-alb".into(),
-        scheme: "internal".into(),
-        dns_name: "internal-demo-alb-1.us-east-1.elb.amazonaws.com".into(),
         canonical_zone_id: "Z1".into(),
-        idle_timeout: None,
-        subnet_ids: vec![],
         security_group_ids: vec!["sg-lb".into()],
-        tags: tags(Address::LoadBalancer(0)),
         listeners: vec![listener],
+        ..load_balancer("arn:lb", "demo-alb", "internal").owned_by("demo", Address::LoadBalancer(0))
     };
-    let record = Record {
-        name: "api.in.example.com".into(),
-        kind: "CNAME".into(),
-        ttl: Some(60),
-        values: vec!["internal-demo-alb-1.us-east-1.elb.amazonaws.com".into()],
-        alias: None,
-        alias_zone: None,
-    };
-    Observed {
-        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
-        security_groups: vec![lb_group, api, worker],
-        load_balancers: vec![load_balancer],
-        target_groups: vec![target_group],
-        zones: vec![HostedZone {
-            id: "Z1".into(),
-            name: "in.example.com".into(),
-            comment: None,
-            records: vec![record],
-        }],
-        namespaces: vec![Namespace {
-            id: "ns-1".into(),
-            arn: "arn:ns".into(),
-            name: "internal".into(),
-            description: None,
-        }],
-        discovery_services: vec![DiscoveryService {
-            id: "srv-1".into(),
-            arn: "arn:srv".into(),
-            name: "worker".into(),
-            namespace_id: "ns-1".into(),
-            description: None,
-            record_type: "A".into(),
-            ttl: 10,
-        }],
-        ecs_services: vec![EcsService {
-            cluster: "main".into(),
-            name: "api".into(),
-            arn: "arn:ecs:service/main/api".into(),
-            deployment_controller: "ECS".into(),
+    let dns_name = load_balancer.dns_name.clone();
+    ObservedBuilder::new()
+        .vpc("vpc-1")
+        .security_group(lb_group)
+        .security_group(api)
+        .security_group(security_group("sg-worker", "worker"))
+        .load_balancer(load_balancer)
+        .target_group(
+            target_group("arn:tg/api", "demo-api-1234", 8080).owned_by("demo", Address::TargetGroup("api".into())),
+        )
+        .zone(HostedZone {
+            records: vec![record("api.in.example.com", "CNAME", 60, &[&dns_name])],
+            ..zone("Z1", "in.example.com")
+        })
+        .namespace(namespace("ns-1", "internal"))
+        .discovery_service(discovery_service("srv-1", "worker", "ns-1"))
+        .ecs_service(EcsService {
             task_definition: Some("arn:td/api:3".into()),
             load_balancers: vec![EcsLoadBalancer::target_group("arn:tg/api", "api", 8080)],
-            registries: vec![],
-            connect: None,
-            tags: Tags::new(),
-        }],
-        task_definitions: vec![TaskDefinition {
-            arn: "arn:td/api:3".into(),
-            network_mode: Some("awsvpc".into()),
-            containers: vec![Container {
-                name: "api".into(),
-                port_mappings: vec![PortMapping { container_port: 8080, name: None }],
-            }],
-        }],
-        ..Observed::default()
-    }
+            ..ecs_service("main", "api")
+        })
+        .task_definition(TaskDefinition { arn: "arn:td/api:3".into(), ..task_definition("api", 8080) })
+        .build()
 }
 
 pub fn health() -> Health {
@@ -186,50 +88,27 @@ pub fn health() -> Health {
 
 /// `topology()` with `web` behind the load balancer too.
 pub fn two_shard_topology() -> Topology {
-    let mut topology = topology();
-    let web = crate::topology::parse(
-        Path::new("ecsnet.toml"),
-        "name = \"demo\"\n[network]\nvpc = \"vpc-1\"\nsubnets = [\"a\", \"b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n[[service]]\nname = \"web\"\nport = 9000\nsecurity_group = \"sg-web\"\n",
-    )
-    .unwrap()
-    .services
-    .remove(0);
-    topology.services.push(web);
-    topology
+    api_and_worker().service("web", |web| web.port(9000).security_group("sg-web")).build()
 }
 
-/// `observed()` with a second load balancer, `demo-alb-2`, carrying `web`'s rule, and `web`'s name pointing at it.
+/// `observed()` with `web` (port 9000) live too, its rule on a second load balancer, `demo-alb-2`, and its name
+/// pointing at it.
 pub fn two_shard_observed() -> Observed {
     let mut observed = observed();
-    let mut second = observed.load_balancers[0].clone();
-    second.arn = "arn:lb/2".into();
-    second.name = "demo-alb-2".into();
-    second.dns_name = "internal-demo-alb-2-2.us-east-1.elb.amazonaws.com".into();
-    second.tags = tags(Address::LoadBalancer(1));
-    let listener = &mut second.listeners[0];
-    listener.arn = "arn:listener/2".into();
-    listener.rules[0].arn = "arn:rule/2".into();
-    listener.rules[0].hosts = vec!["web.in.example.com".into()];
-    listener.rules[0].target_group_arn = Some("arn:tg/web".into());
-    observed.load_balancers.push(second);
-    let mut group = observed.target_groups[0].clone();
-    group.arn = "arn:tg/web".into();
-    group.name = "demo-web-5678".into();
-    group.port = 9000;
-    group.tags = tags(Address::TargetGroup("web".into()));
-    observed.target_groups.push(group);
-    observed.security_groups[0].rules.push(rule(Direction::Egress, 9000, Peer::Cidr("10.0.0.0/16".into())));
+    let web_rule = rule("arn:rule/web", 1, &["web.in.example.com"], &[], Some("arn:tg/web"))
+        .owned_by("demo", Address::ListenerRule("web".into(), 80));
+    observed.load_balancers[0].listeners[0].rules.push(web_rule);
+    second_shard(&mut observed, "demo", "demo-alb-2", &["web"]);
+    let web_group =
+        target_group("arn:tg/web", "demo-web-5678", 9000).owned_by("demo", Address::TargetGroup("web".into()));
+    observed.target_groups.push(web_group);
+    observed.security_groups[0].rules.push(egress("sgr-9000", "tcp", 9000, vpc()));
     observed.security_groups.push(SecurityGroup {
-        id: "sg-web".into(),
-        group_name: "web".into(),
-        tags: Tags::new(),
-        rules: vec![rule(Direction::Ingress, 9000, Peer::Group("sg-lb".into()))],
-        references: vec![],
+        rules: vec![ingress("sgr-9000", "tcp", 9000, Peer::Group("sg-lb".into()))],
+        ..security_group("sg-web", "web")
     });
-    let mut record = observed.zones[0].records[0].clone();
-    record.name = "web.in.example.com".into();
-    record.values = vec!["internal-demo-alb-2-2.us-east-1.elb.amazonaws.com".into()];
-    observed.zones[0].records.push(record);
+    let second = &observed.load_balancers[1].dns_name;
+    observed.zones[0].records.push(record("web.in.example.com", "CNAME", 60, &[second]));
     observed
 }
 

@@ -1,93 +1,52 @@
 //! A topology whose rules are on two load balancers: `api` and `web` on the first, which is live, and `billing` on
 //! a second that the plan creates. Shared by the graph tests and the graph view's snapshots.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use crate::observed::{Listener, ListenerDefault, LoadBalancer, Observed, Rule, Tags};
-use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
+use crate::observed::Observed;
 use crate::plan::{Action, Address, Change, Operation, Plan, Ref, RuleConditions};
+use crate::test_support::{
+    api, demo, ecs_service, planned, security_group, simulate, subnet, task_definition, worker, ObservedBuilder,
+    TopologyBuilder,
+};
 use crate::topology::Topology;
 
+/// `demo` with its load balancer named `private-api` and `api` in `sg-api`.
+pub fn private_api() -> TopologyBuilder {
+    demo()
+        .load_balancer_with(|balancer| balancer.name("private-api"))
+        .service("api", |service| api(service).security_group("sg-api"))
+}
+
+fn with_billing() -> TopologyBuilder {
+    private_api()
+        .service("web", |web| web.security_group("sg-web"))
+        .service("billing", |billing| billing.port(9000).security_group("sg-billing"))
+        .service("worker", worker)
+}
+
 pub fn topology() -> Topology {
-    let text = r#"
-name = "demo"
-[network]
-vpc = "vpc-1"
-subnets = ["a", "b"]
-[load_balancer]
-name = "private-api"
-[dns]
-zone = "in.example.com"
-[discovery]
-namespace = "internal"
-[[service]]
-name = "api"
-port = 8080
-security_group = "sg-api"
-[service.ecs]
-cluster = "main"
-[[service]]
-name = "web"
-port = 8080
-security_group = "sg-web"
-[[service]]
-name = "billing"
-port = 9000
-security_group = "sg-billing"
-[[service]]
-name = "worker"
-port = 3000
-security_group = "sg-worker"
-load_balanced = false
-callers = ["api"]
-[service.discovery]
-"#;
-    crate::topology::parse(Path::new("ecsnet.toml"), text).unwrap()
+    with_billing().build()
 }
 
-pub fn tags(address: &Address) -> Tags {
-    BTreeMap::from([(TOPOLOGY_TAG.to_string(), "demo".to_string()), (ADDRESS_TAG.to_string(), address.to_string())])
+/// The VPC and its subnets `a` and `b`, before ecsnet ran.
+pub fn account() -> ObservedBuilder {
+    ObservedBuilder::new().vpc("vpc-1").subnet(subnet("subnet-a", Some("a"), "us-east-1a")).subnet(subnet(
+        "subnet-b",
+        Some("b"),
+        "us-east-1b",
+    ))
 }
 
-fn rule(service: &str, priority: u32) -> Rule {
-    Rule {
-        arn: format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/private-api/0/{service}"),
-        priority,
-        hosts: vec![format!("{service}.in.example.com")],
-        paths: vec![],
-        target_group_arn: Some(format!("arn:tg/{service}")),
-        tags: tags(&Address::ListenerRule(service.into(), 80)),
-    }
-}
-
-/// The first load balancer, live, with the rules of `api` and `web`.
+/// The first load balancer, live, with the rules of `api` and `web`: what an apply leaves before `billing` is added.
 pub fn observed() -> Observed {
-    let listener = Listener {
-        arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/private-api/0/80".into(),
-        port: 80,
-        protocol: "HTTP".into(),
-        certificate_arn: None,
-        ssl_policy: None,
-        default: ListenerDefault::Forward("arn:tg/default".into()),
-        tags: tags(&Address::Listener(0, 80)),
-        rules: vec![rule("api", 1), rule("web", 2)],
-    };
-    Observed {
-        load_balancers: vec![LoadBalancer {
-            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/private-api/0".into(),
-            name: "private-api".into(),
-            scheme: "internal".into(),
-            dns_name: "internal-private-api-1.us-east-1.elb.amazonaws.com".into(),
-            canonical_zone_id: "Z35SXDOTRQ7X7K".into(),
-            idle_timeout: None,
-            subnet_ids: vec![],
-            security_group_ids: vec!["sg-lb".into()],
-            tags: tags(&Address::LoadBalancer(0)),
-            listeners: vec![listener],
-        }],
-        ..Observed::default()
-    }
+    let account = account()
+        .security_group(security_group("sg-api", "api"))
+        .security_group(security_group("sg-web", "web"))
+        .security_group(security_group("sg-worker", "worker"))
+        .ecs_service(ecs_service("main", "api"))
+        .task_definition(task_definition("api", 8080))
+        .build();
+    let before_billing = with_billing().without_service("billing").build();
+    simulate(&planned(&before_billing, &account).unwrap(), &account)
 }
 
 fn change(address: Address, action: Action, name: &str, operation: Operation) -> Change {

@@ -1,37 +1,13 @@
-use std::path::Path;
-
 use super::*;
 use crate::observed::Observed;
 use crate::plan::{Change, Operation};
+use crate::test_support::{planned, second_shard, security_group, worker, TopologyBuilder};
 use crate::views::graph::{dot, mermaid};
 
+use super::fixtures;
+
 fn topology() -> Topology {
-    let text = r#"
-name = "demo"
-[network]
-vpc = "vpc-1"
-subnets = ["a", "b"]
-[load_balancer]
-name = "private-api"
-[dns]
-zone = "in.example.com"
-[discovery]
-namespace = "internal"
-[[service]]
-name = "api"
-port = 8080
-security_group = "sg-api"
-[service.ecs]
-cluster = "main"
-[[service]]
-name = "worker"
-port = 3000
-security_group = "sg-worker"
-load_balanced = false
-callers = ["api"]
-[service.discovery]
-"#;
-    crate::topology::parse(Path::new("ecsnet.toml"), text).unwrap()
+    fixtures::private_api().service("worker", worker).build()
 }
 
 fn change(address: Address, action: Action, name: &str) -> Change {
@@ -129,7 +105,6 @@ fn edges_from<'g>(graph: &'g Graph, from: &str) -> Vec<&'g str> {
 
 #[test]
 fn every_load_balancer_is_drawn_with_its_listeners_and_the_rules_it_carries() {
-    use super::fixtures;
     let graph = build(&fixtures::topology(), &fixtures::observed(), &fixtures::plan());
     let node = |id: &str| graph.nodes.iter().find(|node| node.id == id).unwrap_or_else(|| panic!("no node {id}"));
     assert_eq!(node("lb").lines[0], "load balancer private-api");
@@ -145,36 +120,18 @@ fn every_load_balancer_is_drawn_with_its_listeners_and_the_rules_it_carries() {
 
 /// A VPC, its two subnets and the tasks' group, before ecsnet ran: what the planner needs to plan everything.
 fn empty_account() -> Observed {
-    use crate::observed::{SecurityGroup, Subnet, Tags, Vpc};
-    let subnet = |id: &str, zone: &str| Subnet {
-        id: format!("subnet-{id}"),
-        name: Some(id.into()),
-        availability_zone: format!("us-east-1{zone}"),
-    };
-    Observed {
-        vpc: Some(Vpc { id: "vpc-1".into(), cidrs: vec!["10.0.0.0/16".into()] }),
-        subnets: vec![subnet("a", "a"), subnet("b", "b")],
-        security_groups: vec![SecurityGroup {
-            id: "sg-tasks".into(),
-            group_name: "tasks".into(),
-            tags: Tags::new(),
-            rules: vec![],
-            references: vec![],
-        }],
-        ..Observed::default()
-    }
+    fixtures::account().security_group(security_group("sg-tasks", "tasks")).build()
 }
 
 #[test]
 fn the_planners_second_load_balancer_carries_the_services_beyond_the_first() {
-    let mut text = String::from(
-        "name = \"demo\"\n[network]\nvpc = \"vpc-1\"\nsubnets = [\"a\", \"b\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n",
-    );
-    for index in 0..120 {
-        text.push_str(&format!("[[service]]\nname = \"s{index}\"\nport = 8080\nsecurity_group = \"tasks\"\n"));
-    }
-    let topology = crate::topology::parse(Path::new("ecsnet.toml"), &text).unwrap();
-    let plan = crate::plan::plan_apply(&topology, &empty_account()).unwrap();
+    let topology = (0..120)
+        .fold(
+            TopologyBuilder::new("demo").subnets(["a", "b"]).load_balancer().dns("in.example.com"),
+            |topology, index| topology.service(format!("s{index}"), |service| service.security_group("tasks")),
+        )
+        .build();
+    let plan = planned(&topology, &empty_account()).unwrap();
     let graph = build(&topology, &empty_account(), &plan);
     let rules_on = |listener: &str| edges_from(&graph, listener).iter().filter(|to| to.starts_with("rule_")).count();
     assert_eq!((rules_on("listener_80"), rules_on("lb_2_listener_80")), (99, 21));
@@ -185,19 +142,13 @@ fn the_planners_second_load_balancer_carries_the_services_beyond_the_first() {
 
 #[test]
 fn a_rule_live_on_the_second_load_balancer_is_drawn_there_and_one_created_on_it_too() {
-    use super::fixtures;
     let mut observed = fixtures::observed();
-    let mut second = observed.load_balancers[0].clone();
-    second.name = "private-api-2".into();
-    second.tags = fixtures::tags(&Address::LoadBalancer(1));
-    second.listeners[0].arn = "arn:listener/2/80".into();
-    second.listeners[0].rules.retain(|rule| rule.tags == fixtures::tags(&Address::ListenerRule("web".into(), 80)));
-    observed.load_balancers[0].listeners[0].rules.retain(|rule| second.listeners[0].rules[0].arn != rule.arn);
-    observed.load_balancers.push(second);
+    second_shard(&mut observed, "demo", "private-api-2", &["web"]);
+    let second_listener = observed.load_balancers[1].listeners[0].arn.clone();
     let mut plan = fixtures::plan();
     plan.changes.retain(|change| matches!(change.address, Address::ListenerRule(..) | Address::TargetGroup(_)));
     let Operation::CreateRule { listener, .. } = &mut plan.changes[2].operation else { panic!() };
-    *listener = crate::plan::Ref::Known("arn:listener/2/80".into());
+    *listener = crate::plan::Ref::Known(second_listener);
     let graph = build(&fixtures::topology(), &observed, &plan);
     assert_eq!(edges_from(&graph, "listener_80"), ["default_tg", "rule_api_80"]);
     assert_eq!(edges_from(&graph, "lb_2_listener_80"), ["lb_2_default_tg", "rule_web_80", "rule_billing_80"]);

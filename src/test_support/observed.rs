@@ -185,6 +185,25 @@ pub fn record(name: &str, kind: &str, ttl: i64, values: &[&str]) -> Record {
     }
 }
 
+/// A Cloud Map namespace made by hand (no description); its ARN made from its ID.
+pub fn namespace(id: &str, name: &str) -> Namespace {
+    Namespace { id: id.into(), arn: format!("arn:ns/{id}"), name: name.into(), description: None }
+}
+
+/// A Cloud Map service of A records with a TTL of 10 seconds, made by hand (no description); its ARN made from
+/// its ID.
+pub fn discovery_service(id: &str, name: &str, namespace_id: &str) -> DiscoveryService {
+    DiscoveryService {
+        id: id.into(),
+        arn: format!("arn:srv/{id}"),
+        name: name.into(),
+        namespace_id: namespace_id.into(),
+        description: None,
+        record_type: "A".into(),
+        ttl: 10,
+    }
+}
+
 /// An ECS service on the rolling-update controller, running task definition `<name>:1`, wired to nothing.
 pub fn ecs_service(cluster: &str, name: &str) -> EcsService {
     EcsService {
