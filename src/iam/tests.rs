@@ -67,7 +67,7 @@ fn the_scan_tells_clients_apart() {
         path.ends_with("execute/ecs.rs") && *client == Some(Client::Ecs) && name == "UpdateService"
     });
     let cloud_map_update = found.iter().any(|(path, client, name)| {
-        path.ends_with("execute/discovery.rs") && *client == Some(Client::Discovery) && name == "UpdateService"
+        path.ends_with("execute/discovery/mod.rs") && *client == Some(Client::Discovery) && name == "UpdateService"
     });
     assert!(ecs_update && cloud_map_update);
 }

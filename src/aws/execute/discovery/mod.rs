@@ -15,7 +15,10 @@ use crate::progress::{Event, Wait};
 use crate::topology;
 use crate::topology::names::short_hash;
 
+mod namespaces;
+
 use super::{retry, Context, Created};
+use namespaces::{create_namespace, delete_namespace};
 
 /// Carries out a change of a Cloud Map namespace or service.
 pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
@@ -131,51 +134,6 @@ async fn wait_for(
                 delay = (delay * 2).min(Duration::from_secs(5));
             }
         }
-    }
-}
-
-pub async fn create_namespace(
-    context: &Context<'_>,
-    address: &Address,
-    name: &str,
-    vpc_id: &str,
-    description: &str,
-) -> Result<String, AwsError> {
-    let output = context
-        .aws
-        .discovery
-        .create_private_dns_namespace()
-        .name(name)
-        .vpc(vpc_id)
-        .description(description)
-        .creator_request_id(request_id(context, address))
-        .set_tags(Some(tags(context, address)?))
-        .send()
-        .await
-        .context("CreatePrivateDnsNamespace")?;
-    let operation_id =
-        output.operation_id().ok_or_else(|| AwsError::missing("CreatePrivateDnsNamespace", "OperationId"))?;
-    let targets = wait_for(context, &format!("creating namespace {name}"), operation_id).await?;
-    targets.get("NAMESPACE").cloned().ok_or_else(|| AwsError::missing("GetOperation", "the NAMESPACE target"))
-}
-
-/// Deletes the namespace, waiting while Cloud Map still counts services in it.
-pub async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
-    let deleted = retry::while_code(
-        context.progress,
-        &format!("namespace {id} to have no services"),
-        &["ResourceInUse"],
-        || async { context.aws.discovery.delete_namespace().id(id).send().await.context("DeleteNamespace") },
-    )
-    .await;
-    match deleted {
-        Ok(output) => {
-            if let Some(operation_id) = output.operation_id() {
-                wait_for(context, &format!("deleting namespace {id}"), operation_id).await?;
-            }
-            Ok(())
-        }
-        Err(error) => Err::<(), _>(error).or_gone(&["NamespaceNotFound"]),
     }
 }
 
@@ -304,37 +262,4 @@ pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsEr
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_short_request_id_is_kept_whole() {
-        assert_eq!(
-            bounded_request_id("demo", &Address::Namespace, 1_700_000_000_123_456_789),
-            "ecsnet-demo-discovery.namespace-1700000000123456789"
-        );
-    }
-
-    #[test]
-    fn a_long_request_id_keeps_its_time_and_tells_addresses_apart_within_64_characters() {
-        let topology = "a-very-long-topology-name-for-it";
-        let long = |service: &str| Address::DiscoveryService(service.into());
-        let nanos = 1_700_000_000_123_456_789;
-        let id = bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos);
-        assert_eq!(
-            id, "ecsnet-a-very-long-topology-name-for-it-d221-1700000000123456789",
-            "cut, hashed, the time whole"
-        );
-        assert_eq!(id.len(), MAX_REQUEST_ID);
-        assert_ne!(
-            bounded_request_id(topology, &long("a-service-with-a-long-name-too-1"), nanos + 1),
-            id,
-            "a later create is a new request"
-        );
-        assert_ne!(
-            bounded_request_id(topology, &long("a-service-with-a-long-name-too-2"), nanos),
-            id,
-            "another address is another request"
-        );
-    }
-}
+mod tests;
