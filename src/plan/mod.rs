@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use address::Address;
 pub use field::{FieldChange, FieldValue};
 pub use note::{Note, NoteLevel};
-pub use operation::Operation;
+pub use operation::{AwsService, Operation};
 pub use order::{schedule, topological_order, Step, Work};
 pub use problem::{PlanError, Problem};
 pub use spec::{

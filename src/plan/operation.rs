@@ -144,7 +144,51 @@ pub enum Operation {
     RemovedWithParent,
 }
 
+/// The AWS services ecsnet calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AwsService {
+    Ec2,
+    LoadBalancing,
+    Route53,
+    CloudMap,
+    Ecs,
+}
+
 impl Operation {
+    /// The AWS service that carries the operation out; none for one that calls nothing.
+    pub fn service(&self) -> Option<AwsService> {
+        Some(match self {
+            Operation::CreateSecurityGroup { .. }
+            | Operation::UpdateSecurityGroupRules { .. }
+            | Operation::DeleteSecurityGroup { .. }
+            | Operation::SetIngress { .. } => AwsService::Ec2,
+            Operation::CreateLoadBalancer(_)
+            | Operation::ReplaceLoadBalancer { .. }
+            | Operation::UpdateLoadBalancer { .. }
+            | Operation::DeleteLoadBalancer { .. }
+            | Operation::CreateTargetGroup(_)
+            | Operation::ReplaceTargetGroup { .. }
+            | Operation::UpdateTargetGroup { .. }
+            | Operation::DeleteTargetGroup { .. }
+            | Operation::CreateListener { .. }
+            | Operation::UpdateListener { .. }
+            | Operation::DeleteListener { .. }
+            | Operation::CreateRule { .. }
+            | Operation::UpdateRule { .. }
+            | Operation::DeleteRule { .. } => AwsService::LoadBalancing,
+            Operation::CreateHostedZone { .. }
+            | Operation::DeleteHostedZone { .. }
+            | Operation::ChangeRecords { .. } => AwsService::Route53,
+            Operation::CreateNamespace { .. }
+            | Operation::DeleteNamespace { .. }
+            | Operation::CreateDiscoveryService { .. }
+            | Operation::UpdateDiscoveryTtl { .. }
+            | Operation::DeleteDiscoveryService { .. } => AwsService::CloudMap,
+            Operation::UpdateEcsService(_) => AwsService::Ecs,
+            Operation::RemovedWithParent => return None,
+        })
+    }
+
     /// Addresses whose IDs this operation needs from creates earlier in the same apply.
     pub fn references(&self) -> Vec<&Address> {
         let refs: Vec<&Ref> = match self {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io;
 
 use crate::cli::GraphFormat;
-use crate::graph::{Graph, State};
+use crate::graph::{Graph, Node, State};
 
 /// The graph in `format`, written to `out`.
 pub fn write(out: &mut impl io::Write, graph: &Graph, format: GraphFormat) -> io::Result<()> {
@@ -94,17 +94,17 @@ fn dot_quoted(lines: Vec<String>) -> String {
     format!("\"{}\"", lines.join("\\n").replace('"', "\\\""))
 }
 
+/// One node in dot, indented as its place in the graph wants.
+fn dot_node(out: &mut String, indent: &str, node: &Node) {
+    let label = dot_quoted(label_lines(&node.lines, node.state));
+    let _ = writeln!(out, "{indent}{} [label={label}{}];", node.id, dot_attributes(node.state));
+}
+
 /// The graph in Graphviz's dot language: groups as clusters, missing nodes dashed, drifted ones bold.
 pub fn dot(graph: &Graph) -> String {
     let mut out = String::from("digraph ecsnet {\n    rankdir=TB;\n    node [shape=box];\n");
     for node in graph.nodes.iter().filter(|node| node.group.is_none()) {
-        let _ = writeln!(
-            out,
-            "    {} [label={}{}];",
-            node.id,
-            dot_quoted(label_lines(&node.lines, node.state)),
-            dot_attributes(node.state)
-        );
+        dot_node(&mut out, "    ", node);
     }
     for group in &graph.groups {
         let _ = writeln!(out, "    subgraph cluster_{} {{", group.id);
@@ -115,13 +115,7 @@ pub fn dot(graph: &Graph) -> String {
             dot_attributes(group.state).replace(", ", "; ")
         );
         for node in graph.nodes.iter().filter(|node| node.group.as_deref() == Some(group.id.as_str())) {
-            let _ = writeln!(
-                out,
-                "        {} [label={}{}];",
-                node.id,
-                dot_quoted(label_lines(&node.lines, node.state)),
-                dot_attributes(node.state)
-            );
+            dot_node(&mut out, "        ", node);
         }
         let _ = writeln!(out, "    }}");
     }

@@ -161,43 +161,10 @@ pub async fn execute(
 /// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.
 fn service_of(plan: &Plan, step: &Step) -> Option<Service> {
     match &step.work {
-        Work::Change(index) => service_of_operation(&plan.changes[*index].operation),
+        Work::Change(index) => plan.changes[*index].operation.service(),
         Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_) | Work::Rules(_) => Some(Service::LoadBalancing),
         Work::Records(_) => Some(Service::Route53),
     }
-}
-
-fn service_of_operation(operation: &Operation) -> Option<Service> {
-    Some(match operation {
-        Operation::CreateSecurityGroup { .. }
-        | Operation::UpdateSecurityGroupRules { .. }
-        | Operation::DeleteSecurityGroup { .. }
-        | Operation::SetIngress { .. } => Service::Ec2,
-        Operation::CreateLoadBalancer(_)
-        | Operation::ReplaceLoadBalancer { .. }
-        | Operation::UpdateLoadBalancer { .. }
-        | Operation::DeleteLoadBalancer { .. }
-        | Operation::CreateTargetGroup(_)
-        | Operation::ReplaceTargetGroup { .. }
-        | Operation::UpdateTargetGroup { .. }
-        | Operation::DeleteTargetGroup { .. }
-        | Operation::CreateListener { .. }
-        | Operation::UpdateListener { .. }
-        | Operation::DeleteListener { .. }
-        | Operation::CreateRule { .. }
-        | Operation::UpdateRule { .. }
-        | Operation::DeleteRule { .. } => Service::LoadBalancing,
-        Operation::CreateHostedZone { .. } | Operation::DeleteHostedZone { .. } | Operation::ChangeRecords { .. } => {
-            Service::Route53
-        }
-        Operation::CreateNamespace { .. }
-        | Operation::DeleteNamespace { .. }
-        | Operation::CreateDiscoveryService { .. }
-        | Operation::UpdateDiscoveryTtl { .. }
-        | Operation::DeleteDiscoveryService { .. } => Service::CloudMap,
-        Operation::UpdateEcsService(_) => Service::Ecs,
-        Operation::RemovedWithParent => return None,
-    })
 }
 
 /// The changes a step carries out, as progress names them.
@@ -245,7 +212,7 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
 
 /// Carries out one change, in the adapter of the AWS service it calls.
 async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    match service_of_operation(&change.operation) {
+    match change.operation.service() {
         Some(Service::Ec2) => security_groups::run(context, change).await,
         Some(Service::LoadBalancing) => load_balancing::run(context, change).await,
         Some(Service::Route53) => dns::run(context, change).await,

@@ -53,14 +53,7 @@ pub const RETRY_QUOTA: usize = 25_000;
 const MAX_ATTEMPTS: u32 = 10;
 
 /// The AWS services ecsnet calls, each throttled on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
-    Ec2,
-    LoadBalancing,
-    Route53,
-    CloudMap,
-    Ecs,
-}
+pub use crate::plan::AwsService as Service;
 
 impl Service {
     fn index(self) -> usize {

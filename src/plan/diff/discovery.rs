@@ -62,13 +62,7 @@ impl<'a> Planner<'a> {
         for (address, services) in owned {
             for service in services {
                 deleted_services.push(service.id.clone());
-                self.push(
-                    address.clone(),
-                    Action::Delete,
-                    &service.name,
-                    vec![],
-                    Operation::DeleteDiscoveryService { id: service.id.clone() },
-                );
+                self.delete_discovery_service(&address, service);
             }
         }
         for namespace in owned_namespaces {
@@ -126,13 +120,7 @@ impl<'a> Planner<'a> {
             |_| true,
         );
         for service in duplicates {
-            self.push(
-                address.clone(),
-                Action::Delete,
-                &service.name,
-                vec![],
-                Operation::DeleteDiscoveryService { id: service.id.clone() },
-            );
+            self.delete_discovery_service(&address, service);
         }
         match kept {
             None => self.create_discovery_service(wanted, address, namespace),
@@ -141,6 +129,11 @@ impl<'a> Planner<'a> {
                 Some(Ref::Known(service.arn.clone()))
             }
         }
+    }
+
+    fn delete_discovery_service(&mut self, address: &Address, service: &DiscoveryService) {
+        let operation = Operation::DeleteDiscoveryService { id: service.id.clone() };
+        self.push(address.clone(), Action::Delete, &service.name, vec![], operation);
     }
 
     fn create_discovery_service(

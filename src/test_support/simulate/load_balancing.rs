@@ -9,7 +9,7 @@ use super::set_managed;
 use super::Account;
 
 impl Account<'_> {
-    /// A load balancer or target group operation.
+    /// A load balancer or target group operation; a listener or rule operation goes on to `listeners`.
     pub(super) fn load_balancing(&mut self, address: &Address, operation: &Operation) {
         match operation {
             Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
@@ -45,7 +45,7 @@ impl Account<'_> {
                 set_managed(&mut group.tags, managed.as_ref());
             }
             Operation::DeleteTargetGroup { arn } => self.state.target_groups.retain(|group| group.arn != *arn),
-            other => unreachable!("not a load balancer or target group operation: {other:?}"),
+            listener_or_rule => self.listeners(address, listener_or_rule),
         }
     }
 

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use crate::observed::{Observed, Tags};
 use crate::plan::ownership::{attributes_tag_value, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG};
-use crate::plan::{schedule, topological_order, Address, Change, ManagedAttributes, Operation, Plan, Ref, Work};
+use crate::plan::{
+    schedule, topological_order, Address, AwsService, Change, ManagedAttributes, Operation, Plan, Ref, Work,
+};
 
 /// Live state after `plan` is applied to `observed`.
 pub fn simulate(plan: &Plan, observed: &Observed) -> Observed {
@@ -69,35 +71,16 @@ impl Account<'_> {
     fn apply(&mut self, change: &Change) {
         let address = &change.address;
         let operation = &change.operation;
-        match operation {
-            Operation::CreateSecurityGroup { .. }
-            | Operation::UpdateSecurityGroupRules { .. }
-            | Operation::DeleteSecurityGroup { .. }
-            | Operation::SetIngress { .. } => self.network(address, operation),
-            Operation::CreateLoadBalancer(_)
-            | Operation::ReplaceLoadBalancer { .. }
-            | Operation::UpdateLoadBalancer { .. }
-            | Operation::DeleteLoadBalancer { .. }
-            | Operation::CreateTargetGroup(_)
-            | Operation::ReplaceTargetGroup { .. }
-            | Operation::UpdateTargetGroup { .. }
-            | Operation::DeleteTargetGroup { .. } => self.load_balancing(address, operation),
-            Operation::CreateListener { .. }
-            | Operation::UpdateListener { .. }
-            | Operation::DeleteListener { .. }
-            | Operation::CreateRule { .. }
-            | Operation::UpdateRule { .. }
-            | Operation::DeleteRule { .. } => self.listeners(address, operation),
-            Operation::CreateHostedZone { .. }
-            | Operation::DeleteHostedZone { .. }
-            | Operation::ChangeRecords { .. } => self.dns(address, operation),
-            Operation::CreateNamespace { .. }
-            | Operation::DeleteNamespace { .. }
-            | Operation::CreateDiscoveryService { .. }
-            | Operation::UpdateDiscoveryTtl { .. }
-            | Operation::DeleteDiscoveryService { .. } => self.discovery(address, operation),
-            Operation::UpdateEcsService(update) => self.update_ecs_service(update),
-            Operation::RemovedWithParent => {}
+        match operation.service() {
+            Some(AwsService::Ec2) => self.network(address, operation),
+            Some(AwsService::LoadBalancing) => self.load_balancing(address, operation),
+            Some(AwsService::Route53) => self.dns(address, operation),
+            Some(AwsService::CloudMap) => self.discovery(address, operation),
+            Some(AwsService::Ecs) => match operation {
+                Operation::UpdateEcsService(update) => self.update_ecs_service(update),
+                other => unreachable!("not an ECS operation: {other:?}"),
+            },
+            None => {}
         }
     }
 

@@ -99,9 +99,9 @@ fn parse_marker(marker: &str) -> Option<ServiceConnect> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_marker_round_trips() {
-        let connect = ServiceConnect {
+    /// Service Connect as ecsnet turns it on for `server` in namespace `my.demo`.
+    fn server_in_my_demo() -> ServiceConnect {
+        ServiceConnect {
             enabled: true,
             namespace: "my.demo".into(),
             services: vec![ConnectAlias {
@@ -110,23 +110,19 @@ mod tests {
                 port: 8080,
                 dns_name: "server.my.demo".into(),
             }],
-        };
+        }
+    }
+
+    #[test]
+    fn the_marker_round_trips() {
+        let connect = server_in_my_demo();
         assert_eq!(parse_marker(&marker_of(&connect)), Some(connect));
         assert_eq!(parse_marker("garbage"), None);
     }
 
     #[test]
     fn the_marker_is_a_valid_ecs_tag_value_and_the_old_form_still_reads() {
-        let connect = ServiceConnect {
-            enabled: true,
-            namespace: "my.demo".into(),
-            services: vec![ConnectAlias {
-                port_name: "default".into(),
-                discovery_name: "server".into(),
-                port: 8080,
-                dns_name: "server.my.demo".into(),
-            }],
-        };
+        let connect = server_in_my_demo();
         let marker = marker_of(&connect);
         assert_eq!(marker, "namespace=my.demo port_name=default discovery_name=server port=8080");
         assert!(marker.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)), "{marker}");
