@@ -15,6 +15,14 @@ use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use ecsnet::test_support::TopologyBuilder;
 
+mod out_of_band;
+mod runs;
+
+pub use runs::{
+    apply, apply_and_expect_converged, change_at, change_fields, changes, destroy, expect_converged, pending_plan_json,
+    plan_json, plan_text,
+};
+
 pub fn endpoint() -> String {
     std::env::var("ECSNET_TEST_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
 }
