@@ -615,6 +615,20 @@ impl Proxy {
         let held: serde_json::Value = serde_json::from_str(&self.control("GET", "/__proxy/held", "")).unwrap();
         held["held"] == true
     }
+
+    /// Holds the request after a run's `k`-th mutation; `None` lets a held request go.
+    pub fn hold_after_mutations(&self, k: Option<u64>) {
+        self.configure(serde_json::json!({ "hold_after_mutations": k }));
+    }
+
+    /// Waits until a request is held, failing the test with "`what` was never reached" after `limit`.
+    pub async fn until_held(&self, limit: Duration, what: &str) {
+        let started = std::time::Instant::now();
+        while !self.held() {
+            assert!(started.elapsed() < limit, "{what} was never reached");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }
 
 impl Drop for Proxy {
