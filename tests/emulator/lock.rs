@@ -7,7 +7,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 
 use crate::resilience::topology_of as topology;
-use crate::support::{ecsnet, finish, fresh, send_signal, spawn_ecsnet, Proxy, TopologyFile};
+use crate::support::{
+    apply, destroy, ecsnet, expect_converged, finish, fresh, send_signal, spawn_ecsnet, Proxy, TopologyFile,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lock_held_on_another_host_is_refused_naming_unlock_which_shows_and_removes_it() {
@@ -59,8 +61,8 @@ async fn a_lock_held_on_another_host_is_refused_naming_unlock_which_shows_and_re
     let again = ecsnet(&account.endpoint, &["unlock", "-f", file.arg(), "--auto-approve"]).expect(0);
     assert_eq!(again.stdout, format!("Topology \"{name}\" is not locked.\n"));
 
-    ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply(&account.endpoint, &file);
+    destroy(&account.endpoint, &file);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none(), "every run released its lock");
 }
 
@@ -101,7 +103,7 @@ async fn a_heartbeat_renews_a_long_run_s_lock_past_its_lifetime() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert!(!run.stderr.contains("could not renew"), "{}", run.stderr);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none(), "released at the end");
-    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(&account.endpoint, &file);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -109,13 +111,9 @@ async fn a_second_signal_exits_at_once_and_the_next_run_on_this_host_takes_the_l
     let (account, name, network) = fresh("twice").await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology(&name, &network, 3));
-    proxy.configure(serde_json::json!({"hold_after_mutations": 4}));
+    proxy.hold_after_mutations(Some(4));
     let child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
-    let started = Instant::now();
-    while !proxy.held() {
-        assert!(started.elapsed() < Duration::from_secs(60), "mutation 4 was never reached");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    proxy.until_held(Duration::from_secs(60), "mutation 4").await;
     send_signal(&child, "INT");
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_signal(&child, "INT");
@@ -125,7 +123,7 @@ async fn a_second_signal_exits_at_once_and_the_next_run_on_this_host_takes_the_l
     assert_eq!(run.code, 130, "{}", run.stderr);
     assert!(run.stderr.contains("SIGINT received again: exiting at once"), "{}", run.stderr);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_some(), "the lock is left behind");
-    proxy.configure(serde_json::json!({"hold_after_mutations": null}));
+    proxy.hold_after_mutations(None);
 
     let next =
         tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]))
@@ -135,7 +133,7 @@ async fn a_second_signal_exits_at_once_and_the_next_run_on_this_host_takes_the_l
         "taken over without waiting for an expiry:\n{}",
         next.stderr
     );
-    ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
-    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    expect_converged(&account.endpoint, &file);
+    destroy(&account.endpoint, &file);
     assert!(account.lock_group(&network.vpc_id, &name).await.is_none());
 }

@@ -1,6 +1,6 @@
 //! The VPC's DNS attributes: a private zone resolves only with enableDnsSupport and enableDnsHostnames on.
 
-use crate::support::{ecsnet, fresh, TopologyFile};
+use crate::support::{ecsnet, fresh, plan_json, TopologyFile};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check() {
@@ -17,11 +17,11 @@ async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check
     };
 
     // The network of every test has DNS hostnames on: no warning.
-    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    let plan = plan_json(endpoint, &file);
     assert!(!notes(&plan).contains(&warning), "{plan:#}");
 
     account.set_dns_hostnames(vpc, false).await;
-    let plan = ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json"]).expect(0).json();
+    let plan = plan_json(endpoint, &file);
     assert_eq!(notes(&plan), std::slice::from_ref(&warning));
     let doctor = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(1);
     let line = format!(

@@ -1,6 +1,6 @@
 //! The operator commands: completions, iam-policy, init, graph and doctor, run as the real binary.
 
-use crate::support::{ecsnet, fresh, repo_path, TopologyFile};
+use crate::support::{apply, destroy, ecsnet, expect_converged, fresh, repo_path, Run, TopologyFile};
 
 #[test]
 fn completions_cover_every_command_for_each_shell() {
@@ -111,7 +111,7 @@ async fn graph_marks_what_is_missing_then_nothing_after_apply() {
         before.stdout
     );
     assert!(before.stdout.contains("lb -.->|\"ingress tcp/8080 (missing)\"| svc_api"), "{}", before.stdout);
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply(endpoint, &file);
     let after = ecsnet(endpoint, &["graph", "-f", file.arg(), "--format", "dot"]).expect(0);
     assert!(after.stdout.starts_with("digraph ecsnet {"), "{}", after.stdout);
     assert!(
@@ -120,27 +120,52 @@ async fn graph_marks_what_is_missing_then_nothing_after_apply() {
         after.stdout
     );
     assert!(!after.stdout.contains("(missing)") && !after.stdout.contains("(drifted)"), "{}", after.stdout);
-    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(endpoint, &file);
+}
+
+/// What doctor says of the applied topology: every check passes, or warns of what an emulator cannot have
+/// (registered targets, discovered instances).
+fn expect_doctor_passes(doctor: &Run, name: &str, cluster: &str, (hello_group, name_group): (&str, &str)) {
+    for expected in [
+        "ok    rule_forwards_to_target_group  service.hello.target_group ",
+        "warn  targets_healthy  service.hello.target_group ",
+        ": no targets registered  (fix: ",
+        "ok    service_admits_load_balancer  service.hello.ingress ",
+        &format!("ok    record_points_at_load_balancer  service.hello.dns_record hello.{name}.example.com: CNAME "),
+        &format!("ok    ecs_attached_to_target_group  service.hello.ecs {cluster}/hello: hello:3000 → "),
+        &format!("ok    task_definition_matches  service.hello.ecs {cluster}/hello: container hello maps port 3000"),
+        "warn  discovery_has_instances  service.name.discovery ",
+        &format!("ok    caller_can_reach_callee  service.name.caller.hello: tcp/3000 on {name_group} from {hello_group} (hello)"),
+        "ok    load_balancer_egress  ",
+    ] {
+        assert!(doctor.stdout.contains(expected), "missing {expected:?} in:\n{}", doctor.stdout);
+    }
+    assert!(!doctor.stdout.contains("fail  "), "{}", doctor.stdout);
+}
+
+/// The names of the checks a doctor report in JSON failed.
+fn failed_checks(report: &serde_json::Value) -> Vec<&str> {
+    let checks = report["checks"].as_array().unwrap();
+    checks.iter().filter(|check| check["status"] == "fail").map(|check| check["check"].as_str().unwrap()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_passes_after_apply_and_fails_on_a_revoked_caller_rule() {
     let (account, name, network) = fresh("doc").await;
-    let hello_group = account.security_group(&network, &format!("{name}-hello")).await;
-    let name_group = account.security_group(&network, &format!("{name}-name")).await;
-    let cluster = format!("{name}-main");
-    account.ecs_services(&cluster, &network, &[("hello", 3000, &hello_group), ("name", 3000, &name_group)]).await;
+    let (cluster, groups) =
+        account.services_with_own_groups(&network, &name, "main", &[("hello", 3000), ("name", 3000)]).await;
+    let (hello_group, name_group) = (groups[0].as_str(), groups[1].as_str());
     let file = TopologyFile::of(
         &network
             .topology(&name)
             .load_balancer()
             .dns(&format!("{name}.example.com"))
             .discovery(&format!("{name}.internal"))
-            .service("hello", |service| service.port(3000).security_group(&hello_group).ecs(&cluster))
+            .service("hello", |service| service.port(3000).security_group(hello_group).ecs(&cluster))
             .service("name", |service| {
                 service
                     .port(3000)
-                    .security_group(&name_group)
+                    .security_group(name_group)
                     .load_balanced(false)
                     .callers(["hello"])
                     .ecs(&cluster)
@@ -157,54 +182,18 @@ async fn doctor_passes_after_apply_and_fails_on_a_revoked_caller_rule() {
         before.stdout
     );
 
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply(endpoint, &file);
     let after = ecsnet(endpoint, &["doctor", "-f", file.arg()]).expect(0);
-    for expected in [
-        "ok    rule_forwards_to_target_group  service.hello.target_group ",
-        "warn  targets_healthy  service.hello.target_group ",
-        ": no targets registered  (fix: ",
-        "ok    service_admits_load_balancer  service.hello.ingress ",
-        &format!("ok    record_points_at_load_balancer  service.hello.dns_record hello.{name}.example.com: CNAME "),
-        &format!("ok    ecs_attached_to_target_group  service.hello.ecs {cluster}/hello: hello:3000 → "),
-        &format!("ok    task_definition_matches  service.hello.ecs {cluster}/hello: container hello maps port 3000"),
-        "warn  discovery_has_instances  service.name.discovery ",
-        &format!("ok    caller_can_reach_callee  service.name.caller.hello: tcp/3000 on {name_group} from {hello_group} (hello)"),
-        "ok    load_balancer_egress  ",
-    ] {
-        assert!(after.stdout.contains(expected), "missing {expected:?} in:\n{}", after.stdout);
-    }
-    assert!(!after.stdout.contains("fail  "), "{}", after.stdout);
+    expect_doctor_passes(&after, &name, &cluster, (hello_group, name_group));
 
-    let filter =
-        aws_sdk_ec2::types::Filter::builder().name("tag:ecsnet:address").values("service.name.caller.hello").build();
-    let rules = account.ec2.describe_security_group_rules().filters(filter).send().await.unwrap();
-    let rule_ids: Vec<String> = rules
-        .security_group_rules()
-        .iter()
-        .filter(|rule| rule.group_id() == Some(name_group.as_str()))
-        .map(|rule| rule.security_group_rule_id().unwrap().to_string())
-        .collect();
+    let rule_ids = account.rule_ids_at("service.name.caller.hello", name_group).await;
     assert_eq!(rule_ids.len(), 1);
-    account
-        .ec2
-        .revoke_security_group_ingress()
-        .group_id(&name_group)
-        .set_security_group_rule_ids(Some(rule_ids))
-        .send()
-        .await
-        .unwrap();
+    account.revoke_ingress(name_group, rule_ids).await;
     let broken = ecsnet(endpoint, &["doctor", "-f", file.arg(), "--output", "json"]).expect(1);
     let report = broken.json();
-    let failed: Vec<&str> = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|check| check["status"] == "fail")
-        .map(|check| check["check"].as_str().unwrap())
-        .collect();
-    assert_eq!(failed, ["caller_can_reach_callee"], "{}", broken.stdout);
+    assert_eq!(failed_checks(&report), ["caller_can_reach_callee"], "{}", broken.stdout);
     assert_eq!(report["summary"]["fail"], 1);
-    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(endpoint, &file);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -221,26 +210,14 @@ async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
     assert!(shown.stdout.contains("+ load_balancer  ") && shown.stdout.contains("Plan: 9 to add"), "{}", shown.stdout);
     let applied = ecsnet(endpoint, &["apply", saved]).expect(0);
     assert!(applied.stdout.contains("Apply complete: 9 added"), "a saved plan needs no prompt: {}", applied.stdout);
-    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    expect_converged(endpoint, &file);
 
     file.rewrite(&text.service("api", |service| service.health_check(|check| check.path("/health"))));
     let second = dir.path().join("second.json");
     let second = second.to_str().unwrap();
     ecsnet(endpoint, &["plan", "-f", file.arg(), "--out", second]).expect(0);
-    let groups = account.elb.describe_target_groups().send().await.unwrap();
-    let api = groups
-        .target_groups()
-        .iter()
-        .find(|group| group.target_group_name().unwrap().starts_with(&format!("{name}-api")))
-        .unwrap();
-    account
-        .elb
-        .modify_target_group()
-        .target_group_arn(api.target_group_arn().unwrap())
-        .healthy_threshold_count(7)
-        .send()
-        .await
-        .unwrap();
+    let api = account.target_group_arn_starting_with(&format!("{name}-api")).await;
+    account.elb.modify_target_group().target_group_arn(&api).healthy_threshold_count(7).send().await.unwrap();
     let refused = ecsnet(endpoint, &["apply", second]).expect(1);
     assert!(refused.stderr.contains("live state changed since the plan was saved"), "{}", refused.stderr);
     assert!(
@@ -249,10 +226,9 @@ async fn a_saved_plan_is_applied_exactly_and_refused_when_live_state_moved() {
         "{}",
         refused.stderr
     );
-    let still =
-        account.elb.describe_target_groups().target_group_arns(api.target_group_arn().unwrap()).send().await.unwrap();
+    let still = account.elb.describe_target_groups().target_group_arns(&api).send().await.unwrap();
     assert_eq!(still.target_groups()[0].health_check_path(), Some("/"), "nothing was changed");
-    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(endpoint, &file);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -269,7 +245,7 @@ async fn route_names_the_rule_target_group_and_service_or_the_default() {
         .service("web", |service| service.host(&host).paths(["/*"]).security_group(group));
     let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply(endpoint, &file);
     let users = ecsnet(endpoint, &["route", "-f", file.arg(), &format!("api.{zone}"), "/api/users/42"]).expect(0);
     assert!(
         users.stdout.contains("(service.users.rule.80)") && users.stdout.contains("→ service users"),
@@ -286,5 +262,5 @@ async fn route_names_the_rule_target_group_and_service_or_the_default() {
         "{}",
         nobody.stdout
     );
-    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(endpoint, &file);
 }

@@ -3,12 +3,13 @@
 //! interrupted by SIGINT or SIGTERM stops in order and releases its lock; throttling and dropped connections are
 //! ridden out; a permanent fault names its step; two runs at once never make duplicates.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ecsnet::test_support::TopologyBuilder;
 
 use crate::support::{
-    ecsnet, finish, send_signal, spawn_ecsnet, unique_name, Account, Network, Proxy, Run, TopologyFile,
+    apply, apply_and_expect_converged, destroy, ecsnet, expect_converged, finish, fresh, send_signal, spawn_ecsnet,
+    Account, Network, Proxy, Run, TopologyFile,
 };
 
 const SERVICES: usize = 10;
@@ -56,17 +57,15 @@ const WORKERS: u64 = 4;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
-    let account = Account::connect().await;
+    let (account, name, network) = fresh("crash").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let name = unique_name("crash");
-    let network = account.network(&name).await;
     let file = TopologyFile::of(&topology(&name, &network));
     // The full apply, once, to learn how many resources and mutations it makes.
     let before = proxy.stats()["mutating"].as_u64().unwrap();
-    ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply(&proxy.endpoint, &file);
     let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
     let expected = tagged_load_balancing(&account, &name).await;
-    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(&account.endpoint, &file);
     assert!(mutations >= 30, "a {SERVICES}-service apply makes {mutations} mutations");
     let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, mutations, expected))).collect();
     for worker in workers {
@@ -76,12 +75,12 @@ async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_dupl
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
-    let (account, name, network) = crate::support::fresh("undo").await;
+    let (account, name, network) = fresh("undo").await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology_of(&name, &network, DESTROY_SERVICES));
-    ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply(&account.endpoint, &file);
     let before = proxy.stats()["mutating"].as_u64().unwrap();
-    ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(&proxy.endpoint, &file);
     let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
     assert!(mutations >= 10, "a {DESTROY_SERVICES}-service destroy makes {mutations} mutations");
     let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(destroy_kill_points(worker, mutations))).collect();
@@ -90,33 +89,39 @@ async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
     }
 }
 
+/// Runs `command` (apply or destroy) of the file through `proxy`, kills it once it is held after its `k`-th mutation
+/// (the default lock settings: the killed run leaves its lock), and lets the held request go.
+async fn killed_after(proxy: &Proxy, command: &str, file: &TopologyFile, k: u64, what: &str) {
+    proxy.hold_after_mutations(Some(k));
+    let mut child = spawn_ecsnet(&proxy.endpoint, &[command, "-f", file.arg(), "--auto-approve"], &[]);
+    proxy.until_held(Duration::from_secs(120), what).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    proxy.hold_after_mutations(None);
+}
+
+/// The same `command` run again succeeds, and takes the killed run's lock over at once, its holder's process being
+/// gone (the last mutation releases the lock: after it, there is none to take over).
+fn rerun_takes_over(account: &Account, command: &str, file: &TopologyFile, (k, mutations): (u64, u64), at: &str) {
+    let rerun =
+        tokio::task::block_in_place(|| ecsnet(&account.endpoint, &[command, "-f", file.arg(), "--auto-approve"]));
+    assert_eq!(rerun.code, 0, "after a kill at {at}:\n{}\n{}", rerun.stdout, rerun.stderr);
+    assert!(
+        k == mutations || rerun.stderr.contains(TAKEN_OVER),
+        "after a kill at {at}, the lock is taken over at once: {}",
+        rerun.stderr
+    );
+}
+
 /// Kills a destroy after its k-th mutation, for every k this worker takes, and checks the next destroy finishes.
 async fn destroy_kill_points(worker: u64, mutations: u64) {
-    let (account, name, network) = crate::support::fresh(&format!("undo{worker}")).await;
+    let (account, name, network) = fresh(&format!("undo{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology_of(&name, &network, DESTROY_SERVICES));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
-        tokio::task::block_in_place(|| {
-            ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0)
-        });
-        proxy.configure(serde_json::json!({"hold_after_mutations": k}));
-        let mut child = spawn_ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"], &[]);
-        let started = Instant::now();
-        while !proxy.held() {
-            assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} of the destroy was never reached");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        proxy.configure(serde_json::json!({"hold_after_mutations": null}));
-        let rerun =
-            tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]));
-        assert_eq!(rerun.code, 0, "after a kill at destroy mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
-        assert!(
-            k == mutations || rerun.stderr.contains(TAKEN_OVER),
-            "after a kill at destroy mutation {k}, the lock is taken over at once: {}",
-            rerun.stderr
-        );
+        tokio::task::block_in_place(|| apply(&account.endpoint, &file));
+        killed_after(&proxy, "destroy", &file, k, &format!("mutation {k} of the destroy")).await;
+        rerun_takes_over(&account, "destroy", &file, (k, mutations), &format!("destroy mutation {k}"));
         assert_eq!(
             tagged_load_balancing(&account, &name).await,
             0,
@@ -136,44 +141,19 @@ async fn destroy_kill_points(worker: u64, mutations: u64) {
 
 /// Kills an apply after its k-th mutation, for every k this worker takes, and checks the next apply finishes it.
 async fn kill_points(worker: u64, mutations: u64, expected: usize) {
-    let account = Account::connect().await;
+    let (account, name, network) = fresh(&format!("kill{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let name = unique_name(&format!("kill{worker}"));
-    let network = account.network(&name).await;
     let file = TopologyFile::of(&topology(&name, &network));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
-        proxy.configure(serde_json::json!({"hold_after_mutations": k}));
-        // The default lock settings: the killed run leaves its lock, and the next run on this host takes it over
-        // at once, its holder's process being gone.
-        let mut child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
-        let started = Instant::now();
-        while !proxy.held() {
-            assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} was never reached");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        proxy.configure(serde_json::json!({"hold_after_mutations": null}));
-        let rerun =
-            tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]));
-        assert_eq!(rerun.code, 0, "after a kill at mutation {k}:\n{}\n{}", rerun.stdout, rerun.stderr);
-        // The last mutation releases the lock; before it, the killed run's lock is there to take over.
-        assert!(
-            k == mutations || rerun.stderr.contains(TAKEN_OVER),
-            "after a kill at mutation {k}, the lock is taken over at once: {}",
-            rerun.stderr
-        );
-        tokio::task::block_in_place(|| {
-            ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0)
-        });
+        killed_after(&proxy, "apply", &file, k, &format!("mutation {k}")).await;
+        rerun_takes_over(&account, "apply", &file, (k, mutations), &format!("mutation {k}"));
+        tokio::task::block_in_place(|| expect_converged(&account.endpoint, &file));
         assert_eq!(
             tagged_load_balancing(&account, &name).await,
             expected,
             "after a kill at mutation {k}: no duplicate, nothing missing"
         );
-        tokio::task::block_in_place(|| {
-            ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0)
-        });
+        tokio::task::block_in_place(|| destroy(&account.endpoint, &file));
         assert_eq!(tagged_load_balancing(&account, &name).await, 0);
     }
 }
@@ -181,23 +161,19 @@ async fn kill_points(worker: u64, mutations: u64, expected: usize) {
 /// Runs `args` through `proxy`, holds it after its k-th mutation, sends it `signal`, lets the held request go and
 /// collects the run.
 async fn interrupted_after(proxy: &Proxy, args: &[&str], k: u64, signal: &str) -> Run {
-    proxy.configure(serde_json::json!({"hold_after_mutations": k}));
+    proxy.hold_after_mutations(Some(k));
     let child = spawn_ecsnet(&proxy.endpoint, args, &[]);
-    let started = Instant::now();
-    while !proxy.held() {
-        assert!(started.elapsed() < Duration::from_secs(120), "mutation {k} was never reached");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    proxy.until_held(Duration::from_secs(120), &format!("mutation {k}")).await;
     send_signal(&child, signal);
     // The run hears the signal while its step hangs, then the step's request is let go (and retried).
     tokio::time::sleep(Duration::from_millis(500)).await;
-    proxy.configure(serde_json::json!({"hold_after_mutations": null}));
+    proxy.hold_after_mutations(None);
     tokio::task::block_in_place(|| finish(child))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_the_next_run_converges() {
-    let (account, name, network) = crate::support::fresh("sigint").await;
+    let (account, name, network) = fresh("sigint").await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology(&name, &network));
 
@@ -216,7 +192,7 @@ async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_th
         tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]))
             .expect(0);
     assert!(!next.stderr.contains("taking over"), "no lock was left: {}", next.stderr);
-    ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    expect_converged(&account.endpoint, &file);
     let expected = tagged_load_balancing(&account, &name).await;
     assert_eq!(expected, 1 + 1 + SERVICES + (SERVICES + 1), "no duplicate, nothing missing");
 
@@ -238,17 +214,14 @@ async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_th
 
 #[tokio::test(flavor = "multi_thread")]
 async fn throttling_and_dropped_connections_are_ridden_out_and_a_permanent_fault_names_its_step() {
-    let account = Account::connect().await;
+    let (account, name, network) = fresh("fault").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let name = unique_name("fault");
-    let network = account.network(&name).await;
     let file = TopologyFile::of(&topology(&name, &network));
     proxy.configure(serde_json::json!({"throttle_rate": 0.2, "drop_rate": 0.02}));
-    ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    ecsnet(&proxy.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    apply_and_expect_converged(&proxy.endpoint, &file);
     let stats = proxy.stats();
     assert!(stats["throttled"].as_u64().unwrap() > 5, "faults were injected: {stats}");
-    ecsnet(&proxy.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(&proxy.endpoint, &file);
     assert_eq!(tagged_load_balancing(&account, &name).await, 0);
 
     proxy.configure(serde_json::json!({"throttle_rate": 0.0, "drop_rate": 0.0, "fail_operation": "CreateRule", "fail_code": "AccessDenied"}));
@@ -260,17 +233,14 @@ async fn throttling_and_dropped_connections_are_ridden_out_and_a_permanent_fault
         failed.stderr
     );
     proxy.configure(serde_json::json!({"fail_operation": null}));
-    ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    ecsnet(&proxy.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
-    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    apply_and_expect_converged(&proxy.endpoint, &file);
+    destroy(&account.endpoint, &file);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_applies_at_once_never_make_duplicates() {
-    let account = Account::connect().await;
+    let (account, name, network) = fresh("twice").await;
     let proxy = Proxy::start(&account.endpoint, 20);
-    let name = unique_name("twice");
-    let network = account.network(&name).await;
     let file = TopologyFile::of(&topology(&name, &network));
     let first = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
     let second = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
@@ -288,12 +258,12 @@ async fn two_applies_at_once_never_make_duplicates() {
     assert!(waited, "one run waited for the other's lock:\n{}\n{}", first.stderr, second.stderr);
     let applied = [&first, &second].iter().filter(|run| run.stdout.contains("Apply complete")).count();
     assert_eq!(applied, 1, "the second found nothing left to do");
-    ecsnet(&account.endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    expect_converged(&account.endpoint, &file);
     let resources = tagged_load_balancing(&account, &name).await;
     assert_eq!(
         resources,
         1 + 1 + SERVICES + (SERVICES + 1),
         "one load balancer, one listener, a rule and a target group each, the default group"
     );
-    ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(&account.endpoint, &file);
 }

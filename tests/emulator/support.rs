@@ -15,6 +15,14 @@ use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use ecsnet::test_support::TopologyBuilder;
 
+mod out_of_band;
+mod runs;
+
+pub use runs::{
+    apply, apply_and_expect_converged, change_at, change_fields, changes, destroy, expect_converged, pending_plan_json,
+    plan_json, plan_text,
+};
+
 pub fn endpoint() -> String {
     std::env::var("ECSNET_TEST_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:4566".into())
 }
@@ -265,51 +273,8 @@ impl Account {
             .await
             .unwrap();
         let service = &output.services()[0];
-        let mut balancers: Vec<String> = service
-            .load_balancers()
-            .iter()
-            .map(|entry| {
-                let mut text = format!(
-                    "{}:{}:{}",
-                    entry.target_group_arn().unwrap_or_default(),
-                    entry.container_name().unwrap_or_default(),
-                    entry.container_port().unwrap_or_default()
-                );
-                if let Some(name) = entry.load_balancer_name() {
-                    text.push_str(&format!(" classic={name}"));
-                }
-                if let Some(advanced) = entry.advanced_configuration() {
-                    let fields = [
-                        ("alternate", advanced.alternate_target_group_arn()),
-                        ("production_rule", advanced.production_listener_rule()),
-                        ("test_rule", advanced.test_listener_rule()),
-                        ("role", advanced.role_arn()),
-                    ];
-                    for (key, value) in fields {
-                        if let Some(value) = value {
-                            text.push_str(&format!(" {key}={value}"));
-                        }
-                    }
-                }
-                text
-            })
-            .collect();
-        let mut registries: Vec<String> = service
-            .service_registries()
-            .iter()
-            .map(|entry| {
-                let mut text = entry.registry_arn().unwrap_or_default().to_string();
-                for (key, value) in [("port", entry.port()), ("container_port", entry.container_port())] {
-                    if let Some(value) = value {
-                        text.push_str(&format!(" {key}={value}"));
-                    }
-                }
-                if let Some(container) = entry.container_name() {
-                    text.push_str(&format!(" container={container}"));
-                }
-                text
-            })
-            .collect();
+        let mut balancers: Vec<String> = service.load_balancers().iter().map(balancer_entry).collect();
+        let mut registries: Vec<String> = service.service_registries().iter().map(registry_entry).collect();
         let mut tags: Vec<String> = service
             .tags()
             .iter()
@@ -427,6 +392,47 @@ impl Account {
             })
             .collect()
     }
+}
+
+/// An ECS service's load balancer entry as `ecs_wiring` shows it.
+fn balancer_entry(entry: &aws_sdk_ecs::types::LoadBalancer) -> String {
+    let mut text = format!(
+        "{}:{}:{}",
+        entry.target_group_arn().unwrap_or_default(),
+        entry.container_name().unwrap_or_default(),
+        entry.container_port().unwrap_or_default()
+    );
+    if let Some(name) = entry.load_balancer_name() {
+        text.push_str(&format!(" classic={name}"));
+    }
+    if let Some(advanced) = entry.advanced_configuration() {
+        let fields = [
+            ("alternate", advanced.alternate_target_group_arn()),
+            ("production_rule", advanced.production_listener_rule()),
+            ("test_rule", advanced.test_listener_rule()),
+            ("role", advanced.role_arn()),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                text.push_str(&format!(" {key}={value}"));
+            }
+        }
+    }
+    text
+}
+
+/// An ECS service's registry entry as `ecs_wiring` shows it.
+fn registry_entry(entry: &aws_sdk_ecs::types::ServiceRegistry) -> String {
+    let mut text = entry.registry_arn().unwrap_or_default().to_string();
+    for (key, value) in [("port", entry.port()), ("container_port", entry.container_port())] {
+        if let Some(value) = value {
+            text.push_str(&format!(" {key}={value}"));
+        }
+    }
+    if let Some(container) = entry.container_name() {
+        text.push_str(&format!(" container={container}"));
+    }
+    text
 }
 
 /// How many requests of `operation` (as `-v` names it, such as `Route 53.ChangeResourceRecordSets`) a run made,
@@ -608,6 +614,20 @@ impl Proxy {
     pub fn held(&self) -> bool {
         let held: serde_json::Value = serde_json::from_str(&self.control("GET", "/__proxy/held", "")).unwrap();
         held["held"] == true
+    }
+
+    /// Holds the request after a run's `k`-th mutation; `None` lets a held request go.
+    pub fn hold_after_mutations(&self, k: Option<u64>) {
+        self.configure(serde_json::json!({ "hold_after_mutations": k }));
+    }
+
+    /// Waits until a request is held, failing the test with "`what` was never reached" after `limit`.
+    pub async fn until_held(&self, limit: Duration, what: &str) {
+        let started = std::time::Instant::now();
+        while !self.held() {
+            assert!(started.elapsed() < limit, "{what} was never reached");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 

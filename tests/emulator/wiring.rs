@@ -4,7 +4,10 @@
 use aws_sdk_ecs::types::{AdvancedConfiguration, LoadBalancer};
 use aws_sdk_servicediscovery::types::{DnsConfig, DnsRecord, RecordType, RoutingPolicy};
 
-use crate::support::{ecsnet, fresh, Account, TopologyFile};
+use crate::support::{
+    apply, apply_and_expect_converged, changes, destroy, ecsnet, expect_converged, fresh, pending_plan_json, plan_text,
+    Account, Run, TopologyFile,
+};
 
 /// A Cloud Map service of the user's, in a namespace of theirs (in another VPC: one namespace a VPC here); its ARN.
 async fn users_own_registry(account: &Account, name: &str) -> String {
@@ -33,18 +36,13 @@ async fn users_own_registry(account: &Account, name: &str) -> String {
     own_service.service().unwrap().arn().unwrap().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ecs_as_it_was() {
-    let (account, name, network) = fresh("sd").await;
-    let hello_group = account.security_group(&network, &format!("{name}-hello")).await;
-    let name_group = account.security_group(&network, &format!("{name}-name")).await;
-    let cluster = format!("{name}-main");
-    account.ecs_services(&cluster, &network, &[("hello", 3000, &hello_group), ("name", 3000, &name_group)]).await;
-    // On "hello", which ecsnet does not register in Cloud Map: the user's own registry (ECS takes one a service), a
-    // Classic Load Balancer entry and a blue/green entry of the user's. (Real ECS takes no Classic Load Balancer for
-    // awsvpc tasks; the emulator does, and it shows that ecsnet sends back every field of what it does not own.)
+/// On "hello", which ecsnet does not register in Cloud Map: the user's own registry (ECS takes one a service), a
+/// Classic Load Balancer entry and a blue/green entry of the user's. (Real ECS takes no Classic Load Balancer for
+/// awsvpc tasks; the emulator does, and it shows that ecsnet sends back every field of what it does not own.) The
+/// user's two load balancer entries.
+async fn users_own_wiring(account: &Account, name: &str, cluster: &str) -> Vec<LoadBalancer> {
     let own_registry =
-        aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(users_own_registry(&account, &name).await).build();
+        aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(users_own_registry(account, name).await).build();
     let classic = LoadBalancer::builder()
         .load_balancer_name(format!("{name}-classic"))
         .container_name("hello")
@@ -65,42 +63,18 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
         .container_port(3000)
         .advanced_configuration(advanced)
         .build();
+    let users_entries = vec![classic, blue_green];
+    let entries = Some(users_entries.clone());
     account
-        .ecs
-        .update_service()
-        .cluster(&cluster)
-        .service("hello")
-        .service_registries(own_registry)
-        .load_balancers(classic.clone())
-        .load_balancers(blue_green.clone())
-        .send()
-        .await
-        .unwrap();
-    let before = (account.ecs_wiring(&cluster, "hello").await, account.ecs_wiring(&cluster, "name").await);
-
-    let namespace = format!("{name}.internal");
-    let text = network
-        .topology(&name)
-        .load_balancer_with(|balancer| balancer.internet_facing(["0.0.0.0/0"]))
-        .discovery(&namespace)
-        .service("hello", |service| {
-            service.port(3000).host("hello.example.com").security_group(&hello_group).ecs(&cluster)
+        .update_ecs_service(cluster, "hello", |update| {
+            update.service_registries(own_registry).set_load_balancers(entries)
         })
-        .service("name", |service| {
-            service
-                .port(3000)
-                .security_group(&name_group)
-                .load_balanced(false)
-                .callers(["hello"])
-                .ecs(&cluster)
-                .discovery_record("A")
-                .discovery_ttl(0)
-        });
-    let file = TopologyFile::of(&text);
-    let endpoint = &account.endpoint;
-    let applied = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    assert!(applied.stdout.contains("Apply complete: 10 added, 2 changed, 0 destroyed"), "{}", applied.stdout);
-    // apply waits until it serves: the ECS deployments it started (IN_PROGRESS for a while, as on AWS) are done.
+        .await;
+    users_entries
+}
+
+/// apply waits until it serves: the ECS deployments it started (IN_PROGRESS for a while, as on AWS) are done.
+async fn expect_served_when_apply_returns(account: &Account, applied: &Run, cluster: &str) {
     assert!(
         applied.stderr.contains("waiting until it serves: ")
             && applied.stderr.contains(" deploying (0 of 1 tasks running)"),
@@ -109,7 +83,7 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
     );
     assert!(applied.stdout.contains(" Serving after "), "{}", applied.stdout);
     let steady =
-        account.ecs.describe_services().cluster(&cluster).services("hello").services("name").send().await.unwrap();
+        account.ecs.describe_services().cluster(cluster).services("hello").services("name").send().await.unwrap();
     for service in steady.services() {
         let rollouts: Vec<_> = service
             .deployments()
@@ -123,13 +97,16 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
             service.service_name()
         );
     }
-    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
-    let hello = account.ecs_wiring(&cluster, "hello").await;
+}
+
+/// hello goes to its target group beside the user's entries, sent back whole; name has ecsnet's registry.
+async fn expect_wired_beside_the_users_own(account: &Account, name: &str, cluster: &str, before: &[String]) {
+    let hello = account.ecs_wiring(cluster, "hello").await;
     assert!(
         hello.contains(&format!("/{name}-hello-")) && hello.contains(":hello:3000"),
         "hello's tasks go to its target group: {hello}"
     );
-    let (before_balancers, before_rest) = before.0.split_once(" | ").unwrap();
+    let (before_balancers, before_rest) = before[0].split_once(" | ").unwrap();
     let (balancers, rest) = hello.split_once(" | ").unwrap();
     assert_eq!(rest, before_rest, "hello keeps its own registry, and nothing else changes");
     assert_eq!(balancers.split(',').count(), 3, "{balancers}");
@@ -137,24 +114,17 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
         before_balancers.split(',').all(|entry| balancers.contains(entry)),
         "the Classic and the blue/green entries are sent back whole: {before_balancers} → {balancers}"
     );
-    let wired_name = account.ecs_wiring(&cluster, "name").await;
+    let wired_name = account.ecs_wiring(cluster, "name").await;
     assert_eq!(
         wired_name.split(" | ").nth(1).unwrap().split(',').count(),
         1,
         "name has ecsnet's registry: {wired_name}"
     );
-    assert_eq!(account.namespaces_named(&namespace).await.len(), 1);
+}
 
-    // Drift: hello detached from ecsnet's target group by hand, the Cloud Map TTL changed by hand.
-    account
-        .ecs
-        .update_service()
-        .cluster(&cluster)
-        .service("hello")
-        .set_load_balancers(Some(vec![classic, blue_green]))
-        .send()
-        .await
-        .unwrap();
+/// Drift by hand: hello detached from ecsnet's target group (the user's entries left), the Cloud Map TTL 300.
+async fn drift_by_hand(account: &Account, name: &str, cluster: &str, users_entries: Vec<LoadBalancer>) {
+    account.update_ecs_service(cluster, "hello", |update| update.set_load_balancers(Some(users_entries))).await;
     let services = account.discovery.list_services().send().await.unwrap();
     let ours = services
         .services()
@@ -175,14 +145,45 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
         .send()
         .await
         .unwrap();
-    let drift =
-        ecsnet(endpoint, &["plan", "-f", file.arg(), "--output", "json", "--detailed-exitcode"]).expect(2).json();
-    let mut changed: Vec<String> = drift["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|change| format!("{} {}", change["action"].as_str().unwrap(), change["address"].as_str().unwrap()))
-        .collect();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ecs_as_it_was() {
+    let (account, name, network) = fresh("sd").await;
+    let (cluster, groups) =
+        account.services_with_own_groups(&network, &name, "main", &[("hello", 3000), ("name", 3000)]).await;
+    let users_entries = users_own_wiring(&account, &name, &cluster).await;
+    let before = account.ecs_wirings(&cluster, &["hello", "name"]).await;
+
+    let namespace = format!("{name}.internal");
+    let text = network
+        .topology(&name)
+        .load_balancer_with(|balancer| balancer.internet_facing(["0.0.0.0/0"]))
+        .discovery(&namespace)
+        .service("hello", |service| {
+            service.port(3000).host("hello.example.com").security_group(&groups[0]).ecs(&cluster)
+        })
+        .service("name", |service| {
+            service
+                .port(3000)
+                .security_group(&groups[1])
+                .load_balanced(false)
+                .callers(["hello"])
+                .ecs(&cluster)
+                .discovery_record("A")
+                .discovery_ttl(0)
+        });
+    let file = TopologyFile::of(&text);
+    let endpoint = &account.endpoint;
+    let applied = apply(endpoint, &file);
+    assert!(applied.stdout.contains("Apply complete: 10 added, 2 changed, 0 destroyed"), "{}", applied.stdout);
+    expect_served_when_apply_returns(&account, &applied, &cluster).await;
+    expect_converged(endpoint, &file);
+    expect_wired_beside_the_users_own(&account, &name, &cluster, &before).await;
+    assert_eq!(account.namespaces_named(&namespace).await.len(), 1);
+
+    drift_by_hand(&account, &name, &cluster, users_entries).await;
+    let mut changed = changes(&pending_plan_json(endpoint, &file));
     changed.sort();
     assert_eq!(changed, ["update service.hello.ecs", "update service.name.discovery"]);
     let repaired = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve", "--no-wait"]).expect(0);
@@ -191,45 +192,41 @@ async fn service_discovery_with_a_load_balanced_caller_round_trips_and_leaves_ec
         "--no-wait returns at once: {}",
         repaired.stderr
     );
-    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    expect_converged(endpoint, &file);
 
-    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
-    let after = (account.ecs_wiring(&cluster, "hello").await, account.ecs_wiring(&cluster, "name").await);
+    destroy(endpoint, &file);
+    let after = account.ecs_wirings(&cluster, &["hello", "name"]).await;
     assert_eq!(after, before, "the ECS services are as they were before ecsnet touched them");
     assert!(account.namespaces_named(&namespace).await.is_empty(), "the namespace ecsnet made is gone");
-    assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new());
-    assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new());
+    account.expect_nothing_owned(&name).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn service_connect_is_turned_on_and_off_and_plan_converges() {
     let (account, name, network) = fresh("sc").await;
-    let server_group = account.security_group(&network, &format!("{name}-server")).await;
-    let client_group = account.security_group(&network, &format!("{name}-client")).await;
-    let cluster = format!("{name}-demo");
-    account.ecs_services(&cluster, &network, &[("server", 8080, &server_group), ("client", 8080, &client_group)]).await;
+    let (cluster, groups) =
+        account.services_with_own_groups(&network, &name, "demo", &[("server", 8080), ("client", 8080)]).await;
     let before = account.ecs_wiring(&cluster, "server").await;
     let namespace = format!("{name}.demo");
     let text = network
         .topology(&name)
         .discovery(&namespace)
         .service("server", |service| {
-            service.security_group(&server_group).callers(["client"]).ecs(&cluster).connect("default", Some("server"))
+            service.security_group(&groups[0]).callers(["client"]).ecs(&cluster).connect("default", Some("server"))
         })
         .service("client", |service| {
-            service.security_group(&client_group).ecs(&cluster).connect("default", Some("client"))
+            service.security_group(&groups[1]).ecs(&cluster).connect("default", Some("client"))
         });
     let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
-    let plan = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(0);
+    let plan = plan_text(endpoint, &file);
     assert!(
         plan.stdout
             .contains(&format!("service_connect: (off) → default as server (server.{namespace}:8080) in {namespace}")),
         "{}",
         plan.stdout
     );
-    ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(0);
-    ecsnet(endpoint, &["plan", "-f", file.arg(), "--detailed-exitcode"]).expect(0);
+    apply_and_expect_converged(endpoint, &file);
     let wired = account.ecs_wiring(&cluster, "server").await;
     assert!(
         wired.contains(&format!(
@@ -238,7 +235,7 @@ async fn service_connect_is_turned_on_and_off_and_plan_converges() {
         "{wired}"
     );
 
-    ecsnet(endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]).expect(0);
+    destroy(endpoint, &file);
     assert_eq!(account.ecs_wiring(&cluster, "server").await, before, "Service Connect's tag is gone with it");
     assert!(account.namespaces_named(&namespace).await.is_empty());
     assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new());
@@ -253,20 +250,10 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
         .ecs_services(&cluster, &network, &[("hello", 3000, &group), ("server", 8080, &group), ("name", 3000, &group)])
         .await;
     let own_registry = users_own_registry(&account, &name).await;
-    account
-        .ecs
-        .update_service()
-        .cluster(&cluster)
-        .service("name")
-        .service_registries(aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(&own_registry).build())
-        .send()
-        .await
-        .unwrap();
+    let registry = aws_sdk_ecs::types::ServiceRegistry::builder().registry_arn(&own_registry).build();
+    account.update_ecs_service(&cluster, "name", |update| update.service_registries(registry)).await;
     let services = ["hello", "server", "name"];
-    let mut before = Vec::new();
-    for service in services {
-        before.push(account.ecs_wiring(&cluster, service).await);
-    }
+    let before = account.ecs_wirings(&cluster, &services).await;
     let namespace = format!("{name}.internal");
     let text = network
         .topology(&name)
@@ -302,12 +289,7 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
             refused.stderr
         );
     }
-    let mut after = Vec::new();
-    for service in services {
-        after.push(account.ecs_wiring(&cluster, service).await);
-    }
-    assert_eq!(after, before, "the ECS services are untouched");
+    assert_eq!(account.ecs_wirings(&cluster, &services).await, before, "the ECS services are untouched");
     assert!(account.namespaces_named(&namespace).await.is_empty(), "no namespace was created");
-    assert_eq!(account.owned_load_balancing_resources(&name).await, Vec::<String>::new(), "nothing was created");
-    assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new(), "nothing was created");
+    account.expect_nothing_owned(&name).await;
 }
