@@ -8,6 +8,7 @@ mod load_balancer;
 mod network;
 mod ownership;
 mod shards;
+mod wiring;
 
 use crate::observed::*;
 use crate::plan::{Action, Address, Plan};
