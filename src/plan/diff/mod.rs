@@ -121,5 +121,3 @@ fn join<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod wiring_tests;

@@ -1,14 +1,23 @@
 //! A topology file built by calls: `TopologyBuilder::new("demo").service("api", |s| s.port(8080))`, written out as
-//! the TOML a user would write (`text`) or parsed as ecsnet reads it (`build`).
+//! the TOML a user would write (`text`) or parsed as ecsnet reads it (`build`). One builder a file: the topology
+//! here, its load balancer and listeners, its zone, its services, and a service's health check.
+
+mod dns;
+mod health_check;
+mod load_balancer;
+mod service;
 
 use std::path::Path;
 
 use crate::topology::file::{
-    ConnectSection, DefaultActionSection, DefaultActionTable, DiscoverySection, DnsSection, EcsSection,
-    HealthCheckSection, ListenerSection, Listeners, LoadBalancerSection, NetworkSection, ServiceDiscoverySection,
-    ServiceSection, StickinessSection, TopologyFile,
+    DiscoverySection, DnsSection, ListenerSection, Listeners, NetworkSection, ServiceSection, TopologyFile,
 };
 use crate::topology::{parse, Topology};
+
+pub use dns::DnsBuilder;
+pub use health_check::HealthCheckBuilder;
+pub use load_balancer::{ListenerBuilder, LoadBalancerBuilder};
+pub use service::ServiceBuilder;
 
 /// A topology file. Unless set: VPC `vpc-1`, subnets `subnet-a` and `subnet-b`, no load balancer, no zone.
 #[derive(Debug, Clone)]
@@ -156,244 +165,6 @@ impl TopologyBuilder {
     pub fn build(&self) -> Topology {
         let text = self.text();
         parse(Path::new("test.toml"), &text).unwrap_or_else(|error| panic!("{error}\n--- the file\n{text}"))
-    }
-}
-
-pub struct LoadBalancerBuilder(LoadBalancerSection);
-
-impl LoadBalancerBuilder {
-    pub fn name(mut self, name: &str) -> Self {
-        self.0.name = Some(name.into());
-        self
-    }
-
-    pub fn scheme(mut self, scheme: &str) -> Self {
-        self.0.scheme = Some(scheme.into());
-        self
-    }
-
-    /// `scheme = "internet-facing"`, reached from `cidrs`.
-    pub fn internet_facing<S: AsRef<str>>(self, cidrs: impl IntoIterator<Item = S>) -> Self {
-        self.scheme("internet-facing").allowed_cidrs(cidrs)
-    }
-
-    pub fn allowed_cidrs<S: AsRef<str>>(mut self, cidrs: impl IntoIterator<Item = S>) -> Self {
-        self.0.allowed_cidrs = Some(strings(cidrs));
-        self
-    }
-
-    pub fn idle_timeout(mut self, seconds: i64) -> Self {
-        self.0.idle_timeout = Some(seconds);
-        self
-    }
-}
-
-pub struct ListenerBuilder(ListenerSection);
-
-impl ListenerBuilder {
-    pub fn port(mut self, port: i64) -> Self {
-        self.0.port = Some(port);
-        self
-    }
-
-    /// `protocol = "HTTPS"` with the certificate.
-    pub fn https(mut self, certificate_arn: &str) -> Self {
-        self.0.protocol = Some("HTTPS".into());
-        self.0.certificate_arn = Some(certificate_arn.into());
-        self
-    }
-
-    pub fn ssl_policy(mut self, policy: &str) -> Self {
-        self.0.ssl_policy = Some(policy.into());
-        self
-    }
-
-    pub fn redirect_to(mut self, port: i64) -> Self {
-        self.0.redirect_to = Some(port);
-        self
-    }
-
-    /// `default = { fixed_response = status, body = "…" }`.
-    pub fn fixed_response(mut self, status: i64, body: &str) -> Self {
-        self.0.default = Some(DefaultActionSection::Table(DefaultActionTable {
-            fixed_response: Some(status),
-            body: Some(body.into()),
-            ..DefaultActionTable::default()
-        }));
-        self
-    }
-
-    /// `default = { forward = "service" }`.
-    pub fn forward(mut self, service: &str) -> Self {
-        self.0.default = Some(DefaultActionSection::Table(DefaultActionTable {
-            forward: Some(service.into()),
-            ..DefaultActionTable::default()
-        }));
-        self
-    }
-
-    /// `default = "empty-target-group"` and the like.
-    pub fn default_named(mut self, name: &str) -> Self {
-        self.0.default = Some(DefaultActionSection::Named(name.into()));
-        self
-    }
-}
-
-pub struct DnsBuilder(DnsSection);
-
-impl DnsBuilder {
-    pub fn ttl(mut self, ttl: i64) -> Self {
-        self.0.ttl = Some(ttl);
-        self
-    }
-
-    /// `record = "alias"` or `"cname"`.
-    pub fn record(mut self, record: &str) -> Self {
-        self.0.record = Some(record.into());
-        self
-    }
-}
-
-pub struct ServiceBuilder(ServiceSection);
-
-impl ServiceBuilder {
-    pub fn port(mut self, port: i64) -> Self {
-        self.0.port = port;
-        self
-    }
-
-    pub fn security_group(mut self, group: &str) -> Self {
-        self.0.security_group = group.into();
-        self
-    }
-
-    pub fn host(mut self, host: &str) -> Self {
-        self.0.host = Some(host.into());
-        self
-    }
-
-    pub fn hosts<S: AsRef<str>>(mut self, hosts: impl IntoIterator<Item = S>) -> Self {
-        self.0.hosts = Some(strings(hosts));
-        self
-    }
-
-    pub fn paths<S: AsRef<str>>(mut self, paths: impl IntoIterator<Item = S>) -> Self {
-        self.0.paths = Some(strings(paths));
-        self
-    }
-
-    pub fn listeners(mut self, ports: impl IntoIterator<Item = i64>) -> Self {
-        self.0.listeners = Some(ports.into_iter().collect());
-        self
-    }
-
-    pub fn deregistration_delay(mut self, seconds: i64) -> Self {
-        self.0.deregistration_delay = Some(seconds);
-        self
-    }
-
-    pub fn slow_start(mut self, seconds: i64) -> Self {
-        self.0.slow_start = Some(seconds);
-        self
-    }
-
-    /// `stickiness = { duration = seconds }`.
-    pub fn stickiness(mut self, seconds: i64) -> Self {
-        self.0.stickiness = Some(StickinessSection { duration: Some(seconds) });
-        self
-    }
-
-    pub fn target_type(mut self, target_type: &str) -> Self {
-        self.0.target_type = Some(target_type.into());
-        self
-    }
-
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.0.priority = Some(priority);
-        self
-    }
-
-    pub fn health_check(mut self, set: impl FnOnce(HealthCheckBuilder) -> HealthCheckBuilder) -> Self {
-        let current = self.0.health_check.take().unwrap_or_default();
-        self.0.health_check = Some(set(HealthCheckBuilder(current)).0);
-        self
-    }
-
-    pub fn load_balanced(mut self, load_balanced: bool) -> Self {
-        self.0.load_balanced = Some(load_balanced);
-        self
-    }
-
-    pub fn callers<S: AsRef<str>>(mut self, callers: impl IntoIterator<Item = S>) -> Self {
-        self.0.callers = Some(strings(callers));
-        self
-    }
-
-    /// `[service.ecs]` with the cluster; the ECS service is named after the service.
-    pub fn ecs(mut self, cluster: &str) -> Self {
-        self.0.ecs = Some(EcsSection { cluster: cluster.into(), service: None, container: None });
-        self
-    }
-
-    /// `[service.ecs]`'s `container` (after `ecs`).
-    pub fn container(mut self, container: &str) -> Self {
-        self.0.ecs.as_mut().expect("ecs(cluster) before container").container = Some(container.into());
-        self
-    }
-
-    /// `[service.discovery]`, with Cloud Map's defaults unless `record` or `ttl` follow.
-    pub fn discovered(mut self) -> Self {
-        self.0.discovery.get_or_insert_with(ServiceDiscoverySection::default);
-        self
-    }
-
-    /// `[service.discovery]`'s `record` ("A" or "SRV").
-    pub fn discovery_record(mut self, record: &str) -> Self {
-        self.0.discovery.get_or_insert_with(ServiceDiscoverySection::default).record = Some(record.into());
-        self
-    }
-
-    /// `[service.discovery]`'s `ttl`.
-    pub fn discovery_ttl(mut self, ttl: i64) -> Self {
-        self.0.discovery.get_or_insert_with(ServiceDiscoverySection::default).ttl = Some(ttl);
-        self
-    }
-
-    /// `[service.connect]`.
-    pub fn connect(mut self, port_name: &str, discovery_name: Option<&str>) -> Self {
-        self.0.connect =
-            Some(ConnectSection { port_name: port_name.into(), discovery_name: discovery_name.map(str::to_string) });
-        self
-    }
-}
-
-pub struct HealthCheckBuilder(HealthCheckSection);
-
-impl HealthCheckBuilder {
-    pub fn path(mut self, path: &str) -> Self {
-        self.0.path = Some(path.into());
-        self
-    }
-
-    pub fn interval(mut self, seconds: i64) -> Self {
-        self.0.interval = Some(seconds);
-        self
-    }
-
-    pub fn timeout(mut self, seconds: i64) -> Self {
-        self.0.timeout = Some(seconds);
-        self
-    }
-
-    pub fn thresholds(mut self, healthy: i64, unhealthy: i64) -> Self {
-        self.0.healthy_threshold = Some(healthy);
-        self.0.unhealthy_threshold = Some(unhealthy);
-        self
-    }
-
-    pub fn matcher(mut self, matcher: &str) -> Self {
-        self.0.matcher = Some(matcher.into());
-        self
     }
 }
 

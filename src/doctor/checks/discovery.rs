@@ -1,0 +1,35 @@
+//! Cloud Map: the service's registry has instances.
+
+use crate::topology::Service;
+
+use super::{check, fail, ok, Check, Context, Status, APPLY};
+
+pub(super) fn instances_check(context: &Context, service: &Service) -> Check {
+    let resource = format!("service.{}.discovery", service.name);
+    let namespace = context
+        .observed
+        .namespaces
+        .iter()
+        .find(|namespace| Some(&namespace.name) == context.topology.discovery.as_ref());
+    let registry = namespace.and_then(|namespace| {
+        context
+            .observed
+            .discovery_services
+            .iter()
+            .find(|known| known.namespace_id == namespace.id && known.name == service.name)
+    });
+    let Some(registry) = registry else {
+        return fail("discovery_has_instances", resource, "missing", APPLY);
+    };
+    let resource = format!("{resource} {}", registry.id);
+    match context.health.instances.get(&registry.id).copied().unwrap_or(0) {
+        0 => check(
+            Status::Warn,
+            "discovery_has_instances",
+            resource,
+            "no instances registered",
+            Some("register the ECS service ([service.ecs]) and check that its tasks run".into()),
+        ),
+        count => ok("discovery_has_instances", resource, format!("{count} instances")),
+    }
+}

@@ -1,0 +1,111 @@
+//! Routing: a listener rule forwards to the service's target group, whose health check and targets are right.
+
+use crate::observed::{LoadBalancer, TargetGroup};
+use crate::plan::Address;
+use crate::topology::{Routing, Service};
+
+use super::dns::record_check;
+use super::ingress::admits_load_balancer_check;
+use super::{check, fail, ok, target_group, Check, Context, Status, APPLY};
+
+/// A load-balanced service: a rule on one of the load balancers forwards to its target group, whose health check
+/// and targets are right; its group admits the load balancer's; its names point at the load balancer with its rule.
+pub(super) fn routing_checks(context: &Context, service: &Service) -> Vec<Check> {
+    let Some(routing) = &service.routing else { return Vec::new() };
+    let address = Address::TargetGroup(service.name.clone());
+    let Some(group) = target_group(context, service) else {
+        return vec![fail("target_group_exists", address.to_string(), "missing", APPLY)];
+    };
+    let resource = format!("{address} {}", group.name);
+    let (rule_check, carrier) = rule_check(context, &resource, group);
+    let mut checks = vec![
+        rule_check,
+        health_check_path_check(&resource, group, routing),
+        targets_check(context, &resource, &group.arn),
+    ];
+    checks.push(admits_load_balancer_check(context, service));
+    let carrier = carrier.or(context.load_balancers.first().map(|(_, load_balancer)| *load_balancer));
+    if let (Some(dns), Some(load_balancer)) = (&context.topology.dns, carrier) {
+        let in_zone = |host: &&String| **host == dns.zone || host.ends_with(&format!(".{}", dns.zone));
+        for host in routing.hosts.iter().filter(in_zone) {
+            checks.push(record_check(context, service, &dns.zone, host, load_balancer));
+        }
+    }
+    checks
+}
+
+/// Whether a rule on any of the load balancers forwards to the target group; the load balancer it is on.
+fn rule_check<'a>(context: &Context<'a>, resource: &str, group: &TargetGroup) -> (Check, Option<&'a LoadBalancer>) {
+    let found = context.load_balancers.iter().find_map(|(shard, load_balancer)| {
+        let mut rules = load_balancer.listeners.iter().flat_map(|listener| &listener.rules);
+        let rule = rules.find(|rule| rule.target_group_arn.as_deref() == Some(group.arn.as_str()))?;
+        Some((*shard, *load_balancer, rule))
+    });
+    let Some((shard, load_balancer, rule)) = found else {
+        let message = "no listener rule forwards to it: the target group is not on the load balancer";
+        return (fail("rule_forwards_to_target_group", resource, message, APPLY), None);
+    };
+    // The first load balancer goes unnamed, as its address does (`load_balancer`); a further one is named.
+    let on = match shard {
+        0 => String::new(),
+        _ => format!(" on {} {}", Address::LoadBalancer(shard), load_balancer.name),
+    };
+    let message = format!("rule {} (host {}) forwards to it{on}", rule.priority, rule.hosts.join(", "));
+    (ok("rule_forwards_to_target_group", resource, message), Some(load_balancer))
+}
+
+fn health_check_path_check(resource: &str, group: &TargetGroup, routing: &Routing) -> Check {
+    if group.health_check.path.is_empty() {
+        fail("health_check_path", resource, "no health check path is set", APPLY)
+    } else if group.health_check.path != routing.health_check.path {
+        fail(
+            "health_check_path",
+            resource,
+            format!("the path is {}, the file says {}", group.health_check.path, routing.health_check.path),
+            APPLY,
+        )
+    } else {
+        ok("health_check_path", resource, format!("{} on the traffic port", group.health_check.path))
+    }
+}
+
+fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
+    let targets = context.health.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
+    let describe = |states: &[&str]| {
+        targets
+            .iter()
+            .filter(|target| states.contains(&target.state.as_str()))
+            .map(|target| {
+                let port = target.port.map_or(String::new(), |port| format!(":{port}"));
+                let reason = target.reason.as_deref().map_or(String::new(), |reason| format!(" {reason}"));
+                let description = target.description.as_deref().map_or(String::new(), |text| format!(" ({text})"));
+                format!("{}{port} {}{reason}{description}", target.id, target.state)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if targets.is_empty() {
+        return check(
+            Status::Warn,
+            "targets_healthy",
+            resource,
+            "no targets registered",
+            Some("attach the ECS service ([service.ecs]) and check that its tasks run".into()),
+        );
+    }
+    let unhealthy = describe(&["unhealthy", "unavailable"]);
+    if !unhealthy.is_empty() {
+        return fail("targets_healthy", resource, unhealthy, "check that the container listens on the port, the health check path answers with the matcher's codes, and the security groups");
+    }
+    let waiting = describe(&["initial", "draining", "unused"]);
+    if !waiting.is_empty() {
+        return check(
+            Status::Warn,
+            "targets_healthy",
+            resource,
+            waiting,
+            Some("wait for the health checks, then run doctor again".into()),
+        );
+    }
+    ok("targets_healthy", resource, format!("{} healthy", targets.len()))
+}
