@@ -1,0 +1,86 @@
+//! The latency-and-fault proxy in front of the emulator, for the tests that hold, throttle or break requests.
+
+use super::*;
+
+/// localstack/proxy.py between ecsnet and the emulator: latency, faults, a hold after the K-th mutation, stats.
+pub struct Proxy {
+    child: std::process::Child,
+    pub endpoint: String,
+}
+
+impl Proxy {
+    pub fn start(upstream: &str, delay_ms: u32) -> Proxy {
+        use std::io::BufRead;
+        let mut child = Command::new("python3")
+            .arg(repo_path("localstack/proxy.py"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--upstream",
+                upstream,
+                "--delay-ms",
+                &delay_ms.to_string(),
+                "--seed",
+                "7",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs localstack/proxy.py");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        let endpoint = line
+            .trim()
+            .strip_prefix("proxy listening on ")
+            .unwrap_or_else(|| panic!("the proxy did not start: {line:?}"))
+            .to_string();
+        Proxy { child, endpoint }
+    }
+
+    /// One HTTP request to the proxy's control API; the response body.
+    fn control(&self, method: &str, path: &str, body: &str) -> String {
+        use std::io::{Read, Write};
+        let address = self.endpoint.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
+    }
+
+    pub fn configure(&self, config: serde_json::Value) {
+        self.control("POST", "/__proxy/config", &config.to_string());
+    }
+
+    pub fn stats(&self) -> serde_json::Value {
+        serde_json::from_str(&self.control("GET", "/__proxy/stats", "")).unwrap()
+    }
+
+    pub fn held(&self) -> bool {
+        let held: serde_json::Value = serde_json::from_str(&self.control("GET", "/__proxy/held", "")).unwrap();
+        held["held"] == true
+    }
+
+    /// Holds the request after a run's `k`-th mutation; `None` lets a held request go.
+    pub fn hold_after_mutations(&self, k: Option<u64>) {
+        self.configure(serde_json::json!({ "hold_after_mutations": k }));
+    }
+
+    /// Waits until a request is held, failing the test with "`what` was never reached" after `limit`.
+    pub async fn until_held(&self, limit: Duration, what: &str) {
+        let started = std::time::Instant::now();
+        while !self.held() {
+            assert!(started.elapsed() < limit, "{what} was never reached");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
