@@ -29,11 +29,7 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
         (change.address.to_string(), change.action),
         ("service.service-a.target_group".to_string(), Action::Update)
     );
-    let shown: Vec<String> = change
-        .fields
-        .iter()
-        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
-        .collect();
+    let shown = shown(change);
     assert_eq!(
         shown,
         [
@@ -71,11 +67,7 @@ fn one_attribute_leaving_the_file_resets_only_that_one() {
     let (_, observed) = with_attributes();
     let fewer = seed().service("service-a", |service| service.deregistration_delay(30).stickiness(3600)).build();
     let plan = planned(&fewer, &observed).unwrap();
-    let shown: Vec<String> = plan.changes[0]
-        .fields
-        .iter()
-        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
-        .collect();
+    let shown = shown(&plan.changes[0]);
     assert_eq!(
         shown,
         [
@@ -92,11 +84,7 @@ fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
     let (text, mut observed) = with_attributes();
     observed.target_groups[1].tags.remove(ATTRIBUTES_TAG);
     let plan = planned(&text.build(), &observed).unwrap();
-    let shown: Vec<String> = plan.changes[0]
-        .fields
-        .iter()
-        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
-        .collect();
+    let shown = shown(&plan.changes[0]);
     assert_eq!(shown, ["managed_attributes: (none) → deregistration_delay, slow_start, stickiness"]);
     let Operation::UpdateTargetGroup { attributes, .. } = &plan.changes[0].operation else { panic!() };
     assert_eq!(*attributes, None, "the values already match");
@@ -110,12 +98,14 @@ fn an_idle_timeout_that_leaves_the_file_goes_back_to_60() {
     let with_timeout = seed().load_balancer_with(|balancer| balancer.idle_timeout(30));
     assert!(planned(&with_timeout.build(), &observed).unwrap().is_empty());
     let plan = planned(&seed().build(), &observed).unwrap();
-    let shown: Vec<String> = plan.changes[0]
-        .fields
-        .iter()
-        .map(|field| format!("{}: {} → {}", field.field, field.old.as_deref().unwrap(), field.new.as_deref().unwrap()))
-        .collect();
+    let shown = shown(&plan.changes[0]);
     assert_eq!(shown, ["idle_timeout: 30 → 60 (AWS's default)", "managed_attributes: idle_timeout → (none)"]);
     let after = simulate(&plan, &observed);
     assert!(planned(&seed().build(), &after).unwrap().is_empty());
+}
+
+/// A change's fields as the plan shows them, `field: old → new`; every one here has both.
+fn shown(change: &crate::plan::Change) -> Vec<String> {
+    assert!(change.fields.iter().all(|field| field.old.is_some() && field.new.is_some()), "{:?}", change.fields);
+    change.fields.iter().map(ToString::to_string).collect()
 }
