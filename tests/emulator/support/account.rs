@@ -9,8 +9,10 @@ impl Account {
         let config = aws_config::defaults(BehaviorVersion::latest())
             .endpoint_url(&endpoint)
             .region(aws_config::Region::new("us-east-1"))
-            // Enough attempts for the AWS-rules layer's throttling and not-yet-visible answers (jittered back-off).
-            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(8))
+            // Enough attempts for the AWS-rules layer's throttling and not-yet-visible answers (jittered back-off). The
+            // layer's rates are account-wide, as AWS's are: with four tests at once, eight attempts once ran out on
+            // a DescribeTags throttled while other tests' runs made their requests.
+            .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(20))
             .credentials_provider(aws_sdk_ec2::config::Credentials::new("test", "test", None, None, "ecsnet-tests"))
             .load()
             .await;
