@@ -34,7 +34,8 @@ pub fn stderr() -> anstream::Stderr {
     anstream::stderr()
 }
 
-/// `text` without its styles: what a reader sees on a stream that is not a terminal.
+/// `text` without its styles: what a reader sees on a stream that is not a terminal (for the views' tests).
+#[cfg(test)]
 pub fn plain(text: &str) -> String {
     anstream::adapter::strip_str(text).to_string()
 }
