@@ -16,16 +16,26 @@ impl Account {
             .credentials_provider(aws_sdk_ec2::config::Credentials::new("test", "test", None, None, "ecsnet-tests"))
             .load()
             .await;
+        // The SDK's retry quota is one token bucket per service shared by every client of the process (500 tokens,
+        // 5 a throttled retry): the tests' many clients, throttled by the layer's account-wide rates, once emptied
+        // ELBv2's and a DescribeTags failed at its first throttle. The tests' own reads are not what is under test:
+        // their quota is unlimited, and each client's attempts stay bounded by `max_attempts`.
+        macro_rules! client {
+            ($sdk:ident $(, $classifier:expr)?) => {{
+                let builder = $sdk::config::Builder::from(&config)$(.retry_classifier($classifier))?.retry_partition(
+                    $sdk::config::retry::RetryPartition::custom(concat!("ecsnet-tests-", stringify!($sdk)))
+                        .token_bucket($sdk::config::retry::TokenBucket::unlimited())
+                        .build(),
+                );
+                $sdk::Client::from_conf(builder.build())
+            }};
+        }
         Account {
-            ec2: aws_sdk_ec2::Client::from_conf(
-                aws_sdk_ec2::config::Builder::from(&config).retry_classifier(NotYetVisible).build(),
-            ),
-            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
-                aws_sdk_elasticloadbalancingv2::config::Builder::from(&config).retry_classifier(NotYetVisible).build(),
-            ),
-            route53: aws_sdk_route53::Client::new(&config),
-            ecs: aws_sdk_ecs::Client::new(&config),
-            discovery: aws_sdk_servicediscovery::Client::new(&config),
+            ec2: client!(aws_sdk_ec2, NotYetVisible),
+            elb: client!(aws_sdk_elasticloadbalancingv2, NotYetVisible),
+            route53: client!(aws_sdk_route53),
+            ecs: client!(aws_sdk_ecs),
+            discovery: client!(aws_sdk_servicediscovery),
             endpoint,
         }
     }
