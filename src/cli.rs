@@ -87,6 +87,8 @@ pub struct UnlockArgs {
 pub struct ApplyArgs {
     #[command(flatten)]
     pub change: ChangeArgs,
+    #[command(flatten)]
+    pub adopt: AdoptArgs,
     /// A plan saved with `plan --out`: apply exactly it (refused if live state changed since); -f is then unused
     pub plan: Option<PathBuf>,
     /// Return once the changes are made, without waiting until they serve (load balancers active, DNS changes
@@ -198,6 +200,26 @@ pub struct PlanArgs {
     /// Also save the plan to this file, for `ecsnet apply FILE`
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub adopt: AdoptArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// Take over in place the resources no topology owns that match the file (by name, port, conditions, host),
+    /// writing only ecsnet's ownership marks on them
+    #[arg(long)]
+    pub adopt: bool,
+    /// With --adopt: also take over resources of this CloudFormation stack, which is being retired (repeatable)
+    #[arg(long, value_name = "STACK", requires = "adopt")]
+    pub retiring_stack: Vec<String>,
+}
+
+impl AdoptArgs {
+    /// What adoption may take; `None` without --adopt.
+    pub fn policy(&self) -> Option<crate::plan::adopt::AdoptPolicy> {
+        self.adopt.then(|| crate::plan::adopt::AdoptPolicy { retiring_stacks: self.retiring_stack.clone() })
+    }
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,7 @@ fn verb(action: Action) -> &'static str {
         Action::Update => "update",
         Action::Replace => "replace",
         Action::Delete => "delete",
+        Action::Adopt => "adopt",
     }
 }
 

@@ -13,8 +13,9 @@ use crate::aws::observe::find_vpc;
 use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
+use crate::plan::adopt::AdoptPolicy;
 use crate::plan::saved::SavedPlan;
-use crate::plan::{plan_apply, plan_destroy, Plan};
+use crate::plan::{plan_apply_or_adopt, plan_destroy, Plan};
 use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
 use crate::views::{self, change::Finished, change::Outcome};
@@ -36,6 +37,8 @@ struct Run<'a> {
     terminal: &'a Terminal,
     args: &'a ChangeArgs,
     kind: Kind,
+    /// What apply may adopt (`--adopt`).
+    adopt: Option<AdoptPolicy>,
     aws: Aws,
     stop: Arc<Stop>,
 }
@@ -45,6 +48,7 @@ pub async fn run(
     terminal: &Terminal,
     args: &ChangeArgs,
     kind: Kind,
+    adopt: Option<AdoptPolicy>,
     saved: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let saved = saved.map(SavedPlan::read).transpose()?;
@@ -56,7 +60,7 @@ pub async fn run(
     let stop = Arc::new(Stop::default());
     Stop::listen_for_signals(&stop).context("cannot listen for SIGINT and SIGTERM")?;
     let aws = stop.unless_stopped(connect(global, topology.region.as_deref())).await??;
-    let run = Run { global, terminal, args, kind, aws, stop };
+    let run = Run { global, terminal, args, kind, adopt, aws, stop };
     let file = saved.as_ref().map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
     let ttl = lock_ttl();
     let lock = run.take_lock(&topology, &file, ttl).await?;
@@ -118,7 +122,9 @@ impl Run<'_> {
         let from_saved = saved.is_some();
         let plan = match (self.kind, saved) {
             (_, Some(saved)) => saved.into_current(&session.topology, &session.observed)?,
-            (Kind::Apply { .. }, None) => plan_apply(&session.topology, &session.observed)?,
+            (Kind::Apply { .. }, None) => {
+                plan_apply_or_adopt(&session.topology, &session.observed, self.adopt.as_ref())?
+            }
             (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
         };
         // A saved plan was reviewed when it was made: applying it is the approval, as with Terraform.

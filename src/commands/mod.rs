@@ -44,9 +44,10 @@ async fn run_command(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan::run(&cli.global, &terminal, args).await,
         Command::Apply(args) => {
             let wait = (!args.no_wait).then(|| std::time::Duration::from_secs(args.wait_timeout));
-            change::run(&cli.global, &terminal, &args.change, change::Kind::Apply { wait }, args.plan.as_deref()).await
+            let kind = change::Kind::Apply { wait };
+            change::run(&cli.global, &terminal, &args.change, kind, args.adopt.policy(), args.plan.as_deref()).await
         }
-        Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy, None).await,
+        Command::Destroy(args) => change::run(&cli.global, &terminal, args, change::Kind::Destroy, None, None).await,
         Command::Show(args) => show::run(args),
         Command::Route(args) => route::run(&cli.global, &terminal, args).await,
         Command::Completions(args) => completions::run(args),

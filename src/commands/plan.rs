@@ -3,7 +3,7 @@
 use anyhow::Context as _;
 
 use crate::cli::{GlobalArgs, OutputFormat, PlanArgs};
-use crate::plan::plan_apply;
+use crate::plan::plan_apply_or_adopt;
 use crate::plan::saved::SavedPlan;
 use crate::views;
 
@@ -14,7 +14,7 @@ pub const CHANGES_PENDING: ExitCode = 2;
 
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let session = start(global, terminal, &args.file.path).await?;
-    let plan = plan_apply(&session.topology, &session.observed)?;
+    let plan = plan_apply_or_adopt(&session.topology, &session.observed, args.adopt.policy().as_ref())?;
     let mut stdout = views::stdout().lock();
     match args.output {
         OutputFormat::Text => views::plan::write_text(&mut stdout, &plan)?,

@@ -30,10 +30,12 @@ struct Marks<'a> {
 
 impl Marks<'_> {
     fn state(&self, address: Address) -> State {
-        match self.plan.changes.iter().find(|change| change.address == address).map(|change| change.action) {
+        // An adoption changes nothing drawn: what counts is what apply then does to the resource.
+        let changes = self.plan.changes.iter().filter(|change| change.action != Action::Adopt);
+        match changes.filter(|change| change.address == address).map(|change| change.action).next() {
             Some(Action::Create) => State::Missing,
             Some(Action::Update | Action::Replace) => State::Drifted,
-            Some(Action::Delete) | None => State::Live,
+            Some(Action::Delete | Action::Adopt) | None => State::Live,
         }
     }
 }

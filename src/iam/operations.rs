@@ -112,7 +112,12 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "RevokeSecurityGroupEgress", &[grant("ec2:RevokeSecurityGroupEgress", OwnedSecurityGroups)], REMOVES),
     op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES),
     // The lock's heartbeat: its expiry tag, renewed while a run holds it (src/aws/lock.rs).
-    op(Ec2, "CreateTags", &[grant("ec2:CreateTags", OwnedSecurityGroups)], REMOVES),
+    op(
+        Ec2,
+        "CreateTags",
+        &[grant("ec2:CreateTags", OwnedSecurityGroups), grant("ec2:CreateTags", RequestTaggedForTopology)],
+        REMOVES,
+    ),
     // Elastic Load Balancing v2.
     op(Elb, "DescribeLoadBalancers", &[grant("elasticloadbalancing:DescribeLoadBalancers", Any)], READS),
     op(Elb, "DescribeTargetGroups", &[grant("elasticloadbalancing:DescribeTargetGroups", Any)], READS),
@@ -186,7 +191,16 @@ pub const OPERATIONS: &[Operation] = &[
         WRITES,
     ),
     // The attributes tag (`ecsnet:attributes`) of the topology's own target groups and load balancers.
-    op(Elb, "AddTags", &[grant("elasticloadbalancing:AddTags", TaggedForTopology)], WRITES),
+    // And adoption (`apply --adopt`): the topology's tags on a resource that has none yet, allowed by the request's.
+    op(
+        Elb,
+        "AddTags",
+        &[
+            grant("elasticloadbalancing:AddTags", TaggedForTopology),
+            grant("elasticloadbalancing:AddTags", RequestTaggedForTopology),
+        ],
+        WRITES,
+    ),
     op(Elb, "RemoveTags", &[grant("elasticloadbalancing:RemoveTags", TaggedForTopology)], WRITES),
     op(Elb, "SetRulePriorities", &[grant("elasticloadbalancing:SetRulePriorities", TaggedForTopology)], WRITES),
     op(Elb, "SetSecurityGroups", &[grant("elasticloadbalancing:SetSecurityGroups", TaggedForTopology)], WRITES),
@@ -204,6 +218,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(Route53, "CreateHostedZone", &[grant("route53:CreateHostedZone", Any), grant("ec2:DescribeVpcs", Any)], WRITES),
     op(Route53, "ChangeTagsForResource", &[grant("route53:ChangeTagsForResource", Any)], WRITES),
     op(Route53, "ChangeResourceRecordSets", &[grant("route53:ChangeResourceRecordSets", RecordsInZone)], REMOVES),
+    // Adoption: the zone's comment carries the ownership marker.
+    op(Route53, "UpdateHostedZoneComment", &[grant("route53:UpdateHostedZoneComment", Any)], WRITES),
     op(Route53, "DeleteHostedZone", &[grant("route53:DeleteHostedZone", Any)], REMOVES),
     // Cloud Map (the namespace's own hosted zone is made by Cloud Map with the caller's rights).
     op(Discovery, "ListNamespaces", &[grant("servicediscovery:ListNamespaces", Any)], READS),
@@ -231,6 +247,13 @@ pub const OPERATIONS: &[Operation] = &[
         WRITES,
     ),
     op(Discovery, "UpdateService", &[grant("servicediscovery:UpdateService", Any)], WRITES),
+    // Adoption: the namespace's description carries the ownership marker.
+    op(
+        Discovery,
+        "UpdatePrivateDnsNamespace",
+        &[grant("servicediscovery:UpdatePrivateDnsNamespace", Any), grant("route53:UpdateHostedZoneComment", Any)],
+        WRITES,
+    ),
     op(Discovery, "ListInstances", &[grant("servicediscovery:ListInstances", Any)], &[Apply, Destroy, Doctor]),
     op(
         Discovery,

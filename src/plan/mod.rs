@@ -2,6 +2,7 @@
 //! (topology, observed state); rendered for people and machines; executed by the AWS adapters.
 
 mod address;
+pub mod adopt;
 mod desired;
 mod diff;
 mod field;
@@ -19,6 +20,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use address::Address;
+pub use desired::shard_name;
 pub use field::{FieldChange, FieldValue};
 pub use note::{Note, NoteLevel};
 pub use operation::{AwsService, Operation};
@@ -51,16 +53,25 @@ impl Plan {
             add: count(&[Action::Create, Action::Replace]),
             change: count(&[Action::Update]),
             destroy: count(&[Action::Delete, Action::Replace]),
+            adopt: count(&[Action::Adopt]),
         }
     }
 }
 
-/// Counted as Terraform counts: a replace is one add and one destroy.
+/// Counted as Terraform counts: a replace is one add and one destroy. An adoption is counted apart: it only
+/// marks a resource as the topology's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub destroy: usize,
+    /// Left out of JSON when zero, so that plans without adoption keep their documented shape.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub adopt: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +81,8 @@ pub enum Action {
     Update,
     Replace,
     Delete,
+    /// Take over a resource no topology owns: only ecsnet's ownership marks are written.
+    Adopt,
 }
 
 impl Action {
@@ -80,6 +93,7 @@ impl Action {
             Action::Update => "~",
             Action::Replace => "-/+",
             Action::Delete => "-",
+            Action::Adopt => "=",
         }
     }
 }
@@ -138,6 +152,32 @@ pub enum Ref {
 pub fn plan_apply(topology: &Topology, observed: &Observed) -> Result<Plan, PlanError> {
     let desired = desired::desired(topology, observed).map_err(|problems| PlanError { problems })?;
     diff::diff(&topology.name, &desired, observed)
+}
+
+/// As `plan_apply`, taking over first what no topology owns at the topology's addresses (`adopt`): the plan
+/// starts with the adoptions, then what apply changes, the adopted resources included.
+pub fn plan_adopting(topology: &Topology, observed: &Observed, policy: &adopt::AdoptPolicy) -> Result<Plan, PlanError> {
+    let desired = desired::desired(topology, observed).map_err(|problems| PlanError { problems })?;
+    let adoption = adopt::adopt(&topology.name, &desired, observed, policy);
+    if !adoption.problems.is_empty() {
+        return Err(PlanError { problems: adoption.problems });
+    }
+    let mut plan = diff::diff(&topology.name, &desired, &adoption.marked(observed))?;
+    plan.changes.splice(0..0, adoption.changes);
+    plan.notes.extend(adoption.notes);
+    Ok(plan)
+}
+
+/// `plan_apply`, or `plan_adopting` when adoption is asked for.
+pub fn plan_apply_or_adopt(
+    topology: &Topology,
+    observed: &Observed,
+    adopt: Option<&adopt::AdoptPolicy>,
+) -> Result<Plan, PlanError> {
+    match adopt {
+        Some(policy) => plan_adopting(topology, observed, policy),
+        None => plan_apply(topology, observed),
+    }
 }
 
 /// The changes that remove everything `topology` owns, and nothing else.

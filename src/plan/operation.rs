@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::observed::{Permission, Record, SecurityGroupRule};
 use crate::topology::{HealthCheck, RecordType, TargetGroupAttributes};
 
+use super::adopt::Mark;
 use super::spec::{
     DefaultSpec, EcsLoadBalancerSpec, EcsUpdate, IngressSpec, ListenerSpec, LoadBalancerSpec, ManagedAttributes,
     RecordSpec, RecordTarget, RuleConditions, TargetGroupSpec,
@@ -142,6 +143,8 @@ pub enum Operation {
     UpdateEcsService(EcsUpdate),
     /// Nothing to call: the resource goes away with the load balancer or listener it belongs to.
     RemovedWithParent,
+    /// Write ecsnet's ownership marks on a resource no topology owns, and nothing else.
+    Adopt(Mark),
 }
 
 /// The AWS services ecsnet calls.
@@ -185,6 +188,7 @@ impl Operation {
             | Operation::UpdateDiscoveryTtl { .. }
             | Operation::DeleteDiscoveryService { .. } => AwsService::CloudMap,
             Operation::UpdateEcsService(_) => AwsService::Ecs,
+            Operation::Adopt(mark) => mark.service(),
             Operation::RemovedWithParent => return None,
         })
     }

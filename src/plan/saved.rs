@@ -21,7 +21,7 @@ const FORMAT: &str = "ecsnet-saved-plan";
 /// 2: ECS updates keep foreign load balancer entries whole, and target group and load balancer updates carry
 /// the attributes ecsnet manages. 3: typed values in the plan (schemes, protocols, target and record types, notes
 /// with a level, replace reasons).
-pub const SAVED_FORMAT_VERSION: u32 = 3;
+pub const SAVED_FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {

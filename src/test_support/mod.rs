@@ -10,12 +10,12 @@ mod shards;
 mod simulate;
 mod topology;
 
-pub use converge::{destroyed, planned};
+pub use converge::{adopted, destroyed, planned};
 pub use observed::{
     discovery_service, ecs_service, egress, id_of, ingress, listener, load_balancer, namespace, record, rule,
     security_group, subnet, target_group, task_definition, zone, ObservedBuilder,
 };
-pub use ownership::{owned_records, owned_tags, OwnedBy};
+pub use ownership::{owned_records, owned_tags, without_marks, OwnedBy};
 pub use shards::{api, demo, second_shard, worker};
 pub use simulate::simulate;
 pub use topology::{

@@ -2,8 +2,8 @@
 //! on Cloud Map's, a comment on a zone, a TXT record beside a record.
 
 use crate::observed::{
-    DiscoveryService, HostedZone, Listener, LoadBalancer, Namespace, Record, Rule, SecurityGroup, SecurityGroupRule,
-    Tags, TargetGroup,
+    DiscoveryService, HostedZone, Listener, LoadBalancer, Namespace, Observed, Record, Rule, SecurityGroup,
+    SecurityGroupRule, Tags, TargetGroup,
 };
 use crate::plan::ownership::{
     owner_record_name, owner_record_value, resource_description, zone_comment, ADDRESS_TAG, TOPOLOGY_TAG,
@@ -66,4 +66,30 @@ pub fn owned_records(topology: &str, address: Address, record: Record) -> [Recor
         alias_zone: None,
     };
     [record, marker]
+}
+
+/// `observed` as a script that built the same resources by hand would leave it: every mark of ecsnet's gone (tags,
+/// TXT records, zone comments, Cloud Map descriptions), everything else as it is.
+pub fn without_marks(observed: &Observed) -> Observed {
+    let mut bare = observed.clone();
+    let unmark = |tags: &mut Tags| tags.retain(|key, _| !key.starts_with("ecsnet:"));
+    for group in &mut bare.security_groups {
+        unmark(&mut group.tags);
+        group.rules.iter_mut().for_each(|rule| unmark(&mut rule.tags));
+    }
+    for balancer in &mut bare.load_balancers {
+        unmark(&mut balancer.tags);
+        for listener in &mut balancer.listeners {
+            unmark(&mut listener.tags);
+            listener.rules.iter_mut().for_each(|rule| unmark(&mut rule.tags));
+        }
+    }
+    bare.target_groups.iter_mut().for_each(|group| unmark(&mut group.tags));
+    for zone in &mut bare.zones {
+        zone.comment = None;
+        zone.records.retain(|record| !record.name.starts_with("_ecsnet."));
+    }
+    bare.namespaces.iter_mut().for_each(|namespace| namespace.description = None);
+    bare.discovery_services.iter_mut().for_each(|service| service.description = None);
+    bare
 }

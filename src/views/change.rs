@@ -92,7 +92,7 @@ mod tests {
             elapsed: Duration::from_millis(4_250),
             waited,
             requests: 31,
-            summary: Summary { add: 5, change: 1, destroy: 0 },
+            summary: Summary { add: 5, change: 1, destroy: 0, adopt: 0 },
         }
     }
 

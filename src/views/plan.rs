@@ -56,7 +56,8 @@ fn write_notes(out: &mut dyn Write, notes: &[Note]) -> io::Result<()> {
 }
 
 pub fn summary_line(summary: Summary) -> String {
-    format!("Plan: {} to add, {} to change, {} to destroy.", summary.add, summary.change, summary.destroy)
+    let adopt = if summary.adopt > 0 { format!(", {} to adopt", summary.adopt) } else { String::new() };
+    format!("Plan: {} to add, {} to change, {} to destroy{adopt}.", summary.add, summary.change, summary.destroy)
 }
 
 /// The plan's JSON document (format in the README).

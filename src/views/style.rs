@@ -11,6 +11,7 @@ pub fn action(action: Action) -> Style {
         Action::Update => AnsiColor::Yellow,
         Action::Replace => AnsiColor::Magenta,
         Action::Delete => AnsiColor::Red,
+        Action::Adopt => AnsiColor::Cyan,
     };
     Style::new().fg_color(Some(color.into()))
 }

@@ -86,7 +86,12 @@ pub async fn delete_zone(context: &Context<'_>, zone_id: &str) -> Result<(), Aws
         .or_gone(&["NoSuchHostedZone"])
 }
 
-fn record_set(name: &str, kind: RrType, ttl: Option<i64>, values: &[String]) -> Result<ResourceRecordSet, AwsError> {
+pub(super) fn record_set(
+    name: &str,
+    kind: RrType,
+    ttl: Option<i64>,
+    values: &[String],
+) -> Result<ResourceRecordSet, AwsError> {
     let records = values
         .iter()
         .map(|value| ResourceRecord::builder().value(value).build())

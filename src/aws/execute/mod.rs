@@ -3,6 +3,7 @@
 //! lock), no new step starts; the ones under way finish (within `IN_FLIGHT_BOUND` after a stop); the report says
 //! what was done, what failed and what never started. Live state stays the truth, so a re-run continues from there.
 
+mod adopt;
 mod board;
 mod discovery;
 mod dns;
@@ -212,6 +213,9 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
 
 /// Carries out one change, in the adapter of the AWS service it calls.
 async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
+    if let Operation::Adopt(mark) = &change.operation {
+        return adopt::run(context, &change.address, mark).await;
+    }
     match change.operation.service() {
         Some(Service::Ec2) => security_groups::run(context, change).await,
         Some(Service::LoadBalancing) => load_balancing::run(context, change).await,

@@ -12,6 +12,7 @@ mod load_balancing;
 mod network;
 
 use crate::observed::Observed;
+use crate::plan::adopt::load_balancer_names;
 use crate::topology::Topology;
 
 use super::{Aws, AwsError};
@@ -34,9 +35,20 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
     let Some(vpc) = vpc else {
         return Ok(Observed::default());
     };
+    // Load balancers with the names the topology wants that it does not own are read whole, listeners and
+    // security groups' rules included: `plan --adopt` may take them over (and without it, the plan refuses them).
+    let wanted_names = load_balancer_name.map(load_balancer_names).unwrap_or_default();
+    let groups_of_wanted: Vec<String> = load_balancers
+        .iter()
+        .filter(|lb| {
+            lb.vpc_id() == Some(&vpc.id) && wanted_names.iter().any(|name| lb.load_balancer_name() == Some(name))
+        })
+        .flat_map(|lb| lb.security_groups().iter().cloned())
+        .collect();
+    let names = load_balancing::Names { wanted: load_balancer_name, adoptable: &wanted_names };
     let (network, (load_balancers, target_groups), zones, (ecs_services, task_definitions)) = tokio::try_join!(
-        network::read(aws, topology, &vpc.id),
-        load_balancing::read(aws, topology, &vpc.id, load_balancer_name, load_balancers, target_groups),
+        network::read(aws, topology, &vpc.id, &groups_of_wanted),
+        load_balancing::read(aws, topology, &vpc.id, names, load_balancers, target_groups),
         dns::zones(aws, topology, &vpc.id, zones),
         ecs::read(aws, topology, &namespaces),
     )?;

@@ -71,11 +71,13 @@ async fn dns(aws: &Aws, vpc_id: &str, wanted: bool) -> Result<Option<VpcDns>, Aw
 
 /// Subnets and security groups of the VPC; rules of the groups the topology names or owns, and every rule tagged
 /// for the topology; the VPC's DNS attributes when names must resolve in it.
-pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Network, AwsError> {
+/// `also`: groups whose rules are read beside those the topology names or owns (a load balancer's it may adopt).
+pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str, also: &[String]) -> Result<Network, AwsError> {
     let names_resolve_in_vpc = topology.dns.is_some() || topology.discovery.is_some();
     let (subnets, mut security_groups, dns) =
         tokio::try_join!(subnets(aws, vpc_id), security_groups(aws, vpc_id), dns(aws, vpc_id, names_resolve_in_vpc))?;
-    let relevant = relevant_groups(topology, &security_groups);
+    let mut relevant = relevant_groups(topology, &security_groups);
+    relevant.extend(also.iter().filter(|id| !relevant.contains(id)).cloned().collect::<Vec<_>>());
     let (of_groups, tagged) = tokio::try_join!(
         rules(aws, filter("group-id", relevant.clone()), !relevant.is_empty()),
         rules(aws, filter(&format!("tag:{TOPOLOGY_TAG}"), [topology.name.as_str()]), true)

@@ -71,6 +71,9 @@ impl Account<'_> {
     fn apply(&mut self, change: &Change) {
         let address = &change.address;
         let operation = &change.operation;
+        if let Operation::Adopt(mark) = operation {
+            return mark.apply_to(&mut self.state);
+        }
         match operation.service() {
             Some(AwsService::Ec2) => self.network(address, operation),
             Some(AwsService::LoadBalancing) => self.load_balancing(address, operation),

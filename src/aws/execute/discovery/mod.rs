@@ -63,7 +63,7 @@ fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> 
 const MAX_REQUEST_ID: usize = 64;
 
 /// A request ID that makes a retried create safe and a new one distinct.
-fn request_id(context: &Context<'_>, address: &Address) -> String {
+pub(super) fn request_id(context: &Context<'_>, address: &Address) -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
     bounded_request_id(context.topology, address, nanos)
 }
@@ -83,7 +83,7 @@ fn bounded_request_id(topology: &str, address: &Address, nanos: u128) -> String 
 }
 
 /// Waits for a Cloud Map operation; returns its targets (such as NAMESPACE → id).
-async fn wait_for(
+pub(super) async fn wait_for(
     context: &Context<'_>,
     what: &str,
     operation_id: &str,
@@ -137,7 +137,7 @@ async fn wait_for(
     }
 }
 
-fn dns_record(record_type: topology::RecordType, ttl: i64) -> Result<DnsRecord, AwsError> {
+pub(super) fn dns_record(record_type: topology::RecordType, ttl: i64) -> Result<DnsRecord, AwsError> {
     let record_type = match record_type {
         topology::RecordType::A => RecordType::A,
         topology::RecordType::Srv => RecordType::Srv,

@@ -103,17 +103,24 @@ async fn describe_tags(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>
 
 /// The VPC's load balancers (and any elsewhere with the wanted name), with listeners and rules of those the
 /// topology owns, and the VPC's target groups; the tags of both come in the same DescribeTags calls.
+/// The load balancer names a topology reads beyond its own: the file's (wherever it is, for the name check), and
+/// the ones adoption may take, whose listeners and rules are read too.
+pub struct Names<'a> {
+    pub wanted: Option<&'a str>,
+    pub adoptable: &'a [String],
+}
+
 pub async fn read(
     aws: &Aws,
     topology: &Topology,
     vpc_id: &str,
-    wanted_name: Option<&str>,
+    names: Names<'_>,
     load_balancers: Vec<elb::LoadBalancer>,
     target_groups: Vec<elb::TargetGroup>,
 ) -> Result<(Vec<LoadBalancer>, Vec<TargetGroup>), AwsError> {
     let candidates: Vec<&elb::LoadBalancer> = load_balancers
         .iter()
-        .filter(|lb| lb.vpc_id() == Some(vpc_id) || (wanted_name.is_some() && lb.load_balancer_name() == wanted_name))
+        .filter(|lb| lb.vpc_id() == Some(vpc_id) || (names.wanted.is_some() && lb.load_balancer_name() == names.wanted))
         .collect();
     let in_vpc: Vec<&elb::TargetGroup> = target_groups.iter().filter(|group| group.vpc_id() == Some(vpc_id)).collect();
     let arns: Vec<String> = candidates
@@ -124,7 +131,7 @@ pub async fn read(
     let mut tags = tags_of(aws, &arns).await?;
     let mut groups = target_groups_with(&in_vpc, &mut tags);
     let (load_balancers, ()) = tokio::try_join!(
-        load_balancers_with(aws, topology, &candidates, &mut tags),
+        load_balancers_with(aws, topology, &candidates, names.adoptable, &mut tags),
         read_group_attributes(aws, topology, &mut groups)
     )?;
     Ok((load_balancers, groups))
@@ -135,13 +142,17 @@ async fn load_balancers_with(
     aws: &Aws,
     topology: &Topology,
     candidates: &[&elb::LoadBalancer],
+    adoptable: &[String],
     tags: &mut HashMap<String, Tags>,
 ) -> Result<Vec<LoadBalancer>, AwsError> {
     let mut load_balancers: Vec<LoadBalancer> = candidates.iter().map(|lb| load_balancer(lb, tags)).collect();
     let owned: Vec<usize> =
         (0..load_balancers.len()).filter(|&index| owned_by(&load_balancers[index].tags, &topology.name)).collect();
-    read_idle_timeouts(aws, topology, &mut load_balancers, &owned).await?;
-    read_listeners(aws, &mut load_balancers, &owned).await?;
+    let read_whole: Vec<usize> = (0..load_balancers.len())
+        .filter(|&index| owned.contains(&index) || adoptable.contains(&load_balancers[index].name))
+        .collect();
+    read_idle_timeouts(aws, topology, &mut load_balancers, &read_whole).await?;
+    read_listeners(aws, &mut load_balancers, &read_whole).await?;
     Ok(load_balancers)
 }
 

@@ -1,0 +1,97 @@
+//! Writes adoption's ownership marks: ELBv2 AddTags, EC2 CreateTags, Route 53 UpdateHostedZoneComment and a TXT
+//! record UPSERT, Cloud Map UpdatePrivateDnsNamespace and UpdateService (both asynchronous, waited for). Each call
+//! writes only the marks; writing them twice is harmless, so a run stopped halfway is simply run again.
+
+use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, RrType};
+use aws_sdk_servicediscovery::types::{DnsConfigChange, PrivateDnsNamespaceChange, ServiceChange};
+
+use crate::aws::error::Context as _;
+use crate::aws::AwsError;
+use crate::plan::adopt::Mark;
+use crate::plan::Address;
+
+use super::{discovery, dns, retry, Context};
+
+pub async fn run(context: &Context<'_>, address: &Address, mark: &Mark) -> Result<(), AwsError> {
+    match mark {
+        Mark::LoadBalancingTags { arn, tags } => {
+            let tags = tags.iter().map(|(key, value)| {
+                aws_sdk_elasticloadbalancingv2::types::Tag::builder().key(key).value(value).build()
+            });
+            let request = context.aws.elb.add_tags().resource_arns(arn).set_tags(Some(tags.collect()));
+            request.send().await.context("AddTags")?;
+        }
+        Mark::Ec2Tags { id, tags } => {
+            let tags = tags.iter().map(|(key, value)| aws_sdk_ec2::types::Tag::builder().key(key).value(value).build());
+            context
+                .aws
+                .ec2
+                .create_tags()
+                .resources(id)
+                .set_tags(Some(tags.collect()))
+                .send()
+                .await
+                .context("CreateTags")?;
+        }
+        Mark::ZoneComment { zone_id, comment } => {
+            let request = context.aws.route53.update_hosted_zone_comment().id(zone_id).comment(comment);
+            request.send().await.context("UpdateHostedZoneComment")?;
+        }
+        Mark::OwnerRecord { zone_id, name, value, ttl } => owner_record(context, zone_id, name, value, *ttl).await?,
+        Mark::NamespaceDescription { id, description } => {
+            let change = PrivateDnsNamespaceChange::builder().description(description).build();
+            let output = context
+                .aws
+                .discovery
+                .update_private_dns_namespace()
+                .id(id)
+                .updater_request_id(discovery::request_id(context, address))
+                .namespace(change)
+                .send()
+                .await
+                .context("UpdatePrivateDnsNamespace")?;
+            let operation_id =
+                output.operation_id().ok_or_else(|| AwsError::missing("UpdatePrivateDnsNamespace", "OperationId"))?;
+            discovery::wait_for(context, &format!("adopting Cloud Map namespace {id}"), operation_id).await?;
+        }
+        Mark::DiscoveryDescription { id, description, record_type, ttl } => {
+            // UpdateService deletes the DNS records it is not sent: the service's own goes along unchanged.
+            let records = DnsConfigChange::builder()
+                .dns_records(discovery::dns_record(*record_type, *ttl)?)
+                .build()
+                .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
+            let change = ServiceChange::builder().description(description).dns_config(records).build();
+            let output =
+                context.aws.discovery.update_service().id(id).service(change).send().await.context("UpdateService")?;
+            if let Some(operation_id) = output.operation_id() {
+                discovery::wait_for(context, &format!("adopting Cloud Map service {id}"), operation_id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The TXT record that marks the record beside it as ecsnet's.
+async fn owner_record(context: &Context<'_>, zone_id: &str, name: &str, value: &str, ttl: i64) -> Result<(), AwsError> {
+    let set = dns::record_set(name, RrType::Txt, Some(ttl), &[value.to_string()])?;
+    let change = Change::builder()
+        .action(ChangeAction::Upsert)
+        .resource_record_set(set)
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    let batch = ChangeBatch::builder()
+        .comment(format!("ecsnet topology {} adopts {name}", context.topology))
+        .changes(change)
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    let what = format!("zone {zone_id} to finish its previous change");
+    let output = retry::while_code(context.progress, &what, &["PriorRequestNotComplete"], || async {
+        let request = context.aws.route53.change_resource_record_sets().hosted_zone_id(zone_id);
+        request.change_batch(batch.clone()).send().await.context("ChangeResourceRecordSets")
+    })
+    .await?;
+    if let Some(info) = output.change_info() {
+        context.started.record(|started| started.record_changes.push(info.id().to_string()));
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Adoption, planned against what a script would have built: the same resources as ecsnet's apply leaves, without
+//! ecsnet's marks. Every test checks (`adopted`) that after apply a plan without `--adopt` is empty.
+
+use crate::observed::{ListenerDefault, Observed};
+use crate::plan::adopt::{AdoptPolicy, STACK_NAME_TAG};
+use crate::plan::{plan_adopting, plan_apply, Action, Address, Operation, Plan};
+use crate::test_support::{adopted, destroyed, planned, simulate, subnet, ObservedBuilder, TopologyBuilder};
+use crate::test_support::{security_group, without_marks};
+
+/// One service behind an internal load balancer, its name in a private zone (as the planner tests' seed).
+fn seed() -> TopologyBuilder {
+    TopologyBuilder::new("demo")
+        .vpc("demo-vpc")
+        .subnets(["private-a", "private-b"])
+        .load_balancer()
+        .dns("in.example.com")
+        .service("service-a", |service| {
+            service.health_check(|check| check.path("/health").interval(5).timeout(4).thresholds(2, 10))
+        })
+}
+
+fn empty_account() -> Observed {
+    ObservedBuilder::new()
+        .vpc("vpc-1")
+        .subnet(subnet("subnet-a", Some("private-a"), "us-east-1a"))
+        .subnet(subnet("subnet-b", Some("private-b"), "us-east-1b"))
+        .security_group(security_group("sg-tasks", "service-a-tasks"))
+        .build()
+}
+
+/// What `topology`'s apply leaves, built by someone else: no ecsnet marks on any of it.
+fn built_by_a_script(topology: &TopologyBuilder) -> Observed {
+    let plan = planned(&topology.build(), &empty_account()).unwrap();
+    without_marks(&simulate(&plan, &empty_account()))
+}
+
+/// The target group of service-a (named after the topology and the service, as ecsnet names it).
+fn service_group(observed: &mut Observed) -> &mut crate::observed::TargetGroup {
+    observed.target_groups.iter_mut().find(|group| group.name.contains("service-a")).unwrap()
+}
+
+fn adopted_addresses(plan: &Plan) -> Vec<String> {
+    let adoptions = plan.changes.iter().filter(|change| change.action == Action::Adopt);
+    let mut addresses: Vec<String> = adoptions.map(|change| change.address.to_string()).collect();
+    addresses.sort();
+    addresses
+}
+
+#[test]
+fn a_script_built_copy_of_the_topology_is_adopted_whole_and_destroy_then_removes_it() {
+    let observed = built_by_a_script(&seed());
+    let refused = plan_apply(&seed().build(), &observed).unwrap_err();
+    assert!(refused.to_string().contains("does not own"), "{refused}");
+    let plan = adopted(&seed().build(), &observed, &AdoptPolicy::default()).unwrap();
+    assert_eq!(
+        adopted_addresses(&plan),
+        [
+            "dns.zone",
+            "listener.80",
+            "load_balancer",
+            "load_balancer.default_target_group",
+            "load_balancer.security_group",
+            "service.service-a.dns_record.service-a.in.example.com",
+            "service.service-a.ingress",
+            "service.service-a.rule.80",
+            "service.service-a.target_group",
+        ]
+    );
+    assert!(plan.changes.iter().all(|change| change.action == Action::Adopt), "adopting changes nothing else");
+    assert_eq!(plan.summary().adopt, 9);
+    let after = simulate(&plan, &observed);
+    let destroy = destroyed(&seed().build(), &after).unwrap();
+    let gone = simulate(&destroy, &after);
+    assert!(gone.load_balancers.is_empty() && gone.target_groups.is_empty() && gone.zones.is_empty());
+    let groups: Vec<&str> = gone.security_groups.iter().map(|group| group.id.as_str()).collect();
+    assert_eq!(groups, ["sg-tasks"], "the script's load balancer group went; the tasks' group is not the topology's");
+    assert!(gone.security_groups[0].rules.is_empty(), "the adopted ingress rule went with the rest");
+}
+
+#[test]
+fn the_plan_shows_what_apply_then_changes_on_an_adopted_resource() {
+    let mut observed = built_by_a_script(&seed());
+    observed.target_groups.iter_mut().for_each(|group| group.health_check.interval = 30);
+    let plan = adopted(&seed().build(), &observed, &AdoptPolicy::default()).unwrap();
+    let address = Address::TargetGroup("service-a".into());
+    let changes: Vec<(Action, String)> = plan
+        .changes
+        .iter()
+        .filter(|change| change.address == address)
+        .map(|change| (change.action, change.fields.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))
+        .collect();
+    assert_eq!(changes[0].0, Action::Adopt);
+    assert_eq!(changes[1], (Action::Update, "health_check.interval: 30 → 5".to_string()));
+    assert_eq!(plan.summary().change, 1);
+}
+
+#[test]
+fn a_target_group_of_another_name_is_found_by_the_rule_that_forwards_the_services_host() {
+    let mut observed = built_by_a_script(&seed());
+    service_group(&mut observed).name = "legacy-service-a".into();
+    let plan = adopted(&seed().build(), &observed, &AdoptPolicy::default()).unwrap();
+    let change = plan.changes.iter().find(|change| change.address == Address::TargetGroup("service-a".into())).unwrap();
+    assert_eq!((change.action, change.name.as_str()), (Action::Adopt, "legacy-service-a"));
+}
+
+#[test]
+fn a_listener_that_forwards_to_the_service_by_default_leads_to_its_target_group() {
+    // Seed 002's shape: no DNS, and the listener's default action forwards to the service's group (the script
+    // made no rule; the topology's host rule is one apply creates).
+    let topology = TopologyBuilder::new("demo")
+        .vpc("demo-vpc")
+        .subnets(["private-a", "private-b"])
+        .load_balancer()
+        .listener(|listener| listener.forward("service-a"))
+        .service("service-a", |service| service.host("rent-a-room.example.com"));
+    let mut observed = built_by_a_script(&topology);
+    observed.load_balancers[0].listeners[0].rules.clear();
+    let group = service_group(&mut observed);
+    group.name = "rent-a-room-tg".into();
+    let arn = group.arn.clone();
+    let listener = &observed.load_balancers[0].listeners[0];
+    assert_eq!(listener.default, ListenerDefault::Forward(arn));
+    let plan = adopted(&topology.build(), &observed, &AdoptPolicy::default()).unwrap();
+    assert!(adopted_addresses(&plan).contains(&"service.service-a.target_group".to_string()), "{plan:#?}");
+    let created: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|change| change.action == Action::Create)
+        .map(|change| change.address.to_string())
+        .collect();
+    assert_eq!(created, ["service.service-a.rule.80"]);
+}
+
+#[test]
+fn what_a_live_cloudformation_stack_owns_is_refused_unless_the_stack_is_being_retired() {
+    let mut observed = built_by_a_script(&seed());
+    observed.load_balancers[0].tags.insert(STACK_NAME_TAG.into(), "legacy-stack".into());
+    let error = plan_adopting(&seed().build(), &observed, &AdoptPolicy::default()).unwrap_err();
+    assert!(error.to_string().contains("belongs to CloudFormation stack legacy-stack"), "{error}");
+    assert!(error.to_string().contains("--retiring-stack legacy-stack"), "{error}");
+    let retiring = AdoptPolicy { retiring_stacks: vec!["legacy-stack".into()] };
+    let plan = adopted(&seed().build(), &observed, &retiring).unwrap();
+    assert!(adopted_addresses(&plan).contains(&"load_balancer".to_string()));
+    assert!(plan.notes.iter().any(|note| note.text.contains("DeletionPolicy: Retain")), "{:?}", plan.notes);
+}
+
+#[test]
+fn another_topologys_resources_are_never_adopted() {
+    let other = seed().name("other");
+    let plan = planned(&other.build(), &empty_account()).unwrap();
+    let observed = simulate(&plan, &empty_account());
+    let error = plan_adopting(&seed().build(), &observed, &AdoptPolicy::default()).unwrap_err();
+    assert!(error.to_string().contains("does not own"), "{error}");
+}
+
+#[test]
+fn adopting_marks_and_nothing_else() {
+    let observed = built_by_a_script(&seed());
+    let plan = adopted(&seed().build(), &observed, &AdoptPolicy::default()).unwrap();
+    for change in &plan.changes {
+        let Operation::Adopt(mark) = &change.operation else { panic!("{change:?}") };
+        let mut marked = observed.clone();
+        mark.apply_to(&mut marked);
+        assert_eq!(without_marks(&marked), observed, "{} wrote more than ecsnet's marks", change.address);
+    }
+}
