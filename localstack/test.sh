@@ -23,7 +23,8 @@ esac
 export ECSNET_TEST_ENDPOINT="http://127.0.0.1:$PORT"
 # The rules' own tests set up state on the bare emulator and drive the rules themselves.
 export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
-"$python" -m unittest localstack/test_proxy.py localstack/test_aws_rules_*.py localstack/test_benchmark.py
+"$python" -m unittest localstack/test_proxy.py localstack/test_aws_rules_*.py localstack/test_benchmark.py \
+  localstack/test_seed_002.py
 cargo test --locked "$@"
 if [ "$#" -eq 0 ]; then
   # The demo's five plans through the same emulator and rules: plan, apply, and plan again with no changes.

@@ -493,6 +493,89 @@ class LetThrough(unittest.TestCase):
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Adoption: the calls `ecsnet apply --adopt` makes to mark what others made (their rules beyond the models: quotas.py)
+
+
+LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/50dc6c495c0c9188"
+MARKS = [{"Key": "ecsnet:topology", "Value": "demo"}, {"Key": "ecsnet:address", "Value": "service.web"}]
+VALID_ADOPTION_CALLS = [
+    ("elbv2", "AddTags", {"ResourceArns": [LB_ARN, RULE_ARN, TG_ARN], "Tags": MARKS}),
+    ("elbv2", "RemoveTags", {"ResourceArns": [LB_ARN], "TagKeys": ["ecsnet:address"]}),
+    ("ec2", "CreateTags", {"Resources": ["sg-0123456789abcdef0", "sgr-0123456789abcdef0"], "Tags": MARKS}),
+    ("route53", "UpdateHostedZoneComment", {"Id": "Z0123456789ABCDEFGHIJ", "Comment": "c" * 256}),
+    ("route53", "UpdateHostedZoneComment", {"Id": "Z0123456789ABCDEFGHIJ"}),
+    ("route53", "ChangeResourceRecordSets", {"HostedZoneId": "Z0123456789ABCDEFGHIJ", "ChangeBatch": {"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": dict(VALID_RRSET, Name="_ecsnet.web.example.com.")}]}}),
+    ("servicediscovery", "UpdateService", {"Id": "srv-abcdefghijklmnop", "Service": {
+        "Description": "d" * 1024, "DnsConfig": {"DnsRecords": [{"Type": "A", "TTL": 10}]}}}),
+    ("servicediscovery", "UpdatePrivateDnsNamespace", {"Id": "ns-abcdefghijklmnop", "UpdaterRequestId": "u" * 64,
+                                                       "Namespace": {"Description": "heritage=ecsnet"}}),
+]
+
+
+class AdoptionCallShapes(unittest.TestCase):
+    def test_valid_calls_pass(self):
+        for model_name, operation, params in VALID_ADOPTION_CALLS:
+            with self.subTest(operation=operation, params=sorted(params)):
+                self.assertIsNone(refusal(aws_request(model_name, operation, params)))
+
+    def test_the_namespaces_updater_request_id_is_optional(self):
+        # an idempotency token: the SDKs fill it in when it is left out, and AWS does not require it
+        params = {"Id": "ns-abcdefghijklmnop", "Namespace": {"Description": "heritage=ecsnet"}}
+        self.assertIsNone(refusal(aws_request("servicediscovery", "UpdatePrivateDnsNamespace", params,
+                                              validate=False)))
+
+    def test_elbv2_tag_keys_and_values_keep_to_their_lengths_and_characters(self):
+        cases = [([{"Key": "k" * 129, "Value": "v"}], "tags.1.member.key", "Member must have length less than or "
+                                                                         "equal to 128"),
+                 ([{"Key": "k", "Value": "v" * 257}], "tags.1.member.value", "Member must have length less than or "
+                                                                           "equal to 256"),
+                 ([{"Key": "team,owner", "Value": "v"}], "tags.1.member.key", "Member must satisfy regular "
+                                                                            "expression pattern"),
+                 ([], "tags", "Member must have length greater than or equal to 1")]
+        for tags, path, constraint in cases:
+            with self.subTest(path=path, constraint=constraint):
+                answer = refusal(aws_request("elbv2", "AddTags", {"ResourceArns": [LB_ARN], "Tags": tags},
+                                             validate=False))
+                self.assertEqual("ValidationError", answer.code)
+                self.assertIn(f"at '{path}' failed to satisfy constraint: {constraint}", answer.message)
+        answer = refusal(aws_request("elbv2", "RemoveTags", {"ResourceArns": [LB_ARN], "TagKeys": [""]},
+                                     validate=False))
+        self.assertIn("at 'tagKeys.1.member' failed to satisfy constraint", answer.message)
+
+    def test_ec2_create_tags_needs_its_resources(self):
+        self.assertEqual(refusal(aws_request("ec2", "CreateTags", {"Tags": MARKS}, validate=False)),
+                         core.Refusal("MissingParameter", "The request must contain the parameter ResourceId"))
+
+    def test_a_zone_comment_over_256_characters(self):
+        params = {"Id": "Z0123456789ABCDEFGHIJ", "Comment": "c" * 257}
+        self.assertEqual(refusal(aws_request("route53", "UpdateHostedZoneComment", params, validate=False)),
+                         core.Refusal("InvalidInput", f"Invalid XML ; cvc-maxLength-valid: Value '{'c' * 257}' with "
+                                                      "length = '257' is not facet-valid with respect to maxLength "
+                                                      "'256' for type 'ResourceDescription'."))
+        answer = refusal(aws_request("route53", "UpdateHostedZoneComment", {"Id": "/hostedzone/Z0123456789ABCDEFGHIJ",
+                                                                            "Comment": "c"}, validate=False))
+        self.assertIn("at 'id' failed to satisfy constraint: Member must have length less than or equal to 32",
+                      answer.message)
+
+    def test_cloud_map_descriptions_over_1024_characters_and_missing_changes(self):
+        cases = [("UpdateService", {"Id": "srv-1", "Service": {"Description": "d" * 1025}}, "service.description",
+                  "Member must have length less than or equal to 1024"),
+                 ("UpdateService", {"Id": "srv-1"}, "service", "Member must not be null"),
+                 ("UpdatePrivateDnsNamespace", {"Id": "ns-1", "Namespace": {"Description": "d" * 1025}},
+                  "namespace.description", "Member must have length less than or equal to 1024"),
+                 ("UpdatePrivateDnsNamespace", {"Id": "ns-1", "Namespace": {"Description": "d"},
+                                                "UpdaterRequestId": "u" * 65},
+                  "updaterRequestId", "Member must have length less than or equal to 64"),
+                 ("UpdatePrivateDnsNamespace", {"Id": "ns-1"}, "namespace", "Member must not be null")]
+        for operation, params, path, constraint in cases:
+            with self.subTest(operation=operation, path=path):
+                answer = refusal(aws_request("servicediscovery", operation, params, validate=False))
+                self.assertEqual("InvalidInput", answer.code)
+                self.assertIn(f"at '{path}' failed to satisfy constraint: {constraint}", answer.message)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Java patterns
 
 

@@ -683,5 +683,207 @@ class HostedZoneNotEmptyTest(RulesTest):
         route53.delete_hosted_zone(Id=zone_id)
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Adoption: the calls `ecsnet apply --adopt` makes to mark what others made, and what AWS refuses of them
+
+
+CLOUDFORMATION_TAGS = [{"Key": "aws:cloudformation:stack-name", "Value": "rent-a-room"},
+                       {"Key": "aws:cloudformation:logical-id", "Value": "LoadBalancer"}]
+MARKS = [{"Key": "ecsnet:topology", "Value": "demo"}, {"Key": "ecsnet:address", "Value": "service.web"}]
+
+
+class ElbAdoptionTest(RulesTest):
+    """AddTags and RemoveTags on the four kinds of ELBv2 resource."""
+
+    @classmethod
+    def setUpClass(cls):
+        elbv2 = AWS.client("elbv2", through_rules=False)
+        cls.group = target_group()
+        cls.load_balancer = load_balancer()
+        cls.listener = listener(cls.load_balancer, cls.group)
+        cls.rule = elbv2.create_rule(ListenerArn=cls.listener, Priority=1, Conditions=host("adopt.test"),
+                                     Actions=[forward(cls.group)])["Rules"][0]["RuleArn"]
+        cls.arns = [cls.load_balancer, cls.listener, cls.rule, cls.group]
+        cls.elbv2 = AWS.client("elbv2")
+
+    def tags_of(self, arn: str) -> dict:
+        [description] = self.elbv2.describe_tags(ResourceArns=[arn])["TagDescriptions"]
+        return {tag["Key"]: tag["Value"] for tag in description["Tags"]}
+
+    def test_marks_are_added_to_and_removed_from_every_kind_of_resource(self):
+        self.elbv2.add_tags(ResourceArns=self.arns, Tags=MARKS)
+        for arn in self.arns:
+            self.assertEqual({"ecsnet:topology": "demo", "ecsnet:address": "service.web"}, self.tags_of(arn))
+        self.elbv2.remove_tags(ResourceArns=self.arns, TagKeys=["ecsnet:address"])
+        for arn in self.arns:
+            self.assertEqual({"ecsnet:topology": "demo"}, self.tags_of(arn))
+
+    def test_tag_keys_starting_with_aws_are_refused(self):
+        self.assertRefused("ValidationError", self.elbv2.add_tags, ResourceArns=[self.group],
+                           Tags=MARKS + CLOUDFORMATION_TAGS,
+                           message="Tag key 'aws:cloudformation:stack-name' cannot start with 'aws:'")
+        self.assertRefused("ValidationError", self.elbv2.remove_tags, ResourceArns=[self.load_balancer],
+                           TagKeys=["aws:cloudformation:logical-id"])
+        self.assertRefused("ValidationError", self.elbv2.create_target_group, Name=fresh("tg"), Protocol="HTTP",
+                           Port=80, VpcId=Network.vpc, TargetType="ip", Tags=CLOUDFORMATION_TAGS)
+        self.assertNotIn("aws:cloudformation:stack-name", self.tags_of(self.group))
+        self.elbv2.add_tags(ResourceArns=[self.group], Tags=[{"Key": "aws-team", "Value": "aws:ok"}])
+
+    def test_aws_tags_already_there_do_not_count_against_the_50(self):
+        # moto's AddTags adds no key to a resource that has 10 tags of any kind (the Classic Load Balancer's quota),
+        # so the rule is checked for the requests beyond, without sending them
+        group = target_group(Tags=tags(7))
+        AWS.client("elbv2", through_rules=False).add_tags(ResourceArns=[group], Tags=CLOUDFORMATION_TAGS)
+        self.assertIsNone(AWS.check_only("elbv2", "AddTags", ResourceArns=[group], Tags=tags(43, "new")))
+        refused = AWS.check_only("elbv2", "AddTags", ResourceArns=[group], Tags=tags(44, "new"))
+        self.assertEqual("TooManyTags", refused.code)
+
+    def test_a_key_named_twice_is_refused(self):
+        self.assertRefused("DuplicateTagKeys", self.elbv2.add_tags, ResourceArns=[self.listener],
+                           Tags=[MARKS[0], dict(MARKS[0], Value="other")],
+                           message="A tag key was specified more than once.")
+
+    def test_describe_tags_names_at_most_20_resources(self):
+        groups = [target_group() for _ in range(21)]
+        self.assertEqual(20, len(self.elbv2.describe_tags(ResourceArns=groups[:20])["TagDescriptions"]))
+        error = self.assertRefused("ValidationError", self.elbv2.describe_tags, ResourceArns=groups)
+        self.assertIn("Member must have length less than or equal to 20", error["Message"])
+        self.elbv2.add_tags(ResourceArns=groups, Tags=MARKS[:1])   # AddTags documents no such limit
+
+
+class Ec2AdoptionTest(RulesTest):
+    """CreateTags on a security group (sg-) and on one of its rules (sgr-)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ec2 = AWS.client("ec2")
+
+    def group_and_rule(self):
+        group = security_group()
+        rule = AWS.client("ec2", through_rules=False).authorize_security_group_ingress(
+            GroupId=group, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80,
+                                           "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+        )["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+        return group, rule
+
+    def tags_of(self, resource: str) -> dict:
+        found = self.ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [resource]}])["Tags"]
+        return {tag["Key"]: tag["Value"] for tag in found}
+
+    def test_marks_are_added_to_a_group_and_its_rule(self):
+        group, rule = self.group_and_rule()
+        self.ec2.create_tags(Resources=[group, rule], Tags=MARKS)
+        for resource in (group, rule):
+            self.assertEqual({"ecsnet:topology": "demo", "ecsnet:address": "service.web"}, self.tags_of(resource))
+
+    def test_tag_keys_starting_with_aws_are_refused(self):
+        group, rule = self.group_and_rule()
+        for resource in (group, rule):
+            self.assertRefused("InvalidParameterValue", self.ec2.create_tags, Resources=[resource],
+                               Tags=MARKS + CLOUDFORMATION_TAGS,
+                               message="Value ( aws:cloudformation:stack-name ) for parameter key is invalid. Tag "
+                                       "keys starting with 'aws:' are reserved for internal use")
+        self.assertRefused("InvalidParameterValue", self.ec2.delete_tags, Resources=[group],
+                           Tags=[{"Key": "aws:cloudformation:stack-name"}])
+        self.assertRefused("InvalidParameterValue", self.ec2.create_security_group, GroupName=fresh("sg"),
+                           Description="d", VpcId=Network.vpc, TagSpecifications=[
+                               {"ResourceType": "security-group", "Tags": CLOUDFORMATION_TAGS}],
+                           message="Tag keys starting with 'aws:' are reserved for internal use")
+        self.assertEqual({}, self.tags_of(group))
+
+    def test_keys_over_128_and_values_over_256_characters_are_refused(self):
+        group, rule = self.group_and_rule()
+        self.ec2.create_tags(Resources=[rule], Tags=[{"Key": "k" * 128, "Value": "v" * 256}])
+        self.assertRefused("InvalidParameterValue", self.ec2.create_tags, Resources=[rule],
+                           Tags=[{"Key": "k" * 129, "Value": "v"}],
+                           message="Tag key exceeds the maximum length of 128 characters")
+        self.assertRefused("InvalidParameterValue", self.ec2.create_tags, Resources=[group],
+                           Tags=[{"Key": "k", "Value": "v" * 257}],
+                           message="Tag value exceeds the maximum length of 256 characters")
+
+    def test_a_rule_holds_50_tags_at_most_aws_tags_not_counted(self):
+        _, rule = self.group_and_rule()
+        self.ec2.create_tags(Resources=[rule], Tags=tags(48))
+        AWS.client("ec2", through_rules=False).create_tags(Resources=[rule], Tags=CLOUDFORMATION_TAGS)
+        self.assertIsNone(AWS.check_only("ec2", "CreateTags", Resources=[rule], Tags=MARKS))   # moto: 52 > 50
+        refused = AWS.check_only("ec2", "CreateTags", Resources=[rule], Tags=MARKS + tags(1, "new"))
+        self.assertEqual("TagLimitExceeded", refused.code)
+
+
+class Route53AdoptionTest(RulesTest):
+    """UpdateHostedZoneComment, and the CREATE of an ownership TXT record."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.route53 = AWS.client("route53")
+
+    def test_the_comment_of_a_zone_is_replaced(self):
+        zone_id, _ = zone()
+        answer = self.route53.update_hosted_zone_comment(Id=zone_id, Comment="heritage=ecsnet,ecsnet/topology=demo")
+        self.assertEqual("heritage=ecsnet,ecsnet/topology=demo", answer["HostedZone"]["Config"]["Comment"])
+        self.assertEqual("heritage=ecsnet,ecsnet/topology=demo",
+                         self.route53.get_hosted_zone(Id=zone_id)["HostedZone"]["Config"]["Comment"])
+
+    def test_a_zone_that_does_not_exist_is_answered_by_the_emulator(self):
+        refused_before = AWS.refusals()
+        with self.assertRaises(ClientError) as raised:
+            self.route53.update_hosted_zone_comment(Id="Z0000000000NOSUCHZONE", Comment="ecsnet")
+        self.assertEqual("NoSuchHostedZone", raised.exception.response["Error"]["Code"])
+        self.assertEqual(refused_before, AWS.refusals())
+
+    def test_a_create_of_an_existing_name_and_type_is_refused_whatever_its_value(self):
+        zone_id, name = zone()
+        batch = lambda *changes: self.route53.change_resource_record_sets(   # noqa: E731
+            HostedZoneId=zone_id, ChangeBatch={"Changes": list(changes)})
+        batch(change("CREATE", f"_ecsnet.web.{name}", ['"heritage=ecsnet,ecsnet/topology=demo"']))
+        self.assertRefused("InvalidChangeBatch", batch,
+                           change("CREATE", f"_ECSNET.web.{name}.", ['"heritage=ecsnet,ecsnet/topology=other"']),
+                           message=f"[Tried to create resource record set [name='_ecsnet.web.{name}.', type='TXT'] "
+                                   "but it already exists]")
+        batch(change("CREATE", f"_ecsnet.web.{name}", ["10.0.0.1"], "A"))   # another type: free
+        batch(change("DELETE", f"_ecsnet.web.{name}", ['"heritage=ecsnet,ecsnet/topology=demo"']),
+              change("CREATE", f"_ecsnet.web.{name}", ['"heritage=ecsnet,ecsnet/topology=other"']))
+        self.assertRefused("InvalidChangeBatch", batch, change("CREATE", f"new.{name}", ['"a"']),
+                           change("CREATE", f"new.{name}", ['"b"']))
+
+
+class CloudMapAdoptionTest(RulesTest):
+    """UpdateService (Description) and UpdatePrivateDnsNamespace (Description): both asynchronous operations."""
+
+    @classmethod
+    def setUpClass(cls):
+        direct = AWS.client("servicediscovery", through_rules=False)
+        # a VPC of its own: moto lets a VPC hold one private DNS namespace only
+        vpc = AWS.client("ec2", through_rules=False).create_vpc(CidrBlock="10.43.0.0/16")["Vpc"]["VpcId"]
+        operation = direct.create_private_dns_namespace(Name=fresh("ns") + ".local", Vpc=vpc)["OperationId"]
+        cls.namespace = direct.get_operation(OperationId=operation)["Operation"]["Targets"]["NAMESPACE"]
+        cls.dns_config = {"NamespaceId": cls.namespace, "RoutingPolicy": "MULTIVALUE",
+                          "DnsRecords": [{"Type": "A", "TTL": 10}]}
+        cls.service = direct.create_service(Name=fresh("svc"), DnsConfig=cls.dns_config)["Service"]["Id"]
+        cls.cloud_map = AWS.client("servicediscovery")
+
+    def succeeded(self, operation_id: str) -> dict:
+        return self.cloud_map.get_operation(OperationId=operation_id)["Operation"]
+
+    def test_a_services_description_is_replaced_with_its_dns_records_sent_again(self):
+        operation = self.cloud_map.update_service(Id=self.service, Service={
+            "Description": "heritage=ecsnet", "DnsConfig": {"DnsRecords": self.dns_config["DnsRecords"]}}
+        )["OperationId"]
+        self.assertEqual(("UPDATE_SERVICE", "SUCCESS", {"SERVICE": self.service}),
+                         tuple(self.succeeded(operation)[key] for key in ("Type", "Status", "Targets")))
+        service = self.cloud_map.get_service(Id=self.service)["Service"]
+        self.assertEqual("heritage=ecsnet", service["Description"])
+        self.assertEqual(self.dns_config["DnsRecords"], service["DnsConfig"]["DnsRecords"])
+
+    def test_a_namespaces_description_is_replaced(self):
+        operation = self.cloud_map.update_private_dns_namespace(Id=self.namespace, Namespace={
+            "Description": "heritage=ecsnet"})["OperationId"]
+        self.assertEqual(("UPDATE_NAMESPACE", "SUCCESS", {"NAMESPACE": self.namespace}),
+                         tuple(self.succeeded(operation)[key] for key in ("Type", "Status", "Targets")))
+        namespace = self.cloud_map.get_namespace(Id=self.namespace)["Namespace"]
+        self.assertEqual("heritage=ecsnet", namespace["Description"])
+        self.assertTrue(namespace["Properties"]["DnsProperties"]["HostedZoneId"])
+
+
 if __name__ == "__main__":
     unittest.main()

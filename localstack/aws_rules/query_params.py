@@ -31,3 +31,8 @@ def sends(params: dict, name: str) -> bool:
 def counted_tag_keys(keys: Iterable[str]) -> set:
     """Tag keys that count against a quota: `aws:` tags do not."""
     return {key for key in keys if not key.startswith("aws:")}
+
+
+def reserved_tag_keys(keys: Iterable[str]) -> list:
+    """The tag keys, in order, that only AWS may set or remove: those starting with `aws:`."""
+    return [key for key in keys if key.startswith("aws:")]

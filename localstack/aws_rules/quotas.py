@@ -1,5 +1,6 @@
-"""AWS quotas the emulator does not enforce: each rule refuses the request that would exceed one, with the error
-code and message AWS answers.
+"""AWS quotas the emulator does not enforce, and the restrictions that come with them on what a request may add (tag
+keys AWS reserves, a record set that already exists): each rule refuses the request that would exceed one or break
+one, with the error code and message AWS answers.
 
 Request parameters are read from the request itself (`Request.query`, `.json`, `.xml`); live state, where a quota
 counts what already exists, from the emulator through `Upstream` (only for the operations the rule is about).
@@ -11,12 +12,17 @@ from botocore.exceptions import ClientError
 
 from .core import Config, Refusal, Request, Rule
 from .load_balancing_reads import action_target_groups, listener_rules, replaced_rule, request_target_groups, routed_load_balancer
-from .query_params import counted_tag_keys, indices, listed
+from .query_params import counted_tag_keys, indices, listed, reserved_tag_keys
 
 ELB_QUOTAS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
 ELB_TAGS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-tags.html"
 VPC_QUOTAS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html"
+ELB_ADD_TAGS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AddTags.html"
+ELB_DESCRIBE_TAGS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTags.html"
 EC2_CREATE_TAGS = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html"
+EC2_TAG = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Tag.html"
+ROUTE53_CHANGE_RECORD_SETS = ("https://docs.aws.amazon.com/Route53/latest/APIReference/"
+                              "API_ChangeResourceRecordSets.html")
 ROUTE53_QUOTAS = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html"
 ROUTE53_TXT = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat"
 ROUTE53_TAGS = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeTagsForResource.html"
@@ -131,6 +137,70 @@ class TagsPerElbResource(Rule):
         return Refusal("TooManyTags", "You've reached the limit on the number of tags for this resource.")
 
 
+ELBV2_VERSION = "2015-12-01"
+
+
+def is_elbv2(request: Request) -> bool:
+    """ELBv2, not the Classic Load Balancer API, which shares its SigV4 name (and has its own tag rules)."""
+    return (request.service == "elasticloadbalancing"
+            and request.query.get("Version", ELBV2_VERSION) == ELBV2_VERSION)
+
+
+class ReservedElbTagKeys(Rule):
+    """Tag keys starting with `aws:` are AWS's own ("Do not use the aws: prefix in your tag names or values because
+    it is reserved for AWS use. You can't edit or delete tag names or values with this prefix."): AddTags and the
+    creates' Tags may not set one, RemoveTags may not remove one. The answer is the one AWS gave CreateLoadBalancer
+    (aws/elastic-load-balancing-tools#6); RemoveTags' wording is not on record and is given the same."""
+    name = "elbv2-reserved-tag-keys"
+    source = ELB_TAGS + " https://github.com/aws/elastic-load-balancing-tools/issues/6"
+    operations = {"AddTags": "Tags.member", "RemoveTags": "TagKeys.member", **{
+        create: "Tags.member" for create in TagsPerElbResource.creates}}
+
+    def check(self, request, upstream):
+        if not is_elbv2(request) or request.operation not in self.operations:
+            return None
+        prefix = self.operations[request.operation]
+        keys = listed(request.query, prefix, ".Key" if prefix == "Tags.member" else "")
+        reserved = reserved_tag_keys(keys)
+        if reserved:
+            return Refusal("ValidationError", f"Tag key '{reserved[0]}' cannot start with 'aws:'")
+        return None
+
+
+class DuplicateElbTagKeys(Rule):
+    """One request may not name a tag key twice (AddTags and the creates' Tags: DuplicateTagKeys, "A tag key was
+    specified more than once.")."""
+    name = "elbv2-duplicate-tag-keys"
+    source = ELB_ADD_TAGS
+
+    def check(self, request, upstream):
+        if not is_elbv2(request) or request.operation not in ("AddTags", *TagsPerElbResource.creates):
+            return None
+        keys = listed(request.query, "Tags.member", ".Key")
+        if len(set(keys)) < len(keys):
+            return Refusal("DuplicateTagKeys", "A tag key was specified more than once.")
+        return None
+
+
+class ResourcesPerElbDescribeTags(Rule):
+    """DescribeTags names at most 20 resources ("You can specify up to 20 resources in a single call"; the model
+    gives the list no `max`, so the request-shapes rule does not see it). The answer is Coral's for a list over its
+    maximum (the wording is not on record). AddTags and RemoveTags document no such limit."""
+    name = "elbv2-resources-per-describe-tags"
+    source = ELB_DESCRIBE_TAGS
+    limit = 20
+
+    def check(self, request, upstream):
+        if not is_elbv2(request) or request.operation != "DescribeTags":
+            return None
+        arns = listed(request.query, "ResourceArns.member")
+        if len(arns) > self.limit:
+            return Refusal("ValidationError", f"1 validation error detected: Value '[{', '.join(arns)}]' at "
+                                              "'resourceArns' failed to satisfy constraint: Member must have length "
+                                              f"less than or equal to {self.limit}")
+        return None
+
+
 class SecurityGroupsPerLoadBalancer(Rule):
     """At most 5 security groups per load balancer (its network interfaces carry them: 5 per interface)."""
     name = "elbv2-security-groups-per-load-balancer"
@@ -232,6 +302,50 @@ class TagsPerEc2Resource(Rule):
     @staticmethod
     def refusal():
         return Refusal("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
+
+
+class Ec2TagRestrictions(Rule):
+    """What an EC2 tag may be (the Tag type: "Tag keys are case-sensitive and accept a maximum of 127 Unicode
+    characters. May not begin with aws:." and values "a maximum of 256 Unicode characters"), in CreateTags,
+    DeleteTags and the TagSpecifications of a create. The model's Tag has no constraints, so the request-shapes rule
+    lets all of it through. AWS's answers, as seen: a reserved key in CreateTags (and DeleteTags)
+    "InvalidParameterValue: Value ( aws:cloudformation:stack-name ) for parameter key is invalid. Tag keys starting
+    with 'aws:' are reserved for internal use" (kubernetes-sigs/cluster-api-provider-aws#5120), in TagSpecifications
+    "Tag keys starting with 'aws:' are reserved for internal use" (jcjorel/ec2-spot-converter#13); lengths "Tag key
+    exceeds the maximum length of 128 characters" for a key of 129 (skypilot-org/skypilot#1992: AWS takes 128,
+    not the 127 the page says) and "Tag value exceeds the maximum length of 256 characters"
+    (iriusrisk/GoCD-EC2-Elastic-Agent-Plugin#24)."""
+    name = "ec2-tag-restrictions"
+    source = (EC2_TAG + " https://github.com/kubernetes-sigs/cluster-api-provider-aws/issues/5120"
+              " https://github.com/skypilot-org/skypilot/pull/1992")
+    key_limit = 128
+    value_limit = 256
+
+    def check(self, request, upstream):
+        if request.service != "ec2":
+            return None
+        q = request.query
+        for spec in indices(q, "TagSpecification"):
+            refused = self.refusal(q, f"TagSpecification.{spec}.Tag", reserved_message="")
+            if refused:
+                return refused
+        if request.operation in ("CreateTags", "DeleteTags"):
+            return self.refusal(q, "Tag", reserved_message="Value ( {key} ) for parameter key is invalid. ")
+        return None
+
+    def refusal(self, q: dict, prefix: str, reserved_message: str) -> Optional[Refusal]:
+        keys = listed(q, prefix, ".Key")
+        reserved = reserved_tag_keys(keys)
+        if reserved:
+            return Refusal("InvalidParameterValue", reserved_message.format(key=reserved[0])
+                           + "Tag keys starting with 'aws:' are reserved for internal use")
+        if any(len(key) > self.key_limit for key in keys):
+            return Refusal("InvalidParameterValue", f"Tag key exceeds the maximum length of {self.key_limit} "
+                                                    "characters")
+        if any(len(value) > self.value_limit for value in listed(q, prefix, ".Value")):
+            return Refusal("InvalidParameterValue", f"Tag value exceeds the maximum length of {self.value_limit} "
+                                                    "characters")
+        return None
 
 
 class SecurityGroupsPerNetworkInterface(Rule):
@@ -379,6 +493,45 @@ class RecordsPerHostedZone(Rule):
             and found[0]["Type"] == record_type
 
 
+class RecordSetAlreadyExists(Rule):
+    """A CREATE names a record set (name and type) that does not exist yet: AWS refuses a CREATE of an existing one
+    whatever its values ("CREATE: Creates a resource record set that has the specified values."; to replace one,
+    UPSERT or DELETE it first), with "InvalidChangeBatch: [Tried to create resource record set
+    [name='www.example.com.', type='A'] but it already exists]". The emulator refuses only a CREATE identical to
+    an earlier one and otherwise adds a second record set of that name and type. A batch's changes apply in order
+    (a DELETE then a CREATE of the same record set passes). Records with a SetIdentifier (weighted, latency…
+    routing) are left alone: several may share a name and type."""
+    name = "route53-record-set-already-exists"
+    source = ROUTE53_CHANGE_RECORD_SETS
+
+    def check(self, request, upstream):
+        if request.service != "route53" or request.operation != "ChangeResourceRecordSets" or request.xml is None:
+            return None
+        zone = hosted_zone_of(request)
+        if not zone:
+            return None
+        route53 = upstream.client("route53", request.region)
+        present = {}    # (name, type) → exists, as the batch has left it so far
+        for change in request.xml.iter("Change"):
+            if change.find("ResourceRecordSet/SetIdentifier") is not None:
+                continue
+            action = change.findtext("Action", "")
+            name = change.findtext("ResourceRecordSet/Name", "").rstrip(".").lower() + "."
+            record_type = change.findtext("ResourceRecordSet/Type", "")
+            key = (name, record_type)
+            if action == "CREATE":
+                if key not in present:
+                    try:
+                        present[key] = RecordsPerHostedZone.exists(route53, zone, name, record_type)
+                    except ClientError:
+                        return None
+                if present[key]:
+                    return invalid_change_batch(f"Tried to create resource record set [name='{name}', "
+                                                f"type='{record_type}'] but it already exists")
+            present[key] = action != "DELETE"
+        return None
+
+
 class TagsPerHostedZone(Rule):
     """At most 10 tags per hosted zone (or health check)."""
     name = "route53-tags-per-hosted-zone"
@@ -460,7 +613,8 @@ class SecurityGroupsPerTaskInterface(Rule):
 
 def rules(config: Config) -> list:
     return [UniqueTargetGroupsPerLoadBalancer(), RulesPerLoadBalancer(), ConditionValuesPerRule(),
-            TagsPerElbResource(), SecurityGroupsPerLoadBalancer(),
-            RulesPerSecurityGroup(), TagsPerEc2Resource(), SecurityGroupsPerNetworkInterface(),
-            ChangeBatchSize(), TxtStringLength(), RecordsPerHostedZone(), TagsPerHostedZone(),
+            ReservedElbTagKeys(), DuplicateElbTagKeys(), TagsPerElbResource(), ResourcesPerElbDescribeTags(),
+            SecurityGroupsPerLoadBalancer(),
+            RulesPerSecurityGroup(), Ec2TagRestrictions(), TagsPerEc2Resource(), SecurityGroupsPerNetworkInterface(),
+            ChangeBatchSize(), TxtStringLength(), RecordSetAlreadyExists(), RecordsPerHostedZone(), TagsPerHostedZone(),
             ServiceRegistriesPerService(), TargetGroupsPerService(), SecurityGroupsPerTaskInterface()]
