@@ -3,6 +3,7 @@
 
 mod support;
 
+mod adoption;
 mod cli;
 mod lifecycle;
 mod load_balancer;

@@ -21,9 +21,11 @@ mod out_of_band;
 mod proxy;
 mod reads;
 mod runs;
+mod seed;
 
 pub use binary::*;
 pub use proxy::*;
+pub use seed::*;
 
 pub use runs::{
     apply, apply_and_expect_converged, change_at, change_fields, changes, destroy, expect_converged, pending_plan_json,
