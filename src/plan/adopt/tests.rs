@@ -164,3 +164,39 @@ fn adopting_marks_and_nothing_else() {
         assert_eq!(without_marks(&marked), observed, "{} wrote more than ecsnet's marks", change.address);
     }
 }
+
+#[test]
+fn a_cloud_map_recipe_is_adopted_with_its_namespace_services_and_caller_ingress() {
+    use crate::test_support::{ecs_service, task_definition};
+    // Seed 003's recipe beside a load-balanced service: "name" in Cloud Map, called by "hello".
+    let topology = TopologyBuilder::new("disc")
+        .vpc("demo-vpc")
+        .subnets(["private-a", "private-b"])
+        .load_balancer()
+        .discovery("internal")
+        .service("hello", |service| service.port(3000).host("hello.example.com").ecs("main"))
+        .service("name", |service| {
+            service.port(3000).load_balanced(false).callers(["hello"]).ecs("main").discovery_record("A")
+        });
+    let before = ObservedBuilder::new()
+        .vpc("vpc-1")
+        .subnet(subnet("subnet-a", Some("private-a"), "us-east-1a"))
+        .subnet(subnet("subnet-b", Some("private-b"), "us-east-1b"))
+        .security_group(security_group("sg-hello", "hello-tasks"))
+        .security_group(security_group("sg-name", "name-tasks"))
+        .ecs_service(ecs_service("main", "hello"))
+        .ecs_service(ecs_service("main", "name"))
+        .task_definition(task_definition("hello", 3000))
+        .task_definition(task_definition("name", 3000))
+        .build();
+    let plan = planned(&topology.build(), &before).unwrap();
+    let observed = without_marks(&simulate(&plan, &before));
+    let plan = adopted(&topology.build(), &observed, &AdoptPolicy::default()).unwrap();
+    let addresses = adopted_addresses(&plan);
+    for address in
+        ["discovery.namespace", "service.name.discovery", "service.name.caller.hello", "service.hello.target_group"]
+    {
+        assert!(addresses.contains(&address.to_string()), "{address} adopted: {addresses:?}");
+    }
+    assert!(plan.changes.iter().all(|change| change.action == Action::Adopt), "{:#?}", plan.changes);
+}
