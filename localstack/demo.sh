@@ -3,8 +3,10 @@
 # security groups and the ECS clusters and services the plans wire up, then for each plan `ecsnet plan`,
 # `ecsnet apply` and `ecsnet plan` again (no changes): plans/private-alb.toml (seed 000),
 # plans/service-discovery.toml (seed 003), plans/service-connect.toml (seed 001), plans/public-alb.toml (seed 002)
-# and plans/path-routing.toml (seed 004). Give plan files as
-# arguments to run only those. Leaves everything running; `localstack/stop.sh` stops the emulator.
+# and plans/path-routing.toml (seed 004). Then adoption: seed 002's own script (localstack/seed_002.py) builds its
+# load balancer as the article does, and `ecsnet apply --adopt -f plans/adopt-seed-002.toml` takes it over in
+# place; `ecsnet destroy` removes it. Give plan files as arguments to run only those (and skip the adoption).
+# Leaves everything else running; `localstack/stop.sh` stops the emulator.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +23,8 @@ if [ ! -x "$python" ]; then
   python3 -m venv .emulator/venv && .emulator/venv/bin/pip install -q boto3
   python=.emulator/venv/bin/python
 fi
-"$python" localstack/seed_demo.py
+seeded="$("$python" localstack/seed_demo.py)"
+echo "$seeded"
 
 cargo build --locked --quiet
 ecsnet=target/debug/ecsnet
@@ -35,6 +38,25 @@ for plan in "${PLANS[@]}"; do
   step ecsnet plan -f "$plan" --detailed-exitcode
   "$ecsnet" plan -f "$plan" --detailed-exitcode
 done
+if [ "$#" -eq 0 ]; then
+  # Adoption: what seed 002's script made, taken over in place.
+  value() { printf '%s\n' "$seeded" | sed -n "s/^adopt-vpc\.$1=//p"; }
+  plan=plans/adopt-seed-002.toml
+  step python localstack/seed_002.py --prefix rent-a-room --cluster rent-a-room-cluster --service rent-a-room ...
+  "$python" localstack/seed_002.py --endpoint "$AWS_ENDPOINT_URL" --vpc-id "$(value vpc)" \
+    --subnet-ids "$(value subnet_a),$(value subnet_b)" --tasks-group-id "$(value sg_rent-a-room-tasks)" \
+    --prefix rent-a-room --cluster rent-a-room-cluster --service rent-a-room --container rent-a-room >/dev/null
+  step ecsnet plan -f "$plan"
+  if "$ecsnet" plan -f "$plan"; then echo "demo: the plan should refuse names ecsnet does not own" >&2; exit 1; fi
+  step ecsnet plan --adopt -f "$plan"
+  "$ecsnet" plan --adopt -f "$plan"
+  step ecsnet apply --adopt -f "$plan" --auto-approve
+  "$ecsnet" apply --adopt -f "$plan" --auto-approve
+  step ecsnet plan -f "$plan" --detailed-exitcode
+  "$ecsnet" plan -f "$plan" --detailed-exitcode
+  step ecsnet destroy -f "$plan" --auto-approve
+  "$ecsnet" destroy -f "$plan" --auto-approve
+fi
 echo
 echo "demo: done. Everything lives in the emulator at $AWS_ENDPOINT_URL; remove a plan's resources with"
 echo "  AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test $ecsnet destroy -f PLAN --auto-approve"

@@ -15,6 +15,8 @@ definitions and services that plans/service-discovery.toml and plans/service-con
                                 (plans/public-alb.toml, seed 002)
     paths-vpc      10.4.0.0/16  subnets paths-a/b              groups users-tasks, messages-tasks
                                 ECS cluster "paths": services users, messages (awsvpc, port 8080)
+    adopt-vpc      10.5.0.0/16  subnets adopt-a/b              groups rent-a-room-tasks
+                                ECS cluster "rent-a-room-cluster": service rent-a-room (awsvpc, port 80)
                                 (plans/path-routing.toml, seed 004)
 
 Each plan has its own VPC: a VPC holds one Cloud Map namespace in the emulator (see localstack/MOTO_NOTES.md).
@@ -49,6 +51,8 @@ NETWORKS = [
     ("connect-vpc", "10.2", "connect-private", ["client-tasks", "server-tasks"], "demo", [("client", 8080), ("server", 8080)]),
     ("public-vpc", "10.3", "public", ["web-tasks"], "public", [("web", 80)]),
     ("paths-vpc", "10.4", "paths", ["users-tasks", "messages-tasks"], "paths", [("users", 8080), ("messages", 8080)]),
+    # Where the demo runs seed 002's own script (localstack/seed_002.py) and then adopts what it made.
+    ("adopt-vpc", "10.5", "adopt", ["rent-a-room-tasks"], "rent-a-room-cluster", [("rent-a-room", 80)]),
 ]
 
 

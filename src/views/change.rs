@@ -51,9 +51,10 @@ pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) ->
     match finished {
         Finished::Apply => {
             let serving = waited.map(|waited| format!(" Serving after {:.1} s more.", waited.as_secs_f64()));
+            let adopted = if summary.adopt > 0 { format!(", {} adopted", summary.adopt) } else { String::new() };
             writeln!(
                 out,
-                "Apply complete: {} added, {} changed, {} destroyed in {steps} steps, {seconds:.1} s, {requests} AWS requests.{}",
+                "Apply complete: {} added, {} changed, {} destroyed{adopted} in {steps} steps, {seconds:.1} s, {requests} AWS requests.{}",
                 summary.add,
                 summary.change,
                 summary.destroy,
@@ -107,6 +108,15 @@ mod tests {
         insta::assert_snapshot!("apply_waited", text(Finished::Apply, &outcome(Some(Duration::from_millis(1_500)))));
         insta::assert_snapshot!("apply_no_wait", text(Finished::Apply, &outcome(None)));
         insta::assert_snapshot!("destroy", text(Finished::Destroy, &outcome(None)));
+    }
+
+    #[test]
+    fn an_apply_that_adopted_says_how_many() {
+        let adopted = Outcome { summary: Summary { add: 1, change: 1, destroy: 0, adopt: 5 }, ..outcome(None) };
+        assert_eq!(
+            text(Finished::Apply, &adopted),
+            "Apply complete: 1 added, 1 changed, 0 destroyed, 5 adopted in 7 steps, 4.2 s, 31 AWS requests.\n"
+        );
     }
 
     #[test]

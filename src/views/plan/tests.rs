@@ -75,3 +75,43 @@ fn snapshots_of_text_and_json() {
     write_json(&mut json, &plan()).unwrap();
     insta::assert_snapshot!("plan_json", String::from_utf8(json).unwrap());
 }
+
+/// A plan that adopts a target group and then changes its health check.
+fn adopting() -> Plan {
+    let address = Address::TargetGroup("web".into());
+    let mark = crate::plan::adopt::Mark::LoadBalancingTags { arn: "arn:tg/legacy".into(), tags: vec![] };
+    Plan {
+        topology: "demo".into(),
+        changes: vec![
+            Change {
+                address: address.clone(),
+                action: Action::Adopt,
+                name: "legacy-tg".into(),
+                fields: vec![FieldChange::new("id", "arn:tg/legacy")],
+                reason: None,
+                operation: Operation::Adopt(mark),
+            },
+            Change {
+                address,
+                action: Action::Update,
+                name: "legacy-tg".into(),
+                fields: vec![FieldChange::changed("health_check.interval", 30, 5)],
+                reason: None,
+                operation: Operation::RemovedWithParent,
+            },
+        ],
+        notes: vec![],
+    }
+}
+
+#[test]
+fn an_adoption_is_shown_with_an_equals_sign_and_counted_apart() {
+    let text = crate::views::plain(&styled(&adopting()));
+    insta::assert_snapshot!("plan_adopting_text", text);
+    assert!(text.ends_with("Plan: 0 to add, 1 to change, 0 to destroy, 1 to adopt.\n"), "{text}");
+    let mut json = Vec::new();
+    write_json(&mut json, &adopting()).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(value["changes"][0]["action"], "adopt");
+    assert_eq!(value["summary"], serde_json::json!({"add": 0, "change": 1, "destroy": 0, "adopt": 1}));
+}
