@@ -9,6 +9,7 @@ use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::plan::adopt::Mark;
 use crate::plan::Address;
+use crate::topology::RecordType;
 
 use super::{discovery, dns, retry, Context};
 
@@ -39,34 +40,55 @@ pub async fn run(context: &Context<'_>, address: &Address, mark: &Mark) -> Resul
         }
         Mark::OwnerRecord { zone_id, name, value, ttl } => owner_record(context, zone_id, name, value, *ttl).await?,
         Mark::NamespaceDescription { id, description } => {
-            let change = PrivateDnsNamespaceChange::builder().description(description).build();
-            let output = context
-                .aws
-                .discovery
-                .update_private_dns_namespace()
-                .id(id)
-                .updater_request_id(discovery::request_id(context, address))
-                .namespace(change)
-                .send()
-                .await
-                .context("UpdatePrivateDnsNamespace")?;
-            let operation_id =
-                output.operation_id().ok_or_else(|| AwsError::missing("UpdatePrivateDnsNamespace", "OperationId"))?;
-            discovery::wait_for(context, &format!("adopting Cloud Map namespace {id}"), operation_id).await?;
+            namespace_description(context, address, id, description).await?
         }
         Mark::DiscoveryDescription { id, description, record_type, ttl } => {
-            // UpdateService deletes the DNS records it is not sent: the service's own goes along unchanged.
-            let records = DnsConfigChange::builder()
-                .dns_records(discovery::dns_record(*record_type, *ttl)?)
-                .build()
-                .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-            let change = ServiceChange::builder().description(description).dns_config(records).build();
-            let output =
-                context.aws.discovery.update_service().id(id).service(change).send().await.context("UpdateService")?;
-            if let Some(operation_id) = output.operation_id() {
-                discovery::wait_for(context, &format!("adopting Cloud Map service {id}"), operation_id).await?;
-            }
+            service_description(context, id, description, *record_type, *ttl).await?
         }
+    }
+    Ok(())
+}
+
+async fn namespace_description(
+    context: &Context<'_>,
+    address: &Address,
+    id: &str,
+    description: &str,
+) -> Result<(), AwsError> {
+    let change = PrivateDnsNamespaceChange::builder().description(description).build();
+    let output = context
+        .aws
+        .discovery
+        .update_private_dns_namespace()
+        .id(id)
+        .updater_request_id(discovery::request_id(context, address))
+        .namespace(change)
+        .send()
+        .await
+        .context("UpdatePrivateDnsNamespace")?;
+    let operation_id =
+        output.operation_id().ok_or_else(|| AwsError::missing("UpdatePrivateDnsNamespace", "OperationId"))?;
+    discovery::wait_for(context, &format!("adopting Cloud Map namespace {id}"), operation_id).await?;
+    Ok(())
+}
+
+/// UpdateService deletes the DNS records it is not sent
+/// (https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdateService.html): the service's own go along unchanged.
+async fn service_description(
+    context: &Context<'_>,
+    id: &str,
+    description: &str,
+    record_type: RecordType,
+    ttl: i64,
+) -> Result<(), AwsError> {
+    let records = DnsConfigChange::builder()
+        .dns_records(discovery::dns_record(record_type, ttl)?)
+        .build()
+        .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
+    let change = ServiceChange::builder().description(description).dns_config(records).build();
+    let output = context.aws.discovery.update_service().id(id).service(change).send().await.context("UpdateService")?;
+    if let Some(operation_id) = output.operation_id() {
+        discovery::wait_for(context, &format!("adopting Cloud Map service {id}"), operation_id).await?;
     }
     Ok(())
 }
