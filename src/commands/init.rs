@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use crate::aws::observe::cluster;
 use crate::cli::{GlobalArgs, InitArgs};
-use crate::init::{write_topology, InitOptions};
+use crate::init::{adoptable_load_balancer, adoption_hint, write_topology, InitOptions};
 
 use super::{connect, report_requests, ExitCode, Terminal};
 
@@ -22,25 +22,38 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &InitArgs) -> a
         );
     }
     let text = write_topology(&cluster, &InitOptions { zone: args.zone.as_deref() });
+    let adoptable = adoptable_load_balancer(&cluster);
     match &args.output {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
         Some(path) => {
-            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).with_context(|| {
-                format!(
-                    "cannot create {}\nhint: ecsnet init never overwrites a file; choose another path or remove it",
-                    path.display()
-                )
-            })?;
-            file.write_all(text.as_bytes())?;
+            create_new(path, &text)?;
+            // With a load balancer to adopt, the hint below says what comes next.
+            let next =
+                if adoptable.is_some() { String::new() } else { format!("; next: ecsnet plan -f {}", path.display()) };
             terminal.info(&format!(
-                "wrote {} ({} services of cluster \"{}\"); next: ecsnet plan -f {}",
+                "wrote {} ({} services of cluster \"{}\"){next}",
                 path.display(),
                 cluster.services.len(),
                 args.cluster,
-                path.display()
             ));
         }
     }
+    if let Some(load_balancer) = adoptable {
+        let file = args.output.as_ref().map_or("<file>".to_string(), |path| path.display().to_string());
+        terminal.info(&adoption_hint(load_balancer, &file));
+    }
     report_requests(global, terminal, &aws);
     Ok(0)
+}
+
+/// Writes a new file; never overwrites one.
+fn create_new(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).with_context(|| {
+        format!(
+            "cannot create {}\nhint: ecsnet init never overwrites a file; choose another path or remove it",
+            path.display()
+        )
+    })?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }

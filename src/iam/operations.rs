@@ -40,6 +40,8 @@ use PolicyCommand::{Apply, Destroy, Doctor, Init, Plan};
 
 /// Reading live state: every command that plans, and doctor.
 const READS: &[PolicyCommand] = &[Plan, Apply, Destroy, Doctor];
+/// Reads `init` shares: the load balancing a cluster's services are attached to.
+const READS_AND_INIT: &[PolicyCommand] = &[Plan, Apply, Destroy, Doctor, Init];
 /// Creating and changing: only apply.
 const WRITES: &[PolicyCommand] = &[Apply];
 /// Deleting and detaching: apply (what left the file) and destroy.
@@ -88,7 +90,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "DescribeVpcAttribute", &[grant("ec2:DescribeVpcAttribute", Any)], READS),
     op(Ec2, "DescribeSubnets", &[grant("ec2:DescribeSubnets", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
     op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS),
-    op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS),
+    op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS_AND_INIT),
     // Destroy creates one too: the topology's lock (src/aws/lock.rs).
     op(
         Ec2,
@@ -119,8 +121,8 @@ pub const OPERATIONS: &[Operation] = &[
         REMOVES,
     ),
     // Elastic Load Balancing v2.
-    op(Elb, "DescribeLoadBalancers", &[grant("elasticloadbalancing:DescribeLoadBalancers", Any)], READS),
-    op(Elb, "DescribeTargetGroups", &[grant("elasticloadbalancing:DescribeTargetGroups", Any)], READS),
+    op(Elb, "DescribeLoadBalancers", &[grant("elasticloadbalancing:DescribeLoadBalancers", Any)], READS_AND_INIT),
+    op(Elb, "DescribeTargetGroups", &[grant("elasticloadbalancing:DescribeTargetGroups", Any)], READS_AND_INIT),
     op(
         Elb,
         "DescribeTargetGroupAttributes",
@@ -134,8 +136,8 @@ pub const OPERATIONS: &[Operation] = &[
         READS,
     ),
     op(Elb, "DescribeTags", &[grant("elasticloadbalancing:DescribeTags", Any)], READS),
-    op(Elb, "DescribeListeners", &[grant("elasticloadbalancing:DescribeListeners", Any)], READS),
-    op(Elb, "DescribeRules", &[grant("elasticloadbalancing:DescribeRules", Any)], READS),
+    op(Elb, "DescribeListeners", &[grant("elasticloadbalancing:DescribeListeners", Any)], READS_AND_INIT),
+    op(Elb, "DescribeRules", &[grant("elasticloadbalancing:DescribeRules", Any)], READS_AND_INIT),
     // Doctor's target checks, and apply's wait until an ECS service's new targets are healthy.
     op(Elb, "DescribeTargetHealth", &[grant("elasticloadbalancing:DescribeTargetHealth", Any)], &[Apply, Doctor]),
     op(

@@ -72,6 +72,31 @@ fn the_scan_tells_clients_apart() {
     assert!(ecs_update && cloud_map_update);
 }
 
+#[test]
+fn init_is_granted_every_request_it_makes() {
+    // Its own reads (src/aws/observe/cluster*), and those of the helpers it shares with plan.
+    let shared = [
+        (Client::Ecs, "DescribeTaskDefinition"),
+        (Client::Elb, "DescribeListeners"),
+        (Client::Elb, "DescribeRules"),
+        (Client::Ec2, "DescribeSecurityGroupRules"),
+    ];
+    let own = operations_in_source()
+        .into_iter()
+        .filter(|(path, ..)| path.to_string_lossy().contains("observe/cluster"))
+        .filter_map(|(_, client, name)| Some((client?, name)));
+    let made: Vec<(Client, String)> =
+        own.chain(shared.iter().map(|(client, name)| (*client, name.to_string()))).collect();
+    assert!(made.len() >= 9, "the scan finds init's reads: {made:?}");
+    let missing: Vec<&(Client, String)> = made
+        .iter()
+        .filter(|(client, name)| {
+            find(*client, name).is_none_or(|entry| !entry.needed_by.contains(&PolicyCommand::Init))
+        })
+        .collect();
+    assert!(missing.is_empty(), "init makes these requests without an Init grant: {missing:?}");
+}
+
 fn policy(command: PolicyCommand, context: &PolicyContext) -> Value {
     serde_json::to_value(super::policy(command, context)).unwrap()
 }

@@ -1,22 +1,104 @@
 //! The topology file `ecsnet init` writes from a running ECS cluster: pure text from `Cluster`, with comments
 //! where the cluster says something the file cannot (existing target groups and registries, services left out).
+//! When the services sit behind one Application Load Balancer, the file describes it (`load_balancer.rs`) so that
+//! `plan --adopt` takes it over in place.
+
+mod adoption;
+mod load_balancer;
+mod service;
 
 use std::fmt::Write as _;
 
-use crate::observed::cluster::{Cluster, RunningService};
+use crate::observed::cluster::Cluster;
 use crate::topology::bounded_name;
+
+use adoption::{behind, route, Behind};
+use load_balancer::write_load_balancer;
+use service::{port_and_group, write_service, Adopted};
 
 /// What `--zone` adds: every service behind an internal load balancer, named in this private zone.
 pub struct InitOptions<'a> {
     pub zone: Option<&'a str>,
 }
 
-/// The topology file's text. It parses with `topology::parse`; `plan` then shows what ecsnet would add.
+/// The load balancer the file describes for `plan --adopt`, if the services sit behind one it can describe.
+pub fn adoptable_load_balancer(cluster: &Cluster) -> Option<&str> {
+    match behind(cluster) {
+        Behind::OneApplicationLoadBalancer(balancer) => Some(&balancer.load_balancer.name),
+        Behind::Nothing | Behind::Uncovered(_) => None,
+    }
+}
+
+/// What to do with a file that describes the load balancer the services sit behind.
+pub fn adoption_hint(load_balancer: &str, file: &str) -> String {
+    format!("the services already sit behind load balancer {load_balancer}: review the file, then run `ecsnet plan --adopt -f {file}` to take its resources over in place (nothing is recreated)")
+}
+
+/// The topology file's text. It parses with `topology::parse`; `plan` (or `plan --adopt` when it describes the
+/// load balancer the services sit behind) then shows what ecsnet would change.
 pub fn write_topology(cluster: &Cluster, options: &InitOptions) -> String {
     let cluster_name = cluster.name.rsplit_once(":cluster/").map_or(cluster.name.as_str(), |(_, name)| name);
+    let behind = behind(cluster);
     let mut out = String::new();
+    write_header(&mut out, cluster_name, options, &behind);
+    let _ = writeln!(out, "name = {}", quote(&topology_name(cluster_name)));
+    let _ = writeln!(out, "region = {}", quote(&cluster.region));
+    let _ = writeln!(out);
+    write_network(&mut out, cluster);
+    let adopted = match &behind {
+        Behind::OneApplicationLoadBalancer(balancer) => {
+            let _ = writeln!(out);
+            let service_of = |arn: &str| {
+                cluster.services.iter().filter(|service| port_and_group(service).is_ok()).find_map(|service| {
+                    let route = route(cluster, balancer, service)?;
+                    (route.group.arn == arn).then(|| topology_name(&service.name))
+                })
+            };
+            write_load_balancer(&mut out, balancer, &service_of);
+            Some(*balancer)
+        }
+        Behind::Nothing | Behind::Uncovered(_) => {
+            if options.zone.is_some() {
+                let _ = writeln!(out);
+                let _ = writeln!(
+                    out,
+                    "[load_balancer]                      # internal, reachable from the VPC's CIDR blocks"
+                );
+            }
+            None
+        }
+    };
+    if let Some(zone) = options.zone {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "[dns]");
+        let _ = writeln!(out, "zone = {}", quote(zone));
+    }
+    for service in &cluster.services {
+        let _ = writeln!(out);
+        let adopted =
+            adopted.map(|balancer| Adopted { balancer, route: route(cluster, balancer, service), zone: options.zone });
+        write_service(&mut out, cluster_name, service, adopted.as_ref());
+    }
+    out
+}
+
+fn write_header(out: &mut String, cluster_name: &str, options: &InitOptions, behind: &Behind) {
     let _ =
         writeln!(out, "# Written by `ecsnet init` from the services running in ECS cluster {}.", quote(cluster_name));
+    match behind {
+        Behind::OneApplicationLoadBalancer(balancer) => {
+            let hint = adoption_hint(&balancer.load_balancer.name, "<this file>");
+            write_comment(out, &format!("{}{}.", hint[..1].to_uppercase(), &hint[1..]));
+            return;
+        }
+        Behind::Uncovered(what) => {
+            let _ =
+                writeln!(out, "# The services sit behind {what}; adoption from `ecsnet init` covers one Application");
+            let _ =
+                writeln!(out, "# Load Balancer, so this file does not describe it: ecsnet keeps it and adds its own.");
+        }
+        Behind::Nothing => {}
+    }
     let _ = writeln!(out, "# Review it, then run `ecsnet plan -f <this file>`.");
     if options.zone.is_none() {
         let _ =
@@ -26,9 +108,9 @@ pub fn write_topology(cluster: &Cluster, options: &InitOptions) -> String {
             "# `ecsnet init --zone <zone>`, or add a [load_balancer] table and a [dns] table with a zone."
         );
     }
-    let _ = writeln!(out, "name = {}", quote(&topology_name(cluster_name)));
-    let _ = writeln!(out, "region = {}", quote(&cluster.region));
-    let _ = writeln!(out);
+}
+
+fn write_network(out: &mut String, cluster: &Cluster) {
     let mut subnets: Vec<&str> =
         cluster.services.iter().flat_map(|service| service.subnets.iter().map(String::as_str)).collect();
     subnets.sort_unstable();
@@ -46,79 +128,6 @@ pub fn write_topology(cluster: &Cluster, options: &InitOptions) -> String {
         }
     }
     let _ = writeln!(out, "subnets = [{}]", subnets.iter().map(|subnet| quote(subnet)).collect::<Vec<_>>().join(", "));
-    if let Some(zone) = options.zone {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "[load_balancer]                      # internal, reachable from the VPC's CIDR blocks");
-        let _ = writeln!(out);
-        let _ = writeln!(out, "[dns]");
-        let _ = writeln!(out, "zone = {}", quote(zone));
-    }
-    for service in &cluster.services {
-        let _ = writeln!(out);
-        write_service(&mut out, cluster_name, service);
-    }
-    out
-}
-
-fn write_service(out: &mut String, cluster: &str, service: &RunningService) {
-    let port = service.task_definition.as_ref().and_then(|definition| definition.first_port());
-    let (Some((container, mapping)), Some(group)) = (port, service.security_groups.first()) else {
-        let why = if port.is_none() {
-            "its task definition maps no container port"
-        } else {
-            "it has no awsvpc security group (bridge or host networking)"
-        };
-        let _ = writeln!(out, "# ECS service {} is left out: {why}.", quote(&service.name));
-        let _ = writeln!(
-            out,
-            "# Add it by hand with its port and its instances' security group (target_type = \"instance\")."
-        );
-        return;
-    };
-    let name = topology_name(&service.name);
-    let _ = writeln!(out, "[[service]]");
-    let _ = writeln!(out, "name = {}", quote(&name));
-    let mapping_name = mapping.name.as_ref().map_or(String::new(), |name| format!(", port mapping {}", quote(name)));
-    let _ = writeln!(
-        out,
-        "port = {}                          # container {}{mapping_name}",
-        mapping.container_port,
-        quote(&container.name)
-    );
-    let _ = writeln!(out, "security_group = {}", quote(group));
-    for other in &service.security_groups[1..] {
-        let _ = writeln!(out, "# the tasks also have security group {}", quote(other));
-    }
-    for balancer in &service.load_balancers {
-        let target = match (&balancer.target_group_arn, &balancer.load_balancer_name) {
-            (Some(arn), _) => format!("target group {arn}"),
-            (None, Some(name)) => format!("Classic Load Balancer {name}"),
-            (None, None) => "a load balancer".to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "# already attached to {target} as {} (ecsnet keeps it and adds its own)",
-            balancer.container_port()
-        );
-    }
-    for registry in &service.registries {
-        let _ = writeln!(out, "# already registered in Cloud Map service {} (ecsnet keeps it)", registry.arn);
-    }
-    if let Some(port_name) = &mapping.name {
-        let _ = writeln!(
-            out,
-            "# for Service Connect: add [discovery] and [service.connect] with port_name = {}",
-            quote(port_name)
-        );
-    }
-    let _ = writeln!(out, "[service.ecs]");
-    let _ = writeln!(out, "cluster = {}", quote(cluster));
-    if name != service.name {
-        let _ = writeln!(out, "service = {}", quote(&service.name));
-    }
-    if container.name != name {
-        let _ = writeln!(out, "container = {}", quote(&container.name));
-    }
 }
 
 /// A name ecsnet accepts (1–32 letters, digits and hyphens) from an ECS name, which may hold `_` and be longer.
@@ -127,6 +136,35 @@ fn topology_name(ecs_name: &str) -> String {
         ecs_name.chars().map(|character| if character.is_ascii_alphanumeric() { character } else { '-' }).collect();
     let cleaned = cleaned.trim_matches('-');
     bounded_name(if cleaned.is_empty() { "service" } else { cleaned }, "")
+}
+
+/// The longest comment line `write_comment` writes.
+const COMMENT_WIDTH: usize = 116;
+
+/// `text` as comment lines, wrapped between words (never inside a `quoted command`).
+fn write_comment(out: &mut String, text: &str) {
+    let mut words: Vec<String> = Vec::new();
+    let mut in_command = false;
+    for word in text.split(' ') {
+        match words.last_mut() {
+            Some(last) if in_command => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+        in_command ^= word.matches('`').count() % 2 == 1;
+    }
+    let mut line = String::from("#");
+    for word in words {
+        if line.len() > 1 && line.len() + 1 + word.len() > COMMENT_WIDTH {
+            let _ = writeln!(out, "{line}");
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(&word);
+    }
+    let _ = writeln!(out, "{line}");
 }
 
 /// A TOML basic string.

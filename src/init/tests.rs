@@ -1,6 +1,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::observed::cluster::RunningService;
 use crate::observed::{Container, EcsLoadBalancer, EcsRegistry, PortMapping, TaskDefinition};
 use crate::topology::{self, TargetType};
 
@@ -45,6 +46,7 @@ fn cluster() -> Cluster {
         region: "us-east-1".into(),
         vpc_id: Some("vpc-1".into()),
         services: vec![service("api", "api", 3000, None), web, bridge],
+        load_balancing: Default::default(),
     }
 }
 
@@ -100,3 +102,5 @@ fn names_are_cut_to_what_ecsnet_accepts() {
     assert_eq!(topology_name("__"), "service");
     assert_eq!(topology_name(&"x".repeat(40)).len(), 32);
 }
+
+mod adoption;

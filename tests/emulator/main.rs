@@ -5,6 +5,7 @@ mod support;
 
 mod adoption;
 mod cli;
+mod init_adoption;
 mod lifecycle;
 mod load_balancer;
 mod lock;

@@ -1,5 +1,8 @@
 //! A running ECS cluster: its services (ListServices, then DescribeServices 10 a call), their task definitions
-//! (DescribeTaskDefinition, once per distinct revision) and the VPC of their subnets (DescribeSubnets).
+//! (DescribeTaskDefinition, once per distinct revision), the VPC of their subnets (DescribeSubnets), and the load
+//! balancing their target groups belong to (`attached`).
+
+mod attached;
 
 use futures::future::try_join_all;
 
@@ -38,8 +41,8 @@ pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
     let mut subnets: Vec<String> = services.iter().flat_map(|service| service.subnets.iter().cloned()).collect();
     subnets.sort();
     subnets.dedup();
-    let vpc_id = vpc_of(aws, subnets).await?;
-    Ok(Cluster { name: cluster.to_string(), region: aws.region.clone(), vpc_id, services })
+    let (vpc_id, load_balancing) = tokio::try_join!(vpc_of(aws, subnets), attached::read(aws, &services))?;
+    Ok(Cluster { name: cluster.to_string(), region: aws.region.clone(), vpc_id, services, load_balancing })
 }
 
 /// The named services (names or ARNs) that exist and are not deleted, each with its task definition.

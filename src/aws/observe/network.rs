@@ -1,5 +1,7 @@
 //! The VPC, its subnets and security groups, and the security group rules the topology can touch.
 
+use std::collections::HashMap;
+
 use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
 use crate::aws::error::Context;
@@ -140,6 +142,19 @@ fn relevant_groups(topology: &Topology, groups: &[SecurityGroup]) -> Vec<String>
         })
         .map(|group| group.id.clone())
         .collect()
+}
+
+/// The inbound rules of these security groups, by group ID, in one paged request (no request for no group): the
+/// `group-id` filter takes several IDs
+/// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupRules.html).
+pub async fn inbound_rules_of(aws: &Aws, groups: &[String]) -> Result<HashMap<String, Vec<Permission>>, AwsError> {
+    let mut inbound: HashMap<String, Vec<Permission>> = HashMap::new();
+    for (group, rule) in rules(aws, filter("group-id", groups), !groups.is_empty()).await? {
+        if rule.permission.direction == Direction::Ingress {
+            inbound.entry(group).or_default().push(rule.permission);
+        }
+    }
+    Ok(inbound)
 }
 
 async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, SecurityGroupRule)>, AwsError> {

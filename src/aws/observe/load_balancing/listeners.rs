@@ -38,6 +38,16 @@ pub async fn read_listeners(aws: &Aws, load_balancers: &mut [LoadBalancer], owne
     Ok(())
 }
 
+/// A load balancer's listeners, each with its rules, without tags: the rules of every listener read at once.
+pub async fn listeners_with_rules(aws: &Aws, load_balancer_arn: &str) -> Result<Vec<Listener>, AwsError> {
+    let mut listeners = listeners(aws, load_balancer_arn).await?;
+    let rule_lists = try_join_all(listeners.iter().map(|listener| rules(aws, &listener.arn))).await?;
+    for (listener, rules) in listeners.iter_mut().zip(rule_lists) {
+        listener.rules = rules;
+    }
+    Ok(listeners)
+}
+
 async fn listeners(aws: &Aws, load_balancer_arn: &str) -> Result<Vec<Listener>, AwsError> {
     let pages = aws.elb.describe_listeners().load_balancer_arn(load_balancer_arn).into_paginator().items().send();
     let listeners: Vec<elb::Listener> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeListeners")?;

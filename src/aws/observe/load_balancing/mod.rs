@@ -18,8 +18,10 @@ use crate::plan::ownership::owned_by;
 use crate::progress::Quiet;
 use crate::topology::Topology;
 
+pub(crate) use listeners::listeners_with_rules;
 use listeners::read_listeners;
-use target_groups::{read_group_attributes, target_groups_with};
+use target_groups::read_group_attributes;
+pub(crate) use target_groups::target_groups_with;
 
 /// DescribeTags takes at most 20 ARNs a call.
 const TAGS_PER_CALL: usize = 20;
@@ -156,7 +158,8 @@ async fn load_balancers_with(
     Ok(load_balancers)
 }
 
-fn load_balancer(lb: &elb::LoadBalancer, tags: &mut HashMap<String, Tags>) -> LoadBalancer {
+/// A load balancer as plain data, its tags taken from `tags`; without idle timeout or listeners.
+pub(crate) fn load_balancer(lb: &elb::LoadBalancer, tags: &mut HashMap<String, Tags>) -> LoadBalancer {
     let arn = lb.load_balancer_arn().unwrap_or_default().to_string();
     LoadBalancer {
         tags: tags.remove(&arn).unwrap_or_default(),
