@@ -12,25 +12,11 @@ pub(super) fn connect_change(
     wanted: &DesiredEcs,
     live: &EcsService,
     namespace: Option<&str>,
+    keep_own: bool,
     fields: &mut Vec<FieldChange>,
 ) -> Option<ConnectChange> {
     let marker = live.tags.get(SERVICE_CONNECT_TAG);
-    let current = match &live.connect {
-        Some(connect) if connect.enabled => Some(connect.clone()),
-        Some(_) => None,
-        None => marker.and_then(|marker| parse_marker(marker)),
-    };
-    let describe = |connect: Option<&ServiceConnect>| match connect {
-        None => "(off)".to_string(),
-        Some(connect) => connect
-            .services
-            .iter()
-            .map(|ConnectAlias { port_name, discovery_name, port, dns_name }| {
-                format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
+    let current = current(live);
     match (&wanted.connect, namespace) {
         (Some(connect), Some(namespace)) => {
             let dns_name = format!("{}.{namespace}", connect.discovery_name);
@@ -59,11 +45,42 @@ pub(super) fn connect_change(
                 marker: marker_text,
             })
         }
+        // A migration keeps the Service Connect ecsnet turned on until the new path serves.
+        _ if keep_own => None,
         _ => {
             marker?;
             fields.push(FieldChange::changed("service_connect", describe(current.as_ref()), "(off)"));
             Some(ConnectChange::Disable)
         }
+    }
+}
+
+/// Whether the service runs the Service Connect ecsnet turned on (its tag), as far as AWS reports it.
+pub(super) fn connect_is_ours(live: &EcsService) -> bool {
+    live.tags.contains_key(SERVICE_CONNECT_TAG) && live.connect.as_ref().is_none_or(|connect| connect.enabled)
+}
+
+/// Service Connect as the plan describes it.
+pub(super) fn describe(connect: Option<&ServiceConnect>) -> String {
+    match connect {
+        None => "(off)".to_string(),
+        Some(connect) => connect
+            .services
+            .iter()
+            .map(|ConnectAlias { port_name, discovery_name, port, dns_name }| {
+                format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The Service Connect a service runs: AWS's answer, or, when it reports none, ecsnet's tag.
+pub(super) fn current(live: &EcsService) -> Option<ServiceConnect> {
+    match &live.connect {
+        Some(connect) if connect.enabled => Some(connect.clone()),
+        Some(_) => None,
+        None => live.tags.get(SERVICE_CONNECT_TAG).and_then(|marker| parse_marker(marker)),
     }
 }
 
