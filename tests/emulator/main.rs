@@ -7,6 +7,7 @@ mod cli;
 mod lifecycle;
 mod load_balancer;
 mod lock;
+mod migration;
 mod network;
 mod operator;
 mod resilience;

@@ -83,6 +83,11 @@ fn assert_stage_order(plan: &Plan) {
             Stage::WireNewPath => assert!(changes[index] < wait, "{} runs before the wait", change.address),
             _ => assert!(changes[index] > wait, "{} runs after the wait", change.address),
         }
+        let retire = plan.changes.iter().position(|change| matches!(change.address, Address::EcsServiceRetire(_)));
+        if stage == Stage::RetireOldPath && Some(index) != retire {
+            let retire = retire.expect("a migration retires the old wiring");
+            assert!(changes[retire] < changes[index], "{} after the ECS service let go", change.address);
+        }
         if stage == Stage::RetireOldPath {
             for (other, moved) in plan.changes.iter().enumerate() {
                 if plan.stage_of(moved).is_some_and(|(_, stage)| stage == Stage::MoveName) {
