@@ -9,26 +9,22 @@
 //!    new target group is `initial` or `unhealthy`, the Cloud Map service has instances (`Work::AwaitServing`);
 //! 3. **move the name**: the Route 53 record goes (when leaving the load balancer) or comes (when moving to it, only
 //!    once its targets are healthy);
-//! 4. **retire the old path**: a second ECS update drops the old wiring, then the old rule, target group, ingress
-//!    and Cloud Map service are deleted.
+//! 4. **retire the old path**: when stage 3 deleted a record, first its TTL passes (resolvers may have cached it);
+//!    then a second ECS update drops the old wiring, then the old rule, target group, ingress and Cloud Map service
+//!    are deleted.
 //!
 //! There is no state file, so a migration is recognised from live state alone: the ECS service carries ecsnet's
 //! wiring of a recipe the file no longer asks for, and the file asks for another. A half-done migration (the
 //! service carries both) plans only what remains: the wait (at once if the new path serves), the move, the retire.
 //!
-//! **The name callers use**, and how far it can be kept:
-//! - load balancer: each `host` of the service, a record in the private zone, on the listener's port
-//!   (`http://api.in.example.com`); every caller in the VPC resolves it;
-//! - Cloud Map: `<service>.<namespace>` on the container port (`http://api.internal:8080`); every caller in the
-//!   VPC resolves it;
-//! - Service Connect: the client alias ecsnet sets, `<discovery_name>.<namespace>` on the container port
-//!   (`ConnectAlias`); only tasks of ECS services with Service Connect in the same namespace resolve it, and only
-//!   those that started after the server's deployment ("Existing tasks can't resolve and connect to the new
-//!   endpoint", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html).
-//!
-//! The three names differ (a namespace cannot be the DNS zone, and a discovery name holds no dot), so no move
-//! keeps the name identical: the plan says which name callers must move to, as a warning note. What the stages
-//! keep is that the old name answers until the new path serves, and the new name answers before the old goes.
+//! **The name callers use** (`diff/ecs/names.rs`): the load balancer's is each host's record in the private zone
+//! on its listener's port, resolved by every caller in the VPC; Cloud Map's is `<service>.<namespace>` on the
+//! service's port, resolved by every caller in the VPC; Service Connect's is its client alias (`[service.connect]`
+//! `dns_name` and `port`, default `<discovery_name>.<namespace>` on the service's port), resolved only in tasks of
+//! ECS services with Service Connect in the namespace that started after the server's deployment. A move keeps the
+//! name only between the load balancer and a Service Connect alias set to its host and listener port, and then
+//! only for Service Connect clients; every other move changes it. The plan says which, in a warning note. What the
+//! stages keep is that the old name answers until the new path serves.
 
 use std::fmt;
 
@@ -103,6 +99,10 @@ pub struct Migration {
     pub to: Vec<Recipe>,
     /// What stage 2 waits for.
     pub serving: ServingCheck,
+    /// Seconds to wait between stages 3 and 4 when the name moved away from a Route 53 record: the record's TTL,
+    /// for resolvers that cached it to let go before the load balancer stops forwarding to the service.
+    #[serde(default)]
+    pub drain_seconds: Option<u64>,
 }
 
 /// What "the new path serves" means for one ECS service.

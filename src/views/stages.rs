@@ -29,6 +29,9 @@ pub(super) fn write_migrations(out: &mut dyn Write, plan: &Plan, after_changes: 
             if !any {
                 writeln!(out, "          (already done)")?;
             }
+            if let (Stage::MoveName, Some(seconds)) = (stage, migration.drain_seconds) {
+                writeln!(out, "          then {seconds} s, the record's TTL, for resolvers' caches to let go of it")?;
+            }
         }
     }
     Ok(())

@@ -72,7 +72,8 @@ async fn a_service_moves_to_service_connect_and_back_with_the_old_path_kept_unti
     let behind_load_balancer = network
         .topology(&name)
         .load_balancer()
-        .dns(&zone)
+        // A TTL of 1 s: stage 4 waits the deleted record's TTL.
+        .dns_with(&zone, |dns| dns.ttl(1))
         .discovery(&format!("{name}.internal"))
         .service("api", |service| service.security_group(&groups[0]).ecs(&cluster));
     let on_service_connect = behind_load_balancer

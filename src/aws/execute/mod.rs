@@ -24,7 +24,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
+use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Stage, Step, Work};
 use crate::stop::Stop;
 
 use super::settle::StartedLog;
@@ -217,7 +217,15 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
     let started = Instant::now();
     context.progress.event(Event::Started(step_changes(plan, step)));
     match &step.work {
-        Work::Change(index) => run_change(context, &plan.changes[*index]).await?,
+        Work::Change(index) => {
+            // A migration's retiring update waits until resolvers let go of the record stage 3 deleted.
+            if let Some((migration, Stage::RetireOldPath)) = plan.stage_of(&plan.changes[*index]) {
+                if plan.changes[*index].address.is_ecs() {
+                    serving::drain(context, &plan.migrations[migration]).await?;
+                }
+            }
+            run_change(context, &plan.changes[*index]).await?
+        }
         Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
             Operation::ReplaceTargetGroup { old_arn, .. } => {
                 load_balancing::delete_target_group(context, old_arn).await?

@@ -56,6 +56,33 @@ pub async fn await_serving(context: &Context<'_>, migration: &Migration) -> Resu
     }
 }
 
+/// Between stages 3 and 4: the deleted record's TTL passes, so that callers whose resolvers cached it still reach
+/// the load balancer, which still forwards to the service. Stops when the run is asked to stop.
+pub async fn drain(context: &Context<'_>, migration: &Migration) -> Result<(), AwsError> {
+    let Some(seconds) = migration.drain_seconds.filter(|seconds| *seconds > 0) else { return Ok(()) };
+    let begun = Instant::now();
+    let until = begun + Duration::from_secs(seconds);
+    while Instant::now() < until {
+        context.progress.event(Event::Waiting(Wait {
+            what: format!(
+                "{seconds} s, the TTL of service {}'s deleted record, before its old path is retired",
+                migration.service
+            ),
+            detail: None,
+            since: begun.elapsed(),
+            next_try: None,
+        }));
+        let step = (until - Instant::now()).min(Duration::from_secs(5));
+        tokio::select! {
+            reason = context.stop.requested() => {
+                return Err(not_serving(format!("{reason} before service {}'s old path was retired", migration.service)));
+            }
+            () = tokio::time::sleep(step) => {}
+        }
+    }
+    Ok(())
+}
+
 fn not_serving(message: String) -> AwsError {
     AwsError { operation: "await serving", code: None, message }
 }

@@ -19,8 +19,9 @@ pub(super) fn connect_change(
     let current = current(live);
     match (&wanted.connect, namespace) {
         (Some(connect), Some(namespace)) => {
-            let dns_name = format!("{}.{namespace}", connect.discovery_name);
-            let port = i32::from(wanted.port);
+            let dns_name =
+                connect.dns_name.clone().unwrap_or_else(|| format!("{}.{namespace}", connect.discovery_name));
+            let port = i32::from(connect.port.unwrap_or(wanted.port));
             let target = ServiceConnect {
                 enabled: true,
                 namespace: namespace.to_string(),
@@ -86,10 +87,16 @@ pub(super) fn current(live: &EcsService) -> Option<ServiceConnect> {
 
 /// The tag value recording the Service Connect settings ecsnet set. An ECS tag value may hold only letters, digits,
 /// spaces and `_ . : / = + - @`, at most 256 of them (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html):
-/// fields are separated by spaces, and the DNS name, always `<discovery name>.<namespace>`, is not repeated.
+/// fields are separated by spaces, and the DNS name is written only when it is not the default
+/// `<discovery name>.<namespace>`.
 fn marker_of(connect: &ServiceConnect) -> String {
-    let ConnectAlias { port_name, discovery_name, port, .. } = &connect.services[0];
-    format!("namespace={} port_name={port_name} discovery_name={discovery_name} port={port}", connect.namespace)
+    let ConnectAlias { port_name, discovery_name, port, dns_name } = &connect.services[0];
+    let mut marker =
+        format!("namespace={} port_name={port_name} discovery_name={discovery_name} port={port}", connect.namespace);
+    if *dns_name != format!("{discovery_name}.{}", connect.namespace) {
+        marker.push_str(&format!(" dns_name={dns_name}"));
+    }
+    marker
 }
 
 /// Reads a marker; also the `;`-separated form with a `dns_name` that earlier builds wrote (accepted by

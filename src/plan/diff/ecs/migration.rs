@@ -12,6 +12,7 @@ use crate::plan::{
 };
 
 use super::connect::{connect_is_ours, current, describe};
+use super::names::name_note;
 use super::{list, Ours, Planner};
 
 /// What live state has of ecsnet's wiring that the file no longer asks for, while it asks for another recipe:
@@ -92,9 +93,18 @@ impl Planner<'_> {
         serving: ServingCheck,
         desired: &Desired,
     ) {
-        let migration = Migration { service: wanted.service.clone(), from: keep.from(), to: keep.to.clone(), serving };
+        // Leaving the load balancer, callers may hold the record in their resolvers' caches for its TTL.
+        let drain_seconds =
+            desired.zone.as_ref().filter(|_| keep.load_balancer).map(|zone| u64::try_from(zone.ttl).unwrap_or(0));
+        let migration = Migration {
+            service: wanted.service.clone(),
+            from: keep.from(),
+            to: keep.to.clone(),
+            serving,
+            drain_seconds,
+        };
         self.retire_old_wiring(wanted, live, ours, keep);
-        let note = self.name_note(wanted, live, &migration, desired);
+        let note = name_note(&self.changes, wanted, live, &migration, desired);
         self.notes.push(Note::warning(note));
         self.migrations.push(migration);
     }
@@ -158,76 +168,5 @@ impl Planner<'_> {
             fields,
             Operation::UpdateEcsService(update),
         );
-    }
-
-    /// Which name callers use before and after, and why ecsnet cannot keep it.
-    fn name_note(&self, wanted: &DesiredEcs, live: &EcsService, migration: &Migration, desired: &Desired) -> String {
-        let service = &wanted.service;
-        let namespace = desired.namespace.as_deref().unwrap_or("?");
-        let port = wanted.port;
-        let name_of = |recipe: Recipe, leaving: bool| -> String {
-            match recipe {
-                Recipe::LoadBalancer => {
-                    let hosts: Vec<String> = if leaving {
-                        self.changes
-                            .iter()
-                            .filter_map(|change| match &change.address {
-                                Address::DnsRecord(of, host) if of == service && change.action == Action::Delete => {
-                                    Some(host.clone())
-                                }
-                                _ => None,
-                            })
-                            .collect()
-                    } else {
-                        desired
-                            .services
-                            .iter()
-                            .filter(|wanted| wanted.name == *service)
-                            .flat_map(|wanted| wanted.hosts.clone())
-                            .collect()
-                    };
-                    if hosts.is_empty() {
-                        "its load balancer host".into()
-                    } else {
-                        hosts.join(", ")
-                    }
-                }
-                Recipe::CloudMap => format!("{service}.{namespace}:{port}"),
-                Recipe::ServiceConnect if leaving => current(live)
-                    .and_then(|connect| {
-                        connect.services.first().map(|alias| format!("{}:{}", alias.dns_name, alias.port))
-                    })
-                    .unwrap_or_else(|| "its Service Connect alias".into()),
-                Recipe::ServiceConnect => {
-                    let discovery = wanted.connect.as_ref().map_or(service.as_str(), |connect| &connect.discovery_name);
-                    format!("{discovery}.{namespace}:{port}")
-                }
-            }
-        };
-        let names = |recipes: &[Recipe], leaving: bool| {
-            recipes.iter().map(|recipe| name_of(*recipe, leaving)).collect::<Vec<_>>().join(" and ")
-        };
-        let why: Vec<&str> = migration
-            .to
-            .iter()
-            .map(|recipe| match recipe {
-                Recipe::LoadBalancer => "the load balancer answers the service's host in the DNS zone",
-                Recipe::CloudMap => "Cloud Map answers <service>.<namespace>, and the namespace cannot be the DNS zone",
-                Recipe::ServiceConnect => "Service Connect answers only its client alias <discovery_name>.<namespace>, and only in tasks of ECS services with Service Connect in that namespace that start after stage 1 (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect-concepts-deploy.html)",
-            })
-            .collect();
-        let old_goes = if migration.from.contains(&Recipe::LoadBalancer) {
-            "stage 3 deletes its record"
-        } else {
-            "stage 4 retires it"
-        };
-        format!(
-            "{}: callers of {} must move to {}; ecsnet cannot keep the name, for {}. The old name answers until {}, once the new path serves",
-            migration.describe(),
-            names(&migration.from, true),
-            names(&migration.to, false),
-            why.join("; "),
-            old_goes
-        )
     }
 }

@@ -4,6 +4,7 @@
 
 mod connect;
 mod migration;
+mod names;
 mod refusals;
 
 use std::collections::{BTreeMap, BTreeSet};

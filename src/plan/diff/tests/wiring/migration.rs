@@ -128,9 +128,32 @@ fn from_the_load_balancer_to_service_connect_in_four_stages() {
     assert!(
         plan.notes
             .iter()
-            .any(|note| note.text.contains("callers of hello.in.example.com must move to hello.internal:3000")),
+            .any(|note| note.text.contains("callers of hello.in.example.com:80 must move to hello.internal:3000; ecsnet cannot keep the name (to keep it")),
         "{:#?}",
         plan.notes
+    );
+}
+
+#[test]
+fn a_client_alias_set_to_the_host_and_listener_port_keeps_the_name_for_service_connect_clients_either_way() {
+    let aliased = on_service_connect().service("hello", |service| service.connect_alias("hello.in.example.com", 80));
+    let live = applied(&behind_load_balancer());
+    let plan = planned(&aliased.build(), &live).unwrap();
+    let first = ecs_update(&plan, &Address::EcsService("hello".into()));
+    let Some(ConnectChange::Enable { dns_name, port, marker, .. }) = &first.connect else { panic!() };
+    assert_eq!((dns_name.as_str(), *port), ("hello.in.example.com", 80));
+    assert!(marker.ends_with(" port=80 dns_name=hello.in.example.com"), "{marker}");
+    let note = &plan.notes.iter().find(|note| note.text.starts_with("service hello:")).unwrap().text;
+    assert!(
+        note.contains("callers keep calling hello.in.example.com:80; Service Connect answers only in tasks"),
+        "{note}"
+    );
+    let live = simulate(&plan, &live);
+    let back = planned(&behind_load_balancer().build(), &live).unwrap();
+    let note = &back.notes.iter().find(|note| note.text.starts_with("service hello:")).unwrap().text;
+    assert!(
+        note.contains("callers keep calling hello.in.example.com:80. The old path answers until stage 4"),
+        "{note}"
     );
 }
 
