@@ -4,8 +4,8 @@
 //!
 //! What the emulator can show: the order of the calls and the state after each stage (the ECS service's load
 //! balancer entries, the Service Connect tag ecsnet writes, the record, the target group, the rule), and the wait
-//! of stage 2 on a real DescribeServices answer (the AWS-rules layer reports an UpdateService's deployment
-//! IN_PROGRESS for 2 s, then COMPLETED). What it cannot: moto runs no task, so no target ever registers (the
+//! of stage 2 on a real DescribeServices answer (the AWS-rules layer reports each UpdateService's deployment
+//! IN_PROGRESS for 2 s, then COMPLETED: moto answers COMPLETED at once). What it cannot: moto runs no task, so no target ever registers (the
 //! target health check passes with none) and no Service Connect endpoint exists; moto keeps no
 //! `serviceConnectConfiguration` either (EMULATOR.md), so Service Connect is read back from ecsnet's tag. That the
 //! name answers throughout is shown by the order, not by a request reaching a task.
@@ -96,6 +96,11 @@ async fn a_service_moves_to_service_connect_and_back_with_the_old_path_kept_unti
     assert_eq!(stages(&plan), [1, 3, 4, 4, 4, 4]);
     let interrupted = interrupted_while_waiting(endpoint, &file);
     assert_eq!(interrupted.code, 130, "{}", interrupted.stderr);
+    assert!(
+        interrupted.stderr.contains("waiting until service api's new path serves: ECS service api deploying"),
+        "interrupted while stage 2 waited: {}",
+        interrupted.stderr
+    );
     let both = Paths { load_balancer_entry: true, service_connect: true, record: true, target_group: true };
     assert_eq!(paths(&account, &name, &cluster, &zone).await, both, "after stage 1");
     assert_eq!(stages(&pending_plan_json(endpoint, &file)), [3, 4, 4, 4, 4], "from live state: stages 2 to 4 remain");
