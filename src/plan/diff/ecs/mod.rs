@@ -98,7 +98,19 @@ impl<'a> Planner<'a> {
         let registries_change =
             self.registries(wanted, live, &ours.registries, registries, keep.cloud_map, &mut fields);
         let connect = connect_change(wanted, live, namespace, keep.service_connect, &mut fields);
-        if keep.any() && self.problems.len() == problems_before {
+        if !fields.is_empty() && live.deployment_controller != "ECS" {
+            self.controller_refuses(
+                wanted,
+                live,
+                load_balancers.is_some(),
+                registries_change.is_some(),
+                connect.is_some(),
+            );
+        }
+        if self.problems.len() > problems_before {
+            return;
+        }
+        if keep.any() {
             let serving = migration::serving_check(wanted, live, target_groups, registries);
             self.migrate(wanted, live, ours, &keep, serving, desired);
         }
@@ -106,12 +118,6 @@ impl<'a> Planner<'a> {
             return;
         }
         let registries = registries_change;
-        if live.deployment_controller != "ECS" {
-            self.controller_refuses(wanted, live, load_balancers.is_some(), registries.is_some(), connect.is_some());
-        }
-        if self.problems.len() > problems_before {
-            return;
-        }
         let update = EcsUpdate {
             cluster: live.cluster.clone(),
             service: live.name.clone(),

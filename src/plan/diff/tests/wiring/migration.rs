@@ -241,6 +241,16 @@ fn apply_no_wait_carries_out_stage_one_only() {
 }
 
 #[test]
+fn a_controller_on_which_ecs_cannot_move_the_wiring_stops_the_plan_once() {
+    let mut live = applied(&behind_load_balancer());
+    live.ecs_services.iter_mut().find(|service| service.name == "hello").unwrap().deployment_controller =
+        "CODE_DEPLOY".into();
+    let error = plan_apply(&on_service_connect().build(), &live).expect_err("ECS would refuse");
+    assert_eq!(error.problems.len(), 1, "{:#?}", error.problems);
+    assert!(error.problems[0].what.contains("CODE_DEPLOY deployment controller"), "{:#?}", error.problems);
+}
+
+#[test]
 fn leaving_every_recipe_or_destroying_is_no_migration() {
     let live = applied(&behind_load_balancer());
     let unwired = behind_load_balancer().service("hello", |service| service.load_balanced(false));
