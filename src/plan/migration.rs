@@ -2,9 +2,13 @@
 //! name answering throughout. A plan that moves a service does it in four stages:
 //!
 //! 1. **wire the new path**: its resources are created, and the ECS service is updated to carry the new wiring
-//!    *beside* the old (UpdateService takes `loadBalancers`, `serviceRegistries` and
-//!    `serviceConnectConfiguration` in one request, each as a whole list or configuration:
-//!    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html);
+//!    *beside* the old. UpdateService takes `loadBalancers`, `serviceRegistries` and `serviceConnectConfiguration`
+//!    in one request ("For services using the rolling update (ECS) you can update [...] load balancers, service
+//!    registries [...] When you update any of these parameters, Amazon ECS starts new tasks with the new
+//!    configuration"; of `loadBalancers`: "Amazon ECS starts new tasks with the updated Elastic Load Balancing
+//!    configuration, and then stops the old tasks when the new tasks are running",
+//!    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html), so the old tasks serve
+//!    the old path until the new ones run;
 //! 2. **wait until the new path serves**: the ECS deployment that update started is COMPLETED, no target of the
 //!    new target group is `initial` or `unhealthy`, the Cloud Map service has instances (`Work::AwaitServing`);
 //! 3. **move the name**: the Route 53 record goes (when leaving the load balancer) or comes (when moving to it, only

@@ -1,6 +1,7 @@
 //! Stage 2 of a migration (`plan::migration`): wait until the new path serves before the name moves and the old
 //! path goes. The new path serves when the ECS deployment its first update started is COMPLETED with its tasks
-//! running ("COMPLETED: the service reached a steady state", `rolloutState` in
+//! running ("When the service reaches a steady state, the deployment transitions to a COMPLETED state", of
+//! `rolloutState`, which AWS reports for rolling-update services not behind a Classic Load Balancer:
 //! https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html), when no target of a new target
 //! group is `initial` or `unhealthy`
 //! (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html), and when a new
