@@ -104,7 +104,7 @@ impl Planner<'_> {
             drain_seconds,
         };
         self.retire_old_wiring(wanted, live, ours, keep);
-        let note = name_note(&self.changes, wanted, live, &migration, desired);
+        let note = name_note(self, wanted, live, &migration, desired);
         self.notes.push(Note::warning(note));
         self.migrations.push(migration);
     }

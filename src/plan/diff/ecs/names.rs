@@ -16,9 +16,10 @@
 
 use crate::observed::EcsService;
 use crate::plan::desired::{Desired, DesiredEcs};
-use crate::plan::{Action, Address, Change, Migration, Recipe};
+use crate::plan::{Action, Address, Change, Migration, Operation, Recipe};
 
 use super::connect::current;
+use super::Planner;
 
 /// A name callers use: a DNS name and a port.
 #[derive(Debug, PartialEq)]
@@ -35,14 +36,14 @@ impl Name {
 
 /// The warning a migration's plan carries about the name callers use.
 pub(super) fn name_note(
-    changes: &[Change],
+    planner: &Planner,
     wanted: &DesiredEcs,
     live: &EcsService,
     migration: &Migration,
     desired: &Desired,
 ) -> String {
     let old: Vec<Name> =
-        migration.from.iter().flat_map(|recipe| leaving(*recipe, changes, wanted, live, desired)).collect();
+        migration.from.iter().flat_map(|recipe| leaving(*recipe, planner, wanted, live, desired)).collect();
     let new: Vec<Name> = migration.to.iter().flat_map(|recipe| arriving(*recipe, wanted, desired)).collect();
     let lost: Vec<&Name> = old.iter().filter(|name| !new.contains(name)).collect();
     let to_connect = migration.to.contains(&Recipe::ServiceConnect);
@@ -77,26 +78,9 @@ pub(super) fn name_note(
 }
 
 /// The names of the recipe the service leaves, from live state and the plan's deletes.
-fn leaving(recipe: Recipe, changes: &[Change], wanted: &DesiredEcs, live: &EcsService, desired: &Desired) -> Vec<Name> {
-    let service = wanted.service.as_str();
+fn leaving(recipe: Recipe, planner: &Planner, wanted: &DesiredEcs, live: &EcsService, desired: &Desired) -> Vec<Name> {
     match recipe {
-        Recipe::LoadBalancer => {
-            let deleted =
-                |change: &&Change| change.action == Action::Delete && change.address.service() == Some(service);
-            let ports: Vec<u16> = changes
-                .iter()
-                .filter(deleted)
-                .filter_map(|change| match change.address {
-                    Address::ListenerRule(_, port) => Some(port),
-                    _ => None,
-                })
-                .collect();
-            let hosts = changes.iter().filter(deleted).filter_map(|change| match &change.address {
-                Address::DnsRecord(_, host) => Some(host.clone()),
-                _ => None,
-            });
-            hosts.flat_map(|host| ports.iter().map(move |port| Name { dns: host.clone(), port: *port })).collect()
-        }
+        Recipe::LoadBalancer => load_balancer_names(planner, &wanted.service),
         Recipe::CloudMap => cloud_map_name(wanted, desired),
         Recipe::ServiceConnect => current(live)
             .into_iter()
@@ -104,6 +88,41 @@ fn leaving(recipe: Recipe, changes: &[Change], wanted: &DesiredEcs, live: &EcsSe
             .filter_map(|alias| Some(Name { dns: alias.dns_name, port: u16::try_from(alias.port).ok()? }))
             .collect(),
     }
+}
+
+/// The hosts and listener ports of the service's rules, which the plan deletes: the hosts of its records (also
+/// deleted), or, once they are gone (a migration continued after stage 3), the hosts its rules match.
+fn load_balancer_names(planner: &Planner, service: &str) -> Vec<Name> {
+    let deleted: Vec<&Change> = planner
+        .changes
+        .iter()
+        .filter(|change| change.action == Action::Delete && change.address.service() == Some(service))
+        .collect();
+    let rules: Vec<(u16, &str)> = deleted
+        .iter()
+        .filter_map(|change| match (&change.address, &change.operation) {
+            (Address::ListenerRule(_, port), Operation::DeleteRule { arn }) => Some((*port, arn.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut hosts: Vec<String> = deleted
+        .iter()
+        .filter_map(|change| match &change.address {
+            Address::DnsRecord(_, host) => Some(host.clone()),
+            _ => None,
+        })
+        .collect();
+    if hosts.is_empty() {
+        let listeners = planner.observed.load_balancers.iter().flat_map(|balancer| &balancer.listeners);
+        hosts = listeners
+            .flat_map(|listener| &listener.rules)
+            .filter(|rule| rules.iter().any(|(_, arn)| *arn == rule.arn))
+            .flat_map(|rule| rule.hosts.clone())
+            .collect();
+        hosts.sort();
+        hosts.dedup();
+    }
+    hosts.iter().flat_map(|host| rules.iter().map(move |(port, _)| Name { dns: host.clone(), port: *port })).collect()
 }
 
 /// The names of the recipe the service moves to, as the file asks for them.

@@ -217,6 +217,11 @@ fn a_migration_interrupted_after_any_stage_is_continued_from_live_state_alone() 
         let left: Vec<u8> = stages(&rest).into_iter().map(|(stage, ..)| stage).collect();
         assert_eq!(left, remaining, "after stage {last:?}: {:#?}", stages(&rest));
         assert!(schedule(&rest).iter().any(|step| step.work == Work::AwaitServing(0)), "the wait, at once if served");
+        assert!(
+            rest.notes.iter().any(|note| note.text.contains("callers of hello.in.example.com:80 must move")),
+            "the old name, from the rules once the record is gone: {:#?}",
+            rest.notes
+        );
     }
 }
 
