@@ -539,3 +539,6 @@ class EcsDeploymentTest(EmulatorTest):
         self.assertEqual(deployments()["updated"][0], ("PRIMARY", "IN_PROGRESS", 0))
         self.clock.advance(0.01)
         self.assertEqual(deployments()["updated"], [("PRIMARY", "COMPLETED", 2)])
+        again = through([rule], "ecs", "UpdateService", {"cluster": cluster, "service": "updated", "desiredCount": 1})
+        self.assertEqual(again.status, 200, again.body)
+        self.assertEqual(deployments()["updated"][0], ("PRIMARY", "IN_PROGRESS", 0), "a second update deploys again")

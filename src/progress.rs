@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::plan::{Action, Address};
+use crate::plan::{Action, Address, Stage};
 
 /// Where a run reports what it starts, finishes and waits for.
 pub trait Progress: Sync {
@@ -22,6 +22,11 @@ pub enum Event {
     Waiting(Wait),
     /// Something worth knowing that is no wait: a lock taken over, a stop asked for.
     Notice(String),
+    /// A service moving between recipes reaches a stage (`plan::migration`).
+    Stage {
+        service: String,
+        stage: Stage,
+    },
 }
 
 /// What a step does: its changes (one, or a batch of records or of rules), or the deletion of what a replace
@@ -31,6 +36,8 @@ pub struct StepChanges {
     pub changes: Vec<(Action, Address)>,
     /// The step deletes the resource the first change replaced.
     pub retires: bool,
+    /// The step waits until this service's new path serves (a migration's stage 2), and changes nothing.
+    pub awaits: Option<String>,
 }
 
 impl StepChanges {
@@ -44,6 +51,9 @@ impl StepChanges {
 /// "delete the replaced service.a.target_group": how progress, errors and reports name a step.
 impl fmt::Display for StepChanges {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(service) = &self.awaits {
+            return write!(f, "wait until service {service}'s new path serves");
+        }
         if self.retires {
             let address = self.changes.first().map(|(_, address)| address.to_string()).unwrap_or_default();
             return write!(f, "delete the replaced {address}");

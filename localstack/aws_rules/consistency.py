@@ -284,14 +284,16 @@ class EcsDeploymentInProgress(Rule):
     while the deployment's rolloutState is IN_PROGRESS, then COMPLETED, and the old deployment drains. moto
     answers with one COMPLETED deployment at once (given MOTO_ECS_SERVICE_RUNNING tasks): DescribeServices
     answers are rewritten, for config.deployment_time seconds after an UpdateService, to a PRIMARY deployment
-    IN_PROGRESS with no task running beside the previous deployment, ACTIVE."""
+    IN_PROGRESS with no task running beside the previous deployment, ACTIVE. Every UpdateService starts a
+    deployment anew (a second one, such as a migration's update that drops its old wiring, deploys again)."""
     name = "ecs-deployment-in-progress"
     source = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html"
 
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
         self.clock = clock
-        self.births = Births()
+        self._lock = threading.Lock()
+        self._updated = {}    # service ARN -> when its latest UpdateService was answered
 
     def observe(self, request, status, body):
         if status != 200 or request.service != "ecs" or request.operation not in ("UpdateService", "DescribeServices"):
@@ -304,11 +306,15 @@ class EcsDeploymentInProgress(Rule):
         if request.operation == "UpdateService":
             arn = (answer.get("service") or {}).get("serviceArn")
             if arn:
-                self.births.add(arn, now, max(self.config.deployment_time, 60.0))
+                with self._lock:
+                    self._updated[arn] = now
+                    self._updated = {key: t for key, t in self._updated.items() if now - t < 60.0}
             return None
         changed = False
         for service in answer.get("services", []):
-            age = self.births.age(service.get("serviceArn", ""), now)
+            with self._lock:
+                updated = self._updated.get(service.get("serviceArn", ""))
+            age = None if updated is None else now - updated
             deployments = service.get("deployments") or []
             if age is None or age >= self.config.deployment_time or not deployments:
                 continue

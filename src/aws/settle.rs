@@ -171,7 +171,7 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
 }
 
 /// `None` once the service's deployment is done (one deployment, COMPLETED, as many tasks running as desired).
-async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<String>, SettleError> {
+pub(crate) async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<String>, SettleError> {
     let output =
         aws.ecs.describe_services().cluster(cluster).services(service).send().await.context("DescribeServices")?;
     let Some(found) = output.services().first() else {
@@ -203,7 +203,11 @@ async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<St
 }
 
 /// The targets of `target_groups` that do not pass their health checks yet: registering (`initial`) or failing.
-async fn unhealthy_targets(aws: &Aws, service: &str, target_groups: &[String]) -> Result<Vec<String>, SettleError> {
+pub(crate) async fn unhealthy_targets(
+    aws: &Aws,
+    service: &str,
+    target_groups: &[String],
+) -> Result<Vec<String>, SettleError> {
     let mut waiting = Vec::new();
     for arn in target_groups {
         let output =

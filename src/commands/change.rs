@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::aws::execute::execute;
+use crate::aws::execute::{execute_within, DEFAULT_SERVING_BOUND};
 use crate::aws::observe::find_vpc;
 use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
@@ -127,6 +127,11 @@ impl Run<'_> {
             }
             (Kind::Destroy, None) => plan_destroy(&session.topology, &session.observed)?,
         };
+        // A migration's later stages need the wait until its new path serves: without it, only stage 1 is done.
+        let plan = match self.kind {
+            Kind::Apply { wait: None } if plan.has_later_stages() => plan.through_first_stage(),
+            _ => plan,
+        };
         // A saved plan was reviewed when it was made: applying it is the approval, as with Terraform.
         let approved = self.args.auto_approve || from_saved;
         self.show(&plan, approved)?;
@@ -177,7 +182,11 @@ impl Run<'_> {
         if let Some(reason) = self.stop.reason() {
             return Err(Stopped { reason }.into());
         }
-        let report = execute(aws, plan, self.terminal, &self.stop).await?;
+        let serving_bound = match self.kind {
+            Kind::Apply { wait: Some(bound) } => bound,
+            _ => DEFAULT_SERVING_BOUND,
+        };
+        let report = execute_within(aws, plan, self.terminal, &self.stop, serving_bound).await?;
         let waited = match self.kind {
             Kind::Apply { wait: Some(bound) } if !report.started.is_empty() => {
                 Some(wait_until_serving(aws, &report.started, bound, self.terminal, &self.stop).await?)

@@ -76,5 +76,6 @@ pub fn plan() -> Plan {
             change(Address::Ingress("old".into()), Action::Delete, "sg-old", Operation::RemovedWithParent),
         ],
         notes: vec![],
+        migrations: vec![],
     }
 }

@@ -25,6 +25,7 @@ fn plan() -> Plan {
             change(Address::Ingress("old".into()), Action::Delete, "sg-old"),
         ],
         notes: vec![],
+        migrations: vec![],
     }
 }
 

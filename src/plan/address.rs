@@ -30,6 +30,9 @@ pub enum Address {
     CallerIngress(String, String),
     /// The wiring of a service's running ECS service (load balancers, registries, Service Connect).
     EcsService(String),
+    /// The second update of a service's ECS service in a migration, which drops the old path's wiring once the
+    /// new path serves (`migration.rs`).
+    EcsServiceRetire(String),
 }
 
 impl Address {
@@ -47,8 +50,13 @@ impl Address {
             | Address::DiscoveryService(_) => 1,
             Address::Listener(..) => 2,
             Address::ListenerRule(..) => 3,
-            Address::DnsRecord(..) | Address::EcsService(_) => 4,
+            Address::DnsRecord(..) | Address::EcsService(_) | Address::EcsServiceRetire(_) => 4,
         }
+    }
+
+    /// The wiring of an ECS service: its update, or a migration's second update.
+    pub fn is_ecs(&self) -> bool {
+        matches!(self, Address::EcsService(_) | Address::EcsServiceRetire(_))
     }
 
     pub fn service(&self) -> Option<&str> {
@@ -59,7 +67,8 @@ impl Address {
             | Address::DnsRecord(service, _)
             | Address::DiscoveryService(service)
             | Address::CallerIngress(service, _)
-            | Address::EcsService(service) => Some(service),
+            | Address::EcsService(service)
+            | Address::EcsServiceRetire(service) => Some(service),
             _ => None,
         }
     }
@@ -84,6 +93,7 @@ impl fmt::Display for Address {
             Address::DiscoveryService(service) => write!(f, "service.{service}.discovery"),
             Address::CallerIngress(service, caller) => write!(f, "service.{service}.caller.{caller}"),
             Address::EcsService(service) => write!(f, "service.{service}.ecs"),
+            Address::EcsServiceRetire(service) => write!(f, "service.{service}.ecs.retire"),
         }
     }
 }
@@ -132,6 +142,7 @@ impl FromStr for Address {
             Some((service, "ingress")) => Ok(Address::Ingress(service.into())),
             Some((service, "discovery")) => Ok(Address::DiscoveryService(service.into())),
             Some((service, "ecs")) => Ok(Address::EcsService(service.into())),
+            Some((service, "ecs.retire")) => Ok(Address::EcsServiceRetire(service.into())),
             Some((service, rest)) => {
                 if let Some(caller) = rest.strip_prefix("caller.").filter(|caller| !caller.is_empty()) {
                     Ok(Address::CallerIngress(service.into(), caller.into()))
@@ -187,6 +198,7 @@ mod tests {
             Address::DiscoveryService("name".into()),
             Address::CallerIngress("name".into(), "hello".into()),
             Address::EcsService("server".into()),
+            Address::EcsServiceRetire("server".into()),
         ];
         for address in all {
             assert_eq!(address.to_string().parse::<Address>(), Ok(address.clone()), "{address}");

@@ -6,6 +6,7 @@ pub mod adopt;
 mod desired;
 mod diff;
 mod field;
+mod migration;
 mod note;
 mod operation;
 mod order;
@@ -13,6 +14,7 @@ pub mod ownership;
 mod problem;
 pub mod saved;
 mod spec;
+mod staging;
 pub mod task_definition;
 
 use std::fmt;
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use address::Address;
 pub use desired::shard_name;
 pub use field::{FieldChange, FieldValue};
+pub use migration::{Migration, Recipe, ServingCheck, Stage};
 pub use note::{Note, NoteLevel};
 pub use operation::{AwsService, Operation};
 pub use order::{schedule, topological_order, Step, Work};
@@ -40,6 +43,9 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Facts worth knowing that change nothing: an adopted zone, a rule satisfied by the user's own.
     pub notes: Vec<Note>,
+    /// Services moving between recipes, whose changes run in stages (`migration.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub migrations: Vec<Migration>,
 }
 
 impl Plan {

@@ -20,6 +20,8 @@ pub enum Work {
     RetireTargetGroup(usize),
     /// Delete the load balancer a replace left behind, once everything else has moved to the new one.
     RetireLoadBalancer(usize),
+    /// Wait until a migration's new path serves (by its index in `Plan::migrations`): stage 2 of a migration.
+    AwaitServing(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,7 @@ impl Step {
         match &self.work {
             Work::Change(index) | Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => vec![*index],
             Work::Records(indices) | Work::Rules(indices) => indices.clone(),
+            Work::AwaitServing(_) => vec![],
         }
     }
 }
@@ -46,7 +49,11 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
     for (index, change) in plan.changes.iter().enumerate() {
         match &change.operation {
             Operation::RemovedWithParent => {}
-            Operation::ChangeRecords { zone, .. } => batches.entry(zone_key(zone)).or_default().push(index),
+            // A migration's record changes go in a batch of their own: they wait until its new path serves.
+            Operation::ChangeRecords { zone, .. } => {
+                let stage = plan.stage_of(change).map(|(migration, _)| format!(" migration {migration}"));
+                batches.entry(zone_key(zone) + &stage.unwrap_or_default()).or_default().push(index)
+            }
             Operation::UpdateRule { listener, priority: Some(_), .. } => {
                 reorders.entry(listener.as_str()).or_default().push(index)
             }
@@ -63,6 +70,7 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
     }
     works.extend(batches.into_values().map(Work::Records));
     works.extend(reorders.into_values().map(Work::Rules));
+    works.extend((0..plan.migrations.len()).map(Work::AwaitServing));
     let mut steps: Vec<Step> = works.into_iter().map(|work| Step { work, after: Vec::new() }).collect();
     // Computed once: a step's changes and a change's references (the pairwise checks below are many).
     let facts = Facts {
@@ -88,6 +96,7 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
     for (step, after) in steps.iter_mut().zip(after) {
         step.after = after;
     }
+    super::staging::add_stage_edges(plan, &mut steps);
     steps
 }
 
@@ -116,7 +125,7 @@ fn kind(address: &Address) -> u8 {
         Address::Namespace => 9,
         Address::DiscoveryService(_) => 10,
         Address::CallerIngress(..) => 11,
-        Address::EcsService(_) => 12,
+        Address::EcsService(_) | Address::EcsServiceRetire(_) => 12,
     }
 }
 
@@ -171,8 +180,11 @@ impl<'a> Candidates<'a> {
                 }
             } else {
                 found.extend(self.kinds(rule, true).chain(self.kinds(listener, true)));
-                if matches!(change.address, Address::ListenerRule(..) | Address::EcsService(_)) {
+                if matches!(change.address, Address::ListenerRule(..)) || change.address.is_ecs() {
                     found.extend(self.kinds(rule, false).chain(self.kinds(listener, false)));
+                }
+                if change.address.is_ecs() {
+                    found.extend(self.kinds(kind(&Address::Namespace), false));
                 }
             }
         }
@@ -210,7 +222,7 @@ fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, 
             index == retired
                 || facts.references[index].contains(&address)
                 || is_routing(&change.address)
-                || matches!(change.address, Address::EcsService(_))
+                || change.address.is_ecs()
         });
     }
     if matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
@@ -226,7 +238,11 @@ fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, 
 /// Whether change `later` (which refers to `later_references`) must wait for change `earlier`.
 fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &Change) -> bool {
     let creates = |change: &Change| matches!(change.action, Action::Create | Action::Replace);
-    let is_ecs = |change: &Change| matches!(change.address, Address::EcsService(_));
+    let is_ecs = |change: &Change| change.address.is_ecs();
+    // Service Connect names its namespace, which must exist first.
+    if is_ecs(later) && earlier.address == Address::Namespace && creates(earlier) && enables_connect(later) {
+        return true;
+    }
     // AWS rejects an ECS service whose target group is not yet on a load balancer.
     if is_ecs(later)
         && later.action != Action::Delete
@@ -271,6 +287,10 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
         Namespace => matches!(first, DiscoveryService(_)),
         _ => false,
     }
+}
+
+fn enables_connect(change: &Change) -> bool {
+    matches!(&change.operation, Operation::UpdateEcsService(update) if matches!(update.connect, Some(super::ConnectChange::Enable { .. })))
 }
 
 fn is_routing(address: &Address) -> bool {

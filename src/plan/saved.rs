@@ -20,7 +20,8 @@ use crate::topology::Topology;
 const FORMAT: &str = "ecsnet-saved-plan";
 /// 2: ECS updates keep foreign load balancer entries whole, and target group and load balancer updates carry
 /// the attributes ecsnet manages. 3: typed values in the plan (schemes, protocols, target and record types, notes
-/// with a level, replace reasons).
+/// with a level, replace reasons). 4: migrations between recipes (`Plan::migrations`, the retiring ECS update) and
+/// adoption (the `adopt` action and operation).
 pub const SAVED_FORMAT_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,7 +215,7 @@ mod tests {
 
     #[test]
     fn a_saved_plan_round_trips_and_checks_its_format() {
-        let plan = Plan { topology: "demo".into(), changes: vec![], notes: vec![] };
+        let plan = Plan { topology: "demo".into(), changes: vec![], notes: vec![], migrations: vec![] };
         let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", &observed(), plan);
         let text = serde_json::to_string(&saved).unwrap();
         let read: SavedPlan = serde_json::from_str(&text).unwrap();

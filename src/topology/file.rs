@@ -144,6 +144,12 @@ pub struct ServiceDiscoverySection {
 pub struct ConnectSection {
     pub port_name: String,
     pub discovery_name: Option<String>,
+    /// The client alias's DNS name; default `<discovery_name>.<namespace>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// The client alias's port; default the service's port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]

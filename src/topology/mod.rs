@@ -204,6 +204,11 @@ impl RecordType {
 pub struct Connect {
     pub port_name: String,
     pub discovery_name: String,
+    /// The client alias callers use, when the file sets it: a DNS name (else `<discovery_name>.<namespace>`) and a
+    /// port (else the service's). Setting them to a load-balanced service's host and listener port keeps the name
+    /// its callers use when it moves to Service Connect (`plan::migration`).
+    pub dns_name: Option<String>,
+    pub port: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

@@ -132,6 +132,7 @@ mod tests {
                 operation: Operation::RemovedWithParent,
             }],
             notes: vec![],
+            migrations: vec![],
         };
         let json = |outcome: Option<&Outcome>| {
             let mut out = Vec::new();

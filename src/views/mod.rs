@@ -11,6 +11,7 @@ pub mod graph;
 pub mod plan;
 pub mod progress;
 pub mod route;
+mod stages;
 pub mod style;
 
 use crate::cli::ColorChoice;

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::plan::{Action, FieldChange, Note, NoteLevel, Plan, Summary};
+use crate::plan::{Action, Change, FieldChange, Note, NoteLevel, Plan, Recipe, Summary};
 
 use super::style;
 
@@ -18,17 +18,11 @@ pub fn write_text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     } else {
         writeln!(out, "ecsnet will make these changes to topology \"{}\":", plan.topology)?;
         writeln!(out)?;
-        for change in &plan.changes {
-            let head = style::action(change.action);
-            write!(out, "{head}{:>3} {}{head:#}  {}", change.action.symbol(), change.address, change.name)?;
-            if let Some(reason) = &change.reason {
-                write!(out, "  ({reason})")?;
-            }
-            writeln!(out)?;
-            for field in &change.fields {
-                writeln!(out, "        {field}")?;
-            }
+        let unstaged: Vec<&Change> = plan.changes.iter().filter(|change| plan.stage_of(change).is_none()).collect();
+        for change in &unstaged {
+            write_change(out, change, "")?;
         }
+        super::stages::write_migrations(out, plan, !unstaged.is_empty())?;
     }
     write_notes(out, &plan.notes)?;
     if plan.is_empty() {
@@ -36,6 +30,20 @@ pub fn write_text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out, "{}", summary_line(plan.summary()))
+}
+
+/// One change: its head (`+ address  name (reason)`) and a line per field, each line after `indent`.
+pub(super) fn write_change(out: &mut dyn Write, change: &Change, indent: &str) -> io::Result<()> {
+    let head = style::action(change.action);
+    write!(out, "{indent}{head}{:>3} {}{head:#}  {}", change.action.symbol(), change.address, change.name)?;
+    if let Some(reason) = &change.reason {
+        write!(out, "  ({reason})")?;
+    }
+    writeln!(out)?;
+    for field in &change.fields {
+        writeln!(out, "{indent}        {field}")?;
+    }
+    Ok(())
 }
 
 fn write_notes(out: &mut dyn Write, notes: &[Note]) -> io::Result<()> {
@@ -69,6 +77,15 @@ pub struct JsonPlan<'a> {
     /// Warnings start `warning: `.
     notes: Vec<String>,
     summary: Summary,
+    /// Services moving between recipes; their changes carry a `stage`.
+    migrations: Vec<JsonMigration<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMigration<'a> {
+    service: &'a str,
+    from: &'a [Recipe],
+    to: &'a [Recipe],
 }
 
 #[derive(Serialize)]
@@ -78,6 +95,9 @@ struct JsonChange<'a> {
     name: &'a str,
     reason: Option<String>,
     fields: &'a [FieldChange],
+    /// The stage (1–4) of a migration the change belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stage: Option<u8>,
 }
 
 impl<'a> JsonPlan<'a> {
@@ -94,10 +114,20 @@ impl<'a> JsonPlan<'a> {
                     name: &change.name,
                     reason: change.reason.as_ref().map(ToString::to_string),
                     fields: &change.fields,
+                    stage: plan.stage_of(change).map(|(_, stage)| stage.into()),
                 })
                 .collect(),
             notes: plan.notes.iter().map(ToString::to_string).collect(),
             summary: plan.summary(),
+            migrations: plan
+                .migrations
+                .iter()
+                .map(|migration| JsonMigration {
+                    service: &migration.service,
+                    from: &migration.from,
+                    to: &migration.to,
+                })
+                .collect(),
         }
     }
 }

@@ -12,11 +12,15 @@ use crate::progress::{Event, Progress, Wait};
 /// The text of an event, without its timestamp.
 pub fn line(event: &Event) -> String {
     match event {
+        Event::Started(step) if step.awaits.is_some() => step.to_string(),
         Event::Started(step) => format!("{} {step}", step.action().symbol()),
         Event::Done(step) => format!("done: {step}"),
         Event::Failed(step, error) => format!("failed: {step}: {error}"),
         Event::Waiting(wait) => waiting(wait),
         Event::Notice(text) => text.clone(),
+        Event::Stage { service, stage } => {
+            format!("service {service}: stage {} of 4: {}", u8::from(*stage), stage.title())
+        }
     }
 }
 
@@ -102,6 +106,7 @@ mod tests {
                 (Action::Create, Address::DnsRecord("api".into(), "api.in.example.com".into())),
             ],
             retires,
+            awaits: None,
         }
     }
 
@@ -121,6 +126,8 @@ mod tests {
             Event::Waiting(wait(None, Some(Duration::from_secs(2)))),
             Event::Waiting(wait(Some("ci@build-7 pid 42"), None)),
             Event::Notice("interrupted: waiting up to 30 s for the 2 step(s) under way".into()),
+            Event::Started(StepChanges { changes: vec![], retires: false, awaits: Some("api".into()) }),
+            Event::Stage { service: "api".into(), stage: crate::plan::Stage::AwaitServing },
         ]
         .iter()
         .map(line)

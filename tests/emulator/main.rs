@@ -9,6 +9,7 @@ mod init_adoption;
 mod lifecycle;
 mod load_balancer;
 mod lock;
+mod migration;
 mod network;
 mod operator;
 mod resilience;

@@ -13,6 +13,7 @@ mod record_batches;
 mod report;
 pub(crate) mod retry;
 mod security_groups;
+mod serving;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -24,7 +25,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Step, Work};
+use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Stage, Step, Work};
 use crate::stop::Stop;
 
 use super::settle::StartedLog;
@@ -91,6 +92,10 @@ pub(crate) struct Context<'a> {
     pub progress: &'a dyn Progress,
     /// What the steps started that AWS finishes later, for `apply --wait`.
     pub started: &'a StartedLog,
+    /// The run's stop request, which a migration's wait until its new path serves heeds.
+    pub stop: &'a Stop,
+    /// How long a migration's wait until its new path serves may take (`--wait-timeout`).
+    pub serving_bound: Duration,
 }
 
 impl Context<'_> {
@@ -103,6 +108,9 @@ impl Context<'_> {
 /// A step under way: its index and its outcome.
 type StepFuture<'a> = Pin<Box<dyn Future<Output = (usize, Result<(), AwsError>)> + Send + 'a>>;
 
+/// How long a migration waits for its new path to serve when the caller sets no bound.
+pub const DEFAULT_SERVING_BOUND: Duration = Duration::from_secs(900);
+
 /// Runs every step of `plan`, until a step fails or `stop` is asked for.
 pub async fn execute(
     aws: &Aws,
@@ -110,11 +118,30 @@ pub async fn execute(
     progress: &dyn Progress,
     stop: &Stop,
 ) -> Result<ExecutionReport, ExecutionFailure> {
+    execute_within(aws, plan, progress, stop, DEFAULT_SERVING_BOUND).await
+}
+
+/// `execute`, with a migration's wait until its new path serves bounded by `serving_bound`.
+pub async fn execute_within(
+    aws: &Aws,
+    plan: &Plan,
+    progress: &dyn Progress,
+    stop: &Stop,
+    serving_bound: Duration,
+) -> Result<ExecutionReport, ExecutionFailure> {
     let started = Instant::now();
     let steps = schedule(plan);
     let outputs = Outputs::default();
     let started_log = StartedLog::default();
-    let context = Context { aws, topology: &plan.topology, outputs: &outputs, progress, started: &started_log };
+    let context = Context {
+        aws,
+        topology: &plan.topology,
+        outputs: &outputs,
+        progress,
+        started: &started_log,
+        stop,
+        serving_bound,
+    };
     let mut board = Board::new(plan, &steps);
     let mut deadline = None;
     let mut running: FuturesUnordered<StepFuture<'_>> = FuturesUnordered::new();
@@ -165,6 +192,8 @@ fn service_of(plan: &Plan, step: &Step) -> Option<Service> {
         Work::Change(index) => plan.changes[*index].operation.service(),
         Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_) | Work::Rules(_) => Some(Service::LoadBalancing),
         Work::Records(_) => Some(Service::Route53),
+        // A wait holds no slot: it calls little, and long.
+        Work::AwaitServing(_) => None,
     }
 }
 
@@ -172,12 +201,15 @@ fn service_of(plan: &Plan, step: &Step) -> Option<Service> {
 fn step_changes(plan: &Plan, step: &Step) -> StepChanges {
     let of = |index: &usize| (plan.changes[*index].action, plan.changes[*index].address.clone());
     match &step.work {
-        Work::Change(index) => StepChanges { changes: vec![of(index)], retires: false },
+        Work::Change(index) => StepChanges { changes: vec![of(index)], retires: false, awaits: None },
         Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => {
-            StepChanges { changes: vec![of(index)], retires: true }
+            StepChanges { changes: vec![of(index)], retires: true, awaits: None }
         }
         Work::Records(indices) | Work::Rules(indices) => {
-            StepChanges { changes: indices.iter().map(of).collect(), retires: false }
+            StepChanges { changes: indices.iter().map(of).collect(), retires: false, awaits: None }
+        }
+        Work::AwaitServing(migration) => {
+            StepChanges { changes: vec![], retires: false, awaits: Some(plan.migrations[*migration].service.clone()) }
         }
     }
 }
@@ -186,7 +218,15 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
     let started = Instant::now();
     context.progress.event(Event::Started(step_changes(plan, step)));
     match &step.work {
-        Work::Change(index) => run_change(context, &plan.changes[*index]).await?,
+        Work::Change(index) => {
+            // A migration's retiring update waits until resolvers let go of the record stage 3 deleted.
+            if let Some((migration, Stage::RetireOldPath)) = plan.stage_of(&plan.changes[*index]) {
+                if plan.changes[*index].address.is_ecs() {
+                    serving::drain(context, &plan.migrations[migration]).await?;
+                }
+            }
+            run_change(context, &plan.changes[*index]).await?
+        }
         Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
             Operation::ReplaceTargetGroup { old_arn, .. } => {
                 load_balancing::delete_target_group(context, old_arn).await?
@@ -206,6 +246,7 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
             load_balancing::update_rules(context, indices.iter().map(|&index| &plan.changes[index].operation).collect())
                 .await?
         }
+        Work::AwaitServing(migration) => serving::await_serving(context, &plan.migrations[*migration]).await?,
     }
     tracing::debug!(step = %step_changes(plan, step), elapsed_ms = started.elapsed().as_millis() as u64, "step finished");
     Ok(())

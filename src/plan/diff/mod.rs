@@ -20,12 +20,13 @@ use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 
 use super::desired::Desired;
 use super::problem::{PlanError, Problem};
-use super::{Action, Address, Change, FieldChange, Note, Operation, Plan, ReplaceReason};
+use super::{Action, Address, Change, FieldChange, Migration, Note, Operation, Plan, ReplaceReason};
 
 /// The changes that make live state as `desired` says, for the resources `topology` owns.
 pub(super) fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Result<Plan, PlanError> {
     let notes = desired.warnings.iter().cloned().map(Note::warning).collect();
-    let mut planner = Planner { topology, observed, changes: Vec::new(), notes, problems: Vec::new() };
+    let mut planner =
+        Planner { topology, observed, changes: Vec::new(), notes, problems: Vec::new(), migrations: Vec::new() };
     let security_group = planner.load_balancer_security_group(desired);
     let load_balancing = planner.load_balancing(desired, security_group.as_ref());
     planner.ingress(desired, security_group.as_ref());
@@ -42,7 +43,7 @@ pub(super) fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Re
         _ => (0, change.address.kind_rank(), change.address.clone()),
     };
     changes.sort_by_key(order);
-    Ok(Plan { topology: topology.to_string(), changes, notes: planner.notes })
+    Ok(Plan { topology: topology.to_string(), changes, notes: planner.notes, migrations: planner.migrations })
 }
 
 struct Planner<'a> {
@@ -51,6 +52,7 @@ struct Planner<'a> {
     changes: Vec<Change>,
     notes: Vec<Note>,
     problems: Vec<Problem>,
+    migrations: Vec<Migration>,
 }
 
 impl Planner<'_> {

@@ -111,8 +111,20 @@ impl ServiceBuilder {
 
     /// `[service.connect]`.
     pub fn connect(mut self, port_name: &str, discovery_name: Option<&str>) -> Self {
-        self.0.connect =
-            Some(ConnectSection { port_name: port_name.into(), discovery_name: discovery_name.map(str::to_string) });
+        self.0.connect = Some(ConnectSection {
+            port_name: port_name.into(),
+            discovery_name: discovery_name.map(str::to_string),
+            dns_name: None,
+            port: None,
+        });
+        self
+    }
+
+    /// `[service.connect]`'s client alias, `dns_name` and `port` (after `connect`).
+    pub fn connect_alias(mut self, dns_name: &str, port: i64) -> Self {
+        let connect = self.0.connect.as_mut().expect("connect(..) before connect_alias");
+        connect.dns_name = Some(dns_name.into());
+        connect.port = Some(port);
         self
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::topology::file::{ConnectSection, EcsSection, ServiceSection, TopologyFile};
 use crate::topology::{Connect, EcsWiring};
 
+use super::syntax::check_port;
 use super::Errors;
 
 /// The ECS service and container behind a service: named after it unless the file says otherwise.
@@ -62,7 +63,26 @@ pub(super) fn validate_connect(
             "discovery names must be unique in the namespace",
         );
     }
-    Connect { port_name: connect.port_name.clone(), discovery_name }
+    let (dns_name, port) = validate_client_alias(errors, index, connect);
+    Connect { port_name: connect.port_name.clone(), discovery_name, dns_name, port }
+}
+
+/// The client alias's DNS name and port, when the file sets them. "The name can include up to 127 characters. The
+/// name can include lowercase letters, numbers, underscores (_), hyphens (-), and periods (.). The name can't start
+/// with a hyphen." (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectClientAlias.html)
+fn validate_client_alias(errors: &mut Errors, index: usize, connect: &ConnectSection) -> (Option<String>, Option<u16>) {
+    if let Some(name) = &connect.dns_name {
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c);
+        if name.is_empty() || name.len() > 127 || !name.chars().all(allowed) || name.starts_with('-') {
+            errors.push(
+                format!("service[{index}].connect.dns_name"),
+                format!("\"{name}\" is not a Service Connect client alias"),
+                "use up to 127 lowercase letters, digits, underscores, hyphens and periods, not starting with a hyphen",
+            );
+        }
+    }
+    let port = connect.port.map(|port| check_port(errors, &format!("service[{index}].connect.port"), port));
+    (connect.dns_name.clone(), port)
 }
 
 /// Service Connect's port and discovery names: up to 64 lowercase letters, digits, underscores and hyphens, not

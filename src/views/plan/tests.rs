@@ -23,6 +23,7 @@ fn plan() -> Plan {
             },
         ],
         notes: vec![Note::info("something to know"), Note::warning("something to act on")],
+        migrations: vec![],
     }
 }
 
@@ -50,7 +51,7 @@ fn text_reads_like_terraform_and_needs_no_color() {
 
 #[test]
 fn an_empty_plan_says_so_without_a_summary() {
-    let empty = Plan { topology: "demo".into(), changes: vec![], notes: vec![] };
+    let empty = Plan { topology: "demo".into(), changes: vec![], notes: vec![], migrations: vec![] };
     assert_eq!(styled(&empty), "No changes. Live state matches topology \"demo\".\n");
 }
 
@@ -101,6 +102,7 @@ fn adopting() -> Plan {
             },
         ],
         notes: vec![],
+        migrations: vec![],
     }
 }
 

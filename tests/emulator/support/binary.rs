@@ -121,3 +121,21 @@ pub fn send_signal(child: &std::process::Child, signal: &str) {
         Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().expect("kill runs");
     assert!(status.success(), "kill -{signal} {}", child.id());
 }
+
+/// Runs `ecsnet` against `endpoint` and sends it `signal` ("INT", "TERM") as soon as a line of its stderr contains
+/// `needle`; the run, its stderr as it was read.
+pub fn signal_on_line(endpoint: &str, args: &[&str], needle: &str, signal: &str) -> Run {
+    use std::io::{BufRead, BufReader};
+    let mut child = spawn_ecsnet(endpoint, args, &[]);
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut seen = String::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if line.contains(needle) {
+            send_signal(&child, signal);
+        }
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+    Run { stderr: seen, ..finish(child) }
+}

@@ -12,29 +12,16 @@ pub(super) fn connect_change(
     wanted: &DesiredEcs,
     live: &EcsService,
     namespace: Option<&str>,
+    keep_own: bool,
     fields: &mut Vec<FieldChange>,
 ) -> Option<ConnectChange> {
     let marker = live.tags.get(SERVICE_CONNECT_TAG);
-    let current = match &live.connect {
-        Some(connect) if connect.enabled => Some(connect.clone()),
-        Some(_) => None,
-        None => marker.and_then(|marker| parse_marker(marker)),
-    };
-    let describe = |connect: Option<&ServiceConnect>| match connect {
-        None => "(off)".to_string(),
-        Some(connect) => connect
-            .services
-            .iter()
-            .map(|ConnectAlias { port_name, discovery_name, port, dns_name }| {
-                format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
+    let current = current(live);
     match (&wanted.connect, namespace) {
         (Some(connect), Some(namespace)) => {
-            let dns_name = format!("{}.{namespace}", connect.discovery_name);
-            let port = i32::from(wanted.port);
+            let dns_name =
+                connect.dns_name.clone().unwrap_or_else(|| format!("{}.{namespace}", connect.discovery_name));
+            let port = i32::from(connect.port.unwrap_or(wanted.port));
             let target = ServiceConnect {
                 enabled: true,
                 namespace: namespace.to_string(),
@@ -59,6 +46,8 @@ pub(super) fn connect_change(
                 marker: marker_text,
             })
         }
+        // A migration keeps the Service Connect ecsnet turned on until the new path serves.
+        _ if keep_own => None,
         _ => {
             marker?;
             fields.push(FieldChange::changed("service_connect", describe(current.as_ref()), "(off)"));
@@ -67,12 +56,47 @@ pub(super) fn connect_change(
     }
 }
 
+/// Whether the service runs the Service Connect ecsnet turned on (its tag), as far as AWS reports it.
+pub(super) fn connect_is_ours(live: &EcsService) -> bool {
+    live.tags.contains_key(SERVICE_CONNECT_TAG) && live.connect.as_ref().is_none_or(|connect| connect.enabled)
+}
+
+/// Service Connect as the plan describes it.
+pub(super) fn describe(connect: Option<&ServiceConnect>) -> String {
+    match connect {
+        None => "(off)".to_string(),
+        Some(connect) => connect
+            .services
+            .iter()
+            .map(|ConnectAlias { port_name, discovery_name, port, dns_name }| {
+                format!("{port_name} as {discovery_name} ({dns_name}:{port}) in {}", connect.namespace)
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The Service Connect a service runs: AWS's answer, or, when it reports none, ecsnet's tag.
+pub(super) fn current(live: &EcsService) -> Option<ServiceConnect> {
+    match &live.connect {
+        Some(connect) if connect.enabled => Some(connect.clone()),
+        Some(_) => None,
+        None => live.tags.get(SERVICE_CONNECT_TAG).and_then(|marker| parse_marker(marker)),
+    }
+}
+
 /// The tag value recording the Service Connect settings ecsnet set. An ECS tag value may hold only letters, digits,
 /// spaces and `_ . : / = + - @`, at most 256 of them (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html):
-/// fields are separated by spaces, and the DNS name, always `<discovery name>.<namespace>`, is not repeated.
+/// fields are separated by spaces, and the DNS name is written only when it is not the default
+/// `<discovery name>.<namespace>`.
 fn marker_of(connect: &ServiceConnect) -> String {
-    let ConnectAlias { port_name, discovery_name, port, .. } = &connect.services[0];
-    format!("namespace={} port_name={port_name} discovery_name={discovery_name} port={port}", connect.namespace)
+    let ConnectAlias { port_name, discovery_name, port, dns_name } = &connect.services[0];
+    let mut marker =
+        format!("namespace={} port_name={port_name} discovery_name={discovery_name} port={port}", connect.namespace);
+    if *dns_name != format!("{discovery_name}.{}", connect.namespace) {
+        marker.push_str(&format!(" dns_name={dns_name}"));
+    }
+    marker
 }
 
 /// Reads a marker; also the `;`-separated form with a `dns_name` that earlier builds wrote (accepted by

@@ -3,6 +3,8 @@
 //! load balancer and registry that is not its own, and on destroy takes back only what it added.
 
 mod connect;
+mod migration;
+mod names;
 mod refusals;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +20,7 @@ use crate::topology::{RecordType, TargetType};
 
 use super::{Planner, Problem};
 use connect::connect_change;
+use migration::Keep;
 
 /// The ARNs of the target groups and Cloud Map services this topology owns: entries of theirs on an ECS service
 /// are ecsnet's, every other entry goes back as read.
@@ -51,7 +54,7 @@ impl<'a> Planner<'a> {
         };
         for wanted in &desired.ecs_services {
             let Some(live) = self.live_ecs_service(wanted) else { continue };
-            self.ecs_service(wanted, live, &ours, target_groups, registries, desired.namespace.as_deref());
+            self.ecs_service(wanted, live, &ours, target_groups, registries, desired);
         }
     }
 
@@ -73,6 +76,8 @@ impl<'a> Planner<'a> {
     }
 
     /// One ECS service's update: its load balancers, registries and Service Connect, unless ECS would refuse it.
+    /// When the service moves between recipes, this update keeps the old wiring beside the new, and a second one
+    /// (`migration.rs`) drops it once the new path serves.
     fn ecs_service(
         &mut self,
         wanted: &DesiredEcs,
@@ -80,24 +85,39 @@ impl<'a> Planner<'a> {
         ours: &Ours,
         target_groups: &BTreeMap<Address, Ref>,
         registries: &BTreeMap<String, Ref>,
-        namespace: Option<&str>,
+        desired: &Desired,
     ) {
+        let namespace = desired.namespace.as_deref();
         let problems_before = self.problems.len();
         self.one_registry(wanted, live, &ours.registries);
         self.task_definition_fits(wanted, live);
+        let keep = Keep::of(wanted, live, ours, namespace);
         let mut fields = Vec::new();
-        let load_balancers = self.load_balancers(wanted, live, &ours.groups, target_groups, &mut fields);
-        let registries = self.registries(wanted, live, &ours.registries, registries, &mut fields);
-        let connect = connect_change(wanted, live, namespace, &mut fields);
-        if fields.is_empty() {
-            return;
-        }
-        if live.deployment_controller != "ECS" {
-            self.controller_refuses(wanted, live, load_balancers.is_some(), registries.is_some(), connect.is_some());
+        let load_balancers =
+            self.load_balancers(wanted, live, &ours.groups, target_groups, keep.load_balancer, &mut fields);
+        let registries_change =
+            self.registries(wanted, live, &ours.registries, registries, keep.cloud_map, &mut fields);
+        let connect = connect_change(wanted, live, namespace, keep.service_connect, &mut fields);
+        if !fields.is_empty() && live.deployment_controller != "ECS" {
+            self.controller_refuses(
+                wanted,
+                live,
+                load_balancers.is_some(),
+                registries_change.is_some(),
+                connect.is_some(),
+            );
         }
         if self.problems.len() > problems_before {
             return;
         }
+        if keep.any() {
+            let serving = migration::serving_check(wanted, live, target_groups, registries);
+            self.migrate(wanted, live, ours, &keep, serving, desired);
+        }
+        if fields.is_empty() {
+            return;
+        }
+        let registries = registries_change;
         let update = EcsUpdate {
             cluster: live.cluster.clone(),
             service: live.name.clone(),
@@ -122,9 +142,13 @@ impl<'a> Planner<'a> {
         live: &EcsService,
         ours: &BTreeSet<&str>,
         target_groups: &BTreeMap<Address, Ref>,
+        keep_own: bool,
         fields: &mut Vec<FieldChange>,
     ) -> Option<Vec<EcsLoadBalancerSpec>> {
-        let is_ours = |entry: &EcsLoadBalancer| entry.target_group_arn.as_deref().is_some_and(|arn| ours.contains(arn));
+        // A migration keeps ecsnet's own entry until its new path serves.
+        let is_ours = |entry: &EcsLoadBalancer| {
+            !keep_own && entry.target_group_arn.as_deref().is_some_and(|arn| ours.contains(arn))
+        };
         // Every entry ecsnet does not own goes back exactly as read: other target groups, Classic Load Balancers,
         // blue/green settings (advancedConfiguration).
         let mut specs: Vec<EcsLoadBalancerSpec> = live
@@ -173,12 +197,13 @@ impl<'a> Planner<'a> {
         live: &EcsService,
         ours: &BTreeSet<&str>,
         registries: &BTreeMap<String, Ref>,
+        keep_own: bool,
         fields: &mut Vec<FieldChange>,
     ) -> Option<Vec<EcsRegistrySpec>> {
         let mut specs: Vec<EcsRegistrySpec> = live
             .registries
             .iter()
-            .filter(|entry| !ours.contains(entry.arn.as_str()))
+            .filter(|entry| keep_own || !ours.contains(entry.arn.as_str()))
             .map(|entry| EcsRegistrySpec {
                 registry: Ref::Known(entry.arn.clone()),
                 port: entry.port,

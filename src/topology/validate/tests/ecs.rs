@@ -27,6 +27,19 @@ fn service_connect_names_follow_aws_rules_and_need_a_namespace_and_an_ecs_servic
 }
 
 #[test]
+fn a_client_alias_follows_aws_rules() {
+    let errors = errors_of(&service(
+        "name = \"a\"\n[service.ecs]\ncluster = \"main\"\n[service.connect]\nport_name = \"default\"\ndns_name = \"-A.example.com\"\nport = 0\n",
+    ));
+    let problems: Vec<_> = errors.iter().map(|error| (error.key.as_str(), error.problem.as_str())).collect();
+    assert!(
+        problems.contains(&("service[0].connect.dns_name", "\"-A.example.com\" is not a Service Connect client alias")),
+        "{problems:?}"
+    );
+    assert!(problems.contains(&("service[0].connect.port", "0 is outside 1–65535")), "{problems:?}");
+}
+
+#[test]
 fn the_ecs_wiring_defaults_to_the_service_name() {
     let topology =
         parse(Path::new("t.toml"), &format!("{BASE}{}", service("name = \"a\"\n[service.ecs]\ncluster = \"main\"")))

@@ -5,6 +5,7 @@
 mod connect;
 mod discovery;
 mod ecs;
+mod migration;
 mod task_definition;
 
 use crate::observed::*;

@@ -1,0 +1,172 @@
+//! A service moving between recipes (`plan::migration`): recognised from live state alone, its first ECS update
+//! keeps the old wiring beside the new, and a second one (`Address::EcsServiceRetire`) drops the old wiring once
+//! the new path serves. The plan warns which name callers must move to: no move keeps it identical.
+
+use std::collections::BTreeMap;
+
+use crate::observed::EcsService;
+use crate::plan::desired::{Desired, DesiredEcs};
+use crate::plan::{
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Migration, Note,
+    Operation, Recipe, Ref, ServingCheck,
+};
+
+use super::connect::{connect_is_ours, current, describe};
+use super::names::name_note;
+use super::{list, Ours, Planner};
+
+/// What live state has of ecsnet's wiring that the file no longer asks for, while it asks for another recipe:
+/// the old path, kept until the new one serves. Nothing when the service does not move.
+pub(super) struct Keep {
+    pub load_balancer: bool,
+    pub cloud_map: bool,
+    pub service_connect: bool,
+    /// The recipes the file asks for.
+    to: Vec<Recipe>,
+}
+
+impl Keep {
+    pub fn of(wanted: &DesiredEcs, live: &EcsService, ours: &Ours, namespace: Option<&str>) -> Keep {
+        let has_load_balancer = live
+            .load_balancers
+            .iter()
+            .any(|entry| entry.target_group_arn.as_deref().is_some_and(|arn| ours.groups.contains(arn)));
+        let has_registry = live.registries.iter().any(|entry| ours.registries.contains(entry.arn.as_str()));
+        let wants_connect = wanted.connect.is_some() && namespace.is_some();
+        let to: Vec<Recipe> = [
+            (wanted.load_balanced, Recipe::LoadBalancer),
+            (wanted.discovery.is_some(), Recipe::CloudMap),
+            (wants_connect, Recipe::ServiceConnect),
+        ]
+        .into_iter()
+        .filter_map(|(wants, recipe)| wants.then_some(recipe))
+        .collect();
+        // Without a new path to move to, the old one simply goes, as before.
+        let moving = !to.is_empty();
+        Keep {
+            load_balancer: moving && has_load_balancer && !wanted.load_balanced,
+            cloud_map: moving && has_registry && wanted.discovery.is_none(),
+            service_connect: moving && connect_is_ours(live) && !wants_connect,
+            to,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.load_balancer || self.cloud_map || self.service_connect
+    }
+
+    fn from(&self) -> Vec<Recipe> {
+        [
+            (self.load_balancer, Recipe::LoadBalancer),
+            (self.cloud_map, Recipe::CloudMap),
+            (self.service_connect, Recipe::ServiceConnect),
+        ]
+        .into_iter()
+        .filter_map(|(kept, recipe)| kept.then_some(recipe))
+        .collect()
+    }
+}
+
+/// What stage 2 waits for: the ECS service's deployment, and the new target group's targets or Cloud Map service.
+pub(super) fn serving_check(
+    wanted: &DesiredEcs,
+    live: &EcsService,
+    target_groups: &BTreeMap<Address, Ref>,
+    registries: &BTreeMap<String, Ref>,
+) -> ServingCheck {
+    ServingCheck {
+        cluster: live.cluster.clone(),
+        ecs_service: live.name.clone(),
+        target_group: target_groups.get(&Address::TargetGroup(wanted.service.clone())).cloned(),
+        registry: registries.get(&wanted.service).cloned(),
+    }
+}
+
+impl Planner<'_> {
+    /// Records the migration, plans the ECS update that retires the old wiring, and warns about the name.
+    pub(super) fn migrate(
+        &mut self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        ours: &Ours,
+        keep: &Keep,
+        serving: ServingCheck,
+        desired: &Desired,
+    ) {
+        // Leaving the load balancer, callers may hold the record in their resolvers' caches for its TTL.
+        let drain_seconds =
+            desired.zone.as_ref().filter(|_| keep.load_balancer).map(|zone| u64::try_from(zone.ttl).unwrap_or(0));
+        let migration = Migration {
+            service: wanted.service.clone(),
+            from: keep.from(),
+            to: keep.to.clone(),
+            serving,
+            drain_seconds,
+        };
+        self.retire_old_wiring(wanted, live, ours, keep);
+        let note = name_note(self, wanted, live, &migration, desired);
+        self.notes.push(Note::warning(note));
+        self.migrations.push(migration);
+    }
+
+    /// The second ECS update: the old path's wiring dropped, everything else as it is.
+    fn retire_old_wiring(&mut self, wanted: &DesiredEcs, live: &EcsService, ours: &Ours, keep: &Keep) {
+        let mut fields = Vec::new();
+        let load_balancers = keep.load_balancer.then(|| {
+            let kept: Vec<_> = live
+                .load_balancers
+                .iter()
+                .filter(|entry| !entry.target_group_arn.as_deref().is_some_and(|arn| ours.groups.contains(arn)))
+                .cloned()
+                .collect();
+            let label = |entries: &[crate::observed::EcsLoadBalancer]| {
+                list(entries.iter().map(|entry| self.entry_label(entry)))
+            };
+            fields.push(FieldChange::changed("load_balancers", label(&live.load_balancers), label(&kept)));
+            kept.into_iter().map(EcsLoadBalancerSpec::Kept).collect()
+        });
+        let registries = keep.cloud_map.then(|| {
+            let kept: Vec<_> =
+                live.registries.iter().filter(|entry| !ours.registries.contains(entry.arn.as_str())).collect();
+            let label = |entries: Vec<&crate::observed::EcsRegistry>| {
+                list(entries.into_iter().map(|entry| self.registry_label(&Ref::Known(entry.arn.clone()))))
+            };
+            fields.push(FieldChange::changed(
+                "service_registries",
+                label(live.registries.iter().collect()),
+                label(kept.clone()),
+            ));
+            kept.into_iter()
+                .map(|entry| EcsRegistrySpec {
+                    registry: Ref::Known(entry.arn.clone()),
+                    port: entry.port,
+                    container: entry.container.clone(),
+                    container_port: entry.container_port,
+                })
+                .collect()
+        });
+        let connect = keep.service_connect.then(|| {
+            fields.push(FieldChange::changed("service_connect", describe(current(live).as_ref()), "(off)"));
+            ConnectChange::Disable
+        });
+        if live.deployment_controller != "ECS" {
+            self.controller_refuses(wanted, live, keep.load_balancer, keep.cloud_map, keep.service_connect);
+            return;
+        }
+        let update = EcsUpdate {
+            cluster: live.cluster.clone(),
+            service: live.name.clone(),
+            arn: live.arn.clone(),
+            load_balancers,
+            registries,
+            connect,
+        };
+        self.push(
+            Address::EcsServiceRetire(wanted.service.clone()),
+            Action::Update,
+            format!("{}/{}", live.cluster, live.name),
+            fields,
+            Operation::UpdateEcsService(update),
+        );
+    }
+}
