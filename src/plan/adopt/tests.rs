@@ -4,29 +4,11 @@
 use crate::observed::{ListenerDefault, Observed};
 use crate::plan::adopt::{AdoptPolicy, STACK_NAME_TAG};
 use crate::plan::{plan_adopting, plan_apply, Action, Address, Operation, Plan};
-use crate::test_support::{adopted, destroyed, planned, simulate, subnet, ObservedBuilder, TopologyBuilder};
-use crate::test_support::{security_group, without_marks};
+use crate::test_support::without_marks;
+use crate::test_support::{adopted, destroyed, planned, simulate, TopologyBuilder};
 
-/// One service behind an internal load balancer, its name in a private zone (as the planner tests' seed).
-fn seed() -> TopologyBuilder {
-    TopologyBuilder::new("demo")
-        .vpc("demo-vpc")
-        .subnets(["private-a", "private-b"])
-        .load_balancer()
-        .dns("in.example.com")
-        .service("service-a", |service| {
-            service.health_check(|check| check.path("/health").interval(5).timeout(4).thresholds(2, 10))
-        })
-}
-
-fn empty_account() -> Observed {
-    ObservedBuilder::new()
-        .vpc("vpc-1")
-        .subnet(subnet("subnet-a", Some("private-a"), "us-east-1a"))
-        .subnet(subnet("subnet-b", Some("private-b"), "us-east-1b"))
-        .security_group(security_group("sg-tasks", "service-a-tasks"))
-        .build()
-}
+use crate::plan::diff::tests::wiring::{account as wiring_account, discovery};
+use crate::plan::diff::tests::{empty_account, seed};
 
 /// What `topology`'s apply leaves, built by someone else: no ecsnet marks on any of it.
 fn built_by_a_script(topology: &TopologyBuilder) -> Observed {
@@ -74,7 +56,8 @@ fn a_script_built_copy_of_the_topology_is_adopted_whole_and_destroy_then_removes
     assert!(gone.load_balancers.is_empty() && gone.target_groups.is_empty() && gone.zones.is_empty());
     let groups: Vec<&str> = gone.security_groups.iter().map(|group| group.id.as_str()).collect();
     assert_eq!(groups, ["sg-tasks"], "the script's load balancer group went; the tasks' group is not the topology's");
-    assert!(gone.security_groups[0].rules.is_empty(), "the adopted ingress rule went with the rest");
+    let rules: Vec<&str> = gone.security_groups[0].rules.iter().map(|rule| rule.id.as_str()).collect();
+    assert_eq!(rules, ["sgr-user"], "the adopted ingress rule went with the rest; the user's own rule stays");
 }
 
 #[test]
@@ -167,28 +150,8 @@ fn adopting_marks_and_nothing_else() {
 
 #[test]
 fn a_cloud_map_recipe_is_adopted_with_its_namespace_services_and_caller_ingress() {
-    use crate::test_support::{ecs_service, task_definition};
     // Seed 003's recipe beside a load-balanced service: "name" in Cloud Map, called by "hello".
-    let topology = TopologyBuilder::new("disc")
-        .vpc("demo-vpc")
-        .subnets(["private-a", "private-b"])
-        .load_balancer()
-        .discovery("internal")
-        .service("hello", |service| service.port(3000).host("hello.example.com").ecs("main"))
-        .service("name", |service| {
-            service.port(3000).load_balanced(false).callers(["hello"]).ecs("main").discovery_record("A")
-        });
-    let before = ObservedBuilder::new()
-        .vpc("vpc-1")
-        .subnet(subnet("subnet-a", Some("private-a"), "us-east-1a"))
-        .subnet(subnet("subnet-b", Some("private-b"), "us-east-1b"))
-        .security_group(security_group("sg-hello", "hello-tasks"))
-        .security_group(security_group("sg-name", "name-tasks"))
-        .ecs_service(ecs_service("main", "hello"))
-        .ecs_service(ecs_service("main", "name"))
-        .task_definition(task_definition("hello", 3000))
-        .task_definition(task_definition("name", 3000))
-        .build();
+    let (topology, before) = (discovery(), wiring_account());
     let plan = planned(&topology.build(), &before).unwrap();
     let observed = without_marks(&simulate(&plan, &before));
     let plan = adopted(&topology.build(), &observed, &AdoptPolicy::default()).unwrap();

@@ -122,4 +122,4 @@ fn join<T: fmt::Display>(items: impl IntoIterator<Item = T>) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(in crate::plan) mod tests;

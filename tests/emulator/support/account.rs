@@ -119,15 +119,7 @@ impl Account {
             AwsVpcConfiguration, ContainerDefinition, NetworkConfiguration, NetworkMode, PortMapping,
         };
         self.ecs.create_cluster().cluster_name(cluster).send().await.unwrap();
-        let subnets = self
-            .ec2
-            .describe_subnets()
-            .filters(Filter::builder().name("vpc-id").values(&network.vpc_id).build())
-            .send()
-            .await
-            .unwrap();
-        let subnet_ids: Vec<String> =
-            subnets.subnets().iter().map(|subnet| subnet.subnet_id().unwrap().to_string()).collect();
+        let subnet_ids = self.subnet_ids(network).await;
         for (name, port, group) in services {
             let container = ContainerDefinition::builder()
                 .name(*name)

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::observed::EcsService;
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::{
-    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Migration, Note,
-    Operation, Recipe, Ref, ServingCheck,
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, FieldChange, Migration, Note, Operation,
+    Recipe, Ref, ServingCheck,
 };
 
 use super::connect::{connect_is_ours, current, describe};
@@ -153,14 +153,7 @@ impl Planner<'_> {
             self.controller_refuses(wanted, live, keep.load_balancer, keep.cloud_map, keep.service_connect);
             return;
         }
-        let update = EcsUpdate {
-            cluster: live.cluster.clone(),
-            service: live.name.clone(),
-            arn: live.arn.clone(),
-            load_balancers,
-            registries,
-            connect,
-        };
+        let update = super::update_of(live, load_balancers, registries, connect);
         self.push(
             Address::EcsServiceRetire(wanted.service.clone()),
             Action::Update,

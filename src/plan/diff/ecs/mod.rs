@@ -14,7 +14,8 @@ use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::owned_by;
 use crate::plan::ownership::parse_resource_description;
 use crate::plan::{
-    Action, Address, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref, KNOWN_AFTER_APPLY,
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref,
+    KNOWN_AFTER_APPLY,
 };
 use crate::topology::{RecordType, TargetType};
 
@@ -118,14 +119,7 @@ impl<'a> Planner<'a> {
             return;
         }
         let registries = registries_change;
-        let update = EcsUpdate {
-            cluster: live.cluster.clone(),
-            service: live.name.clone(),
-            arn: live.arn.clone(),
-            load_balancers,
-            registries,
-            connect,
-        };
+        let update = update_of(live, load_balancers, registries, connect);
         let address = Address::EcsService(wanted.service.clone());
         self.push(
             address,
@@ -277,6 +271,23 @@ impl<'a> Planner<'a> {
 }
 
 /// ecsnet's registry entry: SRV records name a port (the task's, or, for instance targets, the container's).
+/// The update of `live` that sets these parts (`None`: left as they are).
+fn update_of(
+    live: &EcsService,
+    load_balancers: Option<Vec<EcsLoadBalancerSpec>>,
+    registries: Option<Vec<EcsRegistrySpec>>,
+    connect: Option<ConnectChange>,
+) -> EcsUpdate {
+    EcsUpdate {
+        cluster: live.cluster.clone(),
+        service: live.name.clone(),
+        arn: live.arn.clone(),
+        load_balancers,
+        registries,
+        connect,
+    }
+}
+
 fn own_registry(wanted: &DesiredEcs, record: RecordType, registry: &Ref) -> EcsRegistrySpec {
     let port = i32::from(wanted.port);
     let (port, container, container_port) = match (record, wanted.target_type) {

@@ -8,7 +8,7 @@ mod load_balancer;
 mod network;
 mod ownership;
 mod shards;
-mod wiring;
+pub(in crate::plan) mod wiring;
 
 use crate::observed::*;
 use crate::plan::{Action, Address, Plan};
@@ -17,7 +17,7 @@ use crate::test_support::{ingress, security_group, subnet, ObservedBuilder, Topo
 use crate::test_support::{planned, simulate};
 
 /// One service behind an internal load balancer, its name in a private zone.
-fn seed() -> TopologyBuilder {
+pub(in crate::plan) fn seed() -> TopologyBuilder {
     TopologyBuilder::new("demo")
         .vpc("demo-vpc")
         .subnets(["private-a", "private-b"])
@@ -46,7 +46,7 @@ fn account() -> ObservedBuilder {
     ))
 }
 
-fn empty_account() -> Observed {
+pub(in crate::plan) fn empty_account() -> Observed {
     account().security_group(tasks_group()).build()
 }
 

@@ -17,7 +17,7 @@ use crate::test_support::{
 use crate::test_support::planned;
 
 /// Two services of cluster "main": hello behind the load balancer, and name in Cloud Map, called by hello.
-fn discovery() -> TopologyBuilder {
+pub(in crate::plan) fn discovery() -> TopologyBuilder {
     TopologyBuilder::new("disc")
         .load_balancer()
         .discovery("internal")
@@ -40,7 +40,7 @@ fn connect() -> TopologyBuilder {
     })
 }
 
-fn account() -> Observed {
+pub(in crate::plan) fn account() -> Observed {
     ObservedBuilder::new()
         .vpc("vpc-1")
         .subnet(subnet("subnet-a", None, "us-east-1a"))
