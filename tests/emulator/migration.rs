@@ -63,6 +63,25 @@ fn at(text: &str, needle: &str) -> usize {
     text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in:\n{text}"))
 }
 
+/// One service's move: where it runs, and the file that says which recipe it has.
+struct Move<'a> {
+    account: &'a Account,
+    name: String,
+    cluster: String,
+    zone: String,
+    file: TopologyFile,
+}
+
+impl Move<'_> {
+    async fn paths(&self) -> Paths {
+        paths(self.account, &self.name, &self.cluster, &self.zone).await
+    }
+}
+
+const ONLY_LOAD_BALANCER: Paths =
+    Paths { load_balancer_entry: true, service_connect: false, record: true, target_group: true };
+const BOTH: Paths = Paths { load_balancer_entry: true, service_connect: true, record: true, target_group: true };
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_service_moves_to_service_connect_and_back_with_the_old_path_kept_until_the_new_serves() {
     let (account, name, network) = fresh("mig").await;
@@ -80,32 +99,45 @@ async fn a_service_moves_to_service_connect_and_back_with_the_old_path_kept_unti
         .clone()
         .service("api", |service| service.load_balanced(false).connect("default", Some("api")));
     let file = TopologyFile::of(&behind_load_balancer);
-    let endpoint = &account.endpoint;
-    apply_and_expect_converged(endpoint, &file);
-    let only_load_balancer =
-        Paths { load_balancer_entry: true, service_connect: false, record: true, target_group: true };
-    assert_eq!(paths(&account, &name, &cluster, &zone).await, only_load_balancer);
+    apply_and_expect_converged(&account.endpoint, &file);
+    let moving = Move { account: &account, name, cluster, zone, file };
+    assert_eq!(moving.paths().await, ONLY_LOAD_BALANCER);
 
-    // To Service Connect. Stage 1, then a SIGINT while stage 2 waits: the ECS service carries both paths.
-    file.rewrite(&on_service_connect);
-    let plan = pending_plan_json(endpoint, &file);
+    moving.file.rewrite(&on_service_connect);
+    stage_1_then_interrupted_while_waiting(&moving).await;
+    stages_2_and_3_then_stage_4_refused_and_finished(&moving).await;
+    moving.file.rewrite(&behind_load_balancer);
+    back_to_the_load_balancer_in_one_apply(&moving).await;
+
+    destroy(&account.endpoint, &moving.file);
+    assert_eq!(account.ecs_wiring(&moving.cluster, "api").await, before, "the ECS service is as it was");
+    account.expect_nothing_owned(&moving.name).await;
+}
+
+/// To Service Connect. Stage 1, then a SIGINT while stage 2 waits: the ECS service carries both paths.
+async fn stage_1_then_interrupted_while_waiting(moving: &Move<'_>) {
+    let (endpoint, file) = (&moving.account.endpoint, &moving.file);
+    let plan = pending_plan_json(endpoint, file);
     assert_eq!(
         plan["migrations"],
         serde_json::json!([{"service": "api", "from": ["load_balancer"], "to": ["service_connect"]}])
     );
     assert_eq!(stages(&plan), [1, 3, 4, 4, 4, 4]);
-    let interrupted = interrupted_while_waiting(endpoint, &file);
+    let interrupted = interrupted_while_waiting(endpoint, file);
     assert_eq!(interrupted.code, 130, "{}", interrupted.stderr);
     assert!(
         interrupted.stderr.contains("waiting until service api's new path serves: ECS service api deploying"),
         "interrupted while stage 2 waited: {}",
         interrupted.stderr
     );
-    let both = Paths { load_balancer_entry: true, service_connect: true, record: true, target_group: true };
-    assert_eq!(paths(&account, &name, &cluster, &zone).await, both, "after stage 1");
-    assert_eq!(stages(&pending_plan_json(endpoint, &file)), [3, 4, 4, 4, 4], "from live state: stages 2 to 4 remain");
+    assert_eq!(moving.paths().await, BOTH, "after stage 1");
+    assert_eq!(stages(&pending_plan_json(endpoint, file)), [3, 4, 4, 4, 4], "from live state: stages 2 to 4 remain");
+}
 
-    // Stages 2 and 3, then stage 4's UpdateService refused: the record is gone, the old path still wired.
+/// Stages 2 and 3, then stage 4's UpdateService refused: the record is gone, the old path still wired; the next
+/// apply finishes.
+async fn stages_2_and_3_then_stage_4_refused_and_finished(moving: &Move<'_>) {
+    let (endpoint, file) = (&moving.account.endpoint, &moving.file);
     let proxy = Proxy::start(endpoint, 0);
     proxy.configure(serde_json::json!({"fail_operation": "ecs.UpdateService", "fail_code": "AccessDenied"}));
     let failed = ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
@@ -115,17 +147,18 @@ async fn a_service_moves_to_service_connect_and_back_with_the_old_path_kept_unti
         "{}",
         failed.stderr
     );
-    let moved = Paths { record: false, ..both };
-    assert_eq!(paths(&account, &name, &cluster, &zone).await, moved, "after stage 3");
-    assert_eq!(stages(&pending_plan_json(endpoint, &file)), [4, 4, 4, 4], "only stage 4 remains");
-    apply_and_expect_converged(endpoint, &file);
+    assert_eq!(moving.paths().await, Paths { record: false, ..BOTH }, "after stage 3");
+    assert_eq!(stages(&pending_plan_json(endpoint, file)), [4, 4, 4, 4], "only stage 4 remains");
+    apply_and_expect_converged(endpoint, file);
     let only_service_connect =
         Paths { load_balancer_entry: false, service_connect: true, record: false, target_group: false };
-    assert_eq!(paths(&account, &name, &cluster, &zone).await, only_service_connect, "after stage 4");
+    assert_eq!(moving.paths().await, only_service_connect, "after stage 4");
+}
 
-    // And back to the load balancer, in one apply: the record only after the wait, Service Connect off after it.
-    file.rewrite(&behind_load_balancer);
-    let back = apply_and_expect_converged(endpoint, &file);
+/// And back to the load balancer, in one apply: the record only after the wait, Service Connect off after it.
+async fn back_to_the_load_balancer_in_one_apply(moving: &Move<'_>) {
+    let (endpoint, file) = (&moving.account.endpoint, &moving.file);
+    let back = apply_and_expect_converged(endpoint, file);
     let order = [
         "done: update service.api.ecs\n",
         "service api: stage 2 of 4",
@@ -135,10 +168,6 @@ async fn a_service_moves_to_service_connect_and_back_with_the_old_path_kept_unti
     ];
     let positions: Vec<usize> = order.iter().map(|needle| at(&back.stderr, needle.trim_start_matches("+ "))).collect();
     assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "in order {order:?}:\n{}", back.stderr);
-    assert_eq!(paths(&account, &name, &cluster, &zone).await, only_load_balancer);
-    expect_converged(endpoint, &file);
-
-    destroy(endpoint, &file);
-    assert_eq!(account.ecs_wiring(&cluster, "api").await, before, "the ECS service is as it was");
-    account.expect_nothing_owned(&name).await;
+    assert_eq!(moving.paths().await, ONLY_LOAD_BALANCER);
+    expect_converged(endpoint, file);
 }

@@ -155,14 +155,7 @@ pub async fn execute_within(
             }
         }
         if let (Some(reason), None) = (&stopping, deadline) {
-            deadline = Some(Instant::now() + IN_FLIGHT_BOUND);
-            if !running.is_empty() {
-                progress.event(Event::Notice(format!(
-                    "{reason}: waiting up to {} s for the {} step(s) under way",
-                    IN_FLIGHT_BOUND.as_secs(),
-                    running.len()
-                )));
-            }
+            deadline = Some(in_flight_deadline(progress, reason, running.len()));
         }
         let next = match deadline {
             None => tokio::select! {
@@ -184,6 +177,17 @@ pub async fn execute_within(
         return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
     }
     Err(board.failure(stopped))
+}
+
+/// When a stopping run stops waiting for the steps under way (`under_way` of them, said when there are any).
+fn in_flight_deadline(progress: &dyn Progress, reason: &impl std::fmt::Display, under_way: usize) -> Instant {
+    if under_way > 0 {
+        progress.event(Event::Notice(format!(
+            "{reason}: waiting up to {} s for the {under_way} step(s) under way",
+            IN_FLIGHT_BOUND.as_secs()
+        )));
+    }
+    Instant::now() + IN_FLIGHT_BOUND
 }
 
 /// The AWS service a step calls, whose pace it follows; none for a step that calls nothing.

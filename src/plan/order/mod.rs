@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
+mod candidates;
+
 use super::{Action, Address, Change, Operation, Plan, Ref};
+use candidates::Candidates;
 
 /// What one step of an apply does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,98 +101,6 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
     }
     super::staging::add_stage_edges(plan, &mut steps);
     steps
-}
-
-/// Which steps could be a step's dependencies, found through indexes rather than by trying every pair (a plan of
-/// a thousand services has thousands of steps); `must_follow` then decides.
-struct Candidates<'a> {
-    /// Steps that create or replace an address.
-    creating: BTreeMap<&'a Address, Vec<usize>>,
-    /// Steps by the kind of address they change and whether they delete.
-    by_kind: BTreeMap<(u8, bool), Vec<usize>>,
-    retiring: Vec<usize>,
-}
-
-/// A number per kind of address, for the index.
-fn kind(address: &Address) -> u8 {
-    match address {
-        Address::LoadBalancerSecurityGroup => 0,
-        Address::LoadBalancer(_) => 1,
-        Address::DefaultTargetGroup(_) => 2,
-        Address::Listener(..) => 3,
-        Address::HostedZone => 4,
-        Address::TargetGroup(_) => 5,
-        Address::ListenerRule(..) => 6,
-        Address::Ingress(_) => 7,
-        Address::DnsRecord(..) => 8,
-        Address::Namespace => 9,
-        Address::DiscoveryService(_) => 10,
-        Address::CallerIngress(..) => 11,
-        Address::EcsService(_) | Address::EcsServiceRetire(_) => 12,
-    }
-}
-
-const KINDS: u8 = 13;
-
-impl<'a> Candidates<'a> {
-    fn new(facts: &Facts<'a>, steps: &[Step]) -> Self {
-        let mut candidates = Candidates { creating: BTreeMap::new(), by_kind: BTreeMap::new(), retiring: Vec::new() };
-        for (index, step) in steps.iter().enumerate() {
-            if matches!(step.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
-                candidates.retiring.push(index);
-                continue;
-            }
-            for &change_index in &facts.step_changes[index] {
-                let change = &facts.changes[change_index];
-                if matches!(change.action, Action::Create | Action::Replace) {
-                    candidates.creating.entry(&change.address).or_default().push(index);
-                }
-                candidates
-                    .by_kind
-                    .entry((kind(&change.address), change.action == Action::Delete))
-                    .or_default()
-                    .push(index);
-            }
-        }
-        candidates
-    }
-
-    fn kinds(&self, kind: u8, deleting: bool) -> impl Iterator<Item = usize> + '_ {
-        self.by_kind.get(&(kind, deleting)).into_iter().flatten().copied()
-    }
-
-    /// Every step `later` might have to wait for (a superset of its dependencies).
-    fn of(&self, facts: &Facts, later: &Step, later_index: usize) -> Vec<usize> {
-        if matches!(later.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
-            return (0..facts.step_changes.len()).collect();
-        }
-        let mut found: Vec<usize> = self.retiring.clone();
-        for &change_index in &facts.step_changes[later_index] {
-            let change = &facts.changes[change_index];
-            for address in &facts.references[change_index] {
-                found.extend(self.creating.get(address).into_iter().flatten());
-            }
-            let rule = kind(&Address::ListenerRule(String::new(), 0));
-            let listener = kind(&Address::Listener(0, 0));
-            if change.action == Action::Delete {
-                for first in 0..KINDS {
-                    found.extend(self.kinds(first, true));
-                    found.extend(self.kinds(first, false).filter(|_| {
-                        first == kind(&Address::EcsService(String::new())) || first == rule || first == listener
-                    }));
-                }
-            } else {
-                found.extend(self.kinds(rule, true).chain(self.kinds(listener, true)));
-                if matches!(change.address, Address::ListenerRule(..)) || change.address.is_ecs() {
-                    found.extend(self.kinds(rule, false).chain(self.kinds(listener, false)));
-                }
-                if change.address.is_ecs() {
-                    found.extend(self.kinds(kind(&Address::Namespace), false));
-                }
-            }
-        }
-        found
-    }
 }
 
 struct Facts<'a> {
