@@ -18,8 +18,9 @@ fn topology(name: &str, network: &Network) -> TopologyBuilder {
     topology_of(name, network, SERVICES)
 }
 
-/// The destroy crash test's smaller topology: every kind of resource, fewer of each.
-const DESTROY_SERVICES: usize = 3;
+/// The crash tests' smaller topology: every kind of resource, fewer of each. Each kill point is a whole apply,
+/// rerun, plan and destroy: at ten services the apply crash test alone took 13 minutes of CI at four tests at once.
+const CRASH_SERVICES: usize = 3;
 
 /// A topology of `services` load-balanced services with a private zone, in `network`.
 pub(crate) fn topology_of(name: &str, network: &Network, services: usize) -> TopologyBuilder {
@@ -59,14 +60,14 @@ const WORKERS: u64 = 4;
 async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
     let (account, name, network) = fresh("crash").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::of(&topology(&name, &network));
+    let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
     // The full apply, once, to learn how many resources and mutations it makes.
     let before = proxy.stats()["mutating"].as_u64().unwrap();
     apply(&proxy.endpoint, &file);
     let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
     let expected = tagged_load_balancing(&account, &name).await;
     destroy(&account.endpoint, &file);
-    assert!(mutations >= 30, "a {SERVICES}-service apply makes {mutations} mutations");
+    assert!(mutations >= 15, "a {CRASH_SERVICES}-service apply makes {mutations} mutations");
     let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, mutations, expected))).collect();
     for worker in workers {
         worker.await.unwrap();
@@ -77,12 +78,12 @@ async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_dupl
 async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
     let (account, name, network) = fresh("undo").await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::of(&topology_of(&name, &network, DESTROY_SERVICES));
+    let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
     apply(&account.endpoint, &file);
     let before = proxy.stats()["mutating"].as_u64().unwrap();
     destroy(&proxy.endpoint, &file);
     let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
-    assert!(mutations >= 10, "a {DESTROY_SERVICES}-service destroy makes {mutations} mutations");
+    assert!(mutations >= 10, "a {CRASH_SERVICES}-service destroy makes {mutations} mutations");
     let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(destroy_kill_points(worker, mutations))).collect();
     for worker in workers {
         worker.await.unwrap();
@@ -117,7 +118,7 @@ fn rerun_takes_over(account: &Account, command: &str, file: &TopologyFile, (k, m
 async fn destroy_kill_points(worker: u64, mutations: u64) {
     let (account, name, network) = fresh(&format!("undo{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::of(&topology_of(&name, &network, DESTROY_SERVICES));
+    let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         tokio::task::block_in_place(|| apply(&account.endpoint, &file));
         killed_after(&proxy, "destroy", &file, k, &format!("mutation {k} of the destroy")).await;
@@ -143,7 +144,7 @@ async fn destroy_kill_points(worker: u64, mutations: u64) {
 async fn kill_points(worker: u64, mutations: u64, expected: usize) {
     let (account, name, network) = fresh(&format!("kill{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::of(&topology(&name, &network));
+    let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
     for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
         killed_after(&proxy, "apply", &file, k, &format!("mutation {k}")).await;
         rerun_takes_over(&account, "apply", &file, (k, mutations), &format!("mutation {k}"));
