@@ -27,8 +27,8 @@ export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
   localstack/test_seed_002.py
 # Four tests at once although the machine has two cores: the emulator tests spend most of their time waiting (on
 # AWS's eventual consistency, deployments, a lock), and the emulator, not the CPU, bounds them. Measured on a
-# fresh emulator, 2 cores: the 40 emulator tests in 778 s at four at once; at two at once (the default, one per
-# core) they took 1101 s in the last fresh-clone CI run.
+# fresh emulator, 2 cores, nothing else running: the 40 emulator tests in 778 s at four at once. (At two at once,
+# the default of one per core, they took 1101 s in the last fresh-clone CI run, with a larger apply crash test.)
 export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
 cargo test --locked "$@"
 if [ "$#" -eq 0 ]; then
