@@ -128,6 +128,8 @@ impl Migration {
             return None;
         }
         Some(match (&change.address, change.action) {
+            // Marks only, at once; what follows on the same resource waits for them (`order`).
+            (_, Action::Adopt) => return None,
             (Address::EcsServiceRetire(_), _) => Stage::RetireOldPath,
             (Address::DnsRecord(..), _) => Stage::MoveName,
             (_, Action::Delete) => Stage::RetireOldPath,

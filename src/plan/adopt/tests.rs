@@ -163,3 +163,20 @@ fn a_cloud_map_recipe_is_adopted_with_its_namespace_services_and_caller_ingress(
     }
     assert!(plan.changes.iter().all(|change| change.action == Action::Adopt), "{:#?}", plan.changes);
 }
+
+#[test]
+fn what_apply_changes_on_an_adopted_record_runs_after_its_marks() {
+    // The script wrote a CNAME; the file wants an alias: the record's change deletes the CNAME and the ownership
+    // TXT record adoption writes, so the adoption must run first.
+    let observed = built_by_a_script(&seed());
+    let alias = seed().dns_with("in.example.com", |dns| dns.record("alias"));
+    let plan = adopted(&alias.build(), &observed, &AdoptPolicy::default()).unwrap();
+    let record = Address::DnsRecord("service-a".into(), "service-a.in.example.com".into());
+    let index = |action: Action| {
+        plan.changes.iter().position(|change| change.address == record && change.action == action).unwrap()
+    };
+    let (adopt, update) = (index(Action::Adopt), index(Action::Update));
+    let steps = crate::plan::schedule(&plan);
+    let step_of = |change: usize| steps.iter().position(|step| step.changes().contains(&change)).unwrap();
+    assert!(steps[step_of(update)].after.contains(&step_of(adopt)), "{steps:?}");
+}

@@ -14,6 +14,8 @@ pub(super) struct Candidates<'a> {
     /// Steps by the kind of address they change and whether they delete.
     by_kind: BTreeMap<(u8, bool), Vec<usize>>,
     retiring: Vec<usize>,
+    /// Steps that adopt an address: what else the plan does there follows them.
+    adopting: BTreeMap<&'a Address, Vec<usize>>,
 }
 
 /// A number per kind of address, for the index.
@@ -39,7 +41,12 @@ const KINDS: u8 = 13;
 
 impl<'a> Candidates<'a> {
     pub(super) fn new(facts: &Facts<'a>, steps: &[Step]) -> Self {
-        let mut candidates = Candidates { creating: BTreeMap::new(), by_kind: BTreeMap::new(), retiring: Vec::new() };
+        let mut candidates = Candidates {
+            creating: BTreeMap::new(),
+            by_kind: BTreeMap::new(),
+            retiring: Vec::new(),
+            adopting: BTreeMap::new(),
+        };
         for (index, step) in steps.iter().enumerate() {
             if matches!(step.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
                 candidates.retiring.push(index);
@@ -47,8 +54,12 @@ impl<'a> Candidates<'a> {
             }
             for &change_index in &facts.step_changes[index] {
                 let change = &facts.changes[change_index];
-                if matches!(change.action, Action::Create | Action::Replace) {
-                    candidates.creating.entry(&change.address).or_default().push(index);
+                match change.action {
+                    Action::Create | Action::Replace => {
+                        candidates.creating.entry(&change.address).or_default().push(index)
+                    }
+                    Action::Adopt => candidates.adopting.entry(&change.address).or_default().push(index),
+                    _ => {}
                 }
                 candidates
                     .by_kind
@@ -75,6 +86,7 @@ impl<'a> Candidates<'a> {
             for address in &facts.references[change_index] {
                 found.extend(self.creating.get(address).into_iter().flatten());
             }
+            found.extend(self.adopting.get(&change.address).into_iter().flatten());
             let rule = kind(&Address::ListenerRule(String::new(), 0));
             let listener = kind(&Address::Listener(0, 0));
             if change.action == Action::Delete {

@@ -149,6 +149,11 @@ fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, 
 /// Whether change `later` (which refers to `later_references`) must wait for change `earlier`.
 fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &Change) -> bool {
     let creates = |change: &Change| matches!(change.action, Action::Create | Action::Replace);
+    // What the plan does to an adopted resource was planned against it marked: the marks go first (a record's
+    // change deletes the ownership TXT record adoption writes).
+    if earlier.action == Action::Adopt {
+        return later.action != Action::Adopt && later.address == earlier.address;
+    }
     let is_ecs = |change: &Change| change.address.is_ecs();
     // Service Connect names its namespace, which must exist first.
     if is_ecs(later) && earlier.address == Address::Namespace && creates(earlier) && enables_connect(later) {
