@@ -76,24 +76,37 @@ pub fn parse_owner_record(topology: &str, name: &str, value: &str) -> Option<(St
     Some((host.to_string(), address))
 }
 
+/// The word that names the owning topology in a zone comment or a Cloud Map description.
+const OWNER_WORD: &str = "ecsnet:topology=";
+
 pub fn zone_comment(topology: &str) -> String {
-    format!("managed by ecsnet ecsnet:topology={topology}")
+    format!("managed by ecsnet {OWNER_WORD}{topology}")
+}
+
+/// A comment someone else wrote with ecsnet's marker added after it (adoption keeps what the comment said).
+pub fn zone_comment_after(comment: &str, topology: &str) -> String {
+    format!("{comment} {OWNER_WORD}{topology}")
+}
+
+/// The topology a zone comment or Cloud Map description marks as its owner, whichever topology that is.
+pub fn marked_owner(text: Option<&str>) -> Option<&str> {
+    text?.split_whitespace().find_map(|word| word.strip_prefix(OWNER_WORD))
 }
 
 pub fn zone_owned_by(comment: Option<&str>, topology: &str) -> bool {
-    let marker = format!("ecsnet:topology={topology}");
+    let marker = format!("{OWNER_WORD}{topology}");
     comment.is_some_and(|comment| comment.split_whitespace().any(|word| word == marker))
 }
 
 /// A description that marks a Cloud Map namespace or service as the topology's (read back without extra calls).
 pub fn resource_description(topology: &str, address: &Address) -> String {
-    format!("managed by ecsnet ecsnet:topology={topology} ecsnet:address={address}")
+    format!("managed by ecsnet {OWNER_WORD}{topology} ecsnet:address={address}")
 }
 
 /// The address a description marks for `topology`, if it is one of its.
 pub fn parse_resource_description(description: Option<&str>, topology: &str) -> Option<Address> {
     let words: Vec<&str> = description?.split_whitespace().collect();
-    if !words.contains(&format!("ecsnet:topology={topology}").as_str()) {
+    if !words.contains(&format!("{OWNER_WORD}{topology}").as_str()) {
         return None;
     }
     words.iter().find_map(|word| word.strip_prefix("ecsnet:address="))?.parse().ok()

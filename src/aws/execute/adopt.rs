@@ -2,7 +2,7 @@
 //! record UPSERT, Cloud Map UpdatePrivateDnsNamespace and UpdateService (both asynchronous, waited for). Each call
 //! writes only the marks; writing them twice is harmless, so a run stopped halfway is simply run again.
 
-use aws_sdk_route53::types::{Change, ChangeAction, ChangeBatch, RrType};
+use aws_sdk_route53::types::{ChangeAction, RrType};
 use aws_sdk_servicediscovery::types::{DnsConfigChange, PrivateDnsNamespaceChange, ServiceChange};
 
 use crate::aws::error::Context as _;
@@ -11,7 +11,7 @@ use crate::plan::adopt::Mark;
 use crate::plan::Address;
 use crate::topology::RecordType;
 
-use super::{discovery, dns, retry, Context};
+use super::{discovery, dns, Context};
 
 pub async fn run(context: &Context<'_>, address: &Address, mark: &Mark) -> Result<(), AwsError> {
     match mark {
@@ -96,24 +96,5 @@ async fn service_description(
 /// The TXT record that marks the record beside it as ecsnet's.
 async fn owner_record(context: &Context<'_>, zone_id: &str, name: &str, value: &str, ttl: i64) -> Result<(), AwsError> {
     let set = dns::record_set(name, RrType::Txt, Some(ttl), &[value.to_string()])?;
-    let change = Change::builder()
-        .action(ChangeAction::Upsert)
-        .resource_record_set(set)
-        .build()
-        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-    let batch = ChangeBatch::builder()
-        .comment(format!("ecsnet topology {} adopts {name}", context.topology))
-        .changes(change)
-        .build()
-        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-    let what = format!("zone {zone_id} to finish its previous change");
-    let output = retry::while_code(context.progress, &what, &["PriorRequestNotComplete"], || async {
-        let request = context.aws.route53.change_resource_record_sets().hosted_zone_id(zone_id);
-        request.change_batch(batch.clone()).send().await.context("ChangeResourceRecordSets")
-    })
-    .await?;
-    if let Some(info) = output.change_info() {
-        context.started.record(|started| started.record_changes.push(info.id().to_string()));
-    }
-    Ok(())
+    dns::send_changes(context, zone_id, vec![dns::change(ChangeAction::Upsert, set)?]).await
 }

@@ -106,7 +106,7 @@ pub(super) fn record_set(
         .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))
 }
 
-fn change(action: ChangeAction, set: ResourceRecordSet) -> Result<Change, AwsError> {
+pub(super) fn change(action: ChangeAction, set: ResourceRecordSet) -> Result<Change, AwsError> {
     Change::builder()
         .action(action)
         .resource_record_set(set)
@@ -171,34 +171,28 @@ pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) 
     }
     for (zone_id, units) in zones {
         for changes in record_batches::split(units) {
-            let batch = ChangeBatch::builder()
-                .comment(format!("ecsnet topology {}", context.topology))
-                .set_changes(Some(changes))
-                .build()
-                .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-            retry::while_code(
-                context.progress,
-                &format!("zone {zone_id} to finish its previous change"),
-                &["PriorRequestNotComplete"],
-                || async {
-                    context
-                        .aws
-                        .route53
-                        .change_resource_record_sets()
-                        .hosted_zone_id(&zone_id)
-                        .change_batch(batch.clone())
-                        .send()
-                        .await
-                        .context("ChangeResourceRecordSets")
-                },
-            )
-            .await
-            .map(|output| {
-                if let Some(info) = output.change_info() {
-                    context.started.record(|started| started.record_changes.push(info.id().to_string()));
-                }
-            })?;
+            send_changes(context, &zone_id, changes).await?;
         }
+    }
+    Ok(())
+}
+
+/// One ChangeResourceRecordSets request, sent again while the zone still processes its previous change; its
+/// change ID is recorded for the wait until it is INSYNC.
+pub(super) async fn send_changes(context: &Context<'_>, zone_id: &str, changes: Vec<Change>) -> Result<(), AwsError> {
+    let batch = ChangeBatch::builder()
+        .comment(format!("ecsnet topology {}", context.topology))
+        .set_changes(Some(changes))
+        .build()
+        .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
+    let what = format!("zone {zone_id} to finish its previous change");
+    let output = retry::while_code(context.progress, &what, &["PriorRequestNotComplete"], || async {
+        let request = context.aws.route53.change_resource_record_sets().hosted_zone_id(zone_id);
+        request.change_batch(batch.clone()).send().await.context("ChangeResourceRecordSets")
+    })
+    .await?;
+    if let Some(info) = output.change_info() {
+        context.started.record(|started| started.record_changes.push(info.id().to_string()));
     }
     Ok(())
 }

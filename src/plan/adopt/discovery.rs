@@ -3,14 +3,11 @@
 
 use crate::observed::{DiscoveryService, Namespace};
 use crate::plan::desired::Desired;
-use crate::plan::ownership::resource_description;
+use crate::plan::ownership::{marked_owner, resource_description};
 use crate::plan::{Address, Note};
 use crate::topology::RecordType;
 
 use super::{Adopter, Mark};
-
-/// The word that marks a Cloud Map resource as some topology's (`resource_description`).
-const MARKER: &str = "ecsnet:topology=";
 
 impl<'a> Adopter<'a> {
     pub(super) fn discovery(&mut self, desired: &Desired) {
@@ -39,8 +36,7 @@ impl<'a> Adopter<'a> {
     /// `Some(true)` for a resource no topology marks, `Some(false)` for another topology's (noted when `what`
     /// names it), `None` for this topology's own.
     fn free(&mut self, description: Option<&str>, what: &str) -> Option<bool> {
-        let owner = description.unwrap_or_default().split_whitespace().find_map(|word| word.strip_prefix(MARKER));
-        match owner {
+        match marked_owner(description) {
             None => Some(true),
             Some(owner) if owner == self.topology => None,
             Some(owner) => {

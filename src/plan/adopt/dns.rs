@@ -3,7 +3,9 @@
 
 use crate::observed::{HostedZone, Record};
 use crate::plan::desired::Desired;
-use crate::plan::ownership::{owner_record_name, owner_record_value, zone_comment, zone_owned_by};
+use crate::plan::ownership::{
+    marked_owner, owner_record_name, owner_record_value, zone_comment, zone_comment_after, zone_owned_by,
+};
 use crate::plan::{Address, Note};
 
 use super::{Adopter, Mark};
@@ -11,9 +13,6 @@ use super::{Adopter, Mark};
 /// The longest comment Route 53 keeps on a hosted zone
 /// (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZoneConfig.html).
 const MAX_ZONE_COMMENT: usize = 256;
-
-/// The word that marks a zone as some topology's (`zone_comment`).
-const ZONE_MARKER: &str = "ecsnet:topology=";
 
 impl<'a> Adopter<'a> {
     pub(super) fn dns(&mut self, desired: &Desired) {
@@ -36,7 +35,7 @@ impl<'a> Adopter<'a> {
 
     fn zone(&mut self, zone: &HostedZone) {
         let comment = zone.comment.as_deref().unwrap_or_default().trim();
-        if let Some(owner) = comment.split_whitespace().find_map(|word| word.strip_prefix(ZONE_MARKER)) {
+        if let Some(owner) = marked_owner(Some(comment)) {
             let note = format!(
                 "private zone {} belongs to ecsnet topology {owner}; it is never adopted by another topology",
                 zone.name
@@ -44,11 +43,8 @@ impl<'a> Adopter<'a> {
             self.adoption.notes.push(Note::info(note));
             return;
         }
-        let marked = if comment.is_empty() {
-            zone_comment(self.topology)
-        } else {
-            format!("{comment} {ZONE_MARKER}{}", self.topology)
-        };
+        let marked =
+            if comment.is_empty() { zone_comment(self.topology) } else { zone_comment_after(comment, self.topology) };
         if marked.len() > MAX_ZONE_COMMENT {
             let note = format!("private zone {}'s comment has no room for ecsnet's marker ({MAX_ZONE_COMMENT} characters at most); the zone is used but not adopted", zone.name);
             self.adoption.notes.push(Note::info(note));
