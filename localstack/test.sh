@@ -35,9 +35,10 @@ if [ "$#" -eq 0 ]; then
   # The demo's five plans through the same emulator and rules: plan, apply, and plan again with no changes.
   bash localstack/demo.sh
 fi
-# localstack/iam_check.py (ecsnet as a user holding only `ecsnet iam-policy`, on moto enforcing IAM) is not run
-# here yet: moto answers AuthFailure to ecsnet's CreateSecurityGroup under IAM enforcement (see the README).
 if [ "$RULES" = on ]; then
+  # Every run of ecsnet above signed as a user holding only `ecsnet iam-policy` for its command; after a full run,
+  # every grant of those policies must have been the only grant of some request (localstack/iam_report.py).
+  if [ "$#" -eq 0 ]; then "$python" localstack/iam_report.py --strict; else "$python" localstack/iam_report.py; fi
   echo "AWS-rules layer: requests refused per rule during this run:"
   "$python" -c 'import json,sys,urllib.request; print(json.dumps(json.load(urllib.request.urlopen(sys.argv[1]))["refused"], indent=1))' \
     "http://127.0.0.1:$PORT/__proxy/rules"

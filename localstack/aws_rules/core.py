@@ -30,6 +30,16 @@ class Request:
     headers: Mapping[str, str]
     body: bytes           # decompressed
     arrived: float = field(default_factory=time.monotonic)
+    # What SigV4 signed: the body as it arrived (before any decompression) and the headers as (name, value) pairs.
+    raw_body: Optional[bytes] = None
+    header_items: tuple = ()
+    principal: object = None  # set by the IAM authentication rule (aws_rules/iam/rules.py)
+
+    def __post_init__(self):
+        if self.raw_body is None:
+            self.raw_body = self.body
+        if not self.header_items and hasattr(self.headers, "items"):
+            self.header_items = tuple(self.headers.items())
 
     @cached_property
     def access_key(self) -> Optional[str]:

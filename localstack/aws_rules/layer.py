@@ -13,10 +13,16 @@ from typing import Optional
 from .core import Config, Refusal, Request, Upstream
 
 
-def default_rules(config):
+def default_rules(config, principals=None):
+    """Authentication first (AWS answers an unsigned or forged request before anything else), then the request
+    rates of the signer's account, the request's shape, then IAM's authorization (its checks are built from the
+    parsed request), then live state."""
     from . import consistency, dependencies, quotas, rates, shapes
+    from .iam import rules as iam
     shapes.preload()   # the five API models and their patterns, once, at start (about a second)
-    return [*rates.rules(config), *shapes.rules(config), *consistency.rules(config), *quotas.rules(config),
+    principals = principals or iam.Principals()
+    return [iam.Authentication(principals), *rates.rules(config), *shapes.rules(config),
+            iam.Authorization(principals), *consistency.rules(config), *quotas.rules(config),
             *dependencies.rules(config)]
 
 
@@ -24,7 +30,9 @@ class Layer:
     def __init__(self, upstream_url, config=None, rules=None, credentials=("test", "test")):
         self.config = config or Config()
         self.upstream = Upstream(upstream_url, *credentials)
-        self.rules = default_rules(self.config) if rules is None else rules
+        from .iam.rules import Principals
+        self.principals = Principals()
+        self.rules = default_rules(self.config, self.principals) if rules is None else rules
         self.enabled = True
         self.lock = threading.Lock()
         self.refused = Counter()     # rule name → requests it refused

@@ -57,7 +57,9 @@ class RequestRates(Rule):
         limits = self.limits(request)
         if not limits:
             return None
-        scope = (request.access_key or "anonymous", request.region if self.per_region else "")
+        principal = request.principal
+        account = getattr(principal, "account", None) or request.access_key or "anonymous"
+        scope = (account, request.region if self.per_region else "")
         now = self.clock()
         with self._lock:
             buckets = []

@@ -5,6 +5,7 @@ mod support;
 
 mod adoption;
 mod cli;
+mod iam;
 mod init_adoption;
 mod lifecycle;
 mod load_balancer;

@@ -56,38 +56,39 @@ const TAKEN_OVER: &str = "whose process has ended on this host";
 /// Workers that share out the kill points, each with its own proxy, VPC and topology.
 const WORKERS: u64 = 4;
 
+/// Kill points of an apply and of a destroy, one of each per cycle: a cycle is an apply killed after its k-th
+/// mutation, the apply that finishes it, a plan with no changes, a destroy killed after its k-th mutation and the
+/// destroy that finishes it. (As two tests, an apply cycle ended in a whole destroy and a destroy cycle began with a
+/// whole apply: seven runs for one kill point of each, against five here.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_apply_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
+async fn an_apply_or_destroy_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
     let (account, name, network) = fresh("crash").await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
-    // The full apply, once, to learn how many resources and mutations it makes.
-    let before = proxy.stats()["mutating"].as_u64().unwrap();
+    // The full apply and destroy, once, to learn how many resources and mutations each makes.
+    let mutated = || proxy.stats()["mutating"].as_u64().unwrap();
+    let before = mutated();
     apply(&proxy.endpoint, &file);
-    let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
+    let applies = mutated() - before;
     let expected = tagged_load_balancing(&account, &name).await;
-    destroy(&account.endpoint, &file);
-    assert!(mutations >= 15, "a {CRASH_SERVICES}-service apply makes {mutations} mutations");
-    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, mutations, expected))).collect();
+    let before = mutated();
+    destroy(&proxy.endpoint, &file);
+    let destroys = mutated() - before;
+    assert!(applies >= 15, "a {CRASH_SERVICES}-service apply makes {applies} mutations");
+    assert!(destroys >= 10, "a {CRASH_SERVICES}-service destroy makes {destroys} mutations");
+    let counts = Mutations { applies, destroys, expected };
+    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, counts))).collect();
     for worker in workers {
         worker.await.unwrap();
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_destroy_killed_after_any_mutation_is_finished_by_the_next() {
-    let (account, name, network) = fresh("undo").await;
-    let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
-    apply(&account.endpoint, &file);
-    let before = proxy.stats()["mutating"].as_u64().unwrap();
-    destroy(&proxy.endpoint, &file);
-    let mutations = proxy.stats()["mutating"].as_u64().unwrap() - before;
-    assert!(mutations >= 10, "a {CRASH_SERVICES}-service destroy makes {mutations} mutations");
-    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(destroy_kill_points(worker, mutations))).collect();
-    for worker in workers {
-        worker.await.unwrap();
-    }
+/// How many mutations a whole apply and a whole destroy make, and how many resources the apply leaves.
+#[derive(Debug, Clone, Copy)]
+struct Mutations {
+    applies: u64,
+    destroys: u64,
+    expected: usize,
 }
 
 /// Runs `command` (apply or destroy) of the file through `proxy`, kills it once it is held after its `k`-th mutation
@@ -114,49 +115,41 @@ fn rerun_takes_over(account: &Account, command: &str, file: &TopologyFile, (k, m
     );
 }
 
-/// Kills a destroy after its k-th mutation, for every k this worker takes, and checks the next destroy finishes.
-async fn destroy_kill_points(worker: u64, mutations: u64) {
-    let (account, name, network) = fresh(&format!("undo{worker}")).await;
-    let proxy = Proxy::start(&account.endpoint, 0);
-    let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
-    for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
-        tokio::task::block_in_place(|| apply(&account.endpoint, &file));
-        killed_after(&proxy, "destroy", &file, k, &format!("mutation {k} of the destroy")).await;
-        rerun_takes_over(&account, "destroy", &file, (k, mutations), &format!("destroy mutation {k}"));
-        assert_eq!(
-            tagged_load_balancing(&account, &name).await,
-            0,
-            "after a kill at destroy mutation {k}: nothing owned remains"
-        );
-        assert_eq!(
-            account.owned_security_resources(&name).await,
-            Vec::<String>::new(),
-            "after a kill at destroy mutation {k}"
-        );
-        assert!(
-            account.zones_on_vpc(&network.vpc_id).await.is_empty(),
-            "after a kill at destroy mutation {k}: the zone ecsnet made is gone"
-        );
-    }
-}
-
-/// Kills an apply after its k-th mutation, for every k this worker takes, and checks the next apply finishes it.
-async fn kill_points(worker: u64, mutations: u64, expected: usize) {
+/// For every k this worker takes: an apply killed after its k-th mutation and finished by the next, then (while
+/// k is within a destroy's mutations) a destroy killed after its k-th and finished by the next.
+async fn kill_points(worker: u64, counts: Mutations) {
     let (account, name, network) = fresh(&format!("kill{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
-    for k in (1..=mutations).filter(|k| k % WORKERS == worker) {
-        killed_after(&proxy, "apply", &file, k, &format!("mutation {k}")).await;
-        rerun_takes_over(&account, "apply", &file, (k, mutations), &format!("mutation {k}"));
+    for k in (1..=counts.applies.max(counts.destroys)).filter(|k| k % WORKERS == worker) {
+        if k <= counts.applies {
+            killed_after(&proxy, "apply", &file, k, &format!("mutation {k}")).await;
+            rerun_takes_over(&account, "apply", &file, (k, counts.applies), &format!("mutation {k}"));
+        } else {
+            tokio::task::block_in_place(|| apply(&account.endpoint, &file));
+        }
         tokio::task::block_in_place(|| expect_converged(&account.endpoint, &file));
         assert_eq!(
             tagged_load_balancing(&account, &name).await,
-            expected,
+            counts.expected,
             "after a kill at mutation {k}: no duplicate, nothing missing"
         );
-        tokio::task::block_in_place(|| destroy(&account.endpoint, &file));
-        assert_eq!(tagged_load_balancing(&account, &name).await, 0);
+        if k <= counts.destroys {
+            killed_after(&proxy, "destroy", &file, k, &format!("mutation {k} of the destroy")).await;
+            rerun_takes_over(&account, "destroy", &file, (k, counts.destroys), &format!("destroy mutation {k}"));
+        } else {
+            tokio::task::block_in_place(|| destroy(&account.endpoint, &file));
+        }
+        nothing_owned_remains(&account, &name, &network, k).await;
     }
+}
+
+/// After a destroy (killed after its k-th mutation and finished): nothing the topology owned is left.
+async fn nothing_owned_remains(account: &Account, name: &str, network: &Network, k: u64) {
+    let at = format!("after a kill at destroy mutation {k}");
+    assert_eq!(tagged_load_balancing(account, name).await, 0, "{at}: nothing owned remains");
+    assert_eq!(account.owned_security_resources(name).await, Vec::<String>::new(), "{at}");
+    assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "{at}: the zone ecsnet made is gone");
 }
 
 /// Runs `args` through `proxy`, holds it after its k-th mutation, sends it `signal`, lets the held request go and

@@ -18,12 +18,14 @@ use ecsnet::test_support::TopologyBuilder;
 mod account;
 mod binary;
 mod out_of_band;
+mod principal;
 mod proxy;
 mod reads;
 mod runs;
 mod seed;
 
 pub use binary::*;
+pub use principal::*;
 pub use proxy::*;
 pub use seed::*;
 

@@ -54,11 +54,11 @@ impl Run {
     }
 }
 
-/// The access key a test's runs sign with. AWS throttles per account, and each test stands for one user's account:
-/// the AWS-rules layer keys its request-rate buckets by access key, so the runs of one topology file share theirs,
-/// and thirty tests in parallel do not throttle each other as one account would never be loaded. (The emulator
-/// keeps one account's state for every key.)
-fn account_key(args: &[&str]) -> String {
+/// The account a test's runs stand for. AWS throttles per account, and each test stands for one user's account:
+/// the AWS-rules layer keys its request-rate buckets by the principal's account, so the runs of one topology file
+/// share theirs, and thirty tests in parallel do not throttle each other as one account would never be loaded.
+/// (The emulator keeps one account's state for every principal.)
+pub fn account_key(args: &[&str]) -> String {
     use std::hash::{Hash, Hasher};
     let file =
         args.iter().position(|arg| *arg == "-f").and_then(|index| args.get(index + 1)).copied().unwrap_or("none");
@@ -68,8 +68,13 @@ fn account_key(args: &[&str]) -> String {
 }
 
 /// Runs `ecsnet` against the emulator with `args`, no terminal on stdin, its request counts written by
-/// `--requests-json` into a file of its own.
+/// `--requests-json` into a file of its own, as a principal holding only `ecsnet iam-policy` for its command.
 pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
+    ecsnet_as(endpoint, args, &principal(args, &account_key(args)))
+}
+
+/// `ecsnet` run as the principal whose keys are `keys`.
+pub fn ecsnet_as(endpoint: &str, args: &[&str], keys: &Keys) -> Run {
     let counts = tempfile::tempdir().unwrap();
     let counts_path = counts.path().join("requests.json");
     let output = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
@@ -77,8 +82,8 @@ pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
         .arg("--requests-json")
         .arg(&counts_path)
         .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", account_key(args))
-        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_ACCESS_KEY_ID", &keys.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &keys.secret_key)
         .env("AWS_REGION", "us-east-1")
         .env_remove("AWS_PROFILE")
         .env("NO_COLOR", "1")
@@ -93,12 +98,13 @@ pub fn ecsnet(endpoint: &str, args: &[&str]) -> Run {
 
 /// Starts `ecsnet` against `endpoint` in the background, with extra environment.
 pub fn spawn_ecsnet(endpoint: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
+    let keys = principal(args, &account_key(args));
     let mut command = Command::new(env!("CARGO_BIN_EXE_ecsnet"));
     command
         .args(args)
         .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", account_key(args))
-        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_ACCESS_KEY_ID", &keys.access_key)
+        .env("AWS_SECRET_ACCESS_KEY", &keys.secret_key)
         .env("AWS_REGION", "us-east-1")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
