@@ -98,7 +98,7 @@ fn init_is_granted_every_request_it_makes() {
 }
 
 fn policy(command: PolicyCommand, context: &PolicyContext) -> Value {
-    serde_json::to_value(super::policy(command, context)).unwrap()
+    serde_json::to_value(super::policy(command, context).document).unwrap()
 }
 
 fn actions(policy: &Value) -> Vec<String> {
@@ -186,7 +186,7 @@ fn a_file_scopes_mutations_to_the_topology() {
     let policy = policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology), region: Some("eu-west-1") });
     let ecs = statement(&policy, "WiredEcsServices");
     assert_eq!(ecs["Resource"], serde_json::json!(["arn:aws:ecs:eu-west-1:*:service/main/api"]));
-    assert_eq!(ecs["Action"], serde_json::json!(["ecs:TagResource", "ecs:UntagResource", "ecs:UpdateService"]));
+    assert_eq!(ecs["Action"], serde_json::json!(["ecs:UpdateService"]));
     let owned = statement(&policy, "OwnedByTopology");
     assert_eq!(
         owned["Condition"],
@@ -200,21 +200,20 @@ fn a_file_scopes_mutations_to_the_topology() {
     let records = statement(&policy, "RecordsInZone");
     assert_eq!(
         records["Condition"]["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
-        serde_json::json!(["*.in.example.com"])
+        serde_json::json!(["in.example.com", "*.in.example.com"])
     );
 }
 
 #[test]
 fn without_a_file_scopes_fall_back() {
     let policy = policy(PolicyCommand::Apply, &NO_FILE);
-    assert_eq!(statement(&policy, "WiredEcsServices")["Resource"], serde_json::json!(["*"]));
+    assert_eq!(statement(&policy, "WiredEcsServices")["Resource"], serde_json::json!(["arn:aws:ecs:*:*:service/*"]));
     assert_eq!(
         statement(&policy, "OwnedByTopology")["Condition"],
         serde_json::json!({ "Null": { "aws:ResourceTag/ecsnet:topology": "false" } })
     );
-    assert_eq!(
-        statement(&policy, "ServiceSecurityGroups")["Resource"],
-        serde_json::json!(["arn:aws:ec2:*:*:security-group/*"])
-    );
+    let groups = statement(&policy, "GroupsInTopologyVpc");
+    assert_eq!(groups["Resource"], serde_json::json!(["arn:aws:ec2:*:*:security-group/*"]));
+    assert!(groups.get("Condition").is_none());
     assert!(statement(&policy, "RecordsInZone").get("Condition").is_none());
 }
