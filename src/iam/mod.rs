@@ -70,6 +70,8 @@ pub enum Coarsening {
     EcsServicesByCluster,
     /// Every security group of the file's VPC instead of each group the file names.
     SecurityGroupsByVpc,
+    /// The reads on `"*"` as `<service>:Describe*`, `List*`, `Get*`: more reads, no more writes.
+    ReadsByVerb,
 }
 
 impl Coarsening {
@@ -77,6 +79,7 @@ impl Coarsening {
         match self {
             Coarsening::EcsServicesByCluster => "the ECS services by cluster (service/<cluster>/*), not one by one",
             Coarsening::SecurityGroupsByVpc => "the services' security groups by the VPC (ec2:Vpc), not one by one",
+            Coarsening::ReadsByVerb => "the reads as Describe*, List* and Get* per service",
         }
     }
 }
@@ -120,7 +123,7 @@ impl PolicyDocument {
 pub struct Statement {
     pub sid: &'static str,
     pub effect: &'static str,
-    pub action: Vec<&'static str>,
+    pub action: Vec<String>,
     pub resource: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Value>,
@@ -138,7 +141,7 @@ pub struct Statement {
 pub fn policy(command: PolicyCommand, context: &PolicyContext) -> Policy {
     let mut coarsened = Vec::new();
     let mut document = document(command, context, &coarsened);
-    for coarsening in [Coarsening::EcsServicesByCluster, Coarsening::SecurityGroupsByVpc] {
+    for coarsening in [Coarsening::EcsServicesByCluster, Coarsening::SecurityGroupsByVpc, Coarsening::ReadsByVerb] {
         if document.size() <= MANAGED_POLICY_QUOTA {
             break;
         }
@@ -168,13 +171,27 @@ fn document(command: PolicyCommand, context: &PolicyContext, coarsened: &[Coarse
     }
     let statement = statements
         .into_iter()
-        .map(|(piece, mut action)| {
+        .map(|(piece, action)| {
+            let by_verb = piece.sid == "AnyResource" && coarsened.contains(&Coarsening::ReadsByVerb);
+            let mut action: Vec<String> = action
+                .into_iter()
+                .map(|action| if by_verb { read_by_verb(action) } else { action.to_string() })
+                .collect();
             action.sort_unstable();
             action.dedup();
             Statement { sid: piece.sid, effect: "Allow", action, resource: piece.resources, condition: piece.condition }
         })
         .collect();
     PolicyDocument { version: "2012-10-17", statement }
+}
+
+/// `elasticloadbalancing:DescribeRules` as `elasticloadbalancing:Describe*`; other actions as they are.
+fn read_by_verb(action: &str) -> String {
+    let (service, name) = action.split_once(':').unwrap_or(("", action));
+    match ["Describe", "List", "Get"].iter().find(|verb| name.starts_with(**verb)) {
+        Some(verb) => format!("{service}:{verb}*"),
+        None => action.to_string(),
+    }
 }
 
 /// Reads and removals always; writes for the recipes the file uses (every recipe without a file).
@@ -203,16 +220,28 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
     let rules = || vec![format!("arn:aws:ec2:{region}:*:security-group-rule/*")];
     match scope {
         Scope::Any => vec![piece("AnyResource", any(), None)],
-        Scope::TaggedForTopology => vec![piece("OwnedByTopology", any(), Some(tag_condition("aws:ResourceTag", context)))],
+        Scope::TaggedForTopology => {
+            vec![piece("OwnedByTopology", any(), Some(tag_condition("aws:ResourceTag", context)))]
+        }
         Scope::RequestTaggedForTopology => {
             vec![piece("CreatedForTopology", any(), Some(tag_condition("aws:RequestTag", context)))]
         }
         Scope::NewSecurityGroup => vec![
-            piece("NewSecurityGroups", groups(), Some(tag_condition("aws:RequestTag", context))),
-            piece("TopologyVpc", vec![vpc_arn(region, context).unwrap_or(format!("arn:aws:ec2:{region}:*:vpc/*"))], None),
+            piece(
+                "GroupsTaggedInRequest",
+                groups().into_iter().chain(rules()).collect(),
+                Some(tag_condition("aws:RequestTag", context)),
+            ),
+            piece(
+                "TopologyVpc",
+                vec![vpc_arn(region, context).unwrap_or(format!("arn:aws:ec2:{region}:*:vpc/*"))],
+                None,
+            ),
         ],
         Scope::OwnedSecurityGroups => vec![owned_security_groups(region, context)],
-        Scope::TaggedRules => vec![piece("SecurityGroupRules", rules(), Some(tag_condition("aws:RequestTag", context)))],
+        Scope::TaggedRules => {
+            vec![piece("SecurityGroupRules", rules(), Some(tag_condition("aws:RequestTag", context)))]
+        }
         Scope::AuthorizedGroups => {
             let by_vpc = coarsened.contains(&Coarsening::SecurityGroupsByVpc);
             let named = if by_vpc { None } else { service_security_groups(region, context) };
@@ -230,22 +259,27 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
             vec![services, owned_security_groups(region, context)]
         }
         Scope::SecurityGroupsToAdopt => {
+            // One statement with the create's: both allow what a request tags for the topology (fewer characters).
             let resources = groups().into_iter().chain(rules()).collect();
-            vec![piece("AdoptedSecurityGroups", resources, Some(tag_condition("aws:RequestTag", context)))]
+            vec![piece("GroupsTaggedInRequest", resources, Some(tag_condition("aws:RequestTag", context)))]
         }
         Scope::TagOnEc2Create => vec![piece(
             "TagOnCreateEc2",
             groups().into_iter().chain(rules()).collect(),
-            Some(json!({ "StringEquals": { "ec2:CreateAction": ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup"] } })),
+            Some(
+                json!({ "StringEquals": { "ec2:CreateAction": ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup"] } }),
+            ),
         )],
         Scope::TagOnLoadBalancingCreate => vec![piece(
             "TagOnCreateLoadBalancing",
             any(),
-            Some(json!({ "StringEquals": { "elasticloadbalancing:CreateAction": ["CreateListener", "CreateLoadBalancer", "CreateRule", "CreateTargetGroup"] } })),
+            Some(
+                json!({ "StringEquals": { "elasticloadbalancing:CreateAction": ["CreateListener", "CreateLoadBalancer", "CreateRule", "CreateTargetGroup"] } }),
+            ),
         )],
         Scope::LinkedRoleForLoadBalancing => vec![piece(
             "LoadBalancingServiceLinkedRole",
-            vec!["arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing".into()],
+            vec!["arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/*".into()],
             Some(json!({ "StringEquals": { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } })),
         )],
         Scope::RecordsInZone => records_in_zone(context),
