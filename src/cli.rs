@@ -135,10 +135,11 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct IamPolicyArgs {
-    /// A topology file to scope the policy to; without it, scopes that need the file are "*"
+    /// The topology file to scope the policy to [default: ecsnet.toml when it exists; without a file, scopes that
+    /// need it fall back to every resource of the type, and every recipe is granted]
     #[arg(short = 'f', long = "file")]
     pub path: Option<PathBuf>,
-    /// The command the policy is for
+    /// The command the policy is for; graph and route read what plan reads, show makes no AWS request
     #[arg(long = "for", value_enum, default_value_t = crate::iam::PolicyCommand::Apply)]
     pub command: crate::iam::PolicyCommand,
 }
@@ -180,10 +181,13 @@ pub struct DoctorArgs {
     pub output: OutputFormat,
 }
 
+/// The topology file every command reads unless -f names another.
+pub const DEFAULT_FILE: &str = "ecsnet.toml";
+
 #[derive(Debug, Args)]
 pub struct FileArg {
     /// The topology file
-    #[arg(short = 'f', long = "file", default_value = "ecsnet.toml")]
+    #[arg(short = 'f', long = "file", default_value = DEFAULT_FILE)]
     pub path: PathBuf,
 }
 

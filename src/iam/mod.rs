@@ -6,34 +6,50 @@ pub mod operations;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::plan::ownership::TOPOLOGY_TAG;
+use crate::plan::ownership::{SERVICE_CONNECT_TAG, TOPOLOGY_TAG};
 use crate::topology::Topology;
 
-pub use operations::{Client, PolicyCommand, OPERATIONS};
+pub use operations::{Client, Kind, Operation, PolicyCommand, Recipe, OPERATIONS};
 
 /// How far an action can be narrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// `"*"`: the action takes no resource, or AWS offers nothing narrower that ecsnet can know in advance.
     Any,
-    /// Resources tagged `ecsnet:topology=<name>` (`aws:ResourceTag`).
+    /// Resources tagged `ecsnet:topology=<name>` (`aws:ResourceTag`, which ELBv2 and Cloud Map give every check).
     TaggedForTopology,
-    /// Creates whose request carries `ecsnet:topology=<name>` (`aws:RequestTag`).
+    /// Creates whose request carries `ecsnet:topology=<name>` (`aws:RequestTag`, an action-level key of the ELBv2
+    /// and Cloud Map creates and tag actions).
     RequestTaggedForTopology,
-    /// Security groups ecsnet created (tagged), and the rules ecsnet adds to them.
+    /// `ec2:CreateSecurityGroup`: the new group carries the topology's tag, in the file's VPC (AWS checks both).
+    NewSecurityGroup,
+    /// Security groups ecsnet created (tagged).
     OwnedSecurityGroups,
-    /// The services' security groups named by ID in the file, and those ecsnet created.
-    ServiceSecurityGroups,
+    /// The rules ecsnet authorizes, tagged in the call (`security-group-rule/*`, checked when tags are sent).
+    TaggedRules,
+    /// Ingress is authorized on the services' groups the file names and on the groups ecsnet created.
+    AuthorizedGroups,
+    /// Ingress is revoked on the groups of the file's VPC (a service that left the file included), and on the
+    /// groups ecsnet created.
+    RevokedGroups,
+    /// `ec2:CreateTags` of adoption: the topology's tag on a security group or rule that has none.
+    SecurityGroupsToAdopt,
     /// `ec2:CreateTags`, only as part of the creates that tag their resources.
     TagOnEc2Create,
     /// `elasticloadbalancing:AddTags`, only as part of the creates that tag their resources.
     TagOnLoadBalancingCreate,
     /// The Elastic Load Balancing service-linked role, created by AWS with the first load balancer of an account.
     LinkedRoleForLoadBalancing,
-    /// Record changes whose names are all inside the file's DNS zone.
+    /// Record changes whose names are all in the file's DNS zone (its apex included).
     RecordsInZone,
+    /// Deletes of the record types ecsnet writes, in any zone: a zone or record that left the file.
+    RecordRemovals,
+    /// Hosted zones: Route 53 offers no tag condition key, so every zone.
+    HostedZones,
     /// The ECS services the file wires (`[service.ecs]`).
     EcsServices,
+    /// The Service Connect tag, and no other, on the ECS services the file wires.
+    ConnectTag,
 }
 
 /// What the policy is scoped with: the topology (when a file is given) and the region.
@@ -41,6 +57,38 @@ pub struct PolicyContext<'a> {
     pub topology: Option<&'a Topology>,
     /// `None`: any region (`*` in ARNs).
     pub region: Option<&'a str>,
+}
+
+/// IAM's quota on a customer managed policy, counted without whitespace
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length).
+pub const MANAGED_POLICY_QUOTA: usize = 6_144;
+
+/// A scope given up so that the document fits `MANAGED_POLICY_QUOTA`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coarsening {
+    /// `service/<cluster>/*` per cluster instead of each ECS service's ARN.
+    EcsServicesByCluster,
+    /// Every security group of the file's VPC instead of each group the file names.
+    SecurityGroupsByVpc,
+    /// The reads on `"*"` as `<service>:Describe*`, `List*`, `Get*`: more reads, no more writes.
+    ReadsByVerb,
+}
+
+impl Coarsening {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Coarsening::EcsServicesByCluster => "the ECS services by cluster (service/<cluster>/*), not one by one",
+            Coarsening::SecurityGroupsByVpc => "the services' security groups by the VPC (ec2:Vpc), not one by one",
+            Coarsening::ReadsByVerb => "the reads as Describe*, List* and Get* per service",
+        }
+    }
+}
+
+/// A policy document and the scopes given up to fit IAM's quota.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub document: PolicyDocument,
+    pub coarsened: Vec<Coarsening>,
 }
 
 /// One statement piece: a Sid that names the scope, its resources and condition.
@@ -62,26 +110,59 @@ pub struct PolicyDocument {
     pub statement: Vec<Statement>,
 }
 
+impl PolicyDocument {
+    /// The size IAM counts against its quotas: the JSON's characters without whitespace.
+    pub fn size(&self) -> usize {
+        let text = serde_json::to_string(self).expect("a policy serializes");
+        text.chars().filter(|character| !character.is_whitespace()).count()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Statement {
     pub sid: &'static str,
     pub effect: &'static str,
-    pub action: Vec<&'static str>,
+    pub action: Vec<String>,
     pub resource: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<Value>,
 }
 
-/// The IAM policy document for `command`.
-pub fn policy(command: PolicyCommand, context: &PolicyContext) -> PolicyDocument {
+/// The IAM policy for `command`, as tight as AWS allows for the topology, coarsened (in `Coarsening`'s order)
+/// only as far as it takes to fit `MANAGED_POLICY_QUOTA`.
+///
+/// Which operations a file's policy holds: every read (plan, graph and destroy look for what the topology owns
+/// in every recipe's live state); the creates and changes of the recipes the file uses (`Recipe`); the deletes
+/// and detachments of every recipe, so that apply removes what left the file. Those are safe to grant for a
+/// recipe the file dropped: they are scoped to what the topology tagged (or, for Route 53, which has no tag
+/// keys, to deletes of the record types ecsnet writes and to zones, which AWS deletes only once empty). Without a
+/// file every recipe is granted and every scope that needs the file falls back to the resource type.
+pub fn policy(command: PolicyCommand, context: &PolicyContext) -> Policy {
+    let mut coarsened = Vec::new();
+    let mut document = document(command, context, &coarsened);
+    for coarsening in [Coarsening::EcsServicesByCluster, Coarsening::SecurityGroupsByVpc, Coarsening::ReadsByVerb] {
+        if document.size() <= MANAGED_POLICY_QUOTA {
+            break;
+        }
+        coarsened.push(coarsening);
+        let coarser = self::document(command, context, &coarsened);
+        if coarser == document {
+            coarsened.pop();
+        }
+        document = coarser;
+    }
+    Policy { document, coarsened }
+}
+
+fn document(command: PolicyCommand, context: &PolicyContext, coarsened: &[Coarsening]) -> PolicyDocument {
     let mut statements: Vec<(Piece, Vec<&'static str>)> = Vec::new();
     let grants = OPERATIONS
         .iter()
-        .filter(|operation| operation.needed_by.contains(&command))
+        .filter(|operation| operation.needed_by.contains(&command) && granted(operation, context))
         .flat_map(|operation| operation.grants);
     for grant in grants {
-        for piece in pieces(grant.scope, context) {
+        for piece in pieces(grant.scope, context, coarsened) {
             match statements.iter_mut().find(|(known, _)| known.sid == piece.sid) {
                 Some((_, actions)) => actions.push(grant.action),
                 None => statements.push((piece, vec![grant.action])),
@@ -90,7 +171,12 @@ pub fn policy(command: PolicyCommand, context: &PolicyContext) -> PolicyDocument
     }
     let statement = statements
         .into_iter()
-        .map(|(piece, mut action)| {
+        .map(|(piece, action)| {
+            let by_verb = piece.sid == "AnyResource" && coarsened.contains(&Coarsening::ReadsByVerb);
+            let mut action: Vec<String> = action
+                .into_iter()
+                .map(|action| if by_verb { read_by_verb(action) } else { action.to_string() })
+                .collect();
             action.sort_unstable();
             action.dedup();
             Statement { sid: piece.sid, effect: "Allow", action, resource: piece.resources, condition: piece.condition }
@@ -99,42 +185,130 @@ pub fn policy(command: PolicyCommand, context: &PolicyContext) -> PolicyDocument
     PolicyDocument { version: "2012-10-17", statement }
 }
 
-fn pieces(scope: Scope, context: &PolicyContext) -> Vec<Piece> {
+/// `elasticloadbalancing:DescribeRules` as `elasticloadbalancing:Describe*`; other actions as they are.
+fn read_by_verb(action: &str) -> String {
+    let (service, name) = action.split_once(':').unwrap_or(("", action));
+    match ["Describe", "List", "Get"].iter().find(|verb| name.starts_with(**verb)) {
+        Some(verb) => format!("{service}:{verb}*"),
+        None => action.to_string(),
+    }
+}
+
+/// Reads and removals always; writes for the recipes the file uses (every recipe without a file).
+fn granted(operation: &Operation, context: &PolicyContext) -> bool {
+    match (operation.kind(), context.topology) {
+        (Kind::Read | Kind::Remove, _) | (Kind::Write, None) => true,
+        (Kind::Write, Some(topology)) => uses(topology, operation.recipe()),
+    }
+}
+
+/// Whether the file uses a recipe.
+pub fn uses(topology: &Topology, recipe: Recipe) -> bool {
+    match recipe {
+        Recipe::Network => true,
+        Recipe::LoadBalancer => topology.load_balancer.is_some(),
+        Recipe::Dns => topology.dns.is_some(),
+        Recipe::CloudMap => topology.discovery.is_some(),
+        Recipe::Ecs => topology.services.iter().any(|service| service.ecs.is_some()),
+    }
+}
+
+fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Vec<Piece> {
     let region = context.region.unwrap_or("*");
     let any = || vec!["*".to_string()];
+    let groups = || vec![format!("arn:aws:ec2:{region}:*:security-group/*")];
+    let rules = || vec![format!("arn:aws:ec2:{region}:*:security-group-rule/*")];
     match scope {
         Scope::Any => vec![piece("AnyResource", any(), None)],
-        Scope::TaggedForTopology => vec![piece("OwnedByTopology", any(), Some(tag_condition("aws:ResourceTag", context)))],
-        Scope::RequestTaggedForTopology => vec![piece("CreatedForTopology", any(), Some(tag_condition("aws:RequestTag", context)))],
-        Scope::OwnedSecurityGroups => owned_security_groups(region, context),
-        Scope::ServiceSecurityGroups => {
-            let mut pieces = vec![piece("ServiceSecurityGroups", service_security_groups(region, context), None)];
-            pieces.extend(owned_security_groups(region, context));
-            pieces
+        Scope::TaggedForTopology => {
+            vec![piece("OwnedByTopology", any(), Some(tag_condition("aws:ResourceTag", context)))]
+        }
+        Scope::RequestTaggedForTopology => {
+            vec![piece("CreatedForTopology", any(), Some(tag_condition("aws:RequestTag", context)))]
+        }
+        Scope::NewSecurityGroup => vec![
+            piece(
+                "GroupsTaggedInRequest",
+                groups().into_iter().chain(rules()).collect(),
+                Some(tag_condition("aws:RequestTag", context)),
+            ),
+            piece(
+                "TopologyVpc",
+                vec![vpc_arn(region, context).unwrap_or(format!("arn:aws:ec2:{region}:*:vpc/*"))],
+                None,
+            ),
+        ],
+        Scope::OwnedSecurityGroups => vec![owned_security_groups(region, context)],
+        Scope::TaggedRules => {
+            vec![piece("SecurityGroupRules", rules(), Some(tag_condition("aws:RequestTag", context)))]
+        }
+        Scope::AuthorizedGroups => {
+            let by_vpc = coarsened.contains(&Coarsening::SecurityGroupsByVpc);
+            let named = if by_vpc { None } else { service_security_groups(region, context) };
+            let services = match named {
+                Some(arns) => piece("ServiceSecurityGroups", arns, None),
+                None => groups_in_vpc(region, context),
+            };
+            vec![services, owned_security_groups(region, context)]
+        }
+        Scope::RevokedGroups => {
+            let services = match (vpc_arn(region, context), service_security_groups(region, context)) {
+                (None, Some(arns)) => piece("ServiceSecurityGroups", arns, None),
+                _ => groups_in_vpc(region, context),
+            };
+            vec![services, owned_security_groups(region, context)]
+        }
+        Scope::SecurityGroupsToAdopt => {
+            // One statement with the create's: both allow what a request tags for the topology (fewer characters).
+            let resources = groups().into_iter().chain(rules()).collect();
+            vec![piece("GroupsTaggedInRequest", resources, Some(tag_condition("aws:RequestTag", context)))]
         }
         Scope::TagOnEc2Create => vec![piece(
             "TagOnCreateEc2",
-            any(),
-            Some(json!({ "StringEquals": { "ec2:CreateAction": ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup"] } })),
+            groups().into_iter().chain(rules()).collect(),
+            Some(
+                json!({ "StringEquals": { "ec2:CreateAction": ["AuthorizeSecurityGroupEgress", "AuthorizeSecurityGroupIngress", "CreateSecurityGroup"] } }),
+            ),
         )],
         Scope::TagOnLoadBalancingCreate => vec![piece(
             "TagOnCreateLoadBalancing",
             any(),
-            Some(json!({ "StringEquals": { "elasticloadbalancing:CreateAction": ["CreateListener", "CreateLoadBalancer", "CreateRule", "CreateTargetGroup"] } })),
+            Some(
+                json!({ "StringEquals": { "elasticloadbalancing:CreateAction": ["CreateListener", "CreateLoadBalancer", "CreateRule", "CreateTargetGroup"] } }),
+            ),
         )],
         Scope::LinkedRoleForLoadBalancing => vec![piece(
             "LoadBalancingServiceLinkedRole",
-            vec!["arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing".into()],
+            vec!["arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/*".into()],
             Some(json!({ "StringEquals": { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } })),
         )],
-        Scope::RecordsInZone => {
-            let zone = context.topology.and_then(|topology| topology.dns.as_ref()).map(|dns| &dns.zone);
-            let condition = zone.map(|zone| json!({ "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [format!("*.{zone}")] } }));
-            vec![piece("RecordsInZone", vec!["arn:aws:route53:::hostedzone/*".into()], condition)]
-        }
-        Scope::EcsServices => vec![piece("WiredEcsServices", ecs_services(region, context), None)],
+        Scope::RecordsInZone => records_in_zone(context),
+        Scope::RecordRemovals => vec![piece(
+            "RecordRemovals",
+            vec![HOSTED_ZONES.into()],
+            Some(json!({ "ForAllValues:StringEquals": {
+                "route53:ChangeResourceRecordSetsActions": ["DELETE"],
+                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME", "TXT"],
+            } })),
+        )],
+        Scope::HostedZones => vec![piece("HostedZones", vec![HOSTED_ZONES.into()], None)],
+        Scope::EcsServices => ecs_services(region, context, coarsened)
+            .map(|arns| piece("WiredEcsServices", arns, None))
+            .into_iter()
+            .collect(),
+        Scope::ConnectTag => ecs_services(region, context, coarsened)
+            .map(|arns| {
+                let keys = json!({ "ForAllValues:StringEquals": { "aws:TagKeys": [SERVICE_CONNECT_TAG] } });
+                piece("ServiceConnectTag", arns, Some(keys))
+            })
+            .into_iter()
+            .collect(),
     }
 }
+
+/// Every hosted zone: Route 53's zone actions have no tag condition key, and a zone's ID is known only once it
+/// exists.
+const HOSTED_ZONES: &str = "arn:aws:route53:::hostedzone/*";
 
 /// Without a file: any resource that carries the tag at all.
 fn tag_condition(key: &str, context: &PolicyContext) -> Value {
@@ -145,46 +319,74 @@ fn tag_condition(key: &str, context: &PolicyContext) -> Value {
     }
 }
 
-fn owned_security_groups(region: &str, context: &PolicyContext) -> Vec<Piece> {
-    vec![
-        piece(
-            "OwnedSecurityGroups",
-            vec![format!("arn:aws:ec2:{region}:*:security-group/*")],
-            Some(tag_condition("aws:ResourceTag", context)),
-        ),
-        piece("SecurityGroupRules", vec![format!("arn:aws:ec2:{region}:*:security-group-rule/*")], None),
-    ]
+fn owned_security_groups(region: &str, context: &PolicyContext) -> Piece {
+    piece(
+        "OwnedSecurityGroups",
+        vec![format!("arn:aws:ec2:{region}:*:security-group/*")],
+        Some(tag_condition("aws:ResourceTag", context)),
+    )
 }
 
-/// The services' groups by ID; every group when a service names its group by name (or without a file).
-fn service_security_groups(region: &str, context: &PolicyContext) -> Vec<String> {
-    let every_group = vec![format!("arn:aws:ec2:{region}:*:security-group/*")];
-    let Some(topology) = context.topology else { return every_group };
+/// The file's VPC as `ec2:Vpc` compares it, when the file names it by ID (a Name tag is resolved only live).
+fn vpc_arn(region: &str, context: &PolicyContext) -> Option<String> {
+    let vpc = &context.topology?.network.vpc;
+    vpc.starts_with("vpc-").then(|| format!("arn:aws:ec2:{region}:*:vpc/{vpc}"))
+}
+
+/// Every group of the file's VPC; every group when the VPC is not known by ID.
+fn groups_in_vpc(region: &str, context: &PolicyContext) -> Piece {
+    let condition = vpc_arn(region, context).map(|vpc| json!({ "ArnLike": { "ec2:Vpc": vpc } }));
+    piece("GroupsInTopologyVpc", vec![format!("arn:aws:ec2:{region}:*:security-group/*")], condition)
+}
+
+/// The services' groups by ID; `None` when a service names its group by name (or without a file).
+fn service_security_groups(region: &str, context: &PolicyContext) -> Option<Vec<String>> {
+    let topology = context.topology?;
     let mut ids: Vec<&str> = topology.services.iter().map(|service| service.security_group.as_str()).collect();
     if ids.is_empty() || ids.iter().any(|id| !id.starts_with("sg-")) {
-        return every_group;
+        return None;
     }
     ids.sort_unstable();
     ids.dedup();
-    ids.iter().map(|id| format!("arn:aws:ec2:{region}:*:security-group/{id}")).collect()
+    Some(ids.iter().map(|id| format!("arn:aws:ec2:{region}:*:security-group/{id}")).collect())
 }
 
-fn ecs_services(region: &str, context: &PolicyContext) -> Vec<String> {
-    let wired: Vec<String> = context
-        .topology
+/// Names at the zone's apex (an alias record may sit there) and under it (hosts, and the `_ecsnet.` TXT records
+/// beside them). Nothing when the file has no zone: its records' deletes are `RecordRemovals`.
+fn records_in_zone(context: &PolicyContext) -> Vec<Piece> {
+    let resources = vec![HOSTED_ZONES.to_string()];
+    match context.topology {
+        None => vec![piece("RecordsInZone", resources, None)],
+        Some(topology) => topology
+            .dns
+            .iter()
+            .map(|dns| {
+                let names = [dns.zone.clone(), format!("*.{}", dns.zone)];
+                let condition = json!({ "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names } });
+                piece("RecordsInZone", resources.clone(), Some(condition))
+            })
+            .collect(),
+    }
+}
+
+/// The wired services' ARNs (by cluster once coarsened); every service without a file, `None` when the file
+/// wires none.
+fn ecs_services(region: &str, context: &PolicyContext, coarsened: &[Coarsening]) -> Option<Vec<String>> {
+    let Some(topology) = context.topology else { return Some(vec![format!("arn:aws:ecs:{region}:*:service/*")]) };
+    let by_cluster = coarsened.contains(&Coarsening::EcsServicesByCluster);
+    let mut wired: Vec<String> = topology
+        .services
         .iter()
-        .flat_map(|topology| &topology.services)
         .filter_map(|service| service.ecs.as_ref())
         .map(|wiring| {
             let cluster = wiring.cluster.rsplit_once(":cluster/").map_or(wiring.cluster.as_str(), |(_, name)| name);
-            format!("arn:aws:ecs:{region}:*:service/{cluster}/{}", wiring.service)
+            let service = if by_cluster { "*" } else { wiring.service.as_str() };
+            format!("arn:aws:ecs:{region}:*:service/{cluster}/{service}")
         })
         .collect();
-    if wired.is_empty() {
-        vec!["*".into()]
-    } else {
-        wired
-    }
+    wired.sort_unstable();
+    wired.dedup();
+    (!wired.is_empty()).then_some(wired)
 }
 
 #[cfg(test)]

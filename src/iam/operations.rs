@@ -26,22 +26,33 @@ impl Client {
     }
 }
 
-/// A command whose policy `ecsnet iam-policy --for` prints. `graph` reads what `plan` reads.
+/// A command whose policy `ecsnet iam-policy --for` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum PolicyCommand {
+    /// plan, and `graph` and `route`, which read what plan reads (`show` makes no AWS request)
     Plan,
+    /// apply (covers destroy and plan)
     Apply,
+    /// destroy (covers plan)
     Destroy,
+    /// doctor
     Doctor,
+    /// init
     Init,
+    /// unlock: reads the topology's lock and deletes it
+    Unlock,
 }
 
-use PolicyCommand::{Apply, Destroy, Doctor, Init, Plan};
+use PolicyCommand::{Apply, Destroy, Doctor, Init, Plan, Unlock};
 
 /// Reading live state: every command that plans, and doctor.
 const READS: &[PolicyCommand] = &[Plan, Apply, Destroy, Doctor];
 /// Reads `init` shares: the load balancing a cluster's services are attached to.
 const READS_AND_INIT: &[PolicyCommand] = &[Plan, Apply, Destroy, Doctor, Init];
+/// Reads `unlock` shares: the VPC by ID or Name tag, and the lock's group in it.
+const READS_AND_UNLOCK: &[PolicyCommand] = &[Plan, Apply, Destroy, Doctor, Unlock];
+/// Deleting the lock's group: apply and destroy (their own lock, and what left the file), unlock.
+const REMOVES_AND_UNLOCK: &[PolicyCommand] = &[Apply, Destroy, Unlock];
 /// Creating and changing: only apply.
 const WRITES: &[PolicyCommand] = &[Apply];
 /// Deleting and detaching: apply (what left the file) and destroy.
@@ -68,6 +79,60 @@ pub struct Operation {
     pub needed_by: &'static [PolicyCommand],
 }
 
+/// A part of the topology file that makes AWS resources of its own; granted what it creates and changes only
+/// when the file uses it (`super::policy` says the rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipe {
+    /// The lock and the security group rules between services: every topology.
+    Network,
+    /// `[load_balancer]`: the load balancer, its group, listeners, rules and target groups.
+    LoadBalancer,
+    /// `[dns]`: the private zone and its records.
+    Dns,
+    /// `[discovery]`: the Cloud Map namespace (Service Connect's too) and its Cloud Map services.
+    CloudMap,
+    /// `[service.ecs]`: the running ECS services' load balancers, registries and Service Connect.
+    Ecs,
+}
+
+/// What an operation does to live state, which decides whether a recipe the file does not use still gets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Reads live state: granted for every recipe (plan and destroy look for what the topology owns everywhere).
+    Read,
+    /// Creates or changes: granted for the recipes the file uses.
+    Write,
+    /// Deletes or detaches what the topology owns: granted for every recipe, so apply removes what left the file.
+    Remove,
+}
+
+impl Operation {
+    /// The recipe whose resources the operation touches, by its client (a Cloud Map call's Route 53 and EC2
+    /// actions belong to Cloud Map).
+    pub fn recipe(&self) -> Recipe {
+        match self.client {
+            Client::Ec2 => Recipe::Network,
+            Client::Elb => Recipe::LoadBalancer,
+            Client::Route53 => Recipe::Dns,
+            Client::Discovery => Recipe::CloudMap,
+            Client::Ecs => Recipe::Ecs,
+        }
+    }
+
+    /// Reads by their verb; then what destroy needs removes (destroy creates nothing but its lock), the rest
+    /// writes.
+    pub fn kind(&self) -> Kind {
+        let reads = ["Describe", "List", "Get"];
+        if reads.iter().any(|verb| self.name.starts_with(verb)) {
+            Kind::Read
+        } else if self.needed_by.contains(&Destroy) {
+            Kind::Remove
+        } else {
+            Kind::Write
+        }
+    }
+}
+
 const fn op(
     client: Client,
     name: &'static str,
@@ -79,45 +144,55 @@ const fn op(
 
 use Client::{Discovery, Ec2, Ecs, Elb, Route53};
 use Scope::{
-    Any, EcsServices, LinkedRoleForLoadBalancing, OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology,
-    ServiceSecurityGroups, TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology,
+    Any, AuthorizedGroups, ConnectTag, EcsServices, HostedZones, LinkedRoleForLoadBalancing, NewSecurityGroup,
+    OwnedSecurityGroups, RecordRemovals, RecordsInZone, RequestTaggedForTopology, RevokedGroups, SecurityGroupsToAdopt,
+    TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules,
 };
 
 pub const OPERATIONS: &[Operation] = &[
     // EC2: the VPC, subnets, security groups and their rules.
-    op(Ec2, "DescribeVpcs", &[grant("ec2:DescribeVpcs", Any)], READS),
+    op(Ec2, "DescribeVpcs", &[grant("ec2:DescribeVpcs", Any)], READS_AND_UNLOCK),
     // enableDnsSupport and enableDnsHostnames, which a private zone needs (a plan warning, a doctor check).
     op(Ec2, "DescribeVpcAttribute", &[grant("ec2:DescribeVpcAttribute", Any)], READS),
     op(Ec2, "DescribeSubnets", &[grant("ec2:DescribeSubnets", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
-    op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS),
+    op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS_AND_UNLOCK),
     op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS_AND_INIT),
     // Destroy creates one too: the topology's lock (src/aws/lock.rs).
     op(
         Ec2,
         "CreateSecurityGroup",
-        &[grant("ec2:CreateSecurityGroup", Any), grant("ec2:CreateTags", TagOnEc2Create)],
+        &[grant("ec2:CreateSecurityGroup", NewSecurityGroup), grant("ec2:CreateTags", TagOnEc2Create)],
         REMOVES,
     ),
     op(
         Ec2,
         "AuthorizeSecurityGroupIngress",
-        &[grant("ec2:AuthorizeSecurityGroupIngress", ServiceSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)],
+        &[
+            grant("ec2:AuthorizeSecurityGroupIngress", AuthorizedGroups),
+            grant("ec2:AuthorizeSecurityGroupIngress", TaggedRules),
+            grant("ec2:CreateTags", TagOnEc2Create),
+        ],
         WRITES,
     ),
     op(
         Ec2,
         "AuthorizeSecurityGroupEgress",
-        &[grant("ec2:AuthorizeSecurityGroupEgress", OwnedSecurityGroups), grant("ec2:CreateTags", TagOnEc2Create)],
+        &[
+            grant("ec2:AuthorizeSecurityGroupEgress", OwnedSecurityGroups),
+            grant("ec2:AuthorizeSecurityGroupEgress", TaggedRules),
+            grant("ec2:CreateTags", TagOnEc2Create),
+        ],
         WRITES,
     ),
-    op(Ec2, "RevokeSecurityGroupIngress", &[grant("ec2:RevokeSecurityGroupIngress", ServiceSecurityGroups)], REMOVES),
+    // Also on the group of a service that left the file: the VPC's groups, when the file names the VPC by ID.
+    op(Ec2, "RevokeSecurityGroupIngress", &[grant("ec2:RevokeSecurityGroupIngress", RevokedGroups)], REMOVES),
     op(Ec2, "RevokeSecurityGroupEgress", &[grant("ec2:RevokeSecurityGroupEgress", OwnedSecurityGroups)], REMOVES),
-    op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES),
+    op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES_AND_UNLOCK),
     // The lock's heartbeat: its expiry tag, renewed while a run holds it (src/aws/lock.rs).
     op(
         Ec2,
         "CreateTags",
-        &[grant("ec2:CreateTags", OwnedSecurityGroups), grant("ec2:CreateTags", RequestTaggedForTopology)],
+        &[grant("ec2:CreateTags", OwnedSecurityGroups), grant("ec2:CreateTags", SecurityGroupsToAdopt)],
         REMOVES,
     ),
     // Elastic Load Balancing v2.
@@ -218,11 +293,20 @@ pub const OPERATIONS: &[Operation] = &[
     // Apply's wait until its record changes are INSYNC.
     op(Route53, "GetChange", &[grant("route53:GetChange", Any)], WRITES),
     op(Route53, "CreateHostedZone", &[grant("route53:CreateHostedZone", Any), grant("ec2:DescribeVpcs", Any)], WRITES),
-    op(Route53, "ChangeTagsForResource", &[grant("route53:ChangeTagsForResource", Any)], WRITES),
-    op(Route53, "ChangeResourceRecordSets", &[grant("route53:ChangeResourceRecordSets", RecordsInZone)], REMOVES),
+    // Route 53 takes no tag condition: zone actions go on every zone (ecsnet's mark is the zone's comment).
+    op(Route53, "ChangeTagsForResource", &[grant("route53:ChangeTagsForResource", HostedZones)], WRITES),
+    op(
+        Route53,
+        "ChangeResourceRecordSets",
+        &[
+            grant("route53:ChangeResourceRecordSets", RecordsInZone),
+            grant("route53:ChangeResourceRecordSets", RecordRemovals),
+        ],
+        REMOVES,
+    ),
     // Adoption: the zone's comment carries the ownership marker.
-    op(Route53, "UpdateHostedZoneComment", &[grant("route53:UpdateHostedZoneComment", Any)], WRITES),
-    op(Route53, "DeleteHostedZone", &[grant("route53:DeleteHostedZone", Any)], REMOVES),
+    op(Route53, "UpdateHostedZoneComment", &[grant("route53:UpdateHostedZoneComment", HostedZones)], WRITES),
+    op(Route53, "DeleteHostedZone", &[grant("route53:DeleteHostedZone", HostedZones)], REMOVES),
     // Cloud Map (the namespace's own hosted zone is made by Cloud Map with the caller's rights).
     op(Discovery, "ListNamespaces", &[grant("servicediscovery:ListNamespaces", Any)], READS),
     op(Discovery, "ListServices", &[grant("servicediscovery:ListServices", Any)], READS),
@@ -232,8 +316,8 @@ pub const OPERATIONS: &[Operation] = &[
         Discovery,
         "CreatePrivateDnsNamespace",
         &[
-            grant("servicediscovery:CreatePrivateDnsNamespace", Any),
-            grant("servicediscovery:TagResource", Any),
+            grant("servicediscovery:CreatePrivateDnsNamespace", RequestTaggedForTopology),
+            grant("servicediscovery:TagResource", RequestTaggedForTopology),
             grant("route53:CreateHostedZone", Any),
             grant("route53:GetHostedZone", Any),
             grant("route53:ListHostedZonesByName", Any),
@@ -245,15 +329,23 @@ pub const OPERATIONS: &[Operation] = &[
     op(
         Discovery,
         "CreateService",
-        &[grant("servicediscovery:CreateService", Any), grant("servicediscovery:TagResource", Any)],
+        &[
+            grant("servicediscovery:CreateService", RequestTaggedForTopology),
+            grant("servicediscovery:TagResource", RequestTaggedForTopology),
+        ],
         WRITES,
     ),
-    op(Discovery, "UpdateService", &[grant("servicediscovery:UpdateService", Any)], WRITES),
+    // Cloud Map resources ecsnet created carry the topology's tags; adopted ones only the description's marker (so
+    // adopting them needs a broader policy).
+    op(Discovery, "UpdateService", &[grant("servicediscovery:UpdateService", TaggedForTopology)], WRITES),
     // Adoption: the namespace's description carries the ownership marker.
     op(
         Discovery,
         "UpdatePrivateDnsNamespace",
-        &[grant("servicediscovery:UpdatePrivateDnsNamespace", Any), grant("route53:UpdateHostedZoneComment", Any)],
+        &[
+            grant("servicediscovery:UpdatePrivateDnsNamespace", TaggedForTopology),
+            grant("route53:UpdateHostedZoneComment", HostedZones),
+        ],
         WRITES,
     ),
     op(Discovery, "ListInstances", &[grant("servicediscovery:ListInstances", Any)], &[Apply, Destroy, Doctor]),
@@ -261,15 +353,15 @@ pub const OPERATIONS: &[Operation] = &[
         Discovery,
         "DeregisterInstance",
         &[
-            grant("servicediscovery:DeregisterInstance", Any),
+            grant("servicediscovery:DeregisterInstance", TaggedForTopology),
             grant("route53:GetHealthCheck", Any),
             grant("route53:DeleteHealthCheck", Any),
             grant("route53:UpdateHealthCheck", Any),
         ],
         REMOVES,
     ),
-    op(Discovery, "DeleteService", &[grant("servicediscovery:DeleteService", Any)], REMOVES),
-    op(Discovery, "DeleteNamespace", &[grant("servicediscovery:DeleteNamespace", Any)], REMOVES),
+    op(Discovery, "DeleteService", &[grant("servicediscovery:DeleteService", TaggedForTopology)], REMOVES),
+    op(Discovery, "DeleteNamespace", &[grant("servicediscovery:DeleteNamespace", TaggedForTopology)], REMOVES),
     // ECS: running services are read and updated, never created or deleted.
     op(Ecs, "ListServices", &[grant("ecs:ListServices", Any)], &[Init]),
     op(Ecs, "DescribeServices", &[grant("ecs:DescribeServices", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
@@ -280,8 +372,9 @@ pub const OPERATIONS: &[Operation] = &[
         &[Plan, Apply, Destroy, Doctor, Init],
     ),
     op(Ecs, "UpdateService", &[grant("ecs:UpdateService", EcsServices)], REMOVES),
-    op(Ecs, "TagResource", &[grant("ecs:TagResource", EcsServices)], WRITES),
-    op(Ecs, "UntagResource", &[grant("ecs:UntagResource", EcsServices)], REMOVES),
+    // Only the Service Connect tag, on the services the file wires.
+    op(Ecs, "TagResource", &[grant("ecs:TagResource", ConnectTag)], WRITES),
+    op(Ecs, "UntagResource", &[grant("ecs:UntagResource", ConnectTag)], REMOVES),
 ];
 
 /// The table's entry for an operation called through `client`.

@@ -98,7 +98,7 @@ fn init_is_granted_every_request_it_makes() {
 }
 
 fn policy(command: PolicyCommand, context: &PolicyContext) -> Value {
-    serde_json::to_value(super::policy(command, context)).unwrap()
+    serde_json::to_value(super::policy(command, context).document).unwrap()
 }
 
 fn actions(policy: &Value) -> Vec<String> {
@@ -186,7 +186,7 @@ fn a_file_scopes_mutations_to_the_topology() {
     let policy = policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology), region: Some("eu-west-1") });
     let ecs = statement(&policy, "WiredEcsServices");
     assert_eq!(ecs["Resource"], serde_json::json!(["arn:aws:ecs:eu-west-1:*:service/main/api"]));
-    assert_eq!(ecs["Action"], serde_json::json!(["ecs:TagResource", "ecs:UntagResource", "ecs:UpdateService"]));
+    assert_eq!(ecs["Action"], serde_json::json!(["ecs:UpdateService"]));
     let owned = statement(&policy, "OwnedByTopology");
     assert_eq!(
         owned["Condition"],
@@ -200,21 +200,238 @@ fn a_file_scopes_mutations_to_the_topology() {
     let records = statement(&policy, "RecordsInZone");
     assert_eq!(
         records["Condition"]["ForAllValues:StringLike"]["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
-        serde_json::json!(["*.in.example.com"])
+        serde_json::json!(["in.example.com", "*.in.example.com"])
     );
 }
 
 #[test]
 fn without_a_file_scopes_fall_back() {
     let policy = policy(PolicyCommand::Apply, &NO_FILE);
-    assert_eq!(statement(&policy, "WiredEcsServices")["Resource"], serde_json::json!(["*"]));
+    assert_eq!(statement(&policy, "WiredEcsServices")["Resource"], serde_json::json!(["arn:aws:ecs:*:*:service/*"]));
     assert_eq!(
         statement(&policy, "OwnedByTopology")["Condition"],
         serde_json::json!({ "Null": { "aws:ResourceTag/ecsnet:topology": "false" } })
     );
-    assert_eq!(
-        statement(&policy, "ServiceSecurityGroups")["Resource"],
-        serde_json::json!(["arn:aws:ec2:*:*:security-group/*"])
-    );
+    let groups = statement(&policy, "GroupsInTopologyVpc");
+    assert_eq!(groups["Resource"], serde_json::json!(["arn:aws:ec2:*:*:security-group/*"]));
+    assert!(groups.get("Condition").is_none());
     assert!(statement(&policy, "RecordsInZone").get("Condition").is_none());
+}
+
+/// 100 services wired in four clusters, each with its own security group, using every recipe.
+fn largest() -> Topology {
+    let mut builder = TopologyBuilder::new("a-topology-name-of-32-characters")
+        .region("eu-west-1")
+        .vpc("vpc-0123456789abcdef0")
+        .load_balancer_with(|balancer| balancer.name("edge"))
+        .dns("internal.example.com")
+        .discovery("svc.internal.example.com");
+    for index in 0..100 {
+        builder = builder.service(format!("service-{index:03}"), |service| {
+            let service = service
+                .security_group(&format!("sg-0{index:016x}"))
+                .ecs(&format!("arn:aws:ecs:eu-west-1:123456789012:cluster/cluster-{}", index % 4));
+            match index % 3 {
+                0 => service.discovered(),
+                1 => service.connect("http", None),
+                _ => service,
+            }
+        });
+    }
+    builder.build()
+}
+
+const EU_WEST_1: Option<&str> = Some("eu-west-1");
+
+#[test]
+fn the_largest_policy_fits_iams_managed_policy_quota() {
+    let topology = largest();
+    for command in [PolicyCommand::Apply, PolicyCommand::Destroy, PolicyCommand::Plan] {
+        let policy = super::policy(command, &PolicyContext { topology: Some(&topology), region: EU_WEST_1 });
+        let size = policy.document.size();
+        eprintln!("{command:?}: {size} characters without whitespace, coarsened {:?}", policy.coarsened);
+        assert!(size <= MANAGED_POLICY_QUOTA, "{command:?}: {size} characters");
+    }
+    let apply = super::policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology), region: EU_WEST_1 });
+    assert!(apply.coarsened.starts_with(&[Coarsening::EcsServicesByCluster, Coarsening::SecurityGroupsByVpc]));
+    let document = serde_json::to_value(&apply.document).unwrap();
+    assert_eq!(
+        statement(&document, "WiredEcsServices")["Resource"],
+        serde_json::json!((0..4)
+            .map(|cluster| format!("arn:aws:ecs:eu-west-1:*:service/cluster-{cluster}/*"))
+            .collect::<Vec<_>>())
+    );
+    assert_eq!(
+        statement(&document, "GroupsInTopologyVpc")["Condition"],
+        serde_json::json!({ "ArnLike": { "ec2:Vpc": "arn:aws:ec2:eu-west-1:*:vpc/vpc-0123456789abcdef0" } })
+    );
+}
+
+fn scoped(command: PolicyCommand, topology: &Topology) -> Value {
+    policy(command, &PolicyContext { topology: Some(topology), region: EU_WEST_1 })
+}
+
+fn sids(policy: &Value) -> Vec<String> {
+    policy["Statement"].as_array().unwrap().iter().map(|statement| statement["Sid"].as_str().unwrap().into()).collect()
+}
+
+#[test]
+fn a_small_file_fits_without_coarsening() {
+    let apply = super::policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology()), region: EU_WEST_1 });
+    assert!(apply.coarsened.is_empty(), "{:?}", apply.coarsened);
+    assert!(apply.document.size() <= MANAGED_POLICY_QUOTA);
+}
+
+#[test]
+fn writes_only_for_the_recipes_the_file_uses() {
+    let bare = TopologyBuilder::new("demo")
+        .region("eu-west-1")
+        .service("api", |service| service.load_balanced(false))
+        .without_dns()
+        .build();
+    let actions = actions(&scoped(PolicyCommand::Apply, &bare));
+    for absent in [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:ModifyListener",
+        "iam:CreateServiceLinkedRole",
+        "route53:CreateHostedZone",
+        "servicediscovery:CreatePrivateDnsNamespace",
+        "servicediscovery:CreateService",
+        "ecs:UpdateService",
+        "ecs:TagResource",
+    ] {
+        assert!(!actions.contains(&absent.to_string()), "{absent} granted for a recipe the file does not use");
+    }
+    // Removals of what left the file stay, scoped to what the topology owns; reads stay.
+    for present in [
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "route53:DeleteHostedZone",
+        "servicediscovery:DeleteNamespace",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "servicediscovery:ListNamespaces",
+    ] {
+        assert!(actions.contains(&present.to_string()), "{present} missing");
+    }
+    let policy = scoped(PolicyCommand::Apply, &bare);
+    assert!(
+        !sids(&policy).contains(&"RecordsInZone".to_string())
+            && !sids(&policy).contains(&"WiredEcsServices".to_string())
+    );
+    assert_eq!(
+        statement(&policy, "RecordRemovals")["Condition"]["ForAllValues:StringEquals"]
+            ["route53:ChangeResourceRecordSetsActions"],
+        serde_json::json!(["DELETE"])
+    );
+}
+
+#[test]
+fn every_recipe_in_the_file_gets_its_writes() {
+    let policy = scoped(PolicyCommand::Apply, &largest());
+    let actions = actions(&policy);
+    for present in [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "route53:CreateHostedZone",
+        "servicediscovery:CreatePrivateDnsNamespace",
+        "ecs:UpdateService",
+        "ecs:TagResource",
+    ] {
+        assert!(actions.contains(&present.to_string()), "{present} missing");
+    }
+    let created = statement(&policy, "CreatedForTopology");
+    assert!(created["Action"].as_array().unwrap().contains(&"servicediscovery:CreateService".into()));
+    let owned = statement(&policy, "OwnedByTopology");
+    assert!(owned["Action"].as_array().unwrap().contains(&"servicediscovery:DeleteNamespace".into()));
+}
+
+#[test]
+fn security_groups_are_scoped_to_the_vpc_tags_and_named_groups() {
+    let topology = TopologyBuilder::new("demo")
+        .region("eu-west-1")
+        .vpc("vpc-0abc")
+        .load_balancer()
+        .dns("in.example.com")
+        .service("api", |service| service.security_group("sg-0abc"))
+        .build();
+    let policy = scoped(PolicyCommand::Apply, &topology);
+    let vpc = statement(&policy, "TopologyVpc");
+    assert_eq!(vpc["Resource"], serde_json::json!(["arn:aws:ec2:eu-west-1:*:vpc/vpc-0abc"]));
+    assert_eq!(vpc["Action"], serde_json::json!(["ec2:CreateSecurityGroup"]));
+    let tagged = statement(&policy, "GroupsTaggedInRequest");
+    assert_eq!(
+        tagged["Condition"],
+        serde_json::json!({ "StringEquals": { "aws:RequestTag/ecsnet:topology": "demo" } })
+    );
+    let named = statement(&policy, "ServiceSecurityGroups");
+    assert_eq!(named["Action"], serde_json::json!(["ec2:AuthorizeSecurityGroupIngress"]));
+    let in_vpc = statement(&policy, "GroupsInTopologyVpc");
+    assert_eq!(in_vpc["Action"], serde_json::json!(["ec2:RevokeSecurityGroupIngress"]));
+    assert_eq!(
+        in_vpc["Condition"],
+        serde_json::json!({ "ArnLike": { "ec2:Vpc": "arn:aws:ec2:eu-west-1:*:vpc/vpc-0abc" } })
+    );
+    let rules = statement(&policy, "SecurityGroupRules");
+    assert_eq!(rules["Resource"], serde_json::json!(["arn:aws:ec2:eu-west-1:*:security-group-rule/*"]));
+    assert_eq!(rules["Condition"]["StringEquals"]["aws:RequestTag/ecsnet:topology"], "demo");
+    let no_any: Vec<&Value> = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|statement| statement["Resource"] == serde_json::json!(["*"]) && statement.get("Condition").is_none())
+        .flat_map(|statement| statement["Action"].as_array().unwrap())
+        .filter(|action| {
+            action.as_str().unwrap().starts_with("ec2:") && !action.as_str().unwrap().starts_with("ec2:Describe")
+        })
+        .collect();
+    assert!(no_any.is_empty(), "EC2 mutations on \"*\" without a condition: {no_any:?}");
+}
+
+#[test]
+fn ecs_grants_name_the_wired_services_and_only_the_connect_tag() {
+    let policy = scoped(PolicyCommand::Apply, &topology());
+    let tag = statement(&policy, "ServiceConnectTag");
+    assert_eq!(tag["Resource"], serde_json::json!(["arn:aws:ecs:eu-west-1:*:service/main/api"]));
+    assert_eq!(
+        tag["Condition"],
+        serde_json::json!({ "ForAllValues:StringEquals": { "aws:TagKeys": ["ecsnet:service-connect"] } })
+    );
+}
+
+#[test]
+fn unlock_reads_the_lock_and_deletes_only_owned_groups() {
+    let policy = scoped(PolicyCommand::Unlock, &topology());
+    assert_eq!(
+        actions(&policy),
+        ["ec2:DeleteSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"].map(String::from).to_vec()
+    );
+    assert_eq!(statement(&policy, "OwnedSecurityGroups")["Action"], serde_json::json!(["ec2:DeleteSecurityGroup"]));
+}
+
+#[test]
+fn every_statement_is_valid_grammar() {
+    for command in [
+        PolicyCommand::Plan,
+        PolicyCommand::Apply,
+        PolicyCommand::Destroy,
+        PolicyCommand::Doctor,
+        PolicyCommand::Init,
+        PolicyCommand::Unlock,
+    ] {
+        for context in [NO_FILE, PolicyContext { topology: Some(&largest()), region: EU_WEST_1 }] {
+            let policy = policy(command, &context);
+            let statements = policy["Statement"].as_array().unwrap();
+            let mut sids: Vec<&str> = statements.iter().map(|statement| statement["Sid"].as_str().unwrap()).collect();
+            sids.sort_unstable();
+            let count = sids.len();
+            sids.dedup();
+            assert_eq!(sids.len(), count, "Sids are unique");
+            for statement in statements {
+                assert_eq!(statement["Effect"], "Allow");
+                assert!(
+                    !statement["Action"].as_array().unwrap().is_empty()
+                        && !statement["Resource"].as_array().unwrap().is_empty()
+                );
+                assert!(statement["Sid"].as_str().unwrap().chars().all(|character| character.is_ascii_alphanumeric()));
+            }
+        }
+    }
 }
