@@ -16,8 +16,8 @@ policy (and apply is refused to the plan-only policy). What it cannot: moto matc
 the literal "*" (moto/core/authorization.py passes resource="*" for these services), so an ARN-scoped statement
 grants nothing there, and it does not evaluate Condition keys (aws:ResourceTag, aws:RequestTag). The user therefore
 holds the policy's actions with Resource "*" and no Condition (Deny statements, which only make sense with their
-conditions, are left out): the action list is checked, the resource and tag scoping is not. See the README's
-"Tested against AWS's rules".
+conditions, are left out): the action list is checked, the resource and tag scoping is not. See
+localstack/aws_rules/README.md, "IAM: not yet checked".
 """
 import argparse
 import json
