@@ -30,7 +30,7 @@ export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
 # fresh emulator, 2 cores, nothing else running: the 40 emulator tests in 778 s at four at once. (At two at once,
 # the default of one per core, they took 1101 s in the last fresh-clone CI run, with a larger apply crash test.)
 export RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}"
-cargo test --locked "$@"
+cargo test --locked --features emulator-tests "$@"
 if [ "$#" -eq 0 ]; then
   # The demo's five plans through the same emulator and rules: plan, apply, and plan again with no changes.
   bash localstack/demo.sh

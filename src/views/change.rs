@@ -1,5 +1,5 @@
 //! What apply and destroy print when they are done: a line for people, or one JSON document holding the plan and
-//! the result (format in the README).
+//! the result (format in docs/reference/commands.md).
 
 use std::io::{self, Write};
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Plans for people (Terraform-like text) and for machines (stable JSON, documented in the README).
+//! Plans for people (Terraform-like text) and for machines (stable JSON, documented in docs/reference/plan-json.md).
 
 use std::io::{self, Write};
 
@@ -68,7 +68,7 @@ pub fn summary_line(summary: Summary) -> String {
     format!("Plan: {} to add, {} to change, {} to destroy{adopt}.", summary.add, summary.change, summary.destroy)
 }
 
-/// The plan's JSON document (format in the README).
+/// The plan's JSON document (format in docs/reference/plan-json.md).
 #[derive(Serialize)]
 pub struct JsonPlan<'a> {
     format_version: u32,

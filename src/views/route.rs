@@ -51,7 +51,7 @@ pub fn action(action: &RouteAction) -> String {
     }
 }
 
-/// One answer in the JSON array (format in the README).
+/// One answer in the JSON array (format in docs/guide/operator-commands.md).
 #[derive(Serialize)]
 struct JsonAnswer<'a> {
     action: String,

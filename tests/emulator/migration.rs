@@ -1,5 +1,5 @@
 //! A service moved from the load balancer to Service Connect and back, its old path kept until the new one serves
-//! (README, "Moving a service between recipes"), checked after every stage, with runs interrupted between stages
+//! (docs/guide/moving-between-recipes.md), checked after every stage, with runs interrupted between stages
 //! and finished by the next apply.
 //!
 //! What the emulator can show: the order of the calls and the state after each stage (the ECS service's load
