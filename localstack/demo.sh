@@ -33,12 +33,13 @@ step() { printf '\n$ %s\n' "$*"; }
 # Each command runs as an IAM user holding only `ecsnet iam-policy -f PLAN --for COMMAND` (the AWS-rules layer
 # authenticates and authorizes every request); the seeds above ran as the account's administrator.
 as_policy() {
-  local command="$1" plan="$2"
+  local command="$1" plan="$2" adopt=()
   shift 2
+  case " $* " in *" --adopt "*) adopt=(--adopt) ;; esac
   if [ "${ECSNET_AWS_RULES:-on}" = on ]; then
     local keys
     # Never fall back to the administrator's keys (set -e does not hold inside `if as_policy ...`).
-    keys="$("$python" localstack/iam_user.py --ecsnet "$ecsnet" --for "$command" -f "$plan")" || exit 1
+    keys="$("$python" localstack/iam_user.py --ecsnet "$ecsnet" --for "$command" -f "$plan" "${adopt[@]}")" || exit 1
     env $keys "$ecsnet" "$@"
   else
     "$ecsnet" "$@"

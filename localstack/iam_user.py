@@ -22,12 +22,15 @@ def main(argv=None):
     parser.add_argument("--ecsnet", default="target/debug/ecsnet")
     parser.add_argument("--for", dest="command", required=True)
     parser.add_argument("-f", dest="file")
+    parser.add_argument("--adopt", action="store_true", help="the policy of `apply --adopt` (iam-policy --adopt)")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--endpoint", default=f"http://127.0.0.1:{os.environ.get('ECSNET_EMULATOR_PORT', '4566')}")
     args = parser.parse_args(argv)
     command = [args.ecsnet, "iam-policy", "--for", args.command, "--region", args.region]
     if args.file:
         command += ["-f", args.file]
+    if args.adopt:
+        command.append("--adopt")
     policy = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
     request = {"name": f"ecsnet-{args.command}-{os.getpid()}", "policies": {f"ecsnet-{args.command}": policy},
                "account": args.file or "demo"}

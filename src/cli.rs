@@ -142,6 +142,10 @@ pub struct IamPolicyArgs {
     /// The command the policy is for; graph and route read what plan reads, show makes no AWS request
     #[arg(long = "for", value_enum, default_value_t = crate::iam::PolicyCommand::Apply)]
     pub command: crate::iam::PolicyCommand,
+    /// Also grant what `apply --adopt` needs: the topology's ownership marks on resources no topology owns yet
+    /// (without it, the policy cannot claim a resource it does not already own)
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 #[derive(Debug, Args)]

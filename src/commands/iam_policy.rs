@@ -15,7 +15,7 @@ pub fn run(global: &GlobalArgs, args: &IamPolicyArgs) -> anyhow::Result<ExitCode
     let path = file(args.path.as_deref());
     let topology = path.as_deref().map(topology::load).transpose()?;
     let region = global.region.as_deref().or_else(|| topology.as_ref().and_then(|topology| topology.region.as_deref()));
-    let policy = policy(args.command, &PolicyContext { topology: topology.as_ref(), region });
+    let policy = policy(args.command, &PolicyContext { topology: topology.as_ref(), region, adopt: args.adopt });
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, &policy.document)?;
     writeln!(stdout)?;
@@ -28,6 +28,15 @@ pub fn run(global: &GlobalArgs, args: &IamPolicyArgs) -> anyhow::Result<ExitCode
              ECS services, DNS zone or topology name, and grants every recipe; pass -f FILE"
         ),
     };
+    if let Some(topology) = topology.as_ref().filter(|topology| !topology.network.vpc.starts_with("vpc-")) {
+        note.push_str(&format!(
+            "; the VPC is named \"{}\", not by ID, so the security-group statements cover every VPC (name it vpc-… to scope them)",
+            topology.network.vpc
+        ));
+    }
+    if args.adopt {
+        note.push_str("; with --adopt it may tag resources no topology owns as this topology's (apply --adopt)");
+    }
     if !policy.coarsened.is_empty() {
         let given_up: Vec<&str> = policy.coarsened.iter().map(|coarsening| coarsening.describe()).collect();
         note.push_str(&format!(

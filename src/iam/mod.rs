@@ -32,8 +32,13 @@ pub enum Scope {
     /// Ingress is revoked on the groups of the file's VPC (a service that left the file included), and on the
     /// groups ecsnet created.
     RevokedGroups,
-    /// `ec2:CreateTags` of adoption: the topology's tag on a security group or rule that has none.
+    /// `ec2:CreateTags` of adoption: the topology's tag on a security group or rule that has none. Only with
+    /// `--adopt`.
     SecurityGroupsToAdopt,
+    /// Adoption's tags on an ELBv2 or Cloud Map resource that no topology owns yet. Only with `--adopt`.
+    UnownedToAdopt,
+    /// Hosted zones, for adoption's zone comment: every zone (no tag key), only with `--adopt`.
+    ZonesToAdopt,
     /// `ec2:CreateTags`, only as part of the creates that tag their resources.
     TagOnEc2Create,
     /// `elasticloadbalancing:AddTags`, only as part of the creates that tag their resources.
@@ -57,6 +62,10 @@ pub struct PolicyContext<'a> {
     pub topology: Option<&'a Topology>,
     /// `None`: any region (`*` in ARNs).
     pub region: Option<&'a str>,
+    /// Also what `apply --adopt` needs: writing the topology's ownership marks on resources no topology owns.
+    /// Without it, nothing in the policy lets a principal claim a resource (tag it as the topology's and then
+    /// change or delete it under the tag-scoped statements).
+    pub adopt: bool,
 }
 
 /// IAM's quota on a customer managed policy, counted without whitespace
@@ -258,11 +267,13 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
             };
             vec![services, owned_security_groups(region, context)]
         }
+        Scope::SecurityGroupsToAdopt | Scope::UnownedToAdopt | Scope::ZonesToAdopt if !context.adopt => vec![],
         Scope::SecurityGroupsToAdopt => {
-            // One statement with the create's: both allow what a request tags for the topology (fewer characters).
             let resources = groups().into_iter().chain(rules()).collect();
-            vec![piece("GroupsTaggedInRequest", resources, Some(tag_condition("aws:RequestTag", context)))]
+            vec![piece("AdoptUnownedSecurityGroups", resources, Some(unowned_condition(context)))]
         }
+        Scope::UnownedToAdopt => vec![piece("AdoptUnowned", any(), Some(unowned_condition(context)))],
+        Scope::ZonesToAdopt => vec![piece("HostedZones", vec!["arn:aws:route53:::hostedzone/*".into()], None)],
         Scope::TagOnEc2Create => vec![piece(
             "TagOnCreateEc2",
             groups().into_iter().chain(rules()).collect(),
@@ -317,6 +328,14 @@ fn tag_condition(key: &str, context: &PolicyContext) -> Value {
         Some(topology) => json!({ "StringEquals": { key: topology.name } }),
         None => json!({ "Null": { key: "false" } }),
     }
+}
+
+/// Adoption's tag requests: the request tags the resource as the topology's, and no topology's tag is on it yet
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null).
+fn unowned_condition(context: &PolicyContext) -> Value {
+    let mut condition = tag_condition("aws:RequestTag", context);
+    condition["Null"][format!("aws:ResourceTag/{TOPOLOGY_TAG}")] = json!("true");
+    condition
 }
 
 fn owned_security_groups(region: &str, context: &PolicyContext) -> Piece {

@@ -146,7 +146,7 @@ use Client::{Discovery, Ec2, Ecs, Elb, Route53};
 use Scope::{
     Any, AuthorizedGroups, ConnectTag, EcsServices, HostedZones, LinkedRoleForLoadBalancing, NewSecurityGroup,
     OwnedSecurityGroups, RecordRemovals, RecordsInZone, RequestTaggedForTopology, RevokedGroups, SecurityGroupsToAdopt,
-    TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules,
+    TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules, UnownedToAdopt, ZonesToAdopt,
 };
 
 pub const OPERATIONS: &[Operation] = &[
@@ -274,7 +274,7 @@ pub const OPERATIONS: &[Operation] = &[
         "AddTags",
         &[
             grant("elasticloadbalancing:AddTags", TaggedForTopology),
-            grant("elasticloadbalancing:AddTags", RequestTaggedForTopology),
+            grant("elasticloadbalancing:AddTags", UnownedToAdopt),
         ],
         WRITES,
     ),
@@ -305,7 +305,7 @@ pub const OPERATIONS: &[Operation] = &[
         REMOVES,
     ),
     // Adoption: the zone's comment carries the ownership marker.
-    op(Route53, "UpdateHostedZoneComment", &[grant("route53:UpdateHostedZoneComment", HostedZones)], WRITES),
+    op(Route53, "UpdateHostedZoneComment", &[grant("route53:UpdateHostedZoneComment", ZonesToAdopt)], WRITES),
     op(Route53, "DeleteHostedZone", &[grant("route53:DeleteHostedZone", HostedZones)], REMOVES),
     // Cloud Map (the namespace's own hosted zone is made by Cloud Map with the caller's rights).
     op(Discovery, "ListNamespaces", &[grant("servicediscovery:ListNamespaces", Any)], READS),
@@ -335,8 +335,9 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         WRITES,
     ),
-    // Cloud Map resources ecsnet created carry the topology's tags; adopted ones only the description's marker (so
-    // adopting them needs a broader policy).
+    // Cloud Map resources ecsnet created carry the topology's tags, and adoption tags what it takes over first
+    // (src/aws/execute/adopt.rs): later changes are scoped by the tag.
+    op(Discovery, "TagResource", &[grant("servicediscovery:TagResource", UnownedToAdopt)], WRITES),
     op(Discovery, "UpdateService", &[grant("servicediscovery:UpdateService", TaggedForTopology)], WRITES),
     // Adoption: the namespace's description carries the ownership marker.
     op(
@@ -344,7 +345,7 @@ pub const OPERATIONS: &[Operation] = &[
         "UpdatePrivateDnsNamespace",
         &[
             grant("servicediscovery:UpdatePrivateDnsNamespace", TaggedForTopology),
-            grant("route53:UpdateHostedZoneComment", HostedZones),
+            grant("route53:UpdateHostedZoneComment", ZonesToAdopt),
         ],
         WRITES,
     ),

@@ -124,7 +124,7 @@ fn statement<'a>(policy: &'a Value, sid: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no statement {sid} in {policy:#}"))
 }
 
-const NO_FILE: PolicyContext = PolicyContext { topology: None, region: None };
+const NO_FILE: PolicyContext = PolicyContext { topology: None, region: None, adopt: true };
 
 #[test]
 fn plan_needs_only_reads() {
@@ -183,7 +183,10 @@ fn topology() -> Topology {
 #[test]
 fn a_file_scopes_mutations_to_the_topology() {
     let topology = topology();
-    let policy = policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology), region: Some("eu-west-1") });
+    let policy = policy(
+        PolicyCommand::Apply,
+        &PolicyContext { topology: Some(&topology), region: Some("eu-west-1"), adopt: false },
+    );
     let ecs = statement(&policy, "WiredEcsServices");
     assert_eq!(ecs["Resource"], serde_json::json!(["arn:aws:ecs:eu-west-1:*:service/main/api"]));
     assert_eq!(ecs["Action"], serde_json::json!(["ecs:UpdateService"]));
@@ -246,13 +249,23 @@ const EU_WEST_1: Option<&str> = Some("eu-west-1");
 #[test]
 fn the_largest_policy_fits_iams_managed_policy_quota() {
     let topology = largest();
-    for command in [PolicyCommand::Apply, PolicyCommand::Destroy, PolicyCommand::Plan] {
-        let policy = super::policy(command, &PolicyContext { topology: Some(&topology), region: EU_WEST_1 });
+    for (command, adopt) in
+        [(PolicyCommand::Apply, false), (PolicyCommand::Apply, true), (PolicyCommand::Destroy, false)]
+            .into_iter()
+            .chain([(PolicyCommand::Plan, false)])
+    {
+        let policy = super::policy(command, &PolicyContext { topology: Some(&topology), region: EU_WEST_1, adopt });
         let size = policy.document.size();
-        eprintln!("{command:?}: {size} characters without whitespace, coarsened {:?}", policy.coarsened);
+        eprintln!(
+            "{command:?} (adopt {adopt}): {size} characters without whitespace, coarsened {:?}",
+            policy.coarsened
+        );
         assert!(size <= MANAGED_POLICY_QUOTA, "{command:?}: {size} characters");
     }
-    let apply = super::policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology), region: EU_WEST_1 });
+    let apply = super::policy(
+        PolicyCommand::Apply,
+        &PolicyContext { topology: Some(&topology), region: EU_WEST_1, adopt: false },
+    );
     assert!(apply.coarsened.starts_with(&[Coarsening::EcsServicesByCluster, Coarsening::SecurityGroupsByVpc]));
     let document = serde_json::to_value(&apply.document).unwrap();
     assert_eq!(
@@ -268,7 +281,7 @@ fn the_largest_policy_fits_iams_managed_policy_quota() {
 }
 
 fn scoped(command: PolicyCommand, topology: &Topology) -> Value {
-    policy(command, &PolicyContext { topology: Some(topology), region: EU_WEST_1 })
+    policy(command, &PolicyContext { topology: Some(topology), region: EU_WEST_1, adopt: false })
 }
 
 fn sids(policy: &Value) -> Vec<String> {
@@ -277,7 +290,10 @@ fn sids(policy: &Value) -> Vec<String> {
 
 #[test]
 fn a_small_file_fits_without_coarsening() {
-    let apply = super::policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology()), region: EU_WEST_1 });
+    let apply = super::policy(
+        PolicyCommand::Apply,
+        &PolicyContext { topology: Some(&topology()), region: EU_WEST_1, adopt: false },
+    );
     assert!(apply.coarsened.is_empty(), "{:?}", apply.coarsened);
     assert!(apply.document.size() <= MANAGED_POLICY_QUOTA);
 }
@@ -416,7 +432,7 @@ fn every_statement_is_valid_grammar() {
         PolicyCommand::Init,
         PolicyCommand::Unlock,
     ] {
-        for context in [NO_FILE, PolicyContext { topology: Some(&largest()), region: EU_WEST_1 }] {
+        for context in [NO_FILE, PolicyContext { topology: Some(&largest()), region: EU_WEST_1, adopt: false }] {
             let policy = policy(command, &context);
             let statements = policy["Statement"].as_array().unwrap();
             let mut sids: Vec<&str> = statements.iter().map(|statement| statement["Sid"].as_str().unwrap()).collect();
@@ -434,4 +450,26 @@ fn every_statement_is_valid_grammar() {
             }
         }
     }
+}
+
+#[test]
+fn only_an_adopting_policy_may_tag_what_no_topology_owns() {
+    let topology = topology();
+    let adopting = |adopt| {
+        let policy =
+            super::policy(PolicyCommand::Apply, &PolicyContext { topology: Some(&topology), region: EU_WEST_1, adopt });
+        serde_json::to_value(&policy.document).unwrap()
+    };
+    let plain = adopting(false).to_string();
+    for sid in ["AdoptUnowned", "AdoptUnownedSecurityGroups"] {
+        assert!(!plain.contains(sid), "{sid} without --adopt: {plain}");
+    }
+    assert!(!plain.contains("UpdateHostedZoneComment"), "{plain}");
+    let document = adopting(true);
+    let unowned = statement(&document, "AdoptUnowned");
+    assert_eq!(unowned["Condition"]["Null"]["aws:ResourceTag/ecsnet:topology"], "true", "{unowned}");
+    assert_eq!(unowned["Condition"]["StringEquals"]["aws:RequestTag/ecsnet:topology"], topology.name.as_str());
+    assert!(unowned["Action"].as_array().unwrap().contains(&serde_json::json!("elasticloadbalancing:AddTags")));
+    let groups = statement(&document, "AdoptUnownedSecurityGroups");
+    assert_eq!(groups["Action"], serde_json::json!(["ec2:CreateTags"]));
 }

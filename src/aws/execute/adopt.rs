@@ -1,6 +1,8 @@
 //! Writes adoption's ownership marks: ELBv2 AddTags, EC2 CreateTags, Route 53 UpdateHostedZoneComment and a TXT
-//! record UPSERT, Cloud Map UpdatePrivateDnsNamespace and UpdateService (both asynchronous, waited for). Each call
-//! writes only the marks; writing them twice is harmless, so a run stopped halfway is simply run again.
+//! record UPSERT, Cloud Map TagResource and then UpdatePrivateDnsNamespace or UpdateService (both asynchronous,
+//! waited for). Each call writes only the marks; writing them twice is harmless, so a run stopped halfway is simply
+//! run again. Cloud Map's tags go first: `ecsnet iam-policy` allows Cloud Map changes only on resources tagged as
+//! the topology's, and the description update is one.
 
 use aws_sdk_route53::types::{ChangeAction, RrType};
 use aws_sdk_servicediscovery::types::{DnsConfigChange, PrivateDnsNamespaceChange, ServiceChange};
@@ -39,13 +41,35 @@ pub async fn run(context: &Context<'_>, address: &Address, mark: &Mark) -> Resul
             request.send().await.context("UpdateHostedZoneComment")?;
         }
         Mark::OwnerRecord { zone_id, name, value, ttl } => owner_record(context, zone_id, name, value, *ttl).await?,
-        Mark::NamespaceDescription { id, description } => {
+        Mark::NamespaceDescription { id, description, arn, tags } => {
+            discovery_tags(context, arn, tags).await?;
             namespace_description(context, address, id, description).await?
         }
-        Mark::DiscoveryDescription { id, description, record_type, ttl } => {
+        Mark::DiscoveryDescription { id, description, record_type, ttl, arn, tags } => {
+            discovery_tags(context, arn, tags).await?;
             service_description(context, id, description, *record_type, *ttl).await?
         }
     }
+    Ok(())
+}
+
+/// Cloud Map TagResource (nothing for a mark saved without tags by an older ecsnet).
+async fn discovery_tags(context: &Context<'_>, arn: &str, tags: &[(String, String)]) -> Result<(), AwsError> {
+    if arn.is_empty() || tags.is_empty() {
+        return Ok(());
+    }
+    let tags = tags
+        .iter()
+        .map(|(key, value)| {
+            aws_sdk_servicediscovery::types::Tag::builder()
+                .key(key)
+                .value(value)
+                .build()
+                .map_err(|error| AwsError::invalid_request("TagResource", error))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let request = context.aws.discovery.tag_resource().resource_arn(arn).set_tags(Some(tags));
+    request.send().await.context("TagResource")?;
     Ok(())
 }
 

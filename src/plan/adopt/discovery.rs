@@ -52,14 +52,23 @@ impl<'a> Adopter<'a> {
 
     fn namespace(&mut self, namespace: &Namespace) {
         let description = resource_description(self.topology, &Address::Namespace);
-        let mark = Mark::NamespaceDescription { id: namespace.id.clone(), description };
+        let (arn, tags) = (namespace.arn.clone(), self.tags(&Address::Namespace));
+        let mark = Mark::NamespaceDescription { id: namespace.id.clone(), description, arn, tags };
         self.claim(Address::Namespace, &namespace.name, &namespace.id, mark);
     }
 
     fn service(&mut self, service: &DiscoveryService, address: Address) {
         let record_type = if service.record_type == "SRV" { RecordType::Srv } else { RecordType::A };
         let description = resource_description(self.topology, &address);
-        let mark = Mark::DiscoveryDescription { id: service.id.clone(), description, record_type, ttl: service.ttl };
+        let (arn, tags) = (service.arn.clone(), self.tags(&address));
+        let mark = Mark::DiscoveryDescription {
+            id: service.id.clone(),
+            description,
+            record_type,
+            ttl: service.ttl,
+            arn,
+            tags,
+        };
         self.claim(address, &service.name, &service.id, mark);
     }
 }

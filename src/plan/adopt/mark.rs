@@ -19,12 +19,30 @@ pub enum Mark {
     ZoneComment { zone_id: String, comment: String },
     /// The ownership TXT record beside a record ecsnet did not write (UPSERT: adopting twice is harmless).
     OwnerRecord { zone_id: String, name: String, value: String, ttl: i64 },
-    /// Cloud Map UpdatePrivateDnsNamespace with the marker as the namespace's description.
-    NamespaceDescription { id: String, description: String },
-    /// Cloud Map UpdateService with the marker as the description. UpdateService deletes the DNS records it is not
-    /// sent (https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdateService.html), so the service's record
-    /// goes along as it is.
-    DiscoveryDescription { id: String, description: String, record_type: RecordType, ttl: i64 },
+    /// Cloud Map TagResource with the topology's tags (what the IAM policy scopes Cloud Map changes by), then
+    /// UpdatePrivateDnsNamespace with the marker as the namespace's description (what ownership is read from).
+    NamespaceDescription {
+        id: String,
+        description: String,
+        #[serde(default)]
+        arn: String,
+        #[serde(default)]
+        tags: Vec<(String, String)>,
+    },
+    /// Cloud Map TagResource with the topology's tags, then UpdateService with the marker as the description.
+    /// UpdateService deletes the DNS records it is not sent
+    /// (https://docs.aws.amazon.com/cloud-map/latest/api/API_UpdateService.html), so the service's record goes
+    /// along as it is.
+    DiscoveryDescription {
+        id: String,
+        description: String,
+        record_type: RecordType,
+        ttl: i64,
+        #[serde(default)]
+        arn: String,
+        #[serde(default)]
+        tags: Vec<(String, String)>,
+    },
 }
 
 impl Mark {
@@ -69,7 +87,7 @@ impl Mark {
                     });
                 }
             }
-            Mark::NamespaceDescription { id, description } => {
+            Mark::NamespaceDescription { id, description, .. } => {
                 observed.namespaces.iter_mut().filter(|namespace| namespace.id == *id).for_each(|namespace| {
                     namespace.description = Some(description.clone());
                 })
