@@ -18,8 +18,8 @@ Faults (random, reproducible with --seed; one draw per request, drop first, then
   - drop: the client connection is closed with no answer, not forwarded (safe to retry).
 
 Control endpoints (never forwarded), under /__proxy/:
-  GET  /__proxy/stats   {"requests", "by_operation", "mutating", "throttled", "dropped", "failed", "held_requests",
-                         "max_in_flight", "round_trips", "config"}
+  GET  /__proxy/stats   {"requests", "by_operation", "mutating", "mutation_log" (the mutations in order), "throttled",
+                         "dropped", "failed", "held_requests", "max_in_flight", "round_trips", "config"}
   POST /__proxy/reset   zero the counters (config is kept; a hold in place stays in place)
   POST /__proxy/config  JSON body with any of delay_ms, throttle_rate, drop_rate, seed,
                         hold_after_mutations (K or null), fail_operation ("Operation", "service.Operation" or null),
@@ -64,6 +64,7 @@ from aws_rules.core import SCOPE_RE, decompress  # stdlib only: the proxy runs w
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
               "expect", "proxy-authorization", "proxy-authenticate"}
 MAX_BODY = 64 * 1024 * 1024
+MAX_LOG = 10_000
 R53_PREFIX = "/2013-04-01/"
 R53_XMLNS = "https://route53.amazonaws.com/doc/2013-04-01/"
 # X-Amz-Target prefixes → SigV4 service names, for unsigned requests
@@ -199,6 +200,7 @@ class State:
             self.requests = 0
             self.by_operation = {}
             self.mutating = 0
+            self.mutation_log = []     # the forwarded mutations' `service.Operation`, in order (at most MAX_LOG)
             self.throttled = 0
             self.dropped = 0
             self.failed = 0
@@ -253,7 +255,8 @@ class State:
     def stats(self):
         with self.lock:
             return {"requests": self.requests, "by_operation": dict(sorted(self.by_operation.items())),
-                    "mutating": self.mutating, "throttled": self.throttled, "dropped": self.dropped,
+                    "mutating": self.mutating, "mutation_log": list(self.mutation_log),
+                    "throttled": self.throttled, "dropped": self.dropped,
                     "failed": self.failed, "refused": self.refused, "held_requests": self.held_requests, "max_in_flight": self.max_in_flight,
                     "round_trips": self.chain_depths[-1] if self.chain_depths else 0, "in_flight": self.in_flight,
                     "config": dict(self.config)}
@@ -516,6 +519,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 state.by_operation[key] = state.by_operation.get(key, 0) + 1
                 if mutating:
                     state.mutating += 1
+                    if len(state.mutation_log) < MAX_LOG:
+                        state.mutation_log.append(key)
         if hang_now:
             self.hang(state)
             return False

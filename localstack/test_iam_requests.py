@@ -295,8 +295,20 @@ class EcsAndCloudMapRequests(unittest.TestCase):
             self.assertEqual(check.context["aws:requesttag/ecsnet:topology"], "demo")
             self.assertEqual(check.context["servicediscovery:namespacearn"], namespace)
 
-    def test_deregister_instance_health_checks_only_when_the_service_has_one(self):
-        for config, expected in (({}, 1), ({"HealthCheckConfig": {"Type": "HTTP"}}, 4)):
+    def test_tagging_a_namespace_is_judged_on_it_with_the_request_tags(self):
+        namespace = f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:namespace/ns-abc"
+        upstream = FakeUpstream(list_tags_for_resource=lambda **kw: {"Tags": [{"Key": "team", "Value": "x"}]})
+        tagging, = checks(cloud_map("TagResource", {"ResourceARN": namespace,
+                                                    "Tags": [{"Key": "ecsnet:topology", "Value": "demo"}]}), upstream)
+        # The SAR gives servicediscovery:TagResource no resource type: Resource "*", no resource tags in context.
+        self.assertEqual((tagging.action, tagging.resource), ("servicediscovery:TagResource", "*"))
+        self.assertEqual(tagging.context["aws:requesttag/ecsnet:topology"], "demo")
+        self.assertEqual(tagging.context["aws:tagkeys"], ["ecsnet:topology"])
+        self.assertIsNone(tagging.context.get("aws:resourcetag/team"))
+        self.assertEqual(upstream.calls, [])
+
+    def test_deregister_instance_needs_the_health_check_actions_the_permissions_reference_lists(self):
+        for config, expected in (({}, 4), ({"HealthCheckConfig": {"Type": "HTTP"}}, 4)):
             upstream = FakeUpstream(get_service=lambda **kw: {"Service": {"Id": kw["Id"], **config}})
             found = checks(cloud_map("DeregisterInstance", {"ServiceId": "srv-1", "InstanceId": "i-1"}), upstream)
             self.assertEqual(len(found), expected)

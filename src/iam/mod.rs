@@ -37,8 +37,14 @@ pub enum Scope {
     SecurityGroupsToAdopt,
     /// Adoption's tags on an ELBv2 or Cloud Map resource that no topology owns yet. Only with `--adopt`.
     UnownedToAdopt,
+    /// Adoption's marker on what it has just tagged (a Cloud Map namespace's description): resources tagged for
+    /// the topology, only with `--adopt`.
+    TaggedToAdopt,
     /// Hosted zones, for adoption's zone comment: every zone (no tag key), only with `--adopt`.
     ZonesToAdopt,
+    /// Route 53 health checks, which Cloud Map's DeregisterInstance reads, updates and deletes with the caller's
+    /// rights (https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-api-permissions-ref.html).
+    HealthChecks,
     /// `ec2:CreateTags`, only as part of the creates that tag their resources.
     TagOnEc2Create,
     /// `elasticloadbalancing:AddTags`, only as part of the creates that tag their resources.
@@ -47,8 +53,6 @@ pub enum Scope {
     LinkedRoleForLoadBalancing,
     /// Record changes whose names are all in the file's DNS zone (its apex included).
     RecordsInZone,
-    /// Deletes of the record types ecsnet writes, in any zone: a zone or record that left the file.
-    RecordRemovals,
     /// Hosted zones: Route 53 offers no tag condition key, so every zone.
     HostedZones,
     /// The ECS services the file wires (`[service.ecs]`).
@@ -228,8 +232,13 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
     let groups = || vec![format!("arn:aws:ec2:{region}:*:security-group/*")];
     let rules = || vec![format!("arn:aws:ec2:{region}:*:security-group-rule/*")];
     match scope {
+        Scope::SecurityGroupsToAdopt | Scope::UnownedToAdopt | Scope::ZonesToAdopt | Scope::TaggedToAdopt
+            if !context.adopt =>
+        {
+            vec![]
+        }
         Scope::Any => vec![piece("AnyResource", any(), None)],
-        Scope::TaggedForTopology => {
+        Scope::TaggedForTopology | Scope::TaggedToAdopt => {
             vec![piece("OwnedByTopology", any(), Some(tag_condition("aws:ResourceTag", context)))]
         }
         Scope::RequestTaggedForTopology => {
@@ -267,13 +276,13 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
             };
             vec![services, owned_security_groups(region, context)]
         }
-        Scope::SecurityGroupsToAdopt | Scope::UnownedToAdopt | Scope::ZonesToAdopt if !context.adopt => vec![],
         Scope::SecurityGroupsToAdopt => {
             let resources = groups().into_iter().chain(rules()).collect();
             vec![piece("AdoptUnownedSecurityGroups", resources, Some(unowned_condition(context)))]
         }
         Scope::UnownedToAdopt => vec![piece("AdoptUnowned", any(), Some(unowned_condition(context)))],
         Scope::ZonesToAdopt => vec![piece("HostedZones", vec!["arn:aws:route53:::hostedzone/*".into()], None)],
+        Scope::HealthChecks => vec![piece("HealthChecks", vec!["arn:aws:route53:::healthcheck/*".into()], None)],
         Scope::TagOnEc2Create => vec![piece(
             "TagOnCreateEc2",
             groups().into_iter().chain(rules()).collect(),
@@ -294,14 +303,6 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
             Some(json!({ "StringEquals": { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } })),
         )],
         Scope::RecordsInZone => records_in_zone(context),
-        Scope::RecordRemovals => vec![piece(
-            "RecordRemovals",
-            vec![HOSTED_ZONES.into()],
-            Some(json!({ "ForAllValues:StringEquals": {
-                "route53:ChangeResourceRecordSetsActions": ["DELETE"],
-                "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME", "TXT"],
-            } })),
-        )],
         Scope::HostedZones => vec![piece("HostedZones", vec![HOSTED_ZONES.into()], None)],
         Scope::EcsServices => ecs_services(region, context, coarsened)
             .map(|arns| piece("WiredEcsServices", arns, None))
@@ -371,7 +372,9 @@ fn service_security_groups(region: &str, context: &PolicyContext) -> Option<Vec<
 }
 
 /// Names at the zone's apex (an alias record may sit there) and under it (hosts, and the `_ecsnet.` TXT records
-/// beside them). Nothing when the file has no zone: its records' deletes are `RecordRemovals`.
+/// beside them). Nothing when the file has no zone: the records of a zone that left the file are deleted under
+/// the policy of the file that had it (a statement allowing record deletes in any zone would reach every zone of
+/// the account, public ones included).
 fn records_in_zone(context: &PolicyContext) -> Vec<Piece> {
     let resources = vec![HOSTED_ZONES.to_string()];
     match context.topology {

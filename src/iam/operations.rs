@@ -144,9 +144,10 @@ const fn op(
 
 use Client::{Discovery, Ec2, Ecs, Elb, Route53};
 use Scope::{
-    Any, AuthorizedGroups, ConnectTag, EcsServices, HostedZones, LinkedRoleForLoadBalancing, NewSecurityGroup,
-    OwnedSecurityGroups, RecordRemovals, RecordsInZone, RequestTaggedForTopology, RevokedGroups, SecurityGroupsToAdopt,
-    TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules, UnownedToAdopt, ZonesToAdopt,
+    Any, AuthorizedGroups, ConnectTag, EcsServices, HealthChecks, HostedZones, LinkedRoleForLoadBalancing,
+    NewSecurityGroup, OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology, RevokedGroups,
+    SecurityGroupsToAdopt, TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules, TaggedToAdopt,
+    UnownedToAdopt, ZonesToAdopt,
 };
 
 pub const OPERATIONS: &[Operation] = &[
@@ -295,15 +296,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(Route53, "CreateHostedZone", &[grant("route53:CreateHostedZone", Any), grant("ec2:DescribeVpcs", Any)], WRITES),
     // Route 53 takes no tag condition: zone actions go on every zone (ecsnet's mark is the zone's comment).
     op(Route53, "ChangeTagsForResource", &[grant("route53:ChangeTagsForResource", HostedZones)], WRITES),
-    op(
-        Route53,
-        "ChangeResourceRecordSets",
-        &[
-            grant("route53:ChangeResourceRecordSets", RecordsInZone),
-            grant("route53:ChangeResourceRecordSets", RecordRemovals),
-        ],
-        REMOVES,
-    ),
+    op(Route53, "ChangeResourceRecordSets", &[grant("route53:ChangeResourceRecordSets", RecordsInZone)], REMOVES),
     // Adoption: the zone's comment carries the ownership marker.
     op(Route53, "UpdateHostedZoneComment", &[grant("route53:UpdateHostedZoneComment", ZonesToAdopt)], WRITES),
     op(Route53, "DeleteHostedZone", &[grant("route53:DeleteHostedZone", HostedZones)], REMOVES),
@@ -317,7 +310,6 @@ pub const OPERATIONS: &[Operation] = &[
         "CreatePrivateDnsNamespace",
         &[
             grant("servicediscovery:CreatePrivateDnsNamespace", RequestTaggedForTopology),
-            grant("servicediscovery:TagResource", RequestTaggedForTopology),
             grant("route53:CreateHostedZone", Any),
             grant("route53:GetHostedZone", Any),
             grant("route53:ListHostedZonesByName", Any),
@@ -326,15 +318,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         WRITES,
     ),
-    op(
-        Discovery,
-        "CreateService",
-        &[
-            grant("servicediscovery:CreateService", RequestTaggedForTopology),
-            grant("servicediscovery:TagResource", RequestTaggedForTopology),
-        ],
-        WRITES,
-    ),
+    op(Discovery, "CreateService", &[grant("servicediscovery:CreateService", RequestTaggedForTopology)], WRITES),
     // Cloud Map resources ecsnet created carry the topology's tags, and adoption tags what it takes over first
     // (src/aws/execute/adopt.rs): later changes are scoped by the tag.
     op(Discovery, "TagResource", &[grant("servicediscovery:TagResource", UnownedToAdopt)], WRITES),
@@ -344,7 +328,7 @@ pub const OPERATIONS: &[Operation] = &[
         Discovery,
         "UpdatePrivateDnsNamespace",
         &[
-            grant("servicediscovery:UpdatePrivateDnsNamespace", TaggedForTopology),
+            grant("servicediscovery:UpdatePrivateDnsNamespace", TaggedToAdopt),
             grant("route53:UpdateHostedZoneComment", ZonesToAdopt),
         ],
         WRITES,
@@ -355,9 +339,9 @@ pub const OPERATIONS: &[Operation] = &[
         "DeregisterInstance",
         &[
             grant("servicediscovery:DeregisterInstance", TaggedForTopology),
-            grant("route53:GetHealthCheck", Any),
-            grant("route53:DeleteHealthCheck", Any),
-            grant("route53:UpdateHealthCheck", Any),
+            grant("route53:GetHealthCheck", HealthChecks),
+            grant("route53:DeleteHealthCheck", HealthChecks),
+            grant("route53:UpdateHealthCheck", HealthChecks),
         ],
         REMOVES,
     ),

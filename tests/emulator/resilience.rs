@@ -54,41 +54,80 @@ async fn tagged_load_balancing(account: &Account, name: &str) -> usize {
 const TAKEN_OVER: &str = "whose process has ended on this host";
 
 /// Workers that share out the kill points, each with its own proxy, VPC and topology.
-const WORKERS: u64 = 4;
+const WORKERS: usize = 4;
 
 /// Kill points of an apply and of a destroy, one of each per cycle: a cycle is an apply killed after its k-th
 /// mutation, the apply that finishes it, a plan with no changes, a destroy killed after its k-th mutation and the
-/// destroy that finishes it. (As two tests, an apply cycle ended in a whole destroy and a destroy cycle began with a
-/// whole apply: seven runs for one kill point of each, against five here.)
+/// destroy that finishes it. The kill points are the first mutation of each kind (operation) in a whole apply and
+/// destroy, and their last; `ECSNET_CRASH_SWEEP=all` kills after every mutation instead (the benchmark's sweep).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_apply_or_destroy_killed_after_any_mutation_is_finished_by_the_next_with_no_duplicate() {
+async fn an_apply_or_destroy_killed_after_any_kind_of_mutation_is_finished_by_the_next_with_no_duplicate() {
     let (account, name, network) = fresh("crash").await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
-    // The full apply and destroy, once, to learn how many resources and mutations each makes.
-    let mutated = || proxy.stats()["mutating"].as_u64().unwrap();
-    let before = mutated();
+    // The full apply and destroy, once, to learn which mutations each makes, in order.
+    let log = || {
+        proxy.stats()["mutation_log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|op| op.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let before = log().len();
     apply(&proxy.endpoint, &file);
-    let applies = mutated() - before;
+    let applied = log()[before..].to_vec();
     let expected = tagged_load_balancing(&account, &name).await;
-    let before = mutated();
+    let before = log().len();
     destroy(&proxy.endpoint, &file);
-    let destroys = mutated() - before;
-    assert!(applies >= 15, "a {CRASH_SERVICES}-service apply makes {applies} mutations");
-    assert!(destroys >= 10, "a {CRASH_SERVICES}-service destroy makes {destroys} mutations");
-    let counts = Mutations { applies, destroys, expected };
-    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_points(worker, counts))).collect();
+    let destroyed = log()[before..].to_vec();
+    assert!(applied.len() >= 15, "a {CRASH_SERVICES}-service apply makes {} mutations", applied.len());
+    assert!(destroyed.len() >= 10, "a {CRASH_SERVICES}-service destroy makes {} mutations", destroyed.len());
+    let sweep = std::env::var("ECSNET_CRASH_SWEEP").is_ok_and(|value| value == "all");
+    let plan = CrashPlan {
+        applies: kill_points(&applied, sweep),
+        destroys: kill_points(&destroyed, sweep),
+        apply_mutations: applied.len() as u64,
+        destroy_mutations: destroyed.len() as u64,
+        expected,
+    };
+    // Printed with the test's output when it fails: the order the kill points came from, to replay a failure.
+    eprintln!("apply's mutations: {applied:?}\ndestroy's mutations: {destroyed:?}\nkill points: {plan:?}");
+    let plan = std::sync::Arc::new(plan);
+    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_cycles(worker, plan.clone()))).collect();
     for worker in workers {
         worker.await.unwrap();
     }
 }
 
-/// How many mutations a whole apply and a whole destroy make, and how many resources the apply leaves.
-#[derive(Debug, Clone, Copy)]
-struct Mutations {
-    applies: u64,
-    destroys: u64,
+/// After which mutations (1-based) a run is killed: every one with `sweep`, else the first of each kind and the
+/// last (after which only the lock's release is left).
+fn kill_points(log: &[String], sweep: bool) -> Vec<u64> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut points: Vec<u64> =
+        (1..=log.len() as u64).filter(|k| sweep || seen.insert(log[*k as usize - 1].clone())).collect();
+    if points.last() != Some(&(log.len() as u64)) {
+        points.push(log.len() as u64);
+    }
+    points
+}
+
+/// The kill points of an apply and a destroy, their mutations, and how many resources the apply leaves.
+#[derive(Debug)]
+struct CrashPlan {
+    applies: Vec<u64>,
+    destroys: Vec<u64>,
+    apply_mutations: u64,
+    destroy_mutations: u64,
     expected: usize,
+}
+
+#[test]
+fn kill_points_are_the_first_mutation_of_each_kind_and_the_last() {
+    let log: Vec<String> = ["Create", "Tag", "Create", "Delete", "Tag", "Modify"].map(String::from).to_vec();
+    assert_eq!(kill_points(&log, false), vec![1, 2, 4, 6]);
+    assert_eq!(kill_points(&log[..5], false), vec![1, 2, 4, 5]);
+    assert_eq!(kill_points(&log, true), vec![1, 2, 3, 4, 5, 6]);
 }
 
 /// Runs `command` (apply or destroy) of the file through `proxy`, kills it once it is held after its `k`-th mutation
@@ -115,32 +154,34 @@ fn rerun_takes_over(account: &Account, command: &str, file: &TopologyFile, (k, m
     );
 }
 
-/// For every k this worker takes: an apply killed after its k-th mutation and finished by the next, then (while
-/// k is within a destroy's mutations) a destroy killed after its k-th and finished by the next.
-async fn kill_points(worker: u64, counts: Mutations) {
+/// For every cycle this worker takes: an apply killed after that cycle's kill point and finished by the next,
+/// then (while destroy's kill points last) a destroy killed after its kill point and finished by the next.
+async fn kill_cycles(worker: usize, plan: std::sync::Arc<CrashPlan>) {
     let (account, name, network) = fresh(&format!("kill{worker}")).await;
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology_of(&name, &network, CRASH_SERVICES));
-    for k in (1..=counts.applies.max(counts.destroys)).filter(|k| k % WORKERS == worker) {
-        if k <= counts.applies {
+    let cycles = plan.applies.len().max(plan.destroys.len());
+    for cycle in (0..cycles).filter(|cycle| cycle % WORKERS == worker) {
+        if let Some(&k) = plan.applies.get(cycle) {
             killed_after(&proxy, "apply", &file, k, &format!("mutation {k}")).await;
-            rerun_takes_over(&account, "apply", &file, (k, counts.applies), &format!("mutation {k}"));
+            rerun_takes_over(&account, "apply", &file, (k, plan.apply_mutations), &format!("mutation {k}"));
         } else {
             tokio::task::block_in_place(|| apply(&account.endpoint, &file));
         }
         tokio::task::block_in_place(|| expect_converged(&account.endpoint, &file));
         assert_eq!(
             tagged_load_balancing(&account, &name).await,
-            counts.expected,
-            "after a kill at mutation {k}: no duplicate, nothing missing"
+            plan.expected,
+            "after a kill at apply cycle {cycle}: no duplicate, nothing missing"
         );
-        if k <= counts.destroys {
+        let destroyed_at = plan.destroys.get(cycle).copied();
+        if let Some(k) = destroyed_at {
             killed_after(&proxy, "destroy", &file, k, &format!("mutation {k} of the destroy")).await;
-            rerun_takes_over(&account, "destroy", &file, (k, counts.destroys), &format!("destroy mutation {k}"));
+            rerun_takes_over(&account, "destroy", &file, (k, plan.destroy_mutations), &format!("destroy mutation {k}"));
         } else {
             tokio::task::block_in_place(|| destroy(&account.endpoint, &file));
         }
-        nothing_owned_remains(&account, &name, &network, k).await;
+        nothing_owned_remains(&account, &name, &network, destroyed_at.unwrap_or(0)).await;
     }
 }
 

@@ -100,6 +100,24 @@ pub struct Account {
     pub ecs: aws_sdk_ecs::Client,
     pub discovery: aws_sdk_servicediscovery::Client,
     pub endpoint: String,
+    /// When the test connected: its duration is written to `ECSNET_TEST_TIMES` when the account goes (at the
+    /// test's end, passed or failed), for localstack/test.sh's list of the slowest tests.
+    started: std::time::Instant,
+}
+
+impl Drop for Account {
+    fn drop(&mut self) {
+        use std::io::Write;
+        let Ok(path) = std::env::var("ECSNET_TEST_TIMES") else { return };
+        // libtest runs each test on a thread named after it; a crash test's workers run on tokio's threads and
+        // are counted in their test's own time.
+        let thread = std::thread::current();
+        let Some(test) = thread.name().filter(|name| name.contains("::")) else { return };
+        let line = format!("{:.1} {test}\n", self.started.elapsed().as_secs_f64());
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = file.write_all(line.as_bytes());
+        }
+    }
 }
 
 /// A VPC with two subnets in two Availability Zones and a security group for the tasks.

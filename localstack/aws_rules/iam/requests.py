@@ -672,16 +672,23 @@ def get_operation(call: Call) -> list:
     return [authorize(call, discovery_action(call), arn) for arn in arns]
 
 
+def discovery_tag_resource(call: Call) -> list:
+    """TagResource with the tags it adds (https://docs.aws.amazon.com/cloud-map/latest/api/API_TagResource.html).
+    The SAR gives it no resource type (Resource "*"), only aws:RequestTag and aws:TagKeys: the tagged resource's
+    own tags are not in the context."""
+    call.param("ResourceARN")
+    return [authorize(call, discovery_action(call), request_tags=discovery_tags(call))]
+
+
 def deregister_instance(call: Call) -> list:
-    """Cloud Map deletes the instance's Route 53 health check with the caller's rights (CLOUD_MAP_PERMISSIONS):
-    only a service with a Route 53 health check (HealthCheckConfig) has one; custom health checks are Cloud Map's
-    own. The check's ID is not in the request: PLACEHOLDER."""
+    """Cloud Map deletes the instance's Route 53 health check with the caller's rights. The permissions reference
+    (CLOUD_MAP_PERMISSIONS) lists the three Route 53 actions as required for DeregisterInstance without a
+    condition, so they are required whether or not the service has a HealthCheckConfig (the stricter reading).
+    The check's ID is not in the request: PLACEHOLDER."""
     found = on_service("ServiceId")(call)
-    service = call.live.discovery_service(call.param("ServiceId")) or {}
-    if service.get("HealthCheckConfig"):
-        check = route53_arn("healthcheck", PLACEHOLDER)
-        found += [authorize(call, f"route53:{action}", check)
-                  for action in ("GetHealthCheck", "DeleteHealthCheck", "UpdateHealthCheck")]
+    check = route53_arn("healthcheck", PLACEHOLDER)
+    found += [authorize(call, f"route53:{action}", check)
+              for action in ("GetHealthCheck", "DeleteHealthCheck", "UpdateHealthCheck")]
     return found
 
 
@@ -830,7 +837,8 @@ def _table() -> dict:
                   (sd, "DeregisterInstance"): deregister_instance,
                   (sd, "GetOperation"): get_operation,
                   (sd, "CreatePrivateDnsNamespace"): create_private_dns_namespace,
-                  (sd, "CreateService"): create_discovery_service})
+                  (sd, "CreateService"): create_discovery_service,
+                  (sd, "TagResource"): discovery_tag_resource})
     table.update({("ecs", "ListServices"): ecs_plain,
                   ("ecs", "DescribeTaskDefinition"): lambda call: [authorize(call, "ecs:DescribeTaskDefinition")],
                   ("ecs", "DescribeServices"): describe_services,

@@ -37,6 +37,7 @@ impl Account {
             ecs: client!(aws_sdk_ecs),
             discovery: client!(aws_sdk_servicediscovery),
             endpoint,
+            started: std::time::Instant::now(),
         }
     }
 

@@ -54,6 +54,9 @@ pub fn policy_for(args: &[&str]) -> serde_json::Value {
     if let Some(file) = &file {
         iam.extend(["-f", file.as_str()]);
     }
+    if args.contains(&"--adopt") {
+        iam.push("--adopt");
+    }
     let output = Command::new(env!("CARGO_BIN_EXE_ecsnet"))
         .args(&iam)
         .env("NO_COLOR", "1")
