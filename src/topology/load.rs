@@ -10,12 +10,26 @@ use super::Topology;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TopologyError {
-    #[error("cannot read topology file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    /// The cause is said in the message and not chained as a source, so `{:#}` prints it once.
+    #[error("{}", read_message(.path, .error))]
+    Read { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}:{column}: {key}: {message}")]
     Syntax { path: PathBuf, line: usize, column: usize, key: String, message: String },
     #[error("{path}: {count} problem(s) found, nothing was changed:\n{list}", count = .errors.len(), list = render_list(.path, .errors))]
     Invalid { path: PathBuf, errors: Vec<ValidationError> },
+}
+
+/// A missing file says how to get one: `-f` for a file elsewhere, `ecsnet init` for a first one.
+fn read_message(path: &Path, error: &std::io::Error) -> String {
+    let shown = path.display();
+    if error.kind() == std::io::ErrorKind::NotFound {
+        format!(
+            "no topology file {shown}\n  hint: name another with -f FILE, or write a first one from a running \
+             ECS cluster with `ecsnet init --cluster CLUSTER -o {shown}`"
+        )
+    } else {
+        format!("cannot read topology file {shown}: {error}")
+    }
 }
 
 /// One problem a line, placed as syntax errors are: `path:line:column: key: problem`, then its hint.
@@ -31,7 +45,7 @@ fn render_list(path: &Path, errors: &[ValidationError]) -> String {
 /// Reads, parses and validates the topology file at `path`.
 pub fn load(path: &Path) -> Result<Topology, TopologyError> {
     let text =
-        std::fs::read_to_string(path).map_err(|source| TopologyError::Read { path: path.to_path_buf(), source })?;
+        std::fs::read_to_string(path).map_err(|error| TopologyError::Read { path: path.to_path_buf(), error })?;
     parse(path, &text)
 }
 
@@ -106,6 +120,23 @@ mod tests {
             "ecsnet.toml: 1 problem(s) found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
              1–65535\n    hint: write a TCP port number"
         );
+    }
+
+    #[test]
+    fn a_missing_file_names_the_way_to_one_and_its_cause_once() {
+        let directory = tempfile::tempdir().unwrap();
+        let error = anyhow::Error::from(load(&directory.path().join("ecsnet.toml")).unwrap_err());
+        let message = format!("{error:#}").replace(&directory.path().display().to_string(), "DIR");
+        insta::assert_snapshot!("missing_file", message);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_says_why_once() {
+        let directory = tempfile::tempdir().unwrap();
+        let error = anyhow::Error::from(load(directory.path()).unwrap_err());
+        let message = format!("{error:#}").replace(&directory.path().display().to_string(), "DIR");
+        assert_eq!(message.matches("os error").count(), 1, "{message}");
+        assert!(message.starts_with("cannot read topology file DIR: "), "{message}");
     }
 
     #[test]
