@@ -24,6 +24,7 @@ use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::observed::Observed;
 use crate::topology::{self, Topology};
+use crate::views::plural::counted;
 
 pub use terminal::Terminal;
 
@@ -31,7 +32,10 @@ pub use terminal::Terminal;
 pub type ExitCode = u8;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let result = run_command(&cli).await;
+    let result = match run_command(&cli).await {
+        Err(error) if ends_quietly(&cli.command, &error) => Ok(0),
+        result => result,
+    };
     let written = cli.global.requests_json.as_deref().map_or(Ok(()), write_request_counts);
     let code = result?;
     written?;
@@ -57,6 +61,23 @@ async fn run_command(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Doctor(args) => doctor::run(&cli.global, &terminal, args).await,
         Command::Unlock(args) => unlock::run(&cli.global, &terminal, args).await,
     }
+}
+
+/// Whether `error` is the reader of stdout going away (`ecsnet graph | head`) under a command that only prints:
+/// it then ends quietly with status 0, as the reader asked for no more (docs/reference/exit-codes.md). Rust
+/// ignores SIGPIPE, so the closed pipe arrives as a write error. `apply`, `destroy` and `unlock` change things:
+/// for them it stays an error, since their report was lost.
+pub fn ends_quietly(command: &Command, error: &anyhow::Error) -> bool {
+    let prints_only = !matches!(command, Command::Apply(_) | Command::Destroy(_) | Command::Unlock(_));
+    prints_only
+        && error.chain().any(|cause| {
+            // serde_json's error hides the io::Error it wraps from the chain, and says its kind instead.
+            let kind = cause
+                .downcast_ref::<std::io::Error>()
+                .map(std::io::Error::kind)
+                .or_else(|| cause.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind));
+            kind == Some(std::io::ErrorKind::BrokenPipe)
+        })
 }
 
 /// What the process exits with after `error`: 130 for a run stopped by SIGINT or SIGTERM, else 1.
@@ -146,5 +167,5 @@ fn report_requests(global: &GlobalArgs, terminal: &Terminal, aws: &Aws) {
     }
     let counts = aws.requests.by_operation();
     let detail: Vec<String> = counts.iter().map(|(operation, count)| format!("{operation} {count}")).collect();
-    terminal.info(&format!("{} AWS requests in all: {}", aws.requests.total(), detail.join(", ")));
+    terminal.info(&format!("{} in all: {}", counted(aws.requests.total(), "AWS request"), detail.join(", ")));
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::views::plural::counted;
+
 /// Something in live state that keeps the plan from being made: a missing VPC, a name taken by a resource
 /// ecsnet does not own, a priority held by someone else's rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +25,11 @@ pub struct PlanError {
 
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot plan: {} problem(s) in live state, nothing was changed", self.problems.len())?;
+        write!(
+            f,
+            "cannot plan: {} in live state, nothing was changed",
+            counted(self.problems.len() as u64, "problem")
+        )?;
         for problem in &self.problems {
             write!(f, "\n  - {}\n    hint: {}", problem.what, problem.hint)?;
         }

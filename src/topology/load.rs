@@ -7,6 +7,7 @@ use super::file::TopologyFile;
 use super::places::{KeyPlaces, Lines, Place};
 use super::validate::{validate, ValidationError};
 use super::Topology;
+use crate::views::plural::counted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TopologyError {
@@ -15,7 +16,7 @@ pub enum TopologyError {
     Read { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}:{column}: {key}: {message}")]
     Syntax { path: PathBuf, line: usize, column: usize, key: String, message: String },
-    #[error("{path}: {count} problem(s) found, nothing was changed:\n{list}", count = .errors.len(), list = render_list(.path, .errors))]
+    #[error("{path}: {count} found, nothing was changed:\n{list}", count = counted(.errors.len() as u64, "problem"), list = render_list(.path, .errors))]
     Invalid { path: PathBuf, errors: Vec<ValidationError> },
 }
 
@@ -117,7 +118,7 @@ mod tests {
             syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg-1\"\n"));
         assert_eq!(
             message,
-            "ecsnet.toml: 1 problem(s) found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
+            "ecsnet.toml: 1 problem found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
              1–65535\n    hint: write a TCP port number"
         );
     }
