@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::observed::Observed;
+use crate::plan::PlanError;
 use crate::topology::{self, Topology};
 use crate::views::plural::counted;
 
@@ -34,6 +35,12 @@ pub type ExitCode = u8;
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let result = match run_command(&cli).await {
         Err(error) if ends_quietly(&cli.command, &error) => Ok(0),
+        Err(mut error) => {
+            if let (Some(refusal), Some(path)) = (error.downcast_mut::<PlanError>(), file_of(&cli.command)) {
+                place_problems(refusal, path);
+            }
+            Err(error)
+        }
         result => result,
     };
     let written = cli.global.requests_json.as_deref().map_or(Ok(()), write_request_counts);
@@ -78,6 +85,30 @@ pub fn ends_quietly(command: &Command, error: &anyhow::Error) -> bool {
                 .or_else(|| cause.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind));
             kind == Some(std::io::ErrorKind::BrokenPipe)
         })
+}
+
+/// The topology file a command read, for placing the problems of its plan.
+fn file_of(command: &Command) -> Option<&Path> {
+    match command {
+        Command::Plan(args) => Some(&args.file.path),
+        Command::Apply(args) if args.plan.is_none() => Some(&args.change.file.path),
+        Command::Destroy(args) => Some(&args.file.path),
+        Command::Graph(args) => Some(&args.file.path),
+        Command::Route(args) => Some(&args.file.path),
+        Command::Doctor(args) => Some(&args.file.path),
+        _ => None,
+    }
+}
+
+/// Gives each problem that names a key of the file its `file:line:column`, as format errors have.
+fn place_problems(refusal: &mut PlanError, path: &Path) {
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    for problem in &mut refusal.problems {
+        if let Some(key) = &problem.key {
+            let (line, column) = topology::locate(&text, key.service.as_deref(), &key.path);
+            problem.place = Some(format!("{}:{line}:{column}", path.display()));
+        }
+    }
 }
 
 /// What the process exits with after `error`: 130 for a run stopped by SIGINT or SIGTERM, else 1.

@@ -43,6 +43,30 @@ fn render_list(path: &Path, errors: &[ValidationError]) -> String {
         .join("\n")
 }
 
+/// `line:column` of a key in topology text: `path` inside the `[[service]]` named `service`, or inside the file
+/// (for problems found in live state, which name the service by its name).
+pub fn locate(text: &str, service: Option<&str>, path: &str) -> (usize, usize) {
+    let places = KeyPlaces::read(text);
+    let key = match service {
+        Some(service) => {
+            let index = toml_edit::ImDocument::parse(text).ok().and_then(|document| {
+                document
+                    .get("service")?
+                    .as_array_of_tables()?
+                    .iter()
+                    .position(|table| table.get("name").and_then(|name| name.as_str()) == Some(service))
+            });
+            match index {
+                Some(index) => format!("service[{index}].{path}"),
+                None => "service".to_string(),
+            }
+        }
+        None => path.to_string(),
+    };
+    let Place { line, column } = places.place_of(&key);
+    (line, column)
+}
+
 /// Reads, parses and validates the topology file at `path`.
 pub fn load(path: &Path) -> Result<Topology, TopologyError> {
     let text =
@@ -138,6 +162,15 @@ mod tests {
         let message = format!("{error:#}").replace(&directory.path().display().to_string(), "DIR");
         assert_eq!(message.matches("os error").count(), 1, "{message}");
         assert!(message.starts_with("cannot read topology file DIR: "), "{message}");
+    }
+
+    #[test]
+    fn keys_of_a_service_are_located_by_its_name() {
+        let text =
+            format!("{MINIMAL}[[service]]\nname = \"a\"\n[[service]]\nname = \"b\"\n[service.ecs]\ncluster = \"x\"\n");
+        assert_eq!(locate(&text, Some("b"), "ecs.cluster"), (10, 11));
+        assert_eq!(locate(&text, Some("b"), "ecs.service"), (9, 1));
+        assert_eq!(locate(&text, None, "network.subnets[1]"), (4, 17));
     }
 
     #[test]
