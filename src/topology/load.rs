@@ -83,6 +83,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Topology, TopologyError> {
     })
 }
 
+/// serde names the Rust types of the file's structs (`expected i64`); a file's reader knows TOML's.
+fn plain_types(message: &str) -> String {
+    message.replace("expected i64", "expected an integer").replace("expected a boolean", "expected true or false")
+}
+
 fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
     let deserializer = toml::Deserializer::new(text);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -94,7 +99,7 @@ fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
             line,
             column,
             key: if key == "." { "(top level)".into() } else { key },
-            message: inner.message().trim().to_string(),
+            message: plain_types(inner.message().trim()),
         }
     })
 }
@@ -119,7 +124,7 @@ mod tests {
     fn wrong_types_name_the_file_line_and_key() {
         let message =
             syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = \"8080\"\nsecurity_group = \"sg-1\"\n"));
-        assert!(message.starts_with("ecsnet.toml:7:8: service[0].port: invalid type: string"), "{message}");
+        assert_eq!(message, "ecsnet.toml:7:8: service[0].port: invalid type: string \"8080\", expected an integer");
     }
 
     #[test]
