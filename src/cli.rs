@@ -8,7 +8,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "ecsnet",
     version,
-    about = "Stable, private service-to-service networking for Amazon ECS: plan, apply, destroy"
+    about = "Stable, private service-to-service networking for Amazon ECS: plan, apply, destroy",
+    after_help = "Where to start:\n  \
+        ecsnet init --cluster CLUSTER -o ecsnet.toml   write a topology file from a running ECS cluster\n  \
+        ecsnet plan                                    show what apply would change (reads ./ecsnet.toml)\n  \
+        ecsnet apply                                   make it so, after a confirmation\n\n\
+        Every command reads ./ecsnet.toml unless -f FILE names another."
 )]
 pub struct Cli {
     #[command(flatten)]

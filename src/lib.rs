@@ -13,6 +13,7 @@ pub mod plan;
 pub mod progress;
 pub mod route;
 pub mod stop;
+pub mod suggest;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod test_support;

@@ -13,9 +13,12 @@ fn main() -> ExitCode {
         2 => "ecsnet=debug,info",
         _ => "trace",
     };
+    // Traces go through the views' stderr, which keeps their colors only where --color, NO_COLOR and the
+    // stream's terminal-ness allow, as every other line on stderr.
+    ecsnet::views::choose_color(cli.global.color);
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("ECSNET_LOG").unwrap_or_else(|_| EnvFilter::new(filter)))
-        .with_writer(std::io::stderr)
+        .with_writer(ecsnet::views::stderr)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -22,6 +22,7 @@ use super::error::Context as _;
 use super::{Aws, AwsError};
 use crate::progress::{Event, Progress, Wait};
 use crate::stop::Stop;
+use crate::views::plural::counted;
 
 /// What an apply started that AWS finishes later; the steps record it as they go.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -151,7 +152,7 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
     }
     pending.record_changes.retain(|change| !in_sync.contains(change));
     if !pending.record_changes.is_empty() {
-        waiting.push(format!("{} Route 53 change(s) PENDING", pending.record_changes.len()));
+        waiting.push(format!("{} PENDING", counted(pending.record_changes.len() as u64, "Route 53 change")));
     }
     let mut steady = Vec::new();
     for ((cluster, service), target_groups) in &pending.ecs_services {
@@ -223,7 +224,7 @@ pub(crate) async fn unhealthy_targets(
             })
             .count();
         if failing > 0 {
-            waiting.push(format!("{failing} target(s) of ECS service {service} not healthy yet"));
+            waiting.push(format!("{} of ECS service {service} not healthy yet", counted(failing as u64, "target")));
         }
     }
     Ok(waiting)

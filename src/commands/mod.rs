@@ -23,7 +23,9 @@ use serde::Serialize;
 use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::observed::Observed;
+use crate::plan::PlanError;
 use crate::topology::{self, Topology};
+use crate::views::plural::counted;
 
 pub use terminal::Terminal;
 
@@ -31,7 +33,16 @@ pub use terminal::Terminal;
 pub type ExitCode = u8;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let result = run_command(&cli).await;
+    let result = match run_command(&cli).await {
+        Err(error) if ends_quietly(&cli.command, &error) => Ok(0),
+        Err(mut error) => {
+            if let (Some(refusal), Some(path)) = (error.downcast_mut::<PlanError>(), file_of(&cli.command)) {
+                place_problems(refusal, path);
+            }
+            Err(error)
+        }
+        result => result,
+    };
     let written = cli.global.requests_json.as_deref().map_or(Ok(()), write_request_counts);
     let code = result?;
     written?;
@@ -56,6 +67,47 @@ async fn run_command(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Graph(args) => graph::run(&cli.global, &terminal, args).await,
         Command::Doctor(args) => doctor::run(&cli.global, &terminal, args).await,
         Command::Unlock(args) => unlock::run(&cli.global, &terminal, args).await,
+    }
+}
+
+/// Whether `error` is the reader of stdout going away (`ecsnet graph | head`) under a command that only prints:
+/// it then ends quietly with status 0, as the reader asked for no more (docs/reference/exit-codes.md). Rust
+/// ignores SIGPIPE, so the closed pipe arrives as a write error. `apply`, `destroy` and `unlock` change things:
+/// for them it stays an error, since their report was lost.
+pub fn ends_quietly(command: &Command, error: &anyhow::Error) -> bool {
+    let prints_only = !matches!(command, Command::Apply(_) | Command::Destroy(_) | Command::Unlock(_));
+    prints_only
+        && error.chain().any(|cause| {
+            // serde_json's error hides the io::Error it wraps from the chain, and says its kind instead.
+            let kind = cause
+                .downcast_ref::<std::io::Error>()
+                .map(std::io::Error::kind)
+                .or_else(|| cause.downcast_ref::<serde_json::Error>().and_then(serde_json::Error::io_error_kind));
+            kind == Some(std::io::ErrorKind::BrokenPipe)
+        })
+}
+
+/// The topology file a command read, for placing the problems of its plan.
+fn file_of(command: &Command) -> Option<&Path> {
+    match command {
+        Command::Plan(args) => Some(&args.file.path),
+        Command::Apply(args) if args.plan.is_none() => Some(&args.change.file.path),
+        Command::Destroy(args) => Some(&args.file.path),
+        Command::Graph(args) => Some(&args.file.path),
+        Command::Route(args) => Some(&args.file.path),
+        Command::Doctor(args) => Some(&args.file.path),
+        _ => None,
+    }
+}
+
+/// Gives each problem that names a key of the file its `file:line:column`, as format errors have.
+fn place_problems(refusal: &mut PlanError, path: &Path) {
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    for problem in &mut refusal.problems {
+        if let Some(key) = &problem.key {
+            let (line, column) = topology::locate(&text, key.service.as_deref(), &key.path);
+            problem.place = Some(format!("{}:{line}:{column}", path.display()));
+        }
     }
 }
 
@@ -146,5 +198,5 @@ fn report_requests(global: &GlobalArgs, terminal: &Terminal, aws: &Aws) {
     }
     let counts = aws.requests.by_operation();
     let detail: Vec<String> = counts.iter().map(|(operation, count)| format!("{operation} {count}")).collect();
-    terminal.info(&format!("{} AWS requests in all: {}", aws.requests.total(), detail.join(", ")));
+    terminal.info(&format!("{} in all: {}", counted(aws.requests.total(), "AWS request"), detail.join(", ")));
 }

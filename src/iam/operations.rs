@@ -348,7 +348,11 @@ pub const OPERATIONS: &[Operation] = &[
     op(Discovery, "DeleteService", &[grant("servicediscovery:DeleteService", TaggedForTopology)], REMOVES),
     op(Discovery, "DeleteNamespace", &[grant("servicediscovery:DeleteNamespace", TaggedForTopology)], REMOVES),
     // ECS: running services are read and updated, never created or deleted.
-    op(Ecs, "ListServices", &[grant("ecs:ListServices", Any)], &[Init]),
+    // Init lists the cluster it reads; the commands that plan list a cluster only when a service the file names
+    // is not in it, and the region's clusters only when the cluster the file names does not exist, to say what
+    // does (aws/observe/ecs.rs).
+    op(Ecs, "ListServices", &[grant("ecs:ListServices", Any)], READS_AND_INIT),
+    op(Ecs, "ListClusters", &[grant("ecs:ListClusters", Any)], READS),
     op(Ecs, "DescribeServices", &[grant("ecs:DescribeServices", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
     op(
         Ecs,

@@ -144,3 +144,21 @@ pub struct ConnectAlias {
     pub port: i32,
     pub dns_name: String,
 }
+
+/// What ECS holds beyond the services the file names, read only when a name in the file matches nothing: to say
+/// what exists instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EcsCatalog {
+    /// Clusters the file names that ECS does not have (DescribeServices: ClusterNotFoundException).
+    pub missing_clusters: Vec<String>,
+    /// The region's clusters by name; read when `missing_clusters` is not empty.
+    pub clusters: Vec<String>,
+    /// Service names by cluster, for each existing cluster in which the file names a service that is not there.
+    pub services: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl EcsCatalog {
+    pub fn is_empty(&self) -> bool {
+        self.missing_clusters.is_empty() && self.clusters.is_empty() && self.services.is_empty()
+    }
+}

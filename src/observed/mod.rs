@@ -46,4 +46,8 @@ pub struct Observed {
     /// The task definitions those ECS services run, one per distinct revision.
     #[serde(default)]
     pub task_definitions: Vec<TaskDefinition>,
+    /// The clusters and services that exist, read only to explain a cluster or service the file names that
+    /// does not (empty, and left out of saved plans and fingerprints, otherwise).
+    #[serde(default, skip_serializing_if = "EcsCatalog::is_empty")]
+    pub ecs_catalog: EcsCatalog,
 }

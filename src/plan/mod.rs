@@ -28,7 +28,7 @@ pub use migration::{Migration, Recipe, ServingCheck, Stage};
 pub use note::{Note, NoteLevel};
 pub use operation::{AwsService, Operation};
 pub use order::{schedule, topological_order, Step, Work};
-pub use problem::{PlanError, Problem};
+pub use problem::{FileKey, PlanError, Problem};
 pub use spec::{
     ConnectChange, DefaultSpec, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, IngressSpec, ListenerSpec,
     LoadBalancerSpec, ManagedAttributes, RecordSpec, RecordTarget, RuleConditions, TargetGroupSpec,

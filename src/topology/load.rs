@@ -7,15 +7,30 @@ use super::file::TopologyFile;
 use super::places::{KeyPlaces, Lines, Place};
 use super::validate::{validate, ValidationError};
 use super::Topology;
+use crate::views::plural::counted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TopologyError {
-    #[error("cannot read topology file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    /// The cause is said in the message and not chained as a source, so `{:#}` prints it once.
+    #[error("{}", read_message(.path, .error))]
+    Read { path: PathBuf, error: std::io::Error },
     #[error("{path}:{line}:{column}: {key}: {message}")]
     Syntax { path: PathBuf, line: usize, column: usize, key: String, message: String },
-    #[error("{path}: {count} problem(s) found, nothing was changed:\n{list}", count = .errors.len(), list = render_list(.path, .errors))]
+    #[error("{path}: {count} found, nothing was changed:\n{list}", count = counted(.errors.len() as u64, "problem"), list = render_list(.path, .errors))]
     Invalid { path: PathBuf, errors: Vec<ValidationError> },
+}
+
+/// A missing file says how to get one: `-f` for a file elsewhere, `ecsnet init` for a first one.
+fn read_message(path: &Path, error: &std::io::Error) -> String {
+    let shown = path.display();
+    if error.kind() == std::io::ErrorKind::NotFound {
+        format!(
+            "no topology file {shown}\n  hint: name another with -f FILE, or write a first one from a running \
+             ECS cluster with `ecsnet init --cluster CLUSTER -o {shown}`"
+        )
+    } else {
+        format!("cannot read topology file {shown}: {error}")
+    }
 }
 
 /// One problem a line, placed as syntax errors are: `path:line:column: key: problem`, then its hint.
@@ -28,10 +43,34 @@ fn render_list(path: &Path, errors: &[ValidationError]) -> String {
         .join("\n")
 }
 
+/// `line:column` of a key in topology text: `path` inside the `[[service]]` named `service`, or inside the file
+/// (for problems found in live state, which name the service by its name).
+pub fn locate(text: &str, service: Option<&str>, path: &str) -> (usize, usize) {
+    let places = KeyPlaces::read(text);
+    let key = match service {
+        Some(service) => {
+            let index = toml_edit::ImDocument::parse(text).ok().and_then(|document| {
+                document
+                    .get("service")?
+                    .as_array_of_tables()?
+                    .iter()
+                    .position(|table| table.get("name").and_then(|name| name.as_str()) == Some(service))
+            });
+            match index {
+                Some(index) => format!("service[{index}].{path}"),
+                None => "service".to_string(),
+            }
+        }
+        None => path.to_string(),
+    };
+    let Place { line, column } = places.place_of(&key);
+    (line, column)
+}
+
 /// Reads, parses and validates the topology file at `path`.
 pub fn load(path: &Path) -> Result<Topology, TopologyError> {
     let text =
-        std::fs::read_to_string(path).map_err(|source| TopologyError::Read { path: path.to_path_buf(), source })?;
+        std::fs::read_to_string(path).map_err(|error| TopologyError::Read { path: path.to_path_buf(), error })?;
     parse(path, &text)
 }
 
@@ -42,6 +81,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Topology, TopologyError> {
         path: path.to_path_buf(),
         errors: errors.placed(&KeyPlaces::read(text)),
     })
+}
+
+/// serde names the Rust types of the file's structs (`expected i64`); a file's reader knows TOML's.
+fn plain_types(message: &str) -> String {
+    message.replace("expected i64", "expected an integer").replace("expected a boolean", "expected true or false")
 }
 
 fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
@@ -55,7 +99,7 @@ fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
             line,
             column,
             key: if key == "." { "(top level)".into() } else { key },
-            message: inner.message().trim().to_string(),
+            message: plain_types(inner.message().trim()),
         }
     })
 }
@@ -80,7 +124,7 @@ mod tests {
     fn wrong_types_name_the_file_line_and_key() {
         let message =
             syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = \"8080\"\nsecurity_group = \"sg-1\"\n"));
-        assert!(message.starts_with("ecsnet.toml:7:8: service[0].port: invalid type: string"), "{message}");
+        assert_eq!(message, "ecsnet.toml:7:8: service[0].port: invalid type: string \"8080\", expected an integer");
     }
 
     #[test]
@@ -103,9 +147,35 @@ mod tests {
             syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg-1\"\n"));
         assert_eq!(
             message,
-            "ecsnet.toml: 1 problem(s) found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
+            "ecsnet.toml: 1 problem found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
              1–65535\n    hint: write a TCP port number"
         );
+    }
+
+    #[test]
+    fn a_missing_file_names_the_way_to_one_and_its_cause_once() {
+        let directory = tempfile::tempdir().unwrap();
+        let error = anyhow::Error::from(load(&directory.path().join("ecsnet.toml")).unwrap_err());
+        let message = format!("{error:#}").replace(&directory.path().display().to_string(), "DIR");
+        insta::assert_snapshot!("missing_file", message);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_says_why_once() {
+        let directory = tempfile::tempdir().unwrap();
+        let error = anyhow::Error::from(load(directory.path()).unwrap_err());
+        let message = format!("{error:#}").replace(&directory.path().display().to_string(), "DIR");
+        assert_eq!(message.matches("os error").count(), 1, "{message}");
+        assert!(message.starts_with("cannot read topology file DIR: "), "{message}");
+    }
+
+    #[test]
+    fn keys_of_a_service_are_located_by_its_name() {
+        let text =
+            format!("{MINIMAL}[[service]]\nname = \"a\"\n[[service]]\nname = \"b\"\n[service.ecs]\ncluster = \"x\"\n");
+        assert_eq!(locate(&text, Some("b"), "ecs.cluster"), (10, 11));
+        assert_eq!(locate(&text, Some("b"), "ecs.service"), (9, 1));
+        assert_eq!(locate(&text, None, "network.subnets[1]"), (4, 17));
     }
 
     #[test]

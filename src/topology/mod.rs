@@ -8,7 +8,7 @@ mod places;
 mod target_group;
 mod validate;
 
-pub use load::{load, parse, TopologyError};
+pub use load::{load, locate, parse, TopologyError};
 pub use names::bounded_name;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::plural::counted;
 use crate::plan::{Plan, Summary};
 
 use super::plan::JsonPlan;
@@ -48,24 +49,23 @@ struct JsonDocument<'a> {
 pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) -> io::Result<()> {
     let Outcome { steps, elapsed, waited, requests, summary } = outcome;
     let seconds = elapsed.as_secs_f64();
+    let (steps, requests) = (counted(*steps as u64, "step"), counted(*requests, "AWS request"));
     match finished {
         Finished::Apply => {
             let serving = waited.map(|waited| format!(" Serving after {:.1} s more.", waited.as_secs_f64()));
             let adopted = if summary.adopt > 0 { format!(", {} adopted", summary.adopt) } else { String::new() };
             writeln!(
                 out,
-                "Apply complete: {} added, {} changed, {} destroyed{adopted} in {steps} steps, {seconds:.1} s, {requests} AWS requests.{}",
+                "Apply complete: {} added, {} changed, {} destroyed{adopted} in {steps}, {seconds:.1} s, {requests}.{}",
                 summary.add,
                 summary.change,
                 summary.destroy,
                 serving.unwrap_or_default()
             )
         }
-        Finished::Destroy => writeln!(
-            out,
-            "Destroy complete: {} destroyed in {steps} steps, {seconds:.1} s, {requests} AWS requests.",
-            summary.destroy
-        ),
+        Finished::Destroy => {
+            writeln!(out, "Destroy complete: {} destroyed in {steps}, {seconds:.1} s, {requests}.", summary.destroy)
+        }
     }
 }
 
@@ -108,6 +108,12 @@ mod tests {
         insta::assert_snapshot!("apply_waited", text(Finished::Apply, &outcome(Some(Duration::from_millis(1_500)))));
         insta::assert_snapshot!("apply_no_wait", text(Finished::Apply, &outcome(None)));
         insta::assert_snapshot!("destroy", text(Finished::Destroy, &outcome(None)));
+    }
+
+    #[test]
+    fn one_step_and_one_request_are_singular() {
+        let single = Outcome { steps: 1, requests: 1, ..outcome(None) };
+        insta::assert_snapshot!("apply_one_step", text(Finished::Apply, &single));
     }
 
     #[test]

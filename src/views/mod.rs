@@ -9,6 +9,7 @@ pub mod change;
 pub mod doctor;
 pub mod graph;
 pub mod plan;
+pub mod plural;
 pub mod progress;
 pub mod route;
 mod stages;

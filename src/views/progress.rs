@@ -125,7 +125,7 @@ mod tests {
             Event::Failed(step(true), "DeleteTargetGroup failed: ResourceInUse".into()),
             Event::Waiting(wait(None, Some(Duration::from_secs(2)))),
             Event::Waiting(wait(Some("ci@build-7 pid 42"), None)),
-            Event::Notice("interrupted: waiting up to 30 s for the 2 step(s) under way".into()),
+            Event::Notice("interrupted: waiting up to 30 s for the 2 steps under way".into()),
             Event::Started(StepChanges { changes: vec![], retires: false, awaits: Some("api".into()) }),
             Event::Stage { service: "api".into(), stage: crate::plan::Stage::AwaitServing },
         ]

@@ -30,7 +30,9 @@ fn validation_lists_every_problem_with_a_hint() {
 #[test]
 fn a_missing_file_is_named() {
     let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", "/nonexistent/ecsnet.toml"]).expect(1);
-    assert!(run.stderr.contains("cannot read topology file /nonexistent/ecsnet.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("no topology file /nonexistent/ecsnet.toml"), "{}", run.stderr);
+    assert!(run.stderr.contains("-f FILE") && run.stderr.contains("ecsnet init"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("No such file").count(), 0, "{}", run.stderr);
 }
 
 #[test]

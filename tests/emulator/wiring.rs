@@ -277,7 +277,7 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
     ];
     let planned = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(1);
     assert!(
-        planned.stderr.contains("cannot plan: 3 problem(s) in live state, nothing was changed"),
+        planned.stderr.contains("cannot plan: 3 problems in live state, nothing was changed"),
         "{}",
         planned.stderr
     );

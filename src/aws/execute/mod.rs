@@ -183,8 +183,9 @@ pub async fn execute_within(
 fn in_flight_deadline(progress: &dyn Progress, reason: &impl std::fmt::Display, under_way: usize) -> Instant {
     if under_way > 0 {
         progress.event(Event::Notice(format!(
-            "{reason}: waiting up to {} s for the {under_way} step(s) under way",
-            IN_FLIGHT_BOUND.as_secs()
+            "{reason}: waiting up to {} s for the {} under way",
+            IN_FLIGHT_BOUND.as_secs(),
+            crate::views::plural::counted(under_way as u64, "step")
         )));
     }
     Instant::now() + IN_FLIGHT_BOUND

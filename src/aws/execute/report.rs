@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::aws::settle::Started;
 use crate::aws::AwsError;
 use crate::stop::StopReason;
+use crate::views::plural::counted;
 
 use super::IN_FLIGHT_BOUND;
 
@@ -38,10 +39,18 @@ impl ExecutionFailure {
 impl fmt::Display for ExecutionFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.stopped {
-            Some(reason) => {
-                write!(f, "{reason} after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?
-            }
-            None => write!(f, "stopped after {} step(s) succeeded; {} failed", self.done.len(), self.failed.len())?,
+            Some(reason) => write!(
+                f,
+                "{reason} after {} succeeded; {} failed",
+                counted(self.done.len() as u64, "step"),
+                self.failed.len()
+            )?,
+            None => write!(
+                f,
+                "stopped after {} succeeded; {} failed",
+                counted(self.done.len() as u64, "step"),
+                self.failed.len()
+            )?,
         }
         for (step, error) in &self.failed {
             write!(f, "\n  - {step}: {error}")?;

@@ -10,19 +10,20 @@ use super::cluster;
 use crate::aws::error::Context;
 use crate::aws::{Aws, AwsError};
 use crate::observed::{
-    ConnectAlias, Container, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition,
+    ConnectAlias, Container, EcsCatalog, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition,
 };
 use crate::topology::Topology;
 
 /// DescribeServices takes at most 10 services a call.
 const SERVICES_PER_CALL: usize = 10;
 
-/// The named ECS services that exist, and the task definitions they run (sorted by ARN).
+/// The named ECS services that exist, the task definitions they run (sorted by ARN), and, when a cluster or
+/// service the file names does not exist, what does (`EcsCatalog`).
 pub async fn read(
     aws: &Aws,
     topology: &Topology,
     namespaces: &[Namespace],
-) -> Result<(Vec<EcsService>, Vec<TaskDefinition>), AwsError> {
+) -> Result<(Vec<EcsService>, Vec<TaskDefinition>, EcsCatalog), AwsError> {
     let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for wiring in topology.services.iter().filter_map(|service| service.ecs.as_ref()) {
         by_cluster.entry(wiring.cluster.as_str()).or_default().push(wiring.service.clone());
@@ -30,18 +31,81 @@ pub async fn read(
     let calls = by_cluster.iter().flat_map(|(cluster, names)| {
         names.chunks(SERVICES_PER_CALL).map(move |chunk| describe(aws, cluster, chunk.to_vec(), namespaces))
     });
-    let services: Vec<EcsService> = try_join_all(calls).await?.into_iter().flatten().collect();
+    let described = try_join_all(calls).await?;
+    let missing_clusters: BTreeSet<String> =
+        described.iter().filter_map(|found| found.as_ref().err().cloned()).collect();
+    let services: Vec<EcsService> = described.into_iter().filter_map(Result::ok).flatten().collect();
     let revisions: BTreeSet<String> = services.iter().filter_map(|service| service.task_definition.clone()).collect();
     let definitions = task_definitions(aws, &revisions.into_iter().collect::<Vec<_>>()).await?;
-    Ok((services, definitions.into_values().collect()))
+    let catalog = catalog(aws, &by_cluster, missing_clusters, &services).await?;
+    Ok((services, definitions.into_values().collect(), catalog))
 }
 
+/// The region's clusters when one the file names is missing, and the services of each existing cluster in
+/// which one the file names is missing: nothing is read when every name matched.
+async fn catalog(
+    aws: &Aws,
+    wanted: &BTreeMap<&str, Vec<String>>,
+    missing_clusters: BTreeSet<String>,
+    found: &[EcsService],
+) -> Result<EcsCatalog, AwsError> {
+    let clusters = if missing_clusters.is_empty() { Vec::new() } else { cluster_names(aws).await? };
+    let short_of_services = wanted.iter().filter(|(cluster, names)| {
+        !missing_clusters.contains(**cluster)
+            && names.iter().any(|name| !found.iter().any(|live| live.cluster == **cluster && live.name == *name))
+    });
+    let listed = try_join_all(short_of_services.map(|(cluster, _)| async move {
+        Ok::<_, AwsError>((cluster.to_string(), service_names(aws, cluster).await?))
+    }))
+    .await?;
+    Ok(EcsCatalog {
+        missing_clusters: missing_clusters.into_iter().collect(),
+        clusters,
+        services: listed.into_iter().collect(),
+    })
+}
+
+/// The region's ECS clusters by name (ListClusters answers ARNs).
+async fn cluster_names(aws: &Aws) -> Result<Vec<String>, AwsError> {
+    let pages =
+        aws.ecs.list_clusters().into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListClusters")?;
+    let mut names: Vec<String> =
+        pages.iter().flat_map(|page| page.cluster_arns()).map(|arn| last_segment(arn).to_string()).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// The cluster's services by name (ListServices answers ARNs).
+async fn service_names(aws: &Aws, cluster: &str) -> Result<Vec<String>, AwsError> {
+    let pages = aws
+        .ecs
+        .list_services()
+        .cluster(cluster)
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .context("ListServices")?;
+    let mut names: Vec<String> =
+        pages.iter().flat_map(|page| page.service_arns()).map(|arn| last_segment(arn).to_string()).collect();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+fn last_segment(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
+/// The named services of one cluster; `Err(cluster)` inside when ECS has no such cluster, which the planner
+/// explains by the file's key (AWS's own words name neither).
 async fn describe(
     aws: &Aws,
     cluster: &str,
     names: Vec<String>,
     namespaces: &[Namespace],
-) -> Result<Vec<EcsService>, AwsError> {
+) -> Result<Result<Vec<EcsService>, String>, AwsError> {
     let output = aws
         .ecs
         .describe_services()
@@ -50,13 +114,21 @@ async fn describe(
         .include(ServiceField::Tags)
         .send()
         .await
-        .context("DescribeServices")?;
-    Ok(output
+        .map_err(|error| match error.as_service_error() {
+            Some(error) if error.is_cluster_not_found_exception() => None,
+            _ => Some(AwsError::from_sdk("DescribeServices", error)),
+        });
+    let output = match output {
+        Ok(output) => output,
+        Err(None) => return Ok(Err(cluster.to_string())),
+        Err(Some(error)) => return Err(error),
+    };
+    Ok(Ok(output
         .services()
         .iter()
         .filter(|service| service.status() != Some("INACTIVE"))
         .map(|service| ecs_service(cluster, service, namespaces))
-        .collect())
+        .collect()))
 }
 
 fn ecs_service(cluster: &str, service: &aws_sdk_ecs::types::Service, namespaces: &[Namespace]) -> EcsService {

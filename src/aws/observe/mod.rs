@@ -46,7 +46,7 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         .flat_map(|lb| lb.security_groups().iter().cloned())
         .collect();
     let names = load_balancing::Names { wanted: load_balancer_name, adoptable: &wanted_names };
-    let (network, (load_balancers, target_groups), zones, (ecs_services, task_definitions)) = tokio::try_join!(
+    let (network, (load_balancers, target_groups), zones, (ecs_services, task_definitions, ecs_catalog)) = tokio::try_join!(
         network::read(aws, topology, &vpc.id, &groups_of_wanted),
         load_balancing::read(aws, topology, &vpc.id, names, load_balancers, target_groups),
         dns::zones(aws, topology, &vpc.id, zones),
@@ -64,5 +64,6 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         discovery_services,
         ecs_services,
         task_definitions,
+        ecs_catalog,
     })
 }

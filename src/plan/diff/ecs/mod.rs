@@ -4,6 +4,7 @@
 
 mod connect;
 mod migration;
+mod missing;
 mod names;
 mod refusals;
 
@@ -19,7 +20,7 @@ use crate::plan::{
 };
 use crate::topology::{RecordType, TargetType};
 
-use super::{Planner, Problem};
+use super::Planner;
 use connect::connect_change;
 use migration::Keep;
 
@@ -67,11 +68,7 @@ impl<'a> Planner<'a> {
             .iter()
             .find(|live| live.cluster == wanted.wiring.cluster && live.name == wanted.wiring.service);
         if live.is_none() {
-            let address = Address::EcsService(wanted.service.clone());
-            self.problems.push(Problem::new(
-                format!("{address}: no ECS service \"{}\" in cluster \"{}\"", wanted.wiring.service, wanted.wiring.cluster),
-                "ecsnet wires existing ECS services and never creates them: check [service.ecs] cluster and service, and the region",
-            ));
+            self.problems.push(missing::missing(wanted, &self.observed.ecs_catalog));
         }
         live
     }

@@ -8,11 +8,29 @@ use crate::test_support::{destroyed, planned};
 
 use super::{account, change, connect, discovery, problems, whats, wired_account};
 
+/// The plan's refusal as printed (before `commands` adds each problem's `file:line:column`).
+fn refusal(observed: &Observed) -> String {
+    planned(&discovery().build(), observed).expect_err("the plan is refused").to_string()
+}
+
 #[test]
-fn a_missing_ecs_service_stops_the_plan() {
+fn a_missing_ecs_service_stops_the_plan_and_names_the_clusters_services() {
     let mut observed = account();
     observed.ecs_services.retain(|service| service.name != "name");
-    assert_eq!(whats(&discovery(), &observed), ["service.name.ecs: no ECS service \"name\" in cluster \"main\""]);
+    assert_eq!(whats(&discovery(), &observed), ["no ECS service \"name\" in cluster \"main\""]);
+    observed.ecs_catalog.services.insert("main".into(), vec!["hello".into(), "names".into(), "orders".into()]);
+    insta::assert_snapshot!("missing_ecs_service", refusal(&observed));
+}
+
+#[test]
+fn a_missing_cluster_is_said_in_ecsnets_words_with_the_clusters_there_are() {
+    let mut observed = account();
+    observed.ecs_services.clear();
+    observed.ecs_catalog.missing_clusters = vec!["main".into()];
+    observed.ecs_catalog.clusters = vec!["mian".into(), "staging".into()];
+    insta::assert_snapshot!("missing_cluster", refusal(&observed));
+    observed.ecs_catalog.clusters.clear();
+    insta::assert_snapshot!("missing_cluster_none_in_region", refusal(&observed));
 }
 
 const CODE_DEPLOY_HINT: &str = "on CODE_DEPLOY, load balancers change through a CodeDeploy deployment, and service registries and Service Connect only when the service is created; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table";
