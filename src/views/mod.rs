@@ -13,6 +13,7 @@ pub mod progress;
 pub mod route;
 mod stages;
 pub mod style;
+mod unreachable;
 
 use crate::cli::ColorChoice;
 
