@@ -6,6 +6,8 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::endpoint::Unreachable;
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct AwsError {
     /// The AWS operation, such as `CreateTargetGroup`.
@@ -13,6 +15,8 @@ pub struct AwsError {
     /// AWS's error code, such as `DuplicateTargetGroupName`; `None` when no answer came back.
     pub code: Option<String>,
     pub message: String,
+    /// No connection: the endpoint refused it or has no route (src/aws/refused.rs); the views render it.
+    pub unreachable: Option<Box<Unreachable>>,
 }
 
 impl AwsError {
@@ -30,7 +34,7 @@ impl AwsError {
             (None, Some(_)) => String::new(),
             (None, None) => DisplayErrorContext(&error).to_string(),
         };
-        AwsError { operation, code, message }
+        AwsError { operation, code, message, unreachable: None }
     }
 
     /// The request got no answer from AWS: no credentials, no connection, a timeout.
@@ -38,6 +42,10 @@ impl AwsError {
         let mut chain = Vec::new();
         let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
         while let Some(error) = current {
+            if let Some(unreachable) = error.downcast_ref::<Unreachable>() {
+                let unreachable = Some(Box::new(unreachable.clone()));
+                return AwsError { operation, code: None, message: String::new(), unreachable };
+            }
             let text: String = error.to_string().chars().take(160).collect();
             if !chain.iter().any(|known: &String| known.contains(&text)) {
                 chain.push(text);
@@ -49,9 +57,10 @@ impl AwsError {
                 operation,
                 code: Some("NoCredentials".into()),
                 message: "no AWS credentials could be loaded\nhint: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is available".into(),
+                unreachable: None,
             };
         }
-        AwsError { operation, code: None, message: chain.join(": ") }
+        AwsError { operation, code: None, message: chain.join(": "), unreachable: None }
     }
 
     pub fn has_code(&self, codes: &[&str]) -> bool {
@@ -60,17 +69,20 @@ impl AwsError {
 
     /// A request the SDK's builders refused to build (a required field missing); nothing was sent.
     pub fn invalid_request(operation: &'static str, error: impl fmt::Display) -> Self {
-        AwsError { operation, code: None, message: format!("could not build the request: {error}") }
+        AwsError { operation, code: None, message: format!("could not build the request: {error}"), unreachable: None }
     }
 
     /// A failure that is not AWS's answer: the answer it needed was missing.
     pub fn missing(operation: &'static str, what: &str) -> Self {
-        AwsError { operation, code: None, message: format!("the response has no {what}") }
+        AwsError { operation, code: None, message: format!("the response has no {what}"), unreachable: None }
     }
 }
 
 impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(unreachable) = &self.unreachable {
+            return write!(f, "{} failed: {unreachable}", self.operation);
+        }
         match &self.code {
             Some(code) => write!(f, "{} failed: {code}: {}", self.operation, self.message),
             None => write!(f, "{} failed: {}", self.operation, self.message),
@@ -105,5 +117,28 @@ where
 {
     fn context(self, operation: &'static str) -> Result<T, AwsError> {
         self.map_err(|error| AwsError::from_sdk(operation, error))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+
+    use super::*;
+    use crate::aws::endpoint::{Endpoint, Origin, Refusal};
+
+    #[test]
+    fn a_refused_connection_names_the_operation_and_the_endpoint() {
+        let endpoint =
+            Endpoint { url: "http://127.0.0.1:9".into(), origin: Origin::Environment("AWS_ENDPOINT_URL".into()) };
+        let unreachable = Unreachable { endpoint, refusal: Refusal::Refused };
+        let error: SdkError<aws_sdk_ec2::Error, ()> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(unreachable.clone())));
+        let error = AwsError::from_sdk("DescribeVpcs", error);
+        assert_eq!((error.code.as_deref(), error.unreachable.as_deref()), (None, Some(&unreachable)));
+        assert_eq!(
+            error.to_string(),
+            "DescribeVpcs failed: connection refused by http://127.0.0.1:9 (from the environment variable AWS_ENDPOINT_URL)\nhint: is the emulator running? `bash localstack/start.sh`"
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! The AWS adapters: the only code that imports `aws_sdk_*`. They read live state into plain structs
 //! (`observe`) and carry out plan steps (`execute`).
 
+pub mod endpoint;
 mod error;
 pub mod execute;
 pub mod lock;
 pub mod observe;
+mod refused;
 mod request_counter;
 pub mod settle;
 pub mod throttling;
@@ -47,8 +49,10 @@ impl Aws {
     pub async fn connect(options: &ConnectOptions, file_region: Option<&str>) -> Result<Aws, NoRegion> {
         let mut loader =
             aws_config::defaults(BehaviorVersion::latest()).retry_config(throttling::retry_config()).timeout_config(
+                // The connect timeout of AWS's `standard` defaults mode (3.1 s): AWS's endpoints accept in milliseconds,
+                // and an endpoint that never answers costs each attempt this long.
                 TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
+                    .connect_timeout(Duration::from_millis(3_100))
                     .operation_attempt_timeout(Duration::from_secs(30))
                     .operation_timeout(Duration::from_secs(180))
                     .build(),
@@ -69,12 +73,18 @@ impl Aws {
         // Each service's requests at its own pace, through the HTTP client the configuration chain chose.
         let http = config.http_client().or_else(throttling::default_http_client);
         let paced = |service| http.clone().map(|http| throttling.paced(service, http));
-        // One client per service: counted, watched for throttling, paced.
+        let flag = options.endpoint_url.is_some();
+        let profile = options.profile.as_deref();
+        // One client per service: counted, watched for throttling, paced; a refused connection not retried and
+        // named by its endpoint (`refused`), whose origin is the SDK's service ID's (`EC2`, `Route 53`).
         macro_rules! client {
-            ($sdk:ident, $service:expr) => {{
+            ($sdk:ident, $service:expr, $service_id:literal) => {{
+                let origin = endpoint::origin_in(&config, $service_id, flag, profile);
                 let mut builder = $sdk::config::Builder::from(&config)
                     .interceptor(requests.clone())
-                    .retry_classifier(throttling.watch($service));
+                    .interceptor(refused::NameEndpoint::new(origin))
+                    .retry_classifier(throttling.watch($service))
+                    .retry_classifier(refused::RefusedConnection);
                 builder.set_http_client(paced($service));
                 // The SDK's retry quota (500 tokens, 5 a throttled retry, a retry after a retry never paid back)
                 // would fail requests at once after about a hundred throttled retries, and a 100-service apply
@@ -91,11 +101,11 @@ impl Aws {
             }};
         }
         Ok(Aws {
-            ec2: client!(aws_sdk_ec2, Service::Ec2),
-            elb: client!(aws_sdk_elasticloadbalancingv2, Service::LoadBalancing),
-            route53: client!(aws_sdk_route53, Service::Route53),
-            discovery: client!(aws_sdk_servicediscovery, Service::CloudMap),
-            ecs: client!(aws_sdk_ecs, Service::Ecs),
+            ec2: client!(aws_sdk_ec2, Service::Ec2, "EC2"),
+            elb: client!(aws_sdk_elasticloadbalancingv2, Service::LoadBalancing, "Elastic Load Balancing v2"),
+            route53: client!(aws_sdk_route53, Service::Route53, "Route 53"),
+            discovery: client!(aws_sdk_servicediscovery, Service::CloudMap, "ServiceDiscovery"),
+            ecs: client!(aws_sdk_ecs, Service::Ecs, "ECS"),
             region,
             requests,
         })

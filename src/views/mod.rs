@@ -14,6 +14,7 @@ pub mod progress;
 pub mod route;
 mod stages;
 pub mod style;
+mod unreachable;
 
 use crate::cli::ColorChoice;
 

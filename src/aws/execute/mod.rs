@@ -62,6 +62,7 @@ impl Outputs {
             operation: "apply",
             code: None,
             message: format!("{address} was to be created earlier in this apply and was not"),
+            unreachable: None,
         })
     }
 

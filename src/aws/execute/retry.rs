@@ -123,9 +123,12 @@ mod tests {
     fn answer(code: Option<&str>) -> Result<(), AwsError> {
         match code {
             None => Ok(()),
-            Some(code) => {
-                Err(AwsError { operation: "DeleteSecurityGroup", code: Some(code.into()), message: "in use".into() })
-            }
+            Some(code) => Err(AwsError {
+                operation: "DeleteSecurityGroup",
+                code: Some(code.into()),
+                message: "in use".into(),
+                unreachable: None,
+            }),
         }
     }
 
@@ -165,7 +168,7 @@ mod tests {
     }
 
     fn not_found(operation: &'static str, code: &str) -> Result<(), AwsError> {
-        Err(AwsError { operation, code: Some(code.into()), message: "not found".into() })
+        Err(AwsError { operation, code: Some(code.into()), message: "not found".into(), unreachable: None })
     }
 
     #[tokio::test(start_paused = true)]

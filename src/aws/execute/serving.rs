@@ -85,7 +85,7 @@ pub async fn drain(context: &Context<'_>, migration: &Migration) -> Result<(), A
 }
 
 fn not_serving(message: String) -> AwsError {
-    AwsError { operation: "await serving", code: None, message }
+    AwsError { operation: "await serving", code: None, message, unreachable: None }
 }
 
 /// What of the new path does not serve yet, one phrase each.

@@ -106,6 +106,7 @@ pub(super) async fn wait_for(
                     operation: "GetOperation",
                     code: operation.error_code().map(str::to_string),
                     message: format!("{what} failed: {}", operation.error_message().unwrap_or("no message")),
+                    unreachable: None,
                 });
             }
             _ if started.elapsed() > OPERATION_TIMEOUT => {
@@ -116,6 +117,7 @@ pub(super) async fn wait_for(
                         "{what} still not done after {} s (operation {operation_id})",
                         started.elapsed().as_secs()
                     ),
+                    unreachable: None,
                 });
             }
             status => {

@@ -151,6 +151,7 @@ pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<()
                     operation: "DeleteLoadBalancer",
                     code: None,
                     message: format!("{arn} was still listed after {} s", started.elapsed().as_secs()),
+                    unreachable: None,
                 });
             }
             Ok(_) => {
