@@ -26,8 +26,13 @@ fi
 seeded="$("$python" localstack/seed_demo.py)"
 echo "$seeded"
 
-cargo build --locked --quiet
-ecsnet=target/debug/ecsnet
+# ECSNET_BIN: a binary already built (localstack/test.sh passes the one its tests built).
+if [ -n "${ECSNET_BIN:-}" ]; then
+  ecsnet="$ECSNET_BIN"
+else
+  cargo build --locked --quiet
+  ecsnet=target/debug/ecsnet
+fi
 
 step() { printf '\n$ %s\n' "$*"; }
 # Each command runs as an IAM user holding only `ecsnet iam-policy -f PLAN --for COMMAND` (the AWS-rules layer

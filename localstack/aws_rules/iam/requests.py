@@ -841,6 +841,8 @@ def _table() -> dict:
                   (sd, "TagResource"): discovery_tag_resource})
     table.update({("ecs", "ListServices"): ecs_plain,
                   ("ecs", "DescribeTaskDefinition"): lambda call: [authorize(call, "ecs:DescribeTaskDefinition")],
+                  # No resource type and no condition key in the SAR: Resource "*".
+                  ("ecs", "ListClusters"): lambda call: [authorize(call, "ecs:ListClusters")],
                   ("ecs", "DescribeServices"): describe_services,
                   ("ecs", "DescribeClusters"): describe_clusters,
                   ("ecs", "UpdateService"): update_service,
