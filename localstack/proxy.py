@@ -414,7 +414,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send_json(404, {"error": f"no control endpoint {self.command} {path}"})
 
     def iam_control(self, path, body):
-        """POST /__proxy/iam/users {"name", "policies": {name: document}, "account"} → {"access_key", "secret_key"}
+        """POST /__proxy/iam/users {"name", "policies": {name: document}, "account"} (or {"name", "admin": true,
+        "account"}: requests authenticated, not judged) → {"access_key", "secret_key"}
         (400 with IAM's reason for a policy IAM would refuse); GET /__proxy/iam → what was allowed and denied."""
         if self.server.rules is None:
             return self.send_json(404, {"error": "this proxy runs without --rules"})
@@ -423,7 +424,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             from aws_rules.iam.rules import PolicyRefused
             try:
                 values = json.loads(body.decode() or "{}")
-                user = principals.create(values["name"], values["policies"], values.get("account"))
+                user = principals.create(values["name"], values.get("policies"), values.get("account"),
+                                         admin=bool(values.get("admin")))
             except (PolicyRefused, ValueError, KeyError, TypeError) as e:
                 return self.send_json(400, {"error": str(e)})
             return self.send_json(200, {"access_key": user.access_key, "secret_key": user.secret_key,

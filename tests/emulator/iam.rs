@@ -89,3 +89,49 @@ async fn requests_signed_with_an_unknown_key_or_a_wrong_secret_are_refused() {
 
     ecsnet_as(&account.endpoint, &args, &valid).expect(0);
 }
+
+/// What leaves the file is removed under the new file's own policy (the deletes are granted for every recipe,
+/// scoped to what the topology owns), except a zone's records: record changes are allowed only for names in the
+/// file's zone, so once `[dns]` leaves the file its records go under the policy of the file that had it.
+#[tokio::test(flavor = "multi_thread")]
+async fn what_leaves_the_file_is_removed_under_the_new_files_policy_but_a_zones_records_under_the_old() {
+    let (account, name, network) = fresh("iamleft").await;
+    let (cluster, groups) =
+        account.services_with_own_groups(&network, &name, "main", &[("hello", 3000), ("name", 3000)]).await;
+    let hello = |topology: ecsnet::test_support::TopologyBuilder| {
+        topology.service("hello", |service| {
+            service.port(3000).host(&format!("hello.{name}.example.com")).security_group(&groups[0]).ecs(&cluster)
+        })
+    };
+    let kept = hello(network.topology(&name).load_balancer().dns(&format!("{name}.example.com")));
+    let first = kept.clone().discovery(&format!("{name}.internal")).service("name", |service| {
+        service.port(3000).security_group(&groups[1]).load_balanced(false).callers(["hello"]).ecs(&cluster)
+    });
+    let file = TopologyFile::of(&first);
+    crate::support::apply(&account.endpoint, &file);
+    assert_eq!(account.namespaces_named(&format!("{name}.internal")).await.len(), 1);
+
+    // Cloud Map and the service that used it leave the file: apply removes them under the new file's policy.
+    file.rewrite(&kept);
+    crate::support::apply(&account.endpoint, &file);
+    crate::support::expect_converged(&account.endpoint, &file);
+    assert!(account.namespaces_named(&format!("{name}.internal")).await.is_empty());
+
+    // The zone leaves the file: the new file's policy may not touch records, the old file's may.
+    let old_policy = policy_for(&["apply", "-f", file.arg()]);
+    file.rewrite(&kept.clone().without_dns());
+    let args = ["apply", "-f", file.arg(), "--auto-approve"];
+    let refused = crate::support::ecsnet(&account.endpoint, &args).expect(1);
+    assert!(
+        refused.stderr.contains("is not authorized to perform: route53:ChangeResourceRecordSets"),
+        "{}",
+        refused.stderr
+    );
+    let keys = principal_holding("ecsnet-apply", old_policy, &account_key(&args));
+    ecsnet_as(&account.endpoint, &args, &keys).expect(0);
+    crate::support::expect_converged(&account.endpoint, &file);
+    assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "the zone ecsnet made is gone");
+
+    destroy(&account.endpoint, &file);
+    assert!(account.owned_load_balancing_resources(&name).await.is_empty());
+}

@@ -71,8 +71,12 @@ class Principals:
     def get(self, access_key: Optional[str]) -> Optional[Principal]:
         return self.by_key.get(access_key or "")
 
-    def create(self, name: str, policies: dict, account: Optional[str] = None) -> Principal:
-        """A user holding `policies`, each checked as IAM's CreatePolicy would check it."""
+    def create(self, name: str, policies: dict, account: Optional[str] = None, admin: bool = False) -> Principal:
+        """A user holding `policies`, each checked as IAM's CreatePolicy would check it; or, `admin`, one whose
+        requests are authenticated but not judged (a test's fixtures, in an account of their own so that one test's
+        reads do not throttle another's)."""
+        if admin:
+            return self._add(Principal(name, *self._keys(), {}, account, admin=True))
         if not isinstance(policies, dict) or not policies or len(policies) > POLICIES_PER_USER:
             raise PolicyRefused(f"a user holds 1 to {POLICIES_PER_USER} policies, got {len(policies or {})}")
         for policy_name, document in policies.items():
@@ -83,12 +87,19 @@ class Principals:
             if size > MANAGED_POLICY_SIZE:
                 raise PolicyRefused(f"LimitExceeded: policy {policy_name} has {size} characters, more than IAM's "
                                     f"{MANAGED_POLICY_SIZE} for a managed policy")
-        alphabet = string.ascii_uppercase + string.digits
-        access_key = "AKIA" + "".join(secrets.choice(alphabet) for _ in range(16))
-        principal = Principal(name, access_key, secrets.token_urlsafe(30)[:40], policies, account)
+        principal = self._add(Principal(name, *self._keys(), policies, account))
         with self.lock:
-            self.by_key[access_key] = principal
             self.granted.update(allow_entries(policies))
+        return principal
+
+    @staticmethod
+    def _keys() -> tuple:
+        alphabet = string.ascii_uppercase + string.digits
+        return "AKIA" + "".join(secrets.choice(alphabet) for _ in range(16)), secrets.token_urlsafe(30)[:40]
+
+    def _add(self, principal: Principal) -> Principal:
+        with self.lock:
+            self.by_key[principal.access_key] = principal
         return principal
 
     def record(self, principal: Principal, check, decision) -> None:

@@ -3,6 +3,18 @@
 
 use super::*;
 
+/// The test's fixtures sign as an administrator of an account of their own: AWS's request rates are per account,
+/// and the fixtures' account-wide reads (every load balancer's rules and tags) of thirty tests at once in one
+/// account would throttle each other as no single user's account ever is. With the rules off, moto's `test`.
+fn fixture_credentials() -> aws_sdk_ec2::config::Credentials {
+    let keys = if std::env::var("ECSNET_AWS_RULES").as_deref() == Ok("off") {
+        Keys { access_key: "test".into(), secret_key: "test".into() }
+    } else {
+        administrator(&unique_name("fixtures-"))
+    };
+    aws_sdk_ec2::config::Credentials::new(keys.access_key, keys.secret_key, None, None, "ecsnet-tests")
+}
+
 impl Account {
     pub async fn connect() -> Account {
         let endpoint = require_emulator();
@@ -13,7 +25,7 @@ impl Account {
             // layer's rates are account-wide, as AWS's are: with four tests at once, eight attempts once ran out on
             // a DescribeTags throttled while other tests' runs made their requests.
             .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(20))
-            .credentials_provider(aws_sdk_ec2::config::Credentials::new("test", "test", None, None, "ecsnet-tests"))
+            .credentials_provider(fixture_credentials())
             .load()
             .await;
         // The SDK's retry quota is one token bucket per service shared by every client of the process (500 tokens,

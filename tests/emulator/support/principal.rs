@@ -96,6 +96,14 @@ pub fn principal_holding(policy_name: &str, policy: serde_json::Value, account: 
     Keys { access_key: key("access_key"), secret_key: key("secret_key") }
 }
 
+/// An administrator of the layer standing for the account `account`: authenticated, not judged.
+pub fn administrator(account: &str) -> Keys {
+    let request = serde_json::json!({ "name": account, "admin": true, "account": account });
+    let answer = post_json(&format!("{}/__proxy/iam/users", endpoint()), &request);
+    let key = |field: &str| answer[field].as_str().unwrap_or_else(|| panic!("no administrator: {answer}")).to_string();
+    Keys { access_key: key("access_key"), secret_key: key("secret_key") }
+}
+
 /// A JSON POST to the layer's control endpoint (plain HTTP/1.1 on loopback; the tests have no HTTP client crate).
 pub fn post_json(url: &str, body: &serde_json::Value) -> serde_json::Value {
     use std::io::{Read, Write};
