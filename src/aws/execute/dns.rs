@@ -12,7 +12,7 @@ use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::observe::bare_zone_id;
 use crate::aws::AwsError;
 use crate::observed::Record;
-use crate::plan::{self, Address, Operation};
+use crate::plan::{self, Address, Operation, Route53Op};
 use crate::topology::RecordKind;
 
 use super::record_batches::{self, RecordAction, Unit, Weighed};
@@ -22,12 +22,12 @@ use super::{retry, Context, Created};
 pub async fn run(context: &Context<'_>, change: &plan::Change) -> Result<(), AwsError> {
     let address = &change.address;
     match &change.operation {
-        Operation::CreateHostedZone { name, vpc_id, comment } => {
+        Operation::Route53(Route53Op::CreateHostedZone { name, vpc_id, comment }) => {
             let id = create_zone(context, address, name, vpc_id, comment).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::DeleteHostedZone { zone_id } => delete_zone(context, zone_id).await?,
-        Operation::ChangeRecords { .. } => change_records(context, vec![change]).await?,
+        Operation::Route53(Route53Op::DeleteHostedZone { zone_id }) => delete_zone(context, zone_id).await?,
+        Operation::Route53(Route53Op::ChangeRecords { .. }) => change_records(context, vec![change]).await?,
         other => unreachable!("a Route 53 change, not {other:?}"),
     }
     Ok(())
@@ -150,7 +150,9 @@ fn upsert(set: ResourceRecordSet, values: Vec<String>) -> Result<Weighed<Change>
 pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) -> Result<(), AwsError> {
     let mut zones: BTreeMap<String, Vec<Unit<Change>>> = BTreeMap::new();
     for plan_change in changes {
-        let Operation::ChangeRecords { zone, upsert: wanted, delete: deletes } = &plan_change.operation else {
+        let Operation::Route53(Route53Op::ChangeRecords { zone, upsert: wanted, delete: deletes }) =
+            &plan_change.operation
+        else {
             continue;
         };
         let mut unit = deletes.iter().map(delete).collect::<Result<Vec<_>, _>>()?;

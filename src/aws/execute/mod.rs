@@ -25,7 +25,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Stage, Step, Work};
+use crate::plan::{schedule, Address, Change, LoadBalancingOp, Operation, Plan, RecordTarget, Ref, Stage, Step, Work};
 use crate::stop::Stop;
 
 use super::settle::StartedLog;
@@ -234,13 +234,13 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
             run_change(context, &plan.changes[*index]).await?
         }
         Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
-            Operation::ReplaceTargetGroup { old_arn, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { old_arn, .. }) => {
                 load_balancing::delete_target_group(context, old_arn).await?
             }
             other => unreachable!("a retire step follows a target group replace, not {other:?}"),
         },
         Work::RetireLoadBalancer(index) => match &plan.changes[*index].operation {
-            Operation::ReplaceLoadBalancer { old_arn, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { old_arn, .. }) => {
                 load_balancing::delete_load_balancer(context, old_arn).await?
             }
             other => unreachable!("a retire step follows a load balancer replace, not {other:?}"),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 mod candidates;
 
-use super::{Action, Address, Change, Operation, Plan, Ref};
+use super::{Action, Address, Change, EcsOp, LoadBalancingOp, Operation, Plan, Ref, Route53Op};
 use candidates::Candidates;
 
 /// What one step of an apply does.
@@ -53,18 +53,18 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
         match &change.operation {
             Operation::RemovedWithParent => {}
             // A migration's record changes go in a batch of their own: they wait until its new path serves.
-            Operation::ChangeRecords { zone, .. } => {
+            Operation::Route53(Route53Op::ChangeRecords { zone, .. }) => {
                 let stage = plan.stage_of(change).map(|(migration, _)| format!(" migration {migration}"));
                 batches.entry(zone_key(zone) + &stage.unwrap_or_default()).or_default().push(index)
             }
-            Operation::UpdateRule { listener, priority: Some(_), .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::UpdateRule { listener, priority: Some(_), .. }) => {
                 reorders.entry(listener.as_str()).or_default().push(index)
             }
-            Operation::ReplaceTargetGroup { .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { .. }) => {
                 works.push(Work::Change(index));
                 works.push(Work::RetireTargetGroup(index));
             }
-            Operation::ReplaceLoadBalancer { .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { .. }) => {
                 works.push(Work::Change(index));
                 works.push(Work::RetireLoadBalancer(index));
             }
@@ -206,7 +206,7 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
 }
 
 fn enables_connect(change: &Change) -> bool {
-    matches!(&change.operation, Operation::UpdateEcsService(update) if matches!(update.connect, Some(super::ConnectChange::Enable { .. })))
+    matches!(&change.operation, Operation::Ecs(EcsOp::UpdateService(update)) if matches!(update.connect, Some(super::ConnectChange::Enable { .. })))
 }
 
 fn is_routing(address: &Address) -> bool {

@@ -1,7 +1,7 @@
 //! Listeners and their rules, as Elastic Load Balancing and the executor leave them.
 
 use crate::observed::{Listener, ListenerDefault, Rule};
-use crate::plan::{Address, DefaultSpec, ListenerSpec, Operation, Ref};
+use crate::plan::{Address, DefaultSpec, ListenerSpec, LoadBalancingOp, Operation, Ref};
 
 use super::Account;
 
@@ -9,8 +9,10 @@ impl Account<'_> {
     /// A listener or rule operation.
     pub(super) fn listeners(&mut self, address: &Address, operation: &Operation) {
         match operation {
-            Operation::CreateListener { load_balancer, spec } => self.create_listener(address, load_balancer, spec),
-            Operation::UpdateListener { arn, spec, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::CreateListener { load_balancer, spec }) => {
+                self.create_listener(address, load_balancer, spec)
+            }
+            Operation::LoadBalancing(LoadBalancingOp::UpdateListener { arn, spec, .. }) => {
                 let default = self.listener_default(spec);
                 let listener = self.listener(arn);
                 listener.protocol = spec.protocol.as_aws().into();
@@ -18,12 +20,12 @@ impl Account<'_> {
                 listener.ssl_policy = spec.ssl_policy.clone();
                 listener.default = default;
             }
-            Operation::DeleteListener { arn } => self
+            Operation::LoadBalancing(LoadBalancingOp::DeleteListener { arn }) => self
                 .state
                 .load_balancers
                 .iter_mut()
                 .for_each(|live| live.listeners.retain(|listener| listener.arn != *arn)),
-            Operation::CreateRule { listener, priority, conditions, target_group } => {
+            Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, priority, conditions, target_group }) => {
                 let rule = Rule {
                     arn: self.new_id("arn:rule", address),
                     priority: *priority,
@@ -35,7 +37,9 @@ impl Account<'_> {
                 let listener = self.resolve(listener);
                 self.listener(&listener).rules.push(rule);
             }
-            Operation::UpdateRule { arn, priority, conditions, target_group, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::UpdateRule {
+                arn, priority, conditions, target_group, ..
+            }) => {
                 let target_group = target_group.as_ref().map(|group| self.resolve(group));
                 let rule = self.rule(arn);
                 if let Some(priority) = priority {
@@ -49,7 +53,7 @@ impl Account<'_> {
                     rule.target_group_arn = target_group;
                 }
             }
-            Operation::DeleteRule { arn } => self
+            Operation::LoadBalancing(LoadBalancingOp::DeleteRule { arn }) => self
                 .state
                 .load_balancers
                 .iter_mut()

@@ -2,7 +2,7 @@
 
 use crate::observed::{LoadBalancer, TargetGroup};
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
-use crate::plan::{Address, LoadBalancerSpec, Operation, TargetGroupSpec};
+use crate::plan::{Address, LoadBalancerSpec, LoadBalancingOp, Operation, TargetGroupSpec};
 
 use super::set_managed;
 
@@ -12,10 +12,17 @@ impl Account<'_> {
     /// A load balancer or target group operation; a listener or rule operation goes on to `listeners`.
     pub(super) fn load_balancing(&mut self, address: &Address, operation: &Operation) {
         match operation {
-            Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::CreateLoadBalancer(spec))
+            | Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { spec, .. }) => {
                 self.create_load_balancer(address, spec)
             }
-            Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
+            Operation::LoadBalancing(LoadBalancingOp::UpdateLoadBalancer {
+                arn,
+                subnet_ids,
+                security_groups,
+                idle_timeout,
+                managed,
+            }) => {
                 let security_groups =
                     security_groups.as_ref().map(|groups| groups.iter().map(|group| self.resolve(group)).collect());
                 let load_balancer = self.load_balancer(arn);
@@ -30,11 +37,14 @@ impl Account<'_> {
                 }
                 set_managed(&mut load_balancer.tags, managed.as_ref());
             }
-            Operation::DeleteLoadBalancer { arn } => self.state.load_balancers.retain(|live| live.arn != *arn),
-            Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::DeleteLoadBalancer { arn }) => {
+                self.state.load_balancers.retain(|live| live.arn != *arn)
+            }
+            Operation::LoadBalancing(LoadBalancingOp::CreateTargetGroup(spec))
+            | Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { spec, .. }) => {
                 self.create_target_group(address, spec)
             }
-            Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
+            Operation::LoadBalancing(LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed }) => {
                 let group = self.target_group(arn);
                 if let Some(health_check) = health_check {
                     group.health_check = health_check.clone();
@@ -44,7 +54,9 @@ impl Account<'_> {
                 }
                 set_managed(&mut group.tags, managed.as_ref());
             }
-            Operation::DeleteTargetGroup { arn } => self.state.target_groups.retain(|group| group.arn != *arn),
+            Operation::LoadBalancing(LoadBalancingOp::DeleteTargetGroup { arn }) => {
+                self.state.target_groups.retain(|group| group.arn != *arn)
+            }
             listener_or_rule => self.listeners(address, listener_or_rule),
         }
     }

@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use crate::observed::{Observed, Tags};
 use crate::plan::ownership::{attributes_tag_value, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG};
 use crate::plan::{
-    schedule, topological_order, Address, AwsService, Change, ManagedAttributes, Operation, Plan, Ref, Work,
+    schedule, topological_order, Address, AwsService, Change, EcsOp, LoadBalancingOp, ManagedAttributes, Operation,
+    Plan, Ref, Work,
 };
 
 /// Live state after `plan` is applied to `observed`.
@@ -82,7 +83,7 @@ impl Account<'_> {
             Some(AwsService::Route53) => self.dns(address, operation),
             Some(AwsService::CloudMap) => self.discovery(address, operation),
             Some(AwsService::Ecs) => match operation {
-                Operation::UpdateEcsService(update) => self.update_ecs_service(update),
+                Operation::Ecs(EcsOp::UpdateService(update)) => self.update_ecs_service(update),
                 other => unreachable!("not an ECS operation: {other:?}"),
             },
             None => {}
@@ -92,10 +93,10 @@ impl Account<'_> {
     /// Deletes what a replace left behind, once everything has moved to the new one.
     fn retire(&mut self, change: &Change) {
         match &change.operation {
-            Operation::ReplaceTargetGroup { old_arn, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { old_arn, .. }) => {
                 self.state.target_groups.retain(|group| group.arn != *old_arn)
             }
-            Operation::ReplaceLoadBalancer { old_arn, .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { old_arn, .. }) => {
                 self.state.load_balancers.retain(|live| live.arn != *old_arn)
             }
             other => panic!("a retire step follows a replace, not {other:?}"),

@@ -1,7 +1,7 @@
 //! Security groups and their rules, as EC2 and the executor leave them.
 
 use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
-use crate::plan::{Address, Operation};
+use crate::plan::{Address, Ec2Op, Operation};
 
 use super::Account;
 
@@ -9,16 +9,16 @@ impl Account<'_> {
     /// A security group operation.
     pub(super) fn network(&mut self, address: &Address, operation: &Operation) {
         match operation {
-            Operation::CreateSecurityGroup { name, rules, .. } => self.create_group(address, name, rules),
-            Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
+            Operation::Ec2(Ec2Op::CreateSecurityGroup { name, rules, .. }) => self.create_group(address, name, rules),
+            Operation::Ec2(Ec2Op::UpdateSecurityGroupRules { group_id, authorize, revoke }) => {
                 let revoked: Vec<&str> = revoke.iter().map(|rule| rule.id.as_str()).collect();
                 self.revoke_rules(group_id, &revoked);
                 self.authorize(address, group_id, authorize);
             }
-            Operation::DeleteSecurityGroup { group_id } => {
+            Operation::Ec2(Ec2Op::DeleteSecurityGroup { group_id }) => {
                 self.state.security_groups.retain(|group| group.id != *group_id)
             }
-            Operation::SetIngress { revoke, authorize } => {
+            Operation::Ec2(Ec2Op::SetIngress { revoke, authorize }) => {
                 for (group_id, rule_ids) in revoke {
                     let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
                     self.revoke_rules(group_id, &rule_ids);

@@ -10,7 +10,7 @@ use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, ProtocolEnum
 use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
-use crate::plan::{Address, Change, ManagedAttributes, Operation};
+use crate::plan::{Address, Change, LoadBalancingOp, ManagedAttributes, Operation};
 use crate::topology::Protocol;
 
 use super::{Context, Created};
@@ -23,14 +23,21 @@ pub use target_groups::delete_target_group;
 pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
     let address = &change.address;
     match &change.operation {
-        Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
+        Operation::LoadBalancing(LoadBalancingOp::CreateLoadBalancer(spec))
+        | Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { spec, .. }) => {
             let created = load_balancers::create_load_balancer(context, address, spec).await?;
             context.started.record(|started| {
                 started.load_balancers.insert(created.id.clone(), spec.name.clone());
             });
             context.outputs.record(address, created);
         }
-        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
+        Operation::LoadBalancing(LoadBalancingOp::UpdateLoadBalancer {
+            arn,
+            subnet_ids,
+            security_groups,
+            idle_timeout,
+            managed,
+        }) => {
             load_balancers::update_load_balancer(
                 context,
                 arn,
@@ -41,12 +48,15 @@ pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError>
             )
             .await?
         }
-        Operation::DeleteLoadBalancer { arn } => delete_load_balancer(context, arn).await?,
-        Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
+        Operation::LoadBalancing(LoadBalancingOp::DeleteLoadBalancer { arn }) => {
+            delete_load_balancer(context, arn).await?
+        }
+        Operation::LoadBalancing(LoadBalancingOp::CreateTargetGroup(spec))
+        | Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { spec, .. }) => {
             let id = target_groups::create_target_group(context, address, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
+        Operation::LoadBalancing(LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed }) => {
             target_groups::update_target_group(
                 context,
                 arn,
@@ -56,18 +66,26 @@ pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError>
             )
             .await?
         }
-        Operation::DeleteTargetGroup { arn } => delete_target_group(context, arn).await?,
-        Operation::CreateListener { load_balancer, spec } => {
+        Operation::LoadBalancing(LoadBalancingOp::DeleteTargetGroup { arn }) => {
+            delete_target_group(context, arn).await?
+        }
+        Operation::LoadBalancing(LoadBalancingOp::CreateListener { load_balancer, spec }) => {
             let id = listeners::create_listener(context, address, load_balancer, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateListener { arn, spec, tls } => listeners::update_listener(context, arn, spec, *tls).await?,
-        Operation::DeleteListener { arn } => listeners::delete_listener(context, arn).await?,
-        Operation::CreateRule { listener, priority, conditions, target_group } => {
+        Operation::LoadBalancing(LoadBalancingOp::UpdateListener { arn, spec, tls }) => {
+            listeners::update_listener(context, arn, spec, *tls).await?
+        }
+        Operation::LoadBalancing(LoadBalancingOp::DeleteListener { arn }) => {
+            listeners::delete_listener(context, arn).await?
+        }
+        Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, priority, conditions, target_group }) => {
             rules::create_rule(context, address, listener, *priority, conditions, target_group).await?;
         }
-        Operation::UpdateRule { .. } => update_rules(context, vec![&change.operation]).await?,
-        Operation::DeleteRule { arn } => rules::delete_rule(context, arn).await?,
+        Operation::LoadBalancing(LoadBalancingOp::UpdateRule { .. }) => {
+            update_rules(context, vec![&change.operation]).await?
+        }
+        Operation::LoadBalancing(LoadBalancingOp::DeleteRule { arn }) => rules::delete_rule(context, arn).await?,
         other => unreachable!("a load balancing change, not {other:?}"),
     }
     Ok(())

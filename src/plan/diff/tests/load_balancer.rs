@@ -1,6 +1,6 @@
 //! The load balancer replaced: the new one is built beside the old, and everything moves before the old goes.
 
-use crate::plan::{schedule, topological_order, Action, Address, Operation, Work};
+use crate::plan::{schedule, topological_order, Action, Address, LoadBalancingOp, Operation, Work};
 
 use crate::test_support::{id_of, planned};
 
@@ -17,7 +17,9 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
         replace.reason.as_ref().map(ToString::to_string).as_deref(),
         Some("scheme cannot change in place; the new one takes over before the old one goes")
     );
-    let Operation::ReplaceLoadBalancer { spec, old_arn } = &replace.operation else { panic!() };
+    let Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { spec, old_arn }) = &replace.operation else {
+        panic!()
+    };
     assert_eq!(
         (spec.name.as_str(), old_arn.as_str()),
         ("demo-alb-ext", id_of(&converged, &Address::LoadBalancer(0)).as_str()),
