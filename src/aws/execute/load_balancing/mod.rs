@@ -10,7 +10,7 @@ use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, ProtocolEnum
 use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
-use crate::plan::{Address, Change, LoadBalancingOp, ManagedAttributes, Operation};
+use crate::plan::{Address, LoadBalancingOp, ManagedAttributes};
 use crate::topology::Protocol;
 
 use super::{Context, Created};
@@ -20,24 +20,16 @@ pub use rules::update_rules;
 pub use target_groups::delete_target_group;
 
 /// Carries out a change of a load balancer, target group, listener or rule.
-pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::LoadBalancing(LoadBalancingOp::CreateLoadBalancer(spec))
-        | Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { spec, .. }) => {
+pub async fn run(context: &Context<'_>, address: &Address, operation: &LoadBalancingOp) -> Result<(), AwsError> {
+    match operation {
+        LoadBalancingOp::CreateLoadBalancer(spec) | LoadBalancingOp::ReplaceLoadBalancer { spec, .. } => {
             let created = load_balancers::create_load_balancer(context, address, spec).await?;
             context.started.record(|started| {
                 started.load_balancers.insert(created.id.clone(), spec.name.clone());
             });
             context.outputs.record(address, created);
         }
-        Operation::LoadBalancing(LoadBalancingOp::UpdateLoadBalancer {
-            arn,
-            subnet_ids,
-            security_groups,
-            idle_timeout,
-            managed,
-        }) => {
+        LoadBalancingOp::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
             load_balancers::update_load_balancer(
                 context,
                 arn,
@@ -48,15 +40,12 @@ pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError>
             )
             .await?
         }
-        Operation::LoadBalancing(LoadBalancingOp::DeleteLoadBalancer { arn }) => {
-            delete_load_balancer(context, arn).await?
-        }
-        Operation::LoadBalancing(LoadBalancingOp::CreateTargetGroup(spec))
-        | Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { spec, .. }) => {
+        LoadBalancingOp::DeleteLoadBalancer { arn } => delete_load_balancer(context, arn).await?,
+        LoadBalancingOp::CreateTargetGroup(spec) | LoadBalancingOp::ReplaceTargetGroup { spec, .. } => {
             let id = target_groups::create_target_group(context, address, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::LoadBalancing(LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed }) => {
+        LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed } => {
             target_groups::update_target_group(
                 context,
                 arn,
@@ -66,27 +55,20 @@ pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError>
             )
             .await?
         }
-        Operation::LoadBalancing(LoadBalancingOp::DeleteTargetGroup { arn }) => {
-            delete_target_group(context, arn).await?
-        }
-        Operation::LoadBalancing(LoadBalancingOp::CreateListener { load_balancer, spec }) => {
+        LoadBalancingOp::DeleteTargetGroup { arn } => delete_target_group(context, arn).await?,
+        LoadBalancingOp::CreateListener { load_balancer, spec } => {
             let id = listeners::create_listener(context, address, load_balancer, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::LoadBalancing(LoadBalancingOp::UpdateListener { arn, spec, tls }) => {
+        LoadBalancingOp::UpdateListener { arn, spec, tls } => {
             listeners::update_listener(context, arn, spec, *tls).await?
         }
-        Operation::LoadBalancing(LoadBalancingOp::DeleteListener { arn }) => {
-            listeners::delete_listener(context, arn).await?
-        }
-        Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, priority, conditions, target_group }) => {
+        LoadBalancingOp::DeleteListener { arn } => listeners::delete_listener(context, arn).await?,
+        LoadBalancingOp::CreateRule { listener, priority, conditions, target_group } => {
             rules::create_rule(context, address, listener, *priority, conditions, target_group).await?;
         }
-        Operation::LoadBalancing(LoadBalancingOp::UpdateRule { .. }) => {
-            update_rules(context, vec![&change.operation]).await?
-        }
-        Operation::LoadBalancing(LoadBalancingOp::DeleteRule { arn }) => rules::delete_rule(context, arn).await?,
-        other => unreachable!("a load balancing change, not {other:?}"),
+        LoadBalancingOp::UpdateRule { .. } => update_rules(context, vec![operation]).await?,
+        LoadBalancingOp::DeleteRule { arn } => rules::delete_rule(context, arn).await?,
     }
     Ok(())
 }

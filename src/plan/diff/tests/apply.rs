@@ -99,7 +99,7 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     let steps = schedule(&plan);
     let order = topological_order(&steps).expect("no cycle");
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
-    let retire = position(&|work| matches!(work, Work::RetireTargetGroup(_)));
+    let retire = position(&|work| matches!(work, Work::RetireTargetGroup { .. }));
     let rule_index =
         plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     let move_rule = position(&|work| *work == Work::Change(rule_index));

@@ -37,14 +37,14 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let steps = schedule(&plan);
     let order = topological_order(&steps).expect("no cycle");
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
-    let retire_load_balancer = position(&|work| matches!(work, Work::RetireLoadBalancer(_)));
+    let retire_load_balancer = position(&|work| matches!(work, Work::RetireLoadBalancer { .. }));
     let record = plan.changes.iter().position(|change| matches!(change.address, Address::DnsRecord(..))).unwrap();
     assert!(
         position(&|work| work.clone() == Work::Records(vec![record])) < retire_load_balancer,
         "the name moves before the old load balancer goes"
     );
     assert!(
-        retire_load_balancer < position(&|work| matches!(work, Work::RetireTargetGroup(_))),
+        retire_load_balancer < position(&|work| matches!(work, Work::RetireTargetGroup { .. })),
         "the old target groups go after the old load balancer"
     );
 
