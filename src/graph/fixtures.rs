@@ -2,7 +2,7 @@
 //! a second that the plan creates. Shared by the graph tests and the graph view's snapshots.
 
 use crate::observed::Observed;
-use crate::plan::{Action, Address, Change, Operation, Plan, Ref, RuleConditions};
+use crate::plan::{Action, Address, Change, LoadBalancingOp, Operation, Plan, Ref, RuleConditions};
 use crate::test_support::{
     api, demo, ecs_service, planned, security_group, simulate, subnet, task_definition, worker, ObservedBuilder,
     TopologyBuilder,
@@ -56,12 +56,12 @@ fn change(address: Address, action: Action, name: &str, operation: Operation) ->
 /// The second load balancer and `billing`'s rule on it created, `web`'s target group drifted, an old ingress gone.
 pub fn plan() -> Plan {
     let created = |address: Address, name: &str| change(address, Action::Create, name, Operation::RemovedWithParent);
-    let billing_rule = Operation::CreateRule {
+    let billing_rule = Operation::LoadBalancing(LoadBalancingOp::CreateRule {
         listener: Ref::Of(Address::Listener(1, 80)),
         priority: 1,
         conditions: RuleConditions { hosts: vec!["billing.in.example.com".into()], paths: vec![] },
         target_group: Ref::Of(Address::TargetGroup("billing".into())),
-    };
+    });
     Plan {
         topology: "demo".into(),
         changes: vec![

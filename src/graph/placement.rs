@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::observed::Observed;
 use crate::plan::ownership::owned_address;
-use crate::plan::{Action, Address, Operation, Plan, Ref};
+use crate::plan::{Action, Address, LoadBalancingOp, Operation, Plan, Ref};
 use crate::topology::Topology;
 
 pub struct Placement {
@@ -34,8 +34,10 @@ impl Placement {
             }
         }
         for change in &plan.changes {
-            let (Address::ListenerRule(service, _), Operation::CreateRule { listener, .. }) =
-                (&change.address, &change.operation)
+            let (
+                Address::ListenerRule(service, _),
+                Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, .. }),
+            ) = (&change.address, &change.operation)
             else {
                 continue;
             };

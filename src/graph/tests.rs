@@ -1,6 +1,6 @@
 use super::*;
 use crate::observed::Observed;
-use crate::plan::{Change, Operation};
+use crate::plan::{Change, LoadBalancingOp, Operation};
 use crate::test_support::{planned, second_shard, security_group, worker, TopologyBuilder};
 use crate::views::graph::{dot, mermaid};
 
@@ -148,7 +148,9 @@ fn a_rule_live_on_the_second_load_balancer_is_drawn_there_and_one_created_on_it_
     let second_listener = observed.load_balancers[1].listeners[0].arn.clone();
     let mut plan = fixtures::plan();
     plan.changes.retain(|change| matches!(change.address, Address::ListenerRule(..) | Address::TargetGroup(_)));
-    let Operation::CreateRule { listener, .. } = &mut plan.changes[2].operation else { panic!() };
+    let Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, .. }) = &mut plan.changes[2].operation else {
+        panic!()
+    };
     *listener = crate::plan::Ref::Known(second_listener);
     let graph = build(&fixtures::topology(), &observed, &plan);
     assert_eq!(edges_from(&graph, "listener_80"), ["default_tg", "rule_api_80"]);

@@ -26,7 +26,7 @@ pub use desired::shard_name;
 pub use field::{FieldChange, FieldValue};
 pub use migration::{Migration, Recipe, ServingCheck, Stage};
 pub use note::{Note, NoteLevel};
-pub use operation::{AwsService, Operation};
+pub use operation::{AwsService, CloudMapOp, Ec2Op, EcsOp, LoadBalancingOp, Operation, Route53Op};
 pub use order::{schedule, topological_order, Step, Work};
 pub use problem::{FileKey, PlanError, Problem};
 pub use spec::{

@@ -21,8 +21,9 @@ const FORMAT: &str = "ecsnet-saved-plan";
 /// 2: ECS updates keep foreign load balancer entries whole, and target group and load balancer updates carry
 /// the attributes ecsnet manages. 3: typed values in the plan (schemes, protocols, target and record types, notes
 /// with a level, replace reasons). 4: migrations between recipes (`Plan::migrations`, the retiring ECS update) and
-/// adoption (the `adopt` action and operation).
-pub const SAVED_FORMAT_VERSION: u32 = 4;
+/// adoption (the `adopt` action and operation). 5: operations nested per AWS service (`{"Ec2": {"SetIngress":
+/// ..}}`, `{"Ecs": {"UpdateService": ..}}` for the former `UpdateEcsService`).
+pub const SAVED_FORMAT_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -176,6 +177,10 @@ pub fn differences(saved: &Plan, current: &Plan) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::observed::{SecurityGroup, Tags, Vpc};
+    use crate::plan::adopt::Mark;
+    use crate::plan::{
+        Action, Address, Change, CloudMapOp, Ec2Op, EcsOp, EcsUpdate, LoadBalancingOp, Operation, Route53Op,
+    };
 
     fn observed() -> Observed {
         let group = |id: &str| SecurityGroup {
@@ -222,5 +227,78 @@ mod tests {
         assert_eq!(read.clone().check("p.json").unwrap(), saved);
         let other = SavedPlan { format: "something".into(), ..read };
         assert!(other.check("p.json").unwrap_err().to_string().contains("is not a saved ecsnet plan"));
+    }
+
+    fn change(address: Address, operation: Operation) -> Change {
+        Change { address, action: Action::Delete, name: "x".into(), fields: vec![], reason: None, operation }
+    }
+
+    /// One change of every kind the executor dispatches on: each AWS service's, an adoption, one with no call.
+    fn every_service() -> Plan {
+        let update = EcsUpdate {
+            cluster: "c".into(),
+            service: "s".into(),
+            arn: "arn:ecs".into(),
+            load_balancers: None,
+            registries: None,
+            connect: None,
+        };
+        let changes = vec![
+            change(Address::LoadBalancerSecurityGroup, Ec2Op::DeleteSecurityGroup { group_id: "sg-1".into() }.into()),
+            change(
+                Address::TargetGroup("a".into()),
+                LoadBalancingOp::DeleteTargetGroup { arn: "arn:tg".into() }.into(),
+            ),
+            change(Address::HostedZone, Route53Op::DeleteHostedZone { zone_id: "Z1".into() }.into()),
+            change(Address::Namespace, CloudMapOp::DeleteNamespace { id: "ns-1".into() }.into()),
+            change(Address::EcsService("a".into()), EcsOp::UpdateService(update).into()),
+            change(Address::Ingress("a".into()), Operation::Adopt(Mark::Ec2Tags { id: "sg-2".into(), tags: vec![] })),
+            change(Address::ListenerRule("a".into(), 80), Operation::RemovedWithParent),
+        ];
+        Plan { topology: "demo".into(), changes, notes: vec![], migrations: vec![] }
+    }
+
+    #[test]
+    fn operations_of_every_service_round_trip_nested_by_service() {
+        let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", &observed(), every_service());
+        let text = serde_json::to_string(&saved).unwrap();
+        let operations: Vec<String> = serde_json::from_str::<serde_json::Value>(&text).unwrap()["plan"]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|change| change["operation"].to_string())
+            .collect();
+        assert_eq!(
+            operations,
+            [
+                r#"{"Ec2":{"DeleteSecurityGroup":{"group_id":"sg-1"}}}"#,
+                r#"{"LoadBalancing":{"DeleteTargetGroup":{"arn":"arn:tg"}}}"#,
+                r#"{"Route53":{"DeleteHostedZone":{"zone_id":"Z1"}}}"#,
+                r#"{"CloudMap":{"DeleteNamespace":{"id":"ns-1"}}}"#,
+                r#"{"Ecs":{"UpdateService":{"arn":"arn:ecs","cluster":"c","connect":null,"load_balancers":null,"registries":null,"service":"s"}}}"#,
+                r#"{"Adopt":{"Ec2Tags":{"id":"sg-2","tags":[]}}}"#,
+                r#""RemovedWithParent""#,
+            ]
+        );
+        let read: SavedPlan = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.check("p.json").unwrap(), saved);
+    }
+
+    /// A plan saved by the ecsnet before operations were nested per service: refused by its version, with the
+    /// error that says so, not with a parse error about its operations.
+    #[test]
+    fn a_plan_of_the_flat_operations_is_refused_by_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.json");
+        let old = r#"{"format":"ecsnet-saved-plan","format_version":4,"topology_path":"ecsnet.toml",
+            "topology_text":"","fingerprint":"0","plan":{"topology":"demo","changes":[{"address":"HostedZone",
+            "action":"Delete","name":"Z1","fields":[],"reason":null,
+            "operation":{"DeleteHostedZone":{"zone_id":"Z1"}}}],"notes":[],"migrations":[]}}"#;
+        std::fs::write(&path, old).unwrap();
+        let error = SavedPlan::read(&path).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!("{} is a saved plan of format version 4; this ecsnet reads version 5", path.display())
+        );
     }
 }

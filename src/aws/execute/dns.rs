@@ -12,23 +12,21 @@ use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::observe::bare_zone_id;
 use crate::aws::AwsError;
 use crate::observed::Record;
-use crate::plan::{self, Address, Operation};
+use crate::plan::{Address, Route53Op};
 use crate::topology::RecordKind;
 
 use super::record_batches::{self, RecordAction, Unit, Weighed};
 use super::{retry, Context, Created};
 
 /// Carries out a change of a private zone or its records.
-pub async fn run(context: &Context<'_>, change: &plan::Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::CreateHostedZone { name, vpc_id, comment } => {
+pub async fn run(context: &Context<'_>, address: &Address, operation: &Route53Op) -> Result<(), AwsError> {
+    match operation {
+        Route53Op::CreateHostedZone { name, vpc_id, comment } => {
             let id = create_zone(context, address, name, vpc_id, comment).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::DeleteHostedZone { zone_id } => delete_zone(context, zone_id).await?,
-        Operation::ChangeRecords { .. } => change_records(context, vec![change]).await?,
-        other => unreachable!("a Route 53 change, not {other:?}"),
+        Route53Op::DeleteHostedZone { zone_id } => delete_zone(context, zone_id).await?,
+        Route53Op::ChangeRecords { .. } => change_records(context, vec![operation]).await?,
     }
     Ok(())
 }
@@ -147,10 +145,10 @@ fn upsert(set: ResourceRecordSet, values: Vec<String>) -> Result<Weighed<Change>
 /// Sends the record changes of these plan changes: per zone, in as few ChangeResourceRecordSets requests as
 /// Route 53's limits allow (`record_batches`), one after another (Route 53 takes five requests a second, and
 /// refuses a zone's next change while it still processes the last with PriorRequestNotComplete).
-pub async fn change_records(context: &Context<'_>, changes: Vec<&plan::Change>) -> Result<(), AwsError> {
+pub async fn change_records(context: &Context<'_>, operations: Vec<&Route53Op>) -> Result<(), AwsError> {
     let mut zones: BTreeMap<String, Vec<Unit<Change>>> = BTreeMap::new();
-    for plan_change in changes {
-        let Operation::ChangeRecords { zone, upsert: wanted, delete: deletes } = &plan_change.operation else {
+    for operation in operations {
+        let Route53Op::ChangeRecords { zone, upsert: wanted, delete: deletes } = operation else {
             continue;
         };
         let mut unit = deletes.iter().map(delete).collect::<Result<Vec<_>, _>>()?;

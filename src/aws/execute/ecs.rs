@@ -10,15 +10,14 @@ use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::observed::EcsLoadBalancer;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
-use crate::plan::{Change, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, Operation};
+use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate};
 
 use super::Context;
 
 /// Carries out a change of an ECS service: an update, the only change ecsnet makes to one.
-pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    match &change.operation {
-        Operation::UpdateEcsService(wanted) => update(context, wanted).await,
-        other => unreachable!("an ECS change, not {other:?}"),
+pub async fn run(context: &Context<'_>, operation: &EcsOp) -> Result<(), AwsError> {
+    match operation {
+        EcsOp::UpdateService(wanted) => update(context, wanted).await,
     }
 }
 

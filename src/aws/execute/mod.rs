@@ -25,7 +25,9 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
-use crate::plan::{schedule, Address, Change, Operation, Plan, RecordTarget, Ref, Stage, Step, Work};
+use crate::plan::{
+    schedule, Address, Change, LoadBalancingOp, Operation, Plan, RecordTarget, Ref, Route53Op, Stage, Step, Work,
+};
 use crate::stop::Stop;
 
 use super::settle::StartedLog;
@@ -196,7 +198,9 @@ fn in_flight_deadline(progress: &dyn Progress, reason: &impl std::fmt::Display, 
 fn service_of(plan: &Plan, step: &Step) -> Option<Service> {
     match &step.work {
         Work::Change(index) => plan.changes[*index].operation.service(),
-        Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_) | Work::Rules(_) => Some(Service::LoadBalancing),
+        Work::RetireTargetGroup { .. } | Work::RetireLoadBalancer { .. } | Work::Rules(_) => {
+            Some(Service::LoadBalancing)
+        }
         Work::Records(_) => Some(Service::Route53),
         // A wait holds no slot: it calls little, and long.
         Work::AwaitServing(_) => None,
@@ -208,7 +212,7 @@ fn step_changes(plan: &Plan, step: &Step) -> StepChanges {
     let of = |index: &usize| (plan.changes[*index].action, plan.changes[*index].address.clone());
     match &step.work {
         Work::Change(index) => StepChanges { changes: vec![of(index)], retires: false, awaits: None },
-        Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => {
+        Work::RetireTargetGroup { change: index, .. } | Work::RetireLoadBalancer { change: index, .. } => {
             StepChanges { changes: vec![of(index)], retires: true, awaits: None }
         }
         Work::Records(indices) | Work::Rules(indices) => {
@@ -233,24 +237,11 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
             }
             run_change(context, &plan.changes[*index]).await?
         }
-        Work::RetireTargetGroup(index) => match &plan.changes[*index].operation {
-            Operation::ReplaceTargetGroup { old_arn, .. } => {
-                load_balancing::delete_target_group(context, old_arn).await?
-            }
-            other => unreachable!("a retire step follows a target group replace, not {other:?}"),
-        },
-        Work::RetireLoadBalancer(index) => match &plan.changes[*index].operation {
-            Operation::ReplaceLoadBalancer { old_arn, .. } => {
-                load_balancing::delete_load_balancer(context, old_arn).await?
-            }
-            other => unreachable!("a retire step follows a load balancer replace, not {other:?}"),
-        },
-        Work::Records(indices) => {
-            dns::change_records(context, indices.iter().map(|&index| &plan.changes[index]).collect()).await?
-        }
+        Work::RetireTargetGroup { arn, .. } => load_balancing::delete_target_group(context, arn).await?,
+        Work::RetireLoadBalancer { arn, .. } => load_balancing::delete_load_balancer(context, arn).await?,
+        Work::Records(indices) => dns::change_records(context, operations(plan, indices, route53_of)).await?,
         Work::Rules(indices) => {
-            load_balancing::update_rules(context, indices.iter().map(|&index| &plan.changes[index].operation).collect())
-                .await?
+            load_balancing::update_rules(context, operations(plan, indices, load_balancing_of)).await?
         }
         Work::AwaitServing(migration) => serving::await_serving(context, &plan.migrations[*migration]).await?,
     }
@@ -260,16 +251,34 @@ async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(),
 
 /// Carries out one change, in the adapter of the AWS service it calls.
 async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    if let Operation::Adopt(mark) = &change.operation {
-        return adopt::run(context, &change.address, mark).await;
+    let address = &change.address;
+    match &change.operation {
+        Operation::Ec2(operation) => security_groups::run(context, address, operation).await,
+        Operation::LoadBalancing(operation) => load_balancing::run(context, address, operation).await,
+        Operation::Route53(operation) => dns::run(context, address, operation).await,
+        Operation::CloudMap(operation) => discovery::run(context, address, operation).await,
+        Operation::Ecs(operation) => ecs::run(context, operation).await,
+        Operation::Adopt(mark) => adopt::run(context, address, mark).await,
+        Operation::RemovedWithParent => Ok(()),
     }
-    match change.operation.service() {
-        Some(Service::Ec2) => security_groups::run(context, change).await,
-        Some(Service::LoadBalancing) => load_balancing::run(context, change).await,
-        Some(Service::Route53) => dns::run(context, change).await,
-        Some(Service::CloudMap) => discovery::run(context, change).await,
-        Some(Service::Ecs) => ecs::run(context, change).await,
-        // Removed with its parent: nothing to call.
-        None => Ok(()),
+}
+
+/// The operations of one service among the changes a batched step carries out (`Work::Records`, `Work::Rules`:
+/// `schedule` batches only that service's changes in them).
+fn operations<'a, T>(plan: &'a Plan, indices: &[usize], of: fn(&'a Operation) -> Option<&'a T>) -> Vec<&'a T> {
+    indices.iter().filter_map(|&index| of(&plan.changes[index].operation)).collect()
+}
+
+fn route53_of(operation: &Operation) -> Option<&Route53Op> {
+    match operation {
+        Operation::Route53(operation) => Some(operation),
+        _ => None,
+    }
+}
+
+fn load_balancing_of(operation: &Operation) -> Option<&LoadBalancingOp> {
+    match operation {
+        Operation::LoadBalancing(operation) => Some(operation),
+        _ => None,
     }
 }

@@ -5,26 +5,22 @@ use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, Tag, TagSpecificat
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
 use crate::observed::{Direction, Peer, Permission, SecurityGroupRule};
-use crate::plan::{Address, Change, IngressSpec, Operation};
+use crate::plan::{Address, Ec2Op, IngressSpec};
 
 use super::{retry, Context, Created};
 
 /// Carries out a change of a security group or its rules.
-pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::CreateSecurityGroup { name, description, vpc_id, rules } => {
+pub async fn run(context: &Context<'_>, address: &Address, operation: &Ec2Op) -> Result<(), AwsError> {
+    match operation {
+        Ec2Op::CreateSecurityGroup { name, description, vpc_id, rules } => {
             let id = create(context, address, name, description, vpc_id, rules).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
+        Ec2Op::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
             update_rules(context, address, group_id, authorize, revoke).await?
         }
-        Operation::DeleteSecurityGroup { group_id } => delete(context, group_id).await?,
-        Operation::SetIngress { revoke, authorize } => {
-            set_ingress(context, address, revoke, authorize.as_ref()).await?
-        }
-        other => unreachable!("a security group change, not {other:?}"),
+        Ec2Op::DeleteSecurityGroup { group_id } => delete(context, group_id).await?,
+        Ec2Op::SetIngress { revoke, authorize } => set_ingress(context, address, revoke, authorize.as_ref()).await?,
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::observed::{DiscoveryService, Namespace};
 use crate::plan::desired::{Desired, DesiredDiscovery};
 use crate::plan::ownership::{parse_resource_description, resource_description};
-use crate::plan::{Action, Address, FieldChange, Note, Operation, Ref};
+use crate::plan::{Action, Address, CloudMapOp, FieldChange, Note, Operation, Ref};
 
 use super::{keep_one, Planner, Problem};
 
@@ -89,11 +89,11 @@ impl<'a> Planner<'a> {
                     FieldChange::new("type", "DNS_PRIVATE"),
                     FieldChange::new("vpc", &desired.vpc_id),
                 ];
-                let operation = Operation::CreateNamespace {
+                let operation = Operation::CloudMap(CloudMapOp::CreateNamespace {
                     name: wanted.clone(),
                     vpc_id: desired.vpc_id.clone(),
                     description: resource_description(self.topology, &Address::Namespace),
-                };
+                });
                 self.push(Address::Namespace, Action::Create, wanted, fields, operation);
                 Some(Ref::Of(Address::Namespace))
             }
@@ -132,7 +132,7 @@ impl<'a> Planner<'a> {
     }
 
     fn delete_discovery_service(&mut self, address: &Address, service: &DiscoveryService) {
-        let operation = Operation::DeleteDiscoveryService { id: service.id.clone() };
+        let operation = Operation::CloudMap(CloudMapOp::DeleteDiscoveryService { id: service.id.clone() });
         self.push(address.clone(), Action::Delete, &service.name, vec![], operation);
     }
 
@@ -160,13 +160,13 @@ impl<'a> Planner<'a> {
             FieldChange::new("ttl", wanted.ttl),
             FieldChange::new("routing_policy", "MULTIVALUE"),
         ];
-        let operation = Operation::CreateDiscoveryService {
+        let operation = Operation::CloudMap(CloudMapOp::CreateDiscoveryService {
             name: wanted.service.clone(),
             namespace: namespace.reference.clone(),
             record_type: wanted.record_type,
             ttl: wanted.ttl,
             description: resource_description(self.topology, &address),
-        };
+        });
         self.push(address.clone(), Action::Create, &wanted.service, fields, operation);
         Some(Ref::Of(address))
     }
@@ -179,11 +179,11 @@ impl<'a> Planner<'a> {
                 "remove [service.discovery], apply, then add it back with the new record type",
             ));
         } else if service.ttl != wanted.ttl {
-            let operation = Operation::UpdateDiscoveryTtl {
+            let operation = Operation::CloudMap(CloudMapOp::UpdateDiscoveryTtl {
                 id: service.id.clone(),
                 record_type: wanted.record_type,
                 ttl: wanted.ttl,
-            };
+            });
             self.push(
                 address,
                 Action::Update,
@@ -217,7 +217,7 @@ impl<'a> Planner<'a> {
                 Action::Delete,
                 &namespace.name,
                 vec![],
-                Operation::DeleteNamespace { id: namespace.id.clone() },
+                Operation::CloudMap(CloudMapOp::DeleteNamespace { id: namespace.id.clone() }),
             );
         } else {
             self.notes.push(Note::info(format!(

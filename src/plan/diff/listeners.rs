@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::{Listener, ListenerDefault, LoadBalancer};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::tagged_address;
-use crate::plan::{Action, Address, DefaultSpec, FieldChange, ListenerSpec, Operation, Ref};
+use crate::plan::{Action, Address, DefaultSpec, FieldChange, ListenerSpec, LoadBalancingOp, Operation, Ref};
 use crate::topology::{self, DefaultAction, Protocol};
 
 use super::load_balancing::differs;
@@ -105,7 +105,8 @@ impl<'a> Planner<'a> {
             fields.push(FieldChange::new("ssl_policy", policy));
         }
         fields.push(FieldChange::new("default_action", default_text));
-        let operation = Operation::CreateListener { load_balancer: load_balancer.clone(), spec };
+        let operation =
+            Operation::LoadBalancing(LoadBalancingOp::CreateListener { load_balancer: load_balancer.clone(), spec });
         self.push(address, Action::Create, format!("port {}", listener.port), fields, operation);
     }
 
@@ -145,7 +146,8 @@ impl<'a> Planner<'a> {
             ));
         }
         if !fields.is_empty() {
-            let operation = Operation::UpdateListener { arn: live_listener.arn.clone(), spec, tls };
+            let operation =
+                Operation::LoadBalancing(LoadBalancingOp::UpdateListener { arn: live_listener.arn.clone(), spec, tls });
             self.push(address, Action::Update, format!("port {}", listener.port), fields, operation);
         }
     }
@@ -157,7 +159,7 @@ impl<'a> Planner<'a> {
             Action::Delete,
             format!("port {}", listener.port),
             vec![],
-            Operation::DeleteListener { arn: listener.arn.clone() },
+            Operation::LoadBalancing(LoadBalancingOp::DeleteListener { arn: listener.arn.clone() }),
         );
         self.rules_removed_with(listener);
     }

@@ -4,7 +4,9 @@
 use crate::observed::{Listener, LoadBalancer};
 use crate::plan::desired::{shard_name, Desired, DesiredLoadBalancer};
 use crate::plan::ownership::{managed_attributes, tagged_address};
-use crate::plan::{Action, Address, FieldChange, LoadBalancerSpec, Operation, Ref, ReplaceReason, KNOWN_AFTER_APPLY};
+use crate::plan::{
+    Action, Address, FieldChange, LoadBalancerSpec, LoadBalancingOp, Operation, Ref, ReplaceReason, KNOWN_AFTER_APPLY,
+};
 use crate::topology::{aws_defaults, bounded_name, Scheme};
 
 use super::load_balancing::managed_change;
@@ -89,7 +91,13 @@ impl<'a> Planner<'a> {
         if let Some(timeout) = wanted.idle_timeout {
             fields.push(FieldChange::new("idle_timeout", timeout));
         }
-        self.push(address, Action::Create, &wanted.name, fields, Operation::CreateLoadBalancer(spec));
+        self.push(
+            address,
+            Action::Create,
+            &wanted.name,
+            fields,
+            Operation::LoadBalancing(LoadBalancingOp::CreateLoadBalancer(spec)),
+        );
     }
 
     /// A new load balancer beside the live one, under whichever of its two names the live one does not hold.
@@ -123,7 +131,7 @@ impl<'a> Planner<'a> {
             &new_name,
             fields,
             reason,
-            Operation::ReplaceLoadBalancer { old_arn: live.arn.clone(), spec },
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { old_arn: live.arn.clone(), spec }),
         );
     }
 
@@ -161,13 +169,13 @@ impl<'a> Planner<'a> {
             &mut fields,
         );
         if !fields.is_empty() {
-            let operation = Operation::UpdateLoadBalancer {
+            let operation = Operation::LoadBalancing(LoadBalancingOp::UpdateLoadBalancer {
                 arn: live.arn.clone(),
                 subnet_ids,
                 security_groups,
                 idle_timeout,
                 managed,
-            };
+            });
             self.push(address, Action::Update, &live.name, fields, operation);
         }
     }
@@ -198,7 +206,7 @@ impl<'a> Planner<'a> {
             Action::Delete,
             &load_balancer.name,
             vec![],
-            Operation::DeleteLoadBalancer { arn: load_balancer.arn.clone() },
+            Operation::LoadBalancing(LoadBalancingOp::DeleteLoadBalancer { arn: load_balancer.arn.clone() }),
         );
         for listener in &load_balancer.listeners {
             if let Some(address) = self.owned_address(&listener.tags, &format!("listener {}", listener.arn)) {

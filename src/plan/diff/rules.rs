@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::observed::{Listener, Rule};
 use crate::plan::desired::{shard_name, Desired, DesiredService};
-use crate::plan::{Action, Address, FieldChange, Operation, Ref, RuleConditions};
+use crate::plan::{Action, Address, FieldChange, LoadBalancingOp, Operation, Ref, RuleConditions};
 
 use super::load_balancing::differs;
 use super::priorities::{assign, order_by_specificity, PriorityRequest, RuleShape};
@@ -140,8 +140,12 @@ impl<'a> Planner<'a> {
         if let Some(load_balancer) = &desired.load_balancer {
             fields.push(FieldChange::new("load_balancer", shard_name(&load_balancer.name, on.shard)));
         }
-        let operation =
-            Operation::CreateRule { listener: on.listener.clone(), priority, conditions, target_group: group.clone() };
+        let operation = Operation::LoadBalancing(LoadBalancingOp::CreateRule {
+            listener: on.listener.clone(),
+            priority,
+            conditions,
+            target_group: group.clone(),
+        });
         self.push(address, Action::Create, format!("priority {priority}"), fields, operation);
     }
 
@@ -181,13 +185,13 @@ impl<'a> Planner<'a> {
             Ref::Known(arn) => arn.clone(),
             Ref::Of(_) => String::new(),
         };
-        let operation = Operation::UpdateRule {
+        let operation = Operation::LoadBalancing(LoadBalancingOp::UpdateRule {
             arn: rule.arn.clone(),
             listener: listener_arn,
             priority: new_priority,
             conditions: new_conditions,
             target_group: new_group,
-        };
+        });
         self.push(address, Action::Update, format!("priority {}", rule.priority), fields, operation);
     }
 
@@ -197,7 +201,7 @@ impl<'a> Planner<'a> {
             Action::Delete,
             format!("priority {}", rule.priority),
             vec![],
-            Operation::DeleteRule { arn: rule.arn.clone() },
+            Operation::LoadBalancing(LoadBalancingOp::DeleteRule { arn: rule.arn.clone() }),
         );
     }
 }

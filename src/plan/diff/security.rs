@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
 use crate::plan::desired::{tcp, Desired, DesiredIngress, DesiredSecurityGroup, IngressSource};
-use crate::plan::{Action, Address, FieldChange, IngressSpec, Note, Operation, Ref};
+use crate::plan::{Action, Address, Ec2Op, FieldChange, IngressSpec, Note, Operation, Ref};
 
 use super::{join, keep_one, Planner, Problem};
 
@@ -30,7 +30,7 @@ impl<'a> Planner<'a> {
                 Action::Delete,
                 &group.id,
                 vec![],
-                Operation::DeleteSecurityGroup { group_id: group.id.clone() },
+                Operation::Ec2(Ec2Op::DeleteSecurityGroup { group_id: group.id.clone() }),
             );
         }
         match (wanted, kept) {
@@ -49,7 +49,7 @@ impl<'a> Planner<'a> {
                     Action::Delete,
                     &group.group_name,
                     vec![],
-                    Operation::DeleteSecurityGroup { group_id: group.id.clone() },
+                    Operation::Ec2(Ec2Op::DeleteSecurityGroup { group_id: group.id.clone() }),
                 );
                 None
             }
@@ -74,12 +74,12 @@ impl<'a> Planner<'a> {
             FieldChange::new("ingress", ingress),
             FieldChange::new("egress", egress),
         ];
-        let operation = Operation::CreateSecurityGroup {
+        let operation = Operation::Ec2(Ec2Op::CreateSecurityGroup {
             name: wanted.name.clone(),
             description: wanted.description.clone(),
             vpc_id: desired.vpc_id.clone(),
             rules: wanted.rules.iter().cloned().collect(),
-        };
+        });
         self.push(Address::LoadBalancerSecurityGroup, Action::Create, &wanted.name, fields, operation);
     }
 
@@ -106,7 +106,8 @@ impl<'a> Planner<'a> {
         if old_egress != new_egress {
             fields.push(FieldChange::changed("egress", old_egress, new_egress));
         }
-        let operation = Operation::UpdateSecurityGroupRules { group_id: group.id.clone(), authorize, revoke };
+        let operation =
+            Operation::Ec2(Ec2Op::UpdateSecurityGroupRules { group_id: group.id.clone(), authorize, revoke });
         self.push(Address::LoadBalancerSecurityGroup, Action::Update, &group.group_name, fields, operation);
     }
 
@@ -223,7 +224,7 @@ impl<'a> Planner<'a> {
                 .map(|(_, group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id));
             (Action::Update, vec![FieldChange::changed("rule", join(old), new)])
         };
-        self.push(address, action, &wanted.group_id, fields, Operation::SetIngress { revoke, authorize });
+        self.push(address, action, &wanted.group_id, fields, Operation::Ec2(Ec2Op::SetIngress { revoke, authorize }));
     }
 
     /// Whether the service's group already has a rule ecsnet does not own that admits `permission`.
@@ -253,7 +254,8 @@ impl<'a> Planner<'a> {
             let names = join(
                 rules.iter().map(|(group, rule)| format!("{} on {}", describe_permission(&rule.permission), group.id)),
             );
-            let operation = Operation::SetIngress { revoke: revocations(rules.into_iter()), authorize: None };
+            let operation =
+                Operation::Ec2(Ec2Op::SetIngress { revoke: revocations(rules.into_iter()), authorize: None });
             self.push(address, Action::Delete, names, vec![], operation);
         }
     }

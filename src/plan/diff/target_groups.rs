@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::observed::TargetGroup;
 use crate::plan::ownership::managed_attributes;
 use crate::plan::FieldValue as _;
-use crate::plan::{Action, Address, FieldChange, Operation, Ref, ReplaceReason, TargetGroupSpec};
+use crate::plan::{Action, Address, FieldChange, LoadBalancingOp, Operation, Ref, ReplaceReason, TargetGroupSpec};
 use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes};
 
 use super::load_balancing::managed_change;
@@ -61,7 +61,7 @@ impl<'a> Planner<'a> {
                     Action::Create,
                     &wanted.name,
                     target_group_fields(wanted),
-                    Operation::CreateTargetGroup(wanted.clone()),
+                    Operation::LoadBalancing(LoadBalancingOp::CreateTargetGroup(wanted.clone())),
                 );
                 Some(Ref::Of(address))
             }
@@ -103,7 +103,10 @@ impl<'a> Planner<'a> {
             };
             let mut fields = vec![FieldChange::changed("name", &group.name, &wanted.name)];
             fields.extend(changed);
-            let operation = Operation::ReplaceTargetGroup { old_arn: group.arn.clone(), spec: wanted.clone() };
+            let operation = Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup {
+                old_arn: group.arn.clone(),
+                spec: wanted.clone(),
+            });
             self.push_replace(address.clone(), &wanted.name, fields, reason, operation);
             return Ref::Of(address);
         }
@@ -122,7 +125,12 @@ impl<'a> Planner<'a> {
         fields.extend(attribute_fields);
         let managed = managed_change(previously_set, &wanted.attributes.names(), &mut fields);
         if !fields.is_empty() {
-            let operation = Operation::UpdateTargetGroup { arn: group.arn.clone(), health_check, attributes, managed };
+            let operation = Operation::LoadBalancing(LoadBalancingOp::UpdateTargetGroup {
+                arn: group.arn.clone(),
+                health_check,
+                attributes,
+                managed,
+            });
             self.push(address, Action::Update, &group.name, fields, operation);
         }
     }
@@ -133,7 +141,7 @@ impl<'a> Planner<'a> {
             Action::Delete,
             &group.name,
             vec![],
-            Operation::DeleteTargetGroup { arn: group.arn.clone() },
+            Operation::LoadBalancing(LoadBalancingOp::DeleteTargetGroup { arn: group.arn.clone() }),
         );
     }
 

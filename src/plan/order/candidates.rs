@@ -48,7 +48,7 @@ impl<'a> Candidates<'a> {
             adopting: BTreeMap::new(),
         };
         for (index, step) in steps.iter().enumerate() {
-            if matches!(step.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
+            if matches!(step.work, Work::RetireTargetGroup { .. } | Work::RetireLoadBalancer { .. }) {
                 candidates.retiring.push(index);
                 continue;
             }
@@ -77,7 +77,7 @@ impl<'a> Candidates<'a> {
 
     /// Every step `later` might have to wait for (a superset of its dependencies).
     pub(super) fn of(&self, facts: &Facts, later: &Step, later_index: usize) -> Vec<usize> {
-        if matches!(later.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
+        if matches!(later.work, Work::RetireTargetGroup { .. } | Work::RetireLoadBalancer { .. }) {
             return (0..facts.step_changes.len()).collect();
         }
         let mut found: Vec<usize> = self.retiring.clone();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 mod candidates;
 
-use super::{Action, Address, Change, Operation, Plan, Ref};
+use super::{Action, Address, Change, EcsOp, LoadBalancingOp, Operation, Plan, Ref, Route53Op};
 use candidates::Candidates;
 
 /// What one step of an apply does.
@@ -19,10 +19,11 @@ pub enum Work {
     /// Every rule update of one listener that moves a priority: priorities move together (SetRulePriorities),
     /// so rules can trade places.
     Rules(Vec<usize>),
-    /// Delete the target group a replace left behind, once nothing refers to it.
-    RetireTargetGroup(usize),
-    /// Delete the load balancer a replace left behind, once everything else has moved to the new one.
-    RetireLoadBalancer(usize),
+    /// Delete the target group a replace (the change at `change`) left behind, once nothing refers to it.
+    RetireTargetGroup { change: usize, arn: String },
+    /// Delete the load balancer a replace (the change at `change`) left behind, once everything else has moved
+    /// to the new one.
+    RetireLoadBalancer { change: usize, arn: String },
     /// Wait until a migration's new path serves (by its index in `Plan::migrations`): stage 2 of a migration.
     AwaitServing(usize),
 }
@@ -37,7 +38,9 @@ pub struct Step {
 impl Step {
     pub fn changes(&self) -> Vec<usize> {
         match &self.work {
-            Work::Change(index) | Work::RetireTargetGroup(index) | Work::RetireLoadBalancer(index) => vec![*index],
+            Work::Change(index)
+            | Work::RetireTargetGroup { change: index, .. }
+            | Work::RetireLoadBalancer { change: index, .. } => vec![*index],
             Work::Records(indices) | Work::Rules(indices) => indices.clone(),
             Work::AwaitServing(_) => vec![],
         }
@@ -53,20 +56,20 @@ pub fn schedule(plan: &Plan) -> Vec<Step> {
         match &change.operation {
             Operation::RemovedWithParent => {}
             // A migration's record changes go in a batch of their own: they wait until its new path serves.
-            Operation::ChangeRecords { zone, .. } => {
+            Operation::Route53(Route53Op::ChangeRecords { zone, .. }) => {
                 let stage = plan.stage_of(change).map(|(migration, _)| format!(" migration {migration}"));
                 batches.entry(zone_key(zone) + &stage.unwrap_or_default()).or_default().push(index)
             }
-            Operation::UpdateRule { listener, priority: Some(_), .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::UpdateRule { listener, priority: Some(_), .. }) => {
                 reorders.entry(listener.as_str()).or_default().push(index)
             }
-            Operation::ReplaceTargetGroup { .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceTargetGroup { old_arn, .. }) => {
                 works.push(Work::Change(index));
-                works.push(Work::RetireTargetGroup(index));
+                works.push(Work::RetireTargetGroup { change: index, arn: old_arn.clone() });
             }
-            Operation::ReplaceLoadBalancer { .. } => {
+            Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { old_arn, .. }) => {
                 works.push(Work::Change(index));
-                works.push(Work::RetireLoadBalancer(index));
+                works.push(Work::RetireLoadBalancer { change: index, arn: old_arn.clone() });
             }
             _ => works.push(Work::Change(index)),
         }
@@ -119,15 +122,15 @@ fn zone_key(zone: &Ref) -> String {
 /// Whether `later` must wait for `earlier`.
 fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, earlier_index: usize) -> bool {
     let changes = facts.changes;
-    if matches!(later.work, Work::RetireLoadBalancer(_)) {
+    if matches!(later.work, Work::RetireLoadBalancer { .. }) {
         // The old load balancer goes last: after the new one, its listeners and rules, the records and ECS.
-        return !matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_));
+        return !matches!(earlier.work, Work::RetireTargetGroup { .. } | Work::RetireLoadBalancer { .. });
     }
-    if let Work::RetireTargetGroup(retired) = later.work {
-        if matches!(earlier.work, Work::RetireLoadBalancer(_)) {
+    if let Work::RetireTargetGroup { change: retired, .. } = &later.work {
+        if matches!(earlier.work, Work::RetireLoadBalancer { .. }) {
             return true;
         }
-        let address = &changes[retired].address;
+        let (retired, address) = (*retired, &changes[*retired].address);
         return facts.step_changes[earlier_index].iter().any(|&index| {
             let change = &changes[index];
             index == retired
@@ -136,7 +139,7 @@ fn must_follow(facts: &Facts, later: &Step, later_index: usize, earlier: &Step, 
                 || change.address.is_ecs()
         });
     }
-    if matches!(earlier.work, Work::RetireTargetGroup(_) | Work::RetireLoadBalancer(_)) {
+    if matches!(earlier.work, Work::RetireTargetGroup { .. } | Work::RetireLoadBalancer { .. }) {
         return false;
     }
     facts.step_changes[later_index].iter().any(|&a| {
@@ -206,7 +209,7 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
 }
 
 fn enables_connect(change: &Change) -> bool {
-    matches!(&change.operation, Operation::UpdateEcsService(update) if matches!(update.connect, Some(super::ConnectChange::Enable { .. })))
+    matches!(&change.operation, Operation::Ecs(EcsOp::UpdateService(update)) if matches!(update.connect, Some(super::ConnectChange::Enable { .. })))
 }
 
 fn is_routing(address: &Address) -> bool {

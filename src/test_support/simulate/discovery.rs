@@ -2,15 +2,15 @@
 
 use crate::observed::{ConnectAlias, DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
-use crate::plan::{Address, ConnectChange, EcsLoadBalancerSpec, EcsUpdate, Operation};
+use crate::plan::{Address, CloudMapOp, ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
 use super::Account;
 
 impl Account<'_> {
     /// A Cloud Map operation.
-    pub(super) fn discovery(&mut self, address: &Address, operation: &Operation) {
+    pub(super) fn discovery(&mut self, address: &Address, operation: &CloudMapOp) {
         match operation {
-            Operation::CreateNamespace { name, description, .. } => {
+            CloudMapOp::CreateNamespace { name, description, .. } => {
                 let id = self.new_id("ns", address);
                 let arn = format!("arn:aws:servicediscovery:namespace/{id}");
                 self.state.namespaces.push(Namespace {
@@ -21,8 +21,8 @@ impl Account<'_> {
                 });
                 self.created.insert(address.clone(), id);
             }
-            Operation::DeleteNamespace { id } => self.state.namespaces.retain(|namespace| namespace.id != *id),
-            Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
+            CloudMapOp::DeleteNamespace { id } => self.state.namespaces.retain(|namespace| namespace.id != *id),
+            CloudMapOp::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
                 let id = self.new_id("srv", address);
                 let arn = format!("arn:aws:servicediscovery:service/{id}");
                 let namespace_id = self.resolve(namespace);
@@ -37,16 +37,15 @@ impl Account<'_> {
                 });
                 self.created.insert(address.clone(), arn);
             }
-            Operation::UpdateDiscoveryTtl { id, ttl, .. } => self
+            CloudMapOp::UpdateDiscoveryTtl { id, ttl, .. } => self
                 .state
                 .discovery_services
                 .iter_mut()
                 .filter(|service| service.id == *id)
                 .for_each(|service| service.ttl = *ttl),
-            Operation::DeleteDiscoveryService { id } => {
+            CloudMapOp::DeleteDiscoveryService { id } => {
                 self.state.discovery_services.retain(|service| service.id != *id)
             }
-            other => unreachable!("not a cloud map operation: {other:?}"),
         }
     }
 

@@ -1,16 +1,16 @@
 //! Private hosted zones and their records, as Route 53 and the executor leave them.
 
 use crate::observed::{HostedZone, Record};
-use crate::plan::{Address, Operation, RecordSpec, RecordTarget, Ref};
+use crate::plan::{Address, RecordSpec, RecordTarget, Ref, Route53Op};
 use crate::topology::RecordKind;
 
 use super::Account;
 
 impl Account<'_> {
     /// A hosted zone or record operation.
-    pub(super) fn dns(&mut self, address: &Address, operation: &Operation) {
+    pub(super) fn dns(&mut self, address: &Address, operation: &Route53Op) {
         match operation {
-            Operation::CreateHostedZone { name, comment, .. } => {
+            Route53Op::CreateHostedZone { name, comment, .. } => {
                 let id = self.new_id("Z", address);
                 self.state.zones.push(HostedZone {
                     id: id.clone(),
@@ -20,9 +20,8 @@ impl Account<'_> {
                 });
                 self.created.insert(address.clone(), id);
             }
-            Operation::DeleteHostedZone { zone_id } => self.state.zones.retain(|zone| zone.id != *zone_id),
-            Operation::ChangeRecords { zone, upsert, delete } => self.change_records(zone, upsert.as_ref(), delete),
-            other => unreachable!("not a hosted zone or record operation: {other:?}"),
+            Route53Op::DeleteHostedZone { zone_id } => self.state.zones.retain(|zone| zone.id != *zone_id),
+            Route53Op::ChangeRecords { zone, upsert, delete } => self.change_records(zone, upsert.as_ref(), delete),
         }
     }
 

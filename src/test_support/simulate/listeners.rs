@@ -1,62 +1,71 @@
 //! Listeners and their rules, as Elastic Load Balancing and the executor leave them.
 
 use crate::observed::{Listener, ListenerDefault, Rule};
-use crate::plan::{Address, DefaultSpec, ListenerSpec, Operation, Ref};
+use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref, RuleConditions};
 
 use super::Account;
 
 impl Account<'_> {
-    /// A listener or rule operation.
-    pub(super) fn listeners(&mut self, address: &Address, operation: &Operation) {
-        match operation {
-            Operation::CreateListener { load_balancer, spec } => self.create_listener(address, load_balancer, spec),
-            Operation::UpdateListener { arn, spec, .. } => {
-                let default = self.listener_default(spec);
-                let listener = self.listener(arn);
-                listener.protocol = spec.protocol.as_aws().into();
-                listener.certificate_arn = spec.certificate_arn.clone();
-                listener.ssl_policy = spec.ssl_policy.clone();
-                listener.default = default;
-            }
-            Operation::DeleteListener { arn } => self
-                .state
-                .load_balancers
-                .iter_mut()
-                .for_each(|live| live.listeners.retain(|listener| listener.arn != *arn)),
-            Operation::CreateRule { listener, priority, conditions, target_group } => {
-                let rule = Rule {
-                    arn: self.new_id("arn:rule", address),
-                    priority: *priority,
-                    hosts: conditions.hosts.iter().map(|host| host.to_ascii_lowercase()).collect(),
-                    paths: conditions.paths.clone(),
-                    target_group_arn: Some(self.resolve(target_group)),
-                    tags: self.ownership(address),
-                };
-                let listener = self.resolve(listener);
-                self.listener(&listener).rules.push(rule);
-            }
-            Operation::UpdateRule { arn, priority, conditions, target_group, .. } => {
-                let target_group = target_group.as_ref().map(|group| self.resolve(group));
-                let rule = self.rule(arn);
-                if let Some(priority) = priority {
-                    rule.priority = *priority;
-                }
-                if let Some(conditions) = conditions {
-                    rule.hosts = conditions.hosts.iter().map(|host| host.to_ascii_lowercase()).collect();
-                    rule.paths = conditions.paths.clone();
-                }
-                if target_group.is_some() {
-                    rule.target_group_arn = target_group;
-                }
-            }
-            Operation::DeleteRule { arn } => self
-                .state
-                .load_balancers
-                .iter_mut()
-                .flat_map(|live| live.listeners.iter_mut())
-                .for_each(|listener| listener.rules.retain(|rule| rule.arn != *arn)),
-            other => unreachable!("not a listener or rule operation: {other:?}"),
+    pub(super) fn update_listener(&mut self, arn: &str, spec: &ListenerSpec) {
+        let default = self.listener_default(spec);
+        let listener = self.listener(arn);
+        listener.protocol = spec.protocol.as_aws().into();
+        listener.certificate_arn = spec.certificate_arn.clone();
+        listener.ssl_policy = spec.ssl_policy.clone();
+        listener.default = default;
+    }
+
+    pub(super) fn delete_listener(&mut self, arn: &str) {
+        self.state.load_balancers.iter_mut().for_each(|live| live.listeners.retain(|listener| listener.arn != *arn))
+    }
+
+    pub(super) fn create_rule(
+        &mut self,
+        address: &Address,
+        listener: &Ref,
+        priority: u32,
+        conditions: &RuleConditions,
+        target_group: &Ref,
+    ) {
+        let rule = Rule {
+            arn: self.new_id("arn:rule", address),
+            priority,
+            hosts: conditions.hosts.iter().map(|host| host.to_ascii_lowercase()).collect(),
+            paths: conditions.paths.clone(),
+            target_group_arn: Some(self.resolve(target_group)),
+            tags: self.ownership(address),
+        };
+        let listener = self.resolve(listener);
+        self.listener(&listener).rules.push(rule);
+    }
+
+    pub(super) fn update_rule(
+        &mut self,
+        arn: &str,
+        priority: Option<u32>,
+        conditions: Option<&RuleConditions>,
+        target_group: Option<&Ref>,
+    ) {
+        let target_group = target_group.map(|group| self.resolve(group));
+        let rule = self.rule(arn);
+        if let Some(priority) = priority {
+            rule.priority = priority;
         }
+        if let Some(conditions) = conditions {
+            rule.hosts = conditions.hosts.iter().map(|host| host.to_ascii_lowercase()).collect();
+            rule.paths = conditions.paths.clone();
+        }
+        if target_group.is_some() {
+            rule.target_group_arn = target_group;
+        }
+    }
+
+    pub(super) fn delete_rule(&mut self, arn: &str) {
+        self.state
+            .load_balancers
+            .iter_mut()
+            .flat_map(|live| live.listeners.iter_mut())
+            .for_each(|listener| listener.rules.retain(|rule| rule.arn != *arn))
     }
 
     pub(super) fn create_listener(&mut self, address: &Address, load_balancer: &Ref, spec: &ListenerSpec) {

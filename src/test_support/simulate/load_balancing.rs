@@ -2,39 +2,27 @@
 
 use crate::observed::{LoadBalancer, TargetGroup};
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
-use crate::plan::{Address, LoadBalancerSpec, Operation, TargetGroupSpec};
+use crate::plan::{Address, LoadBalancerSpec, LoadBalancingOp, ManagedAttributes, Ref, TargetGroupSpec};
 
 use super::set_managed;
 
 use super::Account;
 
 impl Account<'_> {
-    /// A load balancer or target group operation; a listener or rule operation goes on to `listeners`.
-    pub(super) fn load_balancing(&mut self, address: &Address, operation: &Operation) {
+    /// A load balancer, target group, listener or rule operation.
+    pub(super) fn load_balancing(&mut self, address: &Address, operation: &LoadBalancingOp) {
         match operation {
-            Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
+            LoadBalancingOp::CreateLoadBalancer(spec) | LoadBalancingOp::ReplaceLoadBalancer { spec, .. } => {
                 self.create_load_balancer(address, spec)
             }
-            Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
-                let security_groups =
-                    security_groups.as_ref().map(|groups| groups.iter().map(|group| self.resolve(group)).collect());
-                let load_balancer = self.load_balancer(arn);
-                if let Some(subnet_ids) = subnet_ids {
-                    load_balancer.subnet_ids = subnet_ids.clone();
-                }
-                if let Some(security_groups) = security_groups {
-                    load_balancer.security_group_ids = security_groups;
-                }
-                if idle_timeout.is_some() {
-                    load_balancer.idle_timeout = *idle_timeout;
-                }
-                set_managed(&mut load_balancer.tags, managed.as_ref());
+            LoadBalancingOp::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
+                self.update_load_balancer(arn, subnet_ids, security_groups, *idle_timeout, managed.as_ref())
             }
-            Operation::DeleteLoadBalancer { arn } => self.state.load_balancers.retain(|live| live.arn != *arn),
-            Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
+            LoadBalancingOp::DeleteLoadBalancer { arn } => self.state.load_balancers.retain(|live| live.arn != *arn),
+            LoadBalancingOp::CreateTargetGroup(spec) | LoadBalancingOp::ReplaceTargetGroup { spec, .. } => {
                 self.create_target_group(address, spec)
             }
-            Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
+            LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed } => {
                 let group = self.target_group(arn);
                 if let Some(health_check) = health_check {
                     group.health_check = health_check.clone();
@@ -44,9 +32,43 @@ impl Account<'_> {
                 }
                 set_managed(&mut group.tags, managed.as_ref());
             }
-            Operation::DeleteTargetGroup { arn } => self.state.target_groups.retain(|group| group.arn != *arn),
-            listener_or_rule => self.listeners(address, listener_or_rule),
+            LoadBalancingOp::DeleteTargetGroup { arn } => self.state.target_groups.retain(|group| group.arn != *arn),
+            LoadBalancingOp::CreateListener { load_balancer, spec } => {
+                self.create_listener(address, load_balancer, spec)
+            }
+            LoadBalancingOp::UpdateListener { arn, spec, .. } => self.update_listener(arn, spec),
+            LoadBalancingOp::DeleteListener { arn } => self.delete_listener(arn),
+            LoadBalancingOp::CreateRule { listener, priority, conditions, target_group } => {
+                self.create_rule(address, listener, *priority, conditions, target_group)
+            }
+            LoadBalancingOp::UpdateRule { arn, priority, conditions, target_group, .. } => {
+                self.update_rule(arn, *priority, conditions.as_ref(), target_group.as_ref())
+            }
+            LoadBalancingOp::DeleteRule { arn } => self.delete_rule(arn),
         }
+    }
+
+    fn update_load_balancer(
+        &mut self,
+        arn: &str,
+        subnet_ids: &Option<Vec<String>>,
+        security_groups: &Option<Vec<Ref>>,
+        idle_timeout: Option<i64>,
+        managed: Option<&ManagedAttributes>,
+    ) {
+        let security_groups =
+            security_groups.as_ref().map(|groups| groups.iter().map(|group| self.resolve(group)).collect());
+        let load_balancer = self.load_balancer(arn);
+        if let Some(subnet_ids) = subnet_ids {
+            load_balancer.subnet_ids = subnet_ids.clone();
+        }
+        if let Some(security_groups) = security_groups {
+            load_balancer.security_group_ids = security_groups;
+        }
+        if idle_timeout.is_some() {
+            load_balancer.idle_timeout = idle_timeout;
+        }
+        set_managed(&mut load_balancer.tags, managed);
     }
 
     pub(super) fn create_load_balancer(&mut self, address: &Address, spec: &LoadBalancerSpec) {

@@ -14,9 +14,7 @@ use std::collections::HashMap;
 
 use crate::observed::{Observed, Tags};
 use crate::plan::ownership::{attributes_tag_value, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG};
-use crate::plan::{
-    schedule, topological_order, Address, AwsService, Change, ManagedAttributes, Operation, Plan, Ref, Work,
-};
+use crate::plan::{schedule, topological_order, Address, Change, EcsOp, ManagedAttributes, Operation, Plan, Ref, Work};
 
 /// Live state after `plan` is applied to `observed`.
 pub fn simulate(plan: &Plan, observed: &Observed) -> Observed {
@@ -29,9 +27,8 @@ pub fn simulate(plan: &Plan, observed: &Observed) -> Observed {
             Work::Records(changes) | Work::Rules(changes) => {
                 changes.iter().for_each(|change| account.apply(&plan.changes[*change]))
             }
-            Work::RetireTargetGroup(change) | Work::RetireLoadBalancer(change) => {
-                account.retire(&plan.changes[*change])
-            }
+            Work::RetireTargetGroup { arn, .. } => account.state.target_groups.retain(|group| group.arn != *arn),
+            Work::RetireLoadBalancer { arn, .. } => account.state.load_balancers.retain(|live| live.arn != *arn),
             // The new path serves at once here: nothing to wait for.
             Work::AwaitServing(_) => {}
         }
@@ -72,33 +69,14 @@ impl Account<'_> {
 
     fn apply(&mut self, change: &Change) {
         let address = &change.address;
-        let operation = &change.operation;
-        if let Operation::Adopt(mark) = operation {
-            return mark.apply_to(&mut self.state);
-        }
-        match operation.service() {
-            Some(AwsService::Ec2) => self.network(address, operation),
-            Some(AwsService::LoadBalancing) => self.load_balancing(address, operation),
-            Some(AwsService::Route53) => self.dns(address, operation),
-            Some(AwsService::CloudMap) => self.discovery(address, operation),
-            Some(AwsService::Ecs) => match operation {
-                Operation::UpdateEcsService(update) => self.update_ecs_service(update),
-                other => unreachable!("not an ECS operation: {other:?}"),
-            },
-            None => {}
-        }
-    }
-
-    /// Deletes what a replace left behind, once everything has moved to the new one.
-    fn retire(&mut self, change: &Change) {
         match &change.operation {
-            Operation::ReplaceTargetGroup { old_arn, .. } => {
-                self.state.target_groups.retain(|group| group.arn != *old_arn)
-            }
-            Operation::ReplaceLoadBalancer { old_arn, .. } => {
-                self.state.load_balancers.retain(|live| live.arn != *old_arn)
-            }
-            other => panic!("a retire step follows a replace, not {other:?}"),
+            Operation::Ec2(operation) => self.network(address, operation),
+            Operation::LoadBalancing(operation) => self.load_balancing(address, operation),
+            Operation::Route53(operation) => self.dns(address, operation),
+            Operation::CloudMap(operation) => self.discovery(address, operation),
+            Operation::Ecs(EcsOp::UpdateService(update)) => self.update_ecs_service(update),
+            Operation::Adopt(mark) => mark.apply_to(&mut self.state),
+            Operation::RemovedWithParent => {}
         }
     }
 }

@@ -1,24 +1,22 @@
 //! Security groups and their rules, as EC2 and the executor leave them.
 
 use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
-use crate::plan::{Address, Operation};
+use crate::plan::{Address, Ec2Op};
 
 use super::Account;
 
 impl Account<'_> {
     /// A security group operation.
-    pub(super) fn network(&mut self, address: &Address, operation: &Operation) {
+    pub(super) fn network(&mut self, address: &Address, operation: &Ec2Op) {
         match operation {
-            Operation::CreateSecurityGroup { name, rules, .. } => self.create_group(address, name, rules),
-            Operation::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
+            Ec2Op::CreateSecurityGroup { name, rules, .. } => self.create_group(address, name, rules),
+            Ec2Op::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
                 let revoked: Vec<&str> = revoke.iter().map(|rule| rule.id.as_str()).collect();
                 self.revoke_rules(group_id, &revoked);
                 self.authorize(address, group_id, authorize);
             }
-            Operation::DeleteSecurityGroup { group_id } => {
-                self.state.security_groups.retain(|group| group.id != *group_id)
-            }
-            Operation::SetIngress { revoke, authorize } => {
+            Ec2Op::DeleteSecurityGroup { group_id } => self.state.security_groups.retain(|group| group.id != *group_id),
+            Ec2Op::SetIngress { revoke, authorize } => {
                 for (group_id, rule_ids) in revoke {
                     let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
                     self.revoke_rules(group_id, &rule_ids);
@@ -34,7 +32,6 @@ impl Account<'_> {
                     self.authorize(address, &spec.group_id, std::slice::from_ref(&permission));
                 }
             }
-            other => unreachable!("not a security group operation: {other:?}"),
         }
     }
 

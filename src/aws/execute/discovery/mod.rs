@@ -10,7 +10,7 @@ use aws_sdk_servicediscovery::types::{
 
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::AwsError;
-use crate::plan::{Address, Change, Operation, Ref};
+use crate::plan::{Address, CloudMapOp, Ref};
 use crate::progress::{Event, Wait};
 use crate::topology;
 use crate::topology::names::short_hash;
@@ -21,21 +21,19 @@ use super::{retry, Context, Created};
 use namespaces::{create_namespace, delete_namespace};
 
 /// Carries out a change of a Cloud Map namespace or service.
-pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::CreateNamespace { name, vpc_id, description } => {
+pub async fn run(context: &Context<'_>, address: &Address, operation: &CloudMapOp) -> Result<(), AwsError> {
+    match operation {
+        CloudMapOp::CreateNamespace { name, vpc_id, description } => {
             let id = create_namespace(context, address, name, vpc_id, description).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::DeleteNamespace { id } => delete_namespace(context, id).await?,
-        Operation::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
+        CloudMapOp::DeleteNamespace { id } => delete_namespace(context, id).await?,
+        CloudMapOp::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
             let arn = create_service(context, address, name, namespace, *record_type, *ttl, description).await?;
             context.outputs.record(address, Created { id: arn, dns_name: None });
         }
-        Operation::UpdateDiscoveryTtl { id, record_type, ttl } => update_ttl(context, id, *record_type, *ttl).await?,
-        Operation::DeleteDiscoveryService { id } => delete_service(context, id).await?,
-        other => unreachable!("a Cloud Map change, not {other:?}"),
+        CloudMapOp::UpdateDiscoveryTtl { id, record_type, ttl } => update_ttl(context, id, *record_type, *ttl).await?,
+        CloudMapOp::DeleteDiscoveryService { id } => delete_service(context, id).await?,
     }
     Ok(())
 }

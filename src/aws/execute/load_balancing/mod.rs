@@ -10,7 +10,7 @@ use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, ProtocolEnum
 use crate::aws::error::Context as _;
 use crate::aws::AwsError;
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
-use crate::plan::{Address, Change, ManagedAttributes, Operation};
+use crate::plan::{Address, LoadBalancingOp, ManagedAttributes};
 use crate::topology::Protocol;
 
 use super::{Context, Created};
@@ -20,17 +20,16 @@ pub use rules::update_rules;
 pub use target_groups::delete_target_group;
 
 /// Carries out a change of a load balancer, target group, listener or rule.
-pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
-    let address = &change.address;
-    match &change.operation {
-        Operation::CreateLoadBalancer(spec) | Operation::ReplaceLoadBalancer { spec, .. } => {
+pub async fn run(context: &Context<'_>, address: &Address, operation: &LoadBalancingOp) -> Result<(), AwsError> {
+    match operation {
+        LoadBalancingOp::CreateLoadBalancer(spec) | LoadBalancingOp::ReplaceLoadBalancer { spec, .. } => {
             let created = load_balancers::create_load_balancer(context, address, spec).await?;
             context.started.record(|started| {
                 started.load_balancers.insert(created.id.clone(), spec.name.clone());
             });
             context.outputs.record(address, created);
         }
-        Operation::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
+        LoadBalancingOp::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
             load_balancers::update_load_balancer(
                 context,
                 arn,
@@ -41,12 +40,12 @@ pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError>
             )
             .await?
         }
-        Operation::DeleteLoadBalancer { arn } => delete_load_balancer(context, arn).await?,
-        Operation::CreateTargetGroup(spec) | Operation::ReplaceTargetGroup { spec, .. } => {
+        LoadBalancingOp::DeleteLoadBalancer { arn } => delete_load_balancer(context, arn).await?,
+        LoadBalancingOp::CreateTargetGroup(spec) | LoadBalancingOp::ReplaceTargetGroup { spec, .. } => {
             let id = target_groups::create_target_group(context, address, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateTargetGroup { arn, health_check, attributes, managed } => {
+        LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed } => {
             target_groups::update_target_group(
                 context,
                 arn,
@@ -56,19 +55,20 @@ pub async fn run(context: &Context<'_>, change: &Change) -> Result<(), AwsError>
             )
             .await?
         }
-        Operation::DeleteTargetGroup { arn } => delete_target_group(context, arn).await?,
-        Operation::CreateListener { load_balancer, spec } => {
+        LoadBalancingOp::DeleteTargetGroup { arn } => delete_target_group(context, arn).await?,
+        LoadBalancingOp::CreateListener { load_balancer, spec } => {
             let id = listeners::create_listener(context, address, load_balancer, spec).await?;
             context.outputs.record(address, Created { id, dns_name: None });
         }
-        Operation::UpdateListener { arn, spec, tls } => listeners::update_listener(context, arn, spec, *tls).await?,
-        Operation::DeleteListener { arn } => listeners::delete_listener(context, arn).await?,
-        Operation::CreateRule { listener, priority, conditions, target_group } => {
+        LoadBalancingOp::UpdateListener { arn, spec, tls } => {
+            listeners::update_listener(context, arn, spec, *tls).await?
+        }
+        LoadBalancingOp::DeleteListener { arn } => listeners::delete_listener(context, arn).await?,
+        LoadBalancingOp::CreateRule { listener, priority, conditions, target_group } => {
             rules::create_rule(context, address, listener, *priority, conditions, target_group).await?;
         }
-        Operation::UpdateRule { .. } => update_rules(context, vec![&change.operation]).await?,
-        Operation::DeleteRule { arn } => rules::delete_rule(context, arn).await?,
-        other => unreachable!("a load balancing change, not {other:?}"),
+        LoadBalancingOp::UpdateRule { .. } => update_rules(context, vec![operation]).await?,
+        LoadBalancingOp::DeleteRule { arn } => rules::delete_rule(context, arn).await?,
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use crate::aws::error::{AlreadyGone as _, Context as _};
 use crate::aws::execute::{retry, Context};
 use crate::aws::AwsError;
-use crate::plan::{Address, Operation, Ref, RuleConditions};
+use crate::plan::{Address, LoadBalancingOp, Ref, RuleConditions};
 
 use super::{forward, sees_new, tags};
 
@@ -55,10 +55,10 @@ pub async fn create_rule(
 
 /// Updates rules of one listener: conditions and actions rule by rule, then every priority change together in
 /// one SetRulePriorities call.
-pub async fn update_rules(context: &Context<'_>, updates: Vec<&Operation>) -> Result<(), AwsError> {
+pub async fn update_rules(context: &Context<'_>, updates: Vec<&LoadBalancingOp>) -> Result<(), AwsError> {
     let mut moves = Vec::new();
     for update in updates {
-        let Operation::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else {
+        let LoadBalancingOp::UpdateRule { arn, priority, conditions: new_conditions, target_group, .. } = update else {
             continue;
         };
         if new_conditions.is_some() || target_group.is_some() {

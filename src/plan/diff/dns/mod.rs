@@ -4,7 +4,9 @@
 use crate::observed::{HostedZone, Record};
 use crate::plan::desired::{Desired, DesiredService, DesiredZone};
 use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_record, zone_comment, zone_owned_by};
-use crate::plan::{Action, Address, FieldChange, Note, Operation, RecordSpec, RecordTarget, Ref, KNOWN_AFTER_APPLY};
+use crate::plan::{
+    Action, Address, FieldChange, Note, Operation, RecordSpec, RecordTarget, Ref, Route53Op, KNOWN_AFTER_APPLY,
+};
 
 mod fields;
 
@@ -57,7 +59,11 @@ impl<'a> Planner<'a> {
         for record in owned_records.iter().filter(|record| !kept.iter().any(|kept| std::ptr::eq(*kept, *record))) {
             let mut delete = vec![record.owner.clone()];
             delete.extend(record.record.cloned());
-            let operation = Operation::ChangeRecords { zone: Ref::Known(record.zone.id.clone()), upsert: None, delete };
+            let operation = Operation::Route53(Route53Op::ChangeRecords {
+                zone: Ref::Known(record.zone.id.clone()),
+                upsert: None,
+                delete,
+            });
             self.push(record.address.clone(), Action::Delete, &record.host, vec![], operation);
         }
         for zone in owned_zones {
@@ -78,11 +84,11 @@ impl<'a> Planner<'a> {
                     FieldChange::new("vpc", &desired.vpc_id),
                     FieldChange::new("private", true),
                 ];
-                let operation = Operation::CreateHostedZone {
+                let operation = Operation::Route53(Route53Op::CreateHostedZone {
                     name: wanted.name.clone(),
                     vpc_id: desired.vpc_id.clone(),
                     comment: zone_comment(self.topology),
-                };
+                });
                 self.push(Address::HostedZone, Action::Create, &wanted.name, fields, operation);
                 Some(Ref::Of(Address::HostedZone))
             }
@@ -163,7 +169,11 @@ impl<'a> Planner<'a> {
             kind: wanted.record,
             target: target.record.clone(),
         };
-        let operation = Operation::ChangeRecords { zone: zone.reference.clone(), upsert: Some(spec), delete: stale };
+        let operation = Operation::Route53(Route53Op::ChangeRecords {
+            zone: zone.reference.clone(),
+            upsert: Some(spec),
+            delete: stale,
+        });
         match live {
             Some(live) => {
                 let fields = record_changes(live, wanted.record, wanted.ttl, &target.value);
@@ -215,7 +225,7 @@ impl<'a> Planner<'a> {
                 Action::Delete,
                 &zone.name,
                 vec![],
-                Operation::DeleteHostedZone { zone_id: zone.id.clone() },
+                Operation::Route53(Route53Op::DeleteHostedZone { zone_id: zone.id.clone() }),
             );
         } else {
             self.notes.push(Note::info(format!(

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::observed::EcsService;
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::{
-    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, FieldChange, Migration, Note, Operation,
-    Recipe, Ref, ServingCheck,
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, FieldChange, Migration, Note,
+    Operation, Recipe, Ref, ServingCheck,
 };
 
 use super::connect::{connect_is_ours, current, describe};
@@ -159,7 +159,7 @@ impl Planner<'_> {
             Action::Update,
             format!("{}/{}", live.cluster, live.name),
             fields,
-            Operation::UpdateEcsService(update),
+            Operation::Ecs(EcsOp::UpdateService(update)),
         );
     }
 }

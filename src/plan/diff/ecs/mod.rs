@@ -15,8 +15,8 @@ use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::owned_by;
 use crate::plan::ownership::parse_resource_description;
 use crate::plan::{
-    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, FieldChange, Operation, Ref,
-    KNOWN_AFTER_APPLY,
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate, FieldChange, Operation,
+    Ref, KNOWN_AFTER_APPLY,
 };
 use crate::topology::{RecordType, TargetType};
 
@@ -123,7 +123,7 @@ impl<'a> Planner<'a> {
             Action::Update,
             format!("{}/{}", live.cluster, live.name),
             fields,
-            Operation::UpdateEcsService(update),
+            Operation::Ecs(EcsOp::UpdateService(update)),
         );
     }
 

@@ -16,7 +16,7 @@
 
 use crate::observed::EcsService;
 use crate::plan::desired::{Desired, DesiredEcs};
-use crate::plan::{Action, Address, Change, Migration, Operation, Recipe};
+use crate::plan::{Action, Address, Change, LoadBalancingOp, Migration, Operation, Recipe};
 
 use super::connect::current;
 use super::Planner;
@@ -101,7 +101,9 @@ fn load_balancer_names(planner: &Planner, service: &str) -> Vec<Name> {
     let rules: Vec<(u16, &str)> = deleted
         .iter()
         .filter_map(|change| match (&change.address, &change.operation) {
-            (Address::ListenerRule(_, port), Operation::DeleteRule { arn }) => Some((*port, arn.as_str())),
+            (Address::ListenerRule(_, port), Operation::LoadBalancing(LoadBalancingOp::DeleteRule { arn })) => {
+                Some((*port, arn.as_str()))
+            }
             _ => None,
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Apply: what a plan creates, updates, replaces and deletes as the file and the account differ.
 
 use crate::observed::*;
-use crate::plan::{schedule, topological_order, Action, Address, Operation, Ref, Work};
+use crate::plan::{schedule, topological_order, Action, Address, Ec2Op, LoadBalancingOp, Operation, Ref, Work};
 
 use crate::test_support::{id_of, planned};
 
@@ -26,7 +26,7 @@ fn from_nothing_everything_is_created_in_dependency_order() {
     );
     assert_eq!(plan.summary().add, 9);
     let group = plan.changes.iter().find(|change| change.address == Address::LoadBalancerSecurityGroup).unwrap();
-    let Operation::CreateSecurityGroup { rules, .. } = &group.operation else { panic!() };
+    let Operation::Ec2(Ec2Op::CreateSecurityGroup { rules, .. }) = &group.operation else { panic!() };
     assert_eq!(rules.len(), 3, "80 and 443 in from the VPC, everything out to the VPC: {rules:?}");
     let record = plan
         .changes
@@ -66,7 +66,11 @@ fn a_deleted_rule_and_record_are_recreated() {
         addresses(&plan, Action::Create),
         ["service.service-a.rule.80", "service.service-a.dns_record.service-a.in.example.com"]
     );
-    let Operation::CreateRule { listener, target_group, priority, .. } = &plan.changes[0].operation else { panic!() };
+    let Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, target_group, priority, .. }) =
+        &plan.changes[0].operation
+    else {
+        panic!()
+    };
     assert_eq!(
         (listener, target_group, *priority),
         (
@@ -86,13 +90,16 @@ fn a_new_port_replaces_the_target_group_and_moves_the_rule() {
     assert_eq!(replace.reason.as_ref().map(ToString::to_string).as_deref(), Some("port cannot change in place"));
     let rule =
         plan.changes.iter().find(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
-    assert!(matches!(&rule.operation, Operation::UpdateRule { target_group: Some(Ref::Of(_)), .. }));
+    assert!(matches!(
+        &rule.operation,
+        Operation::LoadBalancing(LoadBalancingOp::UpdateRule { target_group: Some(Ref::Of(_)), .. })
+    ));
     let ingress = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
     assert_eq!(ingress.action, Action::Update);
     let steps = schedule(&plan);
     let order = topological_order(&steps).expect("no cycle");
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
-    let retire = position(&|work| matches!(work, Work::RetireTargetGroup(_)));
+    let retire = position(&|work| matches!(work, Work::RetireTargetGroup { .. }));
     let rule_index =
         plan.changes.iter().position(|change| change.address == Address::ListenerRule("service-a".into(), 80)).unwrap();
     let move_rule = position(&|work| *work == Work::Change(rule_index));
@@ -125,5 +132,8 @@ fn duplicates_left_by_a_crashed_run_are_deleted() {
     observed.target_groups.push(duplicate);
     let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(plan.changes.len(), 1);
-    assert_eq!(plan.changes[0].operation, Operation::DeleteTargetGroup { arn: "arn:tg/a2".into() });
+    assert_eq!(
+        plan.changes[0].operation,
+        Operation::LoadBalancing(LoadBalancingOp::DeleteTargetGroup { arn: "arn:tg/a2".into() })
+    );
 }

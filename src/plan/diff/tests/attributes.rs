@@ -2,7 +2,7 @@
 
 use crate::observed::*;
 use crate::plan::ownership::ATTRIBUTES_TAG;
-use crate::plan::{Action, Address, ManagedAttributes, Operation};
+use crate::plan::{Action, Address, LoadBalancingOp, ManagedAttributes, Operation};
 use crate::test_support::TopologyBuilder;
 use crate::topology::{Stickiness, TargetGroupAttributes};
 
@@ -41,7 +41,7 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
     );
     assert_eq!(
         change.operation,
-        Operation::UpdateTargetGroup {
+        Operation::LoadBalancing(LoadBalancingOp::UpdateTargetGroup {
             arn: id_of(&observed, &Address::TargetGroup("service-a".into())),
             health_check: None,
             attributes: Some(TargetGroupAttributes {
@@ -53,7 +53,7 @@ fn attributes_that_leave_the_file_go_back_to_aws_defaults_and_then_the_plan_is_e
                 before: vec!["deregistration_delay".into(), "slow_start".into(), "stickiness".into()],
                 after: vec![]
             }),
-        }
+        })
     );
     let mut after = simulate(&plan, &observed);
     assert!(planned(&seed().build(), &after).unwrap().is_empty());
@@ -86,7 +86,10 @@ fn attributes_ecsnet_set_before_it_kept_track_are_recorded_once() {
     let plan = planned(&text.build(), &observed).unwrap();
     let shown = shown(&plan.changes[0]);
     assert_eq!(shown, ["managed_attributes: (none) → deregistration_delay, slow_start, stickiness"]);
-    let Operation::UpdateTargetGroup { attributes, .. } = &plan.changes[0].operation else { panic!() };
+    let Operation::LoadBalancing(LoadBalancingOp::UpdateTargetGroup { attributes, .. }) = &plan.changes[0].operation
+    else {
+        panic!()
+    };
     assert_eq!(*attributes, None, "the values already match");
 }
 

@@ -1,7 +1,7 @@
 //! Destroy: what the topology owns goes, in the order AWS needs, and nothing else.
 
 use crate::observed::*;
-use crate::plan::{schedule, topological_order, Action, Address, Operation};
+use crate::plan::{schedule, topological_order, Action, Address, Ec2Op, Operation};
 use crate::test_support::owned_tags;
 
 use crate::test_support::{destroyed, id_of, planned};
@@ -45,10 +45,10 @@ fn destroy_removes_what_the_topology_owns_and_nothing_else() {
     let revoke = plan.changes.iter().find(|change| change.address == Address::Ingress("service-a".into())).unwrap();
     assert_eq!(
         revoke.operation,
-        Operation::SetIngress {
+        Operation::Ec2(Ec2Op::SetIngress {
             revoke: vec![("sg-tasks".into(), vec![id_of(&observed, &Address::Ingress("service-a".into()))])],
             authorize: None
-        }
+        })
     );
     let removed_with_load_balancer =
         plan.changes.iter().filter(|change| change.operation == Operation::RemovedWithParent).count();

@@ -1,6 +1,6 @@
 //! The load balancer replaced: the new one is built beside the old, and everything moves before the old goes.
 
-use crate::plan::{schedule, topological_order, Action, Address, Operation, Work};
+use crate::plan::{schedule, topological_order, Action, Address, LoadBalancingOp, Operation, Work};
 
 use crate::test_support::{id_of, planned};
 
@@ -17,7 +17,9 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
         replace.reason.as_ref().map(ToString::to_string).as_deref(),
         Some("scheme cannot change in place; the new one takes over before the old one goes")
     );
-    let Operation::ReplaceLoadBalancer { spec, old_arn } = &replace.operation else { panic!() };
+    let Operation::LoadBalancing(LoadBalancingOp::ReplaceLoadBalancer { spec, old_arn }) = &replace.operation else {
+        panic!()
+    };
     assert_eq!(
         (spec.name.as_str(), old_arn.as_str()),
         ("demo-alb-ext", id_of(&converged, &Address::LoadBalancer(0)).as_str()),
@@ -35,14 +37,14 @@ fn a_scheme_change_builds_a_new_load_balancer_beside_the_old_and_moves_everythin
     let steps = schedule(&plan);
     let order = topological_order(&steps).expect("no cycle");
     let position = |wanted: &dyn Fn(&Work) -> bool| order.iter().position(|&step| wanted(&steps[step].work)).unwrap();
-    let retire_load_balancer = position(&|work| matches!(work, Work::RetireLoadBalancer(_)));
+    let retire_load_balancer = position(&|work| matches!(work, Work::RetireLoadBalancer { .. }));
     let record = plan.changes.iter().position(|change| matches!(change.address, Address::DnsRecord(..))).unwrap();
     assert!(
         position(&|work| work.clone() == Work::Records(vec![record])) < retire_load_balancer,
         "the name moves before the old load balancer goes"
     );
     assert!(
-        retire_load_balancer < position(&|work| matches!(work, Work::RetireTargetGroup(_))),
+        retire_load_balancer < position(&|work| matches!(work, Work::RetireTargetGroup { .. })),
         "the old target groups go after the old load balancer"
     );
 

@@ -1,7 +1,7 @@
 //! Ownership: what ecsnet does not own is neither taken nor overwritten, and its markers fit.
 
 use crate::observed::*;
-use crate::plan::{Address, Operation};
+use crate::plan::{Address, LoadBalancingOp, Operation, Route53Op};
 use crate::test_support::ingress;
 
 use crate::test_support::{id_of, planned};
@@ -21,7 +21,9 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
         tags: Tags::new(),
     });
     let plan = planned(&seed().build(), &observed).unwrap();
-    let Operation::CreateRule { priority, .. } = &plan.changes[0].operation else { panic!("{:?}", plan.changes) };
+    let Operation::LoadBalancing(LoadBalancingOp::CreateRule { priority, .. }) = &plan.changes[0].operation else {
+        panic!("{:?}", plan.changes)
+    };
     assert_eq!(*priority, 2);
     let explicit = seed().service("service-a", |service| service.priority(1));
     let error = planned(&explicit.build(), &observed).unwrap_err();
@@ -66,7 +68,7 @@ fn ownership_markers_fit_one_txt_string_at_plan_time() {
         .service(&service, |service| service.security_group("service-a-tasks").host(&host));
     let plan = planned(&text.build(), &empty_account()).unwrap();
     let record = change_of(&plan, &Address::DnsRecord(service.clone(), host.clone()));
-    let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
+    let Operation::Route53(Route53Op::ChangeRecords { upsert: Some(spec), .. }) = &record.operation else { panic!() };
     assert_eq!(
         spec.owner_value,
         format!("\"heritage=ecsnet,ecsnet/topology={long_topology},ecsnet/address=service.{service}.dns_record\"")

@@ -1,6 +1,6 @@
 //! Shards: more rules than one load balancer holds.
 
-use crate::plan::{schedule, topological_order, Action, Address, Operation, Ref};
+use crate::plan::{schedule, topological_order, Action, Address, LoadBalancingOp, Operation, Ref, Route53Op};
 
 use crate::test_support::planned;
 
@@ -21,7 +21,9 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
     assert!(created(Address::Listener(1, 80)) && created(Address::DefaultTargetGroup(1)));
     let rule_on = |service: &str| {
         let change = change_of(&plan, &Address::ListenerRule(service.into(), 80));
-        let Operation::CreateRule { listener, .. } = &change.operation else { panic!() };
+        let Operation::LoadBalancing(LoadBalancingOp::CreateRule { listener, .. }) = &change.operation else {
+            panic!()
+        };
         listener.clone()
     };
     // 100 rules fit on one load balancer, but with its empty default target group 100 services would make 101
@@ -38,7 +40,7 @@ fn more_rules_than_one_load_balancer_holds_go_to_a_second_and_adding_a_service_m
         "unique target groups per load balancer, the default one included"
     );
     let record = change_of(&plan, &Address::DnsRecord("s120".into(), "s120.in.example.com".into()));
-    let Operation::ChangeRecords { upsert: Some(spec), .. } = &record.operation else { panic!() };
+    let Operation::Route53(Route53Op::ChangeRecords { upsert: Some(spec), .. }) = &record.operation else { panic!() };
     assert_eq!(
         spec.target,
         crate::plan::RecordTarget::Of(Address::LoadBalancer(1)),

@@ -2,7 +2,7 @@
 
 use crate::observed::*;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
-use crate::plan::{Address, ConnectChange, Operation};
+use crate::plan::{Address, ConnectChange, EcsOp, Operation};
 use crate::test_support::OwnedBy;
 
 use crate::test_support::{destroyed, planned};
@@ -24,7 +24,8 @@ fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
 #[test]
 fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_reports_nothing() {
     let plan = planned(&connect().build(), &account()).unwrap();
-    let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(server)) = &change(&plan, &Address::EcsService("server".into())).operation
+    else {
         panic!()
     };
     let Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, marker }) = &server.connect
@@ -51,7 +52,8 @@ fn service_connect_is_read_where_aws_reports_it_and_the_tag_stands_in_when_it_re
     assert_eq!(drift.fields[0].old.as_deref(), Some("(off)"), "AWS's answer wins over the tag");
 
     let plan = destroyed(&connect().build(), &applied).unwrap();
-    let Operation::UpdateEcsService(server) = &change(&plan, &Address::EcsService("server".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(server)) = &change(&plan, &Address::EcsService("server".into())).operation
+    else {
         panic!()
     };
     assert_eq!(server.connect, Some(ConnectChange::Disable));

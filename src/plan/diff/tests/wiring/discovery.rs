@@ -1,7 +1,7 @@
 //! Cloud Map: the namespace, the discovery services and the ECS service's registries.
 
 use crate::observed::*;
-use crate::plan::{Action, Address, EcsLoadBalancerSpec, Operation, Ref};
+use crate::plan::{Action, Address, CloudMapOp, Ec2Op, EcsLoadBalancerSpec, EcsOp, Operation, Ref};
 
 use crate::test_support::{destroyed, planned};
 
@@ -12,19 +12,21 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
     let plan = planned(&discovery().build(), &account()).unwrap();
     assert_eq!(change(&plan, &Address::Namespace).action, Action::Create);
     let discovery = change(&plan, &Address::DiscoveryService("name".into()));
-    let Operation::CreateDiscoveryService { record_type, ttl, namespace, description, .. } = &discovery.operation
+    let Operation::CloudMap(CloudMapOp::CreateDiscoveryService { record_type, ttl, namespace, description, .. }) =
+        &discovery.operation
     else {
         panic!()
     };
     assert_eq!((record_type.as_aws(), *ttl, namespace), ("A", 0, &Ref::Of(Address::Namespace)));
     assert!(description.contains("ecsnet:topology=disc"));
     let caller = change(&plan, &Address::CallerIngress("name".into(), "hello".into()));
-    let Operation::SetIngress { authorize: Some(spec), .. } = &caller.operation else { panic!() };
+    let Operation::Ec2(Ec2Op::SetIngress { authorize: Some(spec), .. }) = &caller.operation else { panic!() };
     assert_eq!(
         (spec.group_id.as_str(), spec.port, &spec.source_group),
         ("sg-name", 3000, &Ref::Known("sg-hello".into()))
     );
-    let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(hello)) = &change(&plan, &Address::EcsService("hello".into())).operation
+    else {
         panic!()
     };
     let attached = hello.load_balancers.as_ref().unwrap();
@@ -37,7 +39,8 @@ fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_ar
         }]
     );
     assert!(hello.registries.is_none() && hello.connect.is_none());
-    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(name)) = &change(&plan, &Address::EcsService("name".into())).operation
+    else {
         panic!()
     };
     assert!(name.load_balancers.is_none());
@@ -86,7 +89,8 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
 #[test]
 fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_needs() {
     let plan = destroyed(&discovery().build(), &wired_account()).unwrap();
-    let Operation::UpdateEcsService(hello) = &change(&plan, &Address::EcsService("hello".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(hello)) = &change(&plan, &Address::EcsService("hello".into())).operation
+    else {
         panic!()
     };
     assert_eq!(
@@ -95,13 +99,14 @@ fn destroy_takes_back_only_what_ecsnet_attached_and_deletes_in_the_order_aws_nee
         "the user's own load balancer stays"
     );
     assert_eq!(hello.registries, None, "the user's own registry is left alone");
-    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(name)) = &change(&plan, &Address::EcsService("name".into())).operation
+    else {
         panic!()
     };
     assert_eq!(name.registries, Some(vec![]), "ecsnet's registry is taken back");
     assert_eq!(
         change(&plan, &Address::DiscoveryService("name".into())).operation,
-        Operation::DeleteDiscoveryService { id: "srv-1".into() }
+        Operation::CloudMap(CloudMapOp::DeleteDiscoveryService { id: "srv-1".into() })
     );
     assert!(
         step_position(&plan, &Address::EcsService("hello".into()))
@@ -142,7 +147,7 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
     let plan = planned(&discovery().build(), &observed).unwrap();
     assert!(!plan.changes.iter().any(|change| change.address == Address::Namespace));
     assert!(plan.notes.iter().any(|note| note.text.contains("ecsnet did not create it and will never delete it")));
-    let Operation::CreateDiscoveryService { namespace, .. } =
+    let Operation::CloudMap(CloudMapOp::CreateDiscoveryService { namespace, .. }) =
         &change(&plan, &Address::DiscoveryService("name".into())).operation
     else {
         panic!()

@@ -2,7 +2,7 @@
 //! entries ecsnet does not own go back as read.
 
 use crate::observed::*;
-use crate::plan::{Address, EcsLoadBalancerSpec, Operation, Ref};
+use crate::plan::{Address, EcsLoadBalancerSpec, EcsOp, Operation, Ref};
 
 use crate::test_support::{destroyed, planned};
 
@@ -94,7 +94,7 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
     observed.ecs_services[0].load_balancers = vec![classic.clone(), blue_green.clone()];
     let plan = planned(&discovery().build(), &observed).unwrap();
     let hello = change(&plan, &Address::EcsService("hello".into()));
-    let Operation::UpdateEcsService(update) = &hello.operation else { panic!() };
+    let Operation::Ecs(EcsOp::UpdateService(update)) = &hello.operation else { panic!() };
     assert_eq!(
         update.load_balancers.as_deref(),
         Some(
@@ -125,7 +125,8 @@ fn load_balancer_entries_ecsnet_does_not_own_go_back_exactly_as_read() {
         plan.changes
     );
     let plan = destroyed(&discovery().build(), &applied).unwrap();
-    let Operation::UpdateEcsService(update) = &change(&plan, &Address::EcsService("hello".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(update)) = &change(&plan, &Address::EcsService("hello".into())).operation
+    else {
         panic!()
     };
     assert_eq!(

@@ -2,8 +2,8 @@
 
 use crate::observed::Observed;
 use crate::plan::{
-    plan_apply, schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, Operation, Plan,
-    Recipe, Ref, Stage, Work,
+    plan_apply, schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, Operation,
+    Plan, Recipe, Ref, Stage, Work,
 };
 use crate::test_support::{destroyed, planned, simulate, TopologyBuilder};
 
@@ -57,7 +57,7 @@ fn stages(plan: &Plan) -> Vec<(u8, Action, String)> {
 
 fn ecs_update<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::EcsUpdate {
     match &change(plan, address).operation {
-        Operation::UpdateEcsService(update) => update,
+        Operation::Ecs(EcsOp::UpdateService(update)) => update,
         other => panic!("not an ECS update: {other:?}"),
     }
 }

@@ -1,7 +1,7 @@
 //! The task definition: its containers, ports and network mode fit what the file asks.
 
 use crate::observed::*;
-use crate::plan::{Address, Operation};
+use crate::plan::{Address, EcsOp, Operation};
 
 use crate::test_support::planned;
 
@@ -63,7 +63,8 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
     );
     let srv_by_container = srv.service("name", |service| service.target_type("instance"));
     let plan = planned(&srv_by_container.build(), &observed).unwrap();
-    let Operation::UpdateEcsService(name) = &change(&plan, &Address::EcsService("name".into())).operation else {
+    let Operation::Ecs(EcsOp::UpdateService(name)) = &change(&plan, &Address::EcsService("name".into())).operation
+    else {
         panic!()
     };
     let registry = &name.registries.as_ref().unwrap()[0];

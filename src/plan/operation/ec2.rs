@@ -1,0 +1,42 @@
+//! Security groups and their rules: what EC2 carries out.
+
+use serde::{Deserialize, Serialize};
+
+use crate::observed::{Permission, SecurityGroupRule};
+use crate::plan::spec::IngressSpec;
+use crate::plan::Ref;
+
+/// A change EC2 carries out: security groups and their rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Ec2Op {
+    CreateSecurityGroup {
+        name: String,
+        description: String,
+        vpc_id: String,
+        rules: Vec<Permission>,
+    },
+    UpdateSecurityGroupRules {
+        group_id: String,
+        authorize: Vec<Permission>,
+        revoke: Vec<SecurityGroupRule>,
+    },
+    DeleteSecurityGroup {
+        group_id: String,
+    },
+    /// Revoke ecsnet's old rules (any group), then authorize the wanted one.
+    SetIngress {
+        revoke: Vec<(String, Vec<String>)>,
+        authorize: Option<IngressSpec>,
+    },
+}
+
+impl Ec2Op {
+    pub(super) fn references(&self) -> Vec<&Ref> {
+        match self {
+            Ec2Op::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
+            Ec2Op::CreateSecurityGroup { .. }
+            | Ec2Op::UpdateSecurityGroupRules { .. }
+            | Ec2Op::DeleteSecurityGroup { .. } => vec![],
+        }
+    }
+}
