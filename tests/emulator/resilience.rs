@@ -94,11 +94,32 @@ async fn an_apply_or_destroy_killed_after_any_kind_of_mutation_is_finished_by_th
     // Printed with the test's output when it fails: the order the kill points came from, to replay a failure.
     eprintln!("apply's mutations: {applied:?}\ndestroy's mutations: {destroyed:?}\nkill points: {plan:?}");
     let plan = std::sync::Arc::new(plan);
-    let workers: Vec<_> = (0..WORKERS).map(|worker| tokio::spawn(kill_cycles(worker, plan.clone()))).collect();
-    for worker in workers {
-        worker.await.unwrap();
-    }
+    // Each worker on a thread and runtime of its own, bounded in time: a worker that hangs fails the test, naming
+    // the cycle it was in, instead of holding the run until CI's limit.
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|worker| {
+            let plan = plan.clone();
+            std::thread::spawn(move || {
+                let runtime =
+                    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+                runtime.block_on(async {
+                    let cycles = kill_cycles(worker, plan);
+                    tokio::time::timeout(WORKER_LIMIT, cycles)
+                        .await
+                        .unwrap_or_else(|_| panic!("crash worker {worker} did not finish within {WORKER_LIMIT:?}"))
+                })
+            })
+        })
+        .collect();
+    tokio::task::block_in_place(|| {
+        for worker in workers {
+            worker.join().unwrap();
+        }
+    });
 }
+
+/// How long one worker's cycles may take: about three minutes each on a loaded machine, four cycles.
+const WORKER_LIMIT: Duration = Duration::from_secs(1200);
 
 /// After which mutations (1-based) a run is killed: every one with `sweep`, else the first of each kind and the
 /// last (after which only the lock's release is left).

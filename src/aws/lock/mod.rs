@@ -125,6 +125,19 @@ pub async fn holder(aws: &Aws, topology: &str, vpc_id: &str) -> Result<Option<Ho
     Ec2LockGroups { aws, topology, vpc_id, holder: "", process: "" }.current().await
 }
 
+/// After a delete was refused: IAM judges a delete before EC2 looks the group up, and a policy scoped by the
+/// group's tags cannot match a group that no longer exists (an earlier attempt of the same delete, retried by the
+/// SDK after a timeout, may have removed it). A group that is gone is released; one still there keeps the refusal.
+async fn gone_or(aws: &Aws, group_id: &str, refusal: AwsError) -> Result<(), AwsError> {
+    let described =
+        aws.ec2.describe_security_groups().group_ids(group_id).send().await.context("DescribeSecurityGroups");
+    match described {
+        Err(error) if error.has_code(&["InvalidGroup.NotFound"]) => Ok(()),
+        Ok(found) if found.security_groups().is_empty() => Ok(()),
+        _ => Err(refusal),
+    }
+}
+
 /// Deletes a lock group by hand (`ecsnet unlock`); one already gone is fine.
 pub async fn remove(aws: &Aws, group_id: &str) -> Result<(), AwsError> {
     aws.ec2
@@ -266,9 +279,19 @@ impl Lock {
         let request = aws.ec2.delete_security_group().group_id(&self.group_id);
         let patience = retry::Patience { bound: Duration::from_secs(10), ..retry::NEW_RESOURCE };
         let attempt = || async { request.clone().send().await.context("DeleteSecurityGroup") };
-        retry::with_patience(patience, progress, "the lock group to be visible", &["InvalidGroup.NotFound"], attempt)
-            .await
-            .map(|_| ())
-            .or_gone(&["InvalidGroup.NotFound"])
+        let released = retry::with_patience(
+            patience,
+            progress,
+            "the lock group to be visible",
+            &["InvalidGroup.NotFound"],
+            attempt,
+        )
+        .await
+        .map(|_| ())
+        .or_gone(&["InvalidGroup.NotFound"]);
+        match released {
+            Err(error) if error.has_code(&["UnauthorizedOperation"]) => gone_or(aws, &self.group_id, error).await,
+            other => other,
+        }
     }
 }
