@@ -38,7 +38,7 @@ async fn a_policy_without_one_action_stops_the_apply_with_access_denied_naming_i
     // The whole policy finishes what the lacking one began.
     ecsnet_as(&account.endpoint, &args, &principal(&args, &account_key(&args))).expect(0);
     destroy(&account.endpoint, &file);
-    assert!(account.owned_load_balancing_resources(&name).await.is_empty());
+    assert!(account.owned_load_balancing_in(&network.vpc_id, &name).await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -48,7 +48,7 @@ async fn another_topologys_destroy_policy_cannot_delete_what_this_one_owns() {
     let mine = TopologyFile::of(&network.one_service(&name, &zone, &network.tasks_group_id));
     let theirs = TopologyFile::of(&network.one_service(&format!("{name}x"), &zone, &network.tasks_group_id));
     crate::support::apply(&account.endpoint, &mine);
-    let owned = account.owned_load_balancing_resources(&name).await;
+    let owned = account.owned_load_balancing_in(&network.vpc_id, &name).await;
     assert!(!owned.is_empty());
 
     let args = ["destroy", "-f", mine.arg(), "--auto-approve"];
@@ -56,10 +56,10 @@ async fn another_topologys_destroy_policy_cannot_delete_what_this_one_owns() {
     let keys = principal_holding("ecsnet-destroy", their_policy, &account_key(&args));
     let refused = ecsnet_as(&account.endpoint, &args, &keys).expect(1);
     assert!(refused.stderr.contains("is not authorized to perform"), "{}", refused.stderr);
-    assert_eq!(account.owned_load_balancing_resources(&name).await, owned, "nothing of mine was deleted");
+    assert_eq!(account.owned_load_balancing_in(&network.vpc_id, &name).await, owned, "nothing of mine was deleted");
 
     destroy(&account.endpoint, &mine);
-    assert!(account.owned_load_balancing_resources(&name).await.is_empty());
+    assert!(account.owned_load_balancing_in(&network.vpc_id, &name).await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -133,5 +133,5 @@ async fn what_leaves_the_file_is_removed_under_the_new_files_policy_but_a_zones_
     assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "the zone ecsnet made is gone");
 
     destroy(&account.endpoint, &file);
-    assert!(account.owned_load_balancing_resources(&name).await.is_empty());
+    assert!(account.owned_load_balancing_in(&network.vpc_id, &name).await.is_empty());
 }

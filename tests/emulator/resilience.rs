@@ -32,16 +32,17 @@ pub(crate) fn topology_of(name: &str, network: &Network, services: usize) -> Top
     })
 }
 
-/// Load balancing resources of the VPC: every one must carry the topology's tag; returns how many there are.
-async fn tagged_load_balancing(account: &Account, name: &str) -> usize {
-    let owned = account.owned_load_balancing_resources(name).await;
+/// Load balancing resources of the test's VPC: every one must carry the topology's tag; returns how many there are.
+async fn tagged_load_balancing(account: &Account, name: &str, network: &Network) -> usize {
+    let owned = account.owned_load_balancing_in(&network.vpc_id, name).await;
     let groups = account.elb.describe_target_groups().send().await.unwrap();
     let prefix = format!("{name}-");
     let untagged: Vec<_> = groups
         .target_groups()
         .iter()
         .filter(|group| {
-            group.target_group_name().unwrap().starts_with(&prefix)
+            group.vpc_id() == Some(network.vpc_id.as_str())
+                && group.target_group_name().unwrap().starts_with(&prefix)
                 && !owned.contains(&group.target_group_arn().unwrap().to_string())
         })
         .map(|group| group.target_group_name().unwrap().to_string())
@@ -77,7 +78,7 @@ async fn an_apply_or_destroy_killed_after_any_kind_of_mutation_is_finished_by_th
     let before = log().len();
     apply(&proxy.endpoint, &file);
     let applied = log()[before..].to_vec();
-    let expected = tagged_load_balancing(&account, &name).await;
+    let expected = tagged_load_balancing(&account, &name, &network).await;
     let before = log().len();
     destroy(&proxy.endpoint, &file);
     let destroyed = log()[before..].to_vec();
@@ -191,7 +192,7 @@ async fn kill_cycles(worker: usize, plan: std::sync::Arc<CrashPlan>) {
         }
         tokio::task::block_in_place(|| expect_converged(&account.endpoint, &file));
         assert_eq!(
-            tagged_load_balancing(&account, &name).await,
+            tagged_load_balancing(&account, &name, &network).await,
             plan.expected,
             "after a kill at apply cycle {cycle}: no duplicate, nothing missing"
         );
@@ -209,7 +210,7 @@ async fn kill_cycles(worker: usize, plan: std::sync::Arc<CrashPlan>) {
 /// After a destroy (killed after its k-th mutation and finished): nothing the topology owned is left.
 async fn nothing_owned_remains(account: &Account, name: &str, network: &Network, k: u64) {
     let at = format!("after a kill at destroy mutation {k}");
-    assert_eq!(tagged_load_balancing(account, name).await, 0, "{at}: nothing owned remains");
+    assert_eq!(tagged_load_balancing(account, name, network).await, 0, "{at}: nothing owned remains");
     assert_eq!(account.owned_security_resources(name).await, Vec::<String>::new(), "{at}");
     assert!(account.zones_on_vpc(&network.vpc_id).await.is_empty(), "{at}: the zone ecsnet made is gone");
 }
@@ -249,7 +250,7 @@ async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_th
             .expect(0);
     assert!(!next.stderr.contains("taking over"), "no lock was left: {}", next.stderr);
     expect_converged(&account.endpoint, &file);
-    let expected = tagged_load_balancing(&account, &name).await;
+    let expected = tagged_load_balancing(&account, &name, &network).await;
     assert_eq!(expected, 1 + 1 + SERVICES + (SERVICES + 1), "no duplicate, nothing missing");
 
     let destroy = interrupted_after(&proxy, &["destroy", "-f", file.arg(), "--auto-approve"], 8, "TERM").await;
@@ -264,7 +265,7 @@ async fn an_interrupted_apply_or_destroy_stops_in_order_releases_its_lock_and_th
         tokio::task::block_in_place(|| ecsnet(&account.endpoint, &["destroy", "-f", file.arg(), "--auto-approve"]))
             .expect(0);
     assert!(!next.stderr.contains("taking over"), "{}", next.stderr);
-    assert_eq!(tagged_load_balancing(&account, &name).await, 0);
+    assert_eq!(tagged_load_balancing(&account, &name, &network).await, 0);
     assert_eq!(account.owned_security_resources(&name).await, Vec::<String>::new());
 }
 
@@ -278,7 +279,7 @@ async fn throttling_and_dropped_connections_are_ridden_out_and_a_permanent_fault
     let stats = proxy.stats();
     assert!(stats["throttled"].as_u64().unwrap() > 5, "faults were injected: {stats}");
     destroy(&proxy.endpoint, &file);
-    assert_eq!(tagged_load_balancing(&account, &name).await, 0);
+    assert_eq!(tagged_load_balancing(&account, &name, &network).await, 0);
 
     proxy.configure(serde_json::json!({"throttle_rate": 0.0, "drop_rate": 0.0, "fail_operation": "CreateRule", "fail_code": "AccessDenied"}));
     let failed = ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
@@ -315,7 +316,7 @@ async fn two_applies_at_once_never_make_duplicates() {
     let applied = [&first, &second].iter().filter(|run| run.stdout.contains("Apply complete")).count();
     assert_eq!(applied, 1, "the second found nothing left to do");
     expect_converged(&account.endpoint, &file);
-    let resources = tagged_load_balancing(&account, &name).await;
+    let resources = tagged_load_balancing(&account, &name, &network).await;
     assert_eq!(
         resources,
         1 + 1 + SERVICES + (SERVICES + 1),

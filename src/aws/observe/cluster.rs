@@ -15,8 +15,8 @@ use crate::observed::{EcsAdvancedConfiguration, EcsLoadBalancer, EcsRegistry};
 /// DescribeServices takes at most 10 services a call.
 const SERVICES_PER_CALL: usize = 10;
 
-/// Every active service of the cluster, with its task definition, and the VPC they run in.
-pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
+/// The ARNs of the cluster's services, sorted.
+pub async fn service_arns(aws: &Aws, cluster: &str) -> Result<Vec<String>, AwsError> {
     let pages = aws
         .ecs
         .list_services()
@@ -36,6 +36,12 @@ pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
         .collect();
     arns.sort();
     arns.dedup();
+    Ok(arns)
+}
+
+/// Every active service of the cluster, with its task definition, and the VPC they run in.
+pub async fn read(aws: &Aws, cluster: &str) -> Result<Cluster, AwsError> {
+    let arns = service_arns(aws, cluster).await?;
     let mut services = describe(aws, cluster, &arns).await?;
     services.sort_by(|a, b| a.name.cmp(&b.name));
     let mut subnets: Vec<String> = services.iter().flat_map(|service| service.subnets.iter().cloned()).collect();

@@ -78,17 +78,8 @@ async fn cluster_names(aws: &Aws) -> Result<Vec<String>, AwsError> {
 
 /// The cluster's services by name (ListServices answers ARNs).
 async fn service_names(aws: &Aws, cluster: &str) -> Result<Vec<String>, AwsError> {
-    let pages = aws
-        .ecs
-        .list_services()
-        .cluster(cluster)
-        .into_paginator()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .context("ListServices")?;
-    let mut names: Vec<String> =
-        pages.iter().flat_map(|page| page.service_arns()).map(|arn| last_segment(arn).to_string()).collect();
+    let arns = cluster::service_arns(aws, cluster).await?;
+    let mut names: Vec<String> = arns.iter().map(|arn| last_segment(arn).to_string()).collect();
     names.sort();
     names.dedup();
     Ok(names)

@@ -57,9 +57,21 @@ impl Account {
 
     /// Load balancers, target groups, listeners and rules tagged for `topology`.
     pub async fn owned_load_balancing_resources(&self, topology: &str) -> Vec<String> {
+        self.owned_load_balancing(None, topology).await
+    }
+
+    /// The same, of the load balancers and target groups in one VPC only: a test's own, which no other test
+    /// deletes while it is read (an account-wide read races the other tests' deletes, and an ARN gone between the
+    /// listing and DescribeTags fails the whole batch, retried as not yet visible for minutes).
+    pub async fn owned_load_balancing_in(&self, vpc_id: &str, topology: &str) -> Vec<String> {
+        self.owned_load_balancing(Some(vpc_id), topology).await
+    }
+
+    async fn owned_load_balancing(&self, vpc_id: Option<&str>, topology: &str) -> Vec<String> {
+        let in_vpc = |vpc: Option<&str>| vpc_id.is_none_or(|wanted| vpc == Some(wanted));
         let mut arns: Vec<String> = Vec::new();
         let balancers = self.elb.describe_load_balancers().send().await.unwrap();
-        for balancer in balancers.load_balancers() {
+        for balancer in balancers.load_balancers().iter().filter(|balancer| in_vpc(balancer.vpc_id())) {
             let arn = balancer.load_balancer_arn().unwrap().to_string();
             // Other tests delete their load balancers meanwhile: what is gone is skipped.
             let Ok(listeners) = self.elb.describe_listeners().load_balancer_arn(&arn).send().await else { continue };
@@ -80,7 +92,13 @@ impl Account {
             arns.push(arn);
         }
         let groups = self.elb.describe_target_groups().send().await.unwrap();
-        arns.extend(groups.target_groups().iter().map(|group| group.target_group_arn().unwrap().to_string()));
+        arns.extend(
+            groups
+                .target_groups()
+                .iter()
+                .filter(|group| in_vpc(group.vpc_id()))
+                .map(|group| group.target_group_arn().unwrap().to_string()),
+        );
         let mut owned = Vec::new();
         for chunk in arns.chunks(20) {
             let tags = self.elb.describe_tags().set_resource_arns(Some(chunk.to_vec())).send().await.unwrap();
