@@ -96,6 +96,9 @@ impl ClassifyRetry for NotYetVisible {
 pub struct Account {
     pub ec2: aws_sdk_ec2::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    /// ELBv2 without the not-yet-visible retry, for account-wide reads: there an ARN not found is one another test
+    /// deleted meanwhile, gone for good, and retrying it as not yet visible took minutes.
+    pub elb_reads: aws_sdk_elasticloadbalancingv2::Client,
     pub route53: aws_sdk_route53::Client,
     pub ecs: aws_sdk_ecs::Client,
     pub discovery: aws_sdk_servicediscovery::Client,

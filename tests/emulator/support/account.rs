@@ -45,6 +45,7 @@ impl Account {
         Account {
             ec2: client!(aws_sdk_ec2, NotYetVisible),
             elb: client!(aws_sdk_elasticloadbalancingv2, NotYetVisible),
+            elb_reads: client!(aws_sdk_elasticloadbalancingv2),
             route53: client!(aws_sdk_route53),
             ecs: client!(aws_sdk_ecs),
             discovery: client!(aws_sdk_servicediscovery),

@@ -69,15 +69,15 @@ impl Account {
 
     async fn owned_load_balancing(&self, vpc_id: Option<&str>, topology: &str) -> Vec<String> {
         let in_vpc = |vpc: Option<&str>| vpc_id.is_none_or(|wanted| vpc == Some(wanted));
+        let elb = &self.elb_reads;
         let mut arns: Vec<String> = Vec::new();
-        let balancers = self.elb.describe_load_balancers().send().await.unwrap();
+        let balancers = elb.describe_load_balancers().send().await.unwrap();
         for balancer in balancers.load_balancers().iter().filter(|balancer| in_vpc(balancer.vpc_id())) {
             let arn = balancer.load_balancer_arn().unwrap().to_string();
             // Other tests delete their load balancers meanwhile: what is gone is skipped.
-            let Ok(listeners) = self.elb.describe_listeners().load_balancer_arn(&arn).send().await else { continue };
+            let Ok(listeners) = elb.describe_listeners().load_balancer_arn(&arn).send().await else { continue };
             for listener in listeners.listeners() {
-                let Ok(rules) = self.elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await
-                else {
+                let Ok(rules) = elb.describe_rules().listener_arn(listener.listener_arn().unwrap()).send().await else {
                     continue;
                 };
                 arns.extend(
@@ -91,7 +91,7 @@ impl Account {
             }
             arns.push(arn);
         }
-        let groups = self.elb.describe_target_groups().send().await.unwrap();
+        let groups = elb.describe_target_groups().send().await.unwrap();
         arns.extend(
             groups
                 .target_groups()
@@ -101,15 +101,35 @@ impl Account {
         );
         let mut owned = Vec::new();
         for chunk in arns.chunks(20) {
-            let tags = self.elb.describe_tags().set_resource_arns(Some(chunk.to_vec())).send().await.unwrap();
-            for description in tags.tag_descriptions() {
-                if description
-                    .tags()
-                    .iter()
-                    .any(|tag| tag.key() == Some("ecsnet:topology") && tag.value() == Some(topology))
-                {
-                    owned.push(description.resource_arn().unwrap().to_string());
-                }
+            owned.extend(self.tagged_for(chunk, topology).await);
+        }
+        owned
+    }
+
+    /// Which of `arns` carry the topology's tag. A batch naming a resource deleted since the listing fails whole:
+    /// its ARNs are then asked one by one, and the gone ones skipped.
+    async fn tagged_for(&self, arns: &[String], topology: &str) -> Vec<String> {
+        let tagged = |tags: aws_sdk_elasticloadbalancingv2::operation::describe_tags::DescribeTagsOutput| {
+            tags.tag_descriptions()
+                .iter()
+                .filter(|description| {
+                    description
+                        .tags()
+                        .iter()
+                        .any(|tag| tag.key() == Some("ecsnet:topology") && tag.value() == Some(topology))
+                })
+                .map(|description| description.resource_arn().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        if let Ok(tags) = self.elb_reads.describe_tags().set_resource_arns(Some(arns.to_vec())).send().await {
+            return tagged(tags);
+        }
+        let mut owned = Vec::new();
+        for arn in arns {
+            match self.elb_reads.describe_tags().resource_arns(arn).send().await {
+                Ok(tags) => owned.extend(tagged(tags)),
+                Err(error) if is_gone(&error) => {}
+                Err(error) => panic!("DescribeTags of {arn}: {error:?}"),
             }
         }
         owned
@@ -218,4 +238,10 @@ impl Account {
             (group.group_id().unwrap().to_string(), tags)
         })
     }
+}
+
+/// ELBv2's answers for a resource that does not exist (any more).
+fn is_gone(error: &impl aws_smithy_types::error::metadata::ProvideErrorMetadata) -> bool {
+    let gone = ["LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "RuleNotFound"];
+    error.code().is_some_and(|code| gone.contains(&code))
 }
