@@ -128,7 +128,11 @@ pub async fn holder(aws: &Aws, topology: &str, vpc_id: &str) -> Result<Option<Ho
 /// After a delete was refused: IAM judges a delete before EC2 looks the group up, and a policy scoped by the
 /// group's tags cannot match a group that no longer exists (an earlier attempt of the same delete, retried by the
 /// SDK after a timeout, may have removed it). A group that is gone is released; one still there keeps the refusal.
-async fn gone_or(aws: &Aws, group_id: &str, refusal: AwsError) -> Result<(), AwsError> {
+async fn refused_if_still_there(aws: &Aws, group_id: &str, deleted: Result<(), AwsError>) -> Result<(), AwsError> {
+    let refusal = match deleted {
+        Err(error) if error.has_code(&["UnauthorizedOperation"]) => error,
+        other => return other,
+    };
     let described =
         aws.ec2.describe_security_groups().group_ids(group_id).send().await.context("DescribeSecurityGroups");
     match described {
@@ -140,13 +144,15 @@ async fn gone_or(aws: &Aws, group_id: &str, refusal: AwsError) -> Result<(), Aws
 
 /// Deletes a lock group by hand (`ecsnet unlock`); one already gone is fine.
 pub async fn remove(aws: &Aws, group_id: &str) -> Result<(), AwsError> {
-    aws.ec2
+    let deleted = aws
+        .ec2
         .delete_security_group()
         .group_id(group_id)
         .send()
         .await
         .context("DeleteSecurityGroup")
-        .or_gone(&["InvalidGroup.NotFound"])
+        .or_gone(&["InvalidGroup.NotFound"]);
+    refused_if_still_there(aws, group_id, deleted).await
 }
 
 /// The lock loop: create; on a collision read the holder, take over an expired lock or one whose process is
@@ -289,9 +295,6 @@ impl Lock {
         .await
         .map(|_| ())
         .or_gone(&["InvalidGroup.NotFound"]);
-        match released {
-            Err(error) if error.has_code(&["UnauthorizedOperation"]) => gone_or(aws, &self.group_id, error).await,
-            other => other,
-        }
+        refused_if_still_there(aws, &self.group_id, released).await
     }
 }

@@ -7,11 +7,7 @@ use super::*;
 /// and the fixtures' account-wide reads (every load balancer's rules and tags) of thirty tests at once in one
 /// account would throttle each other as no single user's account ever is. With the rules off, moto's `test`.
 fn fixture_credentials() -> aws_sdk_ec2::config::Credentials {
-    let keys = if std::env::var("ECSNET_AWS_RULES").as_deref() == Ok("off") {
-        Keys { access_key: "test".into(), secret_key: "test".into() }
-    } else {
-        administrator(&unique_name("fixtures-"))
-    };
+    let keys = administrator(&unique_name("fixtures-"));
     aws_sdk_ec2::config::Credentials::new(keys.access_key, keys.secret_key, None, None, "ecsnet-tests")
 }
 

@@ -3,8 +3,8 @@
 //! request (SigV4) and authorizes it by IAM's evaluation logic (localstack/aws_rules/iam/), so a policy that lacks
 //! an action or scopes it wrongly fails the test with AccessDenied naming the action.
 //!
-//! The fixtures' own clients sign as the account's administrator (`test`). With `ECSNET_AWS_RULES=off` (the bare
-//! emulator, which has no users) every run signs as the administrator too.
+//! The fixtures' own clients sign as administrators of accounts of their own (`administrator`). With
+//! `ECSNET_AWS_RULES=off` (the bare emulator, which has no users) everything signs as moto's `test`.
 
 use super::*;
 
@@ -70,10 +70,10 @@ pub fn policy_for(args: &[&str]) -> serde_json::Value {
 }
 
 /// A user of the layer holding only the run's policy, standing for the account `account` (the layer's request
-/// rates are per account). With the rules off, the administrator.
+/// rates are per account). With the rules off, moto's `test`.
 pub fn principal(args: &[&str], account: &str) -> Keys {
-    if std::env::var("ECSNET_AWS_RULES").as_deref() == Ok("off") {
-        return Keys { access_key: "test".into(), secret_key: "test".into() };
+    if rules_off() {
+        return Keys::moto();
     }
     let command = policy_command(args).unwrap_or("none");
     principal_holding(&format!("ecsnet-{command}"), policy_for(args), account)
@@ -81,46 +81,42 @@ pub fn principal(args: &[&str], account: &str) -> Keys {
 
 /// A user of the layer holding only `policy` (named `policy_name`), for the account `account`.
 pub fn principal_holding(policy_name: &str, policy: serde_json::Value, account: &str) -> Keys {
-    let request = serde_json::json!({
-        "name": format!("{policy_name}-{}", unique_name("")),
-        "policies": { policy_name: policy },
-        "account": account,
-    });
-    let answer = post_json(&format!("{}/__proxy/iam/users", endpoint()), &request);
+    let name = format!("{policy_name}-{}", unique_name(""));
+    create_user(serde_json::json!({ "name": name, "policies": { policy_name: policy }, "account": account }))
+}
+
+/// An administrator of the layer standing for the account `account` (authenticated, not judged); with the rules
+/// off, moto's `test`.
+pub fn administrator(account: &str) -> Keys {
+    if rules_off() {
+        return Keys::moto();
+    }
+    create_user(serde_json::json!({ "name": account, "admin": true, "account": account }))
+}
+
+impl Keys {
+    /// The keys of the bare emulator, which takes any.
+    fn moto() -> Keys {
+        Keys { access_key: "test".into(), secret_key: "test".into() }
+    }
+}
+
+/// `ECSNET_AWS_RULES=off`: the bare emulator, with no layer and so no users.
+fn rules_off() -> bool {
+    std::env::var("ECSNET_AWS_RULES").as_deref() == Ok("off")
+}
+
+/// `POST /__proxy/iam/users` to the layer: the new user's keys.
+fn create_user(request: serde_json::Value) -> Keys {
+    let (head, body) = control_request(&endpoint(), "POST", "/__proxy/iam/users", &request.to_string());
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "the layer made no user: {head}\n{body}"
+    );
+    let answer: serde_json::Value =
+        serde_json::from_str(&body).unwrap_or_else(|error| panic!("the layer answered no JSON ({error}): {body}"));
     let key = |field: &str| {
-        answer[field]
-            .as_str()
-            .unwrap_or_else(|| panic!("the layer made no user for {policy_name}: {answer}"))
-            .to_string()
+        answer[field].as_str().unwrap_or_else(|| panic!("no {field} for {request}: {answer}")).to_string()
     };
     Keys { access_key: key("access_key"), secret_key: key("secret_key") }
-}
-
-/// An administrator of the layer standing for the account `account`: authenticated, not judged.
-pub fn administrator(account: &str) -> Keys {
-    let request = serde_json::json!({ "name": account, "admin": true, "account": account });
-    let answer = post_json(&format!("{}/__proxy/iam/users", endpoint()), &request);
-    let key = |field: &str| answer[field].as_str().unwrap_or_else(|| panic!("no administrator: {answer}")).to_string();
-    Keys { access_key: key("access_key"), secret_key: key("secret_key") }
-}
-
-/// A JSON POST to the layer's control endpoint (plain HTTP/1.1 on loopback; the tests have no HTTP client crate).
-pub fn post_json(url: &str, body: &serde_json::Value) -> serde_json::Value {
-    use std::io::{Read, Write};
-    let rest = url.trim_start_matches("http://");
-    let (host, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(host, path)| (host, format!("/{path}")));
-    let mut stream =
-        TcpStream::connect(host).unwrap_or_else(|error| panic!("cannot reach the layer at {host}: {error}"));
-    let payload = body.to_string();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-        payload.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let (head, json) = answer.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP answer from {url}: {answer}"));
-    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "{url} answered {head}\n{json}");
-    serde_json::from_str(json).unwrap_or_else(|error| panic!("{url} answered no JSON ({error}): {json}"))
 }

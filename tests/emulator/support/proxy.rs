@@ -40,14 +40,7 @@ impl Proxy {
 
     /// One HTTP request to the proxy's control API; the response body.
     fn control(&self, method: &str, path: &str, body: &str) -> String {
-        use std::io::{Read, Write};
-        let address = self.endpoint.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(address).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
+        control_request(&self.endpoint, method, path, body).1
     }
 
     pub fn configure(&self, config: serde_json::Value) {
@@ -76,6 +69,20 @@ impl Proxy {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+}
+
+/// One HTTP/1.1 request to a control endpoint of localstack/proxy.py (the proxy's, or the rules layer's) on
+/// loopback, the tests having no HTTP client crate: the status line and headers, and the body.
+pub fn control_request(endpoint: &str, method: &str, path: &str, body: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let address = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).unwrap_or_else(|error| panic!("cannot reach {address}: {error}"));
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((response.as_str(), ""));
+    (head.to_string(), body.to_string())
 }
 
 impl Drop for Proxy {
