@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use ecsnet::observed::{Observed, SecurityGroup, Subnet, Tags, Vpc};
+use ecsnet::live::{Observed, SecurityGroup, Subnet, Tags, Vpc};
 use ecsnet::plan::{plan_apply, schedule, topological_order};
 use ecsnet::topology::parse;
 

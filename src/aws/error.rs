@@ -106,16 +106,16 @@ impl<T> AlreadyGone for Result<T, AwsError> {
 }
 
 /// `result.map_err(|error| AwsError::from_sdk(operation, error))`, shorter at every call site.
-pub trait Context<T> {
-    fn context(self, operation: &'static str) -> Result<T, AwsError>;
+pub trait ForOperation<T> {
+    fn for_operation(self, operation: &'static str) -> Result<T, AwsError>;
 }
 
-impl<T, E, R> Context<T> for Result<T, SdkError<E, R>>
+impl<T, E, R> ForOperation<T> for Result<T, SdkError<E, R>>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: fmt::Debug + Send + Sync + 'static,
 {
-    fn context(self, operation: &'static str) -> Result<T, AwsError> {
+    fn for_operation(self, operation: &'static str) -> Result<T, AwsError> {
         self.map_err(|error| AwsError::from_sdk(operation, error))
     }
 }

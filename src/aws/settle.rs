@@ -18,9 +18,9 @@ use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerStateEnum, TargetHealthS
 use aws_sdk_route53::types::ChangeStatus;
 use tokio::time::Instant;
 
-use super::error::Context as _;
+use super::error::ForOperation as _;
 use super::{Aws, AwsError};
-use crate::progress::{Event, Progress, Wait};
+use crate::events::{Event, Progress, Wait};
 use crate::stop::Stop;
 use crate::views::plural::counted;
 
@@ -124,7 +124,7 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
             .set_load_balancer_arns(Some(arns))
             .send()
             .await
-            .context("DescribeLoadBalancers")?;
+            .for_operation("DescribeLoadBalancers")?;
         for load_balancer in output.load_balancers() {
             let name = load_balancer.load_balancer_name().unwrap_or_default();
             match load_balancer.state().and_then(|state| state.code()) {
@@ -145,7 +145,7 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
     }
     let mut in_sync = Vec::new();
     for change in &pending.record_changes {
-        let output = aws.route53.get_change().id(change).send().await.context("GetChange")?;
+        let output = aws.route53.get_change().id(change).send().await.for_operation("GetChange")?;
         if output.change_info().map(|info| info.status()) == Some(&ChangeStatus::Insync) {
             in_sync.push(change.clone());
         }
@@ -173,8 +173,14 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
 
 /// `None` once the service's deployment is done (one deployment, COMPLETED, as many tasks running as desired).
 pub(crate) async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<String>, SettleError> {
-    let output =
-        aws.ecs.describe_services().cluster(cluster).services(service).send().await.context("DescribeServices")?;
+    let output = aws
+        .ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(service)
+        .send()
+        .await
+        .for_operation("DescribeServices")?;
     let Some(found) = output.services().first() else {
         return Err(SettleError::Failed {
             what: format!("ECS service {service}"),
@@ -211,8 +217,13 @@ pub(crate) async fn unhealthy_targets(
 ) -> Result<Vec<String>, SettleError> {
     let mut waiting = Vec::new();
     for arn in target_groups {
-        let output =
-            aws.elb.describe_target_health().target_group_arn(arn).send().await.context("DescribeTargetHealth")?;
+        let output = aws
+            .elb
+            .describe_target_health()
+            .target_group_arn(arn)
+            .send()
+            .await
+            .for_operation("DescribeTargetHealth")?;
         let failing = output
             .target_health_descriptions()
             .iter()

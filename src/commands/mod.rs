@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::PlanError;
 use crate::topology::{self, Topology};
 use crate::views::plural::counted;

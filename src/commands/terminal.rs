@@ -6,8 +6,8 @@ use std::time::Instant;
 use std::sync::Arc;
 
 use crate::cli::ColorChoice;
-use crate::progress::{Event, Progress};
-use crate::views::progress::StderrProgress;
+use crate::events::{Event, Progress};
+use crate::views::events::StderrProgress;
 
 #[derive(Clone)]
 pub struct Terminal {

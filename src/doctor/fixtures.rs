@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::observed::health::{Health, Target};
-use crate::observed::*;
+use crate::live::health::{Health, Target};
+use crate::live::*;
 use crate::plan::Address;
 use crate::test_support::{
     api, demo, discovery_service, ecs_service, egress, ingress, listener, load_balancer, namespace, record, rule,

@@ -1,7 +1,7 @@
 use super::fixtures::*;
 use super::*;
-use crate::observed::health::Health;
-use crate::observed::*;
+use crate::live::health::Health;
+use crate::live::*;
 
 fn statuses(checks: &[Check]) -> Vec<(&'static str, Status)> {
     checks.iter().map(|check| (check.check, check.status)).collect()

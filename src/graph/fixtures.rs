@@ -1,7 +1,7 @@
 //! A topology whose rules are on two load balancers: `api` and `web` on the first, which is live, and `billing` on
 //! a second that the plan creates. Shared by the graph tests and the graph view's snapshots.
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::{Action, Address, Change, LoadBalancingOp, Operation, Plan, Ref, RuleConditions};
 use crate::test_support::{
     api, demo, ecs_service, planned, security_group, simulate, subnet, task_definition, worker, ObservedBuilder,

@@ -9,7 +9,7 @@ mod placement;
 mod routing;
 mod services;
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::{Action, Address, Plan};
 use crate::topology::Topology;
 

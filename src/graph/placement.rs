@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::ownership::owned_address;
 use crate::plan::{Action, Address, LoadBalancingOp, Operation, Plan, Ref};
 use crate::topology::Topology;

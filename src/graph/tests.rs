@@ -1,5 +1,5 @@
 use super::*;
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::{Change, LoadBalancingOp, Operation};
 use crate::test_support::{planned, second_shard, security_group, worker, TopologyBuilder};
 use crate::views::graph::{dot, mermaid};

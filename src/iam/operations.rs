@@ -69,7 +69,7 @@ const fn grant(action: &'static str, scope: Scope) -> Grant {
     Grant { action, scope }
 }
 
-/// One operation as the source names it in `.context("…")`.
+/// One operation as the source names it in `.for_operation("…")`.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
     pub client: Client,
@@ -158,7 +158,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "DescribeSubnets", &[grant("ec2:DescribeSubnets", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
     op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS_AND_UNLOCK),
     op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS_AND_INIT),
-    // Destroy creates one too: the topology's lock (src/aws/lock.rs).
+    // Destroy creates one too: the topology's lock (src/aws/lock/).
     op(
         Ec2,
         "CreateSecurityGroup",
@@ -189,7 +189,7 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "RevokeSecurityGroupIngress", &[grant("ec2:RevokeSecurityGroupIngress", RevokedGroups)], REMOVES),
     op(Ec2, "RevokeSecurityGroupEgress", &[grant("ec2:RevokeSecurityGroupEgress", OwnedSecurityGroups)], REMOVES),
     op(Ec2, "DeleteSecurityGroup", &[grant("ec2:DeleteSecurityGroup", OwnedSecurityGroups)], REMOVES_AND_UNLOCK),
-    // The lock's heartbeat: its expiry tag, renewed while a run holds it (src/aws/lock.rs).
+    // The lock's heartbeat: its expiry tag, renewed while a run holds it (src/aws/lock/).
     op(
         Ec2,
         "CreateTags",

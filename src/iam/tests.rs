@@ -6,7 +6,7 @@ use super::operations::find;
 use super::*;
 use crate::test_support::TopologyBuilder;
 
-/// Every `.context("Operation")` in `src/aws/`, with the client of the nearest `aws.<client>.` before it.
+/// Every `.for_operation("Operation")` in `src/aws/`, with the client of the nearest `aws.<client>.` before it.
 fn operations_in_source() -> Vec<(PathBuf, Option<Client>, String)> {
     let mut files = Vec::new();
     let mut folders = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws")];
@@ -23,11 +23,11 @@ fn operations_in_source() -> Vec<(PathBuf, Option<Client>, String)> {
     let clients = [Client::Ec2, Client::Elb, Client::Route53, Client::Discovery, Client::Ecs];
     let mut found = Vec::new();
     for path in files {
-        // Without whitespace, so chains rustfmt splits over lines (`context\n.aws\n.route53`) read as one.
+        // Without whitespace, so chains rustfmt splits over lines (`run\n.aws\n.route53`) read as one.
         let text: String =
             std::fs::read_to_string(&path).unwrap().chars().filter(|character| !character.is_whitespace()).collect();
-        for (at, _) in text.match_indices(".context(\"") {
-            let start = at + ".context(\"".len();
+        for (at, _) in text.match_indices(".for_operation(\"") {
+            let start = at + ".for_operation(\"".len();
             let name = &text[start..start + text[start..].find('"').unwrap()];
             let before = &text[..at];
             let client = clients

@@ -1,8 +1,8 @@
 //! What the services sit behind, as far as `init` can describe it for `plan --adopt` to take over: exactly one
 //! Application Load Balancer carrying the target groups they are attached to, and how it reaches each service.
 
-use crate::observed::cluster::{AttachedLoadBalancer, Cluster, LoadBalancerKind, RunningService};
-use crate::observed::{Listener, ListenerDefault, Rule, TargetGroup};
+use crate::live::cluster::{AttachedLoadBalancer, Cluster, LoadBalancerKind, RunningService};
+use crate::live::{Listener, ListenerDefault, Rule, TargetGroup};
 
 pub(super) enum Behind<'a> {
     /// No service is attached to a target group of a load balancer.

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::observed::cluster::AttachedLoadBalancer;
-use crate::observed::{Direction, Listener, ListenerDefault, Peer, Permission};
+use crate::live::cluster::AttachedLoadBalancer;
+use crate::live::{Direction, Listener, ListenerDefault, Peer, Permission};
 
 use super::adoption::{listeners_by_port, port, Route};
 use super::{quote, write_comment};

@@ -9,7 +9,7 @@ mod service;
 
 use std::fmt::Write as _;
 
-use crate::observed::cluster::Cluster;
+use crate::live::cluster::Cluster;
 use crate::topology::bounded_name;
 
 use adoption::{behind, route, Behind};

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::observed::cluster::{AttachedLoadBalancer, RunningService};
-use crate::observed::{Container, PortMapping};
+use crate::live::cluster::{AttachedLoadBalancer, RunningService};
+use crate::live::{Container, PortMapping};
 
 use super::adoption::Route;
 use super::load_balancer::{write_health_check, write_route_keys, RouteNames};

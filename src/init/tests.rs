@@ -1,8 +1,8 @@
 use std::path::Path;
 
 use super::*;
-use crate::observed::cluster::RunningService;
-use crate::observed::{Container, EcsLoadBalancer, EcsRegistry, PortMapping, TaskDefinition};
+use crate::live::cluster::RunningService;
+use crate::live::{Container, EcsLoadBalancer, EcsRegistry, PortMapping, TaskDefinition};
 use crate::topology::{self, TargetType};
 
 fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -> RunningService {

@@ -34,7 +34,7 @@ pub use spec::{
     LoadBalancerSpec, ManagedAttributes, RecordSpec, RecordTarget, RuleConditions, TargetGroupSpec,
 };
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::topology::Topology;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

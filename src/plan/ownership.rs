@@ -3,7 +3,7 @@
 //! (the zone's comment, set in the create call itself) and Cloud Map resources (their description). The planner,
 //! route, doctor, the lock and saved plans all ask here.
 
-use crate::observed::Tags;
+use crate::live::Tags;
 
 use super::Address;
 

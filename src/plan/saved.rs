@@ -10,7 +10,7 @@ use anyhow::Context as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::ownership::ADDRESS_TAG;
 
 use super::ownership::LOCK_ADDRESS;
@@ -176,7 +176,7 @@ pub fn differences(saved: &Plan, current: &Plan) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observed::{SecurityGroup, Tags, Vpc};
+    use crate::live::{SecurityGroup, Tags, Vpc};
     use crate::plan::adopt::Mark;
     use crate::plan::{
         Action, Address, Change, CloudMapOp, Ec2Op, EcsOp, EcsUpdate, LoadBalancingOp, Operation, Route53Op,

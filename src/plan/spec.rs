@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::observed::EcsLoadBalancer;
+use crate::live::EcsLoadBalancer;
 use crate::topology::{HealthCheck, Protocol, RecordKind, Scheme, TargetGroupAttributes, TargetType};
 
 use super::{Address, Ref};

@@ -1,4 +1,4 @@
-//! The order of a migration's stages (`migration.rs`), added to the dependencies `order.rs` finds: the wait
+//! The order of a migration's stages (`migration.rs`), added to the dependencies `order/` finds: the wait
 //! follows every change of stage 1; the changes of stages 3 and 4 follow the wait; stage 4 follows stage 3, and in
 //! stage 4 the old path's resources follow the ECS update that lets go of them.
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::observed::{Container, TaskDefinition};
+use crate::live::{Container, TaskDefinition};
 use crate::topology::{RecordType, Service, TargetType};
 
 /// What ecsnet asks ECS to do with one service, as far as the task definition matters.

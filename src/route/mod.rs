@@ -2,7 +2,7 @@
 //! condition must match one of its values, host case-insensitive, path case-sensitive, `*` and `?` wildcards),
 //! then the default action. Pure: a function of live state and the request.
 
-use crate::observed::{Listener, ListenerDefault, LoadBalancer, Observed};
+use crate::live::{Listener, ListenerDefault, LoadBalancer, Observed};
 use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
 

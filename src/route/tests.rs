@@ -1,5 +1,5 @@
 use super::*;
-use crate::observed::{Rule, TargetGroup};
+use crate::live::{Rule, TargetGroup};
 use crate::plan::Address;
 use crate::test_support::{listener, load_balancer, rule, target_group, ObservedBuilder, OwnedBy};
 

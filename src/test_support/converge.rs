@@ -1,7 +1,7 @@
 //! The invariant every planner test checks beside its own assertions: after apply, the plan is empty; after
 //! destroy, nothing the topology owns is left.
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::adopt::AdoptPolicy;
 use crate::plan::{plan_adopting, plan_apply, plan_destroy, Plan, PlanError};
 use crate::topology::Topology;

@@ -4,14 +4,14 @@
 //! tests alike; not part of ecsnet's interface.
 
 mod converge;
-mod observed;
+mod live;
 mod ownership;
 mod shards;
 mod simulate;
 mod topology;
 
 pub use converge::{adopted, destroyed, planned};
-pub use observed::{
+pub use live::{
     discovery_service, ecs_service, egress, id_of, ingress, listener, load_balancer, namespace, record, rule,
     security_group, subnet, target_group, task_definition, zone, ObservedBuilder,
 };

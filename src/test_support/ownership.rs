@@ -1,7 +1,7 @@
 //! ecsnet's ownership markers on live resources, set by one call: tags on EC2 and ELBv2 resources, a description
 //! on Cloud Map's, a comment on a zone, a TXT record beside a record.
 
-use crate::observed::{
+use crate::live::{
     DiscoveryService, HostedZone, Listener, LoadBalancer, Namespace, Observed, Record, Rule, SecurityGroup,
     SecurityGroupRule, Tags, TargetGroup,
 };

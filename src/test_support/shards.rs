@@ -1,7 +1,7 @@
 //! The `demo` topology that doctor and graph check and draw, and live state with a load balancer's rules split
 //! onto a second one, as the planner shards rules once a listener is full.
 
-use crate::observed::{LoadBalancer, Observed, Rule};
+use crate::live::{LoadBalancer, Observed, Rule};
 use crate::plan::ownership::tagged_address;
 use crate::plan::Address;
 

@@ -7,10 +7,10 @@
 
 pub mod change;
 pub mod doctor;
+pub mod events;
 pub mod graph;
 pub mod plan;
 pub mod plural;
-pub mod progress;
 pub mod route;
 mod stages;
 pub mod style;

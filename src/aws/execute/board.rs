@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use crate::aws::throttling::Service;
 use crate::aws::AwsError;
+use crate::events::{Event, Progress};
 use crate::plan::{Plan, Step};
-use crate::progress::{Event, Progress};
 use crate::stop::StopReason;
 
 use super::{service_of, step_changes, ExecutionFailure};

@@ -8,49 +8,49 @@ use aws_sdk_route53::types::{
     TagResourceType, Vpc, VpcRegion,
 };
 
-use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::observe::bare_zone_id;
 use crate::aws::AwsError;
-use crate::observed::Record;
+use crate::live::Record;
 use crate::plan::{Address, Route53Op};
 use crate::topology::RecordKind;
 
 use super::record_batches::{self, RecordAction, Unit, Weighed};
-use super::{retry, Context, Created};
+use super::{retry, Created, Run};
 
 /// Carries out a change of a private zone or its records.
-pub async fn run(context: &Context<'_>, address: &Address, operation: &Route53Op) -> Result<(), AwsError> {
+pub async fn run(run: &Run<'_>, address: &Address, operation: &Route53Op) -> Result<(), AwsError> {
     match operation {
         Route53Op::CreateHostedZone { name, vpc_id, comment } => {
-            let id = create_zone(context, address, name, vpc_id, comment).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
+            let id = create_zone(run, address, name, vpc_id, comment).await?;
+            run.outputs.record(address, Created { id, dns_name: None });
         }
-        Route53Op::DeleteHostedZone { zone_id } => delete_zone(context, zone_id).await?,
-        Route53Op::ChangeRecords { .. } => change_records(context, vec![operation]).await?,
+        Route53Op::DeleteHostedZone { zone_id } => delete_zone(run, zone_id).await?,
+        Route53Op::ChangeRecords { .. } => change_records(run, vec![operation]).await?,
     }
     Ok(())
 }
 
 /// Creates the private zone on the VPC; its comment, set in the create call, marks it as the topology's.
 pub async fn create_zone(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     name: &str,
     vpc_id: &str,
     comment: &str,
 ) -> Result<String, AwsError> {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
-    let output = context
+    let output = run
         .aws
         .route53
         .create_hosted_zone()
         .name(name)
-        .caller_reference(format!("ecsnet-{}-{nanos}", context.topology))
-        .vpc(Vpc::builder().vpc_id(vpc_id).vpc_region(VpcRegion::from(context.aws.region.as_str())).build())
+        .caller_reference(format!("ecsnet-{}-{nanos}", run.topology))
+        .vpc(Vpc::builder().vpc_id(vpc_id).vpc_region(VpcRegion::from(run.aws.region.as_str())).build())
         .hosted_zone_config(HostedZoneConfig::builder().comment(comment).private_zone(true).build())
         .send()
         .await
-        .context("CreateHostedZone")?;
+        .for_operation("CreateHostedZone")?;
     let id = bare_zone_id(
         output
             .hosted_zone()
@@ -58,9 +58,8 @@ pub async fn create_zone(
             .ok_or_else(|| AwsError::missing("CreateHostedZone", "HostedZone"))?,
     );
     let tags: Vec<Tag> =
-        context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
-    context
-        .aws
+        run.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
+    run.aws
         .route53
         .change_tags_for_resource()
         .resource_type(TagResourceType::Hostedzone)
@@ -68,19 +67,18 @@ pub async fn create_zone(
         .set_add_tags(Some(tags))
         .send()
         .await
-        .context("ChangeTagsForResource")?;
+        .for_operation("ChangeTagsForResource")?;
     Ok(id)
 }
 
-pub async fn delete_zone(context: &Context<'_>, zone_id: &str) -> Result<(), AwsError> {
-    context
-        .aws
+pub async fn delete_zone(run: &Run<'_>, zone_id: &str) -> Result<(), AwsError> {
+    run.aws
         .route53
         .delete_hosted_zone()
         .id(zone_id)
         .send()
         .await
-        .context("DeleteHostedZone")
+        .for_operation("DeleteHostedZone")
         .or_gone(&["NoSuchHostedZone"])
 }
 
@@ -145,7 +143,7 @@ fn upsert(set: ResourceRecordSet, values: Vec<String>) -> Result<Weighed<Change>
 /// Sends the record changes of these plan changes: per zone, in as few ChangeResourceRecordSets requests as
 /// Route 53's limits allow (`record_batches`), one after another (Route 53 takes five requests a second, and
 /// refuses a zone's next change while it still processes the last with PriorRequestNotComplete).
-pub async fn change_records(context: &Context<'_>, operations: Vec<&Route53Op>) -> Result<(), AwsError> {
+pub async fn change_records(run: &Run<'_>, operations: Vec<&Route53Op>) -> Result<(), AwsError> {
     let mut zones: BTreeMap<String, Vec<Unit<Change>>> = BTreeMap::new();
     for operation in operations {
         let Route53Op::ChangeRecords { zone, upsert: wanted, delete: deletes } = operation else {
@@ -153,7 +151,7 @@ pub async fn change_records(context: &Context<'_>, operations: Vec<&Route53Op>) 
         };
         let mut unit = deletes.iter().map(delete).collect::<Result<Vec<_>, _>>()?;
         if let Some(spec) = wanted {
-            let (dns_name, zone_id) = context.outputs.dns_name(&spec.target)?;
+            let (dns_name, zone_id) = run.outputs.dns_name(&spec.target)?;
             let set = match spec.kind {
                 RecordKind::Cname => {
                     record_set(&spec.host, RrType::Cname, Some(spec.ttl), std::slice::from_ref(&dns_name))?
@@ -165,11 +163,11 @@ pub async fn change_records(context: &Context<'_>, operations: Vec<&Route53Op>) 
                 record_set(&spec.owner_name, RrType::Txt, Some(spec.ttl), std::slice::from_ref(&spec.owner_value))?;
             unit.push(upsert(marker, vec![spec.owner_value.clone()])?);
         }
-        zones.entry(context.outputs.id(zone)?).or_default().push(unit);
+        zones.entry(run.outputs.id(zone)?).or_default().push(unit);
     }
     for (zone_id, units) in zones {
         for changes in record_batches::split(units) {
-            send_changes(context, &zone_id, changes).await?;
+            send_changes(run, &zone_id, changes).await?;
         }
     }
     Ok(())
@@ -177,20 +175,20 @@ pub async fn change_records(context: &Context<'_>, operations: Vec<&Route53Op>) 
 
 /// One ChangeResourceRecordSets request, sent again while the zone still processes its previous change; its
 /// change ID is recorded for the wait until it is INSYNC.
-pub(super) async fn send_changes(context: &Context<'_>, zone_id: &str, changes: Vec<Change>) -> Result<(), AwsError> {
+pub(super) async fn send_changes(run: &Run<'_>, zone_id: &str, changes: Vec<Change>) -> Result<(), AwsError> {
     let batch = ChangeBatch::builder()
-        .comment(format!("ecsnet topology {}", context.topology))
+        .comment(format!("ecsnet topology {}", run.topology))
         .set_changes(Some(changes))
         .build()
         .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
     let what = format!("zone {zone_id} to finish its previous change");
-    let output = retry::while_code(context.progress, &what, &["PriorRequestNotComplete"], || async {
-        let request = context.aws.route53.change_resource_record_sets().hosted_zone_id(zone_id);
-        request.change_batch(batch.clone()).send().await.context("ChangeResourceRecordSets")
+    let output = retry::while_code(run.progress, &what, &["PriorRequestNotComplete"], || async {
+        let request = run.aws.route53.change_resource_record_sets().hosted_zone_id(zone_id);
+        request.change_batch(batch.clone()).send().await.for_operation("ChangeResourceRecordSets")
     })
     .await?;
     if let Some(info) = output.change_info() {
-        context.started.record(|started| started.record_changes.push(info.id().to_string()));
+        run.started.record(|started| started.record_changes.push(info.id().to_string()));
     }
     Ok(())
 }

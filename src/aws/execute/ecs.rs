@@ -6,60 +6,60 @@ use aws_sdk_ecs::types::{
     ServiceRegistry, Tag,
 };
 
-use crate::aws::error::Context as _;
+use crate::aws::error::ForOperation as _;
 use crate::aws::AwsError;
-use crate::observed::EcsLoadBalancer;
+use crate::live::EcsLoadBalancer;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate};
 
-use super::Context;
+use super::Run;
 
 /// Carries out a change of an ECS service: an update, the only change ecsnet makes to one.
-pub async fn run(context: &Context<'_>, operation: &EcsOp) -> Result<(), AwsError> {
+pub async fn run(run: &Run<'_>, operation: &EcsOp) -> Result<(), AwsError> {
     match operation {
-        EcsOp::UpdateService(wanted) => update(context, wanted).await,
+        EcsOp::UpdateService(wanted) => update(run, wanted).await,
     }
 }
 
 /// One UpdateService call with every part that changes; then the tag of the Service Connect ecsnet set.
-async fn update(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
-    let mut request = context.aws.ecs.update_service().cluster(&update.cluster).service(&update.service);
+async fn update(run: &Run<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
+    let mut request = run.aws.ecs.update_service().cluster(&update.cluster).service(&update.service);
     let mut target_groups = Vec::new();
     if let Some(specs) = &update.load_balancers {
-        target_groups = own_target_groups(context, specs)?;
-        request = request.set_load_balancers(Some(load_balancers(context, specs)?));
+        target_groups = own_target_groups(run, specs)?;
+        request = request.set_load_balancers(Some(load_balancers(run, specs)?));
     }
     if let Some(specs) = &update.registries {
-        request = request.set_service_registries(Some(registries(context, specs)?));
+        request = request.set_service_registries(Some(registries(run, specs)?));
     }
     if let Some(connect) = &update.connect {
         request = request.service_connect_configuration(connect_configuration(connect)?);
     }
-    request.send().await.context("UpdateService")?;
-    context.started.record(|started| {
+    request.send().await.for_operation("UpdateService")?;
+    run.started.record(|started| {
         started.ecs_services.insert((update.cluster.clone(), update.service.clone()), target_groups);
     });
-    tag_connect(context, update).await
+    tag_connect(run, update).await
 }
 
 /// The ARNs of ecsnet's own target groups among `specs`.
-fn own_target_groups(context: &Context<'_>, specs: &[EcsLoadBalancerSpec]) -> Result<Vec<String>, AwsError> {
+fn own_target_groups(run: &Run<'_>, specs: &[EcsLoadBalancerSpec]) -> Result<Vec<String>, AwsError> {
     specs
         .iter()
         .filter_map(|spec| match spec {
-            EcsLoadBalancerSpec::Own { target_group, .. } => Some(context.outputs.id(target_group)),
+            EcsLoadBalancerSpec::Own { target_group, .. } => Some(run.outputs.id(target_group)),
             EcsLoadBalancerSpec::Kept(_) => None,
         })
         .collect()
 }
 
 /// The service's whole list of load balancer entries: ecsnet's own, and the others as they were read.
-fn load_balancers(context: &Context<'_>, specs: &[EcsLoadBalancerSpec]) -> Result<Vec<LoadBalancer>, AwsError> {
+fn load_balancers(run: &Run<'_>, specs: &[EcsLoadBalancerSpec]) -> Result<Vec<LoadBalancer>, AwsError> {
     specs
         .iter()
         .map(|spec| match spec {
             EcsLoadBalancerSpec::Own { target_group, container, port } => Ok(LoadBalancer::builder()
-                .target_group_arn(context.outputs.id(target_group)?)
+                .target_group_arn(run.outputs.id(target_group)?)
                 .container_name(container)
                 .container_port(*port)
                 .build()),
@@ -68,12 +68,12 @@ fn load_balancers(context: &Context<'_>, specs: &[EcsLoadBalancerSpec]) -> Resul
         .collect()
 }
 
-fn registries(context: &Context<'_>, specs: &[EcsRegistrySpec]) -> Result<Vec<ServiceRegistry>, AwsError> {
+fn registries(run: &Run<'_>, specs: &[EcsRegistrySpec]) -> Result<Vec<ServiceRegistry>, AwsError> {
     specs
         .iter()
         .map(|spec| {
             Ok(ServiceRegistry::builder()
-                .registry_arn(context.outputs.id(&spec.registry)?)
+                .registry_arn(run.outputs.id(&spec.registry)?)
                 .set_port(spec.port)
                 .set_container_name(spec.container.clone())
                 .set_container_port(spec.container_port)
@@ -104,22 +104,21 @@ fn connect_configuration(connect: &ConnectChange) -> Result<ServiceConnectConfig
 }
 
 /// Tags the service with what ecsnet set of its Service Connect, or removes the tag when ecsnet turned it off.
-async fn tag_connect(context: &Context<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
+async fn tag_connect(run: &Run<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
     match &update.connect {
         Some(ConnectChange::Enable { marker, .. }) => {
             let tag = Tag::builder().key(SERVICE_CONNECT_TAG).value(marker).build();
-            context.aws.ecs.tag_resource().resource_arn(&update.arn).tags(tag).send().await.context("TagResource")?;
+            run.aws.ecs.tag_resource().resource_arn(&update.arn).tags(tag).send().await.for_operation("TagResource")?;
         }
         Some(ConnectChange::Disable) => {
-            context
-                .aws
+            run.aws
                 .ecs
                 .untag_resource()
                 .resource_arn(&update.arn)
                 .tag_keys(SERVICE_CONNECT_TAG)
                 .send()
                 .await
-                .context("UntagResource")?;
+                .for_operation("UntagResource")?;
         }
         None => {}
     }

@@ -40,8 +40,8 @@ pub use report::{ExecutionFailure, ExecutionReport};
 /// names them (each may or may not have taken effect; the next run reads what did).
 pub const IN_FLIGHT_BOUND: Duration = Duration::from_secs(30);
 
-use crate::progress::Progress;
-use crate::progress::{Event, StepChanges};
+use crate::events::Progress;
+use crate::events::{Event, StepChanges};
 
 /// IDs, ARNs and DNS names of what this apply created, by address.
 #[derive(Default)]
@@ -87,8 +87,8 @@ impl Outputs {
     }
 }
 
-/// Context every step gets.
-pub(crate) struct Context<'a> {
+/// What every step of one run shares: the clients, the outputs of earlier steps, progress, the stop signal.
+pub(crate) struct Run<'a> {
     pub aws: &'a Aws,
     pub topology: &'a str,
     pub outputs: &'a Outputs,
@@ -101,7 +101,7 @@ pub(crate) struct Context<'a> {
     pub serving_bound: Duration,
 }
 
-impl Context<'_> {
+impl Run<'_> {
     /// The ownership tags of a resource at `address`, as key/value pairs.
     pub fn tags(&self, address: &Address) -> [(&'static str, String); 2] {
         [(TOPOLOGY_TAG, self.topology.to_string()), (ADDRESS_TAG, address.to_string())]
@@ -136,15 +136,8 @@ pub async fn execute_within(
     let steps = schedule(plan);
     let outputs = Outputs::default();
     let started_log = StartedLog::default();
-    let context = Context {
-        aws,
-        topology: &plan.topology,
-        outputs: &outputs,
-        progress,
-        started: &started_log,
-        stop,
-        serving_bound,
-    };
+    let run =
+        Run { aws, topology: &plan.topology, outputs: &outputs, progress, started: &started_log, stop, serving_bound };
     let mut board = Board::new(plan, &steps);
     let mut deadline = None;
     let mut running: FuturesUnordered<StepFuture<'_>> = FuturesUnordered::new();
@@ -153,8 +146,8 @@ pub async fn execute_within(
         if board.failed.is_empty() && stopping.is_none() {
             for index in board.start_ready() {
                 let step = &steps[index];
-                let context = &context;
-                running.push(Box::pin(async move { (index, run_step(context, plan, step).await) }));
+                let run = &run;
+                running.push(Box::pin(async move { (index, run_step(run, plan, step).await) }));
             }
         }
         if let (Some(reason), None) = (&stopping, deadline) {
@@ -224,41 +217,39 @@ fn step_changes(plan: &Plan, step: &Step) -> StepChanges {
     }
 }
 
-async fn run_step(context: &Context<'_>, plan: &Plan, step: &Step) -> Result<(), AwsError> {
+async fn run_step(run: &Run<'_>, plan: &Plan, step: &Step) -> Result<(), AwsError> {
     let started = Instant::now();
-    context.progress.event(Event::Started(step_changes(plan, step)));
+    run.progress.event(Event::Started(step_changes(plan, step)));
     match &step.work {
         Work::Change(index) => {
             // A migration's retiring update waits until resolvers let go of the record stage 3 deleted.
             if let Some((migration, Stage::RetireOldPath)) = plan.stage_of(&plan.changes[*index]) {
                 if plan.changes[*index].address.is_ecs() {
-                    serving::drain(context, &plan.migrations[migration]).await?;
+                    serving::drain(run, &plan.migrations[migration]).await?;
                 }
             }
-            run_change(context, &plan.changes[*index]).await?
+            run_change(run, &plan.changes[*index]).await?
         }
-        Work::RetireTargetGroup { arn, .. } => load_balancing::delete_target_group(context, arn).await?,
-        Work::RetireLoadBalancer { arn, .. } => load_balancing::delete_load_balancer(context, arn).await?,
-        Work::Records(indices) => dns::change_records(context, operations(plan, indices, route53_of)).await?,
-        Work::Rules(indices) => {
-            load_balancing::update_rules(context, operations(plan, indices, load_balancing_of)).await?
-        }
-        Work::AwaitServing(migration) => serving::await_serving(context, &plan.migrations[*migration]).await?,
+        Work::RetireTargetGroup { arn, .. } => load_balancing::delete_target_group(run, arn).await?,
+        Work::RetireLoadBalancer { arn, .. } => load_balancing::delete_load_balancer(run, arn).await?,
+        Work::Records(indices) => dns::change_records(run, operations(plan, indices, route53_of)).await?,
+        Work::Rules(indices) => load_balancing::update_rules(run, operations(plan, indices, load_balancing_of)).await?,
+        Work::AwaitServing(migration) => serving::await_serving(run, &plan.migrations[*migration]).await?,
     }
     tracing::debug!(step = %step_changes(plan, step), elapsed_ms = started.elapsed().as_millis() as u64, "step finished");
     Ok(())
 }
 
 /// Carries out one change, in the adapter of the AWS service it calls.
-async fn run_change(context: &Context<'_>, change: &Change) -> Result<(), AwsError> {
+async fn run_change(run: &Run<'_>, change: &Change) -> Result<(), AwsError> {
     let address = &change.address;
     match &change.operation {
-        Operation::Ec2(operation) => security_groups::run(context, address, operation).await,
-        Operation::LoadBalancing(operation) => load_balancing::run(context, address, operation).await,
-        Operation::Route53(operation) => dns::run(context, address, operation).await,
-        Operation::CloudMap(operation) => discovery::run(context, address, operation).await,
-        Operation::Ecs(operation) => ecs::run(context, operation).await,
-        Operation::Adopt(mark) => adopt::run(context, address, mark).await,
+        Operation::Ec2(operation) => security_groups::run(run, address, operation).await,
+        Operation::LoadBalancing(operation) => load_balancing::run(run, address, operation).await,
+        Operation::Route53(operation) => dns::run(run, address, operation).await,
+        Operation::CloudMap(operation) => discovery::run(run, address, operation).await,
+        Operation::Ecs(operation) => ecs::run(run, operation).await,
+        Operation::Adopt(mark) => adopt::run(run, address, mark).await,
         Operation::RemovedWithParent => Ok(()),
     }
 }

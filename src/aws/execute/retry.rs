@@ -10,7 +10,7 @@ use tokio::time::Instant;
 use crate::aws::AwsError;
 use crate::plan::Ref;
 
-use crate::progress::{Event, Progress, Wait};
+use crate::events::{Event, Progress, Wait};
 
 /// How long one kind of "not yet" may last, and how soon to try again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +116,7 @@ mod tests {
 
     impl Progress for Recorded {
         fn event(&self, event: Event) {
-            self.0.lock().unwrap().push(crate::views::progress::line(&event));
+            self.0.lock().unwrap().push(crate::views::events::line(&event));
         }
     }
 

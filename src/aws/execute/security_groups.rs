@@ -2,37 +2,32 @@
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, Tag, TagSpecification, UserIdGroupPair};
 
-use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
-use crate::observed::{Direction, Peer, Permission, SecurityGroupRule};
+use crate::live::{Direction, Peer, Permission, SecurityGroupRule};
 use crate::plan::{Address, Ec2Op, IngressSpec};
 
-use super::{retry, Context, Created};
+use super::{retry, Created, Run};
 
 /// Carries out a change of a security group or its rules.
-pub async fn run(context: &Context<'_>, address: &Address, operation: &Ec2Op) -> Result<(), AwsError> {
+pub async fn run(run: &Run<'_>, address: &Address, operation: &Ec2Op) -> Result<(), AwsError> {
     match operation {
         Ec2Op::CreateSecurityGroup { name, description, vpc_id, rules } => {
-            let id = create(context, address, name, description, vpc_id, rules).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
+            let id = create(run, address, name, description, vpc_id, rules).await?;
+            run.outputs.record(address, Created { id, dns_name: None });
         }
         Ec2Op::UpdateSecurityGroupRules { group_id, authorize, revoke } => {
-            update_rules(context, address, group_id, authorize, revoke).await?
+            update_rules(run, address, group_id, authorize, revoke).await?
         }
-        Ec2Op::DeleteSecurityGroup { group_id } => delete(context, group_id).await?,
-        Ec2Op::SetIngress { revoke, authorize } => set_ingress(context, address, revoke, authorize.as_ref()).await?,
+        Ec2Op::DeleteSecurityGroup { group_id } => delete(run, group_id).await?,
+        Ec2Op::SetIngress { revoke, authorize } => set_ingress(run, address, revoke, authorize.as_ref()).await?,
     }
     Ok(())
 }
 
-fn tag_specification(
-    context: &Context<'_>,
-    address: &Address,
-    kind: ResourceType,
-    name: Option<&str>,
-) -> TagSpecification {
+fn tag_specification(run: &Run<'_>, address: &Address, kind: ResourceType, name: Option<&str>) -> TagSpecification {
     let mut tags: Vec<Tag> =
-        context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
+        run.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect();
     if let Some(name) = name {
         tags.push(Tag::builder().key("Name").value(name).build());
     }
@@ -53,24 +48,24 @@ fn ip_permission(permission: &Permission) -> IpPermission {
 
 /// Creates the group tagged in the call itself, replaces AWS's default allow-all egress with the wanted rules.
 pub async fn create(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     name: &str,
     description: &str,
     vpc_id: &str,
     rules: &[Permission],
 ) -> Result<String, AwsError> {
-    let output = context
+    let output = run
         .aws
         .ec2
         .create_security_group()
         .group_name(name)
         .description(description)
         .vpc_id(vpc_id)
-        .tag_specifications(tag_specification(context, address, ResourceType::SecurityGroup, Some(name)))
+        .tag_specifications(tag_specification(run, address, ResourceType::SecurityGroup, Some(name)))
         .send()
         .await
-        .context("CreateSecurityGroup")?;
+        .for_operation("CreateSecurityGroup")?;
     let group_id = output.group_id().ok_or_else(|| AwsError::missing("CreateSecurityGroup", "GroupId"))?.to_string();
     // EC2 is eventually consistent: the group just created may not be found yet by the next calls.
     // https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
@@ -83,9 +78,8 @@ pub async fn create(
         peer: Peer::Cidr("0.0.0.0/0".into()),
     };
     if !rules.contains(&allow_all) {
-        retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || async {
-            context
-                .aws
+        retry::until_visible(run.progress, &what, &[GROUP_NOT_FOUND], || async {
+            run.aws
                 .ec2
                 .revoke_security_group_egress()
                 .group_id(&group_id)
@@ -93,32 +87,25 @@ pub async fn create(
                 .send()
                 .await
                 .map(|_| ())
-                .context("RevokeSecurityGroupEgress")
+                .for_operation("RevokeSecurityGroupEgress")
         })
         .await
         .or_gone(&["InvalidPermission.NotFound"])?;
     }
-    retry::until_visible(context.progress, &what, &[GROUP_NOT_FOUND], || authorize(context, address, &group_id, rules))
-        .await?;
+    retry::until_visible(run.progress, &what, &[GROUP_NOT_FOUND], || authorize(run, address, &group_id, rules)).await?;
     Ok(group_id)
 }
 
 /// EC2's answer for a group it does not (yet) know.
 const GROUP_NOT_FOUND: &str = "InvalidGroup.NotFound";
 
-async fn authorize(
-    context: &Context<'_>,
-    address: &Address,
-    group_id: &str,
-    rules: &[Permission],
-) -> Result<(), AwsError> {
+async fn authorize(run: &Run<'_>, address: &Address, group_id: &str, rules: &[Permission]) -> Result<(), AwsError> {
     let side =
         |direction| rules.iter().filter(|rule| rule.direction == direction).map(ip_permission).collect::<Vec<_>>();
     let (ingress, egress) = (side(Direction::Ingress), side(Direction::Egress));
-    let tags = || tag_specification(context, address, ResourceType::SecurityGroupRule, None);
+    let tags = || tag_specification(run, address, ResourceType::SecurityGroupRule, None);
     if !ingress.is_empty() {
-        context
-            .aws
+        run.aws
             .ec2
             .authorize_security_group_ingress()
             .group_id(group_id)
@@ -126,11 +113,10 @@ async fn authorize(
             .tag_specifications(tags())
             .send()
             .await
-            .context("AuthorizeSecurityGroupIngress")?;
+            .for_operation("AuthorizeSecurityGroupIngress")?;
     }
     if !egress.is_empty() {
-        context
-            .aws
+        run.aws
             .ec2
             .authorize_security_group_egress()
             .group_id(group_id)
@@ -138,13 +124,13 @@ async fn authorize(
             .tag_specifications(tags())
             .send()
             .await
-            .context("AuthorizeSecurityGroupEgress")?;
+            .for_operation("AuthorizeSecurityGroupEgress")?;
     }
     Ok(())
 }
 
 async fn revoke(
-    context: &Context<'_>,
+    run: &Run<'_>,
     group_id: &str,
     rules: &[&SecurityGroupRule],
     direction: Direction,
@@ -154,17 +140,12 @@ async fn revoke(
     if ids.is_empty() {
         return Ok(());
     }
-    revoke_ids(context, group_id, ids, direction).await
+    revoke_ids(run, group_id, ids, direction).await
 }
 
-async fn revoke_ids(
-    context: &Context<'_>,
-    group_id: &str,
-    ids: Vec<String>,
-    direction: Direction,
-) -> Result<(), AwsError> {
+async fn revoke_ids(run: &Run<'_>, group_id: &str, ids: Vec<String>, direction: Direction) -> Result<(), AwsError> {
     let result = match direction {
-        Direction::Ingress => context
+        Direction::Ingress => run
             .aws
             .ec2
             .revoke_security_group_ingress()
@@ -173,8 +154,8 @@ async fn revoke_ids(
             .send()
             .await
             .map(|_| ())
-            .context("RevokeSecurityGroupIngress"),
-        Direction::Egress => context
+            .for_operation("RevokeSecurityGroupIngress"),
+        Direction::Egress => run
             .aws
             .ec2
             .revoke_security_group_egress()
@@ -183,36 +164,36 @@ async fn revoke_ids(
             .send()
             .await
             .map(|_| ())
-            .context("RevokeSecurityGroupEgress"),
+            .for_operation("RevokeSecurityGroupEgress"),
     };
     result.or_gone(&["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"])
 }
 
 pub async fn update_rules(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     group_id: &str,
     add: &[Permission],
     remove: &[SecurityGroupRule],
 ) -> Result<(), AwsError> {
     let remove: Vec<&SecurityGroupRule> = remove.iter().collect();
-    revoke(context, group_id, &remove, Direction::Ingress).await?;
-    revoke(context, group_id, &remove, Direction::Egress).await?;
-    authorize(context, address, group_id, add).await
+    revoke(run, group_id, &remove, Direction::Ingress).await?;
+    revoke(run, group_id, &remove, Direction::Egress).await?;
+    authorize(run, address, group_id, add).await
 }
 
 /// Revokes ecsnet's old ingress rules, then authorizes the wanted one, tagged in the call.
 pub async fn set_ingress(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     revoke: &[(String, Vec<String>)],
     wanted: Option<&IngressSpec>,
 ) -> Result<(), AwsError> {
     for (group_id, ids) in revoke {
-        revoke_ids(context, group_id, ids.clone(), Direction::Ingress).await?;
+        revoke_ids(run, group_id, ids.clone(), Direction::Ingress).await?;
     }
     if let Some(wanted) = wanted {
-        let source = context.outputs.id(&wanted.source_group)?;
+        let source = run.outputs.id(&wanted.source_group)?;
         let permission = Permission {
             direction: Direction::Ingress,
             protocol: "tcp".into(),
@@ -223,8 +204,8 @@ pub async fn set_ingress(
         // A rule that refers to a group this apply just created may find it not yet visible.
         let codes = retry::codes_for_new(&[(&wanted.source_group, GROUP_NOT_FOUND)]);
         let what = format!("the new security group {source} to be visible");
-        retry::until_visible(context.progress, &what, &codes, || {
-            authorize(context, address, &wanted.group_id, std::slice::from_ref(&permission))
+        retry::until_visible(run.progress, &what, &codes, || {
+            authorize(run, address, &wanted.group_id, std::slice::from_ref(&permission))
         })
         .await?;
     }
@@ -233,21 +214,20 @@ pub async fn set_ingress(
 
 /// Deletes the group, waiting while AWS still counts it in use (a deleted load balancer's network interfaces
 /// linger for minutes).
-pub async fn delete(context: &Context<'_>, group_id: &str) -> Result<(), AwsError> {
+pub async fn delete(run: &Run<'_>, group_id: &str) -> Result<(), AwsError> {
     let result = retry::while_code(
-        context.progress,
+        run.progress,
         &format!("security group {group_id} to be free"),
         &["DependencyViolation"],
         || async {
-            context
-                .aws
+            run.aws
                 .ec2
                 .delete_security_group()
                 .group_id(group_id)
                 .send()
                 .await
                 .map(|_| ())
-                .context("DeleteSecurityGroup")
+                .for_operation("DeleteSecurityGroup")
         },
     )
     .await;

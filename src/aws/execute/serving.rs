@@ -13,42 +13,42 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::error::Context as _;
+use crate::aws::error::ForOperation as _;
 use crate::aws::settle::{deployment, unhealthy_targets, SettleError};
 use crate::aws::AwsError;
+use crate::events::{Event, Wait};
 use crate::plan::{Migration, Stage};
-use crate::progress::{Event, Wait};
 
-use super::Context;
+use super::Run;
 
 /// Polls until the migration's new path serves, within the run's bound; stops when the run is asked to stop.
-pub async fn await_serving(context: &Context<'_>, migration: &Migration) -> Result<(), AwsError> {
+pub async fn await_serving(run: &Run<'_>, migration: &Migration) -> Result<(), AwsError> {
     let begun = Instant::now();
     let mut delay = Duration::from_millis(500);
     let announce = |stage| Event::Stage { service: migration.service.clone(), stage };
-    context.progress.event(announce(Stage::AwaitServing));
+    run.progress.event(announce(Stage::AwaitServing));
     loop {
-        let waiting = still_waiting(context, migration).await?;
+        let waiting = still_waiting(run, migration).await?;
         if waiting.is_empty() {
-            context.progress.event(announce(Stage::MoveName));
+            run.progress.event(announce(Stage::MoveName));
             return Ok(());
         }
         let summary = waiting.join("; ");
-        if begun.elapsed() + delay > context.serving_bound {
+        if begun.elapsed() + delay > run.serving_bound {
             return Err(not_serving(format!(
                 "after {} s the new path of service {} does not serve yet: {summary}; the old path is left in place\nhint: `ecsnet apply` again continues the migration; `--wait-timeout S` waits longer",
                 begun.elapsed().as_secs(),
                 migration.service
             )));
         }
-        context.progress.event(Event::Waiting(Wait {
+        run.progress.event(Event::Waiting(Wait {
             what: format!("until service {}'s new path serves: {summary}", migration.service),
             detail: None,
             since: begun.elapsed(),
             next_try: None,
         }));
         tokio::select! {
-            reason = context.stop.requested() => {
+            reason = run.stop.requested() => {
                 return Err(not_serving(format!("{reason} while waiting until service {}'s new path serves; the old path is left in place", migration.service)));
             }
             () = tokio::time::sleep(delay) => {}
@@ -59,12 +59,12 @@ pub async fn await_serving(context: &Context<'_>, migration: &Migration) -> Resu
 
 /// Between stages 3 and 4: the deleted record's TTL passes, so that callers whose resolvers cached it still reach
 /// the load balancer, which still forwards to the service. Stops when the run is asked to stop.
-pub async fn drain(context: &Context<'_>, migration: &Migration) -> Result<(), AwsError> {
+pub async fn drain(run: &Run<'_>, migration: &Migration) -> Result<(), AwsError> {
     let Some(seconds) = migration.drain_seconds.filter(|seconds| *seconds > 0) else { return Ok(()) };
     let begun = Instant::now();
     let until = begun + Duration::from_secs(seconds);
     while Instant::now() < until {
-        context.progress.event(Event::Waiting(Wait {
+        run.progress.event(Event::Waiting(Wait {
             what: format!(
                 "{seconds} s, the TTL of service {}'s deleted record, before its old path is retired",
                 migration.service
@@ -75,7 +75,7 @@ pub async fn drain(context: &Context<'_>, migration: &Migration) -> Result<(), A
         }));
         let step = (until - Instant::now()).min(Duration::from_secs(5));
         tokio::select! {
-            reason = context.stop.requested() => {
+            reason = run.stop.requested() => {
                 return Err(not_serving(format!("{reason} before service {}'s old path was retired", migration.service)));
             }
             () = tokio::time::sleep(step) => {}
@@ -89,25 +89,25 @@ fn not_serving(message: String) -> AwsError {
 }
 
 /// What of the new path does not serve yet, one phrase each.
-async fn still_waiting(context: &Context<'_>, migration: &Migration) -> Result<Vec<String>, AwsError> {
+async fn still_waiting(run: &Run<'_>, migration: &Migration) -> Result<Vec<String>, AwsError> {
     let check = &migration.serving;
     let service = &check.ecs_service;
     let as_aws = |error: SettleError| match error {
         SettleError::Aws(error) => error,
         other => not_serving(other.to_string()),
     };
-    if let Some(phrase) = deployment(context.aws, &check.cluster, service).await.map_err(as_aws)? {
+    if let Some(phrase) = deployment(run.aws, &check.cluster, service).await.map_err(as_aws)? {
         return Ok(vec![phrase]);
     }
     let mut waiting = Vec::new();
     if let Some(group) = &check.target_group {
-        let arn = context.outputs.id(group)?;
-        waiting.extend(unhealthy_targets(context.aws, service, &[arn]).await.map_err(as_aws)?);
+        let arn = run.outputs.id(group)?;
+        waiting.extend(unhealthy_targets(run.aws, service, &[arn]).await.map_err(as_aws)?);
     }
     if let Some(registry) = &check.registry {
-        let arn = context.outputs.id(registry)?;
+        let arn = run.outputs.id(registry)?;
         let id = arn.rsplit('/').next().unwrap_or(&arn);
-        let output = context.aws.discovery.list_instances().service_id(id).send().await.context("ListInstances")?;
+        let output = run.aws.discovery.list_instances().service_id(id).send().await.for_operation("ListInstances")?;
         if output.instances().is_empty() {
             waiting.push(format!("no task of ECS service {service} registered in Cloud Map yet"));
         }

@@ -2,7 +2,7 @@
 
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
-use crate::aws::error::Context as _;
+use crate::aws::error::ForOperation as _;
 use crate::aws::{Aws, AwsError};
 use crate::plan::ownership::LOCK_ADDRESS;
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
@@ -40,7 +40,7 @@ impl LockGroups for Ec2LockGroups<'_> {
             .tag_specifications(tags)
             .send()
             .await
-            .context("CreateSecurityGroup");
+            .for_operation("CreateSecurityGroup");
         match created {
             Ok(output) => Ok(Some(output.group_id().unwrap_or_default().to_string())),
             Err(error) if error.has_code(&["InvalidGroup.Duplicate"]) => Ok(None),
@@ -57,7 +57,7 @@ impl LockGroups for Ec2LockGroups<'_> {
             .filters(Filter::builder().name("group-name").values(lock_name(self.topology)).build())
             .send()
             .await
-            .context("DescribeSecurityGroups")?;
+            .for_operation("DescribeSecurityGroups")?;
         Ok(output.security_groups().first().map(|group| {
             let tag = |key: &str| {
                 group

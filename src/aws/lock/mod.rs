@@ -15,10 +15,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ec2::types::Tag;
 
-use super::error::{AlreadyGone as _, Context as _};
+use super::error::{AlreadyGone as _, ForOperation as _};
 use super::execute::retry;
 use super::{Aws, AwsError};
-use crate::progress::{Event, Progress, Wait};
+use crate::events::{Event, Progress, Wait};
 use crate::stop::{Stop, StopReason};
 use ec2::Ec2LockGroups;
 use process::{hostname, this_process};
@@ -134,7 +134,7 @@ async fn refused_if_still_there(aws: &Aws, group_id: &str, deleted: Result<(), A
         other => return other,
     };
     let described =
-        aws.ec2.describe_security_groups().group_ids(group_id).send().await.context("DescribeSecurityGroups");
+        aws.ec2.describe_security_groups().group_ids(group_id).send().await.for_operation("DescribeSecurityGroups");
     match described {
         Err(error) if error.has_code(&["InvalidGroup.NotFound"]) => Ok(()),
         Ok(found) if found.security_groups().is_empty() => Ok(()),
@@ -150,7 +150,7 @@ pub async fn remove(aws: &Aws, group_id: &str) -> Result<(), AwsError> {
         .group_id(group_id)
         .send()
         .await
-        .context("DeleteSecurityGroup")
+        .for_operation("DeleteSecurityGroup")
         .or_gone(&["InvalidGroup.NotFound"]);
     refused_if_still_there(aws, group_id, deleted).await
 }
@@ -256,7 +256,7 @@ impl Lock {
                 .tags(Tag::builder().key(EXPIRES_TAG).value((now() + ttl.as_secs()).to_string()).build())
                 .send()
                 .await
-                .context("CreateTags");
+                .for_operation("CreateTags");
             match renewed {
                 Ok(_) => tracing::debug!(group_id = %self.group_id, "lock renewed"),
                 Err(error) if error.has_code(&["InvalidGroup.NotFound", "InvalidID"]) => {
@@ -284,7 +284,7 @@ impl Lock {
     pub async fn release(self, aws: &Aws, progress: &dyn Progress) -> Result<(), AwsError> {
         let request = aws.ec2.delete_security_group().group_id(&self.group_id);
         let patience = retry::Patience { bound: Duration::from_secs(10), ..retry::NEW_RESOURCE };
-        let attempt = || async { request.clone().send().await.context("DeleteSecurityGroup") };
+        let attempt = || async { request.clone().send().await.for_operation("DeleteSecurityGroup") };
         let released = retry::with_patience(
             patience,
             progress,

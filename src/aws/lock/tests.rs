@@ -53,7 +53,7 @@ struct Recorded(Mutex<Vec<String>>);
 
 impl Progress for Recorded {
     fn event(&self, event: Event) {
-        self.0.lock().unwrap().push(crate::views::progress::line(&event));
+        self.0.lock().unwrap().push(crate::views::events::line(&event));
     }
 }
 

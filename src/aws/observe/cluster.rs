@@ -6,11 +6,11 @@ mod attached;
 
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::observe::task_definitions;
 use crate::aws::{Aws, AwsError};
-use crate::observed::cluster::{Cluster, RunningService};
-use crate::observed::{EcsAdvancedConfiguration, EcsLoadBalancer, EcsRegistry};
+use crate::live::cluster::{Cluster, RunningService};
+use crate::live::{EcsAdvancedConfiguration, EcsLoadBalancer, EcsRegistry};
 
 /// DescribeServices takes at most 10 services a call.
 const SERVICES_PER_CALL: usize = 10;
@@ -25,7 +25,7 @@ pub async fn service_arns(aws: &Aws, cluster: &str) -> Result<Vec<String>, AwsEr
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("ListServices")?;
+        .for_operation("ListServices")?;
     // The emulator (moto) lists every cluster's services: keep this cluster's (new-style ARNs name the cluster).
     let cluster_name = cluster.rsplit_once(":cluster/").map_or(cluster, |(_, name)| name);
     let mut arns: Vec<String> = pages
@@ -56,7 +56,7 @@ async fn describe(aws: &Aws, cluster: &str, services: &[String]) -> Result<Vec<R
     let calls = services
         .chunks(SERVICES_PER_CALL)
         .map(|chunk| aws.ecs.describe_services().cluster(cluster).set_services(Some(chunk.to_vec())).send());
-    let outputs = try_join_all(calls).await.context("DescribeServices")?;
+    let outputs = try_join_all(calls).await.for_operation("DescribeServices")?;
     let mut described: Vec<_> = outputs
         .iter()
         .flat_map(|output| output.services())
@@ -126,6 +126,7 @@ async fn vpc_of(aws: &Aws, subnets: Vec<String>) -> Result<Option<String>, AwsEr
     if subnets.is_empty() {
         return Ok(None);
     }
-    let output = aws.ec2.describe_subnets().set_subnet_ids(Some(subnets)).send().await.context("DescribeSubnets")?;
+    let output =
+        aws.ec2.describe_subnets().set_subnet_ids(Some(subnets)).send().await.for_operation("DescribeSubnets")?;
     Ok(output.subnets().iter().find_map(|subnet| subnet.vpc_id().map(str::to_string)))
 }

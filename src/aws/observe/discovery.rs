@@ -5,9 +5,9 @@ use aws_sdk_servicediscovery::types::{
 };
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{DiscoveryService, Namespace};
+use crate::live::{DiscoveryService, Namespace};
 use crate::plan::ownership::parse_resource_description;
 use crate::topology::Topology;
 
@@ -27,7 +27,7 @@ pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("ListNamespaces")?;
+        .for_operation("ListNamespaces")?;
     let all: Vec<_> = pages.iter().flat_map(|page| page.namespaces()).collect();
     let namespaces: Vec<Namespace> = all
         .iter()
@@ -62,7 +62,7 @@ pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec
 }
 
 async fn namespace_of(aws: &Aws, service_id: &str) -> Result<String, AwsError> {
-    let output = aws.discovery.get_service().id(service_id).send().await.context("GetService")?;
+    let output = aws.discovery.get_service().id(service_id).send().await.for_operation("GetService")?;
     Ok(output.service().and_then(|service| service.namespace_id()).unwrap_or_default().to_string())
 }
 
@@ -81,7 +81,7 @@ async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryServi
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("ListServices")?;
+        .for_operation("ListServices")?;
     let services: Vec<_> = pages.iter().flat_map(|page| page.services()).collect();
     Ok(services
         .iter()

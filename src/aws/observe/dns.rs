@@ -3,9 +3,9 @@
 use aws_sdk_route53::types::{RrType, VpcRegion};
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{HostedZone, Record};
+use crate::live::{HostedZone, Record};
 use crate::plan::ownership::zone_owned_by;
 use crate::topology::Topology;
 
@@ -25,7 +25,7 @@ pub async fn private_zones(aws: &Aws) -> Result<Vec<ZoneSummary>, AwsError> {
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("ListHostedZones")?;
+        .for_operation("ListHostedZones")?;
     Ok(zones
         .iter()
         .filter(|zone| zone.config().is_some_and(|config| config.private_zone()))
@@ -74,7 +74,7 @@ async fn zones_on_vpc(aws: &Aws, vpc_id: &str) -> Result<Vec<String>, AwsError> 
             .set_next_token(token)
             .send()
             .await
-            .context("ListHostedZonesByVPC")?;
+            .for_operation("ListHostedZonesByVPC")?;
         ids.extend(output.hosted_zone_summaries().iter().map(|summary| bare_zone_id(summary.hosted_zone_id())));
         token = output.next_token().map(str::to_string);
         if token.is_none() {
@@ -93,7 +93,7 @@ async fn records(aws: &Aws, zone_id: &str) -> Result<Vec<Record>, AwsError> {
         if let Some((name, kind, identifier)) = next.take() {
             request = request.start_record_name(name).start_record_type(kind).set_start_record_identifier(identifier);
         }
-        let output = request.send().await.context("ListResourceRecordSets")?;
+        let output = request.send().await.for_operation("ListResourceRecordSets")?;
         for set in output.resource_record_sets() {
             let name = dns_name(set.name());
             let apex_name = apex.get_or_insert_with(|| {

@@ -7,9 +7,9 @@ use aws_sdk_ecs::types::ServiceField;
 use futures::future::try_join_all;
 
 use super::cluster;
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{
+use crate::live::{
     ConnectAlias, Container, EcsCatalog, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition,
 };
 use crate::topology::Topology;
@@ -67,8 +67,14 @@ async fn catalog(
 
 /// The region's ECS clusters by name (ListClusters answers ARNs).
 async fn cluster_names(aws: &Aws) -> Result<Vec<String>, AwsError> {
-    let pages =
-        aws.ecs.list_clusters().into_paginator().send().collect::<Result<Vec<_>, _>>().await.context("ListClusters")?;
+    let pages = aws
+        .ecs
+        .list_clusters()
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .for_operation("ListClusters")?;
     let mut names: Vec<String> =
         pages.iter().flat_map(|page| page.cluster_arns()).map(|arn| last_segment(arn).to_string()).collect();
     names.sort();
@@ -173,7 +179,7 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
             .task_definition(revision)
             .send()
             .await
-            .context("DescribeTaskDefinition")?;
+            .for_operation("DescribeTaskDefinition")?;
         let definition = output.task_definition();
         let containers = definition
             .map(|definition| definition.container_definitions())

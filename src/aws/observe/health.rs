@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::health::{Health, Target};
-use crate::observed::Observed;
+use crate::live::health::{Health, Target};
+use crate::live::Observed;
 use crate::plan::ownership::owned_address;
 use crate::plan::Address;
 use crate::topology::Topology;
@@ -36,7 +36,7 @@ async fn targets(
             .target_group_arn(&group.arn)
             .send()
             .await
-            .context("DescribeTargetHealth")?;
+            .for_operation("DescribeTargetHealth")?;
         let targets = output
             .target_health_descriptions()
             .iter()
@@ -74,7 +74,7 @@ async fn instances(aws: &Aws, topology: &Topology, observed: &Observed) -> Resul
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .context("ListInstances")?;
+            .for_operation("ListInstances")?;
         Ok::<_, AwsError>((service.id.clone(), pages.iter().map(|page| page.instances().len()).sum()))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())

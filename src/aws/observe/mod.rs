@@ -11,14 +11,14 @@ pub use ecs::task_definitions;
 mod load_balancing;
 mod network;
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::adopt::load_balancer_names;
 use crate::topology::Topology;
 
 use super::{Aws, AwsError};
 
 /// The topology's VPC, if it exists.
-pub async fn find_vpc(aws: &Aws, topology: &Topology) -> Result<Option<crate::observed::Vpc>, AwsError> {
+pub async fn find_vpc(aws: &Aws, topology: &Topology) -> Result<Option<crate::live::Vpc>, AwsError> {
     network::vpc(aws, &topology.network.vpc).await
 }
 

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns};
+use crate::live::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns};
 use crate::plan::ownership::TOPOLOGY_TAG;
 use crate::topology::Topology;
 
@@ -28,7 +28,7 @@ fn tags(tags: &[aws_sdk_ec2::types::Tag]) -> Tags {
 /// The VPC named by ID or Name tag; `None` if there is none.
 pub async fn vpc(aws: &Aws, wanted: &str) -> Result<Option<Vpc>, AwsError> {
     let by = if wanted.starts_with("vpc-") { "vpc-id" } else { "tag:Name" };
-    let output = aws.ec2.describe_vpcs().filters(filter(by, [wanted])).send().await.context("DescribeVpcs")?;
+    let output = aws.ec2.describe_vpcs().filters(filter(by, [wanted])).send().await.for_operation("DescribeVpcs")?;
     Ok(output.vpcs().first().map(|vpc| Vpc {
         id: vpc.vpc_id().unwrap_or_default().to_string(),
         cidrs: vpc
@@ -59,7 +59,13 @@ async fn dns(aws: &Aws, vpc_id: &str, wanted: bool) -> Result<Option<VpcDns>, Aw
         return Ok(None);
     }
     let attribute = |name: VpcAttributeName| async move {
-        aws.ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(name).send().await.context("DescribeVpcAttribute")
+        aws.ec2
+            .describe_vpc_attribute()
+            .vpc_id(vpc_id)
+            .attribute(name)
+            .send()
+            .await
+            .for_operation("DescribeVpcAttribute")
     };
     let (support, hostnames) = tokio::try_join!(
         attribute(VpcAttributeName::EnableDnsSupport),
@@ -96,7 +102,7 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str, also: &[String])
 
 async fn subnets(aws: &Aws, vpc_id: &str) -> Result<Vec<Subnet>, AwsError> {
     let pages = aws.ec2.describe_subnets().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
-    let subnets: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSubnets")?;
+    let subnets: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.for_operation("DescribeSubnets")?;
     Ok(subnets
         .iter()
         .map(|subnet| Subnet {
@@ -110,7 +116,7 @@ async fn subnets(aws: &Aws, vpc_id: &str) -> Result<Vec<Subnet>, AwsError> {
 /// The VPC's security groups, without their rules; each with the groups its rules reference.
 async fn security_groups(aws: &Aws, vpc_id: &str) -> Result<Vec<SecurityGroup>, AwsError> {
     let pages = aws.ec2.describe_security_groups().filters(filter("vpc-id", [vpc_id])).into_paginator().items().send();
-    let groups: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroups")?;
+    let groups: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.for_operation("DescribeSecurityGroups")?;
     Ok(groups
         .iter()
         .map(|group| SecurityGroup {
@@ -162,7 +168,7 @@ async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, S
         return Ok(Vec::new());
     }
     let pages = aws.ec2.describe_security_group_rules().filters(filter).into_paginator().items().send();
-    let rules: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeSecurityGroupRules")?;
+    let rules: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.for_operation("DescribeSecurityGroupRules")?;
     Ok(rules
         .iter()
         .filter_map(|rule| {

@@ -2,17 +2,14 @@
 
 use crate::topology::Service;
 
-use super::{check, fail, ok, Check, Context, Status, APPLY};
+use super::{check, fail, ok, Check, Facts, Status, APPLY};
 
-pub(super) fn instances_check(context: &Context, service: &Service) -> Check {
+pub(super) fn instances_check(facts: &Facts, service: &Service) -> Check {
     let resource = format!("service.{}.discovery", service.name);
-    let namespace = context
-        .observed
-        .namespaces
-        .iter()
-        .find(|namespace| Some(&namespace.name) == context.topology.discovery.as_ref());
+    let namespace =
+        facts.observed.namespaces.iter().find(|namespace| Some(&namespace.name) == facts.topology.discovery.as_ref());
     let registry = namespace.and_then(|namespace| {
-        context
+        facts
             .observed
             .discovery_services
             .iter()
@@ -22,7 +19,7 @@ pub(super) fn instances_check(context: &Context, service: &Service) -> Check {
         return fail("discovery_has_instances", resource, "missing", APPLY);
     };
     let resource = format!("{resource} {}", registry.id);
-    match context.health.instances.get(&registry.id).copied().unwrap_or(0) {
+    match facts.health.instances.get(&registry.id).copied().unwrap_or(0) {
         0 => check(
             Status::Warn,
             "discovery_has_instances",

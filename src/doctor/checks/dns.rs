@@ -1,16 +1,16 @@
 //! DNS: the VPC resolves private names, and a service's records point at its load balancer.
 
-use crate::observed::{LoadBalancer, VpcDns};
+use crate::live::{LoadBalancer, VpcDns};
 use crate::topology::Service;
 
-use super::{fail, ok, Check, Context, APPLY};
+use super::{fail, ok, Check, Facts, APPLY};
 
 /// A private zone and a Cloud Map namespace resolve in the VPC only with enableDnsSupport and enableDnsHostnames
 /// on (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support). Checked when read: when
 /// the topology makes such names.
-pub(super) fn vpc_dns_check(context: &Context) -> Option<Check> {
-    let (vpc, dns) = (context.observed.vpc.as_ref()?, context.observed.vpc_dns?);
-    let names = context.topology.names_resolved_in_vpc();
+pub(super) fn vpc_dns_check(facts: &Facts) -> Option<Check> {
+    let (vpc, dns) = (facts.observed.vpc.as_ref()?, facts.observed.vpc_dns?);
+    let names = facts.topology.names_resolved_in_vpc();
     if names.is_empty() {
         return None;
     }
@@ -29,14 +29,14 @@ pub(super) fn vpc_dns_check(context: &Context) -> Option<Check> {
 }
 
 pub(super) fn record_check(
-    context: &Context,
+    facts: &Facts,
     service: &Service,
     zone: &str,
     host: &str,
     load_balancer: &LoadBalancer,
 ) -> Check {
     let resource = format!("service.{}.dns_record {host}", service.name);
-    let zone = context.observed.zones.iter().find(|known| known.name == zone);
+    let zone = facts.observed.zones.iter().find(|known| known.name == zone);
     let record = zone.and_then(|zone| {
         zone.records.iter().find(|record| record.name == host && (record.kind == "CNAME" || record.alias.is_some()))
     });

@@ -1,17 +1,17 @@
 //! ECS: the service exists, is attached to its target group, and runs a task definition that fits the file.
 
-use crate::observed::{EcsService, TargetGroup};
+use crate::live::{EcsService, TargetGroup};
 use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::topology::{EcsWiring, Service};
 
-use super::{check, fail, ok, target_group, Check, Context, Status, APPLY};
+use super::{check, fail, ok, target_group, Check, Facts, Status, APPLY};
 
 /// A wired service: the ECS service exists, is attached to the target group, and runs a task definition that fits.
-pub(super) fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
+pub(super) fn ecs_checks(facts: &Facts, service: &Service) -> Vec<Check> {
     let Some(wiring) = &service.ecs else { return Vec::new() };
     let resource = format!("service.{}.ecs {}/{}", service.name, wiring.cluster, wiring.service);
     let Some(running) =
-        context.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service)
+        facts.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service)
     else {
         return vec![fail(
             "ecs_service_exists",
@@ -21,10 +21,10 @@ pub(super) fn ecs_checks(context: &Context, service: &Service) -> Vec<Check> {
         )];
     };
     let mut checks = Vec::new();
-    if let Some(group) = target_group(context, service).filter(|_| service.routing.is_some()) {
+    if let Some(group) = target_group(facts, service).filter(|_| service.routing.is_some()) {
         checks.push(attachment_check(&resource, service, wiring, running, group));
     }
-    checks.extend(task_definition_checks(context, &resource, service, running));
+    checks.extend(task_definition_checks(facts, &resource, service, running));
     checks
 }
 
@@ -57,12 +57,12 @@ fn attachment_check(
 
 /// What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition
 /// since it was wired.
-fn task_definition_checks(context: &Context, resource: &str, service: &Service, running: &EcsService) -> Vec<Check> {
+fn task_definition_checks(facts: &Facts, resource: &str, service: &Service, running: &EcsService) -> Vec<Check> {
     let name = "task_definition_matches";
     let Some(definition) = running
         .task_definition
         .as_ref()
-        .and_then(|arn| context.observed.task_definitions.iter().find(|definition| definition.arn == *arn))
+        .and_then(|arn| facts.observed.task_definitions.iter().find(|definition| definition.arn == *arn))
     else {
         return vec![check(Status::Warn, name, resource, "the task definition could not be read", None)];
     };

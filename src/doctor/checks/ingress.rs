@@ -1,13 +1,13 @@
 //! Ingress: the services' security groups admit the load balancer and the services' callers.
 
-use crate::observed::{Direction, Peer};
+use crate::live::{Direction, Peer};
 use crate::topology::Service;
 
-use super::{admits, fail, ok, security_group, Check, Context, APPLY};
+use super::{admits, fail, ok, security_group, Check, Facts, APPLY};
 
-pub(super) fn admits_load_balancer_check(context: &Context, service: &Service) -> Check {
+pub(super) fn admits_load_balancer_check(facts: &Facts, service: &Service) -> Check {
     let name = "service_admits_load_balancer";
-    let Some(tasks) = security_group(context.observed, &service.security_group) else {
+    let Some(tasks) = security_group(facts.observed, &service.security_group) else {
         return fail(
             name,
             format!("service.{}.ingress", service.name),
@@ -16,7 +16,7 @@ pub(super) fn admits_load_balancer_check(context: &Context, service: &Service) -
         );
     };
     let resource = format!("service.{}.ingress {}", service.name, tasks.id);
-    match context.load_balancer_group {
+    match facts.load_balancer_group {
         Some(lb_group)
             if admits(tasks, Direction::Ingress, service.port, |peer| *peer == Peer::Group(lb_group.id.clone())) =>
         {
@@ -34,19 +34,19 @@ pub(super) fn admits_load_balancer_check(context: &Context, service: &Service) -
     }
 }
 
-pub(super) fn caller_checks(context: &Context, service: &Service) -> Vec<Check> {
-    let callee = security_group(context.observed, &service.security_group);
+pub(super) fn caller_checks(facts: &Facts, service: &Service) -> Vec<Check> {
+    let callee = security_group(facts.observed, &service.security_group);
     service
         .callers
         .iter()
         .map(|caller| {
             let resource = format!("service.{}.caller.{caller}", service.name);
-            let caller_group = context
+            let caller_group = facts
                 .topology
                 .services
                 .iter()
                 .find(|known| &known.name == caller)
-                .and_then(|known| security_group(context.observed, &known.security_group));
+                .and_then(|known| security_group(facts.observed, &known.security_group));
             match (callee, caller_group) {
                 (Some(callee), Some(from))
                     if admits(callee, Direction::Ingress, service.port, |peer| {

@@ -8,13 +8,13 @@ mod ingress;
 mod load_balancer;
 mod routing;
 
-use crate::observed::{Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup};
+use crate::live::{Direction, LoadBalancer, Observed, Peer, Permission, SecurityGroup, TargetGroup};
 use crate::plan::ownership::owned_address;
 use crate::plan::Address;
 use crate::topology::{Service, Topology};
 
 use super::{Check, Status};
-use crate::observed::health::Health;
+use crate::live::health::Health;
 
 use discovery::instances_check;
 use dns::vpc_dns_check;
@@ -25,7 +25,7 @@ use routing::routing_checks;
 
 const APPLY: &str = "run `ecsnet apply`";
 
-struct Context<'a> {
+struct Facts<'a> {
     topology: &'a Topology,
     observed: &'a Observed,
     health: &'a Health,
@@ -52,7 +52,7 @@ fn ok(name: &'static str, resource: impl Into<String>, message: impl Into<String
     check(Status::Ok, name, resource, message, None)
 }
 
-fn at(tags: &crate::observed::Tags, topology: &str, address: &Address) -> bool {
+fn at(tags: &crate::live::Tags, topology: &str, address: &Address) -> bool {
     owned_address(tags, topology).as_ref() == Some(address)
 }
 
@@ -97,20 +97,20 @@ pub fn checks(topology: &Topology, observed: &Observed, health: &Health) -> Vec<
     let load_balancers = load_balancers(observed, name);
     let load_balancer_group =
         observed.security_groups.iter().find(|group| at(&group.tags, name, &Address::LoadBalancerSecurityGroup));
-    let context = Context { topology, observed, health, load_balancers, load_balancer_group };
-    let mut checks: Vec<Check> = vpc_dns_check(&context).into_iter().collect();
-    checks.extend(load_balancer_checks(&context));
+    let facts = Facts { topology, observed, health, load_balancers, load_balancer_group };
+    let mut checks: Vec<Check> = vpc_dns_check(&facts).into_iter().collect();
+    checks.extend(load_balancer_checks(&facts));
     for service in &topology.services {
-        if service.routing.is_some() && !context.load_balancers.is_empty() {
-            checks.extend(routing_checks(&context, service));
+        if service.routing.is_some() && !facts.load_balancers.is_empty() {
+            checks.extend(routing_checks(&facts, service));
         }
         if service.ecs.is_some() {
-            checks.extend(ecs_checks(&context, service));
+            checks.extend(ecs_checks(&facts, service));
         }
         if service.discovery.is_some() {
-            checks.push(instances_check(&context, service));
+            checks.push(instances_check(&facts, service));
         }
-        checks.extend(caller_checks(&context, service));
+        checks.extend(caller_checks(&facts, service));
     }
     checks
 }
@@ -119,10 +119,10 @@ fn group_id<'a>(observed: &'a Observed, wanted: &str) -> Option<&'a str> {
     security_group(observed, wanted).map(|group| group.id.as_str())
 }
 
-fn target_group<'a>(context: &Context<'a>, service: &Service) -> Option<&'a TargetGroup> {
-    context
+fn target_group<'a>(facts: &Facts<'a>, service: &Service) -> Option<&'a TargetGroup> {
+    facts
         .observed
         .target_groups
         .iter()
-        .find(|group| at(&group.tags, &context.topology.name, &Address::TargetGroup(service.name.clone())))
+        .find(|group| at(&group.tags, &facts.topology.name, &Address::TargetGroup(service.name.clone())))
 }

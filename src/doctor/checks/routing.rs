@@ -1,42 +1,42 @@
 //! Routing: a listener rule forwards to the service's target group, whose health check and targets are right.
 
-use crate::observed::{LoadBalancer, TargetGroup};
+use crate::live::{LoadBalancer, TargetGroup};
 use crate::plan::Address;
 use crate::topology::{Routing, Service};
 
 use super::dns::record_check;
 use super::ingress::admits_load_balancer_check;
-use super::{check, fail, ok, target_group, Check, Context, Status, APPLY};
+use super::{check, fail, ok, target_group, Check, Facts, Status, APPLY};
 
 /// A load-balanced service: a rule on one of the load balancers forwards to its target group, whose health check
 /// and targets are right; its group admits the load balancer's; its names point at the load balancer with its rule.
-pub(super) fn routing_checks(context: &Context, service: &Service) -> Vec<Check> {
+pub(super) fn routing_checks(facts: &Facts, service: &Service) -> Vec<Check> {
     let Some(routing) = &service.routing else { return Vec::new() };
     let address = Address::TargetGroup(service.name.clone());
-    let Some(group) = target_group(context, service) else {
+    let Some(group) = target_group(facts, service) else {
         return vec![fail("target_group_exists", address.to_string(), "missing", APPLY)];
     };
     let resource = format!("{address} {}", group.name);
-    let (rule_check, carrier) = rule_check(context, &resource, group);
+    let (rule_check, carrier) = rule_check(facts, &resource, group);
     let mut checks = vec![
         rule_check,
         health_check_path_check(&resource, group, routing),
-        targets_check(context, &resource, &group.arn),
+        targets_check(facts, &resource, &group.arn),
     ];
-    checks.push(admits_load_balancer_check(context, service));
-    let carrier = carrier.or(context.load_balancers.first().map(|(_, load_balancer)| *load_balancer));
-    if let (Some(dns), Some(load_balancer)) = (&context.topology.dns, carrier) {
+    checks.push(admits_load_balancer_check(facts, service));
+    let carrier = carrier.or(facts.load_balancers.first().map(|(_, load_balancer)| *load_balancer));
+    if let (Some(dns), Some(load_balancer)) = (&facts.topology.dns, carrier) {
         let in_zone = |host: &&String| **host == dns.zone || host.ends_with(&format!(".{}", dns.zone));
         for host in routing.hosts.iter().filter(in_zone) {
-            checks.push(record_check(context, service, &dns.zone, host, load_balancer));
+            checks.push(record_check(facts, service, &dns.zone, host, load_balancer));
         }
     }
     checks
 }
 
 /// Whether a rule on any of the load balancers forwards to the target group; the load balancer it is on.
-fn rule_check<'a>(context: &Context<'a>, resource: &str, group: &TargetGroup) -> (Check, Option<&'a LoadBalancer>) {
-    let found = context.load_balancers.iter().find_map(|(shard, load_balancer)| {
+fn rule_check<'a>(facts: &Facts<'a>, resource: &str, group: &TargetGroup) -> (Check, Option<&'a LoadBalancer>) {
+    let found = facts.load_balancers.iter().find_map(|(shard, load_balancer)| {
         let mut rules = load_balancer.listeners.iter().flat_map(|listener| &listener.rules);
         let rule = rules.find(|rule| rule.target_group_arn.as_deref() == Some(group.arn.as_str()))?;
         Some((*shard, *load_balancer, rule))
@@ -69,8 +69,8 @@ fn health_check_path_check(resource: &str, group: &TargetGroup, routing: &Routin
     }
 }
 
-fn targets_check(context: &Context, resource: &str, arn: &str) -> Check {
-    let targets = context.health.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
+fn targets_check(facts: &Facts, resource: &str, arn: &str) -> Check {
+    let targets = facts.health.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
     let describe = |states: &[&str]| {
         targets
             .iter()

@@ -4,12 +4,10 @@
 use std::path::Path;
 
 use crate::init::{adoptable_load_balancer, write_topology, InitOptions};
-use crate::observed::cluster::{
+use crate::live::cluster::{
     AttachedLoadBalancer, AttachedLoadBalancing, AttachedTargetGroup, Cluster, LoadBalancerKind, RunningService,
 };
-use crate::observed::{
-    Direction, EcsLoadBalancer, ListenerDefault, LoadBalancer, Observed, Peer, Permission, TargetGroup,
-};
+use crate::live::{Direction, EcsLoadBalancer, ListenerDefault, LoadBalancer, Observed, Peer, Permission, TargetGroup};
 use crate::plan::adopt::AdoptPolicy;
 use crate::plan::{Action, Address};
 use crate::test_support::{

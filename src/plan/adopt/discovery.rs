@@ -1,7 +1,7 @@
 //! The Cloud Map namespace by name, and in it each service's Cloud Map service by name: their description
 //! becomes ecsnet's marker (Cloud Map descriptions are how ecsnet marks its own there).
 
-use crate::observed::{DiscoveryService, Namespace};
+use crate::live::{DiscoveryService, Namespace};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::{marked_owner, resource_description};
 use crate::plan::{Address, Note};

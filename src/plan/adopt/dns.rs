@@ -1,7 +1,7 @@
 //! The private zone by name (its comment gets ecsnet's marker, after what it said), and each service's record by
 //! host and type (a CNAME, or an alias A record), which gets the TXT record beside it that marks ecsnet's records.
 
-use crate::observed::{HostedZone, Record};
+use crate::live::{HostedZone, Record};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::{
     marked_owner, owner_record_name, owner_record_value, zone_comment, zone_comment_after, zone_owned_by,

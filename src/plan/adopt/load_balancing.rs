@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::observed::{Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
+use crate::live::{Listener, ListenerDefault, LoadBalancer, Rule, Tags, TargetGroup};
 use crate::plan::desired::{shard_name, Desired, DesiredService};
 use crate::plan::ownership::tagged_address;
 use crate::plan::Address;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::observed::{Observed, Record, Tags};
+use crate::live::{Observed, Record, Tags};
 use crate::plan::AwsService;
 use crate::topology::RecordType;
 

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 pub use load_balancing::load_balancer_names;
 pub use mark::Mark;
 
-use crate::observed::{Observed, Tags};
+use crate::live::{Observed, Tags};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 use crate::plan::problem::Problem;

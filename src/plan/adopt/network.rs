@@ -1,7 +1,7 @@
 //! The load balancer's security group (the one group on the adopted load balancer that is no service's), and the
 //! ingress rules on the services' groups: from that group, or from a caller's group, on the service's port.
 
-use crate::observed::{Direction, Peer, SecurityGroup, SecurityGroupRule};
+use crate::live::{Direction, Peer, SecurityGroup, SecurityGroupRule};
 use crate::plan::desired::{Desired, DesiredIngress, IngressSource};
 use crate::plan::ownership::owned_address;
 use crate::plan::Address;

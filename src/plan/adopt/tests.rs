@@ -1,7 +1,7 @@
 //! Adoption, planned against what a script would have built: the same resources as ecsnet's apply leaves, without
 //! ecsnet's marks. Every test checks (`adopted`) that after apply a plan without `--adopt` is empty.
 
-use crate::observed::{ListenerDefault, Observed};
+use crate::live::{ListenerDefault, Observed};
 use crate::plan::adopt::{AdoptPolicy, STACK_NAME_TAG};
 use crate::plan::{plan_adopting, plan_apply, Action, Address, Operation, Plan};
 use crate::test_support::without_marks;
@@ -17,7 +17,7 @@ fn built_by_a_script(topology: &TopologyBuilder) -> Observed {
 }
 
 /// The target group of service-a (named after the topology and the service, as ecsnet names it).
-fn service_group(observed: &mut Observed) -> &mut crate::observed::TargetGroup {
+fn service_group(observed: &mut Observed) -> &mut crate::live::TargetGroup {
     observed.target_groups.iter_mut().find(|group| group.name.contains("service-a")).unwrap()
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::observed::{Direction, Peer, Permission, Vpc};
+use crate::live::{Direction, Peer, Permission, Vpc};
 use crate::topology::{
     bounded_name, DefaultAction, HealthCheck, LoadBalancer, Protocol, TargetGroupAttributes, TargetType, Topology,
     LOAD_BALANCER_PORTS,

@@ -6,7 +6,7 @@ mod services;
 
 use std::collections::BTreeSet;
 
-use crate::observed::{Direction, Observed, Peer, Permission, VpcDns};
+use crate::live::{Direction, Observed, Peer, Permission, VpcDns};
 use crate::topology::{
     bounded_name, Connect, EcsWiring, Listener, RecordKind, RecordType, Scheme, TargetType, Topology,
 };

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::observed::{Observed, SecurityGroup};
+use crate::live::{Observed, SecurityGroup};
 use crate::topology::Topology;
 
 use super::Problem;

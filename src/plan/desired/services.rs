@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::observed::Vpc;
+use crate::live::Vpc;
 use crate::topology::names::short_hash;
 use crate::topology::{bounded_name, Protocol, Routing, Service, Topology};
 

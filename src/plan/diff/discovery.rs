@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::observed::{DiscoveryService, Namespace};
+use crate::live::{DiscoveryService, Namespace};
 use crate::plan::desired::{Desired, DesiredDiscovery};
 use crate::plan::ownership::{parse_resource_description, resource_description};
 use crate::plan::{Action, Address, CloudMapOp, FieldChange, Note, Operation, Ref};

@@ -3,18 +3,12 @@
 mod discovery;
 mod dns;
 mod ecs;
-mod listeners;
-mod load_balancer;
 mod load_balancing;
-mod priorities;
-mod rules;
 mod security;
-mod shards;
-mod target_groups;
 
 use std::fmt;
 
-use crate::observed::{Observed, Tags};
+use crate::live::{Observed, Tags};
 use crate::plan::ownership::LOCK_ADDRESS;
 use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 
@@ -63,7 +57,7 @@ impl Planner<'_> {
         }
         match tags.get(ADDRESS_TAG).map(|text| text.parse::<Address>()) {
             Some(Ok(address)) => Some(address),
-            // The topology's lock (src/aws/lock.rs): not a resource of the plan.
+            // The topology's lock (src/aws/lock/): not a resource of the plan.
             Some(Err(_)) if tags.get(ADDRESS_TAG).is_some_and(|text| text == LOCK_ADDRESS) => None,
             Some(Err(_)) | None => {
                 self.notes.push(Note::info(format!(

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
+use crate::live::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
 use crate::plan::desired::{tcp, Desired, DesiredIngress, DesiredSecurityGroup, IngressSource};
 use crate::plan::{Action, Address, Ec2Op, FieldChange, IngressSpec, Note, Operation, Ref};
 

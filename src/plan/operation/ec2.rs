@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::observed::{Permission, SecurityGroupRule};
+use crate::live::{Permission, SecurityGroupRule};
 use crate::plan::spec::IngressSpec;
 use crate::plan::Ref;
 

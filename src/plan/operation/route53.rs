@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::observed::Record;
+use crate::live::Record;
 use crate::plan::spec::{RecordSpec, RecordTarget};
 use crate::plan::{Address, Ref};
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::observed::PortMapping;
+use crate::live::PortMapping;
 
 fn definition(network_mode: Option<&str>) -> TaskDefinition {
     TaskDefinition {

@@ -1,6 +1,6 @@
 //! Cloud Map namespaces and services, and ECS services, as Cloud Map, ECS and the executor leave them.
 
-use crate::observed::{ConnectAlias, DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
+use crate::live::{ConnectAlias, DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{Address, CloudMapOp, ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 

@@ -1,6 +1,6 @@
 //! Private hosted zones and their records, as Route 53 and the executor leave them.
 
-use crate::observed::{HostedZone, Record};
+use crate::live::{HostedZone, Record};
 use crate::plan::{Address, RecordSpec, RecordTarget, Ref, Route53Op};
 use crate::topology::RecordKind;
 

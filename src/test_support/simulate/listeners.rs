@@ -1,6 +1,6 @@
 //! Listeners and their rules, as Elastic Load Balancing and the executor leave them.
 
-use crate::observed::{Listener, ListenerDefault, Rule};
+use crate::live::{Listener, ListenerDefault, Rule};
 use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref, RuleConditions};
 
 use super::Account;

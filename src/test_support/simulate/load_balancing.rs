@@ -1,6 +1,6 @@
 //! Load balancers and target groups, as Elastic Load Balancing and the executor leave them.
 
-use crate::observed::{LoadBalancer, TargetGroup};
+use crate::live::{LoadBalancer, TargetGroup};
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
 use crate::plan::{Address, LoadBalancerSpec, LoadBalancingOp, ManagedAttributes, Ref, TargetGroupSpec};
 

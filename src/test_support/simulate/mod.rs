@@ -12,7 +12,7 @@ mod network;
 
 use std::collections::HashMap;
 
-use crate::observed::{Observed, Tags};
+use crate::live::{Observed, Tags};
 use crate::plan::ownership::{attributes_tag_value, ADDRESS_TAG, ATTRIBUTES_TAG, TOPOLOGY_TAG};
 use crate::plan::{schedule, topological_order, Address, Change, EcsOp, ManagedAttributes, Operation, Plan, Ref, Work};
 

@@ -1,6 +1,6 @@
 //! Security groups and their rules, as EC2 and the executor leave them.
 
-use crate::observed::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
+use crate::live::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
 use crate::plan::{Address, Ec2Op};
 
 use super::Account;

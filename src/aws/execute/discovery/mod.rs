@@ -8,32 +8,32 @@ use aws_sdk_servicediscovery::types::{
     ServiceChange, Tag,
 };
 
-use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
+use crate::events::{Event, Wait};
 use crate::plan::{Address, CloudMapOp, Ref};
-use crate::progress::{Event, Wait};
 use crate::topology;
 use crate::topology::names::short_hash;
 
 mod namespaces;
 
-use super::{retry, Context, Created};
+use super::{retry, Created, Run};
 use namespaces::{create_namespace, delete_namespace};
 
 /// Carries out a change of a Cloud Map namespace or service.
-pub async fn run(context: &Context<'_>, address: &Address, operation: &CloudMapOp) -> Result<(), AwsError> {
+pub async fn run(run: &Run<'_>, address: &Address, operation: &CloudMapOp) -> Result<(), AwsError> {
     match operation {
         CloudMapOp::CreateNamespace { name, vpc_id, description } => {
-            let id = create_namespace(context, address, name, vpc_id, description).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
+            let id = create_namespace(run, address, name, vpc_id, description).await?;
+            run.outputs.record(address, Created { id, dns_name: None });
         }
-        CloudMapOp::DeleteNamespace { id } => delete_namespace(context, id).await?,
+        CloudMapOp::DeleteNamespace { id } => delete_namespace(run, id).await?,
         CloudMapOp::CreateDiscoveryService { name, namespace, record_type, ttl, description } => {
-            let arn = create_service(context, address, name, namespace, *record_type, *ttl, description).await?;
-            context.outputs.record(address, Created { id: arn, dns_name: None });
+            let arn = create_service(run, address, name, namespace, *record_type, *ttl, description).await?;
+            run.outputs.record(address, Created { id: arn, dns_name: None });
         }
-        CloudMapOp::UpdateDiscoveryTtl { id, record_type, ttl } => update_ttl(context, id, *record_type, *ttl).await?,
-        CloudMapOp::DeleteDiscoveryService { id } => delete_service(context, id).await?,
+        CloudMapOp::UpdateDiscoveryTtl { id, record_type, ttl } => update_ttl(run, id, *record_type, *ttl).await?,
+        CloudMapOp::DeleteDiscoveryService { id } => delete_service(run, id).await?,
     }
     Ok(())
 }
@@ -41,9 +41,8 @@ pub async fn run(context: &Context<'_>, address: &Address, operation: &CloudMapO
 /// How long a Cloud Map operation may take.
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> {
-    context
-        .tags(address)
+fn tags(run: &Run<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> {
+    run.tags(address)
         .into_iter()
         .map(|(key, value)| {
             Tag::builder()
@@ -61,9 +60,9 @@ fn tags(context: &Context<'_>, address: &Address) -> Result<Vec<Tag>, AwsError> 
 const MAX_REQUEST_ID: usize = 64;
 
 /// A request ID that makes a retried create safe and a new one distinct.
-pub(super) fn request_id(context: &Context<'_>, address: &Address) -> String {
+pub(super) fn request_id(run: &Run<'_>, address: &Address) -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos());
-    bounded_request_id(context.topology, address, nanos)
+    bounded_request_id(run.topology, address, nanos)
 }
 
 /// `ecsnet-<topology>-<address>-<nanos>`; when that is longer than AWS allows, the readable part is cut and a hash
@@ -82,7 +81,7 @@ fn bounded_request_id(topology: &str, address: &Address, nanos: u128) -> String 
 
 /// Waits for a Cloud Map operation; returns its targets (such as NAMESPACE → id).
 pub(super) async fn wait_for(
-    context: &Context<'_>,
+    run: &Run<'_>,
     what: &str,
     operation_id: &str,
 ) -> Result<std::collections::HashMap<String, String>, AwsError> {
@@ -90,7 +89,7 @@ pub(super) async fn wait_for(
     let mut delay = Duration::from_millis(250);
     loop {
         let output =
-            context.aws.discovery.get_operation().operation_id(operation_id).send().await.context("GetOperation")?;
+            run.aws.discovery.get_operation().operation_id(operation_id).send().await.for_operation("GetOperation")?;
         let operation = output.operation().ok_or_else(|| AwsError::missing("GetOperation", "Operation"))?;
         match operation.status() {
             Some(OperationStatus::Success) => {
@@ -120,7 +119,7 @@ pub(super) async fn wait_for(
             }
             status => {
                 if started.elapsed() > Duration::from_secs(2) {
-                    context.progress.event(Event::Waiting(Wait {
+                    run.progress.event(Event::Waiting(Wait {
                         what: format!(
                             "for Cloud Map: {what} is {}",
                             status.map_or("pending", |status| status.as_str())
@@ -151,7 +150,7 @@ pub(super) fn dns_record(record_type: topology::RecordType, ttl: i64) -> Result<
 
 /// Creates the Cloud Map service; returns its ARN (what ECS registries name).
 pub async fn create_service(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     name: &str,
     namespace: &Ref,
@@ -159,26 +158,26 @@ pub async fn create_service(
     ttl: i64,
     description: &str,
 ) -> Result<String, AwsError> {
-    let namespace_id = context.outputs.id(namespace)?;
+    let namespace_id = run.outputs.id(namespace)?;
     let dns_config = DnsConfig::builder()
         .routing_policy(RoutingPolicy::Multivalue)
         .dns_records(dns_record(record_type, ttl)?)
         .build()
         .map_err(|error| AwsError::invalid_request("CreateService", error))?;
-    let output = context
+    let output = run
         .aws
         .discovery
         .create_service()
         .name(name)
         .namespace_id(namespace_id)
         .description(description)
-        .creator_request_id(request_id(context, address))
+        .creator_request_id(request_id(run, address))
         .dns_config(dns_config)
         .health_check_custom_config(HealthCheckCustomConfig::builder().build())
-        .set_tags(Some(tags(context, address)?))
+        .set_tags(Some(tags(run, address)?))
         .send()
         .await
-        .context("CreateService")?;
+        .for_operation("CreateService")?;
     Ok(output
         .service()
         .and_then(|service| service.arn())
@@ -186,17 +185,12 @@ pub async fn create_service(
         .to_string())
 }
 
-pub async fn update_ttl(
-    context: &Context<'_>,
-    id: &str,
-    record_type: topology::RecordType,
-    ttl: i64,
-) -> Result<(), AwsError> {
+pub async fn update_ttl(run: &Run<'_>, id: &str, record_type: topology::RecordType, ttl: i64) -> Result<(), AwsError> {
     let change = DnsConfigChange::builder()
         .dns_records(dns_record(record_type, ttl)?)
         .build()
         .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-    let output = context
+    let output = run
         .aws
         .discovery
         .update_service()
@@ -204,16 +198,16 @@ pub async fn update_ttl(
         .service(ServiceChange::builder().dns_config(change).build())
         .send()
         .await
-        .context("UpdateService")?;
+        .for_operation("UpdateService")?;
     if let Some(operation_id) = output.operation_id() {
-        wait_for(context, &format!("updating Cloud Map service {id}"), operation_id).await?;
+        wait_for(run, &format!("updating Cloud Map service {id}"), operation_id).await?;
     }
     Ok(())
 }
 
 /// Deregisters every instance still registered (ECS has been detached first), then deletes the service.
-pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
-    let pages = context
+pub async fn delete_service(run: &Run<'_>, id: &str) -> Result<(), AwsError> {
+    let pages = run
         .aws
         .discovery
         .list_instances()
@@ -222,7 +216,7 @@ pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsEr
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("ListInstances");
+        .for_operation("ListInstances");
     let instances: Vec<String> = match pages {
         Ok(pages) => pages
             .iter()
@@ -233,7 +227,7 @@ pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsEr
         Err(error) => return Err(error),
     };
     for instance in instances {
-        let operation_id = match context
+        let operation_id = match run
             .aws
             .discovery
             .deregister_instance()
@@ -241,21 +235,21 @@ pub async fn delete_service(context: &Context<'_>, id: &str) -> Result<(), AwsEr
             .instance_id(&instance)
             .send()
             .await
-            .context("DeregisterInstance")
+            .for_operation("DeregisterInstance")
         {
             Ok(output) => output.operation_id().map(str::to_string),
             Err(error) if error.has_code(&["InstanceNotFound"]) => None,
             Err(error) => return Err(error),
         };
         if let Some(operation_id) = operation_id {
-            wait_for(context, &format!("deregistering instance {instance}"), &operation_id).await?;
+            wait_for(run, &format!("deregistering instance {instance}"), &operation_id).await?;
         }
     }
     retry::while_code(
-        context.progress,
+        run.progress,
         &format!("Cloud Map service {id} to have no instances"),
         &["ResourceInUse"],
-        || async { context.aws.discovery.delete_service().id(id).send().await.context("DeleteService") },
+        || async { run.aws.discovery.delete_service().id(id).send().await.for_operation("DeleteService") },
     )
     .await
     .or_gone(&["ServiceNotFound"])

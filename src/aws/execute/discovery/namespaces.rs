@@ -1,49 +1,47 @@
 //! Cloud Map namespaces: created with the VPC and waited for, deleted and waited for.
 
-use crate::aws::error::{AlreadyGone as _, Context as _};
+use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
 use crate::plan::Address;
 
-use super::{request_id, retry, tags, wait_for, Context};
+use super::{request_id, retry, tags, wait_for, Run};
 
 pub(super) async fn create_namespace(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     name: &str,
     vpc_id: &str,
     description: &str,
 ) -> Result<String, AwsError> {
-    let output = context
+    let output = run
         .aws
         .discovery
         .create_private_dns_namespace()
         .name(name)
         .vpc(vpc_id)
         .description(description)
-        .creator_request_id(request_id(context, address))
-        .set_tags(Some(tags(context, address)?))
+        .creator_request_id(request_id(run, address))
+        .set_tags(Some(tags(run, address)?))
         .send()
         .await
-        .context("CreatePrivateDnsNamespace")?;
+        .for_operation("CreatePrivateDnsNamespace")?;
     let operation_id =
         output.operation_id().ok_or_else(|| AwsError::missing("CreatePrivateDnsNamespace", "OperationId"))?;
-    let targets = wait_for(context, &format!("creating namespace {name}"), operation_id).await?;
+    let targets = wait_for(run, &format!("creating namespace {name}"), operation_id).await?;
     targets.get("NAMESPACE").cloned().ok_or_else(|| AwsError::missing("GetOperation", "the NAMESPACE target"))
 }
 
 /// Deletes the namespace, waiting while Cloud Map still counts services in it.
-pub(super) async fn delete_namespace(context: &Context<'_>, id: &str) -> Result<(), AwsError> {
-    let deleted = retry::while_code(
-        context.progress,
-        &format!("namespace {id} to have no services"),
-        &["ResourceInUse"],
-        || async { context.aws.discovery.delete_namespace().id(id).send().await.context("DeleteNamespace") },
-    )
-    .await;
+pub(super) async fn delete_namespace(run: &Run<'_>, id: &str) -> Result<(), AwsError> {
+    let deleted =
+        retry::while_code(run.progress, &format!("namespace {id} to have no services"), &["ResourceInUse"], || async {
+            run.aws.discovery.delete_namespace().id(id).send().await.for_operation("DeleteNamespace")
+        })
+        .await;
     match deleted {
         Ok(output) => {
             if let Some(operation_id) = output.operation_id() {
-                wait_for(context, &format!("deleting namespace {id}"), operation_id).await?;
+                wait_for(run, &format!("deleting namespace {id}"), operation_id).await?;
             }
             Ok(())
         }

@@ -4,8 +4,8 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, RedirectActionConfig, RedirectActionStatusCodeEnum,
 };
 
-use crate::aws::error::{AlreadyGone as _, Context as _};
-use crate::aws::execute::{retry, Context};
+use crate::aws::error::{AlreadyGone as _, ForOperation as _};
+use crate::aws::execute::{retry, Run};
 use crate::aws::AwsError;
 use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref};
 
@@ -20,9 +20,9 @@ fn default_group(default: &DefaultSpec) -> &Ref {
     }
 }
 
-fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action, AwsError> {
+fn default_action(run: &Run<'_>, default: &DefaultSpec) -> Result<Action, AwsError> {
     Ok(match default {
-        DefaultSpec::Forward(group) => forward(context.outputs.id(group)?),
+        DefaultSpec::Forward(group) => forward(run.outputs.id(group)?),
         DefaultSpec::FixedResponse { status, body, content_type } => Action::builder()
             .r#type(ActionTypeEnum::FixedResponse)
             .fixed_response_config(
@@ -47,19 +47,19 @@ fn default_action(context: &Context<'_>, default: &DefaultSpec) -> Result<Action
 }
 
 pub async fn create_listener(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     load_balancer: &Ref,
     spec: &ListenerSpec,
 ) -> Result<String, AwsError> {
-    let load_balancer_arn = context.outputs.id(load_balancer)?;
-    let default = default_action(context, &spec.default)?;
+    let load_balancer_arn = run.outputs.id(load_balancer)?;
+    let default = default_action(run, &spec.default)?;
     let codes = retry::codes_for_new(&[
         (load_balancer, "LoadBalancerNotFound"),
         (default_group(&spec.default), "TargetGroupNotFound"),
     ]);
-    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || {
-        let mut request = context
+    let output = retry::until_visible(run.progress, &sees_new(address), &codes, || {
+        let mut request = run
             .aws
             .elb
             .create_listener()
@@ -68,11 +68,11 @@ pub async fn create_listener(
             .port(spec.port.into())
             .default_actions(default.clone())
             .set_ssl_policy(spec.ssl_policy.clone())
-            .set_tags(Some(tags(context, address)));
+            .set_tags(Some(tags(run, address)));
         if let Some(certificate) = &spec.certificate_arn {
             request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
         }
-        async { request.send().await.context("CreateListener") }
+        async { request.send().await.for_operation("CreateListener") }
     })
     .await?;
     let listener = output.listeners().first().ok_or_else(|| AwsError::missing("CreateListener", "Listeners"))?;
@@ -81,36 +81,30 @@ pub async fn create_listener(
 
 /// Modifies the listener's default action, and its protocol, certificate and TLS policy only when `tls` says
 /// they changed.
-pub async fn update_listener(context: &Context<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
-    let default = default_action(context, &spec.default)?;
+pub async fn update_listener(run: &Run<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
+    let default = default_action(run, &spec.default)?;
     let codes = retry::codes_for_new(&[(default_group(&spec.default), "TargetGroupNotFound")]);
-    retry::until_visible(
-        context.progress,
-        &format!("listener {arn} to see what this apply just created"),
-        &codes,
-        || {
-            let mut request = context.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
-            if tls {
-                request = request.protocol(aws_protocol(spec.protocol)).set_ssl_policy(spec.ssl_policy.clone());
-                if let Some(certificate) = &spec.certificate_arn {
-                    request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
-                }
+    retry::until_visible(run.progress, &format!("listener {arn} to see what this apply just created"), &codes, || {
+        let mut request = run.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
+        if tls {
+            request = request.protocol(aws_protocol(spec.protocol)).set_ssl_policy(spec.ssl_policy.clone());
+            if let Some(certificate) = &spec.certificate_arn {
+                request = request.certificates(Certificate::builder().certificate_arn(certificate).build());
             }
-            async { request.send().await.context("ModifyListener") }
-        },
-    )
+        }
+        async { request.send().await.for_operation("ModifyListener") }
+    })
     .await?;
     Ok(())
 }
 
-pub async fn delete_listener(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
-    context
-        .aws
+pub async fn delete_listener(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
+    run.aws
         .elb
         .delete_listener()
         .listener_arn(arn)
         .send()
         .await
-        .context("DeleteListener")
+        .for_operation("DeleteListener")
         .or_gone(&["ListenerNotFound"])
 }

@@ -5,11 +5,11 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
 
-use crate::aws::error::Context as _;
-use crate::aws::execute::{retry, Context, Created};
+use crate::aws::error::ForOperation as _;
+use crate::aws::execute::{retry, Created, Run};
 use crate::aws::AwsError;
+use crate::events::{Event, Wait};
 use crate::plan::{Address, LoadBalancerSpec, ManagedAttributes, Ref};
-use crate::progress::{Event, Wait};
 use crate::topology::Scheme;
 
 use super::{create_tags, sees_new, with_attributes_tag};
@@ -17,31 +17,29 @@ use super::{create_tags, sees_new, with_attributes_tag};
 /// How long a deleted load balancer may take to disappear.
 const LOAD_BALANCER_GONE_TIMEOUT: Duration = Duration::from_secs(600);
 
-async fn set_idle_timeout(context: &Context<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
+async fn set_idle_timeout(run: &Run<'_>, arn: &str, seconds: i64) -> Result<(), AwsError> {
     let attribute =
         LoadBalancerAttribute::builder().key("idle_timeout.timeout_seconds").value(seconds.to_string()).build();
-    context
-        .aws
+    run.aws
         .elb
         .modify_load_balancer_attributes()
         .load_balancer_arn(arn)
         .attributes(attribute)
         .send()
         .await
-        .context("ModifyLoadBalancerAttributes")?;
+        .for_operation("ModifyLoadBalancerAttributes")?;
     Ok(())
 }
 
 pub async fn create_load_balancer(
-    context: &Context<'_>,
+    run: &Run<'_>,
     address: &Address,
     spec: &LoadBalancerSpec,
 ) -> Result<Created, AwsError> {
-    let security_group = context.outputs.id(&spec.security_group)?;
+    let security_group = run.outputs.id(&spec.security_group)?;
     let codes = retry::codes_for_new(&[(&spec.security_group, "InvalidSecurityGroup")]);
-    let output = retry::until_visible(context.progress, &sees_new(address), &codes, || async {
-        context
-            .aws
+    let output = retry::until_visible(run.progress, &sees_new(address), &codes, || async {
+        run.aws
             .elb
             .create_load_balancer()
             .name(&spec.name)
@@ -50,13 +48,13 @@ pub async fn create_load_balancer(
             .set_subnets(Some(spec.subnet_ids.clone()))
             .security_groups(&security_group)
             .set_tags(Some(create_tags(
-                context,
+                run,
                 address,
                 if spec.idle_timeout.is_some() { &["idle_timeout"][..] } else { &[] },
             )))
             .send()
             .await
-            .context("CreateLoadBalancer")
+            .for_operation("CreateLoadBalancer")
     })
     .await?;
     let load_balancer =
@@ -66,8 +64,8 @@ pub async fn create_load_balancer(
         .ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?
         .to_string();
     if let Some(seconds) = spec.idle_timeout {
-        retry::until_visible(context.progress, &sees_new(address), &["LoadBalancerNotFound"], || {
-            set_idle_timeout(context, &arn, seconds)
+        retry::until_visible(run.progress, &sees_new(address), &["LoadBalancerNotFound"], || {
+            set_idle_timeout(run, &arn, seconds)
         })
         .await?;
     }
@@ -78,49 +76,47 @@ pub async fn create_load_balancer(
 }
 
 pub async fn update_load_balancer(
-    context: &Context<'_>,
+    run: &Run<'_>,
     arn: &str,
     subnet_ids: Option<&[String]>,
     security_groups: Option<&[Ref]>,
     idle_timeout: Option<i64>,
     managed: Option<&ManagedAttributes>,
 ) -> Result<(), AwsError> {
-    with_attributes_tag(context, arn, managed, async {
+    with_attributes_tag(run, arn, managed, async {
         match idle_timeout {
-            Some(seconds) => set_idle_timeout(context, arn, seconds).await,
+            Some(seconds) => set_idle_timeout(run, arn, seconds).await,
             None => Ok(()),
         }
     })
     .await?;
     if let Some(subnet_ids) = subnet_ids {
-        context
-            .aws
+        run.aws
             .elb
             .set_subnets()
             .load_balancer_arn(arn)
             .set_subnets(Some(subnet_ids.to_vec()))
             .send()
             .await
-            .context("SetSubnets")?;
+            .for_operation("SetSubnets")?;
     }
     if let Some(groups) = security_groups {
-        let ids = groups.iter().map(|group| context.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
+        let ids = groups.iter().map(|group| run.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
         let codes =
             retry::codes_for_new(&groups.iter().map(|group| (group, "InvalidSecurityGroup")).collect::<Vec<_>>());
         retry::until_visible(
-            context.progress,
+            run.progress,
             &format!("load balancer {arn} to see its new security group"),
             &codes,
             || async {
-                context
-                    .aws
+                run.aws
                     .elb
                     .set_security_groups()
                     .load_balancer_arn(arn)
                     .set_security_groups(Some(ids.clone()))
                     .send()
                     .await
-                    .context("SetSecurityGroups")
+                    .for_operation("SetSecurityGroups")
             },
         )
         .await?;
@@ -129,19 +125,19 @@ pub async fn update_load_balancer(
 }
 
 /// Deletes the load balancer (its listeners and rules go with it) and waits until AWS no longer lists it.
-pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
-    context.aws.elb.delete_load_balancer().load_balancer_arn(arn).send().await.context("DeleteLoadBalancer")?;
+pub async fn delete_load_balancer(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
+    run.aws.elb.delete_load_balancer().load_balancer_arn(arn).send().await.for_operation("DeleteLoadBalancer")?;
     let started = Instant::now();
     let mut delay = Duration::from_millis(500);
     loop {
-        let described = context
+        let described = run
             .aws
             .elb
             .describe_load_balancers()
             .load_balancer_arns(arn)
             .send()
             .await
-            .context("DescribeLoadBalancers");
+            .for_operation("DescribeLoadBalancers");
         match described {
             Err(error) if error.has_code(&["LoadBalancerNotFound"]) => return Ok(()),
             Err(error) => return Err(error),
@@ -155,7 +151,7 @@ pub async fn delete_load_balancer(context: &Context<'_>, arn: &str) -> Result<()
                 });
             }
             Ok(_) => {
-                context.progress.event(Event::Waiting(Wait {
+                run.progress.event(Event::Waiting(Wait {
                     what: format!("for load balancer {arn} to be deleted"),
                     detail: None,
                     since: started.elapsed(),

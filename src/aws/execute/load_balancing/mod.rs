@@ -7,31 +7,31 @@ mod target_groups;
 
 use aws_sdk_elasticloadbalancingv2::types::{Action, ActionTypeEnum, ProtocolEnum, Tag};
 
-use crate::aws::error::Context as _;
+use crate::aws::error::ForOperation as _;
 use crate::aws::AwsError;
 use crate::plan::ownership::{attributes_tag_value, ATTRIBUTES_TAG};
 use crate::plan::{Address, LoadBalancingOp, ManagedAttributes};
 use crate::topology::Protocol;
 
-use super::{Context, Created};
+use super::{Created, Run};
 
 pub use load_balancers::delete_load_balancer;
 pub use rules::update_rules;
 pub use target_groups::delete_target_group;
 
 /// Carries out a change of a load balancer, target group, listener or rule.
-pub async fn run(context: &Context<'_>, address: &Address, operation: &LoadBalancingOp) -> Result<(), AwsError> {
+pub async fn run(run: &Run<'_>, address: &Address, operation: &LoadBalancingOp) -> Result<(), AwsError> {
     match operation {
         LoadBalancingOp::CreateLoadBalancer(spec) | LoadBalancingOp::ReplaceLoadBalancer { spec, .. } => {
-            let created = load_balancers::create_load_balancer(context, address, spec).await?;
-            context.started.record(|started| {
+            let created = load_balancers::create_load_balancer(run, address, spec).await?;
+            run.started.record(|started| {
                 started.load_balancers.insert(created.id.clone(), spec.name.clone());
             });
-            context.outputs.record(address, created);
+            run.outputs.record(address, created);
         }
         LoadBalancingOp::UpdateLoadBalancer { arn, subnet_ids, security_groups, idle_timeout, managed } => {
             load_balancers::update_load_balancer(
-                context,
+                run,
                 arn,
                 subnet_ids.as_deref(),
                 security_groups.as_deref(),
@@ -40,41 +40,33 @@ pub async fn run(context: &Context<'_>, address: &Address, operation: &LoadBalan
             )
             .await?
         }
-        LoadBalancingOp::DeleteLoadBalancer { arn } => delete_load_balancer(context, arn).await?,
+        LoadBalancingOp::DeleteLoadBalancer { arn } => delete_load_balancer(run, arn).await?,
         LoadBalancingOp::CreateTargetGroup(spec) | LoadBalancingOp::ReplaceTargetGroup { spec, .. } => {
-            let id = target_groups::create_target_group(context, address, spec).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
+            let id = target_groups::create_target_group(run, address, spec).await?;
+            run.outputs.record(address, Created { id, dns_name: None });
         }
         LoadBalancingOp::UpdateTargetGroup { arn, health_check, attributes, managed } => {
-            target_groups::update_target_group(
-                context,
-                arn,
-                health_check.as_ref(),
-                attributes.as_ref(),
-                managed.as_ref(),
-            )
-            .await?
+            target_groups::update_target_group(run, arn, health_check.as_ref(), attributes.as_ref(), managed.as_ref())
+                .await?
         }
-        LoadBalancingOp::DeleteTargetGroup { arn } => delete_target_group(context, arn).await?,
+        LoadBalancingOp::DeleteTargetGroup { arn } => delete_target_group(run, arn).await?,
         LoadBalancingOp::CreateListener { load_balancer, spec } => {
-            let id = listeners::create_listener(context, address, load_balancer, spec).await?;
-            context.outputs.record(address, Created { id, dns_name: None });
+            let id = listeners::create_listener(run, address, load_balancer, spec).await?;
+            run.outputs.record(address, Created { id, dns_name: None });
         }
-        LoadBalancingOp::UpdateListener { arn, spec, tls } => {
-            listeners::update_listener(context, arn, spec, *tls).await?
-        }
-        LoadBalancingOp::DeleteListener { arn } => listeners::delete_listener(context, arn).await?,
+        LoadBalancingOp::UpdateListener { arn, spec, tls } => listeners::update_listener(run, arn, spec, *tls).await?,
+        LoadBalancingOp::DeleteListener { arn } => listeners::delete_listener(run, arn).await?,
         LoadBalancingOp::CreateRule { listener, priority, conditions, target_group } => {
-            rules::create_rule(context, address, listener, *priority, conditions, target_group).await?;
+            rules::create_rule(run, address, listener, *priority, conditions, target_group).await?;
         }
-        LoadBalancingOp::UpdateRule { .. } => update_rules(context, vec![operation]).await?,
-        LoadBalancingOp::DeleteRule { arn } => rules::delete_rule(context, arn).await?,
+        LoadBalancingOp::UpdateRule { .. } => update_rules(run, vec![operation]).await?,
+        LoadBalancingOp::DeleteRule { arn } => rules::delete_rule(run, arn).await?,
     }
     Ok(())
 }
 
-fn tags(context: &Context<'_>, address: &Address) -> Vec<Tag> {
-    context.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
+fn tags(run: &Run<'_>, address: &Address) -> Vec<Tag> {
+    run.tags(address).into_iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
 }
 
 fn forward(target_group_arn: String) -> Action {
@@ -87,12 +79,19 @@ fn sees_new(address: &Address) -> String {
 }
 
 /// Sets the attributes tag of a target group or load balancer to `names` (removes it when there are none).
-async fn set_attributes_tag(context: &Context<'_>, arn: &str, names: &[String]) -> Result<(), AwsError> {
+async fn set_attributes_tag(run: &Run<'_>, arn: &str, names: &[String]) -> Result<(), AwsError> {
     if names.is_empty() {
-        context.aws.elb.remove_tags().resource_arns(arn).tag_keys(ATTRIBUTES_TAG).send().await.context("RemoveTags")?;
+        run.aws
+            .elb
+            .remove_tags()
+            .resource_arns(arn)
+            .tag_keys(ATTRIBUTES_TAG)
+            .send()
+            .await
+            .for_operation("RemoveTags")?;
     } else {
         let tag = Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(names)).build();
-        context.aws.elb.add_tags().resource_arns(arn).tags(tag).send().await.context("AddTags")?;
+        run.aws.elb.add_tags().resource_arns(arn).tags(tag).send().await.for_operation("AddTags")?;
     }
     Ok(())
 }
@@ -100,24 +99,24 @@ async fn set_attributes_tag(context: &Context<'_>, arn: &str, names: &[String]) 
 /// Runs `set` (a change of attributes) between the two halves of a change of the attributes tag: names join the
 /// tag before their attribute is set, and leave it after it is back at AWS's default.
 async fn with_attributes_tag<F: std::future::Future<Output = Result<(), AwsError>>>(
-    context: &Context<'_>,
+    run: &Run<'_>,
     arn: &str,
     managed: Option<&ManagedAttributes>,
     set: F,
 ) -> Result<(), AwsError> {
     if let Some(managed) = managed.filter(|managed| managed.during() != managed.before) {
-        set_attributes_tag(context, arn, &managed.during()).await?;
+        set_attributes_tag(run, arn, &managed.during()).await?;
     }
     set.await?;
     if let Some(managed) = managed.filter(|managed| managed.during() != managed.after) {
-        set_attributes_tag(context, arn, &managed.after).await?;
+        set_attributes_tag(run, arn, &managed.after).await?;
     }
     Ok(())
 }
 
 /// The tags a create carries: ownership, and the attributes it sets.
-fn create_tags(context: &Context<'_>, address: &Address, attributes: &[&str]) -> Vec<Tag> {
-    let mut list = tags(context, address);
+fn create_tags(run: &Run<'_>, address: &Address, attributes: &[&str]) -> Vec<Tag> {
+    let mut list = tags(run, address);
     if !attributes.is_empty() {
         let names: Vec<String> = attributes.iter().map(|name| name.to_string()).collect();
         list.push(Tag::builder().key(ATTRIBUTES_TAG).value(attributes_tag_value(&names)).build());

@@ -2,8 +2,8 @@
 
 use aws_sdk_elasticloadbalancingv2::types::{Matcher, ProtocolEnum, TargetGroupAttribute, TargetTypeEnum};
 
-use crate::aws::error::{AlreadyGone as _, Context as _};
-use crate::aws::execute::{retry, Context};
+use crate::aws::error::{AlreadyGone as _, ForOperation as _};
+use crate::aws::execute::{retry, Run};
 use crate::aws::AwsError;
 use crate::plan::{Address, ManagedAttributes, TargetGroupSpec};
 use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, TargetType};
@@ -25,7 +25,7 @@ macro_rules! with_health_check {
 }
 
 /// Sets the target group attributes given (the others stay as they are).
-async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGroupAttributes) -> Result<(), AwsError> {
+async fn set_attributes(run: &Run<'_>, arn: &str, attributes: &TargetGroupAttributes) -> Result<(), AwsError> {
     let attribute = |key: &str, value: String| TargetGroupAttribute::builder().key(key).value(value).build();
     let mut list = Vec::new();
     if let Some(delay) = attributes.deregistration_delay {
@@ -53,25 +53,20 @@ async fn set_attributes(context: &Context<'_>, arn: &str, attributes: &TargetGro
     if list.is_empty() {
         return Ok(());
     }
-    context
-        .aws
+    run.aws
         .elb
         .modify_target_group_attributes()
         .target_group_arn(arn)
         .set_attributes(Some(list))
         .send()
         .await
-        .context("ModifyTargetGroupAttributes")?;
+        .for_operation("ModifyTargetGroupAttributes")?;
     Ok(())
 }
 
-pub async fn create_target_group(
-    context: &Context<'_>,
-    address: &Address,
-    spec: &TargetGroupSpec,
-) -> Result<String, AwsError> {
+pub async fn create_target_group(run: &Run<'_>, address: &Address, spec: &TargetGroupSpec) -> Result<String, AwsError> {
     let health = &spec.health_check;
-    let request = context
+    let request = run
         .aws
         .elb
         .create_target_group()
@@ -82,58 +77,57 @@ pub async fn create_target_group(
         .target_type(aws_target_type(spec.target_type))
         .health_check_protocol(ProtocolEnum::Http);
     let output = with_health_check!(request, health)
-        .set_tags(Some(create_tags(context, address, &spec.attributes.names())))
+        .set_tags(Some(create_tags(run, address, &spec.attributes.names())))
         .send()
         .await
-        .context("CreateTargetGroup")?;
+        .for_operation("CreateTargetGroup")?;
     let group = output.target_groups().first().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroups"))?;
     let arn =
         group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
-    retry::until_visible(context.progress, &sees_new(address), &["TargetGroupNotFound"], || {
-        set_attributes(context, &arn, &spec.attributes)
+    retry::until_visible(run.progress, &sees_new(address), &["TargetGroupNotFound"], || {
+        set_attributes(run, &arn, &spec.attributes)
     })
     .await?;
     Ok(arn)
 }
 
 pub async fn update_target_group(
-    context: &Context<'_>,
+    run: &Run<'_>,
     arn: &str,
     health: Option<&HealthCheck>,
     attributes: Option<&TargetGroupAttributes>,
     managed: Option<&ManagedAttributes>,
 ) -> Result<(), AwsError> {
     if let Some(health) = health {
-        update_health_check(context, arn, health).await?;
+        update_health_check(run, arn, health).await?;
     }
-    with_attributes_tag(context, arn, managed, async {
+    with_attributes_tag(run, arn, managed, async {
         match attributes {
-            Some(attributes) => set_attributes(context, arn, attributes).await,
+            Some(attributes) => set_attributes(run, arn, attributes).await,
             None => Ok(()),
         }
     })
     .await
 }
 
-async fn update_health_check(context: &Context<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {
-    let request = context.aws.elb.modify_target_group().target_group_arn(arn);
-    with_health_check!(request, health).send().await.context("ModifyTargetGroup")?;
+async fn update_health_check(run: &Run<'_>, arn: &str, health: &HealthCheck) -> Result<(), AwsError> {
+    let request = run.aws.elb.modify_target_group().target_group_arn(arn);
+    with_health_check!(request, health).send().await.for_operation("ModifyTargetGroup")?;
     Ok(())
 }
 
 /// Deletes a target group, waiting while a listener or rule AWS has not yet let go still uses it.
-pub async fn delete_target_group(context: &Context<'_>, arn: &str) -> Result<(), AwsError> {
+pub async fn delete_target_group(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
     let result =
-        retry::while_code(context.progress, &format!("target group {arn} to be free"), &["ResourceInUse"], || async {
-            context
-                .aws
+        retry::while_code(run.progress, &format!("target group {arn} to be free"), &["ResourceInUse"], || async {
+            run.aws
                 .elb
                 .delete_target_group()
                 .target_group_arn(arn)
                 .send()
                 .await
                 .map(|_| ())
-                .context("DeleteTargetGroup")
+                .for_operation("DeleteTargetGroup")
         })
         .await;
     result.or_gone(&["TargetGroupNotFound"])

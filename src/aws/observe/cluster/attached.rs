@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use aws_sdk_elasticloadbalancingv2::types::{self as elb, LoadBalancerTypeEnum};
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::observe::load_balancing::{listeners_with_rules, load_balancer, target_groups_with};
 use crate::aws::observe::network::inbound_rules_of;
 use crate::aws::{Aws, AwsError};
-use crate::observed::cluster::{
+use crate::live::cluster::{
     AttachedLoadBalancer, AttachedLoadBalancing, AttachedTargetGroup, LoadBalancerKind, RunningService,
 };
 
@@ -45,7 +45,8 @@ pub async fn read(aws: &Aws, services: &[RunningService]) -> Result<AttachedLoad
 /// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html).
 async fn target_groups(aws: &Aws, arns: Vec<String>) -> Result<Vec<AttachedTargetGroup>, AwsError> {
     let pages = aws.elb.describe_target_groups().set_target_group_arns(Some(arns)).into_paginator().items().send();
-    let groups: Vec<elb::TargetGroup> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeTargetGroups")?;
+    let groups: Vec<elb::TargetGroup> =
+        pages.collect::<Result<Vec<_>, _>>().await.for_operation("DescribeTargetGroups")?;
     let described: Vec<&elb::TargetGroup> = groups.iter().collect();
     let plain = target_groups_with(&described, &mut HashMap::new());
     Ok(plain
@@ -64,7 +65,7 @@ async fn load_balancers(aws: &Aws, arns: &[String]) -> Result<Vec<AttachedLoadBa
     let calls = arns
         .chunks(LOAD_BALANCERS_PER_CALL)
         .map(|chunk| aws.elb.describe_load_balancers().set_load_balancer_arns(Some(chunk.to_vec())).send());
-    let outputs = try_join_all(calls).await.context("DescribeLoadBalancers")?;
+    let outputs = try_join_all(calls).await.for_operation("DescribeLoadBalancers")?;
     let described: Vec<&elb::LoadBalancer> = outputs.iter().flat_map(|output| output.load_balancers()).collect();
     let mut attached: Vec<AttachedLoadBalancer> = described
         .iter()

@@ -3,9 +3,9 @@
 use aws_sdk_elasticloadbalancingv2::types::{self as elb, ActionTypeEnum};
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{Listener, ListenerDefault, LoadBalancer, Rule, Tags};
+use crate::live::{Listener, ListenerDefault, LoadBalancer, Rule, Tags};
 
 use super::tags_of;
 
@@ -50,7 +50,8 @@ pub async fn listeners_with_rules(aws: &Aws, load_balancer_arn: &str) -> Result<
 
 async fn listeners(aws: &Aws, load_balancer_arn: &str) -> Result<Vec<Listener>, AwsError> {
     let pages = aws.elb.describe_listeners().load_balancer_arn(load_balancer_arn).into_paginator().items().send();
-    let listeners: Vec<elb::Listener> = pages.collect::<Result<Vec<_>, _>>().await.context("DescribeListeners")?;
+    let listeners: Vec<elb::Listener> =
+        pages.collect::<Result<Vec<_>, _>>().await.for_operation("DescribeListeners")?;
     Ok(listeners
         .iter()
         .map(|listener| Listener {
@@ -81,7 +82,7 @@ async fn rules(aws: &Aws, listener_arn: &str) -> Result<Vec<Rule>, AwsError> {
             .set_marker(marker)
             .send()
             .await
-            .context("DescribeRules")?;
+            .for_operation("DescribeRules")?;
         rules.extend(output.rules().iter().filter_map(rule));
         marker = output.next_marker().map(str::to_string);
         if marker.is_none() {

@@ -9,13 +9,13 @@ use std::time::Duration;
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::execute::retry;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{LoadBalancer, Tags, TargetGroup};
+use crate::events::Quiet;
+use crate::live::{LoadBalancer, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
 use crate::plan::ownership::owned_by;
-use crate::progress::Quiet;
 use crate::topology::Topology;
 
 pub(crate) use listeners::listeners_with_rules;
@@ -34,7 +34,7 @@ pub async fn load_balancers_without_tags(aws: &Aws) -> Result<Vec<elb::LoadBalan
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("DescribeLoadBalancers")
+        .for_operation("DescribeLoadBalancers")
 }
 
 pub async fn target_groups_without_tags(aws: &Aws) -> Result<Vec<elb::TargetGroup>, AwsError> {
@@ -45,7 +45,7 @@ pub async fn target_groups_without_tags(aws: &Aws) -> Result<Vec<elb::TargetGrou
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .context("DescribeTargetGroups")
+        .for_operation("DescribeTargetGroups")
 }
 
 /// Codes DescribeTags answers when one of its ARNs is not there: deleted since it was listed, or created by
@@ -88,7 +88,8 @@ async fn tags_of_chunk(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>
 }
 
 async fn describe_tags(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>, AwsError> {
-    let output = aws.elb.describe_tags().set_resource_arns(Some(arns.to_vec())).send().await.context("DescribeTags")?;
+    let output =
+        aws.elb.describe_tags().set_resource_arns(Some(arns.to_vec())).send().await.for_operation("DescribeTags")?;
     Ok(output
         .tag_descriptions()
         .iter()
@@ -197,7 +198,7 @@ async fn read_idle_timeouts(
         aws.elb.describe_load_balancer_attributes().load_balancer_arn(&load_balancers[index].arn).send()
     }))
     .await
-    .context("DescribeLoadBalancerAttributes")?;
+    .for_operation("DescribeLoadBalancerAttributes")?;
     for (&index, output) in read.iter().zip(reads) {
         let timeout = output
             .attributes()

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use aws_sdk_elasticloadbalancingv2::types as elb;
 use futures::future::try_join_all;
 
-use crate::aws::error::Context;
+use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::observed::{HealthCheckRead, Tags, TargetGroup};
+use crate::live::{HealthCheckRead, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
 use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
@@ -58,7 +58,7 @@ pub async fn read_group_attributes(aws: &Aws, topology: &Topology, groups: &mut 
             .map(|&index| aws.elb.describe_target_group_attributes().target_group_arn(&groups[index].arn).send()),
     )
     .await
-    .context("DescribeTargetGroupAttributes")?;
+    .for_operation("DescribeTargetGroupAttributes")?;
     for (index, output) in wanted.into_iter().zip(reads) {
         let value = |key: &str| {
             output

@@ -1,6 +1,6 @@
 //! A record's fields as the plan shows them, and how a live record differs from the wanted one.
 
-use crate::observed::Record;
+use crate::live::Record;
 use crate::plan::desired::DesiredZone;
 use crate::plan::{FieldChange, FieldValue as _};
 use crate::topology::RecordKind;

@@ -1,7 +1,7 @@
 //! The private hosted zone (created, or adopted when one of that name is already on the VPC) and a CNAME per
 //! service, each marked as ecsnet's by a TXT record beside it. Unmarked records are never touched.
 
-use crate::observed::{HostedZone, Record};
+use crate::live::{HostedZone, Record};
 use crate::plan::desired::{Desired, DesiredService, DesiredZone};
 use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_record, zone_comment, zone_owned_by};
 use crate::plan::{
@@ -239,7 +239,7 @@ impl<'a> Planner<'a> {
     }
 }
 
-fn owned_records<'a>(observed: &'a crate::observed::Observed, topology: &str) -> Vec<OwnedRecord<'a>> {
+fn owned_records<'a>(observed: &'a crate::live::Observed, topology: &str) -> Vec<OwnedRecord<'a>> {
     let mut owned = Vec::new();
     for zone in &observed.zones {
         for record in zone.records.iter().filter(|record| record.kind == "TXT") {

@@ -1,7 +1,7 @@
 //! Service Connect on an ECS service: turned on with the service's port name and discovery name in the
 //! topology's namespace, and off again only when ecsnet's tag says ecsnet turned it on.
 
-use crate::observed::{ConnectAlias, EcsService, ServiceConnect};
+use crate::live::{ConnectAlias, EcsService, ServiceConnect};
 use crate::plan::desired::DesiredEcs;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{ConnectChange, FieldChange};

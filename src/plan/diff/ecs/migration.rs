@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::observed::EcsService;
+use crate::live::EcsService;
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::{
     Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, FieldChange, Migration, Note,
@@ -119,16 +119,15 @@ impl Planner<'_> {
                 .filter(|entry| !entry.target_group_arn.as_deref().is_some_and(|arn| ours.groups.contains(arn)))
                 .cloned()
                 .collect();
-            let label = |entries: &[crate::observed::EcsLoadBalancer]| {
-                list(entries.iter().map(|entry| self.entry_label(entry)))
-            };
+            let label =
+                |entries: &[crate::live::EcsLoadBalancer]| list(entries.iter().map(|entry| self.entry_label(entry)));
             fields.push(FieldChange::changed("load_balancers", label(&live.load_balancers), label(&kept)));
             kept.into_iter().map(EcsLoadBalancerSpec::Kept).collect()
         });
         let registries = keep.cloud_map.then(|| {
             let kept: Vec<_> =
                 live.registries.iter().filter(|entry| !ours.registries.contains(entry.arn.as_str())).collect();
-            let label = |entries: Vec<&crate::observed::EcsRegistry>| {
+            let label = |entries: Vec<&crate::live::EcsRegistry>| {
                 list(entries.into_iter().map(|entry| self.registry_label(&Ref::Known(entry.arn.clone()))))
             };
             fields.push(FieldChange::changed(

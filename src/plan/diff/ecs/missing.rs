@@ -1,7 +1,7 @@
 //! An ECS cluster or service the file names that does not exist, in ecsnet's words: the service and key of the
 //! file, what exists instead (the nearest name, and every name when there are few), and what to do.
 
-use crate::observed::EcsCatalog;
+use crate::live::EcsCatalog;
 use crate::plan::desired::DesiredEcs;
 use crate::plan::problem::{FileKey, Problem};
 use crate::suggest::{listed, nearest};

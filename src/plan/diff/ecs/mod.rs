@@ -10,7 +10,7 @@ mod refusals;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::{EcsLoadBalancer, EcsRegistry, EcsService};
+use crate::live::{EcsLoadBalancer, EcsRegistry, EcsService};
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::owned_by;
 use crate::plan::ownership::parse_resource_description;

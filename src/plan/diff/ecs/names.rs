@@ -14,7 +14,7 @@
 //! load-balanced host and listener port, either way. Cloud Map's name never equals a host of the zone (the
 //! namespace cannot be the zone).
 
-use crate::observed::EcsService;
+use crate::live::EcsService;
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::{Action, Address, Change, LoadBalancingOp, Migration, Operation, Recipe};
 

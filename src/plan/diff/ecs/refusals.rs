@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::observed::EcsService;
+use crate::live::EcsService;
 use crate::plan::desired::DesiredEcs;
 use crate::plan::task_definition::{mismatches, Wiring};
 

@@ -1,6 +1,6 @@
 //! Apply: what a plan creates, updates, replaces and deletes as the file and the account differ.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{schedule, topological_order, Action, Address, Ec2Op, LoadBalancingOp, Operation, Ref, Work};
 
 use crate::test_support::{id_of, planned};

@@ -1,6 +1,6 @@
 //! Attributes: target group and load balancer attributes that leave the file go back to AWS's defaults.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::ownership::ATTRIBUTES_TAG;
 use crate::plan::{Action, Address, LoadBalancingOp, ManagedAttributes, Operation};
 use crate::test_support::TopologyBuilder;

@@ -1,6 +1,6 @@
 //! Destroy: what the topology owns goes, in the order AWS needs, and nothing else.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{schedule, topological_order, Action, Address, Ec2Op, Operation};
 use crate::test_support::owned_tags;
 

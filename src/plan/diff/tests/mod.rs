@@ -10,7 +10,7 @@ mod ownership;
 mod shards;
 pub(in crate::plan) mod wiring;
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{Action, Address, Plan};
 use crate::test_support::{ingress, security_group, subnet, ObservedBuilder, TopologyBuilder};
 

@@ -1,6 +1,6 @@
 //! The network the file names: its VPC, subnets and groups, and the VPC's DNS settings.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::Note;
 
 use crate::test_support::planned;

@@ -1,6 +1,6 @@
 //! Ownership: what ecsnet does not own is neither taken nor overwritten, and its markers fit.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{Address, LoadBalancingOp, Operation, Route53Op};
 use crate::test_support::ingress;
 

@@ -1,6 +1,6 @@
 //! Service Connect.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{Address, ConnectChange, EcsOp, Operation};
 use crate::test_support::OwnedBy;

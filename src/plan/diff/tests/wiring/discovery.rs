@@ -1,6 +1,6 @@
 //! Cloud Map: the namespace, the discovery services and the ECS service's registries.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{Action, Address, CloudMapOp, Ec2Op, EcsLoadBalancerSpec, EcsOp, Operation, Ref};
 
 use crate::test_support::{destroyed, planned};

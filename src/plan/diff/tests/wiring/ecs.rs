@@ -1,7 +1,7 @@
 //! The ECS service: it exists, its deployment controller lets UpdateService change it, and the load balancer
 //! entries ecsnet does not own go back as read.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{Address, EcsLoadBalancerSpec, EcsOp, Operation, Ref};
 
 use crate::test_support::{destroyed, planned};

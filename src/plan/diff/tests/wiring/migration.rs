@@ -1,6 +1,6 @@
 //! A service moving between recipes: stages, their order, and a half-done migration continued from live state.
 
-use crate::observed::Observed;
+use crate::live::Observed;
 use crate::plan::{
     plan_apply, schedule, topological_order, Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, Operation,
     Plan, Recipe, Ref, Stage, Work,

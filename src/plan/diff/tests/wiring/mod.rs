@@ -8,7 +8,7 @@ mod ecs;
 mod migration;
 mod task_definition;
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{schedule, topological_order, Address, Plan};
 use crate::test_support::{
     ecs_service, security_group, subnet, target_group, task_definition, ObservedBuilder, OwnedBy, TopologyBuilder,

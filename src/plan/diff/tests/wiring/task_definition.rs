@@ -1,6 +1,6 @@
 //! The task definition: its containers, ports and network mode fit what the file asks.
 
-use crate::observed::*;
+use crate::live::*;
 use crate::plan::{Address, EcsOp, Operation};
 
 use crate::test_support::planned;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::progress::{Event, Progress, Wait};
+use crate::events::{Event, Progress, Wait};
 
 /// The text of an event, without its timestamp.
 pub fn line(event: &Event) -> String {
@@ -96,8 +96,8 @@ impl Drop for StderrProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::StepChanges;
     use crate::plan::{Action, Address};
-    use crate::progress::StepChanges;
 
     fn step(retires: bool) -> StepChanges {
         StepChanges {

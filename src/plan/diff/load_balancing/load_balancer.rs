@@ -1,7 +1,7 @@
 //! A shard's Application Load Balancer. Its name and scheme cannot change: a change of either builds a new one
 //! beside the old (under the other of its two names), and the old goes once everything has moved to the new.
 
-use crate::observed::{Listener, LoadBalancer};
+use crate::live::{Listener, LoadBalancer};
 use crate::plan::desired::{shard_name, Desired, DesiredLoadBalancer};
 use crate::plan::ownership::{managed_attributes, tagged_address};
 use crate::plan::{
@@ -9,8 +9,8 @@ use crate::plan::{
 };
 use crate::topology::{aws_defaults, bounded_name, Scheme};
 
-use super::load_balancing::managed_change;
-use super::{join, keep_one, Planner, Problem};
+use super::changes::managed_change;
+use crate::plan::diff::{join, keep_one, Planner, Problem};
 
 /// The name of the load balancer attribute ecsnet manages, as the file and the attributes tag write it.
 const IDLE_TIMEOUT: &str = "idle_timeout";

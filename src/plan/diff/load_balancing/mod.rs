@@ -1,17 +1,26 @@
 //! The load balancers, one per shard, and their target groups: the services are spread over as many load
 //! balancers as their rules and target groups need (the load balancer in `load_balancer.rs`, target groups in
-//! `target_groups.rs`, listeners and rules in `listeners.rs` and `rules.rs`).
+//! `target_groups.rs`, listeners and rules in `listeners.rs` and `rules.rs`, rule priorities in `priorities.rs`, the
+//! spread in `shards.rs`, the comparisons they share in `changes.rs`).
+
+mod changes;
+mod listeners;
+mod load_balancer;
+mod priorities;
+mod rules;
+mod shards;
+mod target_groups;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::LoadBalancer;
+use crate::live::LoadBalancer;
 use crate::plan::desired::{shard_name, Desired};
-use crate::plan::{Address, FieldChange, ManagedAttributes, Ref, TargetGroupSpec};
+use crate::plan::diff::Planner;
+use crate::plan::{Address, Ref, TargetGroupSpec};
 use crate::topology::DefaultAction;
 
-use super::load_balancer::needs_replace;
-use super::shards::{assign_shards, Capacity, ShardRequest};
-use super::Planner;
+use load_balancer::needs_replace;
+use shards::{assign_shards, Capacity, ShardRequest};
 
 pub(super) struct LoadBalancing {
     /// Per shard: how to refer to its load balancer, and its DNS name and canonical hosted zone when it stays.
@@ -175,29 +184,4 @@ fn wanted_target_groups(
         );
     }
     wanted_groups
-}
-
-/// Whether a live ARN differs from the wanted reference; a resource still to be created always differs.
-pub(super) fn differs(wanted: &Ref, live: Option<&str>) -> bool {
-    match wanted {
-        Ref::Known(arn) => Some(arn.as_str()) != live,
-        Ref::Of(_) => true,
-    }
-}
-
-/// The change of a resource's attributes tag, when the attributes the file sets differ from those the tag lists;
-/// shown as a field, since it decides what a later plan resets.
-pub(super) fn managed_change(
-    before: Vec<String>,
-    file_sets: &[&str],
-    fields: &mut Vec<FieldChange>,
-) -> Option<ManagedAttributes> {
-    let mut after: Vec<String> = file_sets.iter().map(|name| name.to_string()).collect();
-    after.sort();
-    if after == before {
-        return None;
-    }
-    let show = |names: &[String]| if names.is_empty() { "(none)".to_string() } else { names.join(", ") };
-    fields.push(FieldChange::changed("managed_attributes", show(&before), show(&after)));
-    Some(ManagedAttributes { before, after })
 }

@@ -1,4 +1,4 @@
-//! What a long run reports as it goes: typed events that the views draw (`views::progress`), a live spinner on a
+//! What a long run reports as it goes: typed events that the views draw (`views::events`), a live spinner on a
 //! terminal and timestamped lines elsewhere. The executor, the lock, retries and the wait until it serves emit
 //! them; none of them formats text for people.
 

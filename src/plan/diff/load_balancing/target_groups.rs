@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::TargetGroup;
+use crate::live::TargetGroup;
 use crate::plan::ownership::managed_attributes;
 use crate::plan::FieldValue as _;
 use crate::plan::{Action, Address, FieldChange, LoadBalancingOp, Operation, Ref, ReplaceReason, TargetGroupSpec};
 use crate::topology::{HealthCheck, Stickiness, TargetGroupAttributes};
 
-use super::load_balancing::managed_change;
-use super::{keep_one, Planner, Problem};
+use super::changes::managed_change;
+use crate::plan::diff::{keep_one, Planner, Problem};
 
 impl<'a> Planner<'a> {
     /// Plans the wanted target groups (each with whether its load balancer is replaced) and deletes the owned ones

@@ -2,7 +2,7 @@
 //! syntax where a test needs another, marked as ecsnet's with `OwnedBy::owned_by`, and gathered by
 //! `ObservedBuilder`.
 
-use crate::observed::{
+use crate::live::{
     Container, Direction, DiscoveryService, EcsService, HostedZone, Listener, ListenerDefault, LoadBalancer, Namespace,
     Observed, Peer, Permission, PortMapping, Record, Rule, SecurityGroup, SecurityGroupRule, Subnet, Tags, TargetGroup,
     TaskDefinition, Vpc, VpcDns,

@@ -3,15 +3,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::{Listener, ListenerDefault, LoadBalancer};
+use crate::live::{Listener, ListenerDefault, LoadBalancer};
 use crate::plan::desired::Desired;
 use crate::plan::ownership::tagged_address;
 use crate::plan::{Action, Address, DefaultSpec, FieldChange, ListenerSpec, LoadBalancingOp, Operation, Ref};
 use crate::topology::{self, DefaultAction, Protocol};
 
-use super::load_balancing::differs;
+use super::changes::differs;
 use super::rules::RulesOn;
-use super::{keep_one, Planner, Problem};
+use crate::plan::diff::{keep_one, Planner, Problem};
 
 impl<'a> Planner<'a> {
     /// Plans one shard's listeners and the rules of the services on that shard.

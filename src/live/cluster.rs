@@ -1,7 +1,7 @@
 //! A running ECS cluster as plain data, as `ecsnet init` writes a topology from it. The AWS adapter
 //! `aws::observe::cluster` fills it; no SDK types here.
 
-use crate::observed::{EcsLoadBalancer, EcsRegistry, LoadBalancer, Permission, TargetGroup, TaskDefinition};
+use crate::live::{EcsLoadBalancer, EcsRegistry, LoadBalancer, Permission, TargetGroup, TaskDefinition};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cluster {

@@ -3,13 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::observed::{Listener, Rule};
+use crate::live::{Listener, Rule};
 use crate::plan::desired::{shard_name, Desired, DesiredService};
 use crate::plan::{Action, Address, FieldChange, LoadBalancingOp, Operation, Ref, RuleConditions};
 
-use super::load_balancing::differs;
+use super::changes::differs;
 use super::priorities::{assign, order_by_specificity, PriorityRequest, RuleShape};
-use super::{join, keep_one, Planner, Problem};
+use crate::plan::diff::{join, keep_one, Planner, Problem};
 
 /// The listener whose rules are planned.
 pub(super) struct RulesOn<'a, 'r> {
