@@ -4,6 +4,7 @@ use crate::plan::Address;
 use crate::topology::{bounded_name, DefaultAction, Listener};
 
 use super::{id, Graph, Marks, State};
+use crate::topology::AwsName as _;
 
 /// A shard's load balancer node id: `lb` for the first, `lb_2`, `lb_3`… after it.
 pub(super) fn load_balancer_id(shard: u16) -> String {

@@ -6,6 +6,7 @@ use crate::topology::{RecordKind, Routing, Service, Topology};
 
 use super::load_balancer::load_balancer_id;
 use super::{id, Graph, Marks, State};
+use crate::topology::AwsName as _;
 
 /// A load-balanced service's rules on its shard's listeners, its target group, its DNS names and the ingress from
 /// the load balancer.

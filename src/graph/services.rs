@@ -5,6 +5,7 @@ use crate::plan::Address;
 use crate::topology::{Service, Topology};
 
 use super::{id, Graph, Marks, State};
+use crate::topology::AwsName as _;
 
 /// A service's node, in its ECS cluster's box when it has one.
 pub(super) fn add_service(graph: &mut Graph, topology: &Topology, marks: &Marks, service: &Service) {

@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::live::cluster::AttachedLoadBalancer;
-use crate::live::{Direction, Listener, ListenerDefault, Peer, Permission};
+use crate::live::{Direction, IpProtocol, Listener, ListenerDefault, Peer, Permission, RedirectStatus, Reported};
+use crate::topology::{Protocol, Scheme};
 
 use super::adoption::{listeners_by_port, port, Route};
 use super::{quote, write_comment};
@@ -19,7 +20,7 @@ pub(super) fn write_load_balancer(
     let live = &balancer.load_balancer;
     let _ = writeln!(out, "[load_balancer]                      # adopted by its name");
     let _ = writeln!(out, "name = {}", quote(&live.name));
-    let _ = writeln!(out, "scheme = {}", quote(&live.scheme));
+    let _ = writeln!(out, "scheme = {}", quote(live.scheme.as_aws()));
     write_allowed_cidrs(out, balancer);
     let listeners = listeners_by_port(balancer);
     if listeners.is_empty() {
@@ -29,11 +30,11 @@ pub(super) fn write_load_balancer(
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", if listeners.len() == 1 { "[listener]" } else { "[[listener]]" });
         let _ = writeln!(out, "port = {}", listener.port);
-        let _ = writeln!(out, "protocol = {}", quote(&listener.protocol));
+        let _ = writeln!(out, "protocol = {}", quote(listener.protocol.as_aws()));
         if let Some(certificate) = &listener.certificate_arn {
             let _ = writeln!(out, "certificate_arn = {}", quote(certificate));
         }
-        if let Some(policy) = listener.ssl_policy.as_ref().filter(|_| listener.protocol == "HTTPS") {
+        if let Some(policy) = listener.ssl_policy.as_ref().filter(|_| listener.protocol.is(Protocol::Https)) {
             let _ = writeln!(out, "ssl_policy = {}", quote(policy));
         }
         write_default(out, listener, &listeners, service_of);
@@ -50,8 +51,9 @@ fn write_allowed_cidrs(out: &mut String, balancer: &AttachedLoadBalancer) {
     let inbound: Vec<&Permission> =
         balancer.inbound.iter().filter(|permission| permission.direction == Direction::Ingress).collect();
     let admits = |permission: &Permission, port: u16| {
-        permission.protocol == "-1"
-            || (permission.protocol == "tcp" && (permission.from_port..=permission.to_port).contains(&i32::from(port)))
+        permission.protocol.is(IpProtocol::All)
+            || (permission.protocol.is(IpProtocol::Tcp)
+                && (permission.from_port..=permission.to_port).contains(&i32::from(port)))
     };
     let on_every_port = |cidr: &str| {
         ports.iter().all(|port| {
@@ -76,7 +78,7 @@ fn write_allowed_cidrs(out: &mut String, balancer: &AttachedLoadBalancer) {
     every_port.sort();
     every_port.dedup();
     if every_port.is_empty() {
-        let what = if balancer.load_balancer.scheme == "internet-facing" {
+        let what = if balancer.load_balancer.scheme.is(Scheme::InternetFacing) {
             "# allowed_cidrs = [\"…\"]            # write who may connect: its security groups admit no CIDR block on\n#                                      every listener port, and an internet-facing load balancer needs the key"
         } else {
             "# allowed_cidrs: left out, so ecsnet admits the VPC's CIDR blocks (its security groups admit no CIDR\n# block on every listener port)"
@@ -129,7 +131,7 @@ fn write_default(
             );
         }
         ListenerDefault::Redirect { port: to, protocol, status } => {
-            match redirect_target(to, protocol, status, listeners) {
+            match redirect_target(to.0, protocol, status, listeners) {
                 Some(to) => {
                     let _ = writeln!(out, "redirect_to = {to}");
                 }
@@ -150,11 +152,16 @@ fn write_default(
 }
 
 /// The port of a redirect the file can say: 301 to HTTPS on one of the load balancer's HTTPS listeners.
-fn redirect_target(port: &str, protocol: &str, status: &str, listeners: &[&Listener]) -> Option<u16> {
-    let port: u16 = port.parse().ok()?;
+fn redirect_target(
+    port: Option<u16>,
+    protocol: &Reported<Protocol>,
+    status: &Reported<RedirectStatus>,
+    listeners: &[&Listener],
+) -> Option<u16> {
+    let port = port?;
     let to_https_listener =
-        listeners.iter().any(|listener| listener.port == i32::from(port) && listener.protocol == "HTTPS");
-    (protocol == "HTTPS" && status == "HTTP_301" && to_https_listener).then_some(port)
+        listeners.iter().any(|listener| listener.port == i32::from(port) && listener.protocol.is(Protocol::Https));
+    (protocol.is(Protocol::Https) && status.is(RedirectStatus::Permanent) && to_https_listener).then_some(port)
 }
 
 /// A target group's name from its ARN (`…:targetgroup/<name>/<id>`).
@@ -169,7 +176,7 @@ fn rule_carrying_ports(balancer: &AttachedLoadBalancer) -> Vec<u16> {
         .iter()
         .filter(|listener| match &listener.default {
             ListenerDefault::Redirect { port, protocol, status } => {
-                redirect_target(port, protocol, status, &listeners).is_none()
+                redirect_target(port.0, protocol, status, &listeners).is_none()
             }
             _ => true,
         })
@@ -183,7 +190,7 @@ fn rule_carrying_ports(balancer: &AttachedLoadBalancer) -> Vec<u16> {
 pub(super) fn write_route_keys(out: &mut String, balancer: &AttachedLoadBalancer, route: &Route, names: RouteNames) {
     let group = route.group;
     let _ = writeln!(out, "# behind load balancer {} through target group {}", balancer.load_balancer.name, group.name);
-    if group.port != names.port || group.protocol != "HTTP" {
+    if group.port != names.port || !group.protocol.is(Protocol::Http) {
         let _ = writeln!(
             out,
             "# the target group is {}:{}, ecsnet's is HTTP:{}: plan replaces it (AWS cannot change a target group's\n# port or protocol: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyTargetGroup.html)",
@@ -219,7 +226,7 @@ pub(super) fn write_route_keys(out: &mut String, balancer: &AttachedLoadBalancer
         }
         None => write_placeholder_host(out, route, names),
     }
-    let _ = writeln!(out, "target_type = {}", quote(&group.target_type));
+    let _ = writeln!(out, "target_type = {}", quote(group.target_type.as_aws()));
     for (port, rule) in &route.other_rules {
         let _ = writeln!(
             out,

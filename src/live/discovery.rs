@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Reported;
+use crate::topology::RecordType;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Namespace {
     pub id: String,
@@ -18,7 +21,7 @@ pub struct DiscoveryService {
     pub name: String,
     pub namespace_id: String,
     pub description: Option<String>,
-    /// "A" or "SRV" (the first DNS record of the service's DnsConfig).
-    pub record_type: String,
+    /// The first DNS record of the service's DnsConfig.
+    pub record_type: Reported<RecordType>,
     pub ttl: i64,
 }

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{Reported, Tags};
+use crate::topology::AwsName;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EcsService {
@@ -11,8 +12,7 @@ pub struct EcsService {
     pub cluster: String,
     pub name: String,
     pub arn: String,
-    /// "ECS" (rolling update), "CODE_DEPLOY" or "EXTERNAL".
-    pub deployment_controller: String,
+    pub deployment_controller: Reported<DeploymentController>,
     /// The task definition revision as the service names it; `None` when AWS reports none (task sets).
     #[serde(default)]
     pub task_definition: Option<String>,
@@ -80,8 +80,8 @@ pub struct EcsRegistry {
 pub struct TaskDefinition {
     /// As the ECS service names it.
     pub arn: String,
-    /// "awsvpc", "bridge", "host" or "none"; `None` when the task definition sets none.
-    pub network_mode: Option<String>,
+    /// `None` when the task definition sets none.
+    pub network_mode: Option<Reported<NetworkMode>>,
     pub containers: Vec<Container>,
 }
 
@@ -110,8 +110,8 @@ impl TaskDefinition {
 
     /// The network mode ECS runs the tasks with: when the task definition sets none, ECS's default, bridge
     /// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html, networkMode).
-    pub fn network_mode(&self) -> &str {
-        self.network_mode.as_deref().unwrap_or("bridge")
+    pub fn network_mode(&self) -> Reported<NetworkMode> {
+        self.network_mode.clone().unwrap_or(Reported::Known(NetworkMode::Bridge))
     }
 
     /// `family:revision`, shorter than the ARN.
@@ -161,4 +161,39 @@ impl EcsCatalog {
     pub fn is_empty(&self) -> bool {
         self.missing_clusters.is_empty() && self.clusters.is_empty() && self.services.is_empty()
     }
+}
+
+/// ECS's DeploymentControllerType.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DeploymentController {
+    /// A rolling update, the one ecsnet updates a service's wiring with.
+    Ecs,
+    CodeDeploy,
+    External,
+}
+
+impl AwsName for DeploymentController {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (DeploymentController::Ecs, "ECS"),
+        (DeploymentController::CodeDeploy, "CODE_DEPLOY"),
+        (DeploymentController::External, "EXTERNAL"),
+    ];
+}
+
+/// ECS's NetworkMode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NetworkMode {
+    Awsvpc,
+    Bridge,
+    Host,
+    None,
+}
+
+impl AwsName for NetworkMode {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (NetworkMode::Awsvpc, "awsvpc"),
+        (NetworkMode::Bridge, "bridge"),
+        (NetworkMode::Host, "host"),
+        (NetworkMode::None, "none"),
+    ];
 }

@@ -3,6 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::Reported;
+use crate::topology::AwsName;
+
 /// What `doctor` reads beyond what `plan` reads: whether what is wired serves.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Health {
@@ -16,9 +19,32 @@ pub struct Health {
 pub struct Target {
     pub id: String,
     pub port: Option<i32>,
-    /// AWS's state: "healthy", "unhealthy", "initial", "draining", "unused", "unavailable".
-    pub state: String,
+    pub state: Reported<TargetState>,
     /// AWS's reason code, such as `Target.ResponseCodeMismatch`.
     pub reason: Option<String>,
     pub description: Option<String>,
+}
+
+/// ELBv2's TargetHealthStateEnum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetState {
+    Initial,
+    Healthy,
+    Unhealthy,
+    UnhealthyDraining,
+    Unused,
+    Draining,
+    Unavailable,
+}
+
+impl AwsName for TargetState {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (TargetState::Initial, "initial"),
+        (TargetState::Healthy, "healthy"),
+        (TargetState::Unhealthy, "unhealthy"),
+        (TargetState::UnhealthyDraining, "unhealthy.draining"),
+        (TargetState::Unused, "unused"),
+        (TargetState::Draining, "draining"),
+        (TargetState::Unavailable, "unavailable"),
+    ];
 }

@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
-use crate::topology::{HealthCheck, TargetGroupAttributes};
+use super::{Reported, Tags};
+use crate::topology::{AwsName, HealthCheck, Protocol, Scheme, TargetGroupAttributes, TargetType};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LoadBalancer {
     pub arn: String,
     pub name: String,
-    pub scheme: String,
+    pub scheme: Reported<Scheme>,
     pub dns_name: String,
     /// The hosted zone an alias record to the load balancer names.
     pub canonical_zone_id: String,
@@ -25,7 +25,7 @@ pub struct LoadBalancer {
 pub struct Listener {
     pub arn: String,
     pub port: i32,
-    pub protocol: String,
+    pub protocol: Reported<Protocol>,
     pub certificate_arn: Option<String>,
     pub ssl_policy: Option<String>,
     pub default: ListenerDefault,
@@ -44,14 +44,50 @@ pub enum ListenerDefault {
         body: Option<String>,
         content_type: String,
     },
-    /// A redirect: port, protocol and status code as AWS writes them ("443", "HTTPS", "HTTP_301").
+    /// A redirect; a protocol of `#{protocol}` (the request's own) is `Other`.
     Redirect {
-        port: String,
-        protocol: String,
-        status: String,
+        port: RedirectPort,
+        protocol: Reported<Protocol>,
+        status: Reported<RedirectStatus>,
     },
     /// Anything ecsnet does not set (weighted forwards, authentication).
     Other,
+}
+
+/// A redirect's port: a number, or `None` for AWS's default `#{port}`, the request's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedirectPort(pub Option<u16>);
+
+impl std::fmt::Display for RedirectPort {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(port) => write!(formatter, "{port}"),
+            None => formatter.write_str("#{port}"),
+        }
+    }
+}
+
+/// ELBv2's RedirectActionStatusCodeEnum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RedirectStatus {
+    Permanent,
+    Found,
+}
+
+impl AwsName for RedirectStatus {
+    const NAMES: &'static [(Self, &'static str)] =
+        &[(RedirectStatus::Permanent, "HTTP_301"), (RedirectStatus::Found, "HTTP_302")];
+}
+
+impl Reported<RedirectStatus> {
+    /// The HTTP status code alone ("301"), or what AWS wrote when ecsnet has no name for it.
+    pub fn code(&self) -> &str {
+        match self {
+            Reported::Known(RedirectStatus::Permanent) => "301",
+            Reported::Known(RedirectStatus::Found) => "302",
+            Reported::Other(status) => status,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,8 +108,8 @@ pub struct TargetGroup {
     pub arn: String,
     pub name: String,
     pub port: i32,
-    pub protocol: String,
-    pub target_type: String,
+    pub protocol: Reported<Protocol>,
+    pub target_type: Reported<TargetType>,
     pub vpc_id: String,
     pub health_check: HealthCheck,
     /// Read only for target groups whose service sets attributes.

@@ -10,12 +10,14 @@ mod ecs;
 pub mod health;
 mod load_balancing;
 mod network;
+mod reported;
 
 pub use discovery::*;
 pub use dns::*;
 pub use ecs::*;
 pub use load_balancing::*;
 pub use network::*;
+pub use reported::Reported;
 
 pub type Tags = BTreeMap<String, String>;
 

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Tags;
+use super::{Reported, Tags};
+use crate::topology::AwsName;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vpc {
@@ -79,8 +80,7 @@ pub struct SecurityGroupRule {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Permission {
     pub direction: Direction,
-    /// "tcp", "udp", "icmp" or "-1" (all).
-    pub protocol: String,
+    pub protocol: Reported<IpProtocol>,
     pub from_port: i32,
     pub to_port: i32,
     pub peer: Peer,
@@ -97,4 +97,19 @@ pub enum Peer {
     Cidr(String),
     /// A security group, by ID.
     Group(String),
+}
+
+/// An IP permission's protocol as EC2 reports it (protocol numbers EC2 has no name for are `Other`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IpProtocol {
+    /// `-1`: every protocol and port.
+    All,
+    Tcp,
+    Udp,
+    Icmp,
+}
+
+impl AwsName for IpProtocol {
+    const NAMES: &'static [(Self, &'static str)] =
+        &[(IpProtocol::All, "-1"), (IpProtocol::Tcp, "tcp"), (IpProtocol::Udp, "udp"), (IpProtocol::Icmp, "icmp")];
 }

@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::live::Reported;
+use crate::topology::AwsName;
 use crate::topology::{Protocol, RecordKind, RecordType, Scheme, TargetType};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +83,12 @@ macro_rules! aws_enums_read_as_aws_spells_them {
     )*};
 }
 aws_enums_read_as_aws_spells_them!(Scheme, Protocol, TargetType, RecordType);
+
+impl<T: AwsName> FieldValue for Reported<T> {
+    fn field_text(&self) -> String {
+        self.as_aws().to_string()
+    }
+}
 
 /// A record ecsnet writes for a service: a CNAME, or an alias A record (which Route 53 reads as type A).
 impl FieldValue for RecordKind {

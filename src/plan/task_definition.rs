@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::live::NetworkMode;
 use crate::live::{Container, TaskDefinition};
 use crate::topology::{RecordType, Service, TargetType};
 
@@ -144,7 +145,7 @@ pub fn mismatches(wiring: &Wiring, definition: &TaskDefinition) -> Vec<Mismatch>
     }
     let task_definition = || definition.short_name().to_string();
     let network_mode = definition.network_mode();
-    let awsvpc = network_mode == "awsvpc";
+    let awsvpc = network_mode.is(NetworkMode::Awsvpc);
     // awsvpc tasks need target type ip ("you must choose ip as the target type, not instance",
     // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html and
     // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html); bridge and host tasks register as

@@ -2,14 +2,15 @@
 //! condition must match one of its values, host case-insensitive, path case-sensitive, `*` and `?` wildcards),
 //! then the default action. Pure: a function of live state and the request.
 
-use crate::live::{Listener, ListenerDefault, LoadBalancer, Observed};
+use crate::live::{Listener, ListenerDefault, LoadBalancer, Observed, RedirectPort, RedirectStatus, Reported};
 use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
+use crate::topology::Protocol;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub port: i32,
-    pub protocol: String,
+    pub protocol: Reported<Protocol>,
     pub by: MatchedBy,
     pub action: RouteAction,
     /// The service behind the target group, when ecsnet owns the target group.
@@ -39,11 +40,10 @@ pub enum RouteAction {
         status: u16,
         body: Option<String>,
     },
-    /// As AWS writes them: "HTTPS", "443", "HTTP_301".
     Redirect {
-        protocol: String,
-        port: String,
-        status: String,
+        protocol: Reported<Protocol>,
+        port: RedirectPort,
+        status: Reported<RedirectStatus>,
     },
     /// A rule whose action is no forward (ecsnet's rules always forward).
     NotAForward,
@@ -110,7 +110,7 @@ fn default_action(observed: &Observed, default: &ListenerDefault) -> (RouteActio
             (RouteAction::FixedResponse { status: *status, body: body.clone() }, None)
         }
         ListenerDefault::Redirect { port, protocol, status } => {
-            (RouteAction::Redirect { protocol: protocol.clone(), port: port.clone(), status: status.clone() }, None)
+            (RouteAction::Redirect { protocol: protocol.clone(), port: *port, status: status.clone() }, None)
         }
         ListenerDefault::Other => (RouteAction::Unknown, None),
     }

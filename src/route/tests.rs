@@ -1,4 +1,5 @@
 use super::*;
+use crate::live::RedirectPort;
 use crate::live::{Rule, TargetGroup};
 use crate::plan::Address;
 use crate::test_support::{listener, load_balancer, rule, target_group, ObservedBuilder, OwnedBy};
@@ -27,8 +28,11 @@ fn observed() -> Observed {
         ],
         ..listener("arn:listener/443", 443, "HTTPS", not_found)
     };
-    let to_https =
-        ListenerDefault::Redirect { port: "443".into(), protocol: "HTTPS".into(), status: "HTTP_301".into() };
+    let to_https = ListenerDefault::Redirect {
+        port: RedirectPort(Some(443)),
+        protocol: "HTTPS".into(),
+        status: "HTTP_301".into(),
+    };
     let http = listener("arn:listener/80", 80, "HTTP", to_https);
     let balancer =
         LoadBalancer { listeners: vec![https, http], ..load_balancer("arn:lb", "demo-alb", "internet-facing") }
@@ -65,7 +69,11 @@ fn without_a_match_the_default_action_answers() {
             (
                 80,
                 &MatchedBy::Default,
-                &RouteAction::Redirect { protocol: "HTTPS".into(), port: "443".into(), status: "HTTP_301".into() }
+                &RouteAction::Redirect {
+                    protocol: "HTTPS".into(),
+                    port: RedirectPort(Some(443)),
+                    status: "HTTP_301".into()
+                }
             ),
             (443, &MatchedBy::Default, &RouteAction::FixedResponse { status: 404, body: Some("no route".into()) })
         ]

@@ -6,6 +6,7 @@ use crate::plan::ownership::tagged_address;
 use crate::plan::Address;
 
 use super::{OwnedBy, ServiceBuilder, TopologyBuilder};
+use crate::topology::Scheme;
 
 /// `demo` in subnets `a` and `b`, with an internal load balancer, the private zone in.example.com and the Cloud Map
 /// namespace internal; no services yet (`api`, `worker`).
@@ -37,7 +38,7 @@ pub fn second_shard(observed: &mut Observed, topology: &str, name: &str, service
         name: name.into(),
         dns_name: format!(
             "{}{name}-2.us-east-1.elb.amazonaws.com",
-            if first.scheme == "internal" { "internal-" } else { "" }
+            if first.scheme.is(Scheme::Internal) { "internal-" } else { "" }
         ),
         tags: Default::default(),
         ..first.clone()

@@ -1,6 +1,7 @@
 //! The topology: what the user wants, read from a TOML file, validated against AWS's limits and with every
 //! default filled in. Nothing here touches the network.
 
+mod aws_name;
 pub mod file;
 mod load;
 pub(crate) mod names;
@@ -8,6 +9,7 @@ mod places;
 mod target_group;
 mod validate;
 
+pub use aws_name::AwsName;
 pub use load::{load, locate, parse, TopologyError};
 pub use names::bounded_name;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
@@ -82,15 +84,6 @@ pub enum Protocol {
     Https,
 }
 
-impl Protocol {
-    pub fn as_aws(self) -> &'static str {
-        match self {
-            Protocol::Http => "HTTP",
-            Protocol::Https => "HTTPS",
-        }
-    }
-}
-
 /// What a listener does with a request no rule matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DefaultAction {
@@ -113,15 +106,6 @@ pub enum DefaultAction {
 pub enum Scheme {
     Internal,
     InternetFacing,
-}
-
-impl Scheme {
-    pub fn as_aws(self) -> &'static str {
-        match self {
-            Scheme::Internal => "internal",
-            Scheme::InternetFacing => "internet-facing",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,15 +174,6 @@ pub enum RecordType {
     Srv,
 }
 
-impl RecordType {
-    pub fn as_aws(self) -> &'static str {
-        match self {
-            RecordType::A => "A",
-            RecordType::Srv => "SRV",
-        }
-    }
-}
-
 /// ECS Service Connect in the topology's Cloud Map namespace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connect {
@@ -215,13 +190,4 @@ pub struct Connect {
 pub enum TargetType {
     Ip,
     Instance,
-}
-
-impl TargetType {
-    pub fn as_aws(self) -> &'static str {
-        match self {
-            TargetType::Ip => "ip",
-            TargetType::Instance => "instance",
-        }
-    }
 }

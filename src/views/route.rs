@@ -44,7 +44,7 @@ pub fn action(action: &RouteAction) -> String {
             format!("fixed response {status}{}", body.as_ref().map_or(String::new(), |body| format!(" \"{body}\"")))
         }
         RouteAction::Redirect { protocol, port, status } => {
-            format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_"))
+            format!("redirect to {protocol}:{port} ({})", status.code())
         }
         RouteAction::NotAForward => "an action other than a forward".into(),
         RouteAction::Unknown => "an action ecsnet does not set".into(),
@@ -85,7 +85,7 @@ fn json_answer<'a>(load_balancer: &'a str, answer: &'a Answer) -> JsonAnswer<'a>
         load_balancer,
         port: answer.port,
         priority,
-        protocol: &answer.protocol,
+        protocol: answer.protocol.as_aws(),
         rule,
         service: answer.service.as_deref(),
     }

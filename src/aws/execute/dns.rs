@@ -129,7 +129,7 @@ fn delete(record: &Record) -> Result<Weighed<Change>, AwsError> {
     let (set, values) = match (&record.alias, &record.alias_zone) {
         (Some(dns_name), Some(zone_id)) => (alias_set(&record.name, dns_name, zone_id)?, vec![dns_name.clone()]),
         _ => (
-            record_set(&record.name, RrType::from(record.kind.as_str()), record.ttl, &record.values)?,
+            record_set(&record.name, RrType::from(record.kind.as_aws()), record.ttl, &record.values)?,
             record.values.clone(),
         ),
     };

@@ -8,6 +8,7 @@ use crate::live::{Direction, Peer, Permission, SecurityGroupRule};
 use crate::plan::{Address, Ec2Op, IngressSpec};
 
 use super::{retry, Created, Run};
+use crate::live::IpProtocol;
 
 /// Carries out a change of a security group or its rules.
 pub async fn run(run: &Run<'_>, address: &Address, operation: &Ec2Op) -> Result<(), AwsError> {
@@ -35,8 +36,8 @@ fn tag_specification(run: &Run<'_>, address: &Address, kind: ResourceType, name:
 }
 
 fn ip_permission(permission: &Permission) -> IpPermission {
-    let mut builder = IpPermission::builder().ip_protocol(&permission.protocol);
-    if permission.protocol != "-1" {
+    let mut builder = IpPermission::builder().ip_protocol(permission.protocol.as_aws());
+    if !permission.protocol.is(IpProtocol::All) {
         builder = builder.from_port(permission.from_port).to_port(permission.to_port);
     }
     match &permission.peer {

@@ -7,7 +7,7 @@ use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::{DiscoveryService, Namespace};
+use crate::live::{DiscoveryService, Namespace, Reported};
 use crate::plan::ownership::parse_resource_description;
 use crate::topology::Topology;
 
@@ -98,7 +98,7 @@ async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryServi
                     .unwrap_or_default()
                     .to_string(),
                 description: service.description().map(str::to_string),
-                record_type: record.map(|record| record.r#type().as_str().to_string()).unwrap_or_default(),
+                record_type: Reported::parse(record.map_or("", |record| record.r#type().as_str())),
                 ttl: record.map_or(0, |record| record.ttl()),
             }
         })

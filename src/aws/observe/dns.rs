@@ -5,7 +5,7 @@ use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::{HostedZone, Record};
+use crate::live::{HostedZone, Record, Reported};
 use crate::plan::ownership::zone_owned_by;
 use crate::topology::Topology;
 
@@ -108,7 +108,7 @@ async fn records(aws: &Aws, zone_id: &str) -> Result<Vec<Record>, AwsError> {
             }
             records.push(Record {
                 name,
-                kind: set.r#type().as_str().to_string(),
+                kind: Reported::parse(set.r#type().as_str()),
                 ttl: set.ttl(),
                 values: set.resource_records().iter().map(|record| record.value().to_string()).collect(),
                 alias: set.alias_target().map(|alias| dns_name(alias.dns_name())),

@@ -10,7 +10,8 @@ use super::cluster;
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
 use crate::live::{
-    ConnectAlias, Container, EcsCatalog, EcsService, Namespace, PortMapping, ServiceConnect, Tags, TaskDefinition,
+    ConnectAlias, Container, DeploymentController, EcsCatalog, EcsService, Namespace, PortMapping, Reported,
+    ServiceConnect, Tags, TaskDefinition,
 };
 use crate::topology::Topology;
 
@@ -138,9 +139,10 @@ fn ecs_service(cluster: &str, service: &aws_sdk_ecs::types::Service, namespaces:
         cluster: cluster.to_string(),
         name: service.service_name().unwrap_or_default().to_string(),
         arn: service.service_arn().unwrap_or_default().to_string(),
+        // AWS's default when the service names none: a rolling update.
         deployment_controller: service
             .deployment_controller()
-            .map_or("ECS".to_string(), |controller| controller.r#type().as_str().to_string()),
+            .map_or(DeploymentController::Ecs.into(), |controller| Reported::parse(controller.r#type().as_str())),
         task_definition: service.task_definition().map(str::to_string),
         load_balancers: cluster::load_balancers(service),
         registries: cluster::registries(service),
@@ -200,7 +202,7 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
             })
             .collect();
         let network_mode =
-            definition.and_then(|definition| definition.network_mode()).map(|mode| mode.as_str().to_string());
+            definition.and_then(|definition| definition.network_mode()).map(|mode| Reported::parse(mode.as_str()));
         Ok::<_, AwsError>((revision.clone(), TaskDefinition { arn: revision.clone(), network_mode, containers }))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())

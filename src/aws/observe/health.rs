@@ -9,7 +9,7 @@ use futures::future::try_join_all;
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
 use crate::live::health::{Health, Target};
-use crate::live::Observed;
+use crate::live::{Observed, Reported};
 use crate::plan::ownership::owned_address;
 use crate::plan::Address;
 use crate::topology::Topology;
@@ -47,7 +47,7 @@ async fn targets(
                     port: description.target().and_then(|target| target.port()),
                     state: health
                         .and_then(|health| health.state())
-                        .map_or("unknown".to_string(), |state| state.as_str().to_string()),
+                        .map_or(Reported::Other("unknown".to_string()), |state| Reported::parse(state.as_str())),
                     reason: health.and_then(|health| health.reason()).map(|reason| reason.as_str().to_string()),
                     description: health.and_then(|health| health.description()).map(str::to_string),
                 }

@@ -6,7 +6,7 @@ use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns};
+use crate::live::{Direction, Peer, Permission, Reported, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns};
 use crate::plan::ownership::TOPOLOGY_TAG;
 use crate::topology::Topology;
 
@@ -180,7 +180,7 @@ async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, S
             };
             let permission = Permission {
                 direction: if rule.is_egress() == Some(true) { Direction::Egress } else { Direction::Ingress },
-                protocol: rule.ip_protocol().unwrap_or("-1").to_string(),
+                protocol: Reported::parse(rule.ip_protocol().unwrap_or("-1")),
                 from_port: rule.from_port().unwrap_or(-1),
                 to_port: rule.to_port().unwrap_or(-1),
                 peer,

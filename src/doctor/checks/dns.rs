@@ -4,6 +4,7 @@ use crate::live::{LoadBalancer, VpcDns};
 use crate::topology::Service;
 
 use super::{fail, ok, Check, Facts, APPLY};
+use crate::live::RecordSetType;
 
 /// A private zone and a Cloud Map namespace resolve in the VPC only with enableDnsSupport and enableDnsHostnames
 /// on (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support). Checked when read: when
@@ -38,7 +39,9 @@ pub(super) fn record_check(
     let resource = format!("service.{}.dns_record {host}", service.name);
     let zone = facts.observed.zones.iter().find(|known| known.name == zone);
     let record = zone.and_then(|zone| {
-        zone.records.iter().find(|record| record.name == host && (record.kind == "CNAME" || record.alias.is_some()))
+        zone.records
+            .iter()
+            .find(|record| record.name == host && (record.kind.is(RecordSetType::Cname) || record.alias.is_some()))
     });
     let target = load_balancer.dns_name.trim_end_matches('.').to_ascii_lowercase();
     match record {

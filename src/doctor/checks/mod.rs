@@ -16,6 +16,7 @@ use crate::topology::{Service, Topology};
 use super::{Check, Status};
 use crate::live::health::Health;
 
+use crate::live::IpProtocol;
 use discovery::instances_check;
 use dns::vpc_dns_check;
 use ecs::ecs_checks;
@@ -68,8 +69,8 @@ fn security_group<'a>(observed: &'a Observed, wanted: &str) -> Option<&'a Securi
 fn admits(group: &SecurityGroup, direction: Direction, port: u16, peer_ok: impl Fn(&Peer) -> bool) -> bool {
     let covers = |permission: &Permission| {
         permission.direction == direction
-            && (permission.protocol == "-1"
-                || (permission.protocol == "tcp"
+            && (permission.protocol.is(IpProtocol::All)
+                || (permission.protocol.is(IpProtocol::Tcp)
                     && permission.from_port <= i32::from(port)
                     && i32::from(port) <= permission.to_port))
             && peer_ok(&permission.peer)

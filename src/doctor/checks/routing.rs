@@ -1,5 +1,6 @@
 //! Routing: a listener rule forwards to the service's target group, whose health check and targets are right.
 
+use crate::live::health::TargetState;
 use crate::live::{LoadBalancer, TargetGroup};
 use crate::plan::Address;
 use crate::topology::{Routing, Service};
@@ -71,10 +72,10 @@ fn health_check_path_check(resource: &str, group: &TargetGroup, routing: &Routin
 
 fn targets_check(facts: &Facts, resource: &str, arn: &str) -> Check {
     let targets = facts.health.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
-    let describe = |states: &[&str]| {
+    let describe = |states: &[TargetState]| {
         targets
             .iter()
-            .filter(|target| states.contains(&target.state.as_str()))
+            .filter(|target| target.state.known().is_some_and(|state| states.contains(&state)))
             .map(|target| {
                 let port = target.port.map_or(String::new(), |port| format!(":{port}"));
                 let reason = target.reason.as_deref().map_or(String::new(), |reason| format!(" {reason}"));
@@ -93,11 +94,11 @@ fn targets_check(facts: &Facts, resource: &str, arn: &str) -> Check {
             Some("attach the ECS service ([service.ecs]) and check that its tasks run".into()),
         );
     }
-    let unhealthy = describe(&["unhealthy", "unavailable"]);
+    let unhealthy = describe(&[TargetState::Unhealthy, TargetState::UnhealthyDraining, TargetState::Unavailable]);
     if !unhealthy.is_empty() {
         return fail("targets_healthy", resource, unhealthy, "check that the container listens on the port, the health check path answers with the matcher's codes, and the security groups");
     }
-    let waiting = describe(&["initial", "draining", "unused"]);
+    let waiting = describe(&[TargetState::Initial, TargetState::Draining, TargetState::Unused]);
     if !waiting.is_empty() {
         return check(
             Status::Warn,

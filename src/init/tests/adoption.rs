@@ -7,6 +7,7 @@ use crate::init::{adoptable_load_balancer, write_topology, InitOptions};
 use crate::live::cluster::{
     AttachedLoadBalancer, AttachedLoadBalancing, AttachedTargetGroup, Cluster, LoadBalancerKind, RunningService,
 };
+use crate::live::RedirectPort;
 use crate::live::{Direction, EcsLoadBalancer, ListenerDefault, LoadBalancer, Observed, Peer, Permission, TargetGroup};
 use crate::plan::adopt::AdoptPolicy;
 use crate::plan::{Action, Address};
@@ -171,8 +172,11 @@ fn host_rules() -> Cluster {
         rule("arn:rule/1", 5, &["api.example.com"], &["/api/*"], Some(API_GROUP)),
         rule("arn:rule/2", 9, &["www.example.com"], &[], Some(WEB_GROUP)),
     ];
-    let redirect =
-        ListenerDefault::Redirect { port: "443".into(), protocol: "HTTPS".into(), status: "HTTP_301".into() };
+    let redirect = ListenerDefault::Redirect {
+        port: RedirectPort(Some(443)),
+        protocol: "HTTPS".into(),
+        status: "HTTP_301".into(),
+    };
     attached.load_balancer.listeners = vec![https, listener("arn:listener/80", 80, "HTTP", redirect)];
     attached.inbound = vec![inbound(443, "10.0.0.0/8"), inbound(80, "10.0.0.0/8"), inbound(443, "192.168.0.0/16")];
     let api = AttachedTargetGroup { group: seed_group(API_GROUP, "api-tg"), load_balancer_arns: vec![LB.into()] };

@@ -58,7 +58,7 @@ impl<'a> Adopter<'a> {
     }
 
     fn service(&mut self, service: &DiscoveryService, address: Address) {
-        let record_type = if service.record_type == "SRV" { RecordType::Srv } else { RecordType::A };
+        let record_type = if service.record_type.is(RecordType::Srv) { RecordType::Srv } else { RecordType::A };
         let description = resource_description(self.topology, &address);
         let (arn, tags) = (service.arn.clone(), self.tags(&address));
         let mark = Mark::DiscoveryDescription {

@@ -9,6 +9,7 @@ use crate::plan::ownership::{
 use crate::plan::{Address, Note};
 
 use super::{Adopter, Mark};
+use crate::live::RecordSetType;
 
 /// The longest comment Route 53 keeps on a hosted zone
 /// (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZoneConfig.html).
@@ -57,13 +58,15 @@ impl<'a> Adopter<'a> {
     /// The service's CNAME or alias record at `host`, when no ownership record stands beside it yet.
     fn record(&mut self, zone: &HostedZone, host: &str, address: Address, ttl: i64) {
         let owner_name = owner_record_name(host);
-        let at = |record: &&Record, kind: &str| record.name == *host && record.kind == kind;
-        let Some(record) =
-            zone.records.iter().find(|record| at(record, "CNAME") || (at(record, "A") && record.alias.is_some()))
-        else {
+        let at = |record: &&Record, kind: RecordSetType| record.name == *host && record.kind.is(kind);
+        let Some(record) = zone.records.iter().find(|record| {
+            at(record, RecordSetType::Cname) || (at(record, RecordSetType::A) && record.alias.is_some())
+        }) else {
             return;
         };
-        if let Some(owner) = zone.records.iter().find(|record| record.name == owner_name && record.kind == "TXT") {
+        if let Some(owner) =
+            zone.records.iter().find(|record| record.name == owner_name && record.kind.is(RecordSetType::Txt))
+        {
             if !owner.values.iter().any(|value| value.contains("heritage=ecsnet")) {
                 let note = format!(
                     "{host} has a TXT record at {owner_name} that is not ecsnet's; its {} record is not adopted",

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::live::RecordSetType;
 use crate::live::{Observed, Record, Tags};
 use crate::plan::AwsService;
 use crate::topology::RecordType;
@@ -76,10 +77,10 @@ impl Mark {
             }
             Mark::OwnerRecord { zone_id, name, value, ttl } => {
                 for zone in observed.zones.iter_mut().filter(|zone| zone.id == *zone_id) {
-                    zone.records.retain(|record| !(record.name == *name && record.kind == "TXT"));
+                    zone.records.retain(|record| !(record.name == *name && record.kind.is(RecordSetType::Txt)));
                     zone.records.push(Record {
                         name: name.clone(),
-                        kind: "TXT".into(),
+                        kind: RecordSetType::Txt.into(),
                         ttl: Some(*ttl),
                         values: vec![value.clone()],
                         alias: None,

@@ -8,6 +8,7 @@ use crate::plan::Address;
 
 use super::load_balancing::Balancer;
 use super::{Adopter, Eligibility, Mark};
+use crate::live::IpProtocol;
 
 impl<'a> Adopter<'a> {
     pub(super) fn security(&mut self, desired: &Desired, balancers: &[Balancer<'a>]) {
@@ -67,7 +68,7 @@ impl<'a> Adopter<'a> {
         let admits = |rule: &&SecurityGroupRule| {
             let permission = &rule.permission;
             permission.direction == Direction::Ingress
-                && permission.protocol == "tcp"
+                && permission.protocol.is(IpProtocol::Tcp)
                 && permission.from_port == i32::from(wanted.port)
                 && permission.to_port == i32::from(wanted.port)
                 && permission.peer == Peer::Group(source.to_string())

@@ -10,6 +10,7 @@ use crate::topology::{bounded_name, Protocol, Routing, Service, Topology};
 use super::{
     Address, Desired, DesiredDiscovery, DesiredEcs, DesiredIngress, DesiredService, IngressSource, TargetGroupSpec,
 };
+use crate::topology::AwsName as _;
 
 /// Adds what the service at `index` asks for; `groups` holds each service's security group ID, by name.
 pub(super) fn add(

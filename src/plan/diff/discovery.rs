@@ -9,6 +9,7 @@ use crate::plan::ownership::{parse_resource_description, resource_description};
 use crate::plan::{Action, Address, CloudMapOp, FieldChange, Note, Operation, Ref};
 
 use super::{keep_one, Planner, Problem};
+use crate::topology::AwsName as _;
 
 /// The namespace the discovery services go in.
 struct InNamespace<'a, 'r> {
@@ -173,7 +174,7 @@ impl<'a> Planner<'a> {
 
     /// A live discovery service's TTL brought to the file's; its record type cannot change.
     fn update_discovery_service(&mut self, wanted: &DesiredDiscovery, address: Address, service: &DiscoveryService) {
-        if service.record_type != wanted.record_type.as_aws() {
+        if !service.record_type.is(wanted.record_type) {
             self.problems.push(Problem::new(
                 format!("{address}: the Cloud Map service {} has {} records, and Cloud Map cannot change a service's record type", service.id, service.record_type),
                 "remove [service.discovery], apply, then add it back with the new record type",

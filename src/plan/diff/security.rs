@@ -7,6 +7,7 @@ use crate::plan::desired::{tcp, Desired, DesiredIngress, DesiredSecurityGroup, I
 use crate::plan::{Action, Address, Ec2Op, FieldChange, IngressSpec, Note, Operation, Ref};
 
 use super::{join, keep_one, Planner, Problem};
+use crate::live::{IpProtocol, Reported};
 
 /// A rule of ecsnet's in a service's group: its address, the group and the rule.
 type OwnedIngress<'a> = (Address, &'a SecurityGroup, &'a SecurityGroupRule);
@@ -277,8 +278,8 @@ fn revocations<'a>(
 
 /// "tcp/80 from 10.0.0.0/16", "all to 10.0.0.0/16".
 pub(crate) fn describe_permission(permission: &Permission) -> String {
-    let what = match (permission.protocol.as_str(), permission.from_port, permission.to_port) {
-        ("-1", _, _) => "all".to_string(),
+    let what = match (&permission.protocol, permission.from_port, permission.to_port) {
+        (Reported::Known(IpProtocol::All), _, _) => "all".to_string(),
         (protocol, from, to) if from == to => format!("{protocol}/{from}"),
         (protocol, from, to) => format!("{protocol}/{from}-{to}"),
     };

@@ -1,10 +1,11 @@
 use super::*;
 use crate::live::PortMapping;
+use crate::live::Reported;
 
 fn definition(network_mode: Option<&str>) -> TaskDefinition {
     TaskDefinition {
         arn: "arn:aws:ecs:us-east-1:1:task-definition/api:3".into(),
-        network_mode: network_mode.map(str::to_string),
+        network_mode: network_mode.map(Reported::parse),
         containers: vec![
             Container {
                 name: "api".into(),

@@ -5,6 +5,7 @@ use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{Address, CloudMapOp, ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
 use super::Account;
+use crate::topology::AwsName as _;
 
 impl Account<'_> {
     /// A Cloud Map operation.

@@ -4,6 +4,8 @@ use crate::live::{Listener, ListenerDefault, Rule};
 use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref, RuleConditions};
 
 use super::Account;
+use crate::live::RedirectPort;
+use crate::topology::AwsName as _;
 
 impl Account<'_> {
     pub(super) fn update_listener(&mut self, arn: &str, spec: &ListenerSpec) {
@@ -94,7 +96,7 @@ impl Account<'_> {
                 content_type: content_type.clone(),
             },
             DefaultSpec::Redirect { port } => ListenerDefault::Redirect {
-                port: port.to_string(),
+                port: RedirectPort(Some(*port)),
                 protocol: "HTTPS".into(),
                 status: "HTTP_301".into(),
             },

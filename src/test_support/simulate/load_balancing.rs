@@ -7,6 +7,7 @@ use crate::plan::{Address, LoadBalancerSpec, LoadBalancingOp, ManagedAttributes,
 use super::set_managed;
 
 use super::Account;
+use crate::topology::AwsName as _;
 
 impl Account<'_> {
     /// A load balancer, target group, listener or rule operation.

@@ -5,7 +5,7 @@ use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::{Listener, ListenerDefault, LoadBalancer, Rule, Tags};
+use crate::live::{Listener, ListenerDefault, LoadBalancer, RedirectPort, Reported, Rule, Tags};
 
 use super::tags_of;
 
@@ -57,7 +57,7 @@ async fn listeners(aws: &Aws, load_balancer_arn: &str) -> Result<Vec<Listener>, 
         .map(|listener| Listener {
             arn: listener.listener_arn().unwrap_or_default().to_string(),
             port: listener.port().unwrap_or_default(),
-            protocol: listener.protocol().map(|protocol| protocol.as_str().to_string()).unwrap_or_default(),
+            protocol: Reported::parse(listener.protocol().map_or("", |protocol| protocol.as_str())),
             certificate_arn: listener
                 .certificates()
                 .first()
@@ -143,9 +143,10 @@ fn listener_default(actions: &[elb::Action]) -> ListenerDefault {
         },
         Some(ActionTypeEnum::Redirect) => match action.redirect_config() {
             Some(config) => ListenerDefault::Redirect {
-                port: config.port().unwrap_or("#{port}").to_string(),
-                protocol: config.protocol().unwrap_or("#{protocol}").to_string(),
-                status: config.status_code().map_or(String::new(), |status| status.as_str().to_string()),
+                // AWS's default port and protocol are the request's own, `#{port}` and `#{protocol}`.
+                port: RedirectPort(config.port().and_then(|port| port.parse().ok())),
+                protocol: Reported::parse(config.protocol().unwrap_or("#{protocol}")),
+                status: Reported::parse(config.status_code().map_or("", |status| status.as_str())),
             },
             None => ListenerDefault::Other,
         },

@@ -13,7 +13,7 @@ use crate::aws::error::ForOperation;
 use crate::aws::execute::retry;
 use crate::aws::{Aws, AwsError};
 use crate::events::Quiet;
-use crate::live::{LoadBalancer, Tags, TargetGroup};
+use crate::live::{LoadBalancer, Reported, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
 use crate::plan::ownership::owned_by;
 use crate::topology::Topology;
@@ -166,7 +166,7 @@ pub(crate) fn load_balancer(lb: &elb::LoadBalancer, tags: &mut HashMap<String, T
         tags: tags.remove(&arn).unwrap_or_default(),
         arn,
         name: lb.load_balancer_name().unwrap_or_default().to_string(),
-        scheme: lb.scheme().map(|scheme| scheme.as_str().to_string()).unwrap_or_default(),
+        scheme: Reported::parse(lb.scheme().map_or("", |scheme| scheme.as_str())),
         dns_name: lb.dns_name().unwrap_or_default().to_string(),
         canonical_zone_id: lb.canonical_hosted_zone_id().unwrap_or_default().to_string(),
         idle_timeout: None,

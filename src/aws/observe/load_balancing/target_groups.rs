@@ -7,7 +7,7 @@ use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::{HealthCheckRead, Tags, TargetGroup};
+use crate::live::{HealthCheckRead, Reported, Tags, TargetGroup};
 use crate::plan::ownership::managed_attributes;
 use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::Address;
@@ -23,8 +23,8 @@ pub fn target_groups_with(in_vpc: &[&elb::TargetGroup], tags: &mut HashMap<Strin
                 arn,
                 name: group.target_group_name().unwrap_or_default().to_string(),
                 port: group.port().unwrap_or_default(),
-                protocol: group.protocol().map(|protocol| protocol.as_str().to_string()).unwrap_or_default(),
-                target_type: group.target_type().map(|kind| kind.as_str().to_string()).unwrap_or_default(),
+                protocol: Reported::parse(group.protocol().map_or("", |protocol| protocol.as_str())),
+                target_type: Reported::parse(group.target_type().map_or("", |kind| kind.as_str())),
                 vpc_id: group.vpc_id().unwrap_or_default().to_string(),
                 health_check: HealthCheck::read(HealthCheckRead {
                     path: group.health_check_path(),

@@ -1,6 +1,7 @@
 //! A record's fields as the plan shows them, and how a live record differs from the wanted one.
 
 use crate::live::Record;
+use crate::live::{RecordSetType, Reported};
 use crate::plan::desired::DesiredZone;
 use crate::plan::{FieldChange, FieldValue as _};
 use crate::topology::RecordKind;
@@ -28,9 +29,9 @@ pub(super) fn record_kind_differs(live: &Record, wanted: RecordKind) -> bool {
 
 /// The kind of record ecsnet writes that a live record is, if it is one (an alias, or a plain CNAME).
 fn kind_of(live: &Record) -> Option<RecordKind> {
-    match (&live.alias, live.kind.as_str()) {
+    match (&live.alias, &live.kind) {
         (Some(_), _) => Some(RecordKind::Alias),
-        (None, "CNAME") => Some(RecordKind::Cname),
+        (None, Reported::Known(RecordSetType::Cname)) => Some(RecordKind::Cname),
         _ => None,
     }
 }
@@ -41,7 +42,7 @@ pub(super) fn record_changes(live: &Record, kind: RecordKind, ttl: i64, value: &
         live.alias.clone().or_else(|| live.values.first().map(|value| normalize(value))).unwrap_or_default();
     let mut fields = Vec::new();
     if record_kind_differs(live, kind) {
-        let live_type = kind_of(live).map_or_else(|| live.kind.clone(), |live_kind| live_kind.field_text());
+        let live_type = kind_of(live).map_or_else(|| live.kind.field_text(), |live_kind| live_kind.field_text());
         fields.push(FieldChange::changed("type", live_type, kind));
     }
     if kind == RecordKind::Cname && live.ttl != Some(ttl) {

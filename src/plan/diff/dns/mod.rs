@@ -12,6 +12,7 @@ mod fields;
 
 use super::load_balancing::LoadBalancing;
 use super::{Planner, Problem};
+use crate::live::RecordSetType;
 use fields::{new_record_fields, record_changes, record_kind_differs};
 
 /// A record ecsnet made earlier, found through its ownership TXT record.
@@ -242,16 +243,15 @@ impl<'a> Planner<'a> {
 fn owned_records<'a>(observed: &'a crate::live::Observed, topology: &str) -> Vec<OwnedRecord<'a>> {
     let mut owned = Vec::new();
     for zone in &observed.zones {
-        for record in zone.records.iter().filter(|record| record.kind == "TXT") {
+        for record in zone.records.iter().filter(|record| record.kind.is(RecordSetType::Txt)) {
             let Some((host, address)) =
                 record.values.iter().find_map(|value| parse_owner_record(topology, &record.name, value))
             else {
                 continue;
             };
-            let pointer = zone
-                .records
-                .iter()
-                .find(|candidate| candidate.name == host && (candidate.kind == "CNAME" || candidate.alias.is_some()));
+            let pointer = zone.records.iter().find(|candidate| {
+                candidate.name == host && (candidate.kind.is(RecordSetType::Cname) || candidate.alias.is_some())
+            });
             owned.push(OwnedRecord { zone, address, host, owner: record, record: pointer });
         }
     }

@@ -14,6 +14,7 @@ use crate::plan::{
 use super::connect::{connect_is_ours, current, describe};
 use super::names::name_note;
 use super::{list, Ours, Planner};
+use crate::live::DeploymentController;
 
 /// What live state has of ecsnet's wiring that the file no longer asks for, while it asks for another recipe:
 /// the old path, kept until the new one serves. Nothing when the service does not move.
@@ -148,7 +149,7 @@ impl Planner<'_> {
             fields.push(FieldChange::changed("service_connect", describe(current(live).as_ref()), "(off)"));
             ConnectChange::Disable
         });
-        if live.deployment_controller != "ECS" {
+        if !live.deployment_controller.is(DeploymentController::Ecs) {
             self.controller_refuses(wanted, live, keep.load_balancer, keep.cloud_map, keep.service_connect);
             return;
         }

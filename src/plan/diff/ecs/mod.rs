@@ -21,6 +21,7 @@ use crate::plan::{
 use crate::topology::{RecordType, TargetType};
 
 use super::Planner;
+use crate::live::DeploymentController;
 use connect::connect_change;
 use migration::Keep;
 
@@ -96,7 +97,7 @@ impl<'a> Planner<'a> {
         let registries_change =
             self.registries(wanted, live, &ours.registries, registries, keep.cloud_map, &mut fields);
         let connect = connect_change(wanted, live, namespace, keep.service_connect, &mut fields);
-        if !fields.is_empty() && live.deployment_controller != "ECS" {
+        if !fields.is_empty() && !live.deployment_controller.is(DeploymentController::Ecs) {
             self.controller_refuses(
                 wanted,
                 live,

@@ -8,6 +8,7 @@ use crate::plan::desired::DesiredEcs;
 use crate::plan::task_definition::{mismatches, Wiring};
 
 use super::super::{Planner, Problem};
+use crate::live::DeploymentController;
 
 impl Planner<'_> {
     /// "Each service may be associated with one service registry. Multiple service registries for each service are
@@ -78,9 +79,9 @@ impl Planner<'_> {
             [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
             [] => return,
         };
-        let hint = match live.deployment_controller.as_str() {
-            "CODE_DEPLOY" => "on CODE_DEPLOY, load balancers change through a CodeDeploy deployment, and service registries and Service Connect only when the service is created; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
-            "EXTERNAL" => "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
+        let hint = match live.deployment_controller.known() {
+            Some(DeploymentController::CodeDeploy) => "on CODE_DEPLOY, load balancers change through a CodeDeploy deployment, and service registries and Service Connect only when the service is created; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
+            Some(DeploymentController::External) => "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
             _ => "move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
         };
         self.problems.push(Problem::new(

@@ -11,7 +11,9 @@ use crate::topology::{self, DefaultAction, Protocol};
 
 use super::changes::differs;
 use super::rules::RulesOn;
+use crate::live::RedirectStatus;
 use crate::plan::diff::{keep_one, Planner, Problem};
+use crate::topology::AwsName as _;
 
 impl<'a> Planner<'a> {
     /// Plans one shard's listeners and the rules of the services on that shard.
@@ -120,7 +122,7 @@ impl<'a> Planner<'a> {
         live_listener: &Listener,
     ) {
         let mut fields = Vec::new();
-        if live_listener.protocol != listener.protocol.as_aws() {
+        if !live_listener.protocol.is(listener.protocol) {
             fields.push(FieldChange::changed("protocol", &live_listener.protocol, listener.protocol.as_aws()));
         }
         if listener.protocol == Protocol::Https && live_listener.certificate_arn != listener.certificate_arn {
@@ -189,7 +191,7 @@ impl<'a> Planner<'a> {
             ListenerDefault::Forward(arn) => format!("forward to {}", self.live_group_name(arn)),
             ListenerDefault::FixedResponse { status, body, .. } => describe_fixed(*status, body.as_deref()),
             ListenerDefault::Redirect { port, protocol, status } => {
-                format!("redirect to {protocol}:{port} ({})", status.trim_start_matches("HTTP_"))
+                format!("redirect to {protocol}:{port} ({})", status.code())
             }
             ListenerDefault::Other => "(an action ecsnet does not set)".into(),
         }
@@ -239,7 +241,7 @@ fn default_matches(wanted: &DefaultSpec, live: &ListenerDefault) -> bool {
                 && content_type == live_type
         }
         (DefaultSpec::Redirect { port }, ListenerDefault::Redirect { port: live_port, protocol, status }) => {
-            *live_port == port.to_string() && protocol == "HTTPS" && status == "HTTP_301"
+            live_port.0 == Some(*port) && protocol.is(Protocol::Https) && status.is(RedirectStatus::Permanent)
         }
         _ => false,
     }

@@ -114,11 +114,11 @@ impl<'a> Planner<'a> {
         let mut fields = Vec::new();
         let renamed = !names_match(&live.name, &wanted.name);
         fields.push(FieldChange::changed("name", &live.name, &new_name));
-        if live.scheme != wanted.scheme.as_aws() {
+        if !live.scheme.is(wanted.scheme) {
             fields.push(FieldChange::changed("scheme", &live.scheme, wanted.scheme));
         }
         fields.push(FieldChange::changed("dns_name", &live.dns_name, KNOWN_AFTER_APPLY));
-        let changed: Vec<&str> = [("name", renamed), ("scheme", live.scheme != wanted.scheme.as_aws())]
+        let changed: Vec<&str> = [("name", renamed), ("scheme", !live.scheme.is(wanted.scheme))]
             .into_iter()
             .filter(|(_, changed)| *changed)
             .map(|(field, _)| field)
@@ -278,5 +278,5 @@ fn names_match(live: &str, wanted: &str) -> bool {
 }
 
 pub(super) fn needs_replace(live: &LoadBalancer, name: &str, scheme: Scheme) -> bool {
-    !names_match(&live.name, name) || live.scheme != scheme.as_aws()
+    !names_match(&live.name, name) || !live.scheme.is(scheme)
 }

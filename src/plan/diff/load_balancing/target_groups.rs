@@ -84,15 +84,20 @@ impl<'a> Planner<'a> {
         load_balancer_replaced: bool,
     ) -> Ref {
         let immutable = [
-            ("port", group.port.to_string(), wanted.port.to_string()),
-            ("protocol", group.protocol.clone(), wanted.protocol.field_text()),
-            ("target_type", group.target_type.clone(), wanted.target_type.field_text()),
-            ("vpc", group.vpc_id.clone(), wanted.vpc_id.clone()),
+            ("port", group.port != i32::from(wanted.port), group.port.to_string(), wanted.port.field_text()),
+            ("protocol", !group.protocol.is(wanted.protocol), group.protocol.to_string(), wanted.protocol.field_text()),
+            (
+                "target_type",
+                !group.target_type.is(wanted.target_type),
+                group.target_type.to_string(),
+                wanted.target_type.field_text(),
+            ),
+            ("vpc", group.vpc_id != wanted.vpc_id, group.vpc_id.clone(), wanted.vpc_id.clone()),
         ];
         let changed: Vec<FieldChange> = immutable
-            .iter()
-            .filter(|(_, old, new)| old != new)
-            .map(|(field, old, new)| FieldChange::changed(field, old, new))
+            .into_iter()
+            .filter(|(_, differs, _, _)| *differs)
+            .map(|(field, _, old, new)| FieldChange::changed(field, old, new))
             .collect();
         if !changed.is_empty() || load_balancer_replaced {
             self.check_target_group_name_free(wanted);

@@ -6,6 +6,7 @@ use crate::plan::{schedule, topological_order, Action, Address, Ec2Op, LoadBalan
 use crate::test_support::{id_of, planned};
 
 use super::{addresses, converged_account, empty_account, seed};
+use crate::live::RecordSetType;
 
 #[test]
 fn from_nothing_everything_is_created_in_dependency_order() {
@@ -60,7 +61,7 @@ fn a_health_check_changed_by_hand_is_an_update_with_old_and_new() {
 fn a_deleted_rule_and_record_are_recreated() {
     let mut observed = converged_account();
     observed.load_balancers[0].listeners[0].rules.clear();
-    observed.zones[0].records.retain(|record| record.kind != "CNAME");
+    observed.zones[0].records.retain(|record| !record.kind.is(RecordSetType::Cname));
     let plan = planned(&seed().build(), &observed).unwrap();
     assert_eq!(
         addresses(&plan, Action::Create),

@@ -7,6 +7,7 @@ use crate::test_support::ingress;
 use crate::test_support::{id_of, planned};
 
 use super::{change_of, converged_account, empty_account, seed};
+use crate::live::RecordSetType;
 
 #[test]
 fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
@@ -38,7 +39,7 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
 #[test]
 fn a_record_ecsnet_does_not_own_is_a_conflict_not_an_overwrite() {
     let mut observed = converged_account();
-    observed.zones[0].records.retain(|record| record.kind != "TXT");
+    observed.zones[0].records.retain(|record| !record.kind.is(RecordSetType::Txt));
     let error = planned(&seed().build(), &observed).unwrap_err();
     assert!(error.to_string().contains("service-a.in.example.com already has a CNAME record in zone in.example.com that ecsnet topology demo does not own"), "{error}");
 }

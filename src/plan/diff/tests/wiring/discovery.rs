@@ -6,6 +6,7 @@ use crate::plan::{Action, Address, CloudMapOp, Ec2Op, EcsLoadBalancerSpec, EcsOp
 use crate::test_support::{destroyed, planned};
 
 use super::{account, change, discovery, problems, step_position, whats, wired_account};
+use crate::topology::AwsName as _;
 
 #[test]
 fn from_nothing_the_namespace_discovery_service_caller_ingress_and_ecs_wiring_are_planned_in_order() {
