@@ -27,8 +27,8 @@ export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
 phases=()
 phase() { phases+=("$(printf '%5d s  %s' "$((SECONDS - phase_start))" "$1")"); phase_start=$SECONDS; }
 phase_start=$SECONDS
-"$python" -m unittest localstack/test_proxy.py localstack/test_aws_rules_*.py localstack/test_benchmark.py \
-  localstack/test_seed_002.py localstack/test_iam_*.py
+# localstack/ is the top-level directory of the Python: the tests import `proxy`, `aws_rules`… as modules from it.
+"$python" -m unittest discover -s localstack/tests -t localstack
 phase "python: the proxy's, the rules layer's and its IAM's own tests"
 # Four tests at once although the machine has two cores: the emulator tests spend most of their time waiting (on
 # AWS's eventual consistency, deployments, a lock), and the emulator, not the CPU, bounds them. Measured on a

@@ -1,15 +1,13 @@
 """Tests of IAM policy evaluation (aws_rules/iam/evaluate.py) against the IAM User Guide's own examples:
 
-    .emulator/venv/bin/python -m unittest localstack/test_iam_evaluate.py      (from the repository root; stdlib only)
+    ../.emulator/venv/bin/python -m unittest tests.test_iam_evaluate      (from localstack/; stdlib only)
 """
-import os
 import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from aws_rules.iam.evaluate import MANAGED_POLICY_QUOTA, evaluate, size, validate  # noqa: E402
+from aws_rules.iam.evaluate import MANAGED_POLICY_QUOTA, evaluate, size, validate
 
 GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
 

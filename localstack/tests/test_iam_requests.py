@@ -2,7 +2,7 @@
 values for hand-built requests in each service's wire format, resource tags read from a fake upstream and from a
 real moto, and every operation ecsnet calls (src/iam/operations.rs) covered.
 
-Run from the repository root: .emulator/venv/bin/python -m unittest localstack.test_iam_requests
+Run from localstack/: ../.emulator/venv/bin/python -m unittest tests.test_iam_requests
 """
 import json
 import os
@@ -13,11 +13,11 @@ import time
 import unittest
 import urllib.parse
 
-from localstack.aws_rules.core import Request, Upstream
-from localstack.aws_rules.iam import requests as iam_requests
-from localstack.aws_rules.iam.requests import PLACEHOLDER, Unjudgeable, checks, covered
+from aws_rules.core import Request, Upstream
+from aws_rules.iam import requests as iam_requests
+from aws_rules.iam.requests import PLACEHOLDER, Unjudgeable, checks, covered
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.join(ROOT, ".emulator", "venv", "bin")
 MOTO_PORT = 4853
 ACCOUNT = "123456789012"
@@ -363,7 +363,7 @@ class EveryOperationCovered(unittest.TestCase):
         self.assertEqual([pair for pair in self.ALSO if not covered(*pair)], [])
 
     def test_every_action_is_in_the_reference(self):
-        from localstack.aws_rules.iam import definitions
+        from aws_rules.iam import definitions
         for service, operation in iam_requests.BUILDERS:
             self.assertTrue(definitions.known(f"{service}:{operation}"), (service, operation))
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tests of the layer's SigV4 verification (aws_rules/iam/sigv4.py), no network, no emulator:
 
-    .emulator/venv/bin/python -m unittest localstack/test_iam_sigv4.py      (from the repository root; needs botocore)
+    ../.emulator/venv/bin/python -m unittest tests.test_iam_sigv4      (from localstack/; needs botocore)
 
 Requests are signed by botocore's own signer (SigV4Auth) and by a small reference signer written here the way
 aws-sdk-rust's aws-sigv4 canonicalizes (decoded query re-encoded, %20 for a space, upper-case hex), and anchored on
@@ -11,7 +11,6 @@ refused with the code and status that service answers.
 import datetime
 import hashlib
 import hmac
-import os
 import string
 import sys
 import time
@@ -19,12 +18,11 @@ import unittest
 import urllib.parse
 from unittest import mock
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import botocore.auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
-from aws_rules.core import Refusal  # noqa: E402
-from aws_rules.iam import sigv4  # noqa: E402
+import botocore.auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from aws_rules.core import Refusal
+from aws_rules.iam import sigv4
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)

@@ -1,21 +1,18 @@
 #!/usr/bin/env python3
 """Self-test of localstack/proxy.py against a fake upstream (stdlib only):
 
-    python3 -m unittest localstack/test_proxy.py      (from the repository root)
+    python3 -m unittest tests.test_proxy      (from localstack/)
 """
 import http.client
 import http.server
 import json
-import os
 import subprocess
 import sys
 import threading
 import time
 import unittest
-import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import proxy  # noqa: E402
+import proxy
 
 AUTH = ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{svc}/aws4_request, "
         "SignedHeaders=host;x-amz-date, Signature=abc")

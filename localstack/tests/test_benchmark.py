@@ -1,20 +1,17 @@
 #!/usr/bin/env python3
 """Self-test of localstack/benchmark.py's report and Terraform configuration (stdlib only, no emulator):
 
-    python3 -m unittest localstack/test_benchmark.py      (from the repository root)
+    python3 -m unittest tests.test_benchmark      (from localstack/)
 """
 import argparse
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchmark  # noqa: E402
+import benchmark
 
 NET = {"vpc": "vpc-1", "cidr": "10.9.0.0/16", "subnets": ["subnet-a", "subnet-b"], "groups": ["sg-1", "sg-2"]}
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tests of the AWS-rules layer's request shapes (aws_rules/wire.py decodes, aws_rules/shapes.py checks):
 
-    python3 -m unittest localstack/test_aws_rules_shapes.py      (from the repository root; needs botocore)
+    python3 -m unittest tests.test_aws_rules_shapes      (from localstack/; needs botocore)
 
 Requests are built as the SDKs send them: botocore's own serializers turn params into the wire format of each
 protocol, and localstack/proxy.py's classify() names the service, operation and protocol, as in the proxy.
@@ -9,18 +9,15 @@ protocol, and localstack/proxy.py's classify() names the service, operation and 
 import dataclasses
 import datetime
 import json
-import os
 import re
 import string
-import sys
 import time
 import unittest
 import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import botocore.serialize  # noqa: E402
-import proxy  # noqa: E402
-from aws_rules import core, shapes, wire  # noqa: E402
+import botocore.serialize
+import proxy
+from aws_rules import core, shapes, wire
 
 try:
     import re._parser as regex_parser      # Python 3.11+

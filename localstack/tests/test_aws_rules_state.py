@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The AWS rules that read live state (localstack/aws_rules/quotas.py and dependencies.py), against a real moto:
 
-    /work/venvs/b1/bin/python -m unittest localstack/test_aws_rules_state.py      (from the repository root)
+    ../.emulator/venv/bin/python -m unittest tests.test_aws_rules_state      (from localstack/)
 
 Runs in a Python that has botocore (moto's venv does). The emulator: ECSNET_RULES_TEST_UPSTREAM=http://HOST:PORT
 uses a running one; otherwise this module starts `moto_server` (ECSNET_RULES_TEST_MOTO, else the one next to this
@@ -30,9 +30,8 @@ import botocore.session
 from botocore.config import Config as ClientConfig
 from botocore.exceptions import ClientError
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import proxy  # noqa: E402
-from aws_rules import core, dependencies, layer, quotas  # noqa: E402
+import proxy
+from aws_rules import core, dependencies, layer, quotas
 
 MOTO_PORT = 4601
 DRAIN_TIME = 0.3

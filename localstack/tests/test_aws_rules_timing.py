@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The AWS-rules layer's timing rules (aws_rules/consistency.py, aws_rules/rates.py) against a real moto server:
 
-    python3 -m unittest localstack/test_aws_rules_timing.py      (from the repository root, with botocore)
+    python3 -m unittest tests.test_aws_rules_timing      (from localstack/, with botocore)
 
 The emulator: ECSNET_RULES_TEST_UPSTREAM (localstack/test.sh sets it), else http://127.0.0.1:4605, e.g.
 `moto_server -H 127.0.0.1 -p 4605`. Without one every test fails. Requests are serialized by botocore exactly as
@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import re
-import sys
 import threading
 import unittest
 import urllib.parse
@@ -22,10 +21,9 @@ import botocore.awsrequest
 import botocore.serialize
 import botocore.session
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import proxy  # noqa: E402
-from aws_rules import consistency, rates  # noqa: E402
-from aws_rules.core import Config, Request  # noqa: E402
+import proxy
+from aws_rules import consistency, rates
+from aws_rules.core import Config, Request
 
 UPSTREAM = os.environ.get("ECSNET_RULES_TEST_UPSTREAM", "http://127.0.0.1:4605")
 SIGNING_NAMES = {"ec2": "ec2", "elbv2": "elasticloadbalancing", "route53": "route53", "ecs": "ecs",
