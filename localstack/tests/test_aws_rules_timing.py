@@ -3,14 +3,13 @@
 
     python3 -m unittest tests.test_aws_rules_timing      (from localstack/, with botocore)
 
-The emulator: ECSNET_RULES_TEST_UPSTREAM (localstack/test.sh sets it), else http://127.0.0.1:4605, e.g.
-`moto_server -H 127.0.0.1 -p 4605`. Without one every test fails. Requests are serialized by botocore exactly as
+The emulator is the tests' shared one (tests/emulator.py: ECSNET_RULES_TEST_UPSTREAM, which localstack/test.sh
+sets, else one moto_server for the whole test process). Without one every test fails. Requests are serialized by botocore exactly as
 an SDK sends them, classified by the proxy's own classify(), checked and observed by the rules as the proxy does,
 and sent to the emulator for its real answers; time is a fake clock, moved by the tests.
 """
 import http.client
 import json
-import os
 import re
 import threading
 import unittest
@@ -25,7 +24,8 @@ import proxy
 from aws_rules import consistency, rates
 from aws_rules.core import Config, Request
 
-UPSTREAM = os.environ.get("ECSNET_RULES_TEST_UPSTREAM", "http://127.0.0.1:4605")
+from . import emulator
+
 SIGNING_NAMES = {"ec2": "ec2", "elbv2": "elasticloadbalancing", "route53": "route53", "ecs": "ecs",
                  "servicediscovery": "servicediscovery"}
 SESSION = botocore.session.get_session()
@@ -50,7 +50,7 @@ def build(client, operation, params, access_key="test"):
     protocol = "json" if "json" in protocols else model.metadata["protocol"]
     serialized = botocore.serialize.create_serializer(protocol).serialize_to_request(
         params, model.operation_model(operation))
-    botocore.awsrequest.prepare_request_dict(serialized, endpoint_url=UPSTREAM)
+    botocore.awsrequest.prepare_request_dict(serialized, endpoint_url=emulator.upstream())
     serialized.setdefault("context", {})
     prepared = botocore.awsrequest.create_request_object(serialized).prepare()
     url = urllib.parse.urlsplit(prepared.url)
@@ -67,7 +67,7 @@ def build(client, operation, params, access_key="test"):
 
 def send(request):
     """The emulator's answer to `request`: (status, body)."""
-    up = urllib.parse.urlsplit(UPSTREAM)
+    up = urllib.parse.urlsplit(emulator.upstream())
     connection = http.client.HTTPConnection(up.hostname, up.port, timeout=30)
     try:
         connection.request(request.method, request.path, body=request.body or None, headers=dict(request.headers))
@@ -117,22 +117,10 @@ def xml_text(body, tag):
     return found.group(1).decode()
 
 
-def require_emulator():
-    up = urllib.parse.urlsplit(UPSTREAM)
-    try:
-        connection = http.client.HTTPConnection(up.hostname, up.port, timeout=5)
-        connection.request("GET", "/moto-api/")
-        connection.getresponse().read()
-        connection.close()
-    except OSError as error:
-        raise AssertionError(f"no AWS emulator answers at {UPSTREAM} ({error}): start one "
-                             f"(`moto_server -H 127.0.0.1 -p 4605`) or set ECSNET_RULES_TEST_UPSTREAM") from None
-
-
 class EmulatorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        require_emulator()
+        emulator.upstream()   # the shared emulator, or an error for every test of the class
 
     def setUp(self):
         self.clock = FakeClock()
