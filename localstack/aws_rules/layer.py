@@ -1,4 +1,5 @@
-"""The rules in the order AWS applies them, consulted by the proxy for every request.
+"""The rules in the order AWS applies them, consulted by the proxy for every request: each rule whose `applies_to`
+matches it (core.Requests), before the request is forwarded (`check`) and after the emulator answered (`observe`).
 
 Order: throttling first (AWS refuses an over-rate request before reading it), then the request's shape against
 the API model, then existence (eventual consistency), then quotas and dependencies, which read live state.
@@ -71,6 +72,8 @@ class Layer:
             return None
         for rule in self.rules:
             try:
+                if not rule.applies(request):
+                    continue
                 refusal = rule.check(request, self.upstream)
             except Exception as error:  # a bug of the layer: loud, and never taken for AWS's answer
                 return self.bug(rule, request, error)
@@ -87,6 +90,8 @@ class Layer:
             return body
         for rule in self.rules:
             try:
+                if not rule.applies(request):
+                    continue
                 rewritten = rule.observe(request, status, body)
             except Exception as error:
                 sys.stderr.write(f"aws-rules: {rule.name} failed observing {request.service}.{request.operation}: {error}\n")

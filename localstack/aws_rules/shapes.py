@@ -770,6 +770,7 @@ class RequestShapes(core.Rule):
     name = "request-shapes"
     source = ("botocore service-2.json (required/min/max/pattern/enum per shape); Common Errors of the EC2, "
               "ELBv2, Route 53, ECS and Cloud Map API references")
+    applies_to = core.EVERY_REQUEST   # an operation of no model it knows is let through by refusal_for
 
     def check(self, request, upstream=None):
         return refusal_for(request)

@@ -103,7 +103,7 @@ class ThroughRules:
         service, operation, protocol = proxy.classify(serialized["method"], path, headers, body)
         request = core.Request(service, operation, protocol, serialized["method"], path, headers, body)
         for rule in self.layer.rules:
-            refused = rule.check(request, self.layer.upstream)
+            refused = rule.check(request, self.layer.upstream) if rule.applies(request) else None
             if refused:
                 return refused
         return None

@@ -89,18 +89,24 @@ class Answer:
         return json.loads(self.body)
 
 
+def consulted(rule, request):
+    """The rule's check of `request` as the layer makes it: only when the rule's applies_to matches the request."""
+    return rule.check(request, None) if rule.applies(request) else None
+
+
 def through(rules, client, operation, params, access_key="test"):
     """What the proxy with these rules answers: the first refusal rendered in the service's wire format, or the
-    emulator's answer as the rules rewrite it."""
+    emulator's answer as the rules rewrite it (each rule consulted only for the requests its applies_to matches, as
+    the layer does)."""
     request = build(client, operation, params, access_key)
     for rule in rules:
-        refusal = rule.check(request, None)
+        refusal = consulted(rule, request)
         if refusal is not None:
             status, _, body = proxy.error_response(request.protocol, refusal.code, refusal.message, refusal.status)
             return Answer(status, body, refusal)
     status, body = send(request)
     for rule in rules:
-        rewritten = rule.observe(request, status, body)
+        rewritten = rule.observe(request, status, body) if rule.applies(request) else None
         if rewritten is not None:
             body = rewritten
     return Answer(status, body)
@@ -172,7 +178,7 @@ class NewSecurityGroupTest(EmulatorTest):
         # another service naming the group (ECS) is not held back
         ecs_request = build("ecs", "CreateService", {"serviceName": "s", "networkConfiguration": {
             "awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": [group]}}})
-        self.assertIsNone(rule.check(ecs_request, None))
+        self.assertIsNone(consulted(rule, ecs_request))
 
         self.clock.advance(self.config.visibility_delay - 0.01)
         self.assertEqual(through([rule], "ec2", "AuthorizeSecurityGroupIngress", ingress).code,
@@ -332,7 +338,7 @@ class RatesTest(EmulatorTest):
         """`count` requests allowed in a row (checked only: the emulator need not see them)."""
         request = build(client, operation, params, access_key)
         for n in range(count):
-            self.assertIsNone(rule.check(request, None), f"{operation} #{n + 1} of {count}")
+            self.assertIsNone(consulted(rule, request), f"{operation} #{n + 1} of {count}")
 
     def assert_throttled(self, rule, client, operation, params, code, status, access_key="test"):
         answer = through([rule], client, operation, params, access_key)
@@ -351,7 +357,7 @@ class Ec2RatesTest(RatesTest):
         answer = self.assert_throttled(rule, "ec2", "DescribeVpcs", {}, "RequestLimitExceeded", 503)
         self.assertIn(b"<Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message>", answer.body)
         self.assert_answered(rule, "ec2", "DescribeSubnets", {})                 # each action has its own bucket
-        self.assertIsNone(rule.check(build("ec2", "DescribeVpcs", {}, access_key="other"), None))  # per account
+        self.assertIsNone(consulted(rule, build("ec2", "DescribeVpcs", {}, access_key="other")))  # per account
         self.clock.advance(1 / 20)
         self.assert_answered(rule, "ec2", "DescribeVpcs", {})
         self.assert_throttled(rule, "ec2", "DescribeVpcs", {}, "RequestLimitExceeded", 503)
@@ -392,7 +398,7 @@ class Ec2RatesTest(RatesTest):
         allowed = []
 
         def hammer():
-            allowed.append(sum(rule.check(request, None) is None for _ in range(100)))
+            allowed.append(sum(consulted(rule, request) is None for _ in range(100)))
 
         threads = [threading.Thread(target=hammer) for _ in range(8)]
         for thread in threads:

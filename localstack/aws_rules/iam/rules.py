@@ -21,7 +21,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..core import Refusal, Request, Rule
+from ..core import EVERY_REQUEST, Refusal, Request, Rule
 from . import evaluate as evaluation
 from . import requests as authorization
 from . import sigv4
@@ -138,6 +138,7 @@ class Authentication(Rule):
     """Every request is signed with SigV4 by a known access key; the principal is remembered on the request."""
     name = "iam-authentication"
     source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html"
+    applies_to = EVERY_REQUEST
 
     def __init__(self, principals: Principals):
         self.principals = principals
@@ -157,6 +158,7 @@ class Authorization(Rule):
     An administrator's requests are not judged; an operation the layer cannot judge is the layer's own bug."""
     name = "iam-authorization"
     source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
+    applies_to = EVERY_REQUEST
 
     def __init__(self, principals: Principals):
         self.principals = principals
