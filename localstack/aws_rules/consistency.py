@@ -9,7 +9,6 @@ import json
 import re
 import threading
 import time
-from typing import Optional
 
 from .core import Config, Refusal, Request, Rule, is_elbv2, on
 
@@ -40,7 +39,7 @@ class Births:
             if len(self._born) > 512:
                 self._born = {k: t for k, t in self._born.items() if now - t < keep}
 
-    def age(self, key: str, now: float) -> Optional[float]:
+    def age(self, key: str, now: float) -> float | None:
         """Seconds since `key` was first seen created, or None when it is unknown or settled long ago."""
         with self._lock:
             born = self._born.get(key)

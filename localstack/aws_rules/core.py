@@ -13,9 +13,9 @@ import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Mapping, Optional
 
 SCOPE_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 
@@ -32,7 +32,7 @@ class Request:
     body: bytes           # decompressed
     arrived: float = field(default_factory=time.monotonic)
     # What SigV4 signed: the body as it arrived (before any decompression) and the headers as (name, value) pairs.
-    raw_body: Optional[bytes] = None
+    raw_body: bytes | None = None
     header_items: tuple = ()
     principal: object = None  # set by the IAM authentication rule (aws_rules/iam/rules.py)
 
@@ -43,7 +43,7 @@ class Request:
             self.header_items = tuple(self.headers.items())
 
     @cached_property
-    def access_key(self) -> Optional[str]:
+    def access_key(self) -> str | None:
         m = SCOPE_RE.search(self.headers.get("Authorization", "") or "")
         return m.group(1) if m else None
 
@@ -60,7 +60,8 @@ class Request:
         for key, values in urllib.parse.parse_qs(query, keep_blank_values=True).items():
             params[key] = values[0]
         if self.protocol in ("ec2", "query") and self.body:
-            for key, values in urllib.parse.parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            form = urllib.parse.parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True)
+            for key, values in form.items():
                 params[key] = values[0]
         return params
 
@@ -75,7 +76,7 @@ class Request:
             return {}
 
     @cached_property
-    def xml(self) -> Optional[ET.Element]:
+    def xml(self) -> ET.Element | None:
         """route53 (rest-xml): the request document with namespaces stripped, or None."""
         if not self.body:
             return None
@@ -113,9 +114,9 @@ class Refusal:
 class Requests:
     """The requests a rule is about: those of one service (its SigV4 name; None: any), of the operations named
     (none named: any), and, where given, only those `where` accepts. `a | b` is about the requests of either."""
-    service: Optional[str] = None
+    service: str | None = None
     operations: frozenset = frozenset()
-    where: Optional[Callable[[Request], bool]] = None
+    where: Callable[[Request], bool] | None = None
 
     def matches(self, request: Request) -> bool:
         return ((self.service is None or request.service == self.service)
@@ -138,7 +139,7 @@ class AnyOf:
         return AnyOf((*self.parts, other))
 
 
-def on(service: str, *operations: str, where: Optional[Callable[[Request], bool]] = None) -> Requests:
+def on(service: str, *operations: str, where: Callable[[Request], bool] | None = None) -> Requests:
     """`applies_to` of a rule about these operations of `service` (all of them when none is named)."""
     return Requests(service, frozenset(operations), where)
 
@@ -165,11 +166,11 @@ class Rule:
         """Whether the layer consults this rule about `request` (its `applies_to` matches it)."""
         return self.applies_to.matches(request)
 
-    def check(self, request: Request, upstream: "Upstream") -> Optional[Refusal]:
+    def check(self, request: Request, upstream: "Upstream") -> Refusal | None:
         """Before forwarding: a Refusal to answer with instead, or None to forward."""
         return None
 
-    def observe(self, request: Request, status: int, body: bytes) -> Optional[bytes]:
+    def observe(self, request: Request, status: int, body: bytes) -> bytes | None:
         """After the emulator answered (status, body): a rewritten body, or None to pass the answer on."""
         return None
 

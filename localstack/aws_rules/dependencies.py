@@ -5,12 +5,17 @@ Live state is read from the emulator through `Upstream`, only for the operations
 """
 import threading
 import time
-from typing import Optional
 
 from botocore.exceptions import ClientError
 
 from .core import Config, Refusal, Rule, on
-from .load_balancing_reads import action_target_groups, listener_rules, paged, request_target_groups, routed_load_balancer
+from .load_balancing_reads import (
+    action_target_groups,
+    listener_rules,
+    paged,
+    request_target_groups,
+    routed_load_balancer,
+)
 
 EC2_DELETE_SECURITY_GROUP = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html"
 LINGERING_INTERFACES = "https://github.com/hashicorp/terraform-provider-aws/issues/40"
@@ -24,7 +29,7 @@ ECS_CREATE_SERVICE = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
 ECS_UPDATE_SERVICE = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html"
 
 
-def target_group_users(elbv2, groups) -> Optional[dict]:
+def target_group_users(elbv2, groups) -> dict | None:
     """Target group ARN → the load balancers whose listener default actions or rules forward to it, for these
     target groups; None if one of them does not exist (the emulator will say so).
 

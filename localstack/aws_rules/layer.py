@@ -9,7 +9,6 @@ import threading
 import traceback
 from collections import Counter
 from dataclasses import fields
-from typing import Optional
 
 from .core import Config, Refusal, Request, Upstream
 
@@ -67,7 +66,7 @@ class Layer:
         with self.lock:
             return dict(sorted(self.refused.items()))
 
-    def check(self, request: Request) -> Optional[Refusal]:
+    def check(self, request: Request) -> Refusal | None:
         if not self.enabled:
             return None
         for rule in self.rules:
@@ -94,7 +93,8 @@ class Layer:
                     continue
                 rewritten = rule.observe(request, status, body)
             except Exception as error:
-                sys.stderr.write(f"aws-rules: {rule.name} failed observing {request.service}.{request.operation}: {error}\n")
+                sys.stderr.write(f"aws-rules: {rule.name} failed observing {request.service}.{request.operation}: "
+                                 f"{error}\n")
                 traceback.print_exc()
                 continue
             if rewritten is not None:

@@ -7,12 +7,17 @@ counts what already exists, from the emulator through `Upstream` (only for the o
 `applies_to`).
 """
 import re
-from typing import Optional
 
 from botocore.exceptions import ClientError
 
 from .core import Config, Refusal, Request, Rule, is_elbv2, on
-from .load_balancing_reads import action_target_groups, listener_rules, replaced_rule, request_target_groups, routed_load_balancer
+from .load_balancing_reads import (
+    action_target_groups,
+    listener_rules,
+    replaced_rule,
+    request_target_groups,
+    routed_load_balancer,
+)
 from .query_params import counted_tag_keys, indices, listed, reserved_tag_keys
 
 ELB_QUOTAS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
@@ -311,7 +316,7 @@ class Ec2TagRestrictions(Rule):
             return self.refusal(q, "Tag", reserved_message="Value ( {key} ) for parameter key is invalid. ")
         return None
 
-    def refusal(self, q: dict, prefix: str, reserved_message: str) -> Optional[Refusal]:
+    def refusal(self, q: dict, prefix: str, reserved_message: str) -> Refusal | None:
         keys = listed(q, prefix, ".Key")
         reserved = reserved_tag_keys(keys)
         if reserved:
@@ -344,7 +349,7 @@ class SecurityGroupsPerNetworkInterface(Rule):
 # Route 53
 
 
-def hosted_zone_of(request: Request) -> Optional[str]:
+def hosted_zone_of(request: Request) -> str | None:
     """The bare hosted zone id of /2013-04-01/hostedzone/ID/… or /2013-04-01/tags/hostedzone/ID."""
     m = re.search(r"/hostedzone/([^/]+)", request.uri_path)
     return m.group(1) if m else None

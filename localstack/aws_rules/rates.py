@@ -9,7 +9,6 @@ Only when config.rates is true. The clock is an argument (default time.monotonic
 import threading
 import time
 from dataclasses import dataclass
-from typing import Optional
 
 from .core import Config, Refusal, Request, Rule, is_elbv2, on
 
@@ -51,7 +50,7 @@ class RequestRates(Rule):
         """[(bucket name, Limit)] the request draws from; empty when AWS documents no rate for it."""
         raise NotImplementedError
 
-    def check(self, request, upstream) -> Optional[Refusal]:
+    def check(self, request, upstream) -> Refusal | None:
         if not self.config.rates:
             return None
         limits = self.limits(request)

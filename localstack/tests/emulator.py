@@ -2,8 +2,9 @@
 
 localstack/test.sh starts one (localstack/start.sh: moto behind the AWS-rules layer) and names the bare emulator in
 ECSNET_RULES_TEST_UPSTREAM; every module then uses that one. A module run alone without it gets one moto_server
-started here (with start.sh's settings), once for the whole test process, on a free port, and stopped when the process exits; the moto_server
-is ECSNET_RULES_TEST_MOTO, else the one beside this Python (the emulator venv's), else the one on PATH. When neither
+started here (with start.sh's settings), once for the whole test process, on a free port, and stopped when the
+process exits; the moto_server is ECSNET_RULES_TEST_MOTO, else the one beside this Python (the emulator venv's),
+else the one on PATH. When neither
 is possible, `upstream()` raises, so every test that needs the emulator errors: none is skipped.
 
 Tests share the emulator's default account (moto 5.2.5 takes the account from an `x-moto-account-id` header or an

@@ -16,11 +16,12 @@ import unittest
 import urllib.parse
 
 import botocore.serialize
+
 import proxy
 from aws_rules import core, shapes, wire
 
 try:
-    import re._parser as regex_parser      # Python 3.11+
+    import re._parser as regex_parser  # Python 3.11+
 except ImportError:                          # pragma: no cover
     import sre_parse as regex_parser
 
@@ -28,7 +29,7 @@ SIGV4_NAMES = {"ec2": "ec2", "elbv2": "elasticloadbalancing", "route53": "route5
                "servicediscovery": "servicediscovery"}
 MODELS = tuple(SIGV4_NAMES)
 AUTH = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def sdk_protocol(model):

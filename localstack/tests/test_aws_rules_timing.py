@@ -4,9 +4,9 @@
     python3 -m unittest tests.test_aws_rules_timing      (from localstack/, with botocore)
 
 The emulator is the tests' shared one (tests/emulator.py: ECSNET_RULES_TEST_UPSTREAM, which localstack/test.sh
-sets, else one moto_server for the whole test process). Without one every test fails. Requests are serialized by botocore exactly as
-an SDK sends them, classified by the proxy's own classify(), checked and observed by the rules as the proxy does,
-and sent to the emulator for its real answers; time is a fake clock, moved by the tests.
+sets, else one moto_server for the whole test process). Without one every test fails. Requests are serialized by
+botocore exactly as an SDK sends them, classified by the proxy's own classify(), checked and observed by the rules
+as the proxy does, and sent to the emulator for its real answers; time is a fake clock, moved by the tests.
 """
 import http.client
 import json
@@ -517,7 +517,8 @@ class EcsDeploymentTest(EmulatorTest):
         def deployments():
             answer = through([rule], "ecs", "DescribeServices", {"cluster": cluster, "services": ["steady", "updated"]})
             self.assertEqual(answer.status, 200, answer.body)
-            return {s["serviceName"]: [(d["status"], d.get("rolloutState"), d["runningCount"]) for d in s["deployments"]]
+            return {s["serviceName"]: [(d["status"], d.get("rolloutState"), d["runningCount"])
+                                       for d in s["deployments"]]
                     for s in answer.json()["services"]}
 
         self.assertEqual(deployments()["updated"], [("PRIMARY", "COMPLETED", 2)],

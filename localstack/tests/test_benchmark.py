@@ -50,11 +50,11 @@ class ThrottledRows(unittest.TestCase):
         e["apply_throttled_20"] = phase(1.0, ok=False, rc=1)       # fast, but it failed
         e["destroy_throttled_20"] = {"ok": False, "error": "timed out after 600s"}
         md = benchmark.render(results(e), ARGS)
-        row = next(l for l in md.splitlines() if "| apply_throttled_20 |" in l)
+        row = next(line for line in md.splitlines() if "| apply_throttled_20 |" in line)
         self.assertIn("FAILED (rc=1)", row)
         self.assertIn("✗ (failed)", row)
         self.assertNotIn("| 1.00 |", row)
-        row = next(l for l in md.splitlines() if "| destroy_throttled_20 |" in l)
+        row = next(line for line in md.splitlines() if "| destroy_throttled_20 |" in line)
         self.assertIn("FAILED (timed out after 600s)", row)
         failed = benchmark.failed_phases(results(e))
         self.assertIn("10/ecsnet/apply_throttled_20", failed)
@@ -78,7 +78,7 @@ class Report(unittest.TestCase):
         t = {p: phase(20.0, requests=100) for p in benchmark.PHASES}
         md = benchmark.render(results(e, terraform=t), ARGS)
         self.assertIn("| Terraform requests | Terraform wall s | speedup vs Terraform × |", md)
-        row = next(l for l in md.splitlines() if "| apply from nothing |" in l)
+        row = next(line for line in md.splitlines() if "| apply from nothing |" in line)
         self.assertTrue(row.endswith("| 100 | 20.00 | 10.0 |"), row)
         self.assertIn("-parallelism (10)", md)
 

@@ -6,7 +6,6 @@ import sys
 import time
 import unittest
 
-
 from aws_rules.iam.evaluate import MANAGED_POLICY_QUOTA, evaluate, size, validate
 
 GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
@@ -261,8 +260,10 @@ class Conditions(unittest.TestCase):
 
         document = policy({"Effect": "Allow", "Action": "ec2:*", "Resource": "*", "Condition": {
             "StringEquals": {"aws:ResourceTag/A": "1"}, "StringLike": {"AWS:RESOURCETAG/a": "1*"}}},
-            {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"Null": {"aws:ResourceTag/B": "true"}}})
-        self.assertTrue(evaluate({"p": document}, "ec2:X", "*", Lazy({"aws:resourcetag/a": "1", "unused": "x"})).allowed)
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+             "Condition": {"Null": {"aws:ResourceTag/B": "true"}}})
+        context = Lazy({"aws:resourcetag/a": "1", "unused": "x"})
+        self.assertTrue(evaluate({"p": document}, "ec2:X", "*", context).allowed)
         self.assertEqual(reads, ["aws:resourcetag/a"])
 
     def test_unknown_operator_raises(self):
@@ -382,7 +383,7 @@ class Speed(unittest.TestCase):
     def test_ten_statements_well_under_a_millisecond(self):
         """The layer evaluates every request: a 10-statement policy shaped like ecsnet's must cost ≪1 ms."""
         statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": [f"ec2:Op{i}{j}" for j in range(8)],
-                       "Resource": [f"arn:aws:ec2:*:*:security-group/*"],
+                       "Resource": ["arn:aws:ec2:*:*:security-group/*"],
                        "Condition": {"StringEquals": {"aws:ResourceTag/ecsnet:topology": "t"}}} for i in range(9)]
         statements.append({"Sid": "RecordsInZone", "Effect": "Allow", "Action": "route53:ChangeResourceRecordSets",
                            "Resource": "arn:aws:route53:::hostedzone/*", "Condition": {

@@ -288,7 +288,8 @@ class EcsAndCloudMapRequests(unittest.TestCase):
         namespace = f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:namespace/ns-abc"
         self.assertEqual(summary(found), [
             ("servicediscovery:CreateService", namespace),
-            ("servicediscovery:CreateService", f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:service/srv-{PLACEHOLDER}")])
+            ("servicediscovery:CreateService",
+             f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:service/srv-{PLACEHOLDER}")])
         for check in found:
             self.assertEqual(check.context["aws:requesttag/ecsnet:topology"], "demo")
             self.assertEqual(check.context["servicediscovery:namespacearn"], namespace)
@@ -307,7 +308,7 @@ class EcsAndCloudMapRequests(unittest.TestCase):
 
     def test_deregister_instance_needs_the_health_check_actions_the_permissions_reference_lists(self):
         for config, expected in (({}, 4), ({"HealthCheckConfig": {"Type": "HTTP"}}, 4)):
-            upstream = FakeUpstream(get_service=lambda **kw: {"Service": {"Id": kw["Id"], **config}})
+            upstream = FakeUpstream(get_service=lambda config=config, **kw: {"Service": {"Id": kw["Id"], **config}})
             found = checks(cloud_map("DeregisterInstance", {"ServiceId": "srv-1", "InstanceId": "i-1"}), upstream)
             self.assertEqual(len(found), expected)
             self.assertEqual(found[0].context["servicediscovery:servicearn"],
@@ -404,7 +405,8 @@ class AgainstMoto(unittest.TestCase):
         vpc = ec2_client.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
         group = ec2_client.create_security_group(
             GroupName=name, Description="d", VpcId=vpc,
-            TagSpecifications=[{"ResourceType": "security-group", "Tags": [{"Key": "team", "Value": "blue"}]}])["GroupId"]
+            TagSpecifications=[{"ResourceType": "security-group",
+                                "Tags": [{"Key": "team", "Value": "blue"}]}])["GroupId"]
         target_group = elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc,
                                                  Tags=[{"Key": "team", "Value": "green"}])["TargetGroups"][0]
         upstream = CountingUpstream(self.endpoint)

@@ -21,10 +21,11 @@ from unittest import mock
 import botocore.auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
 from aws_rules.core import Refusal
 from aws_rules.iam import sigv4
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 NOW = datetime.datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 KEY, SECRET = "AKIAECSNETTEST000001", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYsecret"
 HOST = "127.0.0.1:4566"
@@ -48,7 +49,8 @@ TRANSPORT = [("User-Agent", "aws-sdk-rust/1.3 os/linux"), ("Accept-Encoding", "i
 
 def botocore_sign(method, target, body=b"", headers=(), service="ec2", when=NOW, key=KEY, secret=SECRET):
     """-> the request's header list as the proxy receives it, signed by botocore.auth.SigV4Auth at `when`."""
-    request = AWSRequest(method=method, url=f"http://{HOST}{target}", data=body, headers={"Host": HOST, **dict(headers)})
+    request = AWSRequest(method=method, url=f"http://{HOST}{target}", data=body,
+                         headers={"Host": HOST, **dict(headers)})
     with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when.replace(tzinfo=None)):
         botocore.auth.SigV4Auth(Credentials(key, secret), service, "us-east-1").add_auth(request)
     signed = list(request.headers.items())
@@ -64,7 +66,7 @@ UNRESERVED = frozenset(string.ascii_letters + string.digits + "-_.~")
 
 
 def ref_encode(text, keep_slash=False):
-    return "".join(chr(b) if chr(b) in UNRESERVED or (keep_slash and chr(b) == "/") else "%%%02X" % b
+    return "".join(chr(b) if chr(b) in UNRESERVED or (keep_slash and chr(b) == "/") else f"%{b:02X}"
                    for b in text.encode("utf-8"))
 
 

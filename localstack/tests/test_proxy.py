@@ -125,11 +125,9 @@ class ProxyTest(unittest.TestCase):
     # ------------------------------------------------------------------------------------------------------------
 
     def test_forwarding_keeps_method_path_headers_body_status(self):
-        status, headers, body = self.send(("POST", "/created/x?a=1", {"Host": "example.test:1234",
-                                                                      "Authorization": AUTH.format(svc="ec2"),
-                                                                      "X-Amz-Date": "20260101T000000Z",
-                                                                      "Content-Type": "application/x-www-form-urlencoded"},
-                                           b"Action=CreateVpc&Version=2016-11-15"))
+        sent = {"Host": "example.test:1234", "Authorization": AUTH.format(svc="ec2"), "X-Amz-Date": "20260101T000000Z",
+                "Content-Type": "application/x-www-form-urlencoded"}
+        status, headers, body = self.send(("POST", "/created/x?a=1", sent, b"Action=CreateVpc&Version=2016-11-15"))
         self.assertEqual(status, 201)
         self.assertEqual(headers.get("X-Upstream"), "yes")
         self.assertEqual(body, b"echo:POST:/created/x?a=1:Action=CreateVpc&Version=2016-11-15")
@@ -261,7 +259,8 @@ class ProxyTest(unittest.TestCase):
         self.control("POST", "/__proxy/config", {"fail_operation": "ecs.UpdateService", "fail_code": "ClientException"})
         status, _, body = self.send(ecs("UpdateService"))
         self.assertEqual((status, json.loads(body)["__type"]), (400, "ClientException"))
-        self.control("POST", "/__proxy/config", {"fail_operation": "DescribeVpcs", "fail_code": "UnauthorizedOperation"})
+        self.control("POST", "/__proxy/config",
+                     {"fail_operation": "DescribeVpcs", "fail_code": "UnauthorizedOperation"})
         status, _, body = self.send(ec2("DescribeVpcs"))
         self.assertEqual(status, 400)
         self.assertIn(b"<Response><Errors><Error><Code>UnauthorizedOperation</Code>", body)
