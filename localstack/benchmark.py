@@ -210,7 +210,8 @@ def make_network(boto3, endpoint, tag, octet, n):
     cidr = f"10.{octet}.0.0/16"
     vpc = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=[
         {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{tag}-vpc"}]}])["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{octet}.{i + 1}.0/24", AvailabilityZone=az)["Subnet"]["SubnetId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{octet}.{i + 1}.0/24",
+                                 AvailabilityZone=az)["Subnet"]["SubnetId"]
                for i, az in enumerate(("us-east-1a", "us-east-1b"))]
     groups = [ec2.create_security_group(GroupName=f"{tag}-s{i:03d}-tasks", Description="ecsnet benchmark tasks",
                                         VpcId=vpc)["GroupId"] for i in range(1, n + 1)]
@@ -238,7 +239,8 @@ def topology_toml(name, net, n, changed=None):
 def ecsnet_env(proxy, workdir):
     env = dict(os.environ, AWS_ENDPOINT_URL=proxy.url, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_REGION=REGION, AWS_DEFAULT_REGION=REGION, NO_COLOR="1",
-               AWS_CONFIG_FILE=str(workdir / "no-aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(workdir / "no-aws-creds"))
+               AWS_CONFIG_FILE=str(workdir / "no-aws-config"),
+               AWS_SHARED_CREDENTIALS_FILE=str(workdir / "no-aws-creds"))
     env.pop("AWS_PROFILE", None)
     return env
 
@@ -273,8 +275,8 @@ def run_ecsnet_phase(binary, proxy, topo, env, n, phase, args, ok_codes, timeout
         if proxy_config:
             proxy.call("POST", "/__proxy/config", {"throttle_rate": 0.0, "drop_rate": 0.0})
     s = proxy.stats()
-    summary = [l for l in r["stdout"].splitlines() if l.startswith(("Plan:", "No changes", "Apply complete",
-                                                                      "Destroy complete"))]
+    summary = [line for line in r["stdout"].splitlines() if line.startswith(("Plan:", "No changes", "Apply complete",
+                                                                               "Destroy complete"))]
     res = {"ok": r["rc"] in ok_codes, "rc": r["rc"], "wall_s": round(r["wall"], 3),
            "peak_mb": round(r["peak_kb"] / 1024, 1) if r["peak_kb"] else None, "requests": s["requests"],
            "round_trips": s["round_trips"], "mutating": s["mutating"], "max_in_flight": s["max_in_flight"],
@@ -316,7 +318,7 @@ def ecsnet_phases(binary, proxy, net, n, workdir, timeout, no_wait=False, thrott
     topo.write_text(topology_toml(name, net, n))
     extra = []
     if throttle:
-        for rate, (apply_phase, destroy_phase) in zip(THROTTLE_RATES, THROTTLED_PHASES):
+        for rate, (apply_phase, destroy_phase) in zip(THROTTLE_RATES, THROTTLED_PHASES, strict=True):
             config = {"throttle_rate": rate, "seed": THROTTLE_SEED}
             extra.append((apply_phase, ["apply", "--auto-approve"], config))
             extra.append((destroy_phase, ["destroy", "--auto-approve"], config))
@@ -631,8 +633,8 @@ def terraform_phases(tf, proxy, net, n, workdir, timeout, log_dir=None):
             log(f"  TIMEOUT after {timeout}s ({s['requests']} requests so far)")
             break
         s = proxy.stats()
-        summary = [l.strip() for l in r["stdout"].splitlines()
-                   if l.strip().startswith(("Plan:", "No changes.", "Apply complete!", "Destroy complete!"))]
+        summary = [line.strip() for line in r["stdout"].splitlines()
+                   if line.strip().startswith(("Plan:", "No changes.", "Apply complete!", "Destroy complete!"))]
         res = {"ok": r["rc"] in ok_codes, "rc": r["rc"], "wall_s": round(r["wall"], 3),
                "peak_mb": round(r["peak_kb"] / 1024, 1) if r["peak_kb"] else None, "requests": s["requests"],
                "round_trips": s["round_trips"], "mutating": s["mutating"], "max_in_flight": s["max_in_flight"],
@@ -714,8 +716,8 @@ def throttle_rows(results):
     rows = []
     for size in results["sizes"]:
         e = size["ecsnet"]
-        for rate, pair in zip(THROTTLE_RATES, THROTTLED_PHASES):
-            for phase, base in zip(pair, ("apply", "destroy")):
+        for rate, pair in zip(THROTTLE_RATES, THROTTLED_PHASES, strict=True):
+            for phase, base in zip(pair, ("apply", "destroy"), strict=True):
                 r = e.get(phase)
                 if r is None:
                     continue
@@ -758,7 +760,8 @@ def render(results, args):
                     f"{fmt(speed, 1)} |")
             if with_tf:
                 tr = tr or {}
-                tspeed = (tr["wall_s"] / er["wall_s"]) if tr.get("ok") and er.get("wall_s") and tr.get("wall_s") else None
+                timed = tr.get("ok") and er.get("wall_s") and tr.get("wall_s")
+                tspeed = (tr["wall_s"] / er["wall_s"]) if timed else None
                 tflag = "" if not tr or tr.get("ok") else " ⚠"
                 twall = fmt(tr.get("wall_s")) if not tr or tr.get("ok") else \
                     f"FAILED (rc={tr.get('rc', '–')}, {fmt(tr.get('wall_s'))} s)" if "rc" in tr else phase_failure(tr)
@@ -838,8 +841,8 @@ def render(results, args):
             for ph in PHASES:
                 r = (size.get("terraform") or {}).get(ph) or {}
                 if r and not r.get("ok"):
-                    why = next((l.strip() for l in (r.get("stderr_tail") or "").splitlines()
-                                if l.strip().startswith("Error:")), r.get("error", "see results.json"))
+                    why = next((line.strip() for line in (r.get("stderr_tail") or "").splitlines()
+                                if line.strip().startswith("Error:")), r.get("error", "see results.json"))
                     lines.append(f"- Terraform, {size['services']} services, {PHASE_LABEL[ph]} failed: {why[:400]}")
         skipped = [str(s["services"]) for s in results["sizes"] if not s.get("terraform")]
         if skipped:

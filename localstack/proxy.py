@@ -87,7 +87,8 @@ def route53_operation(method, path):
         if n == 1:
             return {"POST": "CreateHostedZone", "GET": "ListHostedZones"}.get(method), shape
         if n == 2:
-            return {"GET": "GetHostedZone", "DELETE": "DeleteHostedZone", "POST": "UpdateHostedZoneComment"}.get(method), shape
+            operations = {"GET": "GetHostedZone", "DELETE": "DeleteHostedZone", "POST": "UpdateHostedZoneComment"}
+            return operations.get(method), shape
         if n == 3 and parts[2] == "rrset":
             return {"POST": "ChangeResourceRecordSets", "GET": "ListResourceRecordSets"}.get(method), shape
         if n == 3 and parts[2] == "associatevpc" and method == "POST":
@@ -112,7 +113,8 @@ def route53_operation(method, path):
         if n == 1:
             return {"POST": "CreateHealthCheck", "GET": "ListHealthChecks"}.get(method), shape
         if n == 2:
-            return {"GET": "GetHealthCheck", "DELETE": "DeleteHealthCheck", "POST": "UpdateHealthCheck"}.get(method), shape
+            operations = {"GET": "GetHealthCheck", "DELETE": "DeleteHealthCheck", "POST": "UpdateHealthCheck"}
+            return operations.get(method), shape
     return None, shape
 
 
@@ -257,7 +259,8 @@ class State:
             return {"requests": self.requests, "by_operation": dict(sorted(self.by_operation.items())),
                     "mutating": self.mutating, "mutation_log": list(self.mutation_log),
                     "throttled": self.throttled, "dropped": self.dropped,
-                    "failed": self.failed, "refused": self.refused, "held_requests": self.held_requests, "max_in_flight": self.max_in_flight,
+                    "failed": self.failed, "refused": self.refused, "held_requests": self.held_requests,
+                    "max_in_flight": self.max_in_flight,
                     "round_trips": self.chain_depths[-1] if self.chain_depths else 0, "in_flight": self.in_flight,
                     "config": dict(self.config)}
 
@@ -404,8 +407,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/__proxy/rules" and self.command == "GET":
             if self.server.rules is None:
                 return self.send_json(404, {"error": "this proxy runs without --rules"})
-            return self.send_json(200, {"settings": self.server.rules.settings(), "refused": self.server.rules.stats(),
-                                        "rules": [{"name": r.name, "source": r.source} for r in self.server.rules.rules]})
+            rules = self.server.rules
+            return self.send_json(200, {"settings": rules.settings(), "refused": rules.stats(),
+                                        "rules": [{"name": r.name, "source": r.source} for r in rules.rules]})
         if path.startswith("/__proxy/iam"):
             return self.iam_control(path, body)
         if path == "/__proxy/config" and self.command == "GET":

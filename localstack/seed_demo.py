@@ -47,8 +47,10 @@ REGION = "us-east-1"
 # (vpc name, cidr prefix, subnet name prefix, security groups, ECS cluster or None, ECS services (name, port))
 NETWORKS = [
     ("demo-vpc", "10.0", "demo-private", ["service-a-tasks", "service-b-tasks"], None, []),
-    ("discovery-vpc", "10.1", "discovery-public", ["hello-tasks", "name-tasks"], "main", [("hello", 3000), ("name", 3000)]),
-    ("connect-vpc", "10.2", "connect-private", ["client-tasks", "server-tasks"], "demo", [("client", 8080), ("server", 8080)]),
+    ("discovery-vpc", "10.1", "discovery-public", ["hello-tasks", "name-tasks"], "main",
+     [("hello", 3000), ("name", 3000)]),
+    ("connect-vpc", "10.2", "connect-private", ["client-tasks", "server-tasks"], "demo",
+     [("client", 8080), ("server", 8080)]),
     ("public-vpc", "10.3", "public", ["web-tasks"], "public", [("web", 80)]),
     ("paths-vpc", "10.4", "paths", ["users-tasks", "messages-tasks"], "paths", [("users", 8080), ("messages", 8080)]),
     # Where the demo runs seed 002's own script (localstack/seed_002.py) and then adopts what it made.
@@ -74,7 +76,8 @@ def ensure_network(ec2, vpc_name, prefix, subnet_prefix, groups):
         vpc_id = vpcs[0]["VpcId"]
         note(f"found vpc {vpc_name} {vpc_id}")
     else:
-        vpc_id = ec2.create_vpc(CidrBlock=f"{prefix}.0.0/16", TagSpecifications=name_tag(vpc_name, "vpc"))["Vpc"]["VpcId"]
+        vpc_id = ec2.create_vpc(CidrBlock=f"{prefix}.0.0/16",
+                                TagSpecifications=name_tag(vpc_name, "vpc"))["Vpc"]["VpcId"]
         note(f"created vpc {vpc_name} {vpc_id}")
     out["vpc"] = vpc_id
     # Names in a private hosted zone or a Cloud Map namespace resolve only in a VPC with DNS support and DNS

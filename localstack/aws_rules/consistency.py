@@ -9,11 +9,9 @@ import json
 import re
 import threading
 import time
-from typing import Optional
 
-from .core import Config, Refusal, Request, Rule
+from .core import Config, Refusal, Request, Rule, is_elbv2, on
 
-ELBV2_VERSION = "2015-12-01"
 EC2_GROUP_ID_RE = re.compile(rb"<groupId>(sg-[0-9a-f]+)</groupId>")
 # Query keys that name a security group by ID in an EC2 request: GroupId, GroupId.1, SecurityGroupId.1,
 # IpPermissions.1.Groups.1.GroupId, ResourceId.1 (CreateTags/DeleteTags), ... but never a Filter value.
@@ -41,7 +39,7 @@ class Births:
             if len(self._born) > 512:
                 self._born = {k: t for k, t in self._born.items() if now - t < keep}
 
-    def age(self, key: str, now: float) -> Optional[float]:
+    def age(self, key: str, now: float) -> float | None:
         """Seconds since `key` was first seen created, or None when it is unknown or settled long ago."""
         with self._lock:
             born = self._born.get(key)
@@ -49,8 +47,8 @@ class Births:
 
 
 class InvisibleAfterCreate(Rule):
-    """A resource just created is not yet known to the service's other calls that name it."""
-    service = ""
+    """A resource just created is not yet known to the service's other calls that name it. `applies_to`: the
+    service's requests; its `create_operation` is watched, the others held back."""
     create_operation = ""
     created_id_re: re.Pattern = None
 
@@ -66,11 +64,8 @@ class InvisibleAfterCreate(Rule):
     def refusal(self, resource_id: str) -> Refusal:
         raise NotImplementedError
 
-    def applies(self, request: Request) -> bool:
-        return request.service == self.service
-
     def check(self, request, upstream):
-        if not self.applies(request) or request.operation == self.create_operation:
+        if request.operation == self.create_operation:
             return None
         now = self.clock()
         for resource_id in self.named_ids(request):
@@ -80,7 +75,7 @@ class InvisibleAfterCreate(Rule):
         return None
 
     def observe(self, request, status, body):
-        if status == 200 and self.applies(request) and request.operation == self.create_operation:
+        if status == 200 and request.operation == self.create_operation:
             keep = max(self.config.visibility_delay, 60.0)
             for resource_id in self.created_id_re.findall(body):
                 self.births.add(resource_id.decode(), self.clock(), keep)
@@ -96,7 +91,7 @@ class NewSecurityGroupInvisible(InvisibleAfterCreate):
     documents no delay for those, so the layer adds none."""
     name = "ec2-new-security-group-invisible"
     source = "https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html"
-    service = "ec2"
+    applies_to = on("ec2")
     create_operation = "CreateSecurityGroup"
     created_id_re = EC2_GROUP_ID_RE
 
@@ -113,10 +108,7 @@ class NewElbResourceInvisible(InvisibleAfterCreate):
     ModifyTargetGroupAttributes, DescribeTargetGroups/DescribeLoadBalancers by ARN, AddTags, RegisterTargets,
     a listener action forwarding to it…) is answered NotFound. Calls naming it by name, and other services naming
     it (ECS CreateService with a target group), are not held back."""
-    service = "elasticloadbalancing"
-
-    def applies(self, request):
-        return request.service == self.service and request.query.get("Version", ELBV2_VERSION) == ELBV2_VERSION
+    applies_to = on("elasticloadbalancing", where=is_elbv2)
 
     def named_ids(self, request):
         return [value for key, value in request.query.items() if value.startswith("arn:")]
@@ -161,6 +153,7 @@ class LoadBalancerProvisioning(Rule):
     to `provisioning` for config.provisioning_time seconds after the create, `active` after."""
     name = "elbv2-load-balancer-provisioning"
     source = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerState.html"
+    applies_to = on("elasticloadbalancing", "CreateLoadBalancer", "DescribeLoadBalancers")
 
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
@@ -168,13 +161,11 @@ class LoadBalancerProvisioning(Rule):
         self.births = Births()
 
     def observe(self, request, status, body):
-        if status != 200 or request.service != "elasticloadbalancing":
+        if status != 200:
             return None
         if request.operation == "CreateLoadBalancer":
             for match in LOAD_BALANCER_STATE_RE.finditer(body):
                 self.births.add(match.group(2).decode(), self.clock(), max(self.config.provisioning_time, 60.0))
-        elif request.operation != "DescribeLoadBalancers":
-            return None
         now = self.clock()
 
         def state_now(match):
@@ -197,6 +188,7 @@ class CloudMapOperationPending(Rule):
     (AWS documents no such window), and ListOperations filtered by STATUS (the emulator filters by its own)."""
     name = "cloudmap-operation-pending"
     source = "https://docs.aws.amazon.com/cloud-map/latest/api/API_Operation.html"
+    applies_to = on("servicediscovery")   # any answer may carry an OperationId
 
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
@@ -210,7 +202,7 @@ class CloudMapOperationPending(Rule):
         return "SUBMITTED" if age < self.config.operation_time / 2 else "PENDING"
 
     def observe(self, request, status, body):
-        if status != 200 or request.service != "servicediscovery":
+        if status != 200:
             return None
         try:
             answer = json.loads(body)
@@ -250,6 +242,7 @@ class Route53ChangePending(Rule):
     config.change_time seconds after the change, INSYNC after."""
     name = "route53-change-pending"
     source = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetChange.html"
+    applies_to = on("route53")   # any answer may carry a ChangeInfo
 
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
@@ -257,7 +250,7 @@ class Route53ChangePending(Rule):
         self.births = Births()
 
     def observe(self, request, status, body):
-        if not 200 <= status < 300 or request.service != "route53":
+        if not 200 <= status < 300:
             return None
         now = self.clock()
 
@@ -288,6 +281,7 @@ class EcsDeploymentInProgress(Rule):
     deployment anew (a second one, such as a migration's update that drops its old wiring, deploys again)."""
     name = "ecs-deployment-in-progress"
     source = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html"
+    applies_to = on("ecs", "UpdateService", "DescribeServices")
 
     def __init__(self, config: Config, clock=time.monotonic):
         self.config = config
@@ -296,7 +290,7 @@ class EcsDeploymentInProgress(Rule):
         self._updated = {}    # service ARN -> when its latest UpdateService was answered
 
     def observe(self, request, status, body):
-        if status != 200 or request.service != "ecs" or request.operation not in ("UpdateService", "DescribeServices"):
+        if status != 200:
             return None
         try:
             answer = json.loads(body)

@@ -1,9 +1,10 @@
 """The AWS-rules layer's vocabulary: a parsed request, a refusal in AWS's terms, and the rule interface.
 
-A rule is consulted by the proxy (localstack/proxy.py --rules) for every AWS request before it is forwarded to
-the emulator (`check`: refuse it as AWS would, or let it through) and after the emulator answered (`observe`:
-remember what was created, or rewrite the answer as AWS would give it at that moment). Rules run on the
-proxy's request threads: a rule with state guards it with its own lock.
+A rule is consulted by the proxy (localstack/proxy.py --rules) for every AWS request its `applies_to` matches
+(`Requests`: which service, which operations), before it is forwarded to the emulator (`check`: refuse it as AWS
+would, or let it through) and after the emulator answered (`observe`: remember what was created, or rewrite the
+answer as AWS would give it at that moment). Rules run on the proxy's request threads: a rule with state guards it
+with its own lock.
 """
 import gzip
 import json
@@ -12,9 +13,9 @@ import threading
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping, Optional
 
 SCOPE_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
 
@@ -31,7 +32,7 @@ class Request:
     body: bytes           # decompressed
     arrived: float = field(default_factory=time.monotonic)
     # What SigV4 signed: the body as it arrived (before any decompression) and the headers as (name, value) pairs.
-    raw_body: Optional[bytes] = None
+    raw_body: bytes | None = None
     header_items: tuple = ()
     principal: object = None  # set by the IAM authentication rule (aws_rules/iam/rules.py)
 
@@ -42,7 +43,7 @@ class Request:
             self.header_items = tuple(self.headers.items())
 
     @cached_property
-    def access_key(self) -> Optional[str]:
+    def access_key(self) -> str | None:
         m = SCOPE_RE.search(self.headers.get("Authorization", "") or "")
         return m.group(1) if m else None
 
@@ -59,7 +60,8 @@ class Request:
         for key, values in urllib.parse.parse_qs(query, keep_blank_values=True).items():
             params[key] = values[0]
         if self.protocol in ("ec2", "query") and self.body:
-            for key, values in urllib.parse.parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            form = urllib.parse.parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True)
+            for key, values in form.items():
                 params[key] = values[0]
         return params
 
@@ -74,7 +76,7 @@ class Request:
             return {}
 
     @cached_property
-    def xml(self) -> Optional[ET.Element]:
+    def xml(self) -> ET.Element | None:
         """route53 (rest-xml): the request document with namespaces stripped, or None."""
         if not self.body:
             return None
@@ -108,16 +110,67 @@ class Refusal:
     status: int = 400
 
 
+@dataclass(frozen=True)
+class Requests:
+    """The requests a rule is about: those of one service (its SigV4 name; None: any), of the operations named
+    (none named: any), and, where given, only those `where` accepts. `a | b` is about the requests of either."""
+    service: str | None = None
+    operations: frozenset = frozenset()
+    where: Callable[[Request], bool] | None = None
+
+    def matches(self, request: Request) -> bool:
+        return ((self.service is None or request.service == self.service)
+                and (not self.operations or request.operation in self.operations)
+                and (self.where is None or self.where(request)))
+
+    def __or__(self, other) -> "AnyOf":
+        return AnyOf((self, other))
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """The requests of any of `parts` (`Requests` joined with `|`)."""
+    parts: tuple
+
+    def matches(self, request: Request) -> bool:
+        return any(part.matches(request) for part in self.parts)
+
+    def __or__(self, other) -> "AnyOf":
+        return AnyOf((*self.parts, other))
+
+
+def on(service: str, *operations: str, where: Callable[[Request], bool] | None = None) -> Requests:
+    """`applies_to` of a rule about these operations of `service` (all of them when none is named)."""
+    return Requests(service, frozenset(operations), where)
+
+
+EVERY_REQUEST = Requests()
+
+ELBV2_VERSION = "2015-12-01"
+
+
+def is_elbv2(request: Request) -> bool:
+    """ELBv2, not the Classic Load Balancer API, which shares its SigV4 name (and has rules of its own)."""
+    return (request.service == "elasticloadbalancing"
+            and request.query.get("Version", ELBV2_VERSION) == ELBV2_VERSION)
+
+
 class Rule:
-    """One rule of AWS's that the emulator does not enforce. `source`: the AWS documentation page it comes from."""
+    """One rule of AWS's that the emulator does not enforce. `source`: the AWS documentation page it comes from.
+    `applies_to`: the requests it is about; the layer calls `check` and `observe` for those only."""
     name = "rule"
     source = ""
+    applies_to = EVERY_REQUEST
 
-    def check(self, request: Request, upstream: "Upstream") -> Optional[Refusal]:
+    def applies(self, request: Request) -> bool:
+        """Whether the layer consults this rule about `request` (its `applies_to` matches it)."""
+        return self.applies_to.matches(request)
+
+    def check(self, request: Request, upstream: "Upstream") -> Refusal | None:
         """Before forwarding: a Refusal to answer with instead, or None to forward."""
         return None
 
-    def observe(self, request: Request, status: int, body: bytes) -> Optional[bytes]:
+    def observe(self, request: Request, status: int, body: bytes) -> bytes | None:
         """After the emulator answered (status, body): a rewritten body, or None to pass the answer on."""
         return None
 

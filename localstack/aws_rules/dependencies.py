@@ -5,12 +5,17 @@ Live state is read from the emulator through `Upstream`, only for the operations
 """
 import threading
 import time
-from typing import Optional
 
 from botocore.exceptions import ClientError
 
-from .core import Config, Refusal, Rule
-from .load_balancing_reads import action_target_groups, listener_rules, paged, request_target_groups, routed_load_balancer
+from .core import Config, Refusal, Rule, on
+from .load_balancing_reads import (
+    action_target_groups,
+    listener_rules,
+    paged,
+    request_target_groups,
+    routed_load_balancer,
+)
 
 EC2_DELETE_SECURITY_GROUP = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html"
 LINGERING_INTERFACES = "https://github.com/hashicorp/terraform-provider-aws/issues/40"
@@ -24,7 +29,7 @@ ECS_CREATE_SERVICE = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/
 ECS_UPDATE_SERVICE = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html"
 
 
-def target_group_users(elbv2, groups) -> Optional[dict]:
+def target_group_users(elbv2, groups) -> dict | None:
     """Target group ARN → the load balancers whose listener default actions or rules forward to it, for these
     target groups; None if one of them does not exist (the emulator will say so).
 
@@ -57,6 +62,7 @@ class SecurityGroupInUse(Rule):
     emulator has deleted it."""
     name = "ec2-security-group-in-use"
     source = EC2_DELETE_SECURITY_GROUP + " " + LINGERING_INTERFACES
+    applies_to = on("ec2", "DeleteSecurityGroup") | on("elasticloadbalancing", "DeleteLoadBalancer")
 
     def __init__(self, config: Config):
         self.config = config
@@ -65,10 +71,8 @@ class SecurityGroupInUse(Rule):
         self._draining = {}   # group id → time.monotonic() until which a deleted load balancer still uses it
 
     def check(self, request, upstream):
-        if request.service == "elasticloadbalancing" and request.operation == "DeleteLoadBalancer":
+        if request.service == "elasticloadbalancing":   # DeleteLoadBalancer
             self.remember_groups(request, upstream)
-            return None
-        if request.service != "ec2" or request.operation != "DeleteSecurityGroup":
             return None
         group = request.query.get("GroupId")
         if group and (self.draining(group) or self.used_by_load_balancer(request, upstream, group)
@@ -77,7 +81,7 @@ class SecurityGroupInUse(Rule):
         return None
 
     def observe(self, request, status, body):
-        if request.service != "elasticloadbalancing" or request.operation != "DeleteLoadBalancer":
+        if request.service != "elasticloadbalancing":   # DeleteSecurityGroup: nothing to remember
             return None
         with self._lock:
             _, groups = self._deleting.pop(id(request), (None, []))
@@ -130,10 +134,9 @@ class TargetGroupInUse(Rule):
     """DeleteTargetGroup fails (ResourceInUse) while a listener default action or a rule forwards to the group."""
     name = "elbv2-target-group-in-use"
     source = ELB_DELETE_TARGET_GROUP
+    applies_to = on("elasticloadbalancing", "DeleteTargetGroup")
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing" or request.operation != "DeleteTargetGroup":
-            return None
         group = request.query.get("TargetGroupArn")
         if group and target_group_users(upstream.client("elbv2", request.region), [group]):
             return Refusal("ResourceInUse", f"Target group '{group}' is currently in use by a listener or a rule")
@@ -145,11 +148,9 @@ class TargetGroupOfOneLoadBalancer(Rule):
     (TargetGroupAssociationLimit; the quota "load balancers per target group" is 1)."""
     name = "elbv2-target-group-of-one-load-balancer"
     source = ELB_QUOTAS
-    operations = ("CreateListener", "ModifyListener", "CreateRule", "ModifyRule")
+    applies_to = on("elasticloadbalancing", "CreateListener", "ModifyListener", "CreateRule", "ModifyRule")
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing" or request.operation not in self.operations:
-            return None
         groups = request_target_groups(request)
         load_balancer = routed_load_balancer(request)
         if not groups or not load_balancer:
@@ -170,10 +171,9 @@ class NamespaceHasServices(Rule):
     """DeleteNamespace fails (ResourceInUse) while the namespace has services."""
     name = "servicediscovery-namespace-has-services"
     source = CLOUD_MAP_DELETE_NAMESPACE
+    applies_to = on("servicediscovery", "DeleteNamespace")
 
     def check(self, request, upstream):
-        if request.service != "servicediscovery" or request.operation != "DeleteNamespace":
-            return None
         namespace = request.json.get("Id")
         if not namespace:
             return None
@@ -192,10 +192,9 @@ class ServiceHasInstances(Rule):
     """DeleteService fails (ResourceInUse) while the service has registered instances."""
     name = "servicediscovery-service-has-instances"
     source = CLOUD_MAP_DELETE_SERVICE
+    applies_to = on("servicediscovery", "DeleteService")
 
     def check(self, request, upstream):
-        if request.service != "servicediscovery" or request.operation != "DeleteService":
-            return None
         service = request.json.get("Id")
         if not service:
             return None
@@ -219,10 +218,9 @@ class HostedZoneNotEmpty(Rule):
     (a delegation's NS records below the apex count)."""
     name = "route53-hosted-zone-not-empty"
     source = ROUTE53_DELETE_HOSTED_ZONE
+    applies_to = on("route53", "DeleteHostedZone")
 
     def check(self, request, upstream):
-        if request.service != "route53" or request.operation != "DeleteHostedZone":
-            return None
         zone = request.uri_path.rstrip("/").rsplit("/", 1)[-1]
         try:
             # records sort by name, the apex first: three are enough to see one that is not the apex SOA or NS
@@ -247,10 +245,9 @@ class TargetGroupWithoutLoadBalancer(Rule):
     """CreateService and UpdateService refuse a target group that no listener or rule forwards to yet."""
     name = "ecs-target-group-without-load-balancer"
     source = ECS_CREATE_SERVICE
+    applies_to = on("ecs", "CreateService", "UpdateService")
 
     def check(self, request, upstream):
-        if request.service != "ecs" or request.operation not in ("CreateService", "UpdateService"):
-            return None
         groups = [entry.get("targetGroupArn") for entry in request.json.get("loadBalancers") or []
                   if entry.get("targetGroupArn")]
         if not groups:
@@ -271,6 +268,7 @@ class DeploymentControllerLocksUpdate(Rule):
     that carries any of the parameters below, changed or not."""
     name = "ecs-deployment-controller-locks-update"
     source = ECS_UPDATE_SERVICE
+    applies_to = on("ecs", "UpdateService")
     LOCKED = {"taskDefinition": "task definition", "networkConfiguration": "network parameters",
               "platformVersion": "platform version", "loadBalancers": "load balancers",
               "serviceRegistries": "service registries", "serviceConnectConfiguration": "Service Connect configuration"}
@@ -280,8 +278,6 @@ class DeploymentControllerLocksUpdate(Rule):
             "EXTERNAL": "Use CreateTaskSet to deploy a new task set."}
 
     def check(self, request, upstream):
-        if request.service != "ecs" or request.operation != "UpdateService":
-            return None
         sent = [name for name in self.LOCKED_BY["EXTERNAL"] if name in request.json]
         if not sent or not request.json.get("service"):
             return None

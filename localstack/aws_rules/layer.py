@@ -1,4 +1,5 @@
-"""The rules in the order AWS applies them, consulted by the proxy for every request.
+"""The rules in the order AWS applies them, consulted by the proxy for every request: each rule whose `applies_to`
+matches it (core.Requests), before the request is forwarded (`check`) and after the emulator answered (`observe`).
 
 Order: throttling first (AWS refuses an over-rate request before reading it), then the request's shape against
 the API model, then existence (eventual consistency), then quotas and dependencies, which read live state.
@@ -8,7 +9,6 @@ import threading
 import traceback
 from collections import Counter
 from dataclasses import fields
-from typing import Optional
 
 from .core import Config, Refusal, Request, Upstream
 
@@ -66,11 +66,13 @@ class Layer:
         with self.lock:
             return dict(sorted(self.refused.items()))
 
-    def check(self, request: Request) -> Optional[Refusal]:
+    def check(self, request: Request) -> Refusal | None:
         if not self.enabled:
             return None
         for rule in self.rules:
             try:
+                if not rule.applies(request):
+                    continue
                 refusal = rule.check(request, self.upstream)
             except Exception as error:  # a bug of the layer: loud, and never taken for AWS's answer
                 return self.bug(rule, request, error)
@@ -87,9 +89,12 @@ class Layer:
             return body
         for rule in self.rules:
             try:
+                if not rule.applies(request):
+                    continue
                 rewritten = rule.observe(request, status, body)
             except Exception as error:
-                sys.stderr.write(f"aws-rules: {rule.name} failed observing {request.service}.{request.operation}: {error}\n")
+                sys.stderr.write(f"aws-rules: {rule.name} failed observing {request.service}.{request.operation}: "
+                                 f"{error}\n")
                 traceback.print_exc()
                 continue
             if rewritten is not None:

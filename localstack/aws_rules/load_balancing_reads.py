@@ -1,13 +1,11 @@
 """Reading ELBv2's live state from the emulator, and which load balancer and target groups a request touches: shared
 by the quota and the dependency rules."""
 import re
-from typing import Optional
 
 from botocore.exceptions import ClientError
 
 from .core import Request
 from .query_params import forwarded_target_groups, sends
-
 
 
 def paged(call, key: str, **params):
@@ -44,13 +42,13 @@ def listener_rules(elbv2, load_balancer_arn: str) -> list:
         return []
 
 
-def load_balancer_of(arn: str) -> Optional[str]:
+def load_balancer_of(arn: str) -> str | None:
     """The load balancer ARN a listener or rule ARN belongs to (AWS builds those ARNs from it)."""
     m = re.match(r"(arn:[^:]+:elasticloadbalancing:[^:]*:[^:]*:)(?:listener|listener-rule)/(\w+)/([^/]+)/([^/]+)/", arn)
     return f"{m[1]}loadbalancer/{m[2]}/{m[3]}/{m[4]}" if m else None
 
 
-def routed_load_balancer(request: Request) -> Optional[str]:
+def routed_load_balancer(request: Request) -> str | None:
     """The load balancer a CreateListener, ModifyListener, CreateRule or ModifyRule request changes."""
     q = request.query
     if q.get("LoadBalancerArn"):

@@ -1,8 +1,7 @@
 """Reading the flat parameters of ec2 and query protocol requests ("Conditions.member.2.Values.member.1"), for the
 rules that count what a request asks for."""
 import re
-from typing import Iterable
-
+from collections.abc import Iterable
 
 
 def indices(params: dict, prefix: str) -> list:

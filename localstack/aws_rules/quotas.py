@@ -3,15 +3,21 @@ keys AWS reserves, a record set that already exists): each rule refuses the requ
 one, with the error code and message AWS answers.
 
 Request parameters are read from the request itself (`Request.query`, `.json`, `.xml`); live state, where a quota
-counts what already exists, from the emulator through `Upstream` (only for the operations the rule is about).
+counts what already exists, from the emulator through `Upstream` (only for the operations the rule is about: its
+`applies_to`).
 """
 import re
-from typing import Optional
 
 from botocore.exceptions import ClientError
 
-from .core import Config, Refusal, Request, Rule
-from .load_balancing_reads import action_target_groups, listener_rules, replaced_rule, request_target_groups, routed_load_balancer
+from .core import Config, Refusal, Request, Rule, is_elbv2, on
+from .load_balancing_reads import (
+    action_target_groups,
+    listener_rules,
+    replaced_rule,
+    request_target_groups,
+    routed_load_balancer,
+)
 from .query_params import counted_tag_keys, indices, listed, reserved_tag_keys
 
 ELB_QUOTAS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html"
@@ -40,12 +46,10 @@ class UniqueTargetGroupsPerLoadBalancer(Rule):
     and rules (one target group used by several actions counts once)."""
     name = "elbv2-unique-target-groups-per-load-balancer"
     source = ELB_QUOTAS
-    operations = ("CreateRule", "ModifyRule", "CreateListener", "ModifyListener")
+    applies_to = on("elasticloadbalancing", "CreateRule", "ModifyRule", "CreateListener", "ModifyListener")
     limit = 100
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing" or request.operation not in self.operations:
-            return None
         new_groups = request_target_groups(request)
         load_balancer = routed_load_balancer(request)
         if not new_groups or not load_balancer or "/app/" not in load_balancer:
@@ -67,11 +71,10 @@ class RulesPerLoadBalancer(Rule):
     """At most 100 rules per Application Load Balancer, default rules not counted."""
     name = "elbv2-rules-per-load-balancer"
     source = ELB_QUOTAS
+    applies_to = on("elasticloadbalancing", "CreateRule")
     limit = 100
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing" or request.operation != "CreateRule":
-            return None
         load_balancer = routed_load_balancer(request)
         if not load_balancer or "/app/" not in load_balancer:
             return None
@@ -85,12 +88,11 @@ class ConditionValuesPerRule(Rule):
     """At most 5 condition values in one rule, summed over its conditions (a query-string key/value pair is one)."""
     name = "elbv2-condition-values-per-rule"
     source = ELB_QUOTAS
+    applies_to = on("elasticloadbalancing", "CreateRule", "ModifyRule")
     limit = 5
     VALUE = re.compile(r"Conditions\.member\.(\d+)\.(?:(\w+Config)\.)?Values\.member\.(\d+)(?:\.|$)")
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing" or request.operation not in ("CreateRule", "ModifyRule"):
-            return None
         # per condition: the values of its …Config, or else of its legacy Values (a condition may repeat them)
         values = {}
         for key in request.query:
@@ -112,14 +114,13 @@ class TagsPerElbResource(Rule):
     source = ELB_TAGS
     limit = 50
     creates = ("CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateRule")
+    applies_to = on("elasticloadbalancing", "AddTags", *creates)
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing":
-            return None
         new_keys = counted_tag_keys(listed(request.query, "Tags.member", ".Key"))
         if request.operation in self.creates:
             return self.refusal() if len(new_keys) > self.limit else None
-        if request.operation != "AddTags" or not new_keys:
+        if not new_keys:   # AddTags
             return None
         arns = listed(request.query, "ResourceArns.member")
         try:
@@ -137,15 +138,6 @@ class TagsPerElbResource(Rule):
         return Refusal("TooManyTags", "You've reached the limit on the number of tags for this resource.")
 
 
-ELBV2_VERSION = "2015-12-01"
-
-
-def is_elbv2(request: Request) -> bool:
-    """ELBv2, not the Classic Load Balancer API, which shares its SigV4 name (and has its own tag rules)."""
-    return (request.service == "elasticloadbalancing"
-            and request.query.get("Version", ELBV2_VERSION) == ELBV2_VERSION)
-
-
 class ReservedElbTagKeys(Rule):
     """Tag keys starting with `aws:` are AWS's own ("Do not use the aws: prefix in your tag names or values because
     it is reserved for AWS use. You can't edit or delete tag names or values with this prefix."): AddTags and the
@@ -155,10 +147,9 @@ class ReservedElbTagKeys(Rule):
     source = ELB_TAGS + " https://github.com/aws/elastic-load-balancing-tools/issues/6"
     operations = {"AddTags": "Tags.member", "RemoveTags": "TagKeys.member", **{
         create: "Tags.member" for create in TagsPerElbResource.creates}}
+    applies_to = on("elasticloadbalancing", *operations, where=is_elbv2)
 
     def check(self, request, upstream):
-        if not is_elbv2(request) or request.operation not in self.operations:
-            return None
         prefix = self.operations[request.operation]
         keys = listed(request.query, prefix, ".Key" if prefix == "Tags.member" else "")
         reserved = reserved_tag_keys(keys)
@@ -172,10 +163,9 @@ class DuplicateElbTagKeys(Rule):
     specified more than once.")."""
     name = "elbv2-duplicate-tag-keys"
     source = ELB_ADD_TAGS
+    applies_to = on("elasticloadbalancing", "AddTags", *TagsPerElbResource.creates, where=is_elbv2)
 
     def check(self, request, upstream):
-        if not is_elbv2(request) or request.operation not in ("AddTags", *TagsPerElbResource.creates):
-            return None
         keys = listed(request.query, "Tags.member", ".Key")
         if len(set(keys)) < len(keys):
             return Refusal("DuplicateTagKeys", "A tag key was specified more than once.")
@@ -188,11 +178,10 @@ class ResourcesPerElbDescribeTags(Rule):
     maximum (the wording is not on record). AddTags and RemoveTags document no such limit."""
     name = "elbv2-resources-per-describe-tags"
     source = ELB_DESCRIBE_TAGS
+    applies_to = on("elasticloadbalancing", "DescribeTags", where=is_elbv2)
     limit = 20
 
     def check(self, request, upstream):
-        if not is_elbv2(request) or request.operation != "DescribeTags":
-            return None
         arns = listed(request.query, "ResourceArns.member")
         if len(arns) > self.limit:
             return Refusal("ValidationError", f"1 validation error detected: Value '[{', '.join(arns)}]' at "
@@ -205,12 +194,10 @@ class SecurityGroupsPerLoadBalancer(Rule):
     """At most 5 security groups per load balancer (its network interfaces carry them: 5 per interface)."""
     name = "elbv2-security-groups-per-load-balancer"
     source = ELB_QUOTAS
+    applies_to = on("elasticloadbalancing", "CreateLoadBalancer", "SetSecurityGroups")
     limit = 5
 
     def check(self, request, upstream):
-        if request.service != "elasticloadbalancing" or request.operation not in ("CreateLoadBalancer",
-                                                                                  "SetSecurityGroups"):
-            return None
         if len(set(listed(request.query, "SecurityGroups.member"))) > self.limit:
             return Refusal("InvalidConfigurationRequest",
                            "The maximum number of security groups per load balancer has been reached.")
@@ -226,12 +213,10 @@ class RulesPerSecurityGroup(Rule):
     that references a security group or prefix list counts once for each."""
     name = "ec2-rules-per-security-group"
     source = VPC_QUOTAS
+    applies_to = on("ec2", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress")
     limit = 60
 
     def check(self, request, upstream):
-        if request.service != "ec2" or request.operation not in ("AuthorizeSecurityGroupIngress",
-                                                                 "AuthorizeSecurityGroupEgress"):
-            return None
         q = request.query
         group_id = q.get("GroupId")
         new_ipv4, new_ipv6 = self.requested(q)
@@ -272,11 +257,10 @@ class TagsPerEc2Resource(Rule):
     """At most 50 tags per EC2 resource (`aws:` tags not counted): CreateTags and TagSpecifications on create."""
     name = "ec2-tags-per-resource"
     source = EC2_CREATE_TAGS
+    applies_to = on("ec2")   # any create may carry TagSpecifications
     limit = 50
 
     def check(self, request, upstream):
-        if request.service != "ec2":
-            return None
         q = request.query
         for spec in indices(q, "TagSpecification"):
             if len(counted_tag_keys(listed(q, f"TagSpecification.{spec}.Tag", ".Key"))) > self.limit:
@@ -318,12 +302,11 @@ class Ec2TagRestrictions(Rule):
     name = "ec2-tag-restrictions"
     source = (EC2_TAG + " https://github.com/kubernetes-sigs/cluster-api-provider-aws/issues/5120"
               " https://github.com/skypilot-org/skypilot/pull/1992")
+    applies_to = on("ec2")   # any create may carry TagSpecifications
     key_limit = 128
     value_limit = 256
 
     def check(self, request, upstream):
-        if request.service != "ec2":
-            return None
         q = request.query
         for spec in indices(q, "TagSpecification"):
             refused = self.refusal(q, f"TagSpecification.{spec}.Tag", reserved_message="")
@@ -333,7 +316,7 @@ class Ec2TagRestrictions(Rule):
             return self.refusal(q, "Tag", reserved_message="Value ( {key} ) for parameter key is invalid. ")
         return None
 
-    def refusal(self, q: dict, prefix: str, reserved_message: str) -> Optional[Refusal]:
+    def refusal(self, q: dict, prefix: str, reserved_message: str) -> Refusal | None:
         keys = listed(q, prefix, ".Key")
         reserved = reserved_tag_keys(keys)
         if reserved:
@@ -352,12 +335,10 @@ class SecurityGroupsPerNetworkInterface(Rule):
     """At most 5 security groups per network interface."""
     name = "ec2-security-groups-per-network-interface"
     source = VPC_QUOTAS
+    applies_to = on("ec2", "CreateNetworkInterface", "ModifyNetworkInterfaceAttribute")
     limit = 5
 
     def check(self, request, upstream):
-        if request.service != "ec2" or request.operation not in ("CreateNetworkInterface",
-                                                                  "ModifyNetworkInterfaceAttribute"):
-            return None
         if len(set(listed(request.query, "SecurityGroupId"))) > self.limit:
             return Refusal("SecurityGroupsPerInterfaceLimitExceeded",
                            "The maximum number of security groups per interface has been reached.")
@@ -368,7 +349,7 @@ class SecurityGroupsPerNetworkInterface(Rule):
 # Route 53
 
 
-def hosted_zone_of(request: Request) -> Optional[str]:
+def hosted_zone_of(request: Request) -> str | None:
     """The bare hosted zone id of /2013-04-01/hostedzone/ID/… or /2013-04-01/tags/hostedzone/ID."""
     m = re.search(r"/hostedzone/([^/]+)", request.uri_path)
     return m.group(1) if m else None
@@ -395,12 +376,11 @@ class ChangeBatchSize(Rule):
     Value elements; an UPSERT's records and characters count twice."""
     name = "route53-change-batch-size"
     source = ROUTE53_QUOTAS + "#limits-api-requests-changeresourcerecordsets"
+    applies_to = on("route53", "ChangeResourceRecordSets")
     record_limit = 1000
     character_limit = 32000
 
     def check(self, request, upstream):
-        if request.service != "route53" or request.operation != "ChangeResourceRecordSets":
-            return None
         records = characters = 0
         for action, _, _, values in changes(request):
             weight = 2 if action == "UPSERT" else 1
@@ -440,11 +420,10 @@ class TxtStringLength(Rule):
     "quoted" strings in one value)."""
     name = "route53-txt-string-length"
     source = ROUTE53_TXT
+    applies_to = on("route53", "ChangeResourceRecordSets")
     limit = 255
 
     def check(self, request, upstream):
-        if request.service != "route53" or request.operation != "ChangeResourceRecordSets":
-            return None
         for action, _, record_type, values in changes(request):
             if action == "DELETE" or record_type not in ("TXT", "SPF"):
                 continue
@@ -459,13 +438,12 @@ class RecordsPerHostedZone(Rule):
     """At most 10,000 records per hosted zone (its SOA and NS records included)."""
     name = "route53-records-per-hosted-zone"
     source = ROUTE53_QUOTAS + "#limits-api-entities-records"
+    applies_to = on("route53", "ChangeResourceRecordSets")
 
     def __init__(self, limit: int = 10_000):
         self.limit = limit
 
     def check(self, request, upstream):
-        if request.service != "route53" or request.operation != "ChangeResourceRecordSets":
-            return None
         zone = hosted_zone_of(request)
         batch = changes(request)
         creates = sum(action == "CREATE" for action, *_ in batch)
@@ -503,9 +481,10 @@ class RecordSetAlreadyExists(Rule):
     routing) are left alone: several may share a name and type."""
     name = "route53-record-set-already-exists"
     source = ROUTE53_CHANGE_RECORD_SETS
+    applies_to = on("route53", "ChangeResourceRecordSets")
 
     def check(self, request, upstream):
-        if request.service != "route53" or request.operation != "ChangeResourceRecordSets" or request.xml is None:
+        if request.xml is None:
             return None
         zone = hosted_zone_of(request)
         if not zone:
@@ -536,10 +515,11 @@ class TagsPerHostedZone(Rule):
     """At most 10 tags per hosted zone (or health check)."""
     name = "route53-tags-per-hosted-zone"
     source = ROUTE53_TAGS
+    applies_to = on("route53", "ChangeTagsForResource")
     limit = 10
 
     def check(self, request, upstream):
-        if request.service != "route53" or request.operation != "ChangeTagsForResource" or request.xml is None:
+        if request.xml is None:
             return None
         added = {key.text for key in request.xml.findall("AddTags/Tag/Key")}
         removed = {key.text for key in request.xml.findall("RemoveTagKeys/Key")}
@@ -571,10 +551,9 @@ class ServiceRegistriesPerService(Rule):
     """An ECS service has at most one service registry."""
     name = "ecs-service-registries-per-service"
     source = ECS_SERVICE_REGISTRY
+    applies_to = on("ecs", "CreateService", "UpdateService")
 
     def check(self, request, upstream):
-        if request.service != "ecs" or request.operation not in ("CreateService", "UpdateService"):
-            return None
         if len(request.json.get("serviceRegistries") or []) > 1:
             return invalid_parameter("Each service may be associated with one service registry. Multiple service "
                                      "registries for each service isn't supported.")
@@ -585,11 +564,10 @@ class TargetGroupsPerService(Rule):
     """An ECS service has at most 5 target groups (loadBalancers entries)."""
     name = "ecs-target-groups-per-service"
     source = ECS_TARGET_GROUPS
+    applies_to = on("ecs", "CreateService", "UpdateService")
     limit = 5
 
     def check(self, request, upstream):
-        if request.service != "ecs" or request.operation not in ("CreateService", "UpdateService"):
-            return None
         if len(request.json.get("loadBalancers") or []) > self.limit:
             return invalid_parameter(f"loadBalancers can have at most {self.limit} items.")
         return None
@@ -600,11 +578,9 @@ class SecurityGroupsPerTaskInterface(Rule):
     name = "ecs-security-groups-per-task-interface"
     source = ECS_AWSVPC
     limit = 5
-    operations = ("CreateService", "UpdateService", "RunTask", "StartTask", "CreateTaskSet")
+    applies_to = on("ecs", "CreateService", "UpdateService", "RunTask", "StartTask", "CreateTaskSet")
 
     def check(self, request, upstream):
-        if request.service != "ecs" or request.operation not in self.operations:
-            return None
         awsvpc = (request.json.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
         if len(awsvpc.get("securityGroups") or []) > self.limit:
             return invalid_parameter(f"securityGroups can have at most {self.limit} items.")

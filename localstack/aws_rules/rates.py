@@ -9,9 +9,8 @@ Only when config.rates is true. The clock is an argument (default time.monotonic
 import threading
 import time
 from dataclasses import dataclass
-from typing import Optional
 
-from .core import Config, Refusal, Request, Rule
+from .core import Config, Refusal, Request, Rule, is_elbv2, on
 
 EPSILON = 1e-9   # a token refilled over exactly 1/rate seconds counts as whole despite float rounding
 
@@ -36,8 +35,8 @@ class TokenBucket:
 
 
 class RequestRates(Rule):
-    """One service's documented request rates. Subclasses say which buckets a request draws from."""
-    service = ""
+    """One service's documented request rates. Subclasses say which service (`applies_to`) and which buckets a
+    request draws from."""
     refusal: Refusal = None
     per_region = True
 
@@ -51,8 +50,8 @@ class RequestRates(Rule):
         """[(bucket name, Limit)] the request draws from; empty when AWS documents no rate for it."""
         raise NotImplementedError
 
-    def check(self, request, upstream) -> Optional[Refusal]:
-        if not self.config.rates or request.service != self.service:
+    def check(self, request, upstream) -> Refusal | None:
+        if not self.config.rates:
             return None
         limits = self.limits(request)
         if not limits:
@@ -88,7 +87,7 @@ class Ec2RequestRates(RequestRates):
     category here. Not modelled: the resource token buckets (instances launched or terminated per second)."""
     name = "ec2-request-rates"
     source = "https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html"
-    service = "ec2"
+    applies_to = on("ec2")
     refusal = Refusal("RequestLimitExceeded", "Request limit exceeded.", 503)
 
     NON_MUTATING = Limit(100, 20)
@@ -139,7 +138,7 @@ class ElbRequestRates(RequestRates):
     ThrottlingException, the wire code ELBv2 clients see and retry is `Throttling` (Query error format)."""
     name = "elbv2-request-rates"
     source = "https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html"
-    service = "elasticloadbalancing"
+    applies_to = on("elasticloadbalancing", where=is_elbv2)
     refusal = Refusal("Throttling", "Rate exceeded", 400)
 
     ACCOUNT = Limit(40, 10)
@@ -156,8 +155,6 @@ class ElbRequestRates(RequestRates):
     MUTATING = Limit(20, 3)
 
     def limits(self, request):
-        if request.query.get("Version", "2015-12-01") != "2015-12-01":
-            return []
         action = request.operation
         for category, (limit, actions) in self.CATEGORIES.items():
             if action in actions:
@@ -175,7 +172,7 @@ class Route53RequestRates(RequestRates):
     could not read in full."""
     name = "route53-request-rates"
     source = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html"
-    service = "route53"
+    applies_to = on("route53")
     per_region = False
     refusal = Refusal("Throttling", "Rate exceeded", 400)
 
@@ -202,7 +199,7 @@ class EcsRequestRates(RequestRates):
     region. Actions the page does not list are not throttled here."""
     name = "ecs-request-rates"
     source = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html"
-    service = "ecs"
+    applies_to = on("ecs")
     refusal = Refusal("ThrottlingException", "Rate exceeded", 400)
 
     CATEGORIES = {
@@ -250,7 +247,7 @@ class CloudMapRequestRates(RequestRates):
     instances, operations), so the layer throttles none of them."""
     name = "cloudmap-request-rates"
     source = "https://docs.aws.amazon.com/cloud-map/latest/dg/throttling.html"
-    service = "servicediscovery"
+    applies_to = on("servicediscovery")
     refusal = Refusal("RequestLimitExceeded",
                       "The operation can't be completed because you've reached the quota for the number of requests.",
                       429)

@@ -54,11 +54,8 @@ import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from typing import Optional
 
-from . import core
-from . import wire
-
+from . import core, wire
 
 # ----------------------------------------------------------------------------------------------------------------
 # Java patterns → Python re
@@ -89,7 +86,7 @@ POSIX_CLASSES = {   # java.util.regex.Pattern's POSIX classes (US-ASCII only)
 GROUP_OPENERS = ("(", "|", "(?:", "(?=", "(?!", "(?<=", "(?<!")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _category_runs():
     """{two-letter Unicode general category: [(first, last) code point runs]}, read once (~0.2 s)."""
     runs = {}
@@ -105,7 +102,7 @@ def _category_runs():
     return runs
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def property_class(name):
     """The inside of a character class for Java's \\p{name}."""
     if name in POSIX_CLASSES:
@@ -285,7 +282,7 @@ def translate_java_regex(java):
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiled_pattern(java):
     """The compiled Python equivalent of a model's Java pattern, or None when it can't be translated."""
     try:
@@ -309,8 +306,8 @@ class Violation:
     value: object               # the offending value (None when required); a wire.Malformed when malformed
     shape: object               # the value's shape (for required: the missing member's shape)
     limit: object = None        # the bound, the Java pattern, or the enum values
-    map_part: Optional[str] = None   # "key" or "value" when the value is a map entry's key or value
-    parent: Optional[tuple] = None   # required: (structure shape, its decoded value)
+    map_part: str | None = None   # "key" or "value" when the value is a map entry's key or value
+    parent: tuple | None = None   # required: (structure shape, its decoded value)
 
 
 def java_length(text):
@@ -770,6 +767,7 @@ class RequestShapes(core.Rule):
     name = "request-shapes"
     source = ("botocore service-2.json (required/min/max/pattern/enum per shape); Common Errors of the EC2, "
               "ELBv2, Route 53, ECS and Cloud Map API references")
+    applies_to = core.EVERY_REQUEST   # an operation of no model it knows is let through by refusal_for
 
     def check(self, request, upstream=None):
         return refusal_for(request)

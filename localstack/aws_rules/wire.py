@@ -31,7 +31,6 @@ import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Optional
 
 # The SigV4 service (credential scope) → botocore's model name. Classic ELB shares `elasticloadbalancing` with
 # ELBv2; its requests carry another API Version and are left alone.
@@ -63,7 +62,7 @@ class Unknown:
     parent: tuple        # path of the structure (or list) it appeared in
     name: str            # the key or element name as sent
     wire_path: str       # the whole wire key: IpPermissions.1.Foo, loadBalancers[0].foo, /ChangeBatch/Foo, ?foo
-    preceding: Optional[str] = None   # rest-xml: member of the last known sibling element before it
+    preceding: str | None = None   # rest-xml: member of the last known sibling element before it
 
 
 @dataclass
@@ -80,7 +79,7 @@ class ParsedInput:
     operation: object    # botocore.model.OperationModel
     params: dict
     unknown: list
-    document: Optional[DocumentProblem] = None
+    document: DocumentProblem | None = None
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -221,19 +220,19 @@ def parse_timestamp(value):
         return None
     if isinstance(value, (int, float)):
         try:
-            return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+            return datetime.datetime.fromtimestamp(value, datetime.UTC)
         except (OverflowError, OSError, ValueError):
             return None
     text = str(value).strip()
     if not text:
         return None
     try:
-        return datetime.datetime.fromtimestamp(float(text), datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(float(text), datetime.UTC)
     except (OverflowError, OSError, ValueError):
         pass
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+        return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
     except ValueError:
         pass
     import email.utils
@@ -510,7 +509,7 @@ def uri_pattern(operation):
     return cached
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _operations_by_specificity(model):
     """The model's operations, those whose URI has fewest labels first (literal paths win over `{Id}`)."""
     return tuple(sorted((model.operation_model(name) for name in model.operation_names),

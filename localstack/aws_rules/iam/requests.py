@@ -19,8 +19,8 @@ condition on the request's tags, matches it, and nothing scoped to an existing r
 """
 import datetime
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Optional
 
 from .. import wire
 from ..core import Request, Upstream
@@ -64,7 +64,7 @@ class Context(Mapping):
     (prefixes, read) the resource's tags, read on first use of a key under one of the prefixes
     (aws:resourcetag/…). Iterating reads everything."""
 
-    def __init__(self, values: dict, lazy: Optional[dict] = None, tags: Optional[tuple] = None):
+    def __init__(self, values: dict, lazy: dict | None = None, tags: tuple | None = None):
         self._values = dict(values)
         self._lazy = dict(lazy or {})
         self._tags = tags
@@ -132,18 +132,18 @@ class LiveState:
     def client(self, service):
         return self.upstream.client(service, self.region)
 
-    def security_group(self, group_id: str) -> Optional[dict]:
+    def security_group(self, group_id: str) -> dict | None:
         """DescribeSecurityGroups of one group: its tags and VPC in one call."""
         def read():
             groups = self.client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
             return groups[0] if groups else None
         return self._once(("security-group", group_id), read)
 
-    def discovery_service(self, service_id: str) -> Optional[dict]:
+    def discovery_service(self, service_id: str) -> dict | None:
         return self._once(("cloud-map-service", service_id),
                           lambda: self.client("servicediscovery").get_service(Id=service_id)["Service"])
 
-    def discovery_operation(self, operation_id: str) -> Optional[dict]:
+    def discovery_operation(self, operation_id: str) -> dict | None:
         return self._once(("cloud-map-operation", operation_id),
                           lambda: self.client("servicediscovery").get_operation(OperationId=operation_id)["Operation"])
 
@@ -208,7 +208,7 @@ class Call:
 
 def global_keys(call: Call) -> dict:
     """The global keys AWS supplies with every request (GLOBAL_KEYS)."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     return {"aws:requestedregion": call.region, "aws:principalaccount": call.account,
             "aws:currenttime": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "aws:epochtime": int(now.timestamp())}
 
@@ -218,8 +218,8 @@ def service_keys(call: Call, prefix: str) -> dict:
     return {"ec2:region": call.region} if prefix == "ec2" else {}
 
 
-def authorize(call: Call, action: str, resource: str = "*", *, request_tags: Optional[dict] = None,
-              tag_keys: Optional[list] = None, keys: Optional[dict] = None, lazy: Optional[dict] = None,
+def authorize(call: Call, action: str, resource: str = "*", *, request_tags: dict | None = None,
+              tag_keys: list | None = None, keys: dict | None = None, lazy: dict | None = None,
               existing: bool = True) -> Check:
     """One Check of `action` on `resource`. request_tags: the tags the request sends for this resource
     (aws:RequestTag, aws:TagKeys); tag_keys: aws:TagKeys when the request sends keys alone (removals); keys: other
@@ -240,7 +240,7 @@ def authorize(call: Call, action: str, resource: str = "*", *, request_tags: Opt
     return Check(action, resource, Context(values, lazy, resource_tags(call, prefix, resource, allowed, existing)))
 
 
-def request_tag_keys(request_tags: Optional[dict], tag_keys: Optional[list]) -> dict:
+def request_tag_keys(request_tags: dict | None, tag_keys: list | None) -> dict:
     values = {}
     if request_tags:
         values["aws:tagkeys"] = list(request_tags)
@@ -250,7 +250,7 @@ def request_tag_keys(request_tags: Optional[dict], tag_keys: Optional[list]) -> 
     return values
 
 
-def resource_tags(call, prefix, resource, allowed, existing) -> Optional[tuple]:
+def resource_tags(call, prefix, resource, allowed, existing) -> tuple | None:
     """(prefixes, read) for the resource-tag keys the reference lists here: aws:ResourceTag and the service's own
     alias (ec2:ResourceTag, elasticloadbalancing:ResourceTag)."""
     if not existing or resource == "*":
@@ -297,7 +297,7 @@ def ec2_describe(call: Call) -> list:
     return [authorize(call, f"ec2:{call.request.operation}")]
 
 
-def spec_tags(call: Call, resource_type: str) -> Optional[dict]:
+def spec_tags(call: Call, resource_type: str) -> dict | None:
     """The tags of the request's TagSpecifications for `resource_type` (only that spec applies to it)."""
     for spec in call.param("TagSpecifications", required=False) or ():
         if isinstance(spec, dict) and spec.get("ResourceType") == resource_type and spec.get("Tags"):
@@ -305,7 +305,7 @@ def spec_tags(call: Call, resource_type: str) -> Optional[dict]:
     return None
 
 
-def tag_on_ec2_create(call: Call, arn: str, tags: Optional[dict], keys: Optional[dict] = None) -> list:
+def tag_on_ec2_create(call: Call, arn: str, tags: dict | None, keys: dict | None = None) -> list:
     """A create that tags what it creates also needs ec2:CreateTags on it, with ec2:CreateAction = the create
     (EC2_TAG_ON_CREATE)."""
     if not tags:
@@ -397,7 +397,7 @@ def elb_describe(call: Call) -> list:
     return [authorize(call, elb_action(call))]
 
 
-def elb_tags(call: Call) -> Optional[dict]:
+def elb_tags(call: Call) -> dict | None:
     return pairs(call.param("Tags", required=False)) or None
 
 
@@ -408,7 +408,7 @@ def elb_on(member: str, keys: Callable = lambda call: {}) -> Callable:
     return build
 
 
-def tag_on_elb_create(call: Call, arn: str, tags: Optional[dict]) -> list:
+def tag_on_elb_create(call: Call, arn: str, tags: dict | None) -> list:
     """A create with Tags also needs elasticloadbalancing:AddTags on what it creates, with
     elasticloadbalancing:CreateAction = the create (ELB_TAG_ON_CREATE)."""
     if not tags:
@@ -630,7 +630,7 @@ def on_service(member: str) -> Callable:
     return build
 
 
-def discovery_tags(call: Call) -> Optional[dict]:
+def discovery_tags(call: Call) -> dict | None:
     return pairs(call.param("Tags", required=False)) or None
 
 
@@ -701,7 +701,7 @@ def cluster_name(call: Call) -> str:
     return cluster.rsplit("/", 1)[-1] if cluster.startswith("arn:") else cluster
 
 
-def cluster_arn(call: Call, name: Optional[str] = None) -> str:
+def cluster_arn(call: Call, name: str | None = None) -> str:
     return call.arn("ecs", f"cluster/{name or cluster_name(call)}")
 
 

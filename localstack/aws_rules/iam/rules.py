@@ -18,10 +18,9 @@ import string
 import sys
 import threading
 from collections import Counter, deque
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass
 
-from ..core import Refusal, Request, Rule
+from ..core import EVERY_REQUEST, Refusal, Request, Rule
 from . import evaluate as evaluation
 from . import requests as authorization
 from . import sigv4
@@ -40,7 +39,7 @@ class Principal:
     access_key: str
     secret_key: str
     policies: dict                 # policy name → document
-    account: Optional[str] = None  # what the rate buckets are keyed by; None: the access key
+    account: str | None = None  # what the rate buckets are keyed by; None: the access key
     admin: bool = False
 
     @property
@@ -64,14 +63,14 @@ class Principals:
         self.denials_by_action = Counter()
         self.recent_denials = deque(maxlen=50)
 
-    def secret_for(self, access_key: str) -> Optional[str]:
+    def secret_for(self, access_key: str) -> str | None:
         principal = self.by_key.get(access_key)
         return principal.secret_key if principal else None
 
-    def get(self, access_key: Optional[str]) -> Optional[Principal]:
+    def get(self, access_key: str | None) -> Principal | None:
         return self.by_key.get(access_key or "")
 
-    def create(self, name: str, policies: dict, account: Optional[str] = None, admin: bool = False) -> Principal:
+    def create(self, name: str, policies: dict, account: str | None = None, admin: bool = False) -> Principal:
         """A user holding `policies`, each checked as IAM's CreatePolicy would check it; or, `admin`, one whose
         requests are authenticated but not judged (a test's fixtures, in an account of their own so that one test's
         reads do not throttle another's)."""
@@ -138,11 +137,12 @@ class Authentication(Rule):
     """Every request is signed with SigV4 by a known access key; the principal is remembered on the request."""
     name = "iam-authentication"
     source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html"
+    applies_to = EVERY_REQUEST
 
     def __init__(self, principals: Principals):
         self.principals = principals
 
-    def check(self, request: Request, upstream) -> Optional[Refusal]:
+    def check(self, request: Request, upstream) -> Refusal | None:
         refusal = sigv4.verify(request.method, request.path, list(request.header_items), request.raw_body,
                                request.service, request.protocol, self.principals.secret_for)
         if refusal is not None:
@@ -157,11 +157,12 @@ class Authorization(Rule):
     An administrator's requests are not judged; an operation the layer cannot judge is the layer's own bug."""
     name = "iam-authorization"
     source = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html"
+    applies_to = EVERY_REQUEST
 
     def __init__(self, principals: Principals):
         self.principals = principals
 
-    def check(self, request: Request, upstream) -> Optional[Refusal]:
+    def check(self, request: Request, upstream) -> Refusal | None:
         principal = getattr(request, "principal", None)
         if principal is None or principal.admin:
             return None

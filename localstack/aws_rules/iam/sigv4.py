@@ -13,7 +13,8 @@ What is checked, in this order, each refusal in the code, message and HTTP statu
   3. the credential scope: its date equal to X-Amz-Date's, its service the service addressed;
   4. the access key known (EC2 AuthFailure, ELBv2/Route 53 InvalidClientTokenId, JSON UnrecognizedClientException);
   5. the request time within AWS's allowed skew (EC2 RequestExpired; others "Signature expired" / "not yet current");
-  6. the signature over the canonical request (SignatureDoesNotMatch / EC2 AuthFailure / JSON InvalidSignatureException).
+  6. the signature over the canonical request (SignatureDoesNotMatch / EC2 AuthFailure / JSON
+     InvalidSignatureException).
 
 The canonical request follows the SigV4 specification and the two signers ecsnet's requests come from:
   https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
@@ -26,8 +27,9 @@ import hashlib
 import hmac
 import re
 import urllib.parse
+from collections.abc import Callable, Iterable
 from email.utils import parsedate_to_datetime
-from typing import Callable, Iterable, NamedTuple, Optional
+from typing import NamedTuple
 
 from ..core import Refusal
 
@@ -140,7 +142,7 @@ def _header_values(headers: Iterable[tuple], name: str) -> list:
     return [value for key, value in headers if key.lower() == name]
 
 
-def _first(headers: Iterable[tuple], name: str) -> Optional[str]:
+def _first(headers: Iterable[tuple], name: str) -> str | None:
     values = _header_values(headers, name)
     return values[0] if values else None
 
@@ -166,7 +168,7 @@ def parse_authorization(value: str) -> "Authorization | str":
     return Authorization(scope[0], scope[1], scope[2], scope[3], "/".join(scope[1:]), signed, fields["Signature"])
 
 
-def access_key_of(headers: Iterable[tuple]) -> Optional[str]:
+def access_key_of(headers: Iterable[tuple]) -> str | None:
     """The access key id of the Authorization header's Credential, or None: for logging and policy lookup."""
     match = CREDENTIAL_RE.search(_first(headers, "authorization") or "")
     return match.group(1) if match else None
@@ -181,12 +183,12 @@ def _request_time(headers: Iterable[tuple]) -> "tuple[str, datetime.datetime] | 
             moment = datetime.datetime.strptime(amz_date.strip(), AMZ_DATE_FORMAT)
         except ValueError:
             return f"Date must be in ISO-8601 'basic format'. Got '{amz_date}'."
-        return amz_date.strip(), moment.replace(tzinfo=datetime.timezone.utc)
+        return amz_date.strip(), moment.replace(tzinfo=datetime.UTC)
     date = _first(headers, "date")
     if date is None:
         return "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
     try:
-        moment = parsedate_to_datetime(date).astimezone(datetime.timezone.utc)
+        moment = parsedate_to_datetime(date).astimezone(datetime.UTC)
     except (TypeError, ValueError):
         return f"Date must be in RFC 1123 format. Got '{date}'."
     return _fmt(moment), moment
@@ -264,7 +266,7 @@ def _trim_all(value: str) -> str:
     return re.sub(" {2,}", " ", value.strip(" "))
 
 
-def canonical_headers(headers: Iterable[tuple], signed: list) -> Optional[str]:
+def canonical_headers(headers: Iterable[tuple], signed: list) -> str | None:
     """name:value lines of the SIGNED headers only, values of repeated headers joined by ','; None when a signed
     header is not in the request (the signature cannot match)."""
     lines = []
@@ -289,7 +291,7 @@ def payload_hash(headers: Iterable[tuple], body: bytes) -> "str | None":
     return declared
 
 
-def canonical_request(method: str, target: str, headers: Iterable[tuple], body: bytes, signed: list) -> Optional[str]:
+def canonical_request(method: str, target: str, headers: Iterable[tuple], body: bytes, signed: list) -> str | None:
     """The canonical request the client must have signed, or None when it cannot have signed this request."""
     path, query = _split_target(target)
     header_block = canonical_headers(headers, signed)
@@ -316,7 +318,7 @@ def signature(secret: str, auth: Authorization, sts: str) -> str:
 # Verification
 
 
-def _check_form(auth: Authorization, amz_date: str, service: str, protocol: str) -> Optional[Refusal]:
+def _check_form(auth: Authorization, amz_date: str, service: str, protocol: str) -> Refusal | None:
     """Scope and signed-header rules checked before any key lookup."""
     if "host" not in auth.signed_headers:
         # create-signed-request.html: "The host header must be included as a signed header."
@@ -331,14 +333,14 @@ def _check_form(auth: Authorization, amz_date: str, service: str, protocol: str)
     return None
 
 
-def _check_time(signed: datetime.datetime, now: datetime.datetime, protocol: str) -> Optional[Refusal]:
+def _check_time(signed: datetime.datetime, now: datetime.datetime, protocol: str) -> Refusal | None:
     window = EC2_SKEW if protocol == "ec2" else DEFAULT_SKEW
     if abs(now - signed) > window:
         return _expired(protocol, signed, now, window)
     return None
 
 
-def _check_signature(method, target, headers, body, auth, amz_date, secret, protocol) -> Optional[Refusal]:
+def _check_signature(method, target, headers, body, auth, amz_date, secret, protocol) -> Refusal | None:
     creq = canonical_request(method, target, headers, body, auth.signed_headers)
     if creq is None:
         return _bad_signature(protocol)
@@ -351,7 +353,7 @@ def _check_signature(method, target, headers, body, auth, amz_date, secret, prot
 
 
 def verify(method: str, target: str, headers: list, body: bytes, service: str, protocol: str,
-           secret_for: Callable[[str], Optional[str]], now: Optional[datetime.datetime] = None) -> Optional[Refusal]:
+           secret_for: Callable[[str], str | None], now: datetime.datetime | None = None) -> Refusal | None:
     """None when the request is authentic, else the Refusal the service itself would answer (see module doc)."""
     header = _first(headers, "authorization")
     if header is None or not header.strip():
@@ -369,8 +371,8 @@ def verify(method: str, target: str, headers: list, body: bytes, service: str, p
     secret = secret_for(auth.access_key)
     if secret is None:
         return _unknown_key(protocol)
-    now = now or datetime.datetime.now(datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=datetime.timezone.utc)
+        now = now.replace(tzinfo=datetime.UTC)
     return _check_time(signed_at, now, protocol) or _check_signature(
         method, target, headers, body, auth, amz_date, secret, protocol)

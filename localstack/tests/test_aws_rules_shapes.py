@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tests of the AWS-rules layer's request shapes (aws_rules/wire.py decodes, aws_rules/shapes.py checks):
 
-    python3 -m unittest localstack/test_aws_rules_shapes.py      (from the repository root; needs botocore)
+    python3 -m unittest tests.test_aws_rules_shapes      (from localstack/; needs botocore)
 
 Requests are built as the SDKs send them: botocore's own serializers turn params into the wire format of each
 protocol, and localstack/proxy.py's classify() names the service, operation and protocol, as in the proxy.
@@ -9,21 +9,19 @@ protocol, and localstack/proxy.py's classify() names the service, operation and 
 import dataclasses
 import datetime
 import json
-import os
 import re
 import string
-import sys
 import time
 import unittest
 import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import botocore.serialize  # noqa: E402
-import proxy  # noqa: E402
-from aws_rules import core, shapes, wire  # noqa: E402
+import botocore.serialize
+
+import proxy
+from aws_rules import core, shapes, wire
 
 try:
-    import re._parser as regex_parser      # Python 3.11+
+    import re._parser as regex_parser  # Python 3.11+
 except ImportError:                          # pragma: no cover
     import sre_parse as regex_parser
 
@@ -31,7 +29,7 @@ SIGV4_NAMES = {"ec2": "ec2", "elbv2": "elasticloadbalancing", "route53": "route5
                "servicediscovery": "servicediscovery"}
 MODELS = tuple(SIGV4_NAMES)
 AUTH = "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def sdk_protocol(model):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tests of the layer's SigV4 verification (aws_rules/iam/sigv4.py), no network, no emulator:
 
-    .emulator/venv/bin/python -m unittest localstack/test_iam_sigv4.py      (from the repository root; needs botocore)
+    ../.emulator/venv/bin/python -m unittest tests.test_iam_sigv4      (from localstack/; needs botocore)
 
 Requests are signed by botocore's own signer (SigV4Auth) and by a small reference signer written here the way
 aws-sdk-rust's aws-sigv4 canonicalizes (decoded query re-encoded, %20 for a space, upper-case hex), and anchored on
@@ -11,7 +11,6 @@ refused with the code and status that service answers.
 import datetime
 import hashlib
 import hmac
-import os
 import string
 import sys
 import time
@@ -19,14 +18,14 @@ import unittest
 import urllib.parse
 from unittest import mock
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import botocore.auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
-from aws_rules.core import Refusal  # noqa: E402
-from aws_rules.iam import sigv4  # noqa: E402
+import botocore.auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
-UTC = datetime.timezone.utc
+from aws_rules.core import Refusal
+from aws_rules.iam import sigv4
+
+UTC = datetime.UTC
 NOW = datetime.datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
 KEY, SECRET = "AKIAECSNETTEST000001", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYsecret"
 HOST = "127.0.0.1:4566"
@@ -50,7 +49,8 @@ TRANSPORT = [("User-Agent", "aws-sdk-rust/1.3 os/linux"), ("Accept-Encoding", "i
 
 def botocore_sign(method, target, body=b"", headers=(), service="ec2", when=NOW, key=KEY, secret=SECRET):
     """-> the request's header list as the proxy receives it, signed by botocore.auth.SigV4Auth at `when`."""
-    request = AWSRequest(method=method, url=f"http://{HOST}{target}", data=body, headers={"Host": HOST, **dict(headers)})
+    request = AWSRequest(method=method, url=f"http://{HOST}{target}", data=body,
+                         headers={"Host": HOST, **dict(headers)})
     with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when.replace(tzinfo=None)):
         botocore.auth.SigV4Auth(Credentials(key, secret), service, "us-east-1").add_auth(request)
     signed = list(request.headers.items())
@@ -66,7 +66,7 @@ UNRESERVED = frozenset(string.ascii_letters + string.digits + "-_.~")
 
 
 def ref_encode(text, keep_slash=False):
-    return "".join(chr(b) if chr(b) in UNRESERVED or (keep_slash and chr(b) == "/") else "%%%02X" % b
+    return "".join(chr(b) if chr(b) in UNRESERVED or (keep_slash and chr(b) == "/") else f"%{b:02X}"
                    for b in text.encode("utf-8"))
 
 

@@ -1,18 +1,16 @@
 #!/usr/bin/env python3
 """The AWS-rules layer's timing rules (aws_rules/consistency.py, aws_rules/rates.py) against a real moto server:
 
-    python3 -m unittest localstack/test_aws_rules_timing.py      (from the repository root, with botocore)
+    python3 -m unittest tests.test_aws_rules_timing      (from localstack/, with botocore)
 
-The emulator: ECSNET_RULES_TEST_UPSTREAM (localstack/test.sh sets it), else http://127.0.0.1:4605, e.g.
-`moto_server -H 127.0.0.1 -p 4605`. Without one every test fails. Requests are serialized by botocore exactly as
-an SDK sends them, classified by the proxy's own classify(), checked and observed by the rules as the proxy does,
-and sent to the emulator for its real answers; time is a fake clock, moved by the tests.
+The emulator is the tests' shared one (tests/emulator.py: ECSNET_RULES_TEST_UPSTREAM, which localstack/test.sh
+sets, else one moto_server for the whole test process). Without one every test fails. Requests are serialized by
+botocore exactly as an SDK sends them, classified by the proxy's own classify(), checked and observed by the rules
+as the proxy does, and sent to the emulator for its real answers; time is a fake clock, moved by the tests.
 """
 import http.client
 import json
-import os
 import re
-import sys
 import threading
 import unittest
 import urllib.parse
@@ -22,12 +20,12 @@ import botocore.awsrequest
 import botocore.serialize
 import botocore.session
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import proxy  # noqa: E402
-from aws_rules import consistency, rates  # noqa: E402
-from aws_rules.core import Config, Request  # noqa: E402
+import proxy
+from aws_rules import consistency, rates
+from aws_rules.core import Config, Request
 
-UPSTREAM = os.environ.get("ECSNET_RULES_TEST_UPSTREAM", "http://127.0.0.1:4605")
+from . import emulator
+
 SIGNING_NAMES = {"ec2": "ec2", "elbv2": "elasticloadbalancing", "route53": "route53", "ecs": "ecs",
                  "servicediscovery": "servicediscovery"}
 SESSION = botocore.session.get_session()
@@ -52,7 +50,7 @@ def build(client, operation, params, access_key="test"):
     protocol = "json" if "json" in protocols else model.metadata["protocol"]
     serialized = botocore.serialize.create_serializer(protocol).serialize_to_request(
         params, model.operation_model(operation))
-    botocore.awsrequest.prepare_request_dict(serialized, endpoint_url=UPSTREAM)
+    botocore.awsrequest.prepare_request_dict(serialized, endpoint_url=emulator.upstream())
     serialized.setdefault("context", {})
     prepared = botocore.awsrequest.create_request_object(serialized).prepare()
     url = urllib.parse.urlsplit(prepared.url)
@@ -69,7 +67,7 @@ def build(client, operation, params, access_key="test"):
 
 def send(request):
     """The emulator's answer to `request`: (status, body)."""
-    up = urllib.parse.urlsplit(UPSTREAM)
+    up = urllib.parse.urlsplit(emulator.upstream())
     connection = http.client.HTTPConnection(up.hostname, up.port, timeout=30)
     try:
         connection.request(request.method, request.path, body=request.body or None, headers=dict(request.headers))
@@ -91,18 +89,24 @@ class Answer:
         return json.loads(self.body)
 
 
+def consulted(rule, request):
+    """The rule's check of `request` as the layer makes it: only when the rule's applies_to matches the request."""
+    return rule.check(request, None) if rule.applies(request) else None
+
+
 def through(rules, client, operation, params, access_key="test"):
     """What the proxy with these rules answers: the first refusal rendered in the service's wire format, or the
-    emulator's answer as the rules rewrite it."""
+    emulator's answer as the rules rewrite it (each rule consulted only for the requests its applies_to matches, as
+    the layer does)."""
     request = build(client, operation, params, access_key)
     for rule in rules:
-        refusal = rule.check(request, None)
+        refusal = consulted(rule, request)
         if refusal is not None:
             status, _, body = proxy.error_response(request.protocol, refusal.code, refusal.message, refusal.status)
             return Answer(status, body, refusal)
     status, body = send(request)
     for rule in rules:
-        rewritten = rule.observe(request, status, body)
+        rewritten = rule.observe(request, status, body) if rule.applies(request) else None
         if rewritten is not None:
             body = rewritten
     return Answer(status, body)
@@ -119,22 +123,10 @@ def xml_text(body, tag):
     return found.group(1).decode()
 
 
-def require_emulator():
-    up = urllib.parse.urlsplit(UPSTREAM)
-    try:
-        connection = http.client.HTTPConnection(up.hostname, up.port, timeout=5)
-        connection.request("GET", "/moto-api/")
-        connection.getresponse().read()
-        connection.close()
-    except OSError as error:
-        raise AssertionError(f"no AWS emulator answers at {UPSTREAM} ({error}): start one "
-                             f"(`moto_server -H 127.0.0.1 -p 4605`) or set ECSNET_RULES_TEST_UPSTREAM") from None
-
-
 class EmulatorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        require_emulator()
+        emulator.upstream()   # the shared emulator, or an error for every test of the class
 
     def setUp(self):
         self.clock = FakeClock()
@@ -186,7 +178,7 @@ class NewSecurityGroupTest(EmulatorTest):
         # another service naming the group (ECS) is not held back
         ecs_request = build("ecs", "CreateService", {"serviceName": "s", "networkConfiguration": {
             "awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": [group]}}})
-        self.assertIsNone(rule.check(ecs_request, None))
+        self.assertIsNone(consulted(rule, ecs_request))
 
         self.clock.advance(self.config.visibility_delay - 0.01)
         self.assertEqual(through([rule], "ec2", "AuthorizeSecurityGroupIngress", ingress).code,
@@ -346,7 +338,7 @@ class RatesTest(EmulatorTest):
         """`count` requests allowed in a row (checked only: the emulator need not see them)."""
         request = build(client, operation, params, access_key)
         for n in range(count):
-            self.assertIsNone(rule.check(request, None), f"{operation} #{n + 1} of {count}")
+            self.assertIsNone(consulted(rule, request), f"{operation} #{n + 1} of {count}")
 
     def assert_throttled(self, rule, client, operation, params, code, status, access_key="test"):
         answer = through([rule], client, operation, params, access_key)
@@ -365,7 +357,7 @@ class Ec2RatesTest(RatesTest):
         answer = self.assert_throttled(rule, "ec2", "DescribeVpcs", {}, "RequestLimitExceeded", 503)
         self.assertIn(b"<Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message>", answer.body)
         self.assert_answered(rule, "ec2", "DescribeSubnets", {})                 # each action has its own bucket
-        self.assertIsNone(rule.check(build("ec2", "DescribeVpcs", {}, access_key="other"), None))  # per account
+        self.assertIsNone(consulted(rule, build("ec2", "DescribeVpcs", {}, access_key="other")))  # per account
         self.clock.advance(1 / 20)
         self.assert_answered(rule, "ec2", "DescribeVpcs", {})
         self.assert_throttled(rule, "ec2", "DescribeVpcs", {}, "RequestLimitExceeded", 503)
@@ -406,7 +398,7 @@ class Ec2RatesTest(RatesTest):
         allowed = []
 
         def hammer():
-            allowed.append(sum(rule.check(request, None) is None for _ in range(100)))
+            allowed.append(sum(consulted(rule, request) is None for _ in range(100)))
 
         threads = [threading.Thread(target=hammer) for _ in range(8)]
         for thread in threads:
@@ -525,7 +517,8 @@ class EcsDeploymentTest(EmulatorTest):
         def deployments():
             answer = through([rule], "ecs", "DescribeServices", {"cluster": cluster, "services": ["steady", "updated"]})
             self.assertEqual(answer.status, 200, answer.body)
-            return {s["serviceName"]: [(d["status"], d.get("rolloutState"), d["runningCount"]) for d in s["deployments"]]
+            return {s["serviceName"]: [(d["status"], d.get("rolloutState"), d["runningCount"])
+                                       for d in s["deployments"]]
                     for s in answer.json()["services"]}
 
         self.assertEqual(deployments()["updated"], [("PRIMARY", "COMPLETED", 2)],

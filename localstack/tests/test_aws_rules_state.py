@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """The AWS rules that read live state (localstack/aws_rules/quotas.py and dependencies.py), against a real moto:
 
-    /work/venvs/b1/bin/python -m unittest localstack/test_aws_rules_state.py      (from the repository root)
+    ../.emulator/venv/bin/python -m unittest tests.test_aws_rules_state      (from localstack/)
 
-Runs in a Python that has botocore (moto's venv does). The emulator: ECSNET_RULES_TEST_UPSTREAM=http://HOST:PORT
-uses a running one; otherwise this module starts `moto_server` (ECSNET_RULES_TEST_MOTO, else the one next to this
-Python, else the one on PATH) on 127.0.0.1:4601 and stops it at the end. Without an emulator every test fails.
+Runs in a Python that has botocore (moto's venv does). The emulator is the tests' shared one (tests/emulator.py:
+ECSNET_RULES_TEST_UPSTREAM, which localstack/test.sh sets, else one moto_server for the whole test process).
+Without an emulator every test fails.
 
 Requests go through the proxy (proxy.make_server with an aws_rules.layer.Layer of the quota and dependency rules,
 in this process) from botocore clients, and are checked by botocore's parsing of its answers; fixtures are made
@@ -15,9 +15,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,11 +27,11 @@ import botocore.session
 from botocore.config import Config as ClientConfig
 from botocore.exceptions import ClientError
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import proxy  # noqa: E402
-from aws_rules import core, dependencies, layer, quotas  # noqa: E402
+import proxy
+from aws_rules import core, dependencies, layer, quotas
 
-MOTO_PORT = 4601
+from . import emulator
+
 DRAIN_TIME = 0.3
 _names = itertools.count()
 
@@ -42,55 +39,6 @@ _names = itertools.count()
 def fresh(prefix: str) -> str:
     """A name no other test (or run, on a shared emulator) uses."""
     return f"{prefix}{next(_names)}x{int(time.time() * 1000) % 100000}"
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# The emulator
-
-
-class Emulator:
-    endpoint = None
-    process = None
-
-    @classmethod
-    def start(cls):
-        given = os.environ.get("ECSNET_RULES_TEST_UPSTREAM")
-        if given:
-            cls.endpoint = given.rstrip("/")
-        else:
-            beside_python = os.path.join(os.path.dirname(sys.executable), "moto_server")
-            moto = (os.environ.get("ECSNET_RULES_TEST_MOTO")
-                    or (beside_python if os.path.exists(beside_python) else shutil.which("moto_server")))
-            if not moto or not os.path.exists(moto):
-                raise RuntimeError("no emulator: set ECSNET_RULES_TEST_UPSTREAM or ECSNET_RULES_TEST_MOTO")
-            cls.endpoint = f"http://127.0.0.1:{MOTO_PORT}"
-            if cls.answers():
-                raise RuntimeError(f"{cls.endpoint} is taken: free it or set ECSNET_RULES_TEST_UPSTREAM")
-            cls.process = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(MOTO_PORT)], start_new_session=True,
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + (30 if cls.process else 5)
-        while not cls.answers():
-            if time.monotonic() > deadline or (cls.process and cls.process.poll() is not None):
-                raise RuntimeError(f"no emulator answers at {cls.endpoint}")
-            time.sleep(0.1)
-
-    @classmethod
-    def answers(cls) -> bool:
-        try:
-            urllib.request.urlopen(cls.endpoint + "/moto-api/", timeout=1).read()
-            return True
-        except OSError:
-            return False
-
-    @classmethod
-    def stop(cls):
-        if cls.process:   # its own process group: a wrapper script's children go too
-            os.killpg(cls.process.pid, signal.SIGTERM)
-            try:
-                cls.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(cls.process.pid, signal.SIGKILL)
-                cls.process.wait(10)
 
 
 def json_session(folder: str):
@@ -155,7 +103,7 @@ class ThroughRules:
         service, operation, protocol = proxy.classify(serialized["method"], path, headers, body)
         request = core.Request(service, operation, protocol, serialized["method"], path, headers, body)
         for rule in self.layer.rules:
-            refused = rule.check(request, self.layer.upstream)
+            refused = rule.check(request, self.layer.upstream) if rule.applies(request) else None
             if refused:
                 return refused
         return None
@@ -163,19 +111,18 @@ class ThroughRules:
 
 def setUpModule():
     global AWS
-    Emulator.start()
+    endpoint = emulator.upstream()
     config = core.Config(drain_time=DRAIN_TIME)
     rules = quotas.rules(config) + dependencies.rules(config)
     # the 10,000-record quota, counted the same way at 12: filling a zone to 10,000 in moto takes ~10 s
     rules = [quotas.RecordsPerHostedZone(limit=12) if isinstance(rule, quotas.RecordsPerHostedZone) else rule
              for rule in rules]
-    AWS = ThroughRules(Emulator.endpoint, rules, config)
+    AWS = ThroughRules(endpoint, rules, config)
     Network.make()
 
 
 def tearDownModule():
     AWS.stop()
-    Emulator.stop()
 
 
 # ----------------------------------------------------------------------------------------------------------------

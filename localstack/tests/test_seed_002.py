@@ -2,7 +2,7 @@
 """localstack/seed_002.py against the emulator through the AWS-rules layer: what the recipe makes, as read back.
 
     ECSNET_TEST_ENDPOINT=http://127.0.0.1:4566 ECSNET_RULES_TEST_UPSTREAM=http://127.0.0.1:4567 \\
-        .emulator/venv/bin/python -m unittest localstack/test_seed_002.py      (from the repository root)
+        ../.emulator/venv/bin/python -m unittest tests.test_seed_002      (from localstack/)
 
 ECSNET_TEST_ENDPOINT is the AWS-rules layer (localstack/start.sh; default http://127.0.0.1:4566), which the recipe
 goes through; ECSNET_RULES_TEST_UPSTREAM the emulator behind it (default: the endpoint's port + 1), where the
@@ -22,9 +22,9 @@ import urllib.request
 
 import boto3
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import seed_002  # noqa: E402
+import seed_002
+
+LOCALSTACK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 ENDPOINT = os.environ.get("ECSNET_TEST_ENDPOINT", "http://127.0.0.1:4566").rstrip("/")
 BACKEND = os.environ.get("ECSNET_RULES_TEST_UPSTREAM", seed_002.next_port(ENDPOINT)).rstrip("/")
@@ -74,7 +74,7 @@ def network() -> dict:
 
 
 def run_seed(net: dict, prefix: str, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, os.path.join(HERE, "seed_002.py"), "--endpoint", ENDPOINT,
+    command = [sys.executable, os.path.join(LOCALSTACK, "seed_002.py"), "--endpoint", ENDPOINT,
                "--backend-endpoint", BACKEND, "--vpc-id", net["vpc"], "--subnet-ids", ",".join(net["subnets"]),
                "--tasks-group-id", net["tasks"], "--prefix", prefix, *extra]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)

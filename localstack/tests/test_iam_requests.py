@@ -2,24 +2,22 @@
 values for hand-built requests in each service's wire format, resource tags read from a fake upstream and from a
 real moto, and every operation ecsnet calls (src/iam/operations.rs) covered.
 
-Run from the repository root: .emulator/venv/bin/python -m unittest localstack.test_iam_requests
+Run from localstack/: ../.emulator/venv/bin/python -m unittest tests.test_iam_requests
 """
 import json
 import os
 import re
-import socket
-import subprocess
-import time
 import unittest
 import urllib.parse
+import uuid
 
-from localstack.aws_rules.core import Request, Upstream
-from localstack.aws_rules.iam import requests as iam_requests
-from localstack.aws_rules.iam.requests import PLACEHOLDER, Unjudgeable, checks, covered
+from aws_rules.core import Request, Upstream
+from aws_rules.iam import requests as iam_requests
+from aws_rules.iam.requests import PLACEHOLDER, Unjudgeable, checks, covered
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV_BIN = os.path.join(ROOT, ".emulator", "venv", "bin")
-MOTO_PORT = 4853
+from . import emulator
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 
@@ -290,7 +288,8 @@ class EcsAndCloudMapRequests(unittest.TestCase):
         namespace = f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:namespace/ns-abc"
         self.assertEqual(summary(found), [
             ("servicediscovery:CreateService", namespace),
-            ("servicediscovery:CreateService", f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:service/srv-{PLACEHOLDER}")])
+            ("servicediscovery:CreateService",
+             f"arn:aws:servicediscovery:{REGION}:{ACCOUNT}:service/srv-{PLACEHOLDER}")])
         for check in found:
             self.assertEqual(check.context["aws:requesttag/ecsnet:topology"], "demo")
             self.assertEqual(check.context["servicediscovery:namespacearn"], namespace)
@@ -309,7 +308,7 @@ class EcsAndCloudMapRequests(unittest.TestCase):
 
     def test_deregister_instance_needs_the_health_check_actions_the_permissions_reference_lists(self):
         for config, expected in (({}, 4), ({"HealthCheckConfig": {"Type": "HTTP"}}, 4)):
-            upstream = FakeUpstream(get_service=lambda **kw: {"Service": {"Id": kw["Id"], **config}})
+            upstream = FakeUpstream(get_service=lambda config=config, **kw: {"Service": {"Id": kw["Id"], **config}})
             found = checks(cloud_map("DeregisterInstance", {"ServiceId": "srv-1", "InstanceId": "i-1"}), upstream)
             self.assertEqual(len(found), expected)
             self.assertEqual(found[0].context["servicediscovery:servicearn"],
@@ -363,14 +362,9 @@ class EveryOperationCovered(unittest.TestCase):
         self.assertEqual([pair for pair in self.ALSO if not covered(*pair)], [])
 
     def test_every_action_is_in_the_reference(self):
-        from localstack.aws_rules.iam import definitions
+        from aws_rules.iam import definitions
         for service, operation in iam_requests.BUILDERS:
             self.assertTrue(definitions.known(f"{service}:{operation}"), (service, operation))
-
-
-def free(port):
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 class CountingUpstream(Upstream):
@@ -393,28 +387,12 @@ class CountingUpstream(Upstream):
         return Counted()
 
 
-@unittest.skipUnless(os.path.exists(os.path.join(VENV_BIN, "moto_server")), "no emulator venv")
 class AgainstMoto(unittest.TestCase):
-    """Resource tags read from a real moto (started here on its own port)."""
+    """Resource tags read from a real moto (the tests' shared emulator, tests/emulator.py)."""
 
     @classmethod
     def setUpClass(cls):
-        if not free(MOTO_PORT):
-            raise unittest.SkipTest(f"port {MOTO_PORT} in use")
-        cls.moto = subprocess.Popen([os.path.join(VENV_BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(MOTO_PORT)],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while free(MOTO_PORT):
-            if time.monotonic() > deadline:
-                cls.moto.kill()
-                raise RuntimeError("moto did not start")
-            time.sleep(0.1)
-        cls.endpoint = f"http://127.0.0.1:{MOTO_PORT}"
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.moto.terminate()
-        cls.moto.wait(10)
+        cls.endpoint = emulator.upstream()
 
     def client(self, name):
         import boto3
@@ -423,11 +401,13 @@ class AgainstMoto(unittest.TestCase):
 
     def test_tags_of_a_target_group_and_a_security_group(self):
         ec2_client, elbv2 = self.client("ec2"), self.client("elbv2")
+        name = f"tagged-{uuid.uuid4().hex[:10]}"   # the emulator is shared: names of this run's own
         vpc = ec2_client.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
         group = ec2_client.create_security_group(
-            GroupName="tagged", Description="d", VpcId=vpc,
-            TagSpecifications=[{"ResourceType": "security-group", "Tags": [{"Key": "team", "Value": "blue"}]}])["GroupId"]
-        target_group = elbv2.create_target_group(Name="tagged", Protocol="HTTP", Port=80, VpcId=vpc,
+            GroupName=name, Description="d", VpcId=vpc,
+            TagSpecifications=[{"ResourceType": "security-group",
+                                "Tags": [{"Key": "team", "Value": "blue"}]}])["GroupId"]
+        target_group = elbv2.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc,
                                                  Tags=[{"Key": "team", "Value": "green"}])["TargetGroups"][0]
         upstream = CountingUpstream(self.endpoint)
         found = checks(elb("ModifyTargetGroup", {"TargetGroupArn": target_group["TargetGroupArn"],

@@ -1,20 +1,17 @@
 #!/usr/bin/env python3
 """Self-test of localstack/benchmark.py's report and Terraform configuration (stdlib only, no emulator):
 
-    python3 -m unittest localstack/test_benchmark.py      (from the repository root)
+    python3 -m unittest tests.test_benchmark      (from localstack/)
 """
 import argparse
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import benchmark  # noqa: E402
+import benchmark
 
 NET = {"vpc": "vpc-1", "cidr": "10.9.0.0/16", "subnets": ["subnet-a", "subnet-b"], "groups": ["sg-1", "sg-2"]}
 
@@ -53,11 +50,11 @@ class ThrottledRows(unittest.TestCase):
         e["apply_throttled_20"] = phase(1.0, ok=False, rc=1)       # fast, but it failed
         e["destroy_throttled_20"] = {"ok": False, "error": "timed out after 600s"}
         md = benchmark.render(results(e), ARGS)
-        row = next(l for l in md.splitlines() if "| apply_throttled_20 |" in l)
+        row = next(line for line in md.splitlines() if "| apply_throttled_20 |" in line)
         self.assertIn("FAILED (rc=1)", row)
         self.assertIn("✗ (failed)", row)
         self.assertNotIn("| 1.00 |", row)
-        row = next(l for l in md.splitlines() if "| destroy_throttled_20 |" in l)
+        row = next(line for line in md.splitlines() if "| destroy_throttled_20 |" in line)
         self.assertIn("FAILED (timed out after 600s)", row)
         failed = benchmark.failed_phases(results(e))
         self.assertIn("10/ecsnet/apply_throttled_20", failed)
@@ -81,7 +78,7 @@ class Report(unittest.TestCase):
         t = {p: phase(20.0, requests=100) for p in benchmark.PHASES}
         md = benchmark.render(results(e, terraform=t), ARGS)
         self.assertIn("| Terraform requests | Terraform wall s | speedup vs Terraform × |", md)
-        row = next(l for l in md.splitlines() if "| apply from nothing |" in l)
+        row = next(line for line in md.splitlines() if "| apply from nothing |" in line)
         self.assertTrue(row.endswith("| 100 | 20.00 | 10.0 |"), row)
         self.assertIn("-parallelism (10)", md)
 

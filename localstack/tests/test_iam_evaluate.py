@@ -1,15 +1,12 @@
 """Tests of IAM policy evaluation (aws_rules/iam/evaluate.py) against the IAM User Guide's own examples:
 
-    .emulator/venv/bin/python -m unittest localstack/test_iam_evaluate.py      (from the repository root; stdlib only)
+    ../.emulator/venv/bin/python -m unittest tests.test_iam_evaluate      (from localstack/; stdlib only)
 """
-import os
 import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from aws_rules.iam.evaluate import MANAGED_POLICY_QUOTA, evaluate, size, validate  # noqa: E402
+from aws_rules.iam.evaluate import MANAGED_POLICY_QUOTA, evaluate, size, validate
 
 GUIDE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
 
@@ -263,8 +260,10 @@ class Conditions(unittest.TestCase):
 
         document = policy({"Effect": "Allow", "Action": "ec2:*", "Resource": "*", "Condition": {
             "StringEquals": {"aws:ResourceTag/A": "1"}, "StringLike": {"AWS:RESOURCETAG/a": "1*"}}},
-            {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"Null": {"aws:ResourceTag/B": "true"}}})
-        self.assertTrue(evaluate({"p": document}, "ec2:X", "*", Lazy({"aws:resourcetag/a": "1", "unused": "x"})).allowed)
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+             "Condition": {"Null": {"aws:ResourceTag/B": "true"}}})
+        context = Lazy({"aws:resourcetag/a": "1", "unused": "x"})
+        self.assertTrue(evaluate({"p": document}, "ec2:X", "*", context).allowed)
         self.assertEqual(reads, ["aws:resourcetag/a"])
 
     def test_unknown_operator_raises(self):
@@ -384,7 +383,7 @@ class Speed(unittest.TestCase):
     def test_ten_statements_well_under_a_millisecond(self):
         """The layer evaluates every request: a 10-statement policy shaped like ecsnet's must cost ≪1 ms."""
         statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": [f"ec2:Op{i}{j}" for j in range(8)],
-                       "Resource": [f"arn:aws:ec2:*:*:security-group/*"],
+                       "Resource": ["arn:aws:ec2:*:*:security-group/*"],
                        "Condition": {"StringEquals": {"aws:ResourceTag/ecsnet:topology": "t"}}} for i in range(9)]
         statements.append({"Sid": "RecordsInZone", "Effect": "Allow", "Action": "route53:ChangeResourceRecordSets",
                            "Resource": "arn:aws:route53:::hostedzone/*", "Condition": {

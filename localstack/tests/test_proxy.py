@@ -1,21 +1,18 @@
 #!/usr/bin/env python3
 """Self-test of localstack/proxy.py against a fake upstream (stdlib only):
 
-    python3 -m unittest localstack/test_proxy.py      (from the repository root)
+    python3 -m unittest tests.test_proxy      (from localstack/)
 """
 import http.client
 import http.server
 import json
-import os
 import subprocess
 import sys
 import threading
 import time
 import unittest
-import urllib.parse
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import proxy  # noqa: E402
+import proxy
 
 AUTH = ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/{svc}/aws4_request, "
         "SignedHeaders=host;x-amz-date, Signature=abc")
@@ -128,11 +125,9 @@ class ProxyTest(unittest.TestCase):
     # ------------------------------------------------------------------------------------------------------------
 
     def test_forwarding_keeps_method_path_headers_body_status(self):
-        status, headers, body = self.send(("POST", "/created/x?a=1", {"Host": "example.test:1234",
-                                                                      "Authorization": AUTH.format(svc="ec2"),
-                                                                      "X-Amz-Date": "20260101T000000Z",
-                                                                      "Content-Type": "application/x-www-form-urlencoded"},
-                                           b"Action=CreateVpc&Version=2016-11-15"))
+        sent = {"Host": "example.test:1234", "Authorization": AUTH.format(svc="ec2"), "X-Amz-Date": "20260101T000000Z",
+                "Content-Type": "application/x-www-form-urlencoded"}
+        status, headers, body = self.send(("POST", "/created/x?a=1", sent, b"Action=CreateVpc&Version=2016-11-15"))
         self.assertEqual(status, 201)
         self.assertEqual(headers.get("X-Upstream"), "yes")
         self.assertEqual(body, b"echo:POST:/created/x?a=1:Action=CreateVpc&Version=2016-11-15")
@@ -264,7 +259,8 @@ class ProxyTest(unittest.TestCase):
         self.control("POST", "/__proxy/config", {"fail_operation": "ecs.UpdateService", "fail_code": "ClientException"})
         status, _, body = self.send(ecs("UpdateService"))
         self.assertEqual((status, json.loads(body)["__type"]), (400, "ClientException"))
-        self.control("POST", "/__proxy/config", {"fail_operation": "DescribeVpcs", "fail_code": "UnauthorizedOperation"})
+        self.control("POST", "/__proxy/config",
+                     {"fail_operation": "DescribeVpcs", "fail_code": "UnauthorizedOperation"})
         status, _, body = self.send(ec2("DescribeVpcs"))
         self.assertEqual(status, 400)
         self.assertIn(b"<Response><Errors><Error><Code>UnauthorizedOperation</Code>", body)
