@@ -76,13 +76,82 @@ fn verb(action: Action) -> &'static str {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Wait {
-    /// `for the new security group sg-1 to be visible: InvalidGroup.NotFound`, `until it serves: …`.
-    pub what: String,
+    pub what: WaitFor,
     /// Who or what is waited on, when it is not in `what`: the holder of a lock.
     pub detail: Option<String>,
     pub since: Duration,
     /// When the next try is, for waits that try again.
     pub next_try: Option<Duration>,
+}
+
+/// What a wait waits for; `views::events` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitFor {
+    /// A call AWS answered with `code`, a "not yet", tried again.
+    Retry { subject: Subject, code: String },
+    /// A Cloud Map operation (`operation`: what it does) still at `status`.
+    CloudMap { operation: String, status: String },
+    /// A deleted load balancer, until AWS no longer lists it.
+    Deleted { load_balancer: String },
+    /// What an apply made, until it serves.
+    Serving(Vec<Pending>),
+    /// A migration's new path, until it serves.
+    NewPath { service: String, pending: Vec<Pending> },
+    /// The TTL of a migrating service's deleted record, before its old path is retired.
+    Drain { service: String, seconds: u64 },
+    /// Another run holding the topology's lock.
+    Lock { topology: String },
+}
+
+/// What a retried call waits for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    /// AWS to see a resource this run just created: "security group sg-1".
+    Visible(String),
+    /// A call on this resource to see what this run just created (what it names).
+    Sees(String),
+    /// A resource to be free of what still uses it.
+    Free(String),
+    /// A hosted zone to finish its previous change.
+    ZoneChange(String),
+    /// A Cloud Map resource to have no services or instances left.
+    Empty { resource: String, of: Contents },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contents {
+    Services,
+    Instances,
+}
+
+/// Something that does not serve yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    /// A load balancer not `active` yet: its state as AWS reports it, if any.
+    LoadBalancer {
+        name: String,
+        state: Option<String>,
+    },
+    /// Route 53 changes not INSYNC yet.
+    RecordChanges(usize),
+    /// An ECS service's deployment still rolling out.
+    Deploying {
+        service: String,
+        running: i32,
+        desired: i32,
+    },
+    NoPrimaryDeployment {
+        service: String,
+    },
+    /// Targets of an ECS service's target group registering or failing their health checks.
+    UnhealthyTargets {
+        service: String,
+        count: usize,
+    },
+    /// No task of the ECS service registered in its Cloud Map service yet.
+    NotRegistered {
+        service: String,
+    },
 }
 
 /// Reports nothing: for reads, whose waits are seconds at most.

@@ -58,3 +58,21 @@ fn a_refused_endpoint_from_the_flag_fails_at_once_and_is_named() {
     let (output, took) = plan(|command| command.args(["--endpoint-url", "http://127.0.0.1:9"]));
     expect_refused(&output, took, "from --endpoint-url");
 }
+
+/// No credentials anywhere in the chain: said once, with where credentials come from, before any request is sent.
+#[test]
+fn missing_credentials_are_named_with_where_they_come_from() {
+    let (output, took) = plan(|command| {
+        command
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .env("HOME", "/nonexistent/ecsnet-test")
+    });
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no AWS credentials could be loaded"), "{stderr}");
+    assert!(stderr.contains("hint: set AWS_PROFILE (or --profile)"), "{stderr}");
+    assert!(!stderr.contains("connection refused"), "credentials fail before any connection:\n{stderr}");
+    assert!(took < AT_ONCE, "took {took:?}");
+}

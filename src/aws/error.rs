@@ -2,11 +2,14 @@
 
 use std::fmt;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use super::codes::Code;
 use super::endpoint::Unreachable;
+use crate::topology::AwsName as _;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct AwsError {
@@ -46,30 +49,36 @@ impl AwsError {
                 let unreachable = Some(Box::new(unreachable.clone()));
                 return AwsError { operation, code: None, message: String::new(), unreachable };
             }
+            if error.downcast_ref::<CredentialsError>().is_some() {
+                return AwsError {
+                    operation,
+                    code: None,
+                    message: "no AWS credentials could be loaded\nhint: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is available".into(),
+                    unreachable: None,
+                };
+            }
             let text: String = error.to_string().chars().take(160).collect();
             if !chain.iter().any(|known: &String| known.contains(&text)) {
                 chain.push(text);
             }
             current = error.source();
         }
-        if chain.iter().any(|text| text.contains("credentials")) {
-            return AwsError {
-                operation,
-                code: Some("NoCredentials".into()),
-                message: "no AWS credentials could be loaded\nhint: set AWS_PROFILE (or --profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an IAM role is available".into(),
-                unreachable: None,
-            };
-        }
         AwsError { operation, code: None, message: chain.join(": "), unreachable: None }
     }
 
-    pub fn has_code(&self, codes: &[&str]) -> bool {
-        self.code.as_deref().is_some_and(|code| codes.contains(&code))
+    /// Whether AWS answered with one of these codes.
+    pub fn has_code(&self, codes: &[Code]) -> bool {
+        self.code.as_deref().and_then(Code::from_aws).is_some_and(|code| codes.contains(&code))
     }
 
     /// A request the SDK's builders refused to build (a required field missing); nothing was sent.
     pub fn invalid_request(operation: &'static str, error: impl fmt::Display) -> Self {
         AwsError { operation, code: None, message: format!("could not build the request: {error}"), unreachable: None }
+    }
+
+    /// What AWS was asked to do did not finish within ecsnet's bound (or before a stop): no AWS error, no code.
+    pub fn unfinished(operation: &'static str, message: String) -> Self {
+        AwsError { operation, code: None, message, unreachable: None }
     }
 
     /// A failure that is not AWS's answer: the answer it needed was missing.
@@ -92,11 +101,11 @@ impl fmt::Display for AwsError {
 
 /// For deletes: AWS answering that the thing is already gone is what the step wanted.
 pub trait AlreadyGone {
-    fn or_gone(self, codes: &[&str]) -> Result<(), AwsError>;
+    fn or_gone(self, codes: &[Code]) -> Result<(), AwsError>;
 }
 
 impl<T> AlreadyGone for Result<T, AwsError> {
-    fn or_gone(self, codes: &[&str]) -> Result<(), AwsError> {
+    fn or_gone(self, codes: &[Code]) -> Result<(), AwsError> {
         match self {
             Ok(_) => Ok(()),
             Err(error) if error.has_code(codes) => Ok(()),

@@ -1,6 +1,7 @@
 //! The AWS adapters: the only code that imports `aws_sdk_*`. They read live state into plain structs
 //! (`observe`) and carry out plan steps (`execute`).
 
+mod codes;
 pub mod endpoint;
 mod error;
 pub mod execute;
@@ -10,12 +11,14 @@ mod refused;
 mod request_counter;
 pub mod settle;
 pub mod throttling;
+pub mod wait;
 
 use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 
+pub use codes::Code;
 pub use error::AwsError;
 pub use request_counter::RequestCounter;
 use throttling::{Service, Throttling};

@@ -13,16 +13,14 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use aws_sdk_ecs::types::DeploymentRolloutState;
-use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerStateEnum, TargetHealthStateEnum};
-use aws_sdk_route53::types::ChangeStatus;
 use tokio::time::Instant;
 
-use super::error::ForOperation as _;
+use super::observe::serving::{self, Deployment, LoadBalancerState};
+use super::wait::{poll_until, Patience, Poll, WaitError};
 use super::{Aws, AwsError};
-use crate::events::{Event, Progress, Wait};
+use crate::events::{Pending, Progress, WaitFor};
 use crate::stop::Stop;
-use crate::views::plural::counted;
+use crate::views::events::{failure, pending_list};
 
 /// What an apply started that AWS finishes later; the steps record it as they go.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -57,14 +55,32 @@ impl StartedLog {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettleError {
-    #[error("the changes are made, but after {seconds} s this does not serve yet: {waiting}\nhint: `ecsnet doctor` looks for the usual causes; `apply --wait-timeout S` waits longer, `--no-wait` not at all")]
-    Timeout { seconds: u64, waiting: String },
-    #[error("the changes are made, but {what} failed: {detail}\nhint: `ecsnet doctor` looks for the usual causes")]
-    Failed { what: String, detail: String },
-    #[error("the changes are made; {reason} while waiting until they serve: {waiting}")]
-    Stopped { reason: crate::stop::StopReason, waiting: String },
+    #[error("the changes are made, but after {seconds} s this does not serve yet: {}\nhint: `ecsnet doctor` looks for the usual causes; `apply --wait-timeout S` waits longer, `--no-wait` not at all", pending_list(.waiting))]
+    Timeout { seconds: u64, waiting: Vec<Pending> },
+    #[error("the changes are made, but {}\nhint: `ecsnet doctor` looks for the usual causes", failure(.0))]
+    Failed(Failure),
+    #[error("the changes are made; {reason} while waiting until they serve: {}", pending_list(.waiting))]
+    Stopped { reason: crate::stop::StopReason, waiting: Vec<Pending> },
     #[error(transparent)]
     Aws(#[from] AwsError),
+}
+
+/// What failed for good while waiting; `views::events::failure` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    LoadBalancer {
+        name: String,
+        reason: String,
+    },
+    /// The ECS service left its cluster.
+    ServiceGone {
+        service: String,
+        cluster: String,
+    },
+    Deployment {
+        service: String,
+        reason: String,
+    },
 }
 
 impl SettleError {
@@ -86,78 +102,72 @@ pub async fn wait_until_serving(
     stop: &Stop,
 ) -> Result<Duration, SettleError> {
     let begun = Instant::now();
-    let mut delay = Duration::from_millis(500);
+    let patience = Patience {
+        bound,
+        first_delay: Duration::from_millis(500),
+        max_delay: Duration::from_secs(5),
+        quiet: Duration::ZERO,
+    };
     // What serves is asked about no more.
-    let mut pending = started.clone();
-    loop {
-        let waiting = still_waiting(aws, &mut pending).await?;
-        if waiting.is_empty() {
-            return Ok(begun.elapsed());
+    let pending = Mutex::new(started.clone());
+    let polled = poll_until(patience, progress, Some(stop), || async {
+        // Taken out for the round (a round's reads are awaited, and the lock is not held across them), then put back.
+        let mut current = std::mem::take(&mut *pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let waiting = still_waiting(aws, &mut current).await;
+        *pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = current;
+        let waiting = waiting?;
+        Ok::<_, SettleError>(if waiting.is_empty() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending(WaitFor::Serving(waiting))
+        })
+    })
+    .await;
+    let waiting = |pending: WaitFor| match pending {
+        WaitFor::Serving(waiting) => waiting,
+        _ => Vec::new(),
+    };
+    match polled {
+        Ok(()) => Ok(begun.elapsed()),
+        Err(WaitError::Failed(error)) => Err(error),
+        Err(WaitError::TimedOut { after, pending }) => {
+            Err(SettleError::Timeout { seconds: after.as_secs(), waiting: waiting(pending) })
         }
-        let summary = waiting.join("; ");
-        if begun.elapsed() + delay > bound {
-            return Err(SettleError::Timeout { seconds: begun.elapsed().as_secs(), waiting: summary });
-        }
-        progress.event(Event::Waiting(Wait {
-            what: format!("until it serves: {summary}"),
-            detail: None,
-            since: begun.elapsed(),
-            next_try: None,
-        }));
-        tokio::select! {
-            reason = stop.requested() => return Err(SettleError::Stopped { reason, waiting: summary }),
-            () = tokio::time::sleep(delay) => {}
-        }
-        delay = (delay * 2).min(Duration::from_secs(5));
+        Err(WaitError::Stopped { reason, pending }) => Err(SettleError::Stopped { reason, waiting: waiting(pending) }),
     }
 }
 
-/// What does not serve yet, one phrase each; an error for what failed for good. Drops from `pending` what
-/// serves now.
-async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, SettleError> {
+/// What does not serve yet; an error for what failed for good. Drops from `pending` what serves now.
+async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<Pending>, SettleError> {
     let mut waiting = Vec::new();
     if !pending.load_balancers.is_empty() {
         let arns: Vec<String> = pending.load_balancers.keys().cloned().collect();
-        let output = aws
-            .elb
-            .describe_load_balancers()
-            .set_load_balancer_arns(Some(arns))
-            .send()
-            .await
-            .for_operation("DescribeLoadBalancers")?;
-        for load_balancer in output.load_balancers() {
-            let name = load_balancer.load_balancer_name().unwrap_or_default();
-            match load_balancer.state().and_then(|state| state.code()) {
-                Some(LoadBalancerStateEnum::Active) => {
-                    pending.load_balancers.remove(load_balancer.load_balancer_arn().unwrap_or_default());
+        for (arn, name, state) in serving::load_balancer_states(aws, arns).await? {
+            match state {
+                LoadBalancerState::Active => {
+                    pending.load_balancers.remove(&arn);
                 }
-                Some(LoadBalancerStateEnum::Failed) => {
-                    let reason = load_balancer.state().and_then(|state| state.reason()).unwrap_or("no reason given");
-                    return Err(SettleError::Failed {
-                        what: format!("load balancer {name}"),
-                        detail: reason.to_string(),
-                    });
+                LoadBalancerState::Failed { reason } => {
+                    return Err(SettleError::Failed(Failure::LoadBalancer { name, reason }));
                 }
-                other => waiting
-                    .push(format!("load balancer {name} {}", other.map_or("without a state", |code| code.as_str()))),
+                LoadBalancerState::Other(state) => waiting.push(Pending::LoadBalancer { name, state }),
             }
         }
     }
     let mut in_sync = Vec::new();
     for change in &pending.record_changes {
-        let output = aws.route53.get_change().id(change).send().await.for_operation("GetChange")?;
-        if output.change_info().map(|info| info.status()) == Some(&ChangeStatus::Insync) {
+        if serving::change_in_sync(aws, change).await? {
             in_sync.push(change.clone());
         }
     }
     pending.record_changes.retain(|change| !in_sync.contains(change));
     if !pending.record_changes.is_empty() {
-        waiting.push(format!("{} PENDING", counted(pending.record_changes.len() as u64, "Route 53 change")));
+        waiting.push(Pending::RecordChanges(pending.record_changes.len()));
     }
     let mut steady = Vec::new();
     for ((cluster, service), target_groups) in &pending.ecs_services {
         let unsettled = match deployment(aws, cluster, service).await? {
-            Some(phrase) => vec![phrase],
+            Some(pending) => vec![pending],
             None => unhealthy_targets(aws, service, target_groups).await?,
         };
         if unsettled.is_empty() {
@@ -172,41 +182,18 @@ async fn still_waiting(aws: &Aws, pending: &mut Started) -> Result<Vec<String>, 
 }
 
 /// `None` once the service's deployment is done (one deployment, COMPLETED, as many tasks running as desired).
-pub(crate) async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<String>, SettleError> {
-    let output = aws
-        .ecs
-        .describe_services()
-        .cluster(cluster)
-        .services(service)
-        .send()
-        .await
-        .for_operation("DescribeServices")?;
-    let Some(found) = output.services().first() else {
-        return Err(SettleError::Failed {
-            what: format!("ECS service {service}"),
-            detail: format!("it is no longer in cluster {cluster}"),
-        });
-    };
-    let deployments = found.deployments();
-    let primary = deployments.iter().find(|deployment| deployment.status() == Some("PRIMARY"));
-    if let Some(primary) = primary {
-        if primary.rollout_state() == Some(&DeploymentRolloutState::Failed) {
-            return Err(SettleError::Failed {
-                what: format!("the deployment of ECS service {service}"),
-                detail: primary.rollout_state_reason().unwrap_or("no reason given").to_string(),
-            });
+pub(crate) async fn deployment(aws: &Aws, cluster: &str, service: &str) -> Result<Option<Pending>, SettleError> {
+    match serving::deployment(aws, cluster, service).await? {
+        Deployment::Done => Ok(None),
+        Deployment::Pending(pending) => Ok(Some(pending)),
+        Deployment::Failed { reason } => {
+            Err(SettleError::Failed(Failure::Deployment { service: service.to_string(), reason }))
         }
-        let completed = primary.rollout_state().is_none_or(|state| *state == DeploymentRolloutState::Completed);
-        if completed && deployments.len() == 1 && primary.running_count() >= primary.desired_count() {
-            return Ok(None);
-        }
-        return Ok(Some(format!(
-            "ECS service {service} deploying ({} of {} tasks running)",
-            primary.running_count(),
-            primary.desired_count()
-        )));
+        Deployment::Gone => Err(SettleError::Failed(Failure::ServiceGone {
+            service: service.to_string(),
+            cluster: cluster.to_string(),
+        })),
     }
-    Ok(Some(format!("ECS service {service} without a primary deployment")))
 }
 
 /// The targets of `target_groups` that do not pass their health checks yet: registering (`initial`) or failing.
@@ -214,28 +201,12 @@ pub(crate) async fn unhealthy_targets(
     aws: &Aws,
     service: &str,
     target_groups: &[String],
-) -> Result<Vec<String>, SettleError> {
+) -> Result<Vec<Pending>, SettleError> {
     let mut waiting = Vec::new();
     for arn in target_groups {
-        let output = aws
-            .elb
-            .describe_target_health()
-            .target_group_arn(arn)
-            .send()
-            .await
-            .for_operation("DescribeTargetHealth")?;
-        let failing = output
-            .target_health_descriptions()
-            .iter()
-            .filter(|description| {
-                matches!(
-                    description.target_health().and_then(|health| health.state()),
-                    Some(TargetHealthStateEnum::Initial | TargetHealthStateEnum::Unhealthy)
-                )
-            })
-            .count();
-        if failing > 0 {
-            waiting.push(format!("{} of ECS service {service} not healthy yet", counted(failing as u64, "target")));
+        let count = serving::unhealthy_targets(aws, arn).await?;
+        if count > 0 {
+            waiting.push(Pending::UnhealthyTargets { service: service.to_string(), count });
         }
     }
     Ok(waiting)

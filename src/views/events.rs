@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::events::{Event, Progress, Wait};
+use crate::aws::settle::Failure;
+use crate::events::{Contents, Event, Pending, Progress, Subject, Wait, WaitFor};
+use crate::views::plural::counted;
 
 /// The text of an event, without its timestamp.
 pub fn line(event: &Event) -> String {
@@ -29,10 +31,72 @@ fn waiting(wait: &Wait) -> String {
     if let Some(detail) = &wait.detail {
         parenthesis = format!("{detail}; {parenthesis}");
     }
-    if let Some(next_try) = wait.next_try {
+    // Only a retried call says when it tries again; the other waits poll quietly.
+    if let (Some(next_try), WaitFor::Retry { .. }) = (wait.next_try, &wait.what) {
         parenthesis = format!("{parenthesis}, next try in {} s", next_try.as_secs());
     }
-    format!("waiting {} ({parenthesis})", wait.what)
+    format!("waiting {} ({parenthesis})", wait_for(&wait.what))
+}
+
+/// "for the new security group sg-1 to be visible: InvalidGroup.NotFound", "until it serves: …".
+pub fn wait_for(what: &WaitFor) -> String {
+    match what {
+        WaitFor::Retry { subject, code } => format!("for {}: {code}", retried(subject)),
+        WaitFor::CloudMap { operation, status } => format!("for Cloud Map: {operation} is {status}"),
+        WaitFor::Deleted { load_balancer } => format!("for load balancer {load_balancer} to be deleted"),
+        WaitFor::Serving(pending) => format!("until it serves: {}", pending_list(pending)),
+        WaitFor::NewPath { service, pending } => {
+            format!("until service {service}'s new path serves: {}", pending_list(pending))
+        }
+        WaitFor::Drain { service, seconds } => {
+            format!("{seconds} s, the TTL of service {service}'s deleted record, before its old path is retired")
+        }
+        WaitFor::Lock { topology } => format!("for another run of topology \"{topology}\" to finish"),
+    }
+}
+
+fn retried(subject: &Subject) -> String {
+    match subject {
+        Subject::Visible(resource) => format!("the new {resource} to be visible"),
+        Subject::Sees(resource) => format!("{resource} to see what this apply just created"),
+        Subject::Free(resource) => format!("{resource} to be free"),
+        Subject::ZoneChange(zone) => format!("zone {zone} to finish its previous change"),
+        Subject::Empty { resource, of: Contents::Services } => format!("{resource} to have no services"),
+        Subject::Empty { resource, of: Contents::Instances } => format!("{resource} to have no instances"),
+    }
+}
+
+/// What does not serve yet, one phrase each, joined: "load balancer a provisioning; 2 Route 53 changes PENDING".
+pub fn pending_list(pending: &[Pending]) -> String {
+    pending.iter().map(pending_text).collect::<Vec<_>>().join("; ")
+}
+
+/// What failed for good while waiting until it serves.
+pub fn failure(failure: &Failure) -> String {
+    match failure {
+        Failure::LoadBalancer { name, reason } => format!("load balancer {name} failed: {reason}"),
+        Failure::ServiceGone { service, cluster } => {
+            format!("ECS service {service} failed: it is no longer in cluster {cluster}")
+        }
+        Failure::Deployment { service, reason } => format!("the deployment of ECS service {service} failed: {reason}"),
+    }
+}
+
+fn pending_text(pending: &Pending) -> String {
+    match pending {
+        Pending::LoadBalancer { name, state } => {
+            format!("load balancer {name} {}", state.as_deref().unwrap_or("without a state"))
+        }
+        Pending::RecordChanges(count) => format!("{} PENDING", counted(*count as u64, "Route 53 change")),
+        Pending::Deploying { service, running, desired } => {
+            format!("ECS service {service} deploying ({running} of {desired} tasks running)")
+        }
+        Pending::NoPrimaryDeployment { service } => format!("ECS service {service} without a primary deployment"),
+        Pending::UnhealthyTargets { service, count } => {
+            format!("{} of ECS service {service} not healthy yet", counted(*count as u64, "target"))
+        }
+        Pending::NotRegistered { service } => format!("no task of ECS service {service} registered in Cloud Map yet"),
+    }
 }
 
 /// Progress on stderr: a spinner for waits when stderr is a terminal, timestamped lines otherwise.
@@ -113,7 +177,10 @@ mod tests {
     #[test]
     fn each_event_reads_as_one_line() {
         let wait = |detail: Option<&str>, next_try| Wait {
-            what: "for the new security group sg-1 to be visible: InvalidGroup.NotFound".into(),
+            what: WaitFor::Retry {
+                subject: Subject::Visible("security group sg-1".into()),
+                code: "InvalidGroup.NotFound".into(),
+            },
             detail: detail.map(str::to_string),
             since: Duration::from_millis(2_400),
             next_try,

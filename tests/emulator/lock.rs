@@ -112,8 +112,8 @@ async fn a_second_signal_exits_at_once_and_the_next_run_on_this_host_takes_the_l
     let proxy = Proxy::start(&account.endpoint, 0);
     let file = TopologyFile::of(&topology(&name, &network, 3));
     proxy.hold_after_mutations(Some(4));
-    let child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
-    proxy.until_held(Duration::from_secs(60), "mutation 4").await;
+    let mut child = spawn_ecsnet(&proxy.endpoint, &["apply", "-f", file.arg(), "--auto-approve"], &[]);
+    proxy.until_held(&mut child, Duration::from_secs(60), "mutation 4").await;
     send_signal(&child, "INT");
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_signal(&child, "INT");

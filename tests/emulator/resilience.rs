@@ -157,7 +157,7 @@ fn kill_points_are_the_first_mutation_of_each_kind_and_the_last() {
 async fn killed_after(proxy: &Proxy, command: &str, file: &TopologyFile, k: u64, what: &str) {
     proxy.hold_after_mutations(Some(k));
     let mut child = spawn_ecsnet(&proxy.endpoint, &[command, "-f", file.arg(), "--auto-approve"], &[]);
-    proxy.until_held(Duration::from_secs(120), what).await;
+    proxy.until_held(&mut child, Duration::from_secs(120), what).await;
     child.kill().unwrap();
     child.wait().unwrap();
     proxy.hold_after_mutations(None);
@@ -219,8 +219,8 @@ async fn nothing_owned_remains(account: &Account, name: &str, network: &Network,
 /// collects the run.
 async fn interrupted_after(proxy: &Proxy, args: &[&str], k: u64, signal: &str) -> Run {
     proxy.hold_after_mutations(Some(k));
-    let child = spawn_ecsnet(&proxy.endpoint, args, &[]);
-    proxy.until_held(Duration::from_secs(120), &format!("mutation {k}")).await;
+    let mut child = spawn_ecsnet(&proxy.endpoint, args, &[]);
+    proxy.until_held(&mut child, Duration::from_secs(120), &format!("mutation {k}")).await;
     send_signal(&child, signal);
     // The run hears the signal while its step hangs, then the step's request is let go (and retried).
     tokio::time::sleep(Duration::from_millis(500)).await;

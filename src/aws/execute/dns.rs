@@ -16,7 +16,10 @@ use crate::plan::{Address, Route53Op};
 use crate::topology::RecordKind;
 
 use super::record_batches::{self, RecordAction, Unit, Weighed};
-use super::{retry, Created, Run};
+use super::{Created, Run};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::Subject;
 
 /// Carries out a change of a private zone or its records.
 pub async fn run(run: &Run<'_>, address: &Address, operation: &Route53Op) -> Result<(), AwsError> {
@@ -79,7 +82,7 @@ pub async fn delete_zone(run: &Run<'_>, zone_id: &str) -> Result<(), AwsError> {
         .send()
         .await
         .for_operation("DeleteHostedZone")
-        .or_gone(&["NoSuchHostedZone"])
+        .or_gone(&[Code::NoSuchHostedZone])
 }
 
 pub(super) fn record_set(
@@ -181,8 +184,8 @@ pub(super) async fn send_changes(run: &Run<'_>, zone_id: &str, changes: Vec<Chan
         .set_changes(Some(changes))
         .build()
         .map_err(|error| AwsError::invalid_request("ChangeResourceRecordSets", error))?;
-    let what = format!("zone {zone_id} to finish its previous change");
-    let output = retry::while_code(run.progress, &what, &["PriorRequestNotComplete"], || async {
+    let what = Subject::ZoneChange(zone_id.to_string());
+    let output = wait::while_code(run.progress, what.clone(), &[Code::PriorRequestNotComplete], || async {
         let request = run.aws.route53.change_resource_record_sets().hosted_zone_id(zone_id);
         request.change_batch(batch.clone()).send().await.for_operation("ChangeResourceRecordSets")
     })

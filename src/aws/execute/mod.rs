@@ -11,7 +11,6 @@ mod ecs;
 mod load_balancing;
 mod record_batches;
 mod report;
-pub(crate) mod retry;
 mod security_groups;
 mod serving;
 

@@ -7,7 +7,10 @@ use crate::aws::AwsError;
 use crate::live::{Direction, Peer, Permission, SecurityGroupRule};
 use crate::plan::{Address, Ec2Op, IngressSpec};
 
-use super::{retry, Created, Run};
+use super::{Created, Run};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::Subject;
 use crate::live::IpProtocol;
 
 /// Carries out a change of a security group or its rules.
@@ -70,16 +73,16 @@ pub async fn create(
     let group_id = output.group_id().ok_or_else(|| AwsError::missing("CreateSecurityGroup", "GroupId"))?.to_string();
     // EC2 is eventually consistent: the group just created may not be found yet by the next calls.
     // https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
-    let what = format!("the new security group {group_id} to be visible");
+    let what = Subject::Visible(format!("security group {group_id}"));
     let allow_all = Permission {
         direction: Direction::Egress,
-        protocol: "-1".into(),
+        protocol: IpProtocol::All.into(),
         from_port: -1,
         to_port: -1,
         peer: Peer::Cidr("0.0.0.0/0".into()),
     };
     if !rules.contains(&allow_all) {
-        retry::until_visible(run.progress, &what, &[GROUP_NOT_FOUND], || async {
+        wait::until_visible(run.progress, what.clone(), &[Code::GroupNotFound], || async {
             run.aws
                 .ec2
                 .revoke_security_group_egress()
@@ -91,14 +94,14 @@ pub async fn create(
                 .for_operation("RevokeSecurityGroupEgress")
         })
         .await
-        .or_gone(&["InvalidPermission.NotFound"])?;
+        .or_gone(&[Code::PermissionNotFound])?;
     }
-    retry::until_visible(run.progress, &what, &[GROUP_NOT_FOUND], || authorize(run, address, &group_id, rules)).await?;
+    wait::until_visible(run.progress, what.clone(), &[Code::GroupNotFound], || {
+        authorize(run, address, &group_id, rules)
+    })
+    .await?;
     Ok(group_id)
 }
-
-/// EC2's answer for a group it does not (yet) know.
-const GROUP_NOT_FOUND: &str = "InvalidGroup.NotFound";
 
 async fn authorize(run: &Run<'_>, address: &Address, group_id: &str, rules: &[Permission]) -> Result<(), AwsError> {
     let side =
@@ -167,7 +170,7 @@ async fn revoke_ids(run: &Run<'_>, group_id: &str, ids: Vec<String>, direction: 
             .map(|_| ())
             .for_operation("RevokeSecurityGroupEgress"),
     };
-    result.or_gone(&["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidGroup.NotFound"])
+    result.or_gone(&[Code::PermissionNotFound, Code::RuleIdNotFound, Code::GroupNotFound])
 }
 
 pub async fn update_rules(
@@ -197,15 +200,15 @@ pub async fn set_ingress(
         let source = run.outputs.id(&wanted.source_group)?;
         let permission = Permission {
             direction: Direction::Ingress,
-            protocol: "tcp".into(),
+            protocol: IpProtocol::Tcp.into(),
             from_port: wanted.port.into(),
             to_port: wanted.port.into(),
             peer: Peer::Group(source.clone()),
         };
         // A rule that refers to a group this apply just created may find it not yet visible.
-        let codes = retry::codes_for_new(&[(&wanted.source_group, GROUP_NOT_FOUND)]);
-        let what = format!("the new security group {source} to be visible");
-        retry::until_visible(run.progress, &what, &codes, || {
+        let codes = wait::codes_for_new(&[(&wanted.source_group, Code::GroupNotFound)]);
+        let what = Subject::Visible(format!("security group {source}"));
+        wait::until_visible(run.progress, what.clone(), &codes, || {
             authorize(run, address, &wanted.group_id, std::slice::from_ref(&permission))
         })
         .await?;
@@ -216,10 +219,10 @@ pub async fn set_ingress(
 /// Deletes the group, waiting while AWS still counts it in use (a deleted load balancer's network interfaces
 /// linger for minutes).
 pub async fn delete(run: &Run<'_>, group_id: &str) -> Result<(), AwsError> {
-    let result = retry::while_code(
+    let result = wait::while_code(
         run.progress,
-        &format!("security group {group_id} to be free"),
-        &["DependencyViolation"],
+        Subject::Free(format!("security group {group_id}")),
+        &[Code::DependencyViolation],
         || async {
             run.aws
                 .ec2
@@ -232,5 +235,5 @@ pub async fn delete(run: &Run<'_>, group_id: &str) -> Result<(), AwsError> {
         },
     )
     .await;
-    result.or_gone(&["InvalidGroup.NotFound"])
+    result.or_gone(&[Code::GroupNotFound])
 }

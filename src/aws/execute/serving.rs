@@ -13,47 +13,53 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::aws::error::ForOperation as _;
+use crate::aws::observe::serving;
 use crate::aws::settle::{deployment, unhealthy_targets, SettleError};
+use crate::aws::wait::{self, Patience, Poll, WaitError};
 use crate::aws::AwsError;
-use crate::events::{Event, Wait};
+use crate::events::{Event, Pending, Wait, WaitFor};
 use crate::plan::{Migration, Stage};
+use crate::views::events::pending_list;
 
 use super::Run;
 
 /// Polls until the migration's new path serves, within the run's bound; stops when the run is asked to stop.
 pub async fn await_serving(run: &Run<'_>, migration: &Migration) -> Result<(), AwsError> {
-    let begun = Instant::now();
-    let mut delay = Duration::from_millis(500);
     let announce = |stage| Event::Stage { service: migration.service.clone(), stage };
     run.progress.event(announce(Stage::AwaitServing));
-    loop {
-        let waiting = still_waiting(run, migration).await?;
-        if waiting.is_empty() {
+    let patience = Patience {
+        bound: run.serving_bound,
+        first_delay: Duration::from_millis(500),
+        max_delay: Duration::from_secs(5),
+        quiet: Duration::ZERO,
+    };
+    let service = &migration.service;
+    let served = wait::poll_until(patience, run.progress, Some(run.stop), || async {
+        let pending = still_waiting(run, migration).await?;
+        Ok::<_, AwsError>(match pending.is_empty() {
+            true => Poll::Ready(()),
+            false => Poll::Pending(WaitFor::NewPath { service: service.clone(), pending }),
+        })
+    })
+    .await;
+    let pending = |what: &WaitFor| match what {
+        WaitFor::NewPath { pending, .. } => pending_list(pending),
+        _ => String::new(),
+    };
+    match served {
+        Ok(()) => {
             run.progress.event(announce(Stage::MoveName));
-            return Ok(());
+            Ok(())
         }
-        let summary = waiting.join("; ");
-        if begun.elapsed() + delay > run.serving_bound {
-            return Err(not_serving(format!(
-                "after {} s the new path of service {} does not serve yet: {summary}; the old path is left in place\nhint: `ecsnet apply` again continues the migration; `--wait-timeout S` waits longer",
-                begun.elapsed().as_secs(),
-                migration.service
-            )));
-        }
-        run.progress.event(Event::Waiting(Wait {
-            what: format!("until service {}'s new path serves: {summary}", migration.service),
-            detail: None,
-            since: begun.elapsed(),
-            next_try: None,
-        }));
-        tokio::select! {
-            reason = run.stop.requested() => {
-                return Err(not_serving(format!("{reason} while waiting until service {}'s new path serves; the old path is left in place", migration.service)));
-            }
-            () = tokio::time::sleep(delay) => {}
-        }
-        delay = (delay * 2).min(Duration::from_secs(5));
+        Err(WaitError::Failed(error)) => Err(error),
+        Err(WaitError::TimedOut { after, pending: what }) => Err(not_serving(format!(
+            "after {} s the new path of service {service} does not serve yet: {}; the old path is left in place\nhint: `ecsnet apply` again continues the migration; `--wait-timeout S` waits longer",
+            after.as_secs(),
+            pending(&what)
+        ))),
+        Err(WaitError::Stopped { reason, .. }) => Err(not_serving(format!(
+            "{reason} while waiting until service {service}'s new path serves; the old path is left in place"
+        ))),
     }
 }
 
@@ -65,10 +71,7 @@ pub async fn drain(run: &Run<'_>, migration: &Migration) -> Result<(), AwsError>
     let until = begun + Duration::from_secs(seconds);
     while Instant::now() < until {
         run.progress.event(Event::Waiting(Wait {
-            what: format!(
-                "{seconds} s, the TTL of service {}'s deleted record, before its old path is retired",
-                migration.service
-            ),
+            what: WaitFor::Drain { service: migration.service.clone(), seconds },
             detail: None,
             since: begun.elapsed(),
             next_try: None,
@@ -85,19 +88,19 @@ pub async fn drain(run: &Run<'_>, migration: &Migration) -> Result<(), AwsError>
 }
 
 fn not_serving(message: String) -> AwsError {
-    AwsError { operation: "await serving", code: None, message, unreachable: None }
+    AwsError::unfinished("await serving", message)
 }
 
-/// What of the new path does not serve yet, one phrase each.
-async fn still_waiting(run: &Run<'_>, migration: &Migration) -> Result<Vec<String>, AwsError> {
+/// What of the new path does not serve yet.
+async fn still_waiting(run: &Run<'_>, migration: &Migration) -> Result<Vec<Pending>, AwsError> {
     let check = &migration.serving;
     let service = &check.ecs_service;
     let as_aws = |error: SettleError| match error {
         SettleError::Aws(error) => error,
         other => not_serving(other.to_string()),
     };
-    if let Some(phrase) = deployment(run.aws, &check.cluster, service).await.map_err(as_aws)? {
-        return Ok(vec![phrase]);
+    if let Some(pending) = deployment(run.aws, &check.cluster, service).await.map_err(as_aws)? {
+        return Ok(vec![pending]);
     }
     let mut waiting = Vec::new();
     if let Some(group) = &check.target_group {
@@ -107,9 +110,8 @@ async fn still_waiting(run: &Run<'_>, migration: &Migration) -> Result<Vec<Strin
     if let Some(registry) = &check.registry {
         let arn = run.outputs.id(registry)?;
         let id = arn.rsplit('/').next().unwrap_or(&arn);
-        let output = run.aws.discovery.list_instances().service_id(id).send().await.for_operation("ListInstances")?;
-        if output.instances().is_empty() {
-            waiting.push(format!("no task of ECS service {service} registered in Cloud Map yet"));
+        if serving::registered_instances(run.aws, id).await? == 0 {
+            waiting.push(Pending::NotRegistered { service: service.clone() });
         }
     }
     Ok(waiting)

@@ -9,6 +9,7 @@ use crate::plan::ownership::{ADDRESS_TAG, TOPOLOGY_TAG};
 
 use super::process::{hostname, process_has_ended};
 use super::{lock_name, remove, Holder, LockGroups, EXPIRES_TAG, HOLDER_TAG, PROCESS_TAG};
+use crate::aws::Code;
 
 /// The lock as a security group of the VPC.
 pub(super) struct Ec2LockGroups<'a> {
@@ -43,7 +44,7 @@ impl LockGroups for Ec2LockGroups<'_> {
             .for_operation("CreateSecurityGroup");
         match created {
             Ok(output) => Ok(Some(output.group_id().unwrap_or_default().to_string())),
-            Err(error) if error.has_code(&["InvalidGroup.Duplicate"]) => Ok(None),
+            Err(error) if error.has_code(&[Code::GroupDuplicate]) => Ok(None),
             Err(error) => Err(error),
         }
     }

@@ -16,9 +16,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_ec2::types::Tag;
 
 use super::error::{AlreadyGone as _, ForOperation as _};
-use super::execute::retry;
 use super::{Aws, AwsError};
-use crate::events::{Event, Progress, Wait};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::{Event, Progress, Subject, Wait, WaitFor};
 use crate::stop::{Stop, StopReason};
 use ec2::Ec2LockGroups;
 use process::{hostname, this_process};
@@ -130,13 +131,13 @@ pub async fn holder(aws: &Aws, topology: &str, vpc_id: &str) -> Result<Option<Ho
 /// SDK after a timeout, may have removed it). A group that is gone is released; one still there keeps the refusal.
 async fn refused_if_still_there(aws: &Aws, group_id: &str, deleted: Result<(), AwsError>) -> Result<(), AwsError> {
     let refusal = match deleted {
-        Err(error) if error.has_code(&["UnauthorizedOperation"]) => error,
+        Err(error) if error.has_code(&[Code::UnauthorizedOperation]) => error,
         other => return other,
     };
     let described =
         aws.ec2.describe_security_groups().group_ids(group_id).send().await.for_operation("DescribeSecurityGroups");
     match described {
-        Err(error) if error.has_code(&["InvalidGroup.NotFound"]) => Ok(()),
+        Err(error) if error.has_code(&[Code::GroupNotFound]) => Ok(()),
         Ok(found) if found.security_groups().is_empty() => Ok(()),
         _ => Err(refusal),
     }
@@ -151,7 +152,7 @@ pub async fn remove(aws: &Aws, group_id: &str) -> Result<(), AwsError> {
         .send()
         .await
         .for_operation("DeleteSecurityGroup")
-        .or_gone(&["InvalidGroup.NotFound"]);
+        .or_gone(&[Code::GroupNotFound]);
     refused_if_still_there(aws, group_id, deleted).await
 }
 
@@ -217,7 +218,7 @@ impl Taking<'_> {
             });
         }
         self.progress.event(Event::Waiting(Wait {
-            what: format!("for another run of topology \"{topology}\" to finish"),
+            what: WaitFor::Lock { topology: topology.to_string() },
             detail: Some(found.holder.clone()),
             since: self.started.elapsed(),
             next_try: None,
@@ -259,7 +260,7 @@ impl Lock {
                 .for_operation("CreateTags");
             match renewed {
                 Ok(_) => tracing::debug!(group_id = %self.group_id, "lock renewed"),
-                Err(error) if error.has_code(&["InvalidGroup.NotFound", "InvalidID"]) => {
+                Err(error) if error.has_code(&[Code::GroupNotFound, Code::InvalidId]) => {
                     progress.event(Event::Notice(format!(
                         "the lock group {} is gone (removed by `ecsnet unlock`?): stopping",
                         self.group_id
@@ -283,18 +284,18 @@ impl Lock {
     /// is waited out as for any new resource, and only then taken to mean someone removed it already.
     pub async fn release(self, aws: &Aws, progress: &dyn Progress) -> Result<(), AwsError> {
         let request = aws.ec2.delete_security_group().group_id(&self.group_id);
-        let patience = retry::Patience { bound: Duration::from_secs(10), ..retry::NEW_RESOURCE };
+        let patience = wait::Patience { bound: Duration::from_secs(10), ..wait::NEW_RESOURCE };
         let attempt = || async { request.clone().send().await.for_operation("DeleteSecurityGroup") };
-        let released = retry::with_patience(
+        let released = wait::with_patience(
             patience,
             progress,
-            "the lock group to be visible",
-            &["InvalidGroup.NotFound"],
+            Subject::Visible("lock group".into()),
+            &[Code::GroupNotFound],
             attempt,
         )
         .await
         .map(|_| ())
-        .or_gone(&["InvalidGroup.NotFound"]);
+        .or_gone(&[Code::GroupNotFound]);
         refused_if_still_there(aws, &self.group_id, released).await
     }
 }

@@ -6,7 +6,7 @@ use aws_sdk_servicediscovery::types::{
 use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
-use crate::aws::{Aws, AwsError};
+use crate::aws::{Aws, AwsError, Code};
 use crate::live::{DiscoveryService, Namespace, Reported};
 use crate::plan::ownership::parse_resource_description;
 use crate::topology::Topology;
@@ -54,16 +54,23 @@ pub async fn read(aws: &Aws, topology: &Topology) -> Result<(Vec<Namespace>, Vec
     let unknown: Vec<usize> = (0..services.len()).filter(|&index| services[index].namespace_id.is_empty()).collect();
     let found = try_join_all(unknown.iter().map(|&index| namespace_of(aws, &services[index].id))).await?;
     for (index, namespace_id) in unknown.into_iter().zip(found) {
-        services[index].namespace_id = namespace_id;
+        // A service ListServices still lists but GetService no longer knows was deleted in between (ListServices
+        // is eventually consistent): it is gone, and the retain below drops it with its empty namespace.
+        services[index].namespace_id = namespace_id.unwrap_or_default();
     }
     let known: Vec<&str> = namespaces.iter().map(|namespace| namespace.id.as_str()).collect();
     services.retain(|service| known.contains(&service.namespace_id.as_str()));
     Ok((namespaces, services))
 }
 
-async fn namespace_of(aws: &Aws, service_id: &str) -> Result<String, AwsError> {
-    let output = aws.discovery.get_service().id(service_id).send().await.for_operation("GetService")?;
-    Ok(output.service().and_then(|service| service.namespace_id()).unwrap_or_default().to_string())
+/// The namespace of a listed service; `None` when the service is gone.
+async fn namespace_of(aws: &Aws, service_id: &str) -> Result<Option<String>, AwsError> {
+    let output = match aws.discovery.get_service().id(service_id).send().await.for_operation("GetService") {
+        Ok(output) => output,
+        Err(error) if error.has_code(&[Code::ServiceNotFound]) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    Ok(Some(output.service().and_then(|service| service.namespace_id()).unwrap_or_default().to_string()))
 }
 
 async fn services_of(aws: &Aws, namespace_id: &str) -> Result<Vec<DiscoveryService>, AwsError> {

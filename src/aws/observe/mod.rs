@@ -10,6 +10,7 @@ pub mod health;
 pub use ecs::task_definitions;
 mod load_balancing;
 mod network;
+pub mod serving;
 
 use crate::live::Observed;
 use crate::plan::adopt::load_balancer_names;

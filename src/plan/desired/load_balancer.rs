@@ -9,6 +9,7 @@ use crate::topology::{
 };
 
 use super::{default_target_group_suffix, tcp, Desired, DesiredLoadBalancer, DesiredSecurityGroup, TargetGroupSpec};
+use crate::live::IpProtocol;
 
 /// Adds the load balancer, its group, its empty target group if a listener uses one, and a warning when it is open
 /// to the whole internet.
@@ -52,7 +53,7 @@ fn security_group_rules(load_balancer: &LoadBalancer, cidrs: &[String], vpc_cidr
     for cidr in vpc_cidrs {
         rules.insert(Permission {
             direction: Direction::Egress,
-            protocol: "-1".into(),
+            protocol: IpProtocol::All.into(),
             from_port: -1,
             to_port: -1,
             peer: Peer::Cidr(cidr.clone()),

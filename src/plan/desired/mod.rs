@@ -13,6 +13,7 @@ use crate::topology::{
 
 use super::problem::Problem;
 use super::{Address, TargetGroupSpec};
+use crate::live::IpProtocol;
 use resolve::{resolve_groups, resolve_subnets};
 
 #[derive(Debug, Clone, Default)]
@@ -209,5 +210,5 @@ fn vpc_dns_warning(topology: &Topology, vpc_id: &str, dns: Option<VpcDns>) -> Op
 }
 
 pub fn tcp(direction: Direction, port: u16, peer: Peer) -> Permission {
-    Permission { direction, protocol: "tcp".into(), from_port: port.into(), to_port: port.into(), peer }
+    Permission { direction, protocol: IpProtocol::Tcp.into(), from_port: port.into(), to_port: port.into(), peer }
 }

@@ -61,11 +61,23 @@ impl Proxy {
         self.configure(serde_json::json!({ "hold_after_mutations": k }));
     }
 
-    /// Waits until a request is held, failing the test with "`what` was never reached" after `limit`.
-    pub async fn until_held(&self, limit: Duration, what: &str) {
+    /// Waits until a request of `child` is held, failing the test with "`what` was never reached" after `limit`,
+    /// or at once with the run's exit status and output when it ended first.
+    pub async fn until_held(&self, child: &mut std::process::Child, limit: Duration, what: &str) {
         let started = std::time::Instant::now();
         while !self.held() {
-            assert!(started.elapsed() < limit, "{what} was never reached");
+            if let Some(status) = child.try_wait().unwrap() {
+                use std::io::Read;
+                let mut output = String::new();
+                if let Some(mut stdout) = child.stdout.take() {
+                    let _ = stdout.read_to_string(&mut output);
+                }
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = stderr.read_to_string(&mut output);
+                }
+                panic!("{what} was never reached: the run ended first ({status}):\n{output}");
+            }
+            assert!(started.elapsed() < limit, "{what} was never reached within {limit:?}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

@@ -1,23 +1,27 @@
 //! Cloud Map namespaces and services. Namespace creation and deletion and service updates are asynchronous
 //! (an OperationId): each is waited for, with a bound and progress.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_servicediscovery::types::{
-    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, OperationStatus, RecordType, RoutingPolicy,
-    ServiceChange, Tag,
+    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, RecordType, RoutingPolicy, ServiceChange, Tag,
 };
 
 use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
-use crate::events::{Event, Wait};
 use crate::plan::{Address, CloudMapOp, Ref};
 use crate::topology;
 use crate::topology::names::short_hash;
 
 mod namespaces;
 
-use super::{retry, Created, Run};
+use super::{Created, Run};
+use crate::aws::observe::serving::{self, Operation};
+use crate::aws::wait;
+use crate::aws::wait::{Patience, Poll, WaitError};
+use crate::aws::Code;
+use crate::events::WaitFor;
+use crate::events::{Contents, Subject};
 use namespaces::{create_namespace, delete_namespace};
 
 /// Carries out a change of a Cloud Map namespace or service.
@@ -85,53 +89,35 @@ pub(super) async fn wait_for(
     what: &str,
     operation_id: &str,
 ) -> Result<std::collections::HashMap<String, String>, AwsError> {
-    let started = Instant::now();
-    let mut delay = Duration::from_millis(250);
-    loop {
-        let output =
-            run.aws.discovery.get_operation().operation_id(operation_id).send().await.for_operation("GetOperation")?;
-        let operation = output.operation().ok_or_else(|| AwsError::missing("GetOperation", "Operation"))?;
-        match operation.status() {
-            Some(OperationStatus::Success) => {
-                return Ok(operation
-                    .targets()
-                    .map(|targets| targets.iter().map(|(kind, id)| (kind.as_str().to_string(), id.clone())).collect())
-                    .unwrap_or_default());
-            }
-            Some(OperationStatus::Fail) => {
-                return Err(AwsError {
-                    operation: "GetOperation",
-                    code: operation.error_code().map(str::to_string),
-                    message: format!("{what} failed: {}", operation.error_message().unwrap_or("no message")),
-                    unreachable: None,
-                });
-            }
-            _ if started.elapsed() > OPERATION_TIMEOUT => {
-                return Err(AwsError {
-                    operation: "GetOperation",
-                    code: None,
-                    message: format!(
-                        "{what} still not done after {} s (operation {operation_id})",
-                        started.elapsed().as_secs()
-                    ),
-                    unreachable: None,
-                });
-            }
-            status => {
-                if started.elapsed() > Duration::from_secs(2) {
-                    run.progress.event(Event::Waiting(Wait {
-                        what: format!(
-                            "for Cloud Map: {what} is {}",
-                            status.map_or("pending", |status| status.as_str())
-                        ),
-                        detail: None,
-                        since: started.elapsed(),
-                        next_try: None,
-                    }));
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
+    // Usually done within a second or two: reported only when it takes longer.
+    let patience = Patience {
+        bound: OPERATION_TIMEOUT,
+        first_delay: Duration::from_millis(250),
+        max_delay: Duration::from_secs(5),
+        quiet: Duration::from_secs(2),
+    };
+    let done = wait::poll_until(patience, run.progress, None, || async {
+        match serving::cloud_map_operation(run.aws, operation_id).await? {
+            Operation::Succeeded(targets) => Ok(Poll::Ready(targets)),
+            Operation::Failed { code, message } => Err(AwsError {
+                operation: "GetOperation",
+                code,
+                message: format!("{what} failed: {message}"),
+                unreachable: None,
+            }),
+            Operation::Pending(status) => Ok(Poll::Pending(WaitFor::CloudMap { operation: what.to_string(), status })),
+        }
+    })
+    .await;
+    match done {
+        Ok(targets) => Ok(targets),
+        Err(WaitError::Failed(error)) => Err(error),
+        Err(WaitError::TimedOut { after, .. }) => Err(AwsError::unfinished(
+            "GetOperation",
+            format!("{what} still not done after {} s (operation {operation_id})", after.as_secs()),
+        )),
+        Err(WaitError::Stopped { reason, .. }) => {
+            Err(AwsError::unfinished("GetOperation", format!("{reason} while {what} was not done")))
         }
     }
 }
@@ -223,7 +209,7 @@ pub async fn delete_service(run: &Run<'_>, id: &str) -> Result<(), AwsError> {
             .flat_map(|page| page.instances())
             .filter_map(|instance| instance.id().map(str::to_string))
             .collect(),
-        Err(error) if error.has_code(&["ServiceNotFound"]) => return Ok(()),
+        Err(error) if error.has_code(&[Code::ServiceNotFound]) => return Ok(()),
         Err(error) => return Err(error),
     };
     for instance in instances {
@@ -238,21 +224,21 @@ pub async fn delete_service(run: &Run<'_>, id: &str) -> Result<(), AwsError> {
             .for_operation("DeregisterInstance")
         {
             Ok(output) => output.operation_id().map(str::to_string),
-            Err(error) if error.has_code(&["InstanceNotFound"]) => None,
+            Err(error) if error.has_code(&[Code::InstanceNotFound]) => None,
             Err(error) => return Err(error),
         };
         if let Some(operation_id) = operation_id {
             wait_for(run, &format!("deregistering instance {instance}"), &operation_id).await?;
         }
     }
-    retry::while_code(
+    wait::while_code(
         run.progress,
-        &format!("Cloud Map service {id} to have no instances"),
-        &["ResourceInUse"],
+        Subject::Empty { resource: format!("Cloud Map service {id}"), of: Contents::Instances },
+        &[Code::ResourceInUse],
         || async { run.aws.discovery.delete_service().id(id).send().await.for_operation("DeleteService") },
     )
     .await
-    .or_gone(&["ServiceNotFound"])
+    .or_gone(&[Code::ServiceNotFound])
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@ use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
 use crate::plan::Address;
 
-use super::{request_id, retry, tags, wait_for, Run};
+use super::{request_id, tags, wait_for, Run};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::{Contents, Subject};
 
 pub(super) async fn create_namespace(
     run: &Run<'_>,
@@ -33,11 +36,13 @@ pub(super) async fn create_namespace(
 
 /// Deletes the namespace, waiting while Cloud Map still counts services in it.
 pub(super) async fn delete_namespace(run: &Run<'_>, id: &str) -> Result<(), AwsError> {
-    let deleted =
-        retry::while_code(run.progress, &format!("namespace {id} to have no services"), &["ResourceInUse"], || async {
-            run.aws.discovery.delete_namespace().id(id).send().await.for_operation("DeleteNamespace")
-        })
-        .await;
+    let deleted = wait::while_code(
+        run.progress,
+        Subject::Empty { resource: format!("namespace {id}"), of: Contents::Services },
+        &[Code::ResourceInUse],
+        || async { run.aws.discovery.delete_namespace().id(id).send().await.for_operation("DeleteNamespace") },
+    )
+    .await;
     match deleted {
         Ok(output) => {
             if let Some(operation_id) = output.operation_id() {
@@ -45,6 +50,6 @@ pub(super) async fn delete_namespace(run: &Run<'_>, id: &str) -> Result<(), AwsE
             }
             Ok(())
         }
-        Err(error) => Err::<(), _>(error).or_gone(&["NamespaceNotFound"]),
+        Err(error) => Err::<(), _>(error).or_gone(&[Code::NamespaceNotFound]),
     }
 }

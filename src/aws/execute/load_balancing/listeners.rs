@@ -5,11 +5,14 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 
 use crate::aws::error::{AlreadyGone as _, ForOperation as _};
-use crate::aws::execute::{retry, Run};
+use crate::aws::execute::Run;
 use crate::aws::AwsError;
 use crate::plan::{Address, DefaultSpec, ListenerSpec, Ref};
 
 use super::{aws_protocol, forward, sees_new, tags};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::Subject;
 
 /// The target group a default action forwards to, for the wait on what this apply just created.
 fn default_group(default: &DefaultSpec) -> &Ref {
@@ -54,11 +57,11 @@ pub async fn create_listener(
 ) -> Result<String, AwsError> {
     let load_balancer_arn = run.outputs.id(load_balancer)?;
     let default = default_action(run, &spec.default)?;
-    let codes = retry::codes_for_new(&[
-        (load_balancer, "LoadBalancerNotFound"),
-        (default_group(&spec.default), "TargetGroupNotFound"),
+    let codes = wait::codes_for_new(&[
+        (load_balancer, Code::LoadBalancerNotFound),
+        (default_group(&spec.default), Code::TargetGroupNotFound),
     ]);
-    let output = retry::until_visible(run.progress, &sees_new(address), &codes, || {
+    let output = wait::until_visible(run.progress, sees_new(address), &codes, || {
         let mut request = run
             .aws
             .elb
@@ -83,8 +86,8 @@ pub async fn create_listener(
 /// they changed.
 pub async fn update_listener(run: &Run<'_>, arn: &str, spec: &ListenerSpec, tls: bool) -> Result<(), AwsError> {
     let default = default_action(run, &spec.default)?;
-    let codes = retry::codes_for_new(&[(default_group(&spec.default), "TargetGroupNotFound")]);
-    retry::until_visible(run.progress, &format!("listener {arn} to see what this apply just created"), &codes, || {
+    let codes = wait::codes_for_new(&[(default_group(&spec.default), Code::TargetGroupNotFound)]);
+    wait::until_visible(run.progress, Subject::Sees(format!("listener {arn}")), &codes, || {
         let mut request = run.aws.elb.modify_listener().listener_arn(arn).default_actions(default.clone());
         if tls {
             request = request.protocol(aws_protocol(spec.protocol)).set_ssl_policy(spec.ssl_policy.clone());
@@ -106,5 +109,5 @@ pub async fn delete_listener(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
         .send()
         .await
         .for_operation("DeleteListener")
-        .or_gone(&["ListenerNotFound"])
+        .or_gone(&[Code::ListenerNotFound])
 }

@@ -1,18 +1,23 @@
 //! Load balancers: created with their tags, their subnets, security groups and idle timeout updated, deleted
 //! until AWS no longer lists them.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
 
 use crate::aws::error::ForOperation as _;
-use crate::aws::execute::{retry, Created, Run};
+use crate::aws::execute::{Created, Run};
 use crate::aws::AwsError;
-use crate::events::{Event, Wait};
 use crate::plan::{Address, LoadBalancerSpec, ManagedAttributes, Ref};
 use crate::topology::Scheme;
 
 use super::{create_tags, sees_new, with_attributes_tag};
+use crate::aws::observe::serving;
+use crate::aws::wait;
+use crate::aws::wait::{Patience, Poll, WaitError};
+use crate::aws::Code;
+use crate::events::Subject;
+use crate::events::WaitFor;
 
 /// How long a deleted load balancer may take to disappear.
 const LOAD_BALANCER_GONE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -37,8 +42,8 @@ pub async fn create_load_balancer(
     spec: &LoadBalancerSpec,
 ) -> Result<Created, AwsError> {
     let security_group = run.outputs.id(&spec.security_group)?;
-    let codes = retry::codes_for_new(&[(&spec.security_group, "InvalidSecurityGroup")]);
-    let output = retry::until_visible(run.progress, &sees_new(address), &codes, || async {
+    let codes = wait::codes_for_new(&[(&spec.security_group, Code::InvalidSecurityGroup)]);
+    let output = wait::until_visible(run.progress, sees_new(address), &codes, || async {
         run.aws
             .elb
             .create_load_balancer()
@@ -64,7 +69,7 @@ pub async fn create_load_balancer(
         .ok_or_else(|| AwsError::missing("CreateLoadBalancer", "LoadBalancerArn"))?
         .to_string();
     if let Some(seconds) = spec.idle_timeout {
-        retry::until_visible(run.progress, &sees_new(address), &["LoadBalancerNotFound"], || {
+        wait::until_visible(run.progress, sees_new(address), &[Code::LoadBalancerNotFound], || {
             set_idle_timeout(run, &arn, seconds)
         })
         .await?;
@@ -103,22 +108,17 @@ pub async fn update_load_balancer(
     if let Some(groups) = security_groups {
         let ids = groups.iter().map(|group| run.outputs.id(group)).collect::<Result<Vec<_>, _>>()?;
         let codes =
-            retry::codes_for_new(&groups.iter().map(|group| (group, "InvalidSecurityGroup")).collect::<Vec<_>>());
-        retry::until_visible(
-            run.progress,
-            &format!("load balancer {arn} to see its new security group"),
-            &codes,
-            || async {
-                run.aws
-                    .elb
-                    .set_security_groups()
-                    .load_balancer_arn(arn)
-                    .set_security_groups(Some(ids.clone()))
-                    .send()
-                    .await
-                    .for_operation("SetSecurityGroups")
-            },
-        )
+            wait::codes_for_new(&groups.iter().map(|group| (group, Code::InvalidSecurityGroup)).collect::<Vec<_>>());
+        wait::until_visible(run.progress, Subject::Sees(format!("load balancer {arn}")), &codes, || async {
+            run.aws
+                .elb
+                .set_security_groups()
+                .load_balancer_arn(arn)
+                .set_security_groups(Some(ids.clone()))
+                .send()
+                .await
+                .for_operation("SetSecurityGroups")
+        })
         .await?;
     }
     Ok(())
@@ -127,39 +127,28 @@ pub async fn update_load_balancer(
 /// Deletes the load balancer (its listeners and rules go with it) and waits until AWS no longer lists it.
 pub async fn delete_load_balancer(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
     run.aws.elb.delete_load_balancer().load_balancer_arn(arn).send().await.for_operation("DeleteLoadBalancer")?;
-    let started = Instant::now();
-    let mut delay = Duration::from_millis(500);
-    loop {
-        let described = run
-            .aws
-            .elb
-            .describe_load_balancers()
-            .load_balancer_arns(arn)
-            .send()
-            .await
-            .for_operation("DescribeLoadBalancers");
-        match described {
-            Err(error) if error.has_code(&["LoadBalancerNotFound"]) => return Ok(()),
-            Err(error) => return Err(error),
-            Ok(output) if output.load_balancers().is_empty() => return Ok(()),
-            Ok(_) if started.elapsed() > LOAD_BALANCER_GONE_TIMEOUT => {
-                return Err(AwsError {
-                    operation: "DeleteLoadBalancer",
-                    code: None,
-                    message: format!("{arn} was still listed after {} s", started.elapsed().as_secs()),
-                    unreachable: None,
-                });
-            }
-            Ok(_) => {
-                run.progress.event(Event::Waiting(Wait {
-                    what: format!("for load balancer {arn} to be deleted"),
-                    detail: None,
-                    since: started.elapsed(),
-                    next_try: None,
-                }));
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(10));
-            }
+    let patience = Patience {
+        bound: LOAD_BALANCER_GONE_TIMEOUT,
+        first_delay: Duration::from_millis(500),
+        max_delay: Duration::from_secs(10),
+        quiet: Duration::ZERO,
+    };
+    let gone = wait::poll_until(patience, run.progress, None, || async {
+        Ok(match serving::load_balancer_listed(run.aws, arn).await? {
+            true => Poll::Pending(WaitFor::Deleted { load_balancer: arn.to_string() }),
+            false => Poll::Ready(()),
+        })
+    })
+    .await;
+    match gone {
+        Ok(()) => Ok(()),
+        Err(WaitError::Failed(error)) => Err(error),
+        Err(WaitError::TimedOut { after, .. }) => Err(AwsError::unfinished(
+            "DeleteLoadBalancer",
+            format!("{arn} was still listed after {} s", after.as_secs()),
+        )),
+        Err(WaitError::Stopped { reason, .. }) => {
+            Err(AwsError::unfinished("DeleteLoadBalancer", format!("{reason} while {arn} was still listed")))
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::plan::{Address, LoadBalancingOp, ManagedAttributes};
 use crate::topology::Protocol;
 
 use super::{Created, Run};
+use crate::events::Subject;
 
 pub use load_balancers::delete_load_balancer;
 pub use rules::update_rules;
@@ -74,8 +75,8 @@ fn forward(target_group_arn: String) -> Action {
 }
 
 /// What a create waits for when it uses IDs this apply just created.
-fn sees_new(address: &Address) -> String {
-    format!("{address} to see what this apply just created")
+fn sees_new(address: &Address) -> Subject {
+    Subject::Sees(address.to_string())
 }
 
 /// Sets the attributes tag of a target group or load balancer to `names` (removes it when there are none).

@@ -5,11 +5,14 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 
 use crate::aws::error::{AlreadyGone as _, ForOperation as _};
-use crate::aws::execute::{retry, Run};
+use crate::aws::execute::Run;
 use crate::aws::AwsError;
 use crate::plan::{Address, LoadBalancingOp, Ref, RuleConditions};
 
 use super::{forward, sees_new, tags};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::Subject;
 
 /// A rule's conditions: host-header and path-pattern, each only when it has values.
 fn conditions(conditions: &RuleConditions) -> Vec<RuleCondition> {
@@ -34,8 +37,8 @@ pub async fn create_rule(
     target_group: &Ref,
 ) -> Result<(), AwsError> {
     let (listener_arn, group_arn) = (run.outputs.id(listener)?, run.outputs.id(target_group)?);
-    let codes = retry::codes_for_new(&[(listener, "ListenerNotFound"), (target_group, "TargetGroupNotFound")]);
-    retry::until_visible(run.progress, &sees_new(address), &codes, || async {
+    let codes = wait::codes_for_new(&[(listener, Code::ListenerNotFound), (target_group, Code::TargetGroupNotFound)]);
+    wait::until_visible(run.progress, sees_new(address), &codes, || async {
         run.aws
             .elb
             .create_rule()
@@ -81,9 +84,10 @@ async fn modify_rule(
     target_group: Option<&Ref>,
 ) -> Result<(), AwsError> {
     let group_arn = target_group.map(|group| run.outputs.id(group)).transpose()?;
-    let codes =
-        retry::codes_for_new(&target_group.into_iter().map(|group| (group, "TargetGroupNotFound")).collect::<Vec<_>>());
-    retry::until_visible(run.progress, &format!("rule {arn} to see what this apply just created"), &codes, || {
+    let codes = wait::codes_for_new(
+        &target_group.into_iter().map(|group| (group, Code::TargetGroupNotFound)).collect::<Vec<_>>(),
+    );
+    wait::until_visible(run.progress, Subject::Sees(format!("rule {arn}")), &codes, || {
         let mut request = run.aws.elb.modify_rule().rule_arn(arn);
         if let Some(rule) = new_conditions {
             request = request.set_conditions(Some(conditions(rule)));
@@ -103,7 +107,7 @@ async fn set_priorities(run: &Run<'_>, moves: &[(String, u32)]) -> Result<(), Aw
         Ok(()) => Ok(()),
         // An implementation that checks each move against the old order (the emulator does) refuses a swap:
         // park the rules at free priorities at the top of the range, then set the new order.
-        Err(error) if error.has_code(&["PriorityInUse"]) && moves.len() > 1 => {
+        Err(error) if error.has_code(&[Code::PriorityInUse]) && moves.len() > 1 => {
             let parked: Vec<(String, u32)> = moves
                 .iter()
                 .enumerate()
@@ -136,5 +140,5 @@ async fn set_rule_priorities(run: &Run<'_>, moves: &[(String, u32)]) -> Result<(
 const PARKING_PRIORITY: u32 = 50_000;
 
 pub async fn delete_rule(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
-    run.aws.elb.delete_rule().rule_arn(arn).send().await.for_operation("DeleteRule").or_gone(&["RuleNotFound"])
+    run.aws.elb.delete_rule().rule_arn(arn).send().await.for_operation("DeleteRule").or_gone(&[Code::RuleNotFound])
 }

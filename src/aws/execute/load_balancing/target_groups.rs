@@ -3,12 +3,15 @@
 use aws_sdk_elasticloadbalancingv2::types::{Matcher, ProtocolEnum, TargetGroupAttribute, TargetTypeEnum};
 
 use crate::aws::error::{AlreadyGone as _, ForOperation as _};
-use crate::aws::execute::{retry, Run};
+use crate::aws::execute::Run;
 use crate::aws::AwsError;
 use crate::plan::{Address, ManagedAttributes, TargetGroupSpec};
 use crate::topology::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, TargetType};
 
 use super::{aws_protocol, create_tags, sees_new, with_attributes_tag};
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::Subject;
 
 /// The health check settings, on a CreateTargetGroup or a ModifyTargetGroup request alike (two builder types
 /// with the same setters).
@@ -84,7 +87,7 @@ pub async fn create_target_group(run: &Run<'_>, address: &Address, spec: &Target
     let group = output.target_groups().first().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroups"))?;
     let arn =
         group.target_group_arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "TargetGroupArn"))?.to_string();
-    retry::until_visible(run.progress, &sees_new(address), &["TargetGroupNotFound"], || {
+    wait::until_visible(run.progress, sees_new(address), &[Code::TargetGroupNotFound], || {
         set_attributes(run, &arn, &spec.attributes)
     })
     .await?;
@@ -118,8 +121,11 @@ async fn update_health_check(run: &Run<'_>, arn: &str, health: &HealthCheck) -> 
 
 /// Deletes a target group, waiting while a listener or rule AWS has not yet let go still uses it.
 pub async fn delete_target_group(run: &Run<'_>, arn: &str) -> Result<(), AwsError> {
-    let result =
-        retry::while_code(run.progress, &format!("target group {arn} to be free"), &["ResourceInUse"], || async {
+    let result = wait::while_code(
+        run.progress,
+        Subject::Free(format!("target group {arn}")),
+        &[Code::ResourceInUse],
+        || async {
             run.aws
                 .elb
                 .delete_target_group()
@@ -128,9 +134,10 @@ pub async fn delete_target_group(run: &Run<'_>, arn: &str) -> Result<(), AwsErro
                 .await
                 .map(|_| ())
                 .for_operation("DeleteTargetGroup")
-        })
-        .await;
-    result.or_gone(&["TargetGroupNotFound"])
+        },
+    )
+    .await;
+    result.or_gone(&[Code::TargetGroupNotFound])
 }
 
 fn aws_target_type(target_type: TargetType) -> TargetTypeEnum {

@@ -10,7 +10,6 @@ use aws_sdk_elasticloadbalancingv2::types as elb;
 use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
-use crate::aws::execute::retry;
 use crate::aws::{Aws, AwsError};
 use crate::events::Quiet;
 use crate::live::{LoadBalancer, Reported, Tags, TargetGroup};
@@ -18,6 +17,9 @@ use crate::plan::ownership::managed_attributes;
 use crate::plan::ownership::owned_by;
 use crate::topology::Topology;
 
+use crate::aws::wait;
+use crate::aws::Code;
+use crate::events::Subject;
 pub(crate) use listeners::listeners_with_rules;
 use listeners::read_listeners;
 use target_groups::read_group_attributes;
@@ -50,7 +52,8 @@ pub async fn target_groups_without_tags(aws: &Aws) -> Result<Vec<elb::TargetGrou
 
 /// Codes DescribeTags answers when one of its ARNs is not there: deleted since it was listed, or created by
 /// someone else a moment ago and not yet visible to DescribeTags (ELBv2's eventual consistency).
-const ARN_NOT_FOUND: &[&str] = &["TargetGroupNotFound", "LoadBalancerNotFound", "ListenerNotFound", "RuleNotFound"];
+const ARN_NOT_FOUND: &[Code] =
+    &[Code::TargetGroupNotFound, Code::LoadBalancerNotFound, Code::ListenerNotFound, Code::RuleNotFound];
 
 /// Tags of many resources, 20 ARNs a call, the calls at once. A call that fails because one of its ARNs is not
 /// there is asked again one ARN at a time, and what is not there is left out: another team's resource that
@@ -64,13 +67,13 @@ async fn tags_of_chunk(aws: &Aws, arns: &[String]) -> Result<Vec<(String, Tags)>
     match describe_tags(aws, arns).await {
         Err(error) if error.has_code(ARN_NOT_FOUND) && arns.len() > 1 => {
             // Listed a moment ago: give a new one a few seconds to become visible before taking it for gone.
-            let patience = retry::Patience { bound: Duration::from_secs(5), ..retry::NEW_RESOURCE };
+            let patience = wait::Patience { bound: Duration::from_secs(5), ..wait::NEW_RESOURCE };
             let one_by_one = arns.iter().map(|arn| async move {
                 let attempt = || describe_tags(aws, std::slice::from_ref(arn));
-                match retry::with_patience(
+                match wait::with_patience(
                     patience,
                     &Quiet,
-                    "DescribeTags to see a new resource",
+                    Subject::Sees("DescribeTags".into()),
                     ARN_NOT_FOUND,
                     attempt,
                 )
