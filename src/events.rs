@@ -21,7 +21,7 @@ pub enum Event {
     /// Something that repeats until it holds: a resource to be visible, a lock to be free, the changes to serve.
     Waiting(Wait),
     /// Something worth knowing that is no wait: a lock taken over, a stop asked for.
-    Notice(String),
+    Notice(Notice),
     /// A service moving between recipes reaches a stage (`plan::migration`).
     Stage {
         service: String,
@@ -82,6 +82,21 @@ pub struct Wait {
     pub since: Duration,
     /// When the next try is, for waits that try again.
     pub next_try: Option<Duration>,
+}
+
+/// Something a run says as it goes; `views::events` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// Another run's lock is taken over: its process ended on this host, or it expired.
+    TakingOver { topology: String, holder: String, expired: bool },
+    /// The lock was released while this run read it; the run tries again.
+    LockReleasedWhileRead { topology: String },
+    /// The lock group this run holds is gone (`ecsnet unlock`): the run stops.
+    LockGone { group_id: String },
+    /// Renewing the lock failed; it is tried again.
+    LockNotRenewed { error: String, retry_in: Duration },
+    /// A stop was asked for while steps were under way: how long they are given.
+    Stopping { reason: String, under_way: usize, bound: Duration },
 }
 
 /// What a wait waits for; `views::events` words it.

@@ -20,7 +20,7 @@ use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
 use crate::views::{self, change::Finished, change::Outcome};
 
-use super::{connect, observe_session, report_requests, ExitCode, Terminal};
+use super::{connect, observe_session, read_saved_plan, report_requests, ExitCode, Terminal};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -51,10 +51,15 @@ pub async fn run(
     adopt: Option<AdoptPolicy>,
     saved: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let saved = saved.map(SavedPlan::read).transpose()?;
-    let topology = match &saved {
-        Some(saved) => topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?,
-        None => topology::load(&args.file.path)?,
+    let saved = saved.map(read_saved_plan).transpose()?;
+    let (topology, text) = match &saved {
+        Some(saved) => {
+            (topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?, saved.topology_text.clone())
+        }
+        None => {
+            let text = topology::read(&args.file.path)?;
+            (topology::parse(&args.file.path, &text)?, text)
+        }
     };
     // From here on, SIGINT and SIGTERM stop the run in order: no new step, the lock released, a report.
     let stop = Arc::new(Stop::default());
@@ -64,7 +69,7 @@ pub async fn run(
     let file = saved.as_ref().map_or_else(|| args.file.path.display().to_string(), |saved| saved.topology_path.clone());
     let ttl = lock_ttl();
     let lock = run.take_lock(&topology, &file, ttl).await?;
-    let work = run.locked(topology, saved);
+    let work = run.locked(topology, text, saved);
     let result = match &lock {
         // The heartbeat renews the lock for as long as the run lives, and never ends by itself.
         Some(lock) => tokio::select! {
@@ -116,9 +121,9 @@ impl Run<'_> {
     }
 
     /// Under the lock: read, plan, show, ask, carry out, report.
-    async fn locked(&self, topology: Topology, saved: Option<SavedPlan>) -> anyhow::Result<ExitCode> {
-        let session =
-            self.stop.unless_stopped(observe_session(self.global, self.terminal, topology, self.aws.clone())).await??;
+    async fn locked(&self, topology: Topology, text: String, saved: Option<SavedPlan>) -> anyhow::Result<ExitCode> {
+        let observing = observe_session(self.global, self.terminal, topology, text, self.aws.clone());
+        let session = self.stop.unless_stopped(observing).await??;
         let from_saved = saved.is_some();
         let plan = match (self.kind, saved) {
             (_, Some(saved)) => saved.into_current(&session.topology, &session.observed)?,

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::live::Observed;
+use crate::plan::saved::SavedPlan;
 use crate::plan::PlanError;
 use crate::topology::{self, Topology};
 use crate::views::plural::counted;
@@ -122,23 +123,34 @@ pub fn exit_code_of(error: &anyhow::Error) -> ExitCode {
     error.downcast_ref::<crate::stop::Stopped>().map_or(1, |stopped| stopped.reason.exit_code())
 }
 
+/// A plan saved with `plan --out`.
+fn read_saved_plan(path: &Path) -> anyhow::Result<SavedPlan> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
+    Ok(SavedPlan::parse(&path.display().to_string(), &text)?)
+}
+
 /// The topology file, AWS clients and live state every command starts from.
 struct Session {
     topology: Topology,
+    /// The file's text the topology was parsed from.
+    text: String,
     aws: Aws,
     observed: Observed,
 }
 
 async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow::Result<Session> {
-    let topology = topology::load(path)?;
+    let text = topology::read(path)?;
+    let topology = topology::parse(path, &text)?;
     let aws = connect(global, topology.region.as_deref()).await?;
-    observe_session(global, terminal, topology, aws).await
+    observe_session(global, terminal, topology, text, aws).await
 }
 
 async fn observe_session(
     global: &GlobalArgs,
     terminal: &Terminal,
     topology: Topology,
+    text: String,
     aws: Aws,
 ) -> anyhow::Result<Session> {
     let started = Instant::now();
@@ -151,7 +163,7 @@ async fn observe_session(
             started.elapsed().as_secs_f64()
         ));
     }
-    Ok(Session { topology, aws, observed })
+    Ok(Session { topology, text, aws, observed })
 }
 
 /// AWS clients from the global flags; `file_region` is the topology file's `region`, if any.

@@ -14,16 +14,16 @@ pub const CHANGES_PENDING: ExitCode = 2;
 
 pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let session = start(global, terminal, &args.file.path).await?;
-    let plan = plan_apply_or_adopt(&session.topology, &session.observed, args.adopt.policy().as_ref())?;
+    let adopt = args.adopt.policy();
+    let plan = plan_apply_or_adopt(&session.topology, &session.observed, adopt.as_ref())?;
     let mut stdout = views::stdout().lock();
     match args.output {
         OutputFormat::Text => views::plan::write_text(&mut stdout, &plan)?,
         OutputFormat::Json => views::plan::write_json(&mut stdout, &plan)?,
     }
     if let Some(out) = &args.out {
-        let text = std::fs::read_to_string(&args.file.path)
-            .with_context(|| format!("cannot read {}", args.file.path.display()))?;
-        let saved = SavedPlan::new(&args.file.path.display().to_string(), &text, &session.observed, plan.clone());
+        let path = args.file.path.display().to_string();
+        let saved = SavedPlan::new(&path, &session.text, adopt.as_ref(), &session.observed, plan.clone());
         std::fs::write(out, serde_json::to_string_pretty(&saved)?)
             .with_context(|| format!("cannot write the plan to {}", out.display()))?;
         terminal.info(&format!(

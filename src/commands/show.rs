@@ -6,10 +6,9 @@ use crate::cli::{OutputFormat, ShowArgs};
 use crate::views;
 
 use super::ExitCode;
-use crate::plan::saved::SavedPlan;
 
 pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let saved = SavedPlan::read(&args.plan)?;
+    let saved = super::read_saved_plan(&args.plan)?;
     let mut stdout = views::stdout().lock();
     match args.output {
         OutputFormat::Text => {

@@ -1,20 +1,18 @@
-//! Saved plans: `plan --out` writes the plan with the topology file it came from and a fingerprint of the live
-//! state it was computed against; `apply PLAN` carries out exactly that plan, and refuses when live state has
-//! changed since.
+//! Saved plans: `plan --out` writes the plan with the topology file text it was planned from, its adoption
+//! policy, and a fingerprint of the live state it was computed against; `apply PLAN` carries out exactly that
+//! plan, and refuses when live state has changed since. Pure: the commands read and write the files.
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::path::Path;
-
-use anyhow::Context as _;
 
 use serde::{Deserialize, Serialize};
 
 use crate::live::Observed;
 use crate::plan::ownership::ADDRESS_TAG;
 
+use super::adopt::AdoptPolicy;
 use super::ownership::LOCK_ADDRESS;
-use super::{plan_apply, FieldChange, Plan};
+use super::{plan_apply_or_adopt, FieldChange, Plan};
 use crate::topology::Topology;
 
 const FORMAT: &str = "ecsnet-saved-plan";
@@ -29,9 +27,14 @@ pub const SAVED_FORMAT_VERSION: u32 = 5;
 pub struct SavedPlan {
     pub format: String,
     pub format_version: u32,
-    /// The topology file as it was, so the saved plan stands alone.
+    /// The topology file as it was planned from (the text read once, before planning), so the saved plan stands
+    /// alone.
     pub topology_path: String,
     pub topology_text: String,
+    /// `plan --adopt`'s policy: the staleness check plans again as this plan was planned. Absent without
+    /// `--adopt` (and in plans saved before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopt: Option<AdoptPolicy>,
     /// Of the live state the plan was computed from.
     pub fingerprint: String,
     pub plan: Plan,
@@ -39,6 +42,8 @@ pub struct SavedPlan {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SavedPlanError {
+    #[error("{0} is not a saved ecsnet plan: {1}")]
+    NotJson(String, String),
     #[error("{0} is not a saved ecsnet plan (format {1:?})")]
     NotAPlan(String, String),
     #[error("{0} is a saved plan of format version {1}; this ecsnet reads version {SAVED_FORMAT_VERSION}")]
@@ -46,45 +51,41 @@ pub enum SavedPlanError {
 }
 
 impl SavedPlan {
-    pub fn new(topology_path: &str, topology_text: &str, observed: &Observed, plan: Plan) -> SavedPlan {
+    pub fn new(
+        topology_path: &str,
+        topology_text: &str,
+        adopt: Option<&AdoptPolicy>,
+        observed: &Observed,
+        plan: Plan,
+    ) -> SavedPlan {
         SavedPlan {
             format: FORMAT.into(),
             format_version: SAVED_FORMAT_VERSION,
             topology_path: topology_path.into(),
             topology_text: topology_text.into(),
+            adopt: adopt.cloned(),
             fingerprint: fingerprint(observed),
             plan,
         }
     }
 
-    /// Checks the format of a plan read from `path`.
-    pub fn check(self, path: &str) -> Result<SavedPlan, SavedPlanError> {
-        if self.format != FORMAT {
-            return Err(SavedPlanError::NotAPlan(path.into(), self.format));
-        }
-        if self.format_version != SAVED_FORMAT_VERSION {
-            return Err(SavedPlanError::Version(path.into(), self.format_version));
-        }
-        Ok(self)
-    }
-
-    /// Reads a plan saved with `plan --out`.
-    pub fn read(path: &Path) -> anyhow::Result<SavedPlan> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("cannot read the saved plan {}", path.display()))?;
-        // The version first: a plan saved by another build may not parse as this build's plan.
+    /// A saved plan from its text (`origin` names it in errors): its version first, as a plan saved by another
+    /// build may not parse as this build's plan; then the plan; then its format.
+    pub fn parse(origin: &str, text: &str) -> Result<SavedPlan, SavedPlanError> {
         #[derive(serde::Deserialize)]
         struct Version {
             format_version: u32,
         }
-        let version: Version =
-            serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
+        let not_json = |error: serde_json::Error| SavedPlanError::NotJson(origin.into(), error.to_string());
+        let version: Version = serde_json::from_str(text).map_err(not_json)?;
         if version.format_version != SAVED_FORMAT_VERSION {
-            return Err(SavedPlanError::Version(path.display().to_string(), version.format_version).into());
+            return Err(SavedPlanError::Version(origin.into(), version.format_version));
         }
-        let saved: SavedPlan =
-            serde_json::from_str(&text).with_context(|| format!("{} is not a saved ecsnet plan", path.display()))?;
-        Ok(saved.check(&path.display().to_string())?)
+        let saved: SavedPlan = serde_json::from_str(text).map_err(not_json)?;
+        if saved.format != FORMAT {
+            return Err(SavedPlanError::NotAPlan(origin.into(), saved.format));
+        }
+        Ok(saved)
     }
 
     /// The saved plan, when live state is as it was when the plan was saved; else what a new plan would change
@@ -94,7 +95,7 @@ impl SavedPlan {
         if now == self.fingerprint {
             return Ok(self.plan);
         }
-        let differences = match plan_apply(topology, observed) {
+        let differences = match plan_apply_or_adopt(topology, observed, self.adopt.as_ref()) {
             Ok(current) => differences(&self.plan, &current),
             Err(error) => vec![error.to_string()],
         };
@@ -219,14 +220,21 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_plan_round_trips_and_checks_its_format() {
+    fn a_saved_plan_round_trips_with_its_adoption_policy_and_checks_its_format() {
         let plan = Plan { topology: "demo".into(), changes: vec![], notes: vec![], migrations: vec![] };
-        let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", &observed(), plan);
+        let policy = AdoptPolicy { retiring_stacks: vec!["old-stack".into()] };
+        let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", Some(&policy), &observed(), plan);
         let text = serde_json::to_string(&saved).unwrap();
-        let read: SavedPlan = serde_json::from_str(&text).unwrap();
-        assert_eq!(read.clone().check("p.json").unwrap(), saved);
-        let other = SavedPlan { format: "something".into(), ..read };
-        assert!(other.check("p.json").unwrap_err().to_string().contains("is not a saved ecsnet plan"));
+        assert_eq!(SavedPlan::parse("p.json", &text).unwrap(), saved);
+        let other = serde_json::to_string(&SavedPlan { format: "something".into(), ..saved }).unwrap();
+        assert_eq!(
+            SavedPlan::parse("p.json", &other).unwrap_err().to_string(),
+            "p.json is not a saved ecsnet plan (format \"something\")"
+        );
+        assert!(SavedPlan::parse("p.json", "{")
+            .unwrap_err()
+            .to_string()
+            .starts_with("p.json is not a saved ecsnet plan: "));
     }
 
     fn change(address: Address, operation: Operation) -> Change {
@@ -260,7 +268,7 @@ mod tests {
 
     #[test]
     fn operations_of_every_service_round_trip_nested_by_service() {
-        let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", &observed(), every_service());
+        let saved = SavedPlan::new("ecsnet.toml", "name = \"demo\"", None, &observed(), every_service());
         let text = serde_json::to_string(&saved).unwrap();
         let operations: Vec<String> = serde_json::from_str::<serde_json::Value>(&text).unwrap()["plan"]["changes"]
             .as_array()
@@ -280,25 +288,18 @@ mod tests {
                 r#""RemovedWithParent""#,
             ]
         );
-        let read: SavedPlan = serde_json::from_str(&text).unwrap();
-        assert_eq!(read.check("p.json").unwrap(), saved);
+        assert_eq!(SavedPlan::parse("p.json", &text).unwrap(), saved);
     }
 
     /// A plan saved by the ecsnet before operations were nested per service: refused by its version, with the
     /// error that says so, not with a parse error about its operations.
     #[test]
     fn a_plan_of_the_flat_operations_is_refused_by_its_version() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.json");
         let old = r#"{"format":"ecsnet-saved-plan","format_version":4,"topology_path":"ecsnet.toml",
             "topology_text":"","fingerprint":"0","plan":{"topology":"demo","changes":[{"address":"HostedZone",
             "action":"Delete","name":"Z1","fields":[],"reason":null,
             "operation":{"DeleteHostedZone":{"zone_id":"Z1"}}}],"notes":[],"migrations":[]}}"#;
-        std::fs::write(&path, old).unwrap();
-        let error = SavedPlan::read(&path).unwrap_err().to_string();
-        assert_eq!(
-            error,
-            format!("{} is a saved plan of format version 4; this ecsnet reads version 5", path.display())
-        );
+        let error = SavedPlan::parse("old.json", old).unwrap_err().to_string();
+        assert_eq!(error, "old.json is a saved plan of format version 4; this ecsnet reads version 5");
     }
 }

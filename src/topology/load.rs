@@ -69,9 +69,12 @@ pub fn locate(text: &str, service: Option<&str>, path: &str) -> (usize, usize) {
 
 /// Reads, parses and validates the topology file at `path`.
 pub fn load(path: &Path) -> Result<Topology, TopologyError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|error| TopologyError::Read { path: path.to_path_buf(), error })?;
-    parse(path, &text)
+    parse(path, &read(path)?)
+}
+
+/// The topology file's text, read once: what is planned from is what a saved plan keeps.
+pub fn read(path: &Path) -> Result<String, TopologyError> {
+    std::fs::read_to_string(path).map_err(|error| TopologyError::Read { path: path.to_path_buf(), error })
 }
 
 /// Parses and validates topology text; `path` is only used in error messages.

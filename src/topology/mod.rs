@@ -10,7 +10,7 @@ mod target_group;
 mod validate;
 
 pub use aws_name::AwsName;
-pub use load::{load, locate, parse, TopologyError};
+pub use load::{load, locate, parse, read, TopologyError};
 pub use names::bounded_name;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::aws::settle::Failure;
-use crate::events::{Contents, Event, Pending, Progress, Subject, Wait, WaitFor};
+use crate::events::{Contents, Event, Notice, Pending, Progress, Subject, Wait, WaitFor};
 use crate::views::plural::counted;
 
 /// The text of an event, without its timestamp.
@@ -19,10 +19,37 @@ pub fn line(event: &Event) -> String {
         Event::Done(step) => format!("done: {step}"),
         Event::Failed(step, error) => format!("failed: {step}: {error}"),
         Event::Waiting(wait) => waiting(wait),
-        Event::Notice(text) => text.clone(),
+        Event::Notice(notice) => notice_text(notice),
         Event::Stage { service, stage } => {
             format!("service {service}: stage {} of 4: {}", u8::from(*stage), stage.title())
         }
+    }
+}
+
+fn notice_text(notice: &Notice) -> String {
+    match notice {
+        Notice::TakingOver { topology, holder, expired: false } => {
+            format!(
+                "taking over the lock of topology \"{topology}\" from {holder}, whose process has ended on this host"
+            )
+        }
+        Notice::TakingOver { topology, holder, expired: true } => {
+            format!("taking over the expired lock of topology \"{topology}\" from {holder}")
+        }
+        Notice::LockReleasedWhileRead { topology } => {
+            format!("the lock of topology \"{topology}\" was released while this run read it; trying again")
+        }
+        Notice::LockGone { group_id } => {
+            format!("the lock group {group_id} is gone (removed by `ecsnet unlock`?): stopping")
+        }
+        Notice::LockNotRenewed { error, retry_in } => {
+            format!("warning: could not renew the lock: {error}; trying again in {} s", retry_in.as_secs())
+        }
+        Notice::Stopping { reason, under_way, bound } => format!(
+            "{reason}: waiting up to {} s for the {} under way",
+            bound.as_secs(),
+            counted(*under_way as u64, "step")
+        ),
     }
 }
 
@@ -192,7 +219,11 @@ mod tests {
             Event::Failed(step(true), "DeleteTargetGroup failed: ResourceInUse".into()),
             Event::Waiting(wait(None, Some(Duration::from_secs(2)))),
             Event::Waiting(wait(Some("ci@build-7 pid 42"), None)),
-            Event::Notice("interrupted: waiting up to 30 s for the 2 steps under way".into()),
+            Event::Notice(Notice::Stopping {
+                reason: "interrupted".into(),
+                under_way: 2,
+                bound: Duration::from_secs(30),
+            }),
             Event::Started(StepChanges { changes: vec![], retires: false, awaits: Some("api".into()) }),
             Event::Stage { service: "api".into(), stage: crate::plan::Stage::AwaitServing },
         ]

@@ -40,7 +40,7 @@ pub use report::{ExecutionFailure, ExecutionReport};
 pub const IN_FLIGHT_BOUND: Duration = Duration::from_secs(30);
 
 use crate::events::Progress;
-use crate::events::{Event, StepChanges};
+use crate::events::{Event, Notice, StepChanges};
 
 /// IDs, ARNs and DNS names of what this apply created, by address.
 #[derive(Default)]
@@ -177,11 +177,11 @@ pub async fn execute_within(
 /// When a stopping run stops waiting for the steps under way (`under_way` of them, said when there are any).
 fn in_flight_deadline(progress: &dyn Progress, reason: &impl std::fmt::Display, under_way: usize) -> Instant {
     if under_way > 0 {
-        progress.event(Event::Notice(format!(
-            "{reason}: waiting up to {} s for the {} under way",
-            IN_FLIGHT_BOUND.as_secs(),
-            crate::views::plural::counted(under_way as u64, "step")
-        )));
+        progress.event(Event::Notice(Notice::Stopping {
+            reason: reason.to_string(),
+            under_way,
+            bound: IN_FLIGHT_BOUND,
+        }));
     }
     Instant::now() + IN_FLIGHT_BOUND
 }

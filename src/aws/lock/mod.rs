@@ -19,7 +19,7 @@ use super::error::{AlreadyGone as _, ForOperation as _};
 use super::{Aws, AwsError};
 use crate::aws::wait;
 use crate::aws::Code;
-use crate::events::{Event, Progress, Subject, Wait, WaitFor};
+use crate::events::{Event, Notice, Progress, Subject, Wait, WaitFor};
 use crate::stop::{Stop, StopReason};
 use ec2::Ec2LockGroups;
 use process::{hostname, this_process};
@@ -172,18 +172,20 @@ async fn take(
         }
         match groups.current().await? {
             Some(found) if found.expires > now() && groups.holder_is_gone(&found.process) => {
-                progress.event(Event::Notice(format!(
-                    "taking over the lock of topology \"{topology}\" from {}, whose process has ended on this host",
-                    found.holder
-                )));
+                progress.event(Event::Notice(Notice::TakingOver {
+                    topology: topology.to_string(),
+                    holder: found.holder.clone(),
+                    expired: false,
+                }));
                 groups.delete(&found.group_id).await?;
             }
             Some(found) if found.expires > now() => taking.held_by(found)?,
             Some(expired) => {
-                progress.event(Event::Notice(format!(
-                    "taking over the expired lock of topology \"{topology}\" from {}",
-                    expired.holder
-                )));
+                progress.event(Event::Notice(Notice::TakingOver {
+                    topology: topology.to_string(),
+                    holder: expired.holder.clone(),
+                    expired: true,
+                }));
                 groups.delete(&expired.group_id).await?;
             }
             None => taking.vanished()?,
@@ -236,9 +238,7 @@ impl Taking<'_> {
                 seconds: self.started.elapsed().as_secs(),
             });
         }
-        self.progress.event(Event::Notice(format!(
-            "the lock of topology \"{topology}\" was released while this run read it; trying again"
-        )));
+        self.progress.event(Event::Notice(Notice::LockReleasedWhileRead { topology: topology.to_string() }));
         Ok(())
     }
 }
@@ -261,20 +261,16 @@ impl Lock {
             match renewed {
                 Ok(_) => tracing::debug!(group_id = %self.group_id, "lock renewed"),
                 Err(error) if error.has_code(&[Code::GroupNotFound, Code::InvalidId]) => {
-                    progress.event(Event::Notice(format!(
-                        "the lock group {} is gone (removed by `ecsnet unlock`?): stopping",
-                        self.group_id
-                    )));
+                    progress.event(Event::Notice(Notice::LockGone { group_id: self.group_id.clone() }));
                     stop.request(StopReason::LockLost(format!(
                         "the lock group {} was removed while this run held it",
                         self.group_id
                     )));
                     std::future::pending::<()>().await;
                 }
-                Err(error) => progress.event(Event::Notice(format!(
-                    "warning: could not renew the lock: {error}; trying again in {} s",
-                    every.as_secs()
-                ))),
+                Err(error) => {
+                    progress.event(Event::Notice(Notice::LockNotRenewed { error: error.to_string(), retry_in: every }))
+                }
             }
         }
     }

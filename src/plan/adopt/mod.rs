@@ -22,7 +22,7 @@ use crate::plan::problem::Problem;
 use crate::plan::{Action, Address, Change, FieldChange, Note, Operation};
 
 /// What adoption may take beyond unowned resources.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AdoptPolicy {
     /// CloudFormation stacks being retired, whose resources may be adopted.
     pub retiring_stacks: Vec<String>,
