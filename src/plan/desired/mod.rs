@@ -167,9 +167,10 @@ pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
 pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<Problem>> {
     let mut problems = Vec::new();
     let Some(vpc) = &observed.vpc else {
-        return Err(vec![Problem::new(
-            format!("network.vpc: no VPC has the ID or Name tag \"{}\"", topology.network.vpc),
-            "check the VPC ID or Name tag, and the region (--region, or region = \"…\" in the file)",
+        return Err(vec![Problem::at(
+            super::problem::FileKey::top("network.vpc"),
+            format!("no VPC has the ID or Name tag \"{}\" in this region", topology.network.vpc),
+            resolve::vpcs_instead(&topology.network.vpc, &observed.vpcs_in_region),
         )]);
     };
     let subnet_ids = resolve_subnets(topology, observed, &mut problems);

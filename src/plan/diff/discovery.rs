@@ -148,7 +148,8 @@ impl<'a> Planner<'a> {
             .iter()
             .find(|service| namespace.holds(service) && service.name == wanted.service)
         {
-            self.problems.push(Problem::new(
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::service(&wanted.service, "discovery"),
                 format!("the Cloud Map namespace already has a service named \"{}\" ({}) that ecsnet topology {} does not own", taken.name, taken.id, self.topology),
                 "delete that Cloud Map service, or remove [service.discovery] from this service",
             ));
@@ -174,7 +175,8 @@ impl<'a> Planner<'a> {
     /// A live discovery service's TTL brought to the file's; its record type cannot change.
     fn update_discovery_service(&mut self, wanted: &DesiredDiscovery, address: Address, service: &DiscoveryService) {
         if service.record_type != wanted.record_type.as_aws() {
-            self.problems.push(Problem::new(
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::service(&wanted.service, "discovery.record"),
                 format!("{address}: the Cloud Map service {} has {} records, and Cloud Map cannot change a service's record type", service.id, service.record_type),
                 "remove [service.discovery], apply, then add it back with the new record type",
             ));

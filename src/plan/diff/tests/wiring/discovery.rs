@@ -68,7 +68,7 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
     assert_eq!(
         problems(&discovery(), &observed),
         [(
-            "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:aws:servicediscovery:us-east-1:1:service/srv-user), and ECS allows one registry per service".to_string(),
+            "service \"name\" discovery: ECS service main/name: it already has a service registry ecsnet does not own (arn:aws:servicediscovery:us-east-1:1:service/srv-user), and ECS allows one registry per service".to_string(),
             "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)".to_string()
         )]
     );
@@ -82,7 +82,7 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
     });
     assert_eq!(
         whats(&discovery(), &observed),
-        ["service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
+        ["service \"name\" discovery: ECS service main/name: it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
     );
 }
 
