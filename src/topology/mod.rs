@@ -2,6 +2,7 @@
 //! default filled in. Nothing here touches the network.
 
 pub mod file;
+mod format;
 mod load;
 pub(crate) mod names;
 mod places;
@@ -10,6 +11,7 @@ mod validate;
 
 pub use load::{load, locate, parse, TopologyError};
 pub use names::bounded_name;
+pub use places::shown_key;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;
 
