@@ -10,7 +10,7 @@ mod target_group;
 mod validate;
 
 pub use load::{load, locate, parse, TopologyError};
-pub use names::bounded_name;
+pub use names::{bounded_name, CallerName};
 pub use places::shown_key;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;

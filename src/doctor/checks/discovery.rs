@@ -25,10 +25,17 @@ pub(super) fn instances_check(facts: &Facts, service: &Service) -> Check {
             Status::Warn,
             "discovery_has_instances",
             resource,
-            "no instances registered",
+            match facts.topology.cloud_map_name(service) {
+                Some(name) => format!("no instances registered, so {} resolves to nothing", name.dns),
+                None => "no instances registered".into(),
+            },
             Some(registration(facts, service, &registry.arn).fix_for_no_targets(Into::Registry)),
         ),
-        count => ok("discovery_has_instances", resource, format!("{count} instances")),
+        count => {
+            let callers =
+                facts.topology.cloud_map_name(service).map_or(String::new(), |name| format!("; callers use {name}"));
+            ok("discovery_has_instances", resource, format!("{count} instances{callers}"))
+        }
     }
 }
 

@@ -54,6 +54,8 @@ pub enum IngressSource {
 #[derive(Debug, Clone)]
 pub struct DesiredDiscovery {
     pub service: String,
+    /// The name callers use, shown on the plan's create (`orders.shop.local (A)`).
+    pub callers_use: Option<crate::topology::CallerName>,
     pub record_type: RecordType,
     pub ttl: i64,
 }

@@ -155,12 +155,13 @@ impl<'a> Planner<'a> {
             ));
             return None;
         }
-        let fields = vec![
+        let mut fields = vec![
             FieldChange::new("name", &wanted.service),
             FieldChange::new("record", wanted.record_type.as_aws()),
             FieldChange::new("ttl", wanted.ttl),
             FieldChange::new("routing_policy", "MULTIVALUE"),
         ];
+        fields.extend(wanted.callers_use.as_ref().map(|name| FieldChange::new("callers_use", name.to_string())));
         let operation = Operation::CloudMap(CloudMapOp::CreateDiscoveryService {
             name: wanted.service.clone(),
             namespace: namespace.reference.clone(),

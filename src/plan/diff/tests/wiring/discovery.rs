@@ -159,3 +159,15 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
         .iter()
         .any(|change| change.address == Address::Namespace));
 }
+
+/// Before: the plan showed `name: name` and never the DNS name callers use (only `graph` did).
+#[test]
+fn the_plan_shows_the_name_callers_use_in_cloud_map() {
+    let plan = planned(&discovery().build(), &account()).unwrap();
+    let mut out = Vec::new();
+    crate::views::plan::write_text(&mut out, &plan).unwrap();
+    let text = crate::views::plain(&String::from_utf8(out).unwrap());
+    let registry: Vec<&str> =
+        text.lines().skip_while(|line| !line.contains("service.name.discovery")).take(6).collect();
+    insta::assert_snapshot!(registry.join("\n"));
+}
