@@ -176,6 +176,9 @@ pub struct InitArgs {
     /// A private DNS zone: puts every service behind an internal load balancer with a name in this zone
     #[arg(long)]
     pub zone: Option<String>,
+    /// A Cloud Map namespace: registers every service that is not load-balanced in it, as NAME.NAMESPACE
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
     /// Write the file here instead of stdout; an existing file is never overwritten
     #[arg(short = 'o', long = "output-file")]
     pub output: Option<PathBuf>,

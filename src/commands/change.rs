@@ -151,7 +151,10 @@ impl Run<'_> {
             self.terminal.info("Nothing was changed.");
             return Ok(1);
         }
-        let outcome = self.carry_out(&session.aws, &plan).await?;
+        let mut outcome = self.carry_out(&session.aws, &plan).await?;
+        if let Kind::Apply { .. } = self.kind {
+            outcome.names = session.topology.cloud_map_names();
+        }
         self.report(&plan, &outcome)?;
         report_requests(self.global, self.terminal, &session.aws);
         Ok(0)
@@ -204,6 +207,7 @@ impl Run<'_> {
             waited,
             requests: aws.requests.total() - requests_before,
             summary: plan.summary(),
+            names: Vec::new(),
         })
     }
 

@@ -21,7 +21,8 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &InitArgs) -> a
             args.cluster
         );
     }
-    let text = write_topology(&cluster, &InitOptions { zone: args.zone.as_deref() });
+    let text =
+        write_topology(&cluster, &InitOptions { zone: args.zone.as_deref(), namespace: args.namespace.as_deref() });
     let adoptable = adoptable_load_balancer(&cluster);
     match &args.output {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,

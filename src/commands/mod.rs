@@ -104,9 +104,14 @@ fn file_of(command: &Command) -> Option<&Path> {
 /// Gives each problem that names a key of the file its `file:line:column`, as format errors have.
 fn place_problems(refusal: &mut PlanError, path: &Path) {
     let Ok(text) = std::fs::read_to_string(path) else { return };
+    place_in_text(refusal, path, &text);
+}
+
+/// Gives each problem that names a key of `text` (the file at `path`) its `file:line:column`.
+fn place_in_text(refusal: &mut PlanError, path: &Path, text: &str) {
     for problem in &mut refusal.problems {
         if let Some(key) = &problem.key {
-            let (line, column) = topology::locate(&text, key.service.as_deref(), &key.path);
+            let (line, column) = topology::locate(text, key.service.as_deref(), &key.path);
             problem.place = Some(format!("{}:{line}:{column}", path.display()));
         }
     }
@@ -212,3 +217,6 @@ fn report_requests(global: &GlobalArgs, terminal: &Terminal, aws: &Aws) {
     let detail: Vec<String> = counts.iter().map(|(operation, count)| format!("{operation} {count}")).collect();
     terminal.info(&format!("{} in all: {}", counted(aws.requests.total(), "AWS request"), detail.join(", ")));
 }
+
+#[cfg(test)]
+mod tests;

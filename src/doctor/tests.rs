@@ -187,3 +187,30 @@ fn a_second_load_balancer_without_the_group_or_a_name_pointing_at_the_first_fail
         ]
     );
 }
+
+/// doctor never contradicts itself: with the ECS service attached and no targets, the fix of targets_healthy
+/// does not tell to attach it (it said "attach the ECS service ([service.ecs])" under
+/// `ok ecs_attached_to_target_group`); detached, it says how to attach it; unwired, how to wire it.
+#[test]
+fn no_targets_fix_follows_the_attachment_check() {
+    let mut health = health();
+    health.targets.clear();
+    health.instances.clear();
+    let lines = |observed: &Observed, topology: &crate::topology::Topology| {
+        let text = crate::views::doctor::text(&checks(topology, observed, &health));
+        text.lines()
+            .filter(|line| {
+                ["targets_healthy", "ecs_attached", "discovery_has_instances"].iter().any(|name| line.contains(name))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let attached = lines(&observed(), &topology());
+    let mut detached_state = observed();
+    detached_state.ecs_services[0].load_balancers.clear();
+    let detached = lines(&detached_state, &topology());
+    let mut unwired = topology();
+    unwired.services[0].ecs = None;
+    let unwired = lines(&observed(), &unwired);
+    insta::assert_snapshot!(format!("attached:\n{attached}\n\ndetached:\n{detached}\n\nunwired:\n{unwired}"));
+}

@@ -24,12 +24,9 @@ pub(super) fn add_service(graph: &mut Graph, topology: &Topology, marks: &Marks,
 
 /// A service's Cloud Map service, in the namespace's box.
 pub(super) fn add_discovery(graph: &mut Graph, topology: &Topology, marks: &Marks, service: &Service) {
-    let (Some(discovery), Some(namespace)) = (&service.discovery, &topology.discovery) else { return };
+    let (Some(discovery), Some(name)) = (&service.discovery, topology.cloud_map_name(service)) else { return };
     let registry = id(&["sd", &service.name]);
-    let lines = vec![
-        format!("{}.{namespace}", service.name),
-        format!("{} records, TTL {}", discovery.record.as_aws(), discovery.ttl),
-    ];
+    let lines = vec![name.dns, format!("{} records, TTL {}", discovery.record.as_aws(), discovery.ttl)];
     let state = marks.state(Address::DiscoveryService(service.name.clone()));
     graph.node(registry.clone(), lines, state, Some("namespace".into()));
     graph.edge(&registry, &id(&["svc", &service.name]), Some("tasks".into()), State::Live);

@@ -16,9 +16,11 @@ use adoption::{behind, route, Behind};
 use load_balancer::write_load_balancer;
 use service::{port_and_group, write_service, Adopted};
 
-/// What `--zone` adds: every service behind an internal load balancer, named in this private zone.
+/// What `--zone` adds: every service behind an internal load balancer, named in this private zone; what
+/// `--namespace` adds: every service that is not load-balanced registered in this Cloud Map namespace.
 pub struct InitOptions<'a> {
     pub zone: Option<&'a str>,
+    pub namespace: Option<&'a str>,
 }
 
 /// The load balancer the file describes for `plan --adopt`, if the services sit behind one it can describe.
@@ -73,11 +75,23 @@ pub fn write_topology(cluster: &Cluster, options: &InitOptions) -> String {
         let _ = writeln!(out, "[dns]");
         let _ = writeln!(out, "zone = {}", quote(zone));
     }
+    if let Some(namespace) = options.namespace {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "[discovery]");
+        let _ = writeln!(
+            out,
+            "namespace = {}                # a Cloud Map private DNS namespace on the VPC",
+            quote(namespace)
+        );
+    }
     for service in &cluster.services {
         let _ = writeln!(out);
         let adopted =
             adopted.map(|balancer| Adopted { balancer, route: route(cluster, balancer, service), zone: options.zone });
-        write_service(&mut out, cluster_name, service, adopted.as_ref());
+        // Without a load balancer to adopt, services are load balanced exactly when --zone adds one.
+        let load_balanced = adopted.as_ref().map_or(options.zone.is_some(), |adopted| adopted.route.is_some());
+        let namespace = options.namespace.filter(|_| !load_balanced);
+        write_service(&mut out, cluster_name, service, adopted.as_ref(), namespace);
     }
     out
 }
@@ -106,6 +120,13 @@ fn write_header(out: &mut String, cluster_name: &str, options: &InitOptions, beh
         let _ = writeln!(
             out,
             "# `ecsnet init --zone <zone>`, or add a [load_balancer] table and a [dns] table with a zone."
+        );
+    }
+    if options.namespace.is_none() {
+        let _ = writeln!(out, "# To reach services by name through Cloud Map DNS instead, run");
+        let _ = writeln!(
+            out,
+            "# `ecsnet init --namespace <namespace>`, or add a [discovery] table and [service.discovery]."
         );
     }
 }

@@ -28,7 +28,15 @@ pub(super) fn port_and_group(service: &RunningService) -> Result<(&Container, &P
     }
 }
 
-pub(super) fn write_service(out: &mut String, cluster: &str, service: &RunningService, adopted: Option<&Adopted>) {
+/// `namespace`: the Cloud Map namespace the service is registered in (`--namespace`, for a service that is not
+/// load-balanced).
+pub(super) fn write_service(
+    out: &mut String,
+    cluster: &str,
+    service: &RunningService,
+    adopted: Option<&Adopted>,
+    namespace: Option<&str>,
+) {
     let (container, mapping, group) = match port_and_group(service) {
         Ok(found) => found,
         Err(why) => {
@@ -73,6 +81,9 @@ pub(super) fn write_service(out: &mut String, cluster: &str, service: &RunningSe
     if let Some(route) = route {
         write_health_check(out, route);
     }
+    if let Some(namespace) = namespace {
+        write_discovery(out, service, &name, namespace);
+    }
     let _ = writeln!(out, "[service.ecs]");
     let _ = writeln!(out, "cluster = {}", quote(cluster));
     if name != service.name {
@@ -110,4 +121,18 @@ fn write_comments(out: &mut String, service: &RunningService, route: Option<&Rou
             quote(port_name)
         );
     }
+}
+
+/// `[service.discovery]`: an A record per task (every service the file holds has awsvpc networking), unless the
+/// service has a registry of its own, since ECS takes one registry a service.
+fn write_discovery(out: &mut String, service: &RunningService, name: &str, namespace: &str) {
+    if !service.registries.is_empty() {
+        let _ = writeln!(
+            out,
+            "# [service.discovery] is left out: the service has a Cloud Map registry of its own, and ECS takes one"
+        );
+        return;
+    }
+    let _ = writeln!(out, "[service.discovery]                   # callers use {name}.{namespace}");
+    let _ = writeln!(out, "record = \"A\"");
 }

@@ -52,7 +52,7 @@ fn cluster() -> Cluster {
 
 #[test]
 fn the_file_holds_each_awsvpc_service_and_parses() {
-    let text = write_topology(&cluster(), &InitOptions { zone: None });
+    let text = write_topology(&cluster(), &InitOptions { zone: None, namespace: None });
     let parsed = topology::parse(Path::new("init.toml"), &text).unwrap_or_else(|error| panic!("{error}\n{text}"));
     assert_eq!(parsed.name, "main");
     assert_eq!(parsed.region.as_deref(), Some("us-east-1"));
@@ -73,7 +73,7 @@ fn the_file_holds_each_awsvpc_service_and_parses() {
 
 #[test]
 fn comments_carry_what_the_file_cannot() {
-    let text = write_topology(&cluster(), &InitOptions { zone: None });
+    let text = write_topology(&cluster(), &InitOptions { zone: None, namespace: None });
     for expected in [
         "port = 8080                          # container \"web\", port mapping \"http\"",
         "# already attached to target group arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/old/1 as web:8080",
@@ -87,13 +87,29 @@ fn comments_carry_what_the_file_cannot() {
 
 #[test]
 fn a_zone_puts_every_service_behind_the_load_balancer() {
-    let text = write_topology(&cluster(), &InitOptions { zone: Some("in.example.com") });
+    let text = write_topology(&cluster(), &InitOptions { zone: Some("in.example.com"), namespace: None });
     let parsed = topology::parse(Path::new("init.toml"), &text).unwrap_or_else(|error| panic!("{error}\n{text}"));
     assert!(parsed.load_balancer.is_some());
     let hosts: Vec<&str> =
         parsed.services.iter().map(|service| service.routing.as_ref().unwrap().hosts[0].as_str()).collect();
     assert_eq!(hosts, ["api.in.example.com", "web-front.in.example.com"]);
     assert!(!text.contains("--zone <zone>"));
+}
+
+/// Before: `init` offered `--zone` for the load balancer and nothing for Cloud Map.
+#[test]
+fn a_namespace_registers_the_services_that_are_not_load_balanced() {
+    let text = write_topology(&cluster(), &InitOptions { zone: None, namespace: Some("shop.local") });
+    let parsed = topology::parse(Path::new("init.toml"), &text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+    assert_eq!(parsed.discovery.as_deref(), Some("shop.local"));
+    let names: Vec<String> = parsed.cloud_map_names().iter().map(ToString::to_string).collect();
+    assert_eq!(names, ["api.shop.local (A)"], "web_front keeps its own registry: ECS takes one");
+    assert!(!text.contains("--namespace <namespace>"));
+    insta::assert_snapshot!(text);
+    let behind =
+        write_topology(&cluster(), &InitOptions { zone: Some("in.example.com"), namespace: Some("shop.local") });
+    let parsed = topology::parse(Path::new("init.toml"), &behind).unwrap();
+    assert!(parsed.cloud_map_names().is_empty(), "load-balanced services are reached through the load balancer");
 }
 
 #[test]

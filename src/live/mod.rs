@@ -52,4 +52,7 @@ pub struct Observed {
     /// does not (empty, and left out of saved plans and fingerprints, otherwise).
     #[serde(default, skip_serializing_if = "EcsCatalog::is_empty")]
     pub ecs_catalog: EcsCatalog,
+    /// The region's VPCs, read only to explain a `network.vpc` that matches none (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpcs_in_region: Vec<VpcName>,
 }

@@ -11,6 +11,13 @@ pub struct Vpc {
     pub cidrs: Vec<String>,
 }
 
+/// A VPC of the region by its ID and Name tag: what exists when the file's `network.vpc` names none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcName {
+    pub id: String,
+    pub name: Option<String>,
+}
+
 /// Whether the VPC resolves names with the Amazon DNS server (`enableDnsSupport`) and gives its instances DNS
 /// hostnames (`enableDnsHostnames`). A private hosted zone, and so a Cloud Map namespace, resolves in the VPC
 /// only with both on (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-support).

@@ -39,16 +39,7 @@ impl FileKey {
 
 impl fmt::Display for FileKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (table, key) = match self.path.rsplit_once('.') {
-            Some((table, key)) => (Some(table), key),
-            None => (None, self.path.as_str()),
-        };
-        match (&self.service, table) {
-            (Some(service), Some(table)) => write!(f, "service \"{service}\" [service.{table}] {key}"),
-            (Some(service), None) => write!(f, "service \"{service}\" {key}"),
-            (None, Some(table)) => write!(f, "[{table}] {key}"),
-            (None, None) => write!(f, "{key}"),
-        }
+        f.write_str(&crate::topology::shown_key(self.service.as_deref(), &self.path))
     }
 }
 

@@ -163,6 +163,46 @@ pub struct HealthCheckSection {
     pub matcher: Option<String>,
 }
 
+/// The keys of each table of the file, as `deny_unknown_fields` knows them (a test keeps the two equal): an unknown
+/// key that is a key of another table is said to belong there. Tables are named by their path without indices.
+pub(crate) const TABLES: &[(&str, &[&str])] = &[
+    ("", &["name", "region", "network", "load_balancer", "listener", "dns", "discovery", "service"]),
+    ("network", &["vpc", "subnets"]),
+    ("load_balancer", &["name", "scheme", "allowed_cidrs", "idle_timeout"]),
+    ("listener", &["port", "protocol", "certificate_arn", "ssl_policy", "default", "redirect_to"]),
+    ("listener.default", &["fixed_response", "body", "content_type", "forward"]),
+    ("dns", &["zone", "ttl", "record"]),
+    ("discovery", &["namespace"]),
+    (
+        "service",
+        &[
+            "name",
+            "port",
+            "host",
+            "hosts",
+            "paths",
+            "listeners",
+            "deregistration_delay",
+            "slow_start",
+            "stickiness",
+            "security_group",
+            "target_type",
+            "priority",
+            "health_check",
+            "load_balanced",
+            "callers",
+            "ecs",
+            "discovery",
+            "connect",
+        ],
+    ),
+    ("service.stickiness", &["duration"]),
+    ("service.health_check", &["path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold", "matcher"]),
+    ("service.ecs", &["cluster", "service", "container"]),
+    ("service.discovery", &["record", "ttl"]),
+    ("service.connect", &["port_name", "discovery_name", "dns_name", "port"]),
+];
+
 // A table or an array of tables, and a string or a table: told apart by shape, so errors inside either keep
 // their key and line (serde's untagged enums would lose them).
 
@@ -204,5 +244,39 @@ impl<'de> Deserialize<'de> for DefaultActionSection {
             }
         }
         deserializer.deserialize_any(DefaultVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys serde names for a struct of the file, from its error on an unknown key.
+    fn serde_keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        let message = toml::from_str::<T>("no_such_key = 1").unwrap_err().message().to_string();
+        let (_, expected) = message.split_once("expected ").expect(&message);
+        expected.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_tables_keys_are_serdes() {
+        let from_serde: Vec<(&str, Vec<String>)> = vec![
+            ("", serde_keys::<TopologyFile>()),
+            ("network", serde_keys::<NetworkSection>()),
+            ("load_balancer", serde_keys::<LoadBalancerSection>()),
+            ("listener", serde_keys::<ListenerSection>()),
+            ("listener.default", serde_keys::<DefaultActionTable>()),
+            ("dns", serde_keys::<DnsSection>()),
+            ("discovery", serde_keys::<DiscoverySection>()),
+            ("service", serde_keys::<ServiceSection>()),
+            ("service.stickiness", serde_keys::<StickinessSection>()),
+            ("service.health_check", serde_keys::<HealthCheckSection>()),
+            ("service.ecs", serde_keys::<EcsSection>()),
+            ("service.discovery", serde_keys::<ServiceDiscoverySection>()),
+            ("service.connect", serde_keys::<ConnectSection>()),
+        ];
+        let listed: Vec<(&str, Vec<String>)> =
+            TABLES.iter().map(|(table, keys)| (*table, keys.iter().map(|key| key.to_string()).collect())).collect();
+        assert_eq!(listed, from_serde);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::file::TopologyFile;
+use super::format;
 use super::places::{KeyPlaces, Lines, Place};
 use super::validate::{validate, ValidationError};
 use super::Topology;
@@ -77,34 +77,36 @@ pub fn read(path: &Path) -> Result<String, TopologyError> {
     std::fs::read_to_string(path).map_err(|error| TopologyError::Read { path: path.to_path_buf(), error })
 }
 
-/// Parses and validates topology text; `path` is only used in error messages.
+/// Parses and validates topology text; `path` is only used in error messages. Every problem is reported at once:
+/// the file's format (unknown keys, wrong types) and AWS's limits alike.
 pub fn parse(path: &Path, text: &str) -> Result<Topology, TopologyError> {
-    let file = parse_file(path, text)?;
-    validate(&file).map_err(|errors| TopologyError::Invalid {
-        path: path.to_path_buf(),
-        errors: errors.placed(&KeyPlaces::read(text)),
-    })
-}
-
-/// serde names the Rust types of the file's structs (`expected i64`); a file's reader knows TOML's.
-fn plain_types(message: &str) -> String {
-    message.replace("expected i64", "expected an integer").replace("expected a boolean", "expected true or false")
-}
-
-fn parse_file(path: &Path, text: &str) -> Result<TopologyFile, TopologyError> {
-    let deserializer = toml::Deserializer::new(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let key = error.path().to_string();
-        let inner = error.into_inner();
-        let Place { line, column } = Lines::new(text).place(inner.span().map_or(0, |span| span.start));
-        TopologyError::Syntax {
-            path: path.to_path_buf(),
-            line,
-            column,
-            key: if key == "." { "(top level)".into() } else { key },
-            message: plain_types(inner.message().trim()),
+    let table = text.parse::<toml::Table>().map_err(|error| {
+        let Place { line, column } = Lines::new(text).place(error.span().map_or(0, |span| span.start));
+        let message = error.message().trim().to_string();
+        TopologyError::Syntax { path: path.to_path_buf(), line, column, key: "(top level)".into(), message }
+    })?;
+    let places = KeyPlaces::read(text);
+    let value = toml::Value::Table(table);
+    let services = format::service_names(&value);
+    let (file, found) = format::read(value.clone());
+    let mut problems: Vec<ValidationError> = found.into_iter().map(|found| found.placed(&places, &services)).collect();
+    if let Some(file) = &file {
+        match validate(file) {
+            Ok(topology) if problems.is_empty() => return Ok(topology),
+            Ok(_) => {}
+            Err(found) => {
+                // A value the format refused was read as a stand-in: what validation says of it is left out.
+                let refused: Vec<String> = problems.iter().map(|problem| problem.key.clone()).collect();
+                let found = found.placed(&places, &services);
+                problems.extend(
+                    found
+                        .into_iter()
+                        .filter(|problem| !refused.iter().any(|key| problem.key.starts_with(key.as_str()))),
+                );
+            }
         }
-    })
+    }
+    Err(TopologyError::Invalid { path: path.to_path_buf(), errors: problems })
 }
 
 #[cfg(test)]
@@ -120,28 +122,37 @@ mod tests {
     #[test]
     fn unknown_keys_name_the_file_line_and_key() {
         let message = syntax_error(&format!("{MINIMAL}[load_balancer]\nschem = \"internal\"\n"));
-        assert!(message.starts_with("ecsnet.toml:6:1: load_balancer.schem: unknown field `schem`"), "{message}");
+        assert!(
+            message.contains(
+                "\n  - ecsnet.toml:6:9: [load_balancer] schem: unknown key `schem`\n    hint: did you mean `scheme`?"
+            ),
+            "{message}"
+        );
     }
 
     #[test]
     fn wrong_types_name_the_file_line_and_key() {
         let message =
             syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = \"8080\"\nsecurity_group = \"sg-1\"\n"));
-        assert_eq!(message, "ecsnet.toml:7:8: service[0].port: invalid type: string \"8080\", expected an integer");
+        assert_eq!(
+            message,
+            "ecsnet.toml: 1 problem found, nothing was changed:\n  - ecsnet.toml:7:8: service \"a\" port: invalid type: \
+             string \"8080\", expected an integer\n    hint: write a number without quotes"
+        );
     }
 
     #[test]
     fn errors_inside_listener_tables_keep_their_key_and_line() {
         let message = syntax_error(&format!("{MINIMAL}[load_balancer]\n[[listener]]\nport = 443\nprot = \"HTTPS\"\n"));
-        assert!(message.starts_with("ecsnet.toml:8:1: listener[0].prot: unknown field `prot`"), "{message}");
+        assert!(message.contains("ecsnet.toml:8:8: listener[0] prot: unknown key `prot`"), "{message}");
         let message = syntax_error(&format!("{MINIMAL}[load_balancer]\n[listener]\ndefault = {{ fixed = 404 }}\n"));
-        assert!(message.contains("listener.default.fixed: unknown field `fixed`"), "{message}");
+        assert!(message.contains("[listener.default] fixed: unknown key `fixed`"), "{message}");
     }
 
     #[test]
     fn missing_required_keys_are_named() {
         let message = syntax_error("name = \"demo\"\n");
-        assert!(message.contains("missing field `network`"), "{message}");
+        assert!(message.contains("ecsnet.toml:1:1: network: is missing\n    hint: add a [network] table"), "{message}");
     }
 
     #[test]
@@ -150,7 +161,7 @@ mod tests {
             syntax_error(&format!("{MINIMAL}[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg-1\"\n"));
         assert_eq!(
             message,
-            "ecsnet.toml: 1 problem found, nothing was changed:\n  - ecsnet.toml:7:8: service[0].port: 0 is outside \
+            "ecsnet.toml: 1 problem found, nothing was changed:\n  - ecsnet.toml:7:8: service \"a\" port: 0 is outside \
              1–65535\n    hint: write a TCP port number"
         );
     }
@@ -179,6 +190,43 @@ mod tests {
         assert_eq!(locate(&text, Some("b"), "ecs.cluster"), (10, 11));
         assert_eq!(locate(&text, Some("b"), "ecs.service"), (9, 1));
         assert_eq!(locate(&text, None, "network.subnets[1]"), (4, 17));
+    }
+
+    /// Before: only the first typo, `ecsnet.toml:6:1: load_balancer.schem: unknown field `schem`, expected one of
+    /// …`, and no word on the second or on the validation problem after it.
+    #[test]
+    fn every_problem_of_format_and_validation_is_reported_at_once_with_did_you_mean() {
+        let text = format!(
+            "{MINIMAL}[load_balancer]\nschem = \"internal\"\n[[service]]\nname = \"orders\"\nport = 3000\n\
+             security_grup = \"orders-tasks\"\nsecurity_group = \"orders-tasks\"\n[[service]]\nname = \"payments\"\n\
+             port = 0\nsecurity_group = \"payments-tasks\"\nhost = \"payments.example.com\"\ncallers = [\"order\"]\n"
+        );
+        insta::assert_snapshot!(syntax_error(&text));
+    }
+
+    /// Before: `service[0].ecs.callers: unknown field `callers`, expected one of `cluster`, `service`, `container``.
+    #[test]
+    fn a_key_in_the_wrong_table_names_the_table_it_belongs_in() {
+        let text = format!(
+            "{MINIMAL}[[service]]\nname = \"orders\"\nport = 3000\nsecurity_group = \"sg-1\"\nload_balanced = false\n\
+             [service.ecs]\ncluster = \"main\"\ncallers = [\"payments\"]\n"
+        );
+        insta::assert_snapshot!(syntax_error(&text));
+    }
+
+    #[test]
+    fn a_wrong_type_and_an_unknown_key_are_both_reported_and_the_type_is_not_validated_again() {
+        let text = format!(
+            "{MINIMAL}[[service]]\nname = \"orders\"\nport = \"9000\"\nsecurity_group = \"sg-1\"\nload_balanced = false\n\
+             prot = 1\n"
+        );
+        let message = syntax_error(&text);
+        assert!(message.starts_with("ecsnet.toml: 2 problems found"), "{message}");
+        assert!(message.contains("service \"orders\" port: invalid type"), "{message}");
+        assert!(
+            message.contains("service \"orders\" prot: unknown key `prot`\n    hint: did you mean `port`?"),
+            "{message}"
+        );
     }
 
     #[test]

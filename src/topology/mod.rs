@@ -3,6 +3,7 @@
 
 mod aws_name;
 pub mod file;
+mod format;
 mod load;
 pub(crate) mod names;
 mod places;
@@ -11,7 +12,8 @@ mod validate;
 
 pub use aws_name::AwsName;
 pub use load::{load, locate, parse, read, TopologyError};
-pub use names::bounded_name;
+pub use names::{bounded_name, CallerName};
+pub use places::shown_key;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;
 

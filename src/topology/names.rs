@@ -1,5 +1,7 @@
 //! Names ecsnet derives for AWS resources, kept within AWS's 32-character limit.
 
+use super::{RecordType, Service, Topology};
+
 /// AWS's limit for load balancer and target group names.
 pub const MAX_NAME_LEN: usize = 32;
 
@@ -14,6 +16,44 @@ pub fn bounded_name(base: &str, suffix: &str) -> String {
     let keep = MAX_NAME_LEN - hash.len() - 1;
     let head = full[..keep].trim_end_matches('-');
     format!("{head}-{hash}")
+}
+
+/// The DNS name callers use to reach a service registered in Cloud Map (`[service.discovery]`): its name in the
+/// namespace, the record type, and for SRV the port the record carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallerName {
+    pub service: String,
+    pub dns: String,
+    pub record: RecordType,
+    pub port: u16,
+}
+
+impl std::fmt::Display for CallerName {
+    /// `orders.shop.local (A)`, `orders.shop.local (SRV, port 3000)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.record {
+            RecordType::A => write!(f, "{} (A)", self.dns),
+            RecordType::Srv => write!(f, "{} (SRV, port {})", self.dns, self.port),
+        }
+    }
+}
+
+impl Topology {
+    /// The name callers use for `service` in the Cloud Map namespace, when it is registered there.
+    pub fn cloud_map_name(&self, service: &Service) -> Option<CallerName> {
+        let (discovery, namespace) = (service.discovery.as_ref()?, self.discovery.as_ref()?);
+        Some(CallerName {
+            service: service.name.clone(),
+            dns: format!("{}.{namespace}", service.name),
+            record: discovery.record,
+            port: service.port,
+        })
+    }
+
+    /// The Cloud Map names of every service registered there, in file order.
+    pub fn cloud_map_names(&self) -> Vec<CallerName> {
+        self.services.iter().filter_map(|service| self.cloud_map_name(service)).collect()
+    }
 }
 
 /// A short stable hash of `parts`, for names that must change when the parts change.

@@ -12,6 +12,38 @@ pub(super) struct Place {
     pub column: usize,
 }
 
+/// A key of the file as people read it: the service by its name, then the key with its table
+/// (`service "payments" [service.ecs] cluster`, `[network] subnets[1]`, `service "a" callers[0]`).
+/// `path` is the key's path inside the service named `service`, or inside the file.
+pub fn shown_key(service: Option<&str>, path: &str) -> String {
+    let (table, key) = match path.rsplit_once('.') {
+        Some((table, key)) => (Some(table), key),
+        None => (None, path),
+    };
+    match (service, table) {
+        (Some(service), Some(table)) => format!("service \"{service}\" [service.{table}] {key}"),
+        (Some(service), None) if key.is_empty() => format!("service \"{service}\""),
+        (Some(service), None) => format!("service \"{service}\" {key}"),
+        // An entry of an array of tables by its index: `listener[1] port`.
+        (None, Some(table)) if table.contains('[') => format!("{table} {key}"),
+        (None, Some(table)) => format!("[{table}] {key}"),
+        (None, None) => key.to_string(),
+    }
+}
+
+/// A key path of the file (`service[1].ecs.cluster`) shown as `shown_key` shows it, the service found by its
+/// index in `services` (the file's service names, in order); a service without a name of its own keeps its index.
+pub(super) fn shown_path(path: &str, services: &[&str]) -> String {
+    let Some(rest) = path.strip_prefix("service[") else { return shown_key(None, path) };
+    let Some((index, rest)) = rest.split_once(']') else { return shown_key(None, path) };
+    let name = index.parse::<usize>().ok().and_then(|index| services.get(index)).copied();
+    let unique = |name: &str| !name.is_empty() && services.iter().filter(|other| **other == name).count() == 1;
+    match name {
+        Some(name) if unique(name) => shown_key(Some(name), rest.strip_prefix('.').unwrap_or(rest)),
+        _ => shown_key(None, path),
+    }
+}
+
 /// The line starts of a text, to turn byte offsets into places.
 pub(super) struct Lines<'a> {
     text: &'a str,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::plural::counted;
 use crate::plan::{Plan, Summary};
+use crate::topology::CallerName;
 
 use super::plan::JsonPlan;
 
@@ -28,6 +29,8 @@ pub struct Outcome {
     /// AWS requests the changes took.
     pub requests: u64,
     pub summary: Summary,
+    /// After apply: the names callers use for the services in Cloud Map.
+    pub names: Vec<CallerName>,
 }
 
 #[derive(Serialize)]
@@ -47,7 +50,7 @@ struct JsonDocument<'a> {
 }
 
 pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) -> io::Result<()> {
-    let Outcome { steps, elapsed, waited, requests, summary } = outcome;
+    let Outcome { steps, elapsed, waited, requests, summary, names } = outcome;
     let seconds = elapsed.as_secs_f64();
     let (steps, requests) = (counted(*steps as u64, "step"), counted(*requests, "AWS request"));
     match finished {
@@ -61,7 +64,11 @@ pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) ->
                 summary.change,
                 summary.destroy,
                 serving.unwrap_or_default()
-            )
+            )?;
+            for name in names {
+                writeln!(out, "Callers reach {} at {name}.", name.service)?;
+            }
+            Ok(())
         }
         Finished::Destroy => {
             writeln!(out, "Destroy complete: {} destroyed in {steps}, {seconds:.1} s, {requests}.", summary.destroy)
@@ -94,6 +101,7 @@ mod tests {
             waited,
             requests: 31,
             summary: Summary { add: 5, change: 1, destroy: 0, adopt: 0 },
+            names: vec![],
         }
     }
 
@@ -114,6 +122,20 @@ mod tests {
     fn one_step_and_one_request_are_singular() {
         let single = Outcome { steps: 1, requests: 1, ..outcome(None) };
         insta::assert_snapshot!("apply_one_step", text(Finished::Apply, &single));
+    }
+
+    /// Before: only "Apply complete: …", and `orders.shop.local` was shown by `graph` alone.
+    #[test]
+    fn apply_names_what_callers_use_in_cloud_map() {
+        use crate::topology::RecordType;
+        let name = |service: &str, record, port| CallerName {
+            service: service.into(),
+            dns: format!("{service}.shop.local"),
+            record,
+            port,
+        };
+        let names = vec![name("orders", RecordType::A, 3000), name("payments", RecordType::Srv, 8080)];
+        insta::assert_snapshot!(text(Finished::Apply, &Outcome { names, ..outcome(None) }));
     }
 
     #[test]

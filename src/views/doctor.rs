@@ -115,7 +115,7 @@ mod tests {
         let checks = checks(&topology(), &observed(), &health());
         let text = text(&checks);
         assert!(text.starts_with("ok    load_balancer_egress  load_balancer.security_group sg-lb: egress reaches the VPC (10.0.0.0/16) on every service port\n"), "{text}");
-        assert!(text.contains("\nwarn  discovery_has_instances  service.worker.discovery srv-1: no instances registered  (fix: register the ECS service"), "{text}");
+        assert!(text.contains("\nwarn  discovery_has_instances  service.worker.discovery srv-1: no instances registered, so worker.internal resolves to nothing  (fix: add a [service.ecs] table"), "{text}");
         assert!(text.ends_with("\n7 ok, 1 warn, 2 fail.\n"), "{text}");
         let json: serde_json::Value = serde_json::from_str(&json(&checks)).unwrap();
         assert_eq!(json["summary"]["fail"], 2);

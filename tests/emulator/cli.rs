@@ -7,7 +7,10 @@ fn an_unknown_key_names_the_file_line_and_key_and_exits_1() {
     let file = TopologyFile::new("name = \"x\"\n[network]\nvpc = \"v\"\nsubnets = [\"a\", \"b\"]\nsubnet = 1\n");
     let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
     assert!(
-        run.stderr.contains(&format!("{}:5:1: network.subnet: unknown field `subnet`", file.arg())),
+        run.stderr.contains(&format!(
+            "{}:5:10: [network] subnet: unknown key `subnet`\n    hint: did you mean `subnets`?",
+            file.arg()
+        )),
         "{}",
         run.stderr
     );
@@ -21,7 +24,7 @@ fn validation_lists_every_problem_with_a_hint() {
     );
     let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
     for expected in
-        ["network.subnets", "service[0].port: 0 is outside 1–65535", "zone apex", "hint:", "nothing was changed"]
+        ["network.subnets", "service \"a\" port: 0 is outside 1–65535", "zone apex", "hint:", "nothing was changed"]
     {
         assert!(run.stderr.contains(expected), "missing {expected:?} in:\n{}", run.stderr);
     }

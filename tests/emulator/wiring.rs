@@ -271,9 +271,9 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
     let file = TopologyFile::of(&text);
     let endpoint = &account.endpoint;
     let expected = [
-        format!("service[0].ecs.container (ECS service {cluster}/hello): task definition {cluster}-hello:1 has no container \"web\" (it has hello)"),
-        format!("service[1].connect.port_name (ECS service {cluster}/server): task definition {cluster}-server:1 has no port mapping named \"http\" (it has default)"),
-        format!("service[2].discovery (ECS service {cluster}/name): it already has a service registry ecsnet does not own ({own_registry}), and ECS allows one registry per service"),
+        format!("service \"hello\" [service.ecs] container: ECS service {cluster}/hello: task definition {cluster}-hello:1 has no container \"web\" (it has hello)"),
+        format!("service \"server\" [service.connect] port_name: ECS service {cluster}/server: task definition {cluster}-server:1 has no port mapping named \"http\" (it has default)"),
+        format!("service \"name\" discovery: ECS service {cluster}/name: it already has a service registry ecsnet does not own ({own_registry}), and ECS allows one registry per service"),
     ];
     let planned = ecsnet(endpoint, &["plan", "-f", file.arg()]).expect(1);
     assert!(
@@ -284,7 +284,7 @@ async fn a_wiring_ecs_would_refuse_stops_the_plan_before_any_change() {
     let refused = ecsnet(endpoint, &["apply", "-f", file.arg(), "--auto-approve"]).expect(1);
     for problem in &expected {
         assert!(
-            refused.stderr.contains(&format!("  - {problem}\n    hint: ")),
+            refused.stderr.contains(&format!(": {problem}\n    hint: ")),
             "{problem}\n--- stderr\n{}",
             refused.stderr
         );

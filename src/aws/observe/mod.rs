@@ -34,7 +34,7 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         discovery::read(aws, topology),
     )?;
     let Some(vpc) = vpc else {
-        return Ok(Observed::default());
+        return Ok(Observed { vpcs_in_region: network::vpcs(aws).await?, ..Observed::default() });
     };
     // Load balancers with the names the topology wants that it does not own are read whole, listeners and
     // security groups' rules included: `plan --adopt` may take them over (and without it, the plan refuses them).
@@ -66,5 +66,6 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         ecs_services,
         task_definitions,
         ecs_catalog,
+        vpcs_in_region: Vec::new(),
     })
 }

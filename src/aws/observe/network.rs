@@ -6,7 +6,9 @@ use aws_sdk_ec2::types::{Filter, VpcAttributeName};
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::{Direction, Peer, Permission, Reported, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns};
+use crate::live::{
+    Direction, Peer, Permission, Reported, SecurityGroup, SecurityGroupRule, Subnet, Tags, Vpc, VpcDns, VpcName,
+};
 use crate::plan::ownership::TOPOLOGY_TAG;
 use crate::topology::Topology;
 
@@ -51,6 +53,16 @@ pub async fn vpc(aws: &Aws, wanted: &str) -> Result<Option<Vpc>, AwsError> {
                 cidrs
             }),
     }))
+}
+
+/// Every VPC of the region, by ID and Name tag: read only when the file's VPC matches none, to say what exists.
+pub async fn vpcs(aws: &Aws) -> Result<Vec<VpcName>, AwsError> {
+    let pages = aws.ec2.describe_vpcs().into_paginator().items().send();
+    let vpcs: Vec<_> = pages.collect::<Result<Vec<_>, _>>().await.for_operation("DescribeVpcs")?;
+    Ok(vpcs
+        .iter()
+        .map(|vpc| VpcName { id: vpc.vpc_id().unwrap_or_default().to_string(), name: tags(vpc.tags()).remove("Name") })
+        .collect())
 }
 
 /// The VPC's DNS attributes: two DescribeVpcAttribute calls at once (it reads one attribute a call).

@@ -2,6 +2,7 @@
 
 use crate::topology::Service;
 
+use super::ecs::{Attachment, Into};
 use super::{check, fail, ok, Check, Facts, Status, APPLY};
 
 pub(super) fn instances_check(facts: &Facts, service: &Service) -> Check {
@@ -24,9 +25,28 @@ pub(super) fn instances_check(facts: &Facts, service: &Service) -> Check {
             Status::Warn,
             "discovery_has_instances",
             resource,
-            "no instances registered",
-            Some("register the ECS service ([service.ecs]) and check that its tasks run".into()),
+            match facts.topology.cloud_map_name(service) {
+                Some(name) => format!("no instances registered, so {} resolves to nothing", name.dns),
+                None => "no instances registered".into(),
+            },
+            Some(registration(facts, service, &registry.arn).fix_for_no_targets(Into::Registry)),
         ),
-        count => ok("discovery_has_instances", resource, format!("{count} instances")),
+        count => {
+            let callers =
+                facts.topology.cloud_map_name(service).map_or(String::new(), |name| format!("; callers use {name}"));
+            ok("discovery_has_instances", resource, format!("{count} instances{callers}"))
+        }
+    }
+}
+
+/// Whether the file's ECS service has the Cloud Map service as its registry.
+fn registration(facts: &Facts, service: &Service, registry_arn: &str) -> Attachment {
+    let Some(wiring) = &service.ecs else { return Attachment::NotWired };
+    let running =
+        facts.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service);
+    match running {
+        None => Attachment::Missing,
+        Some(running) if running.registries.iter().any(|entry| entry.arn == registry_arn) => Attachment::Attached,
+        Some(_) => Attachment::Detached,
     }
 }

@@ -36,9 +36,7 @@ fn attachment_check(
     group: &TargetGroup,
 ) -> Check {
     let name = "ecs_attached_to_target_group";
-    let attached =
-        running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()));
-    match attached {
+    match attached_entry(running, group) {
         Some(entry)
             if entry.container.as_deref() == Some(wiring.container.as_str())
                 && entry.port == Some(i32::from(service.port)) =>
@@ -53,6 +51,70 @@ fn attachment_check(
         ),
         None => fail(name, resource, format!("not attached to {}", group.name), APPLY),
     }
+}
+
+/// The ECS service's entry for the target group, if it is attached to it.
+fn attached_entry<'a>(running: &'a EcsService, group: &TargetGroup) -> Option<&'a crate::live::EcsLoadBalancer> {
+    running.load_balancers.iter().find(|entry| entry.target_group_arn.as_deref() == Some(group.arn.as_str()))
+}
+
+/// Whether the file's ECS service is attached to the target group as the file says: what targets_healthy's fix
+/// depends on, so doctor never tells to attach a service it has just found attached.
+pub(super) fn attachment(facts: &Facts, service: &Service, group: &TargetGroup) -> Attachment {
+    let Some(wiring) = &service.ecs else { return Attachment::NotWired };
+    let running =
+        facts.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service);
+    let Some(running) = running else { return Attachment::Missing };
+    match attached_entry(running, group) {
+        Some(entry)
+            if entry.container.as_deref() == Some(wiring.container.as_str())
+                && entry.port == Some(i32::from(service.port)) =>
+        {
+            Attachment::Attached
+        }
+        _ => Attachment::Detached,
+    }
+}
+
+/// How a service's ECS service stands to its target group (or Cloud Map registry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Attachment {
+    /// The file has no `[service.ecs]`: nothing registers targets but the user.
+    NotWired,
+    /// The ECS service the file names does not exist.
+    Missing,
+    /// Not attached, or attached otherwise than the file says: `ecsnet apply` attaches it.
+    Detached,
+    Attached,
+}
+
+impl Attachment {
+    /// The fix when nothing is registered in `into`, said so as not to contradict the attachment check beside it.
+    pub(super) fn fix_for_no_targets(self, into: Into) -> String {
+        let (attach, attached, targets) = match into {
+            Into::TargetGroup => ("attach it to the target group", "attached to the target group", "targets"),
+            Into::Registry => {
+                ("register it in the Cloud Map service", "registered in the Cloud Map service", "instances")
+            }
+        };
+        match self {
+            Attachment::NotWired => format!(
+                "add a [service.ecs] table naming the ECS service, so that `ecsnet apply` can {attach}; or register {targets} yourself"
+            ),
+            Attachment::Missing => "fix [service.ecs] cluster and service: the ECS service does not exist".into(),
+            Attachment::Detached => format!("{APPLY} to {attach}"),
+            Attachment::Attached => format!(
+                "the ECS service is {attached}; check that its tasks run (`aws ecs describe-services`: runningCount, and the service's events for tasks that stopped)"
+            ),
+        }
+    }
+}
+
+/// Where targets are registered: a target group, or a Cloud Map service.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Into {
+    TargetGroup,
+    Registry,
 }
 
 /// What plan refuses (src/plan/task_definition.rs), checked again: the service may run another task definition

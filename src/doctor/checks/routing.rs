@@ -6,6 +6,7 @@ use crate::plan::Address;
 use crate::topology::{Routing, Service};
 
 use super::dns::record_check;
+use super::ecs::{attachment, Attachment, Into};
 use super::ingress::admits_load_balancer_check;
 use super::{check, fail, ok, target_group, Check, Facts, Status, APPLY};
 
@@ -22,7 +23,7 @@ pub(super) fn routing_checks(facts: &Facts, service: &Service) -> Vec<Check> {
     let mut checks = vec![
         rule_check,
         health_check_path_check(&resource, group, routing),
-        targets_check(facts, &resource, &group.arn),
+        targets_check(facts, &resource, &group.arn, attachment(facts, service, group)),
     ];
     checks.push(admits_load_balancer_check(facts, service));
     let carrier = carrier.or(facts.load_balancers.first().map(|(_, load_balancer)| *load_balancer));
@@ -70,7 +71,8 @@ fn health_check_path_check(resource: &str, group: &TargetGroup, routing: &Routin
     }
 }
 
-fn targets_check(facts: &Facts, resource: &str, arn: &str) -> Check {
+/// The targets' health; with none registered, the fix follows what ecs_attached_to_target_group found.
+fn targets_check(facts: &Facts, resource: &str, arn: &str, attachment: Attachment) -> Check {
     let targets = facts.health.targets.get(arn).map(Vec::as_slice).unwrap_or_default();
     let describe = |states: &[TargetState]| {
         targets
@@ -91,7 +93,7 @@ fn targets_check(facts: &Facts, resource: &str, arn: &str) -> Check {
             "targets_healthy",
             resource,
             "no targets registered",
-            Some("attach the ECS service ([service.ecs]) and check that its tasks run".into()),
+            Some(attachment.fix_for_no_targets(Into::TargetGroup)),
         );
     }
     let unhealthy = describe(&[TargetState::Unhealthy, TargetState::UnhealthyDraining, TargetState::Unavailable]);

@@ -115,7 +115,7 @@ fn parsed(text: &str) -> topology::Topology {
 #[test]
 fn seed_002s_load_balancer_is_described_with_a_placeholder_host() {
     let (cluster, _) = seed_002();
-    let text = write_topology(&cluster, &InitOptions { zone: None });
+    let text = write_topology(&cluster, &InitOptions { zone: None, namespace: None });
     insta::assert_snapshot!("seed_002", text);
     let topology = parsed(&text);
     let balancer = topology.load_balancer.as_ref().unwrap();
@@ -131,7 +131,7 @@ fn seed_002s_load_balancer_is_described_with_a_placeholder_host() {
 #[test]
 fn plan_adopt_takes_seed_002s_load_balancer_over_and_replaces_nothing() {
     let (cluster, balancer) = seed_002();
-    let topology = parsed(&write_topology(&cluster, &InitOptions { zone: None }));
+    let topology = parsed(&write_topology(&cluster, &InitOptions { zone: None, namespace: None }));
     let observed = account(&cluster, balancer, &[(80, "0.0.0.0/0")]);
     let plan = adopted(&topology, &observed, &AdoptPolicy::default()).unwrap();
     let of = |action: Action| -> Vec<String> {
@@ -189,7 +189,7 @@ fn host_rules() -> Cluster {
 #[test]
 fn rules_give_hosts_and_paths_and_defaults_keep_their_shape() {
     let cluster = host_rules();
-    let text = write_topology(&cluster, &InitOptions { zone: None });
+    let text = write_topology(&cluster, &InitOptions { zone: None, namespace: None });
     let topology = parsed(&text);
     let balancer = topology.load_balancer.as_ref().unwrap();
     assert_eq!(
@@ -241,7 +241,7 @@ fn several_or_other_load_balancers_keep_the_comments() {
     for (cluster, what) in
         [(network, "Network Load Balancer seed-alb"), (several, "2 load balancers (seed-alb, second)")]
     {
-        let text = write_topology(&cluster, &InitOptions { zone: None });
+        let text = write_topology(&cluster, &InitOptions { zone: None, namespace: None });
         assert!(
             text.contains(&format!(
                 "# The services sit behind {what}; adoption from `ecsnet init` covers one Application"
@@ -261,7 +261,7 @@ fn several_or_other_load_balancers_keep_the_comments() {
 #[test]
 fn a_zone_names_a_service_no_rule_forwards_to() {
     let (cluster, _) = seed_002();
-    let text = write_topology(&cluster, &InitOptions { zone: Some("in.example.com") });
+    let text = write_topology(&cluster, &InitOptions { zone: Some("in.example.com"), namespace: None });
     let topology = parsed(&text);
     assert_eq!(topology.services[0].routing.as_ref().unwrap().hosts, ["web.in.example.com"]);
     assert_eq!(topology.load_balancer.as_ref().unwrap().name, "seed-alb");

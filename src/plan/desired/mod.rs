@@ -55,6 +55,8 @@ pub enum IngressSource {
 #[derive(Debug, Clone)]
 pub struct DesiredDiscovery {
     pub service: String,
+    /// The name callers use, shown on the plan's create (`orders.shop.local (A)`).
+    pub callers_use: Option<crate::topology::CallerName>,
     pub record_type: RecordType,
     pub ttl: i64,
 }
@@ -168,9 +170,10 @@ pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
 pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<Problem>> {
     let mut problems = Vec::new();
     let Some(vpc) = &observed.vpc else {
-        return Err(vec![Problem::new(
-            format!("network.vpc: no VPC has the ID or Name tag \"{}\"", topology.network.vpc),
-            "check the VPC ID or Name tag, and the region (--region, or region = \"…\" in the file)",
+        return Err(vec![Problem::at(
+            super::problem::FileKey::top("network.vpc"),
+            format!("no VPC has the ID or Name tag \"{}\" in this region", topology.network.vpc),
+            resolve::vpcs_instead(&topology.network.vpc, &observed.vpcs_in_region),
         )]);
     };
     let subnet_ids = resolve_subnets(topology, observed, &mut problems);

@@ -2,10 +2,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::live::{Observed, SecurityGroup};
+use crate::live::{Observed, SecurityGroup, Subnet, VpcName};
 use crate::topology::Topology;
 
 use super::Problem;
+use crate::plan::problem::FileKey;
+use crate::suggest::{nearest, LISTED};
 
 pub(super) fn resolve_subnets(topology: &Topology, observed: &Observed, problems: &mut Vec<Problem>) -> Vec<String> {
     let mut ids = Vec::new();
@@ -21,23 +23,30 @@ pub(super) fn resolve_subnets(topology: &Topology, observed: &Observed, problems
                 ids.push(subnet.id.clone());
                 zones.insert(subnet.availability_zone.clone());
             }
-            [] => problems.push(Problem::new(
-                format!("network.subnets[{index}]: no subnet of the VPC has the ID or Name tag \"{wanted}\""),
-                "list subnets of the VPC named in network.vpc",
+            [] => problems.push(Problem::at(
+                FileKey::top(&format!("network.subnets[{index}]")),
+                format!("no subnet of the VPC {} has the ID or Name tag \"{wanted}\"", vpc_id(observed)),
+                subnets_instead(wanted, &observed.subnets),
             )),
-            several => problems.push(Problem::new(
-                format!("network.subnets[{index}]: {} subnets have the Name tag \"{wanted}\"", several.len()),
-                "use the subnet's ID instead",
+            several => problems.push(Problem::at(
+                FileKey::top(&format!("network.subnets[{index}]")),
+                format!(
+                    "{} subnets have the Name tag \"{wanted}\": {}",
+                    several.len(),
+                    several.iter().map(|subnet| subnet.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                "write one of their IDs instead",
             )),
         }
     }
     if ids.len() == topology.network.subnets.len() && zones.len() < 2 {
-        problems.push(Problem::new(
+        problems.push(Problem::at(
+            FileKey::top("network.subnets"),
             format!(
-                "network.subnets: all subnets are in one Availability Zone ({})",
+                "all subnets are in one Availability Zone ({})",
                 zones.into_iter().collect::<Vec<_>>().join(", ")
             ),
-            "an Application Load Balancer needs subnets in at least two Availability Zones",
+            "an Application Load Balancer needs subnets in at least two Availability Zones: add a subnet of another zone",
         ));
     }
     ids.sort();
@@ -51,8 +60,8 @@ pub(super) fn resolve_groups<'a>(
     problems: &mut Vec<Problem>,
 ) -> BTreeMap<&'a str, String> {
     let mut groups = BTreeMap::new();
-    for (index, service) in topology.services.iter().enumerate() {
-        if let Some(group) = resolve_group(&service.security_group, &observed.security_groups, index, problems) {
+    for service in &topology.services {
+        if let Some(group) = resolve_group(&service.security_group, observed, &service.name, problems) {
             groups.insert(service.name.as_str(), group.id.clone());
         }
     }
@@ -61,10 +70,11 @@ pub(super) fn resolve_groups<'a>(
 
 fn resolve_group<'a>(
     wanted: &str,
-    groups: &'a [SecurityGroup],
-    index: usize,
+    observed: &'a Observed,
+    service: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<&'a SecurityGroup> {
+    let groups = &observed.security_groups;
     let by_id: Vec<_> = groups.iter().filter(|group| group.id == wanted).collect();
     let matches = if by_id.is_empty() {
         groups.iter().filter(|group| group.group_name == wanted || group.name_tag() == Some(wanted)).collect()
@@ -74,18 +84,102 @@ fn resolve_group<'a>(
     match matches.as_slice() {
         [group] => Some(group),
         [] => {
-            problems.push(Problem::new(
-                format!("service[{index}].security_group: no security group of the VPC has the ID, name or Name tag \"{wanted}\""),
-                "name the security group the service's tasks run with",
+            problems.push(Problem::at(
+                FileKey::service(service, "security_group"),
+                format!(
+                    "no security group of the VPC {} has the ID, group name or Name tag \"{wanted}\"",
+                    vpc_id(observed)
+                ),
+                groups_instead(wanted, groups),
             ));
             None
         }
         several => {
-            problems.push(Problem::new(
-                format!("service[{index}].security_group: {} security groups match \"{wanted}\"", several.len()),
-                "use the group's ID instead",
+            problems.push(Problem::at(
+                FileKey::service(service, "security_group"),
+                format!(
+                    "{} security groups match \"{wanted}\": {}",
+                    several.len(),
+                    several.iter().map(|group| group.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                "write the group's ID instead",
             ));
             None
         }
+    }
+}
+
+fn vpc_id(observed: &Observed) -> &str {
+    observed.vpc.as_ref().map_or("", |vpc| vpc.id.as_str())
+}
+
+/// What exists instead of a subnet the file names: the nearest name, and every subnet when there are few.
+fn subnets_instead(wanted: &str, subnets: &[Subnet]) -> String {
+    let names: Vec<&str> =
+        subnets.iter().flat_map(|subnet| std::iter::once(subnet.id.as_str()).chain(subnet.name.as_deref())).collect();
+    let shown: Vec<String> = subnets
+        .iter()
+        .map(|subnet| match &subnet.name {
+            Some(name) => format!("\"{name}\" ({}, {})", subnet.id, subnet.availability_zone),
+            None => format!("\"{}\" ({})", subnet.id, subnet.availability_zone),
+        })
+        .collect();
+    let all = (shown.len() <= LISTED).then(|| shown.join(", "));
+    instead(
+        nearest(wanted, names),
+        all,
+        subnets.is_empty(),
+        "subnets",
+        "aws ec2 describe-subnets --filters Name=vpc-id,Values=VPC",
+    ) + "; write the subnet's ID or Name tag"
+}
+
+/// What exists instead of a security group the file names: the nearest name, and every group when there are few.
+fn groups_instead(wanted: &str, groups: &[SecurityGroup]) -> String {
+    let names: Vec<&str> = groups
+        .iter()
+        .flat_map(|group| [group.id.as_str(), group.group_name.as_str()].into_iter().chain(group.name_tag()))
+        .collect();
+    let shown: Vec<String> = groups.iter().map(|group| format!("\"{}\" ({})", group.group_name, group.id)).collect();
+    let all = (shown.len() <= LISTED).then(|| shown.join(", "));
+    instead(
+        nearest(wanted, names),
+        all,
+        groups.is_empty(),
+        "security groups",
+        "aws ec2 describe-security-groups --filters Name=vpc-id,Values=VPC",
+    ) + "; name the group the service's tasks run with"
+}
+
+/// "did you mean …? The VPC's …: …", as much of it as is known.
+fn instead(near: Option<&str>, all: Option<String>, none: bool, what: &str, command: &str) -> String {
+    match (near, all) {
+        _ if none => format!("the VPC has no {what}"),
+        (Some(near), Some(all)) => format!("did you mean \"{near}\"? The VPC's {what}: {all}"),
+        (None, Some(all)) => format!("the VPC's {what}: {all}"),
+        (Some(near), None) => format!("did you mean \"{near}\"? (`{command}` lists the rest)"),
+        (None, None) => format!("`{command}` lists them"),
+    }
+}
+
+/// What exists instead of the VPC the file names: the nearest name, and every VPC of the region when there are few.
+pub(super) fn vpcs_instead(wanted: &str, vpcs: &[VpcName]) -> String {
+    let names: Vec<&str> =
+        vpcs.iter().flat_map(|vpc| std::iter::once(vpc.id.as_str()).chain(vpc.name.as_deref())).collect();
+    let shown: Vec<String> = vpcs
+        .iter()
+        .map(|vpc| match &vpc.name {
+            Some(name) => format!("\"{name}\" ({})", vpc.id),
+            None => format!("\"{}\"", vpc.id),
+        })
+        .collect();
+    let all = (shown.len() <= LISTED).then(|| shown.join(", "));
+    let region = "check the region (--region, the file's `region`, AWS_REGION)";
+    match (nearest(wanted, names), all) {
+        _ if vpcs.is_empty() => format!("the region has no VPCs: {region}"),
+        (Some(near), Some(all)) => format!("did you mean \"{near}\"? The region's VPCs: {all}"),
+        (None, Some(all)) => format!("the region's VPCs: {all}; or {region}"),
+        (Some(near), None) => format!("did you mean \"{near}\"? (`aws ec2 describe-vpcs` lists the rest)"),
+        (None, None) => format!("`aws ec2 describe-vpcs` lists the region's VPCs; or {region}"),
     }
 }

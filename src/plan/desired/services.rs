@@ -34,6 +34,7 @@ pub(super) fn add(
     if let Some(discovery) = &service.discovery {
         desired.discovery_services.push(DesiredDiscovery {
             service: service.name.clone(),
+            callers_use: topology.cloud_map_name(service),
             record_type: discovery.record,
             ttl: discovery.ttl,
         });

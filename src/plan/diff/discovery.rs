@@ -149,18 +149,20 @@ impl<'a> Planner<'a> {
             .iter()
             .find(|service| namespace.holds(service) && service.name == wanted.service)
         {
-            self.problems.push(Problem::new(
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::service(&wanted.service, "discovery"),
                 format!("the Cloud Map namespace already has a service named \"{}\" ({}) that ecsnet topology {} does not own", taken.name, taken.id, self.topology),
                 "delete that Cloud Map service, or remove [service.discovery] from this service",
             ));
             return None;
         }
-        let fields = vec![
+        let mut fields = vec![
             FieldChange::new("name", &wanted.service),
             FieldChange::new("record", wanted.record_type.as_aws()),
             FieldChange::new("ttl", wanted.ttl),
             FieldChange::new("routing_policy", "MULTIVALUE"),
         ];
+        fields.extend(wanted.callers_use.as_ref().map(|name| FieldChange::new("callers_use", name.to_string())));
         let operation = Operation::CloudMap(CloudMapOp::CreateDiscoveryService {
             name: wanted.service.clone(),
             namespace: namespace.reference.clone(),
@@ -175,7 +177,8 @@ impl<'a> Planner<'a> {
     /// A live discovery service's TTL brought to the file's; its record type cannot change.
     fn update_discovery_service(&mut self, wanted: &DesiredDiscovery, address: Address, service: &DiscoveryService) {
         if !service.record_type.is(wanted.record_type) {
-            self.problems.push(Problem::new(
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::service(&wanted.service, "discovery.record"),
                 format!("{address}: the Cloud Map service {} has {} records, and Cloud Map cannot change a service's record type", service.id, service.record_type),
                 "remove [service.discovery], apply, then add it back with the new record type",
             ));

@@ -60,7 +60,8 @@ impl<'a> Planner<'a> {
 
     fn create_security_group(&mut self, desired: &Desired, wanted: &DesiredSecurityGroup) {
         if let Some(taken) = self.observed.security_groups.iter().find(|group| group.group_name == wanted.name) {
-            self.problems.push(Problem::new(
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::top("load_balancer.name"),
                 format!(
                     "security group name \"{}\" is taken in the VPC by {}, which ecsnet does not own",
                     wanted.name, taken.id

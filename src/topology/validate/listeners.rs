@@ -200,7 +200,13 @@ pub fn check_forward_defaults(errors: &mut Errors, file: &TopologyFile, listener
     for (index, listener) in listeners.iter().enumerate() {
         if let DefaultAction::Forward(name) = &listener.default {
             if !services.iter().any(|service| service.name == *name && service.routing.is_some()) {
-                errors.push_labelled(format!("listener {}", listener.port), listener_key(file, index, "default"), format!("its default action forwards to \"{name}\", which is not a load-balanced service of this topology"), "name a [[service]] that is load balanced");
+                let balanced =
+                    services.iter().filter(|service| service.routing.is_some()).map(|service| service.name.as_str());
+                let hint = match crate::suggest::nearest(name, balanced) {
+                    Some(near) => format!("did you mean \"{near}\"?"),
+                    None => "name a [[service]] that is load balanced".into(),
+                };
+                errors.push_labelled(format!("listener {}", listener.port), listener_key(file, index, "default"), format!("its default action forwards to \"{name}\", which is not a load-balanced service of this topology"), hint);
             }
         }
     }

@@ -15,7 +15,7 @@ mod services;
 mod syntax;
 
 use super::file::TopologyFile;
-use super::places::KeyPlaces;
+use super::places::{shown_path, KeyPlaces};
 use super::Topology;
 use discovery::validate_namespace;
 use dns::validate_dns;
@@ -28,6 +28,8 @@ use syntax::check_resource_name;
 pub struct ValidationError {
     /// The key, as a path: `service[1].priority`.
     pub key: String,
+    /// The key as the message shows it: `service "payments" priority`.
+    pub shown: String,
     pub problem: String,
     pub hint: String,
     /// 1-based line and column of the key's value in the file, or of the header of the table that lacks the key.
@@ -37,7 +39,7 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}\n    hint: {}", self.key, self.problem, self.hint)
+        write!(f, "{}: {}\n    hint: {}", self.shown, self.problem, self.hint)
     }
 }
 
@@ -71,13 +73,19 @@ impl Errors {
         self.0.push(Found { label: label.into(), key: key.into(), problem: problem.into(), hint: hint.into() });
     }
 
-    /// Each problem with the line and column of its key in the file.
-    pub(super) fn placed(self, places: &KeyPlaces) -> Vec<ValidationError> {
+    /// Each problem with the line and column of its key in the file; `services` are the file's service names, in
+    /// order, by which the problems name the services.
+    pub(super) fn placed(self, places: &KeyPlaces, services: &[&str]) -> Vec<ValidationError> {
         self.0
             .into_iter()
             .map(|found| {
                 let place = places.place_of(&found.key);
                 ValidationError {
+                    shown: if found.label == found.key {
+                        shown_path(&found.key, services)
+                    } else {
+                        found.label.clone()
+                    },
                     key: found.label,
                     problem: found.problem,
                     hint: found.hint,

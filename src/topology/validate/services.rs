@@ -52,7 +52,7 @@ fn validate_service<'a>(
     if let Some(first) = taken.names.insert(&section.name, index) {
         errors.push(
             at("name"),
-            format!("\"{}\" is also the name of service[{first}]", section.name),
+            format!("\"{}\" is also the name of the service at position {} in the file", section.name, first + 1),
             "give every service its own name",
         );
     }
@@ -129,17 +129,24 @@ fn validate_service_routing(
     if let Some(first) = taken.conditions.insert(conditions, index) {
         errors.push(
             format!("service[{index}].host"),
-            format!("service[{first}] matches the same hosts and paths"),
+            format!("service \"{}\" matches the same hosts and paths", file.services[first].name),
             "give every service its own host or path",
         );
     }
-    let priority = section.priority.map(|priority| check_priority(errors, &mut taken.priorities, index, priority));
+    let priority =
+        section.priority.map(|priority| check_priority(errors, &mut taken.priorities, index, priority, file));
     let health_check = validate_health_check(errors, index, section.health_check.as_ref());
     Routing { hosts, paths, listeners: on_listeners, priority, health_check, attributes }
 }
 
 /// A rule priority: 1–50000, and unique on a listener.
-fn check_priority(errors: &mut Errors, taken: &mut HashMap<i64, usize>, index: usize, priority: i64) -> u32 {
+fn check_priority(
+    errors: &mut Errors,
+    taken: &mut HashMap<i64, usize>,
+    index: usize,
+    priority: i64,
+    file: &TopologyFile,
+) -> u32 {
     let key = format!("service[{index}].priority");
     if !(1..=50_000).contains(&priority) {
         errors.push(
@@ -151,7 +158,7 @@ fn check_priority(errors: &mut Errors, taken: &mut HashMap<i64, usize>, index: u
     if let Some(first) = taken.insert(priority, index) {
         errors.push(
             key,
-            format!("{priority} is also the priority of service[{first}]"),
+            format!("{priority} is also the priority of service \"{}\"", file.services[first].name),
             "rule priorities must be unique on a listener",
         );
     }
@@ -188,10 +195,15 @@ fn check_callers_and_discovery_names(errors: &mut Errors, services: &[Service]) 
     for (index, service) in services.iter().enumerate() {
         for (position, caller) in service.callers.iter().enumerate() {
             if !services.iter().any(|other| other.name == *caller) {
+                let names = services.iter().map(|other| other.name.as_str());
+                let hint = match crate::suggest::nearest(caller, names) {
+                    Some(near) => format!("did you mean \"{near}\"?"),
+                    None => "list the names of [[service]] entries whose tasks call this service".into(),
+                };
                 errors.push(
                     format!("service[{index}].callers[{position}]"),
                     format!("\"{caller}\" is not a service of this topology"),
-                    "list the names of [[service]] entries whose tasks call this service",
+                    hint,
                 );
             }
             if service.callers[..position].contains(caller) {

@@ -156,7 +156,7 @@ impl<'a> Planner<'a> {
         let mine = owned_records.iter().find(|record| {
             record.address == address && record.host == host && zone.live.is_some_and(|live| live.id == record.zone.id)
         });
-        if mine.is_none() && self.record_not_ours(host, zone.live) {
+        if mine.is_none() && self.record_not_ours(&service.name, host, zone.live) {
             return None;
         }
         let live = mine.and_then(|record| record.record);
@@ -191,13 +191,14 @@ impl<'a> Planner<'a> {
     }
 
     /// A problem when the host already has a record in the zone that this topology does not own.
-    fn record_not_ours(&mut self, host: &str, live_zone: Option<&HostedZone>) -> bool {
+    fn record_not_ours(&mut self, service: &str, host: &str, live_zone: Option<&HostedZone>) -> bool {
         let Some((zone, other)) = live_zone
             .and_then(|zone| zone.records.iter().find(|record| record.name == host).map(|record| (zone, record)))
         else {
             return false;
         };
-        self.problems.push(Problem::new(
+        self.problems.push(Problem::at(
+            crate::plan::problem::FileKey::service(service, "host"),
             format!(
                 "{host} already has a {} record in zone {} that ecsnet topology {} does not own",
                 other.kind, zone.name, self.topology

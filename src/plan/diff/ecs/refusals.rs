@@ -9,6 +9,7 @@ use crate::plan::task_definition::{mismatches, Wiring};
 
 use super::super::{Planner, Problem};
 use crate::live::DeploymentController;
+use crate::plan::problem::FileKey;
 
 impl Planner<'_> {
     /// "Each service may be associated with one service registry. Multiple service registries for each service are
@@ -24,8 +25,9 @@ impl Planner<'_> {
             || foreign.arn.clone(),
             |service| format!("Cloud Map service \"{}\", {}", service.name, foreign.arn),
         );
-        self.problems.push(Problem::new(
-            format!("{}: it already has a service registry ecsnet does not own ({registry}), and ECS allows one registry per service", at(wanted, "discovery", live)),
+        self.problems.push(Problem::at(
+            FileKey::service(&wanted.service, "discovery"),
+            format!("{}: it already has a service registry ecsnet does not own ({registry}), and ECS allows one registry per service", ecs_service(live)),
             "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)",
         ));
     }
@@ -48,8 +50,11 @@ impl Planner<'_> {
             port_name: wanted.connect.as_ref().map(|connect| connect.port_name.as_str()),
         };
         for mismatch in mismatches(&wiring, definition) {
-            self.problems
-                .push(Problem::new(format!("{}: {mismatch}", at(wanted, mismatch.key(), live)), mismatch.hint()));
+            self.problems.push(Problem::at(
+                FileKey::service(&wanted.service, mismatch.key()),
+                format!("{}: {mismatch}", ecs_service(live)),
+                mismatch.hint(),
+            ));
         }
     }
 
@@ -84,10 +89,11 @@ impl Planner<'_> {
             Some(DeploymentController::External) => "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
             _ => "move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table",
         };
-        self.problems.push(Problem::new(
+        self.problems.push(Problem::at(
+            FileKey::service(&wanted.service, "ecs.service"),
             format!(
                 "{}: it uses the {} deployment controller, on which UpdateService cannot change {changes}",
-                at(wanted, "ecs", live),
+                ecs_service(live),
                 live.deployment_controller
             ),
             hint,
@@ -95,8 +101,7 @@ impl Planner<'_> {
     }
 }
 
-/// A key of the service's entry in the file, and the ECS service it wires, as problems name them:
-/// `service[1].discovery (ECS service main/name)`.
-fn at(wanted: &DesiredEcs, key: &str, live: &EcsService) -> String {
-    format!("service[{}].{key} (ECS service {}/{})", wanted.index, live.cluster, live.name)
+/// The ECS service a problem is about, after the file's key that wires it: `ECS service main/name`.
+fn ecs_service(live: &EcsService) -> String {
+    format!("ECS service {}/{}", live.cluster, live.name)
 }

@@ -76,7 +76,8 @@ impl<'a> Planner<'a> {
                 }
                 Some(other) => self.delete_listener(other, listener),
                 None if u16::try_from(listener.port).is_ok_and(|port| wanted_ports.contains(&port)) => {
-                    self.problems.push(Problem::new(
+                    self.problems.push(Problem::at(
+                        crate::plan::problem::FileKey::top("listener"),
                         format!(
                             "the load balancer already has a listener on port {} that ecsnet does not own ({})",
                             listener.port, listener.arn

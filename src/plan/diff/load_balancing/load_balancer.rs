@@ -185,7 +185,8 @@ impl<'a> Planner<'a> {
         if let Some(taken) = self.observed.load_balancers.iter().find(|load_balancer| {
             load_balancer.name == name && !crate::plan::ownership::owned_by(&load_balancer.tags, topology)
         }) {
-            self.problems.push(Problem::new(
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::top("load_balancer.name"),
                 format!(
                     "load balancer name \"{name}\" is taken by {}, which ecsnet topology {topology} does not own",
                     taken.arn

@@ -108,8 +108,9 @@ impl<'a> Planner<'a> {
         let priorities = match assign(&requests, foreign) {
             Ok(priorities) => priorities,
             Err((service, priority)) => {
-                self.problems.push(Problem::new(
-                    format!("priority {priority} of service \"{service}\" is held by a rule on listener {port} that ecsnet does not own"),
+                self.problems.push(Problem::at(
+                    crate::plan::problem::FileKey::service(&service, "priority"),
+                    format!("priority {priority} is held by a rule on listener {port} that ecsnet does not own"),
                     "choose another priority, or leave it out and ecsnet picks a free one",
                 ));
                 return None;

@@ -55,7 +55,7 @@ impl<'a> Planner<'a> {
         }
         match (wanted, kept) {
             (Some(wanted), None) => {
-                self.check_target_group_name_free(wanted);
+                self.check_target_group_name_free(&address, wanted);
                 self.push(
                     address.clone(),
                     Action::Create,
@@ -100,7 +100,7 @@ impl<'a> Planner<'a> {
             .map(|(field, _, old, new)| FieldChange::changed(field, old, new))
             .collect();
         if !changed.is_empty() || load_balancer_replaced {
-            self.check_target_group_name_free(wanted);
+            self.check_target_group_name_free(&address, wanted);
             let reason = if changed.is_empty() {
                 ReplaceReason::LoadBalancerReplaced
             } else {
@@ -150,7 +150,7 @@ impl<'a> Planner<'a> {
         );
     }
 
-    fn check_target_group_name_free(&mut self, wanted: &TargetGroupSpec) {
+    fn check_target_group_name_free(&mut self, address: &Address, wanted: &TargetGroupSpec) {
         let topology = self.topology;
         if let Some(taken) = self
             .observed
@@ -158,7 +158,12 @@ impl<'a> Planner<'a> {
             .iter()
             .find(|group| group.name == wanted.name && !crate::plan::ownership::owned_by(&group.tags, topology))
         {
-            self.problems.push(Problem::new(
+            let service = match address {
+                Address::TargetGroup(service) => service.as_str(),
+                _ => "",
+            };
+            self.problems.push(Problem::at(
+                crate::plan::problem::FileKey::service(service, "name"),
                 format!(
                     "target group name \"{}\" is taken by {}, which ecsnet topology {topology} does not own",
                     wanted.name, taken.arn

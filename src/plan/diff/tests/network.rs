@@ -13,11 +13,14 @@ fn a_missing_vpc_subnet_or_group_is_named() {
     observed.subnets.pop();
     observed.security_groups.clear();
     let error = planned(&seed().build(), &observed).unwrap_err().to_string();
-    assert!(error.contains("network.subnets[0]: no subnet of the VPC has the ID or Name tag \"private-a\""), "{error}");
-    assert!(error.contains("service[0].security_group: no security group of the VPC"), "{error}");
+    assert!(
+        error.contains("[network] subnets[0]: no subnet of the VPC vpc-1 has the ID or Name tag \"private-a\""),
+        "{error}"
+    );
+    assert!(error.contains("service \"service-a\" security_group: no security group of the VPC"), "{error}");
     observed.vpc = None;
     let error = planned(&seed().build(), &observed).unwrap_err().to_string();
-    assert!(error.contains("network.vpc: no VPC has the ID or Name tag \"demo-vpc\""), "{error}");
+    assert!(error.contains("[network] vpc: no VPC has the ID or Name tag \"demo-vpc\""), "{error}");
 }
 
 #[test]

@@ -29,9 +29,9 @@ fn a_priority_held_by_a_foreign_rule_is_not_stolen() {
     let explicit = seed().service("service-a", |service| service.priority(1));
     let error = planned(&explicit.build(), &observed).unwrap_err();
     assert!(
-        error
-            .to_string()
-            .contains("priority 1 of service \"service-a\" is held by a rule on listener 80 that ecsnet does not own"),
+        error.to_string().contains(
+            "service \"service-a\" priority: priority 1 is held by a rule on listener 80 that ecsnet does not own"
+        ),
         "{error}"
     );
 }

@@ -33,8 +33,8 @@ fn a_rule_holds_at_most_five_condition_values_and_valid_paths() {
     assert_eq!(
         shown,
         [
-            "service[0].paths: \"4\" does not begin with \"/\"\n    hint: write a path pattern such as \"/api/users\" or \"/api/users/*\"",
-            "service[0].paths: 2 hosts and 4 paths make 6 condition values; AWS allows 5 in one rule\n    hint: split the service's routes, or use wildcards (\"/api/*\", \"*.example.com\")"
+            "service \"a\" paths: \"4\" does not begin with \"/\"\n    hint: write a path pattern such as \"/api/users\" or \"/api/users/*\"",
+            "service \"a\" paths: 2 hosts and 4 paths make 6 condition values; AWS allows 5 in one rule\n    hint: split the service's routes, or use wildcards (\"/api/*\", \"*.example.com\")"
         ]
     );
     // Five values are the most a rule takes: here one host and four paths.
@@ -52,7 +52,7 @@ fn a_rule_holds_at_most_five_condition_values_and_valid_paths() {
 fn a_rule_holds_at_most_five_wildcards() {
     let errors = errors_of(&service("name = \"a\"\npaths = [\"/a/*/b/*\", \"/c/*?\", \"/d/*/e/*\"]"));
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    assert_eq!(shown, ["service[0].paths: the hosts and paths hold 6 wildcards (* and ?); AWS allows 5 in one rule\n    hint: use fewer wildcards, or split the service's routes"]);
+    assert_eq!(shown, ["service \"a\" paths: the hosts and paths hold 6 wildcards (* and ?); AWS allows 5 in one rule\n    hint: use fewer wildcards, or split the service's routes"]);
 }
 
 #[test]

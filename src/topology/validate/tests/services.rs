@@ -32,7 +32,7 @@ fn priorities_must_be_in_range_and_unique() {
     let keys: Vec<_> = errors.iter().map(|error| error.key.as_str()).collect();
     assert_eq!(keys, ["service[0].priority", "service[2].priority"]);
     assert!(errors[0].problem.contains("outside 1–50000"));
-    assert!(errors[1].problem.contains("also the priority of service[1]"));
+    assert!(errors[1].problem.contains("also the priority of service \"b\""));
 }
 
 #[test]

@@ -15,7 +15,7 @@ fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
     assert_eq!(
         problems(&text, &account()),
         [(
-            "service[0].connect.port_name (ECS service demo/server): task definition server:1 has no port mapping named \"http\" (it has default)".to_string(),
+            "service \"server\" [service.connect] port_name: ECS service demo/server: task definition server:1 has no port mapping named \"http\" (it has default)".to_string(),
             "set [service.connect] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".to_string()
         )]
     );

@@ -69,7 +69,7 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
     assert_eq!(
         problems(&discovery(), &observed),
         [(
-            "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:aws:servicediscovery:us-east-1:1:service/srv-user), and ECS allows one registry per service".to_string(),
+            "service \"name\" discovery: ECS service main/name: it already has a service registry ecsnet does not own (arn:aws:servicediscovery:us-east-1:1:service/srv-user), and ECS allows one registry per service".to_string(),
             "leave [service.discovery] out of this service and keep its own registry, or take that registry off the ECS service first (UpdateService with an empty serviceRegistries list)".to_string()
         )]
     );
@@ -83,7 +83,7 @@ fn a_registry_of_the_users_own_stops_ecsnet_from_adding_a_second() {
     });
     assert_eq!(
         whats(&discovery(), &observed),
-        ["service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
+        ["service \"name\" discovery: ECS service main/name: it already has a service registry ecsnet does not own (Cloud Map service \"user\", arn:srv-user), and ECS allows one registry per service"]
     );
 }
 
@@ -159,4 +159,16 @@ fn an_adopted_namespace_is_used_and_never_deleted() {
         .changes
         .iter()
         .any(|change| change.address == Address::Namespace));
+}
+
+/// Before: the plan showed `name: name` and never the DNS name callers use (only `graph` did).
+#[test]
+fn the_plan_shows_the_name_callers_use_in_cloud_map() {
+    let plan = planned(&discovery().build(), &account()).unwrap();
+    let mut out = Vec::new();
+    crate::views::plan::write_text(&mut out, &plan).unwrap();
+    let text = crate::views::plain(&String::from_utf8(out).unwrap());
+    let registry: Vec<&str> =
+        text.lines().skip_while(|line| !line.contains("service.name.discovery")).take(6).collect();
+    insta::assert_snapshot!(registry.join("\n"));
 }

@@ -17,7 +17,10 @@ fn refusal(observed: &Observed) -> String {
 fn a_missing_ecs_service_stops_the_plan_and_names_the_clusters_services() {
     let mut observed = account();
     observed.ecs_services.retain(|service| service.name != "name");
-    assert_eq!(whats(&discovery(), &observed), ["no ECS service \"name\" in cluster \"main\""]);
+    assert_eq!(
+        whats(&discovery(), &observed),
+        ["service \"name\" [service.ecs] service: no ECS service \"name\" in cluster \"main\""]
+    );
     observed.ecs_catalog.services.insert("main".into(), vec!["hello".into(), "names".into(), "orders".into()]);
     insta::assert_snapshot!("missing_ecs_service", refusal(&observed));
 }
@@ -43,8 +46,8 @@ fn a_blue_green_or_external_controller_stops_every_change_update_service_would_r
     assert_eq!(
         problems(&discovery(), &observed),
         [
-            ("service[0].ecs (ECS service main/hello): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change load balancers".to_string(), CODE_DEPLOY_HINT.to_string()),
-            ("service[1].ecs (ECS service main/name): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries".to_string(), CODE_DEPLOY_HINT.to_string()),
+            ("service \"hello\" [service.ecs] service: ECS service main/hello: it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change load balancers".to_string(), CODE_DEPLOY_HINT.to_string()),
+            ("service \"name\" [service.ecs] service: ECS service main/name: it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries".to_string(), CODE_DEPLOY_HINT.to_string()),
         ]
     );
     let mut observed = account();
@@ -52,14 +55,14 @@ fn a_blue_green_or_external_controller_stops_every_change_update_service_would_r
     assert_eq!(
         problems(&connect(), &observed),
         [(
-            "service[0].ecs (ECS service demo/server): it uses the EXTERNAL deployment controller, on which UpdateService cannot change Service Connect".to_string(),
+            "service \"server\" [service.ecs] service: ECS service demo/server: it uses the EXTERNAL deployment controller, on which UpdateService cannot change Service Connect".to_string(),
             "on EXTERNAL, load balancers and service registries belong to task sets (CreateTaskSet), and Service Connect needs the ECS controller; move the service to the ECS (rolling update) controller, or remove this service's [service.ecs] table".to_string()
         )]
     );
     let hello_in_cloud_map = discovery().service("hello", |service| service.discovery_record("A"));
     let mut observed = account();
     observed.ecs_services[0].deployment_controller = "EXTERNAL".into();
-    assert_eq!(whats(&hello_in_cloud_map, &observed), ["service[0].ecs (ECS service main/hello): it uses the EXTERNAL deployment controller, on which UpdateService cannot change load balancers or service registries"]);
+    assert_eq!(whats(&hello_in_cloud_map, &observed), ["service \"hello\" [service.ecs] service: ECS service main/hello: it uses the EXTERNAL deployment controller, on which UpdateService cannot change load balancers or service registries"]);
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod migration;
 mod task_definition;
 
 use crate::live::*;
-use crate::plan::{schedule, topological_order, Address, Plan};
+use crate::plan::{schedule, topological_order, Address, Plan, Problem};
 use crate::test_support::{
     ecs_service, security_group, subnet, target_group, task_definition, ObservedBuilder, OwnedBy, TopologyBuilder,
 };
@@ -73,7 +73,16 @@ fn step_position(plan: &Plan, address: &Address) -> usize {
 /// The problems that stop `plan`, as (what, hint).
 fn problems(text: &TopologyBuilder, observed: &Observed) -> Vec<(String, String)> {
     let error = planned(&text.build(), observed).expect_err("the plan is refused");
-    error.problems.into_iter().map(|problem| (problem.what, problem.hint)).collect()
+    let keyed = |problem: Problem| match problem.key {
+        Some(key) => format!("{key}: {}", problem.what),
+        None => problem.what,
+    };
+    error
+        .problems
+        .into_iter()
+        .map(|problem| (problem.hint.clone(), keyed(problem)))
+        .map(|(hint, what)| (what, hint))
+        .collect()
 }
 
 fn whats(text: &TopologyBuilder, observed: &Observed) -> Vec<String> {

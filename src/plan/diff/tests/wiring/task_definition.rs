@@ -13,7 +13,7 @@ fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() 
     assert_eq!(
         problems(&text, &account()),
         [(
-            "service[0].ecs.container (ECS service main/hello): task definition hello:1 has no container \"web\" (it has hello)".to_string(),
+            "service \"hello\" [service.ecs] container: ECS service main/hello: task definition hello:1 has no container \"web\" (it has hello)".to_string(),
             "set [service.ecs] container to the task definition's container name".to_string()
         )]
     );
@@ -21,7 +21,7 @@ fn a_load_balanced_container_or_port_the_task_definition_lacks_stops_the_plan() 
     assert_eq!(
         problems(&text, &account()),
         [(
-            "service[0].port (ECS service main/hello): container hello maps port(s) 3000, not 8080".to_string(),
+            "service \"hello\" port: ECS service main/hello: container hello maps port(s) 3000, not 8080".to_string(),
             "set the service's port to the container port of the task definition".to_string()
         )]
     );
@@ -34,14 +34,14 @@ fn a_target_type_that_does_not_fit_the_network_mode_stops_the_plan() {
     assert_eq!(
         problems(&discovery(), &observed),
         [(
-            "service[0].target_type (ECS service main/hello): target type \"ip\" needs the awsvpc network mode, and task definition hello:1 uses bridge".to_string(),
+            "service \"hello\" target_type: ECS service main/hello: target type \"ip\" needs the awsvpc network mode, and task definition hello:1 uses bridge".to_string(),
             "set target_type = \"instance\" for bridge or host networking, or run the service with awsvpc networking".to_string()
         )]
     );
     let text = discovery().service("hello", |service| service.target_type("instance"));
     assert_eq!(
         whats(&text, &account()),
-        ["service[0].target_type (ECS service main/hello): target type \"instance\" cannot reach tasks of the awsvpc network mode, which task definition hello:1 uses"]
+        ["service \"hello\" target_type: ECS service main/hello: target type \"instance\" cannot reach tasks of the awsvpc network mode, which task definition hello:1 uses"]
     );
 }
 
@@ -52,14 +52,14 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
     assert_eq!(
         problems(&discovery(), &observed),
         [(
-            "service[1].discovery.record (ECS service main/name): A records need the awsvpc network mode, and task definition name:1 uses bridge".to_string(),
+            "service \"name\" [service.discovery] record: ECS service main/name: A records need the awsvpc network mode, and task definition name:1 uses bridge".to_string(),
             "use record = \"SRV\" with target_type = \"instance\", or run the service with awsvpc networking".to_string()
         )]
     );
     let srv = discovery().service("name", |service| service.discovery_record("SRV"));
     assert_eq!(
         whats(&srv, &observed),
-        ["service[1].target_type (ECS service main/name): an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition name:1 uses bridge"]
+        ["service \"name\" target_type: ECS service main/name: an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition name:1 uses bridge"]
     );
     let srv_by_container = srv.service("name", |service| service.target_type("instance"));
     let plan = planned(&srv_by_container.build(), &observed).unwrap();
@@ -74,7 +74,7 @@ fn a_cloud_map_record_the_network_mode_cannot_register_stops_the_plan() {
         "bridge networking registers the container and its port"
     );
     let wrong_container = srv_by_container.service("name", |service| service.container("app"));
-    assert_eq!(whats(&wrong_container, &observed), ["service[1].ecs.container (ECS service main/name): task definition name:1 has no container \"app\" (it has name)"]);
+    assert_eq!(whats(&wrong_container, &observed), ["service \"name\" [service.ecs] container: ECS service main/name: task definition name:1 has no container \"app\" (it has name)"]);
 }
 
 #[test]
@@ -87,9 +87,9 @@ fn every_problem_of_the_wiring_is_listed_at_once() {
     assert_eq!(
         whats(&discovery(), &observed),
         [
-            "service[0].port (ECS service main/hello): container hello maps port(s) 80, not 3000",
-            "service[1].discovery (ECS service main/name): it already has a service registry ecsnet does not own (arn:srv-user), and ECS allows one registry per service",
-            "service[1].ecs (ECS service main/name): it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries",
+            "service \"hello\" port: ECS service main/hello: container hello maps port(s) 80, not 3000",
+            "service \"name\" discovery: ECS service main/name: it already has a service registry ecsnet does not own (arn:srv-user), and ECS allows one registry per service",
+            "service \"name\" [service.ecs] service: ECS service main/name: it uses the CODE_DEPLOY deployment controller, on which UpdateService cannot change service registries",
         ]
     );
 }
