@@ -869,7 +869,7 @@ class Responses:
         return self._get_param(name)
 
     # services
-    def create_service(self):   # API.format("CreateService")
+    def create_service(self):   # API_CreateService
         with _lock:
             service = self.ext().create_service(
                 name=self._p("name"), auth_type=self._p("authType"), certificate_arn=self._p("certificateArn"),
