@@ -198,6 +198,24 @@ class Quotas(unittest.TestCase):
         self.lattice = LAYER.client("vpc-lattice")
         self.direct = LAYER.client("vpc-lattice", through_rules=False)
 
+    def drop_network(self, network_id):
+        """The network and its service associations, once they can be deleted (bounded, best effort)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                self.direct.delete_service_network(serviceNetworkIdentifier=network_id)
+                return
+            except ClientError:
+                pass
+            for association in self.direct.list_service_network_service_associations(
+                    serviceNetworkIdentifier=network_id)["items"]:
+                try:
+                    self.direct.delete_service_network_service_association(
+                        serviceNetworkServiceAssociationIdentifier=association["id"])
+                except ClientError:
+                    pass    # still being created: retried
+            time.sleep(0.2)
+
     def quota_error(self, call, **kwargs):
         with self.assertRaises(ClientError) as caught:
             call(**kwargs)
@@ -250,12 +268,15 @@ class Quotas(unittest.TestCase):
             rule = LAYER.rule(kind)
             try:
                 rule.limit = quotas.lattice_count(listing) + 1
-                create()                                    # the last one the quota allows
+                made = create()                             # the last one the quota allows
                 self.quota_error(create)
             finally:
                 del rule.limit                              # back to the class's
             self.assertGreater(kind.limit, 10)
+            if kind is quotas.LatticeServiceNetworksPerRegion:   # 50 a Region: leave none behind
+                self.direct.delete_service_network(serviceNetworkIdentifier=made["id"])
         network = self.direct.create_service_network(name=fresh("net"))
+        self.addCleanup(self.drop_network, network["id"])
         rule = LAYER.rule(quotas.LatticeServiceAssociationsPerServiceNetwork)
         try:
             rule.limit = 1

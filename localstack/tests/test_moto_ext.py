@@ -98,7 +98,37 @@ class LatticeCase(unittest.TestCase):
         return self.lattice.create_service(name=fresh("svc"), **kwargs)
 
     def network(self) -> dict:
-        return self.lattice.create_service_network(name=fresh("net"))
+        network = self.lattice.create_service_network(name=fresh("net"))
+        self.addCleanup(self.drop_network, network["id"])
+        return network
+
+    def drop_network(self, network_id: str):
+        """Delete a test's service network and its associations (bounded, best effort): a Region holds 50 service
+        networks (the rules layer's quota), and the emulator may outlive this run."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                self.lattice.delete_service_network(serviceNetworkIdentifier=network_id)
+                return
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConflictException":
+                    return
+            for association in self.lattice.list_service_network_service_associations(
+                    serviceNetworkIdentifier=network_id)["items"]:
+                self.quietly(self.lattice.delete_service_network_service_association,
+                             serviceNetworkServiceAssociationIdentifier=association["id"])
+            for association in self.lattice.list_service_network_vpc_associations(
+                    serviceNetworkIdentifier=network_id)["items"]:
+                self.quietly(self.lattice.delete_service_network_vpc_association,
+                             serviceNetworkVpcAssociationIdentifier=association["id"])
+            time.sleep(0.2)
+
+    @staticmethod
+    def quietly(call, **kwargs):
+        try:
+            call(**kwargs)
+        except ClientError:
+            pass    # still in progress: retried by the caller's loop
 
     def target_group(self, vpc: str, **config) -> dict:
         return self.lattice.create_target_group(
