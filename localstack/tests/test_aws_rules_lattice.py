@@ -379,6 +379,26 @@ class Authorization(unittest.TestCase):
         self.assertEqual(len(upstream.calls), 1)
         self.assertEqual(context["aws:resourcetag/team"], "blue")
 
+    def test_update_service_passes_the_lattice_infrastructure_and_tls_roles(self):
+        infrastructure = f"arn:aws:iam::{ACCOUNT}:role/ecsInfrastructureRoleForVpcLattice"
+        tls = f"arn:aws:iam::{ACCOUNT}:role/ecsServiceConnectTls"
+        document = {"cluster": "apps", "service": "api", "vpcLatticeConfigurations": [
+            {"roleArn": infrastructure, "targetGroupArn": arn("targetgroup/tg-0123456789abcdefg"), "portName": "web"}],
+            "serviceConnectConfiguration": {"enabled": True, "namespace": "apps.local", "services": [
+                {"portName": "web", "tls": {"issuerCertificateAuthority": {
+                    "awsPcaAuthorityArn": f"arn:aws:acm-pca:{REGION}:{ACCOUNT}:certificate-authority/abc"},
+                    "roleArn": tls}}]}}
+        headers = {"Authorization": f"AWS4-HMAC-SHA256 Credential=test/20260101/{REGION}/ecs/aws4_request, "
+                                    "SignedHeaders=host, Signature=0",
+                   "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.UpdateService",
+                   "Content-Type": "application/x-amz-json-1.1"}
+        request = core.Request("ecs", "UpdateService", "json", "POST", "/", headers, json.dumps(document).encode())
+        found = checks(request, FakeLattice({}))
+        self.assertEqual(self.summary(found), [
+            ("ecs:UpdateService", f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/apps/api"),
+            ("iam:PassRole", infrastructure), ("iam:PassRole", tls)])
+        self.assertEqual(found[1].context["iam:passedtoservice"], "ecs.amazonaws.com")
+
     def test_every_operation_moto_ext_serves_is_judged(self):
         import os
         import re

@@ -773,9 +773,23 @@ def update_service_keys(call: Call) -> dict:
     return keys
 
 
+ECS_PASS_ROLE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html"
+
+
+def passed_roles(call: Call) -> list:
+    """The roles a service's request hands to ECS, each needing the caller's iam:PassRole with iam:PassedToService
+    ecs.amazonaws.com (ECS_PASS_ROLE): the infrastructure role of each VPC Lattice configuration and the role of
+    each Service Connect TLS configuration. Their tags are not read (moto keeps none for ecsnet's roles)."""
+    roles = [item.get("roleArn") for item in call.param("vpcLatticeConfigurations", required=False) or ()]
+    connect = call.param("serviceConnectConfiguration", required=False) or {}
+    roles += [(service.get("tls") or {}).get("roleArn") for service in connect.get("services") or ()]
+    return [authorize(call, "iam:PassRole", role, keys={"iam:PassedToService": "ecs.amazonaws.com"}, existing=False)
+            for role in dict.fromkeys(role for role in roles if role)]
+
+
 def update_service(call: Call) -> list:
     arn = ecs_service_arn(call, call.param("service"))
-    return [authorize(call, "ecs:UpdateService", arn, keys=update_service_keys(call))]
+    return [authorize(call, "ecs:UpdateService", arn, keys=update_service_keys(call)), *passed_roles(call)]
 
 
 def ecs_tag_resource(call: Call) -> list:
