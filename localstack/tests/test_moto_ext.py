@@ -223,6 +223,19 @@ class Services(LatticeCase):
         self.assertEqual(error.response["Error"]["Code"], "ResourceNotFoundException")
         self.lattice.delete_target_group(targetGroupIdentifier=group["id"])   # no longer in use
 
+    def test_lists_are_paginated_by_max_results_and_next_token(self):
+        made = {self.service()["id"] for _ in range(3)}
+        seen, token = [], None
+        while True:
+            page = self.lattice.list_services(maxResults=2, **({"nextToken": token} if token else {}))
+            self.assertLessEqual(len(page["items"]), 2)
+            seen += [item["id"] for item in page["items"]]
+            token = page.get("nextToken")
+            if not token:
+                break
+        self.assertEqual(len(seen), len(set(seen)), "no service on two pages")
+        self.assertLessEqual(made, set(seen))
+
     def test_a_second_service_of_the_same_name_is_a_conflict(self):
         service = self.service()
         error = self.error(self.lattice.create_service, name=service["name"])
@@ -232,6 +245,8 @@ class Services(LatticeCase):
 class ServiceNetworks(LatticeCase):
     def test_update_and_delete(self):
         network = self.network()
+        listed = {n["id"]: n for n in self.lattice.list_service_networks(maxResults=100)["items"]}
+        self.assertEqual(listed[network["id"]]["numberOfAssociatedServices"], 0)
         self.assertEqual(self.lattice.update_service_network(serviceNetworkIdentifier=network["arn"],
                                                              authType="AWS_IAM")["authType"], "AWS_IAM")
         self.assertEqual(self.lattice.get_service_network(serviceNetworkIdentifier=network["id"])["authType"],
