@@ -118,8 +118,22 @@ def route53_operation(method, path):
     return None, shape
 
 
+# SigV4 service names of the rest-json services (VPC Lattice): the operation is found by the API model's method and
+# URI template (aws_rules.wire, which needs botocore: without it, "METHOD /path" stands for the operation).
+REST_JSON_SERVICES = {"vpc-lattice"}
+
+
+def rest_json_operation(service, method, path):
+    try:
+        from aws_rules import wire
+        name = wire.rest_operation_name(wire.MODEL_NAMES[service], method, path)
+    except ImportError:
+        name = None
+    return name or f"{method} {urllib.parse.urlsplit(path).path}"
+
+
 def classify(method, path, headers, body):
-    """-> (service, operation, protocol) with protocol one of ec2, query, json, route53, other."""
+    """-> (service, operation, protocol) with protocol one of ec2, query, json, route53, rest-json, other."""
     auth = headers.get("Authorization", "") or ""
     m = SCOPE_RE.search(auth)
     service = m.group(3) if m else None
@@ -131,6 +145,8 @@ def classify(method, path, headers, body):
     if path.startswith(R53_PREFIX):
         op, shape = route53_operation(method, path)
         return service or "route53", op or f"Route53:{method} {shape}", "route53"
+    if service in REST_JSON_SERVICES:
+        return service, rest_json_operation(service, method, path), "rest-json"
     params = {}
     query = urllib.parse.urlsplit(path).query
     if query:
@@ -156,6 +172,9 @@ def is_mutating(operation):
 def error_response(protocol, code, message, status=400):
     """-> (status, headers, body) for an AWS error in the protocol's wire format."""
     rid = str(uuid.uuid4())
+    if protocol == "rest-json":   # the code in a header, the body the error structure's members (VPC Lattice)
+        body = json.dumps({"message": message}).encode()
+        return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code, "x-amzn-RequestId": rid}, body
     if protocol == "json":
         body = json.dumps({"__type": code, "message": message}).encode()
         return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": rid}, body
@@ -176,6 +195,8 @@ def throttle_response(protocol):
         return error_response("ec2", "RequestLimitExceeded", "Request limit exceeded.", 503)
     if protocol == "json":
         return error_response("json", "ThrottlingException", "Rate exceeded", 400)
+    if protocol == "rest-json":   # VPC Lattice: ThrottlingException, HTTP 429 (its API reference, Common Errors)
+        return error_response("rest-json", "ThrottlingException", "Rate exceeded", 429)
     return error_response(protocol, "Throttling", "Rate exceeded", 400)
 
 

@@ -4,7 +4,8 @@
 #
 #   - Docker engine available AND $LOCALSTACK_AUTH_TOKEN set -> LocalStack Pro (docker-compose.yml next to this file;
 #     the free LocalStack has no ELBv2/ECS/Cloud Map).
-#   - otherwise (the normal case)                           -> moto_server from a private venv.
+#   - otherwise (the normal case)                           -> moto_server from a private venv, with moto_ext
+#     (localstack/moto_ext/: VPC Lattice operations and ECS fields moto lacks) installed in its process.
 #
 # With the rules on (the default) the emulator listens on the backend port (${ECSNET_EMULATOR_BACKEND_PORT:-PORT+1})
 # and the rules layer on PORT in front of it; ECSNET_AWS_RULES=off puts the bare emulator on PORT, to compare.
@@ -218,16 +219,21 @@ moto)
   ensure_ruff
 
   # 2c. Start moto_server detached (setsid: it survives this shell), pid in emulator.pid, log in moto.log.
-  log "starting moto_server on 127.0.0.1:$BACKEND_PORT (log: $LOG)"
-  echo "--- $(date -u +%FT%TZ) start.sh: moto_server -H 127.0.0.1 -p $BACKEND_PORT" >> "$LOG"
+  log "starting moto_server with moto_ext on 127.0.0.1:$BACKEND_PORT (log: $LOG)"
+  echo "--- $(date -u +%FT%TZ) start.sh: moto_server (with moto_ext) -H 127.0.0.1 -p $BACKEND_PORT" >> "$LOG"
   first_line="$(wc -l < "$LOG")"   # to show only this run's part of the log on failure
   # ECS services run two tasks each (at most the demo's and the tests' desired count), so a deployment is
   # COMPLETED as on AWS once it settles; the AWS-rules layer shows each UpdateService's deployment IN_PROGRESS first.
   read -r -a extra_env <<< "MOTO_ECS_SERVICE_RUNNING=2 ${ECSNET_EMULATOR_ENV:-}"
+  # moto_server with moto_ext (localstack/moto_ext/: what moto lacks, e.g. VPC Lattice's deletes and ECS's Service
+  # Connect per deployment) installed in its process: run_moto_server.py patches moto, then runs moto_server's own
+  # main with these arguments. Its command line names run_moto_server.py, which the pid checks here and in
+  # stop.sh recognise as a moto_server.
+  moto_cmd=("$VENV/bin/python" "$HERE/moto_ext/run_moto_server.py" -H 127.0.0.1 -p "$BACKEND_PORT")
   if command -v setsid >/dev/null 2>&1; then
-    env "${extra_env[@]}" setsid nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$BACKEND_PORT" >>"$LOG" 2>&1 </dev/null 9>&- &
+    env "${extra_env[@]}" setsid nohup "${moto_cmd[@]}" >>"$LOG" 2>&1 </dev/null 9>&- &
   else
-    env "${extra_env[@]}" nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p "$BACKEND_PORT" >>"$LOG" 2>&1 </dev/null 9>&- &
+    env "${extra_env[@]}" nohup "${moto_cmd[@]}" >>"$LOG" 2>&1 </dev/null 9>&- &
   fi
   pid=$!
   echo "$pid" > "$PIDFILE"
@@ -240,7 +246,7 @@ moto)
     die "moto_server did not become ready on $BACKEND_URL"
   fi
   [ "$RULES" = on ] && start_rules "$VENV/bin/python"
-  echo "emulator=moto-$MOTO_VERSION endpoint=$URL rules=$RULES pid=$pid log=$LOG"
+  echo "emulator=moto-$MOTO_VERSION+moto_ext endpoint=$URL rules=$RULES pid=$pid log=$LOG"
   ;;
 *)
   die "unknown ECSNET_EMULATOR='$mode' (expected moto or localstack)"

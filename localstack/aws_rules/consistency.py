@@ -271,6 +271,11 @@ class Route53ChangePending(Rule):
         return rewritten if rewritten != body else None
 
 
+def epoch_seconds(value):
+    """json.dumps' default for what botocore parsed: datetimes as the epoch seconds ECS's JSON carries."""
+    return value.timestamp() if hasattr(value, "timestamp") else str(value)
+
+
 class EcsDeploymentInProgress(Rule):
     """ECS: UpdateService starts a new deployment of the service (a new load balancer, registry or Service
     Connect configuration among the changes that do); its tasks start, register and pass their health checks
@@ -278,7 +283,10 @@ class EcsDeploymentInProgress(Rule):
     answers with one COMPLETED deployment at once (given MOTO_ECS_SERVICE_RUNNING tasks): DescribeServices
     answers are rewritten, for config.deployment_time seconds after an UpdateService, to a PRIMARY deployment
     IN_PROGRESS with no task running beside the previous deployment, ACTIVE. Every UpdateService starts a
-    deployment anew (a second one, such as a migration's update that drops its old wiring, deploys again)."""
+    deployment anew (a second one, such as a migration's update that drops its old wiring, deploys again).
+    The previous deployment is the one the service had before the update (read before it is forwarded), with its
+    own Service Connect and VPC Lattice configurations, when the emulator made a new one (moto_ext does for
+    changes of those, of the task definition and forceNewDeployment); else a copy of the current one."""
     name = "ecs-deployment-in-progress"
     source = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html"
     applies_to = on("ecs", "UpdateService", "DescribeServices")
@@ -288,6 +296,25 @@ class EcsDeploymentInProgress(Rule):
         self.clock = clock
         self._lock = threading.Lock()
         self._updated = {}    # service ARN -> when its latest UpdateService was answered
+        self._previous = {}   # service ARN -> its PRIMARY deployment before that UpdateService
+
+    def check(self, request, upstream):
+        if request.operation != "UpdateService" or upstream is None:
+            return None
+        from botocore.exceptions import BotoCoreError, ClientError
+        document = request.json
+        try:
+            found = upstream.client("ecs", request.region).describe_services(
+                cluster=document.get("cluster") or "default", services=[document.get("service") or ""])
+        except (BotoCoreError, ClientError, ValueError):
+            return None      # the previous deployment is then a copy of the new one, as before
+        for service in found.get("services") or []:
+            primary = next((d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"), None)
+            if primary is not None:
+                with self._lock:
+                    # back to ECS's wire form: timestamps as epoch seconds
+                    self._previous[service["serviceArn"]] = json.loads(json.dumps(primary, default=epoch_seconds))
+        return None
 
     def observe(self, request, status, body):
         if status != 200:
@@ -303,6 +330,7 @@ class EcsDeploymentInProgress(Rule):
                 with self._lock:
                     self._updated[arn] = now
                     self._updated = {key: t for key, t in self._updated.items() if now - t < 60.0}
+                    self._previous = {key: d for key, d in self._previous.items() if key in self._updated}
             return None
         changed = False
         for service in answer.get("services", []):
@@ -315,7 +343,12 @@ class EcsDeploymentInProgress(Rule):
             primary = dict(deployments[0], status="PRIMARY", rolloutState="IN_PROGRESS", runningCount=0,
                            pendingCount=deployments[0].get("desiredCount", 0),
                            rolloutStateReason="ECS deployment in progress (the AWS-rules layer).")
-            previous = dict(deployments[0], status="ACTIVE", id=deployments[0].get("id", "") + "-previous")
+            with self._lock:
+                before = self._previous.get(service.get("serviceArn", ""))
+            if before is not None and before.get("id") != deployments[0].get("id"):
+                previous = dict(before, status="ACTIVE")
+            else:
+                previous = dict(deployments[0], status="ACTIVE", id=deployments[0].get("id", "") + "-previous")
             service["deployments"] = [primary, previous]
             changed = True
         return json.dumps(answer).encode() if changed else None

@@ -23,9 +23,9 @@ SCOPE_RE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_r
 @dataclass
 class Request:
     """One AWS request as the proxy received it."""
-    service: str          # the SigV4 service: ec2, elasticloadbalancing, route53, ecs, servicediscovery
+    service: str          # the SigV4 service: ec2, elasticloadbalancing, route53, ecs, servicediscovery, vpc-lattice
     operation: str        # the API operation, e.g. CreateRule
-    protocol: str         # ec2 | query | json | route53 (rest-xml) | other
+    protocol: str         # ec2 | query | json | route53 (rest-xml) | rest-json | other
     method: str
     path: str             # path and query string
     headers: Mapping[str, str]
@@ -191,7 +191,7 @@ class Config:
 class Upstream:
     """botocore clients straight to the emulator (not through the rules), for rules that must read live state."""
     NAMES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "elbv2": "elbv2", "route53": "route53", "ecs": "ecs",
-             "servicediscovery": "servicediscovery"}
+             "servicediscovery": "servicediscovery", "vpc-lattice": "vpc-lattice"}
 
     def __init__(self, endpoint: str, access_key: str = "test", secret_key: str = "test"):
         self.endpoint = endpoint

@@ -19,7 +19,7 @@ def default_rules(config, principals=None):
     parsed request), then live state."""
     from . import consistency, dependencies, quotas, rates, shapes
     from .iam import rules as iam
-    shapes.preload()   # the five API models and their patterns, once, at start (about a second)
+    shapes.preload()   # the six API models and their patterns, once, at start (about a second)
     principals = principals or iam.Principals()
     return [iam.Authentication(principals), *rates.rules(config), *shapes.rules(config),
             iam.Authorization(principals), *consistency.rules(config), *quotas.rules(config),

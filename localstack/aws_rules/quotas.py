@@ -587,10 +587,144 @@ class SecurityGroupsPerTaskInterface(Rule):
         return None
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# VPC Lattice: its quotas page. A refusal is ServiceQuotaExceededException, HTTP 402 (the model's error shape;
+# "The request would cause a service quota to be exceeded", each create's Errors in the API reference); AWS's
+# message is not quoted there, so this one is written in its style.
+
+LATTICE_QUOTAS = "https://docs.aws.amazon.com/vpc-lattice/latest/ug/quotas.html"
+
+
+def lattice_params(request: Request) -> dict:
+    """The request's input (URI labels and JSON body) by the model (wire.parse); {} when it cannot be read."""
+    from . import wire
+    parsed = wire.parse(request)
+    return parsed.params if parsed is not None and isinstance(parsed.params, dict) else {}
+
+
+def lattice_count(listing, **kwargs) -> int:
+    """Every item of a paginated VPC Lattice List call."""
+    total, token = 0, None
+    while True:
+        page = listing(**kwargs, **({"nextToken": token} if token else {}), maxResults=100)
+        total += len(page.get("items") or [])
+        token = page.get("nextToken")
+        if not token:
+            return total
+
+
+def quota_exceeded(quota: str, limit: int) -> Refusal:
+    return Refusal("ServiceQuotaExceededException",
+                   f"You have reached the quota of {limit} {quota}. To raise it, request a quota increase.", 402)
+
+
+class LatticeCountQuota(Rule):
+    """A create refused when the resources it counts against already number `limit` (per Region, per service, …)."""
+    source = LATTICE_QUOTAS
+    quota = ""
+    limit = 0
+
+    def count(self, lattice, params) -> int | None:
+        raise NotImplementedError
+
+    def check(self, request, upstream):
+        params = lattice_params(request)
+        lattice = upstream.client("vpc-lattice", request.region)
+        try:
+            existing = self.count(lattice, params)
+        except ClientError:
+            return None            # the parent does not exist: the emulator answers that
+        if existing is not None and existing >= self.limit:
+            return quota_exceeded(self.quota, self.limit)
+        return None
+
+
+class LatticeListenersPerService(LatticeCountQuota):
+    """Listeners per service: 2 (adjustable)."""
+    name = "vpc-lattice-listeners-per-service"
+    applies_to = on("vpc-lattice", "CreateListener")
+    quota, limit = "listeners per service", 2
+
+    def count(self, lattice, params):
+        return lattice_count(lattice.list_listeners, serviceIdentifier=params["serviceIdentifier"])
+
+
+class LatticeRulesPerListener(LatticeCountQuota):
+    """Rules per listener: 10 (adjustable; the page said 5 in an earlier version). The default rule is not
+    counted."""
+    name = "vpc-lattice-rules-per-listener"
+    applies_to = on("vpc-lattice", "CreateRule")
+    quota, limit = "rules per listener", 10
+
+    def count(self, lattice, params):
+        found = lattice.list_rules(serviceIdentifier=params["serviceIdentifier"],
+                                   listenerIdentifier=params["listenerIdentifier"], maxResults=100)["items"]
+        return sum(1 for rule in found if not rule.get("isDefault"))
+
+
+class LatticeServiceAssociationsPerServiceNetwork(LatticeCountQuota):
+    """Service associations per service network: 500 (adjustable)."""
+    name = "vpc-lattice-service-associations-per-service-network"
+    applies_to = on("vpc-lattice", "CreateServiceNetworkServiceAssociation")
+    quota, limit = "service associations per service network", 500
+
+    def count(self, lattice, params):
+        return lattice_count(lattice.list_service_network_service_associations,
+                             serviceNetworkIdentifier=params["serviceNetworkIdentifier"])
+
+
+class LatticeServiceNetworksPerRegion(LatticeCountQuota):
+    """Service networks per Region: 50 (adjustable)."""
+    name = "vpc-lattice-service-networks-per-region"
+    applies_to = on("vpc-lattice", "CreateServiceNetwork")
+    quota, limit = "service networks per Region", 50
+
+    def count(self, lattice, params):
+        return lattice_count(lattice.list_service_networks)
+
+
+class LatticeServicesPerRegion(LatticeCountQuota):
+    """Services per Region: 2,000 (adjustable)."""
+    name = "vpc-lattice-services-per-region"
+    applies_to = on("vpc-lattice", "CreateService")
+    quota, limit = "services per Region", 2000
+
+    def count(self, lattice, params):
+        return lattice_count(lattice.list_services)
+
+
+class LatticeTargetGroupsPerRegion(LatticeCountQuota):
+    """Target groups per Region: 500 (adjustable)."""
+    name = "vpc-lattice-target-groups-per-region"
+    applies_to = on("vpc-lattice", "CreateTargetGroup")
+    quota, limit = "target groups per Region", 500
+
+    def count(self, lattice, params):
+        return lattice_count(lattice.list_target_groups)
+
+
+class LatticeAuthPolicySize(Rule):
+    """Auth policy size: 10 kilobytes (not adjustable; the model allows 102,400 characters), counted here as 10,240
+    bytes of the policy's JSON as sent."""
+    name = "vpc-lattice-auth-policy-size"
+    source = LATTICE_QUOTAS
+    applies_to = on("vpc-lattice", "PutAuthPolicy")
+    limit = 10 * 1024
+
+    def check(self, request, upstream):
+        policy = lattice_params(request).get("policy")
+        if isinstance(policy, str) and len(policy.encode("utf-8")) > self.limit:
+            return quota_exceeded("kilobytes per auth policy", self.limit // 1024)
+        return None
+
+
 def rules(config: Config) -> list:
     return [UniqueTargetGroupsPerLoadBalancer(), RulesPerLoadBalancer(), ConditionValuesPerRule(),
             ReservedElbTagKeys(), DuplicateElbTagKeys(), TagsPerElbResource(), ResourcesPerElbDescribeTags(),
             SecurityGroupsPerLoadBalancer(),
             RulesPerSecurityGroup(), Ec2TagRestrictions(), TagsPerEc2Resource(), SecurityGroupsPerNetworkInterface(),
             ChangeBatchSize(), TxtStringLength(), RecordSetAlreadyExists(), RecordsPerHostedZone(), TagsPerHostedZone(),
-            ServiceRegistriesPerService(), TargetGroupsPerService(), SecurityGroupsPerTaskInterface()]
+            ServiceRegistriesPerService(), TargetGroupsPerService(), SecurityGroupsPerTaskInterface(),
+            LatticeListenersPerService(), LatticeRulesPerListener(), LatticeServiceAssociationsPerServiceNetwork(),
+            LatticeServiceNetworksPerRegion(), LatticeServicesPerRegion(), LatticeTargetGroupsPerRegion(),
+            LatticeAuthPolicySize()]

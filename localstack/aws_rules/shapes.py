@@ -2,7 +2,7 @@
 
 moto checks none of the constraints of the API models; AWS checks them before an operation runs. RequestShapes
 decodes each request (wire.py) and checks it against its operation's input shape, for every operation and
-member of EC2, ELBv2, Route 53, ECS and Cloud Map, straight from the models (botocore's service-2.json: the
+member of EC2, ELBv2, Route 53, ECS, Cloud Map and VPC Lattice, straight from the models (botocore's service-2.json: the
 same Smithy models aws-sdk-rust is generated from):
 
   structure  `required` members present                    (Common Errors: MissingParameter / ValidationError)
@@ -41,7 +41,11 @@ How each service answers (one answer class per front end, see ANSWERS at the end
               ("NUMBER_VALUE can not be converted to a String", "Expected list or null", "Start of structure or
               map found where not expected.": measured against AWS, floci-io/floci#2686; ECS answers
               SerializationException too, traefik/traefik#3758).
-Not verified against AWS (no public record found): the answer to an unknown member of ELBv2, ECS and Cloud Map
+  VPC Lattice ValidationException (HTTP 400: "The input does not satisfy the constraints specified by an AWS
+              service.", each operation's Errors in its API reference) with the Coral message; a JSON value of
+              the wrong type: SerializationException, as the other Coral JSON front ends answer.
+Not verified against AWS (no public record found): the wording of VPC Lattice's ValidationException (its body also
+has `reason` and `fieldList`, not sent here); the answer to an unknown member of ELBv2, ECS and Cloud Map
 (given here with the service's validation code and "The parameter … is not recognized"), and the wording for
 query-protocol values that do not decode ("Member must be a valid integer").
 """
@@ -738,11 +742,12 @@ ANSWERS = {
     "route53": Route53Answers(),
     "ecs": CoralAnswers("InvalidParameterException", json_type_code="SerializationException"),
     "servicediscovery": CoralAnswers("InvalidInput", json_type_code="SerializationException"),
+    "vpc-lattice": CoralAnswers("ValidationException", json_type_code="SerializationException"),
 }
 
 
 def preload():
-    """Load the five models and compile every pattern now (~1 s), so the first request pays nothing."""
+    """Load the six models and compile every pattern now (~1 s), so the first request pays nothing."""
     for model_name in ANSWERS:
         model = wire.service_model(model_name)
         for shape_name in model.shape_names:
@@ -766,7 +771,7 @@ class RequestShapes(core.Rule):
     """Refuses what breaks an operation's input shape (required, unknown, length, pattern, enum, range, type)."""
     name = "request-shapes"
     source = ("botocore service-2.json (required/min/max/pattern/enum per shape); Common Errors of the EC2, "
-              "ELBv2, Route 53, ECS and Cloud Map API references")
+              "ELBv2, Route 53, ECS, Cloud Map and VPC Lattice API references")
     applies_to = core.EVERY_REQUEST   # an operation of no model it knows is let through by refusal_for
 
     def check(self, request, upstream=None):

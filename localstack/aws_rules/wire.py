@@ -14,6 +14,8 @@ model's `metadata.protocols` the request speaks):
             `querystring` and `header` members come from there, every other member from the XML body, whose
             root is the input's `locationName` in the input's `xmlNamespace`; list items are elements named by
             the list member's `locationName` (<Changes><Change>…).
+  rest-json (VPC Lattice) URI labels, query-string and header members as for rest-xml; every other member is a key
+            of the JSON body, as for json.
 
 `parse(request)` answers a `ParsedInput`: the params (scalars decoded to their model types: int, float, bool,
 datetime, bytes), the wire keys that name no member (`Unknown`), and, standing in the params where a value
@@ -35,9 +37,10 @@ from dataclasses import dataclass
 # The SigV4 service (credential scope) → botocore's model name. Classic ELB shares `elasticloadbalancing` with
 # ELBv2; its requests carry another API Version and are left alone.
 MODEL_NAMES = {"ec2": "ec2", "elasticloadbalancing": "elbv2", "elbv2": "elbv2", "route53": "route53",
-               "ecs": "ecs", "servicediscovery": "servicediscovery"}
+               "ecs": "ecs", "servicediscovery": "servicediscovery", "vpc-lattice": "vpc-lattice"}
 # The model's protocol → the names localstack/proxy.py's classify() gives that protocol.
-REQUEST_PROTOCOLS = {"ec2": ("ec2",), "query": ("query",), "json": ("json",), "rest-xml": ("route53", "rest-xml")}
+REQUEST_PROTOCOLS = {"ec2": ("ec2",), "query": ("query",), "json": ("json",), "rest-xml": ("route53", "rest-xml"),
+                     "rest-json": ("rest-json",)}
 # Form keys of the protocol itself, not of any operation's input. SigV4 query-string authentication adds X-Amz-*.
 FORM_PROTOCOL_KEYS = {"Action", "Version"}
 
@@ -75,7 +78,7 @@ class DocumentProblem:
 
 @dataclass
 class ParsedInput:
-    model_name: str      # botocore's name: ec2, elbv2, route53, ecs, servicediscovery
+    model_name: str      # botocore's name: ec2, elbv2, route53, ecs, servicediscovery, vpc-lattice
     operation: object    # botocore.model.OperationModel
     params: dict
     unknown: list
@@ -161,6 +164,8 @@ def parse(request):
         return _parse_form(request, model_name, model, protocol)
     if protocol == "json":
         return _parse_json(request, model_name, model)
+    if protocol == "rest-json":
+        return _parse_rest_json(request, model_name, model)
     return _parse_rest_xml(request, model_name, model)
 
 
@@ -531,18 +536,9 @@ def _rest_operation(model, request, raw_path):
     return None, None
 
 
-def _parse_rest_xml(request, model_name, model):
-    split = urllib.parse.urlsplit(request.path)
-    operation, labels = _rest_operation(model, request, split.path)
-    if operation is None:
-        return None
-    shape = operation.input_shape
-    if shape is None:
-        return ParsedInput(model_name, operation, {}, [])
-    decoder = XmlDecoder(model_name)
+def _located_members(request, shape, labels, query, unknown):
+    """The members of a REST protocol's input that travel in the URI, the query string and the headers."""
     params = {}
-    unknown = decoder.unknown
-    query = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
     claimed = set()
     headers = {key.lower(): value for key, value in request.headers.items()}
     for member, member_shape in shape.members.items():
@@ -566,6 +562,34 @@ def _parse_rest_xml(request, model_name, model):
     for key, _ in query:
         if key not in claimed and not key.startswith("X-Amz-"):
             unknown.append(Unknown((), key, "?" + key))
+    return params
+
+
+def _rest_request(request, model):
+    """(operation, URI labels, query pairs) of a REST protocol's request, or (None, None, None)."""
+    split = urllib.parse.urlsplit(request.path)
+    operation, labels = _rest_operation(model, request, split.path)
+    return operation, labels, urllib.parse.parse_qsl(split.query, keep_blank_values=True)
+
+
+def rest_operation_name(model_name, method, path):
+    """The operation a REST protocol's request (method, path) is, by the model's URI templates; None if none."""
+    model = service_model(model_name)
+    probe = type("Probe", (), {"operation": "", "method": method, "path": path})()
+    operation, _, _ = _rest_request(probe, model)
+    return operation.name if operation is not None else None
+
+
+def _parse_rest_xml(request, model_name, model):
+    operation, labels, query = _rest_request(request, model)
+    if operation is None:
+        return None
+    shape = operation.input_shape
+    if shape is None:
+        return ParsedInput(model_name, operation, {}, [])
+    decoder = XmlDecoder(model_name)
+    unknown = decoder.unknown
+    params = _located_members(request, shape, labels, query, unknown)
     document = None
     body_members = member_by_wire_name(model_name, "rest-xml", shape, body_only=True)
     if body_members and request.body.strip():
@@ -573,6 +597,36 @@ def _parse_rest_xml(request, model_name, model):
         if root is not None:
             params.update(decoder.structure(shape, root, (), "/" + _local(root.tag), body_only=True))
     return ParsedInput(model_name, operation, params, unknown, document)
+
+
+def _parse_rest_json(request, model_name, model):
+    operation, labels, query = _rest_request(request, model)
+    if operation is None:
+        return None
+    shape = operation.input_shape
+    if shape is None:
+        return ParsedInput(model_name, operation, {}, [])
+    decoder = JsonDecoder(model_name)
+    params = _located_members(request, shape, labels, query, decoder.unknown)
+    body_members = member_by_wire_name(model_name, "json", shape, body_only=True)
+    if not request.body.strip():
+        return ParsedInput(model_name, operation, params, decoder.unknown)
+    try:
+        document = json.loads(request.body)
+    except ValueError:
+        text = request.body[:200].decode("utf-8", "replace")
+        return ParsedInput(model_name, operation, Malformed(text, "json", ""), [])
+    if not isinstance(document, dict):
+        return ParsedInput(model_name, operation, Malformed(document, "structure", ""), [])
+    for key, item in document.items():
+        member = body_members.get(key)
+        if member is None:
+            decoder.unknown.append(Unknown((), key, key))
+            continue
+        decoded = decoder.value(shape.members[member], item, (member,), key)
+        if decoded is not None:
+            params[member] = decoded
+    return ParsedInput(model_name, operation, params, decoder.unknown)
 
 
 def _querystring_member(shape, wire_name, query, claimed, member):

@@ -22,7 +22,7 @@ import botocore.session
 
 import proxy
 from aws_rules import consistency, rates
-from aws_rules.core import Config, Request
+from aws_rules.core import Config, Request, Upstream
 
 from . import emulator
 
@@ -535,3 +535,24 @@ class EcsDeploymentTest(EmulatorTest):
         again = through([rule], "ecs", "UpdateService", {"cluster": cluster, "service": "updated", "desiredCount": 1})
         self.assertEqual(again.status, 200, again.body)
         self.assertEqual(deployments()["updated"][0], ("PRIMARY", "IN_PROGRESS", 0), "a second update deploys again")
+
+    def test_the_previous_deployment_keeps_its_own_service_connect(self):
+        """With moto_ext a Service Connect change makes a new deployment; the previous one, ACTIVE while the new
+        one rolls out, still has the old configuration."""
+        rule = consistency.EcsDeploymentInProgress(self.config, self.clock)
+        cluster = unique("c")
+        self.direct("ecs", "CreateCluster", clusterName=cluster)
+        self.direct("ecs", "RegisterTaskDefinition", family=cluster, containerDefinitions=[
+            {"name": "app", "image": "nginx", "memory": 128, "portMappings": [{"containerPort": 80, "name": "web"}]}])
+        old = {"enabled": True, "namespace": "old.local", "services": [{"portName": "web"}]}
+        self.direct("ecs", "CreateService", cluster=cluster, serviceName="api", taskDefinition=cluster,
+                    desiredCount=1, serviceConnectConfiguration=old)
+        update = {"cluster": cluster, "service": "api", "serviceConnectConfiguration": {"enabled": False}}
+        # the layer's check, with its upstream, reads the deployment the update replaces
+        self.assertIsNone(rule.check(build("ecs", "UpdateService", update), Upstream(emulator.upstream())))
+        updated = through([rule], "ecs", "UpdateService", update)
+        self.assertEqual(updated.status, 200, updated.body)
+        answer = through([rule], "ecs", "DescribeServices", {"cluster": cluster, "services": ["api"]})
+        deployments = answer.json()["services"][0]["deployments"]
+        found = [(d["status"], d.get("serviceConnectConfiguration")) for d in deployments]
+        self.assertEqual(found, [("PRIMARY", {"enabled": False}), ("ACTIVE", old)])

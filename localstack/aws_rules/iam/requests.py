@@ -34,6 +34,11 @@ SAR_ELB = "https://docs.aws.amazon.com/service-authorization/latest/reference/li
 SAR_ROUTE53 = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonroute53.html"
 SAR_CLOUD_MAP = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudmap.html"
 SAR_ECS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html"
+SAR_LATTICE = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonvpclattice.html"
+# The reference's table of VPC Lattice operations and the actions each authorizes (a create with tags also needs
+# vpc-lattice:TagResource, "Tagging")
+SAR_LATTICE_OPERATIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_vpc-lattice.html"
+LATTICE_LINKED_ROLE = "https://docs.aws.amazon.com/vpc-lattice/latest/ug/using-service-linked-roles.html"
 EC2_TAG_ON_CREATE = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html"
 ELB_TAG_ON_CREATE = ("https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/"
                      "tagging-resources-during-creation.html")
@@ -139,6 +144,16 @@ class LiveState:
             return groups[0] if groups else None
         return self._once(("security-group", group_id), read)
 
+    def lattice_association(self, kind: str, arn: str) -> dict | None:
+        """A VPC Lattice service-network association (kind "service" or "vpc") as Get…Association answers it."""
+        def read():
+            lattice = self.client("vpc-lattice")
+            if kind == "service":
+                return lattice.get_service_network_service_association(
+                    serviceNetworkServiceAssociationIdentifier=arn)
+            return lattice.get_service_network_vpc_association(serviceNetworkVpcAssociationIdentifier=arn)
+        return self._once(("lattice-association", arn), read)
+
     def discovery_service(self, service_id: str) -> dict | None:
         return self._once(("cloud-map-service", service_id),
                           lambda: self.client("servicediscovery").get_service(Id=service_id)["Service"])
@@ -173,6 +188,8 @@ class LiveState:
         if service == "route53":
             found = self.client("route53").list_tags_for_resource(ResourceType=kind, ResourceId=ident)
             return pairs(found["ResourceTagSet"].get("Tags"))
+        if service == "vpc-lattice":
+            return dict(self.client("vpc-lattice").list_tags_for_resource(resourceArn=arn).get("tags") or {})
         raise Unjudgeable(f"no way to read the tags of {arn}")
 
 
@@ -756,9 +773,23 @@ def update_service_keys(call: Call) -> dict:
     return keys
 
 
+ECS_PASS_ROLE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html"
+
+
+def passed_roles(call: Call) -> list:
+    """The roles a service's request hands to ECS, each needing the caller's iam:PassRole with iam:PassedToService
+    ecs.amazonaws.com (ECS_PASS_ROLE): the infrastructure role of each VPC Lattice configuration and the role of
+    each Service Connect TLS configuration. Their tags are not read (moto keeps none for ecsnet's roles)."""
+    roles = [item.get("roleArn") for item in call.param("vpcLatticeConfigurations", required=False) or ()]
+    connect = call.param("serviceConnectConfiguration", required=False) or {}
+    roles += [(service.get("tls") or {}).get("roleArn") for service in connect.get("services") or ()]
+    return [authorize(call, "iam:PassRole", role, keys={"iam:PassedToService": "ecs.amazonaws.com"}, existing=False)
+            for role in dict.fromkeys(role for role in roles if role)]
+
+
 def update_service(call: Call) -> list:
     arn = ecs_service_arn(call, call.param("service"))
-    return [authorize(call, "ecs:UpdateService", arn, keys=update_service_keys(call))]
+    return [authorize(call, "ecs:UpdateService", arn, keys=update_service_keys(call)), *passed_roles(call)]
 
 
 def ecs_tag_resource(call: Call) -> list:
@@ -769,6 +800,258 @@ def ecs_tag_resource(call: Call) -> list:
 def ecs_untag_resource(call: Call) -> list:
     keys = list(call.param("tagKeys", required=False) or [])
     return [authorize(call, "ecs:UntagResource", call.param("resourceArn"), tag_keys=keys)]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# VPC Lattice (SAR_LATTICE): arn:aws:vpc-lattice:{region}:{account}:service/{svc-id}, …/listener/{id}, …/rule/{id},
+# servicenetwork/{sn-id}, servicenetworkserviceassociation/{snsa-id}, servicenetworkvpcassociation/{snva-id},
+# targetgroup/{tg-id}. Every *Identifier member takes an id or an ARN.
+
+LATTICE_KINDS = {"svc": "service", "sn": "servicenetwork", "snsa": "servicenetworkserviceassociation",
+                 "snva": "servicenetworkvpcassociation", "tg": "targetgroup"}
+
+
+def lattice_arn(call: Call, identifier: str) -> str:
+    """The ARN of a top-level VPC Lattice resource given by id or ARN."""
+    if identifier.startswith("arn:"):
+        return identifier
+    kind = LATTICE_KINDS.get(identifier.split("-", 1)[0])
+    if kind is None:
+        raise Unjudgeable(f"vpc-lattice {call.request.operation}: no resource type for {identifier}")
+    return call.arn("vpc-lattice", f"{kind}/{identifier}")
+
+
+def lattice_id(identifier: str) -> str:
+    return identifier.rsplit("/", 1)[-1] if identifier.startswith("arn:") else identifier
+
+
+def listener_arn(call: Call) -> str:
+    listener = call.param("listenerIdentifier")
+    if listener.startswith("arn:"):
+        return listener
+    return f"{lattice_arn(call, call.param('serviceIdentifier'))}/listener/{listener}"
+
+
+def rule_arn(call: Call) -> str:
+    rule = call.param("ruleIdentifier")
+    return rule if rule.startswith("arn:") else f"{listener_arn(call)}/rule/{rule}"
+
+
+def lattice_action(call: Call) -> str:
+    return f"vpc-lattice:{call.request.operation}"
+
+
+def target_group_arns(call: Call, member: str) -> dict:
+    """vpc-lattice:TargetGroupArns: the target groups a listener's or rule's action forwards to."""
+    action = call.param(member, required=False) or {}
+    groups = ((action.get("forward") or {}).get("targetGroups")) or ()
+    arns = [lattice_arn(call, group["targetGroupIdentifier"]) for group in groups
+            if group.get("targetGroupIdentifier")]
+    return {"vpc-lattice:TargetGroupArns": arns} if arns else {}
+
+
+def lattice_linked_role(call: Call) -> Check:
+    """The first service, service network or target group of an account makes VPC Lattice's service-linked role with
+    the caller's iam:CreateServiceLinkedRole (the reference's dependent action; LATTICE_LINKED_ROLE). moto makes no
+    service-linked role, so every such create needs it, as for ELB's."""
+    service = "vpc-lattice.amazonaws.com"
+    role = f"arn:aws:iam::{call.account}:role/aws-service-role/{service}/AWSServiceRoleForVpcLattice"
+    return authorize(call, "iam:CreateServiceLinkedRole", role, keys={"iam:AWSServiceName": service},
+                     existing=False)
+
+
+def lattice_create(kind: str, prefix: str, keys: Callable = lambda call: {}, parents: Callable = lambda call: [],
+                   linked_role: bool = False) -> Callable:
+    """A create: the action on the new resource (an ARN with the placeholder id), its tags as aws:RequestTag, and
+    vpc-lattice:TagResource on it with vpc-lattice:CreateAction when the request tags it (SAR_LATTICE_OPERATIONS)."""
+    def build(call: Call) -> list:
+        tags = call.param("tags", required=False) or None
+        path = kind(call) if callable(kind) else f"{kind}/{prefix}-{PLACEHOLDER}"
+        new = path if path.startswith("arn:") else call.arn("vpc-lattice", path)
+        found = [authorize(call, lattice_action(call), new, request_tags=tags, keys=keys(call), existing=False)]
+        found += [authorize(call, lattice_action(call), arn, keys=keys(call)) for arn in parents(call)]
+        if tags:
+            found.append(authorize(call, "vpc-lattice:TagResource", new, request_tags=tags,
+                                   keys={"vpc-lattice:CreateAction": call.request.operation}, existing=False))
+        if linked_role:
+            found.append(lattice_linked_role(call))
+        return found
+    return build
+
+
+def lattice_on(arn_of: Callable, keys: Callable = lambda call: {}, lazy: Callable = lambda call: {},
+               extra: Callable = lambda call: []) -> Callable:
+    """The action on the existing resource `arn_of(call)` names."""
+    def build(call: Call) -> list:
+        return [authorize(call, lattice_action(call), arn_of(call), keys=keys(call), lazy=lazy(call)), *extra(call)]
+    return build
+
+
+def member_arn(member: str) -> Callable:
+    return lambda call: lattice_arn(call, call.param(member))
+
+
+def auth_type_key(call: Call) -> dict:
+    auth_type = call.param("authType", required=False)
+    return {"vpc-lattice:AuthType": auth_type} if auth_type else {}
+
+
+def association_keys(kind: str, member: str) -> Callable:
+    """vpc-lattice:ServiceArn and ServiceNetworkArn (service associations), ServiceNetworkArn and VpcId (VPC
+    associations) of an existing association, read from the emulator when a policy asks."""
+    def lazy(call: Call) -> dict:
+        arn = lattice_arn(call, call.param(member))
+
+        def read(field: str):
+            return lambda: (call.live.lattice_association(kind, arn) or {}).get(field)
+        if kind == "service":
+            return {"vpc-lattice:ServiceArn": read("serviceArn"),
+                    "vpc-lattice:ServiceNetworkArn": read("serviceNetworkArn")}
+        return {"vpc-lattice:ServiceNetworkArn": read("serviceNetworkArn"), "vpc-lattice:VpcId": read("vpcId")}
+    return lazy
+
+
+def security_group_ids_key(call: Call) -> dict:
+    groups = call.param("securityGroupIds", required=False)
+    return {"vpc-lattice:SecurityGroupIds": list(groups)} if groups else {}
+
+
+def list_filter_keys(*pairs_of: tuple) -> Callable:
+    """A List operation's filters as the reference's keys (ServiceNetworkArn, ServiceArn, VpcId)."""
+    def keys(call: Call) -> dict:
+        found = {}
+        for member, key in pairs_of:
+            value = call.param(member, required=False)
+            if value:
+                found[key] = value if key == "vpc-lattice:VpcId" else lattice_arn(call, value)
+        return found
+    return keys
+
+
+def create_service_association_keys(call: Call) -> dict:
+    return {"vpc-lattice:ServiceArn": lattice_arn(call, call.param("serviceIdentifier")),
+            "vpc-lattice:ServiceNetworkArn": lattice_arn(call, call.param("serviceNetworkIdentifier"))}
+
+
+def create_vpc_association_keys(call: Call) -> dict:
+    return {"vpc-lattice:ServiceNetworkArn": lattice_arn(call, call.param("serviceNetworkIdentifier")),
+            "vpc-lattice:VpcId": call.param("vpcIdentifier"), **security_group_ids_key(call)}
+
+
+def create_vpc_association(call: Call) -> list:
+    """On the new association and the service network; VPC Lattice reads the VPC with the caller's ec2:DescribeVpcs
+    (the reference's dependent action)."""
+    build = lattice_create("servicenetworkvpcassociation", "snva", create_vpc_association_keys,
+                           parents=lambda call: [lattice_arn(call, call.param("serviceNetworkIdentifier"))])
+    return [*build(call), authorize(call, "ec2:DescribeVpcs")]
+
+
+def update_vpc_association(call: Call) -> list:
+    """The association; VPC Lattice reads the security groups and the VPC with the caller's
+    ec2:DescribeSecurityGroups and ec2:DescribeVpcs (the reference's dependent actions)."""
+    build = lattice_on(member_arn("serviceNetworkVpcAssociationIdentifier"), security_group_ids_key,
+                       association_keys("vpc", "serviceNetworkVpcAssociationIdentifier"))
+    return [*build(call), authorize(call, "ec2:DescribeSecurityGroups"), authorize(call, "ec2:DescribeVpcs")]
+
+
+def new_listener(call: Call) -> str:
+    return f"{lattice_arn(call, call.param('serviceIdentifier'))}/listener/listener-{PLACEHOLDER}"
+
+
+def new_rule(call: Call) -> str:
+    return f"{listener_arn(call)}/rule/rule-{PLACEHOLDER}"
+
+
+def listener_create_keys(call: Call) -> dict:
+    keys = target_group_arns(call, "defaultAction")
+    if call.param("protocol", required=False):
+        keys["vpc-lattice:Protocol"] = call.param("protocol")
+    return keys
+
+
+def target_group_vpc_key(call: Call) -> dict:
+    vpc = (call.param("config", required=False) or {}).get("vpcIdentifier")
+    return {"vpc-lattice:VpcId": vpc} if vpc else {}
+
+
+def auth_policy_resource(call: Call) -> list:
+    """Put/Get/DeleteAuthPolicy: on the service or the service network the policy belongs to."""
+    return [authorize(call, lattice_action(call), lattice_arn(call, call.param("resourceIdentifier")))]
+
+
+def lattice_tag_resource(call: Call) -> list:
+    tags = call.param("tags", required=False) or None
+    return [authorize(call, "vpc-lattice:TagResource", call.param("resourceArn"), request_tags=tags)]
+
+
+def lattice_untag_resource(call: Call) -> list:
+    keys = list(call.param("tagKeys", required=False) or [])
+    return [authorize(call, "vpc-lattice:UntagResource", call.param("resourceArn"), tag_keys=keys)]
+
+
+def lattice_plain(call: Call) -> list:
+    """Operations the reference gives no resource type: Resource "*"."""
+    return [authorize(call, lattice_action(call))]
+
+
+def lattice_table() -> dict:
+    lattice = "vpc-lattice"
+    service, network = member_arn("serviceIdentifier"), member_arn("serviceNetworkIdentifier")
+    group = member_arn("targetGroupIdentifier")
+    snsa, snva = "serviceNetworkServiceAssociationIdentifier", "serviceNetworkVpcAssociationIdentifier"
+    table = {(lattice, name): lattice_plain for name in (
+        "ListServices", "ListServiceNetworks", "ListTargetGroups", "ListListeners", "ListRules",
+        "ListTagsForResource")}
+    table.update({
+        (lattice, "CreateService"): lattice_create("service", "svc", auth_type_key, linked_role=True),
+        (lattice, "GetService"): lattice_on(service),
+        (lattice, "UpdateService"): lattice_on(service, auth_type_key),
+        (lattice, "DeleteService"): lattice_on(service),
+        (lattice, "CreateServiceNetwork"): lattice_create("servicenetwork", "sn", auth_type_key, linked_role=True),
+        (lattice, "GetServiceNetwork"): lattice_on(network),
+        (lattice, "UpdateServiceNetwork"): lattice_on(network, auth_type_key),
+        (lattice, "DeleteServiceNetwork"): lattice_on(network),
+        (lattice, "CreateServiceNetworkServiceAssociation"): lattice_create(
+            "servicenetworkserviceassociation", "snsa", create_service_association_keys,
+            parents=lambda call: [lattice_arn(call, call.param("serviceIdentifier")),
+                                  lattice_arn(call, call.param("serviceNetworkIdentifier"))]),
+        (lattice, "GetServiceNetworkServiceAssociation"): lattice_on(
+            member_arn(snsa), lazy=association_keys("service", snsa)),
+        (lattice, "DeleteServiceNetworkServiceAssociation"): lattice_on(
+            member_arn(snsa), lazy=association_keys("service", snsa)),
+        (lattice, "ListServiceNetworkServiceAssociations"): lattice_on(
+            lambda call: "*", list_filter_keys(("serviceNetworkIdentifier", "vpc-lattice:ServiceNetworkArn"),
+                                               ("serviceIdentifier", "vpc-lattice:ServiceArn"))),
+        (lattice, "CreateServiceNetworkVpcAssociation"): create_vpc_association,
+        (lattice, "GetServiceNetworkVpcAssociation"): lattice_on(member_arn(snva), lazy=association_keys("vpc", snva)),
+        (lattice, "UpdateServiceNetworkVpcAssociation"): update_vpc_association,
+        (lattice, "DeleteServiceNetworkVpcAssociation"): lattice_on(
+            member_arn(snva), lazy=association_keys("vpc", snva)),
+        (lattice, "ListServiceNetworkVpcAssociations"): lattice_on(
+            lambda call: "*", list_filter_keys(("serviceNetworkIdentifier", "vpc-lattice:ServiceNetworkArn"),
+                                               ("vpcIdentifier", "vpc-lattice:VpcId"))),
+        (lattice, "CreateListener"): lattice_create(new_listener, "", listener_create_keys),
+        (lattice, "GetListener"): lattice_on(listener_arn),
+        (lattice, "UpdateListener"): lattice_on(listener_arn, lambda call: target_group_arns(call, "defaultAction")),
+        (lattice, "DeleteListener"): lattice_on(listener_arn),
+        (lattice, "CreateRule"): lattice_create(new_rule, "", lambda call: target_group_arns(call, "action")),
+        (lattice, "GetRule"): lattice_on(rule_arn),
+        (lattice, "UpdateRule"): lattice_on(rule_arn, lambda call: target_group_arns(call, "action")),
+        (lattice, "DeleteRule"): lattice_on(rule_arn),
+        (lattice, "CreateTargetGroup"): lattice_create("targetgroup", "tg", target_group_vpc_key, linked_role=True),
+        (lattice, "GetTargetGroup"): lattice_on(group),
+        (lattice, "UpdateTargetGroup"): lattice_on(group),
+        (lattice, "DeleteTargetGroup"): lattice_on(group),
+        (lattice, "RegisterTargets"): lattice_on(group),
+        (lattice, "DeregisterTargets"): lattice_on(group),
+        (lattice, "ListTargets"): lattice_on(group),
+        (lattice, "PutAuthPolicy"): auth_policy_resource,
+        (lattice, "GetAuthPolicy"): auth_policy_resource,
+        (lattice, "DeleteAuthPolicy"): auth_policy_resource,
+        (lattice, "TagResource"): lattice_tag_resource,
+        (lattice, "UntagResource"): lattice_untag_resource,
+    })
+    return table
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -848,6 +1131,7 @@ def _table() -> dict:
                   ("ecs", "UpdateService"): update_service,
                   ("ecs", "TagResource"): ecs_tag_resource,
                   ("ecs", "UntagResource"): ecs_untag_resource})
+    table.update(lattice_table())
     return table
 
 

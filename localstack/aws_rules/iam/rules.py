@@ -187,7 +187,7 @@ def denial(protocol: str, principal: Principal, check, decision) -> Refusal:
     """AccessDenied in the service's own words and format. Wording: "Troubleshoot access denied error messages"
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html); codes: EC2
     UnauthorizedOperation (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), ELBv2 and
-    Route 53 AccessDenied (their Common Errors pages), ECS and Cloud Map AccessDeniedException."""
+    Route 53 AccessDenied (their Common Errors pages), ECS, Cloud Map and VPC Lattice AccessDeniedException."""
     why = ("with an explicit deny in an identity-based policy" if decision.explicit_deny
            else f"because no identity-based policy allows the {check.action} action")
     message = f"User: {principal.arn} is not authorized to perform: {check.action} on resource: {check.resource} {why}"
@@ -195,4 +195,6 @@ def denial(protocol: str, principal: Principal, check, decision) -> Refusal:
         return Refusal("UnauthorizedOperation", f"You are not authorized to perform this operation. {message}", 403)
     if protocol == "json":
         return Refusal("AccessDeniedException", message, 400)
+    if protocol == "rest-json":   # VPC Lattice: AccessDeniedException, HTTP 403 (each operation's Errors)
+        return Refusal("AccessDeniedException", message, 403)
     return Refusal("AccessDenied", message, 403)

@@ -67,6 +67,16 @@ class Authorization(NamedTuple):
 # Refusals, per protocol
 
 
+# The JSON front ends name their authentication errors alike; the rest-json ones (VPC Lattice) answer them with 403,
+# as other rest-json services do (Lambda's UnrecognizedClientException and InvalidSignatureException are 403:
+# https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html); not verified against VPC Lattice itself.
+JSON_FRONT_ENDS = ("json", "rest-json")
+
+
+def json_status(protocol: str) -> int:
+    return 403 if protocol == "rest-json" else 400
+
+
 def _missing_token(protocol: str) -> Refusal:
     """No Authorization header. Query/XML services: MissingAuthenticationToken, 403
     (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/CommonErrors.html,
@@ -75,8 +85,8 @@ def _missing_token(protocol: str) -> Refusal:
     awsJson name MissingAuthenticationTokenException with 400
     (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html, the JSON-protocol
     page that lists these authentication exceptions)."""
-    if protocol == "json":
-        return Refusal("MissingAuthenticationTokenException", "Missing Authentication Token", 400)
+    if protocol in JSON_FRONT_ENDS:
+        return Refusal("MissingAuthenticationTokenException", "Missing Authentication Token", json_status(protocol))
     return Refusal("MissingAuthenticationToken",
                    "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403)
 
@@ -84,7 +94,8 @@ def _missing_token(protocol: str) -> Refusal:
 def _incomplete(protocol: str, message: str) -> Refusal:
     """A malformed Authorization header: IncompleteSignature, 400 (CommonErrors pages cited in _missing_token;
     JSON: IncompleteSignatureException, DynamoDB's Programming.Errors page)."""
-    return Refusal("IncompleteSignatureException" if protocol == "json" else "IncompleteSignature", message, 400)
+    return Refusal("IncompleteSignatureException" if protocol in JSON_FRONT_ENDS else "IncompleteSignature", message,
+                   400)
 
 
 def _unknown_key(protocol: str) -> Refusal:
@@ -94,8 +105,8 @@ def _unknown_key(protocol: str) -> Refusal:
     (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html)."""
     if protocol == "ec2":
         return Refusal("AuthFailure", EC2_AUTH_FAILURE, 401)
-    if protocol == "json":
-        return Refusal("UnrecognizedClientException", INVALID_TOKEN, 400)
+    if protocol in JSON_FRONT_ENDS:
+        return Refusal("UnrecognizedClientException", INVALID_TOKEN, json_status(protocol))
     return Refusal("InvalidClientTokenId", INVALID_TOKEN, 403)
 
 
@@ -106,8 +117,8 @@ def _bad_signature(protocol: str, message: str = MISMATCH) -> Refusal:
     (DynamoDB's Programming.Errors page)."""
     if protocol == "ec2":
         return Refusal("AuthFailure", EC2_AUTH_FAILURE, 401)
-    if protocol == "json":
-        return Refusal("InvalidSignatureException", message, 400)
+    if protocol in JSON_FRONT_ENDS:
+        return Refusal("InvalidSignatureException", message, json_status(protocol))
     return Refusal("SignatureDoesNotMatch", message, 403)
 
 
