@@ -139,6 +139,24 @@ pub enum Contents {
     Instances,
 }
 
+/// What failed for good while an apply waited until it serves; `views::events::failure` words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    LoadBalancer {
+        name: String,
+        reason: String,
+    },
+    /// The ECS service left its cluster.
+    ServiceGone {
+        service: String,
+        cluster: String,
+    },
+    Deployment {
+        service: String,
+        reason: String,
+    },
+}
+
 /// Something that does not serve yet.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pending {

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use super::observe::serving::{self, Deployment, LoadBalancerState};
 use super::wait::{poll_until, Patience, Poll, WaitError};
 use super::{Aws, AwsError};
-use crate::events::{Pending, Progress, WaitFor};
+use crate::events::{Failure, Pending, Progress, WaitFor};
 use crate::stop::Stop;
 use crate::views::events::{failure, pending_list};
 
@@ -63,24 +63,6 @@ pub enum SettleError {
     Stopped { reason: crate::stop::StopReason, waiting: Vec<Pending> },
     #[error(transparent)]
     Aws(#[from] AwsError),
-}
-
-/// What failed for good while waiting; `views::events::failure` words it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Failure {
-    LoadBalancer {
-        name: String,
-        reason: String,
-    },
-    /// The ECS service left its cluster.
-    ServiceGone {
-        service: String,
-        cluster: String,
-    },
-    Deployment {
-        service: String,
-        reason: String,
-    },
 }
 
 impl SettleError {

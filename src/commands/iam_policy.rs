@@ -16,9 +16,7 @@ pub fn run(global: &GlobalArgs, args: &IamPolicyArgs) -> anyhow::Result<ExitCode
     let topology = path.as_deref().map(topology::load).transpose()?;
     let region = global.region.as_deref().or_else(|| topology.as_ref().and_then(|topology| topology.region.as_deref()));
     let policy = policy(args.command, &PolicyContext { topology: topology.as_ref(), region, adopt: args.adopt });
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &policy.document)?;
-    writeln!(stdout)?;
+    crate::views::operator::write_policy(&mut crate::views::stdout().lock(), &policy.document)?;
     let mut note = match (&path, &topology) {
         (Some(path), Some(topology)) => {
             format!("iam-policy: scoped to {} (topology \"{}\")", path.display(), topology.name)
@@ -45,7 +43,7 @@ pub fn run(global: &GlobalArgs, args: &IamPolicyArgs) -> anyhow::Result<ExitCode
             given_up.join(" and ")
         ));
     }
-    eprintln!("{note}");
+    writeln!(crate::views::stderr().lock(), "{note}")?;
     Ok(0)
 }
 

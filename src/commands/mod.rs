@@ -12,13 +12,11 @@ mod show;
 mod terminal;
 mod unlock;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use serde::Serialize;
 
 use crate::aws::{observe::observe, Aws, ConnectOptions, RequestCounter};
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -188,24 +186,18 @@ static CONNECTIONS: Mutex<Vec<RequestCounter>> = Mutex::new(Vec::new());
 
 /// `--requests-json`: the requests every connection sent, by operation. Nothing is written when the command
 /// talked to no AWS service.
-#[derive(Debug, Default, Serialize)]
-struct RequestCounts {
-    total: u64,
-    by_operation: BTreeMap<String, u64>,
-}
-
 fn write_request_counts(path: &Path) -> anyhow::Result<()> {
     let connections = CONNECTIONS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if connections.is_empty() {
         return Ok(());
     }
-    let mut counts = RequestCounts::default();
+    let mut counts = crate::views::operator::RequestCounts::default();
     for (operation, count) in connections.iter().flat_map(RequestCounter::by_operation) {
         counts.total += count;
         *counts.by_operation.entry(operation).or_default() += count;
     }
-    let text = serde_json::to_string_pretty(&counts)?;
-    std::fs::write(path, text + "\n").with_context(|| format!("cannot write request counts to {}", path.display()))
+    std::fs::write(path, crate::views::operator::request_counts_json(&counts))
+        .with_context(|| format!("cannot write request counts to {}", path.display()))
 }
 
 /// With -v: every AWS request this run sent, by operation.

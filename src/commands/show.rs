@@ -1,7 +1,5 @@
 //! `ecsnet show PLAN`: a saved plan, rendered as `plan` renders it.
 
-use std::io::Write;
-
 use crate::cli::{OutputFormat, ShowArgs};
 use crate::views;
 
@@ -12,7 +10,7 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let mut stdout = views::stdout().lock();
     match args.output {
         OutputFormat::Text => {
-            writeln!(stdout, "Saved plan of {} (live state fingerprint {}):", saved.topology_path, saved.fingerprint)?;
+            views::operator::write_saved_header(&mut stdout, &saved.topology_path, &saved.fingerprint)?;
             views::plan::write_text(&mut stdout, &saved.plan)?;
         }
         OutputFormat::Json => views::plan::write_json(&mut stdout, &saved.plan)?,

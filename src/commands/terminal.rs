@@ -24,8 +24,9 @@ impl Terminal {
         Terminal { progress: Arc::new(StderrProgress::new(Instant::now())) }
     }
 
+    /// A message on stderr, above a spinner that turns.
     pub fn info(&self, message: &str) {
-        eprintln!("{message}");
+        self.progress.say(message);
     }
 
     /// `confirm` on a thread of its own, so that a stop (a signal) need not wait for the answer. The read of stdin

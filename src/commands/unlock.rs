@@ -8,6 +8,7 @@ use crate::aws::lock;
 use crate::aws::observe::find_vpc;
 use crate::cli::{GlobalArgs, UnlockArgs};
 use crate::topology;
+use crate::views;
 
 use super::{connect, ExitCode, Terminal};
 
@@ -22,16 +23,11 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &UnlockArgs) ->
         None => None,
     };
     let Some(held) = held else {
-        println!("Topology \"{}\" is not locked.", topology.name);
+        views::operator::write_not_locked(&mut views::stdout().lock(), &topology.name)?;
         return Ok(0);
     };
-    println!(
-        "Topology \"{}\" is locked by {} (security group {}); the lock holds until {} unless its heartbeat renews it.",
-        topology.name,
-        held.holder,
-        held.group_id,
-        held.expiry()
-    );
+    let expiry = held.expiry();
+    views::operator::write_lock(&mut views::stdout().lock(), &topology.name, &held.holder, &held.group_id, &expiry)?;
     if !args.auto_approve {
         let question = "Remove this lock? If that run still goes on, it stops at its next heartbeat, and another run may change the topology at once.";
         if !terminal.confirm(question)? {
@@ -40,6 +36,6 @@ pub async fn run(global: &GlobalArgs, terminal: &Terminal, args: &UnlockArgs) ->
         }
     }
     lock::remove(&aws, &held.group_id).await?;
-    println!("Lock removed.");
+    views::operator::write_lock_removed(&mut views::stdout().lock())?;
     Ok(0)
 }

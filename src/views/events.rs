@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::aws::settle::Failure;
-use crate::events::{Contents, Event, Notice, Pending, Progress, Subject, Wait, WaitFor};
+use crate::events::{Contents, Event, Failure, Notice, Pending, Progress, Subject, Wait, WaitFor};
 use crate::views::plural::counted;
 
 /// The text of an event, without its timestamp.
@@ -136,6 +135,16 @@ impl StderrProgress {
     pub fn new(started: Instant) -> StderrProgress {
         let live = std::io::stderr().is_terminal();
         StderrProgress { started, spinner: live.then(|| Mutex::new(None)) }
+    }
+
+    /// A message for people (not an event): printed above the spinner when one turns, which goes on turning.
+    pub fn say(&self, text: &str) {
+        let spinner =
+            self.spinner.as_ref().map(|spinner| spinner.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        match spinner.as_ref().and_then(|spinner| spinner.as_ref()) {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
     }
 
     fn stamped(&self, text: &str) -> String {

@@ -9,6 +9,7 @@ pub mod change;
 pub mod doctor;
 pub mod events;
 pub mod graph;
+pub mod operator;
 pub mod plan;
 pub mod plural;
 pub mod route;

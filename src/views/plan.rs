@@ -8,8 +8,13 @@ use crate::plan::{Action, Change, FieldChange, Note, NoteLevel, Plan, Recipe, Su
 
 use super::style;
 
-/// The JSON plan format's version; bumped on any incompatible change.
-pub const JSON_FORMAT_VERSION: u32 = 1;
+pub(super) mod block;
+
+use block::write_change;
+
+/// The JSON plan format's version; bumped on any incompatible change. 2: notes are `{"level", "text"}`, not
+/// strings with a `warning: ` prefix.
+pub const JSON_FORMAT_VERSION: u32 = 2;
 
 /// The plan as text: one block per change, notes, and the summary line.
 pub fn write_text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
@@ -30,20 +35,6 @@ pub fn write_text(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out, "{}", summary_line(plan.summary()))
-}
-
-/// One change: its head (`+ address  name (reason)`) and a line per field, each line after `indent`.
-pub(super) fn write_change(out: &mut dyn Write, change: &Change, indent: &str) -> io::Result<()> {
-    let head = style::action(change.action);
-    write!(out, "{indent}{head}{:>3} {}{head:#}  {}", change.action.symbol(), change.address, change.name)?;
-    if let Some(reason) = &change.reason {
-        write!(out, "  ({reason})")?;
-    }
-    writeln!(out)?;
-    for field in &change.fields {
-        writeln!(out, "{indent}        {field}")?;
-    }
-    Ok(())
 }
 
 fn write_notes(out: &mut dyn Write, notes: &[Note]) -> io::Result<()> {
@@ -74,8 +65,7 @@ pub struct JsonPlan<'a> {
     format_version: u32,
     topology: &'a str,
     changes: Vec<JsonChange<'a>>,
-    /// Warnings start `warning: `.
-    notes: Vec<String>,
+    notes: &'a [Note],
     summary: Summary,
     /// Services moving between recipes; their changes carry a `stage`.
     migrations: Vec<JsonMigration<'a>>,
@@ -117,7 +107,7 @@ impl<'a> JsonPlan<'a> {
                     stage: plan.stage_of(change).map(|(_, stage)| stage.into()),
                 })
                 .collect(),
-            notes: plan.notes.iter().map(ToString::to_string).collect(),
+            notes: &plan.notes,
             summary: plan.summary(),
             migrations: plan
                 .migrations

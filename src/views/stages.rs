@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::plan::{Migration, Plan, Recipe, Stage};
 
-use super::plan::write_change;
+use super::plan::block::write_change;
 
 /// Each migration's changes under a header per stage; a blank line between blocks (`after_changes`: changes
 /// outside any migration came first).

@@ -23,9 +23,13 @@ fn validation_lists_every_problem_with_a_hint() {
         "name = \"x\"\n[network]\nvpc = \"v\"\nsubnets = [\"a\"]\n[load_balancer]\n[dns]\nzone = \"in.example.com\"\n[[service]]\nname = \"a\"\nport = 0\nsecurity_group = \"sg\"\nhost = \"in.example.com\"\n",
     );
     let run = ecsnet("http://127.0.0.1:9", &["plan", "-f", file.arg()]).expect(1);
-    for expected in
-        ["network.subnets", "service \"a\" port: 0 is outside 1–65535", "zone apex", "hint:", "nothing was changed"]
-    {
+    for expected in [
+        "[network] subnets: lists 1 subnet;",
+        "service \"a\" port: 0 is outside 1–65535",
+        "zone apex",
+        "hint:",
+        "nothing was changed",
+    ] {
         assert!(run.stderr.contains(expected), "missing {expected:?} in:\n{}", run.stderr);
     }
 }

@@ -178,7 +178,7 @@ async fn apply_plan_drift_repair_destroy_and_foreign_resources_survive() {
     let plan = pending_plan_json(endpoint, &file);
     assert_eq!(plan["summary"]["add"], 12, "{:#}", plan);
     assert!(
-        plan["notes"][0].as_str().unwrap().contains("will never delete it"),
+        plan["notes"][0]["text"].as_str().unwrap().contains("will never delete it"),
         "the hand-made zone is adopted: {plan:#}"
     );
 

@@ -46,11 +46,8 @@ fn paths_topology(
 /// The plan from nothing: a warning for the open load balancer, /api/users before /api/*, no rule on port 80.
 fn expect_planned_paths(plan: &serde_json::Value) {
     assert!(
-        plan["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|note| note.as_str().unwrap().starts_with("warning: load_balancer.allowed_cidrs: 0.0.0.0/0")),
+        plan["notes"].as_array().unwrap().iter().any(|note| note["level"] == "warning"
+            && note["text"].as_str().unwrap().starts_with("load_balancer.allowed_cidrs: 0.0.0.0/0")),
         "{plan:#}"
     );
     let priority = |service: &str| {

@@ -13,7 +13,10 @@ async fn a_vpc_without_dns_hostnames_is_a_plan_warning_and_a_failed_doctor_check
         "warning: network.vpc: {vpc} has enableDnsHostnames off, so names in the private zone {zone} will not resolve in it (a private zone needs enableDnsSupport and enableDnsHostnames on); turn it on: aws ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-hostnames"
     );
     let notes = |plan: &serde_json::Value| {
-        plan["notes"].as_array().unwrap().iter().map(|note| note.as_str().unwrap().to_string()).collect::<Vec<_>>()
+        let text = |note: &serde_json::Value| {
+            format!("{}: {}", note["level"].as_str().unwrap(), note["text"].as_str().unwrap())
+        };
+        plan["notes"].as_array().unwrap().iter().map(text).collect::<Vec<_>>()
     };
 
     // The network of every test has DNS hostnames on: no warning.

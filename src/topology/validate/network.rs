@@ -14,8 +14,9 @@ pub(super) fn validate_network(errors: &mut Errors, file: &TopologyFile) -> Netw
         errors.push(
             "network.subnets",
             format!(
-                "lists {} subnet(s); a load balancer needs subnets in at least two Availability Zones",
-                network.subnets.len()
+                "lists {} subnet{}; a load balancer needs subnets in at least two Availability Zones",
+                network.subnets.len(),
+                if network.subnets.len() == 1 { "" } else { "s" }
             ),
             "list two or more subnets, each in a different Availability Zone",
         );

@@ -60,12 +60,18 @@ fn json_has_the_documented_shape() {
     let mut out = Vec::new();
     write_json(&mut out, &plan()).unwrap();
     let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["format_version"], 2);
     assert_eq!(value["changes"][0]["action"], "replace");
     assert_eq!(value["changes"][0]["address"], "service.api.target_group");
     assert_eq!(value["changes"][0]["reason"], "port cannot change in place");
     assert_eq!(value["changes"][0]["fields"][0], serde_json::json!({"field": "port", "old": "8080", "new": "8081"}));
-    assert_eq!(value["notes"], serde_json::json!(["something to know", "warning: something to act on"]));
+    assert_eq!(
+        value["notes"],
+        serde_json::json!([
+            {"level": "info", "text": "something to know"},
+            {"level": "warning", "text": "something to act on"}
+        ])
+    );
     assert_eq!(value["summary"], serde_json::json!({"add": 1, "change": 0, "destroy": 2}));
 }
 
