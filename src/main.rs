@@ -23,14 +23,14 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            ecsnet::views::write_error(&format_args!("cannot start the async runtime: {error}"));
             return ExitCode::from(1);
         }
     };
     let code = match runtime.block_on(ecsnet::commands::run(cli)) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            ecsnet::views::write_error(&format_args!("{error:#}"));
             ecsnet::commands::exit_code_of(&error)
         }
     };

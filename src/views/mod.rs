@@ -38,6 +38,12 @@ pub fn stderr() -> anstream::Stderr {
     anstream::stderr()
 }
 
+/// What ended the command, on stderr: `error: ` and its causes, each after `: `.
+pub fn write_error(error: &dyn std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(stderr().lock(), "error: {error}");
+}
+
 /// `text` without its styles: what a reader sees on a stream that is not a terminal (for the views' tests).
 #[cfg(test)]
 pub fn plain(text: &str) -> String {
