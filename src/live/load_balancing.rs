@@ -54,9 +54,22 @@ pub enum ListenerDefault {
     Other,
 }
 
-/// A redirect's port: a number, or `None` for AWS's default `#{port}`, the request's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A redirect's port: a number, or `None` for AWS's default `#{port}`, the request's own. Serialized as AWS writes
+/// it ("443", "#{port}"), so saved plans and their fingerprints read as before it was typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RedirectPort(pub Option<u16>);
+
+impl Serialize for RedirectPort {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for RedirectPort {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(RedirectPort(String::deserialize(deserializer)?.parse().ok()))
+    }
+}
 
 impl std::fmt::Display for RedirectPort {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -88,6 +88,15 @@ mod tests {
     }
 
     #[test]
+    fn a_redirect_port_serializes_as_aws_writes_it() {
+        use crate::live::RedirectPort;
+        assert_eq!(serde_json::to_string(&RedirectPort(Some(443))).unwrap(), "\"443\"");
+        assert_eq!(serde_json::to_string(&RedirectPort(None)).unwrap(), "\"#{port}\"");
+        assert_eq!(serde_json::from_str::<RedirectPort>("\"#{port}\"").unwrap(), RedirectPort(None));
+        assert_eq!(serde_json::from_str::<RedirectPort>("\"8443\"").unwrap(), RedirectPort(Some(8443)));
+    }
+
+    #[test]
     fn serializes_as_aws_wrote_it() {
         let json = serde_json::to_string(&Reported::<Protocol>::parse("HTTP")).unwrap();
         assert_eq!(json, "\"HTTP\"");

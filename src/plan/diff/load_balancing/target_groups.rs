@@ -158,12 +158,13 @@ impl<'a> Planner<'a> {
             .iter()
             .find(|group| group.name == wanted.name && !crate::plan::ownership::owned_by(&group.tags, topology))
         {
-            let service = match address {
-                Address::TargetGroup(service) => service.as_str(),
-                _ => "",
+            // A service's target group is named from the service; the default one from the load balancer's name.
+            let key = match address {
+                Address::TargetGroup(service) => crate::plan::problem::FileKey::service(service, "name"),
+                _ => crate::plan::problem::FileKey::top("load_balancer.name"),
             };
             self.problems.push(Problem::at(
-                crate::plan::problem::FileKey::service(service, "name"),
+                key,
                 format!(
                     "target group name \"{}\" is taken by {}, which ecsnet topology {topology} does not own",
                     wanted.name, taken.arn
