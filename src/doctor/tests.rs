@@ -94,11 +94,11 @@ fn the_task_definition_is_checked_as_plan_checks_it() {
         ]
     );
     observed.ecs_services.clear();
+    observed.ecs_catalog.services.insert("main".into(), vec!["ap".into(), "worker".into()]);
     let missing = checks(&topology(), &observed, &health());
-    assert_eq!(
-        missing.iter().find(|check| check.check == "ecs_service_exists").map(|check| check.status),
-        Some(Status::Fail)
-    );
+    let check = missing.iter().find(|check| check.check == "ecs_service_exists").expect("the check");
+    assert_eq!(check.status, Status::Fail);
+    insta::assert_snapshot!(format!("{}\n{}", check.message, check.fix.as_deref().unwrap_or_default()));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 mod address;
 pub mod adopt;
 mod desired;
-mod diff;
+pub(crate) mod diff;
 mod field;
 mod migration;
 mod note;

@@ -1,6 +1,7 @@
 //! ECS: the service exists, is attached to its target group, and runs a task definition that fits the file.
 
 use crate::live::{EcsService, TargetGroup};
+use crate::plan::diff::ecs::missing::explain;
 use crate::plan::task_definition::{container_port, mismatches, Wiring};
 use crate::topology::{EcsWiring, Service};
 
@@ -13,12 +14,8 @@ pub(super) fn ecs_checks(facts: &Facts, service: &Service) -> Vec<Check> {
     let Some(running) =
         facts.observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service)
     else {
-        return vec![fail(
-            "ecs_service_exists",
-            resource,
-            "no such ECS service",
-            "check [service.ecs] cluster and service in the file, and the region",
-        )];
+        let missing = explain(&facts.observed.ecs_catalog, &wiring.cluster, &wiring.service);
+        return vec![fail("ecs_service_exists", resource, missing.message, missing.hint)];
     };
     let mut checks = Vec::new();
     if let Some(group) = target_group(facts, service).filter(|_| service.routing.is_some()) {

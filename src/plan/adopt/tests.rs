@@ -180,3 +180,23 @@ fn what_apply_changes_on_an_adopted_record_runs_after_its_marks() {
     let step_of = |change: usize| steps.iter().position(|step| step.changes().contains(&change)).unwrap();
     assert!(steps[step_of(update)].after.contains(&step_of(adopt)), "{steps:?}");
 }
+
+/// A plan saved with `--adopt` whose live state changed since: the staleness check plans again *with* adoption, so
+/// it shows what changed rather than the refusal a plan without `--adopt` meets on what no topology owns.
+#[test]
+fn a_stale_saved_adoption_is_compared_with_a_plan_that_adopts_too() {
+    use crate::plan::saved::SavedPlan;
+    let observed = built_by_a_script(&seed());
+    let policy = AdoptPolicy::default();
+    let plan = plan_adopting(&seed().build(), &observed, &policy).unwrap();
+    let saved = SavedPlan::new("ecsnet.toml", "", Some(&policy), &observed, plan);
+    let mut changed = observed.clone();
+    service_group(&mut changed).health_check.path = "/elsewhere".into();
+    let stale = saved.into_current(&seed().build(), &changed).unwrap_err();
+    assert!(!stale.differences.is_empty(), "a difference is shown");
+    assert!(
+        stale.differences.iter().all(|line| !line.contains("does not own")),
+        "compared with an adopting plan, not refused: {:?}",
+        stale.differences
+    );
+}

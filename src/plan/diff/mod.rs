@@ -2,7 +2,7 @@
 
 mod discovery;
 mod dns;
-mod ecs;
+pub(crate) mod ecs;
 mod load_balancing;
 mod security;
 

@@ -4,7 +4,7 @@
 
 mod connect;
 mod migration;
-mod missing;
+pub(crate) mod missing;
 mod names;
 mod refusals;
 
