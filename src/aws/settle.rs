@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::observe::serving::{self, Deployment, LoadBalancerState};
-use super::wait::{poll_until, Patience, Poll, WaitError};
+use super::wait::{poll_until, until_serving, Poll, WaitError};
 use super::{Aws, AwsError};
 use crate::events::{Failure, Pending, Progress, WaitFor};
 use crate::stop::Stop;
@@ -84,12 +84,7 @@ pub async fn wait_until_serving(
     stop: &Stop,
 ) -> Result<Duration, SettleError> {
     let begun = Instant::now();
-    let patience = Patience {
-        bound,
-        first_delay: Duration::from_millis(500),
-        max_delay: Duration::from_secs(5),
-        quiet: Duration::ZERO,
-    };
+    let patience = until_serving(bound);
     // What serves is asked about no more.
     let pending = Mutex::new(started.clone());
     let polled = poll_until(patience, progress, Some(stop), || async {

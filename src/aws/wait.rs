@@ -47,6 +47,17 @@ pub const NEW_RESOURCE: Patience = Patience {
     quiet: Duration::ZERO,
 };
 
+/// Polling what an apply made until it serves (the whole apply's, or a migration's new path), within `bound`:
+/// every half second at first, then every 5 s.
+pub fn until_serving(bound: Duration) -> Patience {
+    Patience {
+        bound,
+        first_delay: Duration::from_millis(500),
+        max_delay: Duration::from_secs(5),
+        quiet: Duration::ZERO,
+    }
+}
+
 /// What one round found: done, with its result, or still waiting for something.
 pub enum Poll<T> {
     Ready(T),

@@ -20,7 +20,7 @@ use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
 use crate::views::{self, change::Finished, change::Outcome};
 
-use super::{connect, observe_session, read_saved_plan, report_requests, ExitCode, Terminal};
+use super::{connect, load_with_text, observe_session, read_saved_plan, report_requests, ExitCode, Terminal};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -56,10 +56,7 @@ pub async fn run(
         Some(saved) => {
             (topology::parse(Path::new(&saved.topology_path), &saved.topology_text)?, saved.topology_text.clone())
         }
-        None => {
-            let text = topology::read(&args.file.path)?;
-            (topology::parse(&args.file.path, &text)?, text)
-        }
+        None => load_with_text(&args.file.path)?,
     };
     // From here on, SIGINT and SIGTERM stop the run in order: no new step, the lock released, a report.
     let stop = Arc::new(Stop::default());

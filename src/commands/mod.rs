@@ -126,6 +126,12 @@ pub fn exit_code_of(error: &anyhow::Error) -> ExitCode {
     error.downcast_ref::<crate::stop::Stopped>().map_or(1, |stopped| stopped.reason.exit_code())
 }
 
+/// The topology file read once: the topology, and the text it was parsed from (what a saved plan keeps).
+fn load_with_text(path: &Path) -> anyhow::Result<(Topology, String)> {
+    let text = topology::read(path)?;
+    Ok((topology::parse(path, &text)?, text))
+}
+
 /// A plan saved with `plan --out`.
 fn read_saved_plan(path: &Path) -> anyhow::Result<SavedPlan> {
     let text =
@@ -143,8 +149,7 @@ struct Session {
 }
 
 async fn start(global: &GlobalArgs, terminal: &Terminal, path: &Path) -> anyhow::Result<Session> {
-    let text = topology::read(path)?;
-    let topology = topology::parse(path, &text)?;
+    let (topology, text) = load_with_text(path)?;
     let aws = connect(global, topology.region.as_deref()).await?;
     observe_session(global, terminal, topology, text, aws).await
 }

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use crate::aws::observe::serving;
 use crate::aws::settle::{deployment, unhealthy_targets, SettleError};
-use crate::aws::wait::{self, Patience, Poll, WaitError};
+use crate::aws::wait::{self, Poll, WaitError};
 use crate::aws::AwsError;
 use crate::events::{Event, Pending, Wait, WaitFor};
 use crate::plan::{Migration, Stage};
@@ -27,12 +27,7 @@ use super::Run;
 pub async fn await_serving(run: &Run<'_>, migration: &Migration) -> Result<(), AwsError> {
     let announce = |stage| Event::Stage { service: migration.service.clone(), stage };
     run.progress.event(announce(Stage::AwaitServing));
-    let patience = Patience {
-        bound: run.serving_bound,
-        first_delay: Duration::from_millis(500),
-        max_delay: Duration::from_secs(5),
-        quiet: Duration::ZERO,
-    };
+    let patience = wait::until_serving(run.serving_bound);
     let service = &migration.service;
     let served = wait::poll_until(patience, run.progress, Some(run.stop), || async {
         let pending = still_waiting(run, migration).await?;
