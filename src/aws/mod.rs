@@ -39,6 +39,7 @@ pub struct Aws {
     pub route53: aws_sdk_route53::Client,
     pub discovery: aws_sdk_servicediscovery::Client,
     pub ecs: aws_sdk_ecs::Client,
+    pub lattice: aws_sdk_vpclattice::Client,
     pub region: String,
     pub requests: RequestCounter,
 }
@@ -109,6 +110,7 @@ impl Aws {
             route53: client!(aws_sdk_route53, Service::Route53, "Route 53"),
             discovery: client!(aws_sdk_servicediscovery, Service::CloudMap, "ServiceDiscovery"),
             ecs: client!(aws_sdk_ecs, Service::Ecs, "ECS"),
+            lattice: client!(aws_sdk_vpclattice, Service::Lattice, "VPC Lattice"),
             region,
             requests,
         })

@@ -73,6 +73,7 @@ fn write_allowed_cidrs(out: &mut String, balancer: &AttachedLoadBalancer) {
                 port_range(permission.from_port, permission.to_port)
             )),
             Peer::Group(group) => others.push(format!("security group {group}")),
+            Peer::PrefixList(list) => others.push(format!("prefix list {list}")),
         }
     }
     every_port.sort();

@@ -11,6 +11,7 @@ fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -
         task_definition: Some(TaskDefinition {
             arn: format!("arn:aws:ecs:us-east-1:123456789012:task-definition/{name}:1"),
             network_mode: Some("awsvpc".into()),
+            task_role_arn: None,
             containers: vec![
                 Container { name: "log-router".into(), port_mappings: vec![] },
                 Container {

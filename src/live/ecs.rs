@@ -20,6 +20,9 @@ pub struct EcsService {
     pub registries: Vec<EcsRegistry>,
     /// Service Connect as the primary deployment reports it; `None` when it reports none.
     pub connect: Option<ServiceConnect>,
+    /// The VPC Lattice target groups the primary deployment registers tasks in (`vpcLatticeConfigurations`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lattice: Vec<EcsLatticeConfig>,
     pub tags: Tags,
 }
 
@@ -58,6 +61,14 @@ impl EcsLoadBalancer {
     }
 }
 
+/// One of an ECS service's `vpcLatticeConfigurations`, as AWS reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EcsLatticeConfig {
+    pub role_arn: String,
+    pub target_group_arn: String,
+    pub port_name: String,
+}
+
 /// A load balancer entry's blue/green settings, as AWS reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct EcsAdvancedConfiguration {
@@ -83,6 +94,9 @@ pub struct TaskDefinition {
     /// `None` when the task definition sets none.
     pub network_mode: Option<Reported<NetworkMode>>,
     pub containers: Vec<Container>,
+    /// The IAM role the tasks run as, the identity VPC Lattice's auth policies admit callers by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

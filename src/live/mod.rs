@@ -8,6 +8,7 @@ mod discovery;
 mod dns;
 mod ecs;
 pub mod health;
+mod lattice;
 mod load_balancing;
 mod network;
 mod reported;
@@ -15,6 +16,7 @@ mod reported;
 pub use discovery::*;
 pub use dns::*;
 pub use ecs::*;
+pub use lattice::*;
 pub use load_balancing::*;
 pub use network::*;
 pub use reported::Reported;
@@ -52,6 +54,9 @@ pub struct Observed {
     /// does not (empty, and left out of saved plans and fingerprints, otherwise).
     #[serde(default, skip_serializing_if = "EcsCatalog::is_empty")]
     pub ecs_catalog: EcsCatalog,
+    /// VPC Lattice: the service network, the VPC's association, the services and target groups.
+    #[serde(default, skip_serializing_if = "LatticeState::is_empty")]
+    pub lattice: LatticeState,
     /// The region's VPCs, read only to explain a `network.vpc` that matches none (empty otherwise).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs_in_region: Vec<VpcName>,

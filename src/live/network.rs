@@ -104,6 +104,8 @@ pub enum Peer {
     Cidr(String),
     /// A security group, by ID.
     Group(String),
+    /// A managed prefix list, by ID (VPC Lattice's, for the traffic it sends to targets).
+    PrefixList(String),
 }
 
 /// An IP permission's protocol as EC2 reports it (protocol numbers EC2 has no name for are `Other`).

@@ -33,6 +33,22 @@ pub enum Address {
     /// The second update of a service's ECS service in a migration, which drops the old path's wiring once the
     /// new path serves (`migration.rs`).
     EcsServiceRetire(String),
+    /// The VPC Lattice service network ecsnet created (one it only uses has no address).
+    LatticeServiceNetwork,
+    /// The association of the topology's VPC with the service network.
+    LatticeVpcAssociation,
+    /// A service's VPC Lattice service.
+    LatticeService(String),
+    /// A service's VPC Lattice target group, in which ECS registers its tasks.
+    LatticeTargetGroup(String),
+    /// The listener of a service's VPC Lattice service.
+    LatticeListener(String),
+    /// The association of a service's VPC Lattice service with the service network.
+    LatticeAssociation(String),
+    /// The auth policy of a service's VPC Lattice service: its callers' identities.
+    LatticeAuthPolicy(String),
+    /// Ingress on a service's security group from VPC Lattice's managed prefix list.
+    LatticeIngress(String),
 }
 
 impl Address {
@@ -43,7 +59,15 @@ impl Address {
             | Address::DefaultTargetGroup(_)
             | Address::TargetGroup(_)
             | Address::HostedZone
-            | Address::Namespace => 0,
+            | Address::Namespace
+            | Address::LatticeServiceNetwork
+            | Address::LatticeService(_)
+            | Address::LatticeTargetGroup(_) => 0,
+            Address::LatticeVpcAssociation
+            | Address::LatticeListener(_)
+            | Address::LatticeAuthPolicy(_)
+            | Address::LatticeIngress(_) => 1,
+            Address::LatticeAssociation(_) => 2,
             Address::LoadBalancer(_)
             | Address::Ingress(_)
             | Address::CallerIngress(..)
@@ -68,7 +92,13 @@ impl Address {
             | Address::DiscoveryService(service)
             | Address::CallerIngress(service, _)
             | Address::EcsService(service)
-            | Address::EcsServiceRetire(service) => Some(service),
+            | Address::EcsServiceRetire(service)
+            | Address::LatticeService(service)
+            | Address::LatticeTargetGroup(service)
+            | Address::LatticeListener(service)
+            | Address::LatticeAssociation(service)
+            | Address::LatticeAuthPolicy(service)
+            | Address::LatticeIngress(service) => Some(service),
             _ => None,
         }
     }
@@ -94,6 +124,14 @@ impl fmt::Display for Address {
             Address::CallerIngress(service, caller) => write!(f, "service.{service}.caller.{caller}"),
             Address::EcsService(service) => write!(f, "service.{service}.ecs"),
             Address::EcsServiceRetire(service) => write!(f, "service.{service}.ecs.retire"),
+            Address::LatticeServiceNetwork => write!(f, "lattice.service_network"),
+            Address::LatticeVpcAssociation => write!(f, "lattice.vpc_association"),
+            Address::LatticeService(service) => write!(f, "service.{service}.lattice"),
+            Address::LatticeTargetGroup(service) => write!(f, "service.{service}.lattice.target_group"),
+            Address::LatticeListener(service) => write!(f, "service.{service}.lattice.listener"),
+            Address::LatticeAssociation(service) => write!(f, "service.{service}.lattice.association"),
+            Address::LatticeAuthPolicy(service) => write!(f, "service.{service}.lattice.auth_policy"),
+            Address::LatticeIngress(service) => write!(f, "service.{service}.lattice.ingress"),
         }
     }
 }
@@ -108,6 +146,8 @@ impl FromStr for Address {
             "load_balancer.default_target_group" => Some(Address::DefaultTargetGroup(0)),
             "dns.zone" => Some(Address::HostedZone),
             "discovery.namespace" => Some(Address::Namespace),
+            "lattice.service_network" => Some(Address::LatticeServiceNetwork),
+            "lattice.vpc_association" => Some(Address::LatticeVpcAssociation),
             _ => None,
         };
         if let Some(address) = fixed {
@@ -143,6 +183,12 @@ impl FromStr for Address {
             Some((service, "discovery")) => Ok(Address::DiscoveryService(service.into())),
             Some((service, "ecs")) => Ok(Address::EcsService(service.into())),
             Some((service, "ecs.retire")) => Ok(Address::EcsServiceRetire(service.into())),
+            Some((service, "lattice")) => Ok(Address::LatticeService(service.into())),
+            Some((service, "lattice.target_group")) => Ok(Address::LatticeTargetGroup(service.into())),
+            Some((service, "lattice.listener")) => Ok(Address::LatticeListener(service.into())),
+            Some((service, "lattice.association")) => Ok(Address::LatticeAssociation(service.into())),
+            Some((service, "lattice.auth_policy")) => Ok(Address::LatticeAuthPolicy(service.into())),
+            Some((service, "lattice.ingress")) => Ok(Address::LatticeIngress(service.into())),
             Some((service, rest)) => {
                 if let Some(caller) = rest.strip_prefix("caller.").filter(|caller| !caller.is_empty()) {
                     Ok(Address::CallerIngress(service.into(), caller.into()))
@@ -199,6 +245,14 @@ mod tests {
             Address::CallerIngress("name".into(), "hello".into()),
             Address::EcsService("server".into()),
             Address::EcsServiceRetire("server".into()),
+            Address::LatticeServiceNetwork,
+            Address::LatticeVpcAssociation,
+            Address::LatticeService("orders".into()),
+            Address::LatticeTargetGroup("orders".into()),
+            Address::LatticeListener("orders".into()),
+            Address::LatticeAssociation("orders".into()),
+            Address::LatticeAuthPolicy("orders".into()),
+            Address::LatticeIngress("orders".into()),
         ];
         for address in all {
             assert_eq!(address.to_string().parse::<Address>(), Ok(address.clone()), "{address}");

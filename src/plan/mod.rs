@@ -26,12 +26,13 @@ pub use desired::shard_name;
 pub use field::{FieldChange, FieldValue};
 pub use migration::{Migration, Recipe, ServingCheck, Stage};
 pub use note::{Note, NoteLevel};
-pub use operation::{AwsService, CloudMapOp, Ec2Op, EcsOp, LoadBalancingOp, Operation, Route53Op};
+pub use operation::{AwsService, CloudMapOp, Ec2Op, EcsOp, LatticeOp, LoadBalancingOp, Operation, Route53Op};
 pub use order::{schedule, topological_order, Step, Work};
 pub use problem::{FileKey, PlanError, Problem};
 pub use spec::{
-    ConnectChange, DefaultSpec, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, IngressSpec, ListenerSpec,
-    LoadBalancerSpec, ManagedAttributes, RecordSpec, RecordTarget, RuleConditions, TargetGroupSpec,
+    ConnectChange, DefaultSpec, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, IngressSpec, LatticeConfigSpec,
+    ListenerSpec, LoadBalancerSpec, ManagedAttributes, PrefixListIngressSpec, RecordSpec, RecordTarget, RuleConditions,
+    TargetGroupSpec,
 };
 
 use crate::live::Observed;

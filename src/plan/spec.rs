@@ -72,6 +72,13 @@ pub enum DefaultSpec {
 
 /// Ingress on a service's security group from the load balancer's group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrefixListIngressSpec {
+    pub group_id: String,
+    pub port: u16,
+    pub prefix_list_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IngressSpec {
     pub group_id: String,
     pub port: u16,
@@ -87,6 +94,18 @@ pub struct EcsUpdate {
     pub load_balancers: Option<Vec<EcsLoadBalancerSpec>>,
     pub registries: Option<Vec<EcsRegistrySpec>>,
     pub connect: Option<ConnectChange>,
+    /// The whole `vpcLatticeConfigurations` list to set (an empty list clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lattice: Option<Vec<LatticeConfigSpec>>,
+}
+
+/// One of an ECS service's `vpcLatticeConfigurations`: ECS registers the tasks' `port_name` port in the target
+/// group, acting as the infrastructure role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatticeConfigSpec {
+    pub target_group: Ref,
+    pub port_name: String,
+    pub role_arn: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -215,6 +215,7 @@ pub fn ecs_service(cluster: &str, name: &str) -> EcsService {
         load_balancers: vec![],
         registries: vec![],
         connect: None,
+        lattice: vec![],
         tags: Tags::new(),
     }
 }
@@ -229,6 +230,7 @@ pub fn task_definition(name: &str, port: i32) -> TaskDefinition {
             name: name.into(),
             port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }],
         }],
+        task_role_arn: Some(format!("arn:aws:iam::123456789012:role/{name}-task")),
     }
 }
 

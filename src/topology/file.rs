@@ -15,6 +15,7 @@ pub struct TopologyFile {
     pub listener: Option<Listeners>,
     pub dns: Option<DnsSection>,
     pub discovery: Option<DiscoverySection>,
+    pub lattice: Option<LatticeSection>,
     #[serde(default, rename = "service")]
     pub services: Vec<ServiceSection>,
 }
@@ -108,6 +109,7 @@ pub struct ServiceSection {
     pub ecs: Option<EcsSection>,
     pub discovery: Option<ServiceDiscoverySection>,
     pub connect: Option<ConnectSection>,
+    pub lattice: Option<ServiceLatticeSection>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -152,6 +154,32 @@ pub struct ConnectSection {
     pub port: Option<i64>,
 }
 
+/// The VPC Lattice service network the topology's `[service.lattice]` services join, and what ECS needs to
+/// register their tasks.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LatticeSection {
+    /// A name (created when no service network has it) or the ARN of an existing one, perhaps shared from another
+    /// account (used, never deleted).
+    pub service_network: String,
+    /// The VPC association's security groups: IDs or names; none when left out.
+    pub security_groups: Option<Vec<String>>,
+    /// The ECS infrastructure role ECS registers tasks in the target groups with (ecsnet creates no IAM roles).
+    pub infrastructure_role: String,
+}
+
+/// A service reached through VPC Lattice.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLatticeSection {
+    /// The name of the task definition's port mapping ECS registers in the target group.
+    pub port_name: String,
+    /// The listener's port; default 80.
+    pub port: Option<i64>,
+    /// A custom domain name for the service, with a record in the `[dns]` zone.
+    pub domain: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HealthCheckSection {
@@ -166,13 +194,14 @@ pub struct HealthCheckSection {
 /// The keys of each table of the file, as `deny_unknown_fields` knows them (a test keeps the two equal): an unknown
 /// key that is a key of another table is said to belong there. Tables are named by their path without indices.
 pub(crate) const TABLES: &[(&str, &[&str])] = &[
-    ("", &["name", "region", "network", "load_balancer", "listener", "dns", "discovery", "service"]),
+    ("", &["name", "region", "network", "load_balancer", "listener", "dns", "discovery", "lattice", "service"]),
     ("network", &["vpc", "subnets"]),
     ("load_balancer", &["name", "scheme", "allowed_cidrs", "idle_timeout"]),
     ("listener", &["port", "protocol", "certificate_arn", "ssl_policy", "default", "redirect_to"]),
     ("listener.default", &["fixed_response", "body", "content_type", "forward"]),
     ("dns", &["zone", "ttl", "record"]),
     ("discovery", &["namespace"]),
+    ("lattice", &["service_network", "security_groups", "infrastructure_role"]),
     (
         "service",
         &[
@@ -194,6 +223,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
             "ecs",
             "discovery",
             "connect",
+            "lattice",
         ],
     ),
     ("service.stickiness", &["duration"]),
@@ -201,6 +231,7 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("service.ecs", &["cluster", "service", "container"]),
     ("service.discovery", &["record", "ttl"]),
     ("service.connect", &["port_name", "discovery_name", "dns_name", "port"]),
+    ("service.lattice", &["port_name", "port", "domain"]),
 ];
 
 // A table or an array of tables, and a string or a table: told apart by shape, so errors inside either keep
@@ -268,12 +299,14 @@ mod tests {
             ("listener.default", serde_keys::<DefaultActionTable>()),
             ("dns", serde_keys::<DnsSection>()),
             ("discovery", serde_keys::<DiscoverySection>()),
+            ("lattice", serde_keys::<LatticeSection>()),
             ("service", serde_keys::<ServiceSection>()),
             ("service.stickiness", serde_keys::<StickinessSection>()),
             ("service.health_check", serde_keys::<HealthCheckSection>()),
             ("service.ecs", serde_keys::<EcsSection>()),
             ("service.discovery", serde_keys::<ServiceDiscoverySection>()),
             ("service.connect", serde_keys::<ConnectSection>()),
+            ("service.lattice", serde_keys::<ServiceLatticeSection>()),
         ];
         let listed: Vec<(&str, Vec<String>)> =
             TABLES.iter().map(|(table, keys)| (*table, keys.iter().map(|key| key.to_string()).collect())).collect();

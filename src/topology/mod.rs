@@ -30,6 +30,8 @@ pub struct Topology {
     pub dns: Option<Dns>,
     /// The Cloud Map private DNS namespace's name.
     pub discovery: Option<String>,
+    /// The VPC Lattice service network, for services with `[service.lattice]`.
+    pub lattice: Option<Lattice>,
     pub services: Vec<Service>,
 }
 
@@ -141,7 +143,52 @@ pub struct Service {
     pub ecs: Option<EcsWiring>,
     pub discovery: Option<ServiceDiscovery>,
     pub connect: Option<Connect>,
+    pub lattice: Option<ServiceLattice>,
 }
+
+impl Service {
+    /// The callers named by service (the rest are IAM principals' ARNs, which only VPC Lattice admits).
+    pub fn caller_services(&self) -> impl Iterator<Item = &str> {
+        self.callers.iter().map(String::as_str).filter(|caller| !is_principal_arn(caller))
+    }
+}
+
+/// Whether a caller is an IAM principal's ARN rather than a service's name.
+pub fn is_principal_arn(caller: &str) -> bool {
+    caller.starts_with("arn:")
+}
+
+/// The VPC Lattice service network and what ECS needs to register tasks in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lattice {
+    pub service_network: ServiceNetworkRef,
+    /// The VPC association's security groups, as the file names them (IDs or names).
+    pub security_groups: Vec<String>,
+    /// The ECS infrastructure role's ARN.
+    pub infrastructure_role: String,
+}
+
+/// A service network by name (ecsnet creates it when none has the name) or by ARN (it must exist; ecsnet only
+/// associates with it and never deletes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceNetworkRef {
+    Name(String),
+    Arn(String),
+}
+
+/// A service reached through VPC Lattice: a Lattice service with one HTTP listener forwarding to an IP target
+/// group in which ECS registers the tasks' `port_name` port.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceLattice {
+    pub port_name: String,
+    /// The listener's port.
+    pub port: u16,
+    /// A custom domain name, lowercase, with a record in the `[dns]` zone.
+    pub domain: Option<String>,
+}
+
+/// The listener port of a Lattice service when the file sets none.
+pub const DEFAULT_LATTICE_PORT: u16 = 80;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Routing {

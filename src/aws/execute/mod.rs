@@ -8,6 +8,7 @@ mod board;
 mod discovery;
 mod dns;
 mod ecs;
+mod lattice;
 mod load_balancing;
 mod record_batches;
 mod report;
@@ -248,6 +249,7 @@ async fn run_change(run: &Run<'_>, change: &Change) -> Result<(), AwsError> {
         Operation::Route53(operation) => dns::run(run, address, operation).await,
         Operation::CloudMap(operation) => discovery::run(run, address, operation).await,
         Operation::Ecs(operation) => ecs::run(run, operation).await,
+        Operation::Lattice(operation) => lattice::run(run, address, operation).await,
         Operation::Adopt(mark) => adopt::run(run, address, mark).await,
         Operation::RemovedWithParent => Ok(()),
     }

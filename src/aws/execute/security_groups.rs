@@ -1,6 +1,6 @@
 //! Security groups and their rules (EC2).
 
-use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, Tag, TagSpecification, UserIdGroupPair};
+use aws_sdk_ec2::types::{IpPermission, IpRange, PrefixListId, ResourceType, Tag, TagSpecification, UserIdGroupPair};
 
 use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
@@ -25,6 +25,9 @@ pub async fn run(run: &Run<'_>, address: &Address, operation: &Ec2Op) -> Result<
         }
         Ec2Op::DeleteSecurityGroup { group_id } => delete(run, group_id).await?,
         Ec2Op::SetIngress { revoke, authorize } => set_ingress(run, address, revoke, authorize.as_ref()).await?,
+        Ec2Op::SetPrefixListIngress { .. } => {
+            return Err(AwsError::invalid_request("AuthorizeSecurityGroupIngress", "prefix-list ingress: not yet"))
+        }
     }
     Ok(())
 }
@@ -46,6 +49,7 @@ fn ip_permission(permission: &Permission) -> IpPermission {
     match &permission.peer {
         Peer::Cidr(cidr) => builder.ip_ranges(IpRange::builder().cidr_ip(cidr).build()),
         Peer::Group(id) => builder.user_id_group_pairs(UserIdGroupPair::builder().group_id(id).build()),
+        Peer::PrefixList(id) => builder.prefix_list_ids(PrefixListId::builder().prefix_list_id(id).build()),
     }
     .build()
 }

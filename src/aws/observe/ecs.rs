@@ -10,8 +10,8 @@ use super::cluster;
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
 use crate::live::{
-    ConnectAlias, Container, DeploymentController, EcsCatalog, EcsService, Namespace, PortMapping, Reported,
-    ServiceConnect, Tags, TaskDefinition,
+    ConnectAlias, Container, DeploymentController, EcsCatalog, EcsLatticeConfig, EcsService, Namespace, PortMapping,
+    Reported, ServiceConnect, Tags, TaskDefinition,
 };
 use crate::topology::Topology;
 
@@ -147,6 +147,7 @@ fn ecs_service(cluster: &str, service: &aws_sdk_ecs::types::Service, namespaces:
         load_balancers: cluster::load_balancers(service),
         registries: cluster::registries(service),
         connect: service_connect(service, namespaces),
+        lattice: lattice_configurations(service),
         tags,
     }
 }
@@ -170,6 +171,22 @@ fn service_connect(service: &aws_sdk_ecs::types::Service, namespaces: &[Namespac
             })
             .collect(),
     })
+}
+
+/// The VPC Lattice target groups the primary deployment registers tasks in: AWS reports
+/// `vpcLatticeConfigurations` on the deployment (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html).
+fn lattice_configurations(service: &aws_sdk_ecs::types::Service) -> Vec<EcsLatticeConfig> {
+    let primary = service.deployments().iter().find(|deployment| deployment.status() == Some("PRIMARY"));
+    primary
+        .map(|deployment| deployment.vpc_lattice_configurations())
+        .unwrap_or_default()
+        .iter()
+        .map(|config| EcsLatticeConfig {
+            role_arn: config.role_arn().to_string(),
+            target_group_arn: config.target_group_arn().to_string(),
+            port_name: config.port_name().to_string(),
+        })
+        .collect()
 }
 
 /// Task definitions by the name or ARN asked for, one DescribeTaskDefinition each, at once.
@@ -203,7 +220,9 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
             .collect();
         let network_mode =
             definition.and_then(|definition| definition.network_mode()).map(|mode| Reported::parse(mode.as_str()));
-        Ok::<_, AwsError>((revision.clone(), TaskDefinition { arn: revision.clone(), network_mode, containers }))
+        let task_role_arn = definition.and_then(|definition| definition.task_role_arn()).map(str::to_string);
+        let task_definition = TaskDefinition { arn: revision.clone(), network_mode, containers, task_role_arn };
+        Ok::<_, AwsError>((revision.clone(), task_definition))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())
 }

@@ -12,7 +12,7 @@ mod load_balancing;
 mod network;
 pub mod serving;
 
-use crate::live::Observed;
+use crate::live::{LatticeState, Observed};
 use crate::plan::adopt::load_balancer_names;
 use crate::topology::Topology;
 
@@ -54,6 +54,7 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         ecs::read(aws, topology, &namespaces),
     )?;
     Ok(Observed {
+        lattice: LatticeState::default(),
         vpc: Some(vpc),
         vpc_dns: network.dns,
         subnets: network.subnets,

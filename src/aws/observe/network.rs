@@ -184,11 +184,14 @@ async fn rules(aws: &Aws, filter: Filter, wanted: bool) -> Result<Vec<(String, S
     Ok(rules
         .iter()
         .filter_map(|rule| {
-            let peer = match (rule.cidr_ipv4(), rule.referenced_group_info().and_then(|group| group.group_id())) {
-                (Some(cidr), _) => Peer::Cidr(cidr.to_string()),
-                (None, Some(group)) => Peer::Group(group.to_string()),
-                // IPv6 and prefix-list rules: never ecsnet's, and never touched.
-                (None, None) => return None,
+            let group = rule.referenced_group_info().and_then(|group| group.group_id());
+            let peer = match (rule.cidr_ipv4(), group, rule.prefix_list_id()) {
+                (Some(cidr), _, _) => Peer::Cidr(cidr.to_string()),
+                (None, Some(group), _) => Peer::Group(group.to_string()),
+                // VPC Lattice's managed prefix list, the source ecsnet opens Lattice services' groups to.
+                (None, None, Some(prefix_list)) => Peer::PrefixList(prefix_list.to_string()),
+                // IPv6 rules: never ecsnet's, and never touched.
+                (None, None, None) => return None,
             };
             let permission = Permission {
                 direction: if rule.is_egress() == Some(true) { Direction::Egress } else { Direction::Ingress },

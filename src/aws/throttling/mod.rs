@@ -73,7 +73,7 @@ impl Service {
 /// Each service's pace, shared by its client's HTTP wrapper and its retry classifier.
 #[derive(Debug, Clone, Default)]
 pub struct Throttling {
-    paces: Arc<[Pace; 5]>,
+    paces: Arc<[Pace; 6]>,
 }
 
 impl Throttling {

@@ -47,6 +47,7 @@ fn egress_check(facts: &Facts, shard: u16, load_balancer: &LoadBalancer) -> Chec
             !admits(group, Direction::Egress, service.port, |peer| match peer {
                 Peer::Cidr(cidr) => cidr == "0.0.0.0/0" || cidrs.contains(cidr),
                 Peer::Group(id) => Some(id.as_str()) == service_group_id,
+                Peer::PrefixList(_) => false,
             })
         })
         .map(|service| format!("tcp/{}", service.port))

@@ -286,7 +286,7 @@ pub(crate) fn describe_permission(permission: &Permission) -> String {
     };
     let peer = match &permission.peer {
         Peer::Cidr(cidr) => cidr.clone(),
-        Peer::Group(id) => id.clone(),
+        Peer::Group(id) | Peer::PrefixList(id) => id.clone(),
     };
     let direction = if permission.direction == Direction::Ingress { "from" } else { "to" };
     format!("{what} {direction} {peer}")

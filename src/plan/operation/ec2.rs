@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::live::{Permission, SecurityGroupRule};
-use crate::plan::spec::IngressSpec;
+use crate::plan::spec::{IngressSpec, PrefixListIngressSpec};
 use crate::plan::Ref;
 
 /// A change EC2 carries out: security groups and their rules.
@@ -28,13 +28,20 @@ pub enum Ec2Op {
         revoke: Vec<(String, Vec<String>)>,
         authorize: Option<IngressSpec>,
     },
+    /// Revoke ecsnet's old rules from a prefix list (any group), then authorize the wanted one: VPC Lattice's
+    /// traffic to a service's tasks.
+    SetPrefixListIngress {
+        revoke: Vec<(String, Vec<String>)>,
+        authorize: Option<PrefixListIngressSpec>,
+    },
 }
 
 impl Ec2Op {
     pub(super) fn references(&self) -> Vec<&Ref> {
         match self {
             Ec2Op::SetIngress { authorize, .. } => authorize.iter().map(|spec| &spec.source_group).collect(),
-            Ec2Op::CreateSecurityGroup { .. }
+            Ec2Op::SetPrefixListIngress { .. }
+            | Ec2Op::CreateSecurityGroup { .. }
             | Ec2Op::UpdateSecurityGroupRules { .. }
             | Ec2Op::DeleteSecurityGroup { .. } => vec![],
         }

@@ -24,5 +24,6 @@ pub(super) fn ecs_references(update: &EcsUpdate) -> Vec<&Ref> {
         })
         .collect();
     refs.extend(update.registries.iter().flatten().map(|spec| &spec.registry));
+    refs.extend(update.lattice.iter().flatten().map(|spec| &spec.target_group));
     refs
 }

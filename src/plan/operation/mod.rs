@@ -5,6 +5,7 @@
 mod cloud_map;
 mod ec2;
 mod ecs;
+mod lattice;
 mod load_balancing;
 mod route53;
 
@@ -16,6 +17,7 @@ use super::{Address, Ref};
 pub use cloud_map::CloudMapOp;
 pub use ec2::Ec2Op;
 pub use ecs::EcsOp;
+pub use lattice::LatticeOp;
 pub use load_balancing::LoadBalancingOp;
 pub use route53::Route53Op;
 
@@ -27,6 +29,7 @@ pub enum Operation {
     Route53(Route53Op),
     CloudMap(CloudMapOp),
     Ecs(EcsOp),
+    Lattice(LatticeOp),
     /// Write ecsnet's ownership marks on a resource no topology owns, and nothing else.
     Adopt(Mark),
     /// Nothing to call: the resource goes away with the load balancer or listener it belongs to.
@@ -63,6 +66,12 @@ impl From<EcsOp> for Operation {
     }
 }
 
+impl From<LatticeOp> for Operation {
+    fn from(operation: LatticeOp) -> Operation {
+        Operation::Lattice(operation)
+    }
+}
+
 /// The AWS services ecsnet calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AwsService {
@@ -71,6 +80,7 @@ pub enum AwsService {
     Route53,
     CloudMap,
     Ecs,
+    Lattice,
 }
 
 impl Operation {
@@ -82,6 +92,7 @@ impl Operation {
             Operation::Route53(_) => AwsService::Route53,
             Operation::CloudMap(_) => AwsService::CloudMap,
             Operation::Ecs(_) => AwsService::Ecs,
+            Operation::Lattice(_) => AwsService::Lattice,
             Operation::Adopt(mark) => mark.service(),
             Operation::RemovedWithParent => return None,
         })
@@ -95,6 +106,7 @@ impl Operation {
             Operation::Route53(operation) => (operation.references(), operation.record_target()),
             Operation::CloudMap(CloudMapOp::CreateDiscoveryService { namespace, .. }) => (vec![namespace], None),
             Operation::Ecs(EcsOp::UpdateService(update)) => (ecs::ecs_references(update), None),
+            Operation::Lattice(operation) => (operation.references(), None),
             Operation::CloudMap(_) | Operation::Adopt(_) | Operation::RemovedWithParent => (vec![], None),
         };
         let mut addresses: Vec<&Address> = refs

@@ -34,10 +34,18 @@ pub(super) fn kind(address: &Address) -> u8 {
         Address::DiscoveryService(_) => 10,
         Address::CallerIngress(..) => 11,
         Address::EcsService(_) | Address::EcsServiceRetire(_) => 12,
+        Address::LatticeServiceNetwork => 13,
+        Address::LatticeVpcAssociation => 14,
+        Address::LatticeService(_) => 15,
+        Address::LatticeTargetGroup(_) => 16,
+        Address::LatticeListener(_) => 17,
+        Address::LatticeAssociation(_) => 18,
+        Address::LatticeAuthPolicy(_) => 19,
+        Address::LatticeIngress(_) => 20,
     }
 }
 
-const KINDS: u8 = 13;
+const KINDS: u8 = 21;
 
 impl<'a> Candidates<'a> {
     pub(super) fn new(facts: &Facts<'a>, steps: &[Step]) -> Self {

@@ -72,6 +72,7 @@ fn every_service() -> Plan {
         load_balancers: None,
         registries: None,
         connect: None,
+        lattice: None,
     };
     let changes = vec![
         change(Address::LoadBalancerSecurityGroup, Ec2Op::DeleteSecurityGroup { group_id: "sg-1".into() }.into()),

@@ -6,6 +6,7 @@ fn definition(network_mode: Option<&str>) -> TaskDefinition {
     TaskDefinition {
         arn: "arn:aws:ecs:us-east-1:1:task-definition/api:3".into(),
         network_mode: network_mode.map(Reported::parse),
+        task_role_arn: None,
         containers: vec![
             Container {
                 name: "api".into(),

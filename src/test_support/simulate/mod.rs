@@ -75,6 +75,7 @@ impl Account<'_> {
             Operation::Route53(operation) => self.dns(address, operation),
             Operation::CloudMap(operation) => self.discovery(address, operation),
             Operation::Ecs(EcsOp::UpdateService(update)) => self.update_ecs_service(update),
+            Operation::Lattice(_) => unimplemented!("simulating VPC Lattice"),
             Operation::Adopt(mark) => mark.apply_to(&mut self.state),
             Operation::RemovedWithParent => {}
         }

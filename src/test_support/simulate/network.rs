@@ -16,6 +16,7 @@ impl Account<'_> {
                 self.authorize(address, group_id, authorize);
             }
             Ec2Op::DeleteSecurityGroup { group_id } => self.state.security_groups.retain(|group| group.id != *group_id),
+            Ec2Op::SetPrefixListIngress { .. } => unimplemented!("simulating prefix-list ingress"),
             Ec2Op::SetIngress { revoke, authorize } => {
                 for (group_id, rule_ids) in revoke {
                     let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();

@@ -36,6 +36,7 @@ impl TopologyBuilder {
                 listener: None,
                 dns: None,
                 discovery: None,
+                lattice: None,
                 services: Vec::new(),
             },
         }
@@ -138,6 +139,7 @@ impl TopologyBuilder {
                         ecs: None,
                         discovery: None,
                         connect: None,
+                        lattice: None,
                     }))
                     .0,
                 );

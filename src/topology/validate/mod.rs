@@ -7,6 +7,7 @@ mod discovery;
 mod dns;
 mod ecs;
 mod health_check;
+mod lattice;
 mod listeners;
 mod load_balancer;
 mod network;
@@ -115,6 +116,7 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Errors> {
     let listeners = load_balancer.as_ref().map_or(&[][..], |load_balancer| &load_balancer.listeners[..]);
     let discovery =
         file.discovery.as_ref().map(|discovery| validate_namespace(&mut errors, &discovery.namespace, dns.as_ref()));
+    let lattice = file.lattice.as_ref().map(|section| lattice::validate_lattice(&mut errors, section));
     let services = validate_services(&mut errors, file, dns.as_ref(), listeners);
     listeners::check_forward_defaults(&mut errors, file, listeners, &services);
     // More rules than one load balancer holds are spread over several (plan/diff/shards.rs); a service's own
@@ -129,6 +131,7 @@ pub fn validate(file: &TopologyFile) -> Result<Topology, Errors> {
         load_balancer,
         dns,
         discovery,
+        lattice,
         services,
     })
 }

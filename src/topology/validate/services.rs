@@ -76,6 +76,9 @@ fn validate_service<'a>(
     let connect = section.connect.as_ref().map(|connect| {
         validate_connect(errors, &mut taken.discovery_names, index, section, file, ecs.is_some(), connect)
     });
+    let lattice = section.lattice.as_ref().map(|lattice| {
+        super::lattice::validate_service_lattice(errors, index, section, file, dns, target_type, lattice)
+    });
     Service {
         name: section.name.clone(),
         port,
@@ -86,6 +89,7 @@ fn validate_service<'a>(
         ecs,
         discovery,
         connect,
+        lattice,
     }
 }
 
@@ -194,7 +198,21 @@ fn refuse_routing_keys(errors: &mut Errors, index: usize, section: &ServiceSecti
 fn check_callers_and_discovery_names(errors: &mut Errors, services: &[Service]) {
     for (index, service) in services.iter().enumerate() {
         for (position, caller) in service.callers.iter().enumerate() {
-            if !services.iter().any(|other| other.name == *caller) {
+            if crate::topology::is_principal_arn(caller) {
+                if let Err(problem) = super::lattice::check_principal_arn(caller) {
+                    errors.push(
+                        format!("service[{index}].callers[{position}]"),
+                        format!("\"{caller}\" {problem}"),
+                        "name a service of this topology, or an IAM role's ARN",
+                    );
+                } else if service.lattice.is_none() {
+                    errors.push(
+                        format!("service[{index}].callers[{position}]"),
+                        format!("\"{caller}\" is an IAM principal, and only a VPC Lattice service admits callers by identity"),
+                        "add [service.lattice], or name a service of this topology",
+                    );
+                }
+            } else if !services.iter().any(|other| other.name == *caller) {
                 let names = services.iter().map(|other| other.name.as_str());
                 let hint = match crate::suggest::nearest(caller, names) {
                     Some(near) => format!("did you mean \"{near}\"?"),

@@ -277,6 +277,7 @@ fn update_of(
     connect: Option<ConnectChange>,
 ) -> EcsUpdate {
     EcsUpdate {
+        lattice: None,
         cluster: live.cluster.clone(),
         service: live.name.clone(),
         arn: live.arn.clone(),
