@@ -83,6 +83,7 @@ pub fn health() -> Health {
     Health {
         targets: BTreeMap::from([("arn:tg/api".to_string(), vec![target])]),
         instances: BTreeMap::from([("srv-1".to_string(), 0)]),
+        lattice_targets: BTreeMap::new(),
     }
 }
 

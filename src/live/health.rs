@@ -13,6 +13,39 @@ pub struct Health {
     pub targets: BTreeMap<String, Vec<Target>>,
     /// Registered instances by Cloud Map service ID (ListInstances).
     pub instances: BTreeMap<String, usize>,
+    /// Registered targets by VPC Lattice target group ID (ListTargets).
+    pub lattice_targets: BTreeMap<String, Vec<LatticeTarget>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatticeTarget {
+    pub id: String,
+    pub port: Option<i32>,
+    pub state: Reported<LatticeTargetState>,
+    /// AWS's reason code, such as `HealthCheckFailed`.
+    pub reason: Option<String>,
+}
+
+/// VPC Lattice's TargetStatus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LatticeTargetState {
+    Draining,
+    Unavailable,
+    Healthy,
+    Unhealthy,
+    Initial,
+    Unused,
+}
+
+impl AwsName for LatticeTargetState {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (LatticeTargetState::Draining, "DRAINING"),
+        (LatticeTargetState::Unavailable, "UNAVAILABLE"),
+        (LatticeTargetState::Healthy, "HEALTHY"),
+        (LatticeTargetState::Unhealthy, "UNHEALTHY"),
+        (LatticeTargetState::Initial, "INITIAL"),
+        (LatticeTargetState::Unused, "UNUSED"),
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq)]

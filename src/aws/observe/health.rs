@@ -8,15 +8,19 @@ use futures::future::try_join_all;
 
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
-use crate::live::health::{Health, Target};
+use crate::live::health::{Health, LatticeTarget, Target};
 use crate::live::{Observed, Reported};
 use crate::plan::ownership::owned_address;
 use crate::plan::Address;
 use crate::topology::Topology;
 
 pub async fn read(aws: &Aws, topology: &Topology, observed: &Observed) -> Result<Health, AwsError> {
-    let (targets, instances) = tokio::try_join!(targets(aws, topology, observed), instances(aws, topology, observed))?;
-    Ok(Health { targets, instances })
+    let (targets, instances, lattice_targets) = tokio::try_join!(
+        targets(aws, topology, observed),
+        instances(aws, topology, observed),
+        lattice_targets(aws, topology, observed)
+    )?;
+    Ok(Health { targets, instances, lattice_targets })
 }
 
 async fn targets(
@@ -54,6 +58,44 @@ async fn targets(
             })
             .collect();
         Ok::<_, AwsError>((group.arn.clone(), targets))
+    });
+    Ok(try_join_all(calls).await?.into_iter().collect())
+}
+
+/// Targets of the topology's VPC Lattice target groups, by target group ID (ListTargets).
+async fn lattice_targets(
+    aws: &Aws,
+    topology: &Topology,
+    observed: &Observed,
+) -> Result<BTreeMap<String, Vec<LatticeTarget>>, AwsError> {
+    let owned = observed
+        .lattice
+        .target_groups
+        .iter()
+        .filter(|group| matches!(owned_address(&group.tags, &topology.name), Some(Address::LatticeTargetGroup(_))));
+    let calls = owned.map(|group| async move {
+        let pages = aws
+            .lattice
+            .list_targets()
+            .target_group_identifier(&group.id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .for_operation("ListTargets")?;
+        let targets = pages
+            .iter()
+            .map(|target| LatticeTarget {
+                id: target.id().unwrap_or_default().to_string(),
+                port: target.port(),
+                state: target
+                    .status()
+                    .map_or(Reported::Other("unknown".to_string()), |status| Reported::parse(status.as_str())),
+                reason: target.reason_code().map(str::to_string),
+            })
+            .collect();
+        Ok::<_, AwsError>((group.id.clone(), targets))
     });
     Ok(try_join_all(calls).await?.into_iter().collect())
 }

@@ -5,6 +5,7 @@ mod discovery;
 mod dns;
 mod ecs;
 mod ingress;
+mod lattice;
 mod load_balancer;
 mod routing;
 
@@ -101,6 +102,7 @@ pub fn checks(topology: &Topology, observed: &Observed, health: &Health) -> Vec<
     let facts = Facts { topology, observed, health, load_balancers, load_balancer_group };
     let mut checks: Vec<Check> = vpc_dns_check(&facts).into_iter().collect();
     checks.extend(load_balancer_checks(&facts));
+    checks.extend(lattice::association_check(&facts));
     for service in &topology.services {
         if service.routing.is_some() && !facts.load_balancers.is_empty() {
             checks.extend(routing_checks(&facts, service));
@@ -111,7 +113,12 @@ pub fn checks(topology: &Topology, observed: &Observed, health: &Health) -> Vec<
         if service.discovery.is_some() {
             checks.push(instances_check(&facts, service));
         }
-        checks.extend(caller_checks(&facts, service));
+        if service.lattice.is_some() {
+            // Lattice's callers are admitted by identity, and its traffic comes from Lattice, not their groups.
+            checks.extend(lattice::service_checks(&facts, service));
+        } else {
+            checks.extend(caller_checks(&facts, service));
+        }
     }
     checks
 }
