@@ -2,17 +2,19 @@
 # The demo, end to end on the bundled emulator: start it, create the demo VPCs (two subnets each), the services'
 # security groups and the ECS clusters and services the plans wire up, then for each plan `ecsnet plan`,
 # `ecsnet apply` and `ecsnet plan` again (no changes): plans/private-alb.toml (seed 000),
-# plans/service-discovery.toml (seed 003), plans/service-connect.toml (seed 001), plans/public-alb.toml (seed 002)
-# and plans/path-routing.toml (seed 004). Then adoption: seed 002's own script (localstack/seed_002.py) builds its
-# load balancer as the article does, and `ecsnet apply --adopt -f plans/adopt-seed-002.toml` takes it over in
-# place; `ecsnet destroy` removes it. Give plan files as arguments to run only those (and skip the adoption).
+# plans/service-discovery.toml (seed 003), plans/service-connect.toml (seed 001), plans/public-alb.toml (seed 002),
+# plans/path-routing.toml (seed 004) and plans/lattice.toml (VPC Lattice: a service network, two services whose
+# auth policies admit their callers' task roles, ECS registering their tasks; the seed makes those roles and the
+# ECS infrastructure role). Then adoption: seed 002's own script (localstack/seed_002.py) builds its load balancer
+# as the article does, and `ecsnet apply --adopt -f plans/adopt-seed-002.toml` takes it over in place; `ecsnet
+# destroy` removes it. Give plan files as arguments to run only those (and skip the adoption).
 # Leaves everything else running; `localstack/stop.sh` stops the emulator.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE/.."
 PORT="${ECSNET_EMULATOR_PORT:-4566}"
-if [ "$#" -gt 0 ]; then PLANS=("$@"); else PLANS=(plans/private-alb.toml plans/service-discovery.toml plans/service-connect.toml plans/public-alb.toml plans/path-routing.toml); fi
+if [ "$#" -gt 0 ]; then PLANS=("$@"); else PLANS=(plans/private-alb.toml plans/service-discovery.toml plans/service-connect.toml plans/public-alb.toml plans/path-routing.toml plans/lattice.toml); fi
 
 bash localstack/start.sh
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
