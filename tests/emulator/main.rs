@@ -7,6 +7,7 @@ mod adoption;
 mod cli;
 mod iam;
 mod init_adoption;
+mod lattice;
 mod lifecycle;
 mod load_balancer;
 mod lock;

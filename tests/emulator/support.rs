@@ -17,6 +17,7 @@ use ecsnet::test_support::TopologyBuilder;
 
 mod account;
 mod binary;
+mod lattice;
 mod out_of_band;
 mod principal;
 mod proxy;
@@ -25,6 +26,7 @@ mod runs;
 mod seed;
 
 pub use binary::*;
+pub use lattice::*;
 pub use principal::*;
 pub use proxy::*;
 pub use seed::*;
