@@ -4,6 +4,7 @@ with the same topology built by the aws CLI one call at a time (as seed 002 scri
 
     bash localstack/benchmark.sh [--quick] [--sizes 1,10,50,100] [--delay-ms 50] [--release] [--binary PATH]
         [--cli-sizes 1,10] [--terraform-sizes 10] [--no-terraform] [--no-throttled] [--terraform-log DIR]
+        [--lattice-sizes 10]
 
 (benchmark.sh starts the emulator, builds ecsnet and runs this file with the emulator venv's python, which has
 boto3.) For each size N: a fresh VPC with two subnets and one tasks security group per service (made with boto3
@@ -37,6 +38,17 @@ throttle_rate, fixed seed; set back to 0 after each):
 
 and, when `ecsnet apply --help` mentions --no-wait, apply_no_wait (apply --no-wait from nothing, then a destroy).
 A throttled run that exits non-zero is reported as FAILED, never as a time.
+
+and the VPC Lattice recipe for each of --lattice-sizes (default 10; 'none' skips it), beside the load balancer's: a
+VPC of its own with one tasks group per service, an ECS cluster whose N awsvpc services have a port mapping named
+"http" and a task role each, and a topology file with [lattice] (a service network by name, created) and N services
+with [service.lattice], each called by the one before it (the first by no one: its auth policy admits the account),
+then through the same proxy:
+
+    plan_empty   ecsnet plan                    on nothing
+    apply        ecsnet apply --auto-approve    from nothing
+    plan_noop    ecsnet plan --detailed-exitcode  (must say: no changes)
+    destroy      ecsnet destroy --auto-approve
 
 and the Terraform baseline (unless --no-terraform, or terraform or the AWS provider's local mirror is missing) in a
 third VPC of the same shape: localstack/terraform/ for N services with hashicorp/aws 5.100.0 from the filesystem
@@ -83,6 +95,9 @@ THROTTLED_PHASES = [("apply_throttled_5", "destroy_throttled_5"), ("apply_thrott
 THROTTLE_TARGET = {0.05: 2.0, 0.20: 4.0}
 THROTTLE_SEED = 10
 EXTRA_PHASES = [p for pair in THROTTLED_PHASES for p in pair] + ["apply_no_wait", "destroy_after_no_wait"]
+# The VPC Lattice recipe's phases (no one-service change: its counterpart of the health check path is not set from
+# the file).
+LATTICE_PHASES = ["plan_empty", "apply", "plan_noop", "destroy"]
 PHASE_LABEL = {"plan_empty": "plan on nothing", "apply": "apply from nothing", "plan_noop": "no-op plan",
                "change": "one-service change", "destroy": "destroy"}
 CLI_EQUIVALENT = {
@@ -230,6 +245,74 @@ def topology_toml(name, net, n, changed=None):
                   f'security_group = "{net["groups"][i - 1]}"', 'target_type = "ip"', "",
                   "[service.health_check]", f'path = "{path}"', "interval = 10", "healthy_threshold = 2", ""]
     return "\n".join(lines)
+
+
+def lattice_role_arn(account, name):
+    return f"arn:aws:iam::{account}:role/{name}"
+
+
+def make_lattice_network(boto3, endpoint, tag, octet, n):
+    """make_network's VPC, subnets and groups, and the ECS cluster `tag` with N awsvpc services s001…: each a task
+    definition whose container's port 8080 is named "http" and whose tasks run as the role `<tag>-sNNN-task` (the
+    identity a caller's auth policy admits; ECS does not check that the role exists). -> the network, with the
+    cluster and the account."""
+    net = make_network(boto3, endpoint, tag, octet, n)
+    session = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test", aws_secret_access_key="test")
+    account = boto3.client("sts", **session).get_caller_identity()["Account"]
+    ecs = boto3.client("ecs", **session)
+    ecs.create_cluster(clusterName=tag)
+    for i in range(1, n + 1):
+        svc = f"s{i:03d}"
+        family = f"{tag}-{svc}"
+        ecs.register_task_definition(
+            family=family, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            taskRoleArn=lattice_role_arn(account, f"{tag}-{svc}-task"),
+            containerDefinitions=[{"name": svc, "image": "public.ecr.aws/ecs-sample-image/hello-server:node",
+                                   "essential": True, "portMappings": [{"containerPort": 8080, "name": "http"}]}])
+        ecs.create_service(cluster=tag, serviceName=svc, taskDefinition=family, desiredCount=1, launchType="FARGATE",
+                           networkConfiguration={"awsvpcConfiguration": {
+                               "subnets": net["subnets"], "securityGroups": [net["groups"][i - 1]],
+                               "assignPublicIp": "DISABLED"}})
+    return dict(net, cluster=tag, account=account)
+
+
+def lattice_topology_toml(name, net, n):
+    """The Lattice recipe for N services: the service network `name` (created), the infrastructure role, and each
+    service reached through VPC Lattice, called by the one before it."""
+    lines = [f'name = "{name}"', f'region = "{REGION}"', "", "[network]", f'vpc = "{net["vpc"]}"',
+             f'subnets = ["{net["subnets"][0]}", "{net["subnets"][1]}"]', "", "[lattice]",
+             f'service_network = "{name}"',
+             f'infrastructure_role = "{lattice_role_arn(net["account"], f"{name}-infrastructure")}"', ""]
+    for i in range(1, n + 1):
+        svc = f"s{i:03d}"
+        lines += ["[[service]]", f'name = "{svc}"', "port = 8080", f'security_group = "{net["groups"][i - 1]}"']
+        if i > 1:
+            lines.append(f'callers = ["s{i - 1:03d}"]')
+        lines += ["", "[service.ecs]", f'cluster = "{net["cluster"]}"', "", "[service.lattice]", 'port_name = "http"',
+                  ""]
+    return "\n".join(lines)
+
+
+def lattice_phases(binary, proxy, net, n, workdir, timeout):
+    """The Lattice recipe's phases through the proxy, in the network make_lattice_network made."""
+    name = f"bl{n}-{uuid.uuid4().hex[:4]}"
+    topo = workdir / f"{name}.toml"
+    topo.write_text(lattice_topology_toml(name, net, n))
+    env = ecsnet_env(proxy, workdir)
+    steps = [("plan_empty", ["plan"], (0, 2)),
+             ("apply", ["apply", "--auto-approve"], (0,)),
+             ("plan_noop", ["plan", "--detailed-exitcode"], (0,)),
+             ("destroy", ["destroy", "--auto-approve"], (0,))]
+    out = {"topology": name}
+    for phase, args, ok_codes in steps:
+        res = run_ecsnet_phase(binary, proxy, topo, env, n, f"lattice {phase}", args, ok_codes, timeout)
+        out[phase] = res
+        if not res["ok"] and phase == "apply":
+            # nothing to measure a no-op plan against; destroy what the failed apply made
+            out["destroy"] = run_ecsnet_phase(binary, proxy, topo, env, n, "lattice destroy", ["destroy",
+                                              "--auto-approve"], (0,), timeout)
+            break
+    return out
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -807,6 +890,7 @@ def render(results, args):
                          f"{fmt(a.get('requests'))} | {phase_failure(nw) or fmt(nw.get('wall_s'))} | "
                          f"{fmt(nw.get('requests'))} |")
         lines.append("")
+    lines += lattice_lines(results)
     off = results.get("offline_plan") or {}
     if off.get("ok"):
         lines.append(f"Offline planning of {off.get('services')} services ({off.get('profile')} build): "
@@ -852,6 +936,35 @@ def render(results, args):
     return "\n".join(lines) + "\n"
 
 
+def lattice_lines(results):
+    """The Lattice recipe's rows beside the load balancer's of the same size (when that size ran): requests, round
+    trips, wall time and peak memory per phase."""
+    if not results.get("lattice"):
+        return []
+    by_size = {size["services"]: size["ecsnet"] for size in results["sizes"]}
+    lines = ["## ecsnet, the VPC Lattice recipe", "",
+             "A service network (created), the VPC's association, and per service a Lattice service (AWS_IAM, its "
+             "auth policy admitting its caller's task role), a listener, a target group, the association, ECS's "
+             "vpcLatticeConfigurations and the ingress from Lattice's prefix list; beside it, the load balancer's "
+             "phase of the same size from the table above.", "",
+             "| services | phase | Lattice requests | Lattice round trips | Lattice wall s | Lattice peak MB "
+             "| load balancer requests | load balancer wall s |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for size in results["lattice"]:
+        lb = by_size.get(size["services"]) or {}
+        for ph in LATTICE_PHASES:
+            r = size["ecsnet"].get(ph)
+            if r is None:
+                continue
+            b = lb.get(ph) or {}
+            wall = phase_failure(r) or fmt(r.get("wall_s"))
+            lines.append(f"| {size['services']} | {PHASE_LABEL[ph]}{'' if r.get('ok') else ' ⚠'} | "
+                         f"{fmt(r.get('requests'))} | {fmt(r.get('round_trips'))} | {wall} | "
+                         f"{fmt(r.get('peak_mb'), 1)} | {fmt(b.get('requests'))} | {fmt(b.get('wall_s'))} |")
+    lines.append("")
+    return lines
+
+
 def failed_phases(results):
     """Every phase, of every tool, that did not end as expected."""
     failed = []
@@ -860,6 +973,10 @@ def failed_phases(results):
             for ph, r in (s.get(tool) or {}).items():
                 if isinstance(r, dict) and not r.get("ok"):
                     failed.append(f"{s['services']}/{tool}/{ph}")
+    for s in results.get("lattice") or []:
+        for ph, r in s["ecsnet"].items():
+            if isinstance(r, dict) and not r.get("ok"):
+                failed.append(f"{s['services']}/lattice/{ph}")
     return failed
 
 
@@ -881,6 +998,8 @@ def main():
     ap.add_argument("--no-terraform", action="store_true", help="skip the Terraform baseline")
     ap.add_argument("--terraform-sizes", default=None, help="sizes to run the Terraform baseline for (default: "
                                                             "--sizes; 'none' to skip it)")
+    ap.add_argument("--lattice-sizes", default="10", help="sizes to run the VPC Lattice recipe for (default: 10; "
+                                                          "'none' to skip it)")
     ap.add_argument("--terraform-log", default=None, metavar="DIR",
                     help="write TF_LOG=DEBUG of each Terraform phase to DIR/terraform-<N>-<phase>.log")
     args = ap.parse_args()
@@ -889,6 +1008,8 @@ def main():
     if not re.match(r"^http://127\.0\.0\.1:\d+/?$", args.endpoint):
         ap.error("--endpoint must be http://127.0.0.1:PORT")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    lattice_sizes = [] if args.lattice_sizes == "none" else [int(s) for s in args.lattice_sizes.split(",")
+                                                             if s.strip()]
     cli_sizes = sizes if args.cli_sizes is None else (
         [] if args.cli_sizes == "none" else [int(s) for s in args.cli_sizes.split(",") if s.strip()])
     binary = Path(args.binary or REPO / "target" / ("release" if args.release else "debug") / "ecsnet").resolve()
@@ -929,7 +1050,7 @@ def main():
                "throttle": None if args.no_throttled else {
                    "rates": THROTTLE_RATES, "seed": THROTTLE_SEED,
                    "targets": {str(k): v for k, v in THROTTLE_TARGET.items()}},
-               "sizes": []}
+               "sizes": [], "lattice": []}
     proxy = Proxy(args.endpoint.rstrip("/"), args.delay_ms)
     log(f"proxy on {proxy.url} → {args.endpoint} ({args.delay_ms:g} ms per request)")
     try:
@@ -948,6 +1069,13 @@ def main():
                 entry["terraform"] = terraform_phases(tf, proxy, tnet, n, workdir, args.timeout, args.terraform_log)
             results["sizes"].append(entry)
             (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n")   # partial results too
+        for idx, n in enumerate(lattice_sizes):
+            octet = 100 + (int(run_tag, 16) + 3 * (len(sizes) + idx)) % 150
+            net = make_lattice_network(boto3, args.endpoint, f"bl{n}-{run_tag}", octet, n)
+            log(f"lattice n={n}: network {net['vpc']}, ECS cluster {net['cluster']}")
+            results["lattice"].append({"services": n, "ecsnet": lattice_phases(binary, proxy, net, n, workdir,
+                                                                               args.timeout)})
+            (out_dir / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         if not args.no_offline:
             results["offline_plan"] = offline_plan(args.release, args.timeout)
             if not results["offline_plan"].get("ok"):

@@ -2,7 +2,8 @@
 # ecsnet's benchmark in one command: starts the emulator (localstack/start.sh), builds ecsnet (debug; --release for
 # a release build), runs localstack/benchmark.py with the emulator venv's python (boto3), stops the emulator if it
 # started it. Arguments go to benchmark.py: --quick, --sizes 1,10,50,100, --cli-sizes, --delay-ms 50, --release,
-# --binary PATH (a prebuilt ecsnet: no cargo build), --terraform-sizes, --no-terraform, --no-throttled, --out DIR.
+# --binary PATH (a prebuilt ecsnet: no cargo build), --terraform-sizes, --no-terraform, --no-throttled,
+# --lattice-sizes 10 (the VPC Lattice recipe; none to skip), --out DIR.
 # Results: bench/results.md and bench/results.json (or --out DIR).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import tomllib
 import unittest
 from pathlib import Path
 
@@ -88,6 +89,59 @@ class Report(unittest.TestCase):
         e["apply_no_wait"] = phase(0.7)
         md = benchmark.render(results(e, no_wait=True), ARGS)
         self.assertIn("| 10 | 2.00 | 10 | 0.70 | 10 |", md)
+
+
+LATTICE_NET = dict(NET, groups=["sg-1", "sg-2", "sg-3"], cluster="bl3-ab", account="123456789012")
+ECSNET = Path(benchmark.REPO) / "target" / "debug" / "ecsnet"
+
+
+class Lattice(unittest.TestCase):
+    def test_topology_chains_callers_through_lattice_services(self):
+        doc = tomllib.loads(benchmark.lattice_topology_toml("bl3-ab", LATTICE_NET, 3))
+        self.assertEqual(doc["lattice"], {"service_network": "bl3-ab", "infrastructure_role":
+                                          "arn:aws:iam::123456789012:role/bl3-ab-infrastructure"})
+        services = doc["service"]
+        self.assertEqual([s["name"] for s in services], ["s001", "s002", "s003"])
+        self.assertNotIn("callers", services[0])     # no caller: the account's own principals
+        self.assertEqual([s.get("callers") for s in services[1:]], [["s001"], ["s002"]])
+        for s, group in zip(services, LATTICE_NET["groups"], strict=True):
+            self.assertEqual(s["security_group"], group)
+            self.assertEqual(s["ecs"], {"cluster": "bl3-ab"})
+            self.assertEqual(s["lattice"], {"port_name": "http"})
+
+    @unittest.skipUnless(ECSNET.exists(), "no target/debug/ecsnet (cargo build first)")
+    def test_ecsnet_reads_the_topology(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "lattice.toml"
+            path.write_text(benchmark.lattice_topology_toml("bl3-ab", LATTICE_NET, 3))
+            p = subprocess.run([str(ECSNET), "iam-policy", "--for", "apply", "--region", "us-east-1", "-f", str(path)],
+                               capture_output=True, text=True, timeout=60, env=dict(os.environ, NO_COLOR="1"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_rows_beside_the_load_balancers_of_the_same_size(self):
+        e = {p: phase(2.0, requests=60) for p in benchmark.PHASES}
+        r = results(e)
+        r["lattice"] = [{"services": 10, "ecsnet": {"plan_empty": phase(0.4, requests=12), "apply": phase(6.5, 90),
+                                                    "plan_noop": phase(0.6, 30), "destroy": phase(5.0, 70)}}]
+        md = benchmark.render(r, ARGS)
+        self.assertIn("## ecsnet, the VPC Lattice recipe", md)
+        row = next(line for line in md.splitlines() if line.startswith("| 10 | apply from nothing | 90 |"))
+        self.assertEqual(row, "| 10 | apply from nothing | 90 | 3 | 6.50 | 40.0 | 60 | 2.00 |")
+        self.assertNotIn("one-service change | 1", md.split("## ecsnet, the VPC Lattice recipe")[1])
+        self.assertEqual(benchmark.failed_phases(r), [])
+
+    def test_a_failed_phase_is_failed_not_a_time(self):
+        e = {p: phase(2.0) for p in benchmark.PHASES}
+        r = results(e)
+        r["lattice"] = [{"services": 10, "ecsnet": {"apply": phase(1.0, ok=False, rc=1), "destroy": phase(3.0)}}]
+        md = benchmark.render(r, ARGS)
+        row = next(line for line in md.splitlines() if line.startswith("| 10 | apply from nothing ⚠ |"))
+        self.assertIn("FAILED (rc=1)", row)
+        self.assertEqual(benchmark.failed_phases(r), ["10/lattice/apply"])
+
+    def test_no_table_without_lattice_results(self):
+        e = {p: phase(2.0) for p in benchmark.PHASES}
+        self.assertNotIn("VPC Lattice", benchmark.render(results(e), ARGS))
 
 
 class TerraformConfig(unittest.TestCase):
