@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ecsnet: ruff over localstack/'s Python, the proxy's and the AWS-rules layer's own tests, the
 # planner's unit tests, the emulator tests, which drive the real binary against a real AWS API emulator behind the
-# AWS-rules layer, and the demo's five plans (localstack/demo.sh) behind the same layer.
+# AWS-rules layer, and the demo's plans (localstack/demo.sh) behind the same layer.
 # Installs and starts the emulator first (localstack/start.sh); stops it afterwards unless it was already running.
 # Extra arguments go to `cargo test` (and skip the demo). ECSNET_AWS_RULES=off runs on the bare emulator.
 set -euo pipefail
