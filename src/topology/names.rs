@@ -61,6 +61,11 @@ pub fn short_hash(parts: &[&str]) -> String {
     format!("{:04x}", fnv1a(parts.join("\u{1f}").as_bytes()) & 0xffff)
 }
 
+/// A stable 64-bit digest of `text` in hex, for markers that record settings too long to write out.
+pub fn digest(text: &str) -> String {
+    format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
 /// FNV-1a, 64 bits: stable across runs and platforms, unlike std's hasher.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x100000001b3))

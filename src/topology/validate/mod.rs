@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+mod connect;
 mod discovery;
 mod dns;
 mod ecs;
