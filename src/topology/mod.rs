@@ -16,6 +16,7 @@ pub use names::{bounded_name, CallerName, ConnectName};
 pub use places::shown_key;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;
+pub(crate) use validate::{arn_account, arn_region};
 
 /// Ports the load balancer's security group always opens to the allowed CIDR blocks, besides the listeners' own.
 pub const LOAD_BALANCER_PORTS: [u16; 2] = [80, 443];

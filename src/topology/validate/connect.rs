@@ -298,6 +298,16 @@ impl<'a> Arn<'a> {
     }
 }
 
+/// The account of an ARN, when it is one.
+pub(crate) fn arn_account(text: &str) -> Option<&str> {
+    Arn::parse(text).map(|arn| arn.account).filter(|account| !account.is_empty())
+}
+
+/// The region of an ARN, when it is one and names a region.
+pub(crate) fn arn_region(text: &str) -> Option<&str> {
+    Arn::parse(text).map(|arn| arn.region).filter(|region| !region.is_empty())
+}
+
 /// A KMS key as ECS takes it: a key ID, `alias/<name>`, or a key's or alias's ARN
 /// (https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id).
 fn is_kms_key(key: &str) -> bool {

@@ -85,24 +85,50 @@ fn marker_of_change(change: &ConnectChange) -> &String {
     }
 }
 
-/// Whether AWS's answer holds what the file sets: the namespace, exactly the aliases, and of TLS, timeouts and logs
-/// each part the file sets.
+/// Whether AWS's answer holds what the file sets.
 fn holds(reported: &ServiceConnect, target: &ServiceConnect) -> bool {
-    let alias_holds = |wanted: &ConnectAlias| {
-        reported.services.iter().any(|alias| {
-            (&alias.port_name, &alias.discovery_name, alias.port, &alias.dns_name)
-                == (&wanted.port_name, &wanted.discovery_name, wanted.port, &wanted.dns_name)
-                && wanted.tls.as_ref().is_none_or(|tls| alias.tls.as_ref() == Some(tls))
-                && timeouts_hold(alias.timeouts, wanted.timeouts)
-        })
+    parts_not_held(reported, target).is_empty()
+}
+
+/// Service Connect as ECS holds it once the file's settings are applied in `namespace` (what the file leaves unset,
+/// unset); `service_port` stands in for aliases without a port.
+pub(crate) fn wanted(connect: &Connect, namespace: &str, service_port: u16) -> Option<ServiceConnect> {
+    enable(connect, namespace, service_port).target()
+}
+
+/// The parts of what the file sets that AWS's answer does not hold: the namespace, exactly the aliases, and of TLS,
+/// timeouts and logs each value the file sets.
+pub(crate) fn parts_not_held(reported: &ServiceConnect, target: &ServiceConnect) -> Vec<&'static str> {
+    let same_alias = |alias: &ConnectAlias, wanted: &ConnectAlias| {
+        (&alias.port_name, &alias.discovery_name, alias.port, &alias.dns_name)
+            == (&wanted.port_name, &wanted.discovery_name, wanted.port, &wanted.dns_name)
     };
-    reported.namespace == target.namespace
-        && reported.services.len() == target.services.len()
-        && target.services.iter().all(alias_holds)
-        && target
-            .logs
-            .as_ref()
-            .is_none_or(|logs| reported.logs.as_ref().is_some_and(|reported| logs_hold(reported, logs)))
+    let matching = |wanted: &ConnectAlias| reported.services.iter().find(|alias| same_alias(alias, wanted));
+    let aliases_held = reported.services.len() == target.services.len()
+        && target.services.iter().all(|wanted| matching(wanted).is_some());
+    // An alias AWS does not hold is the aliases' fault alone, not its TLS's or timeouts'.
+    let tls_held = target.services.iter().all(|wanted| {
+        matching(wanted).is_none_or(|alias| wanted.tls.as_ref().is_none_or(|tls| alias.tls.as_ref() == Some(tls)))
+    });
+    let timeouts_held = target
+        .services
+        .iter()
+        .all(|wanted| matching(wanted).is_none_or(|alias| timeouts_hold(alias.timeouts, wanted.timeouts)));
+    let logs_held = target
+        .logs
+        .as_ref()
+        .is_none_or(|logs| reported.logs.as_ref().is_some_and(|reported| logs_hold(reported, logs)));
+    [
+        (reported.namespace == target.namespace, "namespace"),
+        (aliases_held, "client aliases"),
+        (tls_held, "TLS"),
+        (timeouts_held, "timeouts"),
+        (logs_held, "logs"),
+    ]
+    .into_iter()
+    .filter(|(held, _)| !held)
+    .map(|(_, part)| part)
+    .collect()
 }
 
 fn timeouts_hold(reported: ConnectTimeouts, wanted: ConnectTimeouts) -> bool {
