@@ -65,17 +65,14 @@ pub(super) fn validate_connect(
     }
     check_name(errors, &at("connect.port_name"), &connect.port_name);
     let discovery_name = aliases.first().map_or(discovery_name, |alias| alias.discovery_name.clone());
-    Connect {
-        port_name: connect.port_name.clone(),
-        discovery_name,
-        aliases,
-        tls: connect.tls.as_ref().map(|tls| validate_tls(errors, index, file.region.as_deref(), tls)),
-        timeouts: ConnectTimeouts {
-            per_request: timeout(errors, &at("connect.per_request_timeout"), connect.per_request_timeout),
-            idle: timeout(errors, &at("connect.idle_timeout"), connect.idle_timeout),
-        },
-        logs: connect.logs.as_ref().map(|logs| validate_logs(errors, index, logs)),
-    }
+    // In the order the keys are documented, so the problems read in the file's order.
+    let timeouts = ConnectTimeouts {
+        per_request: timeout(errors, &at("connect.per_request_timeout"), connect.per_request_timeout),
+        idle: timeout(errors, &at("connect.idle_timeout"), connect.idle_timeout),
+    };
+    let tls = connect.tls.as_ref().map(|tls| validate_tls(errors, index, file.region.as_deref(), tls));
+    let logs = connect.logs.as_ref().map(|logs| validate_logs(errors, index, logs));
+    Connect { port_name: connect.port_name.clone(), discovery_name, aliases, tls, timeouts, logs }
 }
 
 /// The client aliases: `dns_name` and `port`, or `aliases`, not both; one alias with neither.
