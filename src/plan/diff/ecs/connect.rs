@@ -387,3 +387,34 @@ mod tests {
         assert_eq!(parse_marker(marker), None);
     }
 }
+
+#[cfg(test)]
+mod saved {
+    use crate::plan::ConnectChange;
+
+    /// An Enable as plans saved before aliases, TLS, timeouts and logs wrote it reads as the same change, and one
+    /// that sets none of them is written exactly as before.
+    #[test]
+    fn an_enable_saved_by_an_earlier_build_reads_and_writes_as_before() {
+        let saved = r#"{"Enable":{"namespace":"my.demo","port_name":"default","discovery_name":"server","port":8080,"dns_name":"server.my.demo","marker":"namespace=my.demo port_name=default discovery_name=server port=8080"}}"#;
+        let change: ConnectChange = serde_json::from_str(saved).unwrap();
+        assert_eq!(change.aliases(), [("server", "server.my.demo", 8080)]);
+        assert_eq!(serde_json::to_string(&change).unwrap(), saved);
+    }
+
+    /// Live Service Connect without TLS, timeouts or logs serializes as before, so fingerprints of saved plans
+    /// taken by an earlier build still match.
+    #[test]
+    fn live_service_connect_without_the_new_settings_fingerprints_as_before() {
+        let live = crate::live::ServiceConnect {
+            enabled: true,
+            namespace: "my.demo".into(),
+            services: vec![crate::live::ConnectAlias::plain("default", "server", 8080, "server.my.demo")],
+            logs: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&live).unwrap(),
+            r#"{"enabled":true,"namespace":"my.demo","services":[{"port_name":"default","discovery_name":"server","port":8080,"dns_name":"server.my.demo"}]}"#
+        );
+    }
+}
