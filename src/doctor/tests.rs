@@ -219,7 +219,7 @@ fn no_targets_fix_follows_the_attachment_check() {
 /// 111122223333 and its live state as apply leaves it.
 fn connect_with_tls(role_account: &str) -> (crate::topology::Topology, Observed) {
     use crate::test_support::{
-        ecs_service, planned, security_group, simulate, subnet, task_definition, ObservedBuilder, TopologyBuilder,
+        ecs_service, http_task_definition, planned, security_group, simulate, subnet, ObservedBuilder, TopologyBuilder,
     };
     use crate::topology::file::ConnectTlsSection;
     let role = format!("arn:aws:iam::{role_account}:role/sc-tls");
@@ -252,7 +252,7 @@ fn connect_with_tls(role_account: &str) -> (crate::topology::Topology, Observed)
             arn: "arn:aws:ecs:us-east-1:111122223333:service/demo/server".into(),
             ..ecs_service("demo", "server")
         })
-        .task_definition(task_definition("server", 8080))
+        .task_definition(http_task_definition("server", 8080))
         .build();
     let plan = planned(&topology, &observed).unwrap();
     let applied = simulate(&plan, &observed);

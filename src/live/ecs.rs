@@ -98,6 +98,10 @@ pub struct PortMapping {
     pub container_port: i32,
     /// The name Service Connect refers to the port by.
     pub name: Option<String>,
+    /// Service Connect's application protocol; `None` when the task definition sets none, which ECS takes as TCP.
+    /// Left out of saved plans and fingerprints when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<Reported<AppProtocol>>,
 }
 
 impl TaskDefinition {
@@ -234,6 +238,19 @@ impl AwsName for DeploymentController {
         (DeploymentController::CodeDeploy, "CODE_DEPLOY"),
         (DeploymentController::External, "EXTERNAL"),
     ];
+}
+
+/// ECS's ApplicationProtocol (a port mapping's `appProtocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AppProtocol {
+    Http,
+    Http2,
+    Grpc,
+}
+
+impl AwsName for AppProtocol {
+    const NAMES: &'static [(Self, &'static str)] =
+        &[(AppProtocol::Http, "http"), (AppProtocol::Http2, "http2"), (AppProtocol::Grpc, "grpc")];
 }
 
 /// ECS's NetworkMode.

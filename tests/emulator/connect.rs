@@ -47,10 +47,37 @@ fn services(deployment: &Deployment) -> Vec<String> {
         .collect()
 }
 
+/// A revision of the service's task definition whose port mapping "default" speaks http (ECS takes per-request
+/// timeouts only on a port mapping with an appProtocol other than TCP), and the service on it.
+async fn http_port_mapping(account: &Account, cluster: &str, service: &str, port: i32) {
+    use aws_sdk_ecs::types::{ApplicationProtocol, ContainerDefinition, NetworkMode, PortMapping};
+    let mapping = PortMapping::builder().container_port(port).name("default").app_protocol(ApplicationProtocol::Http);
+    let container = ContainerDefinition::builder()
+        .name(service)
+        .image("public.ecr.aws/ecs-sample-image/hello-server:node")
+        .memory(512)
+        .port_mappings(mapping.build())
+        .build();
+    let family = format!("{cluster}-{service}");
+    let registered = account
+        .ecs
+        .register_task_definition()
+        .family(&family)
+        .network_mode(NetworkMode::Awsvpc)
+        .container_definitions(container)
+        .send()
+        .await
+        .unwrap();
+    let revision =
+        registered.task_definition().and_then(|definition| definition.task_definition_arn()).unwrap().to_string();
+    account.update_ecs_service(cluster, service, |update| update.task_definition(revision)).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn service_connect_tls_timeouts_aliases_and_access_logs_round_trip() {
     let (account, name, network) = fresh("sctls").await;
     let (cluster, groups) = account.services_with_own_groups(&network, &name, "demo", &[("server", 8080)]).await;
+    http_port_mapping(&account, &cluster, "server", 8080).await;
     let before = account.ecs_wiring(&cluster, "server").await;
     let namespace = format!("{name}.demo");
     let role = format!("arn:aws:iam::123456789012:role/{name}-sc-tls");

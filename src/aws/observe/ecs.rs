@@ -222,6 +222,7 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
                         Some(PortMapping {
                             container_port: mapping.container_port()?,
                             name: mapping.name().map(str::to_string),
+                            app_protocol: mapping.app_protocol().map(|protocol| Reported::parse(protocol.as_str())),
                         })
                     })
                     .collect(),

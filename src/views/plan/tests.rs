@@ -127,7 +127,9 @@ fn an_adoption_is_shown_with_an_equals_sign_and_counted_apart() {
 /// A service put on Service Connect with every setting: each part of it on a line of its own.
 #[test]
 fn service_connect_settings_read_part_by_part() {
-    use crate::test_support::{ecs_service, security_group, subnet, task_definition, ObservedBuilder, TopologyBuilder};
+    use crate::test_support::{
+        ecs_service, http_task_definition, security_group, subnet, ObservedBuilder, TopologyBuilder,
+    };
     use crate::topology::file::{ConnectAliasSection, ConnectLogsSection, ConnectTlsSection};
     let topology = TopologyBuilder::new("conn").discovery("my.demo").service("server", |service| {
         service.security_group("server-tasks").ecs("demo").connect("default", Some("server")).connect_settings(
@@ -162,7 +164,7 @@ fn service_connect_settings_read_part_by_part() {
         .subnet(subnet("subnet-b", None, "us-east-1b"))
         .security_group(security_group("sg-server", "server-tasks"))
         .ecs_service(ecs_service("demo", "server"))
-        .task_definition(task_definition("server", 8080))
+        .task_definition(http_task_definition("server", 8080))
         .build();
     let plan = crate::test_support::planned(&topology.build(), &observed).unwrap();
     insta::assert_snapshot!("plan_service_connect_text", crate::views::plain(&styled(&plan)));

@@ -92,14 +92,21 @@ fn server_fields(plan: &crate::plan::Plan) -> Vec<String> {
     change(plan, &Address::EcsService("server".into())).fields.iter().map(ToString::to_string).collect()
 }
 
+/// `account()` with `server`'s port mapping on appProtocol http, which per-request timeouts need.
+fn http_account() -> Observed {
+    let mut observed = account();
+    observed.task_definitions[2] = crate::test_support::http_task_definition("server", 8080);
+    observed
+}
+
 /// Live state after `plan` is carried out (what `planned` checks converges).
 fn applied(plan: &crate::plan::Plan) -> Observed {
-    crate::test_support::simulate(plan, &account())
+    crate::test_support::simulate(plan, &http_account())
 }
 
 #[test]
 fn the_full_surface_is_sent_in_one_update_and_shown_part_by_part() {
-    let plan = planned(&full_surface().build(), &account()).unwrap();
+    let plan = planned(&full_surface().build(), &http_account()).unwrap();
     assert_eq!(
         server_fields(&plan),
         [
@@ -125,8 +132,19 @@ fn the_full_surface_is_sent_in_one_update_and_shown_part_by_part() {
 }
 
 #[test]
+fn a_per_request_timeout_on_a_tcp_port_mapping_stops_the_plan() {
+    assert_eq!(
+        problems(&full_surface(), &account()),
+        [(
+            "service \"server\" [service.connect] per_request_timeout: ECS service demo/server: a per-request timeout needs an application protocol other than TCP, and port mapping \"default\" of task definition server:1 sets no appProtocol (TCP)".to_string(),
+            "leave per_request_timeout out (idle_timeout applies to TCP), or set the port mapping's appProtocol to http, http2 or grpc in the task definition".to_string()
+        )]
+    );
+}
+
+#[test]
 fn a_timeout_changed_out_of_band_is_drift_and_defaults_aws_adds_are_not() {
-    let plan = planned(&full_surface().build(), &account()).unwrap();
+    let plan = planned(&full_surface().build(), &http_account()).unwrap();
     let mut live = applied(&plan);
     for alias in &mut live.ecs_services[2].connect.as_mut().unwrap().services {
         alias.timeouts.per_request = Some(5);
@@ -139,7 +157,7 @@ fn a_timeout_changed_out_of_band_is_drift_and_defaults_aws_adds_are_not() {
 
     // A file that sets no timeouts nor query parameters: what AWS reports of them is not drift.
     let plain = connect();
-    let mut live = applied(&planned(&plain.build(), &account()).unwrap());
+    let mut live = applied(&planned(&plain.build(), &http_account()).unwrap());
     let reported = live.ecs_services[2].connect.as_mut().unwrap();
     reported.services[0].timeouts.idle = Some(300);
     let plan = planned(&plain.build(), &live).unwrap();
@@ -148,7 +166,7 @@ fn a_timeout_changed_out_of_band_is_drift_and_defaults_aws_adds_are_not() {
 
 #[test]
 fn settings_the_file_drops_are_taken_off_through_the_tag() {
-    let mut live = applied(&planned(&full_surface().build(), &account()).unwrap());
+    let mut live = applied(&planned(&full_surface().build(), &http_account()).unwrap());
     // AWS kept what was sent; the file now sets no TLS: the tag's digest no longer matches.
     let without_tls =
         full_surface().service("server", |service| service.connect_settings(|connect| connect.tls = None));
