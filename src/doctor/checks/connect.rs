@@ -1,8 +1,10 @@
 //! Service Connect: what a user checks first that ecsnet can tell from what it already reads. The TLS
-//! certificate authority in the service's region, the TLS role in the service's account (IAM passes only roles of
-//! the caller's account to a service), and the primary deployment reporting what the file sets. Whether the role
-//! trusts ECS, whether the CA exists and is active, and whether the KMS key admits the role need the IAM, ACM-PCA
-//! and KMS clients ecsnet does not have: the fix says how to check them.
+//! certificate authority in the service's region; the TLS role in the service's account ("You can only use the
+//! PassRole permission to pass an IAM role to a service that shares the same AWS account",
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html); and the primary deployment
+//! reporting what the file sets. Whether the role trusts ECS, whether the CA exists and is active, and whether the
+//! KMS key admits the role need the IAM, ACM-PCA and KMS clients ecsnet does not have: the messages name the AWS
+//! CLI command that checks it.
 
 use crate::live::EcsService;
 use crate::plan::diff::ecs::connect::{parts_not_held, wanted};
