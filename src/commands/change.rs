@@ -151,6 +151,7 @@ impl Run<'_> {
         let mut outcome = self.carry_out(&session.aws, &plan).await?;
         if let Kind::Apply { .. } = self.kind {
             outcome.names = session.topology.cloud_map_names();
+            outcome.connect_names = session.topology.service_connect_names();
         }
         self.report(&plan, &outcome)?;
         report_requests(self.global, self.terminal, &session.aws);
@@ -205,6 +206,7 @@ impl Run<'_> {
             requests: aws.requests.total() - requests_before,
             summary: plan.summary(),
             names: Vec::new(),
+            connect_names: Vec::new(),
         })
     }
 

@@ -214,3 +214,93 @@ fn no_targets_fix_follows_the_attachment_check() {
     let unwired = lines(&observed(), &unwired);
     insta::assert_snapshot!(format!("attached:\n{attached}\n\ndetached:\n{detached}\n\nunwired:\n{unwired}"));
 }
+
+/// `server` on Service Connect with TLS in us-east-1 and a per-request timeout; its ECS service in account
+/// 111122223333 and its live state as apply leaves it.
+fn connect_with_tls(role_account: &str) -> (crate::topology::Topology, Observed) {
+    use crate::test_support::{
+        ecs_service, http_task_definition, planned, security_group, simulate, subnet, ObservedBuilder, TopologyBuilder,
+    };
+    use crate::topology::file::ConnectTlsSection;
+    let role = format!("arn:aws:iam::{role_account}:role/sc-tls");
+    let topology = TopologyBuilder::new("conn")
+        .region("us-east-1")
+        .discovery("my.demo")
+        .service("server", |service| {
+            service
+                .security_group("server-tasks")
+                .load_balanced(false)
+                .ecs("demo")
+                .connect("default", None)
+                .connect_settings(|connect| {
+                    connect.per_request_timeout = Some(30);
+                    connect.tls = Some(ConnectTlsSection {
+                        certificate_authority: "arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ca-1"
+                            .into(),
+                        kms_key: None,
+                        role: Some(role),
+                    });
+                })
+        })
+        .build();
+    let observed = ObservedBuilder::new()
+        .vpc("vpc-1")
+        .subnet(subnet("subnet-a", None, "us-east-1a"))
+        .subnet(subnet("subnet-b", None, "us-east-1b"))
+        .security_group(security_group("sg-server", "server-tasks"))
+        .ecs_service(EcsService {
+            arn: "arn:aws:ecs:us-east-1:111122223333:service/demo/server".into(),
+            ..ecs_service("demo", "server")
+        })
+        .task_definition(http_task_definition("server", 8080))
+        .build();
+    let plan = planned(&topology, &observed).unwrap();
+    let applied = simulate(&plan, &observed);
+    (topology, applied)
+}
+
+fn connect_checks(topology: &crate::topology::Topology, observed: &Observed) -> Vec<(&'static str, Status, String)> {
+    checks(topology, observed, &Health::default())
+        .into_iter()
+        .filter(|check| check.check.starts_with("connect_"))
+        .map(|check| (check.check, check.status, check.message))
+        .collect()
+}
+
+#[test]
+fn service_connect_checks_what_doctor_can_tell_without_iam_or_acm_pca() {
+    let (topology, mut observed) = connect_with_tls("111122223333");
+    assert_eq!(
+        connect_checks(&topology, &observed),
+        [
+            ("connect_tls_ca_region", Status::Ok, "the certificate authority is in us-east-1; that it exists and is ACTIVE needs `aws acm-pca describe-certificate-authority`".to_string()),
+            ("connect_tls_role_account", Status::Ok, "arn:aws:iam::111122223333:role/sc-tls is in the service's account; that it trusts ecs.amazonaws.com needs `aws iam get-role`".to_string()),
+            ("connect_deployment_reports_settings", Status::Ok, "the primary deployment runs the aliases, TLS, timeouts and logs the file sets".to_string()),
+        ]
+    );
+
+    let reported = observed.ecs_services[0].connect.as_mut().unwrap();
+    reported.services[0].timeouts.per_request = Some(5);
+    reported.services[0].tls = None;
+    let found = connect_checks(&topology, &observed);
+    assert_eq!(
+        found[2],
+        (
+            "connect_deployment_reports_settings",
+            Status::Fail,
+            "the primary deployment differs from the file in its TLS, timeouts".to_string()
+        )
+    );
+    observed.ecs_services[0].connect = None;
+    assert_eq!(connect_checks(&topology, &observed)[2].1, Status::Warn);
+
+    let (topology, observed) = connect_with_tls("999999999999");
+    assert_eq!(
+        connect_checks(&topology, &observed)[1],
+        (
+            "connect_tls_role_account",
+            Status::Fail,
+            "the TLS role is in account 999999999999, the ECS service in 111122223333: IAM passes only roles of the caller's account".to_string()
+        )
+    );
+}

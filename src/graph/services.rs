@@ -15,8 +15,9 @@ pub(super) fn add_service(graph: &mut Graph, topology: &Topology, marks: &Marks,
     }
     lines.push(format!(":{} in {}", service.port, service.security_group));
     if let (Some(connect), Some(namespace)) = (&service.connect, &topology.discovery) {
-        let dns_name = connect.dns_name.clone().unwrap_or_else(|| format!("{}.{namespace}", connect.discovery_name));
-        lines.push(format!("Service Connect {dns_name}:{}", connect.port.unwrap_or(service.port)));
+        for (_, dns_name, port) in connect.resolved(namespace, service.port) {
+            lines.push(format!("Service Connect {dns_name}:{port}"));
+        }
     }
     let group = service.ecs.as_ref().map(|wiring| id(&["cluster", &wiring.cluster]));
     graph.node(id(&["svc", &service.name]), lines, marks.state(Address::EcsService(service.name.clone())), group);

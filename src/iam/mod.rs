@@ -59,6 +59,19 @@ pub enum Scope {
     EcsServices,
     /// The Service Connect tag, and no other, on the ECS services the file wires.
     ConnectTag,
+    /// `iam:PassRole` of the Service Connect TLS roles the file names (`[service.connect.tls] role`), to ECS only:
+    /// UpdateService hands each to ECS. Only apply turns Service Connect on; destroy turns it off and passes none.
+    ConnectTlsRoles,
+}
+
+impl Scope {
+    /// Whether `command`'s policy holds the grants of this scope, when its operation is in that policy.
+    fn granted_to(self, command: PolicyCommand) -> bool {
+        match self {
+            Scope::ConnectTlsRoles => command == PolicyCommand::Apply,
+            _ => true,
+        }
+    }
 }
 
 /// What the policy is scoped with: the topology (when a file is given) and the region.
@@ -173,7 +186,8 @@ fn document(command: PolicyCommand, context: &PolicyContext, coarsened: &[Coarse
     let grants = OPERATIONS
         .iter()
         .filter(|operation| operation.needed_by.contains(&command) && granted(operation, context))
-        .flat_map(|operation| operation.grants);
+        .flat_map(|operation| operation.grants)
+        .filter(|grant| grant.scope.granted_to(command));
     for grant in grants {
         for piece in pieces(grant.scope, context, coarsened) {
             match statements.iter_mut().find(|(known, _)| known.sid == piece.sid) {
@@ -315,7 +329,25 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
             })
             .into_iter()
             .collect(),
+        Scope::ConnectTlsRoles => tls_roles(context)
+            .map(|roles| {
+                let to_ecs = json!({ "StringEquals": { "iam:PassedToService": "ecs.amazonaws.com" } });
+                piece("PassServiceConnectTlsRoles", roles, Some(to_ecs))
+            })
+            .into_iter()
+            .collect(),
     }
+}
+
+/// The TLS roles the file's Service Connect names, sorted; every role without a file; `None` when the file names
+/// none (no grant at all).
+fn tls_roles(context: &PolicyContext) -> Option<Vec<String>> {
+    let Some(topology) = context.topology else { return Some(vec!["arn:aws:iam::*:role/*".into()]) };
+    let mut roles: Vec<String> =
+        topology.services.iter().filter_map(|service| service.connect.as_ref()?.tls.as_ref()?.role.clone()).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    (!roles.is_empty()).then_some(roles)
 }
 
 /// Every hosted zone: Route 53's zone actions have no tag condition key, and a zone's ID is known only once it

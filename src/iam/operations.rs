@@ -360,7 +360,13 @@ pub const OPERATIONS: &[Operation] = &[
         &[grant("ecs:DescribeTaskDefinition", Any)],
         &[Plan, Apply, Destroy, Doctor, Init],
     ),
-    op(Ecs, "UpdateService", &[grant("ecs:UpdateService", EcsServices)], REMOVES),
+    // Service Connect TLS hands its role to ECS (the caller's iam:PassRole, to ecs.amazonaws.com).
+    op(
+        Ecs,
+        "UpdateService",
+        &[grant("ecs:UpdateService", EcsServices), grant("iam:PassRole", Scope::ConnectTlsRoles)],
+        REMOVES,
+    ),
     // Only the Service Connect tag, on the services the file wires.
     op(Ecs, "TagResource", &[grant("ecs:TagResource", ConnectTag)], WRITES),
     op(Ecs, "UntagResource", &[grant("ecs:UntagResource", ConnectTag)], REMOVES),

@@ -472,3 +472,55 @@ fn only_an_adopting_policy_may_tag_what_no_topology_owns() {
     let groups = statement(&document, "AdoptUnownedSecurityGroups");
     assert_eq!(groups["Action"], serde_json::json!(["ec2:CreateTags"]));
 }
+
+/// `[service.connect.tls] role` on two services (one role twice) and none on a third.
+fn with_tls_roles() -> Topology {
+    use crate::topology::file::ConnectTlsSection;
+    let tls = |role: &str| ConnectTlsSection {
+        certificate_authority: "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca-1".into(),
+        kms_key: None,
+        role: Some(role.into()),
+    };
+    let (first, second) =
+        ("arn:aws:iam::123456789012:role/sc-tls-b".to_string(), "arn:aws:iam::123456789012:role/sc-tls-a".to_string());
+    TopologyBuilder::new("demo")
+        .region("eu-west-1")
+        .discovery("my.demo")
+        .service("api", |service| {
+            let tls = tls(&first);
+            service.load_balanced(false).ecs("main").connect("default", None).connect_settings(|c| c.tls = Some(tls))
+        })
+        .service("web", |service| {
+            let tls = tls(&second);
+            service.load_balanced(false).ecs("main").connect("default", None).connect_settings(|c| c.tls = Some(tls))
+        })
+        .service("batch", |service| {
+            let tls = tls(&first);
+            service.load_balanced(false).ecs("main").connect("default", None).connect_settings(|c| c.tls = Some(tls))
+        })
+        .service("plain", |service| service.load_balanced(false).ecs("main").connect("default", None))
+        .build()
+}
+
+#[test]
+fn apply_passes_exactly_the_tls_roles_the_file_names_and_only_to_ecs() {
+    let apply = scoped(PolicyCommand::Apply, &with_tls_roles());
+    let pass = statement(&apply, "PassServiceConnectTlsRoles");
+    assert_eq!(pass["Action"], serde_json::json!(["iam:PassRole"]));
+    assert_eq!(
+        pass["Resource"],
+        serde_json::json!(["arn:aws:iam::123456789012:role/sc-tls-a", "arn:aws:iam::123456789012:role/sc-tls-b"])
+    );
+    assert_eq!(
+        pass["Condition"],
+        serde_json::json!({ "StringEquals": { "iam:PassedToService": "ecs.amazonaws.com" } })
+    );
+    // Destroy turns Service Connect off and hands ECS no role; a file without TLS roles grants none.
+    assert!(!sids(&scoped(PolicyCommand::Destroy, &with_tls_roles())).contains(&"PassServiceConnectTlsRoles".into()));
+    assert!(!actions(&scoped(PolicyCommand::Apply, &topology())).contains(&"iam:PassRole".to_string()));
+    let unscoped = policy(PolicyCommand::Apply, &NO_FILE);
+    assert_eq!(
+        statement(&unscoped, "PassServiceConnectTlsRoles")["Resource"],
+        serde_json::json!(["arn:aws:iam::*:role/*"])
+    );
+}

@@ -16,7 +16,11 @@ fn service(name: &str, container: &str, port: i32, mapping_name: Option<&str>) -
                 Container { name: "log-router".into(), port_mappings: vec![] },
                 Container {
                     name: container.into(),
-                    port_mappings: vec![PortMapping { container_port: port, name: mapping_name.map(str::to_string) }],
+                    port_mappings: vec![PortMapping {
+                        container_port: port,
+                        name: mapping_name.map(str::to_string),
+                        app_protocol: None,
+                    }],
                 },
             ],
         }),

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use super::{Reported, Tags};
-use crate::topology::AwsName;
+use crate::topology::{AccessLogFormat, AwsName, ConnectLogs, ConnectTimeouts, ConnectTls, LogDriver};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EcsService {
@@ -110,6 +112,10 @@ pub struct PortMapping {
     pub container_port: i32,
     /// The name Service Connect refers to the port by.
     pub name: Option<String>,
+    /// Service Connect's application protocol; `None` when the task definition sets none, which ECS takes as TCP.
+    /// Left out of saved plans and fingerprints when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<Reported<AppProtocol>>,
 }
 
 impl TaskDefinition {
@@ -147,16 +153,70 @@ pub struct ServiceConnect {
     pub namespace: String,
     /// One per client alias of each Service Connect service.
     pub services: Vec<ConnectAlias>,
+    /// The proxy's log configuration and access logs; left out of saved plans and fingerprints when AWS reports
+    /// none, so they read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<ReportedLogs>,
 }
 
 /// A Service Connect service's client alias: the port name it serves, the name it registers in Cloud Map, and the
-/// port and DNS name its callers use.
+/// port and DNS name its callers use; with its service's TLS and timeouts.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ConnectAlias {
     pub port_name: String,
     pub discovery_name: String,
     pub port: i32,
     pub dns_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<ConnectTls>,
+    #[serde(default, skip_serializing_if = "ConnectTimeouts::is_empty")]
+    pub timeouts: ConnectTimeouts,
+}
+
+impl ConnectAlias {
+    /// An alias without TLS or timeouts.
+    pub fn plain(port_name: &str, discovery_name: &str, port: i32, dns_name: &str) -> Self {
+        ConnectAlias {
+            port_name: port_name.into(),
+            discovery_name: discovery_name.into(),
+            port,
+            dns_name: dns_name.into(),
+            tls: None,
+            timeouts: ConnectTimeouts::default(),
+        }
+    }
+}
+
+/// Service Connect's `logConfiguration` and `accessLogConfiguration` as AWS reports them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ReportedLogs {
+    pub driver: Reported<LogDriver>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_log: Option<ReportedAccessLog>,
+}
+
+impl From<&ConnectLogs> for ReportedLogs {
+    /// What AWS reports once it holds the settings the file asks for.
+    fn from(logs: &ConnectLogs) -> Self {
+        ReportedLogs {
+            driver: logs.driver.into(),
+            options: logs.options.clone(),
+            access_log: logs.access_log.map(|access| ReportedAccessLog {
+                format: access.format.into(),
+                query_parameters: access.query_parameters,
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ReportedAccessLog {
+    pub format: Reported<AccessLogFormat>,
+    /// `None` when AWS reports none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_parameters: Option<bool>,
 }
 
 /// What ECS holds beyond the services the file names, read only when a name in the file matches nothing: to say
@@ -192,6 +252,19 @@ impl AwsName for DeploymentController {
         (DeploymentController::CodeDeploy, "CODE_DEPLOY"),
         (DeploymentController::External, "EXTERNAL"),
     ];
+}
+
+/// ECS's ApplicationProtocol (a port mapping's `appProtocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AppProtocol {
+    Http,
+    Http2,
+    Grpc,
+}
+
+impl AwsName for AppProtocol {
+    const NAMES: &'static [(Self, &'static str)] =
+        &[(AppProtocol::Http, "http"), (AppProtocol::Http2, "http2"), (AppProtocol::Grpc, "grpc")];
 }
 
 /// ECS's NetworkMode.

@@ -29,6 +29,7 @@ pub use note::{Note, NoteLevel};
 pub use operation::{AwsService, CloudMapOp, Ec2Op, EcsOp, LatticeOp, LoadBalancingOp, Operation, Route53Op};
 pub use order::{schedule, topological_order, Step, Work};
 pub use problem::{FileKey, PlanError, Problem};
+pub use spec::ConnectAliasSpec;
 pub use spec::{
     ConnectChange, DefaultSpec, EcsLoadBalancerSpec, EcsRegistrySpec, EcsUpdate, IngressSpec, LatticeConfigSpec,
     ListenerSpec, LoadBalancerSpec, ManagedAttributes, PrefixListIngressSpec, RecordSpec, RecordTarget, RuleConditions,

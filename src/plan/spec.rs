@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::live::EcsLoadBalancer;
-use crate::topology::{HealthCheck, Protocol, RecordKind, Scheme, TargetGroupAttributes, TargetType};
+use crate::live::{ConnectAlias, EcsLoadBalancer, ReportedLogs, ServiceConnect};
+use crate::topology::{
+    ConnectLogs, ConnectTimeouts, ConnectTls, HealthCheck, Protocol, RecordKind, Scheme, TargetGroupAttributes,
+    TargetType,
+};
 
 use super::{Address, Ref};
 
@@ -126,12 +129,78 @@ pub struct EcsRegistrySpec {
     pub container_port: Option<i32>,
 }
 
+// A plan holds at most one per ECS service: boxing the settings would change no JSON and only clutter the matches.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ConnectChange {
-    /// Turn Service Connect on with these settings; `marker` is the tag value that records what ecsnet set.
-    Enable { namespace: String, port_name: String, discovery_name: String, port: i32, dns_name: String, marker: String },
+    /// Turn Service Connect on with these settings: the first client alias (`discovery_name`, `dns_name`, `port`),
+    /// then the others, each a Service Connect service of its own on the same port name, each with the TLS and
+    /// timeouts; `marker` is the tag value that records what ecsnet set. The fields after `marker` are left out
+    /// when unset, so plans saved before they existed read as before.
+    Enable {
+        namespace: String,
+        port_name: String,
+        discovery_name: String,
+        port: i32,
+        dns_name: String,
+        marker: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        more_aliases: Vec<ConnectAliasSpec>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tls: Option<ConnectTls>,
+        #[serde(default, skip_serializing_if = "ConnectTimeouts::is_empty")]
+        timeouts: ConnectTimeouts,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        logs: Option<ConnectLogs>,
+    },
     /// Turn off the Service Connect ecsnet turned on, and remove its tag.
     Disable,
+}
+
+/// A client alias beyond the first, with the Cloud Map name its Service Connect service registers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectAliasSpec {
+    pub discovery_name: String,
+    pub dns_name: String,
+    pub port: i32,
+}
+
+impl ConnectChange {
+    /// Every client alias an Enable sets, first to last: (discovery name, DNS name, port).
+    pub fn aliases(&self) -> Vec<(&str, &str, i32)> {
+        match self {
+            ConnectChange::Enable { discovery_name, dns_name, port, more_aliases, .. } => {
+                std::iter::once((discovery_name.as_str(), dns_name.as_str(), *port))
+                    .chain(
+                        more_aliases
+                            .iter()
+                            .map(|alias| (alias.discovery_name.as_str(), alias.dns_name.as_str(), alias.port)),
+                    )
+                    .collect()
+            }
+            ConnectChange::Disable => vec![],
+        }
+    }
+
+    /// Service Connect as ECS holds it once an Enable is carried out (what the file leaves unset, unset).
+    pub fn target(&self) -> Option<ServiceConnect> {
+        let ConnectChange::Enable { namespace, port_name, tls, timeouts, logs, .. } = self else { return None };
+        let services = self
+            .aliases()
+            .into_iter()
+            .map(|(discovery_name, dns_name, port)| ConnectAlias {
+                tls: tls.clone(),
+                timeouts: *timeouts,
+                ..ConnectAlias::plain(port_name, discovery_name, port, dns_name)
+            })
+            .collect();
+        Some(ServiceConnect {
+            enabled: true,
+            namespace: namespace.clone(),
+            services,
+            logs: logs.as_ref().map(ReportedLogs::from),
+        })
+    }
 }
 
 /// What a rule matches: host-header values and path-pattern values, combined in one rule.

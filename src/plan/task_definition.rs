@@ -21,6 +21,8 @@ pub struct Wiring<'a> {
     pub record: Option<RecordType>,
     /// `[service.connect] port_name`.
     pub port_name: Option<&'a str>,
+    /// `[service.connect] per_request_timeout` is set.
+    pub per_request_timeout: bool,
 }
 
 impl<'a> Wiring<'a> {
@@ -34,6 +36,7 @@ impl<'a> Wiring<'a> {
             load_balanced: service.routing.is_some(),
             record: service.discovery.as_ref().map(|discovery| discovery.record),
             port_name: service.connect.as_ref().map(|connect| connect.port_name.as_str()),
+            per_request_timeout: service.connect.as_ref().is_some_and(|connect| connect.timeouts.per_request.is_some()),
         })
     }
 
@@ -60,6 +63,8 @@ pub enum Mismatch {
     SrvPortNeedsAwsvpc { task_definition: String, network_mode: String },
     /// No port mapping of the task definition has Service Connect's port name.
     NoPortName { task_definition: String, port_name: String, names: Vec<String> },
+    /// A per-request timeout on a port mapping whose application protocol is TCP (set, or by default).
+    PerRequestTimeoutOnTcp { task_definition: String, port_name: String },
 }
 
 impl Mismatch {
@@ -71,6 +76,7 @@ impl Mismatch {
             Mismatch::TargetType { .. } | Mismatch::SrvPortNeedsAwsvpc { .. } => "target_type",
             Mismatch::RecordNeedsAwsvpc { .. } => "discovery.record",
             Mismatch::NoPortName { .. } => "connect.port_name",
+            Mismatch::PerRequestTimeoutOnTcp { .. } => "connect.per_request_timeout",
         }
     }
 
@@ -84,6 +90,7 @@ impl Mismatch {
             Mismatch::RecordNeedsAwsvpc { .. } => "use record = \"SRV\" with target_type = \"instance\", or run the service with awsvpc networking".into(),
             Mismatch::SrvPortNeedsAwsvpc { .. } => "set target_type = \"instance\": ecsnet then registers the container and its port, as ECS needs for bridge and host networking".into(),
             Mismatch::NoPortName { .. } => "set [service.connect] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".into(),
+            Mismatch::PerRequestTimeoutOnTcp { .. } => "leave per_request_timeout out (idle_timeout applies to TCP), or set the port mapping's appProtocol to http, http2 or grpc in the task definition".into(),
         }
     }
 }
@@ -106,6 +113,7 @@ impl fmt::Display for Mismatch {
             }
             Mismatch::NoPortName { task_definition, port_name, names } if names.is_empty() => write!(f, "task definition {task_definition} has no port mapping named \"{port_name}\" (none of its port mappings has a name)"),
             Mismatch::NoPortName { task_definition, port_name, names } => write!(f, "task definition {task_definition} has no port mapping named \"{port_name}\" (it has {})", list(names)),
+            Mismatch::PerRequestTimeoutOnTcp { task_definition, port_name } => write!(f, "a per-request timeout needs an application protocol other than TCP, and port mapping \"{port_name}\" of task definition {task_definition} sets no appProtocol (TCP)"),
         }
     }
 }
@@ -186,6 +194,21 @@ pub fn mismatches(wiring: &Wiring, definition: &TaskDefinition) -> Vec<Mismatch>
                 task_definition: task_definition(),
                 port_name: port_name.to_string(),
                 names,
+            });
+        }
+        // "perRequestTimeout can only be set if Service Connect appProtocol isn't TCP", and a port mapping without
+        // appProtocol is TCP (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TimeoutConfiguration.html,
+        // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PortMapping.html). ECS's protocols are all
+        // HTTP-like: any one set will do.
+        let mapping = definition
+            .containers
+            .iter()
+            .flat_map(|container| &container.port_mappings)
+            .find(|mapping| mapping.name.as_deref() == Some(port_name));
+        if let Some(mapping) = mapping.filter(|mapping| wiring.per_request_timeout && mapping.app_protocol.is_none()) {
+            found.push(Mismatch::PerRequestTimeoutOnTcp {
+                task_definition: task_definition(),
+                port_name: mapping.name.clone().unwrap_or_default(),
             });
         }
     }

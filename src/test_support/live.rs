@@ -3,9 +3,9 @@
 //! `ObservedBuilder`.
 
 use crate::live::{
-    Container, Direction, DiscoveryService, EcsService, HostedZone, Listener, ListenerDefault, LoadBalancer, Namespace,
-    Observed, Peer, Permission, PortMapping, Record, Rule, SecurityGroup, SecurityGroupRule, Subnet, Tags, TargetGroup,
-    TaskDefinition, Vpc, VpcDns,
+    AppProtocol, Container, Direction, DiscoveryService, EcsService, HostedZone, Listener, ListenerDefault,
+    LoadBalancer, Namespace, Observed, Peer, Permission, PortMapping, Record, Rule, SecurityGroup, SecurityGroupRule,
+    Subnet, Tags, TargetGroup, TaskDefinition, Vpc, VpcDns,
 };
 use crate::plan::ownership::tagged_address;
 use crate::plan::Address;
@@ -228,10 +228,17 @@ pub fn task_definition(name: &str, port: i32) -> TaskDefinition {
         network_mode: Some("awsvpc".into()),
         containers: vec![Container {
             name: name.into(),
-            port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()) }],
+            port_mappings: vec![PortMapping { container_port: port, name: Some("default".into()), app_protocol: None }],
         }],
         task_role_arn: Some(format!("arn:aws:iam::123456789012:role/{name}-task")),
     }
+}
+
+/// `task_definition` with its port mapping's appProtocol `http`: Service Connect takes per-request timeouts on it.
+pub fn http_task_definition(name: &str, port: i32) -> TaskDefinition {
+    let mut definition = task_definition(name, port);
+    definition.containers[0].port_mappings[0].app_protocol = Some(AppProtocol::Http.into());
+    definition
 }
 
 /// The ID or ARN of what `topology` owns at `address` in live state, found by its ownership tags: for tests that

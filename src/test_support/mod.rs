@@ -11,6 +11,7 @@ mod simulate;
 mod topology;
 
 pub use converge::{adopted, destroyed, planned};
+pub use live::http_task_definition;
 pub use live::{
     discovery_service, ecs_service, egress, id_of, ingress, listener, load_balancer, namespace, record, rule,
     security_group, subnet, target_group, task_definition, zone, ObservedBuilder,

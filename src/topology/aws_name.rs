@@ -18,7 +18,7 @@ pub trait AwsName: Copy + Eq + Sized + 'static {
     }
 }
 
-use super::{Protocol, RecordType, Scheme, TargetType};
+use super::{AccessLogFormat, LogDriver, Protocol, RecordType, Scheme, TargetType};
 
 // ELBv2's ProtocolEnum, for the values an Application Load Balancer's listeners and target groups use.
 impl AwsName for Protocol {
@@ -41,6 +41,25 @@ impl AwsName for TargetType {
     const NAMES: &'static [(Self, &'static str)] = &[(TargetType::Ip, "ip"), (TargetType::Instance, "instance")];
 }
 
+// ECS's ServiceConnectAccessLoggingFormat.
+impl AwsName for AccessLogFormat {
+    const NAMES: &'static [(Self, &'static str)] = &[(AccessLogFormat::Text, "TEXT"), (AccessLogFormat::Json, "JSON")];
+}
+
+// ECS's LogDriver.
+impl AwsName for LogDriver {
+    const NAMES: &'static [(Self, &'static str)] = &[
+        (LogDriver::JsonFile, "json-file"),
+        (LogDriver::Syslog, "syslog"),
+        (LogDriver::Journald, "journald"),
+        (LogDriver::Gelf, "gelf"),
+        (LogDriver::Fluentd, "fluentd"),
+        (LogDriver::Awslogs, "awslogs"),
+        (LogDriver::Splunk, "splunk"),
+        (LogDriver::Awsfirelens, "awsfirelens"),
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +78,8 @@ mod tests {
         round_trips::<Scheme>();
         round_trips::<RecordType>();
         round_trips::<TargetType>();
+        round_trips::<AccessLogFormat>();
+        round_trips::<LogDriver>();
         assert_eq!(Protocol::from_aws("http"), None, "AWS's enumerations are case-sensitive");
     }
 }

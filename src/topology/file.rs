@@ -141,7 +141,7 @@ pub struct ServiceDiscoverySection {
     pub ttl: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectSection {
     pub port_name: String,
@@ -152,6 +152,58 @@ pub struct ConnectSection {
     /// The client alias's port; default the service's port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
+    /// Several client aliases, instead of `dns_name` and `port`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Vec<ConnectAliasSection>>,
+    /// Seconds; 0 turns the timeout off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_request_timeout: Option<i64>,
+    /// Seconds; 0 turns the timeout off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<ConnectTlsSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<ConnectLogsSection>,
+}
+
+/// One client alias of `aliases = [{ dns_name = "…", port = 80 }, …]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectAliasSection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// The alias's own discovery name; default the service's for the first alias, `<discovery_name>-<n>` for the
+    /// n-th.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery_name: Option<String>,
+}
+
+/// `[service.connect.tls]`: Service Connect TLS with an AWS Private CA.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectTlsSection {
+    pub certificate_authority: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// `[service.connect.logs]`: the Service Connect proxy's log configuration, and its access logs.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectLogsSection {
+    pub driver: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<std::collections::BTreeMap<String, String>>,
+    /// `"TEXT"` or `"JSON"`; leave it out for no access logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_query_parameters: Option<bool>,
 }
 
 /// The VPC Lattice service network the topology's `[service.lattice]` services join, and what ECS needs to
@@ -230,7 +282,23 @@ pub(crate) const TABLES: &[(&str, &[&str])] = &[
     ("service.health_check", &["path", "interval", "timeout", "healthy_threshold", "unhealthy_threshold", "matcher"]),
     ("service.ecs", &["cluster", "service", "container"]),
     ("service.discovery", &["record", "ttl"]),
-    ("service.connect", &["port_name", "discovery_name", "dns_name", "port"]),
+    (
+        "service.connect",
+        &[
+            "port_name",
+            "discovery_name",
+            "dns_name",
+            "port",
+            "aliases",
+            "per_request_timeout",
+            "idle_timeout",
+            "tls",
+            "logs",
+        ],
+    ),
+    ("service.connect.aliases", &["dns_name", "port", "discovery_name"]),
+    ("service.connect.tls", &["certificate_authority", "kms_key", "role"]),
+    ("service.connect.logs", &["driver", "options", "access_logs", "include_query_parameters"]),
     ("service.lattice", &["port_name", "port", "domain"]),
 ];
 
@@ -306,6 +374,9 @@ mod tests {
             ("service.ecs", serde_keys::<EcsSection>()),
             ("service.discovery", serde_keys::<ServiceDiscoverySection>()),
             ("service.connect", serde_keys::<ConnectSection>()),
+            ("service.connect.aliases", serde_keys::<ConnectAliasSection>()),
+            ("service.connect.tls", serde_keys::<ConnectTlsSection>()),
+            ("service.connect.logs", serde_keys::<ConnectLogsSection>()),
             ("service.lattice", serde_keys::<ServiceLatticeSection>()),
         ];
         let listed: Vec<(&str, Vec<String>)> =

@@ -12,10 +12,11 @@ mod validate;
 
 pub use aws_name::AwsName;
 pub use load::{load, locate, parse, read, TopologyError};
-pub use names::{bounded_name, CallerName};
+pub use names::{bounded_name, CallerName, ConnectName};
 pub use places::shown_key;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;
+pub(crate) use validate::{arn_account, arn_region};
 
 /// Ports the load balancer's security group always opens to the allowed CIDR blocks, besides the listeners' own.
 pub const LOAD_BALANCER_PORTS: [u16; 2] = [80, 443];
@@ -227,12 +228,105 @@ pub enum RecordType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connect {
     pub port_name: String,
+    /// The first alias's discovery name (`[service.connect] discovery_name`, default the service's name).
     pub discovery_name: String,
-    /// The client alias callers use, when the file sets it: a DNS name (else `<discovery_name>.<namespace>`) and a
-    /// port (else the service's). Setting them to a load-balanced service's host and listener port keeps the name
-    /// its callers use when it moves to Service Connect (`plan::migration`).
+    /// The client aliases callers use, at least one: the first registers `discovery_name`. AWS takes one client alias
+    /// per Service Connect service, so each further alias is a Service Connect service of its own on the same port
+    /// name, under a discovery name of its own.
+    pub aliases: Vec<ConnectAlias>,
+    pub tls: Option<ConnectTls>,
+    pub timeouts: ConnectTimeouts,
+    pub logs: Option<ConnectLogs>,
+}
+
+impl Connect {
+    /// Each alias as callers use it in `namespace`, the service's port standing in for an alias without one:
+    /// (discovery name, DNS name, port).
+    pub fn resolved(&self, namespace: &str, service_port: u16) -> Vec<(String, String, u16)> {
+        self.aliases
+            .iter()
+            .map(|alias| {
+                let dns_name =
+                    alias.dns_name.clone().unwrap_or_else(|| format!("{}.{namespace}", alias.discovery_name));
+                (alias.discovery_name.clone(), dns_name, alias.port.unwrap_or(service_port))
+            })
+            .collect()
+    }
+}
+
+/// A client alias callers use, when the file sets it: a DNS name (else `<discovery_name>.<namespace>`) and a port
+/// (else the service's). Setting them to a load-balanced service's host and listener port keeps the name its callers
+/// use when it moves to Service Connect (`plan::migration`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectAlias {
+    pub discovery_name: String,
     pub dns_name: Option<String>,
     pub port: Option<u16>,
+}
+
+/// Service Connect TLS (ECS's ServiceConnectTlsConfiguration): the AWS Private CA that issues the certificates, the
+/// KMS key and the IAM role ECS uses for them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ConnectTls {
+    pub certificate_authority: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// Service Connect's timeouts in seconds (ECS's TimeoutConfiguration); `None` leaves AWS's default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ConnectTimeouts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_request: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle: Option<i32>,
+}
+
+impl ConnectTimeouts {
+    pub fn is_empty(&self) -> bool {
+        self.per_request.is_none() && self.idle.is_none()
+    }
+}
+
+/// The Service Connect proxy's logs (ECS's logConfiguration) and its access logs (accessLogConfiguration, which AWS
+/// takes only with a logConfiguration).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ConnectLogs {
+    pub driver: LogDriver,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub options: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_log: Option<AccessLog>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct AccessLog {
+    pub format: AccessLogFormat,
+    /// `None` leaves AWS's default (DISABLED).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_parameters: Option<bool>,
+}
+
+/// ECS's ServiceConnectAccessLoggingFormat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum AccessLogFormat {
+    Text,
+    Json,
+}
+
+/// ECS's LogDriver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum LogDriver {
+    JsonFile,
+    Syslog,
+    Journald,
+    Gelf,
+    Fluentd,
+    Awslogs,
+    Splunk,
+    Awsfirelens,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

@@ -56,9 +56,55 @@ impl Topology {
     }
 }
 
+/// The client aliases Service Connect clients use to reach a service (`[service.connect]`), and whether its proxies
+/// speak TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectName {
+    pub service: String,
+    /// DNS names with their ports, in the file's order.
+    pub aliases: Vec<(String, u16)>,
+    pub tls: bool,
+}
+
+impl std::fmt::Display for ConnectName {
+    /// `server.internal:80, server:8080 (Service Connect, TLS)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let aliases: Vec<String> = self.aliases.iter().map(|(dns, port)| format!("{dns}:{port}")).collect();
+        let tls = if self.tls { ", TLS" } else { "" };
+        write!(f, "{} (Service Connect{tls})", aliases.join(", "))
+    }
+}
+
+impl Topology {
+    /// The Service Connect aliases of every service on Service Connect, in file order.
+    pub fn service_connect_names(&self) -> Vec<ConnectName> {
+        let Some(namespace) = &self.discovery else { return vec![] };
+        self.services
+            .iter()
+            .filter_map(|service| {
+                let connect = service.connect.as_ref()?;
+                Some(ConnectName {
+                    service: service.name.clone(),
+                    aliases: connect
+                        .resolved(namespace, service.port)
+                        .into_iter()
+                        .map(|(_, dns, port)| (dns, port))
+                        .collect(),
+                    tls: connect.tls.is_some(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// A short stable hash of `parts`, for names that must change when the parts change.
 pub fn short_hash(parts: &[&str]) -> String {
     format!("{:04x}", fnv1a(parts.join("\u{1f}").as_bytes()) & 0xffff)
+}
+
+/// A stable 64-bit digest of `text` in hex, for markers that record settings too long to write out.
+pub fn digest(text: &str) -> String {
+    format!("{:016x}", fnv1a(text.as_bytes()))
 }
 
 /// FNV-1a, 64 bits: stable across runs and platforms, unlike std's hasher.

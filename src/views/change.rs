@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::plural::counted;
 use crate::plan::{Plan, Summary};
-use crate::topology::CallerName;
+use crate::topology::{CallerName, ConnectName};
 
 use super::plan::JsonPlan;
 
@@ -31,6 +31,8 @@ pub struct Outcome {
     pub summary: Summary,
     /// After apply: the names callers use for the services in Cloud Map.
     pub names: Vec<CallerName>,
+    /// After apply: the client aliases of the services on Service Connect.
+    pub connect_names: Vec<ConnectName>,
 }
 
 #[derive(Serialize)]
@@ -50,7 +52,7 @@ struct JsonDocument<'a> {
 }
 
 pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) -> io::Result<()> {
-    let Outcome { steps, elapsed, waited, requests, summary, names } = outcome;
+    let Outcome { steps, elapsed, waited, requests, summary, names, connect_names } = outcome;
     let seconds = elapsed.as_secs_f64();
     let (steps, requests) = (counted(*steps as u64, "step"), counted(*requests, "AWS request"));
     match finished {
@@ -66,6 +68,9 @@ pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) ->
                 serving.unwrap_or_default()
             )?;
             for name in names {
+                writeln!(out, "Callers reach {} at {name}.", name.service)?;
+            }
+            for name in connect_names {
                 writeln!(out, "Callers reach {} at {name}.", name.service)?;
             }
             Ok(())
@@ -102,6 +107,7 @@ mod tests {
             requests: 31,
             summary: Summary { add: 5, change: 1, destroy: 0, adopt: 0 },
             names: vec![],
+            connect_names: vec![],
         }
     }
 
@@ -136,6 +142,16 @@ mod tests {
         };
         let names = vec![name("orders", RecordType::A, 3000), name("payments", RecordType::Srv, 8080)];
         insta::assert_snapshot!(text(Finished::Apply, &Outcome { names, ..outcome(None) }));
+    }
+
+    #[test]
+    fn apply_names_what_callers_use_on_service_connect() {
+        let connect_names = vec![ConnectName {
+            service: "server".into(),
+            aliases: vec![("server.internal".into(), 80), ("server".into(), 8080)],
+            tls: true,
+        }];
+        insta::assert_snapshot!(text(Finished::Apply, &Outcome { connect_names, ..outcome(None) }));
     }
 
     #[test]

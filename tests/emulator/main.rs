@@ -5,6 +5,7 @@ mod support;
 
 mod adoption;
 mod cli;
+mod connect;
 mod iam;
 mod init_adoption;
 mod lattice;

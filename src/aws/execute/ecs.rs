@@ -2,8 +2,10 @@
 //! deletes ECS services.
 
 use aws_sdk_ecs::types::{
-    AdvancedConfiguration, LoadBalancer, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService,
-    ServiceRegistry, Tag,
+    AdvancedConfiguration, LoadBalancer, LogConfiguration, LogDriver, ServiceConnectAccessLogConfiguration,
+    ServiceConnectAccessLoggingFormat, ServiceConnectClientAlias, ServiceConnectConfiguration,
+    ServiceConnectIncludeQueryParameters, ServiceConnectService, ServiceConnectTlsCertificateAuthority,
+    ServiceConnectTlsConfiguration, ServiceRegistry, Tag, TimeoutConfiguration,
 };
 
 use crate::aws::error::ForOperation as _;
@@ -11,6 +13,7 @@ use crate::aws::AwsError;
 use crate::live::EcsLoadBalancer;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate};
+use crate::topology::AwsName as _;
 
 use super::Run;
 
@@ -82,25 +85,61 @@ fn registries(run: &Run<'_>, specs: &[EcsRegistrySpec]) -> Result<Vec<ServiceReg
         .collect()
 }
 
-/// Service Connect on, with one service and its client alias; or off.
+/// Service Connect on, with one Service Connect service per client alias (ECS takes one alias a service), each
+/// with the TLS and timeouts, and the proxy's logs; or off.
 fn connect_configuration(connect: &ConnectChange) -> Result<ServiceConnectConfiguration, AwsError> {
-    match connect {
-        ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, .. } => {
-            let alias = ServiceConnectClientAlias::builder()
-                .port(*port)
-                .dns_name(dns_name)
-                .build()
-                .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-            let service = ServiceConnectService::builder()
-                .port_name(port_name)
-                .discovery_name(discovery_name)
-                .client_aliases(alias)
-                .build()
-                .map_err(|error| AwsError::invalid_request("UpdateService", error))?;
-            Ok(ServiceConnectConfiguration::builder().enabled(true).namespace(namespace).services(service).build())
-        }
-        ConnectChange::Disable => Ok(ServiceConnectConfiguration::builder().enabled(false).build()),
+    let invalid = |error| AwsError::invalid_request("UpdateService", error);
+    let ConnectChange::Enable { namespace, port_name, tls, timeouts, logs, .. } = connect else {
+        return Ok(ServiceConnectConfiguration::builder().enabled(false).build());
+    };
+    let tls = tls.as_ref().map(|tls| {
+        let authority =
+            ServiceConnectTlsCertificateAuthority::builder().aws_pca_authority_arn(&tls.certificate_authority).build();
+        ServiceConnectTlsConfiguration::builder()
+            .issuer_certificate_authority(authority)
+            .set_kms_key(tls.kms_key.clone())
+            .set_role_arn(tls.role.clone())
+            .build()
+    });
+    let timeout = (!timeouts.is_empty()).then(|| {
+        TimeoutConfiguration::builder()
+            .set_per_request_timeout_seconds(timeouts.per_request)
+            .set_idle_timeout_seconds(timeouts.idle)
+            .build()
+    });
+    let mut configuration = ServiceConnectConfiguration::builder().enabled(true).namespace(namespace);
+    for (discovery_name, dns_name, port) in connect.aliases() {
+        let alias = ServiceConnectClientAlias::builder().port(port).dns_name(dns_name).build().map_err(invalid)?;
+        let service = ServiceConnectService::builder()
+            .port_name(port_name)
+            .discovery_name(discovery_name)
+            .client_aliases(alias)
+            .set_tls(tls.clone())
+            .set_timeout(timeout.clone())
+            .build()
+            .map_err(invalid)?;
+        configuration = configuration.services(service);
     }
+    if let Some(logs) = logs {
+        let mut log_configuration = LogConfiguration::builder().log_driver(LogDriver::from(logs.driver.as_aws()));
+        for (key, value) in &logs.options {
+            log_configuration = log_configuration.options(key, value);
+        }
+        configuration = configuration.log_configuration(log_configuration.build().map_err(invalid)?);
+        if let Some(access) = logs.access_log {
+            let include = access.query_parameters.map(|include| match include {
+                true => ServiceConnectIncludeQueryParameters::Enabled,
+                false => ServiceConnectIncludeQueryParameters::Disabled,
+            });
+            let access = ServiceConnectAccessLogConfiguration::builder()
+                .format(ServiceConnectAccessLoggingFormat::from(access.format.as_aws()))
+                .set_include_query_parameters(include)
+                .build()
+                .map_err(invalid)?;
+            configuration = configuration.access_log_configuration(access);
+        }
+    }
+    Ok(configuration.build())
 }
 
 /// Tags the service with what ecsnet set of its Service Connect, or removes the tag when ecsnet turned it off.

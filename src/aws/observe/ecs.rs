@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_ecs::types::ServiceField;
+use aws_sdk_ecs::types::{ServiceConnectIncludeQueryParameters, ServiceField};
 use futures::future::try_join_all;
 
 use super::cluster;
@@ -11,9 +11,9 @@ use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError};
 use crate::live::{
     ConnectAlias, Container, DeploymentController, EcsCatalog, EcsLatticeConfig, EcsService, Namespace, PortMapping,
-    Reported, ServiceConnect, Tags, TaskDefinition,
+    Reported, ReportedAccessLog, ReportedLogs, ServiceConnect, Tags, TaskDefinition,
 };
-use crate::topology::Topology;
+use crate::topology::{ConnectTimeouts, ConnectTls, Topology};
 
 /// DescribeServices takes at most 10 services a call.
 const SERVICES_PER_CALL: usize = 10;
@@ -152,7 +152,8 @@ fn ecs_service(cluster: &str, service: &aws_sdk_ecs::types::Service, namespaces:
     }
 }
 
-/// The Service Connect of the service's primary deployment, one alias an entry.
+/// The Service Connect of the service's primary deployment, one alias an entry, each with its service's TLS and
+/// timeouts.
 fn service_connect(service: &aws_sdk_ecs::types::Service, namespaces: &[Namespace]) -> Option<ServiceConnect> {
     let primary = service.deployments().iter().find(|deployment| deployment.status() == Some("PRIMARY"));
     primary.and_then(|deployment| deployment.service_connect_configuration()).map(|config| ServiceConnect {
@@ -162,14 +163,39 @@ fn service_connect(service: &aws_sdk_ecs::types::Service, namespaces: &[Namespac
             .services()
             .iter()
             .flat_map(|connect| {
+                let tls = connect.tls().map(|tls| ConnectTls {
+                    certificate_authority: tls
+                        .issuer_certificate_authority()
+                        .and_then(|authority| authority.aws_pca_authority_arn())
+                        .unwrap_or_default()
+                        .to_string(),
+                    kms_key: tls.kms_key().map(str::to_string),
+                    role: tls.role_arn().map(str::to_string),
+                });
+                let timeouts = ConnectTimeouts {
+                    per_request: connect.timeout().and_then(|timeout| timeout.per_request_timeout_seconds()),
+                    idle: connect.timeout().and_then(|timeout| timeout.idle_timeout_seconds()),
+                };
                 connect.client_aliases().iter().map(move |alias| ConnectAlias {
                     port_name: connect.port_name().to_string(),
                     discovery_name: connect.discovery_name().unwrap_or(connect.port_name()).to_string(),
                     port: alias.port(),
                     dns_name: alias.dns_name().unwrap_or_default().to_string(),
+                    tls: tls.clone(),
+                    timeouts,
                 })
             })
             .collect(),
+        logs: config.log_configuration().map(|logs| ReportedLogs {
+            driver: Reported::parse(logs.log_driver().as_str()),
+            options: logs.options().map(|options| options.clone().into_iter().collect()).unwrap_or_default(),
+            access_log: config.access_log_configuration().map(|access| ReportedAccessLog {
+                format: Reported::parse(access.format().as_str()),
+                query_parameters: access
+                    .include_query_parameters()
+                    .map(|include| include == &ServiceConnectIncludeQueryParameters::Enabled),
+            }),
+        }),
     })
 }
 
@@ -213,6 +239,7 @@ pub async fn task_definitions(aws: &Aws, revisions: &[String]) -> Result<BTreeMa
                         Some(PortMapping {
                             container_port: mapping.container_port()?,
                             name: mapping.name().map(str::to_string),
+                            app_protocol: mapping.app_protocol().map(|protocol| Reported::parse(protocol.as_str())),
                         })
                     })
                     .collect(),

@@ -1,6 +1,7 @@
 //! The checks themselves, one function per area, each reading only plain data: the load balancers, routing
 //! (rules, health checks, targets), ingress (security groups), ECS and task definitions, Cloud Map, and DNS.
 
+mod connect;
 mod discovery;
 mod dns;
 mod ecs;
@@ -18,6 +19,7 @@ use super::{Check, Status};
 use crate::live::health::Health;
 
 use crate::live::IpProtocol;
+use connect::connect_checks;
 use discovery::instances_check;
 use dns::vpc_dns_check;
 use ecs::ecs_checks;
@@ -109,6 +111,7 @@ pub fn checks(topology: &Topology, observed: &Observed, health: &Health) -> Vec<
         }
         if service.ecs.is_some() {
             checks.extend(ecs_checks(&facts, service));
+            checks.extend(connect_checks(&facts, service));
         }
         if service.discovery.is_some() {
             checks.push(instances_check(&facts, service));

@@ -10,7 +10,11 @@ fn definition(network_mode: Option<&str>) -> TaskDefinition {
         containers: vec![
             Container {
                 name: "api".into(),
-                port_mappings: vec![PortMapping { container_port: 8080, name: Some("http".into()) }],
+                port_mappings: vec![PortMapping {
+                    container_port: 8080,
+                    name: Some("http".into()),
+                    app_protocol: None,
+                }],
             },
             Container { name: "sidecar".into(), port_mappings: vec![] },
         ],
@@ -25,6 +29,7 @@ fn wiring() -> Wiring<'static> {
         load_balanced: true,
         record: None,
         port_name: None,
+        per_request_timeout: false,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Cloud Map namespaces and services, and ECS services, as Cloud Map, ECS and the executor leave them.
 
-use crate::live::{ConnectAlias, DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
+use crate::live::{DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{Address, CloudMapOp, ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
@@ -86,19 +86,13 @@ impl Account<'_> {
             service.registries = registries;
         }
         match &update.connect {
-            Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, marker }) => {
-                let alias = ConnectAlias {
-                    port_name: port_name.clone(),
-                    discovery_name: discovery_name.clone(),
-                    port: *port,
-                    dns_name: dns_name.clone(),
-                };
-                service.connect =
-                    Some(ServiceConnect { enabled: true, namespace: namespace.clone(), services: vec![alias] });
+            Some(change @ ConnectChange::Enable { marker, .. }) => {
+                service.connect = change.target();
                 service.tags.insert(SERVICE_CONNECT_TAG.into(), marker.clone());
             }
             Some(ConnectChange::Disable) => {
-                service.connect = Some(ServiceConnect { enabled: false, namespace: String::new(), services: vec![] });
+                service.connect =
+                    Some(ServiceConnect { enabled: false, namespace: String::new(), services: vec![], logs: None });
                 service.tags.remove(SERVICE_CONNECT_TAG);
             }
             None => {}

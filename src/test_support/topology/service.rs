@@ -114,9 +114,14 @@ impl ServiceBuilder {
         self.0.connect = Some(ConnectSection {
             port_name: port_name.into(),
             discovery_name: discovery_name.map(str::to_string),
-            dns_name: None,
-            port: None,
+            ..ConnectSection::default()
         });
+        self
+    }
+
+    /// Edits `[service.connect]` (after `connect`): its aliases, TLS, timeouts and logs.
+    pub fn connect_settings(mut self, edit: impl FnOnce(&mut ConnectSection)) -> Self {
+        edit(self.0.connect.as_mut().expect("connect(..) before connect_settings"));
         self
     }
 

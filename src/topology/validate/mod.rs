@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+mod connect;
 mod discovery;
 mod dns;
 mod ecs;
@@ -18,6 +19,7 @@ mod syntax;
 use super::file::TopologyFile;
 use super::places::{shown_path, KeyPlaces};
 use super::Topology;
+pub(crate) use connect::{arn_account, arn_region};
 use discovery::validate_namespace;
 use dns::validate_dns;
 use load_balancer::validate_load_balancer;

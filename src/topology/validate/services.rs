@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use crate::topology::file::{ServiceSection, TopologyFile};
 use crate::topology::{Dns, Listener, Routing, Service, TargetType};
 
+use super::connect::validate_connect;
 use super::discovery::validate_service_discovery;
-use super::ecs::{validate_connect, validate_ecs};
+use super::ecs::validate_ecs;
 use super::health_check::validate_health_check;
 use super::routing::validate_routing;
 use super::syntax::{check_port, check_resource_name};
@@ -232,13 +233,17 @@ fn check_callers_and_discovery_names(errors: &mut Errors, services: &[Service]) 
                 );
             }
         }
-        if let Some(connect) = &service.connect {
+        for (position, alias) in service.connect.iter().flat_map(|connect| connect.aliases.iter().enumerate()) {
             if let Some(other) =
-                services.iter().find(|other| other.discovery.is_some() && other.name == connect.discovery_name)
+                services.iter().find(|other| other.discovery.is_some() && other.name == alias.discovery_name)
             {
+                let key = match position {
+                    0 => format!("service[{index}].connect.discovery_name"),
+                    _ => format!("service[{index}].connect.aliases[{position}].discovery_name"),
+                };
                 errors.push(
-                    format!("service[{index}].connect.discovery_name"),
-                    format!("\"{}\" is also the Cloud Map service that [service.discovery] of \"{}\" creates in the namespace", connect.discovery_name, other.name),
+                    key,
+                    format!("\"{}\" is also the Cloud Map service that [service.discovery] of \"{}\" creates in the namespace", alias.discovery_name, other.name),
                     "choose another discovery_name",
                 );
             }

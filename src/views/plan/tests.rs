@@ -123,3 +123,49 @@ fn an_adoption_is_shown_with_an_equals_sign_and_counted_apart() {
     assert_eq!(value["changes"][0]["action"], "adopt");
     assert_eq!(value["summary"], serde_json::json!({"add": 0, "change": 1, "destroy": 0, "adopt": 1}));
 }
+
+/// A service put on Service Connect with every setting: each part of it on a line of its own.
+#[test]
+fn service_connect_settings_read_part_by_part() {
+    use crate::test_support::{
+        ecs_service, http_task_definition, security_group, subnet, ObservedBuilder, TopologyBuilder,
+    };
+    use crate::topology::file::{ConnectAliasSection, ConnectLogsSection, ConnectTlsSection};
+    let topology = TopologyBuilder::new("conn").discovery("my.demo").service("server", |service| {
+        service.security_group("server-tasks").ecs("demo").connect("default", Some("server")).connect_settings(
+            |connect| {
+                connect.aliases = Some(vec![
+                    ConnectAliasSection {
+                        dns_name: Some("server.internal".into()),
+                        port: Some(80),
+                        discovery_name: None,
+                    },
+                    ConnectAliasSection { dns_name: Some("server".into()), port: Some(8080), discovery_name: None },
+                ]);
+                connect.per_request_timeout = Some(30);
+                connect.idle_timeout = Some(300);
+                connect.tls = Some(ConnectTlsSection {
+                    certificate_authority: "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/ca-1".into(),
+                    kms_key: Some("alias/service-connect".into()),
+                    role: Some("arn:aws:iam::123456789012:role/service-connect-tls".into()),
+                });
+                connect.logs = Some(ConnectLogsSection {
+                    driver: "awslogs".into(),
+                    options: Some([("awslogs-group".to_string(), "/ecs/server".to_string())].into()),
+                    access_logs: Some("JSON".into()),
+                    include_query_parameters: Some(true),
+                });
+            },
+        )
+    });
+    let observed = ObservedBuilder::new()
+        .vpc("vpc-1")
+        .subnet(subnet("subnet-a", None, "us-east-1a"))
+        .subnet(subnet("subnet-b", None, "us-east-1b"))
+        .security_group(security_group("sg-server", "server-tasks"))
+        .ecs_service(ecs_service("demo", "server"))
+        .task_definition(http_task_definition("server", 8080))
+        .build();
+    let plan = crate::test_support::planned(&topology.build(), &observed).unwrap();
+    insta::assert_snapshot!("plan_service_connect_text", crate::views::plain(&styled(&plan)));
+}

@@ -2,7 +2,7 @@
 //! registries) and Service Connect. ecsnet never creates or deletes ECS services; it updates them, keeping every
 //! load balancer and registry that is not its own, and on destroy takes back only what it added.
 
-mod connect;
+pub(crate) mod connect;
 mod migration;
 pub(crate) mod missing;
 mod names;

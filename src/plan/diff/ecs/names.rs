@@ -4,7 +4,7 @@
 //! - load balancer: each host's record in the private zone, on the ports of the listeners carrying its rule;
 //!   every caller in the VPC resolves it;
 //! - Cloud Map: `<service>.<namespace>` on the service's port; every caller in the VPC resolves it;
-//! - Service Connect: its client alias, `[service.connect]` `dns_name` and `port` (default
+//! - Service Connect: its client aliases, `[service.connect]` `dns_name` and `port` or `aliases` (default
 //!   `<discovery_name>.<namespace>` on the service's port); only tasks of ECS services with Service Connect in the
 //!   namespace resolve it, and only tasks that started after the server's deployment ("Existing tasks can't
 //!   resolve and connect to the new endpoint",
@@ -144,8 +144,7 @@ fn arriving(recipe: Recipe, wanted: &DesiredEcs, desired: &Desired) -> Vec<Name>
         Recipe::CloudMap => cloud_map_name(wanted, desired),
         Recipe::ServiceConnect => {
             let (Some(connect), Some(namespace)) = (&wanted.connect, &desired.namespace) else { return vec![] };
-            let dns = connect.dns_name.clone().unwrap_or_else(|| format!("{}.{namespace}", connect.discovery_name));
-            vec![Name { dns, port: connect.port.unwrap_or(wanted.port) }]
+            connect.resolved(namespace, wanted.port).into_iter().map(|(_, dns, port)| Name { dns, port }).collect()
         }
     }
 }

@@ -48,6 +48,7 @@ impl Planner<'_> {
             load_balanced: wanted.load_balanced,
             record: wanted.discovery,
             port_name: wanted.connect.as_ref().map(|connect| connect.port_name.as_str()),
+            per_request_timeout: wanted.connect.as_ref().is_some_and(|connect| connect.timeouts.per_request.is_some()),
         };
         for mismatch in mismatches(&wiring, definition) {
             self.problems.push(Problem::at(

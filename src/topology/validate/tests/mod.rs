@@ -1,5 +1,6 @@
 //! Validation tests, by area as validate/ itself, and where errors are placed in the file: the fixtures here.
 
+mod connect;
 mod discovery;
 mod ecs;
 mod health_check;
