@@ -1,6 +1,8 @@
 //! Cloud Map namespaces and services, and ECS services, as Cloud Map, ECS and the executor leave them.
 
-use crate::live::{ConnectAlias, DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
+use crate::live::{
+    ConnectAlias, DiscoveryService, EcsLatticeConfig, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect,
+};
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{Address, CloudMapOp, ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
@@ -73,6 +75,16 @@ impl Account<'_> {
                 })
                 .collect::<Vec<_>>()
         });
+        let lattice = update.lattice.as_ref().map(|specs| {
+            specs
+                .iter()
+                .map(|spec| EcsLatticeConfig {
+                    role_arn: spec.role_arn.clone(),
+                    target_group_arn: self.resolve(&spec.target_group),
+                    port_name: spec.port_name.clone(),
+                })
+                .collect::<Vec<_>>()
+        });
         let service = self
             .state
             .ecs_services
@@ -84,6 +96,9 @@ impl Account<'_> {
         }
         if let Some(registries) = registries {
             service.registries = registries;
+        }
+        if let Some(lattice) = lattice {
+            service.lattice = lattice;
         }
         match &update.connect {
             Some(ConnectChange::Enable { namespace, port_name, discovery_name, port, dns_name, marker }) => {
