@@ -31,7 +31,20 @@ macro_rules! owned_by_tags {
     )*};
 }
 
-owned_by_tags!(SecurityGroup, SecurityGroupRule, LoadBalancer, Listener, Rule, TargetGroup);
+owned_by_tags!(
+    SecurityGroup,
+    SecurityGroupRule,
+    LoadBalancer,
+    Listener,
+    Rule,
+    TargetGroup,
+    crate::live::ServiceNetwork,
+    crate::live::VpcAssociation,
+    crate::live::LatticeService,
+    crate::live::LatticeListener,
+    crate::live::ServiceAssociation,
+    crate::live::LatticeTargetGroup
+);
 
 impl OwnedBy for Namespace {
     fn owned_by(mut self, topology: &str, address: Address) -> Self {

@@ -651,7 +651,7 @@ impl<'a> Planner<'a> {
     fn name_taken(&mut self, service: &str, what: &str, name: &str, taken_by: Option<&str>) {
         let Some(id) = taken_by else { return };
         self.problems.push(Problem::at(
-            FileKey::service(service, "lattice"),
+            FileKey::service(service, "name"),
             format!("{what} name \"{name}\" is taken by {id}, which ecsnet topology {} does not own", self.topology),
             "delete or rename that resource, or rename the service or the topology (ecsnet does not adopt VPC Lattice resources)",
         ));

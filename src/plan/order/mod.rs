@@ -197,10 +197,14 @@ fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &C
         (_, Action::Delete) => {
             // A freed rule priority, listener port or name may be what the later change needs; a VPC Lattice
             // resource made anew at the address of one deleted needs its name (unique in the account, a
-            // listener's in its service) or its place (a VPC has one service network association).
+            // listener's in its service) or its place (a VPC has one service network association). Not a target
+            // group: its name changes with what it replaces for (`desired/lattice.rs`), and the old one goes only
+            // once the new one has taken over.
             matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
                 || matches!(later.address, Address::Listener(..)) && matches!(earlier.address, Address::Listener(..))
-                || later.address.is_lattice() && later.address == earlier.address
+                || later.address.is_lattice()
+                    && !matches!(later.address, Address::LatticeTargetGroup(_))
+                    && later.address == earlier.address
         }
         _ => creates(earlier) && later_references.contains(&&earlier.address),
     }
