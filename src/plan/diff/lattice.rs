@@ -138,7 +138,7 @@ impl<'a> Planner<'a> {
         };
         let kept = owned.iter().copied().find(|association| fits(association));
         let mut replaced = false;
-        for association in owned.iter().filter(|association| !kept.is_some_and(|kept| kept.id == association.id)) {
+        for association in owned.iter().filter(|association| kept.is_none_or(|kept| kept.id != association.id)) {
             replaced = true;
             let operation = LatticeOp::DeleteVpcAssociation { id: association.id.clone() };
             self.push(address.clone(), Action::Delete, &association.id, vec![], operation.into());

@@ -31,6 +31,8 @@ use migration::Keep;
 struct Ours<'a> {
     groups: BTreeSet<&'a str>,
     registries: BTreeSet<&'a str>,
+    /// The Lattice target groups, the topology's and the ones this plan makes.
+    lattice: &'a LatticeRefs,
 }
 
 impl<'a> Planner<'a> {
@@ -56,10 +58,11 @@ impl<'a> Planner<'a> {
                 .filter(|service| parse_resource_description(service.description.as_deref(), topology).is_some())
                 .map(|service| service.arn.as_str())
                 .collect(),
+            lattice,
         };
         for wanted in &desired.ecs_services {
             let Some(live) = self.live_ecs_service(wanted) else { continue };
-            self.ecs_service(wanted, live, &ours, target_groups, registries, desired, lattice);
+            self.ecs_service(wanted, live, &ours, target_groups, registries, desired);
         }
     }
 
@@ -87,7 +90,6 @@ impl<'a> Planner<'a> {
         target_groups: &BTreeMap<Address, Ref>,
         registries: &BTreeMap<String, Ref>,
         desired: &Desired,
-        lattice: &LatticeRefs,
     ) {
         let namespace = desired.namespace.as_deref();
         let problems_before = self.problems.len();
@@ -100,7 +102,7 @@ impl<'a> Planner<'a> {
         let registries_change =
             self.registries(wanted, live, &ours.registries, registries, keep.cloud_map, &mut fields);
         let connect = connect_change(wanted, live, namespace, keep.service_connect, &mut fields);
-        let lattice_configs = self.lattice_configs(wanted, live, lattice, &mut fields);
+        let lattice_configs = self.lattice_configs(wanted, live, ours.lattice, &mut fields);
         if !fields.is_empty() && !live.deployment_controller.is(DeploymentController::Ecs) {
             self.controller_refuses(
                 wanted,
@@ -114,6 +116,7 @@ impl<'a> Planner<'a> {
         if self.problems.len() > problems_before {
             return;
         }
+        self.lattice_move_note(wanted, live, ours);
         if keep.any() {
             let serving = migration::serving_check(wanted, live, target_groups, registries);
             self.migrate(wanted, live, ours, &keep, serving, desired);
@@ -235,6 +238,29 @@ impl<'a> Planner<'a> {
             list(specs.iter().map(|spec| self.registry_label(&spec.registry))),
         ));
         Some(specs)
+    }
+
+    /// A service moving to or from VPC Lattice is not staged as the other recipes' moves are (`migration.rs`):
+    /// the new path is wired and the old one retired in the same apply, so callers may fail in between.
+    fn lattice_move_note(&mut self, wanted: &DesiredEcs, live: &EcsService, ours: &Ours) {
+        let had_lattice =
+            live.lattice.iter().any(|entry| ours.lattice.owned_target_groups.contains(&entry.target_group_arn));
+        let had_other = live
+            .load_balancers
+            .iter()
+            .any(|entry| entry.target_group_arn.as_deref().is_some_and(|arn| ours.groups.contains(arn)))
+            || live.registries.iter().any(|entry| ours.registries.contains(entry.arn.as_str()))
+            || connect::connect_is_ours(live);
+        let wants_other = wanted.load_balanced || wanted.discovery.is_some() || wanted.connect.is_some();
+        let (to_lattice, from_lattice) = (wanted.lattice.is_some(), had_lattice);
+        let moving = (to_lattice && !from_lattice && had_other) || (from_lattice && !to_lattice && wants_other);
+        if moving {
+            let direction = if to_lattice { "to" } else { "from" };
+            self.notes.push(crate::plan::Note::warning(format!(
+                "service.{}: moves {direction} VPC Lattice in one apply, not in stages: the old path is removed while the new one starts serving, and callers must move to the new name (ecsnet stages moves between the load balancer, Cloud Map and Service Connect only)",
+                wanted.service
+            )));
+        }
     }
 
     /// The ECS service's `vpcLatticeConfigurations`: every entry ecsnet does not own as read, and, for a Lattice
