@@ -79,6 +79,20 @@ impl Address {
     }
 
     /// The wiring of an ECS service: its update, or a migration's second update.
+    /// A VPC Lattice resource (its prefix-list ingress is EC2's).
+    pub fn is_lattice(&self) -> bool {
+        matches!(
+            self,
+            Address::LatticeServiceNetwork
+                | Address::LatticeVpcAssociation
+                | Address::LatticeService(_)
+                | Address::LatticeTargetGroup(_)
+                | Address::LatticeListener(_)
+                | Address::LatticeAssociation(_)
+                | Address::LatticeAuthPolicy(_)
+        )
+    }
+
     pub fn is_ecs(&self) -> bool {
         matches!(self, Address::EcsService(_) | Address::EcsServiceRetire(_))
     }

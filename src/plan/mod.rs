@@ -6,6 +6,7 @@ pub mod adopt;
 mod desired;
 pub(crate) mod diff;
 mod field;
+pub mod lattice_policy;
 mod migration;
 mod note;
 mod operation;
@@ -57,10 +58,20 @@ impl Plan {
 
     pub fn summary(&self) -> Summary {
         let count = |wanted: &[Action]| self.changes.iter().filter(|change| wanted.contains(&change.action)).count();
+        // A VPC Lattice replace is planned as the new resource's create (the replace) and the old one's delete,
+        // at the same address: counted once, as one replace.
+        let replaced_apart = self
+            .changes
+            .iter()
+            .filter(|change| change.action == Action::Replace && change.address.is_lattice())
+            .filter(|replace| {
+                self.changes.iter().any(|change| change.action == Action::Delete && change.address == replace.address)
+            })
+            .count();
         Summary {
             add: count(&[Action::Create, Action::Replace]),
             change: count(&[Action::Update]),
-            destroy: count(&[Action::Delete, Action::Replace]),
+            destroy: count(&[Action::Delete, Action::Replace]) - replaced_apart,
             adopt: count(&[Action::Adopt]),
         }
     }

@@ -78,6 +78,17 @@ impl ObservedBuilder {
         self
     }
 
+    /// The region's VPC Lattice managed prefix list.
+    pub fn lattice_prefix_list(mut self, id: &str) -> Self {
+        self.observed.lattice.prefix_list_id = Some(id.into());
+        self
+    }
+
+    pub fn service_network(mut self, network: crate::live::ServiceNetwork) -> Self {
+        self.observed.lattice.service_networks.push(network);
+        self
+    }
+
     pub fn build(self) -> Observed {
         self.observed
     }
@@ -259,4 +270,15 @@ pub fn id_of(observed: &Observed, address: &Address) -> String {
         })
         .or_else(|| observed.target_groups.iter().find(|group| at(&group.tags)).map(|group| group.arn.clone()))
         .unwrap_or_else(|| panic!("nothing in live state is tagged {address}"))
+}
+
+/// A service network of this account with auth type NONE and no tags.
+pub fn service_network(id: &str, name: &str) -> crate::live::ServiceNetwork {
+    crate::live::ServiceNetwork {
+        id: id.into(),
+        arn: format!("arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/{id}"),
+        name: name.into(),
+        auth_type: Some(crate::live::AuthType::None.into()),
+        tags: Tags::new(),
+    }
 }

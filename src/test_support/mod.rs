@@ -14,7 +14,7 @@ pub use converge::{adopted, destroyed, planned};
 pub use live::http_task_definition;
 pub use live::{
     discovery_service, ecs_service, egress, id_of, ingress, listener, load_balancer, namespace, record, rule,
-    security_group, subnet, target_group, task_definition, zone, ObservedBuilder,
+    security_group, service_network, subnet, target_group, task_definition, zone, ObservedBuilder,
 };
 pub use ownership::{owned_records, owned_tags, without_marks, OwnedBy};
 pub use shards::{api, demo, second_shard, worker};

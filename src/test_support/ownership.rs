@@ -31,7 +31,20 @@ macro_rules! owned_by_tags {
     )*};
 }
 
-owned_by_tags!(SecurityGroup, SecurityGroupRule, LoadBalancer, Listener, Rule, TargetGroup);
+owned_by_tags!(
+    SecurityGroup,
+    SecurityGroupRule,
+    LoadBalancer,
+    Listener,
+    Rule,
+    TargetGroup,
+    crate::live::ServiceNetwork,
+    crate::live::VpcAssociation,
+    crate::live::LatticeService,
+    crate::live::LatticeListener,
+    crate::live::ServiceAssociation,
+    crate::live::LatticeTargetGroup
+);
 
 impl OwnedBy for Namespace {
     fn owned_by(mut self, topology: &str, address: Address) -> Self {
@@ -91,5 +104,14 @@ pub fn without_marks(observed: &Observed) -> Observed {
     }
     bare.namespaces.iter_mut().for_each(|namespace| namespace.description = None);
     bare.discovery_services.iter_mut().for_each(|service| service.description = None);
+    let lattice = &mut bare.lattice;
+    lattice.service_networks.iter_mut().for_each(|network| unmark(&mut network.tags));
+    lattice.vpc_associations.iter_mut().for_each(|association| unmark(&mut association.tags));
+    lattice.target_groups.iter_mut().for_each(|group| unmark(&mut group.tags));
+    for service in &mut lattice.services {
+        unmark(&mut service.tags);
+        service.listeners.iter_mut().for_each(|listener| unmark(&mut listener.tags));
+        service.associations.iter_mut().for_each(|association| unmark(&mut association.tags));
+    }
     bare
 }

@@ -8,14 +8,41 @@ pub const MAX_NAME_LEN: usize = 32;
 /// `base-suffix`, cut to 32 characters; when it has to be cut, a stable 4-hex-digit hash of the full name keeps
 /// two long names apart. The result never begins or ends with a hyphen.
 pub fn bounded_name(base: &str, suffix: &str) -> String {
+    bounded_to(base, suffix, MAX_NAME_LEN)
+}
+
+fn bounded_to(base: &str, suffix: &str, max: usize) -> String {
     let full = if suffix.is_empty() { base.to_string() } else { format!("{base}-{suffix}") };
-    if full.len() <= MAX_NAME_LEN {
+    if full.len() <= max {
         return full;
     }
     let hash = format!("{:04x}", fnv1a(full.as_bytes()) & 0xffff);
-    let keep = MAX_NAME_LEN - hash.len() - 1;
+    let keep = max - hash.len() - 1;
     let head = full[..keep].trim_end_matches('-');
     format!("{head}-{hash}")
+}
+
+/// A VPC Lattice name made of `parts`: lowercase letters, digits and single hyphens, never at either end (what
+/// Lattice allows its services, target groups and listeners:
+/// https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html, name), cut to `max`
+/// characters as `bounded_name` cuts, a hash keeping two long names apart.
+pub fn lattice_name(parts: &[&str], max: usize) -> String {
+    let joined = parts.join("-").to_ascii_lowercase();
+    let mut name = String::with_capacity(joined.len());
+    for c in joined.chars() {
+        let c = if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '-' };
+        if !(c == '-' && (name.is_empty() || name.ends_with('-'))) {
+            name.push(c);
+        }
+    }
+    let name = name.trim_end_matches('-');
+    let name = bounded_to(name, "", max);
+    // Lattice wants 3 characters at least.
+    if name.len() < 3 {
+        format!("{name}-{}", short_hash(parts))
+    } else {
+        name
+    }
 }
 
 /// The DNS name callers use to reach a service registered in Cloud Map (`[service.discovery]`): its name in the

@@ -1,4 +1,4 @@
-//! Writes adoption's ownership marks: ELBv2 AddTags, EC2 CreateTags, Route 53 UpdateHostedZoneComment and a TXT
+//! Writes adoption's ownership marks: ELBv2 AddTags, VPC Lattice TagResource, EC2 CreateTags, Route 53 UpdateHostedZoneComment and a TXT
 //! record UPSERT, Cloud Map TagResource and then UpdatePrivateDnsNamespace or UpdateService (both asynchronous,
 //! waited for). Each call writes only the marks; writing them twice is harmless, so a run stopped halfway is simply
 //! run again. Cloud Map's tags go first: `ecsnet iam-policy` allows Cloud Map changes only on resources tagged as
@@ -23,6 +23,11 @@ pub async fn run(run: &Run<'_>, address: &Address, mark: &Mark) -> Result<(), Aw
             });
             let request = run.aws.elb.add_tags().resource_arns(arn).set_tags(Some(tags.collect()));
             request.send().await.for_operation("AddTags")?;
+        }
+        Mark::LatticeTags { arn, tags } => {
+            let tags = tags.iter().cloned().collect();
+            let request = run.aws.lattice.tag_resource().resource_arn(arn).set_tags(Some(tags));
+            request.send().await.for_operation("TagResource")?;
         }
         Mark::Ec2Tags { id, tags } => {
             let tags = tags.iter().map(|(key, value)| aws_sdk_ec2::types::Tag::builder().key(key).value(value).build());

@@ -12,6 +12,8 @@ use crate::topology::RecordType;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Mark {
+    /// VPC Lattice TagResource on a service, listener, target group or association.
+    LatticeTags { arn: String, tags: Vec<(String, String)> },
     /// ELBv2 AddTags on a load balancer, listener, rule or target group.
     LoadBalancingTags { arn: String, tags: Vec<(String, String)> },
     /// EC2 CreateTags on a security group or a security group rule (`sgr-…`).
@@ -51,6 +53,7 @@ impl Mark {
     pub fn service(&self) -> AwsService {
         match self {
             Mark::LoadBalancingTags { .. } => AwsService::LoadBalancing,
+            Mark::LatticeTags { .. } => AwsService::Lattice,
             Mark::Ec2Tags { .. } => AwsService::Ec2,
             Mark::ZoneComment { .. } | Mark::OwnerRecord { .. } => AwsService::Route53,
             Mark::NamespaceDescription { .. } | Mark::DiscoveryDescription { .. } => AwsService::CloudMap,
@@ -62,6 +65,11 @@ impl Mark {
         match self {
             Mark::LoadBalancingTags { arn, tags } => {
                 if let Some(found) = load_balancing_tags(observed, arn) {
+                    found.extend(tags.iter().cloned());
+                }
+            }
+            Mark::LatticeTags { arn, tags } => {
+                if let Some(found) = lattice_tags(observed, arn) {
                     found.extend(tags.iter().cloned());
                 }
             }
@@ -129,6 +137,28 @@ fn ec2_tags<'a>(observed: &'a mut Observed, id: &str) -> Option<&'a mut Tags> {
         }
         if let Some(rule) = group.rules.iter_mut().find(|rule| rule.id == id) {
             return Some(&mut rule.tags);
+        }
+    }
+    None
+}
+
+fn lattice_tags<'a>(observed: &'a mut Observed, arn: &str) -> Option<&'a mut Tags> {
+    let lattice = &mut observed.lattice;
+    if let Some(association) = lattice.vpc_associations.iter_mut().find(|association| association.arn == arn) {
+        return Some(&mut association.tags);
+    }
+    if let Some(group) = lattice.target_groups.iter_mut().find(|group| group.arn == arn) {
+        return Some(&mut group.tags);
+    }
+    for service in &mut lattice.services {
+        if service.arn == arn {
+            return Some(&mut service.tags);
+        }
+        if let Some(listener) = service.listeners.iter_mut().find(|listener| listener.arn == arn) {
+            return Some(&mut listener.tags);
+        }
+        if let Some(association) = service.associations.iter_mut().find(|association| association.arn == arn) {
+            return Some(&mut association.tags);
         }
     }
     None

@@ -6,6 +6,7 @@
 
 mod discovery;
 mod dns;
+mod lattice;
 mod load_balancing;
 mod mark;
 mod network;
@@ -62,6 +63,7 @@ pub fn adopt(topology: &str, desired: &Desired, observed: &Observed, policy: &Ad
     adopter.security(desired, &balancers);
     adopter.dns(desired);
     adopter.discovery(desired);
+    adopter.lattice(desired);
     adopter.adoption
 }
 

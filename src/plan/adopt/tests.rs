@@ -200,3 +200,75 @@ fn a_stale_saved_adoption_is_compared_with_a_plan_that_adopts_too() {
         stale.differences
     );
 }
+
+/// orders on VPC Lattice in the service network "shop-net", called by web.
+fn lattice_shop() -> TopologyBuilder {
+    TopologyBuilder::new("shop")
+        .lattice("shop-net")
+        .service("orders", |service| {
+            service
+                .port(8080)
+                .security_group("orders-tasks")
+                .load_balanced(false)
+                .callers(["web"])
+                .ecs("main")
+                .lattice("default")
+        })
+        .service("web", |service| service.port(3000).security_group("web-tasks").load_balanced(false).ecs("main"))
+}
+
+fn lattice_account() -> Observed {
+    use crate::test_support::{ecs_service, security_group, subnet, task_definition, ObservedBuilder};
+    ObservedBuilder::new()
+        .vpc("vpc-1")
+        .subnet(subnet("subnet-a", None, "us-east-1a"))
+        .subnet(subnet("subnet-b", None, "us-east-1b"))
+        .security_group(security_group("sg-orders", "orders-tasks"))
+        .security_group(security_group("sg-web", "web-tasks"))
+        .ecs_service(ecs_service("main", "orders"))
+        .ecs_service(ecs_service("main", "web"))
+        .task_definition(task_definition("orders", 8080))
+        .task_definition(task_definition("web", 3000))
+        .lattice_prefix_list("pl-lattice")
+        .build()
+}
+
+#[test]
+fn a_script_built_lattice_service_is_adopted_but_never_its_service_network() {
+    let topology = lattice_shop().build();
+    let plan = planned(&topology, &lattice_account()).unwrap();
+    let observed = without_marks(&simulate(&plan, &lattice_account()));
+    let refused = plan_apply(&topology, &observed).unwrap_err();
+    assert!(refused.to_string().contains("shop-orders"), "a taken Lattice name is refused: {refused}");
+    let plan = adopted(&topology, &observed, &AdoptPolicy::default()).unwrap();
+    assert_eq!(
+        adopted_addresses(&plan),
+        [
+            "lattice.vpc_association",
+            "service.orders.lattice",
+            "service.orders.lattice.association",
+            "service.orders.lattice.ingress",
+            "service.orders.lattice.listener",
+            "service.orders.lattice.target_group",
+        ]
+    );
+    assert!(plan.changes.iter().all(|change| change.action == Action::Adopt), "adopting changes nothing else");
+    let after = simulate(&plan, &observed);
+    let destroy = destroyed(&topology, &after).unwrap();
+    let gone = simulate(&destroy, &after);
+    assert!(gone.lattice.services.is_empty() && gone.lattice.target_groups.is_empty());
+    assert!(gone.lattice.vpc_associations.is_empty(), "the adopted VPC association went with the rest");
+    let networks: Vec<&str> = gone.lattice.service_networks.iter().map(|network| network.name.as_str()).collect();
+    assert_eq!(networks, ["shop-net"], "the service network is used, never adopted, so destroy leaves it");
+}
+
+#[test]
+fn another_topologys_lattice_service_is_never_adopted() {
+    let topology = lattice_shop().build();
+    let plan = planned(&topology, &lattice_account()).unwrap();
+    let mut observed = without_marks(&simulate(&plan, &lattice_account()));
+    let service = observed.lattice.services.iter_mut().find(|service| service.name == "shop-orders").unwrap();
+    service.tags.insert("ecsnet:topology".into(), "other".into());
+    let plan = plan_adopting(&topology, &observed, &AdoptPolicy::default()).unwrap_err();
+    assert!(plan.to_string().contains("shop-orders"), "the name stays taken: {plan}");
+}

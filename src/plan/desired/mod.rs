@@ -1,5 +1,6 @@
 //! The resources a topology asks for, with every name resolved against the observed VPC, subnets and groups.
 
+pub(crate) mod lattice;
 mod load_balancer;
 mod resolve;
 mod services;
@@ -32,6 +33,8 @@ pub struct Desired {
     pub discovery_services: Vec<DesiredDiscovery>,
     /// Every ECS service the topology names, with what ecsnet attaches to it (nothing, for destroy).
     pub ecs_services: Vec<DesiredEcs>,
+    /// VPC Lattice: the service network, the VPC's association, the Lattice services.
+    pub lattice: Option<lattice::DesiredLattice>,
     /// Things the plan should warn about, such as a load balancer open to the whole internet.
     pub warnings: Vec<String>,
 }
@@ -74,6 +77,8 @@ pub struct DesiredEcs {
     /// Register with the service's Cloud Map service.
     pub discovery: Option<RecordType>,
     pub connect: Option<Connect>,
+    /// Register the tasks in the service's VPC Lattice target group.
+    pub lattice: Option<lattice::EcsLattice>,
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +162,7 @@ pub fn nothing(topology: &Topology, observed: &Observed) -> Desired {
                 load_balanced: false,
                 discovery: None,
                 connect: None,
+                lattice: None,
             })
         })
         .collect();
@@ -185,6 +191,7 @@ pub fn desired(topology: &Topology, observed: &Observed) -> Result<Desired, Vec<
     for (index, service) in topology.services.iter().enumerate() {
         services::add(&mut desired, topology, vpc, &groups, index, service);
     }
+    lattice::add(&mut desired, topology, observed, vpc, &groups, &mut problems);
     desired.zone =
         topology.dns.as_ref().map(|dns| DesiredZone { name: dns.zone.clone(), ttl: dns.ttl, record: dns.record });
     desired.namespace = topology.discovery.clone();

@@ -61,17 +61,36 @@ pub(super) fn resolve_groups<'a>(
 ) -> BTreeMap<&'a str, String> {
     let mut groups = BTreeMap::new();
     for service in &topology.services {
-        if let Some(group) = resolve_group(&service.security_group, observed, &service.name, problems) {
+        let key = FileKey::service(&service.name, "security_group");
+        if let Some(group) = resolve_group(&service.security_group, observed, key, problems) {
             groups.insert(service.name.as_str(), group.id.clone());
         }
     }
     groups
 }
 
+/// The VPC association's security groups (`[lattice] security_groups`), as IDs, sorted.
+pub(super) fn resolve_association_groups(
+    wanted: &[String],
+    observed: &Observed,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    let mut ids: Vec<String> = wanted
+        .iter()
+        .enumerate()
+        .filter_map(|(index, group)| {
+            let key = FileKey::top(&format!("lattice.security_groups[{index}]"));
+            resolve_group(group, observed, key, problems).map(|group| group.id.clone())
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
 fn resolve_group<'a>(
     wanted: &str,
     observed: &'a Observed,
-    service: &str,
+    key: FileKey,
     problems: &mut Vec<Problem>,
 ) -> Option<&'a SecurityGroup> {
     let groups = &observed.security_groups;
@@ -85,7 +104,7 @@ fn resolve_group<'a>(
         [group] => Some(group),
         [] => {
             problems.push(Problem::at(
-                FileKey::service(service, "security_group"),
+                key,
                 format!(
                     "no security group of the VPC {} has the ID, group name or Name tag \"{wanted}\"",
                     vpc_id(observed)
@@ -96,7 +115,7 @@ fn resolve_group<'a>(
         }
         several => {
             problems.push(Problem::at(
-                FileKey::service(service, "security_group"),
+                key,
                 format!(
                     "{} security groups match \"{wanted}\": {}",
                     several.len(),

@@ -22,7 +22,10 @@ pub(super) fn add(
     service: &Service,
 ) {
     let Some(group_id) = groups.get(service.name.as_str()) else { return };
-    for caller in &service.callers {
+    // A VPC Lattice service's callers reach it through Lattice, whose traffic comes from its prefix list
+    // (`lattice.rs`), never from the callers' groups.
+    let callers = if service.lattice.is_some() { &[][..] } else { &service.callers[..] };
+    for caller in callers {
         let Some(caller_group) = groups.get(caller.as_str()) else { continue };
         desired.ingress.push(DesiredIngress {
             address: Address::CallerIngress(service.name.clone(), caller.clone()),
@@ -49,6 +52,12 @@ pub(super) fn add(
             load_balanced: service.routing.is_some(),
             discovery: service.discovery.as_ref().map(|discovery| discovery.record),
             connect: service.connect.clone(),
+            lattice: service.lattice.as_ref().zip(topology.lattice.as_ref()).map(|(wanted, lattice)| {
+                super::lattice::EcsLattice {
+                    port_name: wanted.port_name.clone(),
+                    role_arn: lattice.infrastructure_role.clone(),
+                }
+            }),
         });
     }
     let Some(routing) = &service.routing else { return };

@@ -3,6 +3,7 @@
 mod discovery;
 mod dns;
 pub(crate) mod ecs;
+mod lattice;
 mod load_balancing;
 mod security;
 
@@ -24,9 +25,10 @@ pub(super) fn diff(topology: &str, desired: &Desired, observed: &Observed) -> Re
     let security_group = planner.load_balancer_security_group(desired);
     let load_balancing = planner.load_balancing(desired, security_group.as_ref());
     planner.ingress(desired, security_group.as_ref());
-    planner.dns(desired, &load_balancing);
+    let lattice = planner.lattice(desired);
+    planner.dns(desired, &load_balancing, &lattice);
     let registries = planner.discovery(desired);
-    planner.ecs(desired, &load_balancing.target_groups, &registries);
+    planner.ecs(desired, &load_balancing.target_groups, &registries, &lattice);
     if !planner.problems.is_empty() {
         return Err(PlanError { problems: planner.problems });
     }

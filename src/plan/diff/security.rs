@@ -264,7 +264,7 @@ impl<'a> Planner<'a> {
 }
 
 /// Rule IDs to revoke, grouped by security group.
-fn revocations<'a>(
+pub(super) fn revocations<'a>(
     rules: impl Iterator<Item = (&'a SecurityGroup, &'a SecurityGroupRule)>,
 ) -> Vec<(String, Vec<String>)> {
     let mut by_group: Vec<(String, Vec<String>)> = Vec::new();

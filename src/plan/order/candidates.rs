@@ -101,11 +101,17 @@ impl<'a> Candidates<'a> {
                 for first in 0..KINDS {
                     found.extend(self.kinds(first, true));
                     found.extend(self.kinds(first, false).filter(|_| {
-                        first == kind(&Address::EcsService(String::new())) || first == rule || first == listener
+                        first == kind(&Address::EcsService(String::new()))
+                            || first == rule
+                            || first == listener
+                            || first == kind(&Address::LatticeListener(String::new()))
                     }));
                 }
             } else {
                 found.extend(self.kinds(rule, true).chain(self.kinds(listener, true)));
+                if change.address.is_lattice() {
+                    found.extend(self.kinds(kind(&change.address), true));
+                }
                 if matches!(change.address, Address::ListenerRule(..)) || change.address.is_ecs() {
                     found.extend(self.kinds(rule, false).chain(self.kinds(listener, false)));
                 }

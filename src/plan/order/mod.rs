@@ -172,7 +172,11 @@ fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &C
     }
     match (later.action, earlier.action) {
         (Action::Delete, Action::Delete) => deleted_before(&earlier.address, &later.address),
-        // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has.
+        // What an ECS service lets go of (a target group, a rule, a Cloud Map service) goes only after it has. A
+        // VPC Lattice target group in an ECS service's vpcLatticeConfigurations cannot be deleted ("You can't
+        // delete a target group if it is used in a listener rule or if the target group creation is in
+        // progress", https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_DeleteTargetGroup.html; ECS
+        // keeps targets registered in it while the configuration names it).
         (Action::Delete, _) if is_ecs(earlier) => matches!(
             later.address,
             Address::DefaultTargetGroup(_)
@@ -180,15 +184,27 @@ fn change_must_follow(later: &Change, later_references: &[&Address], earlier: &C
                 | Address::ListenerRule(..)
                 | Address::DiscoveryService(_)
                 | Address::Namespace
+                | Address::LatticeTargetGroup(_)
         ),
+        // A Lattice target group goes once its listener forwards elsewhere (same source).
+        (Action::Delete, _) if matches!(later.address, Address::LatticeTargetGroup(_)) => {
+            matches!(earlier.address, Address::LatticeListener(_))
+        }
         (Action::Delete, _) => is_target_group(&later.address) && is_routing(&earlier.address),
         (Action::Create, Action::Update) => {
             matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
         }
         (_, Action::Delete) => {
-            // A freed rule priority, listener port or name may be what the later change needs.
+            // A freed rule priority, listener port or name may be what the later change needs; a VPC Lattice
+            // resource made anew at the address of one deleted needs its name (unique in the account, a
+            // listener's in its service) or its place (a VPC has one service network association). Not a target
+            // group: its name changes with what it replaces for (`desired/lattice.rs`), and the old one goes only
+            // once the new one has taken over.
             matches!(later.address, Address::ListenerRule(..)) && matches!(earlier.address, Address::ListenerRule(..))
                 || matches!(later.address, Address::Listener(..)) && matches!(earlier.address, Address::Listener(..))
+                || later.address.is_lattice()
+                    && !matches!(later.address, Address::LatticeTargetGroup(_))
+                    && later.address == earlier.address
         }
         _ => creates(earlier) && later_references.contains(&&earlier.address),
     }
@@ -204,6 +220,17 @@ fn deleted_before(first: &Address, then: &Address) -> bool {
         DefaultTargetGroup(_) | TargetGroup(_) => matches!(first, ListenerRule(..) | Listener(..) | LoadBalancer(_)),
         LoadBalancerSecurityGroup => matches!(first, LoadBalancer(_) | Ingress(_)),
         Namespace => matches!(first, DiscoveryService(_)),
+        // "You can't delete a target group if it is used in a listener rule"
+        // (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_DeleteTargetGroup.html); deleting the
+        // service deletes its listeners.
+        LatticeTargetGroup(_) => matches!(first, LatticeListener(_) | LatticeService(_)),
+        // "A service can't be deleted if it's associated with a service network"
+        // (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_DeleteService.html); its listener goes
+        // first too, so that its target group's delete need not wait for the service.
+        LatticeService(_) => matches!(first, LatticeAssociation(_) | LatticeListener(_)),
+        // "You can only delete the service network if there is no service or VPC associated with it"
+        // (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_DeleteServiceNetwork.html).
+        LatticeServiceNetwork => matches!(first, LatticeAssociation(_) | LatticeVpcAssociation),
         _ => false,
     }
 }

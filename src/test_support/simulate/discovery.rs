@@ -1,6 +1,6 @@
 //! Cloud Map namespaces and services, and ECS services, as Cloud Map, ECS and the executor leave them.
 
-use crate::live::{DiscoveryService, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
+use crate::live::{DiscoveryService, EcsLatticeConfig, EcsLoadBalancer, EcsRegistry, Namespace, ServiceConnect};
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
 use crate::plan::{Address, CloudMapOp, ConnectChange, EcsLoadBalancerSpec, EcsUpdate};
 
@@ -73,6 +73,16 @@ impl Account<'_> {
                 })
                 .collect::<Vec<_>>()
         });
+        let lattice = update.lattice.as_ref().map(|specs| {
+            specs
+                .iter()
+                .map(|spec| EcsLatticeConfig {
+                    role_arn: spec.role_arn.clone(),
+                    target_group_arn: self.resolve(&spec.target_group),
+                    port_name: spec.port_name.clone(),
+                })
+                .collect::<Vec<_>>()
+        });
         let service = self
             .state
             .ecs_services
@@ -84,6 +94,9 @@ impl Account<'_> {
         }
         if let Some(registries) = registries {
             service.registries = registries;
+        }
+        if let Some(lattice) = lattice {
+            service.lattice = lattice;
         }
         match &update.connect {
             Some(change @ ConnectChange::Enable { marker, .. }) => {

@@ -41,9 +41,15 @@ impl Account<'_> {
         let (dns_name, zone_id) = match &spec.target {
             RecordTarget::Known { dns_name, zone_id } => (dns_name.clone(), zone_id.clone()),
             RecordTarget::Of(address) => {
-                let arn = self.created.get(address).expect("the record's load balancer was created first");
-                let live = self.state.load_balancers.iter().find(|live| live.arn == *arn).expect("it is live");
-                (live.dns_name.clone(), live.canonical_zone_id.clone())
+                let arn = self.created.get(address).expect("the record's target was created first");
+                let lattice = self.state.lattice.services.iter().find(|live| live.arn == *arn);
+                match lattice {
+                    Some(service) => (service.dns_name.clone().expect("Lattice names its services"), String::new()),
+                    None => {
+                        let live = self.state.load_balancers.iter().find(|live| live.arn == *arn).expect("it is live");
+                        (live.dns_name.clone(), live.canonical_zone_id.clone())
+                    }
+                }
             }
         };
         let dns_name = dns_name.trim_end_matches('.').to_ascii_lowercase();

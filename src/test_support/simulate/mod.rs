@@ -6,6 +6,7 @@
 
 mod discovery;
 mod dns;
+mod lattice;
 mod listeners;
 mod load_balancing;
 mod network;
@@ -75,7 +76,7 @@ impl Account<'_> {
             Operation::Route53(operation) => self.dns(address, operation),
             Operation::CloudMap(operation) => self.discovery(address, operation),
             Operation::Ecs(EcsOp::UpdateService(update)) => self.update_ecs_service(update),
-            Operation::Lattice(_) => unimplemented!("simulating VPC Lattice"),
+            Operation::Lattice(operation) => self.lattice(address, operation),
             Operation::Adopt(mark) => mark.apply_to(&mut self.state),
             Operation::RemovedWithParent => {}
         }

@@ -16,7 +16,22 @@ impl Account<'_> {
                 self.authorize(address, group_id, authorize);
             }
             Ec2Op::DeleteSecurityGroup { group_id } => self.state.security_groups.retain(|group| group.id != *group_id),
-            Ec2Op::SetPrefixListIngress { .. } => unimplemented!("simulating prefix-list ingress"),
+            Ec2Op::SetPrefixListIngress { revoke, authorize } => {
+                for (group_id, rule_ids) in revoke {
+                    let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
+                    self.revoke_rules(group_id, &rule_ids);
+                }
+                if let Some(spec) = authorize {
+                    let permission = Permission {
+                        direction: Direction::Ingress,
+                        protocol: "tcp".into(),
+                        from_port: spec.port.into(),
+                        to_port: spec.port.into(),
+                        peer: Peer::PrefixList(spec.prefix_list_id.clone()),
+                    };
+                    self.authorize(address, &spec.group_id, std::slice::from_ref(&permission));
+                }
+            }
             Ec2Op::SetIngress { revoke, authorize } => {
                 for (group_id, rule_ids) in revoke {
                     let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();

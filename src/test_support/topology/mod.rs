@@ -103,6 +103,23 @@ impl TopologyBuilder {
     }
 
     /// `[discovery]` with the Cloud Map namespace `namespace`.
+    /// `[lattice]`: the service network (a name or an ARN) and the ECS infrastructure role
+    /// `arn:aws:iam::123456789012:role/ecs-lattice`.
+    pub fn lattice(mut self, service_network: &str) -> Self {
+        self.file.lattice = Some(crate::topology::file::LatticeSection {
+            service_network: service_network.into(),
+            security_groups: None,
+            infrastructure_role: "arn:aws:iam::123456789012:role/ecs-lattice".into(),
+        });
+        self
+    }
+
+    /// `[lattice] security_groups` (after `lattice`).
+    pub fn lattice_security_groups<S: AsRef<str>>(mut self, groups: impl IntoIterator<Item = S>) -> Self {
+        self.file.lattice.as_mut().expect("lattice(..) before its groups").security_groups = Some(strings(groups));
+        self
+    }
+
     pub fn discovery(mut self, namespace: &str) -> Self {
         self.file.discovery = Some(DiscoverySection { namespace: namespace.into() });
         self

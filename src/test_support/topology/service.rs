@@ -1,6 +1,8 @@
 //! A `[[service]]`.
 
-use crate::topology::file::{ConnectSection, EcsSection, ServiceDiscoverySection, ServiceSection, StickinessSection};
+use crate::topology::file::{
+    ConnectSection, EcsSection, ServiceDiscoverySection, ServiceLatticeSection, ServiceSection, StickinessSection,
+};
 
 use super::{strings, HealthCheckBuilder};
 
@@ -130,6 +132,24 @@ impl ServiceBuilder {
         let connect = self.0.connect.as_mut().expect("connect(..) before connect_alias");
         connect.dns_name = Some(dns_name.into());
         connect.port = Some(port);
+        self
+    }
+
+    /// `[service.lattice]` with the port mapping's name, the listener on port 80 and no custom domain.
+    pub fn lattice(mut self, port_name: &str) -> Self {
+        self.0.lattice = Some(ServiceLatticeSection { port_name: port_name.into(), port: None, domain: None });
+        self
+    }
+
+    /// `[service.lattice] port` (after `lattice`).
+    pub fn lattice_port(mut self, port: i64) -> Self {
+        self.0.lattice.as_mut().expect("lattice(..) before lattice_port").port = Some(port);
+        self
+    }
+
+    /// `[service.lattice] domain` (after `lattice`).
+    pub fn lattice_domain(mut self, domain: &str) -> Self {
+        self.0.lattice.as_mut().expect("lattice(..) before lattice_domain").domain = Some(domain.into());
         self
     }
 }

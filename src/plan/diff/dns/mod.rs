@@ -2,7 +2,7 @@
 //! service, each marked as ecsnet's by a TXT record beside it. Unmarked records are never touched.
 
 use crate::live::{HostedZone, Record};
-use crate::plan::desired::{Desired, DesiredService, DesiredZone};
+use crate::plan::desired::{Desired, DesiredZone};
 use crate::plan::ownership::{owner_record_name, owner_record_value, parse_owner_record, zone_comment, zone_owned_by};
 use crate::plan::{
     Action, Address, FieldChange, Note, Operation, RecordSpec, RecordTarget, Ref, Route53Op, KNOWN_AFTER_APPLY,
@@ -10,6 +10,7 @@ use crate::plan::{
 
 mod fields;
 
+use super::lattice::LatticeRefs;
 use super::load_balancing::LoadBalancing;
 use super::{Planner, Problem};
 use crate::live::RecordSetType;
@@ -41,7 +42,7 @@ struct Target {
 }
 
 impl<'a> Planner<'a> {
-    pub(super) fn dns(&mut self, desired: &Desired, load_balancing: &LoadBalancing) {
+    pub(super) fn dns(&mut self, desired: &Desired, load_balancing: &LoadBalancing, lattice: &LatticeRefs) {
         let observed = self.observed;
         let topology = self.topology;
         let owned_zones: Vec<&HostedZone> =
@@ -56,6 +57,7 @@ impl<'a> Planner<'a> {
         if let (Some(wanted), Some(reference)) = (&desired.zone, &zone_ref) {
             let zone = Zone { wanted, reference, live: chosen.flatten() };
             self.service_records(desired, load_balancing, &zone, &owned_records, &mut kept);
+            self.lattice_records(desired, lattice, &zone, &owned_records, &mut kept);
         }
         for record in owned_records.iter().filter(|record| !kept.iter().any(|kept| std::ptr::eq(*kept, *record))) {
             let mut delete = vec![record.owner.clone()];
@@ -128,9 +130,36 @@ impl<'a> Planner<'a> {
                 if !named.insert(host.clone()) {
                     continue;
                 }
-                if let Some(record) = self.record(service, host, zone, &target, owned_records) {
+                if let Some(record) = self.record(&service.name, host, zone, &target, owned_records) {
                     kept.push(record);
                 }
+            }
+        }
+    }
+
+    /// A CNAME per VPC Lattice service with a custom domain, to the Lattice service's DNS name: Lattice answers
+    /// for the custom domain only once it resolves there
+    /// (https://docs.aws.amazon.com/vpc-lattice/latest/ug/service-custom-domain-name.html). Always a CNAME (the
+    /// zone's `record = "alias"` is for the load balancer): the Lattice DNS name is all a CNAME needs.
+    fn lattice_records<'r>(
+        &mut self,
+        desired: &Desired,
+        lattice: &LatticeRefs,
+        zone: &Zone<'a, '_>,
+        owned_records: &'r [OwnedRecord<'a>],
+        kept: &mut Vec<&'r OwnedRecord<'a>>,
+    ) {
+        let Some(wanted) = &desired.lattice else { return };
+        let cname = DesiredZone { record: crate::topology::RecordKind::Cname, ..zone.wanted.clone() };
+        let zone = Zone { wanted: &cname, reference: zone.reference, live: zone.live };
+        for service in &wanted.services {
+            let (Some(domain), Some((record, value))) = (&service.domain, lattice.dns_names.get(&service.service))
+            else {
+                continue;
+            };
+            let target = Target { record: record.clone(), value: value.clone() };
+            if let Some(record) = self.record(&service.service, domain, &zone, &target, owned_records) {
+                kept.push(record);
             }
         }
     }
@@ -138,7 +167,7 @@ impl<'a> Planner<'a> {
     /// The record for one host of a service; returns the owned record it keeps, if any.
     fn record<'r>(
         &mut self,
-        service: &DesiredService,
+        service: &str,
         host: &str,
         zone: &Zone<'a, '_>,
         target: &Target,
@@ -147,16 +176,16 @@ impl<'a> Planner<'a> {
         let wanted = zone.wanted;
         if host != wanted.name && !host.ends_with(&format!(".{}", wanted.name)) {
             self.notes.push(Note::info(format!(
-                "service.{}: host {host} is outside dns.zone {}, so ecsnet makes no record for it",
-                service.name, wanted.name
+                "service.{service}: host {host} is outside dns.zone {}, so ecsnet makes no record for it",
+                wanted.name
             )));
             return None;
         }
-        let address = Address::DnsRecord(service.name.clone(), host.to_string());
+        let address = Address::DnsRecord(service.to_string(), host.to_string());
         let mine = owned_records.iter().find(|record| {
             record.address == address && record.host == host && zone.live.is_some_and(|live| live.id == record.zone.id)
         });
-        if mine.is_none() && self.record_not_ours(&service.name, host, zone.live) {
+        if mine.is_none() && self.record_not_ours(service, host, zone.live) {
             return None;
         }
         let live = mine.and_then(|record| record.record);

@@ -150,7 +150,7 @@ impl Planner<'_> {
             ConnectChange::Disable
         });
         if !live.deployment_controller.is(DeploymentController::Ecs) {
-            self.controller_refuses(wanted, live, keep.load_balancer, keep.cloud_map, keep.service_connect);
+            self.controller_refuses(wanted, live, keep.load_balancer, keep.cloud_map, keep.service_connect, false);
             return;
         }
         let update = super::update_of(live, load_balancers, registries, connect);

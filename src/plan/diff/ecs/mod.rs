@@ -10,16 +10,17 @@ mod refusals;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::live::{EcsLoadBalancer, EcsRegistry, EcsService};
+use crate::live::{EcsLatticeConfig, EcsLoadBalancer, EcsRegistry, EcsService};
 use crate::plan::desired::{Desired, DesiredEcs};
 use crate::plan::ownership::owned_by;
 use crate::plan::ownership::parse_resource_description;
 use crate::plan::{
-    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate, FieldChange, Operation,
-    Ref, KNOWN_AFTER_APPLY,
+    Action, Address, ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate, FieldChange,
+    LatticeConfigSpec, Operation, Ref, KNOWN_AFTER_APPLY,
 };
 use crate::topology::{RecordType, TargetType};
 
+use super::lattice::LatticeRefs;
 use super::Planner;
 use crate::live::DeploymentController;
 use connect::connect_change;
@@ -30,6 +31,8 @@ use migration::Keep;
 struct Ours<'a> {
     groups: BTreeSet<&'a str>,
     registries: BTreeSet<&'a str>,
+    /// The Lattice target groups, the topology's and the ones this plan makes.
+    lattice: &'a LatticeRefs,
 }
 
 impl<'a> Planner<'a> {
@@ -38,6 +41,7 @@ impl<'a> Planner<'a> {
         desired: &Desired,
         target_groups: &BTreeMap<Address, Ref>,
         registries: &BTreeMap<String, Ref>,
+        lattice: &LatticeRefs,
     ) {
         let observed = self.observed;
         let topology = self.topology;
@@ -54,6 +58,7 @@ impl<'a> Planner<'a> {
                 .filter(|service| parse_resource_description(service.description.as_deref(), topology).is_some())
                 .map(|service| service.arn.as_str())
                 .collect(),
+            lattice,
         };
         for wanted in &desired.ecs_services {
             let Some(live) = self.live_ecs_service(wanted) else { continue };
@@ -97,6 +102,7 @@ impl<'a> Planner<'a> {
         let registries_change =
             self.registries(wanted, live, &ours.registries, registries, keep.cloud_map, &mut fields);
         let connect = connect_change(wanted, live, namespace, keep.service_connect, &mut fields);
+        let lattice_configs = self.lattice_configs(wanted, live, ours.lattice, &mut fields);
         if !fields.is_empty() && !live.deployment_controller.is(DeploymentController::Ecs) {
             self.controller_refuses(
                 wanted,
@@ -104,11 +110,13 @@ impl<'a> Planner<'a> {
                 load_balancers.is_some(),
                 registries_change.is_some(),
                 connect.is_some(),
+                lattice_configs.is_some(),
             );
         }
         if self.problems.len() > problems_before {
             return;
         }
+        self.lattice_move_note(wanted, live, ours);
         if keep.any() {
             let serving = migration::serving_check(wanted, live, target_groups, registries);
             self.migrate(wanted, live, ours, &keep, serving, desired);
@@ -117,7 +125,8 @@ impl<'a> Planner<'a> {
             return;
         }
         let registries = registries_change;
-        let update = update_of(live, load_balancers, registries, connect);
+        let mut update = update_of(live, load_balancers, registries, connect);
+        update.lattice = lattice_configs;
         let address = Address::EcsService(wanted.service.clone());
         self.push(
             address,
@@ -228,6 +237,90 @@ impl<'a> Planner<'a> {
             list(old),
             list(specs.iter().map(|spec| self.registry_label(&spec.registry))),
         ));
+        Some(specs)
+    }
+
+    /// A service moving to or from VPC Lattice is not staged as the other recipes' moves are (`migration.rs`):
+    /// the new path is wired and the old one retired in the same apply, so callers may fail in between.
+    fn lattice_move_note(&mut self, wanted: &DesiredEcs, live: &EcsService, ours: &Ours) {
+        let had_lattice =
+            live.lattice.iter().any(|entry| ours.lattice.owned_target_groups.contains(&entry.target_group_arn));
+        let had_other = live
+            .load_balancers
+            .iter()
+            .any(|entry| entry.target_group_arn.as_deref().is_some_and(|arn| ours.groups.contains(arn)))
+            || live.registries.iter().any(|entry| ours.registries.contains(entry.arn.as_str()))
+            || connect::connect_is_ours(live);
+        let wants_other = wanted.load_balanced || wanted.discovery.is_some() || wanted.connect.is_some();
+        let (to_lattice, from_lattice) = (wanted.lattice.is_some(), had_lattice);
+        let moving = (to_lattice && !from_lattice && had_other) || (from_lattice && !to_lattice && wants_other);
+        if moving {
+            let direction = if to_lattice { "to" } else { "from" };
+            self.notes.push(crate::plan::Note::warning(format!(
+                "service.{}: moves {direction} VPC Lattice in one apply, not in stages: the old path is removed while the new one starts serving, and callers must move to the new name (ecsnet stages moves between the load balancer, Cloud Map and Service Connect only)",
+                wanted.service
+            )));
+        }
+    }
+
+    /// The ECS service's `vpcLatticeConfigurations`: every entry ecsnet does not own as read, and, for a Lattice
+    /// service, ecsnet's: its target group, the task definition's port name, the infrastructure role. `None` when
+    /// they are as wanted.
+    fn lattice_configs(
+        &self,
+        wanted: &DesiredEcs,
+        live: &EcsService,
+        lattice: &LatticeRefs,
+        fields: &mut Vec<FieldChange>,
+    ) -> Option<Vec<LatticeConfigSpec>> {
+        let mut specs: Vec<LatticeConfigSpec> = live
+            .lattice
+            .iter()
+            .filter(|entry| !lattice.owned_target_groups.contains(&entry.target_group_arn))
+            .map(|entry| LatticeConfigSpec {
+                target_group: Ref::Known(entry.target_group_arn.clone()),
+                port_name: entry.port_name.clone(),
+                role_arn: entry.role_arn.clone(),
+            })
+            .collect();
+        if let (Some(own), Some(group)) = (&wanted.lattice, lattice.target_groups.get(&wanted.service)) {
+            specs.push(LatticeConfigSpec {
+                target_group: group.clone(),
+                port_name: own.port_name.clone(),
+                role_arn: own.role_arn.clone(),
+            });
+        }
+        let wanted_set: Option<BTreeSet<EcsLatticeConfig>> = specs
+            .iter()
+            .map(|spec| match &spec.target_group {
+                Ref::Known(arn) => Some(EcsLatticeConfig {
+                    role_arn: spec.role_arn.clone(),
+                    target_group_arn: arn.clone(),
+                    port_name: spec.port_name.clone(),
+                }),
+                Ref::Of(_) => None,
+            })
+            .collect();
+        let live_set: BTreeSet<EcsLatticeConfig> = live.lattice.iter().cloned().collect();
+        if wanted_set.as_ref() == Some(&live_set) && live_set.len() == live.lattice.len() {
+            return None;
+        }
+        let label = |target_group: &Ref, port_name: &str| {
+            let group = match target_group {
+                Ref::Known(arn) => self
+                    .observed
+                    .lattice
+                    .target_groups
+                    .iter()
+                    .find(|group| group.arn == *arn)
+                    .map_or_else(|| arn.clone(), |group| group.name.clone()),
+                Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
+            };
+            format!("{group} ← port {port_name}")
+        };
+        let old = live.lattice.iter().map(|entry| label(&Ref::Known(entry.target_group_arn.clone()), &entry.port_name));
+        let new = specs.iter().map(|spec| label(&spec.target_group, &spec.port_name));
+        fields.push(FieldChange::changed("vpc_lattice", list(old), list(new)));
         Some(specs)
     }
 

@@ -73,13 +73,18 @@ impl Planner<'_> {
         load_balancers: bool,
         registries: bool,
         connect: bool,
+        lattice: bool,
     ) {
-        let changes: Vec<&str> =
-            [(load_balancers, "load balancers"), (registries, "service registries"), (connect, "Service Connect")]
-                .into_iter()
-                .filter(|(changes, _)| *changes)
-                .map(|(_, what)| what)
-                .collect();
+        let changes: Vec<&str> = [
+            (load_balancers, "load balancers"),
+            (registries, "service registries"),
+            (connect, "Service Connect"),
+            (lattice, "VPC Lattice configurations"),
+        ]
+        .into_iter()
+        .filter(|(changes, _)| *changes)
+        .map(|(_, what)| what)
+        .collect();
         let changes = match changes.as_slice() {
             [one] => one.to_string(),
             [rest @ .., last] => format!("{} or {last}", rest.join(", ")),

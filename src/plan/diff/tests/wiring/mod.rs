@@ -5,6 +5,7 @@
 mod connect;
 mod discovery;
 mod ecs;
+mod lattice;
 mod migration;
 mod task_definition;
 
