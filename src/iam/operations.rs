@@ -375,9 +375,10 @@ pub const OPERATIONS: &[Operation] = &[
         &[grant("ecs:UpdateService", EcsServices), grant("iam:PassRole", Scope::ConnectTlsRoles)],
         REMOVES,
     ),
-    // The same call again, for what only apply's updates send: the infrastructure role of each
-    // `vpcLatticeConfigurations` entry, handed to ECS (destroy clears the list, handing over no role).
-    op(Ecs, "UpdateService", &[grant("iam:PassRole", InfrastructureRole)], WRITES),
+    // The same call again, for the infrastructure role of each `vpcLatticeConfigurations` entry it sends, handed to
+    // ECS: apply's own entries, and the entries ecsnet does not own, which apply and destroy send back as read
+    // (UpdateService takes the whole list). An entry naming another role needs that role granted by the user.
+    op(Ecs, "UpdateService", &[grant("iam:PassRole", InfrastructureRole)], REMOVES),
     // Only the Service Connect tag, on the services the file wires.
     op(Ecs, "TagResource", &[grant("ecs:TagResource", ConnectTag)], WRITES),
     op(Ecs, "UntagResource", &[grant("ecs:UntagResource", ConnectTag)], REMOVES),

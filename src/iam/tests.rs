@@ -658,8 +658,9 @@ fn without_lattice_only_its_reads_and_deletes_are_granted() {
             "{present} missing: a topology that left [lattice] removes what it made"
         );
     }
-    // Destroy clears ECS's vpcLatticeConfigurations and hands ECS no role.
+    // Destroy removes ecsnet's vpcLatticeConfigurations entry and sends the others back as read, passing their
+    // role again: the file's infrastructure role, and no other.
     let destroy = scoped(PolicyCommand::Destroy, &with_lattice(topology(), ServiceNetworkRef::Name("mesh".into())));
-    assert!(!actions(&destroy).contains(&"iam:PassRole".to_string()));
+    assert_eq!(statement(&destroy, "PassInfrastructureRole")["Resource"], serde_json::json!([INFRASTRUCTURE_ROLE]));
     assert!(!actions(&destroy).contains(&"vpc-lattice:CreateService".to_string()));
 }
