@@ -382,3 +382,16 @@ fn a_move_from_cloud_map_to_lattice_is_planned_as_plain_changes_with_a_warning()
         plan.notes
     );
 }
+
+/// Before: a port name the task definition lacks went to UpdateService, which ECS refuses.
+#[test]
+fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
+    let text = shop().service("orders", |service| service.lattice("http"));
+    assert_eq!(
+        super::problems(&text, &account()),
+        [(
+            "service \"orders\" [service.lattice] port_name: ECS service main/orders: task definition orders:1 has no port mapping named \"http\" (it has default)".to_string(),
+            "set [service.lattice] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".to_string()
+        )]
+    );
+}
