@@ -395,3 +395,15 @@ fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
         )]
     );
 }
+
+/// Before: the plan showed the Lattice service's name and auth type, never what callers use to reach it.
+#[test]
+fn the_plan_shows_what_callers_use_on_lattice() {
+    let plan = planned(&shop().build(), &account()).unwrap();
+    let mut out = Vec::new();
+    crate::views::plan::write_text(&mut out, &plan).unwrap();
+    let text = crate::views::plain(&String::from_utf8(out).unwrap());
+    let service: Vec<&str> =
+        text.lines().skip_while(|line| !line.contains("+ service.orders.lattice ")).take(5).collect();
+    insta::assert_snapshot!(service.join("\n"));
+}
