@@ -64,6 +64,18 @@ impl Proxy {
     /// Waits until a request of `child` is held, failing the test with "`what` was never reached" after `limit`,
     /// or at once with the run's exit status and output when it ended first.
     pub async fn until_held(&self, child: &mut std::process::Child, limit: Duration, what: &str) {
+        if let Some((status, output)) = self.until_held_or_ended(child, limit, what).await {
+            panic!("{what} was never reached: the run ended first ({status}):\n{output}");
+        }
+    }
+
+    /// As `until_held`, but a run that ends first is answered with its exit status and output, not a failure.
+    pub async fn until_held_or_ended(
+        &self,
+        child: &mut std::process::Child,
+        limit: Duration,
+        what: &str,
+    ) -> Option<(std::process::ExitStatus, String)> {
         let started = std::time::Instant::now();
         while !self.held() {
             if let Some(status) = child.try_wait().unwrap() {
@@ -75,11 +87,12 @@ impl Proxy {
                 if let Some(mut stderr) = child.stderr.take() {
                     let _ = stderr.read_to_string(&mut output);
                 }
-                panic!("{what} was never reached: the run ended first ({status}):\n{output}");
+                return Some((status, output));
             }
             assert!(started.elapsed() < limit, "{what} was never reached within {limit:?}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        None
     }
 }
 
