@@ -25,6 +25,13 @@ WITH_PARENT = ("destroy deletes a load balancer with its listeners and rules; th
 NO_CROSS_REFERENCES = ("destroy deletes ecsnet's groups whole; rules between two of them are revoked first, and "
                        "no test's topology has such rules")
 UNTESTED_APPLY = "apply changing this in place: no emulator test yet (named in the session's closing note)"
+NO_LATTICE_DOCTOR = ("read only when the topology has VPC Lattice resources (src/aws/observe/lattice.rs); "
+                     "no doctor test has a Lattice topology")
+LATTICE_DETAIL_READS = ("ec2:DescribeManagedPrefixLists", "vpc-lattice:ListServiceNetworks",
+                        "vpc-lattice:GetServiceNetworkVpcAssociation",
+                        "vpc-lattice:ListServiceNetworkServiceAssociations", "vpc-lattice:ListTagsForResource",
+                        "vpc-lattice:GetServiceNetwork", "vpc-lattice:GetService", "vpc-lattice:GetAuthPolicy",
+                        "vpc-lattice:ListListeners", "vpc-lattice:GetListener", "vpc-lattice:GetTargetGroup")
 EXEMPT = {
     **{(f"ecsnet-{command}", "AnyResource", f"ecs:{action}"): NO_TYPO_TEST
        for command in ("plan", "apply", "destroy", "doctor") for action in ("ListClusters", "ListServices")},
@@ -43,6 +50,7 @@ EXEMPT = {
        for action in ("AddTags", "DeleteListener", "SetSecurityGroups", "SetSubnets")},
     ("ecsnet-apply", "OwnedByTopology", "servicediscovery:DeleteService"): UNTESTED_APPLY,
     ("ecsnet-apply", "OwnedSecurityGroups", "ec2:RevokeSecurityGroupIngress"): UNTESTED_APPLY,
+    **{("ecsnet-doctor", "AnyResource", action): NO_LATTICE_DOCTOR for action in LATTICE_DETAIL_READS},
 }
 
 

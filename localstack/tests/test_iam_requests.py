@@ -346,7 +346,7 @@ class EcsAndCloudMapRequests(unittest.TestCase):
 
 class EveryOperationCovered(unittest.TestCase):
     PREFIXES = {"Ec2": "ec2", "Elb": "elasticloadbalancing", "Route53": "route53", "Discovery": "servicediscovery",
-                "Ecs": "ecs"}
+                "Ecs": "ecs", "Lattice": "vpc-lattice"}
     ALSO = [("elasticloadbalancing", "DescribeTargetHealth"), ("ecs", "ListServices"), ("ecs", "DescribeClusters"),
             ("ec2", "DescribeTags"), ("ec2", "DescribeNetworkInterfaces"), ("ec2", "DescribeAvailabilityZones"),
             ("route53", "GetHostedZone"), ("route53", "ListTagsForResource"), ("route53", "ListTagsForResources"),

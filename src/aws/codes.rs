@@ -41,6 +41,18 @@ pub enum Code {
     ServiceNotFound,
     NamespaceNotFound,
     InstanceNotFound,
+    // VPC Lattice (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/CommonErrors.html and each
+    // operation's Errors).
+    /// `ConflictException`: the resource's state refuses the call for now (an association still being created or
+    /// deleted, a service or service network still associated, a target group still forwarded to), or a name
+    /// already taken.
+    Conflict,
+    /// `ResourceNotFoundException`: no such service, service network, association, listener, target group or
+    /// auth policy.
+    ResourceNotFound,
+    /// `AccessDeniedException`: IAM refused the call, or the resource is another account's and this one may not
+    /// read it (a service network shared through AWS RAM).
+    AccessDeniedException,
 }
 
 impl AwsName for Code {
@@ -64,5 +76,8 @@ impl AwsName for Code {
         (Code::ServiceNotFound, "ServiceNotFound"),
         (Code::NamespaceNotFound, "NamespaceNotFound"),
         (Code::InstanceNotFound, "InstanceNotFound"),
+        (Code::Conflict, "ConflictException"),
+        (Code::ResourceNotFound, "ResourceNotFoundException"),
+        (Code::AccessDeniedException, "AccessDeniedException"),
     ];
 }

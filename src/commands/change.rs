@@ -1,5 +1,6 @@
 //! `ecsnet apply` and `ecsnet destroy`: show the plan, ask, execute, report.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use std::path::Path;
@@ -13,9 +14,11 @@ use crate::aws::observe::find_vpc;
 use crate::aws::settle::wait_until_serving;
 use crate::aws::{lock, Aws};
 use crate::cli::{ChangeArgs, GlobalArgs, OutputFormat};
+use crate::live::Observed;
 use crate::plan::adopt::AdoptPolicy;
+use crate::plan::ownership::{owned_by, tagged_address};
 use crate::plan::saved::SavedPlan;
-use crate::plan::{plan_apply_or_adopt, plan_destroy, Plan};
+use crate::plan::{plan_apply_or_adopt, plan_destroy, Action, Address, Plan};
 use crate::stop::{Stop, Stopped};
 use crate::topology::{self, Topology};
 use crate::views::{self, change::Finished, change::Outcome};
@@ -84,6 +87,25 @@ pub async fn run(
     result
 }
 
+/// The DNS name of the topology's VPC Lattice service at `address` as read before apply, when apply kept it (did
+/// not create or replace it): a DNS name never changes while the service lives.
+fn kept_lattice_dns(observed: &Observed, plan: &Plan, address: &Address) -> Option<String> {
+    let recreated = plan
+        .changes
+        .iter()
+        .any(|change| change.address == *address && matches!(change.action, Action::Create | Action::Replace));
+    if recreated {
+        return None;
+    }
+    observed
+        .lattice
+        .services
+        .iter()
+        .filter(|service| owned_by(&service.tags, &plan.topology))
+        .find(|service| tagged_address(&service.tags).as_ref() == Some(address))
+        .and_then(|service| service.dns_name.clone())
+}
+
 /// A path as a shell would take it back: quoted when it holds anything but plain characters.
 fn shell_word(text: &str) -> String {
     if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c)) {
@@ -148,10 +170,14 @@ impl Run<'_> {
             self.terminal.info("Nothing was changed.");
             return Ok(1);
         }
-        let mut outcome = self.carry_out(&session.aws, &plan).await?;
+        let (mut outcome, created_dns) = self.carry_out(&session.aws, &plan).await?;
         if let Kind::Apply { .. } = self.kind {
             outcome.names = session.topology.cloud_map_names();
             outcome.connect_names = session.topology.service_connect_names();
+            outcome.lattice_names = session.topology.lattice_names(|service| {
+                let address = Address::LatticeService(service.name.clone());
+                created_dns.get(&address).cloned().or_else(|| kept_lattice_dns(&session.observed, &plan, &address))
+            });
         }
         self.report(&plan, &outcome)?;
         report_requests(self.global, self.terminal, &session.aws);
@@ -183,7 +209,7 @@ impl Run<'_> {
     }
 
     /// Executes the plan, then (apply, unless `--no-wait`) waits until what it started serves.
-    async fn carry_out(&self, aws: &Aws, plan: &Plan) -> anyhow::Result<Outcome> {
+    async fn carry_out(&self, aws: &Aws, plan: &Plan) -> anyhow::Result<(Outcome, BTreeMap<Address, String>)> {
         let requests_before = aws.requests.total();
         if let Some(reason) = self.stop.reason() {
             return Err(Stopped { reason }.into());
@@ -199,7 +225,7 @@ impl Run<'_> {
             }
             _ => None,
         };
-        Ok(Outcome {
+        let outcome = Outcome {
             steps: report.steps,
             elapsed: report.elapsed,
             waited,
@@ -207,7 +233,9 @@ impl Run<'_> {
             summary: plan.summary(),
             names: Vec::new(),
             connect_names: Vec::new(),
-        })
+            lattice_names: Vec::new(),
+        };
+        Ok((outcome, report.dns_names))
     }
 
     fn report(&self, plan: &Plan, outcome: &Outcome) -> anyhow::Result<()> {

@@ -304,3 +304,170 @@ fn service_connect_checks_what_doctor_can_tell_without_iam_or_acm_pca() {
         )
     );
 }
+
+/// VPC Lattice: each check's pass once apply ran, and its failure when what it checks is undone.
+mod lattice {
+    use super::*;
+
+    fn lattice_checks(observed: &Observed, health: &Health) -> Vec<Check> {
+        checks(&lattice_topology(), observed, health)
+            .into_iter()
+            .filter(|check| check.check.contains("lattice"))
+            .collect()
+    }
+
+    fn found<'a>(checks: &'a [Check], name: &str) -> &'a Check {
+        checks.iter().find(|check| check.check == name).unwrap_or_else(|| panic!("no check {name}: {checks:#?}"))
+    }
+
+    fn orders(observed: &mut Observed) -> &mut LatticeService {
+        observed.lattice.services.iter_mut().find(|service| service.name == "shop-orders").unwrap()
+    }
+
+    #[test]
+    fn every_check_passes_once_applied() {
+        let observed = lattice_observed();
+        let checks = lattice_checks(&observed, &lattice_health(&observed));
+        assert_eq!(
+            statuses(&checks),
+            [
+                ("lattice_vpc_associated", Status::Ok),
+                ("lattice_service_in_network", Status::Ok),
+                ("lattice_can_reach_tasks", Status::Ok),
+                ("ecs_registers_in_lattice", Status::Ok),
+                ("lattice_targets_healthy", Status::Ok),
+                ("lattice_admits_callers", Status::Ok),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_vpc_not_in_the_network_fails() {
+        let mut observed = lattice_observed();
+        let health = lattice_health(&observed);
+        observed.lattice.vpc_associations[0].status = LatticeStatus::CreateInProgress.into();
+        let pending = found(&lattice_checks(&observed, &health), "lattice_vpc_associated").clone();
+        assert_eq!(
+            (pending.status, pending.message.as_str()),
+            (Status::Fail, "the VPC's association with shop-net is CREATE_IN_PROGRESS")
+        );
+        observed.lattice.vpc_associations.clear();
+        let checks = lattice_checks(&observed, &health);
+        let missing = found(&checks, "lattice_vpc_associated");
+        assert_eq!(
+            (missing.status, missing.message.as_str(), missing.fix.as_deref()),
+            (
+                Status::Fail,
+                "the VPC is not associated with the service network shop-net: its tasks cannot call it",
+                Some("run `ecsnet apply`")
+            )
+        );
+    }
+
+    #[test]
+    fn a_service_outside_the_network_fails() {
+        let mut observed = lattice_observed();
+        let health = lattice_health(&observed);
+        orders(&mut observed).associations.clear();
+        let checks = lattice_checks(&observed, &health);
+        let check = found(&checks, "lattice_service_in_network");
+        assert_eq!(
+            (check.status, check.message.as_str()),
+            (Status::Fail, "not associated with the file's service network")
+        );
+    }
+
+    #[test]
+    fn tasks_that_do_not_admit_lattice_fail() {
+        let mut observed = lattice_observed();
+        let health = lattice_health(&observed);
+        let group = observed.security_groups.iter_mut().find(|group| group.id == "sg-orders").unwrap();
+        group.rules.retain(|rule| rule.permission.peer != Peer::PrefixList("pl-lattice".into()));
+        let checks = lattice_checks(&observed, &health);
+        let check = found(&checks, "lattice_can_reach_tasks");
+        assert_eq!(
+            (check.status, check.resource.as_str(), check.message.as_str()),
+            (
+                Status::Fail,
+                "service.orders.lattice.ingress sg-orders",
+                "no ingress on tcp/8080 from VPC Lattice's prefix list pl-lattice: requests and health checks cannot reach the tasks"
+            )
+        );
+    }
+
+    #[test]
+    fn an_ecs_service_that_does_not_register_its_tasks_fails() {
+        let mut observed = lattice_observed();
+        let health = lattice_health(&observed);
+        observed.ecs_services.iter_mut().find(|service| service.name == "orders").unwrap().lattice.clear();
+        let checks = lattice_checks(&observed, &health);
+        let check = found(&checks, "ecs_registers_in_lattice");
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check.message.starts_with("the primary deployment does not register tasks in shop-orders-"),
+            "{}",
+            check.message
+        );
+    }
+
+    #[test]
+    fn unhealthy_or_no_targets_warn() {
+        let observed = lattice_observed();
+        let mut health = lattice_health(&observed);
+        let targets = health.lattice_targets.values_mut().next().unwrap();
+        targets[1].state = Reported::Known(crate::live::health::LatticeTargetState::Unhealthy);
+        targets[1].reason = Some("HealthCheckFailed".into());
+        let checks = lattice_checks(&observed, &health);
+        let check = found(&checks, "lattice_targets_healthy");
+        assert_eq!(
+            (check.status, check.message.as_str()),
+            (Status::Warn, "1 of 2 healthy: 10.0.2.8 UNHEALTHY (HealthCheckFailed)")
+        );
+        let checks = lattice_checks(&observed, &Health::default());
+        let check = found(&checks, "lattice_targets_healthy");
+        assert_eq!((check.status, check.message.as_str()), (Status::Warn, "no targets registered"));
+    }
+
+    /// The policy is judged as `plan` judges it: the same callers, the same comparison.
+    #[test]
+    fn a_policy_that_admits_other_callers_fails_as_plan_would_change_it() {
+        let mut observed = lattice_observed();
+        let health = lattice_health(&observed);
+        let only_partner = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{PARTNER}"}},"Action":"vpc-lattice-svcs:Invoke","Resource":"*"}}]}}"#
+        );
+        orders(&mut observed).auth_policy = Some(only_partner);
+        let checks = lattice_checks(&observed, &health);
+        let check = found(&checks, "lattice_admits_callers");
+        assert_eq!(
+            (check.status, check.message.as_str()),
+            (Status::Fail, "admits arn:aws:iam::444455556666:role/partner, and the file's callers are arn:aws:iam::444455556666:role/partner, web (arn:aws:iam::123456789012:role/web-task)")
+        );
+        let plan = crate::plan::plan_apply(&lattice_topology(), &observed).unwrap();
+        assert!(plan
+            .changes
+            .iter()
+            .any(|change| change.address == crate::plan::Address::LatticeAuthPolicy("orders".into())));
+
+        orders(&mut observed).auth_policy = None;
+        let checks = lattice_checks(&observed, &health);
+        assert_eq!(
+            found(&checks, "lattice_admits_callers").message,
+            "the service has no auth policy: AWS_IAM denies every request"
+        );
+
+        let mut roleless = lattice_observed();
+        roleless
+            .task_definitions
+            .iter_mut()
+            .find(|definition| definition.arn.ends_with("/web:1"))
+            .unwrap()
+            .task_role_arn = None;
+        let checks = lattice_checks(&roleless, &health);
+        let check = found(&checks, "lattice_admits_callers");
+        assert_eq!(
+            (check.status, check.message.as_str()),
+            (Status::Fail, "caller \"web\": ECS service main/web runs task definition web:1, which has no task role, the identity VPC Lattice admits callers by")
+        );
+    }
+}

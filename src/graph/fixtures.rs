@@ -79,3 +79,13 @@ pub fn plan() -> Plan {
         migrations: vec![],
     }
 }
+
+/// `orders` on VPC Lattice, called by `web` and a partner's role, as apply left it but for the auth policy,
+/// deleted by hand: the plan creates it again.
+pub fn lattice() -> (Topology, Observed, Plan) {
+    let topology = crate::doctor::fixtures::lattice_topology();
+    let mut observed = crate::doctor::fixtures::lattice_observed();
+    observed.lattice.services[0].auth_policy = None;
+    let plan = crate::plan::plan_apply(&topology, &observed).unwrap();
+    (topology, observed, plan)
+}

@@ -1,8 +1,9 @@
-//! The topology as a diagram: load balancer, listener, rules, target groups, services, DNS names, Cloud Map and
-//! ingress, each node or edge marked missing or drifted from the plan's changes. Pure: `build` makes a plain
+//! The topology as a diagram: load balancer, listener, rules, target groups, services, DNS names, Cloud Map, VPC
+//! Lattice and ingress, each node or edge marked missing or drifted from the plan's changes. Pure: `build` makes a plain
 //! graph from (topology, observed state, plan), with every load balancer shard; `views::graph` writes it as
 //! Mermaid or dot.
 
+mod lattice;
 mod load_balancer;
 mod model;
 mod placement;
@@ -47,6 +48,7 @@ pub fn build(topology: &Topology, observed: &Observed, plan: &Plan) -> Graph {
     let placement = placement::Placement::of(topology, observed, plan);
     let mut graph = Graph::default();
     add_groups(&mut graph, topology, &marks);
+    lattice::add_network(&mut graph, topology, observed, &marks);
     let mut carriers: Vec<Vec<(u16, String)>> = Vec::new();
     if let Some(load_balancer) = &topology.load_balancer {
         for shard in 0..placement.count() {
@@ -62,7 +64,12 @@ pub fn build(topology: &Topology, observed: &Observed, plan: &Plan) -> Graph {
             add_routing(&mut graph, topology, &marks, service, routing, shard, listeners);
         }
         add_discovery(&mut graph, topology, &marks, service);
-        add_callers(&mut graph, &marks, service);
+        if service.lattice.is_some() {
+            // Lattice admits its callers by identity; their traffic comes from Lattice, not from their groups.
+            lattice::add_service(&mut graph, topology, observed, &marks, service);
+        } else {
+            add_callers(&mut graph, &marks, service);
+        }
     }
     graph.deleted = plan
         .changes

@@ -160,3 +160,33 @@ fn a_rule_live_on_the_second_load_balancer_is_drawn_there_and_one_created_on_it_
         .iter()
         .all(|node| node.state == State::Live || node.id.starts_with("rule_billing") || node.id.starts_with("tg_")));
 }
+
+/// Before: a Lattice service was drawn with ingress from its callers' groups, which it does not get, and its
+/// service network, DNS name and ARN callers were nowhere.
+#[test]
+fn lattice_services_are_drawn_in_their_network_with_the_callers_they_admit() {
+    let (topology, observed, plan) = fixtures::lattice();
+    let graph = build(&topology, &observed, &plan);
+    let node = |id: &str| graph.nodes.iter().find(|node| node.id == id).unwrap_or_else(|| panic!("no node {id}"));
+    let orders = node("lattice_orders");
+    let dns = observed.lattice.services[0].dns_name.clone().unwrap();
+    assert_eq!((orders.group.as_deref(), orders.state), (Some("lattice_network"), State::Live));
+    assert!(orders.lines.contains(&format!("{dns}:80")), "{:?}", orders.lines);
+    let partner = "principal_arn_aws_iam__444455556666_role_partner";
+    assert_eq!(node(partner).lines, ["IAM principal", crate::doctor::fixtures::PARTNER]);
+    let into_orders: Vec<(&str, bool, State)> = graph
+        .edges
+        .iter()
+        .filter(|edge| edge.to == "lattice_orders")
+        .map(|edge| (edge.from.as_str(), edge.ingress, edge.state))
+        .collect();
+    assert_eq!(into_orders, [("svc_web", false, State::Missing), (partner, false, State::Missing)]);
+    assert!(
+        !graph.edges.iter().any(|edge| edge.from == "svc_web" && edge.to == "svc_orders"),
+        "a Lattice service gets no ingress from its callers' groups"
+    );
+    assert_eq!(
+        graph.groups.iter().find(|group| group.id == "lattice_network").unwrap().title,
+        "VPC Lattice service network shop-net"
+    );
+}

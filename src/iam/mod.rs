@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::plan::ownership::{SERVICE_CONNECT_TAG, TOPOLOGY_TAG};
-use crate::topology::Topology;
+use crate::topology::{ServiceNetworkRef, Topology};
 
 pub use operations::{Client, Kind, Operation, PolicyCommand, Recipe, OPERATIONS};
 
@@ -16,10 +16,11 @@ pub use operations::{Client, Kind, Operation, PolicyCommand, Recipe, OPERATIONS}
 pub enum Scope {
     /// `"*"`: the action takes no resource, or AWS offers nothing narrower that ecsnet can know in advance.
     Any,
-    /// Resources tagged `ecsnet:topology=<name>` (`aws:ResourceTag`, which ELBv2 and Cloud Map give every check).
+    /// Resources tagged `ecsnet:topology=<name>` (`aws:ResourceTag`, which ELBv2, Cloud Map and VPC Lattice give every
+    /// check).
     TaggedForTopology,
-    /// Creates whose request carries `ecsnet:topology=<name>` (`aws:RequestTag`, an action-level key of the ELBv2
-    /// and Cloud Map creates and tag actions).
+    /// Creates whose request carries `ecsnet:topology=<name>` (`aws:RequestTag`, an action-level key of the ELBv2,
+    /// Cloud Map and VPC Lattice creates and tag actions).
     RequestTaggedForTopology,
     /// `ec2:CreateSecurityGroup`: the new group carries the topology's tag, in the file's VPC (AWS checks both).
     NewSecurityGroup,
@@ -62,6 +63,16 @@ pub enum Scope {
     /// `iam:PassRole` of the Service Connect TLS roles the file names (`[service.connect.tls] role`), to ECS only:
     /// UpdateService hands each to ECS. Only apply turns Service Connect on; destroy turns it off and passes none.
     ConnectTlsRoles,
+    /// `vpc-lattice:TagResource` only as part of those creates (`vpc-lattice:CreateAction`), with the topology's tag.
+    LatticeTagOnCreate,
+    /// The service network the file joins: its ARN when the file gives one (perhaps another account's), every
+    /// network of the region when it gives a name (the ID is known only live, and a network of that name that the
+    /// topology does not own is joined too).
+    LatticeServiceNetwork,
+    /// The VPC Lattice service-linked role, made by AWS with an account's first service, network or target group.
+    LinkedRoleForLattice,
+    /// `iam:PassRole` of the file's ECS infrastructure role, to ECS only.
+    InfrastructureRole,
 }
 
 impl Scope {
@@ -98,6 +109,11 @@ pub enum Coarsening {
     SecurityGroupsByVpc,
     /// The reads on `"*"` as `<service>:Describe*`, `List*`, `Get*`: more reads, no more writes.
     ReadsByVerb,
+    /// In the statements scoped by the topology's tag (`CreatedForTopology`, `OwnedByTopology`,
+    /// `OwnedSecurityGroups`), the changes as `<service>:Create*`, `Modify*`, `Update*`, `Set*`, `Delete*`,
+    /// `Authorize*`, `Revoke*`: more kinds of change, still only on what carries (or is created with) the topology's
+    /// tag; and VPC Lattice's tag-on-create for any of its creates.
+    ChangesByVerb,
 }
 
 impl Coarsening {
@@ -106,6 +122,9 @@ impl Coarsening {
             Coarsening::EcsServicesByCluster => "the ECS services by cluster (service/<cluster>/*), not one by one",
             Coarsening::SecurityGroupsByVpc => "the services' security groups by the VPC (ec2:Vpc), not one by one",
             Coarsening::ReadsByVerb => "the reads as Describe*, List* and Get* per service",
+            Coarsening::ChangesByVerb => {
+                "the changes of what the topology tagged by verb (Create*, Modify*, Delete*, …) per service"
+            }
         }
     }
 }
@@ -167,7 +186,12 @@ pub struct Statement {
 pub fn policy(command: PolicyCommand, context: &PolicyContext) -> Policy {
     let mut coarsened = Vec::new();
     let mut document = document(command, context, &coarsened);
-    for coarsening in [Coarsening::EcsServicesByCluster, Coarsening::SecurityGroupsByVpc, Coarsening::ReadsByVerb] {
+    for coarsening in [
+        Coarsening::EcsServicesByCluster,
+        Coarsening::SecurityGroupsByVpc,
+        Coarsening::ReadsByVerb,
+        Coarsening::ChangesByVerb,
+    ] {
         if document.size() <= MANAGED_POLICY_QUOTA {
             break;
         }
@@ -200,9 +224,15 @@ fn document(command: PolicyCommand, context: &PolicyContext, coarsened: &[Coarse
         .into_iter()
         .map(|(piece, action)| {
             let by_verb = piece.sid == "AnyResource" && coarsened.contains(&Coarsening::ReadsByVerb);
+            let changes_by_verb = ["CreatedForTopology", "OwnedByTopology", "OwnedSecurityGroups"].contains(&piece.sid)
+                && coarsened.contains(&Coarsening::ChangesByVerb);
             let mut action: Vec<String> = action
                 .into_iter()
-                .map(|action| if by_verb { read_by_verb(action) } else { action.to_string() })
+                .map(|action| match (by_verb, changes_by_verb) {
+                    (true, _) => read_by_verb(action),
+                    (_, true) => change_by_verb(action),
+                    _ => action.to_string(),
+                })
                 .collect();
             action.sort_unstable();
             action.dedup();
@@ -216,6 +246,17 @@ fn document(command: PolicyCommand, context: &PolicyContext, coarsened: &[Coarse
 fn read_by_verb(action: &str) -> String {
     let (service, name) = action.split_once(':').unwrap_or(("", action));
     match ["Describe", "List", "Get"].iter().find(|verb| name.starts_with(**verb)) {
+        Some(verb) => format!("{service}:{verb}*"),
+        None => action.to_string(),
+    }
+}
+
+/// `vpc-lattice:DeleteServiceNetwork` as `vpc-lattice:Delete*` (and so for the other verbs of change); other
+/// actions (tags, `PutAuthPolicy`, `DeregisterInstance`) as they are.
+fn change_by_verb(action: &str) -> String {
+    let (service, name) = action.split_once(':').unwrap_or(("", action));
+    let verbs = ["Create", "Modify", "Update", "Set", "Delete", "Authorize", "Revoke"];
+    match verbs.iter().find(|verb| name.starts_with(**verb)) {
         Some(verb) => format!("{service}:{verb}*"),
         None => action.to_string(),
     }
@@ -237,6 +278,7 @@ pub fn uses(topology: &Topology, recipe: Recipe) -> bool {
         Recipe::Dns => topology.dns.is_some(),
         Recipe::CloudMap => topology.discovery.is_some(),
         Recipe::Ecs => topology.services.iter().any(|service| service.ecs.is_some()),
+        Recipe::Lattice => topology.lattice.is_some(),
     }
 }
 
@@ -322,6 +364,37 @@ fn pieces(scope: Scope, context: &PolicyContext, coarsened: &[Coarsening]) -> Ve
             .map(|arns| piece("WiredEcsServices", arns, None))
             .into_iter()
             .collect(),
+        Scope::LatticeTagOnCreate => {
+            let mut condition = tag_condition("aws:RequestTag", context);
+            if coarsened.contains(&Coarsening::ChangesByVerb) {
+                condition["StringLike"]["vpc-lattice:CreateAction"] = json!("Create*");
+            } else {
+                condition["StringEquals"]["vpc-lattice:CreateAction"] = json!(LATTICE_CREATES);
+            }
+            vec![piece("TagOnCreateLattice", vec!["*".into()], Some(condition))]
+        }
+        Scope::LatticeServiceNetwork => {
+            let network =
+                context.topology.and_then(|topology| topology.lattice.as_ref()).map(|lattice| &lattice.service_network);
+            let arn = match network {
+                Some(ServiceNetworkRef::Arn(arn)) => arn.clone(),
+                _ => format!("arn:aws:vpc-lattice:{region}:*:servicenetwork/*"),
+            };
+            vec![piece("LatticeServiceNetwork", vec![arn], None)]
+        }
+        Scope::LinkedRoleForLattice => vec![piece(
+            "LatticeServiceLinkedRole",
+            vec!["arn:aws:iam::*:role/aws-service-role/vpc-lattice.amazonaws.com/*".into()],
+            Some(json!({ "StringEquals": { "iam:AWSServiceName": "vpc-lattice.amazonaws.com" } })),
+        )],
+        Scope::InfrastructureRole => {
+            let role = match context.topology {
+                None => Some("arn:aws:iam::*:role/*".to_string()),
+                Some(topology) => topology.lattice.as_ref().map(|lattice| lattice.infrastructure_role.clone()),
+            };
+            let condition = json!({ "StringEquals": { "iam:PassedToService": "ecs.amazonaws.com" } });
+            role.map(|role| piece("PassInfrastructureRole", vec![role], Some(condition))).into_iter().collect()
+        }
         Scope::ConnectTag => ecs_services(region, context, coarsened)
             .map(|arns| {
                 let keys = json!({ "ForAllValues:StringEquals": { "aws:TagKeys": [SERVICE_CONNECT_TAG] } });
@@ -349,6 +422,16 @@ fn tls_roles(context: &PolicyContext) -> Option<Vec<String>> {
     roles.dedup();
     (!roles.is_empty()).then_some(roles)
 }
+
+/// The VPC Lattice creates that tag what they make (the condition `vpc-lattice:CreateAction` compares).
+const LATTICE_CREATES: &[&str] = &[
+    "CreateListener",
+    "CreateService",
+    "CreateServiceNetwork",
+    "CreateServiceNetworkServiceAssociation",
+    "CreateServiceNetworkVpcAssociation",
+    "CreateTargetGroup",
+];
 
 /// Every hosted zone: Route 53's zone actions have no tag condition key, and a zone's ID is known only once it
 /// exists.

@@ -11,6 +11,7 @@ pub enum Client {
     Route53,
     Discovery,
     Ecs,
+    Lattice,
 }
 
 impl Client {
@@ -22,6 +23,7 @@ impl Client {
             Client::Route53 => "route53",
             Client::Discovery => "discovery",
             Client::Ecs => "ecs",
+            Client::Lattice => "lattice",
         }
     }
 }
@@ -93,6 +95,9 @@ pub enum Recipe {
     CloudMap,
     /// `[service.ecs]`: the running ECS services' load balancers, registries and Service Connect.
     Ecs,
+    /// `[lattice]`: the service network, the VPC's association, each `[service.lattice]`'s service, listener,
+    /// target group, association and auth policy.
+    Lattice,
 }
 
 /// What an operation does to live state, which decides whether a recipe the file does not use still gets it.
@@ -116,6 +121,7 @@ impl Operation {
             Client::Route53 => Recipe::Dns,
             Client::Discovery => Recipe::CloudMap,
             Client::Ecs => Recipe::Ecs,
+            Client::Lattice => Recipe::Lattice,
         }
     }
 
@@ -142,12 +148,12 @@ const fn op(
     Operation { client, name, grants, needed_by }
 }
 
-use Client::{Discovery, Ec2, Ecs, Elb, Route53};
+use Client::{Discovery, Ec2, Ecs, Elb, Lattice, Route53};
 use Scope::{
-    Any, AuthorizedGroups, ConnectTag, EcsServices, HealthChecks, HostedZones, LinkedRoleForLoadBalancing,
-    NewSecurityGroup, OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology, RevokedGroups,
-    SecurityGroupsToAdopt, TagOnEc2Create, TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules, TaggedToAdopt,
-    UnownedToAdopt, ZonesToAdopt,
+    Any, AuthorizedGroups, ConnectTag, EcsServices, HealthChecks, HostedZones, InfrastructureRole,
+    LatticeServiceNetwork, LatticeTagOnCreate, LinkedRoleForLattice, LinkedRoleForLoadBalancing, NewSecurityGroup,
+    OwnedSecurityGroups, RecordsInZone, RequestTaggedForTopology, RevokedGroups, SecurityGroupsToAdopt, TagOnEc2Create,
+    TagOnLoadBalancingCreate, TaggedForTopology, TaggedRules, TaggedToAdopt, UnownedToAdopt, ZonesToAdopt,
 };
 
 pub const OPERATIONS: &[Operation] = &[
@@ -158,6 +164,8 @@ pub const OPERATIONS: &[Operation] = &[
     op(Ec2, "DescribeSubnets", &[grant("ec2:DescribeSubnets", Any)], &[Plan, Apply, Destroy, Doctor, Init]),
     op(Ec2, "DescribeSecurityGroups", &[grant("ec2:DescribeSecurityGroups", Any)], READS_AND_UNLOCK),
     op(Ec2, "DescribeSecurityGroupRules", &[grant("ec2:DescribeSecurityGroupRules", Any)], READS_AND_INIT),
+    // The region's VPC Lattice managed prefix list, the source of Lattice's traffic to its services' tasks.
+    op(Ec2, "DescribeManagedPrefixLists", &[grant("ec2:DescribeManagedPrefixLists", Any)], READS),
     // Destroy creates one too: the topology's lock (src/aws/lock/).
     op(
         Ec2,
@@ -367,9 +375,139 @@ pub const OPERATIONS: &[Operation] = &[
         &[grant("ecs:UpdateService", EcsServices), grant("iam:PassRole", Scope::ConnectTlsRoles)],
         REMOVES,
     ),
+    // The same call again, for the infrastructure role of each `vpcLatticeConfigurations` entry it sends, handed to
+    // ECS: apply's own entries, and the entries ecsnet does not own, which apply and destroy send back as read
+    // (UpdateService takes the whole list). An entry naming another role needs that role granted by the user.
+    op(Ecs, "UpdateService", &[grant("iam:PassRole", InfrastructureRole)], REMOVES),
     // Only the Service Connect tag, on the services the file wires.
     op(Ecs, "TagResource", &[grant("ecs:TagResource", ConnectTag)], WRITES),
     op(Ecs, "UntagResource", &[grant("ecs:UntagResource", ConnectTag)], REMOVES),
+    // VPC Lattice (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonvpclattice.html).
+    // Reads take no condition ecsnet could know in advance: the plan reads candidates whoever owns them.
+    op(Lattice, "ListServices", &[grant("vpc-lattice:ListServices", Any)], READS),
+    op(Lattice, "ListTargetGroups", &[grant("vpc-lattice:ListTargetGroups", Any)], READS),
+    op(Lattice, "ListServiceNetworks", &[grant("vpc-lattice:ListServiceNetworks", Any)], READS),
+    op(
+        Lattice,
+        "ListServiceNetworkVpcAssociations",
+        &[grant("vpc-lattice:ListServiceNetworkVpcAssociations", Any)],
+        READS,
+    ),
+    op(Lattice, "GetServiceNetworkVpcAssociation", &[grant("vpc-lattice:GetServiceNetworkVpcAssociation", Any)], READS),
+    op(
+        Lattice,
+        "ListServiceNetworkServiceAssociations",
+        &[grant("vpc-lattice:ListServiceNetworkServiceAssociations", Any)],
+        READS,
+    ),
+    op(Lattice, "ListTagsForResource", &[grant("vpc-lattice:ListTagsForResource", Any)], READS),
+    op(Lattice, "GetServiceNetwork", &[grant("vpc-lattice:GetServiceNetwork", Any)], READS),
+    op(Lattice, "GetService", &[grant("vpc-lattice:GetService", Any)], READS),
+    op(Lattice, "GetAuthPolicy", &[grant("vpc-lattice:GetAuthPolicy", Any)], READS),
+    op(Lattice, "ListListeners", &[grant("vpc-lattice:ListListeners", Any)], READS),
+    op(Lattice, "GetListener", &[grant("vpc-lattice:GetListener", Any)], READS),
+    op(Lattice, "GetTargetGroup", &[grant("vpc-lattice:GetTargetGroup", Any)], READS),
+    // doctor: the targets ECS registered in each service's target group, and their health.
+    op(Lattice, "ListTargets", &[grant("vpc-lattice:ListTargets", Any)], &[Doctor]),
+    // Adoption tags what it takes over (src/aws/execute/adopt.rs); later changes are scoped by the tag.
+    op(Lattice, "TagResource", &[grant("vpc-lattice:TagResource", UnownedToAdopt)], WRITES),
+    // Creates: tagged in the request, the tags written by vpc-lattice:TagResource on the new resource with
+    // vpc-lattice:CreateAction; the first service, service network or target group of an account makes VPC
+    // Lattice's service-linked role (https://docs.aws.amazon.com/vpc-lattice/latest/ug/using-service-linked-roles.html).
+    op(
+        Lattice,
+        "CreateServiceNetwork",
+        &[
+            grant("vpc-lattice:CreateServiceNetwork", RequestTaggedForTopology),
+            grant("vpc-lattice:TagResource", LatticeTagOnCreate),
+            grant("iam:CreateServiceLinkedRole", LinkedRoleForLattice),
+        ],
+        WRITES,
+    ),
+    op(
+        Lattice,
+        "CreateService",
+        &[
+            grant("vpc-lattice:CreateService", RequestTaggedForTopology),
+            grant("vpc-lattice:TagResource", LatticeTagOnCreate),
+            grant("iam:CreateServiceLinkedRole", LinkedRoleForLattice),
+        ],
+        WRITES,
+    ),
+    op(
+        Lattice,
+        "CreateTargetGroup",
+        &[
+            grant("vpc-lattice:CreateTargetGroup", RequestTaggedForTopology),
+            grant("vpc-lattice:TagResource", LatticeTagOnCreate),
+            grant("iam:CreateServiceLinkedRole", LinkedRoleForLattice),
+        ],
+        WRITES,
+    ),
+    op(
+        Lattice,
+        "CreateListener",
+        &[
+            grant("vpc-lattice:CreateListener", RequestTaggedForTopology),
+            grant("vpc-lattice:TagResource", LatticeTagOnCreate),
+        ],
+        WRITES,
+    ),
+    // Also authorized on the service network it joins (the file's, perhaps another account's) and, for a service's
+    // association, on the topology's service; VPC Lattice reads the VPC with the caller's ec2:DescribeVpcs.
+    op(
+        Lattice,
+        "CreateServiceNetworkVpcAssociation",
+        &[
+            grant("vpc-lattice:CreateServiceNetworkVpcAssociation", RequestTaggedForTopology),
+            grant("vpc-lattice:CreateServiceNetworkVpcAssociation", LatticeServiceNetwork),
+            grant("vpc-lattice:TagResource", LatticeTagOnCreate),
+            grant("ec2:DescribeVpcs", Any),
+        ],
+        WRITES,
+    ),
+    op(
+        Lattice,
+        "CreateServiceNetworkServiceAssociation",
+        &[
+            grant("vpc-lattice:CreateServiceNetworkServiceAssociation", RequestTaggedForTopology),
+            grant("vpc-lattice:CreateServiceNetworkServiceAssociation", LatticeServiceNetwork),
+            grant("vpc-lattice:CreateServiceNetworkServiceAssociation", TaggedForTopology),
+            grant("vpc-lattice:TagResource", LatticeTagOnCreate),
+        ],
+        WRITES,
+    ),
+    // Changes and deletes: what the topology tagged.
+    op(
+        Lattice,
+        "UpdateServiceNetworkVpcAssociation",
+        &[
+            grant("vpc-lattice:UpdateServiceNetworkVpcAssociation", TaggedForTopology),
+            grant("ec2:DescribeSecurityGroups", Any),
+            grant("ec2:DescribeVpcs", Any),
+        ],
+        WRITES,
+    ),
+    op(Lattice, "UpdateService", &[grant("vpc-lattice:UpdateService", TaggedForTopology)], WRITES),
+    op(Lattice, "PutAuthPolicy", &[grant("vpc-lattice:PutAuthPolicy", TaggedForTopology)], WRITES),
+    op(Lattice, "UpdateTargetGroup", &[grant("vpc-lattice:UpdateTargetGroup", TaggedForTopology)], WRITES),
+    op(Lattice, "UpdateListener", &[grant("vpc-lattice:UpdateListener", TaggedForTopology)], WRITES),
+    op(Lattice, "DeleteListener", &[grant("vpc-lattice:DeleteListener", TaggedForTopology)], REMOVES),
+    op(
+        Lattice,
+        "DeleteServiceNetworkServiceAssociation",
+        &[grant("vpc-lattice:DeleteServiceNetworkServiceAssociation", TaggedForTopology)],
+        REMOVES,
+    ),
+    op(
+        Lattice,
+        "DeleteServiceNetworkVpcAssociation",
+        &[grant("vpc-lattice:DeleteServiceNetworkVpcAssociation", TaggedForTopology)],
+        REMOVES,
+    ),
+    op(Lattice, "DeleteService", &[grant("vpc-lattice:DeleteService", TaggedForTopology)], REMOVES),
+    op(Lattice, "DeleteTargetGroup", &[grant("vpc-lattice:DeleteTargetGroup", TaggedForTopology)], REMOVES),
+    op(Lattice, "DeleteServiceNetwork", &[grant("vpc-lattice:DeleteServiceNetwork", TaggedForTopology)], REMOVES),
 ];
 
 /// The table's entry for an operation called through `client`.

@@ -20,7 +20,7 @@ fn operations_in_source() -> Vec<(PathBuf, Option<Client>, String)> {
             }
         }
     }
-    let clients = [Client::Ec2, Client::Elb, Client::Route53, Client::Discovery, Client::Ecs];
+    let clients = [Client::Ec2, Client::Elb, Client::Route53, Client::Discovery, Client::Ecs, Client::Lattice];
     let mut found = Vec::new();
     for path in files {
         // Without whitespace, so chains rustfmt splits over lines (`run\n.aws\n.route53`) read as one.
@@ -115,6 +115,14 @@ fn actions(policy: &Value) -> Vec<String> {
     actions
 }
 
+/// Whether `granted` allows `action`, named or by a verb's wildcard (`ec2:Describe*`).
+fn covers(granted: &[String], action: &String) -> bool {
+    granted.iter().any(|grant| match grant.strip_suffix('*') {
+        Some(prefix) => action.starts_with(prefix),
+        None => grant == action,
+    })
+}
+
 fn statement<'a>(policy: &'a Value, sid: &str) -> &'a Value {
     policy["Statement"]
         .as_array()
@@ -159,8 +167,9 @@ fn apply_covers_destroy_which_covers_plan() {
     let plan = actions(&policy(PolicyCommand::Plan, &NO_FILE));
     let destroy = actions(&policy(PolicyCommand::Destroy, &NO_FILE));
     let apply = actions(&policy(PolicyCommand::Apply, &NO_FILE));
-    assert!(plan.iter().all(|action| destroy.contains(action)));
-    assert!(destroy.iter().all(|action| apply.contains(action)));
+    // A larger policy may grant by verb (`ec2:Describe*`) what a smaller one names.
+    assert!(plan.iter().all(|action| covers(&destroy, action)));
+    assert!(destroy.iter().all(|action| covers(&apply, action)), "{destroy:?}\n{apply:?}");
     assert!(
         destroy.contains(&"elasticloadbalancing:DeleteLoadBalancer".to_string())
             && !destroy.contains(&"elasticloadbalancing:CreateLoadBalancer".to_string())
@@ -241,7 +250,19 @@ fn largest() -> Topology {
             }
         });
     }
-    builder.build()
+    with_lattice(builder.build(), ServiceNetworkRef::Name("mesh".into()))
+}
+
+const INFRASTRUCTURE_ROLE: &str = "arn:aws:iam::123456789012:role/ecs-infrastructure";
+
+/// `topology` joining a VPC Lattice service network.
+fn with_lattice(mut topology: Topology, service_network: ServiceNetworkRef) -> Topology {
+    topology.lattice = Some(crate::topology::Lattice {
+        service_network,
+        security_groups: vec![],
+        infrastructure_role: INFRASTRUCTURE_ROLE.into(),
+    });
+    topology
 }
 
 const EU_WEST_1: Option<&str> = Some("eu-west-1");
@@ -349,13 +370,30 @@ fn every_recipe_in_the_file_gets_its_writes() {
         "servicediscovery:CreatePrivateDnsNamespace",
         "ecs:UpdateService",
         "ecs:TagResource",
+        "vpc-lattice:CreateService",
+        "vpc-lattice:TagResource",
+        "iam:PassRole",
     ] {
-        assert!(actions.contains(&present.to_string()), "{present} missing");
+        assert!(covers(&actions, &present.to_string()), "{present} missing");
     }
-    let created = statement(&policy, "CreatedForTopology");
-    assert!(created["Action"].as_array().unwrap().contains(&"servicediscovery:CreateService".into()));
-    let owned = statement(&policy, "OwnedByTopology");
-    assert!(owned["Action"].as_array().unwrap().contains(&"servicediscovery:DeleteNamespace".into()));
+    let of = |sid: &str| -> Vec<String> {
+        let actions = statement(&policy, sid)["Action"].as_array().unwrap().clone();
+        actions.iter().map(|action| action.as_str().unwrap().to_string()).collect()
+    };
+    assert!(covers(&of("CreatedForTopology"), &"servicediscovery:CreateService".into()));
+    assert!(covers(&of("OwnedByTopology"), &"servicediscovery:DeleteNamespace".into()));
+    // Coarsened by verb to fit, tag-on-create still only on creates.
+    let coarsened = super::policy(
+        PolicyCommand::Apply,
+        &PolicyContext { topology: Some(&largest()), region: EU_WEST_1, adopt: false },
+    )
+    .coarsened;
+    assert!(coarsened.contains(&Coarsening::ChangesByVerb), "{coarsened:?}");
+    assert!(of("OwnedByTopology").contains(&"vpc-lattice:Delete*".to_string()));
+    assert_eq!(
+        statement(&policy, "TagOnCreateLattice")["Condition"]["StringLike"],
+        serde_json::json!({ "vpc-lattice:CreateAction": "Create*" })
+    );
 }
 
 #[test]
@@ -523,4 +561,106 @@ fn apply_passes_exactly_the_tls_roles_the_file_names_and_only_to_ecs() {
         statement(&unscoped, "PassServiceConnectTlsRoles")["Resource"],
         serde_json::json!(["arn:aws:iam::*:role/*"])
     );
+}
+
+/// One service wired to ECS, nothing else: what a VPC Lattice file adds shows alone.
+fn lattice_only() -> Topology {
+    TopologyBuilder::new("demo")
+        .region("eu-west-1")
+        .without_dns()
+        .service("api", |service| {
+            service
+                .load_balanced(false)
+                .security_group("sg-0abc")
+                .ecs("arn:aws:ecs:eu-west-1:123456789012:cluster/main")
+        })
+        .build()
+}
+
+#[test]
+fn lattice_creates_are_tagged_changes_and_deletes_owned() {
+    let shared = "arn:aws:vpc-lattice:eu-west-1:210987654321:servicenetwork/sn-0123456789abcdef0";
+    let policy = scoped(PolicyCommand::Apply, &with_lattice(lattice_only(), ServiceNetworkRef::Arn(shared.into())));
+    assert_eq!(
+        super::policy(
+            PolicyCommand::Apply,
+            &PolicyContext {
+                topology: Some(&with_lattice(lattice_only(), ServiceNetworkRef::Arn(shared.into()))),
+                region: EU_WEST_1,
+                adopt: false
+            }
+        )
+        .coarsened,
+        [] as [Coarsening; 0]
+    );
+    let created = statement(&policy, "CreatedForTopology");
+    assert_eq!(
+        created["Condition"],
+        serde_json::json!({ "StringEquals": { "aws:RequestTag/ecsnet:topology": "demo" } })
+    );
+    for action in ["vpc-lattice:CreateListener", "vpc-lattice:CreateServiceNetworkVpcAssociation"] {
+        assert!(created["Action"].as_array().unwrap().contains(&action.into()), "{action}: {created}");
+    }
+    let tagging = statement(&policy, "TagOnCreateLattice");
+    assert_eq!(tagging["Action"], serde_json::json!(["vpc-lattice:TagResource"]));
+    assert_eq!(tagging["Condition"]["StringEquals"]["aws:RequestTag/ecsnet:topology"], "demo");
+    assert_eq!(tagging["Condition"]["StringEquals"]["vpc-lattice:CreateAction"].as_array().unwrap().len(), 6);
+    let owned = statement(&policy, "OwnedByTopology");
+    assert_eq!(
+        owned["Condition"],
+        serde_json::json!({ "StringEquals": { "aws:ResourceTag/ecsnet:topology": "demo" } })
+    );
+    for action in ["vpc-lattice:DeleteServiceNetwork", "vpc-lattice:PutAuthPolicy", "vpc-lattice:UpdateListener"] {
+        assert!(owned["Action"].as_array().unwrap().contains(&action.into()), "{action}: {owned}");
+    }
+    // The network the file joins, by the ARN it gives (another account's here): only associations with it.
+    let network = statement(&policy, "LatticeServiceNetwork");
+    assert_eq!(network["Resource"], serde_json::json!([shared]));
+    assert_eq!(
+        network["Action"],
+        serde_json::json!([
+            "vpc-lattice:CreateServiceNetworkServiceAssociation",
+            "vpc-lattice:CreateServiceNetworkVpcAssociation"
+        ])
+    );
+    let linked = statement(&policy, "LatticeServiceLinkedRole");
+    assert_eq!(linked["Condition"]["StringEquals"]["iam:AWSServiceName"], "vpc-lattice.amazonaws.com");
+    let pass = statement(&policy, "PassInfrastructureRole");
+    assert_eq!(
+        (&pass["Action"], &pass["Resource"]),
+        (&serde_json::json!(["iam:PassRole"]), &serde_json::json!([INFRASTRUCTURE_ROLE]))
+    );
+    assert_eq!(
+        pass["Condition"],
+        serde_json::json!({ "StringEquals": { "iam:PassedToService": "ecs.amazonaws.com" } })
+    );
+    assert!(actions(&policy).contains(&"ec2:DescribeManagedPrefixLists".to_string()));
+}
+
+#[test]
+fn a_network_by_name_is_joined_wherever_it_is_in_the_region() {
+    let policy = scoped(PolicyCommand::Apply, &with_lattice(lattice_only(), ServiceNetworkRef::Name("mesh".into())));
+    let network = statement(&policy, "LatticeServiceNetwork");
+    assert_eq!(network["Resource"], serde_json::json!(["arn:aws:vpc-lattice:eu-west-1:*:servicenetwork/*"]));
+}
+
+#[test]
+fn without_lattice_only_its_reads_and_deletes_are_granted() {
+    let apply = scoped(PolicyCommand::Apply, &topology());
+    let granted = actions(&apply);
+    for absent in ["vpc-lattice:CreateService", "vpc-lattice:TagResource", "vpc-lattice:PutAuthPolicy", "iam:PassRole"]
+    {
+        assert!(!granted.contains(&absent.to_string()), "{absent} granted without [lattice]");
+    }
+    for present in ["vpc-lattice:DeleteService", "vpc-lattice:DeleteServiceNetwork", "vpc-lattice:ListServices"] {
+        assert!(
+            granted.contains(&present.to_string()),
+            "{present} missing: a topology that left [lattice] removes what it made"
+        );
+    }
+    // Destroy removes ecsnet's vpcLatticeConfigurations entry and sends the others back as read, passing their
+    // role again: the file's infrastructure role, and no other.
+    let destroy = scoped(PolicyCommand::Destroy, &with_lattice(topology(), ServiceNetworkRef::Name("mesh".into())));
+    assert_eq!(statement(&destroy, "PassInfrastructureRole")["Resource"], serde_json::json!([INFRASTRUCTURE_ROLE]));
+    assert!(!actions(&destroy).contains(&"vpc-lattice:CreateService".to_string()));
 }

@@ -8,6 +8,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::live::{EcsService, Observed};
+use crate::plan::problem::{FileKey, Problem};
+use crate::topology::{Service, Topology};
+
 /// What the policy admits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admitted {
@@ -157,6 +161,94 @@ fn normalize(value: Value) -> Value {
         Value::Object(map) => Value::Object(map.into_iter().map(|(key, value)| (key, normalize(value))).collect()),
         other => other,
     }
+}
+
+/// Who the service's auth policy admits: each caller service's task role, and the callers named by ARN; with
+/// no callers, the topology's own account.
+pub fn admitted(
+    topology: &Topology,
+    observed: &Observed,
+    service: &Service,
+    problems: &mut Vec<Problem>,
+) -> Option<Admitted> {
+    let mut callers = Vec::new();
+    let mut complete = true;
+    for (position, caller) in service.callers.iter().enumerate() {
+        if crate::topology::is_principal_arn(caller) {
+            callers.push(PolicyCaller { service: None, arn: caller.clone() });
+            continue;
+        }
+        let caller_service = topology.services.iter().find(|other| other.name == *caller);
+        let live = caller_service.and_then(|other| ecs_service_of(observed, other));
+        match live.and_then(|live| task_role(observed, live)) {
+            Some(role) => callers.push(PolicyCaller { service: Some(caller.clone()), arn: role.to_string() }),
+            None => {
+                complete = false;
+                let what = match (caller_service.and_then(|other| other.ecs.as_ref()), live) {
+                    (None, _) => format!(
+                        "caller \"{caller}\" has no [service.ecs], so there is no task role to admit in the VPC Lattice service's auth policy"
+                    ),
+                    (Some(wiring), None) => format!(
+                        "caller \"{caller}\": ECS service {}/{} does not exist, so there is no task role to admit in the VPC Lattice service's auth policy",
+                        wiring.cluster, wiring.service
+                    ),
+                    (Some(wiring), Some(live)) => format!(
+                        "caller \"{caller}\": ECS service {}/{} runs task definition {}, which has no task role, the identity VPC Lattice admits callers by",
+                        wiring.cluster,
+                        wiring.service,
+                        live.task_definition.as_deref().map_or("(none)", short_task_definition)
+                    ),
+                };
+                problems.push(Problem::at(
+                    FileKey::service(&service.name, &format!("callers[{position}]")),
+                    what,
+                    format!("give \"{caller}\"'s task definition a taskRoleArn (its requests are signed with it), or name the caller by its IAM role's ARN"),
+                ));
+            }
+        }
+    }
+    if !complete {
+        return None;
+    }
+    if !callers.is_empty() {
+        return Some(Admitted::Callers(callers));
+    }
+    match own_account(observed, service) {
+        Some(account) => Some(Admitted::Account(account)),
+        None => {
+            problems.push(Problem::at(
+                FileKey::service(&service.name, "callers"),
+                "no caller is named, and the account to admit (the ECS service's) is not known",
+                "name the callers, by service or by IAM role ARN",
+            ));
+            None
+        }
+    }
+}
+
+fn ecs_service_of<'a>(observed: &'a Observed, service: &Service) -> Option<&'a EcsService> {
+    let wiring = service.ecs.as_ref()?;
+    observed.ecs_services.iter().find(|live| live.cluster == wiring.cluster && live.name == wiring.service)
+}
+
+fn task_role<'a>(observed: &'a Observed, live: &EcsService) -> Option<&'a str> {
+    let arn = live.task_definition.as_ref()?;
+    observed.task_definitions.iter().find(|definition| definition.arn == *arn)?.task_role_arn.as_deref()
+}
+
+/// `family:revision` of a task definition's ARN.
+fn short_task_definition(arn: &str) -> &str {
+    arn.rsplit_once('/').map_or(arn, |(_, name)| name)
+}
+
+/// The account of the service's ECS service (from its ARN, else from its task role's).
+fn own_account(observed: &Observed, service: &Service) -> Option<String> {
+    let live = ecs_service_of(observed, service)?;
+    let account_of = |arn: &str| {
+        let account = arn.split(':').nth(4)?;
+        (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())).then(|| account.to_string())
+    };
+    account_of(&live.arn).or_else(|| task_role(observed, live).and_then(account_of))
 }
 
 #[cfg(test)]

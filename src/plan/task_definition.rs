@@ -23,6 +23,8 @@ pub struct Wiring<'a> {
     pub port_name: Option<&'a str>,
     /// `[service.connect] per_request_timeout` is set.
     pub per_request_timeout: bool,
+    /// `[service.lattice] port_name`.
+    pub lattice_port_name: Option<&'a str>,
 }
 
 impl<'a> Wiring<'a> {
@@ -37,6 +39,7 @@ impl<'a> Wiring<'a> {
             record: service.discovery.as_ref().map(|discovery| discovery.record),
             port_name: service.connect.as_ref().map(|connect| connect.port_name.as_str()),
             per_request_timeout: service.connect.as_ref().is_some_and(|connect| connect.timeouts.per_request.is_some()),
+            lattice_port_name: service.lattice.as_ref().map(|lattice| lattice.port_name.as_str()),
         })
     }
 
@@ -65,6 +68,8 @@ pub enum Mismatch {
     NoPortName { task_definition: String, port_name: String, names: Vec<String> },
     /// A per-request timeout on a port mapping whose application protocol is TCP (set, or by default).
     PerRequestTimeoutOnTcp { task_definition: String, port_name: String },
+    /// No port mapping of the task definition has VPC Lattice's port name.
+    NoLatticePortName { task_definition: String, port_name: String, names: Vec<String> },
 }
 
 impl Mismatch {
@@ -77,6 +82,7 @@ impl Mismatch {
             Mismatch::RecordNeedsAwsvpc { .. } => "discovery.record",
             Mismatch::NoPortName { .. } => "connect.port_name",
             Mismatch::PerRequestTimeoutOnTcp { .. } => "connect.per_request_timeout",
+            Mismatch::NoLatticePortName { .. } => "lattice.port_name",
         }
     }
 
@@ -91,6 +97,7 @@ impl Mismatch {
             Mismatch::SrvPortNeedsAwsvpc { .. } => "set target_type = \"instance\": ecsnet then registers the container and its port, as ECS needs for bridge and host networking".into(),
             Mismatch::NoPortName { .. } => "set [service.connect] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".into(),
             Mismatch::PerRequestTimeoutOnTcp { .. } => "leave per_request_timeout out (idle_timeout applies to TCP), or set the port mapping's appProtocol to http, http2 or grpc in the task definition".into(),
+            Mismatch::NoLatticePortName { .. } => "set [service.lattice] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".into(),
         }
     }
 }
@@ -111,8 +118,8 @@ impl fmt::Display for Mismatch {
             Mismatch::SrvPortNeedsAwsvpc { task_definition, network_mode } => {
                 write!(f, "an SRV record registered by port alone (target_type = \"ip\") needs the awsvpc network mode, and task definition {task_definition} uses {network_mode}")
             }
-            Mismatch::NoPortName { task_definition, port_name, names } if names.is_empty() => write!(f, "task definition {task_definition} has no port mapping named \"{port_name}\" (none of its port mappings has a name)"),
-            Mismatch::NoPortName { task_definition, port_name, names } => write!(f, "task definition {task_definition} has no port mapping named \"{port_name}\" (it has {})", list(names)),
+            Mismatch::NoPortName { task_definition, port_name, names } | Mismatch::NoLatticePortName { task_definition, port_name, names } if names.is_empty() => write!(f, "task definition {task_definition} has no port mapping named \"{port_name}\" (none of its port mappings has a name)"),
+            Mismatch::NoPortName { task_definition, port_name, names } | Mismatch::NoLatticePortName { task_definition, port_name, names } => write!(f, "task definition {task_definition} has no port mapping named \"{port_name}\" (it has {})", list(names)),
             Mismatch::PerRequestTimeoutOnTcp { task_definition, port_name } => write!(f, "a per-request timeout needs an application protocol other than TCP, and port mapping \"{port_name}\" of task definition {task_definition} sets no appProtocol (TCP)"),
         }
     }
@@ -183,13 +190,7 @@ pub fn mismatches(wiring: &Wiring, definition: &TaskDefinition) -> Vec<Mismatch>
     // "The portName must match the name of one of the portMappings from all the containers in the task definition"
     // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html).
     if let Some(port_name) = wiring.port_name {
-        let names: Vec<String> = definition
-            .containers
-            .iter()
-            .flat_map(|container| &container.port_mappings)
-            .filter_map(|mapping| mapping.name.clone())
-            .collect();
-        if !names.iter().any(|name| name == port_name) {
+        if let Some(names) = unnamed(definition, port_name) {
             found.push(Mismatch::NoPortName {
                 task_definition: task_definition(),
                 port_name: port_name.to_string(),
@@ -212,7 +213,29 @@ pub fn mismatches(wiring: &Wiring, definition: &TaskDefinition) -> Vec<Mismatch>
             });
         }
     }
+    // VPC Lattice's portName "is the name of the portMapping you defined in your task definition"
+    // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_VpcLatticeConfiguration.html).
+    if let Some(port_name) = wiring.lattice_port_name {
+        if let Some(names) = unnamed(definition, port_name) {
+            found.push(Mismatch::NoLatticePortName {
+                task_definition: task_definition(),
+                port_name: port_name.to_string(),
+                names,
+            });
+        }
+    }
     found
+}
+
+/// The names of the task definition's port mappings, when none of them is `port_name`.
+fn unnamed(definition: &TaskDefinition, port_name: &str) -> Option<Vec<String>> {
+    let names: Vec<String> = definition
+        .containers
+        .iter()
+        .flat_map(|container| &container.port_mappings)
+        .filter_map(|mapping| mapping.name.clone())
+        .collect();
+    (!names.iter().any(|name| name == port_name)).then_some(names)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ mod validate;
 
 pub use aws_name::AwsName;
 pub use load::{load, locate, parse, read, TopologyError};
-pub use names::{bounded_name, lattice_name, CallerName, ConnectName};
+pub use names::{bounded_name, lattice_name, CallerName, ConnectName, LatticeName};
 pub use places::shown_key;
 pub use target_group::{aws_defaults, HealthCheck, Stickiness, TargetGroupAttributes, DEFAULT_HEALTH_CHECK};
 pub use validate::ValidationError;

@@ -124,6 +124,58 @@ impl Topology {
     }
 }
 
+/// What callers use to reach a VPC Lattice service (`[service.lattice]`): the DNS name Lattice gives it, its custom
+/// domain when the file sets one, and the listener's port. Its auth type is AWS_IAM: requests must be signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatticeName {
+    pub service: String,
+    /// The DNS name AWS gives the Lattice service; `None` when it is not known here (before it exists).
+    pub dns: Option<String>,
+    pub domain: Option<String>,
+    pub port: u16,
+}
+
+/// How callers of a VPC Lattice service authenticate: its auth type is AWS_IAM, so requests are signed with SigV4 for
+/// the service name `vpc-lattice-svcs`
+/// (https://docs.aws.amazon.com/vpc-lattice/latest/ug/sigv4-authenticated-requests.html).
+pub const LATTICE_SIGNING: &str = "AWS_IAM: requests signed with SigV4 for vpc-lattice-svcs";
+
+impl LatticeName {
+    /// `orders.shop.internal:80 (VPC Lattice, custom domain of shop-orders-….on.aws; AWS_IAM: …)`,
+    /// `shop-orders-….on.aws:80 (VPC Lattice, AWS_IAM: …)`; `unknown` stands for the DNS name when it is not known
+    /// and the service has no custom domain.
+    pub fn describe(&self, unknown: &str) -> String {
+        match (&self.domain, &self.dns) {
+            (Some(domain), Some(dns)) => {
+                format!("{domain}:{} (VPC Lattice, custom domain of {dns}; {LATTICE_SIGNING})", self.port)
+            }
+            (Some(domain), None) => format!("{domain}:{} (VPC Lattice, custom domain; {LATTICE_SIGNING})", self.port),
+            (None, dns) => {
+                format!("{}:{} (VPC Lattice, {LATTICE_SIGNING})", dns.as_deref().unwrap_or(unknown), self.port)
+            }
+        }
+    }
+}
+
+impl Topology {
+    /// The names of every service on VPC Lattice, in file order; `dns_of` gives the DNS name AWS gave a service's
+    /// Lattice service, when it is known.
+    pub fn lattice_names(&self, dns_of: impl Fn(&Service) -> Option<String>) -> Vec<LatticeName> {
+        self.services
+            .iter()
+            .filter_map(|service| {
+                let lattice = service.lattice.as_ref()?;
+                Some(LatticeName {
+                    service: service.name.clone(),
+                    dns: dns_of(service),
+                    domain: lattice.domain.clone(),
+                    port: lattice.port,
+                })
+            })
+            .collect()
+    }
+}
+
 /// A short stable hash of `parts`, for names that must change when the parts change.
 pub fn short_hash(parts: &[&str]) -> String {
     format!("{:04x}", fnv1a(parts.join("\u{1f}").as_bytes()) & 0xffff)

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::plural::counted;
 use crate::plan::{Plan, Summary};
-use crate::topology::{CallerName, ConnectName};
+use crate::topology::names::LATTICE_SIGNING;
+use crate::topology::{CallerName, ConnectName, LatticeName};
 
 use super::plan::JsonPlan;
 
@@ -33,6 +34,8 @@ pub struct Outcome {
     pub names: Vec<CallerName>,
     /// After apply: the client aliases of the services on Service Connect.
     pub connect_names: Vec<ConnectName>,
+    /// After apply: the DNS names (or custom domains) and ports of the services on VPC Lattice.
+    pub lattice_names: Vec<LatticeName>,
 }
 
 #[derive(Serialize)]
@@ -52,7 +55,7 @@ struct JsonDocument<'a> {
 }
 
 pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) -> io::Result<()> {
-    let Outcome { steps, elapsed, waited, requests, summary, names, connect_names } = outcome;
+    let Outcome { steps, elapsed, waited, requests, summary, names, connect_names, lattice_names } = outcome;
     let seconds = elapsed.as_secs_f64();
     let (steps, requests) = (counted(*steps as u64, "step"), counted(*requests, "AWS request"));
     match finished {
@@ -72,6 +75,16 @@ pub fn write_text(out: &mut dyn Write, finished: Finished, outcome: &Outcome) ->
             }
             for name in connect_names {
                 writeln!(out, "Callers reach {} at {name}.", name.service)?;
+            }
+            for name in lattice_names {
+                match (&name.dns, &name.domain) {
+                    (None, None) => writeln!(
+                        out,
+                        "Callers reach {} on port {} of its VPC Lattice DNS name, which `ecsnet doctor` shows ({LATTICE_SIGNING}).",
+                        name.service, name.port
+                    )?,
+                    _ => writeln!(out, "Callers reach {} at {}.", name.service, name.describe(""))?,
+                }
             }
             Ok(())
         }
@@ -108,6 +121,7 @@ mod tests {
             summary: Summary { add: 5, change: 1, destroy: 0, adopt: 0 },
             names: vec![],
             connect_names: vec![],
+            lattice_names: vec![],
         }
     }
 
@@ -152,6 +166,29 @@ mod tests {
             tls: true,
         }];
         insta::assert_snapshot!(text(Finished::Apply, &Outcome { connect_names, ..outcome(None) }));
+    }
+
+    /// Before: an apply that made a VPC Lattice service did not say its DNS name, its port or that requests must be
+    /// signed.
+    #[test]
+    fn apply_names_what_callers_use_on_vpc_lattice() {
+        let name = |service: &str, dns: Option<&str>, domain: Option<&str>, port| LatticeName {
+            service: service.into(),
+            dns: dns.map(str::to_string),
+            domain: domain.map(str::to_string),
+            port,
+        };
+        let lattice_names = vec![
+            name("orders", Some("shop-orders-0a1b2c3d4e5f.7d67968.vpc-lattice-svcs.us-east-1.on.aws"), None, 80),
+            name(
+                "payments",
+                Some("shop-payments-0f1e2d3c4b5a.7d67968.vpc-lattice-svcs.us-east-1.on.aws"),
+                Some("payments.shop.internal"),
+                8080,
+            ),
+            name("stock", None, None, 80),
+        ];
+        insta::assert_snapshot!(text(Finished::Apply, &Outcome { lattice_names, ..outcome(None) }));
     }
 
     #[test]

@@ -137,4 +137,14 @@ mod tests {
             insta::assert_snapshot!("doctor_two_shards_json", String::from_utf8(out).unwrap());
         });
     }
+
+    /// Before: no snapshot showed what doctor says of a VPC Lattice service.
+    #[test]
+    fn lattice_as_text() {
+        let observed = lattice_observed();
+        let checks = checks(&lattice_topology(), &observed, &lattice_health(&observed));
+        insta::with_settings!({filters => filters()}, {
+            insta::assert_snapshot!("doctor_lattice_text", text(&checks));
+        });
+    }
 }

@@ -164,4 +164,13 @@ mod tests {
             insta::assert_snapshot!("graph_two_shards_dot", dot(&graph));
         });
     }
+
+    /// Before: no snapshot showed a VPC Lattice service in the diagram.
+    #[test]
+    fn lattice_as_mermaid_and_dot() {
+        let (topology, observed, plan) = fixtures::lattice();
+        let graph = build(&topology, &observed, &plan);
+        insta::assert_snapshot!("graph_lattice_mermaid", mermaid(&graph));
+        insta::assert_snapshot!("graph_lattice_dot", dot(&graph));
+    }
 }

@@ -195,15 +195,17 @@ async fn lattice_services_round_trip_drift_is_repaired_and_destroy_leaves_nothin
         })
         .collect();
     account.ecs_services_with_roles(&cluster, &network, &services).await;
-    // The user's own Lattice registration of payments' tasks, in a target group of theirs: ecsnet keeps it.
+    // The user's own Lattice registration of payments' tasks, in a target group of theirs: ecsnet keeps it. It
+    // names the account's ECS infrastructure role, the file's: UpdateService passes every entry's role again
+    // (iam:PassRole), and `ecsnet iam-policy` grants only the role the file names (docs/iam.md).
+    let infrastructure_role = role_arn(&format!("{name}-infra"));
     let own_group = lattice.create_target_group(&format!("{name}-own"), &network.vpc_id, 9090).await;
-    let own_entry = (own_group.clone(), "http".to_string(), role_arn(&format!("{name}-own-infra")));
+    let own_entry = (own_group.clone(), "http".to_string(), infrastructure_role.clone());
     account.set_ecs_lattice(&cluster, "payments", std::slice::from_ref(&own_entry)).await;
 
     let zone = format!("{name}.internal");
     let domain = format!("orders.{zone}");
     let service_network = format!("{name}-net");
-    let infrastructure_role = role_arn(&format!("{name}-infra"));
     let topology = network
         .topology(&name)
         .dns(&zone)

@@ -1061,7 +1061,8 @@ def lattice_table() -> dict:
 def _table() -> dict:
     table = {}
     for name in ("DescribeVpcs", "DescribeSubnets", "DescribeSecurityGroups", "DescribeSecurityGroupRules",
-                 "DescribeTags", "DescribeNetworkInterfaces", "DescribeAvailabilityZones"):
+                 "DescribeTags", "DescribeNetworkInterfaces", "DescribeAvailabilityZones",
+                 "DescribeManagedPrefixLists"):
         table[("ec2", name)] = ec2_describe
     table.update({("ec2", "DescribeVpcAttribute"): describe_vpc_attribute,
                   ("ec2", "CreateSecurityGroup"): create_security_group,

@@ -1,18 +1,18 @@
-//! Updates of running ECS services: load balancers, service registries, Service Connect. ecsnet never creates or
+//! Updates of running ECS services: load balancers, service registries, Service Connect, VPC Lattice. ecsnet never creates or
 //! deletes ECS services.
 
 use aws_sdk_ecs::types::{
     AdvancedConfiguration, LoadBalancer, LogConfiguration, LogDriver, ServiceConnectAccessLogConfiguration,
     ServiceConnectAccessLoggingFormat, ServiceConnectClientAlias, ServiceConnectConfiguration,
     ServiceConnectIncludeQueryParameters, ServiceConnectService, ServiceConnectTlsCertificateAuthority,
-    ServiceConnectTlsConfiguration, ServiceRegistry, Tag, TimeoutConfiguration,
+    ServiceConnectTlsConfiguration, ServiceRegistry, Tag, TimeoutConfiguration, VpcLatticeConfiguration,
 };
 
 use crate::aws::error::ForOperation as _;
 use crate::aws::AwsError;
 use crate::live::EcsLoadBalancer;
 use crate::plan::ownership::SERVICE_CONNECT_TAG;
-use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate};
+use crate::plan::{ConnectChange, EcsLoadBalancerSpec, EcsOp, EcsRegistrySpec, EcsUpdate, LatticeConfigSpec};
 use crate::topology::AwsName as _;
 
 use super::Run;
@@ -37,6 +37,9 @@ async fn update(run: &Run<'_>, update: &EcsUpdate) -> Result<(), AwsError> {
     }
     if let Some(connect) = &update.connect {
         request = request.service_connect_configuration(connect_configuration(connect)?);
+    }
+    if let Some(specs) = &update.lattice {
+        request = request.set_vpc_lattice_configurations(Some(lattice_configurations(run, specs)?));
     }
     request.send().await.for_operation("UpdateService")?;
     run.started.record(|started| {
@@ -81,6 +84,26 @@ fn registries(run: &Run<'_>, specs: &[EcsRegistrySpec]) -> Result<Vec<ServiceReg
                 .set_container_name(spec.container.clone())
                 .set_container_port(spec.container_port)
                 .build())
+        })
+        .collect()
+}
+
+/// The service's whole `vpcLatticeConfigurations` list (sent empty, it clears them): ecsnet's target groups by the
+/// ARN ECS wants, each entry with the infrastructure role ECS registers tasks with
+/// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_VpcLatticeConfiguration.html).
+fn lattice_configurations(
+    run: &Run<'_>,
+    specs: &[LatticeConfigSpec],
+) -> Result<Vec<VpcLatticeConfiguration>, AwsError> {
+    specs
+        .iter()
+        .map(|spec| {
+            VpcLatticeConfiguration::builder()
+                .role_arn(&spec.role_arn)
+                .target_group_arn(run.outputs.id(&spec.target_group)?)
+                .port_name(&spec.port_name)
+                .build()
+                .map_err(|error| AwsError::invalid_request("UpdateService", error))
         })
         .collect()
 }

@@ -68,6 +68,17 @@ impl Outputs {
         })
     }
 
+    /// The DNS names of the VPC Lattice services this run created, which callers use (the apply's summary names
+    /// them).
+    fn lattice_dns_names(&self) -> std::collections::BTreeMap<Address, String> {
+        let outputs = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        outputs
+            .iter()
+            .filter(|(address, _)| matches!(address, Address::LatticeService(_)))
+            .filter_map(|(address, created)| Some((address.clone(), created.dns_name.as_ref()?.0.clone())))
+            .collect()
+    }
+
     /// The ID or ARN a reference stands for.
     pub fn id(&self, reference: &Ref) -> Result<String, AwsError> {
         match reference {
@@ -170,7 +181,12 @@ pub async fn execute_within(
     // A stop asked for after the last step finished stops nothing here (the caller's wait, if any, heeds it).
     let stopped = stop.reason().filter(|_| !board.all_done());
     if board.failed.is_empty() && stopped.is_none() {
-        return Ok(ExecutionReport { steps: steps.len(), elapsed: started.elapsed(), started: started_log.take() });
+        return Ok(ExecutionReport {
+            steps: steps.len(),
+            elapsed: started.elapsed(),
+            started: started_log.take(),
+            dns_names: outputs.lattice_dns_names(),
+        });
     }
     Err(board.failure(stopped))
 }

@@ -1,11 +1,13 @@
 //! What a run reports: how many steps it took and what AWS still finishes, or what failed, what was done and what
 //! never started.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
 use crate::aws::settle::Started;
 use crate::aws::AwsError;
+use crate::plan::Address;
 use crate::stop::StopReason;
 use crate::views::plural::counted;
 
@@ -17,6 +19,8 @@ pub struct ExecutionReport {
     pub elapsed: Duration,
     /// What AWS still finishes on its own time.
     pub started: Started,
+    /// The DNS names AWS gave what this run created (a VPC Lattice service's), by address.
+    pub dns_names: BTreeMap<Address, String>,
 }
 
 #[derive(Debug, thiserror::Error)]

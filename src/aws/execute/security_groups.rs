@@ -5,7 +5,7 @@ use aws_sdk_ec2::types::{IpPermission, IpRange, PrefixListId, ResourceType, Tag,
 use crate::aws::error::{AlreadyGone as _, ForOperation as _};
 use crate::aws::AwsError;
 use crate::live::{Direction, Peer, Permission, SecurityGroupRule};
-use crate::plan::{Address, Ec2Op, IngressSpec};
+use crate::plan::{Address, Ec2Op, IngressSpec, PrefixListIngressSpec};
 
 use super::{Created, Run};
 use crate::aws::wait;
@@ -25,8 +25,8 @@ pub async fn run(run: &Run<'_>, address: &Address, operation: &Ec2Op) -> Result<
         }
         Ec2Op::DeleteSecurityGroup { group_id } => delete(run, group_id).await?,
         Ec2Op::SetIngress { revoke, authorize } => set_ingress(run, address, revoke, authorize.as_ref()).await?,
-        Ec2Op::SetPrefixListIngress { .. } => {
-            return Err(AwsError::invalid_request("AuthorizeSecurityGroupIngress", "prefix-list ingress: not yet"))
+        Ec2Op::SetPrefixListIngress { revoke, authorize } => {
+            set_prefix_list_ingress(run, address, revoke, authorize.as_ref()).await?
         }
     }
     Ok(())
@@ -220,6 +220,35 @@ pub async fn set_ingress(
     Ok(())
 }
 
+/// Revokes ecsnet's old ingress rules from a prefix list, then authorizes the wanted one (VPC Lattice's managed
+/// prefix list on the tasks' port), tagged in the call as `set_ingress` tags its rule, which is how the next plan
+/// tells it from the user's rules.
+pub async fn set_prefix_list_ingress(
+    run: &Run<'_>,
+    address: &Address,
+    revoke: &[(String, Vec<String>)],
+    wanted: Option<&PrefixListIngressSpec>,
+) -> Result<(), AwsError> {
+    for (group_id, ids) in revoke {
+        revoke_ids(run, group_id, ids.clone(), Direction::Ingress).await?;
+    }
+    if let Some(wanted) = wanted {
+        authorize(run, address, &wanted.group_id, &[prefix_list_permission(wanted)]).await?;
+    }
+    Ok(())
+}
+
+/// TCP on the port from the prefix list, as `ip_permission` sends it and the next plan reads it back.
+fn prefix_list_permission(wanted: &PrefixListIngressSpec) -> Permission {
+    Permission {
+        direction: Direction::Ingress,
+        protocol: IpProtocol::Tcp.into(),
+        from_port: wanted.port.into(),
+        to_port: wanted.port.into(),
+        peer: Peer::PrefixList(wanted.prefix_list_id.clone()),
+    }
+}
+
 /// Deletes the group, waiting while AWS still counts it in use (a deleted load balancer's network interfaces
 /// linger for minutes).
 pub async fn delete(run: &Run<'_>, group_id: &str) -> Result<(), AwsError> {
@@ -240,4 +269,22 @@ pub async fn delete(run: &Run<'_>, group_id: &str) -> Result<(), AwsError> {
     )
     .await;
     result.or_gone(&[Code::GroupNotFound])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_list_ingress_is_tcp_on_the_port_from_the_list() {
+        let wanted = PrefixListIngressSpec { group_id: "sg-1".into(), port: 8080, prefix_list_id: "pl-0123".into() };
+        let permission = ip_permission(&prefix_list_permission(&wanted));
+        assert_eq!(
+            (permission.ip_protocol(), permission.from_port(), permission.to_port()),
+            (Some("tcp"), Some(8080), Some(8080))
+        );
+        let lists: Vec<Option<&str>> = permission.prefix_list_ids().iter().map(|list| list.prefix_list_id()).collect();
+        assert_eq!(lists, vec![Some("pl-0123")]);
+        assert!(permission.ip_ranges().is_empty() && permission.user_id_group_pairs().is_empty());
+    }
 }

@@ -7,12 +7,13 @@ mod dns;
 pub use dns::bare_zone_id;
 mod ecs;
 pub mod health;
+pub(crate) mod lattice;
 pub use ecs::task_definitions;
 mod load_balancing;
 mod network;
 pub mod serving;
 
-use crate::live::{LatticeState, Observed};
+use crate::live::Observed;
 use crate::plan::adopt::load_balancer_names;
 use crate::topology::Topology;
 
@@ -47,14 +48,15 @@ pub async fn observe(aws: &Aws, topology: &Topology) -> Result<Observed, AwsErro
         .flat_map(|lb| lb.security_groups().iter().cloned())
         .collect();
     let names = load_balancing::Names { wanted: load_balancer_name, adoptable: &wanted_names };
-    let (network, (load_balancers, target_groups), zones, (ecs_services, task_definitions, ecs_catalog)) = tokio::try_join!(
+    let (network, (load_balancers, target_groups), zones, (ecs_services, task_definitions, ecs_catalog), lattice) = tokio::try_join!(
         network::read(aws, topology, &vpc.id, &groups_of_wanted),
         load_balancing::read(aws, topology, &vpc.id, names, load_balancers, target_groups),
         dns::zones(aws, topology, &vpc.id, zones),
         ecs::read(aws, topology, &namespaces),
+        lattice::read(aws, topology, &vpc.id),
     )?;
     Ok(Observed {
-        lattice: LatticeState::default(),
+        lattice,
         vpc: Some(vpc),
         vpc_dns: network.dns,
         subnets: network.subnets,

@@ -1,12 +1,11 @@
 //! VPC Lattice: the VPC is associated with the service network, each service is in it, admits Lattice's traffic,
 //! has its tasks registered by ECS and healthy, and admits by identity exactly the callers the file names.
 
-use std::collections::BTreeSet;
-
 use crate::live::health::LatticeTargetState;
 use crate::live::{Direction, LatticeService, LatticeStatus, LatticeTargetGroup, Peer};
+use crate::plan::lattice_policy::{admitted, describe_live};
 use crate::plan::Address;
-use crate::topology::{is_principal_arn, Service, ServiceNetworkRef};
+use crate::topology::{Service, ServiceNetworkRef};
 
 use super::{admits, at, check, fail, ok, security_group, Check, Facts, Status, APPLY};
 
@@ -183,110 +182,29 @@ fn targets_check(facts: &Facts, service: &Service, target_group: &LatticeTargetG
     )
 }
 
-/// The auth policy admits the callers' identities the file names, and nobody else: each caller service's task
-/// role and each caller ARN among the policy's principals.
+/// The auth policy admits exactly who the file names: each caller service's task role and each caller ARN, or with
+/// no callers the account's principals. Worked out and compared as the planner does (`plan::lattice_policy`), so
+/// `doctor` and `plan` never disagree about a policy.
 fn auth_policy_check(facts: &Facts, service: &Service, lattice_service: &LatticeService) -> Check {
     let name = "lattice_admits_callers";
     let resource = format!("service.{}.lattice.auth_policy", service.name);
     let Some(policy) = lattice_service.auth_policy.as_deref() else {
         return fail(name, resource, "the service has no auth policy: AWS_IAM denies every request", APPLY);
     };
-    if service.callers.is_empty() {
-        return ok(name, resource, "no callers named: the policy admits the account's principals");
-    }
-    let admitted = principals(policy);
-    let mut wanted = BTreeSet::new();
-    let mut unknown = Vec::new();
-    for caller in &service.callers {
-        if is_principal_arn(caller) {
-            wanted.insert(caller.clone());
-            continue;
-        }
-        match caller_role(facts, caller) {
-            Some(role) => {
-                wanted.insert(role);
-            }
-            None => unknown.push(caller.as_str()),
-        }
-    }
-    if !unknown.is_empty() {
-        return fail(
+    let mut problems = Vec::new();
+    let Some(wanted) = admitted(facts.topology, facts.observed, service, &mut problems) else {
+        let what: Vec<&str> = problems.iter().map(|problem| problem.what.as_str()).collect();
+        let hint = problems.first().map_or_else(|| APPLY.to_string(), |problem| problem.hint.clone());
+        return fail(name, resource, what.join("; "), hint);
+    };
+    if wanted.matches(policy) {
+        ok(name, resource, format!("admits {}", wanted.describe()))
+    } else {
+        fail(
             name,
             resource,
-            format!("no task role found for {}: VPC Lattice admits callers by their tasks' role", unknown.join(", ")),
-            "give the callers' task definitions a task role (taskRoleArn)",
-        );
-    }
-    let missing: Vec<&String> = wanted.difference(&admitted).collect();
-    let extra: Vec<&String> = admitted.difference(&wanted).collect();
-    if missing.is_empty() && extra.is_empty() {
-        ok(name, resource, format!("admits {}", service.callers.join(", ")))
-    } else {
-        let mut problems = Vec::new();
-        if !missing.is_empty() {
-            problems.push(format!("does not admit {}", list(&missing)));
-        }
-        if !extra.is_empty() {
-            problems.push(format!("also admits {}", list(&extra)));
-        }
-        fail(name, resource, problems.join("; "), APPLY)
-    }
-}
-
-fn list(values: &[&String]) -> String {
-    values.iter().map(|value| value.as_str()).collect::<Vec<_>>().join(", ")
-}
-
-/// The task role of a caller service's ECS service, from the task definition it runs.
-fn caller_role(facts: &Facts, caller: &str) -> Option<String> {
-    let wiring = facts.topology.services.iter().find(|known| known.name == caller)?.ecs.as_ref()?;
-    let running = facts
-        .observed
-        .ecs_services
-        .iter()
-        .find(|live| live.cluster == wiring.cluster && live.name == wiring.service)?;
-    let revision = running.task_definition.as_deref()?;
-    let definition = facts.observed.task_definitions.iter().find(|definition| definition.arn == revision)?;
-    definition.task_role_arn.clone()
-}
-
-/// The AWS principals an auth policy's Allow statements name (`"*"` when one admits anyone).
-fn principals(policy: &str) -> BTreeSet<String> {
-    let Ok(policy) = serde_json::from_str::<serde_json::Value>(policy) else { return BTreeSet::new() };
-    let statements = match &policy["Statement"] {
-        serde_json::Value::Array(statements) => statements.clone(),
-        statement => vec![statement.clone()],
-    };
-    let mut found = BTreeSet::new();
-    for statement in statements.iter().filter(|statement| statement["Effect"] == "Allow") {
-        let principal = &statement["Principal"];
-        let values = match principal {
-            serde_json::Value::String(text) => vec![text.clone()],
-            _ => match &principal["AWS"] {
-                serde_json::Value::String(text) => vec![text.clone()],
-                serde_json::Value::Array(values) => {
-                    values.iter().filter_map(|value| value.as_str().map(str::to_string)).collect()
-                }
-                _ => vec![],
-            },
-        };
-        found.extend(values);
-    }
-    found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::principals;
-
-    #[test]
-    fn principals_are_read_from_each_allow_statement() {
-        let policy = r#"{"Version":"2012-10-17","Statement":[
-            {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:role/a","arn:aws:iam::2:role/b"]},"Action":"vpc-lattice-svcs:Invoke","Resource":"*"},
-            {"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::3:role/c"},"Action":"*","Resource":"*"},
-            {"Effect":"Allow","Principal":"*","Action":"vpc-lattice-svcs:Invoke","Resource":"*"}]}"#;
-        let found: Vec<String> = principals(policy).into_iter().collect();
-        assert_eq!(found, ["*", "arn:aws:iam::1:role/a", "arn:aws:iam::2:role/b"]);
-        assert!(principals("not json").is_empty());
+            format!("admits {}, and the file's callers are {}", describe_live(Some(policy)), wanted.describe()),
+            APPLY,
+        )
     }
 }

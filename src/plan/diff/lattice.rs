@@ -20,6 +20,8 @@ use crate::plan::{
     ReplaceReason, KNOWN_AFTER_APPLY,
 };
 
+use crate::topology::LatticeName;
+
 use super::security::{describe_permission, revocations};
 use super::{join, keep_one, Planner, Problem};
 
@@ -308,11 +310,22 @@ impl<'a> Planner<'a> {
         for duplicate in duplicates {
             self.delete_lattice_service(&wanted.service, duplicate);
         }
+        // What callers use: the new service's DNS name is AWS's, known once it exists.
+        let callers_use = || {
+            let name = LatticeName {
+                service: wanted.service.clone(),
+                dns: None,
+                domain: wanted.domain.clone(),
+                port: wanted.listener_port,
+            };
+            FieldChange::new("callers_use", name.describe(&format!("DNS name {KNOWN_AFTER_APPLY}")))
+        };
         let fields = || {
             vec![
                 FieldChange::new("name", &wanted.name),
                 FieldChange::new("auth_type", "AWS_IAM"),
                 FieldChange::new("custom_domain", wanted.domain.as_deref().unwrap_or("(none)")),
+                callers_use(),
             ]
         };
         let create = LatticeOp::CreateService { name: wanted.name.clone(), custom_domain: wanted.domain.clone() };
@@ -349,6 +362,7 @@ impl<'a> Planner<'a> {
                 }
                 let reason =
                     ReplaceReason::Immutable { fields: changed.iter().map(|field| field.field.clone()).collect() };
+                changed.push(callers_use());
                 self.push_replace(address.clone(), &wanted.name, changed, reason, create.into());
                 ServiceRef { reference: Ref::Of(address), live: Some(live), recreated: true }
             }

@@ -30,6 +30,7 @@ fn wiring() -> Wiring<'static> {
         record: None,
         port_name: None,
         per_request_timeout: false,
+        lattice_port_name: None,
     }
 }
 
@@ -99,6 +100,11 @@ fn each_rule_names_what_ecs_refuses() {
         texts(Wiring { port_name: Some("default"), ..unbalanced }, Some("awsvpc")),
         ["connect.port_name: task definition api:3 has no port mapping named \"default\" (it has http)"]
     );
+    assert_eq!(
+        texts(Wiring { lattice_port_name: Some("default"), ..unbalanced }, Some("awsvpc")),
+        ["lattice.port_name: task definition api:3 has no port mapping named \"default\" (it has http)"]
+    );
+    assert_eq!(texts(Wiring { lattice_port_name: Some("http"), ..unbalanced }, Some("awsvpc")), Vec::<String>::new());
 }
 
 #[test]

@@ -49,6 +49,7 @@ impl Planner<'_> {
             record: wanted.discovery,
             port_name: wanted.connect.as_ref().map(|connect| connect.port_name.as_str()),
             per_request_timeout: wanted.connect.as_ref().is_some_and(|connect| connect.timeouts.per_request.is_some()),
+            lattice_port_name: wanted.lattice.as_ref().map(|lattice| lattice.port_name.as_str()),
         };
         for mismatch in mismatches(&wiring, definition) {
             self.problems.push(Problem::at(

@@ -357,3 +357,28 @@ fn a_new_listener_port_replaces_the_listener_alone() {
     let listener = change(&plan, &Address::LatticeListener("orders".into()));
     assert_eq!(listener.reason.as_ref().unwrap().to_string(), "port cannot change in place");
 }
+
+/// Before: a port name the task definition lacks went to UpdateService, which ECS refuses.
+#[test]
+fn a_port_name_that_names_no_port_mapping_stops_the_plan() {
+    let text = shop().service("orders", |service| service.lattice("http"));
+    assert_eq!(
+        super::problems(&text, &account()),
+        [(
+            "service \"orders\" [service.lattice] port_name: ECS service main/orders: task definition orders:1 has no port mapping named \"http\" (it has default)".to_string(),
+            "set [service.lattice] port_name to the name of one of the task definition's port mappings, or name the port mapping in the task definition".to_string()
+        )]
+    );
+}
+
+/// Before: the plan showed the Lattice service's name and auth type, never what callers use to reach it.
+#[test]
+fn the_plan_shows_what_callers_use_on_lattice() {
+    let plan = planned(&shop().build(), &account()).unwrap();
+    let mut out = Vec::new();
+    crate::views::plan::write_text(&mut out, &plan).unwrap();
+    let text = crate::views::plain(&String::from_utf8(out).unwrap());
+    let service: Vec<&str> =
+        text.lines().skip_while(|line| !line.contains("+ service.orders.lattice ")).take(5).collect();
+    insta::assert_snapshot!(service.join("\n"));
+}
