@@ -318,6 +318,10 @@ async fn lattice_services_round_trip_drift_is_repaired_and_destroy_leaves_nothin
     }
 
     destroy(endpoint, &file);
+    // A plan at once, while VPC Lattice still lists what it is deleting (DELETE_IN_PROGRESS) and its reads answer
+    // that it does not exist: planned from nothing, not failed on GetService.
+    let after = pending_plan_json(endpoint, &file);
+    assert!(addresses(&after).contains("service.orders.lattice"), "plans the service anew: {after:#}");
     let topology_services = format!("{name}-");
     assert_eq!(
         settles(Vec::new(), || lattice.services_starting_with(&topology_services)).await,

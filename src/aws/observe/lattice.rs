@@ -82,10 +82,15 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Lattic
     let groups: Vec<&TargetGroupSummary> =
         groups.iter().filter(|group| group.name().is_some_and(|name| name.starts_with(&prefix))).collect();
     let (service_tags, group_tags, vpc_associations) = tokio::try_join!(
-        try_join_all(services.iter().map(|service| tags_of(aws, service.arn().unwrap_or_default()))),
-        try_join_all(groups.iter().map(|group| tags_of(aws, group.arn().unwrap_or_default()))),
+        try_join_all(services.iter().map(|service| present(tags_of(aws, service.arn().unwrap_or_default())))),
+        try_join_all(groups.iter().map(|group| present(tags_of(aws, group.arn().unwrap_or_default())))),
         try_join_all(vpc_associations.iter().map(|association| vpc_association(aws, association))),
     )?;
+    // What was deleted between the list and the reads (a destroy just finished, another tool) is gone.
+    let (services, service_tags): (Vec<_>, Vec<_>) =
+        services.into_iter().zip(service_tags).filter_map(|(summary, tags)| Some((summary, tags?))).unzip();
+    let (groups, group_tags): (Vec<_>, Vec<_>) =
+        groups.into_iter().zip(group_tags).filter_map(|(summary, tags)| Some((summary, tags?))).unzip();
     let vpc_associations: Vec<VpcAssociation> = vpc_associations.into_iter().flatten().collect();
     let owns_any = service_tags
         .iter()
@@ -98,7 +103,7 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Lattic
         None if owns_any => Some(list_service_networks(aws).await?),
         listed => listed,
     };
-    let (services, target_groups) = tokio::try_join!(
+    let (services, target_groups): (Vec<Option<LatticeService>>, Vec<Option<LatticeTargetGroup>>) = tokio::try_join!(
         try_join_all(services.iter().zip(service_tags).map(|(summary, tags)| service(
             aws,
             &topology.name,
@@ -112,6 +117,8 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Lattic
             tags
         ))),
     )?;
+    let services: Vec<LatticeService> = services.into_iter().flatten().collect();
+    let target_groups: Vec<LatticeTargetGroup> = target_groups.into_iter().flatten().collect();
     let wanted = NetworkCandidates::new(topology, networks.as_deref(), &vpc_associations, &services);
     let service_networks = service_networks(aws, topology, wanted).await?;
     Ok(LatticeState { service_networks, vpc_associations, services, target_groups, prefix_list_id })
@@ -160,6 +167,17 @@ async fn tags_of(aws: &Aws, arn: &str) -> Result<Tags, AwsError> {
         .tags()
         .map(|tags| tags.iter().map(|(key, value)| (key.clone(), value.clone())).collect())
         .unwrap_or_default())
+}
+
+/// A read of a resource listed a moment ago: `None` when it is gone since (ResourceNotFoundException). Lattice lists
+/// a service or target group while it is deleted (DELETE_IN_PROGRESS), and its reads then answer that it does not
+/// exist: the resource is gone, as it is for a plan run just after a destroy.
+async fn present<T>(read: impl std::future::Future<Output = Result<T, AwsError>>) -> Result<Option<T>, AwsError> {
+    match read.await {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.has_code(&[Code::ResourceNotFound]) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// The tags of a resource that may be gone since it was listed (`None` then), or that another account owns and
@@ -211,7 +229,12 @@ async fn vpc_association(
 
 /// A candidate service: the topology's read whole (auth type, auth policy, listeners, associations); another's,
 /// whose name the topology may want, as listed.
-async fn service(aws: &Aws, topology: &str, summary: &ServiceSummary, tags: Tags) -> Result<LatticeService, AwsError> {
+async fn service(
+    aws: &Aws,
+    topology: &str,
+    summary: &ServiceSummary,
+    tags: Tags,
+) -> Result<Option<LatticeService>, AwsError> {
     let id = summary.id().unwrap_or_default();
     let mut service = LatticeService {
         id: id.to_string(),
@@ -228,16 +251,16 @@ async fn service(aws: &Aws, topology: &str, summary: &ServiceSummary, tags: Tags
         tags,
     };
     if !owned_by(&service.tags, topology) {
-        return Ok(service);
+        return Ok(Some(service));
     }
     let get = async { aws.lattice.get_service().service_identifier(id).send().await.for_operation("GetService") };
-    let (output, auth_policy, listeners, associations) =
-        tokio::try_join!(get, auth_policy(aws, id), listeners(aws, id), service_associations(aws, id))?;
+    let read = async { tokio::try_join!(get, auth_policy(aws, id), listeners(aws, id), service_associations(aws, id)) };
+    let Some((output, auth_policy, listeners, associations)) = present(read).await? else { return Ok(None) };
     service.auth_type = Reported::parse(output.auth_type().map_or("", |auth_type| auth_type.as_str()));
     service.auth_policy = auth_policy;
     service.listeners = listeners;
     service.associations = associations;
-    Ok(service)
+    Ok(Some(service))
 }
 
 /// The service's auth policy; `None` when it has none (GetAuthPolicy answers an empty policy, or
@@ -267,8 +290,9 @@ async fn listeners(aws: &Aws, service_id: &str) -> Result<Vec<LatticeListener>, 
                 .await
                 .for_operation("GetListener")
         };
-        let (output, tags) = tokio::try_join!(get, tags_of(aws, summary.arn().unwrap_or_default()))?;
-        Ok::<_, AwsError>(LatticeListener {
+        let read = async { tokio::try_join!(get, tags_of(aws, summary.arn().unwrap_or_default())) };
+        let Some((output, tags)) = present(read).await? else { return Ok(None) };
+        Ok::<_, AwsError>(Some(LatticeListener {
             id: listener_id.to_string(),
             arn: summary.arn().unwrap_or_default().to_string(),
             name: summary.name().unwrap_or_default().to_string(),
@@ -276,9 +300,9 @@ async fn listeners(aws: &Aws, service_id: &str) -> Result<Vec<LatticeListener>, 
             port: summary.port().unwrap_or_default(),
             forward_to: forward_to(output.default_action()),
             tags,
-        })
+        }))
     });
-    try_join_all(read).await
+    Ok(try_join_all(read).await?.into_iter().flatten().collect())
 }
 
 /// The target groups a forward action sends to, by ID (an ARN's last part), with their weights; empty for a
@@ -328,7 +352,7 @@ async fn target_group(
     topology: &str,
     summary: &TargetGroupSummary,
     tags: Tags,
-) -> Result<LatticeTargetGroup, AwsError> {
+) -> Result<Option<LatticeTargetGroup>, AwsError> {
     let id = summary.id().unwrap_or_default();
     let mut group = LatticeTargetGroup {
         id: id.to_string(),
@@ -343,11 +367,11 @@ async fn target_group(
         tags,
     };
     if owned_by(&group.tags, topology) {
-        let output =
-            aws.lattice.get_target_group().target_group_identifier(id).send().await.for_operation("GetTargetGroup")?;
+        let get = aws.lattice.get_target_group().target_group_identifier(id).send();
+        let Some(output) = present(async { get.await.for_operation("GetTargetGroup") }).await? else { return Ok(None) };
         group.health_check = output.config().and_then(|config| config.health_check()).map(health_check);
     }
-    Ok(group)
+    Ok(Some(group))
 }
 
 /// A health check as ecsnet compares it.
