@@ -185,6 +185,10 @@ pub enum Pending {
     NotRegistered {
         service: String,
     },
+    /// No task of the ECS service registered in its VPC Lattice target group yet.
+    NotInLattice {
+        service: String,
+    },
 }
 
 /// Reports nothing: for reads, whose waits are seconds at most.

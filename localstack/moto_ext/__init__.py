@@ -7,6 +7,7 @@ of it. `install()` patches moto in the process that calls it, before moto's serv
 
   ecs.py         ECS services and their deployments keep serviceConnectConfiguration and vpcLatticeConfigurations
   vpclattice.py  VPC Lattice's missing operations, states and refusals (README.md lists them with their sources)
+  ecs_lattice.py ECS registers its running tasks in the VPC Lattice target groups its configurations name
 """
 import threading
 
@@ -20,7 +21,8 @@ def install() -> None:
     with _lock:
         if _installed:
             return
-        from . import ecs, vpclattice
+        from . import ecs, ecs_lattice, vpclattice
         ecs.install()
         vpclattice.install()
+        ecs_lattice.install()
         _installed = True

@@ -509,6 +509,78 @@ class EcsFields(unittest.TestCase):
         self.assertEqual(self.primary(name)["vpcLatticeConfigurations"], lattice)
 
 
+class EcsRegistersInLattice(LatticeCase):
+    """ECS registers the PRIMARY deployment's running tasks (MOTO_ECS_SERVICE_RUNNING, 2 here) in the Lattice target
+    groups its vpcLatticeConfigurations name, INITIAL then HEALTHY, and deregisters them when they go
+    (moto_ext/ecs_lattice.py)."""
+
+    ROLE = "arn:aws:iam::123456789012:role/ecsInfrastructure"
+
+    def setUp(self):
+        super().setUp()
+        self.ecs = client("ecs")
+        self.cluster = fresh("cluster")
+        self.ecs.create_cluster(clusterName=self.cluster)
+        self.family = fresh("task")
+        self.ecs.register_task_definition(family=self.family, networkMode="awsvpc", containerDefinitions=[
+            {"name": "app", "image": "nginx", "memory": 128,
+             "portMappings": [{"containerPort": 8080, "name": "web"}]}])
+        vpc = self.vpc()
+        self.group = self.active_target_group(vpc, port=9999)
+        self.listener(self.service(), self.forward(self.group))
+
+    def targets(self, group=None):
+        items = self.lattice.list_targets(targetGroupIdentifier=(group or self.group)["id"])["items"]
+        return sorted((t["port"], t["status"]) for t in items)
+
+    def ips(self, group=None):
+        return sorted(t["id"] for t in self.lattice.list_targets(
+            targetGroupIdentifier=(group or self.group)["id"])["items"] if t["status"] != "DRAINING")
+
+    def configuration(self, group=None):
+        return [{"roleArn": self.ROLE, "portName": "web", "targetGroupArn": (group or self.group)["arn"]}]
+
+    def test_running_tasks_registered_initial_then_healthy_and_deregistered_when_the_configuration_goes(self):
+        name = fresh("svc")
+        self.assertEqual(self.targets(), [], "nothing registered before ECS names the group")
+        self.ecs.create_service(cluster=self.cluster, serviceName=name, taskDefinition=self.family, desiredCount=2)
+        self.assertEqual(self.targets(), [], "a service without the configuration registers nothing")
+        self.ecs.update_service(cluster=self.cluster, service=name, vpcLatticeConfigurations=self.configuration())
+        # On the port mapping named "web" (8080), not the group's port (9999).
+        self.assertEqual(self.targets(), [(8080, "INITIAL"), (8080, "INITIAL")])
+        self.assertEqual(until(self.targets, [(8080, "HEALTHY"), (8080, "HEALTHY")]),
+                         [(8080, "HEALTHY"), (8080, "HEALTHY")])
+        self.ecs.update_service(cluster=self.cluster, service=name, vpcLatticeConfigurations=[])
+        self.assertEqual(self.targets(), [(8080, "DRAINING"), (8080, "DRAINING")])
+        self.assertEqual(until(self.targets, []), [], "drained, then gone")
+
+    def test_a_new_deployment_registers_new_tasks_and_drains_the_old_a_deleted_service_drains_all(self):
+        name = fresh("svc")
+        self.ecs.create_service(cluster=self.cluster, serviceName=name, taskDefinition=self.family, desiredCount=1,
+                                vpcLatticeConfigurations=self.configuration())
+        first = self.ips()
+        self.assertEqual(len(first), 1, "one task: the desired count bounds moto's running count")
+        self.ecs.update_service(cluster=self.cluster, service=name, desiredCount=2, forceNewDeployment=True)
+        second = self.ips()
+        self.assertEqual(len(second), 2)
+        self.assertFalse(set(first) & set(second), "a new deployment's tasks have new IPs")
+        self.assertIn((8080, "DRAINING"), self.targets(), "the old deployment's task drains")
+        self.ecs.delete_service(cluster=self.cluster, service=name, force=True)
+        self.assertEqual(self.ips(), [])
+        self.assertEqual(until(self.targets, []), [])
+
+    def test_targets_registered_by_hand_are_left_alone_and_a_group_made_later_is_filled(self):
+        self.lattice.register_targets(targetGroupIdentifier=self.group["id"], targets=[{"id": "10.1.0.7"}])
+        later = self.target_group(self.vpc())
+        name = fresh("svc")
+        self.ecs.create_service(cluster=self.cluster, serviceName=name, taskDefinition=self.family, desiredCount=2,
+                                vpcLatticeConfigurations=self.configuration(later))
+        self.assertEqual(len(self.ips(later)), 2, "registered at the first read of the group")
+        self.assertEqual(self.ips(), ["10.1.0.7"], "ECS's tasks are not in a group it does not name")
+        self.ecs.update_service(cluster=self.cluster, service=name, vpcLatticeConfigurations=[])
+        self.assertEqual(self.ips(), ["10.1.0.7"], "the target registered by hand stays")
+
+
 class Routing(unittest.TestCase):
     def test_every_operation_moto_ext_lists_cites_its_page_and_is_in_the_model(self):
         import os

@@ -407,8 +407,9 @@ pub const OPERATIONS: &[Operation] = &[
     op(Lattice, "ListListeners", &[grant("vpc-lattice:ListListeners", Any)], READS),
     op(Lattice, "GetListener", &[grant("vpc-lattice:GetListener", Any)], READS),
     op(Lattice, "GetTargetGroup", &[grant("vpc-lattice:GetTargetGroup", Any)], READS),
-    // doctor: the targets ECS registered in each service's target group, and their health.
-    op(Lattice, "ListTargets", &[grant("vpc-lattice:ListTargets", Any)], &[Doctor]),
+    // doctor: the targets ECS registered in each service's target group, and their health; apply: a migration to
+    // VPC Lattice waits until they are registered and none INITIAL or UNHEALTHY (src/aws/execute/serving.rs).
+    op(Lattice, "ListTargets", &[grant("vpc-lattice:ListTargets", Any)], &[Apply, Doctor]),
     // Adoption tags what it takes over (src/aws/execute/adopt.rs); later changes are scoped by the tag.
     op(Lattice, "TagResource", &[grant("vpc-lattice:TagResource", UnownedToAdopt)], WRITES),
     // Creates: tagged in the request, the tags written by vpc-lattice:TagResource on the new resource with

@@ -1,5 +1,5 @@
-//! Moving a service between recipes (the load balancer, Cloud Map DNS discovery, ECS Service Connect) with its
-//! name answering throughout. A plan that moves a service does it in four stages:
+//! Moving a service between recipes (the load balancer, Cloud Map DNS discovery, ECS Service Connect, VPC Lattice)
+//! with its name answering throughout. A plan that moves a service does it in four stages:
 //!
 //! 1. **wire the new path**: its resources are created, and the ECS service is updated to carry the new wiring
 //!    *beside* the old. UpdateService takes `loadBalancers`, `serviceRegistries` and `serviceConnectConfiguration`
@@ -8,14 +8,20 @@
 //!    configuration"; of `loadBalancers`: "Amazon ECS starts new tasks with the updated Elastic Load Balancing
 //!    configuration, and then stops the old tasks when the new tasks are running",
 //!    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html), so the old tasks serve
-//!    the old path until the new ones run;
+//!    the old path until the new ones run; a move to or from VPC Lattice wires its service, listener, target group,
+//!    association and auth policy beside the old path, and `vpcLatticeConfigurations` beside the old entries in
+//!    the same update (API_UpdateService takes it with the others; it names "the target group(s) Amazon ECS tasks
+//!    will be registered to", https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_VpcLatticeConfiguration.html);
 //! 2. **wait until the new path serves**: the ECS deployment that update started is COMPLETED, no target of the
-//!    new target group is `initial` or `unhealthy`, the Cloud Map service has instances (`Work::AwaitServing`);
-//! 3. **move the name**: the Route 53 record goes (when leaving the load balancer) or comes (when moving to it, only
-//!    once its targets are healthy);
-//! 4. **retire the old path**: when stage 3 deleted a record, first its TTL passes (resolvers may have cached it);
-//!    then a second ECS update drops the old wiring, then the old rule, target group, ingress and Cloud Map service
-//!    are deleted.
+//!    new target group is `initial` or `unhealthy`, the Cloud Map service has instances, the VPC Lattice target
+//!    group has the tasks registered and none `INITIAL` or `UNHEALTHY` (`Work::AwaitServing`);
+//! 3. **move the name**: the Route 53 record goes (when leaving the load balancer, or a Lattice custom domain) or
+//!    comes (when moving to either, only once the new path serves), or is pointed at the new path when its host
+//!    stays;
+//! 4. **retire the old path**: when stage 3 deleted or moved a record, first its TTL passes (resolvers may have
+//!    cached it); then a second ECS update drops the old wiring, then the old rule, target group, ingress, Cloud
+//!    Map service and Lattice service (with its listener, target group, association, policy and ingress) are
+//!    deleted; leaving Lattice with its last service, the VPC's association with the service network too.
 //!
 //! There is no state file, so a migration is recognised from live state alone: the ECS service carries ecsnet's
 //! wiring of a recipe the file no longer asks for, and the file asks for another. A half-done migration (the
@@ -25,9 +31,12 @@
 //! on its listener's port, resolved by every caller in the VPC; Cloud Map's is `<service>.<namespace>` on the
 //! service's port, resolved by every caller in the VPC; Service Connect's is its client alias (`[service.connect]`
 //! `dns_name` and `port`, default `<discovery_name>.<namespace>` on the service's port), resolved only in tasks of
-//! ECS services with Service Connect in the namespace that started after the server's deployment. A move keeps the
-//! name only between the load balancer and a Service Connect alias set to its host and listener port, and then
-//! only for Service Connect clients; every other move changes it. The plan says which, in a warning note. What the
+//! ECS services with Service Connect in the namespace that started after the server's deployment; VPC Lattice's is
+//! its custom domain (a CNAME in the private zone) or else the DNS name Lattice gives the service, on its listener
+//! port, answered in VPCs associated with the service network to callers its auth policy admits. A move keeps the
+//! name only between the load balancer and a Service Connect alias set to its host and listener port (and then
+//! only for Service Connect clients) or a Lattice custom domain equal to its host on the listener's port; every
+//! other move changes it. The plan says which, in a warning note. What the
 //! stages keep is that the old name answers until the new path serves.
 
 use std::fmt;
@@ -43,6 +52,7 @@ pub enum Recipe {
     LoadBalancer,
     CloudMap,
     ServiceConnect,
+    Lattice,
 }
 
 impl fmt::Display for Recipe {
@@ -51,6 +61,7 @@ impl fmt::Display for Recipe {
             Recipe::LoadBalancer => "the load balancer",
             Recipe::CloudMap => "Cloud Map DNS",
             Recipe::ServiceConnect => "Service Connect",
+            Recipe::Lattice => "VPC Lattice",
         })
     }
 }
@@ -119,13 +130,23 @@ pub struct ServingCheck {
     pub target_group: Option<Ref>,
     /// The new Cloud Map service (its ARN), which must have instances.
     pub registry: Option<Ref>,
+    /// The new VPC Lattice target group, in which ECS must have registered the tasks, none `INITIAL` or
+    /// `UNHEALTHY`. Absent from plans saved before Lattice moves were staged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lattice_target_group: Option<Ref>,
 }
 
 impl Migration {
     /// The stage a change of this plan belongs to in this migration, if it is one of its changes.
     pub fn stage_of(&self, change: &Change) -> Option<Stage> {
         if change.address.service() != Some(self.service.as_str()) {
-            return None;
+            // Leaving VPC Lattice with the topology's last Lattice service, the VPC's association with the
+            // service network (and the network ecsnet made) go too: callers reach the old path through the
+            // association, so it goes with the old path, not before the new one serves.
+            let shared_lattice = self.from.contains(&Recipe::Lattice)
+                && change.action == Action::Delete
+                && matches!(change.address, Address::LatticeVpcAssociation | Address::LatticeServiceNetwork);
+            return shared_lattice.then_some(Stage::RetireOldPath);
         }
         Some(match (&change.address, change.action) {
             // Marks only, at once; what follows on the same resource waits for them (`order`).

@@ -13,10 +13,20 @@ pub(super) fn add_stage_edges(plan: &Plan, steps: &mut [Step]) {
     if plan.migrations.is_empty() {
         return;
     }
-    // The (migration, stage) pairs of each step's changes.
+    // The (migration, stage) pairs of each step's changes: every migration's, for a change can belong to several
+    // (the VPC's Lattice association, retired after each service leaving Lattice lets go of it).
     let staged: Vec<Vec<(usize, Stage)>> = steps
         .iter()
-        .map(|step| step.changes().iter().filter_map(|&index| plan.stage_of(&plan.changes[index])).collect())
+        .map(|step| {
+            step.changes()
+                .iter()
+                .flat_map(|&index| {
+                    plan.migrations.iter().enumerate().filter_map(move |(migration, staged)| {
+                        staged.stage_of(&plan.changes[index]).map(|stage| (migration, stage))
+                    })
+                })
+                .collect()
+        })
         .collect();
     let count = steps.len();
     let in_stage = |migration: usize, stage: Stage| -> Vec<usize> {

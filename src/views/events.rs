@@ -122,6 +122,9 @@ fn pending_text(pending: &Pending) -> String {
             format!("{} of ECS service {service} not healthy yet", counted(*count as u64, "target"))
         }
         Pending::NotRegistered { service } => format!("no task of ECS service {service} registered in Cloud Map yet"),
+        Pending::NotInLattice { service } => {
+            format!("no task of ECS service {service} registered in its VPC Lattice target group yet")
+        }
     }
 }
 

@@ -49,5 +49,8 @@ fn serving_text(migration: &Migration) -> String {
     if migration.to.contains(&Recipe::CloudMap) {
         checks.push("its tasks registered in Cloud Map".into());
     }
+    if migration.to.contains(&Recipe::Lattice) {
+        checks.push("its tasks registered in its VPC Lattice target group, none initial or unhealthy".into());
+    }
     format!("{} (at once if it serves already)", checks.join("; "))
 }

@@ -5,8 +5,9 @@
 //! shown and repaired; a service network given by ARN only associated with and kept; destroy leaving nothing the
 //! topology owned and the user's own entries whole; a caller without a task role refused before any change.
 //!
-//! What the emulator cannot show (localstack/moto_ext/README.md): ECS registers no task in the target groups (moto
-//! runs none), no traffic flows, and the auth policy is stored, never evaluated. So the tests read what AWS would
+//! What the emulator cannot show (localstack/moto_ext/README.md): moto runs no task (moto_ext registers made-up task
+//! IPs in the target groups, by count: moto_ext/ecs_lattice.py), no traffic flows, and the auth policy is stored,
+//! never evaluated. So the tests read what AWS would
 //! act on: the policy's principals, the listener's action, ECS's configuration, the security group's rules.
 //! Where the planner's and executor's wording is not fixed, they assert on state and on the plan's addresses
 //! (src/plan/address.rs), not on text.

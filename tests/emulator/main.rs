@@ -9,6 +9,7 @@ mod connect;
 mod iam;
 mod init_adoption;
 mod lattice;
+mod lattice_migration;
 mod lifecycle;
 mod load_balancer;
 mod lock;

@@ -6,7 +6,11 @@
 //! group is `initial` or `unhealthy`
 //! (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html), and when a new
 //! Cloud Map service has instances (ECS registers each task as it starts:
-//! https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html). The checks are
+//! https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-discovery.html), and when a new VPC Lattice
+//! target group has targets registered (ECS registers the tasks in the target groups of the service's
+//! `vpcLatticeConfigurations`: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-vpc-lattice.html)
+//! and none `INITIAL` or `UNHEALTHY` (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_TargetSummary.html).
+//! The checks are
 //! `settle.rs`'s; on a migration already serving (a re-run), the first round returns at once.
 
 use std::time::Duration;
@@ -101,6 +105,15 @@ async fn still_waiting(run: &Run<'_>, migration: &Migration) -> Result<Vec<Pendi
     if let Some(group) = &check.target_group {
         let arn = run.outputs.id(group)?;
         waiting.extend(unhealthy_targets(run.aws, service, &[arn]).await.map_err(as_aws)?);
+    }
+    if let Some(group) = &check.lattice_target_group {
+        let id = run.outputs.id(group)?;
+        let targets = serving::lattice_targets(run.aws, &id).await?;
+        if targets.not_ready > 0 {
+            waiting.push(Pending::UnhealthyTargets { service: service.clone(), count: targets.not_ready });
+        } else if targets.serving == 0 {
+            waiting.push(Pending::NotInLattice { service: service.clone() });
+        }
     }
     if let Some(registry) = &check.registry {
         let arn = run.outputs.id(registry)?;

@@ -6,6 +6,7 @@ use aws_sdk_ecs::types::DeploymentRolloutState;
 use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerStateEnum, TargetHealthStateEnum};
 use aws_sdk_route53::types::ChangeStatus;
 use aws_sdk_servicediscovery::types::OperationStatus;
+use aws_sdk_vpclattice::types::TargetStatus;
 
 use crate::aws::error::ForOperation as _;
 use crate::aws::{Aws, AwsError, Code};
@@ -129,6 +130,47 @@ pub async fn unhealthy_targets(aws: &Aws, target_group: &str) -> Result<usize, A
             )
         })
         .count())
+}
+
+/// The targets of a VPC Lattice target group, as a migration's wait counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LatticeTargets {
+    /// Registered and taking traffic: `HEALTHY`, or `UNAVAILABLE` (health checks off).
+    pub serving: usize,
+    /// Registered and not taking traffic yet: `INITIAL` (registering, or before its first health check),
+    /// `UNHEALTHY`, or `UNUSED` (no listener forwards to the group yet). `DRAINING` targets (deregistering: the
+    /// old tasks) are neither.
+    pub not_ready: usize,
+}
+
+/// The targets ECS registered in a VPC Lattice target group (ID or ARN) and their states
+/// (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_ListTargets.html,
+/// https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_TargetSummary.html: status). Needs
+/// `vpc-lattice:ListTargets`.
+pub async fn lattice_targets(aws: &Aws, target_group: &str) -> Result<LatticeTargets, AwsError> {
+    let mut counted = LatticeTargets::default();
+    let mut token = None;
+    loop {
+        let output = aws
+            .lattice
+            .list_targets()
+            .target_group_identifier(target_group)
+            .set_next_token(token)
+            .send()
+            .await
+            .for_operation("ListTargets")?;
+        for target in output.items() {
+            match target.status() {
+                Some(TargetStatus::Healthy | TargetStatus::Unavailable) => counted.serving += 1,
+                Some(TargetStatus::Draining) => {}
+                _ => counted.not_ready += 1,
+            }
+        }
+        token = output.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(counted);
+        }
+    }
 }
 
 /// How many instances a Cloud Map service has (ECS registers each task as it starts).

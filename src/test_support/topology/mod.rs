@@ -114,6 +114,12 @@ impl TopologyBuilder {
         self
     }
 
+    /// No `[lattice]`.
+    pub fn without_lattice(mut self) -> Self {
+        self.file.lattice = None;
+        self
+    }
+
     /// `[lattice] security_groups` (after `lattice`).
     pub fn lattice_security_groups<S: AsRef<str>>(mut self, groups: impl IntoIterator<Item = S>) -> Self {
         self.file.lattice.as_mut().expect("lattice(..) before its groups").security_groups = Some(strings(groups));

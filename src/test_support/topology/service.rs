@@ -141,6 +141,12 @@ impl ServiceBuilder {
         self
     }
 
+    /// No `[service.lattice]`.
+    pub fn without_lattice(mut self) -> Self {
+        self.0.lattice = None;
+        self
+    }
+
     /// `[service.lattice] port` (after `lattice`).
     pub fn lattice_port(mut self, port: i64) -> Self {
         self.0.lattice.as_mut().expect("lattice(..) before lattice_port").port = Some(port);

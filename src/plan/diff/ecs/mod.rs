@@ -102,7 +102,7 @@ impl<'a> Planner<'a> {
         let registries_change =
             self.registries(wanted, live, &ours.registries, registries, keep.cloud_map, &mut fields);
         let connect = connect_change(wanted, live, namespace, keep.service_connect, &mut fields);
-        let lattice_configs = self.lattice_configs(wanted, live, ours.lattice, &mut fields);
+        let lattice_configs = self.lattice_configs(wanted, live, ours.lattice, keep.lattice, &mut fields);
         if !fields.is_empty() && !live.deployment_controller.is(DeploymentController::Ecs) {
             self.controller_refuses(
                 wanted,
@@ -116,9 +116,8 @@ impl<'a> Planner<'a> {
         if self.problems.len() > problems_before {
             return;
         }
-        self.lattice_move_note(wanted, live, ours);
         if keep.any() {
-            let serving = migration::serving_check(wanted, live, target_groups, registries);
+            let serving = migration::serving_check(wanted, live, target_groups, registries, ours.lattice);
             self.migrate(wanted, live, ours, &keep, serving, desired);
         }
         if fields.is_empty() {
@@ -240,43 +239,21 @@ impl<'a> Planner<'a> {
         Some(specs)
     }
 
-    /// A service moving to or from VPC Lattice is not staged as the other recipes' moves are (`migration.rs`):
-    /// the new path is wired and the old one retired in the same apply, so callers may fail in between.
-    fn lattice_move_note(&mut self, wanted: &DesiredEcs, live: &EcsService, ours: &Ours) {
-        let had_lattice =
-            live.lattice.iter().any(|entry| ours.lattice.owned_target_groups.contains(&entry.target_group_arn));
-        let had_other = live
-            .load_balancers
-            .iter()
-            .any(|entry| entry.target_group_arn.as_deref().is_some_and(|arn| ours.groups.contains(arn)))
-            || live.registries.iter().any(|entry| ours.registries.contains(entry.arn.as_str()))
-            || connect::connect_is_ours(live);
-        let wants_other = wanted.load_balanced || wanted.discovery.is_some() || wanted.connect.is_some();
-        let (to_lattice, from_lattice) = (wanted.lattice.is_some(), had_lattice);
-        let moving = (to_lattice && !from_lattice && had_other) || (from_lattice && !to_lattice && wants_other);
-        if moving {
-            let direction = if to_lattice { "to" } else { "from" };
-            self.notes.push(crate::plan::Note::warning(format!(
-                "service.{}: moves {direction} VPC Lattice in one apply, not in stages: the old path is removed while the new one starts serving, and callers must move to the new name (ecsnet stages moves between the load balancer, Cloud Map and Service Connect only)",
-                wanted.service
-            )));
-        }
-    }
-
     /// The ECS service's `vpcLatticeConfigurations`: every entry ecsnet does not own as read, and, for a Lattice
     /// service, ecsnet's: its target group, the task definition's port name, the infrastructure role. `None` when
-    /// they are as wanted.
+    /// they are as wanted. A migration away from Lattice keeps ecsnet's own entry until its new path serves.
     fn lattice_configs(
         &self,
         wanted: &DesiredEcs,
         live: &EcsService,
         lattice: &LatticeRefs,
+        keep_own: bool,
         fields: &mut Vec<FieldChange>,
     ) -> Option<Vec<LatticeConfigSpec>> {
         let mut specs: Vec<LatticeConfigSpec> = live
             .lattice
             .iter()
-            .filter(|entry| !lattice.owned_target_groups.contains(&entry.target_group_arn))
+            .filter(|entry| keep_own || !lattice.owned_target_groups.contains(&entry.target_group_arn))
             .map(|entry| LatticeConfigSpec {
                 target_group: Ref::Known(entry.target_group_arn.clone()),
                 port_name: entry.port_name.clone(),
@@ -305,23 +282,26 @@ impl<'a> Planner<'a> {
         if wanted_set.as_ref() == Some(&live_set) && live_set.len() == live.lattice.len() {
             return None;
         }
-        let label = |target_group: &Ref, port_name: &str| {
-            let group = match target_group {
-                Ref::Known(arn) => self
-                    .observed
-                    .lattice
-                    .target_groups
-                    .iter()
-                    .find(|group| group.arn == *arn)
-                    .map_or_else(|| arn.clone(), |group| group.name.clone()),
-                Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY}"),
-            };
-            format!("{group} ← port {port_name}")
+        let label = |target_group: &Ref, port_name: &str| match target_group {
+            Ref::Known(arn) => self.lattice_label(arn, port_name),
+            Ref::Of(address) => format!("{address} {KNOWN_AFTER_APPLY} ← port {port_name}"),
         };
-        let old = live.lattice.iter().map(|entry| label(&Ref::Known(entry.target_group_arn.clone()), &entry.port_name));
+        let old = live.lattice.iter().map(|entry| self.lattice_label(&entry.target_group_arn, &entry.port_name));
         let new = specs.iter().map(|spec| label(&spec.target_group, &spec.port_name));
         fields.push(FieldChange::changed("vpc_lattice", list(old), list(new)));
         Some(specs)
+    }
+
+    /// A `vpcLatticeConfigurations` entry as the plan shows it: the target group's name (or ARN) and the port name.
+    fn lattice_label(&self, target_group_arn: &str, port_name: &str) -> String {
+        let group = self
+            .observed
+            .lattice
+            .target_groups
+            .iter()
+            .find(|group| group.arn == target_group_arn)
+            .map_or(target_group_arn, |group| group.name.as_str());
+        format!("{group} ← port {port_name}")
     }
 
     /// A registry as the plan shows it: the Cloud Map service's name, its ARN, or its address until it exists.

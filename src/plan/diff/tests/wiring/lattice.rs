@@ -358,31 +358,6 @@ fn a_new_listener_port_replaces_the_listener_alone() {
     assert_eq!(listener.reason.as_ref().unwrap().to_string(), "port cannot change in place");
 }
 
-#[test]
-fn a_move_from_cloud_map_to_lattice_is_planned_as_plain_changes_with_a_warning() {
-    let cloud_map = TopologyBuilder::new("shop")
-        .dns("shop.internal")
-        .discovery("shop.local")
-        .service("orders", |service| {
-            service
-                .port(8080)
-                .security_group("orders-tasks")
-                .load_balanced(false)
-                .callers(["web"])
-                .ecs("main")
-                .discovered()
-        })
-        .service("web", |service| service.port(3000).security_group("web-tasks").load_balanced(false).ecs("main"));
-    let before = simulate(&planned(&cloud_map.build(), &account()).unwrap(), &account());
-    let plan = planned(&shop().discovery("shop.local").build(), &before).unwrap();
-    assert!(plan.migrations.is_empty());
-    assert!(
-        plan.notes.iter().any(|note| note.text.starts_with("service.orders: moves to VPC Lattice in one apply")),
-        "{:#?}",
-        plan.notes
-    );
-}
-
 /// Before: a port name the task definition lacks went to UpdateService, which ECS refuses.
 #[test]
 fn a_port_name_that_names_no_port_mapping_stops_the_plan() {

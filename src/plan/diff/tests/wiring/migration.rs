@@ -10,7 +10,7 @@ use crate::test_support::{destroyed, planned, simulate, TopologyBuilder};
 use super::{account, change};
 
 /// "hello" (cluster "main", port 3000) behind the load balancer, its name in the private zone.
-fn behind_load_balancer() -> TopologyBuilder {
+pub(super) fn behind_load_balancer() -> TopologyBuilder {
     TopologyBuilder::new("move")
         .load_balancer()
         .dns("in.example.com")
@@ -18,11 +18,11 @@ fn behind_load_balancer() -> TopologyBuilder {
         .service("hello", |service| service.port(3000).ecs("main"))
 }
 
-fn on_service_connect() -> TopologyBuilder {
+pub(super) fn on_service_connect() -> TopologyBuilder {
     behind_load_balancer().service("hello", |service| service.load_balanced(false).connect("default", Some("hello")))
 }
 
-fn in_cloud_map() -> TopologyBuilder {
+pub(super) fn in_cloud_map() -> TopologyBuilder {
     behind_load_balancer().service("hello", |service| service.load_balanced(false).discovered())
 }
 
@@ -35,14 +35,14 @@ fn applied(topology: &TopologyBuilder) -> Observed {
 
 /// The plan's changes up to and including `last` (and every change outside a migration): what a run interrupted
 /// after that stage left done.
-fn through(plan: &Plan, last: Stage) -> Plan {
+pub(super) fn through(plan: &Plan, last: Stage) -> Plan {
     let changes =
         plan.changes.iter().filter(|change| plan.stage_of(change).is_none_or(|(_, stage)| stage <= last)).cloned();
     Plan { changes: changes.collect(), ..plan.clone() }
 }
 
 /// (stage, action, address) of every change of the plan's first migration.
-fn stages(plan: &Plan) -> Vec<(u8, Action, String)> {
+pub(super) fn stages(plan: &Plan) -> Vec<(u8, Action, String)> {
     let mut staged: Vec<_> = plan
         .changes
         .iter()
@@ -55,43 +55,48 @@ fn stages(plan: &Plan) -> Vec<(u8, Action, String)> {
     staged
 }
 
-fn ecs_update<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::EcsUpdate {
+pub(super) fn ecs_update<'p>(plan: &'p Plan, address: &Address) -> &'p crate::plan::EcsUpdate {
     match &change(plan, address).operation {
         Operation::Ecs(EcsOp::UpdateService(update)) => update,
         other => panic!("not an ECS update: {other:?}"),
     }
 }
 
-/// Where each change of the plan, and each wait, falls in the order apply runs the steps.
-fn positions(plan: &Plan) -> (Vec<usize>, usize) {
+/// Where each change of the plan, and each wait, falls in the order apply runs the steps (`None`: a change no
+/// step carries out, such as an auth policy removed with its Lattice service).
+fn positions(plan: &Plan) -> (Vec<Option<usize>>, usize) {
     let steps = schedule(plan);
     let order = topological_order(&steps).expect("no cycle");
     let at = |step: usize| order.iter().position(|&ran| ran == step).unwrap();
     let changes = (0..plan.changes.len())
-        .map(|index| at(steps.iter().position(|step| step.changes().contains(&index)).unwrap()))
+        .map(|index| steps.iter().position(|step| step.changes().contains(&index)).map(at))
         .collect();
     let wait = at(steps.iter().position(|step| step.work == Work::AwaitServing(0)).unwrap());
     (changes, wait)
 }
 
 /// Every change of stage 1 runs before the wait, every later one after it, and stage 4 after stage 3.
-fn assert_stage_order(plan: &Plan) {
+pub(super) fn assert_stage_order(plan: &Plan) {
     let (changes, wait) = positions(plan);
     for (index, change) in plan.changes.iter().enumerate() {
         let Some((_, stage)) = plan.stage_of(change) else { continue };
+        let Some(position) = changes[index] else {
+            assert_eq!(change.operation, crate::plan::Operation::RemovedWithParent, "{} has a step", change.address);
+            continue;
+        };
         match stage {
-            Stage::WireNewPath => assert!(changes[index] < wait, "{} runs before the wait", change.address),
-            _ => assert!(changes[index] > wait, "{} runs after the wait", change.address),
+            Stage::WireNewPath => assert!(position < wait, "{} runs before the wait", change.address),
+            _ => assert!(position > wait, "{} runs after the wait", change.address),
         }
         let retire = plan.changes.iter().position(|change| matches!(change.address, Address::EcsServiceRetire(_)));
         if stage == Stage::RetireOldPath && Some(index) != retire {
             let retire = retire.expect("a migration retires the old wiring");
-            assert!(changes[retire] < changes[index], "{} after the ECS service let go", change.address);
+            assert!(changes[retire] < Some(position), "{} after the ECS service let go", change.address);
         }
         if stage == Stage::RetireOldPath {
             for (other, moved) in plan.changes.iter().enumerate() {
                 if plan.stage_of(moved).is_some_and(|(_, stage)| stage == Stage::MoveName) {
-                    assert!(changes[other] < changes[index], "{} before {}", moved.address, change.address);
+                    assert!(changes[other] < Some(position), "{} before {}", moved.address, change.address);
                 }
             }
         }
@@ -292,7 +297,7 @@ fn the_plan_text_shows_the_stages_in_order() {
 }
 
 /// The text with the made-up IDs of `simulate` (`tg-service.hello.target_group-7`) reduced to their kind.
-fn regex_lite_free_ids(text: &str) -> String {
+pub(super) fn regex_lite_free_ids(text: &str) -> String {
     text.split('\n')
         .map(|line| {
             line.split(' ')

@@ -6,6 +6,7 @@ mod connect;
 mod discovery;
 mod ecs;
 mod lattice;
+mod lattice_migration;
 mod migration;
 mod task_definition;
 
