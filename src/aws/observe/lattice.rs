@@ -25,7 +25,7 @@ use futures::future::try_join_all;
 use crate::aws::error::ForOperation;
 use crate::aws::{Aws, AwsError, Code};
 use crate::live::{
-    LatticeHealthCheck, LatticeListener, LatticeService, LatticeState, LatticeTargetGroup, Reported,
+    LatticeHealthCheck, LatticeListener, LatticeService, LatticeState, LatticeStatus, LatticeTargetGroup, Reported,
     ServiceAssociation, ServiceNetwork, Tags, VpcAssociation,
 };
 use crate::plan::ownership::owned_by;
@@ -117,8 +117,13 @@ pub async fn read(aws: &Aws, topology: &Topology, vpc_id: &str) -> Result<Lattic
             tags
         ))),
     )?;
-    let services: Vec<LatticeService> = services.into_iter().flatten().collect();
-    let target_groups: Vec<LatticeTargetGroup> = target_groups.into_iter().flatten().collect();
+    // One being deleted is gone already as far as the plan goes: its deletion finishes on its own, and a plan made
+    // meanwhile (just after a destroy) creates anew, the create waiting for the name (`execute::lattice`).
+    let deleting = |status: &Reported<LatticeStatus>| status.is(LatticeStatus::DeleteInProgress);
+    let services: Vec<LatticeService> =
+        services.into_iter().flatten().filter(|service| !deleting(&service.status)).collect();
+    let target_groups: Vec<LatticeTargetGroup> =
+        target_groups.into_iter().flatten().filter(|group| !deleting(&group.status)).collect();
     let wanted = NetworkCandidates::new(topology, networks.as_deref(), &vpc_associations, &services);
     let service_networks = service_networks(aws, topology, wanted).await?;
     Ok(LatticeState { service_networks, vpc_associations, services, target_groups, prefix_list_id })

@@ -79,6 +79,19 @@ fn tags(run: &Run<'_>, address: &Address) -> HashMap<String, String> {
     run.tags(address).into_iter().map(|(key, value)| (key.to_string(), value)).collect()
 }
 
+/// A create of a name still held by a resource being deleted: names are unique in the account, and one deleted a
+/// moment ago (DELETE_IN_PROGRESS) holds its name until it is gone, ConflictException until then
+/// (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html, Errors). A name another
+/// owner holds never gets here: the plan stops on it first (`plan::diff::lattice`), and reads a resource being
+/// deleted as gone, so a plan made just after a destroy creates anew. Retried within `wait::DEPENDENCY`'s bound.
+async fn create_when_name_free<T, F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<T, AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AwsError>>,
+{
+    wait::while_code(run.progress, Subject::Free(what), &[Code::Conflict], attempt).await
+}
+
 /// A delete VPC Lattice refuses with ConflictException until what `what` depends on has settled, retried while it
 /// does (within `wait::DEPENDENCY`'s bound); ResourceNotFoundException means it is already gone.
 async fn delete_when_free<F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<(), AwsError>

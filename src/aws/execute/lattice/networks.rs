@@ -12,16 +12,18 @@ use super::{delete_when_free, tags, Run};
 
 /// Creates the service network; its ARN.
 pub async fn create_service_network(run: &Run<'_>, address: &Address, name: &str) -> Result<String, AwsError> {
-    let output = run
-        .aws
-        .lattice
-        .create_service_network()
-        .name(name)
-        .auth_type(AuthType::None)
-        .set_tags(Some(tags(run, address)))
-        .send()
-        .await
-        .for_operation("CreateServiceNetwork")?;
+    let output = super::create_when_name_free(run, format!("the name {name}"), || async {
+        run.aws
+            .lattice
+            .create_service_network()
+            .name(name)
+            .auth_type(AuthType::None)
+            .set_tags(Some(tags(run, address)))
+            .send()
+            .await
+            .for_operation("CreateServiceNetwork")
+    })
+    .await?;
     Ok(output.arn().ok_or_else(|| AwsError::missing("CreateServiceNetwork", "arn"))?.to_string())
 }
 

@@ -21,17 +21,19 @@ pub async fn create_service(
     name: &str,
     custom_domain: Option<&str>,
 ) -> Result<Created, AwsError> {
-    let output = run
-        .aws
-        .lattice
-        .create_service()
-        .name(name)
-        .auth_type(AuthType::AwsIam)
-        .set_custom_domain_name(custom_domain.map(str::to_string))
-        .set_tags(Some(tags(run, address)))
-        .send()
-        .await
-        .for_operation("CreateService")?;
+    let output = super::create_when_name_free(run, format!("the name {name}"), || async {
+        run.aws
+            .lattice
+            .create_service()
+            .name(name)
+            .auth_type(AuthType::AwsIam)
+            .set_custom_domain_name(custom_domain.map(str::to_string))
+            .set_tags(Some(tags(run, address)))
+            .send()
+            .await
+            .for_operation("CreateService")
+    })
+    .await?;
     let arn = output.arn().ok_or_else(|| AwsError::missing("CreateService", "arn"))?.to_string();
     let dns_name = output
         .dns_entry()
@@ -90,17 +92,19 @@ pub async fn create_target_group(
         .vpc_identifier(vpc_id)
         .health_check(health_check(health))
         .build();
-    let output = run
-        .aws
-        .lattice
-        .create_target_group()
-        .name(name)
-        .r#type(TargetGroupType::Ip)
-        .config(config)
-        .set_tags(Some(tags(run, address)))
-        .send()
-        .await
-        .for_operation("CreateTargetGroup")?;
+    let output = super::create_when_name_free(run, format!("the name {name}"), || async {
+        run.aws
+            .lattice
+            .create_target_group()
+            .name(name)
+            .r#type(TargetGroupType::Ip)
+            .config(config.clone())
+            .set_tags(Some(tags(run, address)))
+            .send()
+            .await
+            .for_operation("CreateTargetGroup")
+    })
+    .await?;
     Ok(output.arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "arn"))?.to_string())
 }
 
