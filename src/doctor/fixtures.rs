@@ -8,9 +8,9 @@ use crate::live::health::{Health, LatticeTarget, LatticeTargetState, Target};
 use crate::live::*;
 use crate::plan::Address;
 use crate::test_support::{
-    api, demo, discovery_service, ecs_service, egress, ingress, listener, load_balancer, namespace, planned, record,
-    rule, second_shard, security_group, simulate, subnet, target_group, task_definition, worker, zone, ObservedBuilder,
-    OwnedBy, TopologyBuilder,
+    api, demo, discovery_service, ecs_service, egress, ingress, lattice_account, lattice_shop, listener, load_balancer,
+    namespace, planned, record, rule, second_shard, security_group, simulate, target_group, task_definition, worker,
+    zone, ObservedBuilder, OwnedBy, TopologyBuilder,
 };
 use crate::topology::Topology;
 
@@ -128,36 +128,13 @@ pub const PARTNER: &str = "arn:aws:iam::444455556666:role/partner";
 /// `orders` on VPC Lattice in the service network `shop-net`, called by `web` (by its task role) and by a partner
 /// account's role; `web` not on Lattice.
 pub fn lattice_topology() -> Topology {
-    TopologyBuilder::new("shop")
-        .lattice("shop-net")
-        .service("orders", |service| {
-            service
-                .port(8080)
-                .security_group("orders-tasks")
-                .load_balanced(false)
-                .callers(["web", PARTNER])
-                .ecs("main")
-                .lattice("default")
-        })
-        .service("web", |service| service.port(3000).security_group("web-tasks").load_balanced(false).ecs("main"))
-        .build()
+    lattice_shop(&["web", PARTNER]).build()
 }
 
 /// The account as apply leaves it for `lattice_topology()`: every Lattice resource made and tagged as the executor
 /// tags it, ECS registering `orders`' tasks in its target group.
 pub fn lattice_observed() -> Observed {
-    let account = ObservedBuilder::new()
-        .vpc("vpc-1")
-        .subnet(subnet("subnet-a", None, "us-east-1a"))
-        .subnet(subnet("subnet-b", None, "us-east-1b"))
-        .security_group(security_group("sg-orders", "orders-tasks"))
-        .security_group(security_group("sg-web", "web-tasks"))
-        .ecs_service(ecs_service("main", "orders"))
-        .ecs_service(ecs_service("main", "web"))
-        .task_definition(task_definition("orders", 8080))
-        .task_definition(task_definition("web", 3000))
-        .lattice_prefix_list("pl-lattice")
-        .build();
+    let account = lattice_account();
     simulate(&planned(&lattice_topology(), &account).unwrap(), &account)
 }
 

@@ -4,6 +4,7 @@
 //! tests alike; not part of ecsnet's interface.
 
 mod converge;
+mod lattice;
 mod live;
 mod ownership;
 mod shards;
@@ -11,6 +12,7 @@ mod simulate;
 mod topology;
 
 pub use converge::{adopted, destroyed, planned};
+pub use lattice::{lattice_account, lattice_shop};
 pub use live::http_task_definition;
 pub use live::{
     discovery_service, ecs_service, egress, id_of, ingress, listener, load_balancer, namespace, record, rule,

@@ -4,13 +4,12 @@
 //! marks are the topology's tags (TagResource). The service network itself is never adopted: one that exists is
 //! used as it is, and a network other teams' services join is not one destroy should delete.
 
-use crate::live::{Direction, LatticeProtocol, LatticeStatus, Peer, SecurityGroupRule};
+use crate::live::{LatticeProtocol, LatticeStatus, Peer};
 use crate::plan::desired::lattice::{DesiredLatticeService, NetworkChoice};
 use crate::plan::desired::Desired;
 use crate::plan::Address;
 
 use super::{Adopter, Eligibility, Mark};
-use crate::live::IpProtocol;
 
 impl Adopter<'_> {
     pub(super) fn lattice(&mut self, desired: &Desired) {
@@ -32,7 +31,10 @@ impl Adopter<'_> {
         for service in &wanted.services {
             self.lattice_service(service, network.map(|network| network.id.as_str()));
             if let Some(prefix_list) = &wanted.prefix_list_id {
-                self.lattice_ingress(service, prefix_list);
+                // The rule admitting exactly the container port from Lattice's prefix list.
+                let peer = Peer::PrefixList(prefix_list.clone());
+                let address = Address::LatticeIngress(service.service.clone());
+                self.ingress_rule(&service.group_id, service.container_port, &peer, address);
             }
         }
     }
@@ -67,26 +69,6 @@ impl Adopter<'_> {
             let what = format!("VPC Lattice service association {}", association.id);
             let address = Address::LatticeAssociation(wanted.service.clone());
             self.lattice_mark(address, &association.id, &association.arn, &what);
-        }
-    }
-
-    /// A rule of the service's group admitting exactly the container port from Lattice's prefix list.
-    fn lattice_ingress(&mut self, wanted: &DesiredLatticeService, prefix_list: &str) {
-        let observed = self.observed;
-        let Some(group) = observed.security_groups.iter().find(|group| group.id == wanted.group_id) else { return };
-        let admits = |rule: &&SecurityGroupRule| {
-            let permission = &rule.permission;
-            permission.direction == Direction::Ingress
-                && permission.protocol.is(IpProtocol::Tcp)
-                && permission.from_port == i32::from(wanted.container_port)
-                && permission.to_port == i32::from(wanted.container_port)
-                && permission.peer == Peer::PrefixList(prefix_list.to_string())
-        };
-        let Some(rule) = group.rules.iter().find(admits) else { return };
-        if let Eligibility::Free = self.eligible(&rule.tags, &format!("security group rule {}", rule.id)) {
-            let address = Address::LatticeIngress(wanted.service.clone());
-            let mark = Mark::Ec2Tags { id: rule.id.clone(), tags: self.tags(&address) };
-            self.claim(address, &group.group_name, &rule.id, mark);
         }
     }
 

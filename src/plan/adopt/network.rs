@@ -63,20 +63,26 @@ impl<'a> Adopter<'a> {
 
     /// A rule of the service's group admitting exactly the wanted port from `source`.
     fn ingress(&mut self, wanted: &DesiredIngress, source: &str) {
+        let peer = Peer::Group(source.to_string());
+        self.ingress_rule(&wanted.group_id, wanted.port, &peer, wanted.address.clone());
+    }
+
+    /// A rule of the group `group_id` admitting exactly tcp `port` from `peer`, adopted at `address`.
+    pub(super) fn ingress_rule(&mut self, group_id: &str, port: u16, peer: &Peer, address: Address) {
         let observed = self.observed;
-        let Some(group) = observed.security_groups.iter().find(|group| group.id == wanted.group_id) else { return };
+        let Some(group) = observed.security_groups.iter().find(|group| group.id == group_id) else { return };
         let admits = |rule: &&SecurityGroupRule| {
             let permission = &rule.permission;
             permission.direction == Direction::Ingress
                 && permission.protocol.is(IpProtocol::Tcp)
-                && permission.from_port == i32::from(wanted.port)
-                && permission.to_port == i32::from(wanted.port)
-                && permission.peer == Peer::Group(source.to_string())
+                && permission.from_port == i32::from(port)
+                && permission.to_port == i32::from(port)
+                && permission.peer == *peer
         };
         let Some(rule) = group.rules.iter().find(admits) else { return };
         if let Eligibility::Free = self.eligible(&rule.tags, &format!("security group rule {}", rule.id)) {
-            let mark = Mark::Ec2Tags { id: rule.id.clone(), tags: self.tags(&wanted.address) };
-            self.claim(wanted.address.clone(), &group.group_name, &rule.id, mark);
+            let mark = Mark::Ec2Tags { id: rule.id.clone(), tags: self.tags(&address) };
+            self.claim(address, &group.group_name, &rule.id, mark);
         }
     }
 }

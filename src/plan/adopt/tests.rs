@@ -5,7 +5,7 @@ use crate::live::{ListenerDefault, Observed};
 use crate::plan::adopt::{AdoptPolicy, STACK_NAME_TAG};
 use crate::plan::{plan_adopting, plan_apply, Action, Address, Operation, Plan};
 use crate::test_support::without_marks;
-use crate::test_support::{adopted, destroyed, planned, simulate, TopologyBuilder};
+use crate::test_support::{adopted, destroyed, lattice_account, lattice_shop, planned, simulate, TopologyBuilder};
 
 use crate::plan::diff::tests::wiring::{account as wiring_account, discovery};
 use crate::plan::diff::tests::{empty_account, seed};
@@ -201,41 +201,9 @@ fn a_stale_saved_adoption_is_compared_with_a_plan_that_adopts_too() {
     );
 }
 
-/// orders on VPC Lattice in the service network "shop-net", called by web.
-fn lattice_shop() -> TopologyBuilder {
-    TopologyBuilder::new("shop")
-        .lattice("shop-net")
-        .service("orders", |service| {
-            service
-                .port(8080)
-                .security_group("orders-tasks")
-                .load_balanced(false)
-                .callers(["web"])
-                .ecs("main")
-                .lattice("default")
-        })
-        .service("web", |service| service.port(3000).security_group("web-tasks").load_balanced(false).ecs("main"))
-}
-
-fn lattice_account() -> Observed {
-    use crate::test_support::{ecs_service, security_group, subnet, task_definition, ObservedBuilder};
-    ObservedBuilder::new()
-        .vpc("vpc-1")
-        .subnet(subnet("subnet-a", None, "us-east-1a"))
-        .subnet(subnet("subnet-b", None, "us-east-1b"))
-        .security_group(security_group("sg-orders", "orders-tasks"))
-        .security_group(security_group("sg-web", "web-tasks"))
-        .ecs_service(ecs_service("main", "orders"))
-        .ecs_service(ecs_service("main", "web"))
-        .task_definition(task_definition("orders", 8080))
-        .task_definition(task_definition("web", 3000))
-        .lattice_prefix_list("pl-lattice")
-        .build()
-}
-
 #[test]
 fn a_script_built_lattice_service_is_adopted_but_never_its_service_network() {
-    let topology = lattice_shop().build();
+    let topology = lattice_shop(&["web"]).build();
     let plan = planned(&topology, &lattice_account()).unwrap();
     let observed = without_marks(&simulate(&plan, &lattice_account()));
     let refused = plan_apply(&topology, &observed).unwrap_err();
@@ -264,7 +232,7 @@ fn a_script_built_lattice_service_is_adopted_but_never_its_service_network() {
 
 #[test]
 fn another_topologys_lattice_service_is_never_adopted() {
-    let topology = lattice_shop().build();
+    let topology = lattice_shop(&["web"]).build();
     let plan = planned(&topology, &lattice_account()).unwrap();
     let mut observed = without_marks(&simulate(&plan, &lattice_account()));
     let service = observed.lattice.services.iter_mut().find(|service| service.name == "shop-orders").unwrap();

@@ -2,10 +2,7 @@
 
 use crate::live::*;
 use crate::plan::{Action, Address, EcsOp, LatticeOp, Operation, Plan, RecordTarget, Ref, Route53Op};
-use crate::test_support::{
-    destroyed, ecs_service, planned, security_group, service_network, simulate, subnet, task_definition,
-    ObservedBuilder, OwnedBy, TopologyBuilder,
-};
+use crate::test_support::{destroyed, planned, service_network, simulate, OwnedBy, TopologyBuilder};
 
 use super::{change, step_position, whats};
 
@@ -30,18 +27,7 @@ fn shop() -> TopologyBuilder {
 }
 
 fn account() -> Observed {
-    ObservedBuilder::new()
-        .vpc("vpc-1")
-        .subnet(subnet("subnet-a", None, "us-east-1a"))
-        .subnet(subnet("subnet-b", None, "us-east-1b"))
-        .security_group(security_group("sg-orders", "orders-tasks"))
-        .security_group(security_group("sg-web", "web-tasks"))
-        .ecs_service(ecs_service("main", "orders"))
-        .ecs_service(ecs_service("main", "web"))
-        .task_definition(task_definition("orders", 8080))
-        .task_definition(task_definition("web", 3000))
-        .lattice_prefix_list("pl-lattice")
-        .build()
+    crate::test_support::lattice_account()
 }
 
 fn applied() -> Observed {
