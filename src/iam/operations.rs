@@ -491,7 +491,6 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op(Lattice, "UpdateService", &[grant("vpc-lattice:UpdateService", TaggedForTopology)], WRITES),
     op(Lattice, "PutAuthPolicy", &[grant("vpc-lattice:PutAuthPolicy", TaggedForTopology)], WRITES),
-    op(Lattice, "UpdateTargetGroup", &[grant("vpc-lattice:UpdateTargetGroup", TaggedForTopology)], WRITES),
     op(Lattice, "UpdateListener", &[grant("vpc-lattice:UpdateListener", TaggedForTopology)], WRITES),
     op(Lattice, "DeleteListener", &[grant("vpc-lattice:DeleteListener", TaggedForTopology)], REMOVES),
     op(

@@ -270,6 +270,27 @@ async fn lattice_services_round_trip_drift_is_repaired_and_destroy_leaves_nothin
             && !account.group_sources(&groups["payments"]).await.contains(&groups["orders"]),
         "a Lattice service's callers reach it through Lattice, not by security group"
     );
+    // doctor, as a principal holding only its own policy: every Lattice check of both services passes, each naming
+    // what it saw (the association, the prefix-list ingress, ECS's registration, the callers the policy admits).
+    let doctor = ecsnet(endpoint, &["doctor", "-f", file.arg()]);
+    for check in [
+        "lattice_vpc_associated",
+        "lattice_service_in_network",
+        "lattice_can_reach_tasks",
+        "ecs_registers_in_lattice",
+        "lattice_admits_callers",
+    ] {
+        let lines: Vec<&str> =
+            doctor.stdout.lines().filter(|line| line.split_whitespace().nth(1) == Some(check)).collect();
+        let expected = if check == "lattice_vpc_associated" { 1 } else { 2 };
+        assert!(
+            lines.len() == expected && lines.iter().all(|line| line.starts_with("ok")),
+            "doctor's {check}:\n{}\n{}",
+            doctor.stdout,
+            doctor.stderr
+        );
+    }
+    assert!(doctor.stdout.contains("lattice_targets_healthy"), "doctor reads the targets: {}", doctor.stdout);
     let zone_id = account.zone_id_named(&zone).await;
     let records = account.records(&zone_id).await;
     assert!(records.iter().any(|record| record.ends_with(&format!(" {domain}"))), "{domain} resolves: {records:?}");
@@ -299,6 +320,9 @@ async fn lattice_services_round_trip_drift_is_repaired_and_destroy_leaves_nothin
         .await
         .unwrap();
     account.revoke_ingress(&groups["orders"], vec![orders.ingress.clone()]).await;
+    // payments' service stops asking for signed requests: auth type NONE lets anyone in the network call it.
+    let none = aws_sdk_vpclattice::types::AuthType::None;
+    lattice.client.update_service().service_identifier(&payments.service.id).auth_type(none).send().await.unwrap();
     assert_eq!(lattice.service(&orders.service.id).await.admitted(), set(["*"]), "the drift is made");
 
     let plan = pending_plan_json(endpoint, &file);
@@ -308,6 +332,7 @@ async fn lattice_services_round_trip_drift_is_repaired_and_destroy_leaves_nothin
             "service.orders.lattice.auth_policy",
             "service.orders.lattice.ingress",
             "service.orders.lattice.listener",
+            "service.payments.lattice",
             "service.payments.lattice.listener",
         ]),
         "plan shows the drift, and nothing else: {plan:#}"

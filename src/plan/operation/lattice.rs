@@ -54,10 +54,6 @@ pub enum LatticeOp {
         port: u16,
         health_check: LatticeHealthCheck,
     },
-    UpdateTargetGroup {
-        id: String,
-        health_check: LatticeHealthCheck,
-    },
     DeleteTargetGroup {
         id: String,
     },
@@ -103,7 +99,6 @@ impl LatticeOp {
             | LatticeOp::UpdateService { .. }
             | LatticeOp::DeleteService { .. }
             | LatticeOp::CreateTargetGroup { .. }
-            | LatticeOp::UpdateTargetGroup { .. }
             | LatticeOp::DeleteTargetGroup { .. }
             | LatticeOp::DeleteListener { .. }
             | LatticeOp::DeleteServiceAssociation { .. } => vec![],

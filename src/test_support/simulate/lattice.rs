@@ -107,10 +107,6 @@ impl Account<'_> {
                 });
                 self.created.insert(address.clone(), arn);
             }
-            LatticeOp::UpdateTargetGroup { id, health_check } => {
-                let group = self.state.lattice.target_groups.iter_mut().find(|group| group.id == *id);
-                group.expect("the target group is live").health_check = Some(health_check.clone());
-            }
             LatticeOp::DeleteTargetGroup { id } => {
                 let used = self
                     .state

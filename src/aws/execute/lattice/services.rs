@@ -21,7 +21,7 @@ pub async fn create_service(
     name: &str,
     custom_domain: Option<&str>,
 ) -> Result<Created, AwsError> {
-    let output = super::create_when_name_free(run, format!("the name {name}"), || async {
+    let output = super::create_when_free(run, format!("the name {name}"), || async {
         run.aws
             .lattice
             .create_service()
@@ -92,7 +92,7 @@ pub async fn create_target_group(
         .vpc_identifier(vpc_id)
         .health_check(health_check(health))
         .build();
-    let output = super::create_when_name_free(run, format!("the name {name}"), || async {
+    let output = super::create_when_free(run, format!("the name {name}"), || async {
         run.aws
             .lattice
             .create_target_group()
@@ -106,19 +106,6 @@ pub async fn create_target_group(
     })
     .await?;
     Ok(output.arn().ok_or_else(|| AwsError::missing("CreateTargetGroup", "arn"))?.to_string())
-}
-
-/// Sets the target group's health check (the one thing of a target group UpdateTargetGroup changes).
-pub async fn update_target_group(run: &Run<'_>, id: &str, health: &LatticeHealthCheck) -> Result<(), AwsError> {
-    run.aws
-        .lattice
-        .update_target_group()
-        .target_group_identifier(id)
-        .health_check(health_check(health))
-        .send()
-        .await
-        .for_operation("UpdateTargetGroup")?;
-    Ok(())
 }
 
 /// Deletes the target group once nothing forwards to it and it is no longer being created: "You can't delete a
