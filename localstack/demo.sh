@@ -7,7 +7,9 @@
 # auth policies admit their callers' task roles, ECS registering their tasks; the seed makes those roles and the
 # ECS infrastructure role). Then adoption: seed 002's own script (localstack/seed_002.py) builds its load balancer
 # as the article does, and `ecsnet apply --adopt -f plans/adopt-seed-002.toml` takes it over in place; `ecsnet
-# destroy` removes it. Give plan files as arguments to run only those (and skip the adoption).
+# destroy` removes it. Last, the Lattice plan is destroyed and at once applied again (a plan made while VPC
+# Lattice still deletes plans anew, and the creates wait for the names). Give plan files as arguments to run only
+# those (and skip the adoption and the Lattice plan's destroy).
 # Leaves everything else running; `localstack/stop.sh` stops the emulator.
 set -euo pipefail
 
@@ -78,6 +80,14 @@ if [ "$#" -eq 0 ]; then
   as_policy plan "$plan" plan -f "$plan" --detailed-exitcode
   step ecsnet destroy -f "$plan" --auto-approve
   as_policy destroy "$plan" destroy -f "$plan" --auto-approve
+  # The Lattice plan destroyed, and applied again at once, so the demo ends with it applied.
+  plan=plans/lattice.toml
+  step ecsnet destroy -f "$plan" --auto-approve
+  as_policy destroy "$plan" destroy -f "$plan" --auto-approve
+  step ecsnet apply -f "$plan" --auto-approve
+  as_policy apply "$plan" apply -f "$plan" --auto-approve
+  step ecsnet plan -f "$plan" --detailed-exitcode
+  as_policy plan "$plan" plan -f "$plan" --detailed-exitcode
 fi
 echo
 echo "demo: done. Everything lives in the emulator at $AWS_ENDPOINT_URL; remove a plan's resources with"

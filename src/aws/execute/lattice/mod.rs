@@ -56,9 +56,6 @@ pub async fn run(run: &Run<'_>, address: &Address, operation: &LatticeOp) -> Res
             let arn = services::create_target_group(run, address, name, vpc_id, *port, health_check).await?;
             run.outputs.record(address, Created { id: arn, dns_name: None });
         }
-        LatticeOp::UpdateTargetGroup { id, health_check } => {
-            services::update_target_group(run, id, health_check).await?
-        }
         LatticeOp::DeleteTargetGroup { id } => services::delete_target_group(run, id).await?,
         LatticeOp::CreateListener { service, name, port, target_group } => {
             let arn = services::create_listener(run, address, service, name, *port, target_group).await?;
@@ -79,12 +76,13 @@ fn tags(run: &Run<'_>, address: &Address) -> HashMap<String, String> {
     run.tags(address).into_iter().map(|(key, value)| (key.to_string(), value)).collect()
 }
 
-/// A create of a name still held by a resource being deleted: names are unique in the account, and one deleted a
+/// A create of what a resource being deleted still holds: names are unique in the account, and one deleted a
 /// moment ago (DELETE_IN_PROGRESS) holds its name until it is gone, ConflictException until then
-/// (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html, Errors). A name another
+/// (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html, Errors); so does a VPC's
+/// association being deleted hold the VPC. A name another
 /// owner holds never gets here: the plan stops on it first (`plan::diff::lattice`), and reads a resource being
 /// deleted as gone, so a plan made just after a destroy creates anew. Retried within `wait::DEPENDENCY`'s bound.
-async fn create_when_name_free<T, F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<T, AwsError>
+async fn create_when_free<T, F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, AwsError>>,

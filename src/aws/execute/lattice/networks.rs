@@ -12,7 +12,7 @@ use super::{delete_when_free, tags, Run};
 
 /// Creates the service network; its ARN.
 pub async fn create_service_network(run: &Run<'_>, address: &Address, name: &str) -> Result<String, AwsError> {
-    let output = super::create_when_name_free(run, format!("the name {name}"), || async {
+    let output = super::create_when_free(run, format!("the name {name}"), || async {
         run.aws
             .lattice
             .create_service_network()
@@ -54,17 +54,23 @@ pub async fn create_vpc_association(
     security_group_ids: &[String],
 ) -> Result<String, AwsError> {
     let groups = (!security_group_ids.is_empty()).then(|| security_group_ids.to_vec());
-    let output = run
-        .aws
-        .lattice
-        .create_service_network_vpc_association()
-        .service_network_identifier(run.outputs.id(service_network)?)
-        .vpc_identifier(vpc_id)
-        .set_security_group_ids(groups)
-        .set_tags(Some(tags(run, address)))
-        .send()
-        .await
-        .for_operation("CreateServiceNetworkVpcAssociation")?;
+    let network = run.outputs.id(service_network)?;
+    // A VPC joins one service network: while its association with another (an earlier network of this topology)
+    // is being deleted, the create is refused (ConflictException) until that deletion ends.
+    let what = format!("the VPC {vpc_id}, still associated with a service network being left");
+    let output = super::create_when_free(run, what, || async {
+        run.aws
+            .lattice
+            .create_service_network_vpc_association()
+            .service_network_identifier(&network)
+            .vpc_identifier(vpc_id)
+            .set_security_group_ids(groups.clone())
+            .set_tags(Some(tags(run, address)))
+            .send()
+            .await
+            .for_operation("CreateServiceNetworkVpcAssociation")
+    })
+    .await?;
     Ok(output.arn().ok_or_else(|| AwsError::missing("CreateServiceNetworkVpcAssociation", "arn"))?.to_string())
 }
 
