@@ -1,18 +1,18 @@
 //! VPC Lattice: the service network (created and owned, or only used), the VPC's association with it, and per
 //! service a Lattice service, its HTTP listener, an IP target group, the association with the service network,
 //! the auth policy and ingress from Lattice's managed prefix list. Only what ecsnet sets is compared; tags are
-//! never touched; what the topology does not own is never changed or deleted. Adopting Lattice resources is not
-//! supported: a name taken by a resource ecsnet does not own stops the plan.
+//! never touched; what the topology does not own is never changed or deleted: a name taken by a resource the topology
+//! does not own stops the plan, unless `--adopt` takes it over first (`plan::adopt::lattice`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::live::LatticeHealthCheck;
 use crate::live::{
     AuthType, Direction, LatticeListener, LatticeProtocol, LatticeService, LatticeStatus, LatticeTargetGroup,
-    LatticeTargetType, Peer, SecurityGroup, SecurityGroupRule, ServiceNetwork,
+    LatticeTargetType, Peer, Permission, SecurityGroup, SecurityGroupRule, ServiceNetwork,
 };
 use crate::plan::desired::lattice::{DesiredLattice, DesiredLatticeService, NetworkChoice};
-use crate::plan::desired::{tcp, Desired};
+use crate::plan::desired::Desired;
 use crate::plan::lattice_policy::describe_live;
 use crate::plan::problem::FileKey;
 use crate::plan::{
@@ -594,7 +594,8 @@ impl<'a> Planner<'a> {
             let Some(prefix_list) = prefix_list else { continue };
             let address = Address::LatticeIngress(service.service.clone());
             planned.insert(address.clone());
-            let permission = tcp(Direction::Ingress, service.container_port, Peer::PrefixList(prefix_list.clone()));
+            let permission =
+                Permission::tcp(Direction::Ingress, service.container_port, Peer::PrefixList(prefix_list.clone()));
             let mine: Vec<_> = owned.iter().filter(|(at, _, _)| *at == address).collect();
             let kept = mine
                 .iter()
@@ -667,7 +668,7 @@ impl<'a> Planner<'a> {
         self.problems.push(Problem::at(
             FileKey::service(service, "name"),
             format!("{what} name \"{name}\" is taken by {id}, which ecsnet topology {} does not own", self.topology),
-            "delete or rename that resource, or rename the service or the topology (ecsnet does not adopt VPC Lattice resources)",
+            "take it over with `ecsnet apply --adopt`, delete or rename that resource, or rename the service or the topology",
         ));
     }
 
