@@ -93,6 +93,13 @@ pub struct Permission {
     pub peer: Peer,
 }
 
+impl Permission {
+    /// TCP on one port, to or from `peer`: every rule ecsnet writes.
+    pub fn tcp(direction: Direction, port: u16, peer: Peer) -> Permission {
+        Permission { direction, protocol: IpProtocol::Tcp.into(), from_port: port.into(), to_port: port.into(), peer }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Direction {
     Ingress,

@@ -177,6 +177,16 @@ pub enum ServiceNetworkRef {
     Arn(String),
 }
 
+impl ServiceNetworkRef {
+    /// Whether the service network of this name and ARN is the one the file names.
+    pub fn names(&self, name: &str, arn: &str) -> bool {
+        match self {
+            ServiceNetworkRef::Name(wanted) => wanted == name,
+            ServiceNetworkRef::Arn(wanted) => wanted == arn,
+        }
+    }
+}
+
 /// A service reached through VPC Lattice: a Lattice service with one HTTP listener forwarding to an IP target
 /// group in which ECS registers the tasks' `port_name` port.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,13 +13,12 @@
 //! (src/plan/address.rs), not on text.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
 
 use aws_sdk_vpclattice::types::{FixedResponseAction, RuleAction};
 use ecsnet::test_support::TopologyBuilder;
 
 use crate::support::{
-    apply_and_expect_converged, destroy, ecsnet, fresh, pending_plan_json, role_arn, Account, Lattice,
+    apply_and_expect_converged, destroy, ecsnet, fresh, pending_plan_json, role_arn, settles, Account, Lattice,
     LatticeServiceState, ListenerAction, TaskService, TopologyFile,
 };
 
@@ -150,23 +149,6 @@ async fn account_vpc(account: &Account, group_id: &str) -> String {
 }
 
 /// Polls `read` until it returns `wanted` (AWS deletes Lattice resources through DELETE_IN_PROGRESS), for at most
-/// 15 seconds; the last value read.
-async fn settles<T, F, Fut>(wanted: T, mut read: F) -> T
-where
-    T: PartialEq,
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let value = read().await;
-        if value == wanted || Instant::now() > deadline {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 /// The addresses a JSON plan changes, once each.
 fn addresses(plan: &serde_json::Value) -> BTreeSet<String> {
     plan["changes"].as_array().unwrap().iter().map(|change| change["address"].as_str().unwrap().to_string()).collect()
@@ -358,16 +340,7 @@ async fn lattice_services_round_trip_drift_is_repaired_and_destroy_leaves_nothin
         std::slice::from_ref(&own_group),
         "ecsnet's target groups are gone, the user's stands"
     );
-    assert_eq!(
-        settles(Vec::new(), || lattice.vpc_associations(&network.vpc_id)).await,
-        Vec::<(String, String)>::new(),
-        "the VPC is no longer associated"
-    );
-    assert_eq!(
-        settles(None, || lattice.service_network_named(&service_network)).await,
-        None,
-        "the service network ecsnet made is gone"
-    );
+    lattice.expect_network_left(&network.vpc_id, &service_network).await;
     assert_eq!(account.ecs_lattice(&cluster, "payments").await, [own_entry], "the user's entry is kept whole");
     assert!(account.ecs_lattice(&cluster, "orders").await.is_empty(), "orders' tasks are registered nowhere");
     for group in groups.values() {

@@ -15,7 +15,7 @@ use aws_sdk_vpclattice::types::TargetStatus;
 use ecsnet::test_support::TopologyBuilder;
 
 use crate::support::{
-    apply_and_expect_converged, destroy, fresh, pending_plan_json, requests_of, role_arn, Account, Lattice,
+    apply_and_expect_converged, destroy, fresh, pending_plan_json, requests_of, role_arn, settles, Account, Lattice,
     TaskService, TopologyFile,
 };
 
@@ -64,23 +64,6 @@ async fn paths(account: &Account, lattice: &Lattice, name: &str, cluster: &str) 
     targets.sort();
     let services = lattice.services_starting_with(&format!("{name}-api")).await;
     Paths { service_connect, lattice_entries: entries.len(), lattice_service: !services.is_empty(), targets }
-}
-
-/// Polls `read` until it returns `wanted`, for at most 15 seconds; the last value read.
-async fn settles<T, F, Fut>(wanted: T, mut read: F) -> T
-where
-    T: PartialEq,
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let value = read().await;
-        if value == wanted || std::time::Instant::now() > deadline {
-            return value;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -167,16 +150,7 @@ async fn a_service_moves_from_service_connect_to_lattice_and_back_in_stages() {
     }
     // Lattice deletes through DELETE_IN_PROGRESS: still listed a moment.
     assert_eq!(settles(only_connect(), || paths(&account, &lattice, &name, &cluster)).await, only_connect());
-    assert_eq!(
-        settles(Vec::new(), || lattice.vpc_associations(&network.vpc_id)).await,
-        Vec::<(String, String)>::new(),
-        "the VPC is no longer associated"
-    );
-    assert_eq!(
-        settles(None, || lattice.service_network_named(&service_network)).await,
-        None,
-        "the network ecsnet made is gone"
-    );
+    lattice.expect_network_left(&network.vpc_id, &service_network).await;
 
     destroy(endpoint, &file);
     account.expect_nothing_owned(&name).await;

@@ -202,13 +202,7 @@ pub async fn set_ingress(
     }
     if let Some(wanted) = wanted {
         let source = run.outputs.id(&wanted.source_group)?;
-        let permission = Permission {
-            direction: Direction::Ingress,
-            protocol: IpProtocol::Tcp.into(),
-            from_port: wanted.port.into(),
-            to_port: wanted.port.into(),
-            peer: Peer::Group(source.clone()),
-        };
+        let permission = Permission::tcp(Direction::Ingress, wanted.port, Peer::Group(source.clone()));
         // A rule that refers to a group this apply just created may find it not yet visible.
         let codes = wait::codes_for_new(&[(&wanted.source_group, Code::GroupNotFound)]);
         let what = Subject::Visible(format!("security group {source}"));
@@ -240,13 +234,7 @@ pub async fn set_prefix_list_ingress(
 
 /// TCP on the port from the prefix list, as `ip_permission` sends it and the next plan reads it back.
 fn prefix_list_permission(wanted: &PrefixListIngressSpec) -> Permission {
-    Permission {
-        direction: Direction::Ingress,
-        protocol: IpProtocol::Tcp.into(),
-        from_port: wanted.port.into(),
-        to_port: wanted.port.into(),
-        peer: Peer::PrefixList(wanted.prefix_list_id.clone()),
-    }
+    Permission::tcp(Direction::Ingress, wanted.port, Peer::PrefixList(wanted.prefix_list_id.clone()))
 }
 
 /// Deletes the group, waiting while AWS still counts it in use (a deleted load balancer's network interfaces

@@ -423,11 +423,7 @@ impl NetworkCandidates {
         let mut unlisted_arn = None;
         for network in listed.unwrap_or_default() {
             let (arn, name) = (network.arn().unwrap_or_default(), network.name().unwrap_or_default());
-            let named = match file {
-                Some(ServiceNetworkRef::Name(wanted)) => wanted == name,
-                Some(ServiceNetworkRef::Arn(wanted)) => wanted == arn,
-                None => false,
-            };
+            let named = file.is_some_and(|wanted| wanted.names(name, arn));
             let empty = network.number_of_associated_services() == Some(0)
                 && network.number_of_associated_vpcs() == Some(0)
                 && network.number_of_associated_resource_configurations().unwrap_or(0) == 0;

@@ -5,7 +5,7 @@ use crate::live::health::LatticeTargetState;
 use crate::live::{Direction, LatticeService, LatticeStatus, LatticeTargetGroup, Peer};
 use crate::plan::lattice_policy::{admitted, describe_live};
 use crate::plan::Address;
-use crate::topology::{Service, ServiceNetworkRef};
+use crate::topology::Service;
 
 use super::{admits, at, check, fail, ok, security_group, Check, Facts, Status, APPLY};
 
@@ -13,10 +13,8 @@ use super::{admits, at, check, fail, ok, security_group, Check, Facts, Status, A
 pub(super) fn association_check(facts: &Facts) -> Option<Check> {
     let lattice = facts.topology.lattice.as_ref()?;
     let live = &facts.observed.lattice;
-    let network = live.service_networks.iter().find(|network| match &lattice.service_network {
-        ServiceNetworkRef::Name(name) => &network.name == name,
-        ServiceNetworkRef::Arn(arn) => &network.arn == arn,
-    });
+    let network =
+        live.service_networks.iter().find(|network| lattice.service_network.names(&network.name, &network.arn));
     let resource = "lattice.vpc_association";
     let Some(network) = network else {
         return Some(fail("lattice_vpc_associated", resource, "no such service network", APPLY));
@@ -77,11 +75,7 @@ fn in_network_check(facts: &Facts, resource: &str, lattice_service: &LatticeServ
     let in_wanted = active.filter(|association| {
         facts.observed.lattice.service_networks.iter().any(|network| {
             network.id == association.service_network_id
-                && match wanted {
-                    Some(ServiceNetworkRef::Name(name)) => &network.name == name,
-                    Some(ServiceNetworkRef::Arn(arn)) => &network.arn == arn,
-                    None => false,
-                }
+                && wanted.is_some_and(|wanted| wanted.names(&network.name, &network.arn))
         })
     });
     match in_wanted {

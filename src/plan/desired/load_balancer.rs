@@ -8,7 +8,7 @@ use crate::topology::{
     LOAD_BALANCER_PORTS,
 };
 
-use super::{default_target_group_suffix, tcp, Desired, DesiredLoadBalancer, DesiredSecurityGroup, TargetGroupSpec};
+use super::{default_target_group_suffix, Desired, DesiredLoadBalancer, DesiredSecurityGroup, TargetGroupSpec};
 use crate::live::IpProtocol;
 
 /// Adds the load balancer, its group, its empty target group if a listener uses one, and a warning when it is open
@@ -46,7 +46,7 @@ fn security_group_rules(load_balancer: &LoadBalancer, cidrs: &[String], vpc_cidr
     let mut rules = BTreeSet::new();
     for cidr in cidrs {
         for port in &ports {
-            rules.insert(tcp(Direction::Ingress, *port, Peer::Cidr(cidr.clone())));
+            rules.insert(Permission::tcp(Direction::Ingress, *port, Peer::Cidr(cidr.clone())));
         }
     }
     // Out to the VPC only: the load balancer reaches its targets and their health checks there.

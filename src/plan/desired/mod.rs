@@ -7,14 +7,13 @@ mod services;
 
 use std::collections::BTreeSet;
 
-use crate::live::{Direction, Observed, Peer, Permission, VpcDns};
+use crate::live::{Observed, Permission, VpcDns};
 use crate::topology::{
     bounded_name, Connect, EcsWiring, Listener, RecordKind, RecordType, Scheme, TargetType, Topology,
 };
 
 use super::problem::Problem;
 use super::{Address, TargetGroupSpec};
-use crate::live::IpProtocol;
 use resolve::{resolve_groups, resolve_subnets};
 
 #[derive(Debug, Clone, Default)]
@@ -217,8 +216,4 @@ fn vpc_dns_warning(topology: &Topology, vpc_id: &str, dns: Option<VpcDns>) -> Op
         if off.len() == 1 { "it" } else { "them" },
         VpcDns::fix(vpc_id, &off)
     ))
-}
-
-pub fn tcp(direction: Direction, port: u16, peer: Peer) -> Permission {
-    Permission { direction, protocol: IpProtocol::Tcp.into(), from_port: port.into(), to_port: port.into(), peer }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::live::{Direction, Peer, Permission, SecurityGroup, SecurityGroupRule};
-use crate::plan::desired::{tcp, Desired, DesiredIngress, DesiredSecurityGroup, IngressSource};
+use crate::plan::desired::{Desired, DesiredIngress, DesiredSecurityGroup, IngressSource};
 use crate::plan::{Action, Address, Ec2Op, FieldChange, IngressSpec, Note, Operation, Ref};
 
 use super::{join, keep_one, Planner, Problem};
@@ -186,7 +186,7 @@ impl<'a> Planner<'a> {
         let address = wanted.address.clone();
         let mine: Vec<_> = owned.iter().filter(|(owned_address, _, _)| *owned_address == address).collect();
         let permission = match &source {
-            Ref::Known(id) => Some(tcp(Direction::Ingress, wanted.port, Peer::Group(id.clone()))),
+            Ref::Known(id) => Some(Permission::tcp(Direction::Ingress, wanted.port, Peer::Group(id.clone()))),
             Ref::Of(_) => None,
         };
         let matches = |group: &SecurityGroup, rule: &SecurityGroupRule| {

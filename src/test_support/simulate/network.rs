@@ -17,37 +17,28 @@ impl Account<'_> {
             }
             Ec2Op::DeleteSecurityGroup { group_id } => self.state.security_groups.retain(|group| group.id != *group_id),
             Ec2Op::SetPrefixListIngress { revoke, authorize } => {
-                for (group_id, rule_ids) in revoke {
-                    let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
-                    self.revoke_rules(group_id, &rule_ids);
-                }
-                if let Some(spec) = authorize {
-                    let permission = Permission {
-                        direction: Direction::Ingress,
-                        protocol: "tcp".into(),
-                        from_port: spec.port.into(),
-                        to_port: spec.port.into(),
-                        peer: Peer::PrefixList(spec.prefix_list_id.clone()),
-                    };
-                    self.authorize(address, &spec.group_id, std::slice::from_ref(&permission));
-                }
+                let wanted = authorize
+                    .as_ref()
+                    .map(|spec| (spec.group_id.as_str(), spec.port, Peer::PrefixList(spec.prefix_list_id.clone())));
+                self.set_ingress(address, revoke, wanted);
             }
             Ec2Op::SetIngress { revoke, authorize } => {
-                for (group_id, rule_ids) in revoke {
-                    let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
-                    self.revoke_rules(group_id, &rule_ids);
-                }
-                if let Some(spec) = authorize {
-                    let permission = Permission {
-                        direction: Direction::Ingress,
-                        protocol: "tcp".into(),
-                        from_port: spec.port.into(),
-                        to_port: spec.port.into(),
-                        peer: Peer::Group(self.resolve(&spec.source_group)),
-                    };
-                    self.authorize(address, &spec.group_id, std::slice::from_ref(&permission));
-                }
+                let wanted = authorize
+                    .as_ref()
+                    .map(|spec| (spec.group_id.as_str(), spec.port, Peer::Group(self.resolve(&spec.source_group))));
+                self.set_ingress(address, revoke, wanted);
             }
+        }
+    }
+
+    /// Revokes ecsnet's old rules (any group), then authorizes tcp on the port from the peer on the group.
+    fn set_ingress(&mut self, address: &Address, revoke: &[(String, Vec<String>)], wanted: Option<(&str, u16, Peer)>) {
+        for (group_id, rule_ids) in revoke {
+            let rule_ids: Vec<&str> = rule_ids.iter().map(String::as_str).collect();
+            self.revoke_rules(group_id, &rule_ids);
+        }
+        if let Some((group_id, port, peer)) = wanted {
+            self.authorize(address, group_id, &[Permission::tcp(Direction::Ingress, port, peer)]);
         }
     }
 

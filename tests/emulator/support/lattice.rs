@@ -31,7 +31,39 @@ pub fn role_arn(name: &str) -> String {
     format!("arn:aws:iam::123456789012:role/{name}")
 }
 
+/// Polls `read` until it returns `wanted`, for at most 15 seconds; the last value read. VPC Lattice deletes through
+/// DELETE_IN_PROGRESS, so what a destroy deleted is still listed a moment.
+pub async fn settles<T, F, Fut>(wanted: T, mut read: F) -> T
+where
+    T: PartialEq,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let value = read().await;
+        if value == wanted || std::time::Instant::now() > deadline {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
 impl Lattice {
+    /// The VPC is associated with no service network any more, and the one named `service_network` is gone.
+    pub async fn expect_network_left(&self, vpc_id: &str, service_network: &str) {
+        assert_eq!(
+            settles(Vec::new(), || self.vpc_associations(vpc_id)).await,
+            Vec::<(String, String)>::new(),
+            "the VPC is no longer associated"
+        );
+        assert_eq!(
+            settles(None, || self.service_network_named(service_network)).await,
+            None,
+            "the service network ecsnet made is gone"
+        );
+    }
+
     pub async fn connect(account: &Account) -> Lattice {
         let keys = administrator(&unique_name("fixtures-"));
         let credentials =

@@ -76,13 +76,14 @@ fn tags(run: &Run<'_>, address: &Address) -> HashMap<String, String> {
     run.tags(address).into_iter().map(|(key, value)| (key.to_string(), value)).collect()
 }
 
-/// A create of what a resource being deleted still holds: names are unique in the account, and one deleted a
-/// moment ago (DELETE_IN_PROGRESS) holds its name until it is gone, ConflictException until then
+/// A call VPC Lattice refuses with ConflictException until what `what` names has settled, retried while it does
+/// (within `wait::DEPENDENCY`'s bound). For a create: names are unique in the account, and one deleted a moment ago
+/// (DELETE_IN_PROGRESS) holds its name until it is gone, ConflictException until then
 /// (https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_CreateService.html, Errors); so does a VPC's
-/// association being deleted hold the VPC. A name another
-/// owner holds never gets here: the plan stops on it first (`plan::diff::lattice`), and reads a resource being
-/// deleted as gone, so a plan made just after a destroy creates anew. Retried within `wait::DEPENDENCY`'s bound.
-async fn create_when_free<T, F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<T, AwsError>
+/// association being deleted hold the VPC. A name another owner holds never gets here: the plan stops on it first
+/// (`plan::diff::lattice`), and reads a resource being deleted as gone, so a plan made just after a destroy creates
+/// anew.
+async fn when_free<T, F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, AwsError>>,
@@ -90,14 +91,12 @@ where
     wait::while_code(run.progress, Subject::Free(what), &[Code::Conflict], attempt).await
 }
 
-/// A delete VPC Lattice refuses with ConflictException until what `what` depends on has settled, retried while it
-/// does (within `wait::DEPENDENCY`'s bound); ResourceNotFoundException means it is already gone.
+/// A delete, retried as `when_free` retries (until what it depends on has settled); ResourceNotFoundException means
+/// it is already gone.
 async fn delete_when_free<F, Fut>(run: &Run<'_>, what: String, attempt: F) -> Result<(), AwsError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), AwsError>>,
 {
-    wait::while_code(run.progress, Subject::Free(what), &[Code::Conflict], attempt)
-        .await
-        .or_gone(&[Code::ResourceNotFound])
+    when_free(run, what, attempt).await.or_gone(&[Code::ResourceNotFound])
 }

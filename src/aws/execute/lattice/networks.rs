@@ -12,7 +12,7 @@ use super::{delete_when_free, tags, Run};
 
 /// Creates the service network; its ARN.
 pub async fn create_service_network(run: &Run<'_>, address: &Address, name: &str) -> Result<String, AwsError> {
-    let output = super::create_when_free(run, format!("the name {name}"), || async {
+    let output = super::when_free(run, format!("the name {name}"), || async {
         run.aws
             .lattice
             .create_service_network()
@@ -58,7 +58,7 @@ pub async fn create_vpc_association(
     // A VPC joins one service network: while its association with another (an earlier network of this topology)
     // is being deleted, the create is refused (ConflictException) until that deletion ends.
     let what = format!("the VPC {vpc_id}, still associated with a service network being left");
-    let output = super::create_when_free(run, what, || async {
+    let output = super::when_free(run, what, || async {
         run.aws
             .lattice
             .create_service_network_vpc_association()

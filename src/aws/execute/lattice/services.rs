@@ -21,7 +21,7 @@ pub async fn create_service(
     name: &str,
     custom_domain: Option<&str>,
 ) -> Result<Created, AwsError> {
-    let output = super::create_when_free(run, format!("the name {name}"), || async {
+    let output = super::when_free(run, format!("the name {name}"), || async {
         run.aws
             .lattice
             .create_service()
@@ -92,7 +92,7 @@ pub async fn create_target_group(
         .vpc_identifier(vpc_id)
         .health_check(health_check(health))
         .build();
-    let output = super::create_when_free(run, format!("the name {name}"), || async {
+    let output = super::when_free(run, format!("the name {name}"), || async {
         run.aws
             .lattice
             .create_target_group()
